@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+export const Severity = z.enum(['critical', 'important', 'moderate', 'low', 'unknown']);
+export type Severity = z.infer<typeof Severity>;
+
+/**
+ * Canonical patch ids: KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234,
+ * or deb:openssl@3.0.13-1~deb12u1 / rpm:glibc@2.34-100.el9 for a plain package update.
+ */
+export const PatchId = z
+  .string()
+  .regex(
+    /^(KB\d{6,8}|DSA-\d+-\d+|DLA-\d+-\d+|USN-\d+-\d+|RH[SBE]A-\d{4}:\d+|(ALSA|RLSA|ELSA|FEDORA)-[\w:-]+|(deb|rpm):[A-Za-z0-9][A-Za-z0-9+._-]*@[A-Za-z0-9+.:~_-]+)$/,
+    'not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version)',
+  );
+export type PatchId = z.infer<typeof PatchId>;
+
+export const Patch = z.object({
+  id: PatchId,
+  title: z.string(),
+  severity: Severity,
+  security: z.boolean(),
+  cves: z.array(z.string()).default([]),
+  rebootHint: z.boolean().default(false),
+  firstSeen: z.date(),
+});
+export type Patch = z.infer<typeof Patch>;
+
+export const FindingState = z.enum(['missing', 'installed', 'pending-reboot', 'failed', 'excluded']);
+export type FindingState = z.infer<typeof FindingState>;
+
+/** Host × patch, as the most recent scan saw it. */
+export interface Finding {
+  host: string;
+  patchId: string;
+  state: FindingState;
+  firstSeen: Date;
+  lastSeen: Date;
+  scanId: string;
+}
+
+export type ScanOutcome = 'ok' | 'unreachable' | 'failed';
+
+/** Per-host freshness: what the last scan of this host said, and when. */
+export interface HostScan {
+  scanId: string;
+  host: string;
+  outcome: ScanOutcome;
+  error?: string;
+  startedAt: Date;
+  finishedAt: Date;
+}

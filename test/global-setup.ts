@@ -1,0 +1,1 @@
+// placeholder until the store lands\nexport default async function setup() {}
