@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# patchbot — multi-stage image. Production config comes from env (PATCHBOT_STORE_URL, SLACK_*,
+# SERVICENOW_*, …) and an optional mounted file named by PATCHBOT_CONFIG.
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Native build tools only in this stage: ssh2's optional crypto binding compiles here or is skipped.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+ && npm ci --omit=dev --no-audit --no-fund \
+ && rm -rf /var/lib/apt/lists/*
+
+FROM node:20-bookworm-slim AS runtime
+# openssh-client gives ssh-keyscan for bootstrapping known_hosts; tini reaps and forwards SIGTERM.
+RUN apt-get update && apt-get install -y --no-install-recommends openssh-client tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system patchbot && useradd --system --gid patchbot --home-dir /app --shell /usr/sbin/nologin patchbot
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY bin ./bin
+COPY src ./src
+COPY adapters ./adapters
+COPY playbooks ./playbooks
+COPY config ./config
+RUN mkdir -p /app/data && chown -R patchbot:patchbot /app/data
+USER patchbot
+
+ENV NODE_ENV=production \
+    PATCHBOT_SERVER_HOST=0.0.0.0 \
+    PATCHBOT_SERVER_PORT=8080 \
+    PATCHBOT_STORE_URL=pglite:///app/data
+# Bound beyond loopback, the console and local API require PATCHBOT_SERVER_TOKEN (set it at run time).
+EXPOSE 8080
+VOLUME ["/app/data"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PATCHBOT_SERVER_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "bin/patchbot.js", "start"]

@@ -1,0 +1,138 @@
+import type { Group, Host } from '../../src/inventory/host.ts';
+import type { Person } from '../../src/people/person.ts';
+import type { GroupRepository, HostRepository, PeopleRepository } from '../../src/store/store.ts';
+import type { SqlClient } from './sql-client.ts';
+
+interface HostRow {
+  name: string;
+  address: string;
+  port: number;
+  login: string;
+  os: Host['os'];
+  groups: string[];
+  tags: Record<string, string>;
+  connection: Host['connection'];
+}
+
+const toHost = (row: HostRow): Host => ({
+  name: row.name,
+  address: row.address,
+  port: row.port,
+  user: row.login,
+  os: row.os,
+  groups: row.groups,
+  tags: row.tags,
+  connection: row.connection,
+});
+
+export const hostRepository = (sql: SqlClient): HostRepository => ({
+  async sync(hosts) {
+    await sql.transaction(async (tx) => {
+      await tx.query('delete from hosts');
+      // One statement for the whole inventory: PGlite pays per statement, not per row.
+      await tx.query(
+        `insert into hosts (name, address, port, login, os, groups, tags, connection)
+         select h.name, h.address, h.port, h.login, h.os, array(select jsonb_array_elements_text(h.groups)), h.tags, h.connection
+         from jsonb_to_recordset($1::jsonb) as h(name text, address text, port int, login text, os text, groups jsonb, tags jsonb, connection text)`,
+        [JSON.stringify(hosts.map((h) => ({ ...h, login: h.user })))],
+      );
+    });
+  },
+  async list() {
+    return (await sql.query<HostRow>('select * from hosts order by name')).map(toHost);
+  },
+  async get(name) {
+    const rows = await sql.query<HostRow>('select * from hosts where name = $1', [name]);
+    return rows[0] ? toHost(rows[0]) : null;
+  },
+});
+
+interface GroupRow {
+  name: string;
+  description: string | null;
+  members: string[] | null;
+  selector: Group['selector'] | null;
+  production: boolean;
+}
+
+const toGroup = (row: GroupRow): Group => ({
+  name: row.name,
+  production: row.production,
+  ...(row.description !== null ? { description: row.description } : {}),
+  ...(row.members !== null ? { members: row.members } : {}),
+  ...(row.selector !== null ? { selector: row.selector } : {}),
+});
+
+export const groupRepository = (sql: SqlClient): GroupRepository => ({
+  async sync(groups) {
+    await sql.transaction(async (tx) => {
+      await tx.query('delete from host_groups');
+      for (const g of groups) {
+        await tx.query('insert into host_groups (name, description, members, selector, production) values ($1, $2, $3, $4, $5)', [
+          g.name,
+          g.description ?? null,
+          g.members ?? null,
+          g.selector ? JSON.stringify(g.selector) : null,
+          g.production,
+        ]);
+      }
+    });
+  },
+  async list() {
+    return (await sql.query<GroupRow>('select * from host_groups order by name')).map(toGroup);
+  },
+  async get(name) {
+    const rows = await sql.query<GroupRow>('select * from host_groups where name = $1', [name]);
+    return rows[0] ? toGroup(rows[0]) : null;
+  },
+});
+
+interface PersonRow {
+  name: string;
+  email: string | null;
+  slack: string | null;
+  teams: string | null;
+  roles: string[];
+}
+
+const toPerson = (row: PersonRow): Person => ({
+  name: row.name,
+  roles: row.roles,
+  ...(row.email !== null ? { email: row.email } : {}),
+  ...(row.slack !== null ? { slack: row.slack } : {}),
+  ...(row.teams !== null ? { teams: row.teams } : {}),
+});
+
+const LOOKUP: Record<'slack' | 'teams' | 'email', string> = {
+  slack: 'slack = $1',
+  teams: 'teams = $1',
+  email: 'lower(email) = lower($1)',
+};
+
+export const peopleRepository = (sql: SqlClient): PeopleRepository => ({
+  async sync(people) {
+    await sql.transaction(async (tx) => {
+      await tx.query('delete from people');
+      for (const p of people) {
+        await tx.query('insert into people (name, email, slack, teams, roles) values ($1, $2, $3, $4, $5)', [
+          p.name,
+          p.email ?? null,
+          p.slack ?? null,
+          p.teams ?? null,
+          p.roles,
+        ]);
+      }
+    });
+  },
+  async list() {
+    return (await sql.query<PersonRow>('select * from people order by name')).map(toPerson);
+  },
+  async get(name) {
+    const rows = await sql.query<PersonRow>('select * from people where name = $1', [name]);
+    return rows[0] ? toPerson(rows[0]) : null;
+  },
+  async findBy(field, value) {
+    const rows = await sql.query<PersonRow>(`select * from people where ${LOOKUP[field]} limit 1`, [value]);
+    return rows[0] ? toPerson(rows[0]) : null;
+  },
+});

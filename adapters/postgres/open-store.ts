@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import type { Store } from '../../src/store/store.ts';
+import { migrate, type MigrationReport } from './migrate.ts';
+import { openPg } from './pg-client.ts';
+import { openPglite } from './pglite-client.ts';
+import type { SqlClient } from './sql-client.ts';
+import { sqlStore } from './sql-store.ts';
+
+export type StoreLocation = { engine: 'pglite'; dataDir: string | null } | { engine: 'postgres'; url: string };
+
+/** `pglite://memory`, `pglite://<dir>` (relative to cwd), `postgres://…` / `postgresql://…`. */
+export const parseStoreUrl = (url: string, cwd = process.cwd()): StoreLocation => {
+  if (url.startsWith('pglite://')) {
+    const rest = url.slice('pglite://'.length);
+    if (rest === 'memory' || rest === ':memory:') return { engine: 'pglite', dataDir: null };
+    if (!rest) throw new Error('store.url pglite:// needs a directory (pglite://./data) or pglite://memory');
+    return { engine: 'pglite', dataDir: resolve(cwd, rest) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', url };
+  throw new Error(`store.url must start with pglite:// or postgres:// (got ${url.split('://')[0]}://…)`);
+};
+
+export interface OpenedStore {
+  store: Store;
+  sql: SqlClient;
+  migration: MigrationReport | null;
+}
+
+export interface OpenStoreOptions {
+  /** Apply pending migrations (the service and `db migrate` do; read-only commands may not). */
+  migrate?: boolean;
+  /** PGlite only: start from a dumped, already-migrated database. */
+  template?: Blob;
+  cwd?: string;
+}
+
+export const openSqlClient = async (url: string, options: OpenStoreOptions = {}): Promise<SqlClient> => {
+  const location = parseStoreUrl(url, options.cwd);
+  if (location.engine === 'postgres') return openPg({ url: location.url });
+  return openPglite({ dataDir: location.dataDir, ...(options.template ? { template: options.template } : {}) });
+};
+
+export const openStore = async (url: string, options: OpenStoreOptions = {}): Promise<OpenedStore> => {
+  const sql = await openSqlClient(url, options);
+  try {
+    const migration = options.migrate === false ? null : await migrate(sql);
+    return { store: sqlStore(sql), sql, migration };
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+};

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import PgBoss from 'pg-boss';
+import type { JobQueue, SendOptions } from '../../src/jobs/job-queue.ts';
+import type { SqlClient } from './sql-client.ts';
+
+/**
+ * pg-boss (v10, the last line that runs on Node 20) over our own SqlClient: it brings its SQL, we
+ * bring the connection, so PGlite and a PostgreSQL server share one code path.
+ */
+
+/** A stable UUID from an idempotency key (name-based, v5 layout): the same key is the same job id. */
+export const keyToUuid = (key: string): string => {
+  const b = createHash('sha1').update(`patchbot:${key}`).digest();
+  b[6] = (b[6]! & 0x0f) | 0x50;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+export interface PgBossQueueOptions {
+  sql: SqlClient;
+  /** Called when pg-boss reports an error it recovered from (maintenance, polling). */
+  onError?: (error: Error) => void;
+  /** How often this replica runs pg-boss's maintenance (expiry, archiving). */
+  maintenanceIntervalSeconds?: number;
+}
+
+export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSeconds = 60 }: PgBossQueueOptions): Promise<JobQueue> => {
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => sql.executeSql(text, values) },
+    schema: 'pgboss',
+    maintenanceIntervalSeconds,
+  });
+  boss.on('error', (error: Error) => onError?.(error));
+  await boss.start();
+
+  const known = new Set<string>();
+  const ensureQueue = async (name: string) => {
+    if (known.has(name)) return;
+    // createQueue is idempotent in pg-boss; replicas racing here is harmless.
+    await boss.createQueue(name);
+    known.add(name);
+  };
+
+  return {
+    ensureQueue,
+    async work(name, handler, { concurrency = 1, pollingIntervalSeconds = 1 } = {}) {
+      await ensureQueue(name);
+      // One worker per unit of concurrency, each taking one job at a time: a slow job never
+      // holds a batch of others hostage.
+      for (let i = 0; i < concurrency; i++) {
+        await boss.work(name, { batchSize: 1, pollingIntervalSeconds }, async (jobs) => {
+          for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
+        });
+      }
+    },
+    async send(name, data, options: SendOptions = {}) {
+      await ensureQueue(name);
+      return boss.send(name, data, {
+        ...(options.key ? { id: keyToUuid(`${name}:${options.key}`) } : {}),
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+        ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
+        ...(options.retryDelaySeconds !== undefined ? { retryDelay: options.retryDelaySeconds } : {}),
+        ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
+        ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
+      });
+    },
+    async stop({ graceful = true, timeoutMs = 30_000 } = {}) {
+      await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });
+    },
+  };
+};

@@ -1,0 +1,33 @@
+import type { Store } from '../../src/store/store.ts';
+import { auditRepository, idempotencyRepository } from './audit-repo.ts';
+import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
+import { findingRepository, patchRepository, scanRepository } from './discovery-repos.ts';
+import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
+import { migrationStatus } from './migrate.ts';
+import type { SqlClient } from './sql-client.ts';
+
+/** The Store port over any SqlClient; a transaction gets a Store bound to its connection. */
+export const sqlStore = (sql: SqlClient): Store => ({
+  hosts: hostRepository(sql),
+  groups: groupRepository(sql),
+  people: peopleRepository(sql),
+  patches: patchRepository(sql),
+  findings: findingRepository(sql),
+  scans: scanRepository(sql),
+  changes: changeRepository(sql),
+  votes: voteRepository(sql),
+  tickets: ticketRepository(sql),
+  audit: auditRepository(sql),
+  idempotency: idempotencyRepository(sql),
+  transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),
+  async health() {
+    try {
+      const { current, latest } = await migrationStatus(sql);
+      if (current < latest) return { ok: false, detail: `schema at version ${current}, ${latest} expected: run \`patchbot db migrate\`` };
+      return { ok: true, detail: `${sql.engine}, schema version ${current}` };
+    } catch (error) {
+      return { ok: false, detail: `store unreachable: ${(error as Error).message}` };
+    }
+  },
+  close: () => sql.close(),
+});

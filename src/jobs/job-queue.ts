@@ -1,0 +1,42 @@
+/**
+ * Durable work (scans, host runs, ticket updates, notifications) goes through this port, so it
+ * survives restarts and any replica can take any job. One PostgreSQL-backed library implements it
+ * (adapters/postgres/pg-boss-queue.ts).
+ */
+export interface SendOptions {
+  /**
+   * Idempotency key: sending twice with the same key enqueues once, across replicas. Schedules use
+   * `<schedule>@<firing time>` so every replica's cron can fire and the job still runs once.
+   */
+  key?: string;
+  startAfter?: Date;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
+  /** A job running longer than this is considered dead and retried. */
+  expireInSeconds?: number;
+}
+
+export interface JobContext {
+  id: string;
+  name: string;
+}
+
+export type JobHandler<Data> = (data: Data, job: JobContext) => Promise<void>;
+
+export interface WorkOptions {
+  /** Jobs of this queue this replica runs at once. */
+  concurrency?: number;
+  pollingIntervalSeconds?: number;
+}
+
+export interface JobQueue {
+  /** Creates the queue if needed and starts working it on this replica. */
+  work<Data>(name: string, handler: JobHandler<Data>, options?: WorkOptions): Promise<void>;
+  /** Creates the queue if needed; sending needs no worker on this replica. */
+  ensureQueue(name: string): Promise<void>;
+  /** Returns the job id, or null when the key was already used (deduplicated). */
+  send<Data extends object>(name: string, data: Data, options?: SendOptions): Promise<string | null>;
+  /** Stops fetching; with `graceful`, waits for running handlers up to `timeoutMs`. */
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}

@@ -1,0 +1,26 @@
+import type { JobQueue } from './jobs/job-queue.ts';
+import type { Store } from './store/store.ts';
+
+/**
+ * What the composition root (src/main.ts) hands to the CLI and the service: the outside world,
+ * built from adapters. Features see only these ports, never a vendor.
+ */
+export interface StoreHandle {
+  store: Store;
+  engine: 'pglite' | 'postgres';
+  /** Migrations applied while opening (empty when the schema was current or migrate was off). */
+  applied: string[];
+  migrationStatus(): Promise<{ current: number; latest: number }>;
+  migrate(): Promise<string[]>;
+  startQueue(onError: (error: Error) => void): Promise<JobQueue>;
+  close(): Promise<void>;
+}
+
+export interface Platform {
+  openStore(url: string, options: { migrate: boolean }): Promise<StoreHandle>;
+  /**
+   * The directory of an embedded (single-process) store, which only one process may open at a
+   * time; null for a server, which any number of processes share.
+   */
+  exclusiveDir(url: string): string | null;
+}

@@ -1,0 +1,129 @@
+import type { AuditEntry, AuditEvent } from '../audit/audit-event.ts';
+import type { Change, ChangeState, Vote } from '../changes/change.ts';
+import type { Finding, FindingState, HostScan, Patch } from '../discovery/patch.ts';
+import type { Group, Host } from '../inventory/host.ts';
+import type { Person } from '../people/person.ts';
+
+/*
+ * Repository ports, in patchbot's words. One SQL implementation lives in adapters/postgres and runs
+ * on PGlite and on a PostgreSQL server; another engine would implement these same interfaces and
+ * pass the same contract suite (test/store-contract.ts).
+ */
+
+export interface HostRepository {
+  /** Replaces the stored inventory with the configured one (config is the source of truth). */
+  sync(hosts: Host[]): Promise<void>;
+  list(): Promise<Host[]>;
+  get(name: string): Promise<Host | null>;
+}
+
+export interface GroupRepository {
+  sync(groups: Group[]): Promise<void>;
+  list(): Promise<Group[]>;
+  get(name: string): Promise<Group | null>;
+}
+
+export interface PeopleRepository {
+  sync(people: Person[]): Promise<void>;
+  list(): Promise<Person[]>;
+  get(name: string): Promise<Person | null>;
+  findBy(field: 'slack' | 'teams' | 'email', value: string): Promise<Person | null>;
+}
+
+export interface PatchRepository {
+  /** Inserts unseen patches, refreshes metadata of known ones; returns the ids seen for the first time. */
+  upsert(patches: Patch[]): Promise<string[]>;
+  get(id: string): Promise<Patch | null>;
+  list(): Promise<Patch[]>;
+}
+
+export interface FindingInput {
+  patchId: string;
+  state: FindingState;
+}
+
+export interface FindingRepository {
+  /**
+   * Records what one scan saw on one host. Patches previously missing on the host and absent from
+   * this scan are marked installed: the scan, not an exit code, says what is patched.
+   */
+  record(scanId: string, host: string, findings: FindingInput[], at: Date): Promise<void>;
+  byPatch(patchId: string): Promise<Finding[]>;
+  byHost(host: string): Promise<Finding[]>;
+}
+
+export interface ScanRepository {
+  start(scanId: string, requestedBy: string, targets: string[], at: Date): Promise<void>;
+  recordHost(result: HostScan): Promise<void>;
+  finish(scanId: string, at: Date): Promise<void>;
+  /** The latest scan outcome per host: the freshness every answer reports. */
+  latestPerHost(): Promise<HostScan[]>;
+}
+
+export interface ChangeFilter {
+  states?: ChangeState[];
+  limit?: number;
+}
+
+export interface ChangeRepository {
+  /** Allocates the next human-friendly id (CHG-1, CHG-2, …). */
+  nextId(): Promise<string>;
+  create(change: Change): Promise<void>;
+  get(id: string): Promise<Change | null>;
+  /** Reads the change and locks it until the surrounding transaction ends (deciding votes, transitions). */
+  getForUpdate(id: string): Promise<Change | null>;
+  list(filter?: ChangeFilter): Promise<Change[]>;
+  /** Compare-and-set: moves the change only if it is still in `from`; false when someone else moved it. */
+  setState(id: string, from: ChangeState, to: ChangeState, at: Date): Promise<boolean>;
+}
+
+export interface VoteRepository {
+  /** One vote per person per change: a later vote replaces the earlier one. */
+  put(vote: Vote): Promise<void>;
+  list(changeId: string): Promise<Vote[]>;
+}
+
+export interface TicketLink {
+  changeId: string;
+  system: string;
+  key: string;
+  url: string | null;
+  state: string | null;
+}
+
+export interface TicketRepository {
+  link(ticket: TicketLink): Promise<void>;
+  forChange(changeId: string): Promise<TicketLink[]>;
+}
+
+export interface AuditRepository {
+  /** Appends one event to the hash chain; concurrent appends are serialised so the chain never forks. */
+  append(entry: AuditEntry): Promise<AuditEvent>;
+  /** Streams events in sequence order, for verification and export. */
+  read(fromSeq?: number): AsyncIterable<AuditEvent>;
+  head(): Promise<{ seq: number; hash: string } | null>;
+}
+
+export interface IdempotencyRepository {
+  /** True the first time a key is claimed; false for retries and double clicks, across replicas. */
+  claim(key: string, at: Date): Promise<boolean>;
+}
+
+export interface Store {
+  hosts: HostRepository;
+  groups: GroupRepository;
+  people: PeopleRepository;
+  patches: PatchRepository;
+  findings: FindingRepository;
+  scans: ScanRepository;
+  changes: ChangeRepository;
+  votes: VoteRepository;
+  tickets: TicketRepository;
+  audit: AuditRepository;
+  idempotency: IdempotencyRepository;
+  /** Runs `work` in one transaction; the Store passed in is bound to it. Throwing rolls back. */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /** Store health for /readyz: reachable and migrated. */
+  health(): Promise<{ ok: boolean; detail: string }>;
+  close(): Promise<void>;
+}

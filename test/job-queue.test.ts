@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type OpenedStore } from '../adapters/postgres/open-store.ts';
+import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
+import type { JobQueue } from '../src/jobs/job-queue.ts';
+import { type ScheduleFiring, scheduleQueue, startSchedules } from '../src/jobs/scheduler.ts';
+import { availableEngines, freshPostgresUrl, openFresh } from './support/engines.ts';
+
+const until = async (check: () => boolean, timeoutMs = 20_000) => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe.each(availableEngines())('job queue on %s', (engine) => {
+  it('runs a sent job once and drops a second send with the same key', async () => {
+    const opened = await openFresh(engine);
+    const queue = await startPgBossQueue({ sql: opened.sql });
+    cleanups.push(async () => { await queue.stop({ timeoutMs: 2000 }); await opened.store.close(); });
+
+    const seen: string[] = [];
+    await queue.work<{ host: string }>('scan.host', async (data) => { seen.push(data.host); }, { pollingIntervalSeconds: 0.5 });
+    const first = await queue.send('scan.host', { host: 'web-01' }, { key: 'scan-1:web-01' });
+    const again = await queue.send('scan.host', { host: 'web-01' }, { key: 'scan-1:web-01' });
+    await queue.send('scan.host', { host: 'web-02' });
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(again).toBeNull();
+    await until(() => seen.length >= 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(seen.sort()).toEqual(['web-01', 'web-02']);
+  });
+
+  it('retries a failing job and keeps its data', async () => {
+    const opened = await openFresh(engine);
+    const queue = await startPgBossQueue({ sql: opened.sql });
+    cleanups.push(async () => { await queue.stop({ timeoutMs: 2000 }); await opened.store.close(); });
+    let attempts = 0;
+    await queue.work<{ n: number }>('flaky', async (data) => {
+      attempts++;
+      expect(data.n).toBe(7);
+      if (attempts < 2) throw new Error('ITSM unreachable');
+    }, { pollingIntervalSeconds: 0.5 });
+    await queue.send('flaky', { n: 7 }, { retryLimit: 3, retryDelaySeconds: 0 });
+    await until(() => attempts >= 2);
+    expect(attempts).toBe(2);
+  });
+});
+
+describe.runIf(availableEngines().includes('postgres'))('schedules across replicas', () => {
+  it('fires each cron firing once even with two replicas on one PostgreSQL', async () => {
+    const url = await freshPostgresUrl();
+    const replicas: Array<{ opened: OpenedStore; queue: JobQueue; stopTimers: () => Promise<void> }> = [];
+    const runs: Array<{ replica: number; firing: ScheduleFiring }> = [];
+    for (const replica of [0, 1]) {
+      const opened = await openStore(url);
+      const queue = await startPgBossQueue({ sql: opened.sql });
+      await queue.work<ScheduleFiring>(scheduleQueue('tick'), async (firing) => { runs.push({ replica, firing }); }, { pollingIntervalSeconds: 0.5 });
+      // Six-field cron: every second, so a few firings happen within the test.
+      const stopTimers = startSchedules([{ name: 'tick', cron: '* * * * * *' }], queue, (e) => { throw e; });
+      replicas.push({ opened, queue, stopTimers });
+    }
+    cleanups.push(async () => {
+      for (const r of replicas) { await r.stopTimers(); await r.queue.stop({ timeoutMs: 2000 }); await r.opened.store.close(); }
+    });
+    await until(() => runs.length >= 4);
+    for (const r of replicas) await r.stopTimers();
+    await new Promise((r) => setTimeout(r, 1500));
+    const firings = runs.map((r) => r.firing.firedAt);
+    expect(new Set(firings).size).toBe(firings.length);
+    expect(firings.length).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
+import type { OpenedStore } from '../adapters/postgres/open-store.ts';
+import { verifyChain } from '../src/audit/verify-chain.ts';
+import type { Change } from '../src/changes/change.ts';
+import type { Patch } from '../src/discovery/patch.ts';
+import type { Host } from '../src/inventory/host.ts';
+import { availableEngines, openFresh } from './support/engines.ts';
+
+/** One contract, every engine (DESIGN §7): the same tests on PGlite and on a PostgreSQL server. */
+
+const host = (name: string, extra: Partial<Host> = {}): Host => ({
+  name, address: '127.0.0.1', port: 22, user: 'root', os: 'debian', groups: ['web'], tags: { env: 'prod' }, connection: 'ssh', ...extra,
+});
+const patch = (id: string, severity: Patch['severity'] = 'important'): Patch => ({
+  id, title: `fix ${id}`, severity, security: true, cves: ['CVE-2024-0001'], rebootHint: false, firstSeen: new Date('2024-01-01T00:00:00Z'),
+});
+const change = (id: string, extra: Partial<Change> = {}): Change => ({
+  id, class: 'normal', title: 'patch web', patches: ['KB5034441'], targets: ['web'], window: 'weeknights', requester: 'alice',
+  policyName: 'production', policy: { eligible: ['role:cab'], required: 3, rejectWins: true, expiresInMs: null, notify: [], postReview: false },
+  state: 'pending-approval', parentId: null, plan: { waves: [] }, postReview: false,
+  createdAt: new Date('2024-01-01T00:00:00Z'), updatedAt: new Date('2024-01-01T00:00:00Z'), expiresAt: null, ...extra,
+});
+
+describe.each(availableEngines())('store contract on %s', (engine) => {
+  let opened: OpenedStore;
+  beforeAll(async () => {
+    opened = await openFresh(engine);
+  });
+  afterAll(async () => {
+    await opened?.store.close();
+  });
+
+  it('is migrated, and migrating again applies nothing', async () => {
+    expect(await opened.store.health()).toMatchObject({ ok: true });
+    const status = await migrationStatus(opened.sql);
+    expect(status.current).toBe(status.latest);
+    expect((await migrate(opened.sql)).applied).toEqual([]);
+  });
+
+  it('round-trips hosts, groups and people, replacing on sync', async () => {
+    const { store } = opened;
+    await store.hosts.sync([host('web-01', { tags: { env: 'prod', cluster: 'a' } }), host('web-02', { port: 2222, os: 'ubuntu' })]);
+    await store.hosts.sync([host('web-02', { port: 2222, os: 'ubuntu' }), host('db-01', { groups: [] })]);
+    expect((await store.hosts.list()).map((h) => h.name)).toEqual(['db-01', 'web-02']);
+    expect(await store.hosts.get('web-02')).toEqual(host('web-02', { port: 2222, os: 'ubuntu' }));
+    expect(await store.hosts.get('web-01')).toBeNull();
+
+    await store.groups.sync([{ name: 'web', members: ['web-02'], production: true }, { name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false }]);
+    expect(await store.groups.get('ubuntu')).toEqual({ name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false });
+
+    await store.people.sync([{ name: 'bob', email: 'Bob@Example.com', slack: 'U2', roles: ['cab'] }]);
+    expect((await store.people.findBy('email', 'bob@example.com'))?.name).toBe('bob');
+    expect((await store.people.findBy('slack', 'U2'))?.roles).toEqual(['cab']);
+    expect(await store.people.findBy('teams', 'nobody')).toBeNull();
+  });
+
+  it('tells newly discovered patches from known ones', async () => {
+    const { store } = opened;
+    expect((await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1')])).sort()).toEqual(['DSA-5600-1', 'KB5034441']);
+    expect(await store.patches.upsert([patch('KB5034441', 'critical'), patch('USN-6600-1')])).toEqual(['USN-6600-1']);
+    expect(await store.patches.get('KB5034441')).toEqual(patch('KB5034441', 'critical'));
+  });
+
+  it('records findings per scan and marks patches gone from a rescan as installed', async () => {
+    const { store } = opened;
+    const t1 = new Date('2024-02-01T00:00:00Z');
+    const t2 = new Date('2024-02-02T00:00:00Z');
+    await store.findings.record('scan-1', 'web-02', [{ patchId: 'KB5034441', state: 'missing' }, { patchId: 'DSA-5600-1', state: 'missing' }], t1);
+    await store.findings.record('scan-2', 'web-02', [{ patchId: 'DSA-5600-1', state: 'pending-reboot' }], t2);
+    const byHost = await store.findings.byHost('web-02');
+    expect(byHost.map((f) => [f.patchId, f.state, f.scanId])).toEqual([
+      ['DSA-5600-1', 'pending-reboot', 'scan-2'],
+      ['KB5034441', 'installed', 'scan-2'],
+    ]);
+    expect(byHost[0]!.firstSeen).toEqual(t1);
+    expect(byHost[0]!.lastSeen).toEqual(t2);
+    expect((await store.findings.byPatch('KB5034441')).map((f) => f.host)).toEqual(['web-02']);
+  });
+
+  it('keeps the latest scan per host for freshness', async () => {
+    const { store } = opened;
+    await store.scans.start('s1', 'alice', ['web'], new Date('2024-03-01T00:00:00Z'));
+    await store.scans.start('s2', 'schedule', ['web'], new Date('2024-03-02T00:00:00Z'));
+    const at = (d: string) => new Date(`2024-03-0${d}T00:01:00Z`);
+    await store.scans.recordHost({ scanId: 's1', host: 'web-02', outcome: 'ok', startedAt: at('1'), finishedAt: at('1') });
+    await store.scans.recordHost({ scanId: 's2', host: 'web-02', outcome: 'unreachable', error: 'connect ETIMEDOUT', startedAt: at('2'), finishedAt: at('2') });
+    await store.scans.recordHost({ scanId: 's1', host: 'db-01', outcome: 'ok', startedAt: at('1'), finishedAt: at('1') });
+    await store.scans.finish('s2', at('2'));
+    const latest = await store.scans.latestPerHost();
+    expect(latest.map((s) => [s.host, s.outcome, s.error ?? null])).toEqual([
+      ['db-01', 'ok', null],
+      ['web-02', 'unreachable', 'connect ETIMEDOUT'],
+    ]);
+  });
+
+  it('creates changes with unique ids even when allocated concurrently, and moves state only by compare-and-set', async () => {
+    const { store } = opened;
+    const ids = await Promise.all(Array.from({ length: 20 }, () => store.changes.nextId()));
+    expect(new Set(ids).size).toBe(20);
+    const id = ids[0]!;
+    await store.changes.create(change(id));
+    expect(await store.changes.get(id)).toEqual(change(id));
+    expect(await store.changes.setState(id, 'pending-approval', 'approved', new Date('2024-01-02T00:00:00Z'))).toBe(true);
+    expect(await store.changes.setState(id, 'pending-approval', 'rejected', new Date('2024-01-02T00:00:00Z'))).toBe(false);
+    expect((await store.changes.get(id))?.state).toBe('approved');
+    expect((await store.changes.list({ states: ['approved'] })).map((c) => c.id)).toContain(id);
+    expect((await store.changes.list({ states: ['rejected'] })).map((c) => c.id)).not.toContain(id);
+  });
+
+  it('keeps one vote per person, the latest replacing the earlier', async () => {
+    const { store } = opened;
+    const id = await store.changes.nextId();
+    await store.changes.create(change(id));
+    await store.votes.put({ changeId: id, person: 'bob', decision: 'approve', comment: null, surface: 'slack', at: new Date('2024-01-01T01:00:00Z') });
+    await store.votes.put({ changeId: id, person: 'bob', decision: 'reject', comment: 'not now', surface: 'console', at: new Date('2024-01-01T02:00:00Z') });
+    await store.votes.put({ changeId: id, person: 'carol', decision: 'approve', comment: null, surface: 'teams', at: new Date('2024-01-01T03:00:00Z') });
+    expect((await store.votes.list(id)).map((v) => [v.person, v.decision, v.comment])).toEqual([
+      ['bob', 'reject', 'not now'],
+      ['carol', 'approve', null],
+    ]);
+    await store.tickets.link({ changeId: id, system: 'servicenow', key: 'CHG0030001', url: 'https://x.service-now.com/CHG0030001', state: 'new' });
+    await store.tickets.link({ changeId: id, system: 'servicenow', key: 'CHG0030001', url: null, state: 'scheduled' });
+    expect(await store.tickets.forChange(id)).toEqual([{ changeId: id, system: 'servicenow', key: 'CHG0030001', url: null, state: 'scheduled' }]);
+  });
+
+  it('rolls a transaction back when the work throws', async () => {
+    const { store } = opened;
+    const id = await store.changes.nextId();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.changes.create(change(id));
+        await tx.audit.append({ actor: 'alice', action: 'change.proposed', subject: id });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.changes.get(id)).toBeNull();
+  });
+
+  it('appends audit events as one unforked chain, even concurrently', async () => {
+    const { store } = opened;
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => store.audit.append({ actor: `p${i % 3}`, action: 'vote.cast', subject: 'CHG-1', data: { n: i, nested: { b: 1, a: [1, 'x'] } } })),
+    );
+    const head = await store.audit.head();
+    expect(head?.seq).toBe(25);
+    const result = await verifyChain(store.audit.read());
+    expect(result).toMatchObject({ ok: true, count: 25 });
+  });
+
+  it('claims an idempotency key exactly once across concurrent callers', async () => {
+    const { store } = opened;
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.idempotency.claim('slack:action:1700000001.000200:U1', new Date())));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+});
