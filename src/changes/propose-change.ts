@@ -1,0 +1,91 @@
+import { PatchId } from '../discovery/patch.ts';
+import { closestMatches } from '../shared/closest-matches.ts';
+import { NotFoundError, PatchbotError } from '../shared/errors.ts';
+import type { Store } from '../store/store.ts';
+import type { ApprovalConfig } from './approval-policy-config.ts';
+import { choosePolicy, describePolicy } from './approval-policy.ts';
+import type { Change, ChangeClass } from './change.ts';
+import { transitionChange } from './transition.ts';
+
+export interface ProposeInput {
+  patches: string[];
+  targets: string[];
+  window?: string | null;
+  class: ChangeClass;
+  requester: string;
+  title?: string;
+  plan?: unknown;
+  now?: Date;
+}
+
+export interface ProposeContext {
+  approval: ApprovalConfig;
+  /** Configured maintenance window names; `now` is always allowed (emergencies). */
+  windows: string[];
+}
+
+const check = async (tx: Store, input: ProposeInput, context: ProposeContext) => {
+  if (input.patches.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one patch.');
+  if (input.targets.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one target group.');
+  const requester = await tx.people.get(input.requester);
+  if (!requester) throw new NotFoundError('person', input.requester, closestMatches(input.requester, (await tx.people.list()).map((p) => p.name)));
+  const groups = await tx.groups.list();
+  for (const target of input.targets) {
+    if (!groups.some((g) => g.name === target)) throw new NotFoundError('group', target, closestMatches(target, groups.map((g) => g.name)));
+  }
+  for (const id of input.patches) {
+    if (!PatchId.safeParse(id).success) throw new PatchbotError('invalid-patch', `\`${id}\` is not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version).`);
+    if (!(await tx.patches.get(id))) {
+      const known = (await tx.patches.list()).map((p) => p.id);
+      throw new NotFoundError('patch', id, closestMatches(id, known));
+    }
+  }
+  const window = input.window ?? null;
+  if (window && window !== 'now' && !context.windows.includes(window)) throw new NotFoundError('maintenance window', window, closestMatches(window, context.windows));
+  return groups.filter((g) => input.targets.includes(g.name));
+};
+
+/**
+ * Creates a change awaiting approval under the policy its class and targets call for. The policy
+ * is snapshotted onto the change; a pre-approved (standard) change is approved in the same
+ * transaction, with the same audit steps as a voted one.
+ */
+export const proposeChange = async (store: Store, context: ProposeContext, input: ProposeInput): Promise<Change> => {
+  const now = input.now ?? new Date();
+  return store.transaction(async (tx) => {
+    const targets = await check(tx, input, context);
+    const policy = choosePolicy(context.approval, input.class, { production: targets.some((g) => g.production) });
+    const change: Change = {
+      id: await tx.changes.nextId(),
+      class: input.class,
+      title: input.title ?? `${input.patches.join(', ')} to ${input.targets.join(', ')}`,
+      patches: input.patches,
+      targets: input.targets,
+      window: input.window ?? (input.class === 'emergency' ? 'now' : null),
+      requester: input.requester,
+      policyName: policy.name,
+      policy: policy.snapshot,
+      state: 'draft',
+      parentId: null,
+      plan: input.plan ?? null,
+      postReview: policy.snapshot.postReview,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: policy.snapshot.expiresInMs === null ? null : new Date(now.getTime() + policy.snapshot.expiresInMs),
+    };
+    await tx.changes.create(change);
+    await tx.audit.append({
+      actor: input.requester,
+      action: 'change.proposed',
+      subject: change.id,
+      data: { class: change.class, patches: change.patches, targets: change.targets, window: change.window, policy: policy.name, rule: describePolicy(policy.snapshot) },
+      at: now,
+    });
+    await transitionChange(tx, change, 'pending-approval', input.requester, now);
+    if (policy.snapshot.required === 0) {
+      await transitionChange(tx, { id: change.id, state: 'pending-approval' }, 'approved', 'patchbot', now, { reason: 'pre-approved standard change' });
+      return { ...change, state: 'approved' };
+    }
+    return { ...change, state: 'pending-approval' };
+  });
+};
