@@ -36,6 +36,25 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     expect(seen.sort()).toEqual(['web-01', 'web-02']);
   });
 
+  it('keeps at most `concurrency` jobs in flight and runs them all', async () => {
+    const opened = await openFresh(engine);
+    const queue = await startPgBossQueue({ sql: opened.sql });
+    cleanups.push(async () => { await queue.stop({ timeoutMs: 2000 }); await opened.store.close(); });
+    let inFlight = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await queue.work<{ n: number }>('host.run', async ({ n }) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 200));
+      inFlight--;
+      done.push(n);
+    }, { concurrency: 3, pollingIntervalSeconds: 0.5 });
+    for (let n = 0; n < 9; n++) await queue.send('host.run', { n });
+    await until(() => done.length === 9);
+    expect(peak).toBe(3);
+    expect(done.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('retries a failing job and keeps its data', async () => {
     const opened = await openFresh(engine);
     const queue = await startPgBossQueue({ sql: opened.sql });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
-import type { JobQueue, SendOptions } from '../../src/jobs/job-queue.ts';
+import type { JobHandler, JobQueue, SendOptions } from '../../src/jobs/job-queue.ts';
+import { JobPump } from './job-pump.ts';
 import type { SqlClient } from './sql-client.ts';
 
 /**
@@ -35,6 +36,7 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
   await boss.start();
 
   const known = new Set<string>();
+  const pumps = new Map<string, JobPump>();
   const ensureQueue = async (name: string) => {
     if (known.has(name)) return;
     // createQueue is idempotent in pg-boss; replicas racing here is harmless.
@@ -46,17 +48,13 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
     ensureQueue,
     async work(name, handler, { concurrency = 1, pollingIntervalSeconds = 1 } = {}) {
       await ensureQueue(name);
-      // One worker per unit of concurrency, each taking one job at a time: a slow job never
-      // holds a batch of others hostage.
-      for (let i = 0; i < concurrency; i++) {
-        await boss.work(name, { batchSize: 1, pollingIntervalSeconds }, async (jobs) => {
-          for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
-        });
-      }
+      const pump = new JobPump(boss, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, (e) => onError?.(e));
+      pumps.set(name, pump);
+      pump.start();
     },
     async send(name, data, options: SendOptions = {}) {
       await ensureQueue(name);
-      return boss.send(name, data, {
+      const id = await boss.send(name, data, {
         ...(options.key ? { id: keyToUuid(`${name}:${options.key}`) } : {}),
         ...(options.startAfter ? { startAfter: options.startAfter } : {}),
         ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
@@ -64,8 +62,11 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
         ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
         ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
       });
+      if (!options.startAfter) pumps.get(name)?.wake();
+      return id;
     },
     async stop({ graceful = true, timeoutMs = 30_000 } = {}) {
+      await Promise.all([...pumps.values()].map((pump) => pump.stop(graceful ? timeoutMs : 0)));
       await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });
     },
   };

@@ -1,0 +1,87 @@
+import type PgBoss from 'pg-boss';
+import type { JobHandler } from '../../src/jobs/job-queue.ts';
+
+/**
+ * One poller per queue that keeps up to `concurrency` jobs in flight: it fetches only as many
+ * jobs as it has free slots, so a slow host never holds others hostage (pg-boss's own batches
+ * complete together) and an idle replica sends one query per interval, not one per slot.
+ */
+export class JobPump {
+  private inFlight = 0;
+  private stopped = false;
+  private wakeUp: (() => void) | null = null;
+  private readonly idle = new Set<() => void>();
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly name: string,
+    private readonly handler: JobHandler<unknown>,
+    private readonly concurrency: number,
+    private readonly pollMs: number,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** A job was just sent on this replica: look now instead of at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const free = this.concurrency - this.inFlight;
+      let fetched = 0;
+      if (free > 0) {
+        const jobs = await this.boss.fetch(this.name, { batchSize: free });
+        fetched = jobs.length;
+        for (const job of jobs) this.execute(job);
+        if (fetched === free) continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  private execute(job: PgBoss.Job<unknown>): void {
+    this.inFlight++;
+    void (async () => {
+      try {
+        await this.handler(job.data, { id: job.id, name: job.name });
+        await this.boss.complete(this.name, job.id);
+      } catch (error) {
+        // pg-boss retries per the job's retry policy; the message is kept on the job for inspection.
+        await this.boss.fail(this.name, job.id, { message: (error as Error).message }).catch((e: Error) => this.onError(e));
+        this.onError(error as Error);
+      } finally {
+        this.inFlight--;
+        this.wake();
+        if (this.inFlight === 0) for (const resolve of this.idle) resolve();
+      }
+    })();
+  }
+
+  /** Stops fetching; waits for running jobs up to `timeoutMs` (the rest expire and are retried elsewhere). */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
