@@ -150,7 +150,10 @@ export class MetricsRegistry {
     });
     const key = JSON.stringify(values);
     let series = metric.series.get(key);
-    if (!series) metric.series.set(key, (series = { values, value: 0, sum: 0, counts: metric.buckets.map(() => 0) }));
+    if (!series) {
+      series = { values, value: 0, sum: 0, counts: metric.buckets.map(() => 0) };
+      metric.series.set(key, series);
+    }
     return series;
   }
 }

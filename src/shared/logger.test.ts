@@ -95,14 +95,14 @@ describe('pretty output', () => {
   it('prints time, level, message and fields on one readable line', () => {
     const { log, text } = capture({ format: 'pretty' });
     hostLogger(changeLogger(log, 'CHG-7'), 'web-1').warn({ attempt: 2, note: 'two words', token: BOT }, 'host unreachable');
-    expect(text()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  host unreachable change=CHG-7 host=web-1 attempt=2 note="two words" token=\[redacted\]\n$/);
+    expect(text()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}host unreachable change=CHG-7 host=web-1 attempt=2 note="two words" token=\[redacted\]\n$/);
   });
 
   it('is chosen by auto only on a terminal', () => {
     expect(capture({ format: 'auto', isTty: true }).log).toBeDefined();
     const tty = capture({ format: 'auto', isTty: true });
     tty.log.info('hello');
-    expect(tty.text()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  hello\n$/);
+    expect(tty.text()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}hello\n$/);
     const pipe = capture({ format: 'auto', isTty: false });
     pipe.log.info('hello');
     expect(pipe.lines()[0]).toMatchObject({ level: 30, msg: 'hello' });

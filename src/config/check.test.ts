@@ -1,0 +1,30 @@
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { checkConfig } from './check.ts';
+
+describe('checkConfig', () => {
+  it('summarises a valid config', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__execution__dryRun: 'false' }, cwd: tmpdir() });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.summary).toEqual(expect.arrayContaining(['chat: console', 'inventory: 1 host, 1 group', expect.stringMatching(/^execution: live,/), expect.stringMatching(/^store: PGlite/)]));
+  });
+
+  it('returns the problems of an invalid one', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__log__level: 'loud' }, cwd: tmpdir() });
+    expect(result).toEqual({ ok: false, problems: ['log.level: must be one of trace, debug, info, warn, error, fatal, silent (got text "loud") (from $PATCHBOT__log__level)'] });
+  });
+
+  it('warns about policies that are never chosen', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__approval__normall: '{approvers: [role:oncall], required: 1}' }, cwd: tmpdir() });
+    expect(result.ok && result.warnings).toEqual(['approval.normall: this policy is never chosen (patchbot uses standard, normal, emergency, production); did you mean normal?']);
+  });
+
+  it('warns about roles nobody holds', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__people: '[{name: solo, roles: [oncall]}]' }, cwd: tmpdir() });
+    expect(result.ok && result.warnings).toEqual([
+      'approval.production.voters.0: nobody has role cab; add it under people or this policy can never be satisfied',
+      'approval.emergency.notify.0: nobody has role cab; add it under people or this notification reaches no one',
+    ]);
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../shared/errors.ts';
+import { loadConfig } from './load.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length) rmSync(dirs.pop() as string, { recursive: true, force: true });
+});
+
+const fixture = (files: Record<string, string>): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbot-config-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+};
+
+const problemsOf = async (promise: Promise<unknown>): Promise<string[]> => {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ConfigError);
+  return (error as ConfigError).problems;
+};
+
+const HOST = (name: string) => `{ name: ${name}, address: 10.0.0.1, os: debian }`;
+
+describe('loadConfig: files referenced from config', () => {
+  it('reads { file: } secrets relative to the config file, trimmed', async () => {
+    const dir = fixture({
+      'etc/patchbot.yaml': 'chat: { slack: { enabled: true, botToken: { file: ../secrets/bot }, signingSecret: { file: /dev/null/none }, channels: { announce: C1 } } }\n',
+      'secrets/bot': 'xoxb-from-file\n',
+    });
+    const problems = await problemsOf(loadConfig({ files: [join(dir, 'etc/patchbot.yaml')], env: {}, cwd: '/' }));
+    expect(problems).toEqual([expect.stringMatching(/^chat\.slack\.signingSecret: cannot read secret file \/dev\/null\/none \(ENOTDIR\); create it, fix the path/)]);
+
+    writeFileSync(join(dir, 'secrets/signing'), '  s3cret  \n');
+    writeFileSync(join(dir, 'etc/patchbot.yaml'), 'chat: { slack: { enabled: true, botToken: { file: ../secrets/bot }, signingSecret: { file: ../secrets/signing }, channels: { announce: C1 } } }\n');
+    const { config } = await loadConfig({ files: [join(dir, 'etc/patchbot.yaml')], env: {}, cwd: '/' });
+    expect(config.chat.slack).toMatchObject({ botToken: 'xoxb-from-file', signingSecret: 's3cret' });
+  });
+
+  it('resolves relative paths against the directory of the file that set them', async () => {
+    const dir = fixture({
+      'conf/site.yaml': [
+        'store: { url: pglite://db }',
+        'playbooks: { dir: ../books }',
+        'execution: { ssh: { privateKeyPath: keys/id_ed25519, knownHostsPath: ~/kh } }',
+        'inventory: { file: hosts/inv.yaml }',
+      ].join('\n'),
+      'conf/hosts/inv.yaml': `hosts: [${HOST('web-1')}]\ngroups: [{ name: web, members: [web-1] }]\n`,
+    });
+    const { config } = await loadConfig({ files: ['conf/site.yaml'], env: { HOME: '/home/op' }, cwd: dir });
+    expect(config.store.url).toBe(`pglite://${join(dir, 'conf/db')}`);
+    expect(config.playbooks.dir).toBe(join(dir, 'books'));
+    expect(config.execution.ssh.privateKeyPath).toBe(join(dir, 'conf/keys/id_ed25519'));
+    expect(config.execution.ssh.knownHostsPath).toBe('/home/op/kh');
+    expect(config.inventory.file).toBe(join(dir, 'conf/hosts/inv.yaml'));
+    // A layer that sets inventory replaces it whole: the default localhost is gone.
+    expect(config.inventory.hosts.map((host) => host.name)).toEqual(['web-1']);
+    expect(config.inventory.groups.map((group) => group.name)).toEqual(['web']);
+  });
+
+  it('reports problems inside the inventory file at the file and its own index', async () => {
+    const dir = fixture({
+      'site.yaml': `inventory:\n  file: inv.yaml\n  hosts: [${HOST('inline-1')}]\n  groups: [{ name: mixed, members: [inline-1, file-1] }]\n`,
+      'inv.yaml': [
+        'hosts:',
+        `  - ${HOST('file-1')}`,
+        '  - { name: file-2, address: 10.0.0.2, os: solaris }',
+        `  - ${HOST('inline-1')}`,
+        'groups: [{ name: g2, members: [ghost] }]',
+        'hots: []',
+      ].join('\n'),
+    });
+    const file = join(dir, 'inv.yaml');
+    const problems = await problemsOf(loadConfig({ files: ['site.yaml'], env: {}, cwd: dir }));
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(': ')))).toEqual([
+      `inventory.file(${file}).hots`,
+      `inventory.file(${file}).hosts.1.os`,
+      `inventory.file(${file}).hosts.2.name`,
+      `inventory.file(${file}).groups.0.members.0`,
+    ]);
+    expect(problems[0]).toContain('did you mean hosts?');
+    expect(problems[2]).toContain('duplicate host name "inline-1"');
+  });
+
+  it('reports a syntax error in the inventory file with its position, without knock-on problems', async () => {
+    const dir = fixture({ 'site.yaml': 'inventory: { file: inv.yaml, groups: [{ name: g, members: [web-1] }] }\n', 'inv.yaml': 'hosts:\n  - { name: web-1\n' });
+    const problems = await problemsOf(loadConfig({ files: ['site.yaml'], env: {}, cwd: dir }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${join(dir, 'inv.yaml').replaceAll('/', '\\/')}:\\d+:\\d+: `));
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `chat`: which surfaces are on and how to reach them. Fields are optional in the shape because a
+ * disabled surface may carry half its settings (a token left in the environment); the rules below
+ * demand them only when the surface is enabled, and the output type says so.
+ */
+import { z } from 'zod';
+import { evenWithIssues, HttpUrl, Secret, textOf } from './schema-common.ts';
+
+const Channels = z.strictObject({
+  /** Digests, proposals and change threads. */
+  announce: z.string().min(1).optional(),
+  /** Approval cards; defaults to `announce`, one channel is enough for a small team. */
+  approvals: z.string().min(1).optional(),
+});
+
+type ResolvedChannels = { announce: string; approvals: string };
+
+export type SlackConfig =
+  | { enabled: false }
+  | { enabled: true; botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; channels: ResolvedChannels };
+
+export type TeamsConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      appId: string;
+      appPassword?: string;
+      tenantId?: string;
+      appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+      serviceUrl?: string;
+      channels: ResolvedChannels;
+    };
+
+type Ctx = z.RefinementCtx;
+const need = (ctx: Ctx, value: unknown, path: string[], message: string) => {
+  if (value === undefined) ctx.addIssue({ code: 'custom', path, message });
+};
+const startsWith = (ctx: Ctx, value: unknown, path: string[], start: string, what: string) => {
+  const text = textOf(value);
+  if (text !== undefined && !text.startsWith(start)) {
+    ctx.addIssue({ code: 'custom', path, message: `must be ${what} starting with ${start} (this one starts with ${text.slice(0, 5)}…)` });
+  }
+};
+const needAnnounce = (ctx: Ctx, channels: unknown, surface: string) =>
+  need(ctx, (channels as { announce?: unknown } | undefined)?.announce, ['channels', 'announce'], `required when chat.${surface}.enabled is true; give the channel where patchbot posts digests and changes`);
+
+const withChannels = <T extends { channels: z.infer<typeof Channels> }>(section: T) => ({
+  ...section,
+  channels: { ...section.channels, approvals: section.channels.approvals ?? section.channels.announce },
+});
+
+const SlackSection = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    botToken: Secret.optional(),
+    signingSecret: Secret.optional(),
+    /** Socket Mode (no public endpoint) when set; then no signing secret is needed. */
+    appToken: Secret.optional(),
+    /** Web API base URL (default https://slack.com/api/); tests point it at the loopback fake. */
+    apiUrl: HttpUrl.optional(),
+    channels: Channels.prefault({}),
+  })
+  .superRefine((slack, ctx) => {
+    startsWith(ctx, slack.botToken, ['botToken'], 'xoxb-', 'a bot token (Slack app › OAuth & Permissions › Bot User OAuth Token)');
+    startsWith(ctx, slack.appToken, ['appToken'], 'xapp-', 'an app-level token (Slack app › Basic Information › App-Level Tokens)');
+    if (slack.enabled !== true) return;
+    need(ctx, slack.botToken, ['botToken'], 'required when chat.slack.enabled is true; set SLACK_BOT_TOKEN or chat.slack.botToken (xoxb-…)');
+    if (slack.appToken === undefined) {
+      need(ctx, slack.signingSecret, ['signingSecret'], 'required when chat.slack.enabled is true; set SLACK_SIGNING_SECRET (Slack app › Basic Information › Signing Secret), or set appToken for Socket Mode');
+    }
+    needAnnounce(ctx, slack.channels, 'slack');
+  }, evenWithIssues)
+  .transform((slack) => (slack.enabled ? withChannels(slack) : slack) as SlackConfig);
+
+const TeamsSection = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** The Azure Bot's Microsoft App ID (for UserAssignedMSI: the managed identity's client id). */
+    appId: z.string().min(1).optional(),
+    appPassword: Secret.optional(),
+    tenantId: z.string().min(1).optional(),
+    /** Microsoft no longer creates multi-tenant bots, hence SingleTenant by default. */
+    appType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    /** Bot Connector base URL for proactive posts before any inbound activity taught it; tests use the fake. */
+    serviceUrl: HttpUrl.optional(),
+    channels: Channels.prefault({}),
+  })
+  .superRefine((teams, ctx) => {
+    if (teams.enabled !== true) return;
+    const appType = textOf(teams.appType) ?? 'SingleTenant';
+    need(ctx, teams.appId, ['appId'], "required when chat.teams.enabled is true; set TEAMS_APP_ID to the Azure Bot's Microsoft App ID");
+    if (appType !== 'UserAssignedMSI') {
+      need(ctx, teams.appPassword, ['appPassword'], `required when chat.teams.enabled is true and appType is ${appType}; set TEAMS_APP_PASSWORD to the app's client secret`);
+    }
+    if (appType !== 'MultiTenant') {
+      need(ctx, teams.tenantId, ['tenantId'], `required when chat.teams.appType is ${appType}; give the Entra ID tenant id`);
+    }
+    needAnnounce(ctx, teams.channels, 'teams');
+  }, evenWithIssues)
+  .transform((teams) => (teams.enabled ? withChannels(teams) : teams) as TeamsConfig);
+
+export const ChatConfig = z.strictObject({
+  /** The local web console: a real chat surface, on by default so a fresh checkout shows the loop. */
+  console: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  slack: SlackSection.prefault({}),
+  teams: TeamsSection.prefault({}),
+});
+export type ChatConfig = z.infer<typeof ChatConfig>;

@@ -1,0 +1,88 @@
+/**
+ * Rules that span sections: names must be unique, and every reference (group members, a host's
+ * groups, a schedule's targets and window) must point at something defined. They run on the raw,
+ * possibly half-invalid value so one `config check` reports them together with type errors.
+ */
+import type { z } from 'zod';
+import { NOW_WINDOW } from './schema-windows.ts';
+import { isRecord, listOf, recordOf, textOf } from './schema-common.ts';
+
+type Path = (string | number)[];
+type Report = (path: Path, message: string) => void;
+
+/** Reports every entry whose `key` repeats an earlier entry's. */
+const unique = (items: unknown[], base: Path, key: string, what: string, report: Report) => {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const value = textOf(recordOf(item)[key]);
+    if (value === undefined) return;
+    if (seen.has(value)) report([...base, index, key], `duplicate ${what} "${value}"; each ${what} must be unique, rename or remove one`);
+    seen.add(value);
+  });
+};
+
+const names = (items: unknown[]): Set<string> => new Set(items.map((item) => textOf(recordOf(item).name)).filter((name) => name !== undefined));
+
+const inventoryRules = (inventory: Record<string, unknown>, report: Report) => {
+  const hosts = listOf(inventory.hosts);
+  const groups = listOf(inventory.groups);
+  const hostNames = names(hosts);
+  const groupNames = names(groups);
+  unique(hosts, ['inventory', 'hosts'], 'name', 'host name', report);
+  unique(groups, ['inventory', 'groups'], 'name', 'group name', report);
+  hosts.forEach((host, index) => {
+    listOf(recordOf(host).groups).forEach((group, at) => {
+      const name = textOf(group);
+      if (name !== undefined && !groupNames.has(name)) {
+        report(['inventory', 'hosts', index, 'groups', at], `unknown group "${name}"; define it under inventory.groups or remove it here`);
+      }
+    });
+  });
+  groups.forEach((group, index) => {
+    const fields = recordOf(group);
+    listOf(fields.members).forEach((member, at) => {
+      const name = textOf(member);
+      if (name !== undefined && !hostNames.has(name)) {
+        report(['inventory', 'groups', index, 'members', at], `unknown host "${name}"; add it to inventory.hosts or remove it from the group`);
+      }
+    });
+    if (isRecord(group) && fields.members === undefined && fields.selector === undefined) {
+      report(['inventory', 'groups', index], 'a group needs members (host names) or a selector (os, tags)');
+    }
+  });
+  return groupNames;
+};
+
+const peopleRules = (people: unknown[], report: Report) => {
+  unique(people, ['people'], 'name', 'person name', report);
+  // One surface account must map to one person, or votes could not be attributed.
+  unique(people, ['people'], 'slack', 'Slack user id', report);
+  unique(people, ['people'], 'teams', 'Teams user id', report);
+  unique(people, ['people'], 'email', 'email', report);
+};
+
+const scheduleRules = (config: Record<string, unknown>, groupNames: Set<string>, report: Report) => {
+  const windows = new Set([...Object.keys(recordOf(config.windows)), NOW_WINDOW]);
+  const proposals = listOf(recordOf(config.schedules).proposals);
+  unique(proposals, ['schedules', 'proposals'], 'name', 'schedule name', report);
+  proposals.forEach((proposal, index) => {
+    const fields = recordOf(proposal);
+    const window = textOf(fields.window);
+    if (window !== undefined && !windows.has(window)) {
+      report(['schedules', 'proposals', index, 'window'], `unknown window "${window}"; define it under windows (defined: ${[...windows].join(', ')})`);
+    }
+    listOf(fields.targets).forEach((target, at) => {
+      const name = textOf(target);
+      if (name !== undefined && !groupNames.has(name)) report(['schedules', 'proposals', index, 'targets', at], `unknown group "${name}"; define it under inventory.groups`);
+    });
+  });
+};
+
+/** The root superRefine of `Config`. */
+export const crossSectionRules = (value: unknown, ctx: z.RefinementCtx) => {
+  const config = recordOf(value);
+  const report: Report = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+  const groupNames = inventoryRules(recordOf(config.inventory), report);
+  peopleRules(listOf(config.people), report);
+  scheduleRules(config, groupNames, report);
+};

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { formatPath, problemsOf } from './issues.ts';
+import { Config, type ConfigInput } from './schema.ts';
+
+/** `path: message` lines for a config built in code (no files, no environment). */
+const problems = (input: ConfigInput): string[] => {
+  const result = Config.safeParse(input, { reportInput: true });
+  return result.success ? [] : result.error.issues.flatMap((issue) => problemsOf(issue, Config)).map((p) => `${formatPath(p.path)}: ${p.message}`);
+};
+const paths = (input: ConfigInput) => problems(input).map((line) => line.slice(0, line.indexOf(': ')));
+
+describe('Config cross-field rules', () => {
+  it.each<[string, ConfigInput, string[]]>([
+    ['slack off needs nothing', { chat: { slack: { enabled: false, botToken: 'xoxb-left-over' } } }, []],
+    ['slack on needs token, secret, channel', { chat: { slack: { enabled: true } } }, ['chat.slack.botToken', 'chat.slack.signingSecret', 'chat.slack.channels.announce']],
+    ['slack socket mode needs no signing secret', { chat: { slack: { enabled: true, botToken: 'xoxb-1', appToken: 'xapp-1', channels: { announce: 'C1' } } } }, []],
+    ['slack tokens are checked by prefix', { chat: { slack: { botToken: 'xoxp-user', appToken: 'xoxb-1' } } }, ['chat.slack.botToken', 'chat.slack.appToken']],
+    ['teams single tenant', { chat: { teams: { enabled: true, channels: { announce: '19:a@thread.tacv2' } } } }, ['chat.teams.appId', 'chat.teams.appPassword', 'chat.teams.tenantId']],
+    ['teams managed identity needs no password', { chat: { teams: { enabled: true, appType: 'UserAssignedMSI', appId: 'id', tenantId: 't', channels: { announce: 'c' } } } }, []],
+    ['servicenow section', { itsm: { kind: 'servicenow' } }, ['itsm.servicenow']],
+    ['servicenow oauth half set', { itsm: { kind: 'servicenow', servicenow: { instanceUrl: 'https://x.service-now.com', username: 'u', password: 'p', oauth: { clientSecret: 's' } } } }, ['itsm.servicenow.oauth.clientId']],
+    ['inactive itsm sections are ignored', { itsm: { kind: 'none', jira: { apiToken: 'left-over' } } }, []],
+    ['server on all interfaces needs a token', { server: { host: '0.0.0.0' } }, ['server.token']],
+    ['loopback needs none', { server: { host: '127.0.0.2' } }, []],
+    ['group without members or selector', { inventory: { groups: [{ name: 'empty' }] } }, ['inventory.groups.0']],
+    ['duplicate slack ids', { people: [{ name: 'a', slack: 'U1' }, { name: 'b', slack: 'U1' }] }, ['people.1.slack']],
+    ['proposal may use the now window', { inventory: { groups: [{ name: 'g', members: [] }] }, schedules: { proposals: [{ name: 'p', cron: '0 9 * * 2', patches: 'critical', targets: ['g'], window: 'now' }] } }, []],
+    ['discovery may be off', { schedules: { discovery: null } }, []],
+  ])('%s', (_name, input, expected) => {
+    expect(paths(input)).toEqual(expected);
+  });
+
+  it('narrows enabled surfaces and the chosen ITSM in its output type', () => {
+    const config = Config.parse({
+      chat: { slack: { enabled: true, botToken: 'xoxb-1', signingSecret: 's', channels: { announce: 'C1' } } },
+      itsm: { kind: 'jira', jira: { baseUrl: 'https://x.atlassian.net', projectKey: 'OPS', email: 'ops@example.com', apiToken: 't' }, servicenow: { password: 'ignored' } },
+    });
+    if (!config.chat.slack.enabled || config.itsm.kind !== 'jira') throw new Error('expected slack on and jira');
+    const token: string = config.chat.slack.botToken;
+    expect(token).toBe('xoxb-1');
+    expect(config.chat.slack.channels.approvals).toBe('C1');
+    expect(config.itsm).toEqual({ kind: 'jira', jira: expect.objectContaining({ projectKey: 'OPS', deployment: 'cloud', issueType: 'Task', pollInterval: 300_000 }) });
+  });
+
+  it('rejects a 6-field cron and a bare-number duration with what to write instead', () => {
+    expect(problems({ windows: { w: { cron: '0 0 22 * * 1-5', duration: 4 as unknown as string } } })).toEqual([
+      'windows.w.cron: "0 0 22 * * 1-5" has 6 fields; write 5 (minute hour day-of-month month day-of-week), e.g. "0 22 * * 1-5"',
+      'windows.w.duration: write a duration with a unit: 90s, 30m, 4h, 7d, 2w',
+    ]);
+  });
+});
