@@ -1,0 +1,52 @@
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Platform, StoreHandle } from '../platform.ts';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  isTty: boolean;
+}
+
+export interface CliDeps {
+  platform: Platform;
+  io: CliIo;
+  /** Set when the command runs inside the service (forwarded from another CLI): use its open store. */
+  sharedStore?: StoreHandle;
+  /** Set inside the service, so a forwarded `start` or `db migrate` knows where it runs. */
+  insideService?: boolean;
+}
+
+export type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string; default?: string | boolean };
+
+export interface CommandContext {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  io: CliIo;
+  deps: CliDeps;
+  config: () => Promise<Config>;
+  log: () => Promise<Logger>;
+  /** Opens the store for the command (or borrows the service's), and closes it afterwards. */
+  withStore: <T>(work: (handle: StoreHandle) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;
+}
+
+export interface Command {
+  /** Words that select the command: ['audit', 'verify']. */
+  path: string[];
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  /** Positionals accepted: [min, max]; max Infinity for lists. */
+  positionals?: [number, number];
+  /** When true and a service holds the embedded store, the command is sent to the service. */
+  usesStore: boolean;
+  run(context: CommandContext): Promise<number>;
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;

@@ -1,0 +1,28 @@
+import { checkConfig } from '../../config/check.ts';
+import { redactConfig } from '../../config/secrets.ts';
+import { loadConfig } from '../../config/load.ts';
+import { type Command, EXIT } from '../command.ts';
+
+export const configCheck: Command = {
+  path: ['config', 'check'],
+  summary: 'validate the configuration and list every problem with its path',
+  usage: 'Usage: patchbot config check [--config FILE…] [--print]',
+  options: { print: { type: 'boolean', description: 'print the effective configuration, secrets redacted' } },
+  usesStore: false,
+  async run({ values, io }) {
+    const files = io.env.PATCHBOT_CONFIG?.split(':').filter(Boolean) ?? [];
+    const given = (values.config as string[] | undefined) ?? files;
+    const result = await checkConfig({ files: given, env: io.env, cwd: io.cwd });
+    if (!result.ok) {
+      io.stderr.write(`Configuration is invalid (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      return EXIT.failure;
+    }
+    for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
+    io.stdout.write(`Configuration is valid.\n${result.summary.map((line) => `  ${line}`).join('\n')}\n`);
+    if (values.print) {
+      const { config } = await loadConfig({ files: given, env: io.env, cwd: io.cwd });
+      io.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,50 @@
+import type { StoreHandle } from '../../platform.ts';
+import { startService } from '../../service/start-service.ts';
+import { type Command, EXIT } from '../command.ts';
+import { acquireLock, publishApi } from '../store-lock.ts';
+
+export const start: Command = {
+  path: ['start'],
+  summary: 'run the patchbot service (HTTP server, console, schedules, workers)',
+  usage: 'Usage: patchbot start [--config FILE]\nRuns until SIGTERM or SIGINT, then drains and exits 0.',
+  options: {},
+  usesStore: false,
+  async run({ io, deps, config: loadConfig, log: loadLog }) {
+    if (deps.insideService) {
+      io.stderr.write('patchbot start: this service is already running.\n');
+      return EXIT.failure;
+    }
+    const config = await loadConfig();
+    const log = await loadLog();
+    const dir = deps.platform.exclusiveDir(config.store.url);
+    const holder = { pid: process.pid, command: 'patchbot start' };
+    const lock = dir ? acquireLock(dir, holder) : null;
+    if (lock && !lock.ok) {
+      const where = lock.holder.api ? ` at ${lock.holder.api.url}` : '';
+      io.stderr.write(`patchbot start: the embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid})${where}.\n`);
+      return EXIT.failure;
+    }
+    // Imported lazily: run-cli → commands → start would otherwise be a module cycle.
+    const { runCli } = await import('../run-cli.ts');
+    const runForwarded = (argv: string[], io2: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, store: StoreHandle) =>
+      runCli(argv, { platform: deps.platform, io: { ...io, ...io2, isTty: false }, sharedStore: store, insideService: true });
+    try {
+      const service = await startService({
+        config,
+        platform: deps.platform,
+        log,
+        runCli: runForwarded,
+        onListening: (api) => dir && publishApi(dir, { ...holder, api }),
+      });
+      io.stdout.write(`patchbot is running at ${service.url}/ (store: ${service.store.engine}${config.execution.dryRun ? ', dry run' : ''}). Ctrl-C stops it.\n`);
+      const signal = await new Promise<string>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      await service.stop(signal);
+      return EXIT.ok;
+    } finally {
+      if (lock?.ok) lock.release();
+    }
+  },
+};

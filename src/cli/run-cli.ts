@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { PatchbotError } from '../shared/errors.ts';
+import type { StoreHandle } from '../platform.ts';
+import { COMMANDS } from './commands.ts';
+import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
+import { forwardToService } from './forward.ts';
+import { globalHelp, commandHelp } from './help.ts';
+import { acquireLock, readLock } from './store-lock.ts';
+
+const CONFIG_OPTION = { type: 'string', multiple: true, short: 'c', description: 'config file (repeatable; default $PATCHBOT_CONFIG)' } as const;
+const HELP_OPTION = { type: 'boolean', short: 'h', description: 'show this help' } as const;
+
+/** The longest command path that prefixes argv: `audit verify x` → audit verify. */
+const findCommand = (argv: string[]): { command: Command; rest: string[] } | null => {
+  const matches = COMMANDS.filter((c) => c.path.every((word, i) => argv[i] === word)).sort((a, b) => b.path.length - a.path.length);
+  const command = matches[0];
+  return command ? { command, rest: argv.slice(command.path.length) } : null;
+};
+
+export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => {
+  const { io } = deps;
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout.write(globalHelp(COMMANDS));
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr.write(`patchbot: unknown command "${argv.join(' ')}". Run \`patchbot --help\` for the list.\n`);
+    return EXIT.usage;
+  }
+  const { command, rest } = found;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, config: CONFIG_OPTION, help: HELP_OPTION }, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).message}\n${command.usage}\n`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(commandHelp(command));
+    return EXIT.ok;
+  }
+  const [min, max] = command.positionals ?? [0, 0];
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    io.stderr.write(`patchbot ${command.path.join(' ')}: expected ${min === max ? min : `${min}–${max}`} argument(s), got ${parsed.positionals.length}.\n${command.usage}\n`);
+    return EXIT.usage;
+  }
+
+  const files = (parsed.values.config as string[] | undefined) ?? io.env.PATCHBOT_CONFIG?.split(':').filter(Boolean) ?? [];
+  let config: Config | undefined;
+  let logger: Logger | undefined;
+  const getConfig = async () => (config ??= (await loadConfig({ files, env: io.env, cwd: io.cwd })).config);
+  const getLog = async () => (logger ??= createLogger({ level: (await getConfig()).log.level, format: (await getConfig()).log.format, destination: io.stderr as NodeJS.WritableStream, isTty: io.isTty }));
+
+  const withStore: CommandContext['withStore'] = async (work, { migrate = false } = {}) => {
+    if (deps.sharedStore) return work(deps.sharedStore);
+    const url = (await getConfig()).store.url;
+    const dir = deps.platform.exclusiveDir(url);
+    const lock = dir ? acquireLock(dir, { pid: process.pid, command: `patchbot ${command.path.join(' ')}` }) : null;
+    if (lock && !lock.ok) throw new PatchbotError('store-busy', `The embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid}).`, 'Wait for it to finish, or use a PostgreSQL server (store.url: postgres://…) to share the store between processes.');
+    let handle: StoreHandle | undefined;
+    try {
+      handle = await deps.platform.openStore(url, { migrate });
+      return await work(handle);
+    } finally {
+      await handle?.close();
+      if (lock?.ok) lock.release();
+    }
+  };
+
+  try {
+    if (command.usesStore && !deps.sharedStore) {
+      const dir = deps.platform.exclusiveDir((await getConfig()).store.url);
+      const holder = dir ? readLock(dir) : null;
+      if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
+    }
+    return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore });
+  } catch (error) {
+    if (error instanceof PatchbotError) {
+      io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+      return EXIT.failure;
+    }
+    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).stack ?? error}\n`);
+    return EXIT.failure;
+  }
+};

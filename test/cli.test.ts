@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/cli/commands.ts';
+import { cli, writeConfig } from './support/cli.ts';
+
+describe('patchbot CLI', () => {
+  it('prints help and exits 2 without a command, 0 with --help', async () => {
+    const bare = await cli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toContain('audit verify');
+    expect((await cli(['--help'])).code).toBe(0);
+  });
+
+  it.each(COMMANDS.map((c) => [c.path.join(' ')]))('`%s --help` explains the command', async (path) => {
+    const result = await cli([...path.split(' '), '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`patchbot ${path}`);
+    expect(result.stdout).toContain('--config');
+  });
+
+  it('exits 2 on usage errors, naming what was wrong', async () => {
+    expect(await cli(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(await cli(['audit', 'verify', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--bogus') });
+    expect(await cli(['db', 'migrate', 'extra'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected 0 argument(s), got 1') });
+  });
+
+  it('says plainly which commands arrive later, and does nothing', async () => {
+    const result = await cli(['scan']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/arrives with issue #3\. Nothing was done\./);
+  });
+
+  it('lists every config problem with its path and exits 1', async () => {
+    const bad = writeConfig(
+      [
+        'server:',
+        '  port: 70000',
+        'store:',
+        '  url: mysql://x',
+        'chat:',
+        '  slack:',
+        '    enabled: true',
+        'windows:',
+        '  nightly: { cron: "0 25 * * *", duration: 4h, timezone: Mars/Olympus }',
+        'execution:',
+        '  dryrun: false',
+      ].join('\n'),
+    );
+    const result = await cli(['config', 'check', '--config', bad]);
+    expect(result.code).toBe(1);
+    for (const path of ['server.port', 'store.url', 'chat.slack.signingSecret: required when chat.slack.enabled is true', 'chat.slack.botToken', 'windows.nightly.cron', 'windows.nightly.timezone', 'execution.dryrun']) {
+      expect(result.stderr).toContain(path);
+    }
+    expect(result.stderr).toMatch(/dryRun/);
+  });
+
+  it('migrates a fresh embedded store once, and `--check` tells pending from current', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbot-cli-'));
+    const config = writeConfig(`store:\n  url: pglite://${dir}/data\n`);
+    const pending = await cli(['db', 'migrate', '--check', '--config', config]);
+    expect(pending).toMatchObject({ code: 1, stdout: expect.stringMatching(/pending: schema at 0/) });
+    const applied = await cli(['db', 'migrate', '--config', config]);
+    expect(applied).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied 001_init/) });
+    expect(await cli(['db', 'migrate', '--check', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/current/) });
+    expect(await cli(['audit', 'verify', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/intact: 0 events/) });
+  });
+});
