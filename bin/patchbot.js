@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `patchbot` command. Sources are TypeScript run through tsx's loader, so a checkout needs no
 // build step; exit codes: 0 ok, 1 failure, 2 usage error.
+/* global process */
 import { register } from 'tsx/esm/api';
 
 register();

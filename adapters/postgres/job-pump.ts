@@ -34,12 +34,11 @@ export class JobPump {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const free = this.concurrency - this.inFlight;
-      let fetched = 0;
       if (free > 0) {
         const jobs = await this.boss.fetch(this.name, { batchSize: free });
-        fetched = jobs.length;
         for (const job of jobs) this.execute(job);
-        if (fetched === free) continue;
+        // A full batch suggests more are waiting: fetch again at once instead of sleeping.
+        if (jobs.length === free) continue;
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);

@@ -15,7 +15,7 @@ describe('canonicalJson', () => {
     ['sorts keys recursively', { b: 1, a: { d: [{ z: 1, y: 2 }], c: null } }, '{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}'],
     ['writes Dates as ISO strings', { at: new Date('2024-05-01T09:00:00.123Z') }, '{"at":"2024-05-01T09:00:00.123Z"}'],
     ['drops undefined-valued keys', { a: undefined, b: 2 }, '{"b":2}'],
-    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
     ['writes undefined and holes in arrays as null, like JSON.stringify', [1, undefined, , 3], '[1,null,null,3]'],
     ['writes non-finite numbers as null', { n: Number.NaN, i: Number.POSITIVE_INFINITY }, '{"i":null,"n":null}'],
     ['escapes strings like JSON', { 'k"ey': 'line\nbreak "q" \\ é' }, '{"k\\"ey":"line\\nbreak \\"q\\" \\\\ é"}'],
