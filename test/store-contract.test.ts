@@ -94,6 +94,24 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     ]);
   });
 
+  it('remembers which scan first saw a patch, and finishes a scan exactly once when every host reported', async () => {
+    const { store } = opened;
+    const at = new Date('2024-04-01T00:00:00Z');
+    await store.scans.start('s-new', 'schedule', ['h1', 'h2'], at);
+    expect(await store.patches.upsert([patch('DSA-5700-1'), patch('KB5034441')], 's-new')).toEqual(['DSA-5700-1']);
+    expect((await store.patches.firstSeenIn('s-new')).map((p) => p.id)).toEqual(['DSA-5700-1']);
+    await store.scans.recordHost({ scanId: 's-new', host: 'h1', outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', installed: [], missingCount: 3, warnings: ['lists are 9 days old'] });
+    expect(await store.scans.tryFinish('s-new', at)).toBe(false);
+    await store.scans.recordHost({ scanId: 's-new', host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', startedAt: at, finishedAt: at });
+    const finishes = await Promise.all([store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at)]);
+    expect(finishes.filter(Boolean)).toHaveLength(1);
+    expect(await store.scans.progress('s-new')).toMatchObject({ targets: ['h1', 'h2'], done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at });
+    const results = await store.scans.results('s-new');
+    expect(results[0]).toMatchObject({ host: 'h1', rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', missingCount: 3, warnings: ['lists are 9 days old'] });
+    expect(results[1]).toMatchObject({ host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', rebootRequired: null });
+    expect(await store.scans.progress('nope')).toBeNull();
+  });
+
   it('creates changes with unique ids even when allocated concurrently, and moves state only by compare-and-set', async () => {
     const { store } = opened;
     const ids = await Promise.all(Array.from({ length: 20 }, () => store.changes.nextId()));

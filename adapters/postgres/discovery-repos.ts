@@ -1,5 +1,5 @@
-import type { Finding, HostScan, Patch } from '../../src/discovery/patch.ts';
-import type { FindingRepository, PatchRepository, ScanRepository } from '../../src/store/store.ts';
+import type { Finding, Patch } from '../../src/discovery/patch.ts';
+import type { FindingRepository, PatchRepository } from '../../src/store/store.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -23,19 +23,22 @@ const toPatch = (row: PatchRow): Patch => ({
 });
 
 export const patchRepository = (sql: SqlClient): PatchRepository => ({
-  async upsert(patches) {
+  async upsert(patches, scanId) {
     if (patches.length === 0) return [];
     // `xmax = 0` is true only for rows this statement inserted: that is how "new" is told from "known".
     const rows = await sql.query<{ id: string; inserted: boolean }>(
-      `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen)
-       select p.id, p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint, p.first_seen
+      `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen, first_scan_id)
+       select p.id, p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint, p.first_seen, $2
        from jsonb_to_recordset($1::jsonb) as p(id text, title text, severity text, security boolean, cves jsonb, reboot_hint boolean, first_seen timestamptz)
        on conflict (id) do update set title = excluded.title, severity = excluded.severity,
          security = excluded.security, cves = excluded.cves, reboot_hint = excluded.reboot_hint
        returning id, (xmax = 0) as inserted`,
-      [JSON.stringify(patches.map((p) => ({ ...p, reboot_hint: p.rebootHint, first_seen: p.firstSeen.toISOString() })))],
+      [JSON.stringify(patches.map((p) => ({ ...p, reboot_hint: p.rebootHint, first_seen: p.firstSeen.toISOString() }))), scanId ?? null],
     );
     return rows.filter((r) => r.inserted).map((r) => r.id);
+  },
+  async firstSeenIn(scanId) {
+    return (await sql.query<PatchRow>('select * from patches where first_scan_id = $1 order by id', [scanId])).map(toPatch);
   },
   async get(id) {
     const rows = await sql.query<PatchRow>('select * from patches where id = $1', [id]);
@@ -85,45 +88,5 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   },
   async byHost(host) {
     return (await sql.query<FindingRow>('select * from findings where host = $1 order by patch_id', [host])).map(toFinding);
-  },
-});
-
-interface HostScanRow {
-  scan_id: string;
-  host: string;
-  outcome: HostScan['outcome'];
-  error: string | null;
-  started_at: Date;
-  finished_at: Date;
-}
-
-const toHostScan = (row: HostScanRow): HostScan => ({
-  scanId: row.scan_id,
-  host: row.host,
-  outcome: row.outcome,
-  startedAt: row.started_at,
-  finishedAt: row.finished_at,
-  ...(row.error !== null ? { error: row.error } : {}),
-});
-
-export const scanRepository = (sql: SqlClient): ScanRepository => ({
-  async start(scanId, requestedBy, targets, at) {
-    await sql.query('insert into scans (id, requested_by, targets, started_at) values ($1, $2, $3, $4)', [scanId, requestedBy, targets, at]);
-  },
-  async recordHost(result) {
-    await sql.query(
-      `insert into host_scans (scan_id, host, outcome, error, started_at, finished_at) values ($1, $2, $3, $4, $5, $6)
-       on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at`,
-      [result.scanId, result.host, result.outcome, result.error ?? null, result.startedAt, result.finishedAt],
-    );
-  },
-  async finish(scanId, at) {
-    await sql.query('update scans set finished_at = $2 where id = $1', [scanId, at]);
-  },
-  async latestPerHost() {
-    const rows = await sql.query<HostScanRow>(
-      'select distinct on (host) * from host_scans order by host, finished_at desc',
-    );
-    return rows.map(toHostScan);
   },
 });

@@ -1,7 +1,8 @@
 import type { Store } from '../../src/store/store.ts';
 import { auditRepository, idempotencyRepository } from './audit-repo.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
-import { findingRepository, patchRepository, scanRepository } from './discovery-repos.ts';
+import { findingRepository, patchRepository } from './discovery-repos.ts';
+import { scanRepository } from './scan-repo.ts';
 import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
 import { migrationStatus } from './migrate.ts';
 import type { SqlClient } from './sql-client.ts';

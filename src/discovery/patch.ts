@@ -10,7 +10,7 @@ export type Severity = z.infer<typeof Severity>;
 export const PatchId = z
   .string()
   .regex(
-    /^(KB\d{6,8}|DSA-\d+-\d+|DLA-\d+-\d+|USN-\d+-\d+|RH[SBE]A-\d{4}:\d+|(ALSA|RLSA|ELSA|FEDORA)-[\w:-]+|(deb|rpm):[A-Za-z0-9][A-Za-z0-9+._-]*@[A-Za-z0-9+.:~_-]+)$/,
+    /^(KB\d{6,8}|DSA-\d+-\d+|DLA-\d+-\d+|USN-\d+-\d+|RH[SBE]A-\d{4}:\d+|(ALSA|RLSA|ELSA|FEDORA)-[\w:-]+|(deb|rpm):[A-Za-z0-9][A-Za-z0-9+._-]*@[A-Za-z0-9+.:~^_-]+)$/,
     'not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version)',
   );
 export type PatchId = z.infer<typeof PatchId>;
@@ -49,4 +49,25 @@ export interface HostScan {
   error?: string;
   startedAt: Date;
   finishedAt: Date;
+  /** null when the scan could not tell (or did not get that far). */
+  rebootRequired?: boolean | null;
+  /** The OS as the host names itself: `Debian GNU/Linux 12 (bookworm)`. */
+  osName?: string | null;
+  /** Update ids known installed (Windows KBs). */
+  installed?: string[];
+  missingCount?: number | null;
+  warnings?: string[];
+}
+
+/** A scan and how far it got. */
+export interface ScanProgress {
+  scanId: string;
+  requestedBy: string;
+  targets: string[];
+  startedAt: Date;
+  finishedAt: Date | null;
+  done: number;
+  ok: number;
+  unreachable: number;
+  failed: number;
 }

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditEvent } from '../audit/audit-event.ts';
 import type { Change, ChangeState, Vote } from '../changes/change.ts';
-import type { Finding, FindingState, HostScan, Patch } from '../discovery/patch.ts';
+import type { Finding, FindingState, HostScan, Patch, ScanProgress } from '../discovery/patch.ts';
 import type { Group, Host } from '../inventory/host.ts';
 import type { Person } from '../people/person.ts';
 
@@ -31,8 +31,13 @@ export interface PeopleRepository {
 }
 
 export interface PatchRepository {
-  /** Inserts unseen patches, refreshes metadata of known ones; returns the ids seen for the first time. */
-  upsert(patches: Patch[]): Promise<string[]>;
+  /**
+   * Inserts unseen patches, refreshes metadata of known ones; returns the ids seen for the first
+   * time anywhere in the estate. `scanId` records which scan discovered them.
+   */
+  upsert(patches: Patch[], scanId?: string): Promise<string[]>;
+  /** Patches first discovered by this scan: the digest's content. */
+  firstSeenIn(scanId: string): Promise<Patch[]>;
   get(id: string): Promise<Patch | null>;
   list(): Promise<Patch[]>;
 }
@@ -56,6 +61,14 @@ export interface ScanRepository {
   start(scanId: string, requestedBy: string, targets: string[], at: Date): Promise<void>;
   recordHost(result: HostScan): Promise<void>;
   finish(scanId: string, at: Date): Promise<void>;
+  /**
+   * Marks the scan finished if every target has reported and nobody marked it yet. True for
+   * exactly one caller, however many host jobs finish at once.
+   */
+  tryFinish(scanId: string, at: Date): Promise<boolean>;
+  progress(scanId: string): Promise<ScanProgress | null>;
+  /** Per-host results of one scan, by host name. */
+  results(scanId: string): Promise<HostScan[]>;
   /** The latest scan outcome per host: the freshness every answer reports. */
   latestPerHost(): Promise<HostScan[]>;
 }
