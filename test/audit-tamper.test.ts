@@ -68,6 +68,19 @@ describe.runIf(availableEngines().includes('postgres'))('audit verify on Postgre
     expect(result.code).toBe(0);
   });
 
+  it('catches removal of the newest events against a head recorded earlier', async () => {
+    const url = await freshPostgresUrl();
+    await seedChain(url);
+    const head = /head (\d+:[0-9a-f]{64})/.exec((await verify(url)).stdout)![1]!;
+    await sql(url, ['delete from audit_events where seq >= 7']);
+    expect((await verify(url)).code).toBe(0);
+    const config = writeConfig(`store:\n  url: ${url}\n`);
+    const checked = await cli(['audit', 'verify', '--config', config, '--expect-head', head]);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain('BROKEN at event #7 (removed)');
+    expect((await cli(['audit', 'verify', '--config', config, '--expect-head', 'latest'])).code).toBe(2);
+  });
+
   it.each(TAMPERING)('exits 1 and names the first bad event: $name', async ({ problem, seq, statements }) => {
     const url = await freshPostgresUrl();
     await seedChain(url);

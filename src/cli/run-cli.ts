@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
-import { PatchbotError } from '../shared/errors.ts';
+import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
 import { COMMANDS } from './commands.ts';
 import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
@@ -79,6 +79,10 @@ export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => 
     }
     return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore });
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${command.usage}\n`);
+      return EXIT.usage;
+    }
     if (error instanceof PatchbotError) {
       io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
       return EXIT.failure;
