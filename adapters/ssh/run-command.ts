@@ -1,0 +1,117 @@
+import { constants } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { ClientChannel } from 'ssh2';
+import { type ExecRequest, type ExecResult, ExecutionError } from '../../src/playbooks/executor.ts';
+import { signalChannel } from './channel-signal.ts';
+import type { SshConnection } from './connection.ts';
+import { connectionLost, target } from './errors.ts';
+import { OutputTail } from './output-tail.ts';
+import { withRemoteDeadline } from './remote-deadline.ts';
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
+
+/** A command killed by a signal reports 128 + signal number, as a POSIX shell would ($? = 137 for KILL). */
+const signalExitCode = (signal: string | undefined): number => {
+  const number = signal ? constants.signals[signal as keyof typeof constants.signals] : undefined;
+  return typeof number === 'number' ? 128 + number : 255;
+};
+
+/** Per-executor settings for every run; see SshExecutorOptions.remoteDeadline. */
+export interface RunOptions {
+  remoteDeadline: boolean;
+  log?: Logger;
+}
+
+/**
+ * Runs one command on an open connection, in its own exec channel: no pty (non-interactive, no
+ * prompts, stdout and stderr kept apart) and stdin closed at once so a command that reads it
+ * sees EOF instead of hanging until the timeout. The caller holds a channel slot for the call.
+ *
+ * ssh2 has no exec timeout. When ours fires: signal KILL (OpenSSH ≥ 8.1 kills the command's
+ * process group, for non-root logins), close the channel, and end the whole connection, so a
+ * wedged connection is never reused; the session reconnects for its next run. Because sshd
+ * ignores the signal for root and does not kill a pty-less command on disconnect, the command
+ * also carries its own deadline on the host (remote-deadline.ts) unless `remoteDeadline` is off.
+ */
+export const runCommand = (connection: SshConnection, request: ExecRequest, { remoteDeadline, log }: RunOptions): Promise<ExecResult> =>
+  new Promise((resolve, reject) => {
+    const host = connection.host;
+    if (connection.closed) return reject(connectionLost(host, `connection lost before the command started: ${connection.closeReason}`));
+    const maxBytes = request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const stdout = new OutputTail(maxBytes);
+    const stderr = new OutputTail(maxBytes);
+    const started = performance.now();
+    let channel: ClientChannel | null = null;
+    let exit: { code: number | null; signal?: string } | null = null;
+    let settled = false;
+    let unsubscribe: () => void = () => {};
+
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unsubscribe();
+      outcome();
+    };
+
+    const timedOut = () => new ExecutionError('timeout', host.name, `${target(host)}: command did not finish within ${request.timeoutMs} ms and was killed`);
+    const timer = setTimeout(() => {
+      settle(() => reject(timedOut()));
+      log?.warn({ host: host.name, timeoutMs: request.timeoutMs }, 'ssh command timed out');
+      if (channel) {
+        try {
+          if (!signalChannel(channel, 'KILL')) log?.warn({ host: host.name }, 'ssh could not send KILL');
+          channel.close();
+        } catch {
+          // The channel may already be gone; ending the connection below is what matters.
+        }
+      }
+      void connection.end(`it was ended after a command on it timed out after ${request.timeoutMs} ms`);
+    }, request.timeoutMs);
+
+    unsubscribe = connection.onClose((reason) => {
+      settle(() => reject(connectionLost(host, `connection lost while running the command: ${reason}`)));
+    });
+
+    const command = remoteDeadline ? withRemoteDeadline(host, request.command, request.timeoutMs) : request.command;
+    connection.client.exec(command, {}, (error, opened) => {
+      if (error) {
+        const lost = connection.closed;
+        return settle(() =>
+          reject(lost ? connectionLost(host, `connection lost before the command started: ${connection.closeReason}`) : new ExecutionError('command-failed', host.name, `${target(host)}: could not open a channel: ${error.message}`)),
+        );
+      }
+      channel = opened;
+      if (settled) {
+        // Timed out or lost while the open was in flight: do not leave the command running.
+        opened.close();
+        return;
+      }
+      opened.end();
+      opened.on('data', (chunk: Buffer) => stdout.push(chunk));
+      opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      opened.on('exit', (code: number | null, signal?: string) => {
+        exit = { code, signal };
+      });
+      opened.on('close', () => {
+        const result = exit;
+        if (!result) {
+          if (connection.closed) return settle(() => reject(connectionLost(host, `connection lost while running the command: ${connection.closeReason}`)));
+          return settle(() => reject(new ExecutionError('command-failed', host.name, `${target(host)}: the channel closed without an exit status`)));
+        }
+        // Our timer can be starved on a busy event loop; a KILL arriving after the deadline is the host-side deadline.
+        const killed = result.code === 137 || result.signal === 'SIGKILL';
+        if (killed && performance.now() - started >= request.timeoutMs) return settle(() => reject(timedOut()));
+        settle(() =>
+          resolve({
+            exitCode: result.code ?? signalExitCode(result.signal),
+            stdout: stdout.text(),
+            stderr: stderr.text(),
+            truncated: stdout.truncated || stderr.truncated,
+            durationMs: Math.round(performance.now() - started),
+          }),
+        );
+      });
+    });
+  });
