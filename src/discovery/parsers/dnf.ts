@@ -1,0 +1,90 @@
+import { parseCheckUpdate, parseExitCode, parseUpdateinfo } from './dnf-lines.ts';
+import { buildRpmPatches } from './dnf-patches.ts';
+import { parseOsRelease } from './os-release.ts';
+import { excerpt, type ParsedScan, ScanParseError } from './scan-result.ts';
+import { MAX_TEXT_LINE, type Section, sectionOf, splitSections } from './sections.ts';
+
+/**
+ * RHEL family scan (`scan-rhel`: RHEL, CentOS, Rocky, Alma, Oracle, Fedora up to 40 — dnf 4).
+ * The playbook prints, as root, in this order:
+ *
+ *   echo '### patchbot:os-release'
+ *   cat /etc/os-release
+ *   echo '### patchbot:updateinfo'
+ *   LC_ALL=C dnf -q updateinfo list --updates; rc=$?
+ *   echo '### patchbot:updateinfo-exit'
+ *   echo "$rc"
+ *   echo '### patchbot:updateinfo-cves'                      # optional pair: fills in CVEs
+ *   LC_ALL=C dnf -q updateinfo list --updates --with-cve; rc=$?
+ *   echo '### patchbot:updateinfo-cves-exit'
+ *   echo "$rc"
+ *   echo '### patchbot:check-update'
+ *   LC_ALL=C dnf -q check-update; rc=$?
+ *   echo '### patchbot:check-update-exit'
+ *   echo "$rc"
+ *   echo '### patchbot:needs-restarting'
+ *   LC_ALL=C dnf -q needs-restarting -r; rc=$?
+ *   echo '### patchbot:needs-restarting-exit'
+ *   echo "$rc"
+ *   echo '### patchbot:end'
+ *
+ * - Every command's section is followed by `<name>-exit` holding its exit code: a command killed
+ *   half-way (a timeout) leaves a complete-looking list, and only its exit code tells.
+ * - updateinfo lists every advisory type (not only --security): bugfix and enhancement advisories
+ *   are patches too. Each line is `<advisory> <type> <name-[epoch:]version-release.arch>`.
+ * - check-update exits 100 when updates exist, 0 when none, 1 on error (an error fails the scan).
+ * - needs-restarting -r exits 1 and prints "Reboot is required" when a reboot is pending, 0 when
+ *   not; an exit 1 without that sentence (e.g. the plugin is missing) gives "unknown".
+ * - dnf prints nothing for installed versions, so PackageUpdate.installed is null here.
+ * - dnf 5 (Fedora 41+) prints other tables and is not this contract.
+ */
+export const DNF_SECTIONS = ['os-release', 'updateinfo', 'updateinfo-exit', 'check-update', 'check-update-exit', 'needs-restarting', 'needs-restarting-exit'] as const;
+export const DNF_OPTIONAL_SECTIONS = ['updateinfo-cves', 'updateinfo-cves-exit'] as const;
+
+export function parseDnfScan(host: string, stdout: Buffer | string): ParsedScan {
+  const split = splitSections(host, stdout, { what: 'dnf', required: DNF_SECTIONS, optional: DNF_OPTIONAL_SECTIONS, maxLineLength: MAX_TEXT_LINE });
+  const os = parseOsRelease(host, sectionOf(split, 'os-release'));
+  const warnings = [...split.warnings];
+  if (!os.family.some((f) => ['rhel', 'fedora', 'centos'].includes(f))) warnings.push(`os-release says ${os.name}, which is not in the RHEL family`);
+
+  const advisories = parseUpdateinfo(host, sectionOf(split, 'updateinfo'), 'advisory');
+  requireSuccess(host, 'updateinfo', sectionOf(split, 'updateinfo-exit'));
+  const cveSection = split.sections.get('updateinfo-cves');
+  const cves = cveSection ? parseUpdateinfo(host, cveSection, 'cve') : [];
+  if (cveSection) {
+    const cveExit = split.sections.get('updateinfo-cves-exit');
+    if (!cveExit) throw new ScanParseError(host, 'dnf scan output has `### patchbot:updateinfo-cves` but no `### patchbot:updateinfo-cves-exit` section');
+    requireSuccess(host, 'updateinfo --with-cve', cveExit);
+  }
+  const updates = parseCheckUpdate(host, sectionOf(split, 'check-update'));
+  const exit = parseExitCode(host, sectionOf(split, 'check-update-exit'));
+  if (exit === 1) throw new ScanParseError(host, 'dnf check-update failed (exit 1); its stderr says why');
+  if (exit !== 0 && exit !== 100) throw new ScanParseError(host, `dnf check-update exited ${exit}; expected 0 (no updates) or 100 (updates available)`);
+  if (exit === 100 && updates.length === 0) throw new ScanParseError(host, 'dnf check-update exited 100 (updates available) but its section lists no packages: the output is incomplete');
+  if (exit === 0 && updates.length > 0) throw new ScanParseError(host, `dnf check-update exited 0 (no updates) but its section lists ${updates.length} packages`);
+
+  const built = buildRpmPatches(host, advisories, cves, updates);
+  const reboot = needsRestarting(host, sectionOf(split, 'needs-restarting'), sectionOf(split, 'needs-restarting-exit'));
+  return {
+    host,
+    os: os.name,
+    patches: built.patches,
+    installed: [],
+    rebootRequired: reboot.required,
+    warnings: [...warnings, ...built.warnings, ...reboot.warnings],
+  };
+}
+
+function requireSuccess(host: string, command: string, exitSection: Section): void {
+  const exit = parseExitCode(host, exitSection);
+  if (exit !== 0) throw new ScanParseError(host, `dnf ${command} exited ${exit}, so its list may be incomplete; its stderr says why`);
+}
+
+function needsRestarting(host: string, output: Section, exitSection: Section): { required: boolean | null; warnings: string[] } {
+  const exit = parseExitCode(host, exitSection);
+  const text = output.lines.join('\n');
+  if (exit === 0) return { required: false, warnings: [] };
+  if (exit === 1 && text.includes('Reboot is required')) return { required: true, warnings: [] };
+  const said = output.lines.find((l) => l.trim() !== '');
+  return { required: null, warnings: [`whether a reboot is pending is unknown: dnf needs-restarting -r exited ${exit}${said ? ` and said ${excerpt(said)}` : ''}`] };
+}
