@@ -1,0 +1,125 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// eslint-disable-next-line no-restricted-imports -- integration test: shipped playbooks run through the real shell
+import { LocalExecutor } from '../../adapters/local/local-executor.ts';
+import { parseDnfScan } from '../discovery/parsers/dnf.ts';
+import { Host } from '../inventory/host.ts';
+import { createLogger } from '../shared/logger.ts';
+import { getPlaybook, rollbackFor } from './catalog.ts';
+import { loadPlaybooks, type PlaybookCatalog } from './load-playbooks.ts';
+import type { Playbook } from './playbook.ts';
+import { runPlaybook } from './run-playbook.ts';
+import { scanStdout } from './run-scan.ts';
+
+/**
+ * The shipped Linux playbooks on this machine, with the package tools replaced by stubs on PATH
+ * (the executor passes PATH and nothing else, so stubs have their paths baked in). What is under
+ * test is the playbooks' own shell: the section framing, the record / diff / restore files and the
+ * arguments the tools receive.
+ */
+const log = createLogger({ level: 'silent' });
+const stubs = mkdtempSync(join(tmpdir(), 'patchbot-stubs-'));
+const executor = new LocalExecutor({ baseEnv: { ...process.env, PATH: `${stubs}:${process.env.PATH}` } });
+const change = `test-${process.pid}-${Date.now()}`;
+const varTmp = (what: string) => `/var/tmp/patchbot-${what}-${change}`;
+let catalog: PlaybookCatalog;
+
+const stub = (name: string, body: string) => {
+  writeFileSync(join(stubs, name), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(stubs, name), 0o755);
+};
+/** Run without reboot steps: whether this machine wants a reboot is not under test here. */
+const withoutReboot = (book: Playbook): Playbook => ({ ...book, steps: book.steps.filter((s) => s.kind !== 'reboot') });
+
+beforeAll(async () => {
+  catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
+  stub('systemctl', `case "$1" in is-system-running) echo running ;; esac`);
+  stub('apt-get', `echo "apt-get $*" >> ${stubs}/apt-get.log`);
+  stub('dpkg-query', `cat ${stubs}/dpkg-state`);
+  stub('dnf', [
+    'case "$*" in',
+    "  *--with-cve*) echo 'CVE-2024-2961 Important/Sec. glibc-2.34-100.el9_4.2.x86_64' ;;",
+    "  *'updateinfo list'*) echo 'RHSA-2024:3339 Important/Sec. glibc-2.34-100.el9_4.2.x86_64' ;;",
+    "  *check-update*) printf '\\nglibc.x86_64    2.34-100.el9_4.2    baseos\\n'; exit 100 ;;",
+    "  *needs-restarting*) echo 'Reboot is required to fully utilize these updates.'; exit 1 ;;",
+    '  *) echo "dnf $*" >> ' + `${stubs}/dnf.log ;;`,
+    'esac',
+  ].join('\n'));
+});
+afterAll(async () => {
+  await executor.close();
+  rmSync(stubs, { recursive: true, force: true });
+  for (const what of ['before', 'now', 'restore', 'failed-units', 'failed-units-now']) rmSync(varTmp(what), { force: true });
+});
+
+const dpkgState = (lines: string[]) => writeFileSync(join(stubs, 'dpkg-state'), lines.map((l) => `ii  ${l}\n`).join(''));
+
+describe('shipped playbooks, package tools stubbed', () => {
+  it('scan-rhel frames dnf output (exit 100 included) the way the dnf parser reads it', async () => {
+    const host = Host.parse({ name: 'db-02', address: '127.0.0.1', os: 'rocky', connection: 'local' });
+    const run = await runPlaybook({ executor, host, playbook: getPlaybook(catalog, 'scan-rhel'), dryRun: true, log });
+    expect(run.ok, run.steps[0]?.stderrTail).toBe(true);
+    const parsed = parseDnfScan(host.name, scanStdout(run));
+    expect(parsed.patches.map((p) => [p.id, p.cves])).toEqual([['RHSA-2024:3339', ['CVE-2024-2961']]]);
+    expect(parsed.rebootRequired).toBe(true);
+  });
+
+  it('apply-debian-packages records every installed version, then upgrades only the named packages', async () => {
+    dpkgState(['openssl=3.0.11-1~deb12u2', 'libssl3:amd64=3.0.11-1~deb12u2', 'bash=5.2.15-2+b2']);
+    const host = Host.parse({ name: 'web-1', address: '127.0.0.1', os: 'debian', connection: 'local' });
+    const apply = getPlaybook(catalog, 'apply-debian-packages');
+    const run = await runPlaybook({ executor, host, playbook: withoutReboot(apply), params: { packages: ['openssl', 'libssl3'], change }, dryRun: false, log });
+    expect(run.ok, JSON.stringify(run.steps.map((s) => s.stderrTail))).toBe(true);
+    expect(readFileSync(varTmp('before'), 'utf8')).toBe('bash=5.2.15-2+b2\nlibssl3:amd64=3.0.11-1~deb12u2\nopenssl=3.0.11-1~deb12u2\n');
+    expect(readFileSync(join(stubs, 'apt-get.log'), 'utf8').split('\n')).toContain(
+      'apt-get install -y --only-upgrade -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold openssl libssl3',
+    );
+    expect(run.smoke).toMatchObject([{ ok: true, stdoutTail: 'system state: running\n' }]);
+
+    // A re-run keeps the first record: "before" must never become the half-upgraded state.
+    dpkgState(['openssl=3.0.13-1~deb12u1', 'libssl3:amd64=3.0.13-1~deb12u1', 'bash=5.2.15-2+b2']);
+    await runPlaybook({ executor, host, playbook: withoutReboot(apply), params: { packages: ['openssl'], change }, dryRun: false, log });
+    expect(readFileSync(varTmp('before'), 'utf8')).toContain('openssl=3.0.11-1~deb12u2');
+
+    // The rollback reinstalls exactly the versions that changed.
+    rmSync(join(stubs, 'apt-get.log'));
+    const rollback = rollbackFor(catalog, apply);
+    expect(rollback.name).toBe('rollback-debian');
+    const undo = await runPlaybook({ executor, host, playbook: withoutReboot(rollback), params: { change }, dryRun: false, log });
+    expect(undo.ok, JSON.stringify(undo.steps.map((s) => s.stderrTail))).toBe(true);
+    expect(undo.steps[0]!.stdoutTail).toBe('2 packages to restore:\nlibssl3:amd64=3.0.11-1~deb12u2\nopenssl=3.0.11-1~deb12u2\n');
+    expect(readFileSync(join(stubs, 'apt-get.log'), 'utf8')).toBe(
+      'apt-get install -y --allow-downgrades -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold libssl3:amd64=3.0.11-1~deb12u2 openssl=3.0.11-1~deb12u2\n',
+    );
+  });
+
+  it('rollback-debian fails clearly when the change never recorded this host', async () => {
+    const host = Host.parse({ name: 'web-1', address: '127.0.0.1', os: 'debian', connection: 'local' });
+    const run = await runPlaybook({ executor, host, playbook: getPlaybook(catalog, 'rollback-debian'), params: { change: `${change}-never` }, dryRun: false, log });
+    expect(run).toMatchObject({ ok: false, failedStep: 'work out what changed' });
+    expect(run.steps[0]!.stderrTail).toMatch(/no record \/var\/tmp\/patchbot-before-.*-never: the change did not get to record this host/);
+    expect(existsSync(varTmp('never'))).toBe(false);
+  });
+
+  it('apply-rhel-advisories passes one --advisory per advisory', async () => {
+    const host = Host.parse({ name: 'db-02', address: '127.0.0.1', os: 'rhel', connection: 'local' });
+    stub('rpm', "echo 'glibc-0:2.34-100.el9.x86_64'");
+    const book = withoutReboot(getPlaybook(catalog, 'apply-rhel-advisories'));
+    const run = await runPlaybook({ executor, host, playbook: book, params: { advisories: ['RHSA-2024:3339', 'RHBA-2024:3316'], change: `${change}-rhel` }, dryRun: false, log });
+    rmSync(`/var/tmp/patchbot-before-${change}-rhel`, { force: true });
+    rmSync(`/var/tmp/patchbot-failed-units-${change}-rhel`, { force: true });
+    expect(run.ok, JSON.stringify(run.steps.map((s) => s.stderrTail))).toBe(true);
+    expect(readFileSync(join(stubs, 'dnf.log'), 'utf8')).toBe('dnf -y upgrade --advisory=RHSA-2024:3339 --advisory=RHBA-2024:3316\n');
+  });
+
+  it('smoke-http refuses a URL outside its pattern', async () => {
+    const host = Host.parse({ name: 'web-1', address: '127.0.0.1', os: 'debian', connection: 'local' });
+    const smoke = getPlaybook(catalog, 'smoke-http');
+    await expect(runPlaybook({ executor, host, playbook: smoke, params: { url: 'http://x/ -o /etc/passwd' }, dryRun: false, log })).rejects.toThrow(
+      /parameter url: "http:\/\/x\/ -o \/etc\/passwd" does not match the pattern/,
+    );
+    await expect(runPlaybook({ executor, host, playbook: smoke, params: { url: 'file:///etc/passwd' }, dryRun: false, log })).rejects.toThrow(/does not match/);
+  });
+});
