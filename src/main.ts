@@ -5,9 +5,35 @@
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
 import { openStore, parseStoreUrl } from '../adapters/postgres/open-store.ts';
 import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
+import { LocalExecutor } from '../adapters/local/local-executor.ts';
+import { createSshExecutor } from '../adapters/ssh/ssh-executor.ts';
 import { runCli } from './cli/run-cli.ts';
 import { readEnv } from './config/env.ts';
 import type { Platform } from './platform.ts';
+import { type Executor, ExecutionError } from './playbooks/executor.ts';
+import { PatchbotError } from './shared/errors.ts';
+
+const env = readEnv();
+
+/**
+ * The SSH executor is built on first use: an inventory of only local hosts needs no key, and a
+ * missing key then shows up per host ("auth-failed: set execution.ssh.privateKeyPath …") rather
+ * than stopping the service.
+ */
+const lazyExecutor = (build: () => Executor): Executor => {
+  let built: Executor | null = null;
+  return {
+    async open(host) {
+      try {
+        built ??= build();
+      } catch (error) {
+        throw new ExecutionError('auth-failed', host.name, error instanceof PatchbotError ? error.message : String(error));
+      }
+      return built.open(host);
+    },
+    close: async () => built?.close(),
+  };
+};
 
 export const platform: Platform = {
   async openStore(url, { migrate: applyMigrations }) {
@@ -26,10 +52,27 @@ export const platform: Platform = {
     const location = parseStoreUrl(url);
     return location.engine === 'pglite' ? location.dataDir : null;
   },
+  executors({ config, log, onHostKeyLearned }) {
+    const ssh = config.execution.ssh;
+    return {
+      local: new LocalExecutor({ baseEnv: env }),
+      ssh: lazyExecutor(() =>
+        createSshExecutor({
+          ...(ssh.privateKeyPath ? { privateKeyPath: ssh.privateKeyPath } : {}),
+          ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}),
+          knownHostsPath: ssh.knownHostsPath,
+          strictHostKeys: ssh.strictHostKeys,
+          connectTimeoutMs: ssh.connectTimeout,
+          log: log.child({ component: 'ssh' }),
+          ...(onHostKeyLearned ? { onHostKeyLearned } : {}),
+        }),
+      ),
+    };
+  },
 };
 
 export const main = async (argv: string[]): Promise<number> =>
   runCli(argv, {
     platform,
-    io: { stdout: process.stdout, stderr: process.stderr, env: readEnv(), cwd: process.cwd(), isTty: Boolean(process.stderr.isTTY) },
+    io: { stdout: process.stdout, stderr: process.stderr, env, cwd: process.cwd(), isTty: Boolean(process.stderr.isTTY) },
   });

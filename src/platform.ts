@@ -1,4 +1,8 @@
+import type { Config } from './config/schema.ts';
+import type { Connection, Host } from './inventory/host.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
+import type { Executor } from './playbooks/executor.ts';
+import type { Logger } from './shared/logger.ts';
 import type { Store } from './store/store.ts';
 
 /**
@@ -23,4 +27,6 @@ export interface Platform {
    * time; null for a server, which any number of processes share.
    */
   exclusiveDir(url: string): string | null;
+  /** One Executor per connection kind, configured from `execution`. */
+  executors(options: { config: Config; log: Logger; onHostKeyLearned?: (host: Host, line: string) => void }): Record<Connection, Executor>;
 }

@@ -48,6 +48,10 @@ describe('the service process', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/in use by `patchbot start` \(pid \d+\)/);
 
+    // A scan asked of the CLI runs in the service, on its workers, against this machine.
+    const scan = await runPatchbot(['scan', '--json', '--config', file]);
+    expect(JSON.parse(scan.stdout)).toMatchObject({ targets: ['localhost'], ok: 1 });
+
     const forged = await fetch(`${service.url}/api/cli`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: '{"argv":["db","migrate"]}' });
     expect(forged.status).toBe(401);
 
@@ -55,6 +59,12 @@ describe('the service process', () => {
     expect(existsSync(join(dir, 'data', 'patchbot.lock.json'))).toBe(false);
     // With the service gone, the CLI opens the store itself.
     expect((await runPatchbot(['audit', 'verify', '--config', file])).code).toBe(0);
+    // A fresh estate was scanned at start, unasked.
+    const { store } = await openStore(`pglite://${dir}/data`, { migrate: false });
+    const started: string[] = [];
+    for await (const event of store.audit.read()) if (event.action === 'scan.started') started.push(event.actor);
+    await store.close();
+    expect(started).toContain('patchbot:startup');
   });
 
   it('refuses to start on a malformed config, listing every problem', async () => {
@@ -70,7 +80,11 @@ describe('the service process', () => {
 describe.runIf(availableEngines().includes('postgres'))('two replicas on one PostgreSQL', () => {
   it('run each schedule firing once', async () => {
     const url = await freshPostgresUrl();
-    const file = writeConfig(`server:\n  port: 0\nstore:\n  url: ${url}\nschedules:\n  discovery: '* * * * * *'\nlog:\n  level: warn\n`);
+    // One host that fails fast (no SSH key configured): the test is about firings, not scanning.
+    const file = writeConfig(
+      `server:\n  port: 0\nstore:\n  url: ${url}\nschedules:\n  discovery: '* * * * * *'\nlog:\n  level: warn\n` +
+        `inventory:\n  hosts:\n    - { name: ghost, address: 127.0.0.1, port: 9, os: debian }\n  groups: []\n`,
+    );
     const replicas = await Promise.all([startPatchbot(['--config', file]), startPatchbot(['--config', file])]);
     running.push(...replicas);
     await new Promise((r) => setTimeout(r, 5000));
@@ -78,7 +92,7 @@ describe.runIf(availableEngines().includes('postgres'))('two replicas on one Pos
 
     const { store } = await openStore(url, { migrate: false });
     const firings: string[] = [];
-    for await (const event of store.audit.read()) if (event.action === 'schedule.fired') firings.push(String(event.data.firedAt));
+    for await (const event of store.audit.read()) if (event.action === 'scan.started' && event.actor === 'schedule:discovery') firings.push(event.subject);
     await store.close();
     expect(firings.length).toBeGreaterThanOrEqual(3);
     expect(new Set(firings).size).toBe(firings.length);

@@ -25,6 +25,11 @@ const toHost = (row: HostRow): Host => ({
   connection: row.connection,
 });
 
+/*
+ * sync = delete all, insert the configured set, in one transaction. Inserts upsert because
+ * replicas starting together sync concurrently: the second's delete cannot see rows the first
+ * has just inserted, and a plain insert would then collide.
+ */
 export const hostRepository = (sql: SqlClient): HostRepository => ({
   async sync(hosts) {
     await sql.transaction(async (tx) => {
@@ -33,7 +38,9 @@ export const hostRepository = (sql: SqlClient): HostRepository => ({
       await tx.query(
         `insert into hosts (name, address, port, login, os, groups, tags, connection)
          select h.name, h.address, h.port, h.login, h.os, array(select jsonb_array_elements_text(h.groups)), h.tags, h.connection
-         from jsonb_to_recordset($1::jsonb) as h(name text, address text, port int, login text, os text, groups jsonb, tags jsonb, connection text)`,
+         from jsonb_to_recordset($1::jsonb) as h(name text, address text, port int, login text, os text, groups jsonb, tags jsonb, connection text)
+         on conflict (name) do update set address = excluded.address, port = excluded.port, login = excluded.login, os = excluded.os,
+           groups = excluded.groups, tags = excluded.tags, connection = excluded.connection`,
         [JSON.stringify(hosts.map((h) => ({ ...h, login: h.user })))],
       );
     });
@@ -68,7 +75,10 @@ export const groupRepository = (sql: SqlClient): GroupRepository => ({
     await sql.transaction(async (tx) => {
       await tx.query('delete from host_groups');
       for (const g of groups) {
-        await tx.query('insert into host_groups (name, description, members, selector, production) values ($1, $2, $3, $4, $5)', [
+        await tx.query(
+          `insert into host_groups (name, description, members, selector, production) values ($1, $2, $3, $4, $5)
+           on conflict (name) do update set description = excluded.description, members = excluded.members,
+             selector = excluded.selector, production = excluded.production`, [
           g.name,
           g.description ?? null,
           g.members ?? null,
@@ -114,7 +124,9 @@ export const peopleRepository = (sql: SqlClient): PeopleRepository => ({
     await sql.transaction(async (tx) => {
       await tx.query('delete from people');
       for (const p of people) {
-        await tx.query('insert into people (name, email, slack, teams, roles) values ($1, $2, $3, $4, $5)', [
+        await tx.query(
+          `insert into people (name, email, slack, teams, roles) values ($1, $2, $3, $4, $5)
+           on conflict (name) do update set email = excluded.email, slack = excluded.slack, teams = excluded.teams, roles = excluded.roles`, [
           p.name,
           p.email ?? null,
           p.slack ?? null,

@@ -18,6 +18,27 @@ export const keyToUuid = (key: string): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
 
+/** unique_violation, duplicate_table, duplicate_object: another replica created pg-boss's schema first. */
+const CREATED_ELSEWHERE = new Set(['23505', '42P07', '42710']);
+
+/**
+ * Replicas starting together may both find pg-boss's schema missing and both create it; the
+ * loser fails on a duplicate catalog entry. By then the schema exists, so starting again
+ * finds it installed.
+ */
+const startRacingReplicas = async (boss: PgBoss): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.start();
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 3 || !code || !CREATED_ELSEWHERE.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+};
+
 export interface PgBossQueueOptions {
   sql: SqlClient;
   /** Called when pg-boss reports an error it recovered from (maintenance, polling). */
@@ -33,7 +54,7 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
     maintenanceIntervalSeconds,
   });
   boss.on('error', (error: Error) => onError?.(error));
-  await boss.start();
+  await startRacingReplicas(boss);
 
   const known = new Set<string>();
   const pumps = new Map<string, JobPump>();

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Platform, StoreHandle } from '../platform.ts';
+import type { Runtime } from '../service/runtime.ts';
 
 export interface Output {
   write(text: string): unknown;
@@ -17,8 +18,8 @@ export interface CliIo {
 export interface CliDeps {
   platform: Platform;
   io: CliIo;
-  /** Set when the command runs inside the service (forwarded from another CLI): use its open store. */
-  sharedStore?: StoreHandle;
+  /** Set when the command runs inside the service (forwarded from another CLI): use its runtime. */
+  sharedRuntime?: Runtime;
   /** Set inside the service, so a forwarded `start` or `db migrate` knows where it runs. */
   insideService?: boolean;
 }
@@ -34,6 +35,8 @@ export interface CommandContext {
   log: () => Promise<Logger>;
   /** Opens the store for the command (or borrows the service's), and closes it afterwards. */
   withStore: <T>(work: (handle: StoreHandle) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;
+  /** A runtime with job workers (the service's when forwarded), for commands that do real work. */
+  withRuntime: <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
 }
 
 export interface Command {

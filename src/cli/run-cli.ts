@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
+import { startRuntime } from '../service/runtime.ts';
 import { COMMANDS } from './commands.ts';
 import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
 import { forwardToService } from './forward.ts';
@@ -56,7 +57,7 @@ export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => 
   const getLog = async () => (logger ??= createLogger({ level: (await getConfig()).log.level, format: (await getConfig()).log.format, destination: io.stderr as NodeJS.WritableStream, isTty: io.isTty }));
 
   const withStore: CommandContext['withStore'] = async (work, { migrate = false } = {}) => {
-    if (deps.sharedStore) return work(deps.sharedStore);
+    if (deps.sharedRuntime) return work(deps.sharedRuntime.handle);
     const url = (await getConfig()).store.url;
     const dir = deps.platform.exclusiveDir(url);
     const lock = dir ? acquireLock(dir, { pid: process.pid, command: `patchbot ${command.path.join(' ')}` }) : null;
@@ -71,13 +72,25 @@ export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => 
     }
   };
 
+  const withRuntime: CommandContext['withRuntime'] = async (work) => {
+    if (deps.sharedRuntime) return work(deps.sharedRuntime);
+    return withStore(async (handle) => {
+      const runtime = await startRuntime({ config: await getConfig(), platform: deps.platform, log: await getLog(), handle, workers: true });
+      try {
+        return await work(runtime);
+      } finally {
+        await runtime.stop();
+      }
+    }, { migrate: true });
+  };
+
   try {
-    if (command.usesStore && !deps.sharedStore) {
+    if (command.usesStore && !deps.sharedRuntime) {
       const dir = deps.platform.exclusiveDir((await getConfig()).store.url);
       const holder = dir ? readLock(dir) : null;
       if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
     }
-    return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore });
+    return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore, withRuntime });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${command.usage}\n`);

@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
-import type { JobQueue } from '../jobs/job-queue.ts';
-import { type ScheduleFiring, scheduleQueue, startSchedules } from '../jobs/scheduler.ts';
-import type { Platform, StoreHandle } from '../platform.ts';
+import { scanAndAudit } from '../discovery/discovery-jobs.ts';
+import { startSchedules } from '../jobs/scheduler.ts';
+import type { Platform } from '../platform.ts';
 import { createHttpServer } from '../server/http-server.ts';
-import { sendJson } from '../server/router.ts';
 import { createMetricsRegistry } from '../server/metrics.ts';
+import { sendJson } from '../server/router.ts';
 import type { Logger } from '../shared/logger.ts';
 import { bearerMatches, captureOutput, isLoopback } from './local-api.ts';
-import { syncConfigToStore } from './sync-config.ts';
+import { type Runtime, startRuntime } from './runtime.ts';
 
-export type CliRunner = (argv: string[], io: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, store: StoreHandle) => Promise<number>;
+export type CliRunner = (argv: string[], io: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, runtime: Runtime) => Promise<number>;
 
 export interface ServiceOptions {
   config: Config;
   platform: Platform;
   log: Logger;
-  /** Runs a CLI command forwarded by another process against this service's open store. */
+  /** Runs a CLI command forwarded by another process against this service's runtime. */
   runCli: CliRunner;
   /** Called once the local API is listening, e.g. to publish it in the embedded store's lock file. */
   onListening?: (api: { url: string; token: string }) => void;
@@ -24,31 +24,33 @@ export interface ServiceOptions {
 
 export interface RunningService {
   url: string;
-  store: StoreHandle;
-  queue: JobQueue;
+  runtime: Runtime;
   stop(reason: string): Promise<void>;
 }
 
 const DRAIN_MS = 10_000;
 
+/** A fresh estate (a host never scanned) is scanned at start, so `npm start` shows real findings at once. */
+const scanUnscannedHosts = async (runtime: Runtime): Promise<void> => {
+  const hosts = (await runtime.store.hosts.list()).map((h) => h.name);
+  const scanned = new Set((await runtime.store.scans.latestPerHost()).map((s) => s.host));
+  if (hosts.length === 0 || hosts.every((h) => scanned.has(h))) return;
+  // One id per hour: replicas starting together start one scan.
+  const hour = new Date().toISOString().slice(0, 13).replace(/[-T]/g, '');
+  const { scanId, created } = await scanAndAudit(runtime.scan, { hosts, requestedBy: 'patchbot:startup', scanId: `scan-${hour}-startup` });
+  if (created) runtime.log.info({ scan: scanId, hosts: hosts.length }, 'scanning hosts never scanned before');
+};
+
 /**
- * Starts everything one replica runs: store (migrated), config synced into it, the job queue and
- * its workers, cron schedules that fire through singleton jobs, and the one HTTP server.
+ * Starts everything one replica runs: the runtime (store, queue, workers, executors), cron
+ * schedules that fire through singleton jobs, and the one HTTP server.
  */
 export const startService = async ({ config, platform, log, runCli, onListening }: ServiceOptions): Promise<RunningService> => {
-  const store = await platform.openStore(config.store.url, { migrate: true });
-  if (store.applied.length) log.info({ applied: store.applied }, 'migrations applied');
-  const counts = await syncConfigToStore(store.store, config);
-  log.info(counts, 'inventory and people synced from config');
-
-  const queue = await store.startQueue((error) => log.warn({ err: error }, 'job queue error'));
+  const handle = await platform.openStore(config.store.url, { migrate: true });
+  if (handle.applied.length) log.info({ applied: handle.applied }, 'migrations applied');
+  const runtime = await startRuntime({ config, platform, log, handle, workers: true });
   const schedules = config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : [];
-  await queue.work<ScheduleFiring>(scheduleQueue('discovery'), async (firing) => {
-    // Discovery itself lands with issue #3; the firing is still recorded so its cadence is auditable.
-    await store.store.audit.append({ actor: 'patchbot', action: 'schedule.fired', subject: firing.schedule, data: { firedAt: firing.firedAt } });
-    log.info(firing, 'discovery schedule fired');
-  });
-  const stopSchedules = startSchedules(schedules, queue, (error, name) => log.error({ err: error, schedule: name }, 'schedule firing failed'));
+  const stopSchedules = startSchedules(schedules, runtime.queue, (error, name) => log.error({ err: error, schedule: name }, 'schedule firing failed'));
 
   const metrics = createMetricsRegistry();
   const server = createHttpServer({
@@ -57,7 +59,7 @@ export const startService = async ({ config, platform, log, runCli, onListening 
     log,
     metrics,
     readiness: async () => {
-      const health = await store.store.health();
+      const health = await runtime.store.health();
       return { ok: health.ok, checks: { store: health.detail } };
     },
   });
@@ -68,27 +70,28 @@ export const startService = async ({ config, platform, log, runCli, onListening 
     const request = JSON.parse((await readBody()).toString('utf8')) as { argv: string[]; cwd: string };
     const stdout = captureOutput();
     const stderr = captureOutput();
-    const code = await runCli(request.argv, { stdout, stderr, cwd: request.cwd }, store);
+    const code = await runCli(request.argv, { stdout, stderr, cwd: request.cwd }, runtime);
     sendJson(res, 200, { code, stdout: stdout.text(), stderr: stderr.text() });
   });
 
   const { url } = await server.listen();
   onListening?.({ url, token });
-  log.info({ url, store: store.engine, dryRun: config.execution.dryRun }, 'patchbot started');
+  log.info({ url, store: handle.engine, dryRun: config.execution.dryRun }, 'patchbot started');
+  await scanUnscannedHosts(runtime).catch((error: Error) => log.error({ err: error }, 'startup scan could not start'));
 
   let stopping: Promise<void> | null = null;
   return {
     url,
-    store,
-    queue,
+    runtime,
     stop(reason) {
       stopping ??= (async () => {
         log.info({ reason }, 'patchbot stopping');
         await stopSchedules();
         await server.close({ drainMs: DRAIN_MS });
-        // Running jobs finish or, past the timeout, stay claimable by another replica after expiry.
-        await queue.stop({ graceful: true, timeoutMs: DRAIN_MS });
-        await store.close();
+        log.debug('http server closed');
+        await runtime.stop();
+        log.debug('workers and connections stopped');
+        await handle.close();
         log.info('patchbot stopped');
       })();
       return stopping;

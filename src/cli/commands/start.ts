@@ -1,4 +1,4 @@
-import type { StoreHandle } from '../../platform.ts';
+import type { Runtime } from '../../service/runtime.ts';
 import { startService } from '../../service/start-service.ts';
 import { type Command, EXIT } from '../command.ts';
 import { acquireLock, publishApi } from '../store-lock.ts';
@@ -26,8 +26,8 @@ export const start: Command = {
     }
     // Imported lazily: run-cli → commands → start would otherwise be a module cycle.
     const { runCli } = await import('../run-cli.ts');
-    const runForwarded = (argv: string[], io2: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, store: StoreHandle) =>
-      runCli(argv, { platform: deps.platform, io: { ...io, ...io2, isTty: false }, sharedStore: store, insideService: true });
+    const runForwarded = (argv: string[], io2: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, runtime: Runtime) =>
+      runCli(argv, { platform: deps.platform, io: { ...io, ...io2, isTty: false }, sharedRuntime: runtime, insideService: true });
     try {
       const service = await startService({
         config,
@@ -36,7 +36,7 @@ export const start: Command = {
         runCli: runForwarded,
         onListening: (api) => dir && publishApi(dir, { ...holder, api }),
       });
-      io.stdout.write(`patchbot is running at ${service.url}/ (store: ${service.store.engine}${config.execution.dryRun ? ', dry run' : ''}). Ctrl-C stops it.\n`);
+      io.stdout.write(`patchbot is running at ${service.url}/ (store: ${service.runtime.handle.engine}${config.execution.dryRun ? ', dry run' : ''}). Ctrl-C stops it.\n`);
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));

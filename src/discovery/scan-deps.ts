@@ -1,0 +1,28 @@
+import type { Host } from '../inventory/host.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * Runs a host's scan playbook and returns what it printed. Throws ExecutionError when the host
+ * cannot be reached or the scan command fails; the discovery use case records that per host.
+ */
+export type ScanRunner = (host: Host) => Promise<{ stdout: string }>;
+
+export interface ScanDeps {
+  store: Store;
+  queue: JobQueue;
+  runScan: ScanRunner;
+  log: Logger;
+  now?: () => Date;
+  /** Called once per finished scan (by whichever replica finished it): the announcement hook. */
+  onScanFinished?: (scanId: string) => Promise<void>;
+}
+
+export const SCAN_HOST_QUEUE = 'scan.host';
+export const SCAN_FINISHED_QUEUE = 'scan.finished';
+
+export interface ScanHostJob {
+  scanId: string;
+  host: string;
+}
