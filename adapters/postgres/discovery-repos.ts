@@ -25,17 +25,30 @@ const toPatch = (row: PatchRow): Patch => ({
 export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async upsert(patches, scanId) {
     if (patches.length === 0) return [];
-    // `xmax = 0` is true only for rows this statement inserted: that is how "new" is told from "known".
-    const rows = await sql.query<{ id: string; inserted: boolean }>(
-      `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen, first_scan_id)
-       select p.id, p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint, p.first_seen, $2
-       from jsonb_to_recordset($1::jsonb) as p(id text, title text, severity text, security boolean, cves jsonb, reboot_hint boolean, first_seen timestamptz)
-       on conflict (id) do update set title = excluded.title, severity = excluded.severity,
-         security = excluded.security, cves = excluded.cves, reboot_hint = excluded.reboot_hint
-       returning id, (xmax = 0) as inserted`,
-      [JSON.stringify(patches.map((p) => ({ ...p, reboot_hint: p.rebootHint, first_seen: p.firstSeen.toISOString() }))), scanId ?? null],
-    );
-    return rows.filter((r) => r.inserted).map((r) => r.id);
+    const rows = JSON.stringify(patches.map((p) => ({ ...p, reboot_hint: p.rebootHint, first_seen: p.firstSeen.toISOString() })));
+    const recordset = `jsonb_to_recordset($1::jsonb) as p(id text, title text, severity text, security boolean, cves jsonb, reboot_hint boolean, first_seen timestamptz)`;
+    return sql.transaction(async (tx) => {
+      // Every host of a scan reports mostly the same patches at once. ON CONFLICT DO UPDATE would
+      // lock each existing row and serialise those hosts; DO NOTHING takes no lock on rows that
+      // exist, and the update below touches only rows whose metadata really changed.
+      const inserted = await tx.query<{ id: string }>(
+        `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen, first_scan_id)
+         select p.id, p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint, p.first_seen, $2
+         from ${recordset}
+         on conflict (id) do nothing
+         returning id`,
+        [rows, scanId ?? null],
+      );
+      await tx.query(
+        `update patches t set title = p.title, severity = p.severity, security = p.security,
+           cves = array(select jsonb_array_elements_text(p.cves)), reboot_hint = p.reboot_hint
+         from ${recordset}
+         where t.id = p.id and (t.title, t.severity, t.security, t.cves, t.reboot_hint)
+           is distinct from (p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint)`,
+        [rows],
+      );
+      return inserted.map((r) => r.id);
+    });
   },
   async firstSeenIn(scanId) {
     return (await sql.query<PatchRow>('select * from patches where first_scan_id = $1 order by id', [scanId])).map(toPatch);

@@ -15,6 +15,14 @@ export interface ScanDeps {
   runScan: ScanRunner;
   log: Logger;
   now?: () => Date;
+  /** Waits until the host may start (per-tag caps, e.g. one host per cluster); returns its release. */
+  limit?: (host: Host) => Promise<() => void>;
+  /**
+   * Patches this process has stored, with their metadata: every host of an estate reports much
+   * the same patches, so after the first host the store is asked only about what is new or
+   * changed. Shared by all scan jobs of one runtime.
+   */
+  storedPatches?: Map<string, string>;
   /** Called once per finished scan (by whichever replica finished it): the announcement hook. */
   onScanFinished?: (scanId: string) => Promise<void>;
 }

@@ -31,7 +31,13 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
     await deps.store.scans.recordHost(result);
   } else {
     try {
-      const { stdout } = await deps.runScan(host);
+      const release = (await deps.limit?.(host)) ?? (() => undefined);
+      let stdout: string;
+      try {
+        ({ stdout } = await deps.runScan(host));
+      } finally {
+        release();
+      }
       const parsed = parserFor(host.os)(host.name, stdout);
       const seenAt = now();
       const patches: Patch[] = parsed.patches.map((p) => ({ id: p.id, title: p.title, severity: p.severity, security: p.security, cves: p.cves, rebootHint: p.rebootHint, firstSeen: seenAt }));
@@ -40,12 +46,16 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
         rebootRequired: parsed.rebootRequired, osName: parsed.os, installed: parsed.installed, missingCount: patches.length, warnings: parsed.warnings,
       };
       const stored = result;
+      const signature = (p: Patch) => JSON.stringify([p.title, p.severity, p.security, p.cves, p.rebootHint]);
+      const unknown = patches.filter((p) => deps.storedPatches?.get(p.id) !== signature(p));
       await deps.store.transaction(async (tx) => {
-        const fresh = await tx.patches.upsert(patches, job.scanId);
+        const fresh = await tx.patches.upsert(unknown, job.scanId);
         await tx.findings.record(job.scanId, host.name, patches.map((p) => ({ patchId: p.id, state: 'missing' })), seenAt);
         await tx.scans.recordHost(stored);
         if (fresh.length) log.info({ scan: job.scanId, newPatches: fresh.length }, 'newly discovered patches');
       });
+      // Only after commit: a rolled-back transaction must not leave patches marked as stored.
+      for (const p of unknown) deps.storedPatches?.set(p.id, signature(p));
     } catch (error) {
       result = { scanId: job.scanId, host: job.host, startedAt, finishedAt: now(), ...outcomeOf(error) };
       log.warn({ scan: job.scanId, outcome: result.outcome, err: error }, 'host scan did not succeed');

@@ -5,6 +5,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Platform, StoreHandle } from '../platform.ts';
 import type { Executor } from '../playbooks/executor.ts';
 import { executorByConnection } from '../playbooks/executor-by-connection.ts';
+import { HostLimiter } from '../playbooks/host-limiter.ts';
 import { loadPlaybooks, type PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { scanRunner } from '../playbooks/run-scan.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -53,7 +54,8 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
     }),
   );
   const queue = await handle.startQueue((error) => log.warn({ err: error }, 'job queue error'));
-  const scan: ScanDeps = { store, queue, runScan: scanRunner({ executor, catalog, log }), log };
+  const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
+  const scan: ScanDeps = { store, queue, runScan: scanRunner({ executor, catalog, log }), log, limit: (host) => limiter.acquire(host), storedPatches: new Map() };
   if (workers) await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
   return {
     config,
