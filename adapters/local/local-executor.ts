@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Host } from '../../src/inventory/host.ts';
 import { type ExecRequest, type ExecResult, ExecutionError, type Executor, type HostSession } from '../../src/playbooks/executor.ts';
-import { OutputTail } from './output-tail.ts';
+import { OutputTail } from '../../src/playbooks/output-tail.ts';
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -6,7 +6,7 @@ import { type ExecRequest, type ExecResult, ExecutionError } from '../../src/pla
 import { signalChannel } from './channel-signal.ts';
 import type { SshConnection } from './connection.ts';
 import { connectionLost, target } from './errors.ts';
-import { OutputTail } from './output-tail.ts';
+import { OutputTail } from '../../src/playbooks/output-tail.ts';
 import { withRemoteDeadline } from './remote-deadline.ts';
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;

@@ -50,7 +50,7 @@ const freshDatabase = async (name: string) => {
 try {
   for (const hosts of SIZES) {
     const inventory = Array.from({ length: hosts }, (_, i) => `    - { name: bench-${String(i).padStart(4, '0')}, address: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, os: debian }`);
-    const engines: Array<[string, string]> = [['PGlite (in process)', 'pglite://memory']];
+    const engines: Array<[string, string]> = [['PGlite (in process)', `pglite://${mkdtempSync(join(work, 'pglite-'))}`]];
     if (cluster) engines.push(['PostgreSQL server', await freshDatabase(`bench_${hosts}`)]);
     const baseline = node('ssh2-baseline.ts', JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }));
     for (const [engine, url] of engines) {

@@ -1,3 +1,5 @@
+import { levenshtein } from '../shared/closest-matches.ts';
+
 /**
  * "Did you mean" for unknown config keys: which keys the schema allows at a path (read from the
  * zod schema itself, so the hint can never drift from the schema), and the nearest of them.
@@ -58,21 +60,8 @@ export const pathsNamed = (schema: unknown, name: string): string[] => {
   return found;
 };
 
-/** Edit distance (insert, delete, substitute), case-insensitive: `signingsecret` is a typo too. */
-export const levenshtein = (a: string, b: string): number => {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  let previous = Array.from({ length: t.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= s.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[t.length] ?? 0;
-};
+// Edit distance lives with the other name-matching helper (src/shared/closest-matches.ts).
+export { levenshtein };
 
 /** The nearest candidate within a third of the word's length (at least 2 edits); far guesses mislead. */
 export const closest = (word: string, candidates: Iterable<string>): string | undefined => {
