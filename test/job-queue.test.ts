@@ -36,6 +36,19 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     expect(seen.sort()).toEqual(['web-01', 'web-02']);
   });
 
+  it('sends many jobs at once, deduplicating keys against earlier sends', async () => {
+    const opened = await openFresh(engine);
+    const queue = await startPgBossQueue({ sql: opened.sql });
+    cleanups.push(async () => { await queue.stop({ timeoutMs: 2000 }); await opened.store.close(); });
+    const seen: number[] = [];
+    await queue.work<{ n: number }>('bulk', async ({ n }) => { seen.push(n); }, { concurrency: 5, pollingIntervalSeconds: 0.5 });
+    await queue.send('bulk', { n: 0 }, { key: 'k0' });
+    await queue.sendMany('bulk', Array.from({ length: 600 }, (_, n) => ({ data: { n }, options: { key: `k${n}` } })));
+    await until(() => seen.length >= 600);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, n) => n));
+  });
+
   it('keeps at most `concurrency` jobs in flight and runs them all', async () => {
     const opened = await openFresh(engine);
     const queue = await startPgBossQueue({ sql: opened.sql });

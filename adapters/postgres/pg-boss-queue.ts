@@ -86,6 +86,25 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
       if (!options.startAfter) pumps.get(name)?.wake();
       return id;
     },
+    async sendMany(name, jobs) {
+      await ensureQueue(name);
+      // pg-boss inserts a JSON recordset in one statement; chunks keep each statement modest.
+      for (let i = 0; i < jobs.length; i += 500) {
+        await boss.insert(
+          jobs.slice(i, i + 500).map(({ data, options = {} }) => ({
+            name,
+            data,
+            ...(options.key ? { id: keyToUuid(`${name}:${options.key}`) } : {}),
+            ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+            ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
+            ...(options.retryDelaySeconds !== undefined ? { retryDelay: options.retryDelaySeconds } : {}),
+            ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
+            ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
+          })),
+        );
+        pumps.get(name)?.wake();
+      }
+    },
     async stop({ graceful = true, timeoutMs = 30_000 } = {}) {
       await Promise.all([...pumps.values()].map((pump) => pump.stop(graceful ? timeoutMs : 0)));
       await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });

@@ -21,9 +21,9 @@ export const startScan = async (deps: Pick<ScanDeps, 'store' | 'queue' | 'now'>,
   const scanId = input.scanId ?? newScanId(now);
   if (input.scanId && (await deps.store.scans.progress(scanId))) return { scanId, created: false };
   await deps.store.scans.start(scanId, input.requestedBy, input.hosts, now);
-  for (const host of input.hosts) {
-    const job: ScanHostJob = { scanId, host };
-    await deps.queue.send(SCAN_HOST_QUEUE, job, { key: `${scanId}:${host}`, retryLimit: 1, expireInSeconds: 3600 });
-  }
+  await deps.queue.sendMany<ScanHostJob>(
+    SCAN_HOST_QUEUE,
+    input.hosts.map((host) => ({ data: { scanId, host }, options: { key: `${scanId}:${host}`, retryLimit: 1, expireInSeconds: 3600 } })),
+  );
   return { scanId, created: true };
 };
