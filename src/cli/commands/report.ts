@@ -1,0 +1,56 @@
+import { formatReport, isReportFormat, REPORT_FORMATS } from '../../compliance/format.ts';
+import type { ComplianceStatus } from '../../compliance/model.ts';
+import { FRAMEWORKS, isFramework } from '../../compliance/policy.ts';
+import { buildComplianceReport } from '../../compliance/report.ts';
+import { UsageError } from '../../shared/errors.ts';
+import { type Command, EXIT } from '../command.ts';
+
+const REPORT_KINDS = ['compliance'] as const;
+const FAIL_ON: readonly ComplianceStatus[] = ['overdue', 'unknown', 'at-risk'];
+
+/** `--fail-on overdue --fail-on unknown` or `--fail-on overdue,unknown`. */
+const parseFailOn = (given: string[]): ComplianceStatus[] => {
+  const statuses = given.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const bad = statuses.filter((s) => !(FAIL_ON as readonly string[]).includes(s));
+  if (bad.length) throw new UsageError(`--fail-on takes ${FAIL_ON.join(', ')} (got ${bad.join(', ')})`);
+  return statuses as ComplianceStatus[];
+};
+
+export const report: Command = {
+  path: ['report'],
+  summary: 'compliance report against the patch SLAs (table, csv, json)',
+  usage: [
+    'Usage: patchbot report compliance [--group G] [--framework pci|hipaa] [--format table|csv|json] [--fail-on overdue|unknown|at-risk]',
+    'Per host and group: compliant, at risk, overdue or unknown (no fresh scan), with the oldest overdue patch.',
+    'Exit 0 when the report was produced, overdue hosts or not: it is a report. With --fail-on (e.g. in a CI',
+    'gate), exit 1 when any host has one of the given statuses. Exit 2 on usage errors.',
+  ].join('\n'),
+  options: {
+    group: { type: 'string', description: 'only the hosts of this group' },
+    framework: { type: 'string', description: `read the SLA through a framework: ${FRAMEWORKS.join(', ')}` },
+    format: { type: 'string', description: `${REPORT_FORMATS.join(', ')} (default table)` },
+    'fail-on': { type: 'string', multiple: true, description: 'exit 1 when any host is overdue, unknown or at-risk (repeatable)' },
+  },
+  positionals: [1, 1],
+  usesStore: true,
+  async run({ values, positionals, io, config: loadConfig, withStore }) {
+    const kind = positionals[0]!;
+    if (!(REPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown report "${kind}"; available: ${REPORT_KINDS.join(', ')}`);
+    const format = (values.format as string | undefined) ?? 'table';
+    if (!isReportFormat(format)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')} (got ${format})`);
+    const framework = (values.framework as string | undefined) ?? null;
+    if (framework !== null && !isFramework(framework)) throw new UsageError(`--framework takes ${FRAMEWORKS.join(', ')} (got ${framework})`);
+    const failOn = parseFailOn((values['fail-on'] as string[] | undefined) ?? []);
+
+    const config = await loadConfig();
+    const group = (values.group as string | undefined) ?? null;
+    const result = await withStore(({ store }) => buildComplianceReport(store, { sla: config.compliance.sla, framework, group }));
+    io.stdout.write(formatReport(result, format));
+
+    const failing = result.hosts.filter((h) => failOn.includes(h.status));
+    if (failing.length === 0) return EXIT.ok;
+    const names = failing.slice(0, 10).map((h) => `${h.host} (${h.status})`);
+    io.stderr.write(`patchbot report compliance: ${failing.length} host(s) ${failOn.join('/')}: ${names.join(', ')}${failing.length > 10 ? `, +${failing.length - 10} more` : ''}\n`);
+    return EXIT.failure;
+  },
+};
