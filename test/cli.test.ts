@@ -27,9 +27,9 @@ describe('patchbot CLI', () => {
   });
 
   it('says plainly which commands arrive later, and does nothing', async () => {
-    const result = await cli(['ask', 'who needs a reboot?']);
+    const result = await cli(['changes']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/arrives with issue #4\. Nothing was done\./);
+    expect(result.stderr).toMatch(/arrives with issue #5\. Nothing was done\./);
   });
 
   it('lists every config problem with its path and exits 1', async () => {

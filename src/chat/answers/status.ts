@@ -1,0 +1,65 @@
+import type { HostScan } from '../../discovery/patch.ts';
+import { closestMatches } from '../../shared/closest-matches.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import type { Store } from '../../store/store.ts';
+import { CARD_LIMITS, clip, listOf } from '../card.ts';
+import type { IntentOf } from '../intent.ts';
+import { type Answer, freshnessLine, fullListHint, loadEstate, NEEDS_PATCH, plural } from './estate.ts';
+import { relativeTime } from './freshness.ts';
+import { answerPending } from './pending.ts';
+import { byUrgency, countBySeverity, describeCounts, severityOf } from './severity.ts';
+
+const lastScan = (scan: HostScan | undefined, now: Date): string => {
+  if (!scan) return 'never scanned';
+  const when = relativeTime(scan.finishedAt, now);
+  return scan.outcome === 'ok' ? `ok, ${when}` : `${scan.outcome} ${when}${scan.error ? `: ${clip(scan.error, 200)}` : ''}`;
+};
+
+const rebootFlag = (scan: HostScan | undefined): string =>
+  scan?.rebootRequired === true ? 'required' : scan?.rebootRequired === false ? 'not required' : 'unknown';
+
+/**
+ * `status <host>`: missing patches by severity, the reboot flag and the last scan. A group name
+ * gets the group's `pending` answer instead of a "no such host": people say "status of prod-web".
+ */
+export const answerStatus = async (store: Store, intent: IntentOf<'status'>, now: Date): Promise<Answer> => {
+  const estate = await loadEstate(store);
+  const host = estate.hosts.find((h) => h.name === intent.host);
+  if (!host) {
+    if (estate.groups.some((g) => g.name === intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
+    throw new NotFoundError('host', intent.host, closestMatches(intent.host, [...estate.hosts, ...estate.groups].map((h) => h.name)));
+  }
+  const scan = estate.latest.find((s) => s.host === host.name);
+  const findings = await store.findings.byHost(host.name);
+  const stateOf = new Map(findings.map((f) => [f.patchId, f.state]));
+  const patches = new Map((await store.patches.list()).map((p) => [p.id, p]));
+  const needs = findings.filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.patchId).sort(byUrgency(patches));
+  const awaitingReboot = findings.filter((f) => f.state === 'pending-reboot').map((f) => f.patchId);
+  const counts = countBySeverity(patches, needs);
+  const { line, freshness } = await freshnessLine(store, estate, [host], now);
+  const items = needs.map((id) => `${id} (${severityOf(patches, id)})${stateOf.get(id) === 'failed' ? ', install failed' : ''}`);
+
+  return {
+    card: {
+      title: clip(`${host.name}: ${needs.length ? `${plural(needs.length, 'missing patch', 'missing patches')}` : 'no missing patches'}`, CARD_LIMITS.titleChars),
+      ...(scan?.osName ? { text: clip(`${scan.osName} (${host.os})`, CARD_LIMITS.sectionChars) } : {}),
+      fields: [
+        { label: 'Missing', value: describeCounts(counts) },
+        { label: 'Reboot', value: rebootFlag(scan) },
+        { label: 'Last scan', value: clip(lastScan(scan, now), CARD_LIMITS.fieldChars) },
+        ...(awaitingReboot.length ? [{ label: 'Installed, awaiting reboot', value: String(awaitingReboot.length) }] : []),
+      ],
+      ...(needs.length ? { lists: [listOf(items, CARD_LIMITS.listItems, fullListHint(`status ${host.name}`))] } : {}),
+      context: line,
+    },
+    data: {
+      host: { name: host.name, os: host.os, groups: host.groups, tags: host.tags },
+      missing: needs.map((id) => ({ patch: id, severity: severityOf(patches, id), state: stateOf.get(id) })),
+      bySeverity: counts,
+      awaitingReboot,
+      rebootRequired: scan?.rebootRequired ?? null,
+      lastScan: scan ?? null,
+      freshness,
+    },
+  };
+};

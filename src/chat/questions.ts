@@ -1,0 +1,140 @@
+import { parseCommand } from './grammar.ts';
+import { type ComplianceStandard, type Intent, looksLikePatch, normalizeChangeId, normalizePatchId } from './intent.ts';
+import { MAX_TEXT } from './normalize-text.ts';
+import { badTrailingName, N, normalizeQuestion, prefixTarget, targetName, trailingTarget } from './question-text.ts';
+import { EXAMPLES } from './verbs.ts';
+
+/**
+ * Plain questions → the same intents as the grammar. A short ordered list of rules over the
+ * normalized text: the most specific evidence first (a change id, a patch id), then keywords.
+ * Rule-based on purpose: predictable, testable, and it says so when it did not understand.
+ */
+type Rule = (text: string) => Intent | null;
+
+const re = (source: string) => new RegExp(source, 'i');
+const words = (text: string) => text.split(' ');
+
+const help: Rule = (t) =>
+  re('^(?:help|what can you do|what do you (?:do|know|understand)|how (?:do|does) (?:this|it|you) work|commands|usage|menu)(?: me)?$').test(t)
+    ? { kind: 'help', topic: null, note: null }
+    : null;
+
+/** "show me CHG-12", "how is CHG-12 going", "CHG-12". */
+const show: Rule = (t) => {
+  const token = words(t).find((w) => /^chg-?\d+$/i.test(w));
+  const change = token ? normalizeChangeId(token) : null;
+  return change ? { kind: 'show', change } : null;
+};
+
+const changes: Rule = (t) =>
+  re('\\bchanges\\b').test(t) && !re('\\b(?:propose|make|create)\\b').test(t)
+    ? { kind: 'changes' }
+    : re('^(?:what|anything|is anything|which) (?:is |needs? )?(?:waiting (?:for|on) |to |my )?(?:approval|approve|sign-?off)$').test(t)
+      ? { kind: 'changes' }
+      : null;
+
+/** "roll out KB1 and KB2 to prod-web at weeknights", "deploy KB1 to staging urgently". */
+const propose: Rule = (t) => {
+  const match = re('^(?:roll ?out|deploy|install|apply|push|ship) (.+ to .+)$').exec(t);
+  if (!match) return null;
+  const urgent = /\b(?:urgently|asap|immediately|right away)\b/i.test(match[1]!);
+  const parsed = parseCommand(`propose ${match[1]!.replace(/\b(?:urgently|asap|immediately|right away)\b/gi, '')}${urgent ? ' emergency' : ''}`);
+  return parsed.ok ? parsed.intent : null;
+};
+
+/** Any question naming a patch id is about that patch: "which servers are missing KB5034441?". */
+const missing: Rule = (t) => {
+  const token = words(t).find(looksLikePatch);
+  if (!token) return null;
+  const rest = t.replace(token, ' ').replace(/\s+/g, ' ').trim();
+  return { kind: 'missing', patch: normalizePatchId(token), target: trailingTarget(rest) ?? prefixTarget(rest) };
+};
+
+const reboots: Rule = (t) => {
+  if (!re('\\b(?:reboot|restart)(?:s|ing|ed)?\\b').test(t) || re('^(?:reboot|restart) (?!status|pending|required|needed)').test(t)) return null;
+  return { kind: 'reboots', target: trailingTarget(t) ?? prefixTarget(t) };
+};
+
+const compliance: Rule = (t) => {
+  if (!re('\\b(?:compliant|compliance|non-compliant|noncompliant|sla|slas|overdue)\\b').test(t)) return null;
+  const standard = (re('\\b(pci|hipaa)\\b').exec(t)?.[1]?.toLowerCase() ?? null) as ComplianceStandard | null;
+  const subject = re(`^(?:is|are|how compliant is|how compliant are)\\s+(?:the\\s+)?${N}\\b`).exec(t)?.[1];
+  const before = re(`^(?:show(?: me)?\\s+)?${N}\\s+(?:(?:pci|hipaa)(?:-dss| dss)?\\s+)?compliance\\b`).exec(t)?.[1];
+  return { kind: 'compliance', standard, target: targetName(subject) ?? targetName(before) ?? trailingTarget(t) };
+};
+
+const scan: Rule = (t) => {
+  const match = re('^re-?scan\\b(.*)$').exec(t) ?? re('^scan\\b(.*)$').exec(t);
+  if (!match) return null;
+  const rest = match[1]!.replace(/\b(?:now|again|please|all hosts|all|everything|hosts)\b/gi, ' ').trim();
+  const target = targetName(rest.replace(/^(?:the|group|host)\s+/i, '').split(' ')[0]);
+  return rest && !target ? null : { kind: 'scan', target };
+};
+
+/** "status of web-01", "how is web-01", "what is missing on web-01", "is web-01 up to date". */
+const status: Rule = (t) => {
+  const patterns = [
+    `^(?:what is )?(?:the )?status (?:of|for|on) (?:hosts? )?${N}$`,
+    `^(?:hosts? )?${N} status$`,
+    `^how is (?:hosts? )?${N}(?: doing)?$`,
+    `^(?:what is|what patches are) (?:missing|pending|outstanding|needed) on (?:hosts? )?${N}$`,
+    `^what (?:patches )?does (?:hosts? )?${N} (?:need|lack|miss)$`,
+    `^what is (?:hosts? )?${N} missing$`,
+    `^(?:tell me about|show(?: me)?|describe|check) hosts? ${N}$`,
+    `^tell me about ${N}$`,
+    `^is (?:hosts? )?${N} (?:ok|okay|fine|patched|up to date|up-to-date|healthy|current)$`,
+  ];
+  for (const pattern of patterns) {
+    const host = targetName(re(pattern).exec(t)?.[1]);
+    if (host) return { kind: 'status', host };
+  }
+  return null;
+};
+
+/** "what is pending in prod-web", "pending patches", "what needs patching in staging". */
+const pending: Rule = (t) => {
+  const patterns = [
+    '^(?:what is |what patches are |which patches are |anything |show(?: me)? |list )?(?:pending|outstanding|missing|open|unpatched)(?: patches| updates)?(?: (?:in|for|on|across|from) .+)?$',
+    '^(?:what|which) (?:patches|updates) (?:are )?(?:pending|outstanding|missing|needed|available)(?: (?:in|for|on|across|from) .+)?$',
+    '^what (?:needs|is left) (?:patching|updating|to patch|to update)(?: (?:in|for|on|across) .+)?$',
+    '^(?:pending|missing) patches(?: .+)?$',
+    '^(?:which|what) hosts (?:still )?(?:need|needs|require) (?:patching|updating|patches|updates)(?: (?:in|for|on|across) .+)?$',
+  ];
+  if (!patterns.some((p) => re(p).test(t))) return null;
+  return { kind: 'pending', target: trailingTarget(t) };
+};
+
+const NOT_A_PACKAGE = new Set(['patching', 'patches', 'updates', 'updating', 'anything', 'something', 'what', 'a', 'an', 'the', 'to', 'attention']);
+
+/** Last resort: "which servers are missing openssl?" — a package name; the answer resolves it. */
+const missingPackage: Rule = (t) => {
+  const match = re(`^(?:which|what|who|any)\\b.*\\b(?:missing|lacking|lack|without|needs?|needing)\\s+(?:package\\s+)?([a-z0-9][a-z0-9+._-]*)(?:\\s+(?:in|on|for)\\s+\\S+)?$`).exec(t);
+  const word = match?.[1];
+  if (!word || NOT_A_PACKAGE.has(word.toLowerCase())) return null;
+  return { kind: 'missing', patch: word, target: trailingTarget(t) ?? prefixTarget(t) };
+};
+
+const RULES: Rule[] = [help, show, changes, propose, missing, reboots, compliance, scan, status, pending, missingPackage];
+
+/** The intent of a plain question, or null when none of the rules applies. */
+export const matchQuestion = (question: string): Intent | null => {
+  if (question.length > MAX_TEXT * 4) return null;
+  const text = normalizeQuestion(question);
+  if (!text || text.length > MAX_TEXT) return null;
+  // "can you scan web-01", "please approve CHG-7": once the politeness is gone, it is a command.
+  const command = parseCommand(text);
+  if (command.ok) return command.intent;
+  if (badTrailingName(text)) return null;
+  for (const rule of RULES) {
+    const intent = rule(text);
+    if (intent) return intent;
+  }
+  return null;
+};
+
+/** "`which servers are missing KB5034441?`, `who needs a reboot?`, …": what to try instead. */
+export const TRY_THESE = EXAMPLES.map((e) => `\`${e}\``).join(', ');
+export const NOT_UNDERSTOOD = `I understood none of that; try: ${TRY_THESE}.`;
+
+/** Like matchQuestion, but never empty-handed: what it cannot place becomes help with a note. */
+export const parseQuestion = (question: string): Intent => matchQuestion(question) ?? { kind: 'help', topic: null, note: NOT_UNDERSTOOD };

@@ -1,0 +1,47 @@
+import type { Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { Card } from './card.ts';
+import type { MessageRef } from './chat-surface.ts';
+import type { Intent, IntentKind, IntentOf } from './intent.ts';
+import type { Interaction } from './interaction.ts';
+
+/**
+ * What the dispatcher hands back to a surface. The surface decides how: Slack answers a command
+ * through response_url or chat.postMessage, Teams in the turn, the CLI on stdout.
+ */
+export interface Reply {
+  /** For the channel (in the thread of its `threadKey`, if any). */
+  public?: Card;
+  /** Only for the person who asked or clicked: refusals, errors, help. */
+  private?: Card;
+  /** An edit of a posted card: a vote recorded, a decision locking the buttons. */
+  update?: { ref: MessageRef; card: Card };
+  /** The same answer as structured data, for `patchbot ask --json` and the console API. */
+  data?: Record<string, unknown>;
+  /** What the text was understood as. */
+  intent?: Intent;
+  /** Set when nothing was answered: a refusal, a bad command, a failure. The CLI exits 1. */
+  error?: { code: string; message: string; ref: string; suggestions?: string[] };
+  /** A retried delivery of an interaction already handled: send nothing. */
+  duplicate?: true;
+}
+
+export interface HandlerContext {
+  interaction: Interaction;
+  store: Store;
+  now: Date;
+  /** A child logger carrying the interaction id and correlation ref. */
+  log: Logger | undefined;
+}
+
+export type IntentHandler<K extends IntentKind> = (intent: IntentOf<K>, context: HandlerContext) => Promise<Reply>;
+
+/**
+ * Use cases by intent kind. Each feature contributes its part (read-only answers here, changes
+ * and compliance in their own modules); `chatHandlers` merges them for every surface and the CLI.
+ */
+export type HandlerRegistry = { [K in IntentKind]?: IntentHandler<K> };
+
+/** A button click: the card's action id selects the handler, its value says on what. */
+export type ActionHandler = (action: { id: string; value: string }, context: HandlerContext) => Promise<Reply>;
+export type ActionRegistry = Record<string, ActionHandler>;
