@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import { answerHandlers } from './answers/handlers.ts';
+import { changeHandlers } from './changes/handlers.ts';
 import type { ActionRegistry, HandlerRegistry } from './reply.ts';
 
 export interface ChatHandlerOptions {
@@ -12,7 +13,10 @@ export interface ChatHandlerOptions {
  * cannot drift. A feature adds its handlers here (`...changeHandlers(options)`); a kind nobody
  * registered answers "`propose` is not available yet".
  */
-export const chatHandlers = (_options: ChatHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
-  handlers: { ...answerHandlers },
-  actions: {},
-});
+export const chatHandlers = (options: ChatHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => {
+  const changes = changeHandlers(options);
+  return {
+    handlers: { ...answerHandlers, ...changes.handlers },
+    actions: { ...changes.actions },
+  };
+};

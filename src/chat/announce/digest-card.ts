@@ -1,0 +1,74 @@
+import type { Patch, Severity } from '../../discovery/patch.ts';
+import { type Card, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
+
+export interface DigestOptions {
+  scanId: string;
+  /** The footer: how fresh the scan's data is ("38 of 40 hosts reached, 2 unreachable"). */
+  freshness: string;
+}
+
+/** Critical first: the order a reader triages in. */
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'important', 'moderate', 'low', 'unknown'];
+
+/** Patches listed per severity before "+N more"; five severities stay far below Slack's 50 blocks. */
+const PER_SEVERITY = CARD_LIMITS.listItems;
+/** Chars per severity list: five lists plus the rest stay well under the ~28 KB Teams card. */
+const LIST_CHARS = 2400;
+/** Host names shown per patch. */
+const HOSTS_SHOWN = 3;
+/** Patch ids carried in the Propose button, when the scan id alone is not wanted. */
+const TOP_IDS = 20;
+
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** `web-01, web-02, web-03, +37 more`, or `no host needs it yet`. */
+export const hostSummary = (hosts: readonly string[]): string => {
+  if (hosts.length === 0) return 'no host needs it yet';
+  const shown = hosts.slice(0, HOSTS_SHOWN).join(', ');
+  const hidden = hosts.length - HOSTS_SHOWN;
+  return `${count(hosts.length, 'host')} (${shown}${hidden > 0 ? `, +${hidden} more` : ''})`;
+};
+
+const patchLine = (patch: Patch, hosts: readonly string[]): string =>
+  `\`${patch.id}\` ${clip(patch.title, 80)}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
+
+/** Thread keys allow letters, digits and `._:-`; a scan id with anything else is folded. */
+const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 'scan';
+
+/**
+ * One card for every patch a scan discovered: grouped by severity (critical first), each patch
+ * with its affected host count and a few host names, each group capped with "+N more", so even a
+ * first scan that finds 500 patches renders on every surface. `affected` maps a patch id to the
+ * hosts that need it.
+ */
+export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<string, readonly string[]>, { scanId, freshness }: DigestOptions): Card => {
+  const hostsOf = (id: string) => [...new Set(affected.get(id) ?? [])].sort();
+  const sections: CardSection[] = [];
+  const counts: string[] = [];
+  const ranked: Patch[] = [];
+  for (const severity of SEVERITY_ORDER) {
+    const group = patches
+      .filter((p) => p.severity === severity)
+      .sort((a, b) => hostsOf(b.id).length - hostsOf(a.id).length || a.id.localeCompare(b.id));
+    if (group.length === 0) continue;
+    ranked.push(...group);
+    counts.push(`${group.length.toLocaleString('en-US')} ${severity}`);
+    const heading = `${capitalized(severity)} (${group.length.toLocaleString('en-US')})`;
+    const list = listOf(group.map((p) => patchLine(p, hostsOf(p.id))), PER_SEVERITY, '`pending` lists every host and patch', undefined, LIST_CHARS);
+    sections.push({ heading, lists: [list] });
+  }
+  const hosts = new Set(patches.flatMap((p) => hostsOf(p.id)));
+  const propose = `scan:${scanId}`.length <= CARD_LIMITS.actionValue ? `scan:${scanId}` : ranked.slice(0, TOP_IDS).map((p) => p.id).join(' ');
+  return {
+    title: clip(`${count(patches.length, 'new patch', 'new patches')} found`, CARD_LIMITS.titleChars),
+    text: clip(`Scan \`${scanId}\` discovered ${count(patches.length, 'patch', 'patches')} (${counts.join(', ')}) needed on ${count(hosts.size, 'host')}.`, CARD_LIMITS.sectionChars),
+    sections,
+    context: clip(freshness, CARD_LIMITS.sectionChars),
+    threadKey: `scan:${keyPart(scanId)}`,
+    actions: [
+      { id: 'digest.propose', label: 'Propose rollout', style: 'primary', value: clip(propose, CARD_LIMITS.actionValue) },
+      { id: 'digest.defer', label: 'Defer', style: 'default', value: clip(`scan:${scanId}`, CARD_LIMITS.actionValue) },
+    ],
+  };
+};

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshPglite } from '../../../test/support/engines.ts';
+import { seedEstate } from '../../../test/support/seed.ts';
+import { Config } from '../../config/schema.ts';
+import type { Person } from '../../people/person.ts';
+import type { Store } from '../../store/store.ts';
+import { Card } from '../card.ts';
+import { cardProblems } from '../card-limits.ts';
+import type { MessageRef } from '../chat-surface.ts';
+import { dispatch, type DispatchDeps } from '../dispatcher.ts';
+import { chatHandlers } from '../handlers.ts';
+import type { Interaction } from '../interaction.ts';
+import type { Reply } from '../reply.ts';
+
+const now = new Date('2024-05-01T14:02:00Z');
+const config = Config.parse({ windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' } } });
+const { handlers, actions } = chatHandlers({ config });
+const message: MessageRef = { surface: 'slack', channel: 'C1', id: '1714572120.000100' };
+
+let opened: Awaited<ReturnType<typeof freshPglite>>;
+let store: Store;
+let counter = 0;
+const deps = (): DispatchDeps => ({ store, handlers, actions, now: () => now, newRef: () => 'ref00001' });
+
+const personNamed = async (name: string): Promise<Person> => {
+  const person = await store.people.get(name);
+  if (!person) throw new Error(`no person ${name}`);
+  return person;
+};
+const base = async (name: string | null, over: Partial<Interaction>): Promise<Interaction> => ({
+  id: `i-${++counter}`,
+  surface: 'slack',
+  channel: 'C1',
+  actor: { person: name ? await personNamed(name) : null, surfaceUserId: `U-${name ?? 'x'}`, displayName: name ?? 'Xavier' },
+  kind: 'command',
+  receivedAt: now,
+  ...over,
+});
+const say = async (name: string | null, text: string) => checked(await dispatch(await base(name, { text }), deps()));
+const click = async (name: string, id: 'change.approve' | 'change.reject', value: string, interactionId?: string) =>
+  checked(await dispatch(await base(name, { kind: 'action', action: { id, value }, message, ...(interactionId ? { id: interactionId } : {}) }), deps()));
+
+/** Every card handed out must parse and render on every surface. */
+const checked = (reply: Reply): Reply => {
+  for (const card of [reply.public, reply.private, reply.update?.card].filter((c): c is Card => c !== undefined)) {
+    expect(Card.safeParse(card).success, JSON.stringify(card)).toBe(true);
+    expect(cardProblems(card)).toEqual([]);
+  }
+  return reply;
+};
+
+const proposeProduction = async (): Promise<string> => {
+  const reply = await say('alice', 'propose KB5034441 to prod-web at weeknights');
+  const id = reply.data?.change;
+  if (typeof id !== 'string') throw new Error(`no change proposed: ${JSON.stringify(reply)}`);
+  return id;
+};
+
+beforeAll(async () => {
+  opened = await freshPglite();
+  store = opened.store;
+  await seedEstate(store);
+});
+afterAll(async () => opened?.store.close());
+
+describe('change handlers', () => {
+  it('proposes by text: a change awaiting approval and a public card with Approve / Reject', async () => {
+    const reply = await say('alice', 'propose KB5034441 to prod-web at weeknights');
+    expect(reply.error).toBeUndefined();
+    const id = String(reply.data?.change);
+    expect(await store.changes.get(id)).toMatchObject({ state: 'pending-approval', requester: 'alice', policyName: 'production', class: 'normal' });
+    const card = reply.public!;
+    expect(card.threadKey).toBe(`change:${id}`);
+    expect(card.actions?.map((a) => [a.id, a.label, a.value])).toEqual([
+      ['change.approve', 'Approve', id],
+      ['change.reject', 'Reject', id],
+    ]);
+    expect(card.actions?.every((a) => a.confirm)).toBe(true);
+    expect(card.fields).toEqual(
+      expect.arrayContaining([
+        { label: 'What', value: 'KB5034441' },
+        { label: 'Where', value: 'prod-web (1 host)' },
+        { label: 'When', value: 'window weeknights' },
+        { label: 'Requested by', value: 'alice' },
+        { label: 'Policy', value: 'production: needs 3 of role:cab, a reject decides' },
+      ]),
+    );
+    expect(card.text).toMatch(/^0 of 3 CAB approvals/);
+  });
+
+  it('marks an emergency visibly, with window now and a confirm on its buttons', async () => {
+    const reply = await say('alice', 'propose KB5034441 to staging emergency');
+    expect(reply.public?.title).toMatch(/EMERGENCY/);
+    expect(reply.public?.fields).toEqual(expect.arrayContaining([{ label: 'When', value: 'now' }, { label: 'Class', value: expect.stringContaining('EMERGENCY') }]));
+    expect(reply.public?.actions?.[0]?.confirm).toBeDefined();
+    expect(reply.data).toMatchObject({ class: 'emergency', policy: 'emergency' });
+  });
+
+  it('refuses an unknown group privately, with a suggestion, and creates nothing', async () => {
+    const before = (await store.changes.list()).length;
+    const reply = await say('alice', 'propose KB5034441 to prod-wbe');
+    expect(reply.public).toBeUndefined();
+    expect(reply.private?.text).toMatch(/No group named `prod-wbe`.*`prod-web`/);
+    expect(reply.error).toMatchObject({ code: 'not-found', suggestions: ['prod-web'] });
+    expect((await store.changes.list()).length).toBe(before);
+  });
+
+  it('refuses a proposal from an account that is not a configured person', async () => {
+    const reply = await say(null, 'propose KB5034441 to staging');
+    expect(reply.public).toBeUndefined();
+    expect(reply.error?.code).toBe('not-a-person');
+    expect(reply.private?.text).toMatch(/Only configured people can propose changes/);
+  });
+
+  it("refuses the requester's own click privately and leaves the card alone", async () => {
+    const id = await proposeProduction();
+    const reply = await click('alice', 'change.approve', id);
+    expect(reply.public).toBeUndefined();
+    expect(reply.update).toBeUndefined();
+    expect(reply.error?.code).toBe('vote-refused');
+    expect(reply.private?.text).toMatch(/separation of duties/);
+    expect(await store.votes.list(id)).toEqual([]);
+  });
+
+  it('updates the card on each CAB click; the third decides, locks the buttons and posts the decision', async () => {
+    const id = await proposeProduction();
+    const first = await click('bob', 'change.approve', id);
+    expect(first.public).toBeUndefined();
+    expect(first.update?.ref).toEqual(message);
+    expect(first.update?.card.text).toMatch(/^1 of 3 CAB approvals: bob/);
+    expect(first.update?.card.actions).toHaveLength(2);
+    const second = await click('carol', 'change.approve', id);
+    expect(second.update?.card.text).toMatch(/^2 of 3 CAB approvals: bob, carol/);
+    const third = await click('dave', 'change.approve', id);
+    expect(third.update?.card.actions).toBeUndefined();
+    expect(third.update?.card.text).toContain('Approved by dave at 14:02 UTC (3 of 3)');
+    expect(third.public).toMatchObject({ title: `${id} approved`, threadKey: `change:${id}` });
+    expect(third.public?.text).toContain('Approved by dave at 14:02 UTC (3 of 3)');
+    expect((await store.changes.get(id))?.state).toBe('approved');
+    // The same click delivered again is dropped; a late click is refused privately.
+    const retried = await dispatch(await base('dave', { id: 'dup-1', kind: 'action', action: { id: 'change.approve', value: id }, message }), deps());
+    const again = await dispatch(await base('dave', { id: 'dup-1', kind: 'action', action: { id: 'change.approve', value: id }, message }), deps());
+    expect(retried.error?.code).toBe('vote-refused');
+    expect(again).toEqual({ duplicate: true });
+    const late = await click('erin', 'change.approve', id);
+    expect(late.private?.text).toMatch(/already approved/);
+    expect(late.update).toBeUndefined();
+  });
+
+  it('reaches exactly one decision when four CAB members click at once', async () => {
+    const id = await proposeProduction();
+    const replies = await Promise.all(['bob', 'carol', 'dave', 'erin'].map((name) => click(name, 'change.approve', id)));
+    expect(replies.filter((r) => r.public?.title === `${id} approved`)).toHaveLength(1);
+    expect(replies.filter((r) => r.update)).toHaveLength(3);
+    expect(replies.filter((r) => r.error?.code === 'vote-refused')).toHaveLength(1);
+    expect(await store.votes.list(id)).toHaveLength(3);
+    expect((await store.changes.get(id))?.state).toBe('approved');
+  });
+
+  it('takes `reject <change> <reason>` as a text vote and answers with the decided card', async () => {
+    const id = await proposeProduction();
+    const reply = await say('bob', `reject ${id} freeze week`);
+    expect(reply.error).toBeUndefined();
+    expect(reply.public?.threadKey).toBe(`change:${id}`);
+    expect(reply.public?.actions).toBeUndefined();
+    expect(reply.public?.text).toContain('Rejected by bob at 14:02 UTC (1 reject)');
+    expect(reply.public?.lists?.[0]?.items).toEqual(['bob (reject): freeze week']);
+    expect((await store.votes.list(id))[0]).toMatchObject({ person: 'bob', decision: 'reject', comment: 'freeze week', surface: 'slack' });
+    expect((await store.changes.get(id))?.state).toBe('rejected');
+  });
+
+  it('shows one change, lists recent ones, and suggests ids for an unknown one', async () => {
+    const id = await proposeProduction();
+    const shown = await say('frank', `show ${id}`);
+    expect(shown.public?.title).toContain(id);
+    const list = await say('frank', 'changes');
+    expect(list.public?.lists?.[0]?.items.some((l) => l.includes(id))).toBe(true);
+    const unknown = await say('frank', 'show CHG-99');
+    expect(unknown.error?.code).toBe('not-found');
+    expect(unknown.error?.suggestions?.length).toBeGreaterThan(0);
+  });
+
+  it('answers `compliance pci` with the report headline', async () => {
+    const reply = await say('frank', 'compliance pci');
+    expect(reply.error).toBeUndefined();
+    expect(reply.public?.title).toMatch(/PCI/);
+    expect(reply.public?.text).toBe(reply.data?.headline);
+    expect(reply.public?.text).toMatch(/of 2 hosts compliant/);
+  });
+});

@@ -1,0 +1,122 @@
+import { castVote } from '../../changes/cast-vote.ts';
+import type { Change, ChangeState, VoteDecision } from '../../changes/change.ts';
+import { proposeChange } from '../../changes/propose-change.ts';
+import { buildComplianceReport } from '../../compliance/report.ts';
+import { summarizeCompliance } from '../../compliance/summary.ts';
+import type { Config } from '../../config/schema.ts';
+import { closestMatches } from '../../shared/closest-matches.ts';
+import { NotFoundError, PatchbotError, VoteRefusedError } from '../../shared/errors.ts';
+import type { Store } from '../../store/store.ts';
+import { CARD_LIMITS, clip, listOf } from '../card.ts';
+import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
+import { decisionCard } from './approval-card.ts';
+import { loadApprovalCard } from './load-card.ts';
+
+export interface ChangeHandlerOptions {
+  config: Config;
+}
+
+/** Changes a `show` suggestion or the `changes` list considers. */
+const RECENT = 50;
+
+/** Changes people act on; the others are history. */
+const OPEN: readonly ChangeState[] = ['draft', 'pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'];
+
+/** Only configured people act on changes: authorization is by person, never by surface account. */
+const personOf = (context: HandlerContext, what: string): string => {
+  const person = context.interaction.actor.person;
+  if (!person) {
+    throw new PatchbotError(
+      'not-a-person',
+      `Only configured people can ${what}; your ${context.interaction.surface} account (${context.interaction.actor.displayName}) is not mapped to one.`,
+      'Ask an admin to add your account to `people` in the patchbot config.',
+    );
+  }
+  return person.name;
+};
+
+/** The change by id, or NotFoundError suggesting the closest recent ids. */
+const findChange = async (store: Store, id: string): Promise<Change> => {
+  const change = await store.changes.get(id);
+  if (change) return change;
+  const recent = (await store.changes.list({ limit: RECENT })).map((c) => c.id);
+  throw new NotFoundError('change', id, closestMatches(id, recent));
+};
+
+/**
+ * One vote from a button or a text command. A refusal throws VoteRefusedError (a private card,
+ * nothing public); a counted vote updates the card in place when there is one (a click) or posts
+ * it in the change's thread (a command), and posts the decision when this vote made it.
+ */
+const vote = async (context: HandlerContext, changeId: string, decision: VoteDecision, comment: string | null): Promise<Reply> => {
+  const { store, interaction, now } = context;
+  const person = personOf(context, 'vote on changes');
+  await findChange(store, changeId);
+  const result = await castVote(store, { changeId, person, decision, comment, surface: interaction.surface, now });
+  if (result.status === 'refused') throw new VoteRefusedError(result.reason);
+  const change = await findChange(store, changeId);
+  const decided = result.decided ? { outcome: result.decided, by: person, at: now } : null;
+  const card = await loadApprovalCard(store, change, decided);
+  const data = { change: change.id, state: change.state, approvals: result.tally.approvals, rejections: result.tally.rejections, decided: result.decided };
+  const decisionPost = decided ? decisionCard(change, result.tally, decided) : undefined;
+  if (interaction.message) return { update: { ref: interaction.message, card }, ...(decisionPost ? { public: decisionPost } : {}), data };
+  // A text vote has no card to edit: the updated card goes to the change's thread.
+  return { public: card, data };
+};
+
+const voteButton =
+  (decision: VoteDecision): ActionHandler =>
+  async (action, context) =>
+    vote(context, action.value, decision, null);
+
+/** `propose`, votes by text and by button, `changes`, `show` and `compliance`. */
+export const changeHandlers = ({ config }: ChangeHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
+  handlers: {
+    propose: async (intent, context) => {
+      const requester = personOf(context, 'propose changes');
+      const change = await proposeChange(
+        context.store,
+        { approval: config.approval, windows: Object.keys(config.windows) },
+        { patches: intent.patches, targets: intent.groups, window: intent.window, class: intent.emergency ? 'emergency' : 'normal', requester, now: context.now },
+      );
+      return { public: await loadApprovalCard(context.store, change), data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
+    },
+    approve: async (intent, context) => vote(context, intent.change, 'approve', intent.comment),
+    reject: async (intent, context) => vote(context, intent.change, 'reject', intent.comment),
+    changes: async (_intent, { store }) => {
+      const recent = await store.changes.list({ limit: RECENT });
+      const open = recent.filter((c) => OPEN.includes(c.state));
+      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state} — ${clip(c.title, 120)} (by ${c.requester})`;
+      const list = listOf(open.map(line), CARD_LIMITS.listItems, '`show <change>` for one', 'Open');
+      const closed = recent.filter((c) => !OPEN.includes(c.state));
+      return {
+        public: {
+          title: 'Changes',
+          text: open.length ? `${open.length} open of the last ${recent.length}.` : recent.length ? `No open changes; the last ${recent.length} are closed.` : 'No changes yet; `propose <patches> to <groups>` starts one.',
+          lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), 5, '`show <change>` for one', 'Recently closed')] : [])],
+        },
+        data: { changes: recent.map((c) => ({ id: c.id, state: c.state, class: c.class, title: c.title, requester: c.requester })) },
+      };
+    },
+    show: async (intent, { store }) => {
+      const change = await findChange(store, intent.change);
+      return { public: await loadApprovalCard(store, change), data: { change: change.id, state: change.state } };
+    },
+    compliance: async (intent, { store, now }) => {
+      const report = await buildComplianceReport(store, { sla: config.compliance.sla, framework: intent.standard, group: intent.target, now });
+      const summary = summarizeCompliance(report);
+      return {
+        public: {
+          title: clip(`Compliance: ${report.policy.label}${report.scope ? ` (${report.scope})` : ''}`, CARD_LIMITS.titleChars),
+          text: clip(summary.headline, CARD_LIMITS.sectionChars),
+          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot compliance` for the full report')],
+        },
+        data: { headline: summary.headline, lines: summary.lines, total: report.total },
+      };
+    },
+  },
+  actions: {
+    'change.approve': voteButton('approve'),
+    'change.reject': voteButton('reject'),
+  },
+});

@@ -1,0 +1,32 @@
+import type { Change } from '../../changes/change.ts';
+import { isEligible, tally } from '../../changes/tally.ts';
+import { membersOf } from '../../inventory/resolve.ts';
+import type { Store } from '../../store/store.ts';
+import type { Card } from '../card.ts';
+import { approvalCard, type Decision } from './approval-card.ts';
+
+/**
+ * Who decided a decided change: the latest vote for the outcome (the one that tipped it). Null
+ * for pending, pre-approved and otherwise-ended changes.
+ */
+const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['list']>>): Decision | null => {
+  if (change.state !== 'approved' && change.state !== 'rejected') return null;
+  const decision = change.state === 'approved' ? 'approve' : 'reject';
+  const deciding = votes.filter((v) => v.decision === decision).sort((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
+  return deciding ? { outcome: change.state, by: deciding.person, at: deciding.at } : null;
+};
+
+/** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
+export const loadApprovalCard = async (store: Store, change: Change, decided?: Decision | null): Promise<Card> => {
+  const [groups, hosts, votes, tickets, people] = await Promise.all([
+    store.groups.list(),
+    store.hosts.list(),
+    store.votes.list(change.id),
+    store.tickets.forChange(change.id),
+    store.people.list(),
+  ]);
+  const hostCountsByGroup = new Map(groups.filter((g) => change.targets.includes(g.name)).map((g) => [g.name, membersOf(g, hosts).length]));
+  const electorate = people.filter((p) => isEligible(change.policy, p, change.requester).ok).length;
+  const counted = tally(change.policy, votes, change.requester, electorate);
+  return approvalCard(change, { hostCountsByGroup, votes, tally: counted, tickets, decided: decided === undefined ? decisionOf(change, votes) : decided });
+};
