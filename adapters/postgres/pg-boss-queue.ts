@@ -39,6 +39,16 @@ const startRacingReplicas = async (boss: PgBoss): Promise<void> => {
   }
 };
 
+/** Our SendOptions in pg-boss's words; the key becomes a stable job id, so a repeat is dropped. */
+const jobOptions = (name: string, options: SendOptions) => ({
+  ...(options.key ? { id: keyToUuid(`${name}:${options.key}`) } : {}),
+  ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+  ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
+  ...(options.retryDelaySeconds !== undefined ? { retryDelay: options.retryDelaySeconds } : {}),
+  ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
+  ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
+});
+
 export interface PgBossQueueOptions {
   sql: SqlClient;
   /** Called when pg-boss reports an error it recovered from (maintenance, polling). */
@@ -75,14 +85,7 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
     },
     async send(name, data, options: SendOptions = {}) {
       await ensureQueue(name);
-      const id = await boss.send(name, data, {
-        ...(options.key ? { id: keyToUuid(`${name}:${options.key}`) } : {}),
-        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
-        ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
-        ...(options.retryDelaySeconds !== undefined ? { retryDelay: options.retryDelaySeconds } : {}),
-        ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
-        ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
-      });
+      const id = await boss.send(name, data, jobOptions(name, options));
       if (!options.startAfter) pumps.get(name)?.wake();
       return id;
     },
@@ -91,16 +94,7 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
       // pg-boss inserts a JSON recordset in one statement; chunks keep each statement modest.
       for (let i = 0; i < jobs.length; i += 500) {
         await boss.insert(
-          jobs.slice(i, i + 500).map(({ data, options = {} }) => ({
-            name,
-            data,
-            ...(options.key ? { id: keyToUuid(`${name}:${options.key}`) } : {}),
-            ...(options.startAfter ? { startAfter: options.startAfter } : {}),
-            ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
-            ...(options.retryDelaySeconds !== undefined ? { retryDelay: options.retryDelaySeconds } : {}),
-            ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
-            ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
-          })),
+          jobs.slice(i, i + 500).map(({ data, options = {} }) => ({ name, data, ...jobOptions(name, options) })),
         );
         pumps.get(name)?.wake();
       }

@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-// eslint-disable-next-line no-restricted-imports -- integration test: hostile values go through the real shell
 import { LocalExecutor } from '../../adapters/local/local-executor.ts';
-import { Host } from '../inventory/host.ts';
-import { createLogger } from '../shared/logger.ts';
-import { PlaybookParamError } from './errors.ts';
-import { Playbook } from './playbook.ts';
-import { encodePowerShell, POWERSHELL_PRELUDE, psQuote, shQuote } from './quote.ts';
-import { type ParamValue, renderCommand, renderParams } from './render.ts';
-import { runPlaybook } from './run-playbook.ts';
+import { Host } from '../../src/inventory/host.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { PlaybookParamError } from '../../src/playbooks/errors.ts';
+import { Playbook } from '../../src/playbooks/playbook.ts';
+import { encodePowerShell, POWERSHELL_PRELUDE, psQuote, shQuote } from '../../src/playbooks/quote.ts';
+import { type ParamValue, renderCommand, renderParams } from '../../src/playbooks/render.ts';
+import { runPlaybook } from '../../src/playbooks/run-playbook.ts';
 
 const log = createLogger({ level: 'silent' });
 const host = Host.parse({ name: 'this-machine', address: '127.0.0.1', os: 'debian', connection: 'local' });

@@ -2,16 +2,15 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- integration test: shipped playbooks run through the real shell
 import { LocalExecutor } from '../../adapters/local/local-executor.ts';
-import { parseDnfScan } from '../discovery/parsers/dnf.ts';
-import { Host } from '../inventory/host.ts';
-import { createLogger } from '../shared/logger.ts';
-import { getPlaybook, rollbackFor } from './catalog.ts';
-import { loadPlaybooks, type PlaybookCatalog } from './load-playbooks.ts';
-import type { Playbook } from './playbook.ts';
-import { runPlaybook } from './run-playbook.ts';
-import { scanStdout } from './run-scan.ts';
+import { parseDnfScan } from '../../src/discovery/parsers/dnf.ts';
+import { Host } from '../../src/inventory/host.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { getPlaybook, rollbackFor } from '../../src/playbooks/catalog.ts';
+import { loadPlaybooks, type PlaybookCatalog } from '../../src/playbooks/load-playbooks.ts';
+import type { Playbook } from '../../src/playbooks/playbook.ts';
+import { runPlaybook } from '../../src/playbooks/run-playbook.ts';
+import { scanStdout } from '../../src/playbooks/run-scan.ts';
 
 /**
  * The shipped Linux playbooks on this machine, with the package tools replaced by stubs on PATH

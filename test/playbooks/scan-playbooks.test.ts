@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- integration test: the shipped scan runs on this machine
 import { LocalExecutor } from '../../adapters/local/local-executor.ts';
-import { parseAptScan } from '../discovery/parsers/apt.ts';
-import { scanContractFor } from '../discovery/parsers/index.ts';
-import { SECTION_MARKER } from '../discovery/parsers/sections.ts';
-import { Host, type OsFamily } from '../inventory/host.ts';
-import { createLogger } from '../shared/logger.ts';
-import { playbookFor } from './catalog.ts';
-import { PlaybookChoiceError } from './errors.ts';
-import { loadPlaybooks, type PlaybookCatalog } from './load-playbooks.ts';
-import { scanRunner, scanStdout } from './run-scan.ts';
-import { runPlaybook } from './run-playbook.ts';
-import { SCAN_OUTPUT_BYTES } from './run-types.ts';
+import { parseAptScan } from '../../src/discovery/parsers/apt.ts';
+import { scanContractFor } from '../../src/discovery/parsers/index.ts';
+import { SECTION_MARKER } from '../../src/discovery/parsers/sections.ts';
+import { Host, type OsFamily } from '../../src/inventory/host.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { playbookFor } from '../../src/playbooks/catalog.ts';
+import { PlaybookChoiceError } from '../../src/playbooks/errors.ts';
+import { loadPlaybooks, type PlaybookCatalog } from '../../src/playbooks/load-playbooks.ts';
+import { scanRunner, scanStdout } from '../../src/playbooks/run-scan.ts';
+import { runPlaybook } from '../../src/playbooks/run-playbook.ts';
+import { SCAN_OUTPUT_BYTES } from '../../src/playbooks/run-types.ts';
 
 const log = createLogger({ level: 'silent' });
 const executor = new LocalExecutor();

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-// eslint-disable-next-line no-restricted-imports -- integration test: steps run through the real local shell
 import { LocalExecutor } from '../../adapters/local/local-executor.ts';
-import { Host } from '../inventory/host.ts';
-import { createLogger } from '../shared/logger.ts';
-import { PlaybookChoiceError } from './errors.ts';
-import { Playbook } from './playbook.ts';
-import { runPlaybook, runRollback } from './run-playbook.ts';
-import type { StepRecord } from './run-types.ts';
+import { Host } from '../../src/inventory/host.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { PlaybookChoiceError } from '../../src/playbooks/errors.ts';
+import { Playbook } from '../../src/playbooks/playbook.ts';
+import { runPlaybook, runRollback } from '../../src/playbooks/run-playbook.ts';
+import type { StepRecord } from '../../src/playbooks/run-types.ts';
 
 const log = createLogger({ level: 'silent' });
 const host = Host.parse({ name: 'this-machine', address: '127.0.0.1', os: 'debian', connection: 'local' });
