@@ -82,19 +82,21 @@ const toFinding = (row: FindingRow): Finding => ({
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async record(scanId, host, findings, at) {
-    await sql.transaction(async (tx) => {
-      await tx.query(
-        `insert into findings (host, patch_id, state, first_seen, last_seen, scan_id)
+    // One statement, one round trip: the upsert of what this scan saw runs as a data-modifying
+    // CTE, and the update marks what it no longer saw. The two touch disjoint rows (the update
+    // excludes this scan's patch ids), which one statement requires.
+    const ids = findings.map((f) => f.patchId);
+    await sql.query(
+      `with seen as (
+         insert into findings (host, patch_id, state, first_seen, last_seen, scan_id)
          select $1, f.patch_id, f.state, $3, $3, $2 from unnest($4::text[], $5::text[]) as f(patch_id, state)
-         on conflict (host, patch_id) do update set state = excluded.state, last_seen = excluded.last_seen, scan_id = excluded.scan_id`,
-        [host, scanId, at, findings.map((f) => f.patchId), findings.map((f) => f.state)],
-      );
-      await tx.query(
-        `update findings set state = 'installed', last_seen = $3, scan_id = $2
-         where host = $1 and scan_id <> $2 and state in ('missing', 'pending-reboot', 'failed')`,
-        [host, scanId, at],
-      );
-    });
+         on conflict (host, patch_id) do update set state = excluded.state, last_seen = excluded.last_seen, scan_id = excluded.scan_id
+         returning 1
+       )
+       update findings set state = 'installed', last_seen = $3, scan_id = $2
+       where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))`,
+      [host, scanId, at, ids, findings.map((f) => f.state)],
+    );
   },
   async byPatch(patchId) {
     return (await sql.query<FindingRow>('select * from findings where patch_id = $1 order by host', [patchId])).map(toFinding);
