@@ -1,30 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/errors.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFixtures, problemsOf } from '../../test/support/config-fixtures.ts';
 import { loadConfig } from './load.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop() as string, { recursive: true, force: true });
-});
-
-const fixture = (files: Record<string, string>): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'patchbot-config-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-};
-
-const problemsOf = async (promise: Promise<unknown>): Promise<string[]> => {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ConfigError);
-  return (error as ConfigError).problems;
-};
+const fixture = configFixtures();
 
 const HOST = (name: string) => `{ name: ${name}, address: 10.0.0.1, os: debian }`;
 

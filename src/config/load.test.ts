@@ -1,37 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/errors.ts';
+import { describe, expect, it } from 'vitest';
+import { configFixtures, problemsOf } from '../../test/support/config-fixtures.ts';
 import { configFilesFromEnv, DEFAULT_CONFIG_FILE, loadConfig } from './load.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop() as string, { recursive: true, force: true });
-});
-
-/** A temp dir with the given files; returns its path. */
-const fixture = (files: Record<string, string>): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'patchbot-config-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-};
-
-/** The problems of a load that must fail. */
-const problemsOf = async (promise: Promise<unknown>): Promise<string[]> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  return (error as ConfigError).problems;
-};
+const fixture = configFixtures();
 
 const PRODUCTION_ENV = {
   PATCHBOT_SERVER_TOKEN: 'a-token-of-at-least-16-chars',
