@@ -1,16 +1,14 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checked } from '../../test/support/chat.ts';
 import { freshPglite } from '../../test/support/engines.ts';
 import { seedEstate } from '../../test/support/seed.ts';
 import { VoteRefusedError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
 import { answerHandlers } from './answers/handlers.ts';
-import { Card } from './card.ts';
-import { cardProblems } from './card-limits.ts';
 import { dispatch, type DispatchDeps } from './dispatcher.ts';
 import type { Interaction, InteractionKind } from './interaction.ts';
-import type { Reply } from './reply.ts';
 
 /**
  * Routing, registration, errors and retries, over a real store (fresh PGlite with the shared
@@ -34,14 +32,6 @@ const interaction = (text: string, kind: InteractionKind = 'question', over: Par
 });
 const ask = (text: string, kind?: InteractionKind, over?: Partial<DispatchDeps>) => dispatch(interaction(text, kind), deps(over));
 
-/** Every card the dispatcher hands out must render on every surface. */
-const checked = (reply: Reply) => {
-  for (const card of [reply.public, reply.private, reply.update?.card].filter((c): c is Card => c !== undefined)) {
-    expect(Card.safeParse(card).success, JSON.stringify(card)).toBe(true);
-    expect(cardProblems(card)).toEqual([]);
-  }
-  return reply;
-};
 
 beforeAll(async () => {
   opened = await freshPglite();

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPglite } from '../../../test/support/engines.ts';
 import type { FindingInput, Store } from '../../store/store.ts';
 import { answerHandlers } from './handlers.ts';
-import { Card } from '../card.ts';
-import { cardProblems } from '../card-limits.ts';
+import { checked } from '../../../test/support/chat.ts';
 import { dispatch, type DispatchDeps } from '../dispatcher.ts';
 import type { Interaction, InteractionKind } from '../interaction.ts';
-import type { Reply } from '../reply.ts';
 
 /**
  * The read-only answers, asked through the dispatcher over a real store (fresh PGlite) seeded
@@ -72,15 +70,6 @@ const interaction = (text: string, kind: InteractionKind = 'question', over: Par
 });
 const ask = (text: string, kind?: InteractionKind, over?: Partial<DispatchDeps>) => dispatch(interaction(text, kind), deps(over));
 
-/** Every card the dispatcher hands out must render on every surface. */
-const cardsOf = (reply: Reply) => [reply.public, reply.private, reply.update?.card].filter((c): c is Card => c !== undefined);
-const checked = (reply: Reply) => {
-  for (const card of cardsOf(reply)) {
-    expect(Card.safeParse(card).success, JSON.stringify(card)).toBe(true);
-    expect(cardProblems(card)).toEqual([]);
-  }
-  return reply;
-};
 
 beforeAll(async () => {
   opened = await freshPglite();

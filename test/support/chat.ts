@@ -1,0 +1,16 @@
+import { expect } from 'vitest';
+import { Card } from '../../src/chat/card.ts';
+import { cardProblems } from '../../src/chat/card-limits.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+
+/** Every card a reply hands out, public, private or as an update. */
+export const cardsOf = (reply: Reply): Card[] => [reply.public, reply.private, reply.update?.card].filter((c): c is Card => c !== undefined);
+
+/** Asserts every card of the reply parses and renders within every surface's limits; returns the reply. */
+export const checked = (reply: Reply): Reply => {
+  for (const card of cardsOf(reply)) {
+    expect(Card.safeParse(card).success, JSON.stringify(card)).toBe(true);
+    expect(cardProblems(card)).toEqual([]);
+  }
+  return reply;
+};
