@@ -2,6 +2,7 @@
  * Composition root: the only module that imports adapters. It builds the Platform (the outside
  * world as ports) and hands it to the CLI; it decides nothing itself.
  */
+import { consoleModule } from '../adapters/console/console-module.ts';
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
 import { openStore, parseStoreUrl } from '../adapters/postgres/open-store.ts';
 import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
@@ -68,6 +69,9 @@ export const platform: Platform = {
         }),
       ),
     };
+  },
+  async chatSurfaces({ config, store, log }) {
+    return config.chat.console.enabled ? [consoleModule({ store, config, log })] : [];
   },
 };
 

@@ -1,7 +1,9 @@
+import type { ChatHub, SurfaceBinding } from './chat/chat-hub.ts';
 import type { Config } from './config/schema.ts';
 import type { Connection, Host } from './inventory/host.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Executor } from './playbooks/executor.ts';
+import type { HttpServer } from './server/http-server.ts';
 import type { Logger } from './shared/logger.ts';
 import type { Store } from './store/store.ts';
 
@@ -20,6 +22,15 @@ export interface StoreHandle {
   close(): Promise<void>;
 }
 
+/** One chat surface as the composition root built it: its outbound port and its inbound endpoints. */
+export interface ChatSurfaceModule {
+  binding: SurfaceBinding;
+  /** Mounts the surface's inbound endpoints on the one HTTP server (the console, Slack's events). */
+  mount?(server: HttpServer, hub: ChatHub): void;
+  /** Ends what the surface holds open (live views, sockets) before the HTTP server drains. */
+  stop?(): Promise<void>;
+}
+
 export interface Platform {
   openStore(url: string, options: { migrate: boolean }): Promise<StoreHandle>;
   /**
@@ -29,4 +40,9 @@ export interface Platform {
   exclusiveDir(url: string): string | null;
   /** One Executor per connection kind, configured from `execution`. */
   executors(options: { config: Config; log: Logger; onHostKeyLearned?: (host: Host, line: string) => void }): Record<Connection, Executor>;
+  /**
+   * The enabled chat surfaces. Checks credentials where the surface can (Slack's auth.test), so a
+   * bad token stops startup with a clear message instead of failing at the first post.
+   */
+  chatSurfaces(options: { config: Config; store: Store; log: Logger }): Promise<ChatSurfaceModule[]>;
 }

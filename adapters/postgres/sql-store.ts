@@ -1,5 +1,6 @@
 import type { Store } from '../../src/store/store.ts';
 import { auditRepository, idempotencyRepository } from './audit-repo.ts';
+import { chatThreadRepository, consoleMessageRepository } from './chat-repos.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
 import { findingRepository, patchRepository } from './discovery-repos.ts';
 import { scanRepository } from './scan-repo.ts';
@@ -20,6 +21,8 @@ export const sqlStore = (sql: SqlClient): Store => ({
   tickets: ticketRepository(sql),
   audit: auditRepository(sql),
   idempotency: idempotencyRepository(sql),
+  chatThreads: chatThreadRepository(sql),
+  consoleMessages: consoleMessageRepository(sql),
   transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),
   async health() {
     try {

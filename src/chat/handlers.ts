@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { digestActions } from './announce/digest-actions.ts';
 import { answerHandlers } from './answers/handlers.ts';
 import { changeHandlers } from './changes/handlers.ts';
 import type { ActionRegistry, HandlerRegistry } from './reply.ts';
@@ -17,6 +18,6 @@ export const chatHandlers = (options: ChatHandlerOptions): { handlers: HandlerRe
   const changes = changeHandlers(options);
   return {
     handlers: { ...answerHandlers, ...changes.handlers },
-    actions: { ...changes.actions },
+    actions: { ...changes.actions, ...digestActions(options) },
   };
 };

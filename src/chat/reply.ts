@@ -16,6 +16,10 @@ export interface Reply {
   private?: Card;
   /** An edit of a posted card: a vote recorded, a decision locking the buttons. */
   update?: { ref: MessageRef; card: Card };
+  /** For the team, wherever it is: posted to a role channel on every surface (the approval card, a decision). */
+  broadcast?: Broadcast[];
+  /** Edits the root card of a thread on every surface it was posted to (the approval card after a vote). */
+  refresh?: { threadKey: string; card: Card };
   /** The same answer as structured data, for `patchbot ask --json` and the console API. */
   data?: Record<string, unknown>;
   /** What the text was understood as. */
@@ -24,6 +28,18 @@ export interface Reply {
   error?: { code: string; message: string; ref: string; suggestions?: string[] };
   /** A retried delivery of an interaction already handled: send nothing. */
   duplicate?: true;
+}
+
+/** The channels patchbot posts to by itself; each surface's config names its own. */
+export type ChannelRole = 'announce' | 'approvals';
+
+/**
+ * A post to a role channel on every surface. A card with a `threadKey` seen there before is a
+ * reply in that thread; the first card with a key becomes the thread's root.
+ */
+export interface Broadcast {
+  channel: ChannelRole;
+  card: Card;
 }
 
 export interface HandlerContext {

@@ -1,8 +1,11 @@
+import { announceScan } from '../chat/announce/announce-scan.ts';
+import { type ChatHub, createChatHub } from '../chat/chat-hub.ts';
+import { chatHandlers } from '../chat/handlers.ts';
 import type { Config } from '../config/schema.ts';
 import { registerDiscoveryJobs } from '../discovery/discovery-jobs.ts';
 import type { ScanDeps } from '../discovery/scan-deps.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import type { Platform, StoreHandle } from '../platform.ts';
+import type { ChatSurfaceModule, Platform, StoreHandle } from '../platform.ts';
 import type { Executor } from '../playbooks/executor.ts';
 import { executorByConnection } from '../playbooks/executor-by-connection.ts';
 import { HostLimiter } from '../playbooks/host-limiter.ts';
@@ -26,6 +29,9 @@ export interface Runtime {
   executor: Executor;
   catalog: PlaybookCatalog;
   scan: ScanDeps;
+  /** Chat: every enabled surface, and the hub that dispatches to use cases and delivers replies. */
+  surfaces: ChatSurfaceModule[];
+  hub: ChatHub;
   stop(): Promise<void>;
 }
 
@@ -55,7 +61,19 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
   );
   const queue = await handle.startQueue((error) => log.warn({ err: error }, 'job queue error'));
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
-  const scan: ScanDeps = { store, queue, runScan: scanRunner({ executor, catalog, log }), log, limit: (host) => limiter.acquire(host), storedPatches: new Map() };
+  const surfaces = await platform.chatSurfaces({ config, store, log });
+  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config }), log: log.child({ component: 'chat' }) });
+  const scan: ScanDeps = {
+    store,
+    queue,
+    runScan: scanRunner({ executor, catalog, log }),
+    log,
+    limit: (host) => limiter.acquire(host),
+    storedPatches: new Map(),
+    onScanFinished: async (scanId) => {
+      await announceScan(hub, store, scanId);
+    },
+  };
   if (workers) await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
   return {
     config,
@@ -66,6 +84,8 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
     executor,
     catalog,
     scan,
+    surfaces,
+    hub,
     async stop() {
       // Running host scans finish (or expire and are retried elsewhere); then connections close.
       await queue.stop({ graceful: true, timeoutMs: 10_000 });

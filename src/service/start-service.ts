@@ -64,6 +64,8 @@ export const startService = async ({ config, platform, log, runCli, onListening 
     },
   });
 
+  for (const surface of runtime.surfaces) surface.mount?.(server, runtime.hub);
+
   const token = config.server.token ?? randomBytes(24).toString('base64url');
   server.route('POST', '/api/cli', async ({ req, res, readBody }) => {
     if (!isLoopback(req) || !bearerMatches(req, token)) return sendJson(res, 401, { error: 'unauthorized' });
@@ -87,6 +89,8 @@ export const startService = async ({ config, platform, log, runCli, onListening 
       stopping ??= (async () => {
         log.info({ reason }, 'patchbot stopping');
         await stopSchedules();
+        // Live views (the console's event streams) end first, or the server would wait them out.
+        await Promise.all(runtime.surfaces.map((s) => s.stop?.()));
         await server.close({ drainMs: DRAIN_MS });
         log.debug('http server closed');
         await runtime.stop();

@@ -3,6 +3,9 @@ import type { Change, ChangeState, Vote } from '../changes/change.ts';
 import type { Finding, FindingState, HostScan, Patch, ScanProgress } from '../discovery/patch.ts';
 import type { Group, Host } from '../inventory/host.ts';
 import type { Person } from '../people/person.ts';
+import type { ChatThreadRepository, ConsoleMessageRepository } from './chat-repos.ts';
+
+export type { ChatThreadRepository, ConsoleMessage, ConsoleMessageRepository, NewConsoleMessage } from './chat-repos.ts';
 
 /*
  * Repository ports, in patchbot's words. One SQL implementation lives in adapters/postgres and runs
@@ -134,6 +137,8 @@ export interface Store {
   tickets: TicketRepository;
   audit: AuditRepository;
   idempotency: IdempotencyRepository;
+  chatThreads: ChatThreadRepository;
+  consoleMessages: ConsoleMessageRepository;
   /** Runs `work` in one transaction; the Store passed in is bound to it. Throwing rolls back. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** Store health for /readyz: reachable and migrated. */

@@ -3,8 +3,9 @@ import { Card } from '../../src/chat/card.ts';
 import { cardProblems } from '../../src/chat/card-limits.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 
-/** Every card a reply hands out, public, private or as an update. */
-export const cardsOf = (reply: Reply): Card[] => [reply.public, reply.private, reply.update?.card].filter((c): c is Card => c !== undefined);
+/** Every card a reply hands out: public, private, as an update or refresh, or broadcast. */
+export const cardsOf = (reply: Reply): Card[] =>
+  [reply.public, reply.private, reply.update?.card, reply.refresh?.card, ...(reply.broadcast ?? []).map((post) => post.card)].filter((c): c is Card => c !== undefined);
 
 /** Asserts every card of the reply parses and renders within every surface's limits; returns the reply. */
 export const checked = (reply: Reply): Reply => {

@@ -5,12 +5,12 @@ import { Config } from '../../config/schema.ts';
 import type { Person } from '../../people/person.ts';
 import type { Store } from '../../store/store.ts';
 import { Card } from '../card.ts';
-import { cardProblems } from '../card-limits.ts';
 import type { MessageRef } from '../chat-surface.ts';
 import { dispatch, type DispatchDeps } from '../dispatcher.ts';
 import { chatHandlers } from '../handlers.ts';
 import type { Interaction } from '../interaction.ts';
 import type { Reply } from '../reply.ts';
+import { checked } from '../../../test/support/chat.ts';
 
 const now = new Date('2024-05-01T14:02:00Z');
 const config = Config.parse({ windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' } } });
@@ -40,14 +40,9 @@ const say = async (name: string | null, text: string) => checked(await dispatch(
 const click = async (name: string, id: 'change.approve' | 'change.reject', value: string, interactionId?: string) =>
   checked(await dispatch(await base(name, { kind: 'action', action: { id, value }, message, ...(interactionId ? { id: interactionId } : {}) }), deps()));
 
-/** Every card handed out must parse and render on every surface. */
-const checked = (reply: Reply): Reply => {
-  for (const card of [reply.public, reply.private, reply.update?.card].filter((c): c is Card => c !== undefined)) {
-    expect(Card.safeParse(card).success, JSON.stringify(card)).toBe(true);
-    expect(cardProblems(card)).toEqual([]);
-  }
-  return reply;
-};
+/** The card a reply posts to the approvals channel of every surface. */
+const approvalsPost = (reply: Reply): Card | undefined => reply.broadcast?.find((post) => post.channel === 'approvals')?.card;
+
 
 const proposeProduction = async (): Promise<string> => {
   const reply = await say('alice', 'propose KB5034441 to prod-web at weeknights');
@@ -64,12 +59,14 @@ beforeAll(async () => {
 afterAll(async () => opened?.store.close());
 
 describe('change handlers', () => {
-  it('proposes by text: a change awaiting approval and a public card with Approve / Reject', async () => {
+  it('proposes by text: a change awaiting approval, its card with Approve / Reject to the approvals channel', async () => {
     const reply = await say('alice', 'propose KB5034441 to prod-web at weeknights');
     expect(reply.error).toBeUndefined();
     const id = String(reply.data?.change);
     expect(await store.changes.get(id)).toMatchObject({ state: 'pending-approval', requester: 'alice', policyName: 'production', class: 'normal' });
-    const card = reply.public!;
+    expect(reply.public).toBeUndefined();
+    expect(reply.private).toMatchObject({ title: `${id} proposed`, text: expect.stringContaining('needs 3 of role:cab') });
+    const card = approvalsPost(reply)!;
     expect(card.threadKey).toBe(`change:${id}`);
     expect(card.actions?.map((a) => [a.id, a.label, a.value])).toEqual([
       ['change.approve', 'Approve', id],
@@ -90,9 +87,10 @@ describe('change handlers', () => {
 
   it('marks an emergency visibly, with window now and a confirm on its buttons', async () => {
     const reply = await say('alice', 'propose KB5034441 to staging emergency');
-    expect(reply.public?.title).toMatch(/EMERGENCY/);
-    expect(reply.public?.fields).toEqual(expect.arrayContaining([{ label: 'When', value: 'now' }, { label: 'Class', value: expect.stringContaining('EMERGENCY') }]));
-    expect(reply.public?.actions?.[0]?.confirm).toBeDefined();
+    const card = approvalsPost(reply);
+    expect(card?.title).toMatch(/EMERGENCY/);
+    expect(card?.fields).toEqual(expect.arrayContaining([{ label: 'When', value: 'now' }, { label: 'Class', value: expect.stringContaining('EMERGENCY') }]));
+    expect(card?.actions?.[0]?.confirm).toBeDefined();
     expect(reply.data).toMatchObject({ class: 'emergency', policy: 'emergency' });
   });
 
@@ -117,6 +115,7 @@ describe('change handlers', () => {
     const reply = await click('alice', 'change.approve', id);
     expect(reply.public).toBeUndefined();
     expect(reply.update).toBeUndefined();
+    expect(reply.refresh).toBeUndefined();
     expect(reply.error?.code).toBe('vote-refused');
     expect(reply.private?.text).toMatch(/separation of duties/);
     expect(await store.votes.list(id)).toEqual([]);
@@ -126,7 +125,10 @@ describe('change handlers', () => {
     const id = await proposeProduction();
     const first = await click('bob', 'change.approve', id);
     expect(first.public).toBeUndefined();
+    expect(first.broadcast).toBeUndefined();
     expect(first.update?.ref).toEqual(message);
+    // Every posted copy of the card gets the same new tally.
+    expect(first.refresh).toEqual({ threadKey: `change:${id}`, card: first.update?.card });
     expect(first.update?.card.text).toMatch(/^1 of 3 CAB approvals: bob/);
     expect(first.update?.card.actions).toHaveLength(2);
     const second = await click('carol', 'change.approve', id);
@@ -134,8 +136,8 @@ describe('change handlers', () => {
     const third = await click('dave', 'change.approve', id);
     expect(third.update?.card.actions).toBeUndefined();
     expect(third.update?.card.text).toContain('Approved by dave at 14:02 UTC (3 of 3)');
-    expect(third.public).toMatchObject({ title: `${id} approved`, threadKey: `change:${id}` });
-    expect(third.public?.text).toContain('Approved by dave at 14:02 UTC (3 of 3)');
+    expect(approvalsPost(third)).toMatchObject({ title: `${id} approved`, threadKey: `change:${id}` });
+    expect(approvalsPost(third)?.text).toContain('Approved by dave at 14:02 UTC (3 of 3)');
     expect((await store.changes.get(id))?.state).toBe('approved');
     // The same click delivered again is dropped; a late click is refused privately.
     const retried = await dispatch(await base('dave', { id: 'dup-1', kind: 'action', action: { id: 'change.approve', value: id }, message }), deps());
@@ -150,21 +152,25 @@ describe('change handlers', () => {
   it('reaches exactly one decision when four CAB members click at once', async () => {
     const id = await proposeProduction();
     const replies = await Promise.all(['bob', 'carol', 'dave', 'erin'].map((name) => click(name, 'change.approve', id)));
-    expect(replies.filter((r) => r.public?.title === `${id} approved`)).toHaveLength(1);
+    expect(replies.filter((r) => approvalsPost(r)?.title === `${id} approved`)).toHaveLength(1);
     expect(replies.filter((r) => r.update)).toHaveLength(3);
     expect(replies.filter((r) => r.error?.code === 'vote-refused')).toHaveLength(1);
     expect(await store.votes.list(id)).toHaveLength(3);
     expect((await store.changes.get(id))?.state).toBe('approved');
   });
 
-  it('takes `reject <change> <reason>` as a text vote and answers with the decided card', async () => {
+  it('takes `reject <change> <reason>` as a text vote: the card refreshed everywhere, a private confirmation', async () => {
     const id = await proposeProduction();
     const reply = await say('bob', `reject ${id} freeze week`);
     expect(reply.error).toBeUndefined();
-    expect(reply.public?.threadKey).toBe(`change:${id}`);
-    expect(reply.public?.actions).toBeUndefined();
-    expect(reply.public?.text).toContain('Rejected by bob at 14:02 UTC (1 reject)');
-    expect(reply.public?.lists?.[0]?.items).toEqual(['bob (reject): freeze week']);
+    expect(reply.update).toBeUndefined();
+    const card = reply.refresh?.card;
+    expect(reply.refresh?.threadKey).toBe(`change:${id}`);
+    expect(card?.actions).toBeUndefined();
+    expect(card?.text).toContain('Rejected by bob at 14:02 UTC (1 reject)');
+    expect(card?.lists?.[0]?.items).toEqual(['bob (reject): freeze week']);
+    expect(reply.private?.title).toBe(`Your rejection of ${id} is recorded`);
+    expect(approvalsPost(reply)?.title).toBe(`${id} rejected`);
     expect((await store.votes.list(id))[0]).toMatchObject({ person: 'bob', decision: 'reject', comment: 'freeze week', surface: 'slack' });
     expect((await store.changes.get(id))?.state).toBe('rejected');
   });

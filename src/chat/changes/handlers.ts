@@ -1,14 +1,15 @@
 import { castVote } from '../../changes/cast-vote.ts';
 import type { Change, ChangeState, VoteDecision } from '../../changes/change.ts';
-import { proposeChange } from '../../changes/propose-change.ts';
+import { type ProposeInput, proposeChange } from '../../changes/propose-change.ts';
 import { buildComplianceReport } from '../../compliance/report.ts';
 import { summarizeCompliance } from '../../compliance/summary.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError, VoteRefusedError } from '../../shared/errors.ts';
 import type { Store } from '../../store/store.ts';
-import { CARD_LIMITS, clip, listOf } from '../card.ts';
+import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
+import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
 import { loadApprovalCard } from './load-card.ts';
 
@@ -23,7 +24,7 @@ const RECENT = 50;
 const OPEN: readonly ChangeState[] = ['draft', 'pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'];
 
 /** Only configured people act on changes: authorization is by person, never by surface account. */
-const personOf = (context: HandlerContext, what: string): string => {
+export const personOf = (context: HandlerContext, what: string): string => {
   const person = context.interaction.actor.person;
   if (!person) {
     throw new PatchbotError(
@@ -59,9 +60,18 @@ const vote = async (context: HandlerContext, changeId: string, decision: VoteDec
   const card = await loadApprovalCard(store, change, decided);
   const data = { change: change.id, state: change.state, approvals: result.tally.approvals, rejections: result.tally.rejections, decided: result.decided };
   const decisionPost = decided ? decisionCard(change, result.tally, decided) : undefined;
-  if (interaction.message) return { update: { ref: interaction.message, card }, ...(decisionPost ? { public: decisionPost } : {}), data };
-  // A text vote has no card to edit: the updated card goes to the change's thread.
-  return { public: card, data };
+  const confirmation: Card = {
+    title: clip(`Your ${decision === 'approve' ? 'approval' : 'rejection'} of ${change.id} is recorded`, CARD_LIMITS.titleChars),
+    text: clip(card.text ?? '', CARD_LIMITS.sectionChars),
+  };
+  return {
+    // Every posted copy of the card (approvals channel on each surface) shows the new tally; a
+    // click on a copy that is not a thread root (a `show` answer) is edited too.
+    refresh: { threadKey: `change:${change.id}`, card },
+    ...(interaction.message ? { update: { ref: interaction.message, card } } : { private: confirmation }),
+    ...(decisionPost ? { broadcast: [{ channel: 'approvals' as const, card: decisionPost }] } : {}),
+    data,
+  };
 };
 
 const voteButton =
@@ -69,18 +79,27 @@ const voteButton =
   async (action, context) =>
     vote(context, action.value, decision, null);
 
+/**
+ * Proposes as the person who asked: the approval card goes to the approvals channel of every
+ * surface (a thread root for the change), the asker gets a private acknowledgement.
+ */
+export const proposeInChat = async (context: HandlerContext, config: Config, input: Omit<ProposeInput, 'requester' | 'now'>): Promise<Reply> => {
+  const requester = personOf(context, 'propose changes');
+  const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, requester, now: context.now });
+  const card = await loadApprovalCard(context.store, change);
+  const ack: Card = {
+    title: clip(`${change.id} proposed`, CARD_LIMITS.titleChars),
+    text: clip(`${change.title}. ${change.state === 'pending-approval' ? `Voting is open in the approvals channel: ${describePolicy(change.policy)}.` : `State: ${change.state}.`}`, CARD_LIMITS.sectionChars),
+    context: `\`show ${change.id}\` shows the card here`,
+  };
+  return { private: ack, broadcast: [{ channel: 'approvals', card }], data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
+};
+
 /** `propose`, votes by text and by button, `changes`, `show` and `compliance`. */
 export const changeHandlers = ({ config }: ChangeHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
   handlers: {
-    propose: async (intent, context) => {
-      const requester = personOf(context, 'propose changes');
-      const change = await proposeChange(
-        context.store,
-        { approval: config.approval, windows: Object.keys(config.windows) },
-        { patches: intent.patches, targets: intent.groups, window: intent.window, class: intent.emergency ? 'emergency' : 'normal', requester, now: context.now },
-      );
-      return { public: await loadApprovalCard(context.store, change), data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
-    },
+    propose: async (intent, context) =>
+      proposeInChat(context, config, { patches: intent.patches, targets: intent.groups, window: intent.window, class: intent.emergency ? 'emergency' : 'normal' }),
     approve: async (intent, context) => vote(context, intent.change, 'approve', intent.comment),
     reject: async (intent, context) => vote(context, intent.change, 'reject', intent.comment),
     changes: async (_intent, { store }) => {

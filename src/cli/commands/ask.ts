@@ -1,3 +1,4 @@
+import { createChatHub } from '../../chat/chat-hub.ts';
 import { dispatch } from '../../chat/dispatcher.ts';
 import { chatHandlers } from '../../chat/handlers.ts';
 import { cliInteraction } from '../../chat/interaction.ts';
@@ -21,7 +22,7 @@ export const ask: Command = {
   },
   positionals: [1, Number.POSITIVE_INFINITY],
   usesStore: true,
-  async run({ values, positionals, io, config: loadConfig, log: loadLog, withStore }) {
+  async run({ values, positionals, io, deps, config: loadConfig, log: loadLog, withStore }) {
     const config = await loadConfig();
     const log = await loadLog();
     const reply = await withStore(async ({ store, migrationStatus }) => {
@@ -35,13 +36,22 @@ export const ask: Command = {
       const person = name ? await store.people.get(name) : null;
       if (name && !person) throw new NotFoundError('person', name, closestMatches(name, (await store.people.list()).map((p) => p.name)));
       // The CLI is one more surface: same interaction, same dispatcher, same handlers as chat.
-      return dispatch(cliInteraction(positionals.join(' '), person), { store, ...chatHandlers({ config }), log });
+      const interaction = cliInteraction(positionals.join(' '), person);
+      const handlers = chatHandlers({ config });
+      const answer = await dispatch(interaction, { store, ...handlers, log });
+      // What the team must see (an approval card, a decision) still reaches the chat surfaces.
+      if (answer.broadcast || answer.refresh) {
+        const bindings = deps.sharedRuntime ? null : (await deps.platform.chatSurfaces({ config, store, log })).map((s) => s.binding);
+        const hub = deps.sharedRuntime?.hub ?? createChatHub({ store, bindings: bindings ?? [], ...handlers, log });
+        await hub.deliver(interaction, answer);
+      }
+      return answer;
     });
     if (values.json) {
       const body = reply.error ? { ok: false, intent: reply.intent ?? null, error: reply.error, data: reply.data ?? null } : { ok: true, intent: reply.intent ?? null, data: reply.data ?? null };
       io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     } else {
-      for (const card of [reply.public, reply.update?.card, reply.private]) {
+      for (const card of [reply.public, reply.update?.card, reply.private, ...(reply.broadcast ?? []).map((post) => post.card)]) {
         if (card) (reply.error ? io.stderr : io.stdout).write(renderText(card));
       }
     }

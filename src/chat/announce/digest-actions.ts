@@ -1,0 +1,75 @@
+import type { Config } from '../../config/schema.ts';
+import { coverGroups } from '../../inventory/cover-groups.ts';
+import { PatchbotError } from '../../shared/errors.ts';
+import type { Store } from '../../store/store.ts';
+import { NEEDS_PATCH } from '../answers/estate.ts';
+import { CARD_LIMITS, type Card, clip } from '../card.ts';
+import { clock } from '../changes/approval-card.ts';
+import { personOf, proposeInChat } from '../changes/handlers.ts';
+import type { ActionRegistry, HandlerContext, Reply } from '../reply.ts';
+import { buildDigest } from './build-digest.ts';
+
+const SCAN = 'scan:';
+const BATCH = 16;
+
+/** The patches a digest button names (`scan:<id>` or ids), those still needed, with their hosts. */
+const stillNeeded = async (store: Store, value: string): Promise<Map<string, string[]>> => {
+  const ids = value.startsWith(SCAN) ? (await store.patches.firstSeenIn(value.slice(SCAN.length))).map((p) => p.id) : value.split(/\s+/).filter(Boolean);
+  const needed = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    const findings = await Promise.all(batch.map((id) => store.findings.byPatch(id)));
+    batch.forEach((id, j) => {
+      const hosts = (findings[j] ?? []).filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.host);
+      if (hosts.length) needed.set(id, hosts);
+    });
+  }
+  return needed;
+};
+
+/** One decision per digest, whoever clicks first and on whichever surface or replica. */
+const claimDigest = async (context: HandlerContext, value: string): Promise<void> => {
+  if (!(await context.store.idempotency.claim(`digest:${value}`, context.now))) {
+    throw new PatchbotError('digest-handled', 'This digest was already proposed or deferred by someone else.', '`changes` lists open changes; `pending` lists what is still missing.');
+  }
+};
+
+/** The digest as posted, its buttons gone and a line saying what became of it, on every surface. */
+const closeDigest = async (context: HandlerContext, value: string, line: string): Promise<Partial<Reply>> => {
+  if (!value.startsWith(SCAN)) return {};
+  const digest = await buildDigest(context.store, value.slice(SCAN.length));
+  if (!digest?.threadKey) return {};
+  const { actions: _gone, ...rest } = digest;
+  const card: Card = { ...rest, context: clip(`${line} · ${digest.context ?? ''}`, CARD_LIMITS.sectionChars) };
+  return { refresh: { threadKey: digest.threadKey, card }, ...(context.interaction.message ? { update: { ref: context.interaction.message, card } } : {}) };
+};
+
+/**
+ * The digest's buttons. *Propose rollout* proposes the patches still missing to the groups that
+ * cover the affected hosts (pilot first); *Defer* records that someone looked and chose to wait.
+ */
+export const digestActions = ({ config }: { config: Config }): ActionRegistry => ({
+  'digest.propose': async (action, context) => {
+    personOf(context, 'propose changes');
+    const needed = await stillNeeded(context.store, action.value);
+    if (needed.size === 0) throw new PatchbotError('nothing-to-propose', 'Every patch in this digest is installed now: there is nothing left to propose.', '`pending` shows what is still missing.');
+    const affected = new Set([...needed.values()].flat());
+    const cover = coverGroups(await context.store.groups.list(), await context.store.hosts.list(), affected);
+    if (cover.groups.length === 0) throw new PatchbotError('no-group', `No group contains the affected hosts (${cover.uncovered.slice(0, 5).join(', ')}).`, 'Add them to a group in the inventory, then `propose <patches> to <group>`.');
+    await claimDigest(context, action.value);
+    const patches = [...needed.keys()];
+    const targets = cover.groups.map((g) => g.name);
+    const what = patches.length <= 3 ? patches.join(', ') : `${patches.length} patches${action.value.startsWith(SCAN) ? ` from ${action.value.slice(SCAN.length)}` : ''}`;
+    const reply = await proposeInChat(context, config, { patches, targets, class: 'normal', title: `${what} to ${targets.join(', ')}` });
+    const closed = await closeDigest(context, action.value, `Proposed as ${String(reply.data?.change)} by ${context.interaction.actor.displayName} at ${clock(context.now)}`);
+    const uncovered = cover.uncovered.length ? ` ${cover.uncovered.length} affected host(s) are in no group and were left out: ${cover.uncovered.slice(0, 5).join(', ')}.` : '';
+    return { ...reply, ...closed, ...(uncovered && reply.private ? { private: { ...reply.private, text: clip(`${reply.private.text ?? ''}${uncovered}`, CARD_LIMITS.sectionChars) } } : {}) };
+  },
+  'digest.defer': async (action, context) => {
+    const person = personOf(context, 'defer patches');
+    await claimDigest(context, action.value);
+    await context.store.audit.append({ actor: person, action: 'digest.deferred', subject: action.value, data: { surface: context.interaction.surface }, at: context.now });
+    const closed = await closeDigest(context, action.value, `Deferred by ${person} at ${clock(context.now)}`);
+    return { ...closed, private: { title: 'Deferred', text: 'Nothing is proposed. The patches stay in `pending` and the next digest will not repeat them; `propose <patches> to <groups>` when ready.' } };
+  },
+});
