@@ -26,6 +26,12 @@ describe('Config cross-field rules', () => {
     ['duplicate slack ids', { people: [{ name: 'a', slack: 'U1' }, { name: 'b', slack: 'U1' }] }, ['people.1.slack']],
     ['proposal may use the now window', { inventory: { groups: [{ name: 'g', members: [] }] }, schedules: { proposals: [{ name: 'p', cron: '0 9 * * 2', patches: 'critical', targets: ['g'], window: 'now' }] } }, []],
     ['discovery may be off', { schedules: { discovery: null } }, []],
+    ['rollout: defaults need nothing', { rollout: {} }, []],
+    ['rollout: percent waves must add up to 100', { rollout: { waves: [{ percent: 30 }, { groups: ['g'] }, { percent: 30 }] } }, ['rollout.waves']],
+    ['rollout: a wave is groups or a percent', { rollout: { waves: [{ groups: ['g'], percent: 50 }, { soak: '1h' }, { percent: 100 }] } }, ['rollout.waves.0', 'rollout.waves.1']],
+    ['rollout: every bad value, with its path', { rollout: { pilot: { group: 'a b', size: 0 }, defaults: { concurrency: 0, failureBudget: '10', soak: '5' }, spreadBy: '', emergency: { soak: 5 as unknown as string } } }, ['rollout.pilot.group', 'rollout.pilot.size', 'rollout.defaults.concurrency', 'rollout.defaults.failureBudget', 'rollout.defaults.soak', 'rollout.spreadBy', 'rollout.emergency.soak']],
+    ['rollout: smoke checks by name or with params', { rollout: { defaults: { smoke: ['smoke-systemd', { playbook: 'smoke-http', params: { url: 'http://127.0.0.1/' } }] } } }, []],
+    ['rollout: unknown keys', { rollout: { pilot: { soka: '5m' }, waves: [{ percent: 100, concurency: 2 }] } as unknown as ConfigInput['rollout'] }, ['rollout.pilot.soka', 'rollout.waves.0.concurency']],
   ])('%s', (_name, input, expected) => {
     expect(paths(input)).toEqual(expected);
   });
@@ -40,6 +46,22 @@ describe('Config cross-field rules', () => {
     expect(token).toBe('xoxb-1');
     expect(config.chat.slack.channels.approvals).toBe('C1');
     expect(config.itsm).toEqual({ kind: 'jira', jira: expect.objectContaining({ projectKey: 'OPS', deployment: 'cloud', issueType: 'Task', pollInterval: 300_000 }) });
+  });
+
+  it('explains rollout mistakes in words and parses durations and budgets', () => {
+    expect(problems({ rollout: { waves: [{ percent: 60 }, { percent: 30 }], defaults: { failureBudget: -1 }, pilot: { smoke: [{ playbook: 'smoke-http', params: { url: null as unknown as string } }] } } })).toEqual([
+      'rollout.pilot.smoke.0.params.url: a playbook parameter is text, a number, true/false or a list of text',
+      'rollout.defaults.failureBudget: write a number of failures (0, 1, 2…) or a share of the wave such as "10%"',
+      'rollout.waves: the percent waves add up to 90%; make them add up to 100 (they share the hosts left after the pilot and any group waves)',
+    ]);
+    const { rollout } = Config.parse({ rollout: { defaults: { failureBudget: '10%' }, waves: [{ groups: ['g'], failureBudget: 2 }] } });
+    expect(rollout).toEqual({
+      pilot: { group: null, size: 1, soak: 1_800_000, failureBudget: { count: 0 } },
+      waves: [{ groups: ['g'], failureBudget: { count: 2 } }],
+      defaults: { concurrency: 5, failureBudget: { percent: 10 }, soak: 900_000, smoke: [] },
+      spreadBy: null,
+      emergency: { soak: 300_000 },
+    });
   });
 
   it('rejects a 6-field cron and a bare-number duration with what to write instead', () => {

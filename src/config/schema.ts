@@ -15,6 +15,7 @@ import { ChatConfig } from './schema-chat.ts';
 import { evenWithIssues, FilePath, isLoopback, Secret } from './schema-common.ts';
 import { ComplianceConfig, ExecutionConfig, PlaybooksConfig } from './schema-execution.ts';
 import { ItsmConfig } from './schema-itsm.ts';
+import { RolloutConfig } from './schema-rollout.ts';
 import { crossSectionRules } from './schema-rules.ts';
 import { Blackout, SchedulesConfig, WindowsConfig } from './schema-windows.ts';
 
@@ -89,6 +90,7 @@ export const Config = z
     windows: WindowsConfig.prefault({}),
     blackouts: z.array(Blackout).default([]),
     schedules: SchedulesConfig.prefault({}),
+    rollout: RolloutConfig.prefault({}),
     execution: ExecutionConfig.prefault({}),
     playbooks: PlaybooksConfig.prefault({}),
     compliance: ComplianceConfig.prefault({}),
