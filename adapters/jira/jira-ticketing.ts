@@ -1,0 +1,117 @@
+import type { JiraConfig } from '../../src/config/schema-itsm.ts';
+import { eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
+import type { ApprovalDecision, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import { isTicketingError } from '../../src/tickets/ticketing-error.ts';
+import { adfDocument, adfPlainText, adfText } from './adf.ts';
+import { jiraClient, type JiraClientOptions } from './client.ts';
+import { changeLabel, issueCreateBody } from './issue-fields.ts';
+import { Comments, CreatedIssue, IssueStatus, SearchResult, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
+import { unescapeWiki, wikiDocument, wikiText } from './wiki.ts';
+import { DEFAULT_STEPS, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
+
+export interface JiraOptions extends JiraClientOptions {
+  /** Your workflow's transition and status names where they differ from docs/itsm.md's. */
+  steps?: Partial<JiraSteps>;
+}
+
+/** Comments read back when looking for an event's stamp: a retried event is always among the newest. */
+const RECENT_COMMENTS = 100;
+/** Transition lists kept (per issue and status) before the oldest are forgotten. */
+const CACHE_MAX = 500;
+
+const DECISION: Record<string, ApprovalDecision['decision']> = { pending: 'requested', approved: 'approved', declined: 'rejected' };
+
+/** Jira Cloud (REST v3, ADF) or Data Center (REST v2, wiki markup) issues as change tickets. */
+export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ticketing => {
+  const jira = jiraClient(config, options);
+  const steps: JiraSteps = { ...DEFAULT_STEPS, ...options.steps };
+  const base = config.baseUrl.replace(/\/+$/, '');
+  const rich = jira.cloud ? adfDocument : wikiDocument;
+  const note = (text: string) => (jira.cloud ? adfText(text) : wikiText(text));
+  const bodyText = (body: unknown) => (typeof body === 'string' ? unescapeWiki(body) : adfPlainText(body));
+  const refOf = (key: string): TicketRef => ({ system: 'jira', key, url: `${base}/browse/${key}` });
+  // Transitions offered depend on the issue's status, so a list stays right until the status moves.
+  const transitionCache = new Map<string, Transition[]>();
+
+  const transitions = async (key: string, status: string): Promise<Transition[]> => {
+    const cacheKey = `${key}\u0000${status}`;
+    const cached = transitionCache.get(cacheKey);
+    if (cached) return cached;
+    const { transitions: list } = await jira.call(Transitions, `listing the transitions of ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}/transitions` });
+    if (transitionCache.size >= CACHE_MAX) transitionCache.delete(transitionCache.keys().next().value!);
+    transitionCache.set(cacheKey, list);
+    return list;
+  };
+
+  const statusOf = async (key: string): Promise<string> =>
+    (await jira.call(IssueStatus, `reading ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}`, params: { fields: 'status' } })).fields.status.name;
+
+  /** Moves the issue phase by phase; answers the status it ends in. */
+  const moveTo = async (key: string, status: string, target: TicketPhase): Promise<string> => {
+    let current = status;
+    for (const phase of phasePath(phaseOfStatus(current, steps), target)) {
+      const step = steps[phase];
+      const available = await transitions(key, current);
+      const transition = pickTransition(available, step);
+      if (!transition) throw missingTransition(key, current, step, available);
+      await jira.send(`moving ${key} with "${transition.name}"`, { method: 'POST', url: `${jira.api}/issue/${key}/transitions`, data: { transition: { id: transition.id } } });
+      current = transition.to?.name ?? step.status;
+    }
+    return current;
+  };
+
+  const find = async (changeId: string): Promise<TicketRef | null> => {
+    const label = changeLabel(changeId);
+    const { issues } = await jira.call(SearchResult, `looking up the Jira issue of ${changeId}`, {
+      method: 'GET',
+      url: jira.cloud ? `${jira.api}/search/jql` : `${jira.api}/search`,
+      params: { jql: `project = "${config.projectKey}" AND labels = "${label}" ORDER BY created ASC`, fields: 'labels', maxResults: 5 },
+    });
+    const hit = issues.find((issue) => issue.fields?.labels?.includes(label));
+    return hit ? refOf(hit.key) : null;
+  };
+
+  return {
+    kind: 'jira',
+    find,
+
+    async open(draft: TicketDraft) {
+      const ref =
+        (await find(draft.changeId)) ??
+        refOf((await jira.call(CreatedIssue, `creating the Jira issue for ${draft.changeId}`, { method: 'POST', url: `${jira.api}/issue`, data: issueCreateBody(draft, config, rich) })).key);
+      if (draft.approvalInItsm && draft.changeClass !== 'standard') await moveTo(ref.key, await statusOf(ref.key), 'awaiting-approval');
+      return ref;
+    },
+
+    async record(ref: TicketRef, event: TicketEvent): Promise<RecordResult> {
+      const status = await statusOf(ref.key);
+      const { comments } = await jira.call(Comments, `reading the comments of ${ref.key}`, {
+        method: 'GET',
+        url: `${jira.api}/issue/${ref.key}/comment`,
+        params: { orderBy: '-created', maxResults: RECENT_COMMENTS },
+      });
+      if (comments.some((c) => bodyText(c.body).includes(eventStamp(event.id)))) return { state: status, skipped: true };
+      const move = moveFor(event);
+      const after = move.phase ? await moveTo(ref.key, status, move.phase) : status;
+      // The comment goes last: its stamp is what marks the event done.
+      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: note(stampedNote(event)) } });
+      return { state: after, skipped: false };
+    },
+
+    async approvalOf(ref: TicketRef): Promise<TicketApproval> {
+      const page = await jira
+        .call(ServiceDeskApprovals, `reading the approvals of ${ref.key}`, { method: 'GET', url: `/rest/servicedeskapi/request/${ref.key}/approval` })
+        .catch((error: unknown) => {
+          // Not a service request (a plain Jira project): nobody approves it in Jira.
+          if (isTicketingError(error) && error.status === 404) return { values: [] };
+          throw error;
+        });
+      const decisions = page.values.flatMap((approval) =>
+        approval.approvers.map((a) => ({ approver: a.approver.displayName ?? a.approver.name ?? a.approver.accountId ?? 'unknown', decision: DECISION[a.approverDecision] ?? 'requested' })),
+      );
+      const finals = page.values.map((a) => a.finalDecision);
+      const state = finals.includes('declined') ? 'rejected' : finals.length === 0 ? 'not-requested' : finals.every((f) => f === 'approved') ? 'approved' : 'requested';
+      return { state, decisions };
+    },
+  };
+};

@@ -1,0 +1,55 @@
+/**
+ * The Jira wire shapes patchbot reads, and only the fields it reads (platform REST v3 on Cloud, v2
+ * on Data Center, Service Management's servicedeskapi; reference/integrations.md §4).
+ */
+import { z } from 'zod';
+
+/** ErrorCollection: `{"errorMessages":[…],"errors":{"field":"message"}}`, Cloud and Data Center alike. */
+export const JiraErrorCollection = z.object({
+  errorMessages: z.array(z.string()).optional(),
+  errors: z.record(z.string(), z.string()).optional(),
+});
+
+/** Service Management's own error shape. */
+export const ServiceDeskError = z.object({ errorMessage: z.string() });
+
+/** 201 to POST /issue. */
+export const CreatedIssue = z.object({ id: z.string(), key: z.string() });
+
+/** GET /search (v2) and /search/jql (v3): only the keys of what matched, with the labels asked for. */
+export const SearchResult = z.object({
+  issues: z.array(z.object({ key: z.string(), fields: z.object({ labels: z.array(z.string()).optional() }).optional() })),
+});
+
+export const IssueStatus = z.object({
+  id: z.string(),
+  key: z.string(),
+  fields: z.object({ status: z.object({ name: z.string() }) }),
+});
+
+/** Comment bodies are ADF documents on v3 and strings on v2. */
+export const Comments = z.object({ comments: z.array(z.object({ body: z.unknown() })) });
+
+export const Transition = z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }).optional() });
+export type Transition = z.infer<typeof Transition>;
+export const Transitions = z.object({ transitions: z.array(Transition) });
+
+const Approver = z.object({
+  approver: z.object({ displayName: z.string().optional(), accountId: z.string().optional(), name: z.string().optional() }),
+  approverDecision: z.string(),
+});
+
+/** GET /rest/servicedeskapi/request/{key}/approval: a page of approvals. */
+export const ServiceDeskApprovals = z.object({
+  values: z.array(z.object({ finalDecision: z.string(), approvers: z.array(Approver).default([]) })),
+});
+
+/** What a Jira webhook delivers (jira:issue_updated and friends); only the issue is read. */
+export const WebhookPayload = z.object({
+  webhookEvent: z.string().optional(),
+  issue: z.object({
+    id: z.string(),
+    key: z.string(),
+    fields: z.object({ status: z.object({ name: z.string() }).optional() }).optional(),
+  }),
+});

@@ -1,0 +1,100 @@
+import type { ChangeClass } from '../changes/change.ts';
+
+/**
+ * The Ticketing port: the change ticket in the organisation's ITSM, in patchbot's words. Adapters:
+ * `none` (patchbot's own change record is the ticket), adapters/servicenow, adapters/jira. Every
+ * call may reject with TicketingError; `open` and `record` are safe to repeat (the outbox retries
+ * them), so a retried call never creates a second ticket or writes a note twice.
+ */
+export type TicketSystem = 'none' | 'servicenow' | 'jira';
+
+/** What patchbot keeps about a ticket (the store's TicketLink holds the same three facts). */
+export interface TicketRef {
+  system: TicketSystem;
+  /** The number people quote: CHG0030001, OPS-12, or the change id itself for `none`. */
+  key: string;
+  /** A link for the approval card and answers about the change; null when there is none. */
+  url: string | null;
+}
+
+export interface HostGroup {
+  group: string;
+  hosts: string[];
+}
+
+export type TicketRisk = 'low' | 'moderate' | 'high';
+export type TicketImpact = 'low' | 'medium' | 'high';
+
+/** Everything a change ticket says when it is opened at proposal time. */
+export interface TicketDraft {
+  changeId: string;
+  changeClass: ChangeClass;
+  title: string;
+  description: string;
+  /** Target hosts by group (ring), in wave order. */
+  hosts: HostGroup[];
+  /** From the maintenance window; null when the change runs "now" or has no window yet. */
+  plannedStart: Date | null;
+  plannedEnd: Date | null;
+  /** The playbook steps, one line each. */
+  implementationPlan: string[];
+  /** The playbook's rollback steps. */
+  backoutPlan: string[];
+  /** The smoke checks. */
+  testPlan: string[];
+  risk: TicketRisk;
+  impact: TicketImpact;
+  /** True when approval.source is itsm or both: the ticket is sent for approval in the ITSM itself. */
+  approvalInItsm: boolean;
+}
+
+type EventBody =
+  | { kind: 'approved'; approvers: string[] }
+  | { kind: 'wave'; wave: number; of: number; ok: number; failed: number; skipped: number }
+  | { kind: 'halted'; reason: string }
+  /** `postReview` leaves the ticket in review for the post-implementation review (emergency changes). */
+  | { kind: 'completed'; outcome: 'successful' | 'unsuccessful'; summary: string; postReview: boolean }
+  | { kind: 'rolled-back'; summary: string }
+  | { kind: 'cancelled'; by: string; reason: string | null }
+  | { kind: 'expired' }
+  | { kind: 'rejected'; by: string[]; reason: string | null }
+  | { kind: 'note'; text: string };
+
+/**
+ * One thing that happened to the change. `id` is stable across retries (the outbox entry's id): the
+ * adapters stamp it on the note they write and skip an event whose stamp is already there.
+ */
+export type TicketEvent = EventBody & { id: string };
+export type TicketEventKind = TicketEvent['kind'];
+
+export type ApprovalState = 'not-requested' | 'requested' | 'approved' | 'rejected';
+
+export interface ApprovalDecision {
+  approver: string;
+  decision: 'requested' | 'approved' | 'rejected';
+}
+
+/** The approval recorded in the ITSM, for `approval.source: itsm | both` and for reconciliation. */
+export interface TicketApproval {
+  state: ApprovalState;
+  decisions: ApprovalDecision[];
+}
+
+export interface RecordResult {
+  /** The ticket's state after the event, in the ITSM's words ("Scheduled", "Implementing"); null for none. */
+  state: string | null;
+  /** True when the event was already on the ticket (a retry after a lost response) and nothing was written. */
+  skipped: boolean;
+}
+
+export interface Ticketing {
+  readonly kind: TicketSystem;
+  /** Opens the ticket for a proposed change, or returns the one already opened for this change id. */
+  open(draft: TicketDraft): Promise<TicketRef>;
+  /** The ticket opened for a change id, if any. */
+  find(changeId: string): Promise<TicketRef | null>;
+  /** Moves the ticket to the state the event implies and adds a work note / comment saying what happened. */
+  record(ref: TicketRef, event: TicketEvent): Promise<RecordResult>;
+  /** The approval as the ITSM records it. */
+  approvalOf(ref: TicketRef): Promise<TicketApproval>;
+}

@@ -1,0 +1,218 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { JiraConfig } from '../../src/config/schema-itsm.ts';
+import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
+import {
+  available,
+  createFieldErrors,
+  type CustomFieldKind,
+  DEFAULT_WORKFLOW,
+  type FakeApproval,
+  type FakeIssue,
+  type FakeWorkflow,
+  jqlMatcher,
+  requestProblems,
+  richTextProblems,
+} from './fakes/jira-issues.ts';
+
+/**
+ * A stateful loopback Jira: Cloud (REST v3, ADF, Basic email:token) or Data Center (REST v2, wiki
+ * strings, Bearer PAT). Create 201, transitions 204, comments 201, ErrorCollection envelopes, 429
+ * with Retry-After and RateLimit-Reason, Service Management approvals, signed webhooks. Every body
+ * is checked against the vendored schemas; violations answer 400 and are kept in `violations`.
+ */
+export interface FakeJiraOptions {
+  deployment?: 'cloud' | 'datacenter';
+  projectKey?: string;
+  issueTypes?: string[];
+  customFields?: Record<string, CustomFieldKind>;
+  workflow?: FakeWorkflow;
+}
+
+const EMAIL = 'patchbot@example.com';
+const API_TOKEN = 'jira-api-token';
+const PAT = 'jira-personal-access-token';
+
+const errorCollection = (status: number, errorMessages: string[], errors: Record<string, string> = {}, headers: Record<string, string> = {}): FakeReply => ({
+  status,
+  body: { errorMessages, errors },
+  headers,
+});
+
+export type FakeJira = Awaited<ReturnType<typeof startFakeJira>>;
+
+export const startFakeJira = async (options: FakeJiraOptions = {}) => {
+  const cloud = (options.deployment ?? 'cloud') === 'cloud';
+  const api = cloud ? '/rest/api/3' : '/rest/api/2';
+  const projectKey = options.projectKey ?? 'OPS';
+  const workflow = options.workflow ?? DEFAULT_WORKFLOW;
+  const rules = { cloud, projectKey, issueTypes: options.issueTypes ?? ['Task', 'Change'], customFields: options.customFields ?? {} };
+  const issues: FakeIssue[] = [];
+  const violations: string[] = [];
+  let counter = 0;
+
+  const authorised = (request: FakeRequest) => {
+    const header = request.headers.authorization ?? '';
+    if (!cloud && header === `Bearer ${PAT}`) return true;
+    return header === `Basic ${Buffer.from(`${EMAIL}:${API_TOKEN}`).toString('base64')}`;
+  };
+  /** A body that breaks the vendored schemas: answered 400 like Jira, and kept for the tests. */
+  const invalid = (problems: string[]) => {
+    violations.push(...problems);
+    return errorCollection(400, problems);
+  };
+  const notFound = () => errorCollection(404, ['Issue does not exist or you do not have permission to see it.']);
+  const self = (issue: FakeIssue) => `http://jira.invalid${api}/issue/${issue.id}`;
+
+  const create = (body: unknown): FakeReply => {
+    const problems = requestProblems('IssueUpdateDetails', body);
+    if (problems.length) return invalid(problems);
+    const fields = ((body as { fields?: Record<string, unknown> }).fields ?? {}) as Record<string, unknown>;
+    const checked = createFieldErrors(fields, rules);
+    violations.push(...checked.violations);
+    if (Object.keys(checked.errors).length) return errorCollection(400, [], checked.errors);
+    counter += 1;
+    const issue: FakeIssue = { id: String(10000 + counter), key: `${projectKey}-${counter}`, status: workflow.initial, fields, comments: [], approvals: null };
+    issues.push(issue);
+    return { status: 201, body: { id: issue.id, key: issue.key, self: self(issue) } };
+  };
+
+  const transition = (issue: FakeIssue, body: unknown): FakeReply => {
+    const problems = requestProblems('IssueUpdateDetails', body);
+    const id = (body as { transition?: { id?: unknown } } | null)?.transition?.id;
+    if (problems.length || typeof id !== 'string') return invalid(problems.length ? problems : ['transition.id is required']);
+    const chosen = available(workflow, issue.status).find((t) => t.id === id);
+    if (!chosen) return errorCollection(400, [`Transition id '${id}' is not valid for this issue.`]);
+    issue.status = chosen.to;
+    return { status: 204 };
+  };
+
+  const comment = (issue: FakeIssue, body: unknown): FakeReply => {
+    const problems = [...requestProblems('Comment', body), ...richTextProblems((body as { body?: unknown } | null)?.body, cloud)];
+    if (problems.length) return invalid(problems);
+    const created = { id: String(20000 + issues.reduce((n, i) => n + i.comments.length, 0)), body: (body as { body: unknown }).body, created: new Date().toISOString() };
+    issue.comments.push(created);
+    return { status: 201, body: { ...created, self: `${self(issue)}/comment/${created.id}`, author: { displayName: 'patchbot' } } };
+  };
+
+  const onIssue = (request: FakeRequest, issue: FakeIssue, sub: string | undefined): FakeReply => {
+    if (!sub && request.method === 'GET') {
+      const wanted = (request.query.get('fields') ?? 'status').split(',');
+      const fields = Object.fromEntries(wanted.map((f) => [f, f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status } : issue.fields[f]]));
+      return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields } };
+    }
+    if (sub === 'transitions' && request.method === 'GET') {
+      const list = available(workflow, issue.status).map((t) => ({ id: t.id, name: t.name, to: { id: t.id, name: t.to }, hasScreen: false, isGlobal: t.from === '*', isInitial: false, isAvailable: true, isConditional: false }));
+      return { status: 200, body: { expand: 'transitions', transitions: list } };
+    }
+    if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
+    if (sub === 'comment' && request.method === 'POST') return comment(issue, request.body);
+    if (sub === 'comment' && request.method === 'GET') {
+      const newestFirst = request.query.get('orderBy') === '-created';
+      const list = newestFirst ? [...issue.comments].reverse() : issue.comments;
+      const max = Number(request.query.get('maxResults') ?? 50);
+      return { status: 200, body: { startAt: 0, maxResults: max, total: list.length, comments: list.slice(0, max) } };
+    }
+    return errorCollection(405, [`${request.method} is not allowed here`]);
+  };
+
+  const search = (request: FakeRequest): FakeReply => {
+    const match = jqlMatcher(request.query.get('jql') ?? '');
+    const found = issues.filter(match).map((i) => ({ id: i.id, key: i.key, self: self(i), fields: { labels: i.fields.labels ?? [] } }));
+    return { status: 200, body: cloud ? { issues: found, isLast: true } : { startAt: 0, maxResults: 50, total: found.length, issues: found } };
+  };
+
+  const approvals = (issue: FakeIssue): FakeReply => {
+    if (issue.approvals === null) return { status: 404, body: { errorMessage: `The request ${issue.key} is not a service request.`, i18nErrorMessage: { i18nKey: 'sd.request.error.notfound', parameters: [] } } };
+    const values = issue.approvals.map((a) => ({
+      id: a.id,
+      name: 'Change approval',
+      finalDecision: a.finalDecision,
+      canAnswerApproval: false,
+      approvers: a.approvers.map((p) => ({ approver: { accountId: `acc-${p.name}`, displayName: p.name }, approverDecision: p.decision })),
+    }));
+    return { status: 200, body: { size: values.length, start: 0, limit: 50, isLastPage: true, values } };
+  };
+
+  const fake = new LoopbackFake((request) => {
+    if (!authorised(request)) return errorCollection(401, ['You are not authenticated. Authentication required to perform this operation.']);
+    if (request.bodyError) return invalid([`Unexpected character in JSON: ${request.bodyError}`]);
+    const desk = /^\/rest\/servicedeskapi\/request\/([A-Z][A-Z0-9_]*-\d+)\/approval$/.exec(request.path);
+    if (desk) {
+      const issue = issues.find((i) => i.key === desk[1]);
+      return issue ? approvals(issue) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
+    }
+    if (!request.path.startsWith(`${api}/`)) return errorCollection(404, [`null for uri: ${request.path}`]);
+    const path = request.path.slice(api.length);
+    if (path === '/issue' && request.method === 'POST') return create(request.body);
+    if ((path === '/search/jql' && cloud) || (path === '/search' && !cloud)) return search(request);
+    const route = /^\/issue\/([A-Z][A-Z0-9_]*-\d+)(?:\/(transitions|comment))?$/.exec(path);
+    const issue = route && issues.find((i) => i.key === route[1]);
+    if (!route) return errorCollection(404, [`null for uri: ${request.path}`]);
+    return issue ? onIssue(request, issue, route[2]) : notFound();
+  });
+  await fake.start();
+
+  const byKey = (key: string): FakeIssue => {
+    const issue = issues.find((i) => i.key === key);
+    if (!issue) throw new Error(`fake Jira has no ${key}; it has ${issues.map((i) => i.key).join(', ') || 'nothing'}`);
+    return issue;
+  };
+
+  return {
+    get url() {
+      return fake.url;
+    },
+    requests: fake.requests,
+    /** Bodies that failed the vendored schemas (each also answered 400). */
+    violations,
+    config: (extra: Partial<JiraConfig> = {}): JiraConfig => ({
+      baseUrl: fake.url,
+      deployment: cloud ? 'cloud' : 'datacenter',
+      ...(cloud ? { email: EMAIL, apiToken: API_TOKEN } : { personalAccessToken: PAT }),
+      projectKey,
+      issueType: 'Change',
+      fields: {},
+      pollInterval: 300_000,
+      ...extra,
+    }),
+    issues: (): readonly FakeIssue[] => issues,
+    issue: byKey,
+    /** Comment bodies as sent (ADF documents or wiki strings), oldest first. */
+    comments: (key: string): unknown[] => byKey(key).comments.map((c) => c.body),
+    /** Service Management approvers decide (or the request starts waiting for them). */
+    setApproval(key: string, finalDecision: FakeApproval['finalDecision'], approvers: FakeApproval['approvers']) {
+      byKey(key).approvals = [{ id: '1', finalDecision, approvers }];
+    },
+    rateLimit(count: number, retryAfterSeconds: number, reason = 'jira-burst-based') {
+      const headers = {
+        'retry-after': String(retryAfterSeconds),
+        'x-ratelimit-limit': '100',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': new Date(Date.now() + retryAfterSeconds * 1000).toISOString(),
+        'ratelimit-reason': reason,
+      };
+      fake.failNext(count, { kind: 'reply', reply: errorCollection(429, ['Rate limit exceeded.'], {}, headers) });
+    },
+    unavailable: (count: number, retryAfterSeconds?: number, match: FaultMatch = {}) =>
+      fake.failNext(count, { kind: 'reply', reply: errorCollection(503, ['Service Unavailable'], {}, retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {}) }, match),
+    dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) =>
+      fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
+    /** Posts a jira:issue_updated delivery signed the way Jira Cloud signs it. */
+    async fireWebhook(url: string, key: string, secret: string, how: { tamper?: boolean; deliveryId?: string } = {}) {
+      const issue = byKey(key);
+      const body = JSON.stringify({
+        timestamp: Date.now(),
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_generic',
+        user: { accountId: 'acc-cab', displayName: 'CAB' },
+        issue: { id: issue.id, key: issue.key, fields: { status: { name: issue.status } } },
+        changelog: { items: [{ field: 'status', fromString: 'Awaiting approval', toString: issue.status }] },
+      });
+      const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+      const sent = how.tamper ? body.replace(issue.key, `${projectKey}-999`) : body;
+      return postWebhook(url, sent, { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': how.deliveryId ?? randomUUID() });
+    },
+    stop: () => fake.stop(),
+    start: () => fake.start(),
+  };
+};

@@ -1,0 +1,199 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
+import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
+import {
+  appendWorkNote,
+  entersApproval,
+  matches,
+  refusedMove,
+  rowOf,
+  type SnApprover,
+  type SnChange,
+  sysId,
+} from './fakes/servicenow-records.ts';
+
+/**
+ * A stateful loopback ServiceNow: Table API on change_request and sysapproval_approver, the
+ * /oauth_token.do grants, `{"result": …}` and `{"error": …, "status": "failure"}` envelopes, the
+ * default change state models, journal work notes, and a CAB that tests can make approve.
+ */
+export interface FakeServiceNowOptions {
+  username?: string;
+  password?: string;
+  /** Enables /oauth_token.do for this client; tokens live `tokenTtlSeconds` (default 1800). */
+  oauth?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
+  /** Who gets an approval row when a change asks for approval. */
+  approvers?: string[];
+}
+
+const failure = (status: number, message: string, detail: string | null = null, headers: Record<string, string> = {}): FakeReply => ({
+  status,
+  body: { error: { message, detail }, status: 'failure' },
+  headers,
+});
+
+export type FakeServiceNow = Awaited<ReturnType<typeof startFakeServiceNow>>;
+
+export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) => {
+  const username = options.username ?? 'patchbot.integration';
+  const password = options.password ?? 'sn-secret';
+  const changes: SnChange[] = [];
+  const approvers: SnApprover[] = [];
+  const tokens = new Map<string, number>();
+  const refreshTokens = new Set<string>();
+  let nextNumber = 30001;
+
+  const authorised = (request: FakeRequest): boolean => {
+    const header = request.headers.authorization ?? '';
+    if (header.startsWith('Basic ')) return Buffer.from(header.slice(6), 'base64').toString() === `${username}:${password}`;
+    if (header.startsWith('Bearer ')) return (tokens.get(header.slice(7)) ?? 0) > Date.now();
+    return false;
+  };
+
+  const issueToken = (): FakeReply => {
+    const ttl = options.oauth?.tokenTtlSeconds ?? 1800;
+    const access = randomBytes(12).toString('hex');
+    const refresh = randomBytes(12).toString('hex');
+    tokens.set(access, Date.now() + ttl * 1000);
+    refreshTokens.add(refresh);
+    return { status: 200, body: { access_token: access, refresh_token: refresh, scope: 'useraccount', token_type: 'Bearer', expires_in: ttl } };
+  };
+
+  const oauthGrant = (form: Record<string, string>): FakeReply => {
+    const oauth = options.oauth;
+    const denied = { status: 401, body: { error_description: 'access_denied', error: 'server_error' } };
+    if (!oauth || form.client_id !== oauth.clientId || form.client_secret !== oauth.clientSecret) return denied;
+    if (form.grant_type === 'password') return form.username === username && form.password === password ? issueToken() : denied;
+    if (form.grant_type === 'refresh_token' && form.refresh_token && refreshTokens.delete(form.refresh_token)) return issueToken();
+    return denied;
+  };
+
+  const find = (id: string) => changes.find((c) => c.sys_id === id);
+  const display = (request: FakeRequest) => request.query.get('sysparm_display_value') ?? 'false';
+
+  const create = (body: Record<string, unknown>, request: FakeRequest): FakeReply => {
+    if (typeof body.short_description !== 'string' || body.short_description.trim() === '') {
+      return failure(403, 'Operation Failed', 'Data Policy Exception: \n\tShort description is mandatory\n');
+    }
+    const { type, work_notes, ...rest } = body;
+    const change: SnChange = {
+      sys_id: sysId(),
+      number: `CHG00${nextNumber++}`,
+      type: typeof type === 'string' && type ? type : 'normal',
+      state: '-5',
+      approval: 'not requested',
+      fields: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)])),
+      workNotes: [],
+    };
+    if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
+    changes.push(change);
+    return { status: 201, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
+  };
+
+  const update = (change: SnChange, body: Record<string, unknown>, request: FakeRequest): FakeReply => {
+    const { state, approval, work_notes, sys_id: _s, number: _n, ...rest } = body;
+    const to = state === undefined ? change.state : String(state);
+    const approvalAfter = typeof approval === 'string' ? approval : change.approval;
+    const closeAfter = { code: String(rest.close_code ?? change.fields.close_code ?? ''), notes: String(rest.close_notes ?? change.fields.close_notes ?? '') };
+    const refusal = refusedMove(change, to, approvalAfter, closeAfter);
+    if (refusal) return failure(403, 'Operation Failed', refusal);
+    if (entersApproval(change, to)) {
+      change.approval = 'requested';
+      for (const approver of options.approvers ?? ['CAB Manager']) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver, state: 'requested' });
+    }
+    change.state = to;
+    if (typeof approval === 'string') change.approval = approval;
+    for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
+    if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
+    return { status: 200, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
+  };
+
+  const table = (request: FakeRequest, name: string, id: string | undefined): FakeReply => {
+    if (name === 'sysapproval_approver' && request.method === 'GET') {
+      const wanted = /sysapproval=([0-9a-f]+)/.exec(request.query.get('sysparm_query') ?? '')?.[1];
+      const rows = approvers.filter((a) => a.sysapproval === wanted);
+      const both = display(request) === 'all';
+      const shape = (v: string, label: string) => (both ? { value: v, display_value: label } : v);
+      return { status: 200, body: { result: rows.map((a) => ({ approver: shape(a.sys_id, a.approver), state: shape(a.state, a.state.replace(/^./, (c) => c.toUpperCase())) })) } };
+    }
+    if (name !== 'change_request') return failure(400, 'Invalid table', `Invalid table ${name}`);
+    if (request.bodyError) return failure(400, 'Exception while reading request', 'The payload is not valid JSON.');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (request.method === 'POST' && !id) return create(body, request);
+    if (request.method === 'GET' && !id) {
+      const limit = Number(request.query.get('sysparm_limit') ?? 10000);
+      const rows = changes.filter((c) => matches(c, request.query.get('sysparm_query'))).slice(0, limit);
+      return { status: 200, body: { result: rows.map((c) => rowOf(c, request.query.get('sysparm_fields'), display(request))) }, headers: { 'x-total-count': String(rows.length) } };
+    }
+    const change = id ? find(id) : undefined;
+    if (!change) return failure(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
+    if (request.method === 'GET') return { status: 200, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
+    if (request.method === 'PATCH' || request.method === 'PUT') return update(change, body, request);
+    return failure(405, 'Method not Supported', `${request.method} is not supported here`);
+  };
+
+  const fake = new LoopbackFake((request) => {
+    if (request.path === '/oauth_token.do' && request.method === 'POST') return oauthGrant((request.body ?? {}) as Record<string, string>);
+    if (!authorised(request)) return failure(401, 'User Not Authenticated', 'Required to provide Auth information');
+    const route = /^\/api\/now\/table\/([a-z_]+)(?:\/([0-9a-f]{32}))?$/.exec(request.path);
+    if (!route) return failure(400, 'Requested URI does not represent any resource', null);
+    return table(request, route[1]!, route[2]);
+  });
+  await fake.start();
+
+  const byNumber = (number: string): SnChange => {
+    const change = changes.find((c) => c.number === number);
+    if (!change) throw new Error(`fake ServiceNow has no ${number}; it has ${changes.map((c) => c.number).join(', ') || 'nothing'}`);
+    return change;
+  };
+
+  const decide = (number: string, decision: 'approved' | 'rejected', by: string) => {
+    const change = byNumber(number);
+    const rows = approvers.filter((a) => a.sysapproval === change.sys_id);
+    if (rows.length === 0) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver: by, state: decision });
+    for (const row of rows) row.state = decision;
+    change.approval = decision;
+    // The default workflow: approval schedules the change, rejection sends it back to New.
+    change.state = decision === 'approved' ? '-2' : '-5';
+    return change;
+  };
+
+  return {
+    get url() {
+      return fake.url;
+    },
+    requests: fake.requests,
+    /** A config pointing at this fake, with basic auth (add `oauth` for the OAuth path). */
+    config: (extra: Partial<ServiceNowConfig> = {}): ServiceNowConfig => ({ instanceUrl: fake.url, username, password, pollInterval: 300_000, ...extra }),
+    changes: (): readonly SnChange[] => changes,
+    change: byNumber,
+    /** Work-note texts of a change, oldest first. */
+    workNotes: (number: string): string[] => byNumber(number).workNotes.map((e) => e.text),
+    approverRows: (number: string): SnApprover[] => approvers.filter((a) => a.sysapproval === byNumber(number).sys_id),
+    /** The CAB approves in ServiceNow: approver rows approved, change approved and Scheduled. */
+    approve: (number: string, by = 'CAB Manager') => decide(number, 'approved', by),
+    reject: (number: string, by = 'CAB Manager') => decide(number, 'rejected', by),
+    /** The next `count` requests get 429 with Retry-After and ServiceNow's rate-limit headers. */
+    rateLimit(count: number, retryAfterSeconds: number) {
+      const reset = String(Math.ceil(Date.now() / 1000) + retryAfterSeconds);
+      const headers = { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-limit': '100', 'x-ratelimit-reset': reset, 'x-ratelimit-rule': 'patchbot-table-api' };
+      fake.failNext(count, { kind: 'reply', reply: failure(429, 'Rate limit exceeded', 'Rate limit of 100 requests per hour for Table API exceeded', headers) });
+    },
+    unavailable: (count: number, match: FaultMatch = {}) => fake.failNext(count, { kind: 'reply', reply: failure(503, 'Service Unavailable', 'The instance is being upgraded') }, match),
+    /** Cuts the connection of the next `count` requests (of `method`), before or after doing the work. */
+    dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) =>
+      fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
+    /** Posts what the business rule of docs/itsm.md posts; `tamper` changes the body after signing. */
+    async fireWebhook(url: string, number: string, secret: string, how: { tamper?: boolean; encoding?: 'hex' | 'base64' } = {}) {
+      const change = byNumber(number);
+      const body = JSON.stringify({ number: change.number, sys_id: change.sys_id, state: change.state, approval: change.approval });
+      const mac = createHmac('sha256', secret).update(body).digest(how.encoding ?? 'base64');
+      const sent = how.tamper ? body.replace(change.approval, 'approved').replace('"state":"', '"state":"9') : body;
+      return postWebhook(url, sent, { 'x-patchbot-signature': `sha256=${mac}` });
+    },
+    /** The instance forgets every OAuth access token (an early expiry or a revocation). */
+    revokeTokens: () => tokens.clear(),
+    stop: () => fake.stop(),
+    start: () => fake.start(),
+  };
+};

@@ -1,0 +1,134 @@
+import { adf, openapi } from '../../tickets/jira-schemas.ts';
+import { schemaProblems } from './json-schema.ts';
+
+/**
+ * The Jira fake's data and checks: issues with a workflow of named transitions, comments, JSM
+ * approvals, and validation of every body against the vendored OpenAPI / ADF schemas (Cloud) or
+ * Data Center's plain-string rules.
+ */
+export interface FakeTransition {
+  id: string;
+  name: string;
+  /** Statuses it is offered from; '*' for a global transition. */
+  from: string[] | '*';
+  to: string;
+}
+
+export interface FakeWorkflow {
+  initial: string;
+  transitions: FakeTransition[];
+}
+
+const OPEN = ['Open', 'Awaiting approval', 'Scheduled', 'Implementing', 'In review'];
+
+/** A change workflow named as docs/itsm.md asks. */
+export const DEFAULT_WORKFLOW: FakeWorkflow = {
+  initial: 'Open',
+  transitions: [
+    { id: '11', name: 'Request approval', from: ['Open'], to: 'Awaiting approval' },
+    { id: '21', name: 'Schedule', from: ['Open', 'Awaiting approval'], to: 'Scheduled' },
+    { id: '31', name: 'Implement', from: ['Scheduled'], to: 'Implementing' },
+    { id: '41', name: 'Review', from: ['Implementing'], to: 'In review' },
+    { id: '51', name: 'Complete', from: ['Implementing', 'In review'], to: 'Completed' },
+    { id: '61', name: 'Fail', from: ['Implementing', 'In review'], to: 'Failed' },
+    { id: '71', name: 'Cancel', from: OPEN, to: 'Canceled' },
+    { id: '81', name: 'Decline', from: ['Open', 'Awaiting approval', 'Scheduled'], to: 'Declined' },
+  ],
+};
+
+export type CustomFieldKind = 'textarea' | 'select' | 'datetime' | 'string';
+
+export interface FakeComment {
+  id: string;
+  body: unknown;
+  created: string;
+}
+
+export interface FakeApproval {
+  id: string;
+  finalDecision: 'approved' | 'declined' | 'pending';
+  approvers: { name: string; decision: 'approved' | 'declined' | 'pending' }[];
+}
+
+export interface FakeIssue {
+  id: string;
+  key: string;
+  status: string;
+  fields: Record<string, unknown>;
+  comments: FakeComment[];
+  /** Null: not a service request, so the servicedeskapi answers 404. */
+  approvals: FakeApproval[] | null;
+}
+
+export const available = (workflow: FakeWorkflow, status: string): FakeTransition[] =>
+  workflow.transitions.filter((t) => t.from === '*' || t.from.includes(status));
+
+/** Problems of a rich-text value for this deployment: an ADF document on Cloud, a string on Data Center. */
+export const richTextProblems = (value: unknown, cloud: boolean): string[] => {
+  if (!cloud) return typeof value === 'string' ? [] : ['Operation value must be a string'];
+  return schemaProblems(adf, value).map((p) => `not a valid Atlassian Document: ${p}`);
+};
+
+export const requestProblems = (schema: 'IssueUpdateDetails' | 'Comment', body: unknown): string[] =>
+  schemaProblems(openapi, body, { ref: `#/components/schemas/${schema}`, request: true });
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$/;
+const SYSTEM_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'labels']);
+
+export interface CreateRules {
+  cloud: boolean;
+  projectKey: string;
+  issueTypes: string[];
+  customFields: Record<string, CustomFieldKind>;
+}
+
+/**
+ * Jira's `errors` map for a create (field → message; empty when acceptable), and which of those are
+ * schema violations (malformed rich text) rather than site refusals (an unknown issue type).
+ */
+export const createFieldErrors = (fields: Record<string, unknown>, rules: CreateRules): { errors: Record<string, string>; violations: string[] } => {
+  const errors: Record<string, string> = {};
+  const violations: string[] = [];
+  const project = fields.project as { key?: unknown } | undefined;
+  if (project?.key !== rules.projectKey) errors.project = 'Specify a valid project ID or key';
+  const type = fields.issuetype as { name?: unknown } | undefined;
+  if (typeof type?.name !== 'string' || !rules.issueTypes.includes(type.name)) errors.issuetype = 'Specify a valid issue type';
+  if (typeof fields.summary !== 'string' || fields.summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
+  else if (fields.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+  if (fields.description !== undefined) {
+    const problems = richTextProblems(fields.description, rules.cloud);
+    violations.push(...problems);
+    if (problems.length) errors.description = problems.join('; ');
+  }
+  const labels = fields.labels;
+  if (labels !== undefined && (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' || /\s/.test(l)))) errors.labels = 'The label must not contain spaces.';
+  for (const [id, value] of Object.entries(fields)) {
+    if (SYSTEM_FIELDS.has(id)) continue;
+    const kind = rules.customFields[id];
+    if (!kind) {
+      errors[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+      continue;
+    }
+    const rich = kind === 'textarea' ? richTextProblems(value, rules.cloud) : [];
+    violations.push(...rich);
+    const wrong =
+      kind === 'textarea'
+        ? rich.join('; ')
+        : kind === 'select'
+          ? typeof (value as { value?: unknown } | null)?.value === 'string' ? '' : 'Specify a valid option: { "value": "…" }'
+          : kind === 'datetime'
+            ? typeof value === 'string' && DATE_TIME.test(value) ? '' : "Invalid date format. Please enter the date in the format \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"."
+            : typeof value === 'string' ? '' : 'Operation value must be a string';
+    if (wrong) errors[id] = wrong;
+  }
+  return { errors, violations };
+};
+
+/** Tiny JQL: `project = "OPS" AND labels = "x"`, quotes optional. */
+export const jqlMatcher = (jql: string): ((issue: FakeIssue) => boolean) => {
+  const project = /project\s*=\s*"?([A-Z][A-Z0-9_]*)"?/i.exec(jql)?.[1];
+  const label = /labels\s*=\s*"([^"]+)"|labels\s*=\s*([^\s)]+)/i.exec(jql);
+  const wanted = label?.[1] ?? label?.[2];
+  return (issue) =>
+    (!project || issue.key.startsWith(`${project}-`)) && (!wanted || (Array.isArray(issue.fields.labels) && (issue.fields.labels as string[]).includes(wanted)));
+};
