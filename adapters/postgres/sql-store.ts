@@ -3,6 +3,7 @@ import { auditRepository, idempotencyRepository } from './audit-repo.ts';
 import { chatThreadRepository, consoleMessageRepository } from './chat-repos.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
 import { findingRepository, patchRepository } from './discovery-repos.ts';
+import { rolloutRepository } from './rollout-repo.ts';
 import { scanRepository } from './scan-repo.ts';
 import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
 import { migrationStatus } from './migrate.ts';
@@ -23,6 +24,7 @@ export const sqlStore = (sql: SqlClient): Store => ({
   idempotency: idempotencyRepository(sql),
   chatThreads: chatThreadRepository(sql),
   consoleMessages: consoleMessageRepository(sql),
+  rollouts: rolloutRepository(sql),
   transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),
   async health() {
     try {

@@ -1,12 +1,15 @@
 import type { Config } from '../config/schema.ts';
 import { digestActions } from './announce/digest-actions.ts';
 import { answerHandlers } from './answers/handlers.ts';
+import { controlHandlers } from './changes/control-handlers.ts';
 import { changeHandlers } from './changes/handlers.ts';
 import type { ActionRegistry, HandlerRegistry } from './reply.ts';
 
 export interface ChatHandlerOptions {
   /** For use cases that need policies, windows or channels (changes, compliance). */
   config: Config;
+  /** Tells the rollout orchestrator a change moved (approved, resumed), so it acts at once. */
+  kick?: (changeId: string, reason: string) => Promise<void>;
 }
 
 /**
@@ -16,8 +19,9 @@ export interface ChatHandlerOptions {
  */
 export const chatHandlers = (options: ChatHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => {
   const changes = changeHandlers(options);
+  const controls = controlHandlers(options);
   return {
-    handlers: { ...answerHandlers, ...changes.handlers },
-    actions: { ...changes.actions, ...digestActions(options) },
+    handlers: { ...answerHandlers, ...changes.handlers, ...controls.handlers },
+    actions: { ...changes.actions, ...controls.actions, ...digestActions(options) },
   };
 };

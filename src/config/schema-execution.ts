@@ -25,6 +25,11 @@ export const ExecutionConfig = z.strictObject({
   /** Per tag name, hosts sharing one value of that tag at once: { cluster: 1 } keeps HA pairs apart. */
   perTagLimits: z.record(z.string().min(1), z.number().int().min(1, 'must be at least 1')).default({}),
   ssh: SshConfig.prefault({}),
+  /**
+   * A host run not heard from for this long is taken to be lost with its worker (a crash, a lost
+   * node): the host is rescanned, and patched again only if the rescan says it still needs it.
+   */
+  hostRunLease: Duration.prefault('2m'),
 });
 export type ExecutionConfig = z.infer<typeof ExecutionConfig>;
 

@@ -2,6 +2,8 @@ import { announceScan } from '../chat/announce/announce-scan.ts';
 import { type ChatHub, createChatHub } from '../chat/chat-hub.ts';
 import { chatHandlers } from '../chat/handlers.ts';
 import type { Config } from '../config/schema.ts';
+import type { RolloutDeps } from '../rollouts/run/rollout-deps.ts';
+import { kickRollout, onRolloutScanFinished, registerRolloutJobs } from '../rollouts/run/rollout-jobs.ts';
 import { registerDiscoveryJobs } from '../discovery/discovery-jobs.ts';
 import type { ScanDeps } from '../discovery/scan-deps.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -32,6 +34,7 @@ export interface Runtime {
   /** Chat: every enabled surface, and the hub that dispatches to use cases and delivers replies. */
   surfaces: ChatSurfaceModule[];
   hub: ChatHub;
+  rollouts: RolloutDeps;
   stop(): Promise<void>;
 }
 
@@ -62,7 +65,8 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
   const queue = await handle.startQueue((error) => log.warn({ err: error }, 'job queue error'));
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
   const surfaces = await platform.chatSurfaces({ config, store, log });
-  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config }), log: log.child({ component: 'chat' }) });
+  const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);
+  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick }), log: log.child({ component: 'chat' }) });
   const scan: ScanDeps = {
     store,
     queue,
@@ -72,9 +76,14 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
     storedPatches: new Map(),
     onScanFinished: async (scanId) => {
       await announceScan(hub, store, scanId);
+      await onRolloutScanFinished({ queue }, scanId);
     },
   };
-  if (workers) await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
+  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, chat: hub, log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease };
+  if (workers) {
+    await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
+    await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });
+  }
   return {
     config,
     log,
@@ -86,6 +95,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
     scan,
     surfaces,
     hub,
+    rollouts,
     async stop() {
       // Running host scans finish (or expire and are retried elsewhere); then connections close.
       await queue.stop({ graceful: true, timeoutMs: 10_000 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { scanAndAudit } from '../discovery/discovery-jobs.ts';
 import { startSchedules } from '../jobs/scheduler.ts';
+import { SWEEP_SCHEDULE, sweepRollouts } from '../rollouts/run/rollout-jobs.ts';
 import type { Platform } from '../platform.ts';
 import { createHttpServer } from '../server/http-server.ts';
 import { createMetricsRegistry } from '../server/metrics.ts';
@@ -49,7 +50,7 @@ export const startService = async ({ config, platform, log, runCli, onListening 
   const handle = await platform.openStore(config.store.url, { migrate: true });
   if (handle.applied.length) log.info({ applied: handle.applied }, 'migrations applied');
   const runtime = await startRuntime({ config, platform, log, handle, workers: true });
-  const schedules = config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : [];
+  const schedules = [...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []), SWEEP_SCHEDULE];
   const stopSchedules = startSchedules(schedules, runtime.queue, (error, name) => log.error({ err: error, schedule: name }, 'schedule firing failed'));
 
   const metrics = createMetricsRegistry();
@@ -80,6 +81,8 @@ export const startService = async ({ config, platform, log, runCli, onListening 
   onListening?.({ url, token });
   log.info({ url, store: handle.engine, dryRun: config.execution.dryRun }, 'patchbot started');
   await scanUnscannedHosts(runtime).catch((error: Error) => log.error({ err: error }, 'startup scan could not start'));
+  // Changes left mid-rollout by a stop or a crash go on now, not at the next sweep.
+  await sweepRollouts(runtime.rollouts).catch((error: Error) => log.error({ err: error }, 'rollout sweep failed'));
 
   let stopping: Promise<void> | null = null;
   return {

@@ -4,8 +4,10 @@ import type { Finding, FindingState, HostScan, Patch, ScanProgress } from '../di
 import type { Group, Host } from '../inventory/host.ts';
 import type { Person } from '../people/person.ts';
 import type { ChatThreadRepository, ConsoleMessageRepository } from './chat-repos.ts';
+import type { RolloutRepository } from './rollout-repos.ts';
 
 export type { ChatThreadRepository, ConsoleMessage, ConsoleMessageRepository, NewConsoleMessage } from './chat-repos.ts';
+export type { HostRun, HostRunState, RolloutPhase, RolloutProgress, RolloutRepository } from './rollout-repos.ts';
 
 /*
  * Repository ports, in patchbot's words. One SQL implementation lives in adapters/postgres and runs
@@ -139,6 +141,7 @@ export interface Store {
   idempotency: IdempotencyRepository;
   chatThreads: ChatThreadRepository;
   consoleMessages: ConsoleMessageRepository;
+  rollouts: RolloutRepository;
   /** Runs `work` in one transaction; the Store passed in is bound to it. Throwing rolls back. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** Store health for /readyz: reachable and migrated. */

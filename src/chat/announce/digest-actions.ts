@@ -1,11 +1,10 @@
-import type { Config } from '../../config/schema.ts';
 import { coverGroups } from '../../inventory/cover-groups.ts';
 import { PatchbotError } from '../../shared/errors.ts';
 import type { Store } from '../../store/store.ts';
 import { NEEDS_PATCH } from '../answers/estate.ts';
 import { CARD_LIMITS, type Card, clip } from '../card.ts';
 import { clock } from '../changes/approval-card.ts';
-import { personOf, proposeInChat } from '../changes/handlers.ts';
+import { type ChangeHandlerOptions, personOf, proposeInChat } from '../changes/handlers.ts';
 import type { ActionRegistry, HandlerContext, Reply } from '../reply.ts';
 import { buildDigest } from './build-digest.ts';
 
@@ -48,7 +47,7 @@ const closeDigest = async (context: HandlerContext, value: string, line: string)
  * The digest's buttons. *Propose rollout* proposes the patches still missing to the groups that
  * cover the affected hosts (pilot first); *Defer* records that someone looked and chose to wait.
  */
-export const digestActions = ({ config }: { config: Config }): ActionRegistry => ({
+export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => ({
   'digest.propose': async (action, context) => {
     personOf(context, 'propose changes');
     const needed = await stillNeeded(context.store, action.value);
@@ -60,7 +59,7 @@ export const digestActions = ({ config }: { config: Config }): ActionRegistry =>
     const patches = [...needed.keys()];
     const targets = cover.groups.map((g) => g.name);
     const what = patches.length <= 3 ? patches.join(', ') : `${patches.length} patches${action.value.startsWith(SCAN) ? ` from ${action.value.slice(SCAN.length)}` : ''}`;
-    const reply = await proposeInChat(context, config, { patches, targets, class: 'normal', title: `${what} to ${targets.join(', ')}` });
+    const reply = await proposeInChat(context, options, { patches, targets, class: 'normal', title: `${what} to ${targets.join(', ')}` });
     const closed = await closeDigest(context, action.value, `Proposed as ${String(reply.data?.change)} by ${context.interaction.actor.displayName} at ${clock(context.now)}`);
     const uncovered = cover.uncovered.length ? ` ${cover.uncovered.length} affected host(s) are in no group and were left out: ${cover.uncovered.slice(0, 5).join(', ')}.` : '';
     return { ...reply, ...closed, ...(uncovered && reply.private ? { private: { ...reply.private, text: clip(`${reply.private.text ?? ''}${uncovered}`, CARD_LIMITS.sectionChars) } } : {}) };

@@ -18,6 +18,10 @@ export interface ApprovalCardInput {
   tickets: readonly TicketLink[];
   /** Set once the change is decided: the buttons go, the decision line comes. */
   decided?: Decision | null;
+  /** The stored wave plan, summarised: what the approvers vote on. */
+  plan?: readonly string[];
+  /** Where the rollout stands ("Wave 2 of 3 (prod-web): 18 of 40 hosts done"). */
+  progress?: string | null;
 }
 
 /** `14:02 UTC`. */
@@ -91,6 +95,8 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     { label: 'Requested by', value: clip(change.requester, CARD_LIMITS.fieldChars) },
     { label: 'State', value: change.state },
   ];
+  if (change.parentId) fields.push({ label: 'Rolls back', value: change.parentId });
+  if (input.progress) fields.push({ label: 'Progress', value: clip(input.progress, CARD_LIMITS.fieldChars) });
   if (input.tickets.length) fields.push({ label: 'Tickets', value: clip(input.tickets.map((t) => `${t.system} ${t.key}${t.state ? ` (${t.state})` : ''}`).join(', '), CARD_LIMITS.fieldChars) });
 
   const lines = [tallyLine(change, input.tally)];
@@ -104,7 +110,14 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     title: clip(`${emergency ? '🚨 EMERGENCY ' : ''}${change.id}: ${change.title}`, CARD_LIMITS.titleChars),
     text: clip(lines.join('\n'), CARD_LIMITS.sectionChars),
     fields,
-    ...(comments.length ? { lists: [listOf(comments, 5, `\`show ${change.id}\` for all`, 'Comments')] } : {}),
+    ...(comments.length || input.plan?.length
+      ? {
+          lists: [
+            ...(input.plan?.length ? [listOf(input.plan, 8, `\`show ${change.id}\` for the whole plan`, 'Plan')] : []),
+            ...(comments.length ? [listOf(comments, 5, `\`show ${change.id}\` for all`, 'Comments')] : []),
+          ],
+        }
+      : {}),
     ...(pending ? { actions: buttons(change) } : {}),
     context: clip(`${change.id} · proposed ${change.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`, CARD_LIMITS.sectionChars),
     threadKey: `change:${change.id}`,

@@ -168,7 +168,9 @@ describe('change handlers', () => {
     expect(reply.refresh?.threadKey).toBe(`change:${id}`);
     expect(card?.actions).toBeUndefined();
     expect(card?.text).toContain('Rejected by bob at 14:02 UTC (1 reject)');
-    expect(card?.lists?.[0]?.items).toEqual(['bob (reject): freeze week']);
+    expect(card?.lists?.map((l) => l.heading)).toEqual(['Plan', 'Comments']);
+    expect(card?.lists?.[0]?.items[0]).toBe('Rollout: 1 host in 1 wave, pilot first');
+    expect(card?.lists?.[1]?.items).toEqual(['bob (reject): freeze week']);
     expect(reply.private?.title).toBe(`Your rejection of ${id} is recorded`);
     expect(approvalsPost(reply)?.title).toBe(`${id} rejected`);
     expect((await store.votes.list(id))[0]).toMatchObject({ person: 'bob', decision: 'reject', comment: 'freeze week', surface: 'slack' });

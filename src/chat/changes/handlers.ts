@@ -1,6 +1,7 @@
 import { castVote } from '../../changes/cast-vote.ts';
 import type { Change, ChangeState, VoteDecision } from '../../changes/change.ts';
 import { type ProposeInput, proposeChange } from '../../changes/propose-change.ts';
+import { planRollout } from '../../rollouts/plan.ts';
 import { buildComplianceReport } from '../../compliance/report.ts';
 import { summarizeCompliance } from '../../compliance/summary.ts';
 import type { Config } from '../../config/schema.ts';
@@ -15,6 +16,8 @@ import { loadApprovalCard } from './load-card.ts';
 
 export interface ChangeHandlerOptions {
   config: Config;
+  /** Tells the orchestrator a change was approved, so its rollout starts without waiting for a sweep. */
+  kick?: (changeId: string, reason: string) => Promise<void>;
 }
 
 /** Changes a `show` suggestion or the `changes` list considers. */
@@ -49,7 +52,7 @@ const findChange = async (store: Store, id: string): Promise<Change> => {
  * nothing public); a counted vote updates the card in place when there is one (a click) or posts
  * it in the change's thread (a command), and posts the decision when this vote made it.
  */
-const vote = async (context: HandlerContext, changeId: string, decision: VoteDecision, comment: string | null): Promise<Reply> => {
+const vote = async (options: ChangeHandlerOptions, context: HandlerContext, changeId: string, decision: VoteDecision, comment: string | null): Promise<Reply> => {
   const { store, interaction, now } = context;
   const person = personOf(context, 'vote on changes');
   await findChange(store, changeId);
@@ -57,6 +60,7 @@ const vote = async (context: HandlerContext, changeId: string, decision: VoteDec
   if (result.status === 'refused') throw new VoteRefusedError(result.reason);
   const change = await findChange(store, changeId);
   const decided = result.decided ? { outcome: result.decided, by: person, at: now } : null;
+  if (result.decided === 'approved') await options.kick?.(changeId, 'approved');
   const card = await loadApprovalCard(store, change, decided);
   const data = { change: change.id, state: change.state, approvals: result.tally.approvals, rejections: result.tally.rejections, decided: result.decided };
   const decisionPost = decided ? decisionCard(change, result.tally, decided) : undefined;
@@ -75,17 +79,22 @@ const vote = async (context: HandlerContext, changeId: string, decision: VoteDec
 };
 
 const voteButton =
-  (decision: VoteDecision): ActionHandler =>
+  (options: ChangeHandlerOptions, decision: VoteDecision): ActionHandler =>
   async (action, context) =>
-    vote(context, action.value, decision, null);
+    vote(options, context, action.value, decision, null);
 
 /**
  * Proposes as the person who asked: the approval card goes to the approvals channel of every
  * surface (a thread root for the change), the asker gets a private acknowledgement.
  */
-export const proposeInChat = async (context: HandlerContext, config: Config, input: Omit<ProposeInput, 'requester' | 'now'>): Promise<Reply> => {
+export const proposeInChat = async (context: HandlerContext, options: ChangeHandlerOptions, input: Omit<ProposeInput, 'requester' | 'now' | 'plan'>): Promise<Reply> => {
+  const { config } = options;
   const requester = personOf(context, 'propose changes');
-  const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, requester, now: context.now });
+  // The wave plan is made now and stored with the change: the approvers vote on what will run.
+  const [hosts, groups] = await Promise.all([context.store.hosts.list(), context.store.groups.list()]);
+  const plan = planRollout({ targets: input.targets, hosts, groups, config: config.rollout, class: input.class });
+  const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, plan, requester, now: context.now });
+  if (change.state === 'approved') await options.kick?.(change.id, 'approved');
   const card = await loadApprovalCard(context.store, change);
   const ack: Card = {
     title: clip(`${change.id} proposed`, CARD_LIMITS.titleChars),
@@ -96,12 +105,12 @@ export const proposeInChat = async (context: HandlerContext, config: Config, inp
 };
 
 /** `propose`, votes by text and by button, `changes`, `show` and `compliance`. */
-export const changeHandlers = ({ config }: ChangeHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
+export const changeHandlers = (options: ChangeHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
   handlers: {
     propose: async (intent, context) =>
-      proposeInChat(context, config, { patches: intent.patches, targets: intent.groups, window: intent.window, class: intent.emergency ? 'emergency' : 'normal' }),
-    approve: async (intent, context) => vote(context, intent.change, 'approve', intent.comment),
-    reject: async (intent, context) => vote(context, intent.change, 'reject', intent.comment),
+      proposeInChat(context, options, { patches: intent.patches, targets: intent.groups, window: intent.window, class: intent.emergency ? 'emergency' : 'normal' }),
+    approve: async (intent, context) => vote(options, context, intent.change, 'approve', intent.comment),
+    reject: async (intent, context) => vote(options, context, intent.change, 'reject', intent.comment),
     changes: async (_intent, { store }) => {
       const recent = await store.changes.list({ limit: RECENT });
       const open = recent.filter((c) => OPEN.includes(c.state));
@@ -122,7 +131,7 @@ export const changeHandlers = ({ config }: ChangeHandlerOptions): { handlers: Ha
       return { public: await loadApprovalCard(store, change), data: { change: change.id, state: change.state } };
     },
     compliance: async (intent, { store, now }) => {
-      const report = await buildComplianceReport(store, { sla: config.compliance.sla, framework: intent.standard, group: intent.target, now });
+      const report = await buildComplianceReport(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
       const summary = summarizeCompliance(report);
       return {
         public: {
@@ -135,7 +144,7 @@ export const changeHandlers = ({ config }: ChangeHandlerOptions): { handlers: Ha
     },
   },
   actions: {
-    'change.approve': voteButton('approve'),
-    'change.reject': voteButton('reject'),
+    'change.approve': voteButton(options, 'approve'),
+    'change.reject': voteButton(options, 'reject'),
   },
 });

@@ -2,8 +2,11 @@ import type { Change } from '../../changes/change.ts';
 import { isEligible, tally } from '../../changes/tally.ts';
 import { membersOf } from '../../inventory/resolve.ts';
 import type { Store } from '../../store/store.ts';
+import { planSummary } from '../../rollouts/plan-summary.ts';
+import { planHosts, RolloutPlan } from '../../rollouts/rollout-plan.ts';
 import type { Card } from '../card.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
+import { progressLine } from './rollout-cards.ts';
 
 /**
  * Who decided a decided change: the latest vote for the outcome (the one that tipped it). Null
@@ -18,15 +21,28 @@ const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['li
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
 export const loadApprovalCard = async (store: Store, change: Change, decided?: Decision | null): Promise<Card> => {
-  const [groups, hosts, votes, tickets, people] = await Promise.all([
+  const [groups, hosts, votes, tickets, people, progress, runs] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),
     store.votes.list(change.id),
     store.tickets.forChange(change.id),
     store.people.list(),
+    store.rollouts.progress(change.id),
+    store.rollouts.runs(change.id),
   ]);
+  const plan = RolloutPlan.safeParse(change.plan);
+  const wave = plan.success && progress && progress.phase !== 'done' ? plan.data.waves[progress.wave] : undefined;
+  const progressText = progress && plan.success ? progressLine(runs, planHosts(plan.data).length, wave ? { index: progress.wave, count: plan.data.waves.length, name: wave.name } : null) : null;
   const hostCountsByGroup = new Map(groups.filter((g) => change.targets.includes(g.name)).map((g) => [g.name, membersOf(g, hosts).length]));
   const electorate = people.filter((p) => isEligible(change.policy, p, change.requester).ok).length;
   const counted = tally(change.policy, votes, change.requester, electorate);
-  return approvalCard(change, { hostCountsByGroup, votes, tally: counted, tickets, decided: decided === undefined ? decisionOf(change, votes) : decided });
+  return approvalCard(change, {
+    hostCountsByGroup,
+    votes,
+    tally: counted,
+    tickets,
+    decided: decided === undefined ? decisionOf(change, votes) : decided,
+    ...(plan.success ? { plan: [...planSummary(plan.data), ...plan.data.notes] } : {}),
+    progress: progressText,
+  });
 };

@@ -1,0 +1,48 @@
+import type { Config } from '../../config/schema.ts';
+import { type ControlVerb, controlChange } from '../../rollouts/run/control.ts';
+import { PatchbotError } from '../../shared/errors.ts';
+import { CARD_LIMITS, clip } from '../card.ts';
+import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
+import { loadApprovalCard } from './load-card.ts';
+import { statusCard } from './rollout-cards.ts';
+
+export interface ControlOptions {
+  config: Config;
+  /** Asks the orchestrator to act now rather than at its next sweep (absent: the sweep will). */
+  kick?: (changeId: string, reason: string) => Promise<void>;
+}
+
+const PAST: Record<ControlVerb, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', rollback: 'rolling back' };
+
+/** One control from a button or a command: the thread hears it, every card copy shows it. */
+const control = async (options: ControlOptions, context: HandlerContext, verb: ControlVerb, changeId: string, hosts: string[]): Promise<Reply> => {
+  const person = context.interaction.actor.person;
+  if (!person) throw new PatchbotError('not-a-person', `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`, 'Ask an admin to add your account to `people` in the patchbot config.');
+  const result = await controlChange(context.store, options.config, { changeId, verb, person, hosts, now: context.now });
+  const ids = [result.change.id, ...(result.rollback ? [result.rollback.id] : [])];
+  for (const id of ids) await options.kick?.(id, `${verb}:${context.interaction.id}`);
+  const card = await loadApprovalCard(context.store, result.change);
+  const broadcast = [{ channel: 'approvals' as const, card: statusCard(result.change, `${PAST[verb]} by ${person.name}`, result.text) }];
+  if (result.rollback) broadcast.push({ channel: 'approvals', card: await loadApprovalCard(context.store, result.rollback) });
+  return {
+    refresh: { threadKey: `change:${result.change.id}`, card },
+    broadcast,
+    private: { title: clip(`${result.change.id} ${PAST[verb]}`, CARD_LIMITS.titleChars), text: clip(result.text, CARD_LIMITS.sectionChars) },
+    data: { change: result.change.id, state: result.change.state, ...(result.rollback ? { rollback: result.rollback.id } : {}) },
+  };
+};
+
+/** `pause|resume|cancel|rollback <change> [hosts]` and the halt card's Resume / Roll back / Abort. */
+export const controlHandlers = (options: ControlOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => ({
+  handlers: {
+    pause: (intent, context) => control(options, context, 'pause', intent.change, []),
+    resume: (intent, context) => control(options, context, 'resume', intent.change, []),
+    cancel: (intent, context) => control(options, context, 'cancel', intent.change, []),
+    rollback: (intent, context) => control(options, context, 'rollback', intent.change, intent.hosts),
+  },
+  actions: {
+    'change.resume': (action, context) => control(options, context, 'resume', action.value, []),
+    'change.rollback': (action, context) => control(options, context, 'rollback', action.value, []),
+    'change.abort': (action, context) => control(options, context, 'cancel', action.value, []),
+  },
+});

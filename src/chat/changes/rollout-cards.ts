@@ -1,0 +1,55 @@
+import type { Change } from '../../changes/change.ts';
+import type { HostRun } from '../../store/store.ts';
+import { CARD_LIMITS, type Card, type CardAction, capList, clip } from '../card.ts';
+
+const flag = (change: Change) => (change.class === 'emergency' ? '🚨 EMERGENCY ' : '');
+const thread = (change: Change) => `change:${change.id}`;
+
+/** A short status in the change's thread: waiting for a window, wave started, wave done. */
+export const statusCard = (change: Change, title: string, text: string): Card => ({
+  title: clip(`${flag(change)}${change.id}: ${title}`, CARD_LIMITS.titleChars),
+  text: clip(text, CARD_LIMITS.sectionChars),
+  threadKey: thread(change),
+});
+
+const hostLine = (run: HostRun) => `${run.host}: ${run.state}${run.error ? ` — ${clip(run.error, 200)}` : ''}`;
+
+/**
+ * The halt: what failed and the three ways on, as buttons (and as text commands for surfaces
+ * without buttons). Roll back and Abort ask for confirmation: both end the change.
+ */
+export const haltCard = (change: Change, reason: string, failed: readonly HostRun[]): Card => {
+  const actions: CardAction[] = [
+    { id: 'change.resume', label: 'Resume', style: 'primary', value: change.id },
+    {
+      id: 'change.rollback',
+      label: 'Roll back',
+      style: 'danger',
+      value: change.id,
+      confirm: { title: clip(`Roll back ${change.id}?`, CARD_LIMITS.confirmTitle), text: 'Hosts that applied the change are restored to their recorded versions, then rescanned.', confirm: 'Roll back', deny: 'Cancel' },
+    },
+    {
+      id: 'change.abort',
+      label: 'Abort',
+      style: 'default',
+      value: change.id,
+      confirm: { title: clip(`Abort ${change.id}?`, CARD_LIMITS.confirmTitle), text: 'No further host is patched; hosts already patched stay as they are.', confirm: 'Abort', deny: 'Cancel' },
+    },
+  ];
+  return {
+    title: clip(`${flag(change)}${change.id} halted`, CARD_LIMITS.titleChars),
+    text: clip(`${reason}\nNo new host starts until someone decides. Text: \`resume ${change.id}\`, \`rollback ${change.id}\`, \`cancel ${change.id}\`.`, CARD_LIMITS.sectionChars),
+    ...(failed.length ? { lists: [{ heading: 'Failed hosts', items: capList(failed.map(hostLine), CARD_LIMITS.listItems, `\`show ${change.id}\` for every host`) }] } : {}),
+    actions,
+    threadKey: thread(change),
+  };
+};
+
+/** A one-line progress summary for the approval card's Progress field. */
+export const progressLine = (runs: readonly HostRun[], total: number, wave: { index: number; count: number; name: string } | null): string => {
+  const done = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'not-needed').length;
+  const failed = runs.filter((r) => r.state === 'failed' || r.state === 'smoke-failed' || r.state === 'still-missing').length;
+  const running = runs.filter((r) => r.state === 'running').length;
+  const parts = [`${done} of ${total} hosts done`, ...(running ? [`${running} running`] : []), ...(failed ? [`${failed} failed`] : [])];
+  return `${wave ? `Wave ${wave.index + 1} of ${wave.count} (${wave.name}): ` : ''}${parts.join(', ')}`;
+};

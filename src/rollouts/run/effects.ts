@@ -1,0 +1,38 @@
+import type { Card } from '../../chat/card.ts';
+import { loadApprovalCard } from '../../chat/changes/load-card.ts';
+import { startScan } from '../../discovery/start-scan.ts';
+import { ADVANCE_QUEUE, type AdvanceJob, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
+
+/**
+ * What a decision does outside the store. Decisions are committed first and their effects run
+ * after; an effect lost to a crash is redone by the next sweep (jobs and scans are keyed, so
+ * redoing them is harmless).
+ */
+export type Effect =
+  | { kind: 'run'; hosts: Array<{ host: string; attempt: number }> }
+  | { kind: 'rescan'; scanId: string; hosts: string[] }
+  | { kind: 'wake'; at: Date }
+  | { kind: 'post'; card: Card };
+
+export const performEffects = async (deps: RolloutDeps, changeId: string, effects: readonly Effect[]): Promise<void> => {
+  const minute = (deps.now?.() ?? new Date()).toISOString().slice(0, 16);
+  for (const effect of effects) {
+    if (effect.kind === 'run') {
+      await deps.queue.sendMany<HostRunJob>(
+        HOST_RUN_QUEUE,
+        // Keyed per minute: a re-send within the minute is dropped, a later one (after a resume, a
+        // lost job) goes through; claimRun makes sure a host still runs once.
+        effect.hosts.map(({ host, attempt }) => ({ data: { changeId, host }, options: { key: `run:${changeId}:${host}:${attempt}:${minute}`, retryLimit: 0 } })),
+      );
+    } else if (effect.kind === 'rescan') {
+      await startScan(deps.scan, { hosts: effect.hosts, requestedBy: `rollout:${changeId}`, scanId: effect.scanId });
+    } else if (effect.kind === 'wake') {
+      await deps.queue.send<AdvanceJob>(ADVANCE_QUEUE, { changeId }, { startAfter: effect.at, key: `wake:${changeId}:${effect.at.toISOString()}` });
+    } else {
+      await deps.chat.broadcast([{ channel: 'approvals', card: effect.card }]);
+    }
+  }
+  // The approval card is the change's one live view: every decision refreshes it in place.
+  const change = await deps.store.changes.get(changeId);
+  if (change) await deps.chat.refresh(`change:${changeId}`, await loadApprovalCard(deps.store, change));
+};

@@ -1,0 +1,105 @@
+import type { Change } from '../../changes/change.ts';
+import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
+import { scanHost } from '../../discovery/scan-host.ts';
+import type { Host } from '../../inventory/host.ts';
+import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
+import { type PlaybookRun, runPlaybook } from '../../playbooks/run-playbook.ts';
+import { changeLogger, hostLogger } from '../../shared/logger.ts';
+import type { HostRunState } from '../../store/store.ts';
+import { RolloutPlan } from '../rollout-plan.ts';
+import { applyParams } from './host-params.ts';
+import { ADVANCE_QUEUE, clockOf, DEFAULT_LEASE_MS, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
+
+interface Outcome {
+  state: HostRunState;
+  runs: PlaybookRun[];
+  error: string | null;
+  recheck?: string;
+}
+
+const missingOn = async (deps: RolloutDeps, change: Change, host: string): Promise<string[]> =>
+  (await deps.store.findings.byHost(host)).filter((f) => change.patches.includes(f.patchId) && NEEDS_PATCH.includes(f.state)).map((f) => f.patchId);
+
+/** A run left behind by a dead worker: the host is scanned first, so a finished upgrade is not redone. */
+const recheck = async (deps: RolloutDeps, change: Change, host: Host, attempt: number): Promise<string[]> => {
+  const scanId = `recheck-${change.id}-${host.name}-${attempt}`;
+  await deps.store.scans.start(scanId, `rollout:${change.id}`, [host.name], clockOf(deps)());
+  await scanHost(deps.scan, { scanId, host: host.name });
+  return missingOn(deps, change, host.name);
+};
+
+const verdict = (runs: PlaybookRun[]): Outcome => {
+  const failed = runs.find((r) => !r.ok);
+  if (!failed) return { state: 'applied', runs, error: null };
+  const smoke = failed.smokeFailed || failed.playbook !== runs[0]?.playbook;
+  const step = [...failed.steps, ...failed.smoke].find((s) => !s.ok);
+  const why = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
+  return { state: smoke ? 'smoke-failed' : 'failed', runs, error: why };
+};
+
+const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered: boolean, attempt: number): Promise<Outcome> => {
+  const log = hostLogger(changeLogger(deps.log, change.id), host.name);
+  const rollback = change.parentId !== null;
+  const missing = rollback ? change.patches : recovered ? await recheck(deps, change, host, attempt) : await missingOn(deps, change, host.name);
+  if (!rollback && missing.length === 0) return { state: recovered ? 'applied' : 'not-needed', runs: [], error: null, ...(recovered ? { recheck: 'the rescan after a restart found it patched' } : {}) };
+  const dryRun = deps.config.execution.dryRun;
+  const apply = playbookFor(deps.catalog, 'apply', host.os);
+  const runs: PlaybookRun[] = [];
+  if (rollback) {
+    runs.push(await runPlaybook({ executor: deps.executor, host, playbook: rollbackFor(deps.catalog, apply), params: { change: change.parentId! }, dryRun, log }));
+  } else {
+    const params = applyParams(host.os, missing, change.id);
+    if (!params) return { state: 'not-needed', runs: [], error: null };
+    runs.push(await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log }));
+  }
+  // The wave's own smoke checks (beyond the playbook's) run only on a host that got through.
+  const plan = RolloutPlan.safeParse(change.plan);
+  const run = await deps.store.rollouts.runs(change.id).then((all) => all.find((r) => r.host === host.name));
+  const wave = plan.success && run ? plan.data.waves[run.wave] : undefined;
+  for (const check of runs.every((r) => r.ok) ? (wave?.smoke ?? []) : []) {
+    const smoke = await runPlaybook({ executor: deps.executor, host, playbook: getPlaybook(deps.catalog, check.playbook), params: check.params, dryRun, log });
+    runs.push(smoke);
+    if (!smoke.ok) break;
+  }
+  return verdict(runs);
+};
+
+/** Keeps a compact record: per step its exit code, duration and output tails. */
+const summary = (outcome: Outcome) => ({
+  ...(outcome.recheck ? { recheck: outcome.recheck } : {}),
+  runs: outcome.runs.map((r) => ({
+    playbook: r.playbook, ok: r.ok, dryRun: r.dryRun, rebooted: r.rebooted,
+    steps: [...r.steps, ...r.smoke].map((s) => ({ phase: s.phase, name: s.name, ok: s.ok, exitCode: s.exitCode, durationMs: s.durationMs, stdoutTail: s.stdoutTail, stderrTail: s.stderrTail, ...(s.skipped ? { skipped: s.skipped } : {}), ...(s.error ? { error: s.error } : {}) })),
+  })),
+});
+
+/**
+ * The `rollout.host` job: one host of one change, exactly once. The run is claimed in the store
+ * (a second worker or replica gets nothing), held by a renewed lease while it runs, and its
+ * outcome recorded before the change is advanced.
+ */
+export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<void> => {
+  const now = clockOf(deps);
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  // Halted, paused or cancelled since the job was sent: the host stays queued for a resume.
+  if ((await deps.store.changes.get(job.changeId))?.state !== 'running') return;
+  const claimed = await deps.store.rollouts.claimRun(job.changeId, job.host, new Date(now().getTime() + leaseMs), now());
+  if (!claimed) return;
+  const renew = setInterval(() => {
+    void deps.store.rollouts.renewLease(job.changeId, job.host, new Date(now().getTime() + leaseMs)).catch(() => undefined);
+  }, Math.max(250, leaseMs / 3));
+  let outcome: Outcome;
+  try {
+    const [change, host] = await Promise.all([deps.store.changes.get(job.changeId), deps.store.hosts.get(job.host)]);
+    if (!change || !host) outcome = { state: 'failed', runs: [], error: host ? 'the change is gone' : `${job.host} is no longer in the inventory` };
+    else outcome = await applyOn(deps, change, host, claimed.recovered, claimed.run.attempt);
+  } catch (error) {
+    // Unreachable, auth, a refused parameter: the host failed, the change decides what that means.
+    outcome = { state: 'failed', runs: [], error: (error as Error).message };
+  } finally {
+    clearInterval(renew);
+  }
+  await deps.store.rollouts.finishRun(job.changeId, job.host, { state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
+  await deps.store.audit.append({ actor: 'patchbot', action: `host.${outcome.state}`, subject: job.changeId, data: { host: job.host, attempt: claimed.run.attempt, ...(outcome.error ? { error: outcome.error } : {}) } });
+  await deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${claimed.run.attempt}` });
+};

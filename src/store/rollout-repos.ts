@@ -1,0 +1,73 @@
+/**
+ * Rollout state in the store: one progress row per change, one run per host. The orchestrator
+ * writes these before it acts, so they are the truth a restarted or second replica reads.
+ */
+
+/**
+ * queued → running → applied | failed | smoke-failed, then after the wave's rescan applied →
+ * verified | still-missing. `not-needed`: the host needed none of the change's patches.
+ * `accepted`: a failure someone chose to go on past (Resume after a halt); no longer counted.
+ */
+export type HostRunState = 'queued' | 'running' | 'applied' | 'failed' | 'smoke-failed' | 'verified' | 'still-missing' | 'not-needed' | 'accepted';
+
+export interface HostRun {
+  changeId: string;
+  host: string;
+  wave: number;
+  batch: number;
+  state: HostRunState;
+  /** Times a worker started it: 2 after a crash and re-check. */
+  attempt: number;
+  leaseUntil: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** The playbook runs (steps with exit codes, durations, output tails) as recorded. */
+  result: unknown;
+  error: string | null;
+}
+
+/** running: hosts of the wave in progress; verifying: its rescan; soaking: watching before the next. */
+export type RolloutPhase = 'waiting' | 'running' | 'verifying' | 'soaking' | 'done';
+
+export interface RolloutProgress {
+  changeId: string;
+  /** Index into the plan's waves. */
+  wave: number;
+  phase: RolloutPhase;
+  /** The rescan of the current wave, while verifying. */
+  scanId: string | null;
+  soakUntil: Date | null;
+  /** The window opening the change runs in: back in it after a restart, it carries on. */
+  openingStart: Date | null;
+  /** Since when it waits for a window (approval, or a pause): a missed opening is not run late. */
+  waitingSince: Date | null;
+  /** `window` when the window closed on it; a person's name when paused by hand. */
+  pausedBy: string | null;
+  haltReason: string | null;
+  /** The last status line posted to the thread, so the same one is not posted twice. */
+  status: string | null;
+  updatedAt: Date;
+}
+
+export interface RolloutRepository {
+  progress(changeId: string): Promise<RolloutProgress | null>;
+  /** Reads and locks the progress row until the surrounding transaction ends. */
+  progressForUpdate(changeId: string): Promise<RolloutProgress | null>;
+  saveProgress(progress: RolloutProgress): Promise<void>;
+  runs(changeId: string): Promise<HostRun[]>;
+  /** Queues hosts of one batch; hosts already queued or run are left as they are. */
+  queueRuns(changeId: string, wave: number, batch: number, hosts: readonly string[]): Promise<void>;
+  /**
+   * Takes a run for this worker: a queued one (`recovered: false`), or a running one whose lease
+   * expired — its worker died mid-run (`recovered: true`). Null when another worker holds it or
+   * it is finished: exactly one worker runs a host, across replicas.
+   */
+  claimRun(changeId: string, host: string, leaseUntil: Date, at: Date): Promise<{ run: HostRun; recovered: boolean } | null>;
+  renewLease(changeId: string, host: string, leaseUntil: Date): Promise<void>;
+  /** Records the outcome of a run this worker holds; false when it no longer holds it. */
+  finishRun(changeId: string, host: string, outcome: { state: HostRunState; result: unknown; error: string | null; at: Date }): Promise<boolean>;
+  /** Verdicts after a rescan (applied → verified | still-missing). */
+  setRunState(changeId: string, host: string, from: HostRunState, to: HostRunState, error?: string | null): Promise<void>;
+  /** Running hosts whose worker stopped renewing: left by a crash, to be re-checked. */
+  expiredLeases(at: Date): Promise<Array<{ changeId: string; host: string }>>;
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Interaction } from '../../src/chat/interaction.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { platform } from '../../src/main.ts';
+import type { StoreHandle } from '../../src/platform.ts';
+import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { writeConfig } from '../support/cli.ts';
+
+/**
+ * The orchestrator end to end in one process, on the embedded defaults' terms: dry run, local
+ * hosts, real job queue and workers, the console as the chat surface. Pilot first, then the
+ * production wave; every host run recorded; the change completes with nothing changed on hosts.
+ */
+const config = async () =>
+  (
+    await loadConfig({
+      files: [
+        writeConfig(
+          [
+            'store: { url: "pglite://memory" }',
+            'log: { level: silent }',
+            'inventory:',
+            '  hosts:',
+            ...['canary-01', 'web-01', 'web-02', 'web-03'].map((name) => `    - { name: ${name}, address: 127.0.0.1, os: debian, connection: local }`),
+            '  groups:',
+            '    - { name: canary, members: [canary-01] }',
+            '    - { name: prod-web, members: [web-01, web-02, web-03] }',
+            'rollout:',
+            '  pilot: { group: canary, soak: 0s }',
+            '  defaults: { concurrency: 2, soak: 0s }',
+          ].join('\n'),
+        ),
+      ],
+      env: {},
+      cwd: process.cwd(),
+    })
+  ).config;
+
+let handle: StoreHandle;
+let runtime: Runtime;
+let n = 0;
+
+const ask = async (name: string, text: string, over: Partial<Interaction> = {}) =>
+  runtime.hub.handle({
+    id: `t-${++n}`,
+    surface: 'console',
+    channel: 'dm:' + name,
+    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
+    kind: 'command',
+    text,
+    receivedAt: new Date(),
+    ...over,
+  });
+
+const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+beforeAll(async () => {
+  const loaded = await config();
+  handle = await platform.openStore(loaded.store.url, { migrate: true });
+  runtime = await startRuntime({ config: loaded, platform, log: createLogger({ level: 'silent' }), handle, workers: true });
+  const at = new Date();
+  await runtime.store.scans.start('scan-seed', 'test', ['canary-01', 'web-01', 'web-02', 'web-03'], at);
+  await runtime.store.patches.upsert([{ id: 'deb:openssl@9.9.9-1', title: 'openssl 9.9.9-1', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: at }], 'scan-seed');
+  for (const host of ['canary-01', 'web-01', 'web-02', 'web-03']) {
+    await runtime.store.findings.record('scan-seed', host, [{ patchId: 'deb:openssl@9.9.9-1', state: 'missing' }], at);
+  }
+}, 120_000);
+afterAll(async () => {
+  await runtime?.stop();
+  await handle?.close();
+});
+
+describe('a rollout in dry run', () => {
+  it('runs the pilot, then the production wave in batches, and completes without changing a host', async () => {
+    const proposed = await ask('alice', 'propose deb:openssl@9.9.9-1 to canary prod-web at now');
+    expect(proposed.error).toBeUndefined();
+    const id = String(proposed.data?.change);
+    const change = await runtime.store.changes.get(id);
+    expect(change?.plan).toMatchObject({ waves: [{ name: 'pilot', pilot: true, batches: [['canary-01']] }, { batches: [['web-01', 'web-02'], ['web-03']] }] });
+
+    const approved = await ask('dave', `approve ${id}`);
+    expect(approved.data).toMatchObject({ decided: 'approved' });
+    await until('the change to complete', async () => (await runtime.store.changes.get(id))?.state === 'completed');
+
+    const runs = await runtime.store.rollouts.runs(id);
+    expect(runs.map((r) => [r.host, r.wave, r.batch, r.state, r.attempt])).toEqual([
+      ['canary-01', 0, 0, 'verified', 1],
+      ['web-01', 1, 0, 'verified', 1],
+      ['web-02', 1, 0, 'verified', 1],
+      ['web-03', 1, 1, 'verified', 1],
+    ]);
+    // Dry run: the apply playbook was recorded as "would run", never executed.
+    const steps = (runs[0]?.result as { runs: Array<{ dryRun: boolean; steps: Array<{ name: string; skipped?: string }> }> }).runs[0];
+    expect(steps?.dryRun).toBe(true);
+    expect(steps?.steps.find((s) => s.name === 'upgrade')?.skipped).toMatch(/^would run: .*apt-get install -y --only-upgrade .*openssl/s);
+
+    // The thread tells the story once per wave; the card shows the end state.
+    const thread = (await runtime.store.consoleMessages.recent('approvals', null, 50)).map((m) => m.card?.title ?? '');
+    expect(thread.filter((t) => t.startsWith(`${id}: wave`))).toEqual([`${id}: wave 1 of 2 started`, `${id}: wave 1 of 2 done`, `${id}: wave 2 of 2 started`, `${id}: wave 2 of 2 done`]);
+    expect(thread).toContain(`${id}: completed`);
+    const audit: string[] = [];
+    for await (const event of runtime.store.audit.read()) if (event.subject === id) audit.push(event.action);
+    expect(audit).toEqual(expect.arrayContaining(['change.approved', 'change.scheduled', 'change.running', 'host.applied', 'change.completed']));
+  });
+});
