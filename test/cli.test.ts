@@ -26,10 +26,10 @@ describe('patchbot CLI', () => {
     expect(await cli(['db', 'migrate', 'extra'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected 0 argument(s), got 1') });
   });
 
-  it('says plainly which commands arrive later, and does nothing', async () => {
-    const result = await cli(['changes']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/arrives with issue #5\. Nothing was done\./);
+  it('refuses an unknown change verb with a suggestion and the list of verbs', async () => {
+    const result = await cli(['change', 'rollbak', 'CHG-1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no verb "rollbak"; did you mean rollback\? Verbs: show, propose, approve/);
   });
 
   it('lists every config problem with its path and exits 1', async () => {

@@ -3,7 +3,7 @@ import { ask } from './commands/ask.ts';
 import { auditVerify } from './commands/audit-verify.ts';
 import { configCheck } from './commands/config-check.ts';
 import { dbMigrate } from './commands/db-migrate.ts';
-import { notYet } from './commands/not-yet.ts';
+import { change, changes } from './commands/change.ts';
 import { playbookValidate } from './commands/playbook-validate.ts';
 import { report } from './commands/report.ts';
 import { scan } from './commands/scan.ts';
@@ -16,8 +16,8 @@ export const COMMANDS: Command[] = [
   ask,
   report,
   playbookValidate,
-  notYet(['changes'], 'list changes', 'patchbot changes', 5, '[0, Infinity]'),
-  notYet(['change'], 'show, propose, approve, reject, pause, resume, cancel or roll back a change', 'patchbot change <verb> …', 5, '[0, Infinity]'),
+  changes,
+  change,
   auditVerify,
   configCheck,
   dbMigrate,
