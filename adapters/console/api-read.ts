@@ -1,0 +1,64 @@
+import { buildComplianceReport } from '../../src/compliance/report.ts';
+import { isFramework } from '../../src/compliance/policy.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { type RequestContext, sendJson } from '../../src/server/router.ts';
+import type { ConsoleMessage, Store } from '../../src/store/store.ts';
+import { ConsoleApiError, resolveChannel, resolvePerson } from './api-request.ts';
+import { channelsOf, messageView, visibleTo } from './views.ts';
+
+const DEFAULT_LIMIT = 200;
+const MAX_LIMIT = 500;
+
+const limitOf = (url: URL): number => {
+  const raw = url.searchParams.get('limit');
+  if (raw === null) return DEFAULT_LIMIT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new ConsoleApiError(400, `\`limit\` must be a whole number from 1 to ${MAX_LIMIT}`);
+  return n;
+};
+
+/**
+ * The latest messages of a channel with the roots of the threads they reply to: a thread started
+ * long ago (an approval card) stays readable when only its recent replies are in the window.
+ */
+const withThreadRoots = async (store: Store, messages: ConsoleMessage[], viewer: string): Promise<ConsoleMessage[]> => {
+  const have = new Set(messages.map((m) => m.id));
+  const missing = [...new Set(messages.flatMap((m) => (m.threadOf && !have.has(m.threadOf) ? [m.threadOf] : [])))];
+  const roots = (await Promise.all(missing.map((id) => store.consoleMessages.get(id)))).filter((m): m is ConsoleMessage => m !== null && visibleTo(m, viewer));
+  return [...roots, ...messages].sort((a, b) => Number(a.id) - Number(b.id));
+};
+
+export const readHandlers = ({ store, config }: { store: Store; config: Config }) => ({
+  /** GET /people: the person picker. */
+  async people({ res }: RequestContext) {
+    const people = await store.people.list();
+    sendJson(res, 200, { people: people.map((p) => ({ name: p.name, roles: p.roles })) });
+  },
+
+  /** GET /channels?as=<person> */
+  async channels({ res, url }: RequestContext) {
+    const person = await resolvePerson(store, url.searchParams.get('as'));
+    sendJson(res, 200, { person: person.name, channels: channelsOf(person.name) });
+  },
+
+  /** GET /channels/<channel>/messages?as=<person>[&limit=N] */
+  async messages({ res, url }: RequestContext, channelName: string) {
+    const person = await resolvePerson(store, url.searchParams.get('as'));
+    const channel = resolveChannel(person, channelName);
+    const limit = limitOf(url);
+    // Read the revision first: a live view started from it misses nothing written during the read.
+    const revision = await store.consoleMessages.latestRevision();
+    const recent = await store.consoleMessages.recent(channel.name, person.name, limit);
+    const messages = await withThreadRoots(store, recent, person.name);
+    sendJson(res, 200, { channel: channel.name, revision, messages: messages.map(messageView) });
+  },
+
+  /** GET /compliance[?framework=pci|hipaa]: per group, for the console's chart. */
+  async compliance({ res, url }: RequestContext) {
+    const framework = url.searchParams.get('framework');
+    if (framework !== null && !isFramework(framework)) throw new ConsoleApiError(400, '`framework` is pci or hipaa');
+    const report = await buildComplianceReport(store, { sla: config.compliance.sla, framework, now: new Date() });
+    const group = (g: (typeof report.groups)[number]) => ({ group: g.group, hosts: g.hosts, status: g.status, compliantPct: g.compliantPct, byStatus: g.byStatus, missing: g.missing });
+    sendJson(res, 200, { generatedAt: report.generatedAt.toISOString(), policy: report.policy.label, total: group(report.total), groups: report.groups.map(group) });
+  },
+});

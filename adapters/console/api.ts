@@ -1,0 +1,71 @@
+import type { ChatHub } from '../../src/chat/chat-hub.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { HttpError, type RequestContext, sendJson } from '../../src/server/router.ts';
+import type { Store } from '../../src/store/store.ts';
+import { readHandlers } from './api-read.ts';
+import { ConsoleApiError, resolvePerson } from './api-request.ts';
+import { writeHandlers } from './api-write.ts';
+import type { ConsoleAccess } from './auth.ts';
+import type { ConsoleSurface } from './console-surface.ts';
+import { type LiveViews, resumeFrom } from './events.ts';
+
+export const API_PREFIX = '/api/console';
+
+export interface ApiOptions {
+  surface: ConsoleSurface;
+  hub: ChatHub;
+  store: Store;
+  config: Config;
+  access: ConsoleAccess;
+  live: LiveViews;
+}
+
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ConsoleApiError(400, `the channel name in the path is not valid percent-encoding: ${segment}`);
+  }
+};
+
+type Route = { method: 'GET' | 'POST'; path: RegExp; run: (ctx: RequestContext, match: RegExpExecArray) => Promise<void> };
+
+/** The console's JSON API under /api/console (docs/console.md has every endpoint with curl). */
+export const consoleApi = ({ surface, hub, store, config, access, live }: ApiOptions) => {
+  const read = readHandlers({ store, config });
+  const write = writeHandlers({ store, surface, hub });
+  const routes: Route[] = [
+    { method: 'GET', path: /^\/people$/, run: (ctx) => read.people(ctx) },
+    { method: 'GET', path: /^\/channels$/, run: (ctx) => read.channels(ctx) },
+    { method: 'GET', path: /^\/channels\/([^/]+)\/messages$/, run: (ctx, m) => read.messages(ctx, decodeSegment(m[1]!)) },
+    { method: 'GET', path: /^\/compliance$/, run: (ctx) => read.compliance(ctx) },
+    {
+      method: 'GET',
+      path: /^\/events$/,
+      run: async (ctx) => {
+        const person = await resolvePerson(store, ctx.url.searchParams.get('as'));
+        const lastEventId = ctx.req.headers['last-event-id'];
+        await live.open(ctx.res, person.name, resumeFrom(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, ctx.url.searchParams.get('since')));
+      },
+    },
+    { method: 'POST', path: /^\/messages$/, run: (ctx) => write.post(ctx) },
+    { method: 'POST', path: /^\/actions$/, run: (ctx) => write.click(ctx) },
+  ];
+
+  return async (ctx: RequestContext): Promise<void> => {
+    const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
+    // Before routing: a stranger learns nothing, not even which endpoints exist.
+    access.check(ctx.req, { stateChanging: method !== 'GET' });
+    const matching = routes.map((route) => ({ route, match: route.path.exec(ctx.subpath) })).filter((r) => r.match);
+    if (!matching.length) return sendJson(ctx.res, 404, { error: `no console endpoint ${ctx.subpath}; see docs/console.md` });
+    const hit = matching.find((r) => r.route.method === method);
+    if (!hit) return sendJson(ctx.res, 405, { error: 'method not allowed' }, { allow: matching.map((r) => r.route.method).join(', ') });
+    try {
+      await hit.route.run(ctx, hit.match!);
+    } catch (error) {
+      if (!(error instanceof ConsoleApiError)) throw error;
+      if (ctx.res.headersSent) throw new HttpError(error.status, error.message);
+      sendJson(ctx.res, error.status, { error: error.message, ...error.extra });
+    }
+  };
+};

@@ -1,0 +1,63 @@
+/* global EventSource, URLSearchParams, clearTimeout, fetch, setTimeout -- browser globals: this file runs in the page, not in Node */
+// The console's JSON API and its live event stream, as the page uses them.
+import { randomId } from './dom.js';
+
+const BASE = '/api/console';
+
+const request = async (method, path, body) => {
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error ?? `${method} ${path}: HTTP ${response.status}`);
+  return data;
+};
+
+const q = (params) => new URLSearchParams(params).toString();
+
+export const api = {
+  people: () => request('GET', '/people'),
+  channels: (as) => request('GET', `/channels?${q({ as })}`),
+  messages: (channel, as) => request('GET', `/channels/${encodeURIComponent(channel)}/messages?${q({ as })}`),
+  compliance: () => request('GET', '/compliance'),
+  /** One id per attempt at sending: a retry of the same attempt repeats it and is dropped server-side. */
+  post: (channel, as, text) => request('POST', '/messages', { id: randomId(), channel, as, text }),
+  click: (messageId, actionId, as) => request('POST', '/actions', { id: randomId(), messageId, actionId, as }),
+};
+
+/**
+ * The live stream for one person. EventSource reconnects by itself (sending Last-Event-ID); when
+ * the server refused or went away for good, this opens a new one from the last revision seen.
+ * @param handlers { onMessage(m), onState('live'|'reconnecting'|'offline') }
+ */
+export const connectLive = (as, since, { onMessage, onState }) => {
+  let source = null;
+  let last = since;
+  let timer = null;
+  let closed = false;
+  const open = () => {
+    onState('connecting');
+    source = new EventSource(`${BASE}/events?${q({ as, since: String(last) })}`);
+    source.addEventListener('ready', () => onState('live'));
+    source.addEventListener('message', (event) => {
+      if (event.lastEventId) last = Number(event.lastEventId);
+      onMessage(JSON.parse(event.data));
+    });
+    source.addEventListener('error', () => {
+      if (closed) return;
+      if (source.readyState === EventSource.CLOSED) {
+        onState('offline');
+        timer = setTimeout(open, 3000);
+      } else onState('reconnecting');
+    });
+  };
+  open();
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    source?.close();
+  };
+};

@@ -1,0 +1,196 @@
+/* global CSS, document, localStorage -- browser globals: this file runs in the page, not in Node */
+// The console page: pick a person, read channels, watch them live, click buttons, type commands.
+import { api, connectLive } from './api.js';
+import { createChannelState } from './channel-state.js';
+import { renderCompliance } from './compliance.js';
+import { askConfirm, toast } from './dialogs.js';
+import { h } from './dom.js';
+import { renderBlock } from './render-message.js';
+import { renderChannels, renderLive, renderPicker } from './sidebar.js';
+
+const $ = (id) => document.getElementById(id);
+const PERSON_KEY = 'patchbot.console.person';
+const HINTS = {
+  channel: 'Message #{name} — try /patch propose KB5034441 to prod-web',
+  direct: 'Ask patchbot — e.g. which servers are missing KB5034441?',
+};
+
+const state = { people: [], me: null, channels: [], active: null, view: 'chat', unread: new Map(), expanded: new Set(), disconnect: null };
+const messages = createChannelState();
+const seenKey = (channel) => `patchbot.console.seen.${state.me}.${channel}`;
+const lastSeen = (channel) => Number(localStorage.getItem(seenKey(channel)) ?? 'NaN');
+const markSeen = (channel) => {
+  localStorage.setItem(seenKey(channel), String(messages.maxRevision(channel)));
+  state.unread.set(channel, 0);
+};
+
+const sidebar = () => renderChannels({ channels: state.channels, active: state.active, unread: state.unread, viewName: state.view, onSelect: selectChannel });
+const list = $('messages');
+const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+const toBottom = () => (list.scrollTop = list.scrollHeight);
+
+const blockCtx = () => ({ me: state.me, expanded: state.expanded, onAction, onToggle });
+
+const renderChannel = () => {
+  const channel = state.channels.find((c) => c.name === state.active);
+  if (!channel) return;
+  $('channel-name').textContent = channel.kind === 'direct' ? channel.title : `# ${channel.title}`;
+  $('channel-topic').textContent = channel.topic;
+  $('input').placeholder = HINTS[channel.kind].replace('{name}', channel.title);
+  const blocks = messages.blocks(channel.name);
+  list.replaceChildren(
+    ...(blocks.length ? blocks.map((b) => renderBlock(b.root, b.replies, blockCtx())) : [h('div', { class: 'empty' }, h('strong', {}, 'Nothing here yet.'), ' ', channel.kind === 'direct' ? 'Ask a question below.' : 'Cards patchbot posts here show up live.')]),
+  );
+  toBottom();
+};
+
+/** Re-renders one root and its thread in place; appends it when it is new. */
+const refreshBlock = (rootId) => {
+  const block = messages.block(state.active, rootId);
+  if (!block) return;
+  const stick = nearBottom();
+  const fresh = renderBlock(block.root, block.replies, blockCtx());
+  const current = list.querySelector(`[data-root="${CSS.escape(rootId)}"]`);
+  if (current) current.replaceWith(fresh);
+  else {
+    list.querySelector('.empty')?.remove();
+    const after = [...list.children].find((el) => Number(el.dataset.root) > Number(rootId));
+    list.insertBefore(fresh, after ?? null);
+  }
+  if (stick) toBottom();
+};
+
+function onToggle(rootId) {
+  if (state.expanded.has(rootId)) state.expanded.delete(rootId);
+  else state.expanded.add(rootId);
+  refreshBlock(rootId);
+}
+
+async function onAction(message, action, button) {
+  if (action.confirm && !(await askConfirm(action.confirm, action.style))) return;
+  const buttons = [...button.closest('.card-actions').querySelectorAll('button')];
+  buttons.forEach((b) => (b.disabled = true));
+  button.classList.add('pending');
+  try {
+    await api.click(message.id, action.id, state.me);
+  } catch (error) {
+    toast(error.message);
+  } finally {
+    // The card may have been replaced (a vote edits it in place); these are then detached.
+    buttons.forEach((b) => (b.disabled = false));
+    button.classList.remove('pending');
+  }
+}
+
+const onLive = (m) => {
+  const change = messages.upsert(m);
+  if (!change) return;
+  const here = m.channel === state.active && state.view === 'chat';
+  // A new reply opens its thread where you are looking: a decision should not hide behind a fold.
+  if (here && change.isNew && m.threadOf && change.rootId !== m.id) state.expanded.add(change.rootId);
+  if (here) {
+    refreshBlock(change.rootId);
+    if (document.visibilityState === 'visible') markSeen(m.channel);
+  } else if (change.isNew && m.author !== state.me) {
+    state.unread.set(m.channel, (state.unread.get(m.channel) ?? 0) + 1);
+    sidebar();
+  }
+};
+
+function selectChannel(name) {
+  state.view = 'chat';
+  state.active = name;
+  localStorage.setItem(`patchbot.console.channel.${state.me}`, name);
+  markSeen(name);
+  $('app').classList.remove('nav-open', 'show-compliance');
+  sidebar();
+  renderChannel();
+  $('input').focus({ preventScroll: true });
+}
+
+const selectPerson = async (name) => {
+  state.disconnect?.();
+  state.me = name;
+  localStorage.setItem(PERSON_KEY, name);
+  messages.reset();
+  state.expanded.clear();
+  state.unread.clear();
+  const { channels } = await api.channels(name);
+  state.channels = channels;
+  const reads = await Promise.all(channels.map((c) => api.messages(c.name, name)));
+  for (const read of reads) {
+    read.messages.forEach((m) => messages.upsert(m));
+    const seen = lastSeen(read.channel);
+    // First visit: everything so far counts as read.
+    state.unread.set(read.channel, Number.isNaN(seen) ? 0 : messages.countAfter(read.channel, seen, name));
+    if (Number.isNaN(seen)) localStorage.setItem(seenKey(read.channel), String(messages.maxRevision(read.channel)));
+  }
+  const remembered = localStorage.getItem(`patchbot.console.channel.${name}`);
+  selectChannel(channels.some((c) => c.name === remembered) ? remembered : channels[0].name);
+  const since = Math.min(...reads.map((r) => r.revision));
+  state.disconnect = connectLive(name, since, { onMessage: onLive, onState: renderLive });
+};
+
+const showCompliance = async () => {
+  state.view = 'compliance';
+  $('app').classList.add('show-compliance');
+  $('app').classList.remove('nav-open');
+  $('channel-name').textContent = 'Compliance';
+  $('channel-topic').textContent = 'Hosts within SLA, per group';
+  sidebar();
+  try {
+    renderCompliance($('compliance'), await api.compliance());
+  } catch (error) {
+    $('compliance').replaceChildren(h('p', { class: 'empty' }, `Could not load the report: ${error.message}`));
+  }
+};
+
+const send = async () => {
+  const input = $('input');
+  const text = input.value.trim();
+  if (!text || !state.active) return;
+  input.value = '';
+  try {
+    await api.post(state.active, state.me, text);
+  } catch (error) {
+    input.value = text; // not sent: give it back
+    toast(error.message);
+  }
+};
+
+const wire = () => {
+  $('composer').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send();
+  });
+  $('input').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  });
+  $('nav-compliance').addEventListener('click', () => void showCompliance());
+  $('menu').addEventListener('click', () => $('app').classList.toggle('nav-open'));
+  $('scrim').addEventListener('click', () => $('app').classList.remove('nav-open'));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible' || !state.active || state.view !== 'chat') return;
+    markSeen(state.active);
+    sidebar();
+  });
+};
+
+const start = async () => {
+  wire();
+  const { people } = await api.people();
+  state.people = people;
+  if (!people.length) {
+    list.replaceChildren(h('div', { class: 'empty' }, 'No people are configured: add some under `people` in the patchbot config.'));
+    return;
+  }
+  const remembered = localStorage.getItem(PERSON_KEY);
+  const me = people.some((p) => p.name === remembered) ? remembered : people[0].name;
+  renderPicker(people, me, (name) => void selectPerson(name).catch((e) => toast(e.message)));
+  await selectPerson(me);
+};
+
+start().catch((error) => toast(`The console could not start: ${error.message}`));

@@ -1,0 +1,72 @@
+// A surface-neutral card (src/chat/card.ts) as HTML: title, text, fields as a grid, lists with the
+// "+N more" line, sections, buttons and the grey context line.
+import { h, richText } from './dom.js';
+
+const fieldsOf = (fields) =>
+  fields?.length
+    ? h(
+        'div',
+        { class: 'card-fields' },
+        fields.map((f) => h('div', { class: 'field' }, h('div', { class: 'field-label' }, f.label), h('div', { class: 'field-value' }, richText(f.value)))),
+      )
+    : null;
+
+const listsOf = (lists) =>
+  (lists ?? []).map((list) =>
+    h(
+      'div',
+      { class: 'card-list' },
+      list.heading ? h('div', { class: 'list-heading' }, list.heading) : null,
+      h('ul', {}, list.items.map((item) => h('li', {}, richText(item)))),
+      list.more ? h('div', { class: 'list-more' }, richText(list.more)) : null,
+    ),
+  );
+
+const sectionsOf = (sections) =>
+  (sections ?? []).map((s) =>
+    h('div', { class: 'card-section' }, s.heading ? h('div', { class: 'section-heading' }, s.heading) : null, s.text ? h('div', { class: 'card-text' }, richText(s.text)) : null, fieldsOf(s.fields), listsOf(s.lists)),
+  );
+
+const STYLES = new Set(['primary', 'danger', 'default']);
+
+const GOOD = new Set(['approved', 'scheduled', 'running', 'completed']);
+const BAD = new Set(['rejected', 'expired', 'cancelled', 'halted', 'failed', 'rolled-back']);
+const WAITING = new Set(['pending-approval', 'paused', 'draft']);
+
+/** A colour for the card's edge, from what it says: decided, pending, an emergency. */
+const toneOf = (card) => {
+  const state = card.fields?.find((f) => f.label === 'State')?.value;
+  if (/^🚨|EMERGENCY/.test(card.title)) return 'tone-danger';
+  if (GOOD.has(state) || / approved$/.test(card.title)) return 'tone-ok';
+  if (BAD.has(state) || / rejected$/.test(card.title)) return 'tone-bad';
+  if (WAITING.has(state)) return 'tone-pending';
+  return 'tone-neutral';
+};
+
+/**
+ * @param card the card
+ * @param onAction (action, button) => void, called when a button is clicked
+ */
+export const renderCard = (card, onAction) =>
+  h(
+    'div',
+    { class: `card ${toneOf(card)}` },
+    h('div', { class: 'card-title' }, card.title),
+    card.text ? h('div', { class: 'card-text' }, richText(card.text)) : null,
+    fieldsOf(card.fields),
+    listsOf(card.lists),
+    sectionsOf(card.sections),
+    card.actions?.length
+      ? h(
+          'div',
+          { class: 'card-actions' },
+          card.actions.map((action) => {
+            const style = STYLES.has(action.style) ? action.style : 'default';
+            const button = h('button', { type: 'button', class: `btn btn-${style}`, dataset: { action: action.id } }, action.label);
+            button.addEventListener('click', () => onAction(action, button));
+            return button;
+          }),
+        )
+      : null,
+    card.context ? h('div', { class: 'card-context' }, richText(card.context)) : null,
+  );

@@ -1,0 +1,161 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openAs, type PersonPage } from './support/browser.ts';
+import { type ConsoleService, startConsoleService } from './support/console-service.ts';
+
+/**
+ * The console in a real browser (Debian's chromium, driven by playwright-core) against the real
+ * service: a CAB vote from proposal to decision, each person in a window of their own, every
+ * update arriving live. Screenshots go to test-artifacts/console-*.png.
+ */
+let svc: ConsoleService;
+let browser: Browser | undefined;
+const pages: PersonPage[] = [];
+
+beforeAll(async () => {
+  svc = await startConsoleService();
+  await svc.announce();
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+const open = async (person: string, viewport?: { width: number; height: number }) => {
+  browser ??= await launchChromium();
+  const page = await openAs(browser, svc.url, person, viewport);
+  pages.push(page);
+  return page;
+};
+
+/** Clicks a card's button and confirms the dialog it asks for. */
+const vote = async (pp: PersonPage, change: string, label: 'Approve' | 'Reject', screenshot?: string) => {
+  await pp.approvalCard(change).getByRole('button', { name: label, exact: true }).first().click();
+  const dialog = pp.page.locator('#confirm');
+  await expect.poll(() => dialog.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+  await expect.poll(() => pp.page.locator('#confirm-title').textContent()).toBe(`${label} ${change}?`);
+  if (screenshot) await pp.screenshot(screenshot);
+  await pp.page.click('#confirm-ok');
+};
+
+const cardText = (pp: PersonPage, change: string) => pp.approvalCard(change).locator('> .msg .card-text').first().innerText();
+
+describe('the console in chromium', () => {
+  it('takes a production change from proposal to a CAB decision, live in every window', { timeout: 180_000 }, async () => {
+    const alice = await open('alice');
+    const bob = await open('bob');
+    await alice.openChannel('approvals');
+    await bob.openChannel('announce');
+    await expect.poll(() => bob.page.locator('.card-title', { hasText: 'new patch' }).count()).toBeGreaterThan(0);
+
+    // alice proposes; the approval card appears in her window and, live, as unread in bob's.
+    await alice.type('/patch propose KB5034441 to prod-web');
+    const title = alice.page.locator('.card-title', { hasText: /^CHG-\d+: KB5034441 to prod-web$/ });
+    await title.waitFor();
+    const change = (await title.textContent())!.split(':')[0]!;
+    await expect.poll(() => alice.page.locator('.is-private .card-title').last().textContent()).toBe(`${change} proposed`);
+    // Two unread for bob: alice's typed line and patchbot's card (her private ack is not his).
+    await expect.poll(() => bob.page.locator('.nav-item[data-channel="approvals"] .unread-count').textContent()).toBe('2');
+    await bob.screenshot('unread');
+    await bob.openChannel('approvals');
+    await expect.poll(() => cardText(bob, change)).toMatch(/0 of 3 CAB approvals/);
+
+    // bob approves (confirming the dialog); alice's window updates the tally in place, no reload.
+    // Page code runs in the browser; `globalThis` is its window (this project's TS has no DOM lib).
+    await alice.page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    await vote(bob, change, 'Approve', 'confirm-dialog');
+    await expect.poll(() => cardText(alice, change)).toMatch(/1 of 3 CAB approvals: bob/);
+    expect(await alice.page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await alice.approvalCard(change).count()).toBe(1);
+    await alice.screenshot('vote-live');
+
+    // alice on her own change: a private refusal that bob never sees.
+    await vote(alice, change, 'Approve');
+    const refusal = alice.page.locator('.msg.is-private', { hasText: 'Vote not counted' });
+    await refusal.waitFor();
+    expect(await refusal.locator('.private-note').textContent()).toContain('Only visible to you');
+    await alice.screenshot('private-refusal');
+    await bob.page.waitForTimeout(1500); // a live push or a poll would have landed by now
+    expect(await bob.page.locator('.msg', { hasText: 'Vote not counted' }).count()).toBe(0);
+    await expect.poll(() => cardText(bob, change)).toMatch(/1 of 3 CAB approvals: bob$/m);
+
+    // carol, then dave, through the person picker of one window: the third vote decides.
+    const board = await open('carol');
+    await board.openChannel('approvals');
+    await vote(board, change, 'Approve');
+    await expect.poll(() => cardText(alice, change)).toMatch(/2 of 3 CAB approvals: bob, carol/);
+    await board.page.selectOption('#person', 'dave');
+    await board.page.locator('#live[data-state="live"]').waitFor();
+    await board.openChannel('approvals');
+    await vote(board, change, 'Approve');
+
+    // The decision lands in the card's thread, and the buttons are gone, in alice's window too.
+    const decision = alice.approvalCard(change).locator('.thread .card-title', { hasText: `${change} approved` });
+    await decision.waitFor();
+    await expect.poll(() => cardText(alice, change)).toMatch(/3 of 3 CAB approvals: bob, carol, dave/);
+    expect(await decision.locator('xpath=../..').locator('.card-text').innerText()).toMatch(/Approved by dave at \d\d:\d\d UTC \(3 of 3\)/);
+    expect(await alice.approvalCard(change).locator('.card-actions').count()).toBe(0);
+    // The thread also carries what the rollout says (scheduling, waves), so only the decision is asserted.
+    expect(await alice.approvalCard(change).locator('.thread-count').textContent()).toMatch(/^\d+ repl(y|ies)$/);
+    expect(await alice.approvalCard(change).locator('.thread .card-title').allTextContents()).toContain(`${change} approved`);
+    await alice.screenshot('approvals');
+    await expect.poll(() => bob.approvalCard(change).locator('.card-actions').count()).toBe(0);
+
+    // A question in the DM gets an answer there.
+    await alice.openChannel('dm:alice');
+    await alice.type('which servers are missing KB5034441?');
+    await alice.page.locator('.msg-person.mine', { hasText: 'which servers are missing KB5034441?' }).waitFor();
+    const answer = alice.page.locator('.msg-bot .card');
+    await answer.first().waitFor();
+    await expect.poll(() => answer.last().textContent()).toMatch(/web-01/);
+    await alice.screenshot('dm');
+
+    for (const pp of pages) expect(pp.errors, 'script or CSP errors in the page').toEqual([]);
+  });
+
+  it('renders hostile card text as text, never as markup', { timeout: 60_000 }, async () => {
+    const erin = await open('erin');
+    await erin.openChannel('announce');
+    await svc.broadcast('announce', {
+      title: '<img src=x onerror="window.pwned=1">',
+      text: 'Plain *bold* and `code`\n<script>window.pwned=2</script>',
+      fields: [{ label: '<b>Field</b>', value: '<img src=y onerror="window.pwned=3">' }],
+      lists: [{ heading: '<u>list</u>', items: ['<svg onload="window.pwned=4">'], more: '+2 more — <a href="javascript:alert(1)">all</a>' }],
+      actions: [{ id: 'x.y', label: '<i>Click</i>', style: 'primary', value: 'v' }],
+      context: '<style>body{display:none}</style>',
+    });
+    const card = erin.page.locator('.card', { hasText: 'onerror="window.pwned=1"' });
+    await card.waitFor();
+    expect(await card.locator('.card-title').textContent()).toBe('<img src=x onerror="window.pwned=1">');
+    expect(await card.locator('strong').textContent()).toBe('bold');
+    expect(await card.locator('code').textContent()).toBe('code');
+    expect(await card.locator('button').textContent()).toBe('<i>Click</i>');
+    expect(await card.locator('img, script, svg, style, a, u, b, i').count()).toBe(0);
+    await erin.screenshot('announce');
+    await erin.type('<img src=z onerror="window.pwned=5"> is this *safe*?');
+    await erin.page.locator('.msg-person.mine', { hasText: 'onerror="window.pwned=5"' }).waitFor();
+    expect(await erin.page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await erin.page.locator('#messages img').count()).toBe(0);
+    await erin.screenshot('hostile-typed');
+    await erin.page.click('#nav-compliance');
+    await erin.page.locator('svg.chart').waitFor({ state: 'visible' });
+    await erin.screenshot('compliance');
+  });
+
+  it('works at phone width, and draws compliance per group', { timeout: 60_000 }, async () => {
+    const dave = await open('dave', { width: 390, height: 844 });
+    await dave.openChannel('approvals');
+    await dave.screenshot('phone');
+    await dave.page.click('#menu');
+    await dave.page.locator('.nav-open').waitFor();
+    await dave.screenshot('phone-menu');
+    await dave.page.click('#nav-compliance');
+    await dave.page.locator('svg.chart').waitFor({ state: 'visible' });
+    expect(await dave.page.locator('svg.chart .chart-label').allTextContents()).toEqual(['prod-web', 'staging']);
+    // staging's only host is 40 days late on a critical fix: an empty red bar, said in words too.
+    expect(await dave.page.locator('svg.chart g > title').allTextContents()).toEqual([expect.stringMatching(/^prod-web: (compliant|at risk), 100% · 2 hosts$/), 'staging: overdue, 0% · 1 host']);
+    expect(await dave.page.locator('svg.chart .bar-overdue').count()).toBe(1);
+    await dave.screenshot('phone-compliance');
+    expect(dave.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleService, startConsoleService, TOKEN } from './support/console-service.ts';
+import { raw } from './support/http.ts';
+
+/** DESIGN §8 for the console, against the real server on loopback: forged hosts, origins, tokens. */
+const json = { 'content-type': 'application/json' };
+const question = JSON.stringify({ channel: 'dm:bob', as: 'bob', text: 'help' });
+
+describe('console without a token (loopback only)', () => {
+  let svc: ConsoleService;
+  beforeAll(async () => {
+    svc = await startConsoleService();
+  });
+  afterAll(async () => svc?.stop());
+
+  it('serves the page to a loopback Host, with a strict content security policy', async () => {
+    for (const host of [svc.host, `localhost:${new URL(svc.url).port}`]) {
+      const page = await raw(`${svc.url}/`, { headers: { host } });
+      expect(page.status, host).toBe(200);
+      expect(page.body).toContain('<title>patchbot</title>');
+    }
+    const page = await raw(`${svc.url}/`);
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'self'.*frame-ancestors 'none'/);
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect((await raw(`${svc.url}/console/app.js`)).headers['content-type']).toMatch(/text\/javascript/);
+  });
+
+  it('refuses a Host header that is not a loopback name (DNS rebinding)', async () => {
+    for (const path of ['/', '/api/console/people', '/console/app.js']) {
+      const rebound = await raw(`${svc.url}${path}`, { headers: { host: `attacker.example:${new URL(svc.url).port}` } });
+      expect(rebound.status, path).toBe(403);
+      expect(rebound.json().error).toMatch(/DNS rebinding/);
+    }
+  });
+
+  it('refuses cross-origin writes and non-JSON bodies (CSRF)', async () => {
+    const send = (headers: Record<string, string>) => raw(`${svc.url}/api/console/messages`, { method: 'POST', headers, body: question });
+    const forged = await send({ ...json, origin: 'http://attacker.example' });
+    expect(forged.status).toBe(403);
+    expect(forged.json().error).toMatch(/cross-origin/);
+    expect((await send({ ...json, origin: `http://localhost:${new URL(svc.url).port}`, host: svc.host })).status).toBe(403); // another origin on the same machine
+    expect((await send({ ...json, origin: 'null' })).status).toBe(403);
+    expect((await send({ ...json, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // A form post cannot send JSON's content type without a CORS preflight we never answer.
+    const form = await send({ 'content-type': 'text/plain', origin: `http://${svc.host}` });
+    expect(form.status).toBe(415);
+    // The page's own request passes.
+    expect((await send({ ...json, origin: `http://${svc.host}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    // And so does a script without Origin (curl).
+    expect((await send(json)).status).toBe(200);
+    // Nobody consumed the refused ones: bob's DM holds exactly the two accepted `help`s.
+    const dm = await raw(`${svc.url}/api/console/channels/dm%3Abob/messages?as=bob`);
+    expect((dm.json().messages as { text: string | null }[]).filter((m) => m.text === 'help')).toHaveLength(2);
+  });
+
+  it('leaves the service endpoints (health) alone', async () => {
+    expect((await raw(`${svc.url}/healthz`, { headers: { host: 'attacker.example' } })).status).toBe(200);
+  });
+});
+
+describe('console with a token', () => {
+  let svc: ConsoleService;
+  beforeAll(async () => {
+    svc = await startConsoleService({ token: TOKEN });
+  });
+  afterAll(async () => svc?.stop());
+
+  it('refuses requests without the token or with a wrong one', async () => {
+    const none = await raw(`${svc.url}/api/console/people`);
+    expect(none.status).toBe(401);
+    expect(none.json().error).toMatch(/open \/\?token=<token> once/);
+    expect((await raw(`${svc.url}/api/console/people`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
+    expect((await raw(`${svc.url}/api/console/people`, { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
+    expect((await raw(`${svc.url}/`)).status).toBe(401);
+    // Not even which endpoints exist.
+    expect((await raw(`${svc.url}/api/console/no-such-endpoint`)).status).toBe(401);
+    expect((await raw(`${svc.url}/?token=wrong-token-wrong-token`)).status).toBe(401);
+    expect((await raw(`${svc.url}/api/console/people`, { headers: { cookie: `patchbot_console=${TOKEN}` } })).status).toBe(401);
+  });
+
+  it('accepts the bearer token, from any Host name (the token, not the name, is the guard)', async () => {
+    const ok = await raw(`${svc.url}/api/console/people`, { headers: { authorization: `Bearer ${TOKEN}`, host: 'patchbot.example.com' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('trades /?token= for an HttpOnly SameSite=Strict cookie and a redirect that drops the token', async () => {
+    const login = await raw(`${svc.url}/?token=${TOKEN}`);
+    expect(login.status).toBe(303);
+    expect(login.headers.location).toBe('/');
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/^patchbot_console=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
+    expect(cookie).not.toContain(TOKEN);
+    const session = cookie.split(';')[0]!;
+    expect((await raw(`${svc.url}/`, { headers: { cookie: session } })).status).toBe(200);
+    expect((await raw(`${svc.url}/api/console/channels?as=bob`, { headers: { cookie: `other=1; ${session}` } })).status).toBe(200);
+    const write = (origin: string) => raw(`${svc.url}/api/console/messages`, { method: 'POST', headers: { ...json, cookie: session, origin }, body: question });
+    expect((await write('http://attacker.example')).status).toBe(403);
+    expect((await write(`http://${svc.host}`)).status).toBe(200);
+  });
+});
