@@ -7,6 +7,9 @@ import { choosePolicy, describePolicy } from './approval-policy.ts';
 import type { Change, ChangeClass } from './change.ts';
 import { transitionChange } from './transition.ts';
 
+/** Requesters of recurring proposals: `schedule:<name>`. */
+export const SCHEDULE_REQUESTER = 'schedule:';
+
 export interface ProposeInput {
   patches: string[];
   targets: string[];
@@ -27,7 +30,9 @@ export interface ProposeContext {
 const check = async (tx: Store, input: ProposeInput, context: ProposeContext) => {
   if (input.patches.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one patch.');
   if (input.targets.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one target group.');
-  const requester = await tx.people.get(input.requester);
+  // A recurring proposal is requested by its schedule (`schedule:<name>`), not by a person: every
+  // eligible person may then approve it.
+  const requester = input.requester.startsWith(SCHEDULE_REQUESTER) ? true : await tx.people.get(input.requester);
   if (!requester) throw new NotFoundError('person', input.requester, closestMatches(input.requester, (await tx.people.list()).map((p) => p.name)));
   const groups = await tx.groups.list();
   for (const target of input.targets) {

@@ -91,6 +91,7 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     if (reply.private) work.push(responder ? responder.private(reply.private) : (own?.surface.ephemeral(interaction.channel, interaction.actor, reply.private) ?? Promise.resolve()));
     await settle('reply', work);
     if (reply.broadcast?.length) await broadcast(reply.broadcast);
+    await reply.followUp?.();
   };
 
   return {

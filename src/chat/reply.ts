@@ -28,6 +28,11 @@ export interface Reply {
   error?: { code: string; message: string; ref: string; suggestions?: string[] };
   /** A retried delivery of an interaction already handled: send nothing. */
   duplicate?: true;
+  /**
+   * Runs after the reply is delivered: work the reply starts (a rollout kicked off by the
+   * deciding vote) must not post into the thread before the decision itself.
+   */
+  followUp?: () => Promise<void>;
 }
 
 /** The channels patchbot posts to by itself; each surface's config names its own. */

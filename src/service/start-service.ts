@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { scanAndAudit } from '../discovery/discovery-jobs.ts';
 import { startSchedules } from '../jobs/scheduler.ts';
+import { proposalScheduleName } from '../rollouts/run/recurring-proposals.ts';
 import { SWEEP_SCHEDULE, sweepRollouts } from '../rollouts/run/rollout-jobs.ts';
 import type { Platform } from '../platform.ts';
 import { createHttpServer } from '../server/http-server.ts';
@@ -50,7 +51,11 @@ export const startService = async ({ config, platform, log, runCli, onListening 
   const handle = await platform.openStore(config.store.url, { migrate: true });
   if (handle.applied.length) log.info({ applied: handle.applied }, 'migrations applied');
   const runtime = await startRuntime({ config, platform, log, handle, workers: true });
-  const schedules = [...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []), SWEEP_SCHEDULE];
+  const schedules = [
+    ...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []),
+    SWEEP_SCHEDULE,
+    ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
+  ];
   const stopSchedules = startSchedules(schedules, runtime.queue, (error, name) => log.error({ err: error, schedule: name }, 'schedule firing failed'));
 
   const metrics = createMetricsRegistry();

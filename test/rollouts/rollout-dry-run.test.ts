@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { platform } from '../../src/main.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
+import { proposeOnSchedule } from '../../src/rollouts/run/recurring-proposals.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
 
@@ -26,6 +27,10 @@ const config = async () =>
             '  groups:',
             '    - { name: canary, members: [canary-01] }',
             '    - { name: prod-web, members: [web-01, web-02, web-03] }',
+            'schedules:',
+            '  discovery: null',
+            '  proposals:',
+            '    - { name: security-canary, cron: "0 22 * * 2", patches: security, targets: [canary], window: now }',
             'rollout:',
             '  pilot: { group: canary, soak: 0s }',
             '  defaults: { concurrency: 2, soak: 0s }',
@@ -110,5 +115,22 @@ describe('a rollout in dry run', () => {
     const audit: string[] = [];
     for await (const event of runtime.store.audit.read()) if (event.subject === id) audit.push(event.action);
     expect(audit).toEqual(expect.arrayContaining(['change.approved', 'change.scheduled', 'change.running', 'host.applied', 'change.completed']));
+  });
+
+  it('proposes on schedule what the selector picks and the targets still miss, and nothing when nothing is missing', async () => {
+    const schedule = runtime.config.schedules.proposals[0]!;
+    await runtime.store.patches.upsert([{ id: 'deb:bash@9.9-1', title: 'bash 9.9-1', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: new Date() }]);
+    const at = new Date();
+    await runtime.store.scans.start('scan-two', 'test', ['canary-01'], at);
+    await runtime.store.findings.record('scan-two', 'canary-01', [{ patchId: 'deb:openssl@9.9.9-1', state: 'missing' }, { patchId: 'deb:bash@9.9-1', state: 'missing' }], at);
+    const id = await proposeOnSchedule(runtime.rollouts, schedule, '2026-12-01T22:00:00.000Z');
+    const change = await runtime.store.changes.get(id!);
+    // Security only: the bash update is not one; requested by the schedule, any on-call may approve.
+    expect(change).toMatchObject({ patches: ['deb:openssl@9.9.9-1'], targets: ['canary'], requester: 'schedule:security-canary', state: 'pending-approval', window: 'now' });
+    const posted = await runtime.store.consoleMessages.recent('approvals', null, 100);
+    expect(posted.some((m) => m.card?.title === `${id}: deb:openssl@9.9.9-1 to canary (security-canary)`)).toBe(true);
+
+    await runtime.store.findings.record('scan-two', 'canary-01', [{ patchId: 'deb:bash@9.9-1', state: 'missing' }], at);
+    expect(await proposeOnSchedule(runtime.rollouts, schedule, '2026-12-08T22:00:00.000Z')).toBeNull();
   });
 });

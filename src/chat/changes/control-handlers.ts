@@ -20,7 +20,7 @@ const control = async (options: ControlOptions, context: HandlerContext, verb: C
   if (!person) throw new PatchbotError('not-a-person', `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`, 'Ask an admin to add your account to `people` in the patchbot config.');
   const result = await controlChange(context.store, options.config, { changeId, verb, person, hosts, now: context.now });
   const ids = [result.change.id, ...(result.rollback ? [result.rollback.id] : [])];
-  for (const id of ids) await options.kick?.(id, `${verb}:${context.interaction.id}`);
+  const kick = options.kick;
   const card = await loadApprovalCard(context.store, result.change);
   const broadcast = [{ channel: 'approvals' as const, card: statusCard(result.change, `${PAST[verb]} by ${person.name}`, result.text) }];
   if (result.rollback) broadcast.push({ channel: 'approvals', card: await loadApprovalCard(context.store, result.rollback) });
@@ -29,6 +29,7 @@ const control = async (options: ControlOptions, context: HandlerContext, verb: C
     broadcast,
     private: { title: clip(`${result.change.id} ${PAST[verb]}`, CARD_LIMITS.titleChars), text: clip(result.text, CARD_LIMITS.sectionChars) },
     data: { change: result.change.id, state: result.change.state, ...(result.rollback ? { rollback: result.rollback.id } : {}) },
+    ...(kick ? { followUp: async () => { for (const id of ids) await kick(id, `${verb}:${context.interaction.id}`); } } : {}),
   };
 };
 

@@ -60,7 +60,6 @@ const vote = async (options: ChangeHandlerOptions, context: HandlerContext, chan
   if (result.status === 'refused') throw new VoteRefusedError(result.reason);
   const change = await findChange(store, changeId);
   const decided = result.decided ? { outcome: result.decided, by: person, at: now } : null;
-  if (result.decided === 'approved') await options.kick?.(changeId, 'approved');
   const card = await loadApprovalCard(store, change, decided);
   const data = { change: change.id, state: change.state, approvals: result.tally.approvals, rejections: result.tally.rejections, decided: result.decided };
   const decisionPost = decided ? decisionCard(change, result.tally, decided) : undefined;
@@ -74,6 +73,7 @@ const vote = async (options: ChangeHandlerOptions, context: HandlerContext, chan
     refresh: { threadKey: `change:${change.id}`, card },
     ...(interaction.message ? { update: { ref: interaction.message, card } } : { private: confirmation }),
     ...(decisionPost ? { broadcast: [{ channel: 'approvals' as const, card: decisionPost }] } : {}),
+    ...(result.decided === 'approved' && options.kick ? { followUp: () => options.kick!(changeId, 'approved') } : {}),
     data,
   };
 };
@@ -94,14 +94,14 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
   const [hosts, groups] = await Promise.all([context.store.hosts.list(), context.store.groups.list()]);
   const plan = planRollout({ targets: input.targets, hosts, groups, config: config.rollout, class: input.class });
   const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, plan, requester, now: context.now });
-  if (change.state === 'approved') await options.kick?.(change.id, 'approved');
   const card = await loadApprovalCard(context.store, change);
   const ack: Card = {
     title: clip(`${change.id} proposed`, CARD_LIMITS.titleChars),
     text: clip(`${change.title}. ${change.state === 'pending-approval' ? `Voting is open in the approvals channel: ${describePolicy(change.policy)}.` : `State: ${change.state}.`}`, CARD_LIMITS.sectionChars),
     context: `\`show ${change.id}\` shows the card here`,
   };
-  return { private: ack, broadcast: [{ channel: 'approvals', card }], data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
+  const kick = change.state === 'approved' && options.kick ? { followUp: () => options.kick!(change.id, 'approved') } : {};
+  return { private: ack, broadcast: [{ channel: 'approvals', card }], ...kick, data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
 };
 
 /** `propose`, votes by text and by button, `changes`, `show` and `compliance`. */

@@ -13,10 +13,12 @@ import { progressLine } from './rollout-cards.ts';
  * for pending, pre-approved and otherwise-ended changes.
  */
 const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['list']>>): Decision | null => {
-  if (change.state !== 'approved' && change.state !== 'rejected') return null;
-  const decision = change.state === 'approved' ? 'approve' : 'reject';
+  if (change.state === 'draft' || change.state === 'pending-approval' || change.state === 'expired') return null;
+  // Rejected: the reject that decided. Any later state (scheduled, running, completed…) came from
+  // an approval: the approve that tipped it, so the card keeps saying who approved.
+  const decision = change.state === 'rejected' ? 'reject' : 'approve';
   const deciding = votes.filter((v) => v.decision === decision).sort((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
-  return deciding ? { outcome: change.state, by: deciding.person, at: deciding.at } : null;
+  return deciding ? { outcome: decision === 'reject' ? 'rejected' : 'approved', by: deciding.person, at: deciding.at } : null;
 };
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
@@ -42,7 +44,7 @@ export const loadApprovalCard = async (store: Store, change: Change, decided?: D
     tally: counted,
     tickets,
     decided: decided === undefined ? decisionOf(change, votes) : decided,
-    ...(plan.success ? { plan: [...planSummary(plan.data), ...plan.data.notes] } : {}),
+    ...(plan.success ? { plan: planSummary(plan.data) } : {}),
     progress: progressText,
   });
 };

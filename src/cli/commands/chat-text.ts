@@ -41,6 +41,8 @@ export const runChatText = async (context: CommandContext, text: string): Promis
     if (answer.broadcast || answer.refresh) {
       const hub = runtime?.hub ?? createChatHub({ store, bindings: (await deps.platform.chatSurfaces({ config, store, log })).map((s) => s.binding), ...handlers, log });
       await hub.deliver(interaction, answer);
+    } else {
+      await answer.followUp?.();
     }
     return answer;
   });

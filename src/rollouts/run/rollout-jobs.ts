@@ -2,6 +2,7 @@ import { scheduleQueue } from '../../jobs/scheduler.ts';
 import { advanceRollout } from './advance.ts';
 import { ADVANCE_QUEUE, type AdvanceJob, changeOfRescan, clockOf, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 import { runHostJob } from './run-host.ts';
+import { registerRecurringProposals } from './recurring-proposals.ts';
 import { ACTIVE } from './step.ts';
 
 export const SWEEP_SCHEDULE = { name: 'rollouts', cron: '*/30 * * * * *' } as const;
@@ -40,4 +41,5 @@ export const registerRolloutJobs = async (deps: RolloutDeps, { concurrency }: { 
   await deps.queue.work<AdvanceJob>(ADVANCE_QUEUE, async ({ changeId }) => advanceRollout(deps, changeId), { concurrency: 4 });
   await deps.queue.work<HostRunJob>(HOST_RUN_QUEUE, async (job) => runHostJob(deps, job), { concurrency });
   await deps.queue.work(scheduleQueue(SWEEP_SCHEDULE.name), async () => sweepRollouts(deps));
+  await registerRecurringProposals(deps);
 };

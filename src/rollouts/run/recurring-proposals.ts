@@ -1,0 +1,58 @@
+import { SCHEDULE_REQUESTER, proposeChange } from '../../changes/propose-change.ts';
+import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
+import { loadApprovalCard } from '../../chat/changes/load-card.ts';
+import type { ProposalSchedule } from '../../config/schema-windows.ts';
+import type { Patch } from '../../discovery/patch.ts';
+import { findGroup, membersOf } from '../../inventory/resolve.ts';
+import { scheduleQueue } from '../../jobs/scheduler.ts';
+import { planRollout } from '../plan.ts';
+import type { RolloutDeps } from './rollout-deps.ts';
+
+const selects = (selector: ProposalSchedule['patches'], patch: Patch): boolean => {
+  if (Array.isArray(selector)) return selector.includes(patch.id);
+  if (selector === 'security') return patch.security;
+  if (selector === 'critical') return patch.severity === 'critical';
+  if (selector === 'important') return patch.severity === 'critical' || patch.severity === 'important';
+  return true;
+};
+
+export const proposalScheduleName = (schedule: Pick<ProposalSchedule, 'name'>) => `proposal-${schedule.name}`;
+
+/**
+ * One firing of a recurring proposal ("security updates for staging, every Tuesday 22:00"):
+ * the selected patches still missing on the targets' hosts, proposed to the targets in the
+ * schedule's window, requested by the schedule. Nothing missing: nothing proposed, and the log
+ * says so. The approval rules are the normal ones.
+ */
+export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSchedule, firedAt: string): Promise<string | null> => {
+  const { store, config, log } = deps;
+  const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
+  const targetHosts = new Set(schedule.targets.flatMap((name) => membersOf(findGroup({ hosts, groups }, name), hosts).map((h) => h.name)));
+  const needed = new Set<string>();
+  for (const host of targetHosts) {
+    for (const finding of await store.findings.byHost(host)) if (NEEDS_PATCH.includes(finding.state)) needed.add(finding.patchId);
+  }
+  const patches = (await store.patches.list()).filter((p) => needed.has(p.id) && selects(schedule.patches, p)).map((p) => p.id).sort();
+  if (patches.length === 0) {
+    log.info({ schedule: schedule.name, firedAt }, 'recurring proposal found nothing to propose');
+    return null;
+  }
+  const plan = planRollout({ targets: schedule.targets, hosts, groups, config: config.rollout, class: schedule.class });
+  const title = `${patches.length <= 3 ? patches.join(', ') : `${patches.length} ${Array.isArray(schedule.patches) ? '' : `${schedule.patches} `}patches`} to ${schedule.targets.join(', ')} (${schedule.name})`;
+  const change = await proposeChange(
+    store,
+    { approval: config.approval, windows: Object.keys(config.windows) },
+    { patches, targets: schedule.targets, window: schedule.window, class: schedule.class, requester: `${SCHEDULE_REQUESTER}${schedule.name}`, title, plan, now: new Date(firedAt) },
+  );
+  await deps.chat.broadcast([{ channel: 'approvals', card: await loadApprovalCard(store, change) }]);
+  log.info({ schedule: schedule.name, change: change.id, patches: patches.length }, 'recurring proposal made');
+  return change.id;
+};
+
+export const registerRecurringProposals = async (deps: RolloutDeps): Promise<void> => {
+  for (const schedule of deps.config.schedules.proposals) {
+    await deps.queue.work<{ firedAt: string }>(scheduleQueue(proposalScheduleName(schedule)), async ({ firedAt }) => {
+      await proposeOnSchedule(deps, schedule, firedAt);
+    });
+  }
+};
