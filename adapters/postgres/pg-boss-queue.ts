@@ -18,23 +18,26 @@ export const keyToUuid = (key: string): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
 
-/** unique_violation, duplicate_table, duplicate_object: another replica created pg-boss's schema first. */
-const CREATED_ELSEWHERE = new Set(['23505', '42P07', '42710']);
+/**
+ * unique_violation, duplicate_table, duplicate_object: another replica created it first;
+ * deadlock_detected: two replicas locked the same catalog rows in opposite orders.
+ */
+const CREATED_ELSEWHERE = new Set(['23505', '42P07', '42710', '40P01']);
 
 /**
- * Replicas starting together may both find pg-boss's schema missing and both create it; the
- * loser fails on a duplicate catalog entry. By then the schema exists, so starting again
- * finds it installed.
+ * Replicas starting together may both find pg-boss's schema (or a queue) missing and both create
+ * it; the loser fails on a duplicate catalog entry or a deadlock. By then it exists, so trying
+ * again finds it made.
  */
-const startRacingReplicas = async (boss: PgBoss): Promise<void> => {
+const racingReplicas = async (work: () => Promise<unknown>): Promise<void> => {
   for (let attempt = 1; ; attempt++) {
     try {
-      await boss.start();
+      await work();
       return;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (attempt >= 3 || !code || !CREATED_ELSEWHERE.has(code)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      if (attempt >= 5 || !code || !CREATED_ELSEWHERE.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 100));
     }
   }
 };
@@ -64,14 +67,15 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
     maintenanceIntervalSeconds,
   });
   boss.on('error', (error: Error) => onError?.(error));
-  await startRacingReplicas(boss);
+  await racingReplicas(() => boss.start());
 
   const known = new Set<string>();
   const pumps = new Map<string, JobPump>();
   const ensureQueue = async (name: string) => {
     if (known.has(name)) return;
-    // createQueue is idempotent in pg-boss; replicas racing here is harmless.
-    await boss.createQueue(name);
+    // createQueue is idempotent, but replicas creating the same queue's partition at once can
+    // deadlock or collide in PostgreSQL's catalog: the loser retries and finds it made.
+    await racingReplicas(() => boss.createQueue(name));
     known.add(name);
   };
 
