@@ -53,6 +53,10 @@ export const createConsoleSurface = ({ store, now = () => new Date() }: { store:
     async ephemeral(channel, to, card) {
       await append(channel, card, null, to.person?.name ?? to.surfaceUserId);
     },
+    async direct(person, card) {
+      await append(directChannel(person.name), card, null);
+      return true;
+    },
     onMessage(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

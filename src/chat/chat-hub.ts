@@ -80,6 +80,16 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     return roots;
   };
 
+  const sendDirect = async (messages: NonNullable<Reply['direct']>) => {
+    const work = messages.map(async ({ person: name, card }) => {
+      const person = await store.people.get(name);
+      if (!person) return;
+      const reached = await Promise.all(bindings.map((b) => b.surface.direct?.(person, card).catch(() => false) ?? false));
+      if (!reached.some(Boolean)) log.warn({ person: name }, 'no chat surface reaches this person directly');
+    });
+    await settle('direct', work);
+  };
+
   const deliver: ChatHub['deliver'] = async (interaction, reply, responder) => {
     if (reply.duplicate) return;
     const own = bindingOf(interaction.surface);
@@ -91,6 +101,7 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     if (reply.private) work.push(responder ? responder.private(reply.private) : (own?.surface.ephemeral(interaction.channel, interaction.actor, reply.private) ?? Promise.resolve()));
     await settle('reply', work);
     if (reply.broadcast?.length) await broadcast(reply.broadcast);
+    if (reply.direct?.length) await sendDirect(reply.direct);
     await reply.followUp?.();
   };
 

@@ -1,5 +1,6 @@
 import { PatchbotError } from '../shared/errors.ts';
 import type { Card } from './card.ts';
+import type { Person } from '../people/person.ts';
 import type { Actor } from './interaction.ts';
 
 export type SurfaceName = 'slack' | 'teams' | 'console' | 'cli';
@@ -50,6 +51,12 @@ export interface ChatSurface {
   reply(thread: ThreadTarget, card: Card): Promise<MessageRef>;
   /** A message only `to` sees: refusals, errors, help. Not editable afterwards. */
   ephemeral(channel: string, to: Actor, card: Card): Promise<void>;
+  /**
+   * A direct message to a configured person (an emergency's notification), where the surface
+   * knows them: the console's `dm:<name>`, Slack's DM with `people[].slack`. Returns false when
+   * this surface cannot reach the person.
+   */
+  direct?(person: Person, card: Card): Promise<boolean>;
 }
 
 /** The surface said "slow down" (HTTP 429); retry after `retryAfterMs`. */

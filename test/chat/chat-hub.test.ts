@@ -166,4 +166,21 @@ describe('chat hub', () => {
     expect(await hub.handle(asked)).toEqual({ duplicate: true });
     expect(await store.consoleMessages.latestRevision()).toBe(after);
   });
+
+  it('tells the people an emergency policy notifies, directly, and marks the emergency everywhere', async () => {
+    const { hub } = hubWith(recordingSurface());
+    const reply = await hub.handle(await interaction('alice', { channel: 'dm:alice', text: 'propose DSA-5601-1 to prod-web emergency' }));
+    const changeId = String(reply.data?.change);
+    expect(reply.data).toMatchObject({ class: 'emergency', policy: 'emergency' });
+    for (const name of ['bob', 'carol', 'dave', 'erin']) {
+      const [told] = await store.consoleMessages.recent(`dm:${name}`, name, 5);
+      expect(told?.card?.title).toBe(`🚨 EMERGENCY ${changeId} proposed by alice`);
+      expect(told?.card?.text).toMatch(/flagged for post-implementation review/);
+    }
+    // Not the requester, not people outside the notify list.
+    expect(await store.consoleMessages.recent('dm:frank', 'frank', 5)).toEqual([]);
+    expect((await store.consoleMessages.recent('dm:alice', 'alice', 50)).some((m) => m.card?.title.includes('proposed by alice'))).toBe(false);
+    const card = (await store.consoleMessages.recent('approvals', null, 100)).find((m) => m.card?.title.startsWith(`🚨 EMERGENCY ${changeId}:`));
+    expect(card).toBeDefined();
+  });
 });

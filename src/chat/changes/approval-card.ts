@@ -126,7 +126,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
 
 /** The decision posted into the change's thread. */
 export const decisionCard = (change: Change, tally: Tally, decision: Decision): Card => ({
-  title: clip(`${change.id} ${decision.outcome}`, CARD_LIMITS.titleChars),
+  title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} ${decision.outcome}`, CARD_LIMITS.titleChars),
   text: clip(`${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` ${change.window === 'now' ? 'It starts now.' : change.window ? `It runs in window ${change.window}.` : 'It runs in the next window.'}` : ''}`, CARD_LIMITS.sectionChars),
   threadKey: `change:${change.id}`,
 });

@@ -13,6 +13,7 @@ import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Re
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
 import { loadApprovalCard } from './load-card.ts';
+import { notificationCard, notifiedPeople } from './notify.ts';
 
 export interface ChangeHandlerOptions {
   config: Config;
@@ -101,7 +102,9 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
     context: `\`show ${change.id}\` shows the card here`,
   };
   const kick = change.state === 'approved' && options.kick ? { followUp: () => options.kick!(change.id, 'approved') } : {};
-  return { private: ack, broadcast: [{ channel: 'approvals', card }], ...kick, data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
+  const notified = notifiedPeople(change, await context.store.people.list());
+  const direct = notified.length ? { direct: notified.map((person) => ({ person, card: notificationCard(change) })) } : {};
+  return { private: ack, broadcast: [{ channel: 'approvals', card }], ...direct, ...kick, data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
 };
 
 /** `propose`, votes by text and by button, `changes`, `show` and `compliance`. */
