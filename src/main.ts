@@ -71,7 +71,14 @@ export const platform: Platform = {
     };
   },
   async chatSurfaces({ config, store, log }) {
-    return config.chat.console.enabled ? [consoleModule({ store, config, log })] : [];
+    const modules = config.chat.console.enabled ? [consoleModule({ store, config, log })] : [];
+    const slack = config.chat.slack;
+    if (slack.enabled) {
+      // Loaded only when enabled: Bolt and its SDKs cost every CLI command startup time otherwise.
+      const { slackModule } = await import('../adapters/slack/slack-module.ts');
+      modules.push(await slackModule({ slack, store, log }));
+    }
+    return modules;
   },
 };
 

@@ -1,0 +1,64 @@
+import type { Actor } from '../../src/chat/interaction.ts';
+import type { Logger } from '../../src/shared/logger.ts';
+import type { Store } from '../../src/store/store.ts';
+import { type UsersInfo as UsersInfoShape, UsersInfo } from './schema.ts';
+
+export interface PeopleOptions {
+  store: Store;
+  /** `users.info` for one user id (needs the users:read and users:read.email scopes). */
+  usersInfo: (user: string) => Promise<unknown>;
+  log: Logger;
+  /** How long an answer is reused; people come from config, which changes only with a restart. */
+  ttlMs?: number;
+  /** Entries kept at most (a big workspace must not grow the cache without bound). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export interface SlackPeople {
+  /** The Actor for a Slack user: a configured person (by `people[].slack`, then by email) or nobody. */
+  actor(userId: string, nameHint?: string): Promise<Actor>;
+}
+
+const DEFAULT_TTL_MS = 10 * 60_000;
+
+/**
+ * Slack accounts → configured people. By `people[].slack` first (no API call); else by the email
+ * Slack holds for the account (`users.info`), so a team can list people by email only. Answers,
+ * including "nobody", are cached with a TTL so a CAB vote does not cost a users.info per click;
+ * concurrent look-ups of one user share one call.
+ */
+export const createSlackPeople = ({ store, usersInfo, log, ttlMs = DEFAULT_TTL_MS, maxEntries = 5000, now = Date.now }: PeopleOptions): SlackPeople => {
+  const cache = new Map<string, { expires: number; actor: Promise<Actor> }>();
+
+  const lookUp = async (userId: string, nameHint: string | undefined): Promise<Actor> => {
+    const bySlack = await store.people.findBy('slack', userId);
+    if (bySlack) return { person: bySlack, surfaceUserId: userId, displayName: bySlack.name };
+    let info: UsersInfoShape['user'] | undefined;
+    try {
+      info = UsersInfo.parse(await usersInfo(userId)).user;
+    } catch (error) {
+      // No email means no person: the user can still ask questions, and votes are refused politely.
+      log.warn({ user: userId, err: error }, 'slack users.info failed');
+    }
+    const email = info?.profile?.email;
+    const byEmail = email ? ((await store.people.findBy('email', email)) ?? (await store.people.findBy('email', email.toLowerCase()))) : null;
+    const shown = byEmail?.name ?? (info?.profile?.display_name || info?.real_name || info?.name || nameHint || userId);
+    return { person: byEmail, surfaceUserId: userId, displayName: shown };
+  };
+
+  return {
+    actor(userId, nameHint) {
+      const at = now();
+      const hit = cache.get(userId);
+      if (hit && hit.expires > at) return hit.actor;
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+      const actor = lookUp(userId, nameHint);
+      cache.delete(userId);
+      cache.set(userId, { expires: at + ttlMs, actor });
+      // A failed look-up (the store was down) is not remembered.
+      actor.catch(() => cache.delete(userId));
+      return actor;
+    },
+  };
+};
