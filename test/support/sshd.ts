@@ -8,11 +8,15 @@ import { freePort } from './postgres-cluster.ts';
 /**
  * A real OpenSSH sshd on a free loopback port (DESIGN §9), configured per integrations.md §7.3:
  * generated ed25519 host and client keys in a temp dir, key-only auth for the current user, and
- * a known_hosts file with the correct `[127.0.0.1]:port` entry. `stop()` ends only the processes
- * this helper started (the listener and its per-connection children) and deletes the dir.
+ * a known_hosts file with the correct `[127.0.0.1]:port` entry (one per listen address, see
+ * StartSshdOptions). `stop()` ends only the processes this helper started (the listener and its
+ * per-connection children) and deletes the dir.
  */
 export interface Sshd {
-  host: '127.0.0.1';
+  /** The first listen address: 127.0.0.1 unless StartSshdOptions.listenAddresses says otherwise. */
+  host: string;
+  /** Every listen address (one port); known_hosts has an `[address]:port` line for each. */
+  addresses: string[];
   port: number;
   user: string;
   dir: string;
@@ -64,12 +68,12 @@ export const generateKey = (path: string, comment = 'patchbot-test'): { privateK
   return { privateKeyPath: path, publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
 };
 
-const waitForPort = async (port: number, child: ChildProcess, logPath: string, timeoutMs = 15_000): Promise<void> => {
+const waitForPort = async (host: string, port: number, child: ChildProcess, logPath: string, timeoutMs = 15_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) break;
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
+      const socket = connect({ host, port }, () => {
         socket.destroy();
         resolve(true);
       });
@@ -80,19 +84,32 @@ const waitForPort = async (port: number, child: ChildProcess, logPath: string, t
   }
   const log = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
   child.kill('SIGKILL');
-  throw new Error(`sshd did not start listening on 127.0.0.1:${port} (exit ${child.exitCode ?? child.signalCode}):\n${log}`);
+  throw new Error(`sshd did not start listening on ${host}:${port} (exit ${child.exitCode ?? child.signalCode}):\n${log}`);
 };
 
-export const startSshd = async (): Promise<Sshd> => {
+export interface StartSshdOptions {
+  /**
+   * Loopback addresses to listen on, all with the same port (default ['127.0.0.1']). All of
+   * 127.0.0.0/8 is loopback on Linux, so each address can stand for another host (test/support/fleet).
+   */
+  listenAddresses?: string[];
+  /** sshd_config lines appended after the defaults (ForceCommand, Match blocks…). */
+  extraConfig?: string[];
+}
+
+export const startSshd = async (options: StartSshdOptions = {}): Promise<Sshd> => {
   const missing = sshdAvailable();
   if (missing) throw new Error(missing);
+  const addresses = options.listenAddresses ?? ['127.0.0.1'];
+  const notLoopback = addresses.filter((a) => !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a));
+  if (addresses.length === 0 || notLoopback.length) throw new Error(`startSshd listens on IPv4 loopback addresses only, got ${JSON.stringify(addresses)}`);
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-sshd-'));
   const hostKey = generateKey(join(dir, 'host_ed25519'), 'patchbot-test-host');
   const client = generateKey(join(dir, 'client_ed25519'), 'patchbot-test-client');
   writeFileSync(join(dir, 'authorized_keys'), `${client.publicKey}\n`, { mode: 0o600 });
   const port = await freePort();
   const config = [
-    'ListenAddress 127.0.0.1',
+    ...addresses.map((address) => `ListenAddress ${address}`),
     `Port ${port}`,
     `HostKey ${hostKey.privateKeyPath}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
@@ -112,18 +129,19 @@ export const startSshd = async (): Promise<Sshd> => {
     'LogLevel ERROR',
     // Bash skips ~/.bashrc for non-interactive execs when SHLVL is set: fast, predictable commands.
     'SetEnv SHLVL=1',
+    ...(options.extraConfig ?? []),
   ].join('\n');
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, `${config}\n`);
   const knownHostsPath = join(dir, 'known_hosts');
   const [type, blob] = hostKey.publicKey.split(' ');
-  writeFileSync(knownHostsPath, `[127.0.0.1]:${port} ${type} ${blob}\n`, { mode: 0o600 });
+  writeFileSync(knownHostsPath, addresses.map((address) => `[${address}]:${port} ${type} ${blob}\n`).join(''), { mode: 0o600 });
   const logPath = join(dir, 'sshd.log');
 
   // -D: stay in the foreground as our child, so we know its PID; sshd needs its absolute path to re-exec.
   const child = spawn(SSHD, ['-D', '-f', configPath, '-E', logPath], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForPort(port, child, logPath);
+  await waitForPort(addresses[0]!, port, child, logPath);
   const pid = child.pid!;
 
   const connectionPids = (): number[] => {
@@ -139,7 +157,8 @@ export const startSshd = async (): Promise<Sshd> => {
   };
 
   return {
-    host: '127.0.0.1',
+    host: addresses[0]!,
+    addresses,
     port,
     user: userInfo().username,
     dir,
