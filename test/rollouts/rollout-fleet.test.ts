@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Interaction } from '../../src/chat/interaction.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
+import { platform } from '../../src/main.ts';
+import type { StoreHandle } from '../../src/platform.ts';
+import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { writeConfig } from '../support/cli.ts';
+import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
+import { sshdSkipReason } from '../support/sshd.ts';
+
+/**
+ * Issue #5's end-to-end loop on real SSH: Debian hosts behind a loopback sshd (the fleet
+ * simulator), the shipped scan/apply/rollback playbooks executed for real (dry run off), the job
+ * queue and workers, the console as chat. A change to production goes through a CAB quorum, its
+ * window, the pilot and the production wave; the rescan shows the hosts patched. A second change
+ * whose pilot breaks a service halts, and the halt card's Roll back restores the recorded versions.
+ */
+const OLD = '3.0.11-1~deb12u2';
+const NEW = '3.0.13-1~deb12u1';
+const NGINX_OLD = '1.22.1-9';
+const NGINX_NEW = '1.22.1-9+deb12u1';
+
+const sslHost = (name: string): FleetHostSpec => ({
+  name,
+  installed: { openssl: OLD, 'libssl3:amd64': OLD, bash: '5.2.15-2+b2' },
+  candidates: { openssl: { version: NEW, suite: 'bookworm-security', requires: ['libssl3:amd64'] }, 'libssl3:amd64': { version: NEW, suite: 'bookworm-security' } },
+});
+const nginxHost = (name: string, breaks: boolean): FleetHostSpec => ({
+  name,
+  installed: { nginx: NGINX_OLD, 'nginx-common': NGINX_OLD, bash: '5.2.15-2+b2' },
+  candidates: { nginx: { version: NGINX_NEW, suite: 'bookworm-security', requires: ['nginx-common'] }, 'nginx-common': { version: NGINX_NEW, suite: 'bookworm-security' } },
+  ...(breaks ? { breaksOnUpgrade: { nginx: 'nginx.service' } } : {}),
+});
+
+const GROUPS: Record<string, string[]> = {
+  'canary-01': ['canary'],
+  'web-01': ['prod-web'],
+  'web-02': ['prod-web'],
+  'web-03': ['prod-web'],
+  'edge-canary': ['edge-canary'],
+  'edge-01': ['prod-edge'],
+  'edge-02': ['prod-edge'],
+};
+
+const skip = sshdSkipReason();
+let fleet: Fleet;
+let handle: StoreHandle;
+let runtime: Runtime;
+let n = 0;
+
+const act = async (name: string, over: Partial<Interaction>) =>
+  runtime.hub.handle({
+    id: `f-${++n}`,
+    surface: 'console',
+    channel: 'approvals',
+    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
+    kind: 'command',
+    receivedAt: new Date(),
+    ...over,
+  });
+
+const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+};
+
+const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
+const thread = async (id: string) => {
+  const messages = await runtime.store.consoleMessages.recent('approvals', null, 500);
+  const root = messages.find((m) => !m.threadOf && m.card?.threadKey === `change:${id}`);
+  return { root, replies: messages.filter((m) => root && m.threadOf === root.id) };
+};
+const installs = (host: string) => fleet.toolCalls(host).filter((c) => c.tool === 'apt-get' && c.args.includes('install'));
+
+beforeAll(async () => {
+  if (skip) return;
+  fleet = await startFleet({
+    hosts: [sslHost('canary-01'), sslHost('web-01'), sslHost('web-02'), sslHost('web-03'), nginxHost('edge-canary', true), nginxHost('edge-01', false), nginxHost('edge-02', false)],
+  });
+  const inventory = writeConfig(fleet.inventoryYaml(GROUPS, { productionGroups: ['prod-web', 'prod-edge'], execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
+  const main = writeConfig(
+    [
+      'store: { url: "pglite://memory" }',
+      'schedules: { discovery: null }',
+      // A window open all the time: the test is about waves, not waiting; window edge cases are table-tested.
+      'windows: { always: { cron: "* * * * *", duration: 1h } }',
+      'rollout:',
+      '  defaults: { concurrency: 2, soak: 0s, failureBudget: 0 }',
+      '  pilot: { soak: 0s }',
+    ].join('\n'),
+  );
+  const config = (await loadConfig({ files: [main, inventory], env: {}, cwd: process.cwd() })).config;
+  handle = await platform.openStore(config.store.url, { migrate: true });
+  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true });
+  const { scanId } = await scanAndAudit(runtime.scan, { hosts: Object.keys(GROUPS), requestedBy: 'test' });
+  await until('the first scan', async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
+}, 180_000);
+afterAll(async () => {
+  await runtime?.stop();
+  await handle?.close();
+  await fleet?.stop();
+});
+
+describe.skipIf(skip !== null)('a rollout on real SSH hosts', () => {
+  it('goes CAB quorum → window → pilot → production wave → rescan shows every host patched → completed', async () => {
+    const proposed = await act('alice', { text: `propose deb:openssl@${NEW} to canary prod-web at always` });
+    expect(proposed.error).toBeUndefined();
+    const id = String(proposed.data?.change);
+    const { root } = await thread(id);
+    for (const name of ['bob', 'carol', 'dave']) {
+      const vote = await act(name, { kind: 'action', action: { id: 'change.approve', value: id }, message: { surface: 'console', channel: 'approvals', id: root!.id } });
+      expect(vote.error).toBeUndefined();
+    }
+    await until(`${id} to complete`, async () => (await stateOf(id)) === 'completed');
+
+    for (const host of ['canary-01', 'web-01', 'web-02', 'web-03']) {
+      expect(fleet.installed(host)).toMatchObject({ openssl: NEW, 'libssl3:amd64': NEW });
+      expect(installs(host)).toHaveLength(1);
+      // The rescan, not the exit code, said so.
+      const finding = (await runtime.store.findings.byHost(host)).find((f) => f.patchId === `deb:openssl@${NEW}`);
+      expect(finding?.state).toBe('installed');
+    }
+    const runs = await runtime.store.rollouts.runs(id);
+    expect(runs.map((r) => [r.host, r.wave, r.state])).toEqual([
+      ['canary-01', 0, 'verified'],
+      ['web-01', 1, 'verified'],
+      ['web-02', 1, 'verified'],
+      ['web-03', 1, 'verified'],
+    ]);
+    // The canary ran before any production host started.
+    const canaryDone = installs('canary-01')[0]!.at;
+    expect(Math.min(...['web-01', 'web-02', 'web-03'].map((h) => installs(h)[0]!.at))).toBeGreaterThan(canaryDone);
+    const { root: card, replies } = await thread(id);
+    expect(card?.card?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed' }]));
+    expect(replies.map((m) => m.card?.title)).toEqual(expect.arrayContaining([`${id} approved`, `${id}: wave 1 of 2 started`, `${id}: wave 2 of 2 done`, `${id}: completed`]));
+  });
+
+  it("halts when the pilot's smoke check fails, and Roll back restores the recorded versions", async () => {
+    const proposed = await act('alice', { text: `propose deb:nginx@${NGINX_NEW} to edge-canary prod-edge at always` });
+    const id = String(proposed.data?.change);
+    for (const name of ['bob', 'carol', 'dave']) await act(name, { text: `approve ${id}` });
+    await until(`${id} to halt`, async () => (await stateOf(id)) === 'halted');
+
+    // Production never started: the pilot broke nginx.service and the smoke check caught it.
+    expect(installs('edge-01')).toHaveLength(0);
+    expect(installs('edge-02')).toHaveLength(0);
+    expect(fleet.installed('edge-canary').nginx).toBe(NGINX_NEW);
+    expect(fleet.failedUnits('edge-canary')).toContain('nginx.service');
+    const { replies } = await thread(id);
+    const halt = replies.find((m) => m.card?.title === `${id} halted`);
+    expect(halt?.card?.text).toMatch(/Smoke check failed on edge-canary/);
+    expect(halt?.card?.actions?.map((a) => a.id)).toEqual(['change.resume', 'change.rollback', 'change.abort']);
+
+    // A viewer may not press it; the requester may.
+    const refused = await act('erin', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt!.id } });
+    expect(refused.error?.code).toBe('not-allowed');
+    const rolled = await act('alice', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt!.id } });
+    expect(rolled.error).toBeUndefined();
+    const rollbackId = String(rolled.data?.rollback);
+    await until(`${rollbackId} to complete`, async () => (await stateOf(rollbackId)) === 'completed');
+
+    expect(await stateOf(id)).toBe('rolled-back');
+    expect(fleet.installed('edge-canary')).toMatchObject({ nginx: NGINX_OLD, 'nginx-common': NGINX_OLD });
+    expect(fleet.failedUnits('edge-canary')).not.toContain('nginx.service');
+    expect((await runtime.store.changes.get(rollbackId))).toMatchObject({ parentId: id, state: 'completed' });
+    expect((await runtime.store.rollouts.runs(rollbackId)).map((r) => r.host)).toEqual(['edge-canary']);
+    // Rescanned: the patch is missing again on the host it was rolled back on.
+    const finding = (await runtime.store.findings.byHost('edge-canary')).find((f) => f.patchId === `deb:nginx@${NGINX_NEW}`);
+    expect(finding?.state).toBe('missing');
+    const audit: string[] = [];
+    for await (const event of runtime.store.audit.read()) if (event.subject === id || event.subject === rollbackId) audit.push(`${event.subject}:${event.action}`);
+    expect(audit).toEqual(expect.arrayContaining([`${id}:change.halted`, `${id}:change.rollback-requested`, `${rollbackId}:change.completed`, `${id}:change.rolled-back`]));
+  });
+});
