@@ -4,7 +4,7 @@ import { scanHost } from '../../discovery/scan-host.ts';
 import type { Host } from '../../inventory/host.ts';
 import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
 import { type PlaybookRun, runPlaybook } from '../../playbooks/run-playbook.ts';
-import { changeLogger, hostLogger } from '../../shared/logger.ts';
+import { changeLogger, hostLogger, type Logger } from '../../shared/logger.ts';
 import type { HostRunState } from '../../store/store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
 import { applyParams } from './host-params.ts';
@@ -28,40 +28,51 @@ const recheck = async (deps: RolloutDeps, change: Change, host: Host, attempt: n
   return missingOn(deps, change, host.name);
 };
 
-const verdict = (runs: PlaybookRun[]): Outcome => {
-  const failed = runs.find((r) => !r.ok);
-  if (!failed) return { state: 'applied', runs, error: null };
-  const smoke = failed.smokeFailed || failed.playbook !== runs[0]?.playbook;
+/** `applied` of the runs were the change itself; the rest were smoke checks of the wave. */
+const verdict = (runs: PlaybookRun[], applied: number): Outcome => {
+  const index = runs.findIndex((r) => !r.ok);
+  if (index < 0) return { state: 'applied', runs, error: null };
+  const failed = runs[index]!;
   const step = [...failed.steps, ...failed.smoke].find((s) => !s.ok);
   const why = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
-  return { state: smoke ? 'smoke-failed' : 'failed', runs, error: why };
+  return { state: failed.smokeFailed || index >= applied ? 'smoke-failed' : 'failed', runs, error: why };
+};
+
+/** The wave's own smoke checks (beyond the playbook's), in order, up to the first failure. */
+const waveSmoke = async (deps: RolloutDeps, change: Change, host: Host, log: Logger): Promise<PlaybookRun[]> => {
+  const plan = RolloutPlan.safeParse(change.plan);
+  const run = (await deps.store.rollouts.runs(change.id)).find((r) => r.host === host.name);
+  const wave = plan.success && run ? plan.data.waves[run.wave] : undefined;
+  const runs: PlaybookRun[] = [];
+  for (const check of wave?.smoke ?? []) {
+    const smoke = await runPlaybook({ executor: deps.executor, host, playbook: getPlaybook(deps.catalog, check.playbook), params: check.params, dryRun: deps.config.execution.dryRun, log });
+    runs.push(smoke);
+    if (!smoke.ok) break;
+  }
+  return runs;
 };
 
 const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered: boolean, attempt: number): Promise<Outcome> => {
   const log = hostLogger(changeLogger(deps.log, change.id), host.name);
   const rollback = change.parentId !== null;
   const missing = rollback ? change.patches : recovered ? await recheck(deps, change, host, attempt) : await missingOn(deps, change, host.name);
-  if (!rollback && missing.length === 0) return { state: recovered ? 'applied' : 'not-needed', runs: [], error: null, ...(recovered ? { recheck: 'the rescan after a restart found it patched' } : {}) };
+  if (!rollback && missing.length === 0) {
+    if (!recovered) return { state: 'not-needed', runs: [], error: null };
+    // Patched before its worker died: not patched again, but its smoke checks may not have run.
+    return { ...verdict(await waveSmoke(deps, change, host, log), 0), recheck: 'rescanned after its worker stopped: already patched, not run again' };
+  }
   const dryRun = deps.config.execution.dryRun;
   const apply = playbookFor(deps.catalog, 'apply', host.os);
-  const runs: PlaybookRun[] = [];
+  let run: PlaybookRun;
   if (rollback) {
-    runs.push(await runPlaybook({ executor: deps.executor, host, playbook: rollbackFor(deps.catalog, apply), params: { change: change.parentId! }, dryRun, log }));
+    run = await runPlaybook({ executor: deps.executor, host, playbook: rollbackFor(deps.catalog, apply), params: { change: change.parentId! }, dryRun, log });
   } else {
     const params = applyParams(host.os, missing, change.id);
     if (!params) return { state: 'not-needed', runs: [], error: null };
-    runs.push(await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log }));
+    run = await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log });
   }
-  // The wave's own smoke checks (beyond the playbook's) run only on a host that got through.
-  const plan = RolloutPlan.safeParse(change.plan);
-  const run = await deps.store.rollouts.runs(change.id).then((all) => all.find((r) => r.host === host.name));
-  const wave = plan.success && run ? plan.data.waves[run.wave] : undefined;
-  for (const check of runs.every((r) => r.ok) ? (wave?.smoke ?? []) : []) {
-    const smoke = await runPlaybook({ executor: deps.executor, host, playbook: getPlaybook(deps.catalog, check.playbook), params: check.params, dryRun, log });
-    runs.push(smoke);
-    if (!smoke.ok) break;
-  }
-  return verdict(runs);
+  // Smoke checks of the wave run only on a host that got through.
+  return verdict(run.ok ? [run, ...(await waveSmoke(deps, change, host, log))] : [run], 1);
 };
 
 /** Keeps a compact record: per step its exit code, duration and output tails. */
