@@ -64,6 +64,12 @@ export const createSlackSurface = ({ client, store, pacing }: SlackSurfaceOption
       const root = await rootOf(thread);
       return post(root.channel, card, root.id);
     },
+    async direct(person, card) {
+      // A user id as the channel reaches the person's DM with the app (scope chat:write).
+      if (!person.slack) return false;
+      await lanes.run(person.slack, () => slackCall('chat.postMessage', () => client.chat.postMessage({ channel: person.slack!, ...renderCard(card), ...NO_UNFURL })));
+      return true;
+    },
     async ephemeral(channel, to, card) {
       await slackCall('chat.postEphemeral', () => client.chat.postEphemeral({ channel, user: to.surfaceUserId, ...renderCard(card) }));
     },

@@ -53,6 +53,14 @@ describe('the Slack surface', () => {
     expect(fake.message('C0APPROVALS', root.id)?.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
   });
 
+  it('messages a person directly in their DM with the app, and says when it cannot reach one', async () => {
+    await start();
+    const surface = surfaceFor();
+    expect(await surface.direct!({ name: 'bob', roles: ['cab'], slack: 'U0BOB' }, card('🚨 EMERGENCY CHG-9 proposed by alice'))).toBe(true);
+    expect(fake.messages('D0BOB').map((m) => titleOf(m.blocks))).toEqual(['🚨 EMERGENCY CHG-9 proposed by alice']);
+    expect(await surface.direct!({ name: 'carol', roles: ['cab'] }, card('not sent'))).toBe(false);
+  });
+
   it("turns Slack's error envelope into patchbot errors that say what to do", async () => {
     await start();
     const surface = surfaceFor();

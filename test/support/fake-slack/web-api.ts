@@ -66,6 +66,16 @@ export const callMethod = (ws: Workspace, id: Identity, method: string, params: 
       return ok({ user: { id: user.id, name: user.name, real_name: user.realName ?? user.name, profile: { display_name: user.name, real_name: user.realName ?? user.name, ...(email ? { email } : {}) } } });
     }
     case 'chat.postMessage': {
+      // A user id as the channel posts to that user's DM with the app, as Slack does; the reply
+      // names the DM's own channel id.
+      if (ws.users.has(channel)) {
+        const dm = `D${channel.slice(1)}`;
+        const body = content(params);
+        if (isAnswer(body)) return body;
+        if (!ws.channels.has(dm)) ws.channels.set(dm, []);
+        const message = ws.append({ channel: dm, threadTs: null, user: null, botId: id.botId, ...body });
+        return ok({ channel: dm, ts: message.ts, message: { type: 'message', bot_id: id.botId, text: message.text, ts: message.ts } });
+      }
       if (!ws.channels.has(channel)) return fail('channel_not_found');
       const body = content(params);
       if (isAnswer(body)) return body;
