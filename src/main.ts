@@ -13,6 +13,10 @@ import { readEnv } from './config/env.ts';
 import type { Platform } from './platform.ts';
 import { type Executor, ExecutionError } from './playbooks/executor.ts';
 import { PatchbotError } from './shared/errors.ts';
+import type { Config } from './config/schema.ts';
+import type { Logger } from './shared/logger.ts';
+import type { ItsmModule } from './tickets/itsm-module.ts';
+import { noneTicketing } from './tickets/none.ts';
 
 const env = readEnv();
 
@@ -34,6 +38,25 @@ const lazyExecutor = (build: () => Executor): Executor => {
     },
     close: async () => built?.close(),
   };
+};
+
+/**
+ * The ITSM of `itsm.kind`, its webhook verifier bound to the configured secret (ticket sync,
+ * DESIGN §6). Loaded only when chosen: axios costs every CLI command startup time otherwise.
+ */
+const itsmModule = async ({ itsm }: Config, log: Logger): Promise<ItsmModule> => {
+  log.debug({ itsm: itsm.kind }, 'ticketing adapter chosen');
+  if (itsm.kind === 'servicenow') {
+    const [{ serviceNowTicketing }, { verifyServiceNowWebhook }] = await Promise.all([import('../adapters/servicenow/servicenow-ticketing.ts'), import('../adapters/servicenow/webhook.ts')]);
+    const sn = itsm.servicenow;
+    return { ticketing: serviceNowTicketing(sn), verifyWebhook: (headers, body) => verifyServiceNowWebhook(headers, body, sn.webhookSecret), pollIntervalMs: sn.pollInterval };
+  }
+  if (itsm.kind === 'jira') {
+    const [{ jiraTicketing }, { verifyJiraWebhook }] = await Promise.all([import('../adapters/jira/jira-ticketing.ts'), import('../adapters/jira/webhook.ts')]);
+    const jira = itsm.jira;
+    return { ticketing: jiraTicketing(jira), verifyWebhook: (headers, body) => verifyJiraWebhook(headers, body, jira.webhookSecret), pollIntervalMs: jira.pollInterval };
+  }
+  return { ticketing: noneTicketing(), verifyWebhook: () => ({ ok: false, refusal: 'not-configured', message: 'itsm.kind is none: there is no ITSM to take webhooks from' }), pollIntervalMs: null };
 };
 
 export const platform: Platform = {
@@ -80,6 +103,7 @@ export const platform: Platform = {
     }
     return modules;
   },
+  ticketing: itsmModule,
 };
 
 export const main = async (argv: string[]): Promise<number> =>

@@ -6,6 +6,7 @@ import type { Executor } from './playbooks/executor.ts';
 import type { HttpServer } from './server/http-server.ts';
 import type { Logger } from './shared/logger.ts';
 import type { Store } from './store/store.ts';
+import type { ItsmModule } from './tickets/itsm-module.ts';
 
 /**
  * What the composition root (src/main.ts) hands to the CLI and the service: the outside world,
@@ -45,4 +46,6 @@ export interface Platform {
    * bad token stops startup with a clear message instead of failing at the first post.
    */
   chatSurfaces(options: { config: Config; store: Store; log: Logger }): Promise<ChatSurfaceModule[]>;
+  /** The ITSM from `itsm.kind` (none, ServiceNow, Jira): the Ticketing port and its webhook verifier. */
+  ticketing(config: Config, log: Logger): Promise<ItsmModule>;
 }

@@ -5,6 +5,7 @@ import { changeRepository, ticketRepository, voteRepository } from './change-rep
 import { findingRepository, patchRepository } from './discovery-repos.ts';
 import { rolloutRepository } from './rollout-repo.ts';
 import { scanRepository } from './scan-repo.ts';
+import { ticketOutboxRepository } from './ticket-outbox-repo.ts';
 import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
 import { migrationStatus } from './migrate.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -25,6 +26,7 @@ export const sqlStore = (sql: SqlClient): Store => ({
   chatThreads: chatThreadRepository(sql),
   consoleMessages: consoleMessageRepository(sql),
   rollouts: rolloutRepository(sql),
+  ticketOutbox: ticketOutboxRepository(sql),
   transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),
   async health() {
     try {

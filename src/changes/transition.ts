@@ -1,5 +1,6 @@
 import { ConcurrentUpdateError } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
+import { appendTransitionEvent } from '../tickets/outbox-events.ts';
 import type { Change, ChangeState } from './change.ts';
 import { assertTransition } from './state-machine.ts';
 
@@ -18,4 +19,6 @@ export const transitionChange = async (
   assertTransition(change.id, change.state, to);
   if (!(await tx.changes.setState(change.id, change.state, to, at))) throw new ConcurrentUpdateError(`Change ${change.id}`);
   await tx.audit.append({ actor, action: `change.${to}`, subject: change.id, data: { from: change.state, ...data }, at });
+  // Ticket sync (DESIGN §6): what the ticket must hear joins its outbox in this same transaction.
+  await appendTransitionEvent(tx, change.id, change.state, to, actor, at, data);
 };

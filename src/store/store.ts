@@ -5,9 +5,11 @@ import type { Group, Host } from '../inventory/host.ts';
 import type { Person } from '../people/person.ts';
 import type { ChatThreadRepository, ConsoleMessageRepository } from './chat-repos.ts';
 import type { RolloutRepository } from './rollout-repos.ts';
+import type { TicketOutboxRepository } from './ticket-outbox.ts';
 
 export type { ChatThreadRepository, ConsoleMessage, ConsoleMessageRepository, NewConsoleMessage } from './chat-repos.ts';
 export type { HostRun, HostRunState, RolloutPhase, RolloutProgress, RolloutRepository } from './rollout-repos.ts';
+export type { OutboxEntry, OutboxEvent, OutboxHead, OutboxState, TicketOutboxRepository } from './ticket-outbox.ts';
 
 /*
  * Repository ports, in patchbot's words. One SQL implementation lives in adapters/postgres and runs
@@ -142,6 +144,8 @@ export interface Store {
   chatThreads: ChatThreadRepository;
   consoleMessages: ConsoleMessageRepository;
   rollouts: RolloutRepository;
+  /** What each change ticket must hear, in order (ticket sync, DESIGN §6). */
+  ticketOutbox: TicketOutboxRepository;
   /** Runs `work` in one transaction; the Store passed in is bound to it. Throwing rolls back. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** Store health for /readyz: reachable and migrated. */

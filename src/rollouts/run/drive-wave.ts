@@ -1,6 +1,7 @@
 import { transitionChange } from '../../changes/transition.ts';
 import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
 import type { HostRun } from '../../store/store.ts';
+import { appendWaveEvent } from '../../tickets/outbox-events.ts';
 import { durationText } from '../time-text.ts';
 import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
@@ -82,6 +83,8 @@ const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   const last = progress.wave === plan.waves.length - 1;
   say(step, `wave ${progress.wave + 1} of ${plan.waves.length} done`, `${wave.name}: ${ok} patched${failed ? `, ${failed} failed (budget ${wave.failureBudget})` : ''}.${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`);
   if (wave.soakMs > 0) step.effects.push({ kind: 'wake', at: progress.soakUntil });
+  // Ticket sync (DESIGN §6): a work note per wave, in the rollout's transaction.
+  await appendWaveEvent(step.tx, step.change, progress.wave + 1, plan.waves.length, runs, step.now);
 };
 
 const complete = async (step: Step, runs: readonly HostRun[]) => {

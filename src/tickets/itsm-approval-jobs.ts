@@ -1,0 +1,94 @@
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Schedule, ScheduleFiring } from '../jobs/scheduler.ts';
+import { applyItsmApproval, type ItsmApprovalDeps } from './itsm-approvals.ts';
+import type { ItsmModule } from './itsm-module.ts';
+import type { InboundHeaders } from './itsm-webhook.ts';
+import { isTicketingError } from './ticketing-error.ts';
+
+/*
+ * How an approval made in the ITSM reaches patchbot: a webhook nudge, and polling as
+ * reconciliation for the nudges that get lost. Both only queue a check; the check reads the
+ * approval back from the ITSM (never trusting a payload) and applies it (itsm-approvals.ts).
+ */
+
+export const ITSM_CHECK_QUEUE = 'tickets.approval-check';
+export const ITSM_POLL_SCHEDULE = 'itsm-approvals';
+
+export interface ApprovalCheckJob {
+  changeId: string;
+}
+
+export type ApprovalJobDeps = ItsmApprovalDeps & { queue: JobQueue };
+
+/**
+ * A cron (with seconds) firing about every `ms`: under a minute in seconds, under an hour in
+ * minutes, else in hours. Cron steps restart each minute/hour/day, so 7m fires at :00, :07 … :56.
+ */
+export const everyCron = (ms: number): string => {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  if (seconds < 60) return `*/${seconds} * * * * *`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `0 */${minutes} * * * *`;
+  return `0 0 */${Math.min(23, Math.round(minutes / 60))} * * *`;
+};
+
+/** The polling schedule, when approvals can come from the ITSM at all. */
+export const approvalSchedules = (itsm: ItsmModule, source: 'chat' | 'itsm' | 'both'): Schedule[] =>
+  itsm.ticketing.kind === 'none' || source === 'chat' || !itsm.pollIntervalMs ? [] : [{ name: ITSM_POLL_SCHEDULE, cron: everyCron(itsm.pollIntervalMs) }];
+
+const sendCheck = (deps: ApprovalJobDeps, changeId: string, key: string) =>
+  // A network error or a 5xx while reading the approval: the queue retries the check.
+  deps.queue.send<ApprovalCheckJob>(ITSM_CHECK_QUEUE, { changeId }, { key, retryLimit: 3, retryDelaySeconds: 5, retryBackoff: true });
+
+/** The `tickets.approval-check` job. A refusal or bad credentials are logged, not retried: the next poll asks again. */
+export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob): Promise<void> => {
+  try {
+    await applyItsmApproval(deps, job.changeId);
+  } catch (error) {
+    if (isTicketingError(error) && error.kind !== 'retryable') {
+      deps.log.warn({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
+      return;
+    }
+    throw error;
+  }
+};
+
+/** One polling firing (once across replicas): a check for every change awaiting approval that has a ticket. */
+export const pollApprovals = async (deps: ApprovalJobDeps, firing: ScheduleFiring): Promise<void> => {
+  const pending = await deps.store.changes.list({ states: ['pending-approval'], limit: 1000 });
+  for (const change of pending) {
+    if (!(await deps.store.tickets.forChange(change.id)).some((l) => l.system === deps.ticketing.kind)) continue;
+    await sendCheck(deps, change.id, `poll:${change.id}:${firing.firedAt}`);
+  }
+};
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const REFUSAL_STATUS = { 'not-configured': 404, 'missing-signature': 401, 'bad-signature': 401, malformed: 400 } as const;
+
+/**
+ * POST /itsm/servicenow and /itsm/jira: verify the exact bytes, drop redeliveries, find the
+ * change, queue its check, answer 202. Nothing changes before the signature checks out.
+ */
+export const receiveItsmWebhook = async (deps: ApprovalJobDeps, itsm: ItsmModule, system: 'servicenow' | 'jira', headers: InboundHeaders, rawBody: Buffer): Promise<WebhookAnswer> => {
+  const log = deps.log.child({ webhook: system });
+  if (itsm.ticketing.kind !== system) return { status: 404, body: { error: `itsm.kind is ${itsm.ticketing.kind}: patchbot takes no ${system} webhooks` } };
+  const verdict = itsm.verifyWebhook(headers, rawBody);
+  if (!verdict.ok) {
+    log.warn({ refusal: verdict.refusal }, 'ITSM webhook refused');
+    return { status: REFUSAL_STATUS[verdict.refusal], body: { error: verdict.message } };
+  }
+  const { nudge } = verdict;
+  if (!(await deps.store.idempotency.claim(`itsm-webhook:${system}:${nudge.deliveryId}`, deps.now?.() ?? new Date()))) {
+    return { status: 200, body: { ok: true, duplicate: true } };
+  }
+  if (deps.config.approval.source === 'chat') return { status: 202, body: { ok: true, ignored: 'approval.source is chat' } };
+  const changeId = await deps.store.ticketOutbox.changeOfTicket(system, nudge.key);
+  if (!changeId) return { status: 202, body: { ok: true, ignored: `${nudge.key} is not a patchbot ticket` } };
+  await sendCheck(deps, changeId, `webhook:${system}:${nudge.deliveryId}`);
+  log.info({ change: changeId, ticket: nudge.key, status: nudge.status }, 'ITSM webhook received');
+  return { status: 202, body: { ok: true, change: changeId } };
+};

@@ -1,0 +1,127 @@
+import type { Change, ChangeState } from '../changes/change.ts';
+import type { HostRun, OutboxEvent, Store } from '../store/store.ts';
+
+/**
+ * What a change ticket hears, decided inside the transaction that moved the change (DESIGN §6):
+ * the entry commits with the transition or not at all. A rollback is its own linked change
+ * (DESIGN §3) but has no ticket of its own: its story goes onto its parent's ticket as notes, and
+ * the parent's `rolled-back` closes it.
+ */
+
+type Data = Record<string, unknown>;
+
+const FAILED: readonly HostRun['state'][] = ['failed', 'smoke-failed', 'still-missing', 'accepted'];
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+const names = (value: unknown): string[] | null => (Array.isArray(value) && value.every((v) => typeof v === 'string') && value.length ? (value as string[]) : null);
+
+/** True when a host run was only printed (execution.dryRun): the ticket must not claim a patch. */
+const wasDryRun = (run: HostRun): boolean => {
+  const runs = (run.result as { runs?: unknown } | null)?.runs;
+  return Array.isArray(runs) && runs.some((r) => (r as { dryRun?: unknown } | null)?.dryRun === true);
+};
+
+/** "3 of 4 hosts patched, 1 failed within budget. Dry run: …" from the recorded host runs. */
+export const runsSummary = (runs: readonly HostRun[], done: 'patched' | 'restored'): string => {
+  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'not-needed').length;
+  const failed = runs.filter((r) => FAILED.includes(r.state)).length;
+  const dry = runs.some(wasDryRun) ? ' Dry run: nothing was changed on the hosts.' : '';
+  return `${ok} of ${plural(runs.length, 'host')} ${done}${failed ? `, ${failed} failed within budget` : ''}.${dry}`;
+};
+
+/** The wave note's counts: verified hosts, failed ones, and hosts that needed none of the patches. */
+export const waveEvent = (wave: number, of: number, runs: readonly HostRun[]): OutboxEvent => ({
+  kind: 'wave',
+  wave,
+  of,
+  ok: runs.filter((r) => r.state === 'verified' || r.state === 'applied').length,
+  failed: runs.filter((r) => FAILED.includes(r.state)).length,
+  skipped: runs.filter((r) => r.state === 'not-needed').length,
+});
+
+const note = (value: string): OutboxEvent => ({ kind: 'note', text: value });
+
+const running = (from: ChangeState, actor: string, data: Data): OutboxEvent => {
+  if (from === 'scheduled') return note(`Implementation started${text(data.window) ? `: ${text(data.window)}` : '.'}`);
+  const by = actor === 'patchbot' ? '' : ` by ${actor}`;
+  const past = names(data.accepted);
+  return note(`Resumed${by}${past ? `, going on past failed hosts: ${past.join(', ')}` : ''}${text(data.window) ? ` (${text(data.window)})` : '.'}`);
+};
+
+/** The event a transition of a change with its own ticket means; null for the ones a ticket does not hear. */
+const changeEvent = async (tx: Store, change: Change, from: ChangeState, to: ChangeState, actor: string, data: Data): Promise<OutboxEvent | null> => {
+  switch (to) {
+    case 'pending-approval':
+      return { kind: 'proposed' };
+    case 'approved': {
+      const reason = text(data.reason);
+      return { kind: 'approved', approvers: names(data.approvers) ?? names(data.approvals) ?? [reason ? `${actor} (${reason})` : actor] };
+    }
+    case 'rejected':
+      return { kind: 'rejected', by: names(data.rejections) ?? [actor], reason: text(data.reason) };
+    case 'expired':
+      return { kind: 'expired' };
+    case 'running':
+      return running(from, actor, data);
+    case 'paused':
+      return note(actor === 'patchbot' ? `Paused until its next window${text(data.reason) ? `: ${text(data.reason)}` : '.'}` : `Paused by ${actor}: no new host starts until it is resumed.`);
+    case 'halted':
+      return { kind: 'halted', reason: text(data.reason) ?? `halted by ${actor}` };
+    case 'completed':
+      return { kind: 'completed', outcome: 'successful', summary: runsSummary(await tx.rollouts.runs(change.id), 'patched'), postReview: change.postReview };
+    case 'failed':
+      return { kind: 'completed', outcome: 'unsuccessful', summary: text(data.reason) ?? `the change failed (${actor})`, postReview: change.postReview };
+    case 'cancelled':
+      return { kind: 'cancelled', by: actor, reason: text(data.reason) };
+    case 'rolled-back': {
+      const by = text(data.by);
+      const restored = by ? `${by} ran the backout: ${runsSummary(await tx.rollouts.runs(by), 'restored')}` : `rolled back by ${actor}.`;
+      return { kind: 'rolled-back', summary: restored };
+    }
+    case 'scheduled':
+    case 'draft':
+      // Scheduling is the approval's own move on the ticket; nothing new to say.
+      return null;
+  }
+};
+
+/** A rollback's transitions, as notes on its parent's ticket. */
+const rollbackEvent = async (tx: Store, change: Change, from: ChangeState, to: ChangeState, actor: string, data: Data): Promise<OutboxEvent | null> => {
+  const reason = text(data.reason);
+  switch (to) {
+    case 'pending-approval':
+      return note(`Backout requested by ${actor} as ${change.id}: ${change.title}.`);
+    case 'running':
+      return from === 'scheduled' ? note(`Backout ${change.id} started.`) : note(`Backout ${change.id} resumed.`);
+    case 'completed':
+      return note(`Backout ${change.id} completed: ${runsSummary(await tx.rollouts.runs(change.id), 'restored')}`);
+    case 'halted':
+    case 'failed':
+    case 'cancelled':
+    case 'paused':
+      return note(`Backout ${change.id} ${to}${reason ? `: ${reason}` : ` (${actor}).`}`);
+    default:
+      return null;
+  }
+};
+
+const appendFor = async (tx: Store, change: Change, event: OutboxEvent, at: Date): Promise<void> => {
+  await tx.ticketOutbox.append({ ticketOf: change.parentId ?? change.id, changeId: change.id, event, at });
+};
+
+/** Called by transitionChange, in its transaction, after the move is written. */
+export const appendTransitionEvent = async (tx: Store, changeId: string, from: ChangeState, to: ChangeState, actor: string, at: Date, data: Data): Promise<void> => {
+  const change = await tx.changes.get(changeId);
+  if (!change) return;
+  const event = await (change.parentId ? rollbackEvent : changeEvent)(tx, change, from, to, actor, data);
+  if (event) await appendFor(tx, change, event, at);
+};
+
+/** Called where a wave finishes (its verdicts are in), in the rollout's transaction. */
+export const appendWaveEvent = async (tx: Store, change: Change, wave: number, of: number, runs: readonly HostRun[], at: Date): Promise<void> => {
+  const event = waveEvent(wave, of, runs);
+  if (change.parentId && event.kind === 'wave') {
+    return appendFor(tx, change, note(`Backout ${change.id}: wave ${wave} of ${of} done: ${event.ok} restored, ${event.failed} failed, ${event.skipped} skipped.`), at);
+  }
+  return appendFor(tx, change, event, at);
+};

@@ -1,0 +1,112 @@
+import { describePolicy } from '../changes/approval-policy.ts';
+import type { Change } from '../changes/change.ts';
+import type { Config } from '../config/schema.ts';
+import { NOW_WINDOW } from '../config/schema-windows.ts';
+import type { Host, OsFamily } from '../inventory/host.ts';
+import { membersOf } from '../inventory/resolve.ts';
+import { playbookFor, rollbackFor } from '../playbooks/catalog.ts';
+import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
+import type { Playbook } from '../playbooks/playbook.ts';
+import { planSummary } from '../rollouts/plan-summary.ts';
+import { RolloutPlan, waveHosts } from '../rollouts/rollout-plan.ts';
+import { nextOpening, openingAt, type Span } from '../rollouts/windows.ts';
+import type { Store } from '../store/store.ts';
+import type { HostGroup, TicketDraft, TicketImpact, TicketRisk } from './ticketing.ts';
+
+export interface DraftDeps {
+  store: Store;
+  config: Config;
+  catalog: PlaybookCatalog;
+}
+
+/** Production asks more of approvals (DESIGN §3), so it is the riskier change; emergencies skip the CAB. */
+const RISK: Record<string, TicketRisk> = { standard: 'low', normal: 'moderate', production: 'high', emergency: 'high' };
+
+/** The opening the change will run in: the one open now, else the next; null for `now` (no window). */
+const plannedSpan = (config: Config, change: Change, now: Date): Span | null => {
+  const name = change.window ?? Object.keys(config.windows)[0];
+  const window = name && name !== NOW_WINDOW ? config.windows[name] : undefined;
+  return window ? (openingAt(window, now) ?? nextOpening(window, now)) : null;
+};
+
+/** Hosts by wave (ring) in the order they run; by target group when the plan cannot be read. */
+const hostGroups = async (store: Store, change: Change, hosts: readonly Host[]): Promise<HostGroup[]> => {
+  const plan = RolloutPlan.safeParse(change.plan);
+  if (plan.success) return plan.data.waves.map((wave) => ({ group: wave.name, hosts: waveHosts(wave) }));
+  const groups = (await store.groups.list()).filter((g) => change.targets.includes(g.name));
+  return groups.map((g) => ({ group: g.name, hosts: membersOf(g, hosts).map((h) => h.name) }));
+};
+
+/** The apply playbook per os of the change's hosts; an os without one says so in the plan. */
+const applyPlaybooks = (catalog: PlaybookCatalog, oses: OsFamily[]): { playbooks: Playbook[]; problems: string[] } => {
+  const playbooks: Playbook[] = [];
+  const problems: string[] = [];
+  for (const os of oses) {
+    try {
+      const playbook = playbookFor(catalog, 'apply', os);
+      if (!playbooks.includes(playbook)) playbooks.push(playbook);
+    } catch (error) {
+      problems.push(`${os} hosts: ${(error as Error).message}`);
+    }
+  }
+  return { playbooks, problems };
+};
+
+const stepLines = (playbook: Playbook, steps: readonly { name: string }[]) => steps.map((step) => `${playbook.name}: ${step.name}`);
+
+const backoutLines = (catalog: PlaybookCatalog, playbooks: Playbook[]): string[] =>
+  playbooks.flatMap((playbook) => {
+    try {
+      const rollback = rollbackFor(catalog, playbook);
+      return stepLines(rollback, rollback.steps);
+    } catch (error) {
+      return [`${playbook.name}: ${(error as Error).message}`];
+    }
+  });
+
+const descriptionOf = async (store: Store, config: Config, change: Change): Promise<string> => {
+  const patches = await Promise.all(change.patches.map(async (id) => ({ id, patch: await store.patches.get(id) })));
+  const patchLines = patches.map(({ id, patch }) => (patch ? `${id}: ${patch.title} (${patch.severity}${patch.security ? ', security' : ''})` : id));
+  const where = config.approval.source === 'chat' ? 'in chat' : config.approval.source === 'itsm' ? 'in this ticket' : 'in chat or in this ticket';
+  const plan = RolloutPlan.safeParse(change.plan);
+  return [
+    `${change.title}.`,
+    `Patches:\n${patchLines.join('\n')}`,
+    `Requested by ${change.requester} in patchbot (${change.class} change, policy ${change.policyName}: ${describePolicy(change.policy)}; approved ${where}).`,
+    ...(plan.success ? [planSummary(plan.data).join('\n')] : []),
+  ].join('\n\n');
+};
+
+/** Everything the ticket says when it is opened, from the change as proposed (DESIGN §6). */
+export const ticketDraftOf = async ({ store, config, catalog }: DraftDeps, change: Change, now: Date): Promise<TicketDraft> => {
+  const hosts = await store.hosts.list();
+  const groups = await hostGroups(store, change, hosts);
+  const names = new Set(groups.flatMap((g) => g.hosts));
+  const oses = [...new Set(hosts.filter((h) => names.has(h.name)).map((h) => h.os))];
+  const { playbooks, problems } = applyPlaybooks(catalog, oses);
+  const plan = RolloutPlan.safeParse(change.plan);
+  const waveSmoke = plan.success ? plan.data.waves.flatMap((w) => w.smoke.map((s) => `${w.name}: smoke playbook ${s.playbook}`)) : [];
+  const span = plannedSpan(config, change, now);
+  const production = (await store.groups.list()).some((g) => change.targets.includes(g.name) && g.production);
+  const impact: TicketImpact = production ? 'high' : names.size > 10 ? 'medium' : 'low';
+  return {
+    changeId: change.id,
+    changeClass: change.class,
+    title: change.title,
+    description: await descriptionOf(store, config, change),
+    hosts: groups,
+    plannedStart: span?.start ?? null,
+    plannedEnd: span?.end ?? null,
+    implementationPlan: [...playbooks.flatMap((p) => stepLines(p, p.steps)), ...problems],
+    backoutPlan: backoutLines(catalog, playbooks),
+    testPlan: [
+      ...playbooks.flatMap((p) => stepLines(p, p.smoke)),
+      ...waveSmoke,
+      'After each wave, a rescan of its hosts: the findings, not exit codes, decide which hosts are patched.',
+    ],
+    risk: RISK[change.policyName] ?? (change.class === 'emergency' ? 'high' : 'moderate'),
+    impact,
+    // A pre-approved change has nothing left for the ITSM's approvers to decide.
+    approvalInItsm: config.approval.source !== 'chat' && change.policy.required > 0,
+  };
+};

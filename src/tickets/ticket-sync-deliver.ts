@@ -1,0 +1,42 @@
+import type { OutboxEntry } from '../store/store.ts';
+import { ticketDraftOf } from './ticket-draft-of.ts';
+import { clockOf, type TicketSyncDeps } from './ticket-sync-deps.ts';
+import type { TicketEvent, TicketRef } from './ticketing.ts';
+
+export type Delivery = { state: 'sent'; ref: TicketRef } | { state: 'skipped'; reason: string };
+
+/** The ticket linked to the change, or (after a lost answer to the open) the one the ITSM has for it. */
+const ticketOf = async (deps: TicketSyncDeps, changeId: string): Promise<TicketRef | null> => {
+  const { store, ticketing } = deps;
+  const link = (await store.tickets.forChange(changeId)).find((l) => l.system === ticketing.kind);
+  if (link) return { system: ticketing.kind, key: link.key, url: link.url };
+  const found = await ticketing.find(changeId);
+  if (found && found.system !== 'none') await store.tickets.link({ changeId, system: found.system, key: found.key, url: found.url, state: null });
+  return found;
+};
+
+/**
+ * Sends one outbox entry: `proposed` opens the ticket (the adapters find the one already opened
+ * when an earlier attempt's answer was lost) and links it; any other event is recorded on it,
+ * stamped with the entry's id so a retry never writes it twice. Throws what the ITSM threw.
+ */
+export const deliver = async (deps: TicketSyncDeps, entry: OutboxEntry): Promise<Delivery> => {
+  const { store, ticketing, notices } = deps;
+  if (entry.event.kind === 'proposed') {
+    const change = await store.changes.get(entry.ticketOf);
+    if (!change) return { state: 'skipped', reason: `change ${entry.ticketOf} is gone` };
+    const ref = await ticketing.open(await ticketDraftOf(deps, change, clockOf(deps)));
+    // `none`: the change record is the ticket; a link to itself would only clutter the card.
+    if (ref.system !== 'none') {
+      await store.tickets.link({ changeId: change.id, system: ref.system, key: ref.key, url: ref.url, state: null });
+      await notices.refresh(change.id);
+    }
+    return { state: 'sent', ref };
+  }
+  const ref = await ticketOf(deps, entry.ticketOf);
+  if (!ref) return { state: 'skipped', reason: 'no ticket: opening it failed earlier (see the change thread), so there is nothing to record this on' };
+  const event = { ...entry.event, id: entry.eventId } as TicketEvent;
+  const result = await ticketing.record(ref, event);
+  if (ref.system !== 'none') await store.tickets.link({ changeId: entry.ticketOf, system: ref.system, key: ref.key, url: ref.url, state: result.state });
+  return { state: 'sent', ref };
+};

@@ -1,0 +1,48 @@
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { DraftDeps } from './ticket-draft-of.ts';
+import type { Ticketing } from './ticketing.ts';
+
+/**
+ * What ticket sync tells people, in patchbot's words; the runtime turns it into cards in the
+ * change's thread, so src/tickets knows no chat.
+ */
+export interface TicketNotices {
+  /** A message in the change's thread: the ITSM refused an update, or decided the change. */
+  post(changeId: string, notice: { title: string; text: string }): Promise<void>;
+  /** The change's card shows something new (its ticket link, a decision): redraw it in place. */
+  refresh(changeId: string): Promise<void>;
+}
+
+export interface TicketSyncTuning {
+  /** How often each replica looks for outbox entries that are due. */
+  pumpMs: number;
+  /** First retry delay after a retryable failure; doubles per attempt up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a worker holds an entry while sending it; a dead worker's entry is taken over after. */
+  leaseMs: number;
+}
+
+export const DEFAULT_TUNING: TicketSyncTuning = { pumpMs: 1_000, baseDelayMs: 2_000, maxDelayMs: 300_000, leaseMs: 300_000 };
+
+export interface TicketSyncDeps extends DraftDeps {
+  queue: JobQueue;
+  ticketing: Ticketing;
+  notices: TicketNotices;
+  log: Logger;
+  now?: () => Date;
+  tuning: TicketSyncTuning;
+}
+
+export const TICKET_SYNC_QUEUE = 'tickets.sync';
+
+export interface TicketSyncJob {
+  ticketOf: string;
+  seq: number;
+}
+
+export const clockOf = (deps: { now?: () => Date }): Date => deps.now?.() ?? new Date();
+
+/** The ITSM's name as people know it. */
+export const SYSTEM_LABEL: Record<string, string> = { servicenow: 'ServiceNow', jira: 'Jira', none: 'patchbot' };

@@ -1,0 +1,91 @@
+import type { Config } from '../config/schema.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { type Schedule, type ScheduleFiring, scheduleQueue } from '../jobs/scheduler.ts';
+import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+import {
+  type ApprovalCheckJob,
+  type ApprovalJobDeps,
+  approvalSchedules,
+  checkApproval,
+  ITSM_CHECK_QUEUE,
+  ITSM_POLL_SCHEDULE,
+  pollApprovals,
+  receiveItsmWebhook,
+  type WebhookAnswer,
+} from './itsm-approval-jobs.ts';
+import type { ItsmModule } from './itsm-module.ts';
+import type { InboundHeaders } from './itsm-webhook.ts';
+import { pumpOutbox, syncTicketEntry } from './ticket-sync.ts';
+import { DEFAULT_TUNING, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncTuning } from './ticket-sync-deps.ts';
+import type { Ticketing } from './ticketing.ts';
+
+/** Ticket sync as the runtime holds it: the outbox worker and pump, ITSM approvals, the webhook entry point. */
+export interface TicketSync {
+  readonly ticketing: Ticketing;
+  /** Cron schedules the service fires once across replicas (approval polling). */
+  readonly schedules: Schedule[];
+  /** The body of POST /itsm/<system>: the route only passes the bytes through. */
+  receiveWebhook(system: 'servicenow' | 'jira', headers: InboundHeaders, rawBody: Buffer): Promise<WebhookAnswer>;
+  /** Queues every outbox entry that is due now (what the pump does each tick). */
+  pump(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TicketSyncOptions {
+  store: Store;
+  queue: JobQueue;
+  config: Config;
+  catalog: PlaybookCatalog;
+  itsm: ItsmModule;
+  notices: TicketNotices;
+  kick(changeId: string, reason: string): Promise<void>;
+  log: Logger;
+  /** Take ticket jobs and run the pump on this process. */
+  workers: boolean;
+  tuning?: Partial<TicketSyncTuning>;
+  now?: () => Date;
+}
+
+export const startTicketSync = async (options: TicketSyncOptions): Promise<TicketSync> => {
+  const { store, queue, config, catalog, itsm, notices, kick, log, workers } = options;
+  const ticketing = itsm.ticketing;
+  const clock = options.now ? { now: options.now } : {};
+  const deps: TicketSyncDeps = { store, queue, config, catalog, ticketing, notices, log, tuning: { ...DEFAULT_TUNING, ...options.tuning }, ...clock };
+  const approvals: ApprovalJobDeps = { store, queue, ticketing, config, notices, kick, log, ...clock };
+  const schedules = approvalSchedules(itsm, config.approval.source);
+
+  if (workers && ticketing.kind !== 'none') {
+    // Different tickets in parallel; one ticket is never sent twice at once (see ticket-sync.ts).
+    await queue.work<TicketSyncJob>(TICKET_SYNC_QUEUE, (job) => syncTicketEntry(deps, job), { concurrency: 4 });
+    await queue.work<ApprovalCheckJob>(ITSM_CHECK_QUEUE, (job) => checkApproval(approvals, job), { concurrency: 2 });
+    if (schedules.length) await queue.work<ScheduleFiring>(scheduleQueue(ITSM_POLL_SCHEDULE), (firing) => pollApprovals(approvals, firing));
+  }
+
+  let ticking: Promise<void> | null = null;
+  const pump = () => pumpOutbox(deps);
+  // Transitions commit deep inside use cases that know no queue; the pump turns what they
+  // appended into jobs. Every replica pumps: job keys make the queue keep one job per attempt.
+  const timer = workers
+    ? setInterval(() => {
+        ticking ??= pump()
+          .catch((error: Error) => log.warn({ err: error }, 'ticket outbox pump failed'))
+          .finally(() => {
+            ticking = null;
+          });
+      }, deps.tuning.pumpMs)
+    : null;
+  timer?.unref();
+
+  return {
+    ticketing,
+    schedules,
+    receiveWebhook: (system, headers, rawBody) => receiveItsmWebhook(approvals, itsm, system, headers, rawBody),
+    pump,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await ticking;
+    },
+  };
+};

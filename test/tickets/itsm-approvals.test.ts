@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleQueue } from '../../src/jobs/scheduler.ts';
+import { platform } from '../../src/main.ts';
+import { type RunningService, startService } from '../../src/service/start-service.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
+import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
+import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
+import { postWebhook } from '../support/fakes/http-fake.ts';
+import { ask, estateConfig, PATCH, seedEstate, threadTitles, until } from './ticket-harness.ts';
+
+/**
+ * Approvals made in the ITSM decide the change (approval.source itsm | both): the real service,
+ * its /itsm/* routes on the one HTTP server, and polling as reconciliation for a lost webhook.
+ */
+const SECRET = 'itsm-webhook-secret-for-tests';
+
+const serviceWith = async (extra: string[]): Promise<RunningService> => {
+  const config = await estateConfig(['server: { port: 0 }', ...extra]);
+  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), runCli: async () => 1 });
+  await seedEstate(service.runtime);
+  return service;
+};
+
+const auditOf = async (service: RunningService, id: string) => {
+  const events: Array<{ actor: string; action: string; data: Record<string, unknown> }> = [];
+  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data as Record<string, unknown> });
+  return events;
+};
+
+const stateOf = async (service: RunningService, id: string) => (await service.runtime.store.changes.get(id))?.state;
+
+/** Proposes as alice and waits until its ticket is open and waiting for approval in the ITSM. */
+const proposeAndWait = async (service: RunningService, ready: (key: string) => boolean): Promise<{ id: string; key: string }> => {
+  const id = String((await ask(service.runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+  const { key } = await until('the ticket to be opened', async () => (await service.runtime.store.tickets.forChange(id))[0]);
+  await until('the ticket to wait for approval in the ITSM', async () => ready(key));
+  return { id, key };
+};
+
+describe('CAB approval in ServiceNow, approval.source: itsm', () => {
+  let sn: FakeServiceNow;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    sn = await startFakeServiceNow({ approvers: ['CAB Manager'] });
+    const c = sn.config();
+    service = await serviceWith([
+      'approval: { source: itsm }',
+      'itsm:',
+      '  kind: servicenow',
+      `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password}, webhookSecret: ${SECRET}, pollInterval: 1h }`,
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await service?.stop('test over');
+    await sn?.stop();
+  });
+
+  it('refuses forged webhooks (401, nothing changes) and releases the change on the genuine one', async () => {
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
+    expect(sn.change(key).approval).toBe('requested');
+    sn.approve(key, 'CAB Manager');
+    const url = `${service.url}/itsm/servicenow`;
+
+    expect((await sn.fireWebhook(url, key, 'not-the-secret')).status).toBe(401);
+    expect((await sn.fireWebhook(url, key, SECRET, { tamper: true })).status).toBe(401);
+    expect((await postWebhook(url, JSON.stringify({ number: key, sys_id: sn.change(key).sys_id }), {})).status).toBe(401);
+    expect((await postWebhook(`${service.url}/itsm/jira`, '{}', {})).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await stateOf(service, id)).toBe('pending-approval');
+    expect((await auditOf(service, id)).map((e) => e.action)).not.toContain('change.approved');
+
+    const genuine = await sn.fireWebhook(url, key, SECRET);
+    expect(genuine.status).toBe(202);
+    await until('the change to be approved and released', async () => ['scheduled', 'running', 'completed'].includes((await stateOf(service, id)) ?? ''));
+    // A redelivery of the same news is ignored.
+    expect(JSON.parse((await sn.fireWebhook(url, key, SECRET)).body)).toMatchObject({ duplicate: true });
+
+    const approved = (await auditOf(service, id)).find((e) => e.action === 'change.approved');
+    expect(approved).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow', ticket: key, approvers: ['CAB Manager (in ServiceNow)'] } });
+    expect(await threadTitles(service.runtime)).toContain(`${id}: approved in ServiceNow`);
+    await until('the approval note on the ticket', async () => sn.workNotes(key).some((n) => n.startsWith('Approved in patchbot by CAB Manager (in ServiceNow).')));
+  });
+
+  it('catches an approval whose webhook was lost, by polling', async () => {
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
+    // The CAB approves; the business rule's webhook never arrives.
+    sn.approve(key, 'CAB Manager');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await stateOf(service, id)).toBe('pending-approval');
+
+    // One firing of the polling schedule, as node-cron sends it (once across replicas).
+    expect(service.runtime.tickets.schedules).toEqual([{ name: ITSM_POLL_SCHEDULE, cron: '0 0 */1 * * *' }]);
+    await service.runtime.queue.send(scheduleQueue(ITSM_POLL_SCHEDULE), { schedule: ITSM_POLL_SCHEDULE, firedAt: new Date().toISOString() });
+    await until('polling to release the change', async () => ['scheduled', 'running', 'completed'].includes((await stateOf(service, id)) ?? ''));
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow', ticket: key } });
+  });
+
+  it('applies a rejection made in ServiceNow and declines the ticket', async () => {
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
+    sn.reject(key, 'CAB Manager');
+    expect((await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET)).status).toBe(202);
+    await until('the change to be rejected', async () => (await stateOf(service, id)) === 'rejected');
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.rejected')).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow' } });
+    await until('the ticket to be declined', async () => sn.change(key).state === '4');
+  });
+});
+
+describe('Service Management approvers in Jira, approval.source: both', () => {
+  let jira: FakeJira;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    jira = await startFakeJira();
+    const c = jira.config();
+    service = await serviceWith([
+      'approval: { source: both }',
+      'itsm:',
+      '  kind: jira',
+      `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change, webhookSecret: ${SECRET} }`,
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await service?.stop('test over');
+    await jira?.stop();
+  });
+
+  it("counts an approver who is a patchbot person as that person's vote, through the same tally as chat", async () => {
+    const { id, key } = await proposeAndWait(service, (k) => jira.issue(k).status === 'Awaiting approval');
+    jira.setApproval(key, 'approved', [{ name: 'dave', decision: 'approved' }]);
+    const url = `${service.url}/itsm/jira`;
+    expect((await jira.fireWebhook(url, key, SECRET, { tamper: true })).status).toBe(401);
+    expect((await jira.fireWebhook(url, key, SECRET, { deliveryId: 'delivery-1' })).status).toBe(202);
+    await until('the change to be approved', async () => (await stateOf(service, id)) !== 'pending-approval');
+
+    const votes = await service.runtime.store.votes.list(id);
+    expect(votes.map((v) => [v.person, v.decision, v.surface])).toEqual([['dave', 'approve', 'jira']]);
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'dave' });
+    expect(JSON.parse((await jira.fireWebhook(url, key, SECRET, { deliveryId: 'delivery-1' })).body)).toMatchObject({ duplicate: true });
+    await until('the issue to be scheduled', async () => ['Scheduled', 'Implementing', 'Completed'].includes(jira.issue(key).status));
+  });
+});

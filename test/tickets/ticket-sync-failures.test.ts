@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { adfPlainText } from '../../adapters/jira/adf.ts';
+import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
+import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
+import { DEFAULT_WORKFLOW } from '../support/fakes/jira-issues.ts';
+import { ask, firstLines, PATCH, settledOutbox, stampsOf, startTicketRuntime, type TicketRuntime, threadTitles, until } from './ticket-harness.ts';
+
+/** Ticket sync when the ITSM is away, and when it says no. */
+const running: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  while (running.length) await running.pop()!.stop();
+});
+
+const snYaml = (sn: FakeServiceNow) => {
+  const c = sn.config();
+  return ['itsm:', '  kind: servicenow', `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} }`];
+};
+const jiraYaml = (jira: FakeJira) => {
+  const c = jira.config();
+  return ['itsm:', '  kind: jira', `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change }`];
+};
+
+describe('ticket sync through an ITSM outage', () => {
+  it('delays the ticket and loses nothing: every note once, in order, and the right end state', async () => {
+    const sn = await startFakeServiceNow();
+    running.push(sn);
+    const harness: TicketRuntime = await startTicketRuntime(snYaml(sn));
+    running.unshift(harness);
+    const { runtime } = harness;
+
+    const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+    const { key } = await until('the ticket to be opened', async () => (await runtime.store.tickets.forChange(id))[0]);
+    await ask(runtime, 'dave', `approve ${id}`);
+    await until('the approval to reach the ticket', async () => (await runtime.store.ticketOutbox.list(id))[1]?.state === 'sent');
+    // The outage: after the approval, before the waves are done.
+    await sn.stop();
+    await until('the change to complete without its ITSM', async () => (await runtime.store.changes.get(id))?.state === 'completed');
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    const waiting = (await runtime.store.ticketOutbox.list(id)).filter((e) => e.state === 'pending');
+    expect(waiting.map((e) => e.event.kind)).toEqual(expect.arrayContaining(['wave', 'completed']));
+    // Only the ticket's first waiting entry is tried, again and again; the rest wait their turn.
+    expect(waiting[0]!.attempts).toBeGreaterThan(1);
+    expect(waiting[0]!.lastError).toMatch(/^retryable: .*no answer from http:\/\/127\.0\.0\.1/);
+    expect(waiting.slice(1).every((e) => e.attempts === 0)).toBe(true);
+    expect(sn.change(key).state).not.toBe('3');
+
+    await sn.start();
+    // The first update after the outage is applied but its answer is lost: the retry must see its stamp.
+    sn.dropNext(1, 'after', { method: 'PATCH' });
+    const entries = await settledOutbox(runtime, id, 60_000);
+    expect(entries.every((e) => e.state === 'sent')).toBe(true);
+    expect(sn.requests.some((r) => r.status === 'dropped')).toBe(true);
+
+    const notes = sn.workNotes(key);
+    expect(firstLines(notes)).toEqual([
+      'Approved in patchbot by dave.',
+      expect.stringMatching(/^Implementation started/),
+      'Wave 1 of 2 done: 1 ok, 0 failed, 0 skipped (1 host).',
+      'Wave 2 of 2 done: 3 ok, 0 failed, 0 skipped (3 hosts).',
+      expect.stringMatching(/^Completed successfully: 4 of 4 hosts patched/),
+    ]);
+    expect(stampsOf(notes)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
+    expect(sn.change(key)).toMatchObject({ state: '3', fields: expect.objectContaining({ close_code: 'successful' }) });
+  });
+});
+
+describe('a refused ticket update', () => {
+  it('is a clear card in the change thread, and is not retried', async () => {
+    // A workflow without "Implement" (and nothing else leading to Implementing).
+    const jira = await startFakeJira({ workflow: { ...DEFAULT_WORKFLOW, transitions: DEFAULT_WORKFLOW.transitions.filter((t) => t.name !== 'Implement') } });
+    running.push(jira);
+    const harness = await startTicketRuntime(jiraYaml(jira));
+    running.unshift(harness);
+    const { runtime } = harness;
+
+    const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+    const { key } = await until('the issue to be opened', async () => (await runtime.store.tickets.forChange(id))[0]);
+    await ask(runtime, 'dave', `approve ${id}`);
+    await until('the change to complete', async () => (await runtime.store.changes.get(id))?.state === 'completed');
+    const entries = await settledOutbox(runtime, id);
+
+    expect(entries.map((e) => [e.event.kind, e.state, e.attempts])).toEqual([
+      ['proposed', 'sent', 1],
+      ['approved', 'sent', 1],
+      ['note', 'sent', 1],
+      ['wave', 'failed', 1],
+      ['wave', 'failed', 1],
+      ['completed', 'failed', 1],
+    ]);
+    expect(entries[3]!.lastError).toMatch(/is in status "Scheduled", which has no transition "Implement" .*available: "Cancel", "Decline"/);
+
+    const cards = (await runtime.store.consoleMessages.recent('approvals', null, 200)).filter((m) => m.card?.title === `${id}: Jira refused a ticket update`);
+    expect(cards.length).toBe(3);
+    expect(cards[0]!.card?.text).toMatch(/recording "wave" on the ticket: .*no transition "Implement".*not retried/s);
+    expect(await threadTitles(runtime)).not.toContain(`${id}: Jira did not accept patchbot's credentials`);
+
+    // No retry loop: nothing more reaches Jira once the outbox has settled.
+    const before = jira.requests.length;
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(jira.requests.length).toBe(before);
+    // What needed no transition still reached the issue, in order.
+    expect(firstLines(jira.comments(key).map(adfPlainText))).toEqual(['Approved in patchbot by dave.', expect.stringMatching(/^Implementation started/)]);
+    expect(jira.issue(key).status).toBe('Scheduled');
+  });
+});
