@@ -4,12 +4,15 @@ import { answerHandlers } from './answers/handlers.ts';
 import { controlHandlers } from './changes/control-handlers.ts';
 import { changeHandlers } from './changes/handlers.ts';
 import type { ActionRegistry, HandlerRegistry } from './reply.ts';
+import { scanHandler, type StartScan } from './scan-handler.ts';
 
 export interface ChatHandlerOptions {
   /** For use cases that need policies, windows or channels (changes, compliance). */
   config: Config;
   /** Tells the rollout orchestrator a change moved (approved, resumed), so it acts at once. */
   kick?: (changeId: string, reason: string) => Promise<void>;
+  /** Starts a scan (a process with a job queue); without it, `scan` says where to run it. */
+  startScan?: StartScan;
 }
 
 /**
@@ -21,7 +24,7 @@ export const chatHandlers = (options: ChatHandlerOptions): { handlers: HandlerRe
   const changes = changeHandlers(options);
   const controls = controlHandlers(options);
   return {
-    handlers: { ...answerHandlers, ...changes.handlers, ...controls.handlers },
+    handlers: { ...answerHandlers, ...changes.handlers, ...controls.handlers, ...(options.startScan ? { scan: scanHandler(options.startScan) } : {}) },
     actions: { ...changes.actions, ...controls.actions, ...digestActions(options) },
   };
 };

@@ -4,7 +4,7 @@ import { chatHandlers } from '../chat/handlers.ts';
 import type { Config } from '../config/schema.ts';
 import type { RolloutDeps } from '../rollouts/run/rollout-deps.ts';
 import { kickRollout, onRolloutScanFinished, registerRolloutJobs } from '../rollouts/run/rollout-jobs.ts';
-import { registerDiscoveryJobs } from '../discovery/discovery-jobs.ts';
+import { registerDiscoveryJobs, scanAndAudit } from '../discovery/discovery-jobs.ts';
 import type { ScanDeps } from '../discovery/scan-deps.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { ChatSurfaceModule, Platform, StoreHandle } from '../platform.ts';
@@ -16,6 +16,10 @@ import { scanRunner } from '../playbooks/run-scan.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
 import { syncConfigToStore } from './sync-config.ts';
+import { loadApprovalCard } from '../chat/changes/load-card.ts';
+import { statusCard } from '../chat/changes/rollout-cards.ts';
+import { startTicketSync, type TicketSync } from '../tickets/ticket-sync-start.ts';
+import type { TicketSyncTuning } from '../tickets/ticket-sync-deps.ts';
 
 /**
  * Everything a process needs to do patchbot's work: the store with config synced into it, the
@@ -35,6 +39,8 @@ export interface Runtime {
   surfaces: ChatSurfaceModule[];
   hub: ChatHub;
   rollouts: RolloutDeps;
+  /** Ticket sync (DESIGN §6): the outbox worker, ITSM approvals, the /itsm/* webhook entry point. */
+  tickets: TicketSync;
   stop(): Promise<void>;
 }
 
@@ -45,9 +51,11 @@ export interface RuntimeOptions {
   handle: StoreHandle;
   /** Take jobs on this process (the service does; a one-off CLI scan does for its own scan). */
   workers: boolean;
+  /** Ticket sync pacing (pump interval, retry backoff); tests shorten it. */
+  ticketSync?: Partial<TicketSyncTuning>;
 }
 
-export const startRuntime = async ({ config, platform, log, handle, workers }: RuntimeOptions): Promise<Runtime> => {
+export const startRuntime = async ({ config, platform, log, handle, workers, ticketSync }: RuntimeOptions): Promise<Runtime> => {
   const store = handle.store;
   const counts = await syncConfigToStore(store, config);
   log.debug(counts, 'inventory and people synced from config');
@@ -62,11 +70,15 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
       },
     }),
   );
+  // Chat surfaces first: a bad Slack token fails startup before anything is started that would
+  // have to be stopped again (a started queue keeps the process alive).
+  const surfaces = await platform.chatSurfaces({ config, store, log });
   const queue = await handle.startQueue((error) => log.warn({ err: error }, 'job queue error'));
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
-  const surfaces = await platform.chatSurfaces({ config, store, log });
   const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);
-  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick }), log: log.child({ component: 'chat' }) });
+  // `scan` from chat starts a scan with the discovery dependencies made just below.
+  const startScan = (hosts: string[], by: string) => scanAndAudit(scan, { hosts, requestedBy: `chat:${by}` });
+  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick, startScan }), log: log.child({ component: 'chat' }) });
   const scan: ScanDeps = {
     store,
     queue,
@@ -84,6 +96,20 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });
   }
+  // Ticket sync: src/tickets knows no chat, so its notices become cards in the change's thread here.
+  const tickets = await startTicketSync({
+    store, queue, config, catalog, kick, workers, itsm: await platform.ticketing(config, log), log: log.child({ component: 'tickets' }), ...(ticketSync ? { tuning: ticketSync } : {}),
+    notices: {
+      post: async (changeId, { title, text }) => {
+        const change = await store.changes.get(changeId);
+        if (change) await hub.broadcast([{ channel: 'approvals', card: statusCard(change, title, text) }]);
+      },
+      refresh: async (changeId) => {
+        const change = await store.changes.get(changeId);
+        if (change) await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change));
+      },
+    },
+  });
   return {
     config,
     log,
@@ -96,7 +122,9 @@ export const startRuntime = async ({ config, platform, log, handle, workers }: R
     surfaces,
     hub,
     rollouts,
+    tickets,
     async stop() {
+      await tickets.stop();
       // Running host scans finish (or expire and are retried elsewhere); then connections close.
       await queue.stop({ graceful: true, timeoutMs: 10_000 });
       log.debug('job queue stopped');

@@ -50,11 +50,16 @@ const scanUnscannedHosts = async (runtime: Runtime): Promise<void> => {
 export const startService = async ({ config, platform, log, runCli, onListening }: ServiceOptions): Promise<RunningService> => {
   const handle = await platform.openStore(config.store.url, { migrate: true });
   if (handle.applied.length) log.info({ applied: handle.applied }, 'migrations applied');
-  const runtime = await startRuntime({ config, platform, log, handle, workers: true });
+  const runtime = await startRuntime({ config, platform, log, handle, workers: true }).catch(async (error: unknown) => {
+    // Nothing may keep a failed start alive: the error is reported and the process exits.
+    await handle.close();
+    throw error;
+  });
   const schedules = [
     ...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []),
     SWEEP_SCHEDULE,
     ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
+    ...runtime.tickets.schedules,
   ];
   const stopSchedules = startSchedules(schedules, runtime.queue, (error, name) => log.error({ err: error, schedule: name }, 'schedule firing failed'));
 
@@ -71,6 +76,13 @@ export const startService = async ({ config, platform, log, runCli, onListening 
   });
 
   for (const surface of runtime.surfaces) surface.mount?.(server, runtime.hub);
+  // ITSM approval webhooks (DESIGN §6): the route passes the exact bytes; ticket sync verifies and queues.
+  for (const system of ['servicenow', 'jira'] as const) {
+    server.route('POST', `/itsm/${system}`, async ({ req, res, readBody }) => {
+      const answer = await runtime.tickets.receiveWebhook(system, req.headers, await readBody());
+      sendJson(res, answer.status, answer.body);
+    });
+  }
 
   const token = config.server.token ?? randomBytes(24).toString('base64url');
   server.route('POST', '/api/cli', async ({ req, res, readBody }) => {

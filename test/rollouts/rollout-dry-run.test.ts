@@ -133,4 +133,15 @@ describe('a rollout in dry run', () => {
     await runtime.store.findings.record('scan-two', 'canary-01', [{ patchId: 'deb:bash@9.9-1', state: 'missing' }], at);
     expect(await proposeOnSchedule(runtime.rollouts, schedule, '2026-12-08T22:00:00.000Z')).toBeNull();
   });
+
+  it('scans from chat: a group by name, a typo answered with the closest names', async () => {
+    const started = await ask('erin', 'scan canary');
+    expect(started.data).toMatchObject({ hosts: 1, created: true });
+    expect(started.public?.title).toBe('Scanning canary (1 host)');
+    const scanId = String(started.data?.scan);
+    await until('the chat scan', async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
+    expect((await runtime.store.scans.progress(scanId))?.requestedBy).toBe('chat:erin');
+    const typo = await ask('erin', 'scan canery');
+    expect(typo.error?.suggestions).toEqual(['canary']);
+  });
 });
