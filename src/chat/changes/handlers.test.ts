@@ -177,6 +177,20 @@ describe('change handlers', () => {
     expect((await store.changes.get(id))?.state).toBe('rejected');
   });
 
+  it('refuses chat votes when the CAB approves in the ITSM, pointing at the ticket', async () => {
+    const id = await proposeProduction();
+    await store.tickets.link({ changeId: id, system: 'servicenow', key: 'CHG0030001', url: 'https://sn.example/change_request.do?sys_id=1', state: 'assess' });
+    const itsm = Config.parse({
+      windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' } },
+      itsm: { kind: 'servicenow', servicenow: { instanceUrl: 'https://sn.example', username: 'patchbot', password: 'secret' } },
+      approval: { source: 'itsm', normal: { approvers: ['role:oncall'], required: 1 }, production: { voters: ['role:cab'], quorum: 3 }, emergency: { approvers: ['role:oncall'], required: 1 }, standard: { required: 0 } },
+    });
+    const reply = checked(await dispatch(await base('bob', { kind: 'action', action: { id: 'change.approve', value: id }, message }), { ...deps(), ...chatHandlers({ config: itsm }) }));
+    expect(reply.error?.code).toBe('vote-refused');
+    expect(reply.private?.text).toMatch(/taken in the ITSM \(approval.source: itsm\): approve or reject it in servicenow CHG0030001/);
+    expect(await store.votes.list(id)).toEqual([]);
+  });
+
   it('shows one change, lists recent ones, and suggests ids for an unknown one', async () => {
     const id = await proposeProduction();
     const shown = await say('frank', `show ${id}`);

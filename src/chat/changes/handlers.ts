@@ -57,6 +57,12 @@ const vote = async (options: ChangeHandlerOptions, context: HandlerContext, chan
   const { store, interaction, now } = context;
   const person = personOf(context, 'vote on changes');
   await findChange(store, changeId);
+  if (options.config.approval.source === 'itsm') {
+    // The CAB decides in the ITSM; a chat vote would be a second, unaudited ballot box.
+    const tickets = await store.tickets.forChange(changeId);
+    const where = tickets.length ? tickets.map((t) => `${t.system} ${t.key}${t.url ? ` (${t.url})` : ''}`).join(', ') : `the ${options.config.itsm.kind} ticket`;
+    throw new VoteRefusedError(`Votes on ${changeId} are taken in the ITSM (approval.source: itsm): approve or reject it in ${where}.`);
+  }
   const result = await castVote(store, { changeId, person, decision, comment, surface: interaction.surface, now });
   if (result.status === 'refused') throw new VoteRefusedError(result.reason);
   const change = await findChange(store, changeId);
