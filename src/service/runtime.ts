@@ -53,9 +53,11 @@ export interface RuntimeOptions {
   workers: boolean;
   /** Ticket sync pacing (pump interval, retry backoff); tests shorten it. */
   ticketSync?: Partial<TicketSyncTuning>;
+  /** The orchestrator's clock (windows, soak); tests move it instead of waiting for 22:00. */
+  now?: () => Date;
 }
 
-export const startRuntime = async ({ config, platform, log, handle, workers, ticketSync }: RuntimeOptions): Promise<Runtime> => {
+export const startRuntime = async ({ config, platform, log, handle, workers, ticketSync, now }: RuntimeOptions): Promise<Runtime> => {
   const store = handle.store;
   const counts = await syncConfigToStore(store, config);
   log.debug(counts, 'inventory and people synced from config');
@@ -91,7 +93,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       await onRolloutScanFinished({ queue }, scanId);
     },
   };
-  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, chat: hub, log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease };
+  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, chat: hub, log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease, ...(now ? { now } : {}) };
   if (workers) {
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Interaction } from '../../src/chat/interaction.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { platform } from '../../src/main.ts';
+import type { StoreHandle } from '../../src/platform.ts';
+import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
+import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { writeConfig } from '../support/cli.ts';
+
+/**
+ * The orchestrator against its window, on a clock the test moves (the workers, queue and store are
+ * real): it waits for the opening, runs inside it, pauses when the window closes between batches
+ * and resumes at the next opening; an opening missed while patchbot was down is not run late.
+ * The window arithmetic itself (time zones, DST, blackouts, grace) is table-tested in src/rollouts.
+ */
+const HOSTS = ['canary-01', 'web-01', 'web-02'];
+let clock = new Date('2026-12-07T21:30:00Z'); // a Monday
+let handle: StoreHandle;
+let runtime: Runtime;
+let n = 0;
+
+const act = async (name: string, text: string) =>
+  runtime.hub.handle({
+    id: `w-${++n}`, surface: 'console', channel: 'dm:' + name, kind: 'command', text, receivedAt: new Date(),
+    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
+  } satisfies Interaction);
+const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+const statusOf = async (id: string) => (await runtime.store.rollouts.progress(id))?.status ?? '';
+let kicks = 0;
+const at = async (iso: string, id: string) => {
+  clock = new Date(iso);
+  await kickRollout(runtime, id, `clock-${++kicks}`);
+};
+
+beforeAll(async () => {
+  const file = writeConfig(
+    [
+      'store: { url: "pglite://memory" }',
+      'log: { level: silent }',
+      'schedules: { discovery: null }',
+      'windows: { nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }',
+      'inventory:',
+      '  hosts:',
+      ...HOSTS.map((h) => `    - { name: ${h}, address: 127.0.0.1, os: debian, connection: local }`),
+      '  groups:',
+      '    - { name: canary, members: [canary-01] }',
+      '    - { name: web, members: [web-01, web-02] }',
+      'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s } }',
+    ].join('\n'),
+  );
+  const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
+  handle = await platform.openStore(config.store.url, { migrate: true });
+  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, now: () => clock });
+  const seen = new Date();
+  await runtime.store.scans.start('scan-seed', 'test', HOSTS, seen);
+  await runtime.store.patches.upsert([{ id: 'deb:libbar1@1.1-1', title: 'libbar1 1.1-1', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: seen }], 'scan-seed');
+  for (const host of HOSTS) await runtime.store.findings.record('scan-seed', host, [{ patchId: 'deb:libbar1@1.1-1', state: 'missing' }], seen);
+}, 120_000);
+afterAll(async () => {
+  await runtime?.stop();
+  await handle?.close();
+});
+
+describe('a change and its maintenance window', () => {
+  it('waits for the opening, pauses when the window closes between batches, resumes at the next opening', async () => {
+    const id = String((await act('alice', 'propose deb:libbar1@1.1-1 to canary web at nightly')).data?.change);
+    await act('dave', `approve ${id}`);
+    await until('the wait for the window', async () => (await statusOf(id)).includes('Window nightly is closed; it next opens Mon 7 Dec 2026 22:00 UTC'));
+    expect((await runtime.store.changes.get(id))?.state).toBe('scheduled');
+
+    // 22:02: inside the window; the pilot starts. The clock moves past the window's end before the
+    // pilot is verified, so the next batch finds the window closed.
+    await at('2026-12-07T22:02:00Z', id);
+    await until('the pilot to start', async () => (await runtime.store.rollouts.runs(id)).length > 0);
+    clock = new Date('2026-12-07T23:05:00Z');
+    await until('the pause at the window end', async () => (await runtime.store.changes.get(id))?.state === 'paused');
+    expect(await statusOf(id)).toMatch(/paused until its next window\|Window nightly is closed; it next opens Tue 8 Dec 2026 22:00 UTC/);
+    expect((await runtime.store.rollouts.runs(id)).map((r) => [r.host, r.state])).toEqual([['canary-01', 'verified']]);
+
+    // Still closed at 09:00: kicking it does nothing.
+    await at('2026-12-08T09:00:00Z', id);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await runtime.store.changes.get(id))?.state).toBe('paused');
+
+    await at('2026-12-08T22:01:00Z', id);
+    await until(`${id} to complete in the next opening`, async () => (await runtime.store.changes.get(id))?.state === 'completed');
+    expect((await runtime.store.rollouts.runs(id)).map((r) => [r.host, r.state, r.attempt])).toEqual([
+      ['canary-01', 'verified', 1],
+      ['web-01', 'verified', 1],
+      ['web-02', 'verified', 1],
+    ]);
+  });
+
+  it('does not run an opening late that passed while patchbot was down', async () => {
+    clock = new Date('2026-12-09T21:30:00Z');
+    const id = String((await act('alice', 'propose deb:libbar1@1.1-1 to canary at nightly')).data?.change);
+    await act('dave', `approve ${id}`);
+    await until('the wait', async () => (await statusOf(id)).includes('next opens Wed 9 Dec 2026 22:00 UTC'));
+    // Down from 21:30 to 22:40: the opening began 40 minutes ago and the window has no grace.
+    await at('2026-12-09T22:40:00Z', id);
+    await until('the refusal', async () => (await statusOf(id)).includes('Missed window nightly'));
+    expect(await statusOf(id)).toMatch(/starting now would be 40m late and no grace is set; it next opens Thu 10 Dec 2026 22:00 UTC/);
+    expect((await runtime.store.changes.get(id))?.state).toBe('scheduled');
+    expect(await runtime.store.rollouts.runs(id)).toEqual([]);
+  });
+});
