@@ -8,7 +8,11 @@ import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
 import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
+import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
+import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
+import { firstLines, settledOutbox, stampsOf } from '../tickets/ticket-harness.ts';
+import { adfPlainText } from '../../adapters/jira/adf.ts';
 
 /**
  * Issue #5's end-to-end loop on real SSH: Debian hosts behind a loopback sshd (the fleet
@@ -16,6 +20,7 @@ import { sshdSkipReason } from '../support/sshd.ts';
  * queue and workers, the console as chat. A change to production goes through a CAB quorum, its
  * window, the pilot and the production wave; the rescan shows the hosts patched. A second change
  * whose pilot breaks a service halts, and the halt card's Roll back restores the recorded versions.
+ * It runs once with ServiceNow and once with Jira (loopback fakes): each ticket tells the story.
  */
 const OLD = '3.0.11-1~deb12u2';
 const NEW = '3.0.13-1~deb12u1';
@@ -44,10 +49,53 @@ const GROUPS: Record<string, string[]> = {
   'edge-02': ['prod-edge'],
 };
 
+interface Ticket {
+  state: string;
+  notes: string[];
+  fields: Record<string, unknown>;
+}
+interface Itsm {
+  name: 'servicenow' | 'jira';
+  start(): Promise<{ yaml: string; stop(): Promise<void>; ticket(key: string): Ticket }>;
+  closed: string;
+  backedOut: string;
+}
+const itsms: Itsm[] = [
+  {
+    name: 'servicenow',
+    closed: '3',
+    backedOut: '3',
+    async start() {
+      const sn: FakeServiceNow = await startFakeServiceNow();
+      const c = sn.config();
+      return {
+        yaml: `itsm: { kind: servicenow, servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} } }`,
+        stop: () => sn.stop(),
+        ticket: (key) => ({ state: sn.change(key).state, notes: sn.workNotes(key), fields: sn.change(key).fields }),
+      };
+    },
+  },
+  {
+    name: 'jira',
+    closed: 'Completed',
+    backedOut: 'Failed',
+    async start() {
+      const jira: FakeJira = await startFakeJira();
+      const c = jira.config();
+      return {
+        yaml: `itsm: { kind: jira, jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change } }`,
+        stop: () => jira.stop(),
+        ticket: (key) => ({ state: jira.issue(key).status, notes: jira.comments(key).map(adfPlainText), fields: jira.issue(key).fields }),
+      };
+    },
+  },
+];
+
 const skip = sshdSkipReason();
 let fleet: Fleet;
 let handle: StoreHandle;
 let runtime: Runtime;
+let itsmFake: Awaited<ReturnType<Itsm['start']>>;
 let n = 0;
 
 const act = async (name: string, over: Partial<Interaction>) =>
@@ -79,36 +127,49 @@ const thread = async (id: string) => {
 };
 const installs = (host: string) => fleet.toolCalls(host).filter((c) => c.tool === 'apt-get' && c.args.includes('install'));
 
-beforeAll(async () => {
-  if (skip) return;
+const startEstate = async (itsm: Itsm) => {
   fleet = await startFleet({
     hosts: [sslHost('canary-01'), sslHost('web-01'), sslHost('web-02'), sslHost('web-03'), nginxHost('edge-canary', true), nginxHost('edge-01', false), nginxHost('edge-02', false)],
   });
+  itsmFake = await itsm.start();
   const inventory = writeConfig(fleet.inventoryYaml(GROUPS, { productionGroups: ['prod-web', 'prod-edge'], execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
   const main = writeConfig(
     [
       'store: { url: "pglite://memory" }',
       'schedules: { discovery: null }',
-      // A window open all the time: the test is about waves, not waiting; window edge cases are table-tested.
+      // A window open all the time: the test is about waves, not waiting; windows have their own tests.
       'windows: { always: { cron: "* * * * *", duration: 1h } }',
       'rollout:',
       '  defaults: { concurrency: 2, soak: 0s, failureBudget: 0 }',
       '  pilot: { soak: 0s }',
+      itsmFake.yaml,
     ].join('\n'),
   );
   const config = (await loadConfig({ files: [main, inventory], env: {}, cwd: process.cwd() })).config;
   handle = await platform.openStore(config.store.url, { migrate: true });
-  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true });
+  const ticketSync = { pumpMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, leaseMs: 30_000 };
+  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, ticketSync });
   const { scanId } = await scanAndAudit(runtime.scan, { hosts: Object.keys(GROUPS), requestedBy: 'test' });
   await until('the first scan', async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
-}, 180_000);
-afterAll(async () => {
+};
+
+const stopEstate = async () => {
   await runtime?.stop();
   await handle?.close();
   await fleet?.stop();
-});
+  await itsmFake?.stop();
+};
 
-describe.skipIf(skip !== null)('a rollout on real SSH hosts', () => {
+const ticketOf = async (id: string): Promise<Ticket> => {
+  await settledOutbox(runtime, id);
+  const [link] = await runtime.store.tickets.forChange(id);
+  return itsmFake.ticket(link!.key);
+};
+
+describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets in $name', (itsm) => {
+  beforeAll(() => startEstate(itsm), 180_000);
+  afterAll(stopEstate);
+
   it('goes CAB quorum → window → pilot → production wave → rescan shows every host patched → completed', async () => {
     const proposed = await act('alice', { text: `propose deb:openssl@${NEW} to canary prod-web at always` });
     expect(proposed.error).toBeUndefined();
@@ -140,6 +201,18 @@ describe.skipIf(skip !== null)('a rollout on real SSH hosts', () => {
     const { root: card, replies } = await thread(id);
     expect(card?.card?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed' }]));
     expect(replies.map((m) => m.card?.title)).toEqual(expect.arrayContaining([`${id} approved`, `${id}: wave 1 of 2 started`, `${id}: wave 2 of 2 done`, `${id}: completed`]));
+
+    // The ticket: created at proposal, approved by the CAB, a note per wave, closed successful, each note once.
+    const ticket = await ticketOf(id);
+    expect(ticket.state).toBe(itsm.closed);
+    expect(firstLines(ticket.notes)).toEqual([
+      'Approved in patchbot by bob, carol, dave.',
+      expect.stringMatching(/^Implementation started/),
+      'Wave 1 of 2 done: 1 ok, 0 failed, 0 skipped (1 host).',
+      'Wave 2 of 2 done: 3 ok, 0 failed, 0 skipped (3 hosts).',
+      'Completed successfully: 4 of 4 hosts patched.',
+    ]);
+    expect(new Set(stampsOf(ticket.notes)).size).toBe(ticket.notes.length);
   });
 
   it("halts when the pilot's smoke check fails, and Roll back restores the recorded versions", async () => {
@@ -177,5 +250,11 @@ describe.skipIf(skip !== null)('a rollout on real SSH hosts', () => {
     const audit: string[] = [];
     for await (const event of runtime.store.audit.read()) if (event.subject === id || event.subject === rollbackId) audit.push(`${event.subject}:${event.action}`);
     expect(audit).toEqual(expect.arrayContaining([`${id}:change.halted`, `${id}:change.rollback-requested`, `${rollbackId}:change.completed`, `${id}:change.rolled-back`]));
+
+    // The ticket was told of the halt and ends backed out.
+    const ticket = await ticketOf(id);
+    expect(ticket.state).toBe(itsm.backedOut);
+    expect(firstLines(ticket.notes)).toEqual(expect.arrayContaining([expect.stringMatching(/^Halted: Smoke check failed on edge-canary/), expect.stringMatching(/^Rolled back \(backed out\)/)]));
+    if (itsm.name === 'servicenow') expect(ticket.fields).toMatchObject({ close_code: 'unsuccessful', close_notes: expect.stringMatching(/^Backed out: /) });
   });
 });
