@@ -88,24 +88,29 @@ export const rolloutRepository = (sql: SqlClient): RolloutRepository => ({
     );
   },
   async claimRun(changeId, host, leaseUntil, at) {
-    // One statement decides: two workers (or replicas) racing for a host cannot both win.
+    // One statement decides: two workers (or replicas) racing for a host cannot both win, a host
+    // of a change halted a moment ago does not start, and one host runs one change at a time.
     const rows = await sql.query<RunRow & { recovered: boolean }>(
-      `update host_runs set state = 'running', attempt = attempt + 1, lease_until = $3, started_at = coalesce(started_at, $4)
-       where change_id = $1 and host = $2 and (state = 'queued' or (state = 'running' and lease_until < $4))
-       returning *, (attempt > 1) as recovered`,
+      `update host_runs r set state = 'running', attempt = attempt + 1, lease_until = $3, started_at = coalesce(started_at, $4)
+       where r.change_id = $1 and r.host = $2 and (r.state = 'queued' or (r.state = 'running' and r.lease_until < $4))
+         and exists (select 1 from changes c where c.id = $1 and c.state = 'running')
+         and not exists (select 1 from host_runs o where o.host = $2 and o.change_id <> $1 and o.state = 'running' and o.lease_until >= $4)
+       returning r.*, (r.attempt > 1) as recovered`,
       [changeId, host, leaseUntil, at],
     );
     const row = rows[0];
     return row ? { run: toRun(row), recovered: row.recovered } : null;
   },
-  async renewLease(changeId, host, leaseUntil) {
-    await sql.query(`update host_runs set lease_until = $3 where change_id = $1 and host = $2 and state = 'running'`, [changeId, host, leaseUntil]);
+  async renewLease(changeId, host, attempt, leaseUntil) {
+    const rows = await sql.query(`update host_runs set lease_until = $4 where change_id = $1 and host = $2 and attempt = $3 and state = 'running' returning host`, [changeId, host, attempt, leaseUntil]);
+    return rows.length === 1;
   },
-  async finishRun(changeId, host, { state, result, error, at }) {
+  async finishRun(changeId, host, { attempt, state, result, error, at }) {
+    // Fenced by the attempt: a worker that lost its lease (and its run) cannot overwrite the result of the one that took over.
     const rows = await sql.query(
-      `update host_runs set state = $3, result = $4, error = $5, finished_at = $6, lease_until = null
-       where change_id = $1 and host = $2 and state = 'running' returning host`,
-      [changeId, host, state, result === undefined ? null : JSON.stringify(result), error, at],
+      `update host_runs set state = $4, result = $5, error = $6, finished_at = $7, lease_until = null
+       where change_id = $1 and host = $2 and attempt = $3 and state = 'running' returning host`,
+      [changeId, host, attempt, state, result === undefined ? null : JSON.stringify(result), error, at],
     );
     return rows.length === 1;
   },
@@ -113,7 +118,11 @@ export const rolloutRepository = (sql: SqlClient): RolloutRepository => ({
     await sql.query(`update host_runs set state = $4, error = coalesce($5, error) where change_id = $1 and host = $2 and state = $3`, [changeId, host, from, to, error ?? null]);
   },
   async expiredLeases(at) {
-    const rows = await sql.query<{ change_id: string; host: string }>(`select change_id, host from host_runs where state = 'running' and lease_until < $1`, [at]);
+    const rows = await sql.query<{ change_id: string; host: string }>(
+      `select r.change_id, r.host from host_runs r join changes c on c.id = r.change_id
+       where r.state = 'running' and r.lease_until < $1 and c.state = 'running'`,
+      [at],
+    );
     return rows.map((r) => ({ changeId: r.change_id, host: r.host }));
   },
 });

@@ -59,15 +59,20 @@ export interface RolloutRepository {
   queueRuns(changeId: string, wave: number, batch: number, hosts: readonly string[]): Promise<void>;
   /**
    * Takes a run for this worker: a queued one (`recovered: false`), or a running one whose lease
-   * expired — its worker died mid-run (`recovered: true`). Null when another worker holds it or
-   * it is finished: exactly one worker runs a host, across replicas.
+   * expired — its worker died mid-run (`recovered: true`). Null when another worker holds it, it
+   * is finished, its change is no longer running, or another change is working on the same host
+   * right now: exactly one worker runs a host, across replicas and changes.
    */
   claimRun(changeId: string, host: string, leaseUntil: Date, at: Date): Promise<{ run: HostRun; recovered: boolean } | null>;
-  renewLease(changeId: string, host: string, leaseUntil: Date): Promise<void>;
-  /** Records the outcome of a run this worker holds; false when it no longer holds it. */
-  finishRun(changeId: string, host: string, outcome: { state: HostRunState; result: unknown; error: string | null; at: Date }): Promise<boolean>;
+  /** Extends the lease of this attempt; false when the run is no longer this attempt's (stop). */
+  renewLease(changeId: string, host: string, attempt: number, leaseUntil: Date): Promise<boolean>;
+  /**
+   * Records the outcome of the attempt this worker holds; false when a later attempt took the
+   * run over (its result stands, not this one's).
+   */
+  finishRun(changeId: string, host: string, outcome: { attempt: number; state: HostRunState; result: unknown; error: string | null; at: Date }): Promise<boolean>;
   /** Verdicts after a rescan (applied → verified | still-missing). */
   setRunState(changeId: string, host: string, from: HostRunState, to: HostRunState, error?: string | null): Promise<void>;
-  /** Running hosts whose worker stopped renewing: left by a crash, to be re-checked. */
+  /** Running hosts of running changes whose worker stopped renewing: left by a crash, to be re-checked. */
   expiredLeases(at: Date): Promise<Array<{ changeId: string; host: string }>>;
 }

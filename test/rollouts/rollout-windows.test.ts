@@ -91,7 +91,20 @@ describe('a change and its maintenance window', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await runtime.store.changes.get(id))?.state).toBe('paused');
 
+    // alice holds it: the next opening passes it by.
+    expect((await act('alice', `pause ${id}`)).private?.text).toMatch(/held by alice: it will not resume at its next window/);
     await at('2026-12-08T22:01:00Z', id);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await runtime.store.changes.get(id))?.state).toBe('paused');
+    expect((await runtime.store.rollouts.runs(id)).map((r) => r.host)).toEqual(['canary-01']);
+
+    // Resumed the next morning, outside the window: it goes back to waiting, no host starts.
+    clock = new Date('2026-12-09T09:00:00Z');
+    expect((await act('dave', `resume ${id}`)).error).toBeUndefined();
+    await until('the window pause after the resume', async () => (await runtime.store.changes.get(id))?.state === 'paused' && (await statusOf(id)).includes('next opens Wed 9 Dec 2026 22:00 UTC'));
+    expect((await runtime.store.rollouts.runs(id)).map((r) => r.host)).toEqual(['canary-01']);
+
+    await at('2026-12-09T22:01:00Z', id);
     await until(`${id} to complete in the next opening`, async () => (await runtime.store.changes.get(id))?.state === 'completed');
     expect((await runtime.store.rollouts.runs(id)).map((r) => [r.host, r.state, r.attempt])).toEqual([
       ['canary-01', 'verified', 1],
@@ -101,14 +114,14 @@ describe('a change and its maintenance window', () => {
   });
 
   it('does not run an opening late that passed while patchbot was down', async () => {
-    clock = new Date('2026-12-09T21:30:00Z');
+    clock = new Date('2026-12-10T21:30:00Z');
     const id = String((await act('alice', 'propose deb:libbar1@1.1-1 to canary at nightly')).data?.change);
     await act('dave', `approve ${id}`);
-    await until('the wait', async () => (await statusOf(id)).includes('next opens Wed 9 Dec 2026 22:00 UTC'));
+    await until('the wait', async () => (await statusOf(id)).includes('next opens Thu 10 Dec 2026 22:00 UTC'));
     // Down from 21:30 to 22:40: the opening began 40 minutes ago and the window has no grace.
-    await at('2026-12-09T22:40:00Z', id);
+    await at('2026-12-10T22:40:00Z', id);
     await until('the refusal', async () => (await statusOf(id)).includes('Missed window nightly'));
-    expect(await statusOf(id)).toMatch(/starting now would be 40m late and no grace is set; it next opens Thu 10 Dec 2026 22:00 UTC/);
+    expect(await statusOf(id)).toMatch(/starting now would be 40m late and no grace is set; it next opens Fri 11 Dec 2026 22:00 UTC/);
     expect((await runtime.store.changes.get(id))?.state).toBe('scheduled');
     expect(await runtime.store.rollouts.runs(id)).toEqual([]);
   });

@@ -4,7 +4,8 @@ import { PatchbotError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip } from '../card.ts';
 import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { loadApprovalCard } from './load-card.ts';
-import { statusCard } from './rollout-cards.ts';
+import { clock } from './approval-card.ts';
+import { haltCard, statusCard } from './rollout-cards.ts';
 
 export interface ControlOptions {
   config: Config;
@@ -18,13 +19,22 @@ const PAST: Record<ControlVerb, string> = { pause: 'paused', resume: 'resumed', 
 const control = async (options: ControlOptions, context: HandlerContext, verb: ControlVerb, changeId: string, hosts: string[]): Promise<Reply> => {
   const person = context.interaction.actor.person;
   if (!person) throw new PatchbotError('not-a-person', `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`, 'Ask an admin to add your account to `people` in the patchbot config.');
+  // Read before the control clears it: the halt being answered, for the card's final form.
+  const halted = await context.store.rollouts.progress(changeId).catch(() => null);
   const result = await controlChange(context.store, options.config, { changeId, verb, person, hosts, now: context.now });
   const ids = [result.change.id, ...(result.rollback ? [result.rollback.id] : [])];
   const kick = options.kick;
   const card = await loadApprovalCard(context.store, result.change);
   const broadcast = [{ channel: 'approvals' as const, card: statusCard(result.change, `${PAST[verb]} by ${person.name}`, result.text) }];
   if (result.rollback) broadcast.push({ channel: 'approvals', card: await loadApprovalCard(context.store, result.rollback) });
+  // A click on a halt card answers it: its buttons go, so nobody decides the same halt twice.
+  const clicked = context.interaction.kind === 'action' ? context.interaction.message : undefined;
+  const { actions: _answered, ...haltText } = haltCard(result.change, halted?.haltReason ?? '', []);
+  const answered = clicked && halted?.haltReason
+    ? { update: { ref: clicked, card: { ...haltText, context: clip(`${PAST[verb]} by ${person.name} at ${clock(context.now)}`, CARD_LIMITS.sectionChars) } } }
+    : {};
   return {
+    ...answered,
     refresh: { threadKey: `change:${result.change.id}`, card },
     broadcast,
     private: { title: clip(`${result.change.id} ${PAST[verb]}`, CARD_LIMITS.titleChars), text: clip(result.text, CARD_LIMITS.sectionChars) },

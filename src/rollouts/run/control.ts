@@ -27,6 +27,7 @@ export interface ControlResult {
 }
 
 const FAILED: readonly HostRun['state'][] = ['failed', 'smoke-failed', 'still-missing'];
+const STEERING_FALLBACK = ['role:oncall', 'role:admin'];
 const OPEN: readonly Change['state'][] = ['draft', 'pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'];
 
 /**
@@ -37,7 +38,10 @@ const OPEN: readonly Change['state'][] = ['draft', 'pending-approval', 'approved
 const authorize = (change: Change, person: Person, verb: ControlVerb) => {
   if (person.roles.includes('admin')) return;
   if (verb !== 'resume' && person.name === change.requester) return;
-  const eligible = isEligible(change.policy, person, change.requester);
+  // A pre-approved change (standard, a rollback) names no approvers; steering it still takes
+  // someone on call, never any configured person (a viewer).
+  const policy = change.policy.eligible.length ? change.policy : { ...change.policy, eligible: STEERING_FALLBACK };
+  const eligible = isEligible(policy, person, change.requester);
   if (!eligible.ok) throw new PatchbotError('not-allowed', `You may not ${verb} ${change.id}: ${eligible.reason}`, `Ask someone who may approve it (${change.policy.eligible.join(', ') || 'anyone but the requester'}) or an admin.`);
 };
 
@@ -88,7 +92,16 @@ export const controlChange = async (store: Store, config: Config, input: Control
     const save = async (patch: Partial<NonNullable<typeof progress>>) => {
       if (progress) await tx.rollouts.saveProgress({ ...progress, ...patch, updatedAt: now });
     };
+    // While a rollback of it runs, the original is the rollback's to finish: no second one, no resume.
+    const child = (await tx.changes.list({ states: [...OPEN], limit: 100_000 })).find((c) => c.parentId === change.id);
+    if (child && input.verb !== 'pause') refuse(change, input.verb, `${child.id} is rolling it back (${child.state}); wait for it to finish.`);
     if (input.verb === 'pause') {
+      // A change the window paused can still be held: it then waits for a person, not the next opening.
+      if (change.state === 'paused' && progress?.pausedBy === 'window') {
+        await save({ pausedBy: person.name });
+        await tx.audit.append({ actor: person.name, action: 'change.held', subject: change.id, data: {}, at: now });
+        return { change, text: `${change.id} held by ${person.name}: it will not resume at its next window. \`resume ${change.id}\` releases it.` };
+      }
       if (change.state !== 'running') refuse(change, 'pause', change.state === 'paused' ? `\`resume ${change.id}\` continues it.` : `Only a running change pauses; \`cancel ${change.id}\` stops one that has not started.`);
       await transitionChange(tx, change, 'paused', person.name, now);
       await save({ pausedBy: person.name, waitingSince: now });
@@ -99,7 +112,8 @@ export const controlChange = async (store: Store, config: Config, input: Control
       const accepted = change.state === 'halted' ? (await tx.rollouts.runs(change.id)).filter((r) => FAILED.includes(r.state)) : [];
       for (const run of accepted) await tx.rollouts.setRunState(change.id, run.host, run.state, 'accepted');
       await transitionChange(tx, change, 'running', person.name, now, { accepted: accepted.map((r) => r.host) });
-      await save({ pausedBy: null, haltReason: null, status: null });
+      // Waiting counts from now: the time it spent paused or halted is not lateness for its window.
+      await save({ pausedBy: null, haltReason: null, status: null, waitingSince: now, openingStart: null });
       const past = accepted.length ? ` going on past ${accepted.length} failed host${accepted.length === 1 ? '' : 's'} (${accepted.map((r) => r.host).slice(0, 5).join(', ')})` : '';
       return { change: { ...change, state: 'running' }, text: `${change.id} resumed by ${person.name}${past}; it still only starts hosts inside its window.` };
     }

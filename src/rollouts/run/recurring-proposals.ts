@@ -32,7 +32,11 @@ export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSch
   for (const host of targetHosts) {
     for (const finding of await store.findings.byHost(host)) if (NEEDS_PATCH.includes(finding.state)) needed.add(finding.patchId);
   }
-  const patches = (await store.patches.list()).filter((p) => needed.has(p.id) && selects(schedule.patches, p)).map((p) => p.id).sort();
+  // Patches an open change already carries are its to deliver: proposing them again would put two
+  // changes on the same hosts (and the second one's rollback record would be taken mid-upgrade).
+  const open = await store.changes.list({ states: ['pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'], limit: 100_000 });
+  const underway = new Set(open.filter((c) => c.targets.some((t) => schedule.targets.includes(t))).flatMap((c) => c.patches));
+  const patches = (await store.patches.list()).filter((p) => needed.has(p.id) && !underway.has(p.id) && selects(schedule.patches, p)).map((p) => p.id).sort();
   if (patches.length === 0) {
     log.info({ schedule: schedule.name, firedAt }, 'recurring proposal found nothing to propose');
     return null;

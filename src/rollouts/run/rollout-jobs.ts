@@ -15,7 +15,7 @@ export const SWEEP_SCHEDULE = { name: 'rollouts', cron: '*/30 * * * * *' } as co
 export const sweepRollouts = async (deps: RolloutDeps): Promise<void> => {
   const now = clockOf(deps)();
   const minute = now.toISOString().slice(0, 19);
-  const active = await deps.store.changes.list({ states: [...ACTIVE] });
+  const active = await deps.store.changes.list({ states: [...ACTIVE], limit: 100_000 });
   for (const change of active) await deps.queue.send<AdvanceJob>(ADVANCE_QUEUE, { changeId: change.id }, { key: `sweep:${change.id}:${minute}` });
   const abandoned = await deps.store.rollouts.expiredLeases(now);
   if (abandoned.length) deps.log.warn({ runs: abandoned.length }, 'host runs abandoned by a stopped worker; re-checking them');

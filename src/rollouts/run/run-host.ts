@@ -68,7 +68,9 @@ const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered:
     run = await runPlaybook({ executor: deps.executor, host, playbook: rollbackFor(deps.catalog, apply), params: { change: change.parentId! }, dryRun, log });
   } else {
     const params = applyParams(host.os, missing, change.id);
-    if (!params) return { state: 'not-needed', runs: [], error: null };
+    // Needed but not in a form the os's playbook takes (a plain rpm update without an advisory):
+    // a failure to look at, never a silent "not needed" that would count as patched.
+    if (!params) return { state: 'failed', runs: [], error: `${apply.name} cannot apply ${missing.join(', ')} (it takes ${Object.keys(apply.params).join(', ')})` };
     run = await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log });
   }
   // Smoke checks of the wave run only on a host that got through.
@@ -92,25 +94,35 @@ const summary = (outcome: Outcome) => ({
 export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<void> => {
   const now = clockOf(deps);
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  // Halted, paused or cancelled since the job was sent: the host stays queued for a resume.
+  // Halted, paused or cancelled since the job was sent: the host stays queued for a resume. The
+  // claim checks again in the same statement, and also waits while another change (the change a
+  // rollback undoes, still finishing on this host) holds the host: the next advance re-sends it.
   if ((await deps.store.changes.get(job.changeId))?.state !== 'running') return;
   const claimed = await deps.store.rollouts.claimRun(job.changeId, job.host, new Date(now().getTime() + leaseMs), now());
   if (!claimed) return;
+  const { attempt } = claimed.run;
+  const log = hostLogger(changeLogger(deps.log, job.changeId), job.host);
   const renew = setInterval(() => {
-    void deps.store.rollouts.renewLease(job.changeId, job.host, new Date(now().getTime() + leaseMs)).catch(() => undefined);
+    void deps.store.rollouts
+      .renewLease(job.changeId, job.host, attempt, new Date(now().getTime() + leaseMs))
+      .then((held) => {
+        if (!held) log.warn({ attempt }, 'host run taken over by another worker; its result will not be recorded');
+      })
+      .catch((error: Error) => log.warn({ err: error }, 'host run lease not renewed'));
   }, Math.max(250, leaseMs / 3));
   let outcome: Outcome;
   try {
     const [change, host] = await Promise.all([deps.store.changes.get(job.changeId), deps.store.hosts.get(job.host)]);
     if (!change || !host) outcome = { state: 'failed', runs: [], error: host ? 'the change is gone' : `${job.host} is no longer in the inventory` };
-    else outcome = await applyOn(deps, change, host, claimed.recovered, claimed.run.attempt);
+    else outcome = await applyOn(deps, change, host, claimed.recovered, attempt);
   } catch (error) {
     // Unreachable, auth, a refused parameter: the host failed, the change decides what that means.
     outcome = { state: 'failed', runs: [], error: (error as Error).message };
   } finally {
     clearInterval(renew);
   }
-  await deps.store.rollouts.finishRun(job.changeId, job.host, { state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
-  await deps.store.audit.append({ actor: 'patchbot', action: `host.${outcome.state}`, subject: job.changeId, data: { host: job.host, attempt: claimed.run.attempt, ...(outcome.error ? { error: outcome.error } : {}) } });
-  await deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${claimed.run.attempt}` });
+  const recorded = await deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
+  if (!recorded) return;
+  await deps.store.audit.append({ actor: 'patchbot', action: `host.${outcome.state}`, subject: job.changeId, data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) } });
+  await deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${attempt}` });
 };
