@@ -1,13 +1,17 @@
 import { buildComplianceReport } from '../../src/compliance/report.ts';
 import { isFramework } from '../../src/compliance/policy.ts';
 import type { Config } from '../../src/config/schema.ts';
+import { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
 import { type RequestContext, sendJson } from '../../src/server/router.ts';
 import type { ConsoleMessage, Store } from '../../src/store/store.ts';
 import { ConsoleApiError, resolveChannel, resolvePerson } from './api-request.ts';
 import { channelsOf, messageView, visibleTo } from './views.ts';
+import { wavesView } from './waves-view.ts';
 
 const DEFAULT_LIMIT = 200;
 const MAX_LIMIT = 500;
+/** Change ids are CHG-<n>; anything else cannot name one, and is not worth a query. */
+const CHANGE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 const limitOf = (url: URL): number => {
   const raw = url.searchParams.get('limit');
@@ -60,5 +64,17 @@ export const readHandlers = ({ store, config }: { store: Store; config: Config }
     const report = await buildComplianceReport(store, { sla: config.compliance.sla, framework, now: new Date() });
     const group = (g: (typeof report.groups)[number]) => ({ group: g.group, hosts: g.hosts, status: g.status, compliantPct: g.compliantPct, byStatus: g.byStatus, missing: g.missing });
     sendJson(res, 200, { generatedAt: report.generatedAt.toISOString(), policy: report.policy.label, total: group(report.total), groups: report.groups.map(group) });
+  },
+
+  /** GET /changes/<id>/waves?as=<person>: the plan's waves, every host with its run's state, for the chart under the card. */
+  async waves({ res, url }: RequestContext, changeId: string) {
+    await resolvePerson(store, url.searchParams.get('as'));
+    const change = CHANGE_ID.test(changeId) ? await store.changes.get(changeId) : null;
+    if (!change) throw new ConsoleApiError(404, `no change "${changeId}"; \`/patch changes\` lists them`);
+    // Progress first, then runs: the cells are never older than the wave the chart highlights.
+    const progress = await store.rollouts.progress(change.id);
+    const runs = await store.rollouts.runs(change.id);
+    const plan = RolloutPlan.safeParse(change.plan);
+    sendJson(res, 200, wavesView(change, plan.success ? plan.data : null, progress, runs, new Date()));
   },
 });

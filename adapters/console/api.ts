@@ -20,11 +20,11 @@ export interface ApiOptions {
   live: LiveViews;
 }
 
-const decodeSegment = (segment: string): string => {
+const decodeSegment = (segment: string, what: string): string => {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ConsoleApiError(400, `the channel name in the path is not valid percent-encoding: ${segment}`);
+    throw new ConsoleApiError(400, `the ${what} in the path is not valid percent-encoding: ${segment}`);
   }
 };
 
@@ -37,8 +37,9 @@ export const consoleApi = ({ surface, hub, store, config, access, live }: ApiOpt
   const routes: Route[] = [
     { method: 'GET', path: /^\/people$/, run: (ctx) => read.people(ctx) },
     { method: 'GET', path: /^\/channels$/, run: (ctx) => read.channels(ctx) },
-    { method: 'GET', path: /^\/channels\/([^/]+)\/messages$/, run: (ctx, m) => read.messages(ctx, decodeSegment(m[1]!)) },
+    { method: 'GET', path: /^\/channels\/([^/]+)\/messages$/, run: (ctx, m) => read.messages(ctx, decodeSegment(m[1]!, 'channel name')) },
     { method: 'GET', path: /^\/compliance$/, run: (ctx) => read.compliance(ctx) },
+    { method: 'GET', path: /^\/changes\/([^/]+)\/waves$/, run: (ctx, m) => read.waves(ctx, decodeSegment(m[1]!, 'change id')) },
     {
       method: 'GET',
       path: /^\/events$/,

@@ -161,3 +161,51 @@ describe('console API: buttons', () => {
     expect((await get('/compliance?framework=sox')).status).toBe(400);
   });
 });
+
+describe('console API: waves', () => {
+  it("answers a change's waves with every host in the state the store has it", async () => {
+    // A proposal is never run by the orchestrator, so the runs written here are the only ones.
+    const { change } = await propose();
+    const pending = await get(`/changes/${change}/waves?as=erin`);
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ change, state: 'pending-approval', current: null, totals: { hosts: 2, pending: 2 } });
+    expect(pending.body.waves.map((w: { name: string; pilot: boolean; failureBudget: number }) => [w.name, w.pilot, w.failureBudget])).toEqual([
+      ['pilot', true, 0],
+      ['prod-web', false, 1],
+    ]);
+
+    // Queued, then moved by compare-and-set as a worker and a rescan would move them (no worker
+    // claims a host of a change that is not running).
+    const { rollouts } = svc.store;
+    await rollouts.queueRuns(change, 0, 0, ['web-01']);
+    await rollouts.setRunState(change, 'web-01', 'queued', 'smoke-failed', 'smoke-http: GET /healthz exited 22');
+    await rollouts.queueRuns(change, 1, 0, ['web-02']);
+    await rollouts.setRunState(change, 'web-02', 'queued', 'running');
+    await rollouts.saveProgress({ changeId: change, wave: 1, phase: 'running', scanId: null, soakUntil: null, openingStart: null, waitingSince: null, pausedBy: null, haltReason: null, status: null, updatedAt: new Date() });
+
+    const running = (await get(`/changes/${change}/waves?as=erin`)).body;
+    expect(running.current).toEqual({ wave: 1, phase: 'running', soakUntil: null, pausedBy: null });
+    expect(running.waves.map((w: { status: string }) => w.status)).toEqual(['done', 'current']);
+    expect(running.waves[0]).toMatchObject({ failures: 1, hosts: [{ host: 'web-01', batch: 0, state: 'smoke-failed', kind: 'failed', error: 'smoke-http: GET /healthz exited 22' }] });
+    expect(running.waves[1]).toMatchObject({ failures: 0, hosts: [{ host: 'web-02', state: 'running', kind: 'running', error: null }] });
+
+    // Someone resumed past the failure: it is accepted, and no longer counts against the budget.
+    await rollouts.setRunState(change, 'web-01', 'smoke-failed', 'accepted');
+    const accepted = (await get(`/changes/${change}/waves?as=erin`)).body;
+    expect(accepted.waves[0]).toMatchObject({ failures: 0, counts: { accepted: 1, failed: 0 }, hosts: [{ state: 'accepted', kind: 'accepted' }] });
+    expect(accepted.totals).toMatchObject({ hosts: 2, accepted: 1, running: 1, pending: 0, patched: 0 });
+  });
+
+  it('answers an unknown change with 404, and needs a configured person', async () => {
+    const { change } = await propose();
+    const unknown = await get('/changes/CHG-9999/waves?as=bob');
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'no change "CHG-9999"; `/patch changes` lists them' } });
+    expect((await get(`/changes/${encodeURIComponent('../../people')}/waves?as=bob`)).status).toBe(404);
+    expect((await get('/changes/%E0%A4%A/waves?as=bob')).body.error).toMatch(/change id in the path is not valid percent-encoding/);
+    const nobody = await get(`/changes/${change}/waves`);
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.error).toMatch(/`as` is required/);
+    expect((await get(`/changes/${change}/waves?as=mallory`)).status).toBe(400);
+    expect((await post(`/changes/${change}/waves`, {})).status).toBe(405);
+  });
+});

@@ -27,7 +27,7 @@ describe('console without a token (loopback only)', () => {
   });
 
   it('refuses a Host header that is not a loopback name (DNS rebinding)', async () => {
-    for (const path of ['/', '/api/console/people', '/console/app.js']) {
+    for (const path of ['/', '/api/console/people', '/api/console/changes/CHG-1/waves?as=bob', '/console/app.js']) {
       const rebound = await raw(`${svc.url}${path}`, { headers: { host: `attacker.example:${new URL(svc.url).port}` } });
       expect(rebound.status, path).toBe(403);
       expect(rebound.json().error).toMatch(/DNS rebinding/);
@@ -72,6 +72,7 @@ describe('console with a token', () => {
     expect(none.json().error).toMatch(/open \/\?token=<token> once/);
     expect((await raw(`${svc.url}/api/console/people`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
     expect((await raw(`${svc.url}/api/console/people`, { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
+    expect((await raw(`${svc.url}/api/console/changes/CHG-1/waves?as=bob`)).status).toBe(401);
     expect((await raw(`${svc.url}/`)).status).toBe(401);
     // Not even which endpoints exist.
     expect((await raw(`${svc.url}/api/console/no-such-endpoint`)).status).toBe(401);
@@ -82,6 +83,9 @@ describe('console with a token', () => {
   it('accepts the bearer token, from any Host name (the token, not the name, is the guard)', async () => {
     const ok = await raw(`${svc.url}/api/console/people`, { headers: { authorization: `Bearer ${TOKEN}`, host: 'patchbot.example.com' } });
     expect(ok.status).toBe(200);
+    // Past the guard, the waves endpoint answers for itself: there is no such change.
+    const waves = await raw(`${svc.url}/api/console/changes/CHG-1/waves?as=bob`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(waves.status).toBe(404);
   });
 
   it('trades /?token= for an HttpOnly SameSite=Strict cookie and a redirect that drops the token', async () => {

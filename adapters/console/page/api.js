@@ -23,6 +23,7 @@ export const api = {
   channels: (as) => request('GET', `/channels?${q({ as })}`),
   messages: (channel, as) => request('GET', `/channels/${encodeURIComponent(channel)}/messages?${q({ as })}`),
   compliance: () => request('GET', '/compliance'),
+  waves: (change, as) => request('GET', `/changes/${encodeURIComponent(change)}/waves?${q({ as })}`),
   /** One id per attempt at sending: a retry of the same attempt repeats it and is dropped server-side. */
   post: (channel, as, text) => request('POST', '/messages', { id: randomId(), channel, as, text }),
   click: (messageId, actionId, as) => request('POST', '/actions', { id: randomId(), messageId, actionId, as }),

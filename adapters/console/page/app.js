@@ -7,6 +7,7 @@ import { askConfirm, toast } from './dialogs.js';
 import { h } from './dom.js';
 import { renderBlock } from './render-message.js';
 import { renderChannels, renderLive, renderPicker } from './sidebar.js';
+import { changeOf, createWavesPanels } from './waves-panel.js';
 
 const $ = (id) => document.getElementById(id);
 const PERSON_KEY = 'patchbot.console.person';
@@ -29,7 +30,17 @@ const list = $('messages');
 const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 120;
 const toBottom = () => (list.scrollTop = list.scrollHeight);
 
-const blockCtx = () => ({ me: state.me, expanded: state.expanded, onAction, onToggle });
+/** A chart that grows while you read the newest message keeps it in view; elsewhere it stays put. */
+const keepPlace = (draw) => {
+  const stick = nearBottom();
+  draw();
+  if (stick) toBottom();
+};
+const waves = createWavesPanels({ load: (change) => api.waves(change, state.me), keepPlace });
+// Only public cards: a private answer about a change (a refused vote) is not where its chart lives.
+const below = (m) => (m.private ? null : waves.panelFor(m));
+
+const blockCtx = () => ({ me: state.me, expanded: state.expanded, onAction, onToggle, below });
 
 const renderChannel = () => {
   const channel = state.channels.find((c) => c.name === state.active);
@@ -95,6 +106,9 @@ const onLive = (m) => {
     state.unread.set(m.channel, (state.unread.get(m.channel) ?? 0) + 1);
     sidebar();
   }
+  // The change moved: its block was just redrawn from the chart's last answer; fetch the new one.
+  const moved = m.private ? null : changeOf(m);
+  if (moved) waves.changed(moved);
 };
 
 function selectChannel(name) {

@@ -31,6 +31,8 @@ const botMessage = (m, ctx, compact) =>
       h('div', { class: 'msg-meta' }, h('span', { class: 'author' }, BOT), h('span', { class: 'badge' }, 'APP'), h('time', { datetime: m.postedAt }, clock(m.postedAt)), m.edited ? h('span', { class: 'edited' }, '(edited)') : null),
       m.private ? privateNote() : null,
       m.card ? renderCard(m.card, (action, button) => ctx.onAction(m, action, button)) : h('div', { class: 'msg-text' }, richText(m.text)),
+      // What the page shows under a root card (a change's waves); replies in a thread get nothing.
+      compact || m.threadOf ? null : ctx.below?.(m),
     ),
   );
 
@@ -54,7 +56,7 @@ export const renderOne = (m, ctx, compact = false) => (m.author === BOT ? botMes
 /**
  * A root and its replies. Collapsed, the thread is one "N replies" line; open, the replies sit
  * indented under the root.
- * @param ctx { me, expanded: Set<id>, onAction, onToggle(rootId) }
+ * @param ctx { me, expanded: Set<id>, onAction, onToggle(rootId), below?(message) → element | null }
  */
 export const renderBlock = (root, replies, ctx) => {
   const block = h('div', { class: 'block', dataset: { root: root.id } }, renderOne(root, ctx));

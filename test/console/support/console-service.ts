@@ -14,10 +14,18 @@ import type { Store } from '../../../src/store/store.ts';
 export const TOKEN = 'console-test-token-0123456789abcdef';
 
 /**
- * A production group of two web servers and a staging host. The hosts point at a closed port on
- * loopback: nothing is ever scanned (the store is seeded as a scan would leave it).
+ * What the service manages: the inventory (and any other config sections a test needs, such as
+ * `rollout`) as YAML, and what scans would have left in the store. The hosts point at a closed
+ * port on loopback: nothing is ever scanned for real.
  */
-const configYaml = (dir: string, token: string | undefined) => `
+export interface Estate {
+  yaml: string;
+  seed(store: Store): Promise<void>;
+  /** `error` for an estate whose rollouts rescan the unreachable hosts on purpose: those warnings are expected. */
+  logLevel?: 'warn' | 'error';
+}
+
+const configYaml = (dir: string, token: string | undefined, estate: Estate) => `
 server:
   host: 127.0.0.1
   port: 0
@@ -27,6 +35,10 @@ schedules:
   discovery: null
 log:
   level: warn
+${estate.yaml}`;
+
+/** A production group of two web servers and a staging host. */
+const WEB_YAML = `
 inventory:
   hosts:
     - { name: web-01, address: 127.0.0.1, port: 1, os: debian, groups: [prod-web], tags: { env: prod } }
@@ -62,6 +74,8 @@ const seed = async (store: Store) => {
   await store.scans.finish(SEED_SCAN, at);
 };
 
+const WEB_ESTATE: Estate = { yaml: WEB_YAML, seed };
+
 export interface ConsoleService {
   url: string;
   /** `127.0.0.1:<port>`: what a browser sends as Host and Origin's host. */
@@ -70,7 +84,7 @@ export interface ConsoleService {
   surface: ConsoleSurface;
   /** Posts a card as patchbot would, to a role channel on every surface. */
   broadcast(channel: 'announce' | 'approvals', card: Card): Promise<void>;
-  /** Posts the seeded scan's digest to announce, as the end of that scan would have. */
+  /** Posts the default estate's seeded scan's digest to announce, as the end of that scan would have. */
   announce(): Promise<boolean>;
   service: RunningService;
   stop(): Promise<void>;
@@ -81,20 +95,20 @@ export interface ConsoleService {
  * dir, an HTTP server on 127.0.0.1 and a free port — with the default config's people (alice on
  * call; bob, carol, dave on the CAB; erin a viewer).
  */
-export const startConsoleService = async ({ token }: { token?: string } = {}): Promise<ConsoleService> => {
+export const startConsoleService = async ({ token, estate = WEB_ESTATE }: { token?: string; estate?: Estate } = {}): Promise<ConsoleService> => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-console-'));
   const file = join(dir, 'patchbot.yaml');
-  writeFileSync(file, configYaml(dir, token));
+  writeFileSync(file, configYaml(dir, token, estate));
   const { config } = await loadConfig({ files: [file], env: {}, cwd: dir });
   // Seeded before the service opens it: PGlite is one process's, and a scanned estate is not rescanned at start.
   const handle = await platform.openStore(config.store.url, { migrate: true });
   try {
     await syncConfigToStore(handle.store, config);
-    await seed(handle.store);
+    await estate.seed(handle.store);
   } finally {
     await handle.close();
   }
-  const service = await startService({ config, platform, log: createLogger({ level: 'warn' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), runCli: async () => 1 });
   const module = service.runtime.surfaces.find((s) => s.binding.surface.name === 'console');
   if (!module) throw new Error('the console surface is not enabled');
   return {

@@ -1,0 +1,126 @@
+/* global CSS, IntersectionObserver, clearTimeout, document, getComputedStyle, setTimeout, window -- browser globals: this file runs in the page, not in Node */
+// The waves chart under each approval card. A block is re-rendered on every edit of its card, so
+// the panel is drawn at once from the last answer held for the change, and fetched again when the
+// change moves: its card is edited or its thread gets a reply (both arrive on the event stream).
+import { h } from './dom.js';
+import { renderWaves } from './waves.js';
+
+const CHANGE_KEY = /^change:(.+)$/;
+
+/** The change a message is about (its card's thread key `change:<id>`), or null. */
+export const changeOf = (message) => CHANGE_KEY.exec(message.card?.threadKey ?? '')?.[1] ?? null;
+
+/** A host finishing posts nothing (only a wave starting or ending does): while one runs, look again this often. */
+const FOLLOW_MS = 5000;
+
+/**
+ * @param load (change) => Promise<view>: GET /api/console/changes/<id>/waves for the person acting
+ * @param keepPlace (draw) => void: runs a draw that changes a panel's height, keeping the scroll where it belongs
+ */
+export const createWavesPanels = ({ load, keepPlace = (draw) => draw() }) => {
+  const views = new Map(); // change → the last answer
+  const errors = new Map(); // change → why the last fetch failed
+  const stale = new Set(); // changes that moved since their last answer
+  const flights = new Map(); // change → { again }: one fetch at a time per change, the latest wins
+  const follows = new Map(); // change → timer
+
+  // A panel drawn before it is in the page has no width yet: it takes the last one measured
+  // (every panel sits in the same column), or a guess from the window before the first.
+  let lastWidth = null;
+  const widthOf = (panel) => {
+    if (panel.isConnected && panel.clientWidth) {
+      const style = getComputedStyle(panel);
+      lastWidth = panel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    }
+    return lastWidth ?? Math.min(window.innerWidth - 80, 700);
+  };
+
+  const panels = (change) => [...document.querySelectorAll(`.waves[data-change="${CSS.escape(change)}"]`)];
+
+  const draw = (panel) => {
+    const change = panel.dataset.change;
+    const view = views.get(change);
+    if (view) panel.replaceChildren(...renderWaves(view, { width: widthOf(panel) }));
+    else if (errors.has(change)) panel.replaceChildren(h('p', { class: 'waves-note' }, `Waves unavailable: ${errors.get(change)}`));
+    else panel.replaceChildren(h('p', { class: 'waves-note' }, 'Loading waves…'));
+    panel.setAttribute('aria-busy', String(!view && !errors.has(change)));
+  };
+
+  /** While hosts are being worked on, their states change without a message: follow them. */
+  const follow = (change) => {
+    clearTimeout(follows.get(change));
+    const view = views.get(change);
+    const busy = view?.state === 'running' && (view.current?.phase === 'running' || view.current?.phase === 'verifying');
+    if (!busy) return follows.delete(change);
+    follows.set(
+      change,
+      setTimeout(() => {
+        follows.delete(change);
+        if (panels(change).length && document.visibilityState === 'visible') void fetchNow(change);
+        else stale.add(change); // fetched when it is next drawn, or when the tab is looked at again
+      }, FOLLOW_MS),
+    );
+  };
+
+  const fetchNow = async (change) => {
+    const flight = flights.get(change);
+    if (flight) {
+      flight.again = true; // an answer already on its way may predate this move
+      return;
+    }
+    const mine = { again: false };
+    flights.set(change, mine);
+    stale.delete(change);
+    try {
+      views.set(change, await load(change));
+      errors.delete(change);
+    } catch (error) {
+      errors.set(change, error.message);
+    } finally {
+      flights.delete(change);
+    }
+    const shown = panels(change);
+    if (shown.length) keepPlace(() => shown.forEach(draw));
+    if (mine.again) return fetchNow(change);
+    follow(change);
+  };
+
+  // A panel is fetched for when it scrolls near the screen: a channel of fifty approval cards
+  // does not ask for fifty charts at once.
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        void fetchNow(entry.target.dataset.change);
+      }
+    },
+    { rootMargin: '300px 0px' },
+  );
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible') return;
+    for (const change of [...stale]) if (panels(change).length) void fetchNow(change);
+  });
+
+  return {
+    /** The chart panel for a message, or null when it is not a change's card. */
+    panelFor(message) {
+      const change = changeOf(message);
+      if (!change) return null;
+      const panel = h('section', { class: 'waves', dataset: { change }, 'aria-label': `Waves of ${change}` });
+      draw(panel);
+      if (!views.has(change) || stale.has(change)) {
+        observer.observe(panel);
+        // Rendered but replaced before it was ever seen (the block was drawn again): stop watching it.
+        setTimeout(() => !panel.isConnected && observer.unobserve(panel), 0);
+      }
+      return panel;
+    },
+    /** The change moved (its card was edited, its thread got a reply): fetch again where it is shown. */
+    changed(change) {
+      if (panels(change).length) void fetchNow(change);
+      else stale.add(change);
+    },
+  };
+};

@@ -1,0 +1,108 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openAs, type PersonPage } from './support/browser.ts';
+import { type ConsoleService, startConsoleService } from './support/console-service.ts';
+import { call } from './support/http.ts';
+import { APP_HOSTS, OPENSSL, PATCHED_ALREADY, WAVES_ESTATE } from './support/waves-estate.ts';
+
+/**
+ * The waves chart under a change's approval card, in chromium, while the change really runs: an
+ * emergency change to seven app servers (dry run) goes through its pilot and first wave and
+ * soaks there, and the open window redraws the chart from each edit of the card, no reload.
+ * Screenshots: test-artifacts/console-waves.png and console-waves-phone.png.
+ */
+let svc: ConsoleService;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  svc = await startConsoleService({ estate: WAVES_ESTATE });
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+const open = async (person: string, viewport?: { width: number; height: number }) => {
+  browser ??= await launchChromium();
+  return openAs(browser, svc.url, person, viewport);
+};
+
+const chartOf = (pp: PersonPage, change: string) => pp.approvalCard(change).locator(`section.waves[data-change="${change}"] svg.waves-chart`);
+const cellHosts = (pp: PersonPage, change: string, kind: string) => chartOf(pp, change).locator(`rect.cell.kind-${kind}`).evaluateAll((cells) => cells.map((c) => c.getAttribute('data-host')));
+
+describe('the waves chart', () => {
+  it('draws a running change wave by wave, green where the store says patched, live', { timeout: 120_000 }, async () => {
+    const dave = await open('dave', { width: 1280, height: 1000 });
+    await dave.openChannel('approvals');
+
+    const proposed = await call(svc.url, 'POST', '/messages', { channel: 'approvals', as: 'alice', text: `/patch propose ${OPENSSL} to prod-app emergency` });
+    expect(proposed.body).toMatchObject({ ok: true, data: { class: 'emergency' } });
+    const change = proposed.body.data.change as string;
+
+    // Before approval: three waves, seven grey cells, the pilot marked.
+    const chart = chartOf(dave, change);
+    await chart.waitFor();
+    expect(await chart.locator('rect.cell').count()).toBe(APP_HOSTS.length);
+    expect(await cellHosts(dave, change, 'pending')).toHaveLength(APP_HOSTS.length);
+    expect(await chart.locator('.wave-row .waves-name').allTextContents()).toEqual(['pilot', 'first-half', 'second-half']);
+    expect(await chart.locator('.wave-row[data-wave="0"] .waves-pilot').textContent()).toBe('PILOT');
+    expect(await chart.locator('.wave-highlight').count()).toBe(0);
+    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Not started: waits for approval · 3 waves, 7 hosts$/);
+
+    // dave approves; everything after arrives as edits of the card and replies in its thread.
+    await dave.page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
+    await dave.approvalCard(change).getByRole('button', { name: 'Approve', exact: true }).click();
+    if (await dave.page.locator('#confirm[open]').count()) await dave.page.click('#confirm-ok');
+
+    // The rollout soaks after its first wave (5 minutes, an emergency's most): the store holds still.
+    await expect.poll(async () => (await svc.store.rollouts.progress(change))?.phase, { timeout: 60_000 }).toBe('soaking');
+    const runs = await svc.store.rollouts.runs(change);
+    const patched = runs.filter((r) => r.state === 'verified').map((r) => r.host);
+    expect(patched).toEqual(['app-01', 'app-02', 'app-04']);
+    expect(runs.find((r) => r.host === PATCHED_ALREADY)?.state).toBe('not-needed');
+
+    // The chart shows exactly that, without a reload.
+    await expect.poll(() => cellHosts(dave, change, 'patched'), { timeout: 15_000 }).toEqual(patched);
+    expect(await cellHosts(dave, change, 'not-needed')).toEqual([PATCHED_ALREADY]);
+    expect(await cellHosts(dave, change, 'pending')).toEqual(['app-05', 'app-06', 'app-07']);
+    expect(await cellHosts(dave, change, 'failed')).toEqual([]);
+    expect(await dave.page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(7);
+
+    // The current wave is highlighted; each wave says its failure budget.
+    expect(await chart.locator('.wave-highlight').count()).toBe(1);
+    expect(await chart.locator('.wave-row:has(.wave-highlight)').getAttribute('data-wave')).toBe('1');
+    expect(await chart.locator('.waves-fail').allTextContents()).toEqual(['0/0 failures', '0/1 failures', '0/1 failures']);
+    expect(await chart.locator('.wave-row[data-wave="1"] .waves-status').textContent()).toMatch(/^soaking until \d\d:\d\d( [AP]M)?$/);
+    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Running wave 2 of 3 \(first-half\): soaking until \d\d:\d\d( [AP]M)?$/);
+
+    // Said in words too: a title and a description for the image, a title per wave and per host.
+    expect(await chart.getAttribute('role')).toBe('img');
+    expect(await chart.locator('> title').textContent()).toMatch(new RegExp(`^Waves of ${change}: Running wave 2 of 3`));
+    expect(await chart.locator('> desc').textContent()).toContain('Wave 2, first-half: 3 hosts — 2 patched, 1 not needed; 0 of 1 failures allowed; soaking until');
+    expect(await chart.locator(`rect[data-host="${PATCHED_ALREADY}"] > title`).textContent()).toBe(`${PATCHED_ALREADY}: not needed (batch 1)`);
+    const legend = await dave.approvalCard(change).locator('.waves-legend li').allInnerTexts();
+    expect(legend.map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['patched 3', 'running 0', 'pending 3', 'failed 0', 'accepted 0', 'not needed 1']);
+
+    // The thread's replies push the card up: fold them, so the card and its chart are in the picture.
+    const toggle = dave.approvalCard(change).locator('.thread-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+    await dave.approvalCard(change).evaluate((block) => block.scrollIntoView({ block: 'start' }));
+    await dave.screenshot('waves');
+
+    // At phone width the chart changes layout rather than shrinking its text.
+    const erin = await open('erin', { width: 390, height: 844 });
+    await erin.openChannel('approvals');
+    const small = chartOf(erin, change);
+    await expect.poll(() => small.locator('rect.cell.kind-patched').count(), { timeout: 15_000 }).toBe(patched.length);
+    // Narrow: the cells start at the left edge, under the wave's name; drawn at its own width, so 13px text is 13px.
+    expect(await small.locator('rect.cell').first().getAttribute('x')).toBe('10');
+    const box = (await small.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(Number((await small.getAttribute('viewBox'))!.split(' ')[2])).toBeCloseTo(box.width, -1);
+    await erin.approvalCard(change).locator('section.waves').scrollIntoViewIfNeeded();
+    await erin.screenshot('waves-phone');
+
+    expect(dave.errors, 'script or CSP errors in the page').toEqual([]);
+    expect(erin.errors).toEqual([]);
+  });
+});
