@@ -95,12 +95,13 @@ const verify = async (step: Step, runs: readonly HostRun[]): Promise<HostRun[]> 
 const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   const { progress, plan } = step;
   const wave = plan.waves[progress.wave]!;
-  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'not-needed').length;
+  const patched = runs.filter((r) => r.state === 'verified').length;
+  const notNeeded = runs.filter((r) => r.state === 'not-needed').length;
   const failed = runs.filter((r) => FAILED.includes(r.state)).length;
   progress.phase = 'soaking';
   progress.soakUntil = new Date(step.now.getTime() + wave.soakMs);
   const last = progress.wave === plan.waves.length - 1;
-  say(step, `wave ${progress.wave + 1} of ${plan.waves.length} done`, `${wave.name}: ${ok} patched${failed ? `, ${failed} failed (budget ${wave.failureBudget})` : ''}.${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`);
+  say(step, `wave ${progress.wave + 1} of ${plan.waves.length} done`, `${wave.name}: ${patched} patched${notNeeded ? `, ${notNeeded} did not need it` : ''}${failed ? `, ${failed} failed (budget ${wave.failureBudget})` : ''}.${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`);
   if (wave.soakMs > 0) step.effects.push({ kind: 'wake', at: progress.soakUntil });
   // Ticket sync (DESIGN §6): a work note per wave, in the rollout's transaction.
   await appendWaveEvent(step.tx, step.change, progress.wave + 1, plan.waves.length, runs, step.now);
