@@ -82,7 +82,10 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
 
     const proposed = await runPatchbot(['change', 'propose', `deb:openssl@${NEW}`, 'to', 'canary', 'prod-web', 'at', 'always', '--as', 'alice', '--json', ...config]);
     const id = JSON.parse(proposed.stdout).data.change as string;
-    expect((await runPatchbot(['change', 'approve', id, '--as', 'dave', ...config])).code).toBe(0);
+    // Approved in the console, whose service kicks the rollout at once (a CLI process on its own
+    // leaves it to the service's sweep: see two-replicas.test.ts).
+    const approved = await fetch(`${first.url}/api/console/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'dm:dave', as: 'dave', text: `approve ${id}` }) });
+    expect(await approved.json()).toMatchObject({ ok: true, data: { decided: 'approved' } });
 
     // Killed while the production wave's hosts are in their smoke check: patched, not yet recorded.
     await until('production hosts in flight', async () => (await db.rollouts.runs(id)).filter((r) => r.wave === 1 && r.state === 'running').length >= 2);
