@@ -68,6 +68,30 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     expect(done.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('completes jobs that finish together, and retries only the one among them that failed', async () => {
+    const opened = await openFresh(engine);
+    const queue = await startPgBossQueue({ sql: opened.sql });
+    cleanups.push(async () => { await queue.stop({ timeoutMs: 2000 }); await opened.store.close(); });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const runs = new Map<number, number>();
+    await queue.work<{ n: number }>('together', async ({ n }) => {
+      runs.set(n, (runs.get(n) ?? 0) + 1);
+      await gate;
+      if (n === 3 && runs.get(3) === 1) throw new Error('the first try of 3 fails');
+    }, { concurrency: 10, pollingIntervalSeconds: 0.5 });
+    await queue.sendMany('together', Array.from({ length: 10 }, (_, n) => ({ data: { n }, options: { retryLimit: 1, retryDelaySeconds: 0 } })));
+    await until(() => runs.size === 10);
+    open();
+    const states = () => opened.sql.query<{ state: string; jobs: number }>("select state, count(*)::int as jobs from pgboss.job where name = 'together' group by state");
+    let final: Array<{ state: string; jobs: number }> = [];
+    await until(() => {
+      void states().then((rows) => (final = rows));
+      return final.length === 1 && final[0]!.state === 'completed' && final[0]!.jobs === 10;
+    });
+    expect([...runs.entries()].sort(([a], [b]) => a - b).map(([, count]) => count)).toEqual([1, 1, 1, 2, 1, 1, 1, 1, 1, 1]);
+  });
+
   it('retries a failing job and keeps its data', async () => {
     const opened = await openFresh(engine);
     const queue = await startPgBossQueue({ sql: opened.sql });

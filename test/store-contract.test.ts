@@ -45,6 +45,10 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect((await store.hosts.list()).map((h) => h.name)).toEqual(['db-01', 'web-02']);
     expect(await store.hosts.get('web-02')).toEqual(host('web-02', { port: 2222, os: 'ubuntu' }));
     expect(await store.hosts.get('web-01')).toBeNull();
+    // Lookups made together share one query; each still gets its own answer.
+    expect(await Promise.all(['web-02', 'db-01', 'web-01', 'web-02'].map((name) => store.hosts.get(name)))).toEqual([
+      host('web-02', { port: 2222, os: 'ubuntu' }), host('db-01', { groups: [] }), null, host('web-02', { port: 2222, os: 'ubuntu' }),
+    ]);
 
     await store.groups.sync([{ name: 'web', members: ['web-02'], production: true }, { name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false }]);
     expect(await store.groups.get('ubuntu')).toEqual({ name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false });
@@ -80,6 +84,10 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(byHost[0]!.firstSeen).toEqual(t1);
     expect(byHost[0]!.lastSeen).toEqual(t2);
     expect((await store.findings.byPatch('KB5034441')).map((f) => f.host)).toEqual(['web-02']);
+    await store.findings.record('scan-2', 'db-01', [{ patchId: 'DSA-5600-1', state: 'missing' }], t2);
+    expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'])).toEqual(new Map([['DSA-5600-1', ['db-01', 'web-02']]]));
+    expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441'], ['installed'])).toEqual(new Map([['KB5034441', ['web-02']]]));
+    expect(await store.findings.hostsByPatch([], ['missing'])).toEqual(new Map());
   });
 
   it('keeps the latest scan per host for freshness', async () => {
@@ -114,6 +122,56 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(results[0]).toMatchObject({ host: 'h1', rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', missingCount: 3, warnings: ['lists are 9 days old'] });
     expect(results[1]).toMatchObject({ host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', rebootRequired: null });
     expect(await store.scans.progress('nope')).toBeNull();
+  });
+
+  it('records many hosts\' scans in one go, as findings.record and recordHost would one by one, and atomically', async () => {
+    const { store } = opened;
+    const t1 = new Date('2024-05-01T00:00:00Z');
+    const t2 = new Date('2024-05-02T00:00:00Z');
+    await store.patches.upsert([patch('DSA-5800-1'), patch('DSA-5801-1'), patch('DSA-5802-1')]);
+    await store.scans.start('m1', 'schedule', ['m-01', 'm-02', 'm-03'], t1);
+    await store.scans.start('m2', 'schedule', ['m-01', 'm-02', 'm-03'], t2);
+    const ok = (scanId: string, host: string, at: Date, missingCount: number) => ({
+      scanId, host, outcome: 'ok' as const, startedAt: at, finishedAt: at, rebootRequired: host === 'm-02', osName: 'Debian GNU/Linux 12 (bookworm)', installed: [], missingCount, warnings: [`w-${host}`],
+    });
+    const seen = async (host: string) => (await store.findings.byHost(host)).map((f) => [f.patchId, f.state, f.scanId, f.firstSeen.toISOString(), f.lastSeen.toISOString()]);
+    await store.scans.recordMany([
+      { result: ok('m1', 'm-01', t1, 2), findings: [{ patchId: 'DSA-5800-1', state: 'missing' }, { patchId: 'DSA-5801-1', state: 'missing' }] },
+      { result: ok('m1', 'm-02', t1, 1), findings: [{ patchId: 'DSA-5802-1', state: 'pending-reboot' }] },
+      { result: { scanId: 'm1', host: 'm-03', outcome: 'unreachable', error: 'connect ETIMEDOUT', startedAt: t1, finishedAt: t1 } },
+    ]);
+    expect(await store.scans.tryFinish('m1', t1)).toBe(true);
+    expect(await store.scans.progress('m1')).toMatchObject({ done: 3, ok: 2, unreachable: 1, failed: 0 });
+    const results = await store.scans.results('m1');
+    expect(results[0]).toMatchObject({ host: 'm-01', outcome: 'ok', missingCount: 2, rebootRequired: false, osName: 'Debian GNU/Linux 12 (bookworm)', installed: [], warnings: ['w-m-01'] });
+    expect(results[1]).toMatchObject({ host: 'm-02', rebootRequired: true, missingCount: 1 });
+    expect(results[2]).toMatchObject({ host: 'm-03', outcome: 'unreachable', error: 'connect ETIMEDOUT', rebootRequired: null, osName: null, missingCount: null });
+    expect(await store.findings.byHost('m-03')).toEqual([]);
+
+    // The next scan: what m-01 no longer reports is installed; m-02's failed scan leaves its findings as they were.
+    await store.scans.recordMany([
+      { result: ok('m2', 'm-01', t2, 1), findings: [{ patchId: 'DSA-5801-1', state: 'missing' }] },
+      { result: { scanId: 'm2', host: 'm-02', outcome: 'failed', error: 'm-02: apt output truncated', startedAt: t2, finishedAt: t2 } },
+    ]);
+    expect(await seen('m-01')).toEqual([
+      ['DSA-5800-1', 'installed', 'm2', t1.toISOString(), t2.toISOString()],
+      ['DSA-5801-1', 'missing', 'm2', t1.toISOString(), t2.toISOString()],
+    ]);
+    expect(await seen('m-02')).toEqual([['DSA-5802-1', 'pending-reboot', 'm1', t1.toISOString(), t1.toISOString()]]);
+
+    // One bad host (a patch the store does not know) stores nothing of its batch.
+    await expect(store.scans.recordMany([
+      { result: ok('m2', 'm-02', t2, 0), findings: [] },
+      { result: ok('m2', 'm-03', t2, 1), findings: [{ patchId: 'DSA-9999-1', state: 'missing' }] },
+    ])).rejects.toThrow();
+    expect(await seen('m-02')).toEqual([['DSA-5802-1', 'pending-reboot', 'm1', t1.toISOString(), t1.toISOString()]]);
+    expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome])).toEqual([['m-01', 'ok'], ['m-02', 'failed']]);
+
+    // A clean host: everything it missed is installed now; the same result as findings.record with nothing.
+    await store.scans.recordMany([{ result: ok('m2', 'm-02', t2, 0), findings: [] }]);
+    expect(await seen('m-02')).toEqual([['DSA-5802-1', 'installed', 'm2', t1.toISOString(), t2.toISOString()]]);
+    expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome, r.error ?? null])).toEqual([['m-01', 'ok', null], ['m-02', 'ok', null]]);
+    await store.scans.recordMany([]);
   });
 
   it('creates changes with unique ids even when allocated concurrently, and moves state only by compare-and-set', async () => {

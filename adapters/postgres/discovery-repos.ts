@@ -104,4 +104,12 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async byHost(host) {
     return (await sql.query<FindingRow>('select * from findings where host = $1 order by patch_id', [host])).map(toFinding);
   },
+  async hostsByPatch(patchIds, states) {
+    if (patchIds.length === 0) return new Map();
+    const rows = await sql.query<{ patch_id: string; hosts: string[] }>(
+      'select patch_id, array_agg(host order by host) as hosts from findings where patch_id = any($1::text[]) and state = any($2::text[]) group by patch_id',
+      [patchIds, states],
+    );
+    return new Map(rows.map((row) => [row.patch_id, row.hosts]));
+  },
 });

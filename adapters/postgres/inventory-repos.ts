@@ -25,6 +25,47 @@ const toHost = (row: HostRow): Host => ({
   connection: row.connection,
 });
 
+type HostWaiter = { resolve: (host: Host | null) => void; reject: (error: unknown) => void };
+
+/**
+ * `get` calls made in the same turn of the event loop share one query: a job pump starting a
+ * batch of host scans asks for all their hosts at once, and pays one round trip instead of one each.
+ */
+const hostLoader = (sql: SqlClient) => {
+  let pending: Map<string, HostWaiter[]> | null = null;
+  const load = async (batch: Map<string, HostWaiter[]>) => {
+    try {
+      const names = [...batch.keys()];
+      const rows = names.length === 1
+        ? await sql.query<HostRow>('select * from hosts where name = $1', names)
+        : await sql.query<HostRow>('select * from hosts where name = any($1::text[])', [names]);
+      const found = new Map(rows.map((row) => [row.name, row]));
+      for (const [name, waiters] of batch) {
+        for (const waiter of waiters) {
+          const row = found.get(name);
+          waiter.resolve(row ? toHost(row) : null);
+        }
+      }
+    } catch (error) {
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+    }
+  };
+  return (name: string): Promise<Host | null> =>
+    new Promise((resolve, reject) => {
+      if (!pending) {
+        const batch = new Map<string, HostWaiter[]>();
+        pending = batch;
+        queueMicrotask(() => {
+          pending = null;
+          void load(batch);
+        });
+      }
+      const waiters = pending.get(name) ?? [];
+      waiters.push({ resolve, reject });
+      pending.set(name, waiters);
+    });
+};
+
 /*
  * sync = delete all, insert the configured set, in one transaction. Inserts upsert because
  * replicas starting together sync concurrently: the second's delete cannot see rows the first
@@ -48,10 +89,7 @@ export const hostRepository = (sql: SqlClient): HostRepository => ({
   async list() {
     return (await sql.query<HostRow>('select * from hosts order by name')).map(toHost);
   },
-  async get(name) {
-    const rows = await sql.query<HostRow>('select * from hosts where name = $1', [name]);
-    return rows[0] ? toHost(rows[0]) : null;
-  },
+  get: hostLoader(sql),
 });
 
 interface GroupRow {

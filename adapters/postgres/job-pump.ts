@@ -5,6 +5,7 @@ import type { JobHandler } from '../../src/jobs/job-queue.ts';
  * One poller per queue that keeps up to `concurrency` jobs in flight: it fetches only as many
  * jobs as it has free slots, so a slow host never holds others hostage (pg-boss's own batches
  * complete together) and an idle replica sends one query per interval, not one per slot.
+ * Jobs that finish together are completed in one statement, and their slots refilled in one fetch.
  */
 export class JobPump {
   private inFlight = 0;
@@ -12,6 +13,8 @@ export class JobPump {
   private wakeUp: (() => void) | null = null;
   private readonly idle = new Set<() => void>();
   private loop: Promise<void> | null = null;
+  private completions: Array<{ id: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private completing: Promise<void> | null = null;
 
   constructor(
     private readonly boss: PgBoss,
@@ -56,7 +59,7 @@ export class JobPump {
     void (async () => {
       try {
         await this.handler(job.data, { id: job.id, name: job.name });
-        await this.boss.complete(this.name, job.id);
+        await this.complete(job.id);
       } catch (error) {
         // pg-boss retries per the job's retry policy; the message is kept on the job for inspection.
         await this.boss.fail(this.name, job.id, { message: (error as Error).message }).catch((e: Error) => this.onError(e));
@@ -67,6 +70,33 @@ export class JobPump {
         if (this.inFlight === 0) for (const resolve of this.idle) resolve();
       }
     })();
+  }
+
+  /**
+   * Marks a job completed, together with the others that finish meanwhile: one statement for
+   * all of them (group commit). Handlers that finish together — a batch of host scans committed
+   * in one transaction — cost one round trip, not one each; a lone job is completed at once.
+   */
+  private complete(id: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.completions.push({ id, resolve, reject });
+      this.completing ??= this.completeAll();
+    });
+  }
+
+  private async completeAll(): Promise<void> {
+    // Let every handler that finished in this turn of the event loop join the first statement.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.completions.length > 0) {
+      const batch = this.completions.splice(0);
+      try {
+        await this.boss.complete(this.name, batch.map((c) => c.id));
+        for (const c of batch) c.resolve();
+      } catch (error) {
+        for (const c of batch) c.reject(error);
+      }
+    }
+    this.completing = null;
   }
 
   /** Stops fetching; waits for running jobs up to `timeoutMs` (the rest expire and are retried elsewhere). */

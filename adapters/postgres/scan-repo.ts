@@ -42,6 +42,33 @@ interface ProgressRow {
   failed: number;
 }
 
+const RECORD_MANY = `
+  with h as (
+    select * from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
+      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb)
+  ), f as (
+    select h.host, x.patch_id, x.state, h.finished_at as at, h.scan_id
+    from h, rows from (jsonb_array_elements_text(h.patch_ids), jsonb_array_elements_text(h.states)) as x(patch_id, state)
+  ), seen as (
+    insert into findings (host, patch_id, state, first_seen, last_seen, scan_id)
+    select host, patch_id, state, at, at, scan_id from f
+    on conflict (host, patch_id) do update set state = excluded.state, last_seen = excluded.last_seen, scan_id = excluded.scan_id
+  ), gone as (
+    update findings t set state = 'installed', last_seen = h.finished_at, scan_id = h.scan_id
+    from h
+    where t.host = any($2::text[]) and h.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
+      and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
+  ), fresh as (
+    insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
+    select scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name,
+      array(select jsonb_array_elements_text(installed)), missing_count, array(select jsonb_array_elements_text(warnings))
+    from h
+    on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
+      reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
+      missing_count = excluded.missing_count, warnings = excluded.warnings
+  )
+  select 1`;
+
 export const scanRepository = (sql: SqlClient): ScanRepository => ({
   async start(scanId, requestedBy, targets, at) {
     await sql.query('insert into scans (id, requested_by, targets, started_at) values ($1, $2, $3, $4)', [scanId, requestedBy, targets, at]);
@@ -56,6 +83,20 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       [result.scanId, result.host, result.outcome, result.error ?? null, result.startedAt, result.finishedAt, result.rebootRequired ?? null,
         result.osName ?? null, result.installed ?? [], result.missingCount ?? null, result.warnings ?? []],
     );
+  },
+  async recordMany(writes) {
+    if (writes.length === 0) return;
+    // One statement, one round trip for the whole batch, so no BEGIN/COMMIT either. Per host it
+    // does what findings.record and recordHost do: upsert what the scan saw, mark what it no
+    // longer saw installed (rows disjoint from the upsert's: one statement requires it), and
+    // upsert the host's freshness. Everything travels as one JSON document: far cheaper to
+    // build than the driver's text arrays, and PostgreSQL reads it as fast.
+    const hosts = writes.map(({ result: r, findings }) => ({
+      scan_id: r.scanId, host: r.host, outcome: r.outcome, error: r.error ?? null, started_at: r.startedAt.toISOString(), finished_at: r.finishedAt.toISOString(),
+      reboot_required: r.rebootRequired ?? null, os_name: r.osName ?? null, installed: r.installed ?? [], missing_count: r.missingCount ?? null, warnings: r.warnings ?? [],
+      patch_ids: findings?.map((f) => f.patchId) ?? [], states: findings?.map((f) => f.state) ?? [],
+    }));
+    await sql.query(RECORD_MANY, [JSON.stringify(hosts), writes.filter((w) => w.findings).map((w) => w.result.host)]);
   },
   async finish(scanId, at) {
     await sql.query('update scans set finished_at = $2 where id = $1', [scanId, at]);

@@ -1,12 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
-interface Measured {
+export interface Measured {
   hostsPerSecond: number;
   peakRss: number;
   retainedHeap?: number;
   failures: number;
   seconds: number;
+  /** CPU time of the measured process during the run (patchbot: the scan's window). */
+  cpuMs?: number;
+  /** CPU milliseconds per host: the measured process, sshd with the commands it ran, the PostgreSQL server. */
+  cpu?: { client: number; sshd: number; db: number };
 }
 
 export interface Row {
@@ -43,6 +47,30 @@ export const writeResults = (path: string, rows: Row[], meta: { concurrency: num
     const ansible = row.ansible ? [rate(row.ansible.hostsPerSecond) + (row.ansible.ok ? '' : ' (errors)'), ratio(row.patchbot.hostsPerSecond, row.ansible.hostsPerSecond)] : ['—', '—'];
     lines.push(
       `| ${row.hosts} | ${row.engine} | ${rate(row.patchbot.hostsPerSecond)} | ${rate(row.baseline.hostsPerSecond)} | ${ratio(row.patchbot.hostsPerSecond, row.baseline.hostsPerSecond)} | ${pssh.join(' | ')} | ${ansible.join(' | ')} | ${mib(row.patchbot.peakRss)} | ${mib(row.baseline.peakRss)} | ${row.patchbot.failures} / ${row.baseline.failures} |`,
+    );
+  }
+  lines.push(
+    '',
+    '### CPU per host',
+    '',
+    'Every side runs on the same cores as the sshd that serves all hosts, and they are busy: hosts/s follows the CPU time a host costs, summed over',
+    'all processes. The CPU ratio (ssh2 loop total / patchbot total) is what the throughput ratio comes to on an otherwise idle machine; load from',
+    'other processes during a run moves the measured ratio, not this one. sshd includes the commands it runs (the shell, `cat`, and for patchbot',
+    'the remote `timeout` guard: a second shell and `timeout` per command). PGlite runs inside the patchbot process.',
+    '',
+    '| hosts | side | client process ms | sshd + commands ms | PostgreSQL server ms | total ms | ssh2 loop / patchbot (CPU) |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+  );
+  const ms = (n: number) => n.toFixed(2);
+  const total = (m: Measured) => (m.cpu ? m.cpu.client + m.cpu.sshd + m.cpu.db : NaN);
+  for (const row of rows) {
+    const { patchbot, baseline } = row;
+    if (!patchbot.cpu || !baseline.cpu) continue;
+    if (row === rows.find((r) => r.hosts === row.hosts)) {
+      lines.push(`| ${row.hosts} | ssh2 loop | ${ms(baseline.cpu.client)} | ${ms(baseline.cpu.sshd)} | — | ${ms(total(baseline))} | |`);
+    }
+    lines.push(
+      `| ${row.hosts} | patchbot, ${row.engine} | ${ms(patchbot.cpu.client)} | ${ms(patchbot.cpu.sshd)} | ${row.engine.startsWith('PGlite') ? '—' : ms(patchbot.cpu.db)} | ${ms(total(patchbot))} | ${ratio(total(baseline), total(patchbot))} |`,
     );
   }
   const engines = [...new Set(rows.map((r) => r.engine))];

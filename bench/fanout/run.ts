@@ -7,25 +7,81 @@
  * `ansible -m raw` when installed (Debian packages pssh, ansible).
  * Usage: npm run bench:fanout [-- 200,1000]   → bench/RESULTS.md
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { startCluster } from '../../test/support/postgres-cluster.ts';
 import { startSshd } from '../../test/support/sshd.ts';
 import { writeFixturePlaybook } from './fixture-playbook.ts';
-import { writeResults, type Row } from './results.ts';
+import { type Measured, writeResults, type Row } from './results.ts';
 
+const execFileAsync = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'scans', 'debian12-scan.txt');
 const SIZES = (process.argv[2] ?? '200,1000').split(',').map(Number);
 const CONCURRENCY = 50;
 
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-const node = (script: string, arg: string) => {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, script), arg], { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { hostsPerSecond: number; peakRss: number; retainedHeap?: number; failures: number; seconds: number };
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const statOf = (pid: number): string[] | null => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return null; // exited meanwhile: its time is in its parent's now
+  }
+};
+/** CPU milliseconds of a process and its reaped children (utime, stime, cutime, cstime). */
+const cpuOf = (pid: number): number => {
+  const fields = statOf(pid);
+  return fields ? ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK : 0;
+};
+/** Also its live children (a server's backends): a child's time moves into cutime when it is reaped. */
+const treeCpuOf = (pid: number): number => {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // No children file: count reaped children only.
+  }
+  return children.reduce((sum, child) => sum + cpuOf(child), cpuOf(pid));
+};
+const now = () => performance.timeOrigin + performance.now();
+/** Linear interpolation in [time, value] samples. */
+const at = (samples: Array<[number, number]>, time: number): number => {
+  const after = samples.findIndex(([t]) => t >= time);
+  if (after <= 0) return samples[Math.max(after, 0)]![1];
+  const [t0, v0] = samples[after - 1]!;
+  const [t1, v1] = samples[after]!;
+  return v0 + ((v1 - v0) * (time - t0)) / (t1 - t0 || 1);
+};
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one measured side as its own process. Besides its own numbers, what sshd (with the
+ * commands it ran) and the PostgreSQL server spent on it: every side shares the same cores, so
+ * CPU time per host is what decides hosts/s once they are busy. The server is sampled as it
+ * goes and cut to the scan's window (the measured process reports it): creating the schema at
+ * start-up is not part of what a host costs. sshd does nothing outside the window.
+ */
+const node = async (script: string, arg: string, hosts: number, postmaster: number | null): Promise<Measured> => {
+  const sshdBefore = cpuOf(sshd.pid);
+  const server: Array<[number, number]> = [];
+  const sample = () => postmaster !== null && server.push([now(), treeCpuOf(postmaster)]);
+  sample();
+  const sampler = setInterval(sample, 25);
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, script), arg], { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  clearInterval(sampler);
+  sample();
+  // Connections end with the process; their sshd processes exit just after.
+  await pause(500);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Measured & { window?: [number, number] };
+  const [from, to] = result.window ?? [server[0]?.[0] ?? 0, server.at(-1)?.[0] ?? 0];
+  const db = postmaster === null ? 0 : at(server, to) - at(server, from);
+  result.cpu = { client: result.cpuMs! / hosts, sshd: (cpuOf(sshd.pid) - sshdBefore) / hosts, db: db / hosts };
+  return result;
 };
 const timed = (cmd: string, args: string[], env: Record<string, string> = {}) => {
   const started = performance.now();
@@ -39,6 +95,16 @@ const playbooks = writeFixturePlaybook(mkdtempSync(join(work, 'pb-')), FIXTURE);
 const cluster = has('initdb') || spawnSync('sh', ['-c', 'ls /usr/lib/postgresql/*/bin/initdb']).status === 0 ? await startCluster() : null;
 const rows: Row[] = [];
 
+/** The server's postmaster: its CPU time includes every backend that has exited. */
+const postmasterOf = async (url: string): Promise<number> => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ data_directory: string }>('show data_directory');
+  await client.end();
+  return Number(readFileSync(join(rows[0]!.data_directory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+};
+const postmaster = cluster ? await postmasterOf(cluster.url) : null;
+
 const freshDatabase = async (name: string) => {
   const client = new pg.Client({ connectionString: cluster!.url });
   await client.connect();
@@ -50,10 +116,10 @@ const freshDatabase = async (name: string) => {
 try {
   for (const hosts of SIZES) {
     const inventory = Array.from({ length: hosts }, (_, i) => `    - { name: bench-${String(i).padStart(4, '0')}, address: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, os: debian }`);
-    const engines: Array<[string, string]> = [['PGlite (in process)', `pglite://${mkdtempSync(join(work, 'pglite-'))}`]];
-    if (cluster) engines.push(['PostgreSQL server', await freshDatabase(`bench_${hosts}`)]);
-    const baseline = node('ssh2-baseline.ts', JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }));
-    for (const [engine, url] of engines) {
+    const engines: Array<[string, string, number | null]> = [['PGlite (in process)', `pglite://${mkdtempSync(join(work, 'pglite-'))}`, null]];
+    if (cluster) engines.push(['PostgreSQL server', await freshDatabase(`bench_${hosts}`), postmaster]);
+    const baseline = await node('ssh2-baseline.ts', JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }), hosts, null);
+    for (const [engine, url, server] of engines) {
       const config = join(work, `bench-${hosts}-${rows.length}.yaml`);
       writeFileSync(config, [
         `store: { url: '${url}' }`,
@@ -66,7 +132,7 @@ try {
         '  hosts:',
         ...inventory,
       ].join('\n'));
-      const patchbot = node('patchbot-scan.ts', config);
+      const patchbot = await node('patchbot-scan.ts', config, hosts, server);
       rows.push({ hosts, engine, patchbot, baseline });
       process.stderr.write(`${hosts} hosts, ${engine}: patchbot ${patchbot.hostsPerSecond.toFixed(1)}/s, ssh2 loop ${baseline.hostsPerSecond.toFixed(1)}/s\n`);
     }

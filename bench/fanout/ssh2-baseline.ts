@@ -40,6 +40,7 @@ const once = () =>
   });
 
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 let next = 0;
 let failures = 0;
 const worker = async () => {
@@ -50,6 +51,7 @@ const worker = async () => {
 };
 await Promise.all(Array.from({ length: args.concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuAtStart);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
-process.stdout.write(`${JSON.stringify({ seconds, hostsPerSecond: args.hosts / seconds, peakRss, failures })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, cpuMs: (cpu.user + cpu.system) / 1000, hostsPerSecond: args.hosts / seconds, peakRss, failures })}\n`);

@@ -5,14 +5,16 @@ import { scanHost } from './scan-host.ts';
 import { startScan } from './start-scan.ts';
 
 /**
- * The durable side of discovery on one replica: host scans (bounded by `concurrency`), the
+ * The durable side of discovery on one replica: host scans (`concurrency` hosts at once), the
  * finish hook, and the `discovery` schedule. Scans are audited when they start and finish; the
  * per-host facts live in the scan tables.
  */
 export const registerDiscoveryJobs = async (deps: ScanDeps, { concurrency }: { concurrency: number }): Promise<void> => {
+  // With a host limiter, that limiter keeps `concurrency` hosts connected; a quarter more jobs
+  // run so that a host's parse and store (and its job's bookkeeping) overlap the next one's SSH.
   await deps.queue.work<ScanHostJob>(SCAN_HOST_QUEUE, async (job) => {
     await scanHost(deps, job);
-  }, { concurrency });
+  }, { concurrency: deps.limit ? concurrency + Math.ceil(concurrency / 4) : concurrency });
 
   await deps.queue.work<{ scanId: string }>(SCAN_FINISHED_QUEUE, async ({ scanId }) => {
     const progress = await deps.store.scans.progress(scanId);

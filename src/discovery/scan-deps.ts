@@ -2,12 +2,16 @@ import type { Host } from '../inventory/host.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
+import type { Patch } from './patch.ts';
 
 /**
  * Runs a host's scan playbook and returns what it printed. Throws ExecutionError when the host
  * cannot be reached or the scan command fails; the discovery use case records that per host.
  */
 export type ScanRunner = (host: Host) => Promise<{ stdout: string }>;
+
+/** The metadata of a stored patch that a later report is compared with. */
+export type StoredPatch = Pick<Patch, 'title' | 'severity' | 'security' | 'cves' | 'rebootHint'>;
 
 export interface ScanDeps {
   store: Store;
@@ -22,7 +26,7 @@ export interface ScanDeps {
    * the same patches, so after the first host the store is asked only about what is new or
    * changed. Shared by all scan jobs of one runtime.
    */
-  storedPatches?: Map<string, string>;
+  storedPatches?: Map<string, StoredPatch>;
   /** Called once per finished scan (by whichever replica finished it): the announcement hook. */
   onScanFinished?: (scanId: string) => Promise<void>;
 }

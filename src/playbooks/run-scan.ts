@@ -17,7 +17,9 @@ export function scanStdout(run: PlaybookRun): string {
   if (cut) {
     throw new ExecutionError('command-failed', run.host, `the scan step "${cut.name}" printed more than the output cap; its head was dropped, so the scan cannot be trusted`);
   }
-  return run.steps.filter((s) => !s.skipped).map((s) => s.stdoutTail).join('');
+  const ran = run.steps.filter((s) => !s.skipped);
+  // A scan is usually one step: hand its output over as it is, not a copy of it.
+  return ran.length === 1 ? ran[0]!.stdoutTail : ran.map((s) => s.stdoutTail).join('');
 }
 
 /** Turns a failed scan run into the ExecutionError the discovery use case records per host. */

@@ -62,11 +62,32 @@ export interface FindingRepository {
   record(scanId: string, host: string, findings: FindingInput[], at: Date): Promise<void>;
   byPatch(patchId: string): Promise<Finding[]>;
   byHost(host: string): Promise<Finding[]>;
+  /**
+   * For each of `patchIds`, the hosts (by name) whose finding is in one of `states`; patches no
+   * host matches are absent. One query for many patches: a scan's digest asks about all it found.
+   */
+  hostsByPatch(patchIds: string[], states: readonly FindingState[]): Promise<Map<string, string[]>>;
+}
+
+/** One host's scan for ScanRepository.recordMany. */
+export interface HostScanWrite {
+  result: HostScan;
+  /**
+   * What the scan saw, stored as findings.record stores it (at `result.finishedAt`). Absent when
+   * the scan did not get that far (unreachable, failed): the host's findings stay as they were.
+   */
+  findings?: FindingInput[];
 }
 
 export interface ScanRepository {
   start(scanId: string, requestedBy: string, targets: string[], at: Date): Promise<void>;
   recordHost(result: HostScan): Promise<void>;
+  /**
+   * Several hosts' scans at once, atomically: for each, what findings.record then recordHost
+   * would store. The hosts must be distinct. Same result as the per-host calls in one
+   * transaction, in one statement; the discovery write buffer uses it.
+   */
+  recordMany(writes: HostScanWrite[]): Promise<void>;
   finish(scanId: string, at: Date): Promise<void>;
   /**
    * Marks the scan finished if every target has reported and nobody marked it yet. True for

@@ -3,7 +3,10 @@ import { NEEDS_PATCH } from '../answers/estate.ts';
 import type { Card } from '../card.ts';
 import { digestCard } from './digest-card.ts';
 
-/** Findings are read a few patches at a time: hides round trips without holding the estate in memory. */
+/**
+ * Patches asked about per query: one query for a few of them, not one each (a first scan of an
+ * estate discovers every patch it has), and no one answer that holds every host of all of them.
+ */
 const BATCH = 16;
 
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
@@ -30,10 +33,8 @@ export const buildDigest = async (store: Store, scanId: string): Promise<Card | 
   const affected = new Map<string, string[]>();
   for (let i = 0; i < patches.length; i += BATCH) {
     const batch = patches.slice(i, i + BATCH);
-    const findings = await Promise.all(batch.map((p) => store.findings.byPatch(p.id)));
-    batch.forEach((patch, j) => {
-      affected.set(patch.id, (findings[j] ?? []).filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.host));
-    });
+    const needing = await store.findings.hostsByPatch(batch.map((p) => p.id), NEEDS_PATCH);
+    for (const patch of batch) affected.set(patch.id, needing.get(patch.id) ?? []);
   }
   return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId) });
 };

@@ -37,8 +37,7 @@ export const scan: Command = {
       const progress = progressReporter(io.stderr, io.isTty && !values.json, 'Scanning');
       const final = await waitForScan(runtime.store, scanId, { onProgress: (p) => progress.update(p.done, p.targets.length) });
       progress.done();
-      const results = await runtime.store.scans.results(scanId);
-      const fresh = await runtime.store.patches.firstSeenIn(scanId);
+      const [results, fresh] = await Promise.all([runtime.store.scans.results(scanId), runtime.store.patches.firstSeenIn(scanId)]);
       const seconds = (performance.now() - started) / 1000;
       const bad = results.filter((r) => r.outcome !== 'ok');
       if (values.json) {

@@ -19,21 +19,29 @@ const NEW = /^Inst (\S+) \((\S+) ([^[]*)\[([^\]]+)\]\)((?: \[[^\]]*\])*)$/;
 /** Debian policy §5.6.1: lowercase letters, digits, + - . ; at least two characters. */
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 
+const ARCH_SUFFIX = /:[a-z0-9-]+$/;
+
 export function parseInstLine(line: string): InstLine | null {
   const up = UPGRADE.exec(line);
   const m = up ?? NEW.exec(line);
   if (!m) return null;
-  const [pkg, installed, candidate, origins, arch] = up
-    ? [m[1]!, m[2]!, m[3]!, m[4]!, m[5]!]
-    : [m[1]!, null, m[2]!, m[3]!, m[4]!];
-  const name = pkg.replace(/:[a-z0-9-]+$/, '');
+  // Groups: package, [installed], candidate, origins, arch (one fewer for a new install).
+  const at = up ? 1 : 0;
+  const installed = up ? m[2]! : null;
+  const pkg = m[1]!;
+  const name = pkg.includes(':') ? pkg.replace(ARCH_SUFFIX, '') : pkg;
   if (!PACKAGE_NAME.test(name) || installed === '') return null;
-  return { name, arch, installed, candidate, origins: origins.split(',').map((o) => o.trim()).filter(Boolean) };
+  const origins: string[] = [];
+  for (const origin of m[3 + at]!.split(',')) {
+    const trimmed = origin.trim();
+    if (trimmed) origins.push(trimmed);
+  }
+  return { name, arch: m[4 + at]!, installed, candidate: m[2 + at]!, origins };
 }
 
 /** Security = the candidate comes from a security archive (integrations.md §5.5). */
 export const fromSecurityArchive = (origins: readonly string[]): boolean =>
-  origins.some((o) => o.startsWith('Debian-Security:') || /-security$/.test(o.split('/').at(-1) ?? ''));
+  origins.some((o) => o.startsWith('Debian-Security:') || o.slice(o.lastIndexOf('/') + 1).endsWith('-security'));
 
 export interface AptSummary {
   upgraded: number;
@@ -50,6 +58,8 @@ const CLASSIC = /^(\d+) upgraded, (\d+) newly installed, (?:(\d+) reinstalled, )
 const APT3 = /^\s*Upgrading: (\d+), Installing: (\d+), (?:Reinstalling: (\d+), )?(?:Downgrading: (\d+), )?Removing: (\d+), Not Upgrading: (\d+)$/;
 
 export function parseSummaryLine(line: string): AptSummary | null {
+  // Most lines are not the summary: skip the two regular expressions for them.
+  if (!line.includes(' upgraded, ') && !line.includes('Upgrading: ')) return null;
   const m = CLASSIC.exec(line) ?? APT3.exec(line);
   if (!m) return null;
   const n = (i: number) => Number(m[i] ?? 0);

@@ -1,4 +1,4 @@
-import { PatchId, type Severity } from '../patch.ts';
+import { isPatchId, type Severity } from '../patch.ts';
 import { type AptSummary, debNeedsReboot, fromSecurityArchive, type InstLine, instCount, parseInstLine, parseSummaryLine } from './apt-lines.ts';
 import { excerpt, type ParsedPatch, ScanParseError } from './scan-result.ts';
 import type { Section } from './sections.ts';
@@ -21,9 +21,12 @@ export function parseAptSimulate(host: string, section: Section): AptSimulation 
   const patches = new Map<string, ParsedPatch>();
   const warnings: string[] = [];
   let summary: AptSummary | null = null;
+  let parsedSummary: AptSummary | null;
   let insts = 0;
   let inActions = false;
-  for (const [i, line] of section.lines.entries()) {
+  const lines = section.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line.startsWith('Inst ')) {
       const inst = parseInstLine(line);
       if (!inst) {
@@ -34,9 +37,9 @@ export function parseAptSimulate(host: string, section: Section): AptSimulation 
       inActions = true;
     } else if (OTHER_ACTION.test(line)) {
       inActions = true;
-    } else if (parseSummaryLine(line)) {
+    } else if ((parsedSummary = parseSummaryLine(line))) {
       if (summary) throw new ScanParseError(host, `apt output has a second summary line at line ${at(i)}: ${excerpt(line)}`);
-      summary = parseSummaryLine(line);
+      summary = parsedSummary;
     } else if (line.startsWith('E: ')) {
       throw new ScanParseError(host, `apt reported an error (line ${at(i)}): ${excerpt(line.slice(3), 200)}`);
     } else if (line.startsWith('W: ') || line.startsWith('N: ')) {
@@ -63,7 +66,7 @@ export function parseAptSimulate(host: string, section: Section): AptSimulation 
 /** One patch per package and candidate version; the same package for two architectures is one patch. */
 function addPackage(host: string, patches: Map<string, ParsedPatch>, inst: InstLine, line: number): void {
   const id = `deb:${inst.name}@${inst.candidate}`;
-  if (!PatchId.safeParse(id).success) {
+  if (!isPatchId(id)) {
     throw new ScanParseError(host, `apt output line ${line}: ${excerpt(inst.candidate)} is not a Debian version`);
   }
   const pkg = { name: inst.name, arch: inst.arch, installed: inst.installed, candidate: inst.candidate };

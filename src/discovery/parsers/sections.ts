@@ -78,7 +78,13 @@ export function decodeScanOutput(host: string, stdout: Buffer | string): string 
 }
 
 export function splitSections(host: string, stdout: Buffer | string, spec: SectionSpec): SplitOutput {
-  const lines = decodeScanOutput(host, stdout).split('\n').map((l) => l.replace(/\r$/, '').replace(/^\uFEFF/, ''));
+  const lines = decodeScanOutput(host, stdout).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.startsWith('\uFEFF')) line = line.slice(1);
+    lines[i] = line;
+  }
   if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) {
     throw new ScanParseError(host, `scan output is empty; expected \`${SECTION_MARKER}…\` sections ending with \`${SECTION_MARKER}${END_SECTION}\``);
@@ -88,7 +94,8 @@ export function splitSections(host: string, stdout: Buffer | string, spec: Secti
   const preamble: string[] = [];
   let current: Section | null = null;
   let endAt = -1;
-  for (const [i, line] of lines.entries()) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line.length > spec.maxLineLength) {
       throw new ScanParseError(host, `${spec.what} output line ${i + 1} is ${line.length} characters long (longest accepted: ${spec.maxLineLength}): ${excerpt(line)}`);
     }

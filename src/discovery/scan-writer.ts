@@ -1,0 +1,177 @@
+import type { FindingInput, HostScanWrite, Store } from '../store/store.ts';
+import type { HostScan, Patch } from './patch.ts';
+import type { StoredPatch } from './scan-deps.ts';
+
+/** One host's scan, ready to store. */
+export interface ScanWrite {
+  result: HostScan;
+  /** The patches the scan reported: stored first when this process has not stored them as they are. */
+  patches?: Patch[];
+  /** What the scan saw; absent when it did not get that far (the host's findings stay as they were). */
+  findings?: FindingInput[];
+}
+
+export interface WriteOutcome {
+  /** Patches this write stored for the first time anywhere in the estate. */
+  fresh: string[];
+  /** True for exactly one write of a scan (across replicas): the one whose commit completed it. */
+  finished: boolean;
+}
+
+export interface ScanWriterOptions {
+  /** Hosts per transaction at most. */
+  maxBatch?: number;
+  /** How long a write may wait for others to share its transaction. */
+  maxDelayMs?: number;
+  /** Patches this process stored, with their metadata (ScanDeps.storedPatches). */
+  storedPatches?: Map<string, StoredPatch>;
+  now?: () => Date;
+}
+
+interface Pending {
+  write: ScanWrite;
+  since: number;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Whether the store already has `p` as it is now (compared field by field: this runs for every patch of every host). */
+const storedAsIs = (stored: StoredPatch | undefined, p: Patch): boolean =>
+  stored !== undefined && stored.title === p.title && stored.severity === p.severity && stored.security === p.security &&
+  stored.rebootHint === p.rebootHint && stored.cves.length === p.cves.length && stored.cves.every((cve, i) => cve === p.cves[i]);
+
+/**
+ * A small write-behind buffer for host scans: the hosts that finish within `maxDelayMs` of each
+ * other share one transaction (patches, findings, freshness: ScanRepository.recordMany), and
+ * the scan's completion is checked once per batch instead of once per host. Durable: `record`
+ * resolves only after its batch committed, so a job is completed only when its findings are
+ * stored; a crash before that leaves the job to be retried, and the writes are idempotent.
+ *
+ * One batch at a time is in flight; the writes arriving meanwhile form the next one (group
+ * commit), so the batch size follows the load. A failed batch is retried host by host, so one
+ * bad write fails only its own host.
+ */
+export class ScanWriter {
+  private readonly maxBatch: number;
+  private readonly maxDelayMs: number;
+  private readonly stored: Map<string, StoredPatch>;
+  private readonly now: () => Date;
+  private pending: Pending[] = [];
+  private flushing = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    options: ScanWriterOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 64;
+    this.maxDelayMs = options.maxDelayMs ?? 20;
+    this.stored = options.storedPatches ?? new Map();
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Stores one host's scan with the next batch; resolves once that batch committed. */
+  record(write: ScanWrite): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ write, since: performance.now(), resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.pending.length === 0) return;
+    const waited = performance.now() - this.pending[0]!.since;
+    if (this.pending.length >= this.maxBatch || waited >= this.maxDelayMs) {
+      this.start();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.start();
+    }, this.maxDelayMs - waited);
+  }
+
+  private start(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.flushing || this.pending.length === 0) return;
+    this.flushing = true;
+    void this.flush(this.take()).finally(() => {
+      this.flushing = false;
+      this.schedule();
+    });
+  }
+
+  /** The next batch: up to maxBatch writes, one per host (a second write of a host waits for the next batch). */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    const hosts = new Set<string>();
+    const rest: Pending[] = [];
+    for (const entry of this.pending) {
+      if (batch.length < this.maxBatch && !hosts.has(entry.write.result.host)) {
+        hosts.add(entry.write.result.host);
+        batch.push(entry);
+      } else rest.push(entry);
+    }
+    this.pending = rest;
+    return batch;
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.write(batch.map((e) => e.write));
+      batch.forEach((entry, i) => entry.resolve(outcomes[i]!));
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      for (const entry of batch) {
+        try {
+          entry.resolve((await this.write([entry.write]))[0]!);
+        } catch (own) {
+          entry.reject(own);
+        }
+      }
+    }
+  }
+
+  private async write(writes: ScanWrite[]): Promise<WriteOutcome[]> {
+    // Every host reports much the same patches: the store is asked only about those this process
+    // has not stored with this metadata, each once per batch, grouped by the scan that saw them.
+    const owner = new Map<string, number>();
+    const unknown = new Map<string, Patch[]>();
+    writes.forEach((w, i) => {
+      for (const p of w.patches ?? []) {
+        if (owner.has(p.id) || storedAsIs(this.stored.get(p.id), p)) continue;
+        owner.set(p.id, i);
+        const list = unknown.get(w.result.scanId) ?? [];
+        list.push(p);
+        unknown.set(w.result.scanId, list);
+      }
+    });
+    const rows: HostScanWrite[] = writes.map((w) => (w.findings ? { result: w.result, findings: w.findings } : { result: w.result }));
+    let fresh: string[] = [];
+    if (unknown.size === 0) await this.store.scans.recordMany(rows);
+    else {
+      fresh = await this.store.transaction(async (tx) => {
+        const inserted: string[] = [];
+        for (const [scanId, patches] of unknown) inserted.push(...(await tx.patches.upsert(patches, scanId)));
+        await tx.scans.recordMany(rows);
+        return inserted;
+      });
+      // Only after commit: a rolled-back transaction must not leave patches marked as stored.
+      for (const patches of unknown.values()) {
+        for (const p of patches) this.stored.set(p.id, { title: p.title, severity: p.severity, security: p.security, cves: [...p.cves], rebootHint: p.rebootHint });
+      }
+    }
+    // After commit, so that hosts committed by other replicas at the same time are counted: the
+    // last of them to ask finishes the scan. Once per scan in the batch, told to its last write.
+    const finishedBy = new Map<string, number>();
+    const scans = new Map(writes.map((w, i) => [w.result.scanId, i]));
+    for (const [scanId, last] of scans) {
+      if (await this.store.scans.tryFinish(scanId, this.now())) finishedBy.set(scanId, last);
+    }
+    return writes.map((w, i) => ({
+      fresh: fresh.filter((id) => owner.get(id) === i),
+      finished: finishedBy.get(w.result.scanId) === i,
+    }));
+  }
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
+import { freshPglite } from '../support/engines.ts';
+import type { HostScanWrite, Store } from '../../src/store/store.ts';
+import type { HostScan, Patch } from '../../src/discovery/patch.ts';
+import type { StoredPatch } from '../../src/discovery/scan-deps.ts';
+import { ScanWriter } from '../../src/discovery/scan-writer.ts';
+
+const at = new Date('2024-06-01T00:00:00Z');
+const patch = (id: string, title = `fix ${id}`): Patch => ({ id, title, severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: at });
+const ok = (scanId: string, host: string): HostScan => ({ scanId, host, outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: false, osName: 'Debian', installed: [], missingCount: 1, warnings: [] });
+const write = (scanId: string, host: string, patches: Patch[]) => ({ result: ok(scanId, host), patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })) });
+
+/** The store, with a log of the batch writes and patch upserts that reach it. */
+const spied = (store: Store) => {
+  const batches: string[][] = [];
+  const upserts: string[][] = [];
+  const spy = (target: Store): Store => ({
+    ...target,
+    scans: { ...target.scans, recordMany: async (writes: HostScanWrite[]) => { batches.push(writes.map((w) => w.result.host)); return target.scans.recordMany(writes); } },
+    patches: { ...target.patches, upsert: async (patches: Patch[], scanId?: string) => { upserts.push(patches.map((p) => p.id)); return target.patches.upsert(patches, scanId); } },
+    transaction: (work) => target.transaction((tx) => work(spy(tx))),
+  });
+  return { store: spy(store), batches, upserts };
+};
+
+const opened: OpenedStore[] = [];
+afterEach(async () => {
+  while (opened.length) await opened.pop()!.store.close();
+});
+const fresh = async () => {
+  const store = await freshPglite();
+  opened.push(store);
+  return store.store;
+};
+
+describe('the scan write buffer', () => {
+  it('stores the hosts that finish together in one transaction, committed before any of them resolves', async () => {
+    const store = await fresh();
+    await store.scans.start('s1', 'test', ['a', 'b', 'c'], at);
+    const { store: watched, batches, upserts } = spied(store);
+    const writer = new ScanWriter(watched, { maxDelayMs: 5, now: () => at });
+    const outcomes = await Promise.all([
+      writer.record(write('s1', 'a', [patch('DSA-1-1'), patch('DSA-2-1')])),
+      writer.record(write('s1', 'b', [patch('DSA-2-1'), patch('DSA-3-1')])),
+      writer.record({ result: { scanId: 's1', host: 'c', outcome: 'unreachable', error: 'c: refused', startedAt: at, finishedAt: at } }),
+    ]);
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1', 'DSA-3-1']]);
+    // Each new patch is reported once, by the first host that saw it; the last write finished the scan.
+    expect(outcomes).toEqual([
+      { fresh: ['DSA-1-1', 'DSA-2-1'], finished: false },
+      { fresh: ['DSA-3-1'], finished: false },
+      { fresh: [], finished: true },
+    ]);
+    expect((await store.findings.byHost('b')).map((f) => f.patchId)).toEqual(['DSA-2-1', 'DSA-3-1']);
+    expect(await store.scans.progress('s1')).toMatchObject({ done: 3, ok: 2, unreachable: 1, finishedAt: at });
+  });
+
+  it('asks the store only about patches it has not stored as they are', async () => {
+    const store = await fresh();
+    await store.scans.start('s1', 'test', ['a', 'b', 'c'], at);
+    const { store: watched, upserts } = spied(store);
+    const storedPatches = new Map<string, StoredPatch>();
+    const writer = new ScanWriter(watched, { maxDelayMs: 1, storedPatches });
+    await writer.record(write('s1', 'a', [patch('DSA-1-1'), patch('DSA-2-1')]));
+    await writer.record(write('s1', 'b', [patch('DSA-1-1'), patch('DSA-2-1')]));
+    expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1']]);
+    expect([...storedPatches.keys()]).toEqual(['DSA-1-1', 'DSA-2-1']);
+    // A vendor re-titled one: only that one goes to the store again, and it is not new.
+    expect(await writer.record(write('s1', 'c', [patch('DSA-1-1'), patch('DSA-2-1', 'fix DSA-2-1 (revised)')]))).toEqual({ fresh: [], finished: true });
+    expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1'], ['DSA-2-1']]);
+    expect((await store.patches.get('DSA-2-1'))?.title).toBe('fix DSA-2-1 (revised)');
+  });
+
+  it('retries a failed batch host by host, so that only the bad host fails', async () => {
+    const store = await fresh();
+    await store.scans.start('s1', 'test', ['a', 'b', 'c'], at);
+    await store.patches.upsert([patch('DSA-1-1')]);
+    const { store: watched, batches } = spied(store);
+    const writer = new ScanWriter(watched, { maxDelayMs: 5 });
+    // b's finding names a patch that neither it nor the store has: the store refuses it.
+    const bad = { result: ok('s1', 'b'), patches: [], findings: [{ patchId: 'DSA-9-1', state: 'missing' as const }] };
+    const settled = await Promise.allSettled([writer.record(write('s1', 'a', [patch('DSA-1-1')])), writer.record(bad), writer.record(write('s1', 'c', [patch('DSA-1-1')]))]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(batches).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
+    expect((await store.scans.results('s1')).map((r) => r.host)).toEqual(['a', 'c']);
+    expect(await store.findings.byHost('b')).toEqual([]);
+  });
+
+  it('keeps a second write of the same host for the next transaction, so the later one wins', async () => {
+    const store = await fresh();
+    await store.scans.start('s1', 'test', ['a'], at);
+    await store.scans.start('s2', 'test', ['a'], at);
+    const { store: watched, batches } = spied(store);
+    const writer = new ScanWriter(watched, { maxDelayMs: 5 });
+    const outcomes = await Promise.all([writer.record(write('s1', 'a', [patch('DSA-1-1')])), writer.record(write('s2', 'a', [patch('DSA-2-1')]))]);
+    expect(batches).toEqual([['a'], ['a']]);
+    expect(outcomes.map((o) => o.finished)).toEqual([true, true]);
+    expect((await store.findings.byHost('a')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([['DSA-1-1', 'installed', 's2'], ['DSA-2-1', 'missing', 's2']]);
+  });
+});
