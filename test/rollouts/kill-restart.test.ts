@@ -9,6 +9,7 @@ import { availableEngines, freshPostgresUrl } from '../support/engines.ts';
 import { type Fleet, startFleet } from '../support/fleet/index.ts';
 import { runPatchbot, type ServiceProcess, startPatchbot } from '../support/process.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Durability (issue #5): the service is killed with SIGKILL in the middle of a wave and started
@@ -29,16 +30,6 @@ afterAll(async () => {
   await store?.close();
   await fleet?.stop();
 });
-
-const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 150_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 /** The shipped playbooks plus a smoke check that takes a few seconds: time to be killed in. */
 const playbooksWithSlowSmoke = (): string => {

@@ -7,6 +7,7 @@ import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { proposeOnSchedule } from '../../src/rollouts/run/recurring-proposals.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 /**
  * The orchestrator end to end in one process, on the embedded defaults' terms: dry run, local
@@ -57,16 +58,6 @@ const ask = async (name: string, text: string, over: Partial<Interaction> = {}) 
     receivedAt: new Date(),
     ...over,
   });
-
-const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 beforeAll(async () => {
   const loaded = await config();

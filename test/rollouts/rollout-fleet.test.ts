@@ -13,6 +13,7 @@ import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servic
 import { sshdSkipReason } from '../support/sshd.ts';
 import { firstLines, settledOutbox, stampsOf } from '../tickets/ticket-harness.ts';
 import { adfPlainText } from '../../adapters/jira/adf.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Issue #5's end-to-end loop on real SSH: Debian hosts behind a loopback sshd (the fleet
@@ -108,16 +109,6 @@ const act = async (name: string, over: Partial<Interaction>) =>
     receivedAt: new Date(),
     ...over,
   });
-
-const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
 
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const thread = async (id: string) => {

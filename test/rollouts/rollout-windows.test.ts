@@ -7,6 +7,7 @@ import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 /**
  * The orchestrator against its window, on a clock the test moves (the workers, queue and store are
@@ -25,15 +26,6 @@ const act = async (name: string, text: string) =>
     id: `w-${++n}`, surface: 'console', channel: 'dm:' + name, kind: 'command', text, receivedAt: new Date(),
     actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
   } satisfies Interaction);
-const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const statusOf = async (id: string) => (await runtime.store.rollouts.progress(id))?.status ?? '';
 let kicks = 0;
 const at = async (iso: string, id: string) => {

@@ -7,6 +7,7 @@ import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { OutboxEntry } from '../../src/store/store.ts';
 import { writeConfig } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 /**
  * The rollout dry-run estate of test/rollouts/rollout-dry-run.test.ts (local hosts, dry run, a
@@ -87,15 +88,7 @@ export const ask = async (runtime: Pick<Runtime, 'hub' | 'store'>, name: string,
     ...over,
   });
 
-export const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+export { until };
 
 /** The change's outbox once nothing in it is pending any more. */
 export const settledOutbox = (runtime: Pick<Runtime, 'store'>, changeId: string, timeoutMs?: number): Promise<OutboxEntry[]> =>
