@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hmacSha256Matches } from '../../src/tickets/hmac.ts';
-import { headerValue, type InboundHeaders, type WebhookVerdict } from '../../src/tickets/itsm-webhook.ts';
+import { headerValue, type InboundHeaders, verifySignedJson, type WebhookVerdict } from '../../src/tickets/itsm-webhook.ts';
 import { WebhookPayload } from './schema.ts';
 
 /**
@@ -9,21 +8,18 @@ import { WebhookPayload } from './schema.ts';
  * their `X-Atlassian-Webhook-Identifier`, which becomes the delivery id.
  */
 export const verifyJiraWebhook = (headers: InboundHeaders, rawBody: Buffer, secret: string | undefined): WebhookVerdict => {
-  if (!secret) return { ok: false, refusal: 'not-configured', message: 'itsm.jira.webhookSecret is not set, so Jira webhooks cannot be verified; polling reconciles approvals instead' };
-  const signature = headerValue(headers, 'x-hub-signature');
-  if (!signature) return { ok: false, refusal: 'missing-signature', message: 'no X-Hub-Signature header; set the same secret on the Jira webhook (docs/itsm.md)' };
-  if (!hmacSha256Matches(secret, rawBody, signature)) {
-    return { ok: false, refusal: 'bad-signature', message: 'X-Hub-Signature does not match the body: a forged request, a tampered body, or a different secret on the Jira webhook' };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { ok: false, refusal: 'malformed', message: 'the body is not JSON' };
-  }
-  const parsed = WebhookPayload.safeParse(json);
-  if (!parsed.success) return { ok: false, refusal: 'malformed', message: 'the body has no issue; register the webhook for issue events (docs/itsm.md)' };
-  const { issue } = parsed.data;
+  const verified = verifySignedJson(headers, rawBody, {
+    secret,
+    header: 'x-hub-signature',
+    messages: {
+      notConfigured: 'itsm.jira.webhookSecret is not set, so Jira webhooks cannot be verified; polling reconciles approvals instead',
+      missingSignature: 'no X-Hub-Signature header; set the same secret on the Jira webhook (docs/itsm.md)',
+      badSignature: 'X-Hub-Signature does not match the body: a forged request, a tampered body, or a different secret on the Jira webhook',
+      unreadable: 'the body has no issue; register the webhook for issue events (docs/itsm.md)',
+    },
+  }, WebhookPayload);
+  if (!verified.ok) return verified;
+  const { issue } = verified.body;
   const deliveryId = headerValue(headers, 'x-atlassian-webhook-identifier') ?? createHash('sha256').update(rawBody).digest('hex');
   return {
     ok: true,

@@ -1,5 +1,4 @@
-import { hmacSha256Matches } from '../../src/tickets/hmac.ts';
-import { headerValue, type InboundHeaders, type WebhookVerdict } from '../../src/tickets/itsm-webhook.ts';
+import { type InboundHeaders, verifySignedJson, type WebhookVerdict } from '../../src/tickets/itsm-webhook.ts';
 import { WebhookPayload } from './schema.ts';
 import { approvalState } from './servicenow-ticketing.ts';
 
@@ -12,21 +11,18 @@ export const SERVICENOW_SIGNATURE_HEADER = 'x-patchbot-signature';
 
 /** Verifies an approval webhook from ServiceNow and says which change to re-check. */
 export const verifyServiceNowWebhook = (headers: InboundHeaders, rawBody: Buffer, secret: string | undefined): WebhookVerdict => {
-  if (!secret) return { ok: false, refusal: 'not-configured', message: 'itsm.servicenow.webhookSecret is not set, so ServiceNow webhooks cannot be verified; polling reconciles approvals instead' };
-  const signature = headerValue(headers, SERVICENOW_SIGNATURE_HEADER);
-  if (!signature) return { ok: false, refusal: 'missing-signature', message: `no ${SERVICENOW_SIGNATURE_HEADER} header; the business rule must sign the body (docs/itsm.md)` };
-  if (!hmacSha256Matches(secret, rawBody, signature)) {
-    return { ok: false, refusal: 'bad-signature', message: `${SERVICENOW_SIGNATURE_HEADER} does not match the body: a forged request, a tampered body, or a different secret in the business rule` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { ok: false, refusal: 'malformed', message: 'the body is not JSON' };
-  }
-  const parsed = WebhookPayload.safeParse(json);
-  if (!parsed.success) return { ok: false, refusal: 'malformed', message: 'the body lacks number and sys_id; see the business rule in docs/itsm.md' };
-  const { number, sys_id, state, approval } = parsed.data;
+  const verified = verifySignedJson(headers, rawBody, {
+    secret,
+    header: SERVICENOW_SIGNATURE_HEADER,
+    messages: {
+      notConfigured: 'itsm.servicenow.webhookSecret is not set, so ServiceNow webhooks cannot be verified; polling reconciles approvals instead',
+      missingSignature: `no ${SERVICENOW_SIGNATURE_HEADER} header; the business rule must sign the body (docs/itsm.md)`,
+      badSignature: `${SERVICENOW_SIGNATURE_HEADER} does not match the body: a forged request, a tampered body, or a different secret in the business rule`,
+      unreadable: 'the body lacks number and sys_id; see the business rule in docs/itsm.md',
+    },
+  }, WebhookPayload);
+  if (!verified.ok) return verified;
+  const { number, sys_id, state, approval } = verified.body;
   return {
     ok: true,
     nudge: {

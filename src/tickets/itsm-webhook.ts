@@ -1,3 +1,4 @@
+import { hmacSha256Matches } from './hmac.ts';
 import type { ApprovalState } from './ticketing.ts';
 
 /**
@@ -38,4 +39,37 @@ export type WebhookVerifier = (headers: InboundHeaders, rawBody: Buffer) => Webh
 export const headerValue = (headers: InboundHeaders, name: string): string | undefined => {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+};
+
+/** What a signed webhook must carry, and what to say when it does not. */
+export interface SignedJsonRules {
+  secret: string | undefined;
+  /** The header holding `sha256=<HMAC of the raw body>`. */
+  header: string;
+  messages: { notConfigured: string; missingSignature: string; badSignature: string; unreadable: string };
+}
+
+/**
+ * The steps every ITSM webhook shares: a configured secret, a signature over the exact bytes
+ * received (constant-time), then a JSON body of the expected shape. Only then is it read.
+ */
+export const verifySignedJson = <T>(
+  headers: InboundHeaders,
+  rawBody: Buffer,
+  rules: SignedJsonRules,
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false } },
+): { ok: true; body: T } | { ok: false; refusal: WebhookRefusal; message: string } => {
+  const { secret, header, messages } = rules;
+  if (!secret) return { ok: false, refusal: 'not-configured', message: messages.notConfigured };
+  const signature = headerValue(headers, header);
+  if (!signature) return { ok: false, refusal: 'missing-signature', message: messages.missingSignature };
+  if (!hmacSha256Matches(secret, rawBody, signature)) return { ok: false, refusal: 'bad-signature', message: messages.badSignature };
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return { ok: false, refusal: 'malformed', message: 'the body is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, refusal: 'malformed', message: messages.unreadable };
 };
