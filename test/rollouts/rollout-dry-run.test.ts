@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { platform } from '../../src/main.ts';
 import type { StoreHandle } from '../../src/platform.ts';
@@ -8,6 +7,7 @@ import { proposeOnSchedule } from '../../src/rollouts/run/recurring-proposals.ts
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
+import { askAs } from '../support/ask-as.ts';
 
 /**
  * The orchestrator end to end in one process, on the embedded defaults' terms: dry run, local
@@ -45,19 +45,7 @@ const config = async () =>
 
 let handle: StoreHandle;
 let runtime: Runtime;
-let n = 0;
-
-const ask = async (name: string, text: string, over: Partial<Interaction> = {}) =>
-  runtime.hub.handle({
-    id: `t-${++n}`,
-    surface: 'console',
-    channel: 'dm:' + name,
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-    kind: 'command',
-    text,
-    receivedAt: new Date(),
-    ...over,
-  });
+const ask = (name: string, text: string) => askAs(runtime, name, text);
 
 beforeAll(async () => {
   const loaded = await config();

@@ -1,4 +1,3 @@
-import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { platform } from '../../src/main.ts';
@@ -8,6 +7,7 @@ import { createLogger } from '../../src/shared/logger.ts';
 import type { OutboxEntry } from '../../src/store/store.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
+import { askAs } from '../support/ask-as.ts';
 
 /**
  * The rollout dry-run estate of test/rollouts/rollout-dry-run.test.ts (local hosts, dry run, a
@@ -74,19 +74,8 @@ export const startTicketRuntime = async (extra: string[]): Promise<TicketRuntime
   };
 };
 
-let n = 0;
 /** A console command as a configured person. */
-export const ask = async (runtime: Pick<Runtime, 'hub' | 'store'>, name: string, text: string, over: Partial<Interaction> = {}) =>
-  runtime.hub.handle({
-    id: `tk-${++n}`,
-    surface: 'console',
-    channel: 'dm:' + name,
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-    kind: 'command',
-    text,
-    receivedAt: new Date(),
-    ...over,
-  });
+export const ask = askAs;
 
 export { until };
 
