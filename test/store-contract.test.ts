@@ -117,7 +117,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.scans.recordHost({ scanId: 's-new', host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', startedAt: at, finishedAt: at });
     const finishes = await Promise.all([store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at)]);
     expect(finishes.filter(Boolean)).toHaveLength(1);
-    expect(await store.scans.progress('s-new')).toMatchObject({ targets: ['h1', 'h2'], done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at });
+    expect(await store.scans.progress('s-new')).toMatchObject({ hosts: 2, done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at });
     const results = await store.scans.results('s-new');
     expect(results[0]).toMatchObject({ host: 'h1', rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', missingCount: 3, warnings: ['lists are 9 days old'] });
     expect(results[1]).toMatchObject({ host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', rebootRequired: null });

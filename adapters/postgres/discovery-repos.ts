@@ -106,8 +106,9 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   },
   async hostsByPatch(patchIds, states) {
     if (patchIds.length === 0) return new Map();
+    // json_agg, not array_agg: the driver parses a text[] result character by character, JSON natively.
     const rows = await sql.query<{ patch_id: string; hosts: string[] }>(
-      'select patch_id, array_agg(host order by host) as hosts from findings where patch_id = any($1::text[]) and state = any($2::text[]) group by patch_id',
+      'select patch_id, json_agg(host order by host) as hosts from findings where patch_id = any($1::text[]) and state = any($2::text[]) group by patch_id',
       [patchIds, states],
     );
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));

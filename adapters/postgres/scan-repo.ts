@@ -33,7 +33,7 @@ const toHostScan = (row: HostScanRow): HostScan => ({
 interface ProgressRow {
   id: string;
   requested_by: string;
-  targets: string[];
+  hosts: number;
   started_at: Date;
   finished_at: Date | null;
   done: number;
@@ -112,7 +112,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
   },
   async progress(scanId) {
     const rows = await sql.query<ProgressRow>(
-      `select s.id, s.requested_by, s.targets, s.started_at, s.finished_at,
+      `select s.id, s.requested_by, cardinality(s.targets)::int as hosts, s.started_at, s.finished_at,
          count(h.host)::int as done,
          (count(*) filter (where h.outcome = 'ok'))::int as ok,
          (count(*) filter (where h.outcome = 'unreachable'))::int as unreachable,
@@ -122,7 +122,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     );
     const row = rows[0];
     if (!row) return null;
-    return { scanId: row.id, requestedBy: row.requested_by, targets: row.targets, startedAt: row.started_at, finishedAt: row.finished_at, done: row.done, ok: row.ok, unreachable: row.unreachable, failed: row.failed };
+    return { scanId: row.id, requestedBy: row.requested_by, hosts: row.hosts, startedAt: row.started_at, finishedAt: row.finished_at, done: row.done, ok: row.ok, unreachable: row.unreachable, failed: row.failed };
   },
   async results(scanId) {
     return (await sql.query<HostScanRow>('select * from host_scans where scan_id = $1 order by host', [scanId])).map(toHostScan);

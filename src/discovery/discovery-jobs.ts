@@ -23,7 +23,7 @@ export const registerDiscoveryJobs = async (deps: ScanDeps, { concurrency }: { c
       actor: 'patchbot',
       action: 'scan.finished',
       subject: scanId,
-      data: { hosts: progress?.targets.length ?? 0, ok: progress?.ok ?? 0, unreachable: progress?.unreachable ?? 0, failed: progress?.failed ?? 0, newPatches: fresh.length },
+      data: { hosts: progress?.hosts ?? 0, ok: progress?.ok ?? 0, unreachable: progress?.unreachable ?? 0, failed: progress?.failed ?? 0, newPatches: fresh.length },
     });
     deps.log.info({ scan: scanId, newPatches: fresh.length, ok: progress?.ok, unreachable: progress?.unreachable, failed: progress?.failed }, 'scan finished');
     await deps.onScanFinished?.(scanId);

@@ -63,7 +63,8 @@ export interface HostScan {
 export interface ScanProgress {
   scanId: string;
   requestedBy: string;
-  targets: string[];
+  /** How many hosts the scan covers (not their names: progress is polled, and a name list of a large estate costs every poll). */
+  hosts: number;
   startedAt: Date;
   finishedAt: Date | null;
   done: number;

@@ -28,12 +28,12 @@ export const waitForScan = async (
     }
     if (progress.finishedAt) return progress;
     const now = Date.now();
-    if (now - started > timeoutMs) throw new PatchbotError('scan-timeout', `Scan ${scanId} did not finish: ${progress.done} of ${progress.targets.length} hosts reported.`);
+    if (now - started > timeoutMs) throw new PatchbotError('scan-timeout', `Scan ${scanId} did not finish: ${progress.done} of ${progress.hosts} hosts reported.`);
     first ??= { at: now, done: progress.done };
     let pause = pollMs;
     if (progress.done > first.done) {
       const perHostMs = (now - first.at) / (progress.done - first.done);
-      const restMs = (progress.targets.length - progress.done) * perHostMs;
+      const restMs = (progress.hosts - progress.done) * perHostMs;
       pause = Math.min(pollMs, Math.max(MIN_POLL_MS, restMs / 2));
     }
     await new Promise((resolve) => setTimeout(resolve, pause));

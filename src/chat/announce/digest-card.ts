@@ -43,7 +43,10 @@ const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 
  * hosts that need it.
  */
 export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<string, readonly string[]>, { scanId, freshness }: DigestOptions): Card => {
-  const hostsOf = (id: string) => [...new Set(affected.get(id) ?? [])].sort();
+  // Deduplicated and sorted once per patch: the ranking below compares host counts many times,
+  // and a first scan of a large estate has thousands of hosts per patch.
+  const sortedHosts = new Map(patches.map((p) => [p.id, [...new Set(affected.get(p.id) ?? [])].sort()]));
+  const hostsOf = (id: string) => sortedHosts.get(id) ?? [];
   const sections: CardSection[] = [];
   const counts: string[] = [];
   const ranked: Patch[] = [];

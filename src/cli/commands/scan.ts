@@ -35,18 +35,18 @@ export const scan: Command = {
       const started = performance.now();
       const { scanId } = await scanAndAudit(runtime.scan, { hosts: target.hosts.map((h) => h.name), requestedBy: 'cli' });
       const progress = progressReporter(io.stderr, io.isTty && !values.json, 'Scanning');
-      const final = await waitForScan(runtime.store, scanId, { onProgress: (p) => progress.update(p.done, p.targets.length) });
+      const final = await waitForScan(runtime.store, scanId, { onProgress: (p) => progress.update(p.done, p.hosts) });
       progress.done();
       const [results, fresh] = await Promise.all([runtime.store.scans.results(scanId), runtime.store.patches.firstSeenIn(scanId)]);
       const seconds = (performance.now() - started) / 1000;
       const bad = results.filter((r) => r.outcome !== 'ok');
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ seconds, ...final, results, newPatches: fresh.map((p) => p.id) })}\n`);
+        io.stdout.write(`${JSON.stringify({ seconds, ...final, targets: results.map((r) => r.host), results, newPatches: fresh.map((p) => p.id) })}\n`);
       } else {
         const missing = results.reduce((sum, r) => sum + (r.missingCount ?? 0), 0);
         const withMissing = results.filter((r) => (r.missingCount ?? 0) > 0).length;
         const lines = [
-          `Scanned ${plural(final.targets.length, 'host')} (${target.name}) in ${seconds.toFixed(1)} s (${scanId}): ${final.ok} ok, ${final.unreachable} unreachable, ${final.failed} failed.`,
+          `Scanned ${plural(final.hosts, 'host')} (${target.name}) in ${seconds.toFixed(1)} s (${scanId}): ${final.ok} ok, ${final.unreachable} unreachable, ${final.failed} failed.`,
           ...bad.map((r) => `  ${r.host}  ${r.outcome}: ${r.error ?? ''}`),
           `${plural(missing, 'missing patch', 'missing patches')} across ${plural(withMissing, 'host')}; ${plural(fresh.length, 'newly discovered patch', 'newly discovered patches')}.`,
           ...results.filter((r) => r.rebootRequired).map((r) => `  ${r.host} needs a reboot.`),
