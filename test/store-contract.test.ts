@@ -88,6 +88,14 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'])).toEqual(new Map([['DSA-5600-1', ['db-01', 'web-02']]]));
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441'], ['installed'])).toEqual(new Map([['KB5034441', ['web-02']]]));
     expect(await store.findings.hostsByPatch([], ['missing'])).toEqual(new Map());
+
+    // A finding for a patch the store does not know is refused, and the host's findings stay as they were.
+    await expect(store.findings.record('scan-3', 'web-02', [{ patchId: 'DSA-5600-1', state: 'missing' }, { patchId: 'DSA-9998-1', state: 'missing' }, { patchId: 'DSA-9997-1', state: 'missing' }], t2))
+      .rejects.toMatchObject({ code: '23503', message: expect.stringMatching(/2 patch\(es\) the store does not know: DSA-9997-1, DSA-9998-1/) });
+    expect((await store.findings.byHost('web-02')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([
+      ['DSA-5600-1', 'pending-reboot', 'scan-2'],
+      ['KB5034441', 'installed', 'scan-2'],
+    ]);
   });
 
   it('keeps the latest scan per host for freshness', async () => {
@@ -163,7 +171,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await expect(store.scans.recordMany([
       { result: ok('m2', 'm-02', t2, 0), findings: [] },
       { result: ok('m2', 'm-03', t2, 1), findings: [{ patchId: 'DSA-9999-1', state: 'missing' }] },
-    ])).rejects.toThrow();
+    ])).rejects.toThrow(/findings refer to 1 patch\(es\) the store does not know: DSA-9999-1/);
     expect(await seen('m-02')).toEqual([['DSA-5802-1', 'pending-reboot', 'm1', t1.toISOString(), t1.toISOString()]]);
     expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome])).toEqual([['m-01', 'ok'], ['m-02', 'failed']]);
 

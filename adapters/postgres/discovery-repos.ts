@@ -82,9 +82,10 @@ const toFinding = (row: FindingRow): Finding => ({
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async record(scanId, host, findings, at) {
-    // One statement, one round trip: the upsert of what this scan saw runs as a data-modifying
-    // CTE, and the update marks what it no longer saw. The two touch disjoint rows (the update
-    // excludes this scan's patch ids), which one statement requires.
+    // One statement, one round trip: the upsert of what this scan saw and the update that marks
+    // what it no longer saw run as data-modifying CTEs. The two touch disjoint rows (the update
+    // excludes this scan's patch ids), which one statement requires. The patch ids are checked
+    // once for the statement (migration 006), and an unknown one undoes all of it.
     const ids = findings.map((f) => f.patchId);
     await sql.query(
       `with seen as (
@@ -92,9 +93,11 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
          select $1, f.patch_id, f.state, $3, $3, $2 from unnest($4::text[], $5::text[]) as f(patch_id, state)
          on conflict (host, patch_id) do update set state = excluded.state, last_seen = excluded.last_seen, scan_id = excluded.scan_id
          returning 1
+       ), gone as (
+         update findings set state = 'installed', last_seen = $3, scan_id = $2
+         where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))
        )
-       update findings set state = 'installed', last_seen = $3, scan_id = $2
-       where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))`,
+       select require_known_patches($4::text[])`,
       [host, scanId, at, ids, findings.map((f) => f.state)],
     );
   },

@@ -67,7 +67,7 @@ const RECORD_MANY = `
       reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
       missing_count = excluded.missing_count, warnings = excluded.warnings
   )
-  select 1`;
+  select require_known_patches(array(select distinct patch_id from f))`;
 
 export const scanRepository = (sql: SqlClient): ScanRepository => ({
   async start(scanId, requestedBy, targets, at) {
