@@ -241,4 +241,14 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     const claims = await Promise.all(Array.from({ length: 10 }, () => store.idempotency.claim('slack:action:1700000001.000200:U1', new Date())));
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
+
+  it('forgets idempotency keys claimed before a given instant, and only those', async () => {
+    const { store } = opened;
+    const at = (day: string) => new Date(`2024-06-${day}T12:00:00Z`);
+    expect(await store.idempotency.claim('prune:old', at('01'))).toBe(true);
+    expect(await store.idempotency.claim('prune:new', at('20'))).toBe(true);
+    expect(await store.idempotency.prune(at('10'))).toBeGreaterThanOrEqual(1);
+    expect(await store.idempotency.claim('prune:old', at('21'))).toBe(true);
+    expect(await store.idempotency.claim('prune:new', at('21'))).toBe(false);
+  });
 });

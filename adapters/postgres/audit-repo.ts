@@ -66,4 +66,7 @@ export const idempotencyRepository = (sql: SqlClient): IdempotencyRepository => 
     const rows = await sql.query('insert into idempotency_keys (key, claimed_at) values ($1, $2) on conflict (key) do nothing returning key', [key, at]);
     return rows.length === 1;
   },
+  async prune(before) {
+    return (await sql.query('delete from idempotency_keys where claimed_at < $1 returning 1', [before])).length;
+  },
 });

@@ -6,6 +6,7 @@ import type { RolloutDeps } from '../rollouts/run/rollout-deps.ts';
 import { kickRollout, onRolloutScanFinished, registerRolloutJobs } from '../rollouts/run/rollout-jobs.ts';
 import { registerDiscoveryJobs, scanAndAudit } from '../discovery/discovery-jobs.ts';
 import type { ScanDeps } from '../discovery/scan-deps.ts';
+import { registerHousekeeping } from '../jobs/housekeeping.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { ChatSurfaceModule, Platform, StoreHandle } from '../platform.ts';
 import type { Executor } from '../playbooks/executor.ts';
@@ -97,6 +98,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   if (workers) {
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });
+    await registerHousekeeping({ store, queue, log: log.child({ component: 'housekeeping' }), ...(now ? { now } : {}) });
   }
   // Ticket sync: src/tickets knows no chat, so its notices become cards in the change's thread here.
   const tickets = await startTicketSync({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { scanAndAudit } from '../discovery/discovery-jobs.ts';
+import { HOUSEKEEPING_SCHEDULE } from '../jobs/housekeeping.ts';
 import { startSchedules } from '../jobs/scheduler.ts';
 import { proposalScheduleName } from '../rollouts/run/recurring-proposals.ts';
 import { SWEEP_SCHEDULE, sweepRollouts } from '../rollouts/run/rollout-jobs.ts';
@@ -58,6 +59,7 @@ export const startService = async ({ config, platform, log, runCli, onListening 
   const schedules = [
     ...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []),
     SWEEP_SCHEDULE,
+    HOUSEKEEPING_SCHEDULE,
     ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
     ...runtime.tickets.schedules,
   ];
