@@ -40,6 +40,7 @@ export const questionInteraction = (envelope: EventEnvelope, actor: Actor, botUs
   actor,
   kind: 'question',
   text: plainText(envelope.event.text, botUserId),
+  ...(envelope.event.thread_ts ? { thread: { surface: 'slack' as const, channel: envelope.event.channel, id: envelope.event.thread_ts } } : {}),
   receivedAt: now,
 });
 

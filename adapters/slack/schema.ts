@@ -53,6 +53,8 @@ export const MessageEvent = z.looseObject({
   channel_type: z.string().optional(),
   subtype: z.string().optional(),
   bot_id: z.string().optional(),
+  /** Set when the message is a reply in a thread: the root's ts. */
+  thread_ts: z.string().optional(),
 });
 export type MessageEvent = z.infer<typeof MessageEvent>;
 

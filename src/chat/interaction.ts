@@ -33,6 +33,8 @@ export interface Interaction {
   action?: { id: string; value: string };
   /** The message the button sat on, so a handler can update it in place. */
   message?: MessageRef;
+  /** The thread a question was asked in (its root): the public answer goes there, not to the channel. */
+  thread?: MessageRef;
   receivedAt: Date;
 }
 

@@ -145,6 +145,15 @@ describe('Slack: the patch loop', () => {
     expect(shown(answer.blocks).text).toContain('web-01');
   });
 
+  it('answers a mention inside a thread in that thread, not in the channel', async () => {
+    const root = fake.messages('C0OPS').find((m) => m.botId !== null)!;
+    const topLevel = fake.messages('C0OPS').length;
+    await slack.event({ type: 'app_mention', user: 'U0GUEST', channel: 'C0OPS', text: `<@U0PATCHBOT> which servers are missing ${patchId}?`, threadTs: root.ts });
+    const answer = await waitFor('the threaded answer', () => fake.thread('C0OPS', root.ts).find((m) => m.botId !== null));
+    expect(shown(answer.blocks).text).toContain('web-01');
+    expect(fake.messages('C0OPS')).toHaveLength(topLevel);
+  });
+
   it('answers a direct message', async () => {
     await slack.event({ type: 'message', channelType: 'im', user: 'U0GUEST', channel: 'D0GUEST', text: 'status web-01' });
     const answer = await waitFor('the answer', () => fake.messages('D0GUEST').find((m) => m.botId !== null));

@@ -32,6 +32,8 @@ export interface EventInput {
   text: string;
   channelType?: 'channel' | 'im';
   eventId?: string;
+  /** Posted as a reply in this thread (its root's ts), as Slack sends `thread_ts`. */
+  threadTs?: string;
 }
 
 const userOf = (ws: Workspace, id: string) => {
@@ -87,7 +89,7 @@ export const clickPayload = (ws: Workspace, id: Identity, baseUrl: string, input
 
 export const eventEnvelope = (ws: Workspace, id: Identity, input: EventInput): Record<string, unknown> => {
   const ts = ws.nextTs();
-  if (input.type === 'message') ws.append({ channel: input.channel, threadTs: null, user: input.user, botId: null, text: input.text, blocks: [] });
+  if (input.type === 'message') ws.append({ channel: input.channel, threadTs: input.threadTs ?? null, user: input.user, botId: null, text: input.text, blocks: [] });
   return {
     token: 'deprecated-verification-token',
     team_id: id.teamId,
@@ -99,6 +101,7 @@ export const eventEnvelope = (ws: Workspace, id: Identity, input: EventInput): R
       ts,
       channel: input.channel,
       event_ts: ts,
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
       ...(input.type === 'message' ? { channel_type: input.channelType ?? 'im' } : {}),
     },
     type: 'event_callback',
