@@ -78,20 +78,22 @@ export const ticketOutboxRepository = (sql: SqlClient): TicketOutboxRepository =
     return rows[0] ? toEntry(rows[0]) : null;
   },
 
-  async finish(ticketOf, seq, { state, error, at }) {
-    await sql.query(
-      `update ticket_outbox set state = $3, last_error = $4, finished_at = $5, lease_until = null, next_attempt_at = null
-       where ticket_of = $1 and seq = $2`,
-      [ticketOf, seq, state, error, at],
+  async finish(ticketOf, seq, attempt, { state, error, at }) {
+    const rows = await sql.query(
+      `update ticket_outbox set state = $4, last_error = $5, finished_at = $6, lease_until = null, next_attempt_at = null
+       where ticket_of = $1 and seq = $2 and attempts = $3 and state = 'pending' returning 1`,
+      [ticketOf, seq, attempt, state, error, at],
     );
+    return rows.length === 1;
   },
 
-  async retryAt(ticketOf, seq, { notBefore, error }) {
-    await sql.query(
-      `update ticket_outbox set next_attempt_at = $3, last_error = $4, lease_until = null
-       where ticket_of = $1 and seq = $2 and state = 'pending'`,
-      [ticketOf, seq, notBefore, error],
+  async retryAt(ticketOf, seq, attempt, { notBefore, error }) {
+    const rows = await sql.query(
+      `update ticket_outbox set next_attempt_at = $4, last_error = $5, lease_until = null
+       where ticket_of = $1 and seq = $2 and attempts = $3 and state = 'pending' returning 1`,
+      [ticketOf, seq, attempt, notBefore, error],
     );
+    return rows.length === 1;
   },
 
   async list(ticketOf) {

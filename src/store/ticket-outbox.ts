@@ -51,10 +51,14 @@ export interface TicketOutboxRepository {
    * flight per ticket, across replicas.
    */
   claim(ticketOf: string, seq: number, leaseUntil: Date, at: Date): Promise<OutboxEntry | null>;
-  /** Ends the entry: sent, failed (refused, with the ITSM's message) or skipped (with why). */
-  finish(ticketOf: string, seq: number, outcome: { state: Exclude<OutboxState, 'pending'>; error: string | null; at: Date }): Promise<void>;
-  /** Leaves the entry pending, released, not to be sent before `notBefore`. */
-  retryAt(ticketOf: string, seq: number, retry: { notBefore: Date; error: string }): Promise<void>;
+  /**
+   * Ends the entry: sent, failed (refused, with the ITSM's message) or skipped (with why). Fenced
+   * by `attempt` (the claim's `attempts`): false, and nothing changed, when a later claim took the
+   * entry over after this worker's lease ran out, or it is no longer pending.
+   */
+  finish(ticketOf: string, seq: number, attempt: number, outcome: { state: Exclude<OutboxState, 'pending'>; error: string | null; at: Date }): Promise<boolean>;
+  /** Leaves the entry pending, released, not to be sent before `notBefore`. Fenced like `finish`. */
+  retryAt(ticketOf: string, seq: number, attempt: number, retry: { notBefore: Date; error: string }): Promise<boolean>;
   /** Every entry of a ticket, in order. */
   list(ticketOf: string): Promise<OutboxEntry[]>;
   /** Marks every pending entry skipped (nothing to send them to); returns how many. */

@@ -57,13 +57,22 @@ const what = (entry: OutboxEntry) => (entry.event.kind === 'proposed' ? 'opening
  *   at the longest delay; the thread is told once. Fixing the credentials loses nothing.
  * - anything else (network, 5xx, 429, or a fault of our own): retried with backoff.
  */
+/**
+ * This worker's lease ran out while it was sending and a later attempt took the entry over (the
+ * fence refused our write): that attempt owns the outcome and the ticket's next entry. A note it
+ * sends again carries the same event id, so the ITSM does not get it twice.
+ */
+const yieldToLaterAttempt = (log: Logger): void => {
+  log.warn('a later attempt took this ticket update over while it was being sent; leaving the outcome to it');
+};
+
 const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknown, log: Logger): Promise<void> => {
   const now = clockOf(deps);
   const ticketing = isTicketingError(error) ? (error as TicketingError) : null;
   const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
   const message = (error as Error).message;
   if (ticketing?.kind === 'rejected') {
-    await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, { state: 'failed', error: message, at: now });
+    if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: 'failed', error: message, at: now }))) return yieldToLaterAttempt(log);
     log.warn({ err: error }, 'ITSM refused a ticket update; not retrying it');
     await deps.notices.post(entry.ticketOf, {
       title: `${label} refused a ticket update`,
@@ -75,7 +84,7 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const auth = ticketing?.kind === 'auth';
   const delay = auth ? deps.tuning.maxDelayMs : retryDelayMs(deps, entry.attempts, ticketing?.retryAfterMs ?? null);
   const notBefore = new Date(now.getTime() + delay);
-  await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, { notBefore, error: `${ticketing?.kind ?? 'error'}: ${message}` });
+  if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, { notBefore, error: `${ticketing?.kind ?? 'error'}: ${message}` }))) return yieldToLaterAttempt(log);
   if (auth) {
     log.error({ err: error }, 'ITSM refused the credentials; ticket updates wait');
     if (!entry.lastError?.startsWith('auth:')) {
@@ -106,7 +115,7 @@ export const syncTicketEntry = async (deps: TicketSyncDeps, job: TicketSyncJob):
     return;
   }
   const error = delivery.state === 'skipped' ? delivery.reason : null;
-  await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, { state: delivery.state, error, at: clockOf(deps) });
+  if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: delivery.state, error, at: clockOf(deps) }))) return yieldToLaterAttempt(log);
   if (delivery.state === 'skipped') log.info({ reason: error }, 'ticket update skipped');
   else log.debug({ ticket: delivery.ref.key }, 'ticket updated');
   await sendNextOf(deps, entry.ticketOf);

@@ -46,12 +46,17 @@ describe.each(availableEngines())('ticket outbox on %s', (engine) => {
     // A dead worker's lease runs out: the entry is offered and taken again, the attempt counted.
     expect(await store.ticketOutbox.heads(later(61_000), { ticketOf: 'CHG-1' })).toEqual([{ ticketOf: 'CHG-1', seq: 1, attempts: 1 }]);
     expect(await store.ticketOutbox.claim('CHG-1', 1, later(120_000), later(61_000))).toMatchObject({ attempts: 2 });
+    // The dead worker wakes up: its outcome is fenced off, the live attempt's lease stands.
+    expect(await store.ticketOutbox.finish('CHG-1', 1, 1, { state: 'sent', error: null, at: later(62_000) })).toBe(false);
+    expect(await store.ticketOutbox.retryAt('CHG-1', 1, 1, { notBefore: later(62_000), error: 'stale' })).toBe(false);
+    expect((await store.ticketOutbox.list('CHG-1'))[0]).toMatchObject({ state: 'pending', attempts: 2, lastError: null });
+    expect(await store.ticketOutbox.heads(later(62_000), { ticketOf: 'CHG-1' })).toEqual([]);
 
-    await store.ticketOutbox.retryAt('CHG-1', 1, { notBefore: later(90_000), error: 'retryable: no answer' });
+    expect(await store.ticketOutbox.retryAt('CHG-1', 1, 2, { notBefore: later(90_000), error: 'retryable: no answer' })).toBe(true);
     expect(await store.ticketOutbox.heads(later(62_000), { ticketOf: 'CHG-1' })).toEqual([]);
     expect(await store.ticketOutbox.heads(later(90_000), { ticketOf: 'CHG-1' })).toEqual([{ ticketOf: 'CHG-1', seq: 1, attempts: 2 }]);
 
-    await store.ticketOutbox.finish('CHG-1', 1, { state: 'failed', error: 'refused', at: later(90_000) });
+    expect(await store.ticketOutbox.finish('CHG-1', 1, 2, { state: 'failed', error: 'refused', at: later(90_000) })).toBe(true);
     // A failed entry no longer holds the ticket's next one back.
     expect(await store.ticketOutbox.claim('CHG-1', 2, later(150_000), later(90_000))).toMatchObject({ seq: 2 });
     expect(await store.ticketOutbox.skipPending(later(91_000), 'itsm.kind is none')).toBe(2);
