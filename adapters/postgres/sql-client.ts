@@ -1,5 +1,5 @@
 /**
- * The one SQL code path. Two engines implement it: PGlite (embedded, in-process) and a PostgreSQL
+ * The one SQL code path. Two engines implement it: PGlite (embedded, in a worker thread) and a PostgreSQL
  * server through `pg`. Everything above this interface is engine-agnostic SQL.
  */
 export interface SqlClient {

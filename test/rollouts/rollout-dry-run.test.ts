@@ -74,6 +74,8 @@ describe('a rollout in dry run', () => {
     const approved = await ask('dave', `approve ${id}`);
     expect(approved.data).toMatchObject({ decided: 'approved' });
     await until('the change to complete', async () => (await runtime.store.changes.get(id))?.state === 'completed');
+    // Messages follow the committed transition: wait for the last one before reading the thread.
+    await until('the completed message', async () => (await runtime.store.consoleMessages.recent('approvals', null, 50)).some((m) => m.card?.title === `${id}: completed`));
 
     const runs = await runtime.store.rollouts.runs(id);
     expect(runs.map((r) => [r.host, r.wave, r.batch, r.state, r.attempt])).toEqual([

@@ -189,7 +189,12 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     // The canary ran before any production host started.
     const canaryDone = installs('canary-01')[0]!.at;
     expect(Math.min(...['web-01', 'web-02', 'web-03'].map((h) => installs(h)[0]!.at))).toBeGreaterThan(canaryDone);
-    const { root: card, replies } = await thread(id);
+    // The card and thread follow the committed transition: wait for them, then read.
+    const { root: card, replies } = await until('the completed card and message', async () => {
+      const shown = await thread(id);
+      const done = shown.root?.card?.fields?.some((f) => f.label === 'State' && f.value === 'completed') && shown.replies.some((m) => m.card?.title === `${id}: completed`);
+      return done ? shown : null;
+    });
     expect(card?.card?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed' }]));
     expect(replies.map((m) => m.card?.title)).toEqual(expect.arrayContaining([`${id} approved`, `${id}: wave 1 of 2 started`, `${id}: wave 2 of 2 done`, `${id}: completed`]));
 
@@ -217,8 +222,7 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     expect(installs('edge-02')).toHaveLength(0);
     expect(fleet.installed('edge-canary').nginx).toBe(NGINX_NEW);
     expect(fleet.failedUnits('edge-canary')).toContain('nginx.service');
-    const { replies } = await thread(id);
-    const halt = replies.find((m) => m.card?.title === `${id} halted`);
+    const halt = await until('the halt card', async () => (await thread(id)).replies.find((m) => m.card?.title === `${id} halted`));
     expect(halt?.card?.text).toMatch(/Smoke check failed on edge-canary/);
     expect(halt?.card?.actions?.map((a) => a.id)).toEqual(['change.resume', 'change.rollback', 'change.abort']);
 
