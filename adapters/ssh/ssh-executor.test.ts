@@ -190,11 +190,15 @@ describe.skipIf(skip)('SshExecutor against a real sshd', () => {
     expect(error.message).toMatch(/^closed-port: .*refused/);
   });
 
-  it('kills a command at its timeout, on the host too, and reconnects for the next run', async () => {
+  // A plain program call is exec'd by the host-side `timeout` directly, a script through the login shell.
+  it.each([
+    ['a plain program call', (sleep: string) => sleep],
+    ['a shell script', (sleep: string) => `${sleep}; echo never`],
+  ])('kills %s at its timeout, on the host too, and reconnects for the next run', async (_, commandOf) => {
     const session = await open();
     const sleep = uniqueSleep(31);
     const started = Date.now();
-    await failure(session.run({ command: sleep, timeoutMs: 1000 }), 'timeout');
+    await failure(session.run({ command: commandOf(sleep), timeoutMs: 1000 }), 'timeout');
     // About 1 s; the bound only guards against "never fired" on a slow machine.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await waitFor(() => pids(sleep).length === 0)).toBe(true);
