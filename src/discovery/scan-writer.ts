@@ -21,7 +21,12 @@ export interface WriteOutcome {
 export interface ScanWriterOptions {
   /** Hosts per transaction at most. */
   maxBatch?: number;
-  /** How long a write may wait for others to share its transaction. */
+  /**
+   * How long a write may wait for others to share its transaction. 50 ms: a host's scan takes
+   * seconds, and at 20 ms batches held ~8 hosts, so per-statement costs (planning, the queue's
+   * bookkeeping, the finish check) weighed on every host — most on the embedded PGlite (~0.7 ms of
+   * CPU per host at 1,000 hosts, bench/README.md).
+   */
   maxDelayMs?: number;
   /** Patches this process stored, with their metadata (ScanDeps.storedPatches). */
   storedPatches?: Map<string, StoredPatch>;
@@ -65,7 +70,7 @@ export class ScanWriter {
     options: ScanWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 64;
-    this.maxDelayMs = options.maxDelayMs ?? 20;
+    this.maxDelayMs = options.maxDelayMs ?? 50;
     this.stored = options.storedPatches ?? new Map();
     this.now = options.now ?? (() => new Date());
   }
