@@ -5,13 +5,15 @@
  * captured apt scan, so orchestration — SSH, parsing, storing findings — is what is measured.
  * Baselines: a bare ssh2 loop (connect, exec, close; no parsing, no store), and parallel-ssh and
  * `ansible -m raw` when installed (Debian packages pssh, ansible).
- * Usage: npm run bench:fanout [-- 200,1000]   → bench/RESULTS.md
+ * Each size runs in rounds (loop, then every store, alternately), so that a change in the machine's
+ * load hits both sides of a round; the results show the median round and the spread.
+ * Usage: npm run bench:fanout [-- 200,1000] [--rounds 3] [--no-tools]   → bench/RESULTS.md
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { startCluster } from '../../test/support/postgres-cluster.ts';
 import { startSshd } from '../../test/support/sshd.ts';
@@ -21,7 +23,13 @@ import { type Measured, writeResults, type Row } from './results.ts';
 const execFileAsync = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'scans', 'debian12-scan.txt');
-const SIZES = (process.argv[2] ?? '200,1000').split(',').map(Number);
+const { values: options, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '3' }, 'no-tools': { type: 'boolean', default: false } } });
+const SIZES = (positionals[0] ?? '200,1000').split(',').map(Number);
+const ROUNDS = Number(options.rounds);
+if (!SIZES.every((n) => Number.isInteger(n) && n > 0) || !(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
+  process.stderr.write('usage: npm run bench:fanout [-- 200,1000] [--rounds N] [--no-tools]\n');
+  process.exit(2);
+}
 const CONCURRENCY = 50;
 
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -116,47 +124,63 @@ const freshDatabase = async (name: string) => {
 try {
   for (const hosts of SIZES) {
     const inventory = Array.from({ length: hosts }, (_, i) => `    - { name: bench-${String(i).padStart(4, '0')}, address: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, os: debian }`);
-    const engines: Array<[string, string, number | null]> = [['PGlite (in process)', `pglite://${mkdtempSync(join(work, 'pglite-'))}`, null]];
-    if (cluster) engines.push(['PostgreSQL server', await freshDatabase(`bench_${hosts}`), postmaster]);
-    const baseline = await node('ssh2-baseline.ts', JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }), hosts, null);
-    for (const [engine, url, server] of engines) {
-      const config = join(work, `bench-${hosts}-${rows.length}.yaml`);
-      writeFileSync(config, [
-        `store: { url: '${url}' }`,
-        'log: { level: error }',
-        'schedules: { discovery: null }',
-        `playbooks: { dir: ${playbooks} }`,
-        `execution: { concurrency: ${CONCURRENCY}, ssh: { privateKeyPath: ${sshd.clientKeyPath}, knownHostsPath: ${sshd.knownHostsPath} } }`,
-        'inventory:',
-        '  groups: []',
-        '  hosts:',
-        ...inventory,
-      ].join('\n'));
-      const patchbot = await node('patchbot-scan.ts', config, hosts, server);
-      rows.push({ hosts, engine, patchbot, baseline });
-      process.stderr.write(`${hosts} hosts, ${engine}: patchbot ${patchbot.hostsPerSecond.toFixed(1)}/s, ssh2 loop ${baseline.hostsPerSecond.toFixed(1)}/s\n`);
+    const engines = ['PGlite (embedded)', ...(cluster ? ['PostgreSQL server'] : [])];
+    const sized = engines.map((engine): Row => ({ hosts, engine, rounds: [] }));
+    rows.push(...sized);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const baseline = await node('ssh2-baseline.ts', JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }), hosts, null);
+      for (const row of sized) {
+        // Every round scans into an empty store, as a first scan of the estate does.
+        const onServer = !row.engine.startsWith('PGlite');
+        const url = onServer ? await freshDatabase(`bench_${hosts}_${round}`) : `pglite://${mkdtempSync(join(work, 'pglite-'))}`;
+        const patchbot = await scanOnce(hosts, inventory, url, onServer ? postmaster : null);
+        row.rounds.push({ patchbot, baseline });
+        process.stderr.write(`${hosts} hosts, round ${round}, ${row.engine}: patchbot ${patchbot.hostsPerSecond.toFixed(1)}/s, ssh2 loop ${baseline.hostsPerSecond.toFixed(1)}/s\n`);
+      }
     }
-    const hostLines = Array.from({ length: hosts }, () => `${sshd.user}@${sshd.host}:${sshd.port}`);
-    const sshOptions = ['-o', `UserKnownHostsFile=${sshd.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', '-o', `IdentityFile=${sshd.clientKeyPath}`, '-o', 'BatchMode=yes'];
-    if (has('parallel-ssh')) {
-      const file = join(work, `pssh-${hosts}`);
-      writeFileSync(file, `${hostLines.join('\n')}\n`);
-      const run = timed('parallel-ssh', ['-h', file, '-p', String(CONCURRENCY), '-t', '120', ...sshOptions.flatMap((o, i) => (i % 2 ? ['-O', o] : [])), `cat ${FIXTURE} > /dev/null`]);
-      rows.at(-1)!.pssh = { hostsPerSecond: hosts / run.seconds, ok: run.status === 0 };
-    }
-    if (has('ansible')) {
-      const file = join(work, `ansible-${hosts}.ini`);
-      writeFileSync(file, `${Array.from({ length: hosts }, (_, i) => `b${i} ansible_host=${sshd.host} ansible_port=${sshd.port} ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyPath}`).join('\n')}\n`);
-      const run = timed('ansible', ['all', '-i', file, '-m', 'raw', '-a', `cat ${FIXTURE}`, '-f', String(CONCURRENCY), '-o'], {
-        ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes -o ControlMaster=no`,
-        ANSIBLE_HOST_KEY_CHECKING: 'True',
-        ANSIBLE_NOCOLOR: '1',
-      });
-      rows.at(-1)!.ansible = { hostsPerSecond: hosts / run.seconds, ok: run.status === 0 };
-    }
+    if (!options['no-tools']) await runTools(hosts, sized.at(-1)!);
   }
-  writeResults(join(ROOT, 'bench', 'RESULTS.md'), rows, { concurrency: CONCURRENCY, fixture: 'test/fixtures/scans/debian12-scan.txt' });
+  writeResults(join(ROOT, 'bench', 'RESULTS.md'), rows, { concurrency: CONCURRENCY, fixture: 'test/fixtures/scans/debian12-scan.txt', rounds: ROUNDS });
 } finally {
   await sshd.stop();
   cluster?.stop();
+}
+
+/** One `patchbot scan` of every host into the store at `url`. */
+async function scanOnce(hosts: number, inventory: string[], url: string, server: number | null): Promise<Measured> {
+  const config = join(work, `bench-${hosts}-${Date.now()}.yaml`);
+  writeFileSync(config, [
+    `store: { url: '${url}' }`,
+    'log: { level: error }',
+    'schedules: { discovery: null }',
+    `playbooks: { dir: ${playbooks} }`,
+    `execution: { concurrency: ${CONCURRENCY}, ssh: { privateKeyPath: ${sshd.clientKeyPath}, knownHostsPath: ${sshd.knownHostsPath} } }`,
+    'inventory:',
+    '  groups: []',
+    '  hosts:',
+    ...inventory,
+  ].join('\n'));
+  return node('patchbot-scan.ts', config, hosts, server);
+}
+
+/** parallel-ssh and `ansible -m raw` once per size (they are far slower), when installed. */
+async function runTools(hosts: number, row: Row): Promise<void> {
+  const hostLines = Array.from({ length: hosts }, () => `${sshd.user}@${sshd.host}:${sshd.port}`);
+  const sshOptions = ['-o', `UserKnownHostsFile=${sshd.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', '-o', `IdentityFile=${sshd.clientKeyPath}`, '-o', 'BatchMode=yes'];
+  if (has('parallel-ssh')) {
+    const file = join(work, `pssh-${hosts}`);
+    writeFileSync(file, `${hostLines.join('\n')}\n`);
+    const run = timed('parallel-ssh', ['-h', file, '-p', String(CONCURRENCY), '-t', '120', ...sshOptions.flatMap((o, i) => (i % 2 ? ['-O', o] : [])), `cat ${FIXTURE} > /dev/null`]);
+    row.pssh = { hostsPerSecond: hosts / run.seconds, ok: run.status === 0 };
+  }
+  if (has('ansible')) {
+    const file = join(work, `ansible-${hosts}.ini`);
+    writeFileSync(file, `${Array.from({ length: hosts }, (_, i) => `b${i} ansible_host=${sshd.host} ansible_port=${sshd.port} ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyPath}`).join('\n')}\n`);
+    const run = timed('ansible', ['all', '-i', file, '-m', 'raw', '-a', `cat ${FIXTURE}`, '-f', String(CONCURRENCY), '-o'], {
+      ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes -o ControlMaster=no`,
+      ANSIBLE_HOST_KEY_CHECKING: 'True',
+      ANSIBLE_NOCOLOR: '1',
+    });
+    row.ansible = { hostsPerSecond: hosts / run.seconds, ok: run.status === 0 };
+  }
 }

@@ -18,7 +18,8 @@ interface Args {
 const args = JSON.parse(process.argv[2]!) as Args;
 const privateKey = readFileSync(args.keyPath);
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+// Sampled as bench/fanout/patchbot-scan.ts samples it.
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
 
 const once = () =>
   new Promise<number>((resolve, reject) => {
