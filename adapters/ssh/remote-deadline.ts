@@ -20,8 +20,7 @@ const shellQuote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'
 export const withRemoteDeadline = (host: Host, command: string, timeoutMs: number): string => {
   if (host.os === 'windows') return command;
   const seconds = ((timeoutMs + REMOTE_GRACE_MS) / 1000).toFixed(3);
-  const argv = plainCommand(command);
-  if (argv) return `timeout -s KILL ${seconds} ${argv}`;
+  if (plainCommand(command)) return `timeout -s KILL ${seconds} ${command}`;
   return `timeout -s KILL ${seconds} "\${SHELL:-/bin/sh}" -c ${shellQuote(command)}`;
 };
 
