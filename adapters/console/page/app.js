@@ -122,16 +122,25 @@ function selectChannel(name) {
   $('input').focus({ preventScroll: true });
 }
 
+// Which call of selectPerson is the current one. Picking a person while the page is still loading
+// the previous one (the first load, a quick second pick) must not leave that person's live
+// stream open: it would count, and show, their private messages in this window.
+let selecting = 0;
+
 const selectPerson = async (name) => {
+  const turn = ++selecting;
   state.disconnect?.();
+  state.disconnect = null;
   state.me = name;
   localStorage.setItem(PERSON_KEY, name);
   messages.reset();
   state.expanded.clear();
   state.unread.clear();
   const { channels } = await api.channels(name);
+  if (turn !== selecting) return;
   state.channels = channels;
   const reads = await Promise.all(channels.map((c) => api.messages(c.name, name)));
+  if (turn !== selecting) return;
   for (const read of reads) {
     read.messages.forEach((m) => messages.upsert(m));
     const seen = lastSeen(read.channel);
