@@ -44,7 +44,7 @@ const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 const rate = (n: number) => n.toFixed(1);
-const ratio = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+const ratio = (a: number, b: number) => pct(a / b);
 
 /** Writes the table, the ratios to each baseline, and memory growth per host between sizes. */
 export const writeResults = (path: string, rows: Row[], meta: { concurrency: number; fixture: string; rounds: number }): void => {

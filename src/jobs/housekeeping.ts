@@ -21,15 +21,12 @@ export interface HousekeepingDeps {
 }
 
 /** Removes what only exists to stop duplicates once no duplicate can come any more. */
-export const housekeep = async ({ store, log, now = () => new Date() }: Omit<HousekeepingDeps, 'queue'>): Promise<{ idempotencyKeys: number }> => {
+const housekeep = async ({ store, log, now = () => new Date() }: HousekeepingDeps): Promise<void> => {
   const before = new Date(now().getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
-  const idempotencyKeys = await store.idempotency.prune(before);
-  if (idempotencyKeys) log.info({ removed: idempotencyKeys, before }, `idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days removed`);
-  return { idempotencyKeys };
+  const removed = await store.idempotency.prune(before);
+  if (removed) log.info({ removed, before }, `idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days removed`);
 };
 
 export const registerHousekeeping = async (deps: HousekeepingDeps): Promise<void> => {
-  await deps.queue.work(scheduleQueue(HOUSEKEEPING_SCHEDULE.name), async () => {
-    await housekeep(deps);
-  });
+  await deps.queue.work(scheduleQueue(HOUSEKEEPING_SCHEDULE.name), () => housekeep(deps));
 };
