@@ -79,6 +79,8 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
 
     const approved = (await auditOf(service, id)).find((e) => e.action === 'change.approved');
     expect(approved).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow', ticket: key, approvers: ['CAB Manager (in ServiceNow)'] } });
+    // The card follows the committed approval: wait for it, then read.
+    await until('the approval card', async () => (await threadTitles(service.runtime)).includes(`${id}: approved in ServiceNow`));
     expect(await threadTitles(service.runtime)).toContain(`${id}: approved in ServiceNow`);
     await until('the approval note on the ticket', async () => sn.workNotes(key).some((n) => n.startsWith('Approved in patchbot by CAB Manager (in ServiceNow).')));
   });

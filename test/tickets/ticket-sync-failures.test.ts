@@ -90,7 +90,10 @@ describe('a refused ticket update', () => {
     ]);
     expect(entries[3]!.lastError).toMatch(/is in status "Scheduled", which has no transition "Implement" .*available: "Cancel", "Decline"/);
 
-    const cards = (await runtime.store.consoleMessages.recent('approvals', null, 200)).filter((m) => m.card?.title === `${id}: Jira refused a ticket update`);
+    // Each card is posted just after its entry is marked failed: wait for the last one, then read.
+    const refusals = async () => (await runtime.store.consoleMessages.recent('approvals', null, 200)).filter((m) => m.card?.title === `${id}: Jira refused a ticket update`);
+    await until('the third refusal card', async () => (await refusals()).length >= 3);
+    const cards = await refusals();
     expect(cards.length).toBe(3);
     expect(cards[0]!.card?.text).toMatch(/recording "wave" on the ticket: .*no transition "Implement".*not retried/s);
     expect(await threadTitles(runtime)).not.toContain(`${id}: Jira did not accept patchbot's credentials`);
