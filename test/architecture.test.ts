@@ -44,4 +44,13 @@ describe('architecture', () => {
       );
     expect(offenders).toEqual([]);
   });
+
+  it('keeps adapters out of src/service/: they implement ports, the service is what uses them', () => {
+    const offenders = sourceFiles(join(ROOT, 'adapters')).flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((spec) => /(^|\/)src\/service\//.test(spec))
+        .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

@@ -6,11 +6,6 @@ import type { IncomingMessage } from 'node:http';
  * holds the embedded store. Only loopback peers holding the token from the owner-only lock file
  * get in.
  */
-export const isLoopback = (request: IncomingMessage): boolean => {
-  const address = request.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
-};
-
 export const bearerMatches = (request: IncomingMessage, token: string): boolean => {
   const header = request.headers.authorization ?? '';
   const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');

@@ -10,7 +10,8 @@ import { createHttpServer } from '../server/http-server.ts';
 import { createMetricsRegistry } from '../server/metrics.ts';
 import { sendJson } from '../server/router.ts';
 import type { Logger } from '../shared/logger.ts';
-import { bearerMatches, captureOutput, isLoopback } from './local-api.ts';
+import { isLoopbackPeer } from '../server/loopback-peer.ts';
+import { bearerMatches, captureOutput } from './local-api.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
 
 export type CliRunner = (argv: string[], io: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, runtime: Runtime) => Promise<number>;
@@ -88,7 +89,7 @@ export const startService = async ({ config, platform, log, runCli, onListening 
 
   const token = config.server.token ?? randomBytes(24).toString('base64url');
   server.route('POST', '/api/cli', async ({ req, res, readBody }) => {
-    if (!isLoopback(req) || !bearerMatches(req, token)) return sendJson(res, 401, { error: 'unauthorized' });
+    if (!isLoopbackPeer(req) || !bearerMatches(req, token)) return sendJson(res, 401, { error: 'unauthorized' });
     const request = JSON.parse((await readBody()).toString('utf8')) as { argv: string[]; cwd: string };
     const stdout = captureOutput();
     const stderr = captureOutput();
