@@ -105,7 +105,7 @@ ${inventory}${SLACK_PEOPLE}chat:
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
-  const service = await startService({ config, platform, log, runCli: async () => 1 });
+  const service = await startService({ config, platform, log, commands: { run: async () => 1 } });
   const matches = (line: Record<string, unknown>, msg: string, fields: Record<string, unknown>) => line.msg === msg && Object.entries(fields).every(([k, v]) => line[k] === v);
   return {
     service,

@@ -17,7 +17,7 @@ const SECRET = 'itsm-webhook-secret-for-tests';
 
 const serviceWith = async (extra: string[]): Promise<RunningService> => {
   const config = await estateConfig(['server: { port: 0 }', ...extra]);
-  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: { run: async () => 1 } });
   await seedEstate(service.runtime);
   return service;
 };

@@ -108,7 +108,7 @@ export const startConsoleService = async ({ token, estate = WEB_ESTATE }: { toke
   } finally {
     await handle.close();
   }
-  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), commands: { run: async () => 1 } });
   const module = service.runtime.surfaces.find((s) => s.binding.surface.name === 'console');
   if (!module) throw new Error('the console surface is not enabled');
   return {
