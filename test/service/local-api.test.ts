@@ -5,7 +5,7 @@ import type { Runtime } from '../../src/service/runtime.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 
 /**
  * The service runs forwarded commands through the LocalCommands it is given (the CLI provides

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleQueue } from '../../src/jobs/scheduler.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
