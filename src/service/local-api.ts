@@ -30,7 +30,7 @@ export interface LocalCommands {
 const ForwardedCommand = z.object({ argv: z.array(z.string()), cwd: z.string() });
 type ForwardedCommand = z.infer<typeof ForwardedCommand>;
 
-export const bearerMatches = (request: IncomingMessage, token: string): boolean => {
+const bearerMatches = (request: IncomingMessage, token: string): boolean => {
   const header = request.headers.authorization ?? '';
   const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
   const expected = Buffer.from(token);
@@ -38,7 +38,7 @@ export const bearerMatches = (request: IncomingMessage, token: string): boolean 
 };
 
 /** Collects a command's output so it can travel back to the CLI that forwarded it. */
-export const captureOutput = () => {
+const captureOutput = () => {
   const chunks: string[] = [];
   return { write: (text: string) => chunks.push(text), text: () => chunks.join('') };
 };
