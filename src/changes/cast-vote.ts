@@ -1,5 +1,5 @@
 import { NotFoundError } from '../shared/errors.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import type { VoteDecision } from './change.ts';
 import { type Tally, decideVote, isEligible } from './tally.ts';
 import { transitionChange } from './transition.ts';
@@ -24,7 +24,7 @@ export type CastVoteResult =
  * can decide. A refusal changes nothing (an expired change is moved to `expired`, which is what
  * the click discovered).
  */
-export const castVote = async (store: Store, input: CastVoteInput): Promise<CastVoteResult> => {
+export const castVote = async (store: PatchbotStore, input: CastVoteInput): Promise<CastVoteResult> => {
   const now = input.now ?? new Date();
   return store.transaction(async (tx) => {
     const change = await tx.changes.getForUpdate(input.changeId);

@@ -1,9 +1,9 @@
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import { isExpired } from './tally.ts';
 import { transitionChange } from './transition.ts';
 
 /** Moves every undecided change whose approval deadline has passed to `expired`; returns their ids. */
-export const expireChanges = async (store: Store, now = new Date()): Promise<string[]> => {
+export const expireChanges = async (store: PatchbotStore, now = new Date()): Promise<string[]> => {
   const pending = await store.changes.list({ states: ['pending-approval'], limit: 1000 });
   const expired: string[] = [];
   for (const candidate of pending.filter((c) => isExpired(c, now))) {

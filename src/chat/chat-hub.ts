@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import type { Card } from './card.ts';
 import type { ChatSurface, MessageRef, SurfaceName } from './chat-surface.ts';
 import { type DispatchDeps, dispatch } from './dispatcher.ts';
@@ -54,7 +54,7 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
   };
 
   /** Threads by the card's key: the first post is the root, the rest reply to it. */
-  const postThreaded = async (binding: SurfaceBinding, channel: string, card: Card, store: Store): Promise<MessageRef> => {
+  const postThreaded = async (binding: SurfaceBinding, channel: string, card: Card, store: PatchbotStore): Promise<MessageRef> => {
     const key = card.threadKey;
     if (!key) return binding.surface.post(channel, card);
     const root = (await store.chatThreads.roots(key)).find((r) => r.surface === binding.surface.name && r.channel === channel);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import { errorReply, notAvailableReply, usageReply } from './error-reply.ts';
 import type { Intent, IntentKind, IntentOf } from './intent.ts';
 import type { Interaction } from './interaction.ts';
@@ -8,7 +8,7 @@ import type { ActionRegistry, HandlerContext, HandlerRegistry, IntentHandler, Re
 import { understand } from './understand.ts';
 
 export interface DispatchDeps {
-  store: Store;
+  store: PatchbotStore;
   /** Use cases by intent kind: `chatHandlers(…)` for the real thing. */
   handlers: HandlerRegistry;
   /** Button clicks by action id. */

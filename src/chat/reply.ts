@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import type { Card } from './card.ts';
 import type { MessageRef } from './chat-surface.ts';
 import type { Intent, IntentKind, IntentOf } from './intent.ts';
@@ -51,7 +51,7 @@ export interface Broadcast {
 
 export interface HandlerContext {
   interaction: Interaction;
-  store: Store;
+  store: PatchbotStore;
   now: Date;
   /** A child logger carrying the interaction id and correlation ref. */
   log: Logger | undefined;

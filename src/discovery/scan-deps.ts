@@ -1,7 +1,7 @@
 import type { Host } from '../inventory/host.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import type { Patch } from './patch.ts';
 
 /**
@@ -14,7 +14,7 @@ export type ScanRunner = (host: Host) => Promise<{ stdout: string }>;
 export type StoredPatch = Pick<Patch, 'title' | 'severity' | 'security' | 'cves' | 'rebootHint'>;
 
 export interface ScanDeps {
-  store: Store;
+  store: PatchbotStore;
   queue: JobQueue;
   runScan: ScanRunner;
   log: Logger;

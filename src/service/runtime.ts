@@ -15,7 +15,7 @@ import { HostLimiter } from '../playbooks/host-limiter.ts';
 import { loadPlaybooks, type PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { scanRunner } from '../playbooks/run-scan.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import { syncConfigToStore } from './sync-config.ts';
 import { loadApprovalCard } from '../chat/changes/load-card.ts';
 import { statusCard } from '../chat/changes/rollout-cards.ts';
@@ -31,7 +31,7 @@ export interface Runtime {
   config: Config;
   log: Logger;
   handle: StoreHandle;
-  store: Store;
+  store: PatchbotStore;
   queue: JobQueue;
   executor: Executor;
   catalog: PlaybookCatalog;

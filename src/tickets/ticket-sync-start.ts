@@ -3,7 +3,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { type Schedule, type ScheduleFiring, scheduleQueue } from '../jobs/scheduler.ts';
 import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import {
   type ApprovalCheckJob,
   type ApprovalJobDeps,
@@ -34,7 +34,7 @@ export interface TicketSync {
 }
 
 export interface TicketSyncOptions {
-  store: Store;
+  store: PatchbotStore;
   queue: JobQueue;
   config: Config;
   catalog: PlaybookCatalog;

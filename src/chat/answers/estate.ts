@@ -1,7 +1,7 @@
 import type { FindingState, HostScan } from '../../discovery/patch.ts';
 import type { Group, Host } from '../../inventory/host.ts';
 import { resolveTarget } from '../../inventory/resolve.ts';
-import type { Store } from '../../store/store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import type { Card } from '../card.ts';
 import { type Freshness, formatFreshness, freshnessOf } from './freshness.ts';
 
@@ -24,7 +24,7 @@ export interface Estate {
   latest: HostScan[];
 }
 
-export const loadEstate = async (store: Store): Promise<Estate> => {
+export const loadEstate = async (store: PatchbotStore): Promise<Estate> => {
   const [hosts, groups, latest] = await Promise.all([store.hosts.list(), store.groups.list(), store.scans.latestPerHost()]);
   return { hosts, groups, latest };
 };
@@ -50,7 +50,7 @@ const LAST_SEEN_LOOKUPS = 5;
  * The freshness footer for an answer over `hosts`. An unreachable host's "last seen" is the last
  * time a scan reported patch data for it (its newest finding), looked up only for those named.
  */
-export const freshnessLine = async (store: Store, estate: Estate, hosts: readonly Host[], now: Date): Promise<{ line: string; freshness: Freshness }> => {
+export const freshnessLine = async (store: PatchbotStore, estate: Estate, hosts: readonly Host[], now: Date): Promise<{ line: string; freshness: Freshness }> => {
   const names = hosts.map((h) => h.name);
   const first = freshnessOf(names, estate.latest);
   const lastSeen = new Map<string, Date>();

@@ -1,7 +1,7 @@
 import type { Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import type { Store } from '../../store/store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { type Answer, freshnessLine, fullListHint, inScope, loadEstate, NEEDS_PATCH, plural, scopeOf } from './estate.ts';
@@ -22,7 +22,7 @@ const packageOf = (id: string): string | null => /^(?:deb|rpm):([^@]+)@/.exec(id
  * The patch by id. People think in packages, so a bare package name that matches exactly one
  * package update is that update (the card names the full id); several versions are offered.
  */
-export const findPatch = async (store: Store, id: string): Promise<Patch> => {
+export const findPatch = async (store: PatchbotStore, id: string): Promise<Patch> => {
   const patch = await store.patches.get(id);
   if (patch) return patch;
   const known = await store.patches.list();
@@ -39,7 +39,7 @@ export const describePatch = (patch: Patch): string => {
 };
 
 /** `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list. */
-export const answerMissing = async (store: Store, intent: IntentOf<'missing'>, now: Date): Promise<Answer> => {
+export const answerMissing = async (store: PatchbotStore, intent: IntentOf<'missing'>, now: Date): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
   const estate = await loadEstate(store);
   const scope = scopeOf(estate, intent.target);

@@ -1,7 +1,7 @@
 import type { Change } from '../../changes/change.ts';
 import { isEligible, tally } from '../../changes/tally.ts';
 import { membersOf } from '../../inventory/resolve.ts';
-import type { Store } from '../../store/store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import { planSummary } from '../../rollouts/plan-summary.ts';
 import { planHosts, RolloutPlan } from '../../rollouts/rollout-plan.ts';
 import type { Card } from '../card.ts';
@@ -12,7 +12,7 @@ import { progressLine } from './rollout-cards.ts';
  * Who decided a decided change: the latest vote for the outcome (the one that tipped it). Null
  * for pending, pre-approved and otherwise-ended changes.
  */
-const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['list']>>): Decision | null => {
+const decisionOf = (change: Change, votes: Awaited<ReturnType<PatchbotStore['votes']['list']>>): Decision | null => {
   if (change.state === 'draft' || change.state === 'pending-approval' || change.state === 'expired') return null;
   // Rejected: the reject that decided. Any later state (scheduled, running, completed…) came from
   // an approval: the approve that tipped it, so the card keeps saying who approved.
@@ -22,7 +22,7 @@ const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['li
 };
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
-export const loadApprovalCard = async (store: Store, change: Change, decided?: Decision | null): Promise<Card> => {
+export const loadApprovalCard = async (store: PatchbotStore, change: Change, decided?: Decision | null): Promise<Card> => {
   const [groups, hosts, votes, tickets, people, progress, runs] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),

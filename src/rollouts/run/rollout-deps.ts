@@ -5,11 +5,11 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Executor } from '../../playbooks/executor.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { Store } from '../../store/store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 
 /** What the orchestrator needs: the store is the truth, the queue does the work, chat is told. */
 export interface RolloutDeps {
-  store: Store;
+  store: PatchbotStore;
   queue: JobQueue;
   config: Config;
   executor: Executor;

@@ -1,14 +1,15 @@
 import type { Change } from '../../changes/change.ts';
 import { transitionChange } from '../../changes/transition.ts';
 import { haltCard, statusCard } from '../../chat/changes/rollout-cards.ts';
-import type { HostRun, RolloutProgress, Store } from '../../store/store.ts';
+import type { HostRun, RolloutProgress } from '../rollout-store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import type { Effect } from './effects.ts';
 import type { RolloutDeps } from './rollout-deps.ts';
 
 /** The moment-to-moment state the steps share; they mutate `progress` and push effects. */
 export interface Step {
-  tx: Store;
+  tx: PatchbotStore;
   deps: RolloutDeps;
   change: Change;
   plan: RolloutPlan;
