@@ -1,4 +1,4 @@
-import type { Actor } from '../../src/chat/interaction.ts';
+import type { Actor } from '../../src/chat/actor.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { PeopleRepos } from '../../src/people/people-store.ts';
 import { type UsersInfo as UsersInfoShape, UsersInfo } from './schema.ts';
