@@ -19,6 +19,7 @@ import type { PatchbotStore } from '../patchbot-store.ts';
 import { syncConfigToStore } from './sync-config.ts';
 import { loadApprovalCard } from '../chat/changes/load-card.ts';
 import { statusCard } from '../chat/changes/rollout-cards.ts';
+import { rolloutNotices } from '../chat/changes/rollout-notices.ts';
 import { startTicketSync, type TicketSync } from '../tickets/ticket-sync-start.ts';
 import type { TicketSyncTuning } from '../tickets/ticket-sync-deps.ts';
 
@@ -94,7 +95,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       await onRolloutScanFinished({ queue }, scanId);
     },
   };
-  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, chat: hub, log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease, ...(now ? { now } : {}) };
+  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, notices: rolloutNotices({ store, hub }), log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease, ...(now ? { now } : {}) };
   if (workers) {
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });

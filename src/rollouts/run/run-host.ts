@@ -1,5 +1,5 @@
 import type { Change } from '../../changes/change.ts';
-import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
+import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { scanHost } from '../../discovery/scan-host.ts';
 import type { Host } from '../../inventory/host.ts';
 import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
