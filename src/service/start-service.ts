@@ -85,7 +85,9 @@ export const startService = async ({ config, platform, log, commands, onListenin
     });
   }
 
-  const token = config.server.token ?? randomBytes(24).toString('base64url');
+  // Never server.token: whoever holds the console's token (or reaches it through a proxy) must not
+  // run CLI commands. This token lives only in memory and in the owner-only lock file.
+  const token = randomBytes(32).toString('base64url');
   mountLocalApi(server, { token, commands, runtime });
 
   const { url } = await server.listen();
