@@ -1,3 +1,4 @@
+import type { AccessTokenRepos } from '../../src/people/access-tokens.ts';
 import type { ChangeRepos } from '../../src/changes/change-store.ts';
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
@@ -53,4 +54,4 @@ export interface ConsoleHistoryRepos {
 }
 
 /** What the console reads and writes: the features' repositories it shows, and its own history. */
-export type ConsoleStore = PeopleRepos & IdempotencyRepos & ChatThreadRepos & Pick<ChangeRepos, 'changes'> & RolloutRepos & ComplianceStore & ConsoleHistoryRepos;
+export type ConsoleStore = PeopleRepos & AccessTokenRepos & IdempotencyRepos & ChatThreadRepos & Pick<ChangeRepos, 'changes'> & RolloutRepos & ComplianceStore & ConsoleHistoryRepos;

@@ -8,6 +8,7 @@ import { playbookValidate } from './commands/playbook-validate.ts';
 import { report } from './commands/report.ts';
 import { scan } from './commands/scan.ts';
 import { start } from './commands/start.ts';
+import { tokenCreate, tokenList, tokenRevoke } from './commands/token.ts';
 
 /** Every CLI command, in help order. */
 export const COMMANDS: Command[] = [
@@ -19,6 +20,9 @@ export const COMMANDS: Command[] = [
   changes,
   change,
   auditVerify,
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
   configCheck,
   dbMigrate,
 ];

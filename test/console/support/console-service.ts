@@ -74,7 +74,7 @@ const seed = async (store: PatchbotStore) => {
   await store.scans.finish(SEED_SCAN, at);
 };
 
-const WEB_ESTATE: Estate = { yaml: WEB_YAML, seed };
+export const WEB_ESTATE: Estate = { yaml: WEB_YAML, seed };
 
 export interface ConsoleService {
   url: string;
