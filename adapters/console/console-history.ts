@@ -45,6 +45,8 @@ export interface ConsoleHistory {
    * revision first. Channels starting with `dm:` are private to the person they name.
    */
   changedSince(revision: number, viewer: string | null, limit: number): Promise<ConsoleMessage[]>;
+  /** Every message inserted or edited above `revision`, private ones included: the one shared change feed fans them out. */
+  allChangedSince(revision: number, limit: number): Promise<ConsoleMessage[]>;
   /** The highest revision so far (0 when empty): where a new live view starts. */
   latestRevision(): Promise<number>;
 }
