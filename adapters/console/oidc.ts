@@ -89,6 +89,10 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
     try {
       const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: login.verifier, expectedState: state, expectedNonce: login.nonce });
       claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+      // Many IdPs put scope claims (email) only in userinfo when an access token is issued.
+      if (claims[oidc.claim] === undefined && typeof claims.sub === 'string') {
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+      }
     } catch (error) {
       log.warn({ err: error as Error }, 'console sign-in failed');
       throw new HttpError(401, `sign-in failed: ${(error as Error).message}`);
@@ -103,6 +107,12 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
   });
 
   server.route('GET', '/auth/logout', ({ res }) => {
-    redirect(res, '/', `${SIGNED_IN_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${secure ? '; Secure' : ''}`);
+    // Not back to `/`: it would send the browser straight to the IdP, which may sign it in again.
+    redirect(res, '/auth/signed-out', `${SIGNED_IN_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${secure ? '; Secure' : ''}`);
+  });
+
+  server.route('GET', '/auth/signed-out', ({ res }) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'" });
+    res.end('<!doctype html><title>patchbot</title><p id="signed-out">You are signed out of patchbot. <a href="/auth/login">Sign in again</a></p>');
   });
 };
