@@ -66,6 +66,7 @@ export const platform: Platform = {
       store: opened.store,
       engine: opened.sql.engine,
       applied: opened.migration?.applied ?? [],
+      tightened: opened.tightened,
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
       startQueue: (onError) => startPgBossQueue({ sql: opened.sql, onError }),

@@ -5,6 +5,7 @@ import type { Host } from '../../inventory/host.ts';
 import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
 import { type PlaybookRun, runPlaybook } from '../../playbooks/run-playbook.ts';
 import { changeLogger, hostLogger, type Logger } from '../../shared/logger.ts';
+import { scrubSecrets } from '../../shared/scrub-secrets.ts';
 import type { HostRunState } from '../../store/store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
 import { applyParams } from './host-params.ts';
@@ -121,6 +122,8 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   } finally {
     clearInterval(renew);
   }
+  // Stored, shown in the thread and the audit log: an SSH or playbook error may quote a secret.
+  if (outcome.error) outcome.error = scrubSecrets(outcome.error);
   const recorded = await deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
   if (!recorded) return;
   await deps.store.audit.append({ actor: 'patchbot', action: `host.${outcome.state}`, subject: job.changeId, data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) } });
