@@ -35,7 +35,11 @@ const verdict = (runs: PlaybookRun[], applied: number): Outcome => {
   if (index < 0) return { state: 'applied', runs, error: null };
   const failed = runs[index]!;
   const step = [...failed.steps, ...failed.smoke].find((s) => !s.ok);
-  const why = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
+  // The apply playbooks say "approved X, the host's repositories now offer Y" when what was approved
+  // is no longer what the host would install: that sentence, first, is what the thread must show.
+  const superseded = (step?.stderrTail ?? '').split('\n').filter((line) => line.startsWith('approved '));
+  const where = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
+  const why = superseded.length ? `${superseded.join('; ')} (${where})` : where;
   return { state: failed.smokeFailed || index >= applied ? 'smoke-failed' : 'failed', runs, error: why };
 };
 
