@@ -27,6 +27,8 @@ export interface ScanDeps {
    * changed. Shared by all scan jobs of one runtime.
    */
   storedPatches?: Map<string, StoredPatch>;
+  /** How much one host's scan may report (config execution.scanLimits); defaults when absent. */
+  limits?: { maxLines: number; maxPatches: number; maxWarnings: number };
   /** Called once per finished scan (by whichever replica finished it): the announcement hook. */
   onScanFinished?: (scanId: string) => Promise<void>;
 }
