@@ -28,8 +28,8 @@ describe('the apply playbooks install exactly what was approved', () => {
     expect(result?.params).toEqual({ advisories: ['RHSA-2024:3339'], packages: ['glibc-2.34-100.el9'], change: 'CHG-7' });
     expect(result?.command).toContain("for advisory in 'RHSA-2024:3339'; do");
     expect(result?.command).toContain("for nvr in 'glibc-2.34-100.el9'; do");
-    const rpmOnly = await installCommand('rhel', ['rpm:openssl-libs@3.0.7-27.el9']);
-    expect(rpmOnly?.params).toEqual({ advisories: [], packages: ['openssl-libs-3.0.7-27.el9'], change: 'CHG-7' });
+    const rpmOnly = await installCommand('rhel', ['rpm:openssl-libs@1:3.0.7-27.el9']);
+    expect(rpmOnly?.params).toEqual({ advisories: [], packages: ['openssl-libs-1:3.0.7-27.el9'], change: 'CHG-7' });
   });
 
   it('Windows: the KBs', async () => {
