@@ -164,7 +164,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     },
     requests: fake.requests,
     /** A config pointing at this fake, with basic auth (add `oauth` for the OAuth path). */
-    config: (extra: Partial<ServiceNowConfig> = {}): ServiceNowConfig => ({ instanceUrl: fake.url, username, password, pollInterval: 300_000, ...extra }),
+    config: (extra: Partial<ServiceNowConfig> = {}): ServiceNowConfig => ({ instanceUrl: fake.url, username, password, pollInterval: 300_000, api: 'auto', ...extra }),
     changes: (): readonly SnChange[] => changes,
     change: byNumber,
     /** Work-note texts of a change, oldest first. */
