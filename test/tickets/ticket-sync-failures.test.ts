@@ -24,7 +24,8 @@ describe('ticket sync through an ITSM outage', () => {
   it('delays the ticket and loses nothing: every note once, in order, and the right end state', async () => {
     const sn = await startFakeServiceNow();
     running.push(sn);
-    const harness: TicketRuntime = await startTicketRuntime(snYaml(sn));
+    // The thread hears of the lag once it has lasted 1 s (a few minutes by default).
+    const harness: TicketRuntime = await startTicketRuntime(snYaml(sn), { lagNoticeMs: 1_000 });
     running.unshift(harness);
     const { runtime } = harness;
 
@@ -35,13 +36,21 @@ describe('ticket sync through an ITSM outage', () => {
     // The outage: after the approval, before the waves are done.
     await sn.stop();
     await until('the change to complete without its ITSM', async () => (await runtime.store.changes.get(id))?.state === 'completed');
+    const lagCards = async (what: RegExp) => (await threadTitles(runtime)).filter((title) => what.test(title));
+    const told = await until('the thread to hear that the ticket lags', async () => {
+      const cards = await lagCards(/ServiceNow unreachable since/);
+      return cards.length > 0 && cards;
+    });
+    expect(told[0]).toMatch(new RegExp(`^${id}: ServiceNow unreachable since \\d\\d:\\d\\d UTC; \\d+ updates? waiting$`));
     await new Promise((r) => setTimeout(r, 1_500));
+    // Once: more failed attempts do not repeat it.
+    expect(await lagCards(/ServiceNow unreachable since/)).toHaveLength(1);
 
     const waiting = (await runtime.store.ticketOutbox.list(id)).filter((e) => e.state === 'pending');
     expect(waiting.map((e) => e.event.kind)).toEqual(expect.arrayContaining(['wave', 'completed']));
     // Only the ticket's first waiting entry is tried, again and again; the rest wait their turn.
     expect(waiting[0]!.attempts).toBeGreaterThan(1);
-    expect(waiting[0]!.lastError).toMatch(/^retryable: .*no answer from http:\/\/127\.0\.0\.1/);
+    expect(waiting[0]!.lastError).toMatch(/^retryable since \S+ \(thread told\): .*no answer from http:\/\/127\.0\.0\.1/);
     expect(waiting.slice(1).every((e) => e.attempts === 0)).toBe(true);
     expect(sn.change(key).state).not.toBe('3');
 
@@ -51,18 +60,20 @@ describe('ticket sync through an ITSM outage', () => {
     const entries = await settledOutbox(runtime, id, 60_000);
     expect(entries.every((e) => e.state === 'sent')).toBe(true);
     expect(sn.requests.some((r) => r.status === 'dropped')).toBe(true);
+    await until('the thread to hear the ticket caught up', async () => (await lagCards(/ServiceNow answers again; the ticket is catching up/)).length === 1);
 
     const notes = sn.workNotes(key);
     expect(firstLines(notes)).toEqual([
       'Approved in patchbot by dave.',
-      expect.stringMatching(/^Implementation started/),
+      // A normal change proposed `at now` is not an emergency, and the ticket does not say it is.
+      'Implementation started: Window now: starting immediately.',
       'Wave 1 of 2 done: 1 ok, 0 failed, 0 skipped (1 host).',
       'Wave 2 of 2 done: 3 ok, 0 failed, 0 skipped (3 hosts).',
       expect.stringMatching(/^Completed successfully: 4 of 4 hosts patched/),
     ]);
     expect(stampsOf(notes)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
     expect(sn.change(key)).toMatchObject({ state: '3', fields: expect.objectContaining({ close_code: 'successful' }) });
-  });
+  }, 180_000);
 });
 
 describe('a refused ticket update', () => {
