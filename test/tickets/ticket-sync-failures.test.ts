@@ -76,6 +76,54 @@ describe('ticket sync through an ITSM outage', () => {
   }, 180_000);
 });
 
+describe('a lost answer to the create, through the outbox', () => {
+  it.each(['servicenow', 'jira'] as const)('%s: one ticket, and the thread is not told of a duplicate', async (system) => {
+    // Cloud search lags the create by 500 ms in the fake: the retry must wait it out, not create again.
+    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
+    running.push(fake);
+    fake.dropNext(1, 'after', { method: 'POST', path: system === 'servicenow' ? /change_request$/ : /\/issue$/ });
+    const harness = await startTicketRuntime(system === 'servicenow' ? snYaml(fake as FakeServiceNow) : jiraYaml(fake as FakeJira));
+    running.unshift(harness);
+    const { runtime } = harness;
+
+    const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+    const proposed = await until('the ticket to be opened', async () => {
+      const [first] = await runtime.store.ticketOutbox.list(id);
+      return first?.state === 'sent' && first;
+    });
+    expect(proposed.attempts).toBe(2);
+    expect(fake.requests.some((r) => r.status === 'dropped')).toBe(true);
+    const tickets =
+      system === 'servicenow'
+        ? (fake as FakeServiceNow).changes().filter((c) => c.fields.correlation_id === id)
+        : (fake as FakeJira).issues().filter((i) => (i.fields.labels as string[]).includes(`patchbot-${id}`));
+    expect(tickets).toHaveLength(1);
+    expect((await threadTitles(runtime)).filter((t) => t.includes('tickets for this change'))).toEqual([]);
+  }, 120_000);
+});
+
+describe('two tickets for one change', () => {
+  it('keeps the oldest and says so in the change thread', async () => {
+    const sn = await startFakeServiceNow();
+    running.push(sn);
+    // What an earlier installation's lost create and its retry left behind for the next change id.
+    const older = sn.seed({ short_description: 'CHG-1: first', correlation_id: 'CHG-1', correlation_display: 'patchbot' });
+    const newer = sn.seed({ short_description: 'CHG-1: again', correlation_id: 'CHG-1', correlation_display: 'patchbot' });
+    const harness = await startTicketRuntime(snYaml(sn));
+    running.unshift(harness);
+    const { runtime } = harness;
+    const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+    expect(id).toBe('CHG-1');
+    const { key } = await until('the ticket to be linked', async () => (await runtime.store.tickets.forChange(id))[0]);
+    expect(key).toBe(older.number);
+    const cards = await until('the duplicate card', async () => {
+      const found = (await runtime.store.consoleMessages.recent('approvals', null, 200)).filter((m) => m.card?.title === `${id}: ServiceNow holds 2 tickets for this change`);
+      return found.length > 0 && found;
+    });
+    expect(cards[0]!.card?.text).toContain(`patchbot keeps the oldest, ${older.number}, and writes only to it. ${newer.number} was created by a retry`);
+  }, 120_000);
+});
+
 describe('a refused ticket update', () => {
   it('is a clear card in the change thread, and is not retried', async () => {
     // A workflow without "Implement" (and nothing else leading to Implementing).
