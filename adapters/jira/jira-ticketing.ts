@@ -83,7 +83,8 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
   };
 
   const create = async (draft: TicketDraft): Promise<TicketRef> => {
-    const plan = (facts ?? (await prepare(), facts!)).plan;
+    if (!facts) await prepare();
+    const plan = facts!.plan;
     const what = `creating the Jira ${config.mode === 'request' ? 'request' : 'issue'} for ${draft.changeId}`;
     if (config.mode === 'request') {
       const created = await jira.call(CreatedRequest, what, { method: 'POST', url: '/rest/servicedeskapi/request', data: requestCreateBody(draft, config, plan) });

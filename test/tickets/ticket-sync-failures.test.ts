@@ -164,5 +164,5 @@ describe('a refused ticket update', () => {
     // What needed no transition still reached the issue, in order.
     expect(firstLines(jira.comments(key).map(adfPlainText))).toEqual(['Approved in patchbot by dave.', expect.stringMatching(/^Implementation started/)]);
     expect(jira.issue(key).status).toBe('Scheduled');
-  });
+  }, 180_000);
 });
