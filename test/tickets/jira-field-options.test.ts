@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jiraTicketing } from '../../adapters/jira/jira-ticketing.ts';
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { cli, writeConfig } from '../support/cli.ts';
