@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { dumpPglite, openPglite } from './pglite-client.ts';
-import { PgliteWorkerClient } from './pglite-worker-client.ts';
-import type { SqlClient } from './sql-client.ts';
+import { dumpPglite, openPglite } from '../../adapters/postgres/pglite-client.ts';
+import { PgliteWorkerClient } from '../../adapters/postgres/pglite-worker-client.ts';
+import type { SqlClient } from '../../adapters/postgres/sql-client.ts';
 
 /** The run's migrated template (test/global-setup.ts): loading it is much faster than initdb. */
 const openFromTemplate = () => PgliteWorkerClient.open({ dataDir: null, template: new Blob([readFileSync(inject('pgliteTemplate'))]) });

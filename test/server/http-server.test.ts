@@ -2,9 +2,9 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer, type Readiness } from './http-server.ts';
-import { createMetricsRegistry } from './metrics.ts';
-import { HttpError } from './router.ts';
+import { createHttpServer, type HttpServer, type Readiness } from '../../src/server/http-server.ts';
+import { createMetricsRegistry } from '../../src/server/metrics.ts';
+import { HttpError } from '../../src/server/router.ts';
 
 interface Started {
   server: HttpServer;
