@@ -9,9 +9,13 @@ import { ticketOutboxRepository } from './ticket-outbox-repo.ts';
 import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
 import { migrationStatus } from './migrate.ts';
 import type { SqlClient } from './sql-client.ts';
+import { withStoreErrors } from './store-errors.ts';
 
-/** The Store port over any SqlClient; a transaction gets a Store bound to its connection. */
-export const sqlStore = (sql: SqlClient): Store => ({
+/** The Store port over any SqlClient, its engine's integrity errors translated into ours. */
+export const sqlStore = (sql: SqlClient): Store => storeOver(withStoreErrors(sql));
+
+/** A transaction gets a Store bound to its connection (already translating). */
+const storeOver = (sql: SqlClient): Store => ({
   hosts: hostRepository(sql),
   groups: groupRepository(sql),
   people: peopleRepository(sql),
@@ -27,7 +31,7 @@ export const sqlStore = (sql: SqlClient): Store => ({
   consoleMessages: consoleMessageRepository(sql),
   rollouts: rolloutRepository(sql),
   ticketOutbox: ticketOutboxRepository(sql),
-  transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),
+  transaction: (work) => sql.transaction((tx) => work(storeOver(tx))),
   async health() {
     try {
       const { current, latest } = await migrationStatus(sql);
