@@ -5,7 +5,7 @@ import { verifyChain } from '../src/audit/verify-chain.ts';
 import type { Change } from '../src/changes/change.ts';
 import type { Patch } from '../src/discovery/patch.ts';
 import type { Host } from '../src/inventory/host.ts';
-import { DuplicateKeyError, MissingReferenceError } from '../src/store/store-errors.ts';
+import { DuplicateKeyError, MissingReferenceError } from '../src/shared/store-errors.ts';
 import { availableEngines, openFresh } from './support/engines.ts';
 
 /**

@@ -1,6 +1,6 @@
-import type { Store } from '../../src/store/store.ts';
+import type { StorageEngine } from '../../src/patchbot-store.ts';
 import { auditRepository, idempotencyRepository } from './audit-repo.ts';
-import { chatThreadRepository, consoleMessageRepository } from './chat-repos.ts';
+import { chatThreadRepository } from './chat-repos.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
 import { findingRepository, patchRepository } from './discovery-repos.ts';
 import { rolloutRepository } from './rollout-repo.ts';
@@ -11,11 +11,15 @@ import { migrationStatus } from './migrate.ts';
 import type { SqlClient } from './sql-client.ts';
 import { withStoreErrors } from './store-errors.ts';
 
-/** The Store port over any SqlClient, its engine's integrity errors translated into ours. */
-export const sqlStore = (sql: SqlClient): Store => storeOver(withStoreErrors(sql));
+/** Every feature's repositories over any SqlClient, its engine's integrity errors translated into ours. */
+export const sqlStore = (sql: SqlClient): StorageEngine => storeOver(withStoreErrors(sql));
 
-/** A transaction gets a Store bound to its connection (already translating). */
-const storeOver = (sql: SqlClient): Store => ({
+/**
+ * Every feature's repositories; a transaction gets them bound to its connection (already
+ * translating). The console's history is not among them: the console adapter declares it, and the
+ * composition root builds it from ./console-messages.ts.
+ */
+const storeOver = (sql: SqlClient): StorageEngine => ({
   hosts: hostRepository(sql),
   groups: groupRepository(sql),
   people: peopleRepository(sql),
@@ -28,7 +32,6 @@ const storeOver = (sql: SqlClient): Store => ({
   audit: auditRepository(sql),
   idempotency: idempotencyRepository(sql),
   chatThreads: chatThreadRepository(sql),
-  consoleMessages: consoleMessageRepository(sql),
   rollouts: rolloutRepository(sql),
   ticketOutbox: ticketOutboxRepository(sql),
   transaction: (work) => sql.transaction((tx) => work(storeOver(tx))),

@@ -1,4 +1,4 @@
-import { DuplicateKeyError, MissingReferenceError } from '../../src/store/store-errors.ts';
+import { DuplicateKeyError, MissingReferenceError } from '../../src/shared/store-errors.ts';
 import type { SqlClient } from './sql-client.ts';
 
 /** PostgreSQL's integrity SQLSTATEs (both engines report them alike), and what they mean to the store. */

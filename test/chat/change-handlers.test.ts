@@ -3,7 +3,7 @@ import { freshPglite } from '../support/engines.ts';
 import { seedEstate } from '../support/seed.ts';
 import { Config } from '../../src/config/schema.ts';
 import type { Person } from '../../src/people/person.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { Card } from '../../src/chat/card.ts';
 import type { MessageRef } from '../../src/chat/chat-surface.ts';
 import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
@@ -18,7 +18,7 @@ const { handlers, actions } = chatHandlers({ config });
 const message: MessageRef = { surface: 'slack', channel: 'C1', id: '1714572120.000100' };
 
 let opened: Awaited<ReturnType<typeof freshPglite>>;
-let store: Store;
+let store: PatchbotStore;
 let counter = 0;
 const deps = (): DispatchDeps => ({ store, handlers, actions, now: () => now, newRef: () => 'ref00001' });
 

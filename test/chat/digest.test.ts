@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPglite } from '../support/engines.ts';
 import { seedEstate } from '../support/seed.ts';
 import type { Patch, Severity } from '../../src/discovery/patch.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { Card, CARD_LIMITS } from '../../src/chat/card.ts';
 import { cardProblems } from '../../src/chat/card-limits.ts';
 import { buildDigest } from '../../src/chat/announce/build-digest.ts';
@@ -58,7 +58,7 @@ describe('digestCard', () => {
 
 describe('buildDigest', () => {
   let opened: Awaited<ReturnType<typeof freshPglite>>;
-  let store: Store;
+  let store: PatchbotStore;
   const at = new Date('2024-05-01T03:00:00Z');
   beforeAll(async () => {
     opened = await freshPglite();

@@ -5,7 +5,7 @@ import { freshPglite } from '../support/engines.ts';
 import { seedEstate } from '../support/seed.ts';
 import { VoteRefusedError } from '../../src/shared/errors.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { answerHandlers } from '../../src/chat/answers/handlers.ts';
 import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
 import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
@@ -16,7 +16,7 @@ import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts
  */
 const now = new Date('2024-05-01T12:00:00Z');
 let opened: Awaited<ReturnType<typeof freshPglite>>;
-let store: Store;
+let store: PatchbotStore;
 let logged = '';
 let counter = 0;
 const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({

@@ -1,5 +1,5 @@
 import type { Change } from '../../changes/change.ts';
-import type { RolloutProgress } from '../../store/store.ts';
+import type { RolloutProgress } from '../rollout-store.ts';
 import type { StartDecision } from '../start-decision.ts';
 import type { WindowClosed, WindowOpen } from './wave-decision.ts';
 

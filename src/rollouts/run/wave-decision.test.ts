@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostRun, RolloutProgress } from '../../store/store.ts';
+import type { HostRun, RolloutProgress } from '../rollout-store.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import { budgetVerdict, nextWaveAction, RESCAN_PATIENCE_MS, type WaveAction, type WaveView, type WindowClosed, type WindowOpen } from './wave-decision.ts';
 

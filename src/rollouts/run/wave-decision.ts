@@ -1,4 +1,4 @@
-import type { HostRun, RolloutProgress } from '../../store/store.ts';
+import type { HostRun, RolloutProgress } from '../rollout-store.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import type { StartDecision } from '../start-decision.ts';
 import { rescanId } from './rollout-deps.ts';

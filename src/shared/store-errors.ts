@@ -1,4 +1,4 @@
-import { PatchbotError } from '../shared/errors.ts';
+import { PatchbotError } from './errors.ts';
 
 /*
  * What a store refuses, in our words and free of any feature: the storage adapter translates its
