@@ -20,7 +20,7 @@ const isTest = (file: string) => file.endsWith('.test.ts');
 
 /** What a unit test beside its code may not use: each starts a server, a database, sshd, a browser or the service. */
 const INTEGRATION = [
-  /test\/support\/(engines|sshd|postgres-cluster|process|cli|seed|fake-[a-z]+(\.ts|\/index\.ts)|fakes\/http-fake|fleet\/)/,
+  /test\/support\/(engines|sshd|postgres-cluster|process|cli|seed|platform|fake-[a-z]+(\.ts|\/index\.ts)|fakes\/http-fake|fleet\/)/,
   /test\/console\/support\//,
   /adapters\/postgres\/(open-store|pglite)/,
   /src\/(main|platform)\.ts$/,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 
 /**
  * `patchbot ask` through the real CLI entry, against an embedded store on disk seeded the way a

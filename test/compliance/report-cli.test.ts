@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, writeConfig } from '../support/cli.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { CSV_HEADER } from '../../src/compliance/format.ts';
 import { seedComplianceEstate } from '../support/compliance-estate.ts';
 
