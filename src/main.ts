@@ -101,6 +101,11 @@ export const platform: Platform = {
       const { slackModule } = await import('../adapters/slack/slack-module.ts');
       modules.push(await slackModule({ slack, store, log }));
     }
+    const teams = config.chat.teams;
+    if (teams.enabled) {
+      const { teamsModule } = await import('../adapters/teams/teams-module.ts');
+      modules.push(await teamsModule({ teams, store, log }));
+    }
     return modules;
   },
   ticketing: itsmModule,

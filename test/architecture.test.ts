@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /** DESIGN §2: the core speaks patch management and knows no vendor; only src/main.ts wires adapters. */
 
 const ROOT = join(import.meta.dirname, '..');
-const VENDORS = [/^@slack\//, /^botbuilder/, /^axios$/, /^ssh2$/, /^pg$/, /^pg-/, /^@electric-sql\//, /^graphile-worker$/, /^mongoose$/, /^playwright/];
+const VENDORS = [/^@slack\//, /^botbuilder/, /^botframework-/, /^@azure\//, /^axios$/, /^ssh2$/, /^pg$/, /^pg-/, /^@electric-sql\//, /^graphile-worker$/, /^mongoose$/, /^playwright/];
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
