@@ -53,8 +53,10 @@ export const waitFor = async <T>(what: string, probe: () => T | undefined | null
 };
 
 export interface StartOptions {
-  /** Extra `chat:` sections (slack, console), indented two spaces. */
+  /** Extra `chat:` sections (slack), indented two spaces. */
   chat?: string;
+  /** The console on as well (loopback, no token). */
+  console?: boolean;
   /** Overrides of the fake's `chat.teams` section. */
   teams?: Record<string, unknown>;
   /** Reuse a directory (and its store) from an earlier run: a restart. */
@@ -79,7 +81,7 @@ inventory:
   groups:
     - { name: prod-web, members: [web-01], production: true }
 ${TEAMS_PEOPLE}chat:
-  console: { enabled: false }
+  console: { enabled: ${options.console === true} }
 ${options.chat ?? ''}  teams: ${JSON.stringify(teams)}
 `,
   );
