@@ -44,4 +44,22 @@ describe('architecture', () => {
       );
     expect(offenders).toEqual([]);
   });
+
+  it('keeps the Bot Framework SDK inside adapters/teams, so moving to its successor touches one folder', () => {
+    const bot = /^(botbuilder|botframework-|@azure\/msal)/;
+    const everywhere = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'adapters')), ...sourceFiles(join(ROOT, 'bin'))];
+    const offenders = everywhere
+      .filter((file) => !relative(ROOT, file).startsWith('adapters/teams/'))
+      .flatMap((file) =>
+        importsOf(readFileSync(file, 'utf8'))
+          .filter((spec) => bot.test(spec))
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+    // And nothing outside the folder names a type from inside it other than the module.
+    const reachIn = everywhere
+      .filter((file) => !relative(ROOT, file).startsWith('adapters/teams/'))
+      .flatMap((file) => importsOf(readFileSync(file, 'utf8')).filter((spec) => /adapters\/teams\/(?!teams-module\.ts$)/.test(spec)).map((spec) => `${relative(ROOT, file)} imports ${spec}`));
+    expect(reachIn).toEqual([]);
+  });
 });

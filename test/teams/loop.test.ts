@@ -136,6 +136,17 @@ describe('Teams: the patch loop', () => {
     expect(shownCard(card.card).verbs).toEqual([]);
   });
 
+  it('sends an emergency’s notice as a 1:1 chat to each person the policy names who has a Teams id, creating the chat', async () => {
+    const emergency = 'deb:curl@7.88.1-10+deb12u15';
+    await sender.send(sender.personal(USERS.alice, `propose ${emergency} to prod-web emergency`));
+    const noticeFor = (user: (typeof USERS)[keyof typeof USERS]) => fake.postsIn(chatOf(user)).find((p) => /EMERGENCY CHG-2 proposed by alice/.test(shownCard(p.card).title));
+    await waitFor('the notices', () => noticeFor(USERS.carol) && noticeFor(USERS.dave), 30_000);
+    // The chats were created by the bot (POST /v3/conversations with the member's AAD object id).
+    expect(fake.tenant.chats.get(USERS.dave.aadObjectId)).toBe(chatOf(USERS.dave));
+    // bob is known by email only: Teams cannot reach him 1:1, so no chat was opened for him.
+    expect(fake.tenant.chats.has(USERS.bob.aadObjectId)).toBe(false);
+  });
+
   it('renders every card it posted or edited as an Adaptive Card 1.5 the adaptivecards parser takes without a warning', () => {
     const cards = fake.tenant.posts.flatMap((p: FakePost) => p.cards);
     expect(cards.length).toBeGreaterThan(10);
