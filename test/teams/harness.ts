@@ -55,8 +55,10 @@ export const waitFor = async <T>(what: string, probe: () => T | undefined | null
 export interface StartOptions {
   /** Extra `chat:` sections (slack), indented two spaces. */
   chat?: string;
-  /** The console on as well (loopback, no token). */
+  /** The console on as well (loopback; no token unless `serverToken`). */
   console?: boolean;
+  /** `server.token`: what the console and the local API ask for. */
+  serverToken?: string;
   /** Overrides of the fake's `chat.teams` section. */
   teams?: Record<string, unknown>;
   /** Reuse a directory (and its store) from an earlier run: a restart. */
@@ -70,7 +72,7 @@ export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}
   const teams = { ...fake.config(options.teams), channels: { announce: CHANNEL_ANNOUNCE, approvals: CHANNEL_APPROVALS } };
   writeFileSync(
     join(dir, 'patchbot.yaml'),
-    `server: { host: 127.0.0.1, port: 0 }
+    `server: { host: 127.0.0.1, port: 0${options.serverToken ? `, token: ${options.serverToken}` : ''} }
 log: { level: debug, format: json }
 store: { url: 'pglite://${join(dir, 'data')}' }
 schedules: { discovery: null }
