@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, Interaction } from '../../src/chat/interaction.ts';
+import type { Actor } from '../../src/chat/actor.ts';
+import type { Interaction } from '../../src/chat/interaction.ts';
 import { baseOf, isChannel, threadRootOf } from './conversations.ts';
 import type { Activity, ExecuteValue } from './schema.ts';
 

@@ -1,6 +1,6 @@
-import type { Actor } from '../../src/chat/interaction.ts';
+import type { Actor } from '../../src/chat/actor.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
 import type { RosterMember } from './schema.ts';
 
 export interface TeamsPeople {
@@ -12,7 +12,7 @@ export interface TeamsPeople {
 }
 
 export interface TeamsPeopleOptions {
-  store: Store;
+  store: PeopleRepos;
   log: Logger;
   ttlMs?: number;
   now?: () => number;

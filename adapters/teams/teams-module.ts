@@ -2,7 +2,8 @@ import type { ChatHub } from '../../src/chat/chat-hub.ts';
 import type { TeamsConfig } from '../../src/config/schema-chat.ts';
 import type { ChatSurfaceModule } from '../../src/platform.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
 import { createBotAuth } from './bot-auth.ts';
 import { createConnector } from './connector.ts';
 import { messagesEndpoint } from './messages-endpoint.ts';
@@ -16,7 +17,7 @@ const PUBLIC_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
 export interface TeamsModuleOptions {
   teams: Extract<TeamsConfig, { enabled: true }>;
-  store: Store;
+  store: PeopleRepos & ChatThreadRepos;
   log: Logger;
   drainMs?: number;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatSurface, MessageRef, ThreadTarget } from '../../src/chat/chat-surface.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
 import { createCoalescer } from '../slack/coalescer.ts';
 import { cardActivity } from './adaptive-card.ts';
 import type { Connector } from './connector.ts';
@@ -11,7 +11,7 @@ import { ConnectorError } from './errors.ts';
 
 export interface TeamsSurfaceOptions {
   connector: Connector;
-  store: Store;
+  store: ChatThreadRepos;
   appId: string;
   /** The Connector base: configured, else the latest an authenticated activity carried. */
   serviceUrl: () => string;
