@@ -147,6 +147,16 @@ describe('Teams: the patch loop', () => {
     expect(fake.tenant.chats.has(USERS.bob.aadObjectId)).toBe(false);
   });
 
+  it('answers an invoke it does not handle, and a click that is not Action.Execute, with an error invoke response, never a bare 501', async () => {
+    const card = approvalCard()!;
+    const submit = sender.click(USERS.bob, { ...card, card: card.cards[0] }, 'change.approve');
+    const asSubmit = await sender.send({ ...submit, value: { action: { type: 'Action.Submit', verb: 'change.approve', data: {} } } });
+    expect(asSubmit).toMatchObject({ status: 200, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'NotSupported' } } });
+    const search = await sender.send({ ...submit, name: 'composeExtension/query', value: { commandId: 'search' } });
+    expect(search).toMatchObject({ status: 200, body: { statusCode: 400, type: 'application/vnd.microsoft.error' } });
+    expect(shownCard(card.card).verbs).toEqual([]);
+  });
+
   it('renders every card it posted or edited as an Adaptive Card 1.5 the adaptivecards parser takes without a warning', () => {
     const cards = fake.tenant.posts.flatMap((p: FakePost) => p.cards);
     expect(cards.length).toBeGreaterThan(10);
