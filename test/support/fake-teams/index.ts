@@ -42,6 +42,7 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
   const webchatKey = newSigningKey('fake-webchat-key', ['webchat']);
   const published: SigningKey[] = [teamsKey, webchatKey];
   let throttle = { times: 0, retryAfterSec: 1 };
+  let withoutId = 0;
   let base = '';
 
   const connector = async (req: IncomingMessage, res: ServerResponse, path: string, raw: string) => {
@@ -58,6 +59,10 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
       const activity = body.activity as Record<string, unknown> | undefined;
       if (channel) {
         const post = tenant.record(channel, activity ?? {});
+        if (withoutId > 0) {
+          withoutId -= 1;
+          return void res.writeHead(202).end();
+        }
         return json(res, 201, { id: `${channel};messageid=${post.id}`, activityId: post.id });
       }
       const member = ((body.members as { id: string }[] | undefined) ?? [])[0]?.id;
@@ -138,6 +143,10 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
     /** The next `times` Connector calls answer 429 with this Retry-After. */
     rateLimit(times: number, retryAfterSec = 1) {
       throttle = { times, retryAfterSec };
+    },
+    /** The next `times` channel posts are accepted with 202 and no id, as Teams sometimes does. */
+    acceptWithoutId(times: number) {
+      withoutId = times;
     },
     /** Messages the bot posted to a channel or chat (thread replies included). */
     postsIn: (conversation: string) => tenant.posts.filter((p) => p.channel === baseOf(conversation)),
