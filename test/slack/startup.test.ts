@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { PatchbotError } from '../../src/shared/errors.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { type FreshStore, freshPglite } from '../support/engines.ts';
