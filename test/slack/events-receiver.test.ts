@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/server/http-server.ts';
 import { createMetricsRegistry } from '../../src/server/metrics.ts';
-import { EventsReceiver } from './events-receiver.ts';
+import { EventsReceiver } from '../../adapters/slack/events-receiver.ts';
 
 const SECRET = '8f742231b10e8888abcd99aaabbb85a5';
 

@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from './open-store.ts';
+import { openStore } from '../adapters/postgres/open-store.ts';
 
 /** Every path under dir whose mode lets group or others in, with its mode. */
 const openToOthers = (dir: string): string[] => {
