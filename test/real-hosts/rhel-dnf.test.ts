@@ -7,7 +7,7 @@ import { freePort } from '../support/postgres-cluster.ts';
 import { realHostSkipReason } from '../support/real-hosts/chroot-host.ts';
 import { explain, hostRunner } from '../support/real-hosts/host-runner.ts';
 import { type RhelHost, REPO_FILE, repoFile, startRhelHost } from '../support/real-hosts/rhel-host.ts';
-import { ADVISORIES, BASE, evrOf, nevraOf, UPDATES } from '../support/real-hosts/rhel-packages.ts';
+import { ADVISORIES, BASE, evrOf, nevraOf, rpm, UPDATES } from '../support/real-hosts/rhel-packages.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 
 /**
@@ -159,6 +159,17 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
 
     const undone = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:4051'], change: 'rhel-b' }, true);
     expect(undone.ok, explain(undone)).toBe(true);
+    expect(installed()).toEqual(before);
+  }, 300_000);
+
+  it('fails the host, changing nothing, when the repository now offers a newer build than the approved advisory’s', async () => {
+    const before = installed();
+    // A later openssl build without an advisory: `dnf upgrade --advisory` alone would install it.
+    const newer = [rpm('openssl', '1:3.0.7-29.el9_4', { requires: ['openssl-libs = 1:3.0.7-29.el9_4'] }), rpm('openssl-libs', '1:3.0.7-29.el9_4')];
+    host.publish(newer);
+    const applied = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:3061'], change: 'rhel-c' });
+    expect(applied.ok).toBe(false);
+    expect(explain(applied)).toMatch(/approved .*openssl.*3\.0\.7-28\.el9_4.* now offer.*3\.0\.7-29\.el9_4/s);
     expect(installed()).toEqual(before);
   }, 300_000);
 

@@ -37,3 +37,24 @@ export const pickSecurityUpdate = (host: ChrootHost) => {
 };
 
 export const installedVersion = (host: ChrootHost, pkg: string): string => host.sh(`dpkg-query -W -f '\${Version}' ${pkg}`);
+
+/**
+ * Publishes, in a local repository inside the host (file:/srv/apt, trusted), a rebuild of the
+ * package's `version` with a higher version number: the archive now offers something newer than
+ * what was approved. Returns the new version.
+ */
+export const publishNewerBuild = (host: ChrootHost, pkg: string, version: string): string => {
+  const newer = `${version}+patchbot1`;
+  host.sh(`set -e
+    rm -rf /tmp/patchbot-rebuild && mkdir -p /srv/apt /tmp/patchbot-rebuild && cd /tmp/patchbot-rebuild
+    apt-get download -q '${pkg}=${version}' >/dev/null 2>&1
+    dpkg-deb -R ${pkg}_*.deb tree
+    sed -i 's/^Version: .*/Version: ${newer}/' tree/DEBIAN/control
+    f=${pkg}_rebuilt.deb
+    dpkg-deb -b tree /srv/apt/$f >/dev/null
+    cd /srv/apt
+    { dpkg-deb -f $f; echo "Filename: ./$f"; echo "Size: $(stat -c %s $f)"; echo "SHA256: $(sha256sum $f | cut -d' ' -f1)"; echo; } > Packages
+    echo 'deb [trusted=yes] file:/srv/apt ./' > /etc/apt/sources.list.d/patchbot-newer.list
+    apt-get update -qq`);
+  return newer;
+};

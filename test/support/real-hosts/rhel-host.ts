@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChrootHost, startChrootHost } from './chroot-host.ts';
-import { ADVISORIES, BASE, buildRpms, UPDATES, updateinfoXml } from './rhel-packages.ts';
+import { ADVISORIES, BASE, buildRpms, type Rpm, UPDATES, updateinfoXml } from './rhel-packages.ts';
 
 /**
  * A host whose package manager is real dnf 4 and rpm (Debian's builds, the same dnf major as
@@ -46,6 +46,8 @@ export const repoFile = (baseurl: string) => `[rhel-9-baseos]\nname=Red Hat Ente
 export interface RhelHost extends ChrootHost {
   /** Runs createrepo_c again over /srv/repo and re-adds the updateinfo (after a test changed it). */
   rebuildRepo(): void;
+  /** Builds more rpms into the repository (no advisory for them) and rebuilds it. */
+  publish(packages: Rpm[]): void;
 }
 
 export async function startRhelHost(name: string): Promise<RhelHost> {
@@ -82,9 +84,16 @@ export async function startRhelHost(name: string): Promise<RhelHost> {
     };
     rebuildRepo();
     const stop = host.stop;
+    let batches = 0;
+    const publish = (packages: Rpm[]) => {
+      const built = buildRpms(join(build, `more-${++batches}`), packages);
+      for (const f of readdirSync(built)) cpSync(join(built, f), join(repo, f));
+      rebuildRepo();
+    };
     return {
       ...host,
       rebuildRepo,
+      publish,
       async stop() {
         rmSync(build, { recursive: true, force: true });
         await stop();

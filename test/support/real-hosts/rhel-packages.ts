@@ -20,7 +20,7 @@ export interface Rpm {
   provides?: string[];
 }
 
-const rpm = (name: string, evr: string, more: Partial<Rpm> = {}): Rpm => {
+export const rpm = (name: string, evr: string, more: Partial<Rpm> = {}): Rpm => {
   const m = /^(?:(\d+):)?([^-]+)-(.+)$/.exec(evr);
   if (!m) throw new Error(`not an [epoch:]version-release: ${evr}`);
   return { name, epoch: Number(m[1] ?? 0), version: m[2]!, release: m[3]!, ...more };
