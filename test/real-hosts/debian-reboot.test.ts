@@ -38,9 +38,9 @@ describe.skipIf(skip !== null)('the reboot step on a real Debian host whose boot
     writeFileSync(host.file('usr/local/sbin/reboot'), '#!/bin/sh\n# Stand-in: a real reboot would take down the machine the test runs on.\ndate -u +%s >> /var/tmp/reboot-requested\n', { mode: 0o755 });
     executor = createSshExecutor({ privateKeyPath: host.sshd.clientKeyPath, knownHostsPath: host.sshd.knownHostsPath });
     const catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
-    // The shipped playbook with a 20 s step timeout instead of 30 minutes, for the failing case.
+    // The shipped playbook with a 10 s step timeout instead of 30 minutes, for the failing case.
     const shipped = getPlaybook(catalog, 'reboot');
-    reboot = { ...shipped, steps: shipped.steps.map((s) => ({ ...s, timeoutMs: 20_000 })) } as Playbook;
+    reboot = { ...shipped, steps: shipped.steps.map((s) => ({ ...s, timeoutMs: 10_000 })) } as Playbook;
   }, 300_000);
   afterAll(async () => {
     await executor?.close();
@@ -68,7 +68,7 @@ describe.skipIf(skip !== null)('the reboot step on a real Debian host whose boot
     const result = await run();
     expect(result.ok).toBe(false);
     expect(result.rebooted).toBe(false);
-    expect(result.steps[0]!.error).toBe(`boot id unchanged after 20s (${same}): the host did not reboot`);
+    expect(result.steps[0]!.error).toBe(`boot id unchanged after 10s (${same}): the host did not reboot`);
     expect(host.sh('wc -l < /var/tmp/reboot-requested').trim()).toBe('2');
   }, 60_000);
 });
