@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Host } from '../../../src/inventory/host.ts';
 import { type Sshd, startSshd } from '../sshd.ts';
@@ -57,6 +57,7 @@ export async function startChrootHost(image: ImageName, name: string, os: 'debia
   const runs = join(CACHE, 'run');
   mkdirSync(runs, { recursive: true, mode: 0o755 });
   chmodSync(runs, 0o755);
+  removeAbandoned(runs);
   const root = join(runs, `${name}-${process.pid}-${Date.now().toString(36)}`);
   // A copy per test file: the tests change the system; the cached tree stays as built.
   // cp -a, not fs.cpSync: the tree holds device nodes (/dev/null, /dev/ptmx) that only cp copies as nodes.
@@ -96,6 +97,26 @@ export async function startChrootHost(image: ImageName, name: string, os: 'debia
     },
   };
 }
+
+/** Copies left by a test process that was killed before its afterAll (its pid is in the name). */
+function removeAbandoned(runs: string): void {
+  for (const entry of readdirSync(runs)) {
+    const pid = Number(/-(\d+)-[a-z0-9]+$/.exec(entry)?.[1]);
+    if (!pid || alive(pid)) continue;
+    const root = join(runs, entry);
+    for (const mount of mountsUnder(root).reverse()) execFileSync('umount', ['-l', mount]);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 function mountsUnder(root: string): string[] {
   return readFileSync('/proc/self/mounts', 'utf8')
