@@ -4,12 +4,16 @@
  */
 import { consoleModule } from '../adapters/console/console-module.ts';
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
+import type { ConsoleHistory } from '../adapters/console/console-history.ts';
+import { consoleMessageRepository } from '../adapters/postgres/console-messages.ts';
 import { openStore, parseStoreUrl } from '../adapters/postgres/open-store.ts';
 import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
 import { LocalExecutor } from '../adapters/local/local-executor.ts';
 import { createSshExecutor } from '../adapters/ssh/ssh-executor.ts';
 import { runCli } from './cli/run-cli.ts';
 import { readEnv } from './config/env.ts';
+import type { Card } from './chat/card.ts';
+import { patchbotStore } from './patchbot-store.ts';
 import type { Platform } from './platform.ts';
 import { type Executor, ExecutionError } from './playbooks/executor.ts';
 import { PatchbotError } from './shared/errors.ts';
@@ -59,11 +63,19 @@ const itsmModule = async ({ itsm }: Config, log: Logger): Promise<ItsmModule> =>
   return { ticketing: noneTicketing(), verifyWebhook: () => ({ ok: false, refusal: 'not-configured', message: 'itsm.kind is none: there is no ITSM to take webhooks from' }), pollIntervalMs: null };
 };
 
+/**
+ * The console's history, per opened store: it is the console's own port, not a feature's, so it
+ * travels from openStore to chatSurfaces here rather than inside the store every feature sees.
+ */
+const consoleHistories = new WeakMap<object, ConsoleHistory>();
+
 export const platform: Platform = {
   async openStore(url, { migrate: applyMigrations }) {
     const opened = await openStore(url, { migrate: applyMigrations });
+    const store = patchbotStore(opened.store);
+    consoleHistories.set(store, consoleMessageRepository<Card>(opened.sql));
     return {
-      store: opened.store,
+      store,
       engine: opened.sql.engine,
       applied: opened.migration?.applied ?? [],
       migrationStatus: () => migrationStatus(opened.sql),
@@ -94,7 +106,9 @@ export const platform: Platform = {
     };
   },
   async chatSurfaces({ config, store, log }) {
-    const modules = config.chat.console.enabled ? [consoleModule({ store, config, log })] : [];
+    const history = consoleHistories.get(store);
+    if (config.chat.console.enabled && !history) throw new Error('the console needs a store opened by this platform (platform.openStore)');
+    const modules = config.chat.console.enabled && history ? [consoleModule({ store, history, config, log })] : [];
     const slack = config.chat.slack;
     if (slack.enabled) {
       // Loaded only when enabled: Bolt and its SDKs cost every CLI command startup time otherwise.
