@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChrootHost, realHostSkipReason, startChrootHost } from '../support/real-hosts/chroot-host.ts';
+import { waitingForIssue13 } from '../support/real-hosts/issue-13.ts';
 import { aptSaysMissing, installedVersion, pickSecurityUpdate } from '../support/real-hosts/debian-apt.ts';
 import { type Estate, startEstate } from '../support/real-hosts/service-estate.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
@@ -59,7 +60,7 @@ describe.skipIf(skip !== null)('a real Debian bookworm host through the service'
     expect(runs.map((r) => [r.host, r.state])).toEqual([['deb-01', 'verified']]);
   }, 600_000);
 
-  it('rolls back after apt-get clean, with the archive no longer offering the old version: the recorded version is back', async () => {
+  it.skipIf(waitingForIssue13() !== null)('rolls back after apt-get clean, with the archive no longer offering the old version: the recorded version is back', async () => {
     // The host cleans its cache, and the old version leaves the archive (as a superseded
     // security update does): only what the change saved for itself can bring it back.
     host.sh('apt-get clean');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChrootHost, realHostSkipReason, startChrootHost } from '../support/real-hosts/chroot-host.ts';
+import { waitingForIssue13 } from '../support/real-hosts/issue-13.ts';
 import { installedVersion, pickSecurityUpdate, publishNewerBuild } from '../support/real-hosts/debian-apt.ts';
 import { type Estate, startEstate } from '../support/real-hosts/service-estate.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
@@ -9,7 +10,7 @@ import { until } from '../support/until.ts';
  * Issue #13's superseded case on the real Debian host (see debian-real.test.ts): the approved version
  * is no longer what the host's repositories offer when the change runs.
  */
-const skip = sshdSkipReason() ?? realHostSkipReason('debian-bookworm');
+const skip = sshdSkipReason() ?? realHostSkipReason('debian-bookworm') ?? waitingForIssue13();
 
 describe.skipIf(skip !== null)('a real Debian bookworm host: the approved version superseded before the run', () => {
   let host: ChrootHost;

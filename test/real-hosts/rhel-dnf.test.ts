@@ -5,6 +5,7 @@ import { parseDnfScan } from '../../src/discovery/parsers/dnf.ts';
 import { scanFailure, scanStdout } from '../../src/playbooks/run-scan.ts';
 import { freePort } from '../support/postgres-cluster.ts';
 import { realHostSkipReason } from '../support/real-hosts/chroot-host.ts';
+import { waitingForIssue13 } from '../support/real-hosts/issue-13.ts';
 import { explain, hostRunner } from '../support/real-hosts/host-runner.ts';
 import { type RhelHost, REPO_FILE, repoFile, startRhelHost } from '../support/real-hosts/rhel-host.ts';
 import { ADVISORIES, BASE, evrOf, nevraOf, rpm, UPDATES } from '../support/real-hosts/rhel-packages.ts';
@@ -146,7 +147,7 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
     expect((await scan()).parsed.patches).toHaveLength(7);
   }, 300_000);
 
-  it('rolls back after dnf clean all with the old version gone from the repository: the rpms the change saved are enough', async () => {
+  it.skipIf(waitingForIssue13() !== null)('rolls back after dnf clean all with the old version gone from the repository: the rpms the change saved are enough', async () => {
     const before = installed();
     const curl = BASE.find((p) => p.name === 'curl')!;
     const applied = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:4051'], change: 'rhel-b' });
@@ -162,7 +163,7 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
     expect(installed()).toEqual(before);
   }, 300_000);
 
-  it('installs the advisory’s own NEVRAs, not a newer build the repository offers besides', async () => {
+  it.skipIf(waitingForIssue13() !== null)('installs the advisory’s own NEVRAs, not a newer build the repository offers besides', async () => {
     const before = installed();
     // A later openssl build without an advisory: `dnf upgrade --advisory` alone would install it.
     const newer = [rpm('openssl', '1:3.0.7-29.el9_4', { requires: ['openssl-libs = 1:3.0.7-29.el9_4'] }), rpm('openssl-libs', '1:3.0.7-29.el9_4')];
