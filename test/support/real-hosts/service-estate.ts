@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../../src/config/load.ts';
 import { scanAndAudit } from '../../../src/discovery/discovery-jobs.ts';
-import { platform } from '../../../src/main.ts';
+import { platform } from '../platform.ts';
 import type { StoreHandle } from '../../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../../src/service/runtime.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
