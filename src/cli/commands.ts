@@ -8,6 +8,7 @@ import { playbookValidate } from './commands/playbook-validate.ts';
 import { report } from './commands/report.ts';
 import { scan } from './commands/scan.ts';
 import { start } from './commands/start.ts';
+import { teamsPackage } from './commands/teams-package.ts';
 import { tokenCreate, tokenList, tokenRevoke } from './commands/token.ts';
 
 /** Every CLI command, in help order. */
@@ -25,4 +26,5 @@ export const COMMANDS: Command[] = [
   tokenRevoke,
   configCheck,
   dbMigrate,
+  teamsPackage,
 ];
