@@ -120,6 +120,13 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     );
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
   },
+  async openOf(hosts) {
+    const rows = await sql.query<FindingRow>(
+      `select * from findings where host = any($1::text[]) and state in ('missing', 'failed', 'pending-reboot') order by host, patch_id`,
+      [hosts],
+    );
+    return rows.map(toFinding);
+  },
   patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
   pendingIn: (scope) => pendingIn(sql, scope),
   async pruneInstalled(before) {

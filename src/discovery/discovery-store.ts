@@ -57,6 +57,11 @@ export interface FindingRepository {
    * per severity and in all.
    */
   pendingIn(scope: HostScope): Promise<PendingFacts>;
+  /**
+   * The open findings (`missing`, `failed`, `pending-reboot`) of these hosts, by host then patch:
+   * what a compliance report evaluates, read for many hosts per statement.
+   */
+  openOf(hosts: readonly string[]): Promise<Finding[]>;
   /** Deletes `installed` findings last seen before `before` (history, not state); returns how many. */
   pruneInstalled(before: Date): Promise<number>;
 }
