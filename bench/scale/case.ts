@@ -5,12 +5,16 @@
  * every question `runs` times (after one unmeasured warm-up), patchbot and the hand-written SQL
  * interleaved. Prints one JSON document on stdout.
  */
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { openStore } from '../../adapters/postgres/open-store.ts';
+import { migrate } from '../../adapters/postgres/migrate.ts';
+import { openSqlClient } from '../../adapters/postgres/open-store.ts';
+import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import { hostName, ingest, inventory, plainInsert } from './estate.ts';
+import { type Captured, explainAll, recording } from './explain.ts';
 import { questions } from './questions.ts';
 
-const [target, sizeText, runsText] = process.argv.slice(2);
+const [target, sizeText, runsText, explainTo] = process.argv.slice(2);
 const size = Number(sizeText);
 const runs = Number(runsText ?? 5);
 const url = target === 'pglite' ? 'pglite://memory' : target!;
@@ -24,7 +28,10 @@ const time = async (work: () => Promise<unknown>): Promise<number> => {
   return performance.now() - started;
 };
 
-const { store, sql } = await openStore(url, { migrate: true });
+const sql = await openSqlClient(url);
+await migrate(sql);
+const recorder: { capture: Captured[] | null } = { capture: null };
+const store = sqlStore(recording(sql, recorder));
 const now = new Date();
 const load = [loadavg()[0]!];
 const { hosts, groups } = inventory(size);
@@ -53,6 +60,19 @@ for (const q of questions(store, size, now)) {
     }
   }
   results.push(row);
+}
+// Last, so it cannot disturb the timings: the plans of every statement each answer issues.
+if (explainTo && target !== 'pglite') {
+  const sections: string[] = [];
+  for (const q of questions(store, size, now)) {
+    recorder.capture = [];
+    await q.patchbot();
+    const statements = recorder.capture;
+    recorder.capture = null;
+    // The whole-estate report issues hundreds of batch reads: one of each kind is the plan.
+    sections.push(await explainAll(sql, q.name, statements.slice(0, 40)));
+  }
+  writeFileSync(explainTo, `# EXPLAIN (ANALYZE, BUFFERS) of patchbot's statements, ${size.toLocaleString('en-US')} hosts, PostgreSQL\n\n${sections.join('\n')}`);
 }
 load.push(loadavg()[0]!);
 clearInterval(sampler);

@@ -37,7 +37,7 @@ try {
       target = cluster!.url.replace(/\/[^/]*$/, `/scale_${i}`);
     }
     process.stderr.write(`${c.engine} ${c.hosts} hosts…\n`);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'case.ts'), target, String(c.hosts), values.runs], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'case.ts'), target, String(c.hosts), values.runs, join(import.meta.dirname, `explain-${values.label}-${c.engine}-${c.hosts}.md`)], {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
