@@ -58,14 +58,6 @@ const cyclesOf = (graph: Map<string, string[]>): string[][] => {
   return cycles;
 };
 
-/**
- * KNOWN_CLI_SERVICE_CYCLE: the CLI's start command lazily imports run-cli, which imports every
- * command (issue #12 item 3, being removed with the startup path). Delete this entry when that
- * work lands; no other cycle may be added here.
- */
-const KNOWN_CLI_SERVICE_CYCLE = ['src/cli/commands.ts', 'src/cli/commands/start.ts', 'src/cli/run-cli.ts'];
-const ALLOWED_CYCLES = [KNOWN_CLI_SERVICE_CYCLE].map((cycle) => cycle.join(' → '));
-
 describe('architecture', () => {
   const files = sourceFiles(join(ROOT, 'src')).filter((f) => !f.endsWith('.test.ts'));
 
@@ -94,6 +86,15 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps adapters out of src/service/: they implement ports, the service is what uses them', () => {
+    const offenders = sourceFiles(join(ROOT, 'adapters')).flatMap((file) =>
+      localImportsOf(file)
+        .filter((target) => target.startsWith('src/service/'))
+        .map((target) => `${relative(ROOT, file)} imports ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps src/store free of features: only feature-free store primitives live there', () => {
     const offenders = sourceFiles(join(ROOT, 'src/store')).flatMap((file) =>
       localImportsOf(file)
@@ -117,8 +118,7 @@ describe('architecture', () => {
   it('has no import cycles in src/ and adapters/, type-only and lazy imports included', () => {
     const all = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'adapters'))];
     const graph = new Map(all.map((file) => [relative(ROOT, file), localImportsOf(file)]));
-    const cycles = cyclesOf(graph).map((cycle) => cycle.join(' → '));
-    expect(cycles.filter((cycle) => !ALLOWED_CYCLES.includes(cycle))).toEqual([]);
+    expect(cyclesOf(graph).map((cycle) => cycle.join(' → '))).toEqual([]);
   });
 
   it('finds a cycle when there is one', () => {

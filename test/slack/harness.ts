@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { FakeSlack } from '../support/fake-slack/index.ts';
@@ -110,7 +110,7 @@ ${windows}${inventory}${SLACK_PEOPLE}chat:
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
-  const service = await startService({ config, platform, log, runCli: async () => 1 });
+  const service = await startService({ config, platform, log, commands: { run: async () => 1 } });
   const matches = (line: Record<string, unknown>, msg: string, fields: Record<string, unknown>) => line.msg === msg && Object.entries(fields).every(([k, v]) => line[k] === v);
   return {
     service,

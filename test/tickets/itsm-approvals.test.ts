@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleQueue } from '../../src/jobs/scheduler.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
-import { ask, estateConfig, PATCH, seedEstate, threadTitles, until } from './ticket-harness.ts';
+import { ask, estateConfig, PATCH, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * Approvals made in the ITSM decide the change (approval.source itsm | both): the real service,
@@ -17,7 +17,7 @@ const SECRET = 'itsm-webhook-secret-for-tests';
 
 const serviceWith = async (extra: string[]): Promise<RunningService> => {
   const config = await estateConfig(['server: { port: 0 }', ...extra]);
-  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: { run: async () => 1 } });
   await seedEstate(service.runtime);
   return service;
 };
@@ -67,7 +67,9 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     expect((await sn.fireWebhook(url, key, SECRET, { tamper: true })).status).toBe(401);
     expect((await postWebhook(url, JSON.stringify({ number: key, sys_id: sn.change(key).sys_id }), {})).status).toBe(401);
     expect((await postWebhook(`${service.url}/itsm/jira`, '{}', {})).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // A refusal is answered before anything is queued (receiveItsmWebhook), so these answers are
+    // the end of those requests; the outbox being settled shows nothing else is under way.
+    await settledOutbox(service.runtime, id);
     expect(await stateOf(service, id)).toBe('pending-approval');
     expect((await auditOf(service, id)).map((e) => e.action)).not.toContain('change.approved');
 
@@ -89,7 +91,8 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
     // The CAB approves; the business rule's webhook never arrives.
     sn.approve(key, 'CAB Manager');
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Nothing tells patchbot: with its outbox settled there is no work left that could.
+    await settledOutbox(service.runtime, id);
     expect(await stateOf(service, id)).toBe('pending-approval');
 
     // One firing of the polling schedule, as node-cron sends it (once across replicas).

@@ -5,7 +5,7 @@ import type { ConsoleSurface } from '../../../adapters/console/console-surface.t
 import type { Card } from '../../../src/chat/card.ts';
 import { announceScan } from '../../../src/chat/announce/announce-scan.ts';
 import { loadConfig } from '../../../src/config/load.ts';
-import { platform } from '../../../src/main.ts';
+import { platform } from '../../support/platform.ts';
 import { type RunningService, startService } from '../../../src/service/start-service.ts';
 import { syncConfigToStore } from '../../../src/service/sync-config.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
@@ -108,7 +108,7 @@ export const startConsoleService = async ({ token, estate = WEB_ESTATE }: { toke
   } finally {
     await handle.close();
   }
-  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), commands: { run: async () => 1 } });
   const module = service.runtime.surfaces.find((s) => s.binding.surface.name === 'console');
   if (!module) throw new Error('the console surface is not enabled');
   return {
