@@ -1,6 +1,7 @@
-import type { Finding, Patch } from '../../src/discovery/patch.ts';
+import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
+import { type FindingRow, toFinding } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -64,24 +65,6 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async list() {
     return (await sql.query<PatchRow>('select * from patches order by id')).map(toPatch);
   },
-});
-
-export interface FindingRow {
-  host: string;
-  patch_id: string;
-  state: Finding['state'];
-  first_seen: Date;
-  last_seen: Date;
-  scan_id: string;
-}
-
-export const toFinding = (row: FindingRow): Finding => ({
-  host: row.host,
-  patchId: row.patch_id,
-  state: row.state,
-  firstSeen: row.first_seen,
-  lastSeen: row.last_seen,
-  scanId: row.scan_id,
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({

@@ -1,6 +1,6 @@
 import type { Counted, HostScope, PatchCoverage, PendingFacts } from '../../src/discovery/discovery-store.ts';
 import { type Finding, FindingState, type Severity } from '../../src/discovery/patch.ts';
-import { type FindingRow, toFinding } from './discovery-repos.ts';
+import { type FindingRow, toFinding } from './finding-row.ts';
 import { scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
