@@ -21,6 +21,10 @@ export const recording = (sql: SqlClient, state: { capture: Captured[] | null })
   return wrap(sql);
 };
 
+/** A plan names a bound array in full: 1,000 host names is noise, its size is what matters. */
+export const shortArrays = (line: string): string =>
+  line.replace(/'\{([^}']{200,})\}'/g, (_, items: string) => `'{${items.split(',').slice(0, 3).join(',')},… ${items.split(',').length} items}'`);
+
 /** EXPLAIN (ANALYZE, BUFFERS) of each distinct statement a question issued, as text. */
 export const explainAll = async (sql: SqlClient, question: string, statements: Captured[]): Promise<string> => {
   const seen = new Set<string>();
@@ -30,7 +34,7 @@ export const explainAll = async (sql: SqlClient, question: string, statements: C
     seen.add(text);
     const rows = await sql.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, params);
     const shown = params.map((p) => (Array.isArray(p) && p.length > 5 ? `[${p.length} items]` : JSON.stringify(p)));
-    out.push('```sql', text.replace(/\s+/g, ' ').trim(), `-- params: ${shown.join(', ')}`, '```', '```', ...rows.map((r) => r['QUERY PLAN']), '```', '');
+    out.push('```sql', text.replace(/\s+/g, ' ').trim(), `-- params: ${shown.join(', ')}`, '```', '```', ...rows.map((r) => shortArrays(r['QUERY PLAN'])), '```', '');
   }
   return out.join('\n');
 };
