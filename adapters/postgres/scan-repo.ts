@@ -35,7 +35,7 @@ const toHostScan = (row: HostScanRow): HostScan => ({
 type HostScanJson = Omit<HostScanRow, 'started_at' | 'finished_at'> & { started_at: string; finished_at: string };
 const fromJson = (row: HostScanJson): HostScan => toHostScan({ ...row, started_at: new Date(row.started_at), finished_at: new Date(row.finished_at) });
 
-/** Each host's latest scan is kept beside the history (migration 008); an older scan stored late does not replace a newer one. */
+/** Each host's latest scan is kept beside the history (migration 009); an older scan stored late does not replace a newer one. */
 const KEEP_LATEST = `
   on conflict (host) do update set scan_id = excluded.scan_id, outcome = excluded.outcome, error = excluded.error, started_at = excluded.started_at,
     finished_at = excluded.finished_at, reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
