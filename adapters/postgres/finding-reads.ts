@@ -21,18 +21,25 @@ export const patchCoverage = async (sql: SqlClient, patchId: string, scope: Host
   const pageSql = `select x.* from unnest($3::text[]) as st(state),
     lateral (select f.* from findings f join ${scopeRows(scope, pageParams)} s on s.name = f.host
              where f.patch_id = $1 and f.state = st.state order by f.host limit $2) x`;
+  // The hosts with no finding are counted as the scope less those with one (a finding per host
+  // and patch): counting them directly probed the findings index once per host (0.5 s at 100k).
+  // Their first page stops at `limit` hosts found.
+  const sizeParams: unknown[] = [];
+  const sizeSql = `select count(*)::int as n from ${scopeRows(scope, sizeParams)} s`;
   const absentParams: unknown[] = [patchId, limit];
-  const absentSql = `select s.name, count(*) over ()::int as n from ${scopeRows(scope, absentParams)} s
+  const absentSql = `select s.name from ${scopeRows(scope, absentParams)} s
     where not exists (select 1 from findings f where f.host = s.name and f.patch_id = $1) order by s.name limit $2`;
-  const [counts, pages, absent] = await Promise.all([
+  const [counts, pages, size, absent] = await Promise.all([
     sql.query<{ state: FindingState; n: number }>(countSql, countParams),
     sql.query<FindingRow>(pageSql, pageParams),
-    sql.query<{ name: string; n: number }>(absentSql, absentParams),
+    sql.query<{ n: number }>(sizeSql, sizeParams),
+    sql.query<{ name: string }>(absentSql, absentParams),
   ]);
   const byState = Object.fromEntries(FindingState.options.map((state) => [state, { count: 0, first: [] as Finding[] }])) as Record<FindingState, Counted<Finding>>;
   for (const { state, n } of counts) byState[state].count = n;
   for (const row of pages) byState[row.state].first.push(toFinding(row));
-  return { byState, notReported: { count: absent[0]?.n ?? 0, first: absent.map((r) => r.name) } };
+  const reported = counts.reduce((sum, { n }) => sum + n, 0);
+  return { byState, notReported: { count: (size[0]?.n ?? 0) - reported, first: absent.map((r) => r.name) } };
 };
 
 /** One pass over the scope's missing findings: per patch, per severity (distinct hosts), and in all. */
