@@ -20,7 +20,7 @@ const parseBody = (raw: string, form: boolean): Record<string, unknown> => {
   if (!form) return JSON.parse(raw) as Record<string, unknown>;
   const fields = parseQuery(raw);
   // Interactivity posts one `payload=` field of JSON; slash commands post plain fields.
-  return typeof fields.payload === 'string' ? (JSON.parse(fields.payload) as Record<string, unknown>) : (fields as Record<string, unknown>);
+  return typeof fields.payload === 'string' ? (JSON.parse(fields.payload) as Record<string, unknown>) : fields;
 };
 
 const retryNumOf = (ctx: RequestContext): number | undefined => {

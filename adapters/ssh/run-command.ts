@@ -67,6 +67,7 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
           // The channel may already be gone; ending the connection below is what matters.
         }
       }
+      // A timer cannot await; end() never rejects, and onClose below rejects the command with the reason.
       void connection.end(`it was ended after a command on it timed out after ${request.timeoutMs} ms`);
     }, request.timeoutMs);
 
