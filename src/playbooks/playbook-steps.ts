@@ -61,7 +61,7 @@ const keepingRaw = <T>(choose: (value: unknown) => z.ZodType<T>) =>
   z.unknown().transform((value, ctx): T => {
     const parsed = choose(value).safeParse(value);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: undefined } as never);
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: undefined });
     return value as T;
   });
 
