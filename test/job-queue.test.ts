@@ -4,6 +4,7 @@ import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
 import type { JobQueue } from '../src/jobs/job-queue.ts';
 import { type ScheduleFiring, scheduleQueue, startSchedules } from '../src/jobs/scheduler.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from './support/engines.ts';
+import { until as untilQueried } from './support/until.ts';
 
 const until = async (check: () => boolean, timeoutMs = 20_000) => {
   const started = Date.now();
@@ -84,11 +85,11 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     await until(() => runs.size === 10);
     open();
     const states = () => opened.sql.query<{ state: string; jobs: number }>("select state, count(*)::int as jobs from pgboss.job where name = 'together' group by state");
-    let final: Array<{ state: string; jobs: number }> = [];
-    await until(() => {
-      void states().then((rows) => (final = rows));
-      return final.length === 1 && final[0]!.state === 'completed' && final[0]!.jobs === 10;
-    });
+    // Each probe awaits its query: a failing query fails the test here, not as an unhandled rejection.
+    await untilQueried('the ten jobs completed', async () => {
+      const rows = await states();
+      return rows.length === 1 && rows[0]!.state === 'completed' && rows[0]!.jobs === 10;
+    }, 20_000);
     expect([...runs.entries()].sort(([a], [b]) => a - b).map(([, count]) => count)).toEqual([1, 1, 1, 2, 1, 1, 1, 1, 1, 1]);
   });
 
