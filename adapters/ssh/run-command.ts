@@ -20,7 +20,7 @@ const signalExitCode = (signal: string | undefined): number => {
 /** Per-executor settings for every run; see SshExecutorOptions.remoteDeadline. */
 export interface RunOptions {
   remoteDeadline: boolean;
-  log?: Logger;
+  log?: Logger | undefined;
 }
 
 /**
@@ -93,7 +93,7 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
       opened.on('data', (chunk: Buffer) => stdout.push(chunk));
       opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       opened.on('exit', (code: number | null, signal?: string) => {
-        exit = { code, signal };
+        exit = { code, ...(signal ? { signal } : {}) };
       });
       opened.on('close', () => {
         const result = exit;
