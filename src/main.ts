@@ -1,15 +1,33 @@
 /**
  * Composition root: the only module that imports adapters. It builds the Platform (the outside
- * world as ports) and hands it to the CLI; it decides nothing itself.
+ * world as ports, declared in ./platform.ts) and hands it to the CLI; it decides nothing itself.
+ *
+ * The startup path; each file imports only the ones below it, none imports back up:
+ *   bin/patchbot.js               registers tsx, calls main(argv)
+ *   src/main.ts  main()           reads the environment once, builds the Platform, calls runCli
+ *   src/cli/run-cli.ts            parses argv, runs the command it names (src/cli/commands/)
+ *   src/cli/commands/start.ts     `patchbot start`: locks the embedded store, calls startService,
+ *                                 stops it on SIGTERM or SIGINT
+ *   src/service/start-service.ts  opens the store; starts the runtime, the cron schedules and the
+ *                                 one HTTP server (probes, metrics, chat surfaces, webhooks)
+ *   src/service/runtime.ts        syncs config into the store; queue, executors, playbooks, chat
+ *                                 hub, discovery, rollout and ticket-sync workers (`scan` builds one too)
+ * A command run next to a service that holds the embedded store (`patchbot ask …`) is sent to the
+ * service's local API (src/service/local-api.ts), which runs it through the LocalCommands that
+ * `start` handed over: the same CLI, on the service's runtime. The service never imports the CLI.
  */
 import { consoleModule } from '../adapters/console/console-module.ts';
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
+import type { ConsoleHistory } from '../adapters/console/console-history.ts';
+import { consoleMessageRepository } from '../adapters/postgres/console-messages.ts';
 import { openStore, parseStoreUrl } from '../adapters/postgres/open-store.ts';
 import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
 import { LocalExecutor } from '../adapters/local/local-executor.ts';
 import { createSshExecutor } from '../adapters/ssh/ssh-executor.ts';
 import { runCli } from './cli/run-cli.ts';
 import { readEnv } from './config/env.ts';
+import type { Card } from './chat/card.ts';
+import { patchbotStore } from './patchbot-store.ts';
 import type { Platform } from './platform.ts';
 import { type Executor, ExecutionError } from './playbooks/executor.ts';
 import { PatchbotError } from './shared/errors.ts';
@@ -17,8 +35,6 @@ import type { Config } from './config/schema.ts';
 import type { Logger } from './shared/logger.ts';
 import type { ItsmModule } from './tickets/itsm-module.ts';
 import { noneTicketing } from './tickets/none.ts';
-
-const env = readEnv();
 
 /**
  * The SSH executor is built on first use: an inventory of only local hosts needs no key, and a
@@ -59,11 +75,20 @@ const itsmModule = async ({ itsm }: Config, log: Logger): Promise<ItsmModule> =>
   return { ticketing: noneTicketing(), verifyWebhook: () => ({ ok: false, refusal: 'not-configured', message: 'itsm.kind is none: there is no ITSM to take webhooks from' }), pollIntervalMs: null };
 };
 
-export const platform: Platform = {
+/**
+ * The console's history, per opened store: it is the console's own port, not a feature's, so it
+ * travels from openStore to chatSurfaces here rather than inside the store every feature sees.
+ */
+const consoleHistories = new WeakMap<object, ConsoleHistory>();
+
+/** The adapters behind every port. `env` is the process environment, read once by main(). */
+export const createPlatform = (env: Record<string, string | undefined>): Platform => ({
   async openStore(url, { migrate: applyMigrations }) {
     const opened = await openStore(url, { migrate: applyMigrations });
+    const store = patchbotStore(opened.store);
+    consoleHistories.set(store, consoleMessageRepository<Card>(opened.sql));
     return {
-      store: opened.store,
+      store,
       engine: opened.sql.engine,
       applied: opened.migration?.applied ?? [],
       migrationStatus: () => migrationStatus(opened.sql),
@@ -94,7 +119,9 @@ export const platform: Platform = {
     };
   },
   async chatSurfaces({ config, store, log }) {
-    const modules = config.chat.console.enabled ? [consoleModule({ store, config, log })] : [];
+    const history = consoleHistories.get(store);
+    if (config.chat.console.enabled && !history) throw new Error('the console needs a store opened by this platform (platform.openStore)');
+    const modules = config.chat.console.enabled && history ? [consoleModule({ store, history, config, log })] : [];
     const slack = config.chat.slack;
     if (slack.enabled) {
       // Loaded only when enabled: Bolt and its SDKs cost every CLI command startup time otherwise.
@@ -104,10 +131,12 @@ export const platform: Platform = {
     return modules;
   },
   ticketing: itsmModule,
-};
+});
 
-export const main = async (argv: string[]): Promise<number> =>
-  runCli(argv, {
-    platform,
+export const main = async (argv: string[]): Promise<number> => {
+  const env = readEnv();
+  return runCli(argv, {
+    platform: createPlatform(env),
     io: { stdout: process.stdout, stderr: process.stderr, env, cwd: process.cwd(), isTty: Boolean(process.stderr.isTTY) },
   });
+};

@@ -5,7 +5,7 @@ import type { JobQueue } from './jobs/job-queue.ts';
 import type { Executor } from './playbooks/executor.ts';
 import type { HttpServer } from './server/http-server.ts';
 import type { Logger } from './shared/logger.ts';
-import type { Store } from './store/store.ts';
+import type { PatchbotStore } from './patchbot-store.ts';
 import type { ItsmModule } from './tickets/itsm-module.ts';
 
 /**
@@ -13,7 +13,7 @@ import type { ItsmModule } from './tickets/itsm-module.ts';
  * built from adapters. Features see only these ports, never a vendor.
  */
 export interface StoreHandle {
-  store: Store;
+  store: PatchbotStore;
   engine: 'pglite' | 'postgres';
   /** Migrations applied while opening (empty when the schema was current or migrate was off). */
   applied: string[];
@@ -45,7 +45,7 @@ export interface Platform {
    * The enabled chat surfaces. Checks credentials where the surface can (Slack's auth.test), so a
    * bad token stops startup with a clear message instead of failing at the first post.
    */
-  chatSurfaces(options: { config: Config; store: Store; log: Logger }): Promise<ChatSurfaceModule[]>;
+  chatSurfaces(options: { config: Config; store: PatchbotStore; log: Logger }): Promise<ChatSurfaceModule[]>;
   /** The ITSM from `itsm.kind` (none, ServiceNow, Jira): the Ticketing port and its webhook verifier. */
   ticketing(config: Config, log: Logger): Promise<ItsmModule>;
 }

@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../adapters/postgres/open-store.ts';
 import { verifyChain } from '../src/audit/verify-chain.ts';
 import { castVote } from '../src/changes/cast-vote.ts';
 import { expireChanges } from '../src/changes/expire-changes.ts';
 import { proposeChange } from '../src/changes/propose-change.ts';
 import { NotFoundError } from '../src/shared/errors.ts';
-import type { Store } from '../src/store/store.ts';
-import { availableEngines, openFresh } from './support/engines.ts';
+import type { PatchbotStore } from '../src/patchbot-store.ts';
+import { availableEngines, type FreshStore, openFresh } from './support/engines.ts';
 import { designPolicies, seedEstate } from './support/seed.ts';
 
 const context = { approval: designPolicies, windows: ['weeknights'] };
 
-const auditActions = async (store: Store, subject: string) => {
+const auditActions = async (store: PatchbotStore, subject: string) => {
   const actions: string[] = [];
   for await (const event of store.audit.read()) if (event.subject === subject) actions.push(event.action);
   return actions;
 };
 
 describe.each(availableEngines())('approvals on %s', (engine) => {
-  let opened: OpenedStore;
-  let store: Store;
+  let opened: FreshStore;
+  let store: PatchbotStore;
   beforeAll(async () => {
     opened = await openFresh(engine);
     store = opened.store;

@@ -3,7 +3,7 @@ import { isFramework } from '../../src/compliance/policy.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
 import { type RequestContext, sendJson } from '../../src/server/router.ts';
-import type { ConsoleMessage, Store } from '../../src/store/store.ts';
+import type { ConsoleMessage, ConsoleStore } from './console-history.ts';
 import { ConsoleApiError, resolveChannel, resolvePerson } from './api-request.ts';
 import { channelsOf, messageView, visibleTo } from './views.ts';
 import { wavesView } from './waves-view.ts';
@@ -25,14 +25,14 @@ const limitOf = (url: URL): number => {
  * The latest messages of a channel with the roots of the threads they reply to: a thread started
  * long ago (an approval card) stays readable when only its recent replies are in the window.
  */
-const withThreadRoots = async (store: Store, messages: ConsoleMessage[], viewer: string): Promise<ConsoleMessage[]> => {
+const withThreadRoots = async (store: ConsoleStore, messages: ConsoleMessage[], viewer: string): Promise<ConsoleMessage[]> => {
   const have = new Set(messages.map((m) => m.id));
   const missing = [...new Set(messages.flatMap((m) => (m.threadOf && !have.has(m.threadOf) ? [m.threadOf] : [])))];
   const roots = (await Promise.all(missing.map((id) => store.consoleMessages.get(id)))).filter((m): m is ConsoleMessage => m !== null && visibleTo(m, viewer));
   return [...roots, ...messages].sort((a, b) => Number(a.id) - Number(b.id));
 };
 
-export const readHandlers = ({ store, config }: { store: Store; config: Config }) => ({
+export const readHandlers = ({ store, config }: { store: ConsoleStore; config: Config }) => ({
   /** GET /people: the person picker. */
   async people({ res }: RequestContext) {
     const people = await store.people.list();

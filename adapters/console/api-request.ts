@@ -1,8 +1,8 @@
 import type { Person } from '../../src/people/person.ts';
 import type { RequestContext } from '../../src/server/router.ts';
 import { closestMatches } from '../../src/shared/closest-matches.ts';
-import type { Store } from '../../src/store/store.ts';
 import { type ChannelView, channelsOf } from './views.ts';
+import type { ConsoleStore } from './console-history.ts';
 
 /** A refusal with a specific message, and extra fields (suggestions) for the JSON body. */
 export class ConsoleApiError extends Error {
@@ -52,7 +52,7 @@ export const clientId = (body: Record<string, unknown>): string | undefined => {
 };
 
 /** The acting person, by name; an unknown name gets the closest configured ones. */
-export const resolvePerson = async (store: Store, name: string | null | undefined): Promise<Person> => {
+export const resolvePerson = async (store: ConsoleStore, name: string | null | undefined): Promise<Person> => {
   if (!name) throw new ConsoleApiError(400, '`as` is required: the configured person acting (GET /api/console/people lists them)');
   const person = await store.people.get(name);
   if (person) return person;

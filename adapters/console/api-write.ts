@@ -4,10 +4,10 @@ import type { Interaction } from '../../src/chat/interaction.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Person } from '../../src/people/person.ts';
 import { type RequestContext, sendJson } from '../../src/server/router.ts';
-import type { Store } from '../../src/store/store.ts';
 import { clientId, ConsoleApiError, readJsonObject, resolveChannel, resolvePerson, stringField } from './api-request.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { visibleTo } from './views.ts';
+import type { ConsoleStore } from './console-history.ts';
 
 /** A chat line, not a document: long enough for any command, short enough to render. */
 const MAX_TEXT = 4000;
@@ -32,7 +32,7 @@ const outcome = (id: string, reply: Reply, extra: Record<string, unknown> = {}) 
   ...(reply.data ? { data: reply.data } : {}),
 });
 
-export const writeHandlers = ({ store, surface, hub }: { store: Store; surface: ConsoleSurface; hub: ChatHub }) => ({
+export const writeHandlers = ({ store, surface, hub }: { store: ConsoleStore; surface: ConsoleSurface; hub: ChatHub }) => ({
   /** POST /messages {id?, channel, as, text}: the typed line, then patchbot's answer. */
   async post(ctx: RequestContext) {
     const body = await readJsonObject(ctx);

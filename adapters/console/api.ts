@@ -1,20 +1,20 @@
 import type { ChatHub } from '../../src/chat/chat-hub.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { HttpError, type RequestContext, sendJson } from '../../src/server/router.ts';
-import type { Store } from '../../src/store/store.ts';
 import { readHandlers } from './api-read.ts';
 import { ConsoleApiError, resolvePerson } from './api-request.ts';
 import { writeHandlers } from './api-write.ts';
 import type { ConsoleAccess } from './auth.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { type LiveViews, resumeFrom } from './events.ts';
+import type { ConsoleStore } from './console-history.ts';
 
 export const API_PREFIX = '/api/console';
 
 export interface ApiOptions {
   surface: ConsoleSurface;
   hub: ChatHub;
-  store: Store;
+  store: ConsoleStore;
   config: Config;
   access: ConsoleAccess;
   live: LiveViews;

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../../src/server/router.ts';
-import { isLoopback as isLoopbackPeer } from '../../src/service/local-api.ts';
+import { isLoopbackPeer } from '../../src/server/loopback-peer.ts';
 
 export const SESSION_COOKIE = 'patchbot_console';
 const COOKIE_MAX_AGE_S = 30 * 24 * 3600;

@@ -1,6 +1,6 @@
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatSurface, MessageRef, ThreadTarget } from '../../src/chat/chat-surface.ts';
-import type { ConsoleMessage, Store } from '../../src/store/store.ts';
+import type { ConsoleHistory, ConsoleMessage, ConsoleStore } from './console-history.ts';
 
 /** The console's fixed channels; direct conversations with the bot are `dm:<person>`. */
 export const CONSOLE_CHANNELS = { announce: 'announce', approvals: 'approvals' } as const;
@@ -9,6 +9,8 @@ export const BOT_AUTHOR = 'patchbot';
 export const directChannel = (person: string) => `dm:${person}`;
 
 export interface ConsoleSurface extends ChatSurface {
+  /** What the channels hold: the live views and the API read it, and tests assert on it. */
+  readonly history: ConsoleHistory;
   /**
    * Called after every message this process writes, so live views push it at once; messages
    * written by other replicas arrive through the live view's polling of the store.
@@ -19,7 +21,7 @@ export interface ConsoleSurface extends ChatSurface {
 }
 
 /** The console as a ChatSurface: messages are rows in the store, so every replica serves them. */
-export const createConsoleSurface = ({ store, now = () => new Date() }: { store: Store; now?: () => Date }): ConsoleSurface => {
+export const createConsoleSurface = ({ store, now = () => new Date() }: { store: Pick<ConsoleStore, 'chatThreads' | 'consoleMessages'>; now?: () => Date }): ConsoleSurface => {
   const listeners = new Set<(message: ConsoleMessage) => void>();
   const emit = (message: ConsoleMessage) => {
     for (const listener of listeners) listener(message);
@@ -37,6 +39,7 @@ export const createConsoleSurface = ({ store, now = () => new Date() }: { store:
 
   return {
     name: 'console',
+    history: store.consoleMessages,
     async post(channel, card, options) {
       const threadOf = options?.thread ? (await threadRoot(options.thread)).id : null;
       return ref(await append(channel, card, threadOf));

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { ConsoleMessage, Store } from '../../src/store/store.ts';
+import type { ConsoleMessage, ConsoleStore } from './console-history.ts';
 import { ConsoleApiError } from './api-request.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { createDeliveryTracker } from './delivery-tracker.ts';
@@ -8,7 +8,7 @@ import { messageView, visibleTo } from './views.ts';
 
 export interface LiveViewOptions {
   surface: ConsoleSurface;
-  store: Store;
+  store: ConsoleStore;
   log: Logger;
   /** How often the store is polled for messages other processes wrote (default 1 s). */
   pollMs?: number;

@@ -2,17 +2,17 @@ import type { ChatHub } from '../../src/chat/chat-hub.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { HttpServer } from '../../src/server/http-server.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
 import { API_PREFIX, consoleApi } from './api.ts';
 import { consoleAccess } from './auth.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { createLiveViews } from './events.ts';
 import { loadPage, sendFile } from './page.ts';
+import type { ConsoleStore } from './console-history.ts';
 
 export interface ConsoleRouteOptions {
   surface: ConsoleSurface;
   hub: ChatHub;
-  store: Store;
+  store: ConsoleStore;
   config: Config;
   log: Logger;
   /** Live view timings; tests shorten them. */

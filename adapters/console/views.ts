@@ -1,5 +1,5 @@
 import type { Card } from '../../src/chat/card.ts';
-import type { ConsoleMessage } from '../../src/store/store.ts';
+import type { ConsoleMessage } from './console-history.ts';
 import { CONSOLE_CHANNELS, directChannel } from './console-surface.ts';
 
 /** A message as the API and the event stream send it. */

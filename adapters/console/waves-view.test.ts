@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/changes/change.ts';
 import type { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
-import type { HostRun, HostRunState, RolloutProgress } from '../../src/store/store.ts';
+import type { HostRun, HostRunState, RolloutProgress } from '../../src/rollouts/rollout-store.ts';
 import { wavesView } from './waves-view.ts';
 
 const at = new Date('2026-03-02T22:10:00Z');

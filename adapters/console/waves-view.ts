@@ -1,6 +1,6 @@
 import type { Change } from '../../src/changes/change.ts';
 import type { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
-import type { HostRun, HostRunState, RolloutPhase, RolloutProgress } from '../../src/store/store.ts';
+import type { HostRun, HostRunState, RolloutPhase, RolloutProgress } from '../../src/rollouts/rollout-store.ts';
 
 /** A host of the plan that no worker has queued yet has no run row: it is `pending`. */
 export type HostCellState = HostRunState | 'pending';

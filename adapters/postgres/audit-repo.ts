@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../../src/audit/audit-event.ts';
 import { sealEvent } from '../../src/audit/hash-chain.ts';
-import type { AuditRepository, IdempotencyRepository } from '../../src/store/store.ts';
+import type { AuditRepository } from '../../src/audit/audit-store.ts';
+import type { IdempotencyRepository } from '../../src/store/idempotency.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface AuditRow {

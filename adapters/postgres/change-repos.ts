@@ -1,5 +1,6 @@
 import type { Change, Vote } from '../../src/changes/change.ts';
-import type { ChangeRepository, TicketLink, TicketRepository, VoteRepository } from '../../src/store/store.ts';
+import type { ChangeRepository, VoteRepository } from '../../src/changes/change-store.ts';
+import type { TicketLink, TicketRepository } from '../../src/tickets/ticket-store.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface ChangeRow {

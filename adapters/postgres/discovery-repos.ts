@@ -1,5 +1,5 @@
 import type { Finding, Patch } from '../../src/discovery/patch.ts';
-import type { FindingRepository, PatchRepository } from '../../src/store/store.ts';
+import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {

@@ -1,6 +1,7 @@
 import type { Group, Host } from '../../src/inventory/host.ts';
 import type { Person } from '../../src/people/person.ts';
-import type { GroupRepository, HostRepository, PeopleRepository } from '../../src/store/store.ts';
+import type { GroupRepository, HostRepository } from '../../src/inventory/inventory-store.ts';
+import type { PeopleRepository } from '../../src/people/people-store.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface HostRow {

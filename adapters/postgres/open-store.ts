@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Store } from '../../src/store/store.ts';
+import type { StorageEngine } from '../../src/patchbot-store.ts';
 import { migrate, type MigrationReport } from './migrate.ts';
 import { openPg } from './pg-client.ts';
 import { openPglite } from './pglite-client.ts';
@@ -21,7 +21,7 @@ export const parseStoreUrl = (url: string, cwd = process.cwd()): StoreLocation =
 };
 
 export interface OpenedStore {
-  store: Store;
+  store: StorageEngine;
   sql: SqlClient;
   migration: MigrationReport | null;
 }

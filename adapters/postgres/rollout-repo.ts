@@ -1,4 +1,4 @@
-import type { HostRun, RolloutProgress, RolloutRepository } from '../../src/store/store.ts';
+import type { HostRun, RolloutProgress, RolloutRepository } from '../../src/rollouts/rollout-store.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface ProgressRow {

@@ -1,5 +1,5 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
-import type { ScanRepository } from '../../src/store/store.ts';
+import type { ScanRepository } from '../../src/discovery/discovery-store.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface HostScanRow {

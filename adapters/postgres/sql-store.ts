@@ -1,6 +1,6 @@
-import type { Store } from '../../src/store/store.ts';
+import type { StorageEngine } from '../../src/patchbot-store.ts';
 import { auditRepository, idempotencyRepository } from './audit-repo.ts';
-import { chatThreadRepository, consoleMessageRepository } from './chat-repos.ts';
+import { chatThreadRepository } from './chat-repos.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
 import { findingRepository, patchRepository } from './discovery-repos.ts';
 import { rolloutRepository } from './rollout-repo.ts';
@@ -10,8 +10,12 @@ import { groupRepository, hostRepository, peopleRepository } from './inventory-r
 import { migrationStatus } from './migrate.ts';
 import type { SqlClient } from './sql-client.ts';
 
-/** The Store port over any SqlClient; a transaction gets a Store bound to its connection. */
-export const sqlStore = (sql: SqlClient): Store => ({
+/**
+ * Every feature's repositories over any SqlClient; a transaction gets them bound to its connection.
+ * The console's history is not among them: the console adapter declares it, and the composition
+ * root builds it from ./console-messages.ts.
+ */
+export const sqlStore = (sql: SqlClient): StorageEngine => ({
   hosts: hostRepository(sql),
   groups: groupRepository(sql),
   people: peopleRepository(sql),
@@ -24,7 +28,6 @@ export const sqlStore = (sql: SqlClient): Store => ({
   audit: auditRepository(sql),
   idempotency: idempotencyRepository(sql),
   chatThreads: chatThreadRepository(sql),
-  consoleMessages: consoleMessageRepository(sql),
   rollouts: rolloutRepository(sql),
   ticketOutbox: ticketOutboxRepository(sql),
   transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),

@@ -1,4 +1,4 @@
-import type { OutboxEntry, OutboxEvent, OutboxHead, TicketOutboxRepository } from '../../src/store/ticket-outbox.ts';
+import type { OutboxEntry, OutboxEvent, OutboxHead, TicketOutboxRepository } from '../../src/tickets/ticket-outbox.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface EntryRow {

@@ -1,4 +1,5 @@
-import type { Actor, Interaction } from '../../src/chat/interaction.ts';
+import type { Actor } from '../../src/chat/actor.ts';
+import type { Interaction } from '../../src/chat/interaction.ts';
 import type { BlockActions, EventEnvelope, SlashCommand } from './schema.ts';
 
 /**

@@ -1,10 +1,10 @@
-import type { Actor } from '../../src/chat/interaction.ts';
+import type { Actor } from '../../src/chat/actor.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
 import { type UsersInfo as UsersInfoShape, UsersInfo } from './schema.ts';
 
 export interface PeopleOptions {
-  store: Store;
+  store: PeopleRepos;
   /** `users.info` for one user id (needs the users:read and users:read.email scopes). */
   usersInfo: (user: string) => Promise<unknown>;
   log: Logger;

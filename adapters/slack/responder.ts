@@ -1,7 +1,7 @@
 import type { Card } from '../../src/chat/card.ts';
 import type { Responder } from '../../src/chat/chat-hub.ts';
 import type { ChatSurface } from '../../src/chat/chat-surface.ts';
-import type { Actor } from '../../src/chat/interaction.ts';
+import type { Actor } from '../../src/chat/actor.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import { renderCard } from './block-kit.ts';
 

@@ -3,7 +3,8 @@ import type { ChatHub } from '../../src/chat/chat-hub.ts';
 import type { SlackConfig } from '../../src/config/schema-chat.ts';
 import type { ChatSurfaceModule } from '../../src/platform.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
 import type { LaneOptions } from './channel-lanes.ts';
 import { slackCall } from './errors.ts';
 import { EventsReceiver } from './events-receiver.ts';
@@ -18,7 +19,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackModuleOptions {
   slack: Extract<SlackConfig, { enabled: true }>;
-  store: Store;
+  store: PeopleRepos & ChatThreadRepos;
   log: Logger;
   /** Per-channel pacing; Slack's ~1 message/s with short bursts by default. */
   pacing?: LaneOptions;

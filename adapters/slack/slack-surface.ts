@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatSurface, MessageRef, ThreadTarget } from '../../src/chat/chat-surface.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
 import { renderCard } from './block-kit.ts';
 import { type ChannelLanes, createChannelLanes, type LaneOptions } from './channel-lanes.ts';
 import { createCoalescer } from './coalescer.ts';
@@ -11,7 +11,7 @@ import { PostedMessage } from './schema.ts';
 export interface SlackSurfaceOptions {
   /** A WebClient holding the bot token; it waits out 429s itself (Retry-After, then retries). */
   client: webApi.WebClient;
-  store: Store;
+  store: ChatThreadRepos;
   pacing?: LaneOptions;
 }
 

@@ -4,7 +4,7 @@
  * Run as its own process: node --import tsx bench/fanout/patchbot-scan.ts <config.yaml>
  */
 import { runCli } from '../../src/cli/run-cli.ts';
-import { platform } from '../../src/main.ts';
+import { createPlatform } from '../../src/main.ts';
 
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
@@ -25,7 +25,7 @@ let stderr = '';
 // The window ends when the scan prints its result; stopping the runtime afterwards is not in it.
 let printed: [at: number, cpuMs: number] | null = null;
 const code = await runCli(['scan', '--json', '--config', process.argv[2]!], {
-  platform,
+  platform: createPlatform({ ...process.env }),
   io: {
     stdout: { write: (t: string) => { printed ??= [performance.now(), cpuNow()]; stdout += t; } },
     stderr: { write: (t: string) => (stderr += t) },

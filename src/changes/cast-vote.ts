@@ -1,8 +1,13 @@
 import { NotFoundError } from '../shared/errors.ts';
-import type { Store } from '../store/store.ts';
+import type { PeopleRepos } from '../people/people-store.ts';
+import type { Transactional } from '../store/transactional.ts';
 import type { VoteDecision } from './change.ts';
+import type { ChangeRepos } from './change-store.ts';
 import { type Tally, decideVote, isEligible } from './tally.ts';
-import { transitionChange } from './transition.ts';
+import { transitionChange, type TransitionTx } from './transition.ts';
+
+/** A vote reads the change, its people and votes, and may move the change. */
+export type VoteTx = TransitionTx & ChangeRepos & PeopleRepos;
 
 export interface CastVoteInput {
   changeId: string;
@@ -24,7 +29,7 @@ export type CastVoteResult =
  * can decide. A refusal changes nothing (an expired change is moved to `expired`, which is what
  * the click discovered).
  */
-export const castVote = async (store: Store, input: CastVoteInput): Promise<CastVoteResult> => {
+export const castVote = async (store: Transactional<VoteTx>, input: CastVoteInput): Promise<CastVoteResult> => {
   const now = input.now ?? new Date();
   return store.transaction(async (tx) => {
     const change = await tx.changes.getForUpdate(input.changeId);

@@ -1,9 +1,10 @@
-import type { Store } from '../store/store.ts';
+import type { Transactional } from '../store/transactional.ts';
+import type { ChangeRepos } from './change-store.ts';
 import { isExpired } from './tally.ts';
-import { transitionChange } from './transition.ts';
+import { transitionChange, type TransitionTx } from './transition.ts';
 
 /** Moves every undecided change whose approval deadline has passed to `expired`; returns their ids. */
-export const expireChanges = async (store: Store, now = new Date()): Promise<string[]> => {
+export const expireChanges = async (store: Pick<ChangeRepos, 'changes'> & Transactional<TransitionTx>, now = new Date()): Promise<string[]> => {
   const pending = await store.changes.list({ states: ['pending-approval'], limit: 1000 });
   const expired: string[] = [];
   for (const candidate of pending.filter((c) => isExpired(c, now))) {

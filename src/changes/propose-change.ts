@@ -1,11 +1,18 @@
 import { PatchId } from '../discovery/patch.ts';
 import { closestMatches } from '../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError } from '../shared/errors.ts';
-import type { Store } from '../store/store.ts';
+import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
+import type { InventoryRepos } from '../inventory/inventory-store.ts';
+import type { PeopleRepos } from '../people/people-store.ts';
+import type { Transactional } from '../store/transactional.ts';
 import type { ApprovalConfig } from './approval-policy-config.ts';
 import { choosePolicy, describePolicy } from './approval-policy.ts';
 import type { Change, ChangeClass } from './change.ts';
-import { transitionChange } from './transition.ts';
+import type { ChangeRepos } from './change-store.ts';
+import { transitionChange, type TransitionTx } from './transition.ts';
+
+/** A proposal checks the requester, groups and patches, then creates the change and moves it. */
+export type ProposeTx = TransitionTx & Pick<ChangeRepos, 'changes'> & PeopleRepos & Pick<InventoryRepos, 'groups'> & Pick<DiscoveryRepos, 'patches'>;
 
 /** Requesters of recurring proposals: `schedule:<name>`. */
 export const SCHEDULE_REQUESTER = 'schedule:';
@@ -27,7 +34,7 @@ export interface ProposeContext {
   windows: string[];
 }
 
-const check = async (tx: Store, input: ProposeInput, context: ProposeContext) => {
+const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext) => {
   if (input.patches.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one patch.');
   if (input.targets.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one target group.');
   // A recurring proposal is requested by its schedule (`schedule:<name>`), not by a person: every
@@ -55,7 +62,7 @@ const check = async (tx: Store, input: ProposeInput, context: ProposeContext) =>
  * is snapshotted onto the change; a pre-approved (standard) change is approved in the same
  * transaction, with the same audit steps as a voted one.
  */
-export const proposeChange = async (store: Store, context: ProposeContext, input: ProposeInput): Promise<Change> => {
+export const proposeChange = async (store: Transactional<ProposeTx>, context: ProposeContext, input: ProposeInput): Promise<Change> => {
   const now = input.now ?? new Date();
   return store.transaction(async (tx) => {
     const targets = await check(tx, input, context);

@@ -1,10 +1,10 @@
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
 import type { Card } from './card.ts';
 import type { ChatSurface, MessageRef, SurfaceName } from './chat-surface.ts';
 import { type DispatchDeps, dispatch } from './dispatcher.ts';
 import type { Interaction } from './interaction.ts';
 import type { Broadcast, ChannelRole, Reply } from './reply.ts';
+import type { ChatStore } from './chat-store.ts';
 
 /** A surface and the names its workspace gives the role channels. */
 export interface SurfaceBinding {
@@ -54,7 +54,7 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
   };
 
   /** Threads by the card's key: the first post is the root, the rest reply to it. */
-  const postThreaded = async (binding: SurfaceBinding, channel: string, card: Card, store: Store): Promise<MessageRef> => {
+  const postThreaded = async (binding: SurfaceBinding, channel: string, card: Card, store: ChatStore): Promise<MessageRef> => {
     const key = card.threadKey;
     if (!key) return binding.surface.post(channel, card);
     const root = (await store.chatThreads.roots(key)).find((r) => r.surface === binding.surface.name && r.channel === channel);

@@ -1,7 +1,7 @@
 import { PatchbotError } from '../shared/errors.ts';
 import type { Card } from './card.ts';
 import type { Person } from '../people/person.ts';
-import type { Actor } from './interaction.ts';
+import type { Actor } from './actor.ts';
 
 export type SurfaceName = 'slack' | 'teams' | 'console' | 'cli';
 

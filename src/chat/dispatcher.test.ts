@@ -5,7 +5,7 @@ import { freshPglite } from '../../test/support/engines.ts';
 import { seedEstate } from '../../test/support/seed.ts';
 import { VoteRefusedError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import { answerHandlers } from './answers/handlers.ts';
 import { dispatch, type DispatchDeps } from './dispatcher.ts';
 import type { Interaction, InteractionKind } from './interaction.ts';
@@ -16,7 +16,7 @@ import type { Interaction, InteractionKind } from './interaction.ts';
  */
 const now = new Date('2024-05-01T12:00:00Z');
 let opened: Awaited<ReturnType<typeof freshPglite>>;
-let store: Store;
+let store: PatchbotStore;
 let logged = '';
 let counter = 0;
 const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
 import { errorReply, notAvailableReply, usageReply } from './error-reply.ts';
 import type { Intent, IntentKind, IntentOf } from './intent.ts';
 import type { Interaction } from './interaction.ts';
 import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from './reply.ts';
 import { understand } from './understand.ts';
+import type { ChatStore } from './chat-store.ts';
 
 export interface DispatchDeps {
-  store: Store;
+  store: ChatStore;
   /** Use cases by intent kind: `chatHandlers(…)` for the real thing. */
   handlers: HandlerRegistry;
   /** Button clicks by action id. */

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Person } from '../people/person.ts';
+import type { Actor } from './actor.ts';
 import type { MessageRef, SurfaceName } from './chat-surface.ts';
-
-/** Who did it: the configured Person when the surface account maps to one (authorization is by person). */
-export interface Actor {
-  /** null when the surface account is not a configured person: read-only answers only. */
-  person: Person | null;
-  /** The account on the surface (Slack U…, Teams aadObjectId, console name, `cli`). */
-  surfaceUserId: string;
-  displayName: string;
-}
 
 export type InteractionKind = 'command' | 'question' | 'action';
 

@@ -1,9 +1,9 @@
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
 import type { Card } from './card.ts';
 import type { MessageRef } from './chat-surface.ts';
 import type { Intent, IntentKind, IntentOf } from './intent.ts';
 import type { Interaction } from './interaction.ts';
+import type { ChatStore } from './chat-store.ts';
 
 /**
  * What the dispatcher hands back to a surface. The surface decides how: Slack answers a command
@@ -51,7 +51,7 @@ export interface Broadcast {
 
 export interface HandlerContext {
   interaction: Interaction;
-  store: Store;
+  store: ChatStore;
   now: Date;
   /** A child logger carrying the interaction id and correlation ref. */
   log: Logger | undefined;

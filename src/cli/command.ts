@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Platform, StoreHandle } from '../platform.ts';
+import type { LocalCommands } from '../service/local-api.ts';
 import type { Runtime } from '../service/runtime.ts';
 
 export interface Output {
@@ -20,8 +21,6 @@ export interface CliDeps {
   io: CliIo;
   /** Set when the command runs inside the service (forwarded from another CLI): use its runtime. */
   sharedRuntime?: Runtime;
-  /** Set inside the service, so a forwarded `start` or `db migrate` knows where it runs. */
-  insideService?: boolean;
 }
 
 export type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string; default?: string | boolean };
@@ -37,6 +36,8 @@ export interface CommandContext {
   withStore: <T>(work: (handle: StoreHandle) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;
   /** A runtime with job workers (the service's when forwarded), for commands that do real work. */
   withRuntime: <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
+  /** This CLI as the service's local API runs it: commands forwarded by other processes (`start` hands it over). */
+  localCommands: LocalCommands;
 }
 
 export interface Command {

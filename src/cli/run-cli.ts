@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
+import type { LocalCommands } from '../service/local-api.ts';
 import { startRuntime } from '../service/runtime.ts';
 import { COMMANDS } from './commands.ts';
 import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
@@ -84,13 +85,18 @@ export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => 
     }, { migrate: true });
   };
 
+  // A forwarded command runs through this same function, on the service's runtime, with output captured.
+  const localCommands: LocalCommands = {
+    run: (forwarded, forwardedIo, runtime) => runCli(forwarded, { platform: deps.platform, io: { ...io, ...forwardedIo, isTty: false }, sharedRuntime: runtime }),
+  };
+
   try {
     if (command.usesStore && !deps.sharedRuntime) {
       const dir = deps.platform.exclusiveDir((await getConfig()).store.url);
       const holder = dir ? readLock(dir) : null;
       if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
     }
-    return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore, withRuntime });
+    return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore, withRuntime, localCommands });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${command.usage}\n`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, writeConfig } from '../../test/support/cli.ts';
-import { platform } from '../main.ts';
+import { platform } from '../../test/support/platform.ts';
 import { CSV_HEADER } from './format.ts';
 import { seedComplianceEstate } from './test-estate.ts';
 

@@ -1,7 +1,8 @@
 import type { HostScan, Patch } from '../discovery/patch.ts';
 import type { Group, Host } from '../inventory/host.ts';
 import { findGroup, groupsOf, membersOf } from '../inventory/resolve.ts';
-import type { Store } from '../store/store.ts';
+import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
+import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import { DEFAULT_STALE_AFTER_MS, evaluateHost } from './evaluate.ts';
 import type { ComplianceReport, HostCompliance, PolicySummary } from './model.ts';
 import { DAY_MS, type FrameworkName, type Policy, policyFor, type SlaConfig } from './policy.ts';
@@ -16,7 +17,7 @@ export interface ComplianceReportOptions {
   staleAfterMs?: number;
 }
 
-export type ComplianceStore = Pick<Store, 'hosts' | 'groups' | 'patches' | 'findings' | 'scans'>;
+export type ComplianceStore = InventoryRepos & Pick<DiscoveryRepos, 'patches' | 'findings' | 'scans'>;
 
 /** Hosts whose findings are read at once: hides round-trip latency on a server, keeps memory to a few hosts' rows. */
 const BATCH = 16;

@@ -1,6 +1,6 @@
 import type { HostScan } from '../discovery/patch.ts';
 import type { Host } from '../inventory/host.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import { DAY_MS } from './policy.ts';
 
 /**
@@ -14,7 +14,7 @@ import { DAY_MS } from './policy.ts';
  * - new-01  unknown    (never scanned)
  * Groups: prod-web (web-01, web-02, web-09), prod-db (selector role=db: db-01, old-01), dr (empty).
  */
-export const seedComplianceEstate = async (store: Store, now: Date): Promise<void> => {
+export const seedComplianceEstate = async (store: PatchbotStore, now: Date): Promise<void> => {
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS);
   const host = (name: string, groups: string[], tags: Record<string, string> = {}): Host => ({ name, address: '10.0.0.1', port: 22, user: 'root', os: 'debian', groups, tags, connection: 'ssh' });
   await store.hosts.sync([host('web-01', ['prod-web']), host('web-02', ['prod-web']), host('web-09', ['prod-web']), host('db-01', [], { role: 'db' }), host('old-01', [], { role: 'db' }), host('new-01', [])]);

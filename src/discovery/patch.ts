@@ -29,6 +29,9 @@ export type Patch = z.infer<typeof Patch>;
 export const FindingState = z.enum(['missing', 'installed', 'pending-reboot', 'failed', 'excluded']);
 export type FindingState = z.infer<typeof FindingState>;
 
+/** A finding in these states means the patch still has to be applied (a failed install included). */
+export const NEEDS_PATCH: readonly FindingState[] = ['missing', 'failed'];
+
 /** Host × patch, as the most recent scan saw it. */
 export interface Finding {
   host: string;

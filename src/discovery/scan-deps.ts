@@ -1,7 +1,10 @@
 import type { Host } from '../inventory/host.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { AuditRepos } from '../audit/audit-store.ts';
+import type { InventoryRepos } from '../inventory/inventory-store.ts';
+import type { Transactional } from '../store/transactional.ts';
+import type { DiscoveryRepos } from './discovery-store.ts';
 import type { Patch } from './patch.ts';
 
 /**
@@ -13,8 +16,11 @@ export type ScanRunner = (host: Host) => Promise<{ stdout: string }>;
 /** The metadata of a stored patch that a later report is compared with. */
 export type StoredPatch = Pick<Patch, 'title' | 'severity' | 'security' | 'cves' | 'rebootHint'>;
 
+/** What a scan reads and writes: hosts in, patches, findings and scans out, each scan audited. */
+export type ScanStore = DiscoveryRepos & Pick<InventoryRepos, 'hosts'> & AuditRepos & Transactional<DiscoveryRepos>;
+
 export interface ScanDeps {
-  store: Store;
+  store: ScanStore;
   queue: JobQueue;
   runScan: ScanRunner;
   log: Logger;

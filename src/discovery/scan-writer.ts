@@ -1,4 +1,5 @@
-import type { FindingInput, HostScanWrite, Store } from '../store/store.ts';
+import type { DiscoveryRepos, FindingInput, HostScanWrite } from './discovery-store.ts';
+import type { Transactional } from '../store/transactional.ts';
 import type { HostScan, Patch } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
 
@@ -66,7 +67,7 @@ export class ScanWriter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<DiscoveryRepos, 'scans'> & Transactional<Pick<DiscoveryRepos, 'patches' | 'scans'>>,
     options: ScanWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 64;

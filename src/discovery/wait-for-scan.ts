@@ -1,5 +1,5 @@
 import { PatchbotError } from '../shared/errors.ts';
-import type { Store } from '../store/store.ts';
+import type { DiscoveryRepos } from './discovery-store.ts';
 import type { ScanProgress } from './patch.ts';
 
 /** The shortest pause between polls, reached when the scan is about to finish. */
@@ -12,7 +12,7 @@ const MIN_POLL_MS = 20;
  * tens of milliseconds instead of up to a whole interval late.
  */
 export const waitForScan = async (
-  store: Store,
+  store: Pick<DiscoveryRepos, 'scans'>,
   scanId: string,
   { onProgress, pollMs = 250, timeoutMs = 6 * 3600_000 }: { onProgress?: (p: ScanProgress) => void; pollMs?: number; timeoutMs?: number } = {},
 ): Promise<ScanProgress> => {

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { IdempotencyRepos } from '../store/idempotency.ts';
 import type { JobQueue } from './job-queue.ts';
 import { scheduleQueue } from './scheduler.ts';
 
@@ -14,7 +14,7 @@ export const HOUSEKEEPING_SCHEDULE = { name: 'housekeeping', cron: '17 * * * *' 
 export const IDEMPOTENCY_RETENTION_DAYS = 30;
 
 export interface HousekeepingDeps {
-  store: Store;
+  store: IdempotencyRepos;
   queue: JobQueue;
   log: Logger;
   now?: () => Date;

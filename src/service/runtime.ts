@@ -15,10 +15,11 @@ import { HostLimiter } from '../playbooks/host-limiter.ts';
 import { loadPlaybooks, type PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { scanRunner } from '../playbooks/run-scan.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { PatchbotStore } from '../patchbot-store.ts';
 import { syncConfigToStore } from './sync-config.ts';
 import { loadApprovalCard } from '../chat/changes/load-card.ts';
 import { statusCard } from '../chat/changes/rollout-cards.ts';
+import { rolloutNotices } from '../chat/changes/rollout-notices.ts';
 import { startTicketSync, type TicketSync } from '../tickets/ticket-sync-start.ts';
 import type { TicketSyncTuning } from '../tickets/ticket-sync-deps.ts';
 
@@ -31,7 +32,7 @@ export interface Runtime {
   config: Config;
   log: Logger;
   handle: StoreHandle;
-  store: Store;
+  store: PatchbotStore;
   queue: JobQueue;
   executor: Executor;
   catalog: PlaybookCatalog;
@@ -95,7 +96,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       await onRolloutScanFinished({ queue }, scanId);
     },
   };
-  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, chat: hub, log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease, ...(now ? { now } : {}) };
+  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, notices: rolloutNotices({ store, hub }), log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease, ...(now ? { now } : {}) };
   if (workers) {
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });

@@ -10,17 +10,16 @@ import { createHttpServer } from '../server/http-server.ts';
 import { createMetricsRegistry } from '../server/metrics.ts';
 import { sendJson } from '../server/router.ts';
 import type { Logger } from '../shared/logger.ts';
-import { bearerMatches, captureOutput, isLoopback } from './local-api.ts';
+import { type LocalCommands, mountLocalApi } from './local-api.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
-
-export type CliRunner = (argv: string[], io: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, runtime: Runtime) => Promise<number>;
 
 export interface ServiceOptions {
   config: Config;
+  /** The outside world as ports, built from adapters by the composition root (src/main.ts). */
   platform: Platform;
   log: Logger;
-  /** Runs a CLI command forwarded by another process against this service's runtime. */
-  runCli: CliRunner;
+  /** Runs the CLI commands other processes forward to this service (the CLI provides it). */
+  commands: LocalCommands;
   /** Called once the local API is listening, e.g. to publish it in the embedded store's lock file. */
   onListening?: (api: { url: string; token: string }) => void;
 }
@@ -48,7 +47,7 @@ const scanUnscannedHosts = async (runtime: Runtime): Promise<void> => {
  * Starts everything one replica runs: the runtime (store, queue, workers, executors), cron
  * schedules that fire through singleton jobs, and the one HTTP server.
  */
-export const startService = async ({ config, platform, log, runCli, onListening }: ServiceOptions): Promise<RunningService> => {
+export const startService = async ({ config, platform, log, commands, onListening }: ServiceOptions): Promise<RunningService> => {
   const handle = await platform.openStore(config.store.url, { migrate: true });
   if (handle.applied.length) log.info({ applied: handle.applied }, 'migrations applied');
   const runtime = await startRuntime({ config, platform, log, handle, workers: true }).catch(async (error: unknown) => {
@@ -87,14 +86,7 @@ export const startService = async ({ config, platform, log, runCli, onListening 
   }
 
   const token = config.server.token ?? randomBytes(24).toString('base64url');
-  server.route('POST', '/api/cli', async ({ req, res, readBody }) => {
-    if (!isLoopback(req) || !bearerMatches(req, token)) return sendJson(res, 401, { error: 'unauthorized' });
-    const request = JSON.parse((await readBody()).toString('utf8')) as { argv: string[]; cwd: string };
-    const stdout = captureOutput();
-    const stderr = captureOutput();
-    const code = await runCli(request.argv, { stdout, stderr, cwd: request.cwd }, runtime);
-    sendJson(res, 200, { code, stdout: stdout.text(), stderr: stderr.text() });
-  });
+  mountLocalApi(server, { token, commands, runtime });
 
   const { url } = await server.listen();
   onListening?.({ url, token });

@@ -5,12 +5,11 @@ import { transitionChange } from '../changes/transition.ts';
 import type { Config } from '../config/schema.ts';
 import type { Person } from '../people/person.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
-import { SYSTEM_LABEL, type TicketNotices } from './ticket-sync-deps.ts';
+import { SYSTEM_LABEL, type TicketNotices, type TicketSyncStore } from './ticket-sync-deps.ts';
 import type { ApprovalDecision, Ticketing, TicketRef } from './ticketing.ts';
 
 export interface ItsmApprovalDeps {
-  store: Store;
+  store: TicketSyncStore;
   ticketing: Ticketing;
   config: Pick<Config, 'approval'>;
   notices: TicketNotices;

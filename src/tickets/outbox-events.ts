@@ -1,5 +1,9 @@
 import type { Change, ChangeState } from '../changes/change.ts';
-import type { HostRun, OutboxEvent, Store } from '../store/store.ts';
+import type { ChangeFollowers } from '../changes/change-moves.ts';
+import type { ChangeRepos } from '../changes/change-store.ts';
+import type { HostRun, RolloutRepos } from '../rollouts/rollout-store.ts';
+import type { OutboxEvent } from './ticket-outbox.ts';
+import type { TicketRepos } from './ticket-store.ts';
 
 /**
  * What a change ticket hears, decided inside the transaction that moved the change (DESIGN §6):
@@ -9,6 +13,9 @@ import type { HostRun, OutboxEvent, Store } from '../store/store.ts';
  */
 
 type Data = Record<string, unknown>;
+
+/** What deciding and appending an event reads and writes, inside the move's transaction. */
+export type OutboxTx = Pick<ChangeRepos, 'changes'> & RolloutRepos & Pick<TicketRepos, 'ticketOutbox'>;
 
 const FAILED: readonly HostRun['state'][] = ['failed', 'smoke-failed', 'still-missing', 'accepted'];
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -49,7 +56,7 @@ const running = (from: ChangeState, actor: string, data: Data): OutboxEvent => {
 };
 
 /** The event a transition of a change with its own ticket means; null for the ones a ticket does not hear. */
-const changeEvent = async (tx: Store, change: Change, from: ChangeState, to: ChangeState, actor: string, data: Data): Promise<OutboxEvent | null> => {
+const changeEvent = async (tx: OutboxTx, change: Change, from: ChangeState, to: ChangeState, actor: string, data: Data): Promise<OutboxEvent | null> => {
   switch (to) {
     case 'pending-approval':
       return { kind: 'proposed' };
@@ -86,7 +93,7 @@ const changeEvent = async (tx: Store, change: Change, from: ChangeState, to: Cha
 };
 
 /** A rollback's transitions, as notes on its parent's ticket. */
-const rollbackEvent = async (tx: Store, change: Change, from: ChangeState, to: ChangeState, actor: string, data: Data): Promise<OutboxEvent | null> => {
+const rollbackEvent = async (tx: OutboxTx, change: Change, from: ChangeState, to: ChangeState, actor: string, data: Data): Promise<OutboxEvent | null> => {
   const reason = text(data.reason);
   switch (to) {
     case 'pending-approval':
@@ -105,12 +112,12 @@ const rollbackEvent = async (tx: Store, change: Change, from: ChangeState, to: C
   }
 };
 
-const appendFor = async (tx: Store, change: Change, event: OutboxEvent, at: Date): Promise<void> => {
+const appendFor = async (tx: OutboxTx, change: Change, event: OutboxEvent, at: Date): Promise<void> => {
   await tx.ticketOutbox.append({ ticketOf: change.parentId ?? change.id, changeId: change.id, event, at });
 };
 
-/** Called by transitionChange, in its transaction, after the move is written. */
-export const appendTransitionEvent = async (tx: Store, changeId: string, from: ChangeState, to: ChangeState, actor: string, at: Date, data: Data): Promise<void> => {
+/** Called through ticketOutboxFollower, in the move's transaction, after the move is written. */
+export const appendTransitionEvent = async (tx: OutboxTx, changeId: string, from: ChangeState, to: ChangeState, actor: string, at: Date, data: Data): Promise<void> => {
   const change = await tx.changes.get(changeId);
   if (!change) return;
   const event = await (change.parentId ? rollbackEvent : changeEvent)(tx, change, from, to, actor, data);
@@ -118,10 +125,18 @@ export const appendTransitionEvent = async (tx: Store, changeId: string, from: C
 };
 
 /** Called where a wave finishes (its verdicts are in), in the rollout's transaction. */
-export const appendWaveEvent = async (tx: Store, change: Change, wave: number, of: number, runs: readonly HostRun[], at: Date): Promise<void> => {
+export const appendWaveEvent = async (tx: OutboxTx, change: Change, wave: number, of: number, runs: readonly HostRun[], at: Date): Promise<void> => {
   const event = waveEvent(wave, of, runs);
   if (change.parentId && event.kind === 'wave') {
     return appendFor(tx, change, note(`Backout ${change.id}: wave ${wave} of ${of} done: ${event.ok} restored, ${event.failed} failed, ${event.skipped} skipped.`), at);
   }
   return appendFor(tx, change, event, at);
 };
+
+/**
+ * Ticket sync follows every change (src/changes declares the port so it knows no ticket): each
+ * move's event joins its ticket's outbox in the move's own transaction.
+ */
+export const ticketOutboxFollower = (tx: OutboxTx): ChangeFollowers => ({
+  moved: (move) => appendTransitionEvent(tx, move.changeId, move.from, move.to, move.actor, move.at, move.data),
+});

@@ -10,11 +10,15 @@ import type { Playbook } from '../playbooks/playbook.ts';
 import { planSummary } from '../rollouts/plan-summary.ts';
 import { RolloutPlan, waveHosts } from '../rollouts/rollout-plan.ts';
 import { nextOpening, openingAt, type Span } from '../rollouts/windows.ts';
-import type { Store } from '../store/store.ts';
+import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
+import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import type { HostGroup, TicketDraft, TicketImpact, TicketRisk } from './ticketing.ts';
 
+/** A draft names the hosts by group and describes the patches. */
+export type DraftStore = InventoryRepos & Pick<DiscoveryRepos, 'patches'>;
+
 export interface DraftDeps {
-  store: Store;
+  store: DraftStore;
   config: Config;
   catalog: PlaybookCatalog;
 }
@@ -30,7 +34,7 @@ const plannedSpan = (config: Config, change: Change, now: Date): Span | null => 
 };
 
 /** Hosts by wave (ring) in the order they run; by target group when the plan cannot be read. */
-const hostGroups = async (store: Store, change: Change, hosts: readonly Host[]): Promise<HostGroup[]> => {
+const hostGroups = async (store: DraftStore, change: Change, hosts: readonly Host[]): Promise<HostGroup[]> => {
   const plan = RolloutPlan.safeParse(change.plan);
   if (plan.success) return plan.data.waves.map((wave) => ({ group: wave.name, hosts: waveHosts(wave) }));
   const groups = (await store.groups.list()).filter((g) => change.targets.includes(g.name));
@@ -64,7 +68,7 @@ const backoutLines = (catalog: PlaybookCatalog, playbooks: Playbook[]): string[]
     }
   });
 
-const descriptionOf = async (store: Store, config: Config, change: Change): Promise<string> => {
+const descriptionOf = async (store: DraftStore, config: Config, change: Change): Promise<string> => {
   const patches = await Promise.all(change.patches.map(async (id) => ({ id, patch: await store.patches.get(id) })));
   const patchLines = patches.map(({ id, patch }) => (patch ? `${id}: ${patch.title} (${patch.severity}${patch.security ? ', security' : ''})` : id));
   const where = config.approval.source === 'chat' ? 'in chat' : config.approval.source === 'itsm' ? 'in this ticket' : 'in chat or in this ticket';

@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '../store/store.ts';
+import type { OutboxEntry } from './ticket-outbox.ts';
 import { ticketDraftOf } from './ticket-draft-of.ts';
 import { clockOf, type TicketSyncDeps } from './ticket-sync-deps.ts';
 import type { TicketRef } from './ticketing.ts';

@@ -1,6 +1,12 @@
+import type { VoteTx } from '../changes/cast-vote.ts';
+import type { ChangeRepos } from '../changes/change-store.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { PeopleRepos } from '../people/people-store.ts';
+import type { IdempotencyRepos } from '../store/idempotency.ts';
+import type { Transactional } from '../store/transactional.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { DraftDeps } from './ticket-draft-of.ts';
+import type { DraftDeps, DraftStore } from './ticket-draft-of.ts';
+import type { TicketRepos } from './ticket-store.ts';
 import type { Ticketing } from './ticketing.ts';
 
 /**
@@ -26,7 +32,14 @@ export interface TicketSyncTuning {
 
 export const DEFAULT_TUNING: TicketSyncTuning = { pumpMs: 1_000, baseDelayMs: 2_000, maxDelayMs: 300_000, leaseMs: 300_000 };
 
+/**
+ * What ticket sync reads and writes: its links and outbox, the changes they follow (an ITSM's
+ * approval is a vote that may move one), and what a ticket draft shows.
+ */
+export type TicketSyncStore = TicketRepos & DraftStore & ChangeRepos & PeopleRepos & IdempotencyRepos & Transactional<VoteTx>;
+
 export interface TicketSyncDeps extends DraftDeps {
+  store: TicketSyncStore;
   queue: JobQueue;
   ticketing: Ticketing;
   notices: TicketNotices;

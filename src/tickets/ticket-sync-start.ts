@@ -3,7 +3,6 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { type Schedule, type ScheduleFiring, scheduleQueue } from '../jobs/scheduler.ts';
 import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
 import {
   type ApprovalCheckJob,
   type ApprovalJobDeps,
@@ -18,7 +17,7 @@ import {
 import type { ItsmModule } from './itsm-module.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
 import { pumpOutbox, syncTicketEntry } from './ticket-sync.ts';
-import { DEFAULT_TUNING, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncTuning } from './ticket-sync-deps.ts';
+import { DEFAULT_TUNING, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncStore, type TicketSyncTuning } from './ticket-sync-deps.ts';
 import type { Ticketing } from './ticketing.ts';
 
 /** Ticket sync as the runtime holds it: the outbox worker and pump, ITSM approvals, the webhook entry point. */
@@ -34,7 +33,7 @@ export interface TicketSync {
 }
 
 export interface TicketSyncOptions {
-  store: Store;
+  store: TicketSyncStore;
   queue: JobQueue;
   config: Config;
   catalog: PlaybookCatalog;

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
-import type { OutboxEntry, OutboxHead } from '../store/store.ts';
+import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
 import { clockOf, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketSyncDeps, type TicketSyncJob } from './ticket-sync-deps.ts';
 import { isTicketingError } from './ticketing-error.ts';

@@ -8,7 +8,7 @@ import { chatHandlers } from '../../src/chat/handlers.ts';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import { Config } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { freshPglite } from '../support/engines.ts';
 import { seedEstate } from '../support/seed.ts';
 
@@ -59,7 +59,7 @@ const config = Config.parse({ windows: { weeknights: { cron: '0 22 * * 1-5', dur
 const log = createLogger({ level: 'silent' });
 const at = new Date('2024-05-01T14:02:00Z');
 let opened: Awaited<ReturnType<typeof freshPglite>>;
-let store: Store;
+let store: PatchbotStore;
 let counter = 0;
 
 const interaction = async (name: string, over: Partial<Interaction>): Promise<Interaction> => ({
@@ -73,7 +73,7 @@ const interaction = async (name: string, over: Partial<Interaction>): Promise<In
 });
 
 const hubWith = (slack: ChatSurface): { hub: ChatHub; console: ReturnType<typeof createConsoleSurface> } => {
-  const console = createConsoleSurface({ store, now: () => at });
+  const console = createConsoleSurface({ store: { chatThreads: store.chatThreads, consoleMessages: opened.consoleMessages }, now: () => at });
   const bindings = [
     { surface: console, channels: { announce: 'announce', approvals: 'approvals' } },
     { surface: slack, channels: { announce: 'C-ANN', approvals: 'C-APP' } },
@@ -102,7 +102,7 @@ describe('chat hub', () => {
     const slack = recordingSurface();
     const { hub } = hubWith(slack);
     expect(await announceScan(hub, store, 'scan-9')).toBe(true);
-    const [digest] = await store.consoleMessages.recent('announce', null, 10);
+    const [digest] = await opened.consoleMessages.recent('announce', null, 10);
     expect(digest?.card?.title).toBe('1 new patch found');
     expect(slack.sent).toMatchObject([{ op: 'post', channel: 'C-ANN', card: { title: '1 new patch found' } }]);
 
@@ -113,17 +113,17 @@ describe('chat hub', () => {
     const changeId = String(proposed.data?.change);
     expect(await store.changes.get(changeId)).toMatchObject({ targets: ['staging', 'prod-web'], patches: ['DSA-5601-1'], state: 'pending-approval' });
     // The digest lost its buttons on both surfaces and says what became of it.
-    const closed = await store.consoleMessages.get(digest!.id);
+    const closed = await opened.consoleMessages.get(digest!.id);
     expect(closed?.card?.actions).toBeUndefined();
     expect(closed?.card?.context).toMatch(new RegExp(`^Proposed as ${changeId} by alice at 14:02 UTC`));
     expect(slack.sent.find((s) => s.op === 'update' && s.id === 'ts-1')?.card.actions).toBeUndefined();
     // The approval card landed in both approvals channels; alice's acknowledgement is hers alone.
-    const [card] = await store.consoleMessages.recent('approvals', null, 10);
+    const [card] = await opened.consoleMessages.recent('approvals', null, 10);
     expect(card?.card?.title).toBe(`${changeId}: DSA-5601-1 to staging, prod-web`);
     expect(slack.sent.filter((s) => s.channel === 'C-APP' && s.op === 'post')).toHaveLength(1);
-    const ack = (await store.consoleMessages.recent('announce', 'alice', 10)).find((m) => m.visibleTo === 'alice');
+    const ack = (await opened.consoleMessages.recent('announce', 'alice', 10)).find((m) => m.visibleTo === 'alice');
     expect(ack?.card?.title).toBe(`${changeId} proposed`);
-    expect((await store.consoleMessages.recent('announce', 'bob', 10)).some((m) => m.visibleTo)).toBe(false);
+    expect((await opened.consoleMessages.recent('announce', 'bob', 10)).some((m) => m.visibleTo)).toBe(false);
     // A second click on the same digest proposes nothing more.
     const again = await hub.handle(await interaction('dave', { channel: 'announce', kind: 'action', action: { id: 'digest.propose', value: 'scan:scan-9' } }));
     expect(again.error?.code).toBe('digest-handled');
@@ -132,12 +132,12 @@ describe('chat hub', () => {
     for (const name of ['bob', 'carol', 'dave']) {
       await hub.handle(await interaction(name, { kind: 'action', action: { id: 'change.approve', value: changeId }, message: { surface: 'console', channel: 'approvals', id: card!.id } }));
     }
-    const decided = await store.consoleMessages.get(card!.id);
+    const decided = await opened.consoleMessages.get(card!.id);
     expect(decided?.card?.actions).toBeUndefined();
     expect(decided?.card?.text).toContain('Approved by dave at 14:02 UTC (3 of 3)');
     const slackUpdates = slack.sent.filter((s) => s.op === 'update' && s.channel === 'C-APP').map((s) => s.card.text?.split('\n')[0]);
     expect(slackUpdates).toEqual([expect.stringMatching(/^1 of 3/), expect.stringMatching(/^2 of 3/), expect.stringMatching(/^3 of 3/)]);
-    const thread = (await store.consoleMessages.recent('approvals', null, 20)).filter((m) => m.threadOf === card!.id);
+    const thread = (await opened.consoleMessages.recent('approvals', null, 20)).filter((m) => m.threadOf === card!.id);
     expect(thread.map((m) => m.card?.title)).toEqual([`${changeId} approved`]);
     expect(slack.sent.filter((s) => s.op === 'reply').map((s) => s.card.title)).toEqual([`${changeId} approved`]);
     expect((await store.changes.get(changeId))?.state).toBe('approved');
@@ -148,23 +148,23 @@ describe('chat hub', () => {
     await store.patches.upsert([{ id: 'DSA-5602-1', title: 'curl security update', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: at }]);
     const reply = await hub.handle(await interaction('alice', { channel: 'dm:alice', text: 'propose DSA-5602-1 to staging' }));
     const changeId = String(reply.data?.change);
-    const approvals = await store.consoleMessages.recent('approvals', null, 50);
+    const approvals = await opened.consoleMessages.recent('approvals', null, 50);
     expect(approvals.at(-1)?.card?.title).toBe(`${changeId}: DSA-5602-1 to staging`);
     // The private acknowledgement went to alice's direct conversation only.
-    expect((await store.consoleMessages.recent('dm:alice', 'alice', 5)).at(-1)?.card?.title).toBe(`${changeId} proposed`);
-    expect(await store.consoleMessages.recent('dm:alice', 'bob', 5)).toEqual([]);
+    expect((await opened.consoleMessages.recent('dm:alice', 'alice', 5)).at(-1)?.card?.title).toBe(`${changeId} proposed`);
+    expect(await opened.consoleMessages.recent('dm:alice', 'bob', 5)).toEqual([]);
   });
 
   it('delivers nothing for a retried interaction', async () => {
     const slack = recordingSurface();
     const { hub } = hubWith(slack);
     const asked = await interaction('bob', { channel: 'announce', kind: 'question', text: 'help' });
-    const before = await store.consoleMessages.latestRevision();
+    const before = await opened.consoleMessages.latestRevision();
     await hub.handle(asked);
-    const after = await store.consoleMessages.latestRevision();
+    const after = await opened.consoleMessages.latestRevision();
     expect(after).toBeGreaterThan(before);
     expect(await hub.handle(asked)).toEqual({ duplicate: true });
-    expect(await store.consoleMessages.latestRevision()).toBe(after);
+    expect(await opened.consoleMessages.latestRevision()).toBe(after);
   });
 
   it('tells the people an emergency policy notifies, directly, and marks the emergency everywhere', async () => {
@@ -173,14 +173,14 @@ describe('chat hub', () => {
     const changeId = String(reply.data?.change);
     expect(reply.data).toMatchObject({ class: 'emergency', policy: 'emergency' });
     for (const name of ['bob', 'carol', 'dave', 'erin']) {
-      const [told] = await store.consoleMessages.recent(`dm:${name}`, name, 5);
+      const [told] = await opened.consoleMessages.recent(`dm:${name}`, name, 5);
       expect(told?.card?.title).toBe(`🚨 EMERGENCY ${changeId} proposed by alice`);
       expect(told?.card?.text).toMatch(/flagged for post-implementation review/);
     }
     // Not the requester, not people outside the notify list.
-    expect(await store.consoleMessages.recent('dm:frank', 'frank', 5)).toEqual([]);
-    expect((await store.consoleMessages.recent('dm:alice', 'alice', 50)).some((m) => m.card?.title.includes('proposed by alice'))).toBe(false);
-    const card = (await store.consoleMessages.recent('approvals', null, 100)).find((m) => m.card?.title.startsWith(`🚨 EMERGENCY ${changeId}:`));
+    expect(await opened.consoleMessages.recent('dm:frank', 'frank', 5)).toEqual([]);
+    expect((await opened.consoleMessages.recent('dm:alice', 'alice', 50)).some((m) => m.card?.title.includes('proposed by alice'))).toBe(false);
+    const card = (await opened.consoleMessages.recent('approvals', null, 100)).find((m) => m.card?.title.startsWith(`🚨 EMERGENCY ${changeId}:`));
     expect(card).toBeDefined();
   });
 });

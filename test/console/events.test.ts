@@ -40,7 +40,7 @@ describe('console live events', () => {
   it('delivers messages another process wrote (no in-process push) by polling the store', async () => {
     const dave = await open('as=dave');
     // Straight into the store, as another replica or a CLI process would: this process emits nothing.
-    const written = await svc.store.consoleMessages.append({ channel: 'announce', author: 'patchbot', card: { title: 'Written elsewhere' }, postedAt: new Date() });
+    const written = await svc.surface.history.append({ channel: 'announce', author: 'patchbot', card: { title: 'Written elsewhere' }, postedAt: new Date() });
     const seen = await dave.next((m) => m.id === written.id, 4000);
     expect(seen.card.title).toBe('Written elsewhere');
     // …and only once, though the poll re-reads a window below its cursor every second.
@@ -50,14 +50,14 @@ describe('console live events', () => {
 
   it('resumes from Last-Event-ID without losing what was posted while disconnected', async () => {
     const first = await open('as=erin');
-    const before = await svc.store.consoleMessages.append({ channel: 'announce', author: 'patchbot', card: { title: 'Before the gap' }, postedAt: new Date() });
+    const before = await svc.surface.history.append({ channel: 'announce', author: 'patchbot', card: { title: 'Before the gap' }, postedAt: new Date() });
     await first.next((m) => m.id === before.id);
     // A stream opened "from now" replays nothing older (earlier tests wrote to announce).
     expect(first.messages.map((m) => m.id)).toEqual([before.id]);
     const resumeAt = first.lastEventId();
     expect(resumeAt).toBe(String(before.revision));
     first.close();
-    const missed = await svc.store.consoleMessages.append({ channel: 'announce', author: 'patchbot', card: { title: 'During the gap' }, postedAt: new Date() });
+    const missed = await svc.surface.history.append({ channel: 'announce', author: 'patchbot', card: { title: 'During the gap' }, postedAt: new Date() });
     const second = await open('as=erin', { 'last-event-id': resumeAt! });
     expect((await second.next((m) => m.id === missed.id)).card.title).toBe('During the gap');
     // `since` does the same for a page that read the channel first.

@@ -72,8 +72,8 @@ describe('the waves chart', () => {
     expect(await chart.locator('.wave-highlight').count()).toBe(1);
     expect(await chart.locator('.wave-row:has(.wave-highlight)').getAttribute('data-wave')).toBe('1');
     expect(await chart.locator('.waves-fail').allTextContents()).toEqual(['0/0 failures', '0/1 failures', '0/1 failures']);
-    expect(await chart.locator('.wave-row[data-wave="1"] .waves-status').textContent()).toMatch(/^soaking until \d\d:\d\d( [AP]M)?$/);
-    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Running wave 2 of 3 \(first-half\): soaking until \d\d:\d\d( [AP]M)?$/);
+    expect(await chart.locator('.wave-row[data-wave="1"] .waves-status').textContent()).toMatch(/^soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)?$/);
+    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Running wave 2 of 3 \(first-half\): soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)?$/);
 
     // Said in words too: a title and a description for the image, a title per wave and per host.
     expect(await chart.getAttribute('role')).toBe('img');

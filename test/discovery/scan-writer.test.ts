@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
 import { freshPglite } from '../support/engines.ts';
-import type { HostScanWrite, Store } from '../../src/store/store.ts';
+import type { HostScanWrite } from '../../src/discovery/discovery-store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import type { HostScan, Patch } from '../../src/discovery/patch.ts';
 import type { StoredPatch } from '../../src/discovery/scan-deps.ts';
 import { ScanWriter } from '../../src/discovery/scan-writer.ts';
@@ -12,10 +13,10 @@ const ok = (scanId: string, host: string): HostScan => ({ scanId, host, outcome:
 const write = (scanId: string, host: string, patches: Patch[]) => ({ result: ok(scanId, host), patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })) });
 
 /** The store, with a log of the batch writes and patch upserts that reach it. */
-const spied = (store: Store) => {
+const spied = (store: PatchbotStore) => {
   const batches: string[][] = [];
   const upserts: string[][] = [];
-  const spy = (target: Store): Store => ({
+  const spy = (target: PatchbotStore): PatchbotStore => ({
     ...target,
     scans: { ...target.scans, recordMany: async (writes: HostScanWrite[]) => { batches.push(writes.map((w) => w.result.host)); return target.scans.recordMany(writes); } },
     patches: { ...target.patches, upsert: async (patches: Patch[], scanId?: string) => { upserts.push(patches.map((p) => p.id)); return target.patches.upsert(patches, scanId); } },

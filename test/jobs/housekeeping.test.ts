@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { HOUSEKEEPING_SCHEDULE, IDEMPOTENCY_RETENTION_DAYS } from '../../src/jobs/housekeeping.ts';
 import { firingKey, scheduleQueue } from '../../src/jobs/scheduler.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { cli } from '../support/cli.ts';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/changes/change.ts';
 import { Config } from '../../src/config/schema.ts';
 import { controlChange } from '../../src/rollouts/run/control.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { availableEngines, openFresh } from '../support/engines.ts';
 import { seedEstate } from '../support/seed.ts';
 
@@ -21,7 +21,7 @@ const change = (id: string, state: Change['state'], over: Partial<Change> = {}):
 });
 
 describe.each(availableEngines())('host run claims on %s', (engine) => {
-  let store: Store;
+  let store: PatchbotStore;
   let close: () => Promise<void>;
   beforeAll(async () => {
     const opened = await openFresh(engine);

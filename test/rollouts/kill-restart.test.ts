@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/postgres/open-store.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { StorageEngine } from '../../src/patchbot-store.ts';
 import { writeConfig } from '../support/cli.ts';
 import { availableEngines, freshPostgresUrl } from '../support/engines.ts';
 import { type Fleet, startFleet } from '../support/fleet/index.ts';
@@ -23,7 +23,7 @@ const HOSTS = ['canary-01', 'web-01', 'web-02', 'web-03'];
 
 const skip = sshdSkipReason() ?? (availableEngines().includes('postgres') ? null : 'no PostgreSQL server for this test');
 let fleet: Fleet | undefined;
-let store: Store | undefined;
+let store: StorageEngine | undefined;
 const services: ServiceProcess[] = [];
 afterAll(async () => {
   for (const service of services) if (service.child.exitCode === null) await service.stop('SIGKILL');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { proposeOnSchedule } from '../../src/rollouts/run/recurring-proposals.ts';
@@ -8,6 +8,7 @@ import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
+import { consoleHistoryOf } from '../support/console-history.ts';
 
 /**
  * The orchestrator end to end in one process, on the embedded defaults' terms: dry run, local
@@ -75,7 +76,7 @@ describe('a rollout in dry run', () => {
     expect(approved.data).toMatchObject({ decided: 'approved' });
     await until('the change to complete', async () => (await runtime.store.changes.get(id))?.state === 'completed');
     // Messages follow the committed transition: wait for the last one before reading the thread.
-    await until('the completed message', async () => (await runtime.store.consoleMessages.recent('approvals', null, 50)).some((m) => m.card?.title === `${id}: completed`));
+    await until('the completed message', async () => (await consoleHistoryOf(runtime).recent('approvals', null, 50)).some((m) => m.card?.title === `${id}: completed`));
 
     const runs = await runtime.store.rollouts.runs(id);
     expect(runs.map((r) => [r.host, r.wave, r.batch, r.state, r.attempt])).toEqual([
@@ -90,7 +91,7 @@ describe('a rollout in dry run', () => {
     expect(steps?.steps.find((s) => s.name === 'upgrade')?.skipped).toMatch(/^would run: .*apt-get install -y --only-upgrade .*openssl/s);
 
     // The thread tells the story once per wave; the card shows the end state.
-    const thread = (await runtime.store.consoleMessages.recent('approvals', null, 50)).map((m) => m.card?.title ?? '');
+    const thread = (await consoleHistoryOf(runtime).recent('approvals', null, 50)).map((m) => m.card?.title ?? '');
     expect(thread.filter((t) => t.startsWith(`${id}: wave`))).toEqual([`${id}: wave 1 of 2 started`, `${id}: wave 1 of 2 done`, `${id}: wave 2 of 2 started`, `${id}: wave 2 of 2 done`]);
     expect(thread).toContain(`${id}: completed`);
     const audit: string[] = [];
@@ -108,7 +109,7 @@ describe('a rollout in dry run', () => {
     const change = await runtime.store.changes.get(id!);
     // Security only: the bash update is not one; requested by the schedule, any on-call may approve.
     expect(change).toMatchObject({ patches: ['deb:openssl@9.9.9-1'], targets: ['canary'], requester: 'schedule:security-canary', state: 'pending-approval', window: 'now' });
-    const posted = await runtime.store.consoleMessages.recent('approvals', null, 100);
+    const posted = await consoleHistoryOf(runtime).recent('approvals', null, 100);
     expect(posted.some((m) => m.card?.title === `${id}: deb:openssl@9.9.9-1 to canary (security-canary)`)).toBe(true);
 
     await runtime.store.findings.record('scan-two', 'canary-01', [{ patchId: 'deb:bash@9.9-1', state: 'missing' }], at);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -14,6 +14,7 @@ import { sshdSkipReason } from '../support/sshd.ts';
 import { firstLines, settledOutbox, stampsOf } from '../tickets/ticket-harness.ts';
 import { adfPlainText } from '../../adapters/jira/adf.ts';
 import { until } from '../support/until.ts';
+import { consoleHistoryOf } from '../support/console-history.ts';
 
 /**
  * Issue #5's end-to-end loop on real SSH: Debian hosts behind a loopback sshd (the fleet
@@ -112,7 +113,7 @@ const act = async (name: string, over: Partial<Interaction>) =>
 
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const thread = async (id: string) => {
-  const messages = await runtime.store.consoleMessages.recent('approvals', null, 500);
+  const messages = await consoleHistoryOf(runtime).recent('approvals', null, 500);
   const root = messages.find((m) => !m.threadOf && m.card?.threadKey === `change:${id}`);
   return { root, replies: messages.filter((m) => root && m.threadOf === root.id) };
 };

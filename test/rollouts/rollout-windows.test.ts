@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { FakeSlack } from '../support/fake-slack/index.ts';
@@ -80,13 +80,18 @@ export const startWithSlack = async (fake: FakeSlack, options: { slack?: string;
     - { name: prod-web, members: [web-01], production: true }
 `;
   const slack = options.slack ?? `signingSecret: ${SIGNING_SECRET}`;
+  // The default windows open at fixed hours (weeknights 22:00–02:00 UTC, weekend from 02:00), so a
+  // test run at those hours would see an approved change start. Both move to twelve hours from
+  // now: closed for the whole run, whatever the time of day.
+  const closedHour = (new Date().getUTCHours() + 12) % 24;
+  const windows = `windows:\n  weeknights: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n  weekend: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n`;
   writeFileSync(
     join(dir, 'patchbot.yaml'),
     `server: { host: 127.0.0.1, port: 0 }
 store: { url: 'pglite://memory' }
 schedules: { discovery: null }
 playbooks: { dir: ./playbooks }
-${inventory}${SLACK_PEOPLE}chat:
+${windows}${inventory}${SLACK_PEOPLE}chat:
   console: { enabled: false }
   slack:
     enabled: true
@@ -105,7 +110,7 @@ ${inventory}${SLACK_PEOPLE}chat:
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
-  const service = await startService({ config, platform, log, runCli: async () => 1 });
+  const service = await startService({ config, platform, log, commands: { run: async () => 1 } });
   const matches = (line: Record<string, unknown>, msg: string, fields: Record<string, unknown>) => line.msg === msg && Object.entries(fields).every(([k, v]) => line[k] === v);
   return {
     service,

@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
 import { createSlackPeople } from '../../adapters/slack/people.ts';
 import { createResponder, responseUrlAllowed } from '../../adapters/slack/responder.ts';
 import { createSlackSurface } from '../../adapters/slack/slack-surface.ts';
 import { createWebClient } from '../../adapters/slack/web-client.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { freshPglite } from '../support/engines.ts';
+import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { ALL_SCOPES, type FakeSlack, startFakeSlack } from '../support/fake-slack/index.ts';
 
 const log = createLogger({ level: 'silent' });
@@ -16,7 +15,7 @@ const users = [
 ];
 
 let fake: FakeSlack;
-let opened: OpenedStore;
+let opened: FreshStore;
 beforeAll(async () => {
   opened = await freshPglite();
   await opened.store.people.sync([

@@ -3,12 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { PatchbotError } from '../../src/shared/errors.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { freshPglite } from '../support/engines.ts';
+import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { freePort } from '../support/postgres-cluster.ts';
 import { ALL_SCOPES, type FakeSlack, SIGNING_SECRET, startFakeSlack } from '../support/fake-slack/index.ts';
 import { waitFor } from './harness.ts';
@@ -20,7 +19,7 @@ import { waitFor } from './harness.ts';
 
 const log = createLogger({ level: 'silent' });
 let fake: FakeSlack;
-let opened: OpenedStore;
+let opened: FreshStore;
 const dir = mkdtempSync(join(tmpdir(), 'patchbot-slack-start-'));
 beforeAll(async () => {
   fake = await startFakeSlack({ channels: ['C0ANNOUNCE'] });

@@ -1,12 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
 import { SlackApiError, slackCall } from '../../adapters/slack/errors.ts';
 import { createSlackSurface } from '../../adapters/slack/slack-surface.ts';
 import { createWebClient } from '../../adapters/slack/web-client.ts';
 import type { Card } from '../../src/chat/card.ts';
 import { MessageTooLargeError, SurfaceRateLimitedError } from '../../src/chat/chat-surface.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { freshPglite } from '../support/engines.ts';
+import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack/index.ts';
 
 /**
@@ -20,7 +19,7 @@ const card = (title: string, extra: Partial<Card> = {}): Card => ({ title, ...ex
 const titleOf = (blocks: unknown[]) => (blocks[0] as { text: { text: string } }).text.text;
 
 let fake: FakeSlack;
-let opened: OpenedStore;
+let opened: FreshStore;
 beforeAll(async () => {
   opened = await freshPglite();
 });

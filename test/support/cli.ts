@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from './platform.ts';
 
 /** Runs the real CLI in process (same code path as bin/patchbot.js) and captures its output. */
 export const cli = async (argv: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd()) => {

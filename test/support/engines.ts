@@ -2,14 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { ConsoleHistory } from '../../adapters/console/console-history.ts';
+import { consoleMessageRepository } from '../../adapters/postgres/console-messages.ts';
 import { openStore, type OpenedStore } from '../../adapters/postgres/open-store.ts';
+import type { Card } from '../../src/chat/card.ts';
+import { type PatchbotStore, patchbotStore } from '../../src/patchbot-store.ts';
 
 export type EngineName = 'pglite' | 'postgres';
 
+/** A store as the composition root wires it (ticket sync follows changes), and the console's history. */
+export interface FreshStore extends Omit<OpenedStore, 'store'> {
+  store: PatchbotStore;
+  consoleMessages: ConsoleHistory;
+}
+
+/** Wires an opened engine as src/main.ts does. */
+export const wired = (opened: OpenedStore): FreshStore => ({ ...opened, store: patchbotStore(opened.store), consoleMessages: consoleMessageRepository<Card>(opened.sql) });
+
 /** A fresh PGlite from the run's migrated template: isolated, and fast to start. */
-export const freshPglite = async (): Promise<OpenedStore> => {
+export const freshPglite = async (): Promise<FreshStore> => {
   const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
-  return openStore('pglite://memory', { template });
+  return wired(await openStore('pglite://memory', { template }));
 };
 
 /** A fresh database on the run's PostgreSQL server; its URL is returned so other processes can share it. */
@@ -24,7 +37,7 @@ export const freshPostgresUrl = async (): Promise<string> => {
   return admin.replace(/\/[^/]*$/, `/${name}`);
 };
 
-export const freshPostgres = async (): Promise<OpenedStore> => openStore(await freshPostgresUrl());
+export const freshPostgres = async (): Promise<FreshStore> => wired(await openStore(await freshPostgresUrl()));
 
 export const openFresh = (engine: EngineName) => (engine === 'pglite' ? freshPglite() : freshPostgres());
 

@@ -1,6 +1,6 @@
 import type { ApprovalConfig } from '../../src/changes/approval-policy-config.ts';
 import { ApprovalConfig as ApprovalSchema } from '../../src/changes/approval-policy-config.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
 
 /** The policies of DESIGN §3, parsed through the real config schema. */
 export const designPolicies: ApprovalConfig = ApprovalSchema.parse({
@@ -11,7 +11,7 @@ export const designPolicies: ApprovalConfig = ApprovalSchema.parse({
 });
 
 /** A small estate: a production web group, a staging group, a CAB of four, an on-call pair. */
-export const seedEstate = async (store: Store) => {
+export const seedEstate = async (store: PatchbotStore) => {
   await store.people.sync([
     { name: 'alice', roles: ['oncall'] },
     { name: 'olga', roles: ['oncall'] },

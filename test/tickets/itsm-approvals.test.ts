@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleQueue } from '../../src/jobs/scheduler.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
@@ -17,7 +17,7 @@ const SECRET = 'itsm-webhook-secret-for-tests';
 
 const serviceWith = async (extra: string[]): Promise<RunningService> => {
   const config = await estateConfig(['server: { port: 0 }', ...extra]);
-  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: { run: async () => 1 } });
   await seedEstate(service.runtime);
   return service;
 };

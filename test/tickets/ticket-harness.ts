@@ -1,13 +1,14 @@
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { platform } from '../../src/main.ts';
+import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import type { OutboxEntry } from '../../src/store/store.ts';
+import type { OutboxEntry } from '../../src/tickets/ticket-outbox.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
+import { consoleHistoryOf } from '../support/console-history.ts';
 
 /**
  * The rollout dry-run estate of test/rollouts/rollout-dry-run.test.ts (local hosts, dry run, a
@@ -91,8 +92,8 @@ export const settledOutbox = (runtime: Pick<Runtime, 'store'>, changeId: string,
   );
 
 /** Titles of the cards posted to the approvals channel (threads included), oldest first. */
-export const threadTitles = async (runtime: Pick<Runtime, 'store'>): Promise<string[]> =>
-  (await runtime.store.consoleMessages.recent('approvals', null, 200)).map((m) => m.card?.title ?? '');
+export const threadTitles = async (runtime: Pick<Runtime, 'surfaces'>): Promise<string[]> =>
+  (await consoleHistoryOf(runtime).recent('approvals', null, 200)).map((m) => m.card?.title ?? '');
 
 /** The first line of each note, without its stamp. */
 export const firstLines = (notes: string[]): string[] => notes.map((note) => note.split('\n')[0]!);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
 import type { Change } from '../../src/changes/change.ts';
 import { transitionChange } from '../../src/changes/transition.ts';
 import { appendWaveEvent } from '../../src/tickets/outbox-events.ts';
-import { availableEngines, openFresh } from '../support/engines.ts';
+import { availableEngines, type FreshStore, openFresh } from '../support/engines.ts';
 
 /** The outbox on every engine: numbering, one send in flight per ticket, what each transition appends. */
 
@@ -17,7 +16,7 @@ const change = (id: string, extra: Partial<Change> = {}): Change => ({
 });
 
 describe.each(availableEngines())('ticket outbox on %s', (engine) => {
-  let opened: OpenedStore;
+  let opened: FreshStore;
   beforeAll(async () => {
     opened = await openFresh(engine);
   }, 60_000);

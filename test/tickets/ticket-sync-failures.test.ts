@@ -4,6 +4,7 @@ import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { DEFAULT_WORKFLOW } from '../support/fakes/jira-issues.ts';
 import { ask, firstLines, PATCH, settledOutbox, stampsOf, startTicketRuntime, type TicketRuntime, threadTitles, until } from './ticket-harness.ts';
+import { consoleHistoryOf } from '../support/console-history.ts';
 
 /** Ticket sync when the ITSM is away, and when it says no. */
 const running: Array<{ stop(): Promise<void> }> = [];
@@ -91,7 +92,7 @@ describe('a refused ticket update', () => {
     expect(entries[3]!.lastError).toMatch(/is in status "Scheduled", which has no transition "Implement" .*available: "Cancel", "Decline"/);
 
     // Each card is posted just after its entry is marked failed: wait for the last one, then read.
-    const refusals = async () => (await runtime.store.consoleMessages.recent('approvals', null, 200)).filter((m) => m.card?.title === `${id}: Jira refused a ticket update`);
+    const refusals = async () => (await consoleHistoryOf(runtime).recent('approvals', null, 200)).filter((m) => m.card?.title === `${id}: Jira refused a ticket update`);
     await until('the third refusal card', async () => (await refusals()).length >= 3);
     const cards = await refusals();
     expect(cards.length).toBe(3);

@@ -1,5 +1,5 @@
-import type { Store } from '../../store/store.ts';
-import { NEEDS_PATCH } from '../answers/estate.ts';
+import type { EstateStore } from '../answers/estate.ts';
+import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import type { Card } from '../card.ts';
 import { digestCard } from './digest-card.ts';
 
@@ -12,7 +12,7 @@ const BATCH = 16;
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
 /** "Scan scan-1: 38 of 40 hosts reached, 2 unreachable, 0 failed." from the scan's per-host results. */
-export const scanFreshness = async (store: Store, scanId: string): Promise<string> => {
+export const scanFreshness = async (store: EstateStore, scanId: string): Promise<string> => {
   const results = await store.scans.results(scanId);
   if (results.length === 0) return `Scan ${scanId}: no host results recorded.`;
   const ok = results.filter((r) => r.outcome === 'ok').length;
@@ -27,7 +27,7 @@ export const scanFreshness = async (store: Store, scanId: string): Promise<strin
  * The digest of one finished scan (the onScanFinished hook posts it): the patches it discovered
  * and the hosts that need each, or null when it discovered nothing new.
  */
-export const buildDigest = async (store: Store, scanId: string): Promise<Card | null> => {
+export const buildDigest = async (store: EstateStore, scanId: string): Promise<Card | null> => {
   const patches = await store.patches.firstSeenIn(scanId);
   if (patches.length === 0) return null;
   const affected = new Map<string, string[]>();

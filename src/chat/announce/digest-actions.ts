@@ -1,7 +1,7 @@
 import { coverGroups } from '../../inventory/cover-groups.ts';
+import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { PatchbotError } from '../../shared/errors.ts';
-import type { Store } from '../../store/store.ts';
-import { NEEDS_PATCH } from '../answers/estate.ts';
+import type { EstateStore } from '../answers/estate.ts';
 import { CARD_LIMITS, type Card, clip } from '../card.ts';
 import { clock } from '../changes/approval-card.ts';
 import { type ChangeHandlerOptions, personOf, proposeInChat } from '../changes/handlers.ts';
@@ -12,7 +12,7 @@ const SCAN = 'scan:';
 const BATCH = 16;
 
 /** The patches a digest button names (`scan:<id>` or ids), those still needed, with their hosts. */
-const stillNeeded = async (store: Store, value: string): Promise<Map<string, string[]>> => {
+const stillNeeded = async (store: EstateStore, value: string): Promise<Map<string, string[]>> => {
   const ids = value.startsWith(SCAN) ? (await store.patches.firstSeenIn(value.slice(SCAN.length))).map((p) => p.id) : value.split(/\s+/).filter(Boolean);
   const needed = new Map<string, string[]>();
   for (let i = 0; i < ids.length; i += BATCH) {

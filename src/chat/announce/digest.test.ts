@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPglite } from '../../../test/support/engines.ts';
 import { seedEstate } from '../../../test/support/seed.ts';
 import type { Patch, Severity } from '../../discovery/patch.ts';
-import type { Store } from '../../store/store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import { Card, CARD_LIMITS } from '../card.ts';
 import { cardProblems } from '../card-limits.ts';
 import { buildDigest } from './build-digest.ts';
@@ -58,7 +58,7 @@ describe('digestCard', () => {
 
 describe('buildDigest', () => {
   let opened: Awaited<ReturnType<typeof freshPglite>>;
-  let store: Store;
+  let store: PatchbotStore;
   const at = new Date('2024-05-01T03:00:00Z');
   beforeAll(async () => {
     opened = await freshPglite();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPglite } from '../../../test/support/engines.ts';
-import type { FindingInput, Store } from '../../store/store.ts';
+import type { FindingInput } from '../../discovery/discovery-store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import { answerHandlers } from './handlers.ts';
 import { checked } from '../../../test/support/chat.ts';
 import { dispatch, type DispatchDeps } from '../dispatcher.ts';
@@ -17,7 +18,7 @@ const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000);
 const host = (name: string, group: string) => ({ name, address: `10.0.0.${name.length}`, port: 22, user: 'root', os: 'debian' as const, groups: [group], tags: {}, connection: 'ssh' as const });
 const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'low', title: string) => ({ id, title, severity, security: true, cves: [], rebootHint: false, firstSeen: ago(48) });
 
-const scanAt = async (store: Store, scanId: string, at: Date, hosts: Record<string, { findings?: FindingInput[]; reboot?: boolean; unreachable?: true }>) => {
+const scanAt = async (store: PatchbotStore, scanId: string, at: Date, hosts: Record<string, { findings?: FindingInput[]; reboot?: boolean; unreachable?: true }>) => {
   await store.scans.start(scanId, 'test', Object.keys(hosts), at);
   for (const [name, result] of Object.entries(hosts)) {
     const outcome = result.unreachable ? 'unreachable' : 'ok';
@@ -27,7 +28,7 @@ const scanAt = async (store: Store, scanId: string, at: Date, hosts: Record<stri
   await store.scans.finish(scanId, at);
 };
 
-const seed = async (store: Store) => {
+const seed = async (store: PatchbotStore) => {
   await store.hosts.sync([host('web-01', 'prod-web'), host('web-02', 'prod-web'), host('web-03', 'prod-web'), host('stg-01', 'staging'), host('db-01', 'prod-db')]);
   await store.groups.sync([{ name: 'prod-web', production: true }, { name: 'staging', production: false }, { name: 'prod-db', production: true }]);
   await store.people.sync([{ name: 'alice', roles: ['oncall'] }]);
@@ -56,7 +57,7 @@ const seed = async (store: Store) => {
 };
 
 let opened: OpenedStore;
-let store: Store;
+let store: PatchbotStore;
 let counter = 0;
 const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   store,

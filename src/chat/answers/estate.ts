@@ -1,18 +1,19 @@
-import type { FindingState, HostScan } from '../../discovery/patch.ts';
+import type { HostScan } from '../../discovery/patch.ts';
+import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
 import type { Group, Host } from '../../inventory/host.ts';
+import type { InventoryRepos } from '../../inventory/inventory-store.ts';
 import { resolveTarget } from '../../inventory/resolve.ts';
-import type { Store } from '../../store/store.ts';
 import type { Card } from '../card.ts';
 import { type Freshness, formatFreshness, freshnessOf } from './freshness.ts';
+
+/** What the answers read: the inventory, and what the scans found. */
+export type EstateStore = InventoryRepos & DiscoveryRepos;
 
 /** What every read-only answer returns: the card for chat, and the same facts for `--json`. */
 export interface Answer {
   card: Card;
   data: Record<string, unknown>;
 }
-
-/** A finding in these states means the patch still has to be applied (a failed install included). */
-export const NEEDS_PATCH: readonly FindingState[] = ['missing', 'failed'];
 
 /**
  * The inventory as the store holds it (synced from config at start), and the latest scan per
@@ -24,7 +25,7 @@ export interface Estate {
   latest: HostScan[];
 }
 
-export const loadEstate = async (store: Store): Promise<Estate> => {
+export const loadEstate = async (store: EstateStore): Promise<Estate> => {
   const [hosts, groups, latest] = await Promise.all([store.hosts.list(), store.groups.list(), store.scans.latestPerHost()]);
   return { hosts, groups, latest };
 };
@@ -50,7 +51,7 @@ const LAST_SEEN_LOOKUPS = 5;
  * The freshness footer for an answer over `hosts`. An unreachable host's "last seen" is the last
  * time a scan reported patch data for it (its newest finding), looked up only for those named.
  */
-export const freshnessLine = async (store: Store, estate: Estate, hosts: readonly Host[], now: Date): Promise<{ line: string; freshness: Freshness }> => {
+export const freshnessLine = async (store: EstateStore, estate: Estate, hosts: readonly Host[], now: Date): Promise<{ line: string; freshness: Freshness }> => {
   const names = hosts.map((h) => h.name);
   const first = freshnessOf(names, estate.latest);
   const lastSeen = new Map<string, Date>();

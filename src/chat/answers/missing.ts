@@ -1,10 +1,9 @@
-import type { Patch } from '../../discovery/patch.ts';
+import { NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import type { Store } from '../../store/store.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, freshnessLine, fullListHint, inScope, loadEstate, NEEDS_PATCH, plural, scopeOf } from './estate.ts';
+import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, loadEstate, plural, scopeOf } from './estate.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {
@@ -22,7 +21,7 @@ const packageOf = (id: string): string | null => /^(?:deb|rpm):([^@]+)@/.exec(id
  * The patch by id. People think in packages, so a bare package name that matches exactly one
  * package update is that update (the card names the full id); several versions are offered.
  */
-export const findPatch = async (store: Store, id: string): Promise<Patch> => {
+export const findPatch = async (store: EstateStore, id: string): Promise<Patch> => {
   const patch = await store.patches.get(id);
   if (patch) return patch;
   const known = await store.patches.list();
@@ -39,7 +38,7 @@ export const describePatch = (patch: Patch): string => {
 };
 
 /** `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list. */
-export const answerMissing = async (store: Store, intent: IntentOf<'missing'>, now: Date): Promise<Answer> => {
+export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
   const estate = await loadEstate(store);
   const scope = scopeOf(estate, intent.target);

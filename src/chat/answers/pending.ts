@@ -1,13 +1,12 @@
-import type { Finding, Severity } from '../../discovery/patch.ts';
+import { type Finding, NEEDS_PATCH, type Severity } from '../../discovery/patch.ts';
 import type { Host } from '../../inventory/host.ts';
-import type { Store } from '../../store/store.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, freshnessLine, fullListHint, inScope, loadEstate, NEEDS_PATCH, plural, scopeOf } from './estate.ts';
+import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, loadEstate, plural, scopeOf } from './estate.ts';
 import { SEVERITIES, severityOf, severityRank } from './severity.ts';
 
 /** Reads per host in small batches: one query per host, without flooding the pool on 1,000 hosts. */
-const findingsOf = async (store: Store, hosts: readonly Host[]): Promise<Finding[]> => {
+const findingsOf = async (store: EstateStore, hosts: readonly Host[]): Promise<Finding[]> => {
   const all: Finding[] = [];
   for (let i = 0; i < hosts.length; i += 20) {
     const batch = await Promise.all(hosts.slice(i, i + 20).map((h) => store.findings.byHost(h.name)));
@@ -19,7 +18,7 @@ const findingsOf = async (store: Store, hosts: readonly Host[]): Promise<Finding
 const TOP_PATCHES = 10;
 
 /** `pending [group|host]`: what is missing across the scope, by severity, most urgent and widest first. */
-export const answerPending = async (store: Store, intent: IntentOf<'pending'>, now: Date): Promise<Answer> => {
+export const answerPending = async (store: EstateStore, intent: IntentOf<'pending'>, now: Date): Promise<Answer> => {
   const estate = await loadEstate(store);
   const scope = scopeOf(estate, intent.target);
   const findings = (await findingsOf(store, scope.hosts)).filter((f) => NEEDS_PATCH.includes(f.state));

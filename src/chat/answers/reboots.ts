@@ -1,14 +1,13 @@
-import type { Store } from '../../store/store.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, freshnessLine, fullListHint, inScope, loadEstate, plural, scopeOf } from './estate.ts';
+import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, loadEstate, plural, scopeOf } from './estate.ts';
 import { relativeTime } from './freshness.ts';
 
 /**
  * `reboots [group|host]`: hosts whose latest scan says a reboot is required. A host whose scan
  * could not tell is counted apart, so "nobody" never hides "we do not know".
  */
-export const answerReboots = async (store: Store, intent: IntentOf<'reboots'>, now: Date): Promise<Answer> => {
+export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboots'>, now: Date): Promise<Answer> => {
   const estate = await loadEstate(store);
   const scope = scopeOf(estate, intent.target);
   const inside = new Set(scope.hosts.map((h) => h.name));

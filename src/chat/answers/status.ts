@@ -1,10 +1,9 @@
-import type { HostScan } from '../../discovery/patch.ts';
+import { type HostScan, NEEDS_PATCH } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import type { Store } from '../../store/store.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, freshnessLine, fullListHint, loadEstate, NEEDS_PATCH, plural } from './estate.ts';
+import { type Answer, type EstateStore, freshnessLine, fullListHint, loadEstate, plural } from './estate.ts';
 import { relativeTime } from './freshness.ts';
 import { answerPending } from './pending.ts';
 import { byUrgency, countBySeverity, describeCounts, severityOf } from './severity.ts';
@@ -22,7 +21,7 @@ const rebootFlag = (scan: HostScan | undefined): string =>
  * `status <host>`: missing patches by severity, the reboot flag and the last scan. A group name
  * gets the group's `pending` answer instead of a "no such host": people say "status of prod-web".
  */
-export const answerStatus = async (store: Store, intent: IntentOf<'status'>, now: Date): Promise<Answer> => {
+export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'>, now: Date): Promise<Answer> => {
   const estate = await loadEstate(store);
   const host = estate.hosts.find((h) => h.name === intent.host);
   if (!host) {

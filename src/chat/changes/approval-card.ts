@@ -1,7 +1,7 @@
 import { describePolicy } from '../../changes/approval-policy.ts';
 import type { Change, Vote } from '../../changes/change.ts';
 import type { Tally } from '../../changes/tally.ts';
-import type { TicketLink } from '../../store/store.ts';
+import type { TicketLink } from '../../tickets/ticket-store.ts';
 import { type Card, type CardAction, type CardField, CARD_LIMITS, clip, listOf } from '../card.ts';
 
 export interface Decision {

@@ -3,7 +3,7 @@ import { freshPglite } from '../../../test/support/engines.ts';
 import { seedEstate } from '../../../test/support/seed.ts';
 import { Config } from '../../config/schema.ts';
 import type { Person } from '../../people/person.ts';
-import type { Store } from '../../store/store.ts';
+import type { PatchbotStore } from '../../patchbot-store.ts';
 import { Card } from '../card.ts';
 import type { MessageRef } from '../chat-surface.ts';
 import { dispatch, type DispatchDeps } from '../dispatcher.ts';
@@ -18,7 +18,7 @@ const { handlers, actions } = chatHandlers({ config });
 const message: MessageRef = { surface: 'slack', channel: 'C1', id: '1714572120.000100' };
 
 let opened: Awaited<ReturnType<typeof freshPglite>>;
-let store: Store;
+let store: PatchbotStore;
 let counter = 0;
 const deps = (): DispatchDeps => ({ store, handlers, actions, now: () => now, newRef: () => 'ref00001' });
 

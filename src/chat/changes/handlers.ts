@@ -7,13 +7,13 @@ import { summarizeCompliance } from '../../compliance/summary.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError, VoteRefusedError } from '../../shared/errors.ts';
-import type { Store } from '../../store/store.ts';
 import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
+import type { ChatStore } from '../chat-store.ts';
 
 export interface ChangeHandlerOptions {
   config: Config;
@@ -41,7 +41,7 @@ export const personOf = (context: HandlerContext, what: string): string => {
 };
 
 /** The change by id, or NotFoundError suggesting the closest recent ids. */
-const findChange = async (store: Store, id: string): Promise<Change> => {
+const findChange = async (store: ChatStore, id: string): Promise<Change> => {
   const change = await store.changes.get(id);
   if (change) return change;
   const recent = (await store.changes.list({ limit: RECENT })).map((c) => c.id);

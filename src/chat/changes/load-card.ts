@@ -1,9 +1,13 @@
-import type { Change } from '../../changes/change.ts';
+import type { Change, Vote } from '../../changes/change.ts';
+import type { ChangeRepos } from '../../changes/change-store.ts';
 import { isEligible, tally } from '../../changes/tally.ts';
 import { membersOf } from '../../inventory/resolve.ts';
-import type { Store } from '../../store/store.ts';
+import type { InventoryRepos } from '../../inventory/inventory-store.ts';
+import type { PeopleRepos } from '../../people/people-store.ts';
 import { planSummary } from '../../rollouts/plan-summary.ts';
 import { planHosts, RolloutPlan } from '../../rollouts/rollout-plan.ts';
+import type { RolloutRepos } from '../../rollouts/rollout-store.ts';
+import type { TicketRepos } from '../../tickets/ticket-store.ts';
 import type { Card } from '../card.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
 import { progressLine } from './rollout-cards.ts';
@@ -12,7 +16,7 @@ import { progressLine } from './rollout-cards.ts';
  * Who decided a decided change: the latest vote for the outcome (the one that tipped it). Null
  * for pending, pre-approved and otherwise-ended changes.
  */
-const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['list']>>): Decision | null => {
+const decisionOf = (change: Change, votes: readonly Vote[]): Decision | null => {
   if (change.state === 'draft' || change.state === 'pending-approval' || change.state === 'expired') return null;
   // Rejected: the reject that decided. Any later state (scheduled, running, completed…) came from
   // an approval: the approve that tipped it, so the card keeps saying who approved.
@@ -21,8 +25,11 @@ const decisionOf = (change: Change, votes: Awaited<ReturnType<Store['votes']['li
   return deciding ? { outcome: decision === 'reject' ? 'rejected' : 'approved', by: deciding.person, at: deciding.at } : null;
 };
 
+/** What the approval card shows: the change and its votes, hosts, people, tickets and progress. */
+export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos;
+
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
-export const loadApprovalCard = async (store: Store, change: Change, decided?: Decision | null): Promise<Card> => {
+export const loadApprovalCard = async (store: CardStore, change: Change, decided?: Decision | null): Promise<Card> => {
   const [groups, hosts, votes, tickets, people, progress, runs] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),

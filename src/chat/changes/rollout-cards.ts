@@ -1,5 +1,5 @@
 import type { Change } from '../../changes/change.ts';
-import type { HostRun } from '../../store/store.ts';
+import type { HostRun } from '../../rollouts/rollout-store.ts';
 import { CARD_LIMITS, type Card, type CardAction, capList, clip } from '../card.ts';
 
 const flag = (change: Change) => (change.class === 'emergency' ? '🚨 EMERGENCY ' : '');

@@ -1,4 +1,3 @@
-import type { Runtime } from '../../service/runtime.ts';
 import { startService } from '../../service/start-service.ts';
 import { type Command, EXIT } from '../command.ts';
 import { acquireLock, publishApi } from '../store-lock.ts';
@@ -9,8 +8,8 @@ export const start: Command = {
   usage: 'Usage: patchbot start [--config FILE]\nRuns until SIGTERM or SIGINT, then drains and exits 0.',
   options: {},
   usesStore: false,
-  async run({ io, deps, config: loadConfig, log: loadLog }) {
-    if (deps.insideService) {
+  async run({ io, deps, config: loadConfig, log: loadLog, localCommands }) {
+    if (deps.sharedRuntime) {
       io.stderr.write('patchbot start: this service is already running.\n');
       return EXIT.failure;
     }
@@ -24,16 +23,12 @@ export const start: Command = {
       io.stderr.write(`patchbot start: the embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid})${where}.\n`);
       return EXIT.failure;
     }
-    // Imported lazily: run-cli → commands → start would otherwise be a module cycle.
-    const { runCli } = await import('../run-cli.ts');
-    const runForwarded = (argv: string[], io2: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown }; cwd: string }, runtime: Runtime) =>
-      runCli(argv, { platform: deps.platform, io: { ...io, ...io2, isTty: false }, sharedRuntime: runtime, insideService: true });
     try {
       const service = await startService({
         config,
         platform: deps.platform,
         log,
-        runCli: runForwarded,
+        commands: localCommands,
         onListening: (api) => dir && publishApi(dir, { ...holder, api }),
       });
       io.stdout.write(`patchbot is running at ${service.url}/ (store: ${service.runtime.handle.engine}${config.execution.dryRun ? ', dry run' : ''}). Ctrl-C stops it.\n`);

@@ -1,4 +1,4 @@
-import type { RolloutProgress } from '../../store/store.ts';
+import type { RolloutProgress } from '../rollout-store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
 import { driveWave } from './drive-wave.ts';
 import { type Effect, performEffects } from './effects.ts';

@@ -5,8 +5,10 @@ import type { Config } from '../../config/schema.ts';
 import type { Person } from '../../people/person.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError } from '../../shared/errors.ts';
-import type { HostRun, Store } from '../../store/store.ts';
+import type { HostRun } from '../rollout-store.ts';
+import type { Transactional } from '../../store/transactional.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
+import type { RolloutTx } from './rollout-deps.ts';
 
 export type ControlVerb = 'pause' | 'resume' | 'cancel' | 'rollback';
 
@@ -50,7 +52,7 @@ const refuse = (change: Change, verb: ControlVerb, hint: string): never => {
 };
 
 /** A rollback is pre-approved (the halt was the decision), runs now, and touches only hosts that ran. */
-const createRollback = async (tx: Store, parent: Change, hosts: string[], person: Person, config: Config, now: Date): Promise<Change> => {
+const createRollback = async (tx: RolloutTx, parent: Change, hosts: string[], person: Person, config: Config, now: Date): Promise<Change> => {
   const size = Math.max(1, config.rollout.defaults.concurrency);
   const batches: string[][] = [];
   for (let i = 0; i < hosts.length; i += size) batches.push(hosts.slice(i, i + size));
@@ -82,7 +84,7 @@ const rollbackHosts = (runs: readonly HostRun[], asked: string[], change: Change
 };
 
 /** pause, resume, cancel (abort) and rollback, as chat, buttons and the CLI all ask for them. */
-export const controlChange = async (store: Store, config: Config, input: ControlInput): Promise<ControlResult> =>
+export const controlChange = async (store: Transactional<RolloutTx>, config: Config, input: ControlInput): Promise<ControlResult> =>
   store.transaction(async (tx) => {
     const change = await tx.changes.getForUpdate(input.changeId);
     if (!change) throw new NotFoundError('change', input.changeId, closestMatches(input.changeId, (await tx.changes.list({ limit: 50 })).map((c) => c.id)));

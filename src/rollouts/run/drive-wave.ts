@@ -1,6 +1,6 @@
 import { transitionChange } from '../../changes/transition.ts';
-import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
-import type { HostRun } from '../../store/store.ts';
+import { NEEDS_PATCH } from '../../discovery/patch.ts';
+import type { HostRun } from '../rollout-store.ts';
 import { appendWaveEvent } from '../../tickets/outbox-events.ts';
 import { durationText } from '../time-text.ts';
 import { waveHosts } from '../rollout-plan.ts';

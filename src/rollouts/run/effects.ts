@@ -1,6 +1,6 @@
-import type { Card } from '../../chat/card.ts';
-import { loadApprovalCard } from '../../chat/changes/load-card.ts';
+import type { Change } from '../../changes/change.ts';
 import { startScan } from '../../discovery/start-scan.ts';
+import type { HostRun } from '../rollout-store.ts';
 import { ADVANCE_QUEUE, type AdvanceJob, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 
 /**
@@ -12,7 +12,8 @@ export type Effect =
   | { kind: 'run'; hosts: Array<{ host: string; attempt: number }> }
   | { kind: 'rescan'; scanId: string; hosts: string[] }
   | { kind: 'wake'; at: Date }
-  | { kind: 'post'; card: Card };
+  | { kind: 'status'; change: Change; title: string; text: string }
+  | { kind: 'halted'; change: Change; reason: string; failed: readonly HostRun[] };
 
 export const performEffects = async (deps: RolloutDeps, changeId: string, effects: readonly Effect[]): Promise<void> => {
   const minute = (deps.now?.() ?? new Date()).toISOString().slice(0, 16);
@@ -28,11 +29,12 @@ export const performEffects = async (deps: RolloutDeps, changeId: string, effect
       await startScan(deps.scan, { hosts: effect.hosts, requestedBy: `rollout:${changeId}`, scanId: effect.scanId });
     } else if (effect.kind === 'wake') {
       await deps.queue.send<AdvanceJob>(ADVANCE_QUEUE, { changeId }, { startAfter: effect.at, key: `wake:${changeId}:${effect.at.toISOString()}` });
+    } else if (effect.kind === 'status') {
+      await deps.notices.status(effect.change, effect.title, effect.text);
     } else {
-      await deps.chat.broadcast([{ channel: 'approvals', card: effect.card }]);
+      await deps.notices.halted(effect.change, effect.reason, effect.failed);
     }
   }
   // The approval card is the change's one live view: every decision refreshes it in place.
-  const change = await deps.store.changes.get(changeId);
-  if (change) await deps.chat.refresh(`change:${changeId}`, await loadApprovalCard(deps.store, change));
+  await deps.notices.refresh(changeId);
 };

@@ -1,8 +1,6 @@
 import { SCHEDULE_REQUESTER, proposeChange } from '../../changes/propose-change.ts';
-import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
-import { loadApprovalCard } from '../../chat/changes/load-card.ts';
 import type { ProposalSchedule } from '../../config/schema-windows.ts';
-import type { Patch } from '../../discovery/patch.ts';
+import { NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { findGroup, membersOf } from '../../inventory/resolve.ts';
 import { scheduleQueue } from '../../jobs/scheduler.ts';
 import { planRollout } from '../plan.ts';
@@ -48,7 +46,7 @@ export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSch
     { approval: config.approval, windows: Object.keys(config.windows) },
     { patches, targets: schedule.targets, window: schedule.window, class: schedule.class, requester: `${SCHEDULE_REQUESTER}${schedule.name}`, title, plan, now: new Date(firedAt) },
   );
-  await deps.chat.broadcast([{ channel: 'approvals', card: await loadApprovalCard(store, change) }]);
+  await deps.notices.proposed(change);
   log.info({ schedule: schedule.name, change: change.id, patches: patches.length }, 'recurring proposal made');
   return change.id;
 };

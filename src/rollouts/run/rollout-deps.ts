@@ -1,22 +1,36 @@
-import type { ChatHub } from '../../chat/chat-hub.ts';
 import type { Config } from '../../config/schema.ts';
 import type { ScanDeps } from '../../discovery/scan-deps.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Executor } from '../../playbooks/executor.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { Store } from '../../store/store.ts';
+import type { RolloutNotices } from './rollout-notices.ts';
+import type { ProposeTx } from '../../changes/propose-change.ts';
+import type { ChangeRepos } from '../../changes/change-store.ts';
+import type { TransitionTx } from '../../changes/transition.ts';
+import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
+import type { InventoryRepos } from '../../inventory/inventory-store.ts';
+import type { Transactional } from '../../store/transactional.ts';
+import type { OutboxTx } from '../../tickets/outbox-events.ts';
+import type { RolloutRepos } from '../rollout-store.ts';
 
-/** What the orchestrator needs: the store is the truth, the queue does the work, chat is told. */
+/** What one rollout decision reads and writes, in its transaction (the ticket hears of each wave). */
+export type RolloutTx = TransitionTx & ChangeRepos & RolloutRepos & Pick<DiscoveryRepos, 'findings' | 'scans'> & OutboxTx;
+
+/** The orchestrator's store: decisions in transactions; host runs and recurring proposals around them. */
+export type RolloutStore = RolloutTx & InventoryRepos & Pick<DiscoveryRepos, 'patches'> & Transactional<RolloutTx & ProposeTx>;
+
+/** What the orchestrator needs: the store is the truth, the queue does the work, people are told. */
 export interface RolloutDeps {
-  store: Store;
+  store: RolloutStore;
   queue: JobQueue;
   config: Config;
   executor: Executor;
   catalog: PlaybookCatalog;
   /** Discovery, for the rescans that decide what is patched. */
   scan: ScanDeps;
-  chat: Pick<ChatHub, 'broadcast' | 'refresh'>;
+  /** What people hear: statuses, halts, proposals, the change's card redrawn (chat implements it). */
+  notices: RolloutNotices;
   log: Logger;
   now?: () => Date;
   /** How long a host run is owned without a renewal before it counts as abandoned (default 2 min). */

@@ -1,11 +1,11 @@
 import type { Change } from '../../changes/change.ts';
-import { NEEDS_PATCH } from '../../chat/answers/estate.ts';
+import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { scanHost } from '../../discovery/scan-host.ts';
 import type { Host } from '../../inventory/host.ts';
 import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
 import { type PlaybookRun, runPlaybook } from '../../playbooks/run-playbook.ts';
 import { changeLogger, hostLogger, type Logger } from '../../shared/logger.ts';
-import type { HostRunState } from '../../store/store.ts';
+import type { HostRunState } from '../rollout-store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
 import { applyParams } from './host-params.ts';
 import { ADVANCE_QUEUE, clockOf, DEFAULT_LEASE_MS, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';

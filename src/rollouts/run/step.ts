@@ -1,14 +1,13 @@
 import type { Change } from '../../changes/change.ts';
 import { transitionChange } from '../../changes/transition.ts';
-import { haltCard, statusCard } from '../../chat/changes/rollout-cards.ts';
-import type { HostRun, RolloutProgress, Store } from '../../store/store.ts';
+import type { HostRun, RolloutProgress } from '../rollout-store.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import type { Effect } from './effects.ts';
-import type { RolloutDeps } from './rollout-deps.ts';
+import type { RolloutDeps, RolloutTx } from './rollout-deps.ts';
 
 /** The moment-to-moment state the steps share; they mutate `progress` and push effects. */
 export interface Step {
-  tx: Store;
+  tx: RolloutTx;
   deps: RolloutDeps;
   change: Change;
   plan: RolloutPlan;
@@ -24,7 +23,7 @@ export const ACTIVE: readonly Change['state'][] = ['approved', 'scheduled', 'run
 export const say = (step: Step, title: string, text: string) => {
   if (step.progress.status === `${title}|${text}`) return;
   step.progress.status = `${title}|${text}`;
-  step.effects.push({ kind: 'post', card: statusCard(step.change, title, text) });
+  step.effects.push({ kind: 'status', change: step.change, title, text });
 };
 
 export const move = async (step: Step, to: Change['state'], data: Record<string, unknown> = {}) => {
@@ -37,6 +36,6 @@ export const halt = async (step: Step, reason: string, runs: readonly HostRun[])
   step.progress.haltReason = reason;
   step.progress.status = null;
   const failed = runs.filter((r) => r.state === 'failed' || r.state === 'smoke-failed' || r.state === 'still-missing');
-  step.effects.push({ kind: 'post', card: haltCard(step.change, reason, failed) });
+  step.effects.push({ kind: 'halted', change: step.change, reason, failed });
 };
 

@@ -1,7 +1,7 @@
 import type { Change } from '../../changes/change.ts';
 import type { Config } from '../../config/schema.ts';
 import { NOW_WINDOW } from '../../config/schema-windows.ts';
-import type { RolloutProgress } from '../../store/store.ts';
+import type { RolloutProgress } from '../rollout-store.ts';
 import { type StartDecision, startDecision } from '../start-decision.ts';
 
 /**

@@ -5,11 +5,11 @@ import type { ConsoleSurface } from '../../../adapters/console/console-surface.t
 import type { Card } from '../../../src/chat/card.ts';
 import { announceScan } from '../../../src/chat/announce/announce-scan.ts';
 import { loadConfig } from '../../../src/config/load.ts';
-import { platform } from '../../../src/main.ts';
+import { platform } from '../../support/platform.ts';
 import { type RunningService, startService } from '../../../src/service/start-service.ts';
 import { syncConfigToStore } from '../../../src/service/sync-config.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
-import type { Store } from '../../../src/store/store.ts';
+import type { PatchbotStore } from '../../../src/patchbot-store.ts';
 
 export const TOKEN = 'console-test-token-0123456789abcdef';
 
@@ -20,7 +20,7 @@ export const TOKEN = 'console-test-token-0123456789abcdef';
  */
 export interface Estate {
   yaml: string;
-  seed(store: Store): Promise<void>;
+  seed(store: PatchbotStore): Promise<void>;
   /** `error` for an estate whose rollouts rescan the unreachable hosts on purpose: those warnings are expected. */
   logLevel?: 'warn' | 'error';
 }
@@ -53,7 +53,7 @@ const SEED_SCAN = 'scan-seed';
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 /** What scans would have left: KB5034441 missing on web-01 and stg-01, DSA-5600-1 on stg-01 for 40 days. */
-const seed = async (store: Store) => {
+const seed = async (store: PatchbotStore) => {
   await store.patches.upsert([
     { id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: ['CVE-2024-20666'], rebootHint: true, firstSeen: minutesAgo(600) },
     { id: 'DSA-5600-1', title: 'openssl security update', severity: 'critical', security: true, cves: [], rebootHint: false, firstSeen: minutesAgo(600) },
@@ -80,7 +80,7 @@ export interface ConsoleService {
   url: string;
   /** `127.0.0.1:<port>`: what a browser sends as Host and Origin's host. */
   host: string;
-  store: Store;
+  store: PatchbotStore;
   surface: ConsoleSurface;
   /** Posts a card as patchbot would, to a role channel on every surface. */
   broadcast(channel: 'announce' | 'approvals', card: Card): Promise<void>;
@@ -108,7 +108,7 @@ export const startConsoleService = async ({ token, estate = WEB_ESTATE }: { toke
   } finally {
     await handle.close();
   }
-  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), runCli: async () => 1 });
+  const service = await startService({ config, platform, log: createLogger({ level: estate.logLevel ?? 'warn' }), commands: { run: async () => 1 } });
   const module = service.runtime.surfaces.find((s) => s.binding.surface.name === 'console');
   if (!module) throw new Error('the console surface is not enabled');
   return {

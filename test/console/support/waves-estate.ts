@@ -1,4 +1,4 @@
-import type { Store } from '../../../src/store/store.ts';
+import type { PatchbotStore } from '../../../src/patchbot-store.ts';
 import type { Estate } from './console-service.ts';
 
 /** A Debian openssl fix: the kind of patch the apply playbook takes (a package at a version). */
@@ -26,7 +26,7 @@ rollout:
     - { name: second-half, percent: 50 }
 `;
 
-const seed = async (store: Store) => {
+const seed = async (store: PatchbotStore) => {
   const at = new Date(Date.now() - 30 * 60_000);
   await store.patches.upsert([{ id: OPENSSL, title: 'openssl security update', severity: 'critical', security: true, cves: ['CVE-2024-0727'], rebootHint: false, firstSeen: at }], 'scan-apps');
   await store.scans.start('scan-apps', 'test', APP_HOSTS, at);

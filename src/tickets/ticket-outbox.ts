@@ -1,4 +1,4 @@
-import type { TicketEvent } from '../tickets/ticketing.ts';
+import type { TicketEvent } from './ticketing.ts';
 
 /**
  * The ticket outbox (DESIGN §6): what each change ticket must hear, appended in the transaction

@@ -1,17 +1,16 @@
-import type { Card } from '../chat/card.ts';
-import type { MessageRef } from '../chat/chat-surface.ts';
+import type { ChangeRepos } from '../../src/changes/change-store.ts';
+import type { Card } from '../../src/chat/card.ts';
+import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
+import type { ComplianceStore } from '../../src/compliance/report.ts';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
+import type { RolloutRepos } from '../../src/rollouts/rollout-store.ts';
+import type { IdempotencyRepos } from '../../src/store/idempotency.ts';
 
 /**
- * Where threads live on each surface. The first card posted with a thread key (`change:CHG-7`,
- * the approval card) is the thread's root: later cards with that key are replies to it, and a
- * refresh of the thread edits the root on every surface.
+ * The console's history: what the console needs from storage, declared here because only the
+ * console uses it. It lives in the store so every replica serves the same channels; the store
+ * keeps the card as the JSON the chat feature made (adapters/postgres implements this port).
  */
-export interface ChatThreadRepository {
-  /** Records a root; returns the existing root instead when another replica recorded one first. */
-  claimRoot(threadKey: string, ref: MessageRef, at: Date): Promise<MessageRef>;
-  /** The roots of a thread on every surface and channel it was posted to. */
-  roots(threadKey: string): Promise<MessageRef[]>;
-}
 
 /** One message in a console channel: the bot's cards and what people typed. */
 export interface ConsoleMessage {
@@ -33,8 +32,7 @@ export interface ConsoleMessage {
 
 export type NewConsoleMessage = Pick<ConsoleMessage, 'channel' | 'author' | 'postedAt'> & Partial<Pick<ConsoleMessage, 'threadOf' | 'text' | 'card' | 'visibleTo'>>;
 
-/** The console's history. It lives in the store so every replica serves the same channels. */
-export interface ConsoleMessageRepository {
+export interface ConsoleHistory {
   append(message: NewConsoleMessage): Promise<ConsoleMessage>;
   /** Replaces a message's card (a vote, a decision); null when there is no such message. */
   edit(id: string, card: Card, at: Date): Promise<ConsoleMessage | null>;
@@ -49,3 +47,10 @@ export interface ConsoleMessageRepository {
   /** The highest revision so far (0 when empty): where a new live view starts. */
   latestRevision(): Promise<number>;
 }
+
+export interface ConsoleHistoryRepos {
+  consoleMessages: ConsoleHistory;
+}
+
+/** What the console reads and writes: the features' repositories it shows, and its own history. */
+export type ConsoleStore = PeopleRepos & IdempotencyRepos & ChatThreadRepos & Pick<ChangeRepos, 'changes'> & RolloutRepos & ComplianceStore & ConsoleHistoryRepos;

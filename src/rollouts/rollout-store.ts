@@ -76,3 +76,7 @@ export interface RolloutRepository {
   /** Running hosts of running changes whose worker stopped renewing: left by a crash, to be re-checked. */
   expiredLeases(at: Date): Promise<Array<{ changeId: string; host: string }>>;
 }
+
+export interface RolloutRepos {
+  rollouts: RolloutRepository;
+}

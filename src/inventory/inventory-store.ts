@@ -1,0 +1,24 @@
+import type { Group, Host } from './host.ts';
+
+/**
+ * The inventory as the store keeps it: config is the source of truth, synced in at start, so a
+ * CLI and every replica read the same hosts and groups.
+ */
+
+export interface HostRepository {
+  /** Replaces the stored inventory with the configured one (config is the source of truth). */
+  sync(hosts: Host[]): Promise<void>;
+  list(): Promise<Host[]>;
+  get(name: string): Promise<Host | null>;
+}
+
+export interface GroupRepository {
+  sync(groups: Group[]): Promise<void>;
+  list(): Promise<Group[]>;
+  get(name: string): Promise<Group | null>;
+}
+
+export interface InventoryRepos {
+  hosts: HostRepository;
+  groups: GroupRepository;
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import type { ForwardedIo, LocalCommands } from '../../src/service/local-api.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
+import { type RunningService, startService } from '../../src/service/start-service.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { writeConfig } from '../support/cli.ts';
+import { platform } from '../support/platform.ts';
+
+/**
+ * The service runs forwarded commands through the LocalCommands it is given (the CLI provides
+ * them in `patchbot start`): this one records what it was asked and answers on the given io.
+ */
+const received: Array<{ argv: string[]; cwd: string; runtime: Runtime }> = [];
+const recording: LocalCommands = {
+  async run(argv: string[], io: ForwardedIo, runtime: Runtime) {
+    received.push({ argv, cwd: io.cwd, runtime });
+    io.stdout.write(`ran ${argv.join(' ')}\n`);
+    io.stderr.write('a warning\n');
+    return 3;
+  },
+};
+
+let service: RunningService;
+let api: { url: string; token: string };
+
+beforeAll(async () => {
+  const file = writeConfig('server: { port: 0 }\nstore: { url: "pglite://memory" }\nlog: { level: silent }\ninventory: { hosts: [] }\nschedules: { discovery: null }\n');
+  const { config } = await loadConfig({ files: [file], env: {}, cwd: process.cwd() });
+  service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: recording, onListening: (given) => (api = given) });
+});
+afterAll(async () => service?.stop('test over'));
+
+const post = (body: string, token = api.token) => fetch(`${api.url}/api/cli`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+
+describe("the service's local API", () => {
+  it('runs a forwarded command through the LocalCommands it was given, on its own runtime, and sends back exit code and output', async () => {
+    const response = await post(JSON.stringify({ argv: ['audit', 'verify'], cwd: '/srv/somewhere' }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ code: 3, stdout: 'ran audit verify\n', stderr: 'a warning\n' });
+    expect(received).toEqual([{ argv: ['audit', 'verify'], cwd: '/srv/somewhere', runtime: service.runtime }]);
+  });
+
+  it('refuses a wrong token and a malformed command, naming what is wrong, and runs nothing', async () => {
+    const before = received.length;
+    expect((await post(JSON.stringify({ argv: ['db', 'migrate'], cwd: '/' }), 'not-the-token')).status).toBe(401);
+    const notJson = await post('argv=db migrate');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: 'the body must be JSON: {"argv": [...], "cwd": "..."}' });
+    const wrongShape = await post(JSON.stringify({ argv: 'db migrate', cwd: '/' }));
+    expect(wrongShape.status).toBe(400);
+    expect((await wrongShape.json()) as { error: string }).toEqual({ error: expect.stringMatching(/^the body must be \{"argv": \[strings\], "cwd": string\}: argv /) });
+    expect(received.length).toBe(before);
+  });
+});
