@@ -4,15 +4,22 @@ import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
 import type { JobQueue } from '../src/jobs/job-queue.ts';
 import { type ScheduleFiring, scheduleQueue, startSchedules } from '../src/jobs/scheduler.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from './support/engines.ts';
-import { until as untilQueried } from './support/until.ts';
+import { until } from './support/until.ts';
 
-const until = async (check: () => boolean, timeoutMs = 20_000) => {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+type Sql = OpenedStore['sql'];
+/** Jobs of one queue by state, as pg-boss records them. */
+const jobStates = async (sql: Sql, name: string): Promise<Record<string, number>> =>
+  Object.fromEntries((await sql.query<{ state: string; jobs: number }>('select state, count(*)::int as jobs from pgboss.job where name = $1 group by state', [name])).map((r) => [r.state, r.jobs]));
+/**
+ * Every job of the queue is done (completed, or failed for good) and there are `count` of them:
+ * the state that proves no handler runs again, so what the handlers saw is final.
+ */
+const drained = (sql: Sql, name: string, count: number) =>
+  until(`${count} ${name} jobs to be done`, async () => {
+    const states = await jobStates(sql, name);
+    const total = Object.values(states).reduce((a, b) => a + b, 0);
+    return total === count && total === (states.completed ?? 0) + (states.failed ?? 0) && states;
+  }, 60_000);
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -32,8 +39,8 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     await queue.send('scan.host', { host: 'web-02' });
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(again).toBeNull();
-    await until(() => seen.length >= 2);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Two jobs, both done: the duplicate never became a job, and a done job is not run again.
+    await drained(opened.sql, 'scan.host', 2);
     expect(seen.sort()).toEqual(['web-01', 'web-02']);
   });
 
@@ -45,8 +52,7 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     await queue.work<{ n: number }>('bulk', async ({ n }) => { seen.push(n); }, { concurrency: 5, pollingIntervalSeconds: 0.5 });
     await queue.send('bulk', { n: 0 }, { key: 'k0' });
     await queue.sendMany('bulk', Array.from({ length: 600 }, (_, n) => ({ data: { n }, options: { key: `k${n}` } })));
-    await until(() => seen.length >= 600);
-    await new Promise((r) => setTimeout(r, 1000));
+    await drained(opened.sql, 'bulk', 600);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, n) => n));
   });
 
@@ -64,7 +70,7 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
       done.push(n);
     }, { concurrency: 3, pollingIntervalSeconds: 0.5 });
     for (let n = 0; n < 9; n++) await queue.send('host.run', { n });
-    await until(() => done.length === 9);
+    await until('9 jobs to be done', async () => done.length === 9);
     expect(peak).toBe(3);
     expect(done.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
@@ -82,14 +88,10 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
       if (n === 3 && runs.get(3) === 1) throw new Error('the first try of 3 fails');
     }, { concurrency: 10, pollingIntervalSeconds: 0.5 });
     await queue.sendMany('together', Array.from({ length: 10 }, (_, n) => ({ data: { n }, options: { retryLimit: 1, retryDelaySeconds: 0 } })));
-    await until(() => runs.size === 10);
+    await until('all 10 to be running', async () => runs.size === 10);
     open();
-    const states = () => opened.sql.query<{ state: string; jobs: number }>("select state, count(*)::int as jobs from pgboss.job where name = 'together' group by state");
-    // Each probe awaits its query: a failing query fails the test here, not as an unhandled rejection.
-    await untilQueried('the ten jobs completed', async () => {
-      const rows = await states();
-      return rows.length === 1 && rows[0]!.state === 'completed' && rows[0]!.jobs === 10;
-    }, 20_000);
+    await until('all 10 to be completed', async () => (await jobStates(opened.sql, 'together')).completed === 10);
+    expect(await jobStates(opened.sql, 'together')).toEqual({ completed: 10 });
     expect([...runs.entries()].sort(([a], [b]) => a - b).map(([, count]) => count)).toEqual([1, 1, 1, 2, 1, 1, 1, 1, 1, 1]);
   });
 
@@ -104,7 +106,8 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
       if (attempts < 2) throw new Error('ITSM unreachable');
     }, { pollingIntervalSeconds: 0.5 });
     await queue.send('flaky', { n: 7 }, { retryLimit: 3, retryDelaySeconds: 0 });
-    await until(() => attempts >= 2);
+    await drained(opened.sql, 'flaky', 1);
+    expect(await jobStates(opened.sql, 'flaky')).toEqual({ completed: 1 });
     expect(attempts).toBe(2);
   });
 });
@@ -125,10 +128,14 @@ describe.runIf(availableEngines().includes('postgres'))('schedules across replic
     cleanups.push(async () => {
       for (const r of replicas) { await r.stopTimers(); await r.queue.stop({ timeoutMs: 2000 }); await r.opened.store.close(); }
     });
-    await until(() => runs.length >= 4);
+    await until('4 firings to run', async () => runs.length >= 4);
     for (const r of replicas) await r.stopTimers();
-    await new Promise((r) => setTimeout(r, 1500));
+    // No timer fires any more: once every firing sent is done, no handler runs again.
+    const sql = replicas[0]!.opened.sql;
+    const sent = Object.values(await jobStates(sql, scheduleQueue('tick'))).reduce((a, b) => a + b, 0);
+    await drained(sql, scheduleQueue('tick'), sent);
     const firings = runs.map((r) => r.firing.firedAt);
+    expect(firings).toHaveLength(sent);
     expect(new Set(firings).size).toBe(firings.length);
     expect(firings.length).toBeGreaterThanOrEqual(4);
   });

@@ -6,6 +6,7 @@ import { openStore } from '../adapters/postgres/open-store.ts';
 import { writeConfig } from './support/cli.ts';
 import { availableEngines, freshPostgresUrl } from './support/engines.ts';
 import { runPatchbot, type ServiceProcess, startPatchbot } from './support/process.ts';
+import { until } from './support/until.ts';
 
 const running: ServiceProcess[] = [];
 afterEach(async () => {
@@ -87,12 +88,17 @@ describe.runIf(availableEngines().includes('postgres'))('two replicas on one Pos
     );
     const replicas = await Promise.all([startPatchbot(['--config', file]), startPatchbot(['--config', file])]);
     running.push(...replicas);
-    await new Promise((r) => setTimeout(r, 5000));
-    expect(await Promise.all(replicas.map((r) => r.stop('SIGTERM')))).toEqual([0, 0]);
-
+    // PostgreSQL: this process may read the store the replicas share while they run.
     const { store } = await openStore(url, { migrate: false });
-    const firings: string[] = [];
-    for await (const event of store.audit.read()) if (event.action === 'scan.started' && event.actor === 'schedule:discovery') firings.push(event.subject);
+    const scheduledScans = async () => {
+      const firings: string[] = [];
+      for await (const event of store.audit.read()) if (event.action === 'scan.started' && event.actor === 'schedule:discovery') firings.push(event.subject);
+      return firings;
+    };
+    await until('three scheduled scans to start', async () => (await scheduledScans()).length >= 3);
+    expect(await Promise.all(replicas.map((r) => r.stop('SIGTERM')))).toEqual([0, 0]);
+    // Read after both stopped: every firing either replica took is in.
+    const firings = await scheduledScans();
     await store.close();
     expect(firings.length).toBeGreaterThanOrEqual(3);
     expect(new Set(firings).size).toBe(firings.length);

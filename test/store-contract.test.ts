@@ -1,13 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
 import type { OpenedStore } from '../adapters/postgres/open-store.ts';
 import { verifyChain } from '../src/audit/verify-chain.ts';
 import type { Change } from '../src/changes/change.ts';
 import type { Patch } from '../src/discovery/patch.ts';
 import type { Host } from '../src/inventory/host.ts';
+import { DuplicateKeyError, MissingReferenceError } from '../src/shared/store-errors.ts';
 import { availableEngines, openFresh } from './support/engines.ts';
 
-/** One contract, every engine (DESIGN §7): the same tests on PGlite and on a PostgreSQL server. */
+/**
+ * One contract, every engine (DESIGN §7): the same tests on PGlite and on a PostgreSQL server.
+ * Each test gets a database of its own (a fresh PGlite from the migrated template, a fresh
+ * database on the server), so none depends on what another left behind, and refusals are our
+ * typed store errors, never an engine's error codes.
+ */
 
 const host = (name: string, extra: Partial<Host> = {}): Host => ({
   name, address: '127.0.0.1', port: 22, user: 'root', os: 'debian', groups: ['web'], tags: { env: 'prod' }, connection: 'ssh', ...extra,
@@ -24,10 +30,10 @@ const change = (id: string, extra: Partial<Change> = {}): Change => ({
 
 describe.each(availableEngines())('store contract on %s', (engine) => {
   let opened: OpenedStore;
-  beforeAll(async () => {
+  beforeEach(async () => {
     opened = await openFresh(engine);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await opened?.store.close();
   });
 
@@ -72,6 +78,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
 
   it('records findings per scan and marks patches gone from a rescan as installed', async () => {
     const { store } = opened;
+    await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1'), patch('USN-6600-1')]);
     const t1 = new Date('2024-02-01T00:00:00Z');
     const t2 = new Date('2024-02-02T00:00:00Z');
     await store.findings.record('scan-1', 'web-02', [{ patchId: 'KB5034441', state: 'missing' }, { patchId: 'DSA-5600-1', state: 'missing' }], t1);
@@ -91,7 +98,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
 
     // A finding for a patch the store does not know is refused, and the host's findings stay as they were.
     await expect(store.findings.record('scan-3', 'web-02', [{ patchId: 'DSA-5600-1', state: 'missing' }, { patchId: 'DSA-9998-1', state: 'missing' }, { patchId: 'DSA-9997-1', state: 'missing' }], t2))
-      .rejects.toMatchObject({ code: '23503', message: expect.stringMatching(/2 patch\(es\) the store does not know: DSA-9997-1, DSA-9998-1/) });
+      .rejects.toSatisfy((error) => error instanceof MissingReferenceError && /2 patch\(es\) the store does not know: DSA-9997-1, DSA-9998-1/.test(error.message));
     expect((await store.findings.byHost('web-02')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([
       ['DSA-5600-1', 'pending-reboot', 'scan-2'],
       ['KB5034441', 'installed', 'scan-2'],
@@ -117,6 +124,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
   it('remembers which scan first saw a patch, and finishes a scan exactly once when every host reported', async () => {
     const { store } = opened;
     const at = new Date('2024-04-01T00:00:00Z');
+    await store.patches.upsert([patch('KB5034441')]);
     await store.scans.start('s-new', 'schedule', ['h1', 'h2'], at);
     expect(await store.patches.upsert([patch('DSA-5700-1'), patch('KB5034441')], 's-new')).toEqual(['DSA-5700-1']);
     expect((await store.patches.firstSeenIn('s-new')).map((p) => p.id)).toEqual(['DSA-5700-1']);
@@ -171,7 +179,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await expect(store.scans.recordMany([
       { result: ok('m2', 'm-02', t2, 0), findings: [] },
       { result: ok('m2', 'm-03', t2, 1), findings: [{ patchId: 'DSA-9999-1', state: 'missing' }] },
-    ])).rejects.toThrow(/findings refer to 1 patch\(es\) the store does not know: DSA-9999-1/);
+    ])).rejects.toSatisfy((error) => error instanceof MissingReferenceError && /findings refer to 1 patch\(es\) the store does not know: DSA-9999-1/.test(error.message));
     expect(await seen('m-02')).toEqual([['DSA-5802-1', 'pending-reboot', 'm1', t1.toISOString(), t1.toISOString()]]);
     expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome])).toEqual([['m-01', 'ok'], ['m-02', 'failed']]);
 
@@ -210,6 +218,18 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.tickets.link({ changeId: id, system: 'servicenow', key: 'CHG0030001', url: 'https://x.service-now.com/CHG0030001', state: 'new' });
     await store.tickets.link({ changeId: id, system: 'servicenow', key: 'CHG0030001', url: null, state: 'scheduled' });
     expect(await store.tickets.forChange(id)).toEqual([{ changeId: id, system: 'servicenow', key: 'CHG0030001', url: null, state: 'scheduled' }]);
+  });
+
+  it('refuses a second change under one id and a vote for no change, as typed store errors', async () => {
+    const { store } = opened;
+    const id = await store.changes.nextId();
+    await store.changes.create(change(id));
+    await expect(store.changes.create(change(id, { title: 'again' }))).rejects.toBeInstanceOf(DuplicateKeyError);
+    await expect(store.transaction((tx) => tx.changes.create(change(id)))).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect((await store.changes.get(id))?.title).toBe('patch web');
+    const vote = { changeId: 'CHG-404', person: 'bob', decision: 'approve' as const, comment: null, surface: 'console', at: new Date('2024-01-01T01:00:00Z') };
+    await expect(store.votes.put(vote)).rejects.toBeInstanceOf(MissingReferenceError);
+    await expect(store.votes.list('CHG-404')).resolves.toEqual([]);
   });
 
   it('rolls a transaction back when the work throws', async () => {

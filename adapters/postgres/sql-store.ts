@@ -9,13 +9,17 @@ import { ticketOutboxRepository } from './ticket-outbox-repo.ts';
 import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
 import { migrationStatus } from './migrate.ts';
 import type { SqlClient } from './sql-client.ts';
+import { withStoreErrors } from './store-errors.ts';
+
+/** Every feature's repositories over any SqlClient, its engine's integrity errors translated into ours. */
+export const sqlStore = (sql: SqlClient): StorageEngine => storeOver(withStoreErrors(sql));
 
 /**
- * Every feature's repositories over any SqlClient; a transaction gets them bound to its connection.
- * The console's history is not among them: the console adapter declares it, and the composition
- * root builds it from ./console-messages.ts.
+ * Every feature's repositories; a transaction gets them bound to its connection (already
+ * translating). The console's history is not among them: the console adapter declares it, and the
+ * composition root builds it from ./console-messages.ts.
  */
-export const sqlStore = (sql: SqlClient): StorageEngine => ({
+const storeOver = (sql: SqlClient): StorageEngine => ({
   hosts: hostRepository(sql),
   groups: groupRepository(sql),
   people: peopleRepository(sql),
@@ -30,7 +34,7 @@ export const sqlStore = (sql: SqlClient): StorageEngine => ({
   chatThreads: chatThreadRepository(sql),
   rollouts: rolloutRepository(sql),
   ticketOutbox: ticketOutboxRepository(sql),
-  transaction: (work) => sql.transaction((tx) => work(sqlStore(tx))),
+  transaction: (work) => sql.transaction((tx) => work(storeOver(tx))),
   async health() {
     try {
       const { current, latest } = await migrationStatus(sql);

@@ -37,12 +37,15 @@ describe('coalesced edits', () => {
   it('sends the first edit, then only the newest of those that arrived meanwhile; every caller resolves', async () => {
     const sent: number[] = [];
     let release: () => void = () => undefined;
+    let sending!: () => void;
+    const firstSent = new Promise<void>((resolve) => (sending = resolve));
     const coalescer = createCoalescer<number>(async (_key, value) => {
       sent.push(value);
-      if (value === 0) await new Promise<void>((resolve) => (release = resolve));
+      if (value === 0) await new Promise<void>((resolve) => ((release = resolve), sending()));
     });
     const calls = Array.from({ length: 20 }, (_, i) => coalescer.submit('C1/1.0', i));
-    await new Promise((r) => setTimeout(r, 10));
+    // The first edit is on its way and the other 19 arrived meanwhile.
+    await firstSent;
     release();
     await Promise.all(calls);
     expect(sent).toEqual([0, 19]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignColumns } from './format-table.ts';
 import { CSV_HEADER, csvField, formatReport } from './format.ts';
-import { hostResult, overduePatch, reportOf } from './test-fixtures.ts';
+import { hostResult, overduePatch, reportOf } from '../../test/support/compliance-fixtures.ts';
 
 const report = () =>
   reportOf([

@@ -3,7 +3,7 @@ import { worstStatus } from './model.ts';
 import { DAY_MS } from './policy.ts';
 import { rollupGroup } from './rollup.ts';
 import { summarizeCompliance } from './summary.ts';
-import { hostResult, NOW, overduePatch, reportOf } from './test-fixtures.ts';
+import { hostResult, NOW, overduePatch, reportOf } from '../../test/support/compliance-fixtures.ts';
 
 const estate = () => [
   ...Array.from({ length: 42 }, (_, i) => hostResult(`web-${String(i + 10).padStart(2, '0')}`, 'compliant')),

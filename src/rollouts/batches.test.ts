@@ -3,7 +3,7 @@ import type { Host } from '../inventory/host.ts';
 import { batchesFor } from './batches.ts';
 import { planRollout } from './plan.ts';
 import { RolloutPlan, waveHosts } from './rollout-plan.ts';
-import { groupsFor, host, prng, rollout } from './test-estate.ts';
+import { groupsFor, host, prng, rollout } from '../../test/support/rollout-estate.ts';
 import { shareSizes } from './wave-draft.ts';
 
 describe('shareSizes', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planRollout } from './plan.ts';
 import { planSummary } from './plan-summary.ts';
 import { RolloutPlan } from './rollout-plan.ts';
-import { groupsFor, hostsIn, rollout } from './test-estate.ts';
+import { groupsFor, hostsIn, rollout } from '../../test/support/rollout-estate.ts';
 
 const hosts = [...hostsIn('pilot', 2), ...hostsIn('prod-web', 10), ...hostsIn('prod-db', 4, (i) => ({ cluster: i < 2 ? 'db-a' : 'db-b' }))];
 const groups = groupsFor(hosts);

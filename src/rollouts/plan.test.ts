@@ -3,7 +3,7 @@ import type { ChangeClass } from '../changes/change.ts';
 import { Group } from '../inventory/host.ts';
 import { planRollout } from './plan.ts';
 import { planHosts, RolloutPlan, waveHosts } from './rollout-plan.ts';
-import { groupsFor, host, hostsIn, rollout } from './test-estate.ts';
+import { groupsFor, host, hostsIn, rollout } from '../../test/support/rollout-estate.ts';
 
 const MIN = 60_000;
 const hosts = [

@@ -27,6 +27,8 @@ const act = async (name: string, text: string) =>
     actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
   } satisfies Interaction);
 const statusOf = async (id: string) => (await runtime.store.rollouts.progress(id))?.status ?? '';
+/** Every advance saves the change's progress stamped with the clock: that stamp shows a kick was decided. */
+const decidedAt = (id: string, at: string) => until(`the kick at ${at} to be decided`, async () => (await runtime.store.rollouts.progress(id))?.updatedAt.toISOString() === new Date(at).toISOString());
 let kicks = 0;
 const at = async (iso: string, id: string) => {
   clock = new Date(iso);
@@ -80,13 +82,13 @@ describe('a change and its maintenance window', () => {
 
     // Still closed at 09:00: kicking it does nothing.
     await at('2026-12-08T09:00:00Z', id);
-    await new Promise((r) => setTimeout(r, 1500));
+    await decidedAt(id, '2026-12-08T09:00:00Z');
     expect((await runtime.store.changes.get(id))?.state).toBe('paused');
 
     // alice holds it: the next opening passes it by.
     expect((await act('alice', `pause ${id}`)).private?.text).toMatch(/held by alice: it will not resume at its next window/);
     await at('2026-12-08T22:01:00Z', id);
-    await new Promise((r) => setTimeout(r, 1500));
+    await decidedAt(id, '2026-12-08T22:01:00Z');
     expect((await runtime.store.changes.get(id))?.state).toBe('paused');
     expect((await runtime.store.rollouts.runs(id)).map((r) => r.host)).toEqual(['canary-01']);
 

@@ -3,6 +3,7 @@ import { openStore } from '../../adapters/postgres/open-store.ts';
 import { writeConfig } from '../support/cli.ts';
 import { availableEngines, freshPostgresUrl } from '../support/engines.ts';
 import { runPatchbot, type ServiceProcess, startPatchbot } from '../support/process.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Two service replicas on one PostgreSQL share one rollout: whichever takes a job, every host of
@@ -55,11 +56,7 @@ describe.runIf(availableEngines().includes('postgres'))('a rollout across two re
     expect((await runPatchbot(['change', 'approve', id, '--as', 'dave', '--config', file])).code).toBe(0);
 
     // Not kicked from this CLI process: the replicas' sweep finds the approved change.
-    const deadline = Date.now() + 150_000;
-    while ((await store.changes.get(id))?.state !== 'completed') {
-      if (Date.now() > deadline) throw new Error(`still ${(await store.changes.get(id))?.state}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await until(`${id} to complete`, async () => (await store.changes.get(id))?.state === 'completed', 150_000);
     expect(await Promise.all(replicas.map((r) => r.stop('SIGTERM')))).toEqual([0, 0]);
 
     const runs = await store.rollouts.runs(id);

@@ -7,7 +7,7 @@ import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
-import { ask, estateConfig, PATCH, seedEstate, threadTitles, until } from './ticket-harness.ts';
+import { ask, estateConfig, PATCH, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * Approvals made in the ITSM decide the change (approval.source itsm | both): the real service,
@@ -67,7 +67,9 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     expect((await sn.fireWebhook(url, key, SECRET, { tamper: true })).status).toBe(401);
     expect((await postWebhook(url, JSON.stringify({ number: key, sys_id: sn.change(key).sys_id }), {})).status).toBe(401);
     expect((await postWebhook(`${service.url}/itsm/jira`, '{}', {})).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // A refusal is answered before anything is queued (receiveItsmWebhook), so these answers are
+    // the end of those requests; the outbox being settled shows nothing else is under way.
+    await settledOutbox(service.runtime, id);
     expect(await stateOf(service, id)).toBe('pending-approval');
     expect((await auditOf(service, id)).map((e) => e.action)).not.toContain('change.approved');
 
@@ -89,7 +91,8 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
     // The CAB approves; the business rule's webhook never arrives.
     sn.approve(key, 'CAB Manager');
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Nothing tells patchbot: with its outbox settled there is no work left that could.
+    await settledOutbox(service.runtime, id);
     expect(await stateOf(service, id)).toBe('pending-approval');
 
     // One firing of the polling schedule, as node-cron sends it (once across replicas).

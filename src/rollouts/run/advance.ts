@@ -5,6 +5,7 @@ import { type Effect, performEffects } from './effects.ts';
 import { clockOf, type RolloutDeps } from './rollout-deps.ts';
 import { ACTIVE, halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
+import { nextAdvanceAction } from './advance-decision.ts';
 
 /** Waits for the window: posts why and when it opens, and wakes the change then. */
 const waitForWindow = (step: Step, text: string, at: Date | null | undefined) => {
@@ -18,19 +19,18 @@ const decide = async (step: Step): Promise<void> => {
     await move(step, 'scheduled');
     progress.waitingSince ??= step.now;
   }
-  if (step.change.state === 'scheduled' || step.change.state === 'paused') {
-    // A pause by hand waits for a person; a pause at the window's end waits for the next opening.
-    if (step.change.state === 'paused' && progress.pausedBy !== 'window') return;
-    const decision = windowCheck(step.deps.config, step.change, progress, step.now);
-    if (!decision.may) return waitForWindow(step, decision.text, decision.nextOpening?.start);
-    await move(step, 'running', { window: decision.text });
-    progress.openingStart = decision.opening?.start ?? null;
+  const action = nextAdvanceAction(step.change.state, progress.pausedBy, windowCheck(step.deps.config, step.change, progress, step.now));
+  if (action.kind === 'none' || action.kind === 'hold') return;
+  if (action.kind === 'wait-for-window') return waitForWindow(step, action.window.text, action.window.nextOpening?.start);
+  if (action.kind === 'start') {
+    await move(step, 'running', { window: action.window.text });
+    progress.openingStart = action.window.opening?.start ?? null;
     progress.pausedBy = null;
     progress.waitingSince = null;
     if (progress.phase === 'waiting') progress.phase = 'running';
-    say(step, 'running', decision.text);
+    say(step, 'running', action.window.text);
   }
-  if (step.change.state === 'running') await driveWave(step);
+  await driveWave(step);
 };
 
 /**

@@ -5,65 +5,33 @@ import { appendWaveEvent } from '../../tickets/outbox-events.ts';
 import { durationText } from '../time-text.ts';
 import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
-import { rescanId } from './rollout-deps.ts';
 import { windowCheck } from './window-check.ts';
-
-const IN_FLIGHT: readonly HostRun['state'][] = ['queued', 'running'];
-const FAILED: readonly HostRun['state'][] = ['failed', 'smoke-failed', 'still-missing'];
-
-/** How long a wave waits for its rescan before judging with what it has. */
-const RESCAN_PATIENCE_MS = 30 * 60_000;
+import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** Halts when the wave failed beyond its budget or any smoke check failed; true when it did. */
-const overBudget = async (step: Step, runs: readonly HostRun[]): Promise<boolean> => {
-  const wave = step.plan.waves[step.progress.wave]!;
-  const smoke = runs.find((r) => r.state === 'smoke-failed');
-  if (smoke) {
-    await halt(step, `Smoke check failed on ${smoke.host} in wave ${wave.name}${smoke.error ? `: ${smoke.error}` : ''}.`, runs);
-    return true;
-  }
-  const failures = runs.filter((r) => FAILED.includes(r.state)).length;
-  if (failures <= wave.failureBudget) return false;
-  await halt(step, `Wave ${wave.name}: ${plural(failures, 'host')} failed, more than its budget of ${wave.failureBudget}.`, runs);
-  return true;
-};
-
-/**
- * May a new host start? Asked before every host is released, so a resume or a restart outside
- * the window pauses the change instead of starting hosts (running ones finish either way).
- */
-const windowAllows = async (step: Step): Promise<boolean> => {
-  const decision = windowCheck(step.deps.config, step.change, step.progress, step.now);
-  if (decision.may) {
-    // Running in this opening from now on (a resume starts counting here, not at its pause).
-    step.progress.openingStart ??= decision.opening?.start ?? null;
-    step.progress.waitingSince = null;
-    return true;
-  }
+/** The window said no to a new host: the change pauses and wakes at the next opening. */
+const pauseForWindow = async (step: Step, decision: WindowClosed): Promise<void> => {
   await move(step, 'paused', { reason: decision.text });
   step.progress.pausedBy = 'window';
   step.progress.waitingSince = step.now;
   step.progress.openingStart = null;
   say(step, 'paused until its next window', decision.text);
   if (decision.nextOpening) step.effects.push({ kind: 'wake', at: decision.nextOpening.start });
-  return false;
 };
 
-/** The next batch of the wave, if the window still allows a new host; otherwise the change pauses. */
-const startNextBatch = async (step: Step, runs: readonly HostRun[]): Promise<boolean> => {
+/** The window allows a new host: the change runs in this opening from now on (a resume starts counting here, not at its pause). */
+const enterOpening = (step: Step, decision: WindowOpen) => {
+  step.progress.openingStart ??= decision.opening?.start ?? null;
+  step.progress.waitingSince = null;
+};
+
+const startBatch = async (step: Step, batch: number, hosts: string[]) => {
   const { progress, plan } = step;
   const wave = plan.waves[progress.wave]!;
-  const started = new Set(runs.map((r) => r.batch));
-  const next = wave.batches.findIndex((_, b) => !started.has(b));
-  if (next < 0) return false;
-  if (!(await windowAllows(step))) return true;
-  const hosts = wave.batches[next]!;
-  await step.tx.rollouts.queueRuns(step.change.id, progress.wave, next, hosts);
+  await step.tx.rollouts.queueRuns(step.change.id, progress.wave, batch, hosts);
   step.effects.push({ kind: 'run', hosts: hosts.map((host) => ({ host, attempt: 0 })) });
-  if (next === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch')}${wave.batches.length === 1 ? '' : 'es'} of at most ${wave.concurrency}.`);
-  return true;
+  if (batch === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch')}${wave.batches.length === 1 ? '' : 'es'} of at most ${wave.concurrency}.`);
 };
 
 /** After the rescan: the findings, not exit codes, decide which hosts are patched. */
@@ -130,48 +98,51 @@ const complete = async (step: Step, runs: readonly HostRun[]) => {
 export const driveWave = async (step: Step): Promise<void> => {
   const { progress, plan, change, tx } = step;
   for (;;) {
-    const wave = plan.waves[progress.wave];
-    if (!wave) return complete(step, await tx.rollouts.runs(change.id));
-    const runs = (await tx.rollouts.runs(change.id)).filter((r) => r.wave === progress.wave);
-    if (progress.phase === 'running') {
-      if (await overBudget(step, runs)) return;
-      const inFlight = runs.filter((r) => IN_FLIGHT.includes(r.state));
-      if (inFlight.length) {
-        const waiting = inFlight.filter((r) => r.state === 'queued');
-        // Re-sent on every advance (keyed per minute, so a no-op unless a send was lost or the
-        // change was paused meanwhile) — but only while the window still allows a new host.
-        if (waiting.length && (await windowAllows(step))) step.effects.push({ kind: 'run', hosts: waiting.map((r) => ({ host: r.host, attempt: r.attempt })) });
+    const all = await tx.rollouts.runs(change.id);
+    const runs = all.filter((r) => r.wave === progress.wave);
+    const scan = progress.phase === 'verifying' && progress.scanId ? await tx.scans.progress(progress.scanId) : undefined;
+    const window = windowCheck(step.deps.config, change, progress, step.now);
+    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now });
+    switch (action.kind) {
+      case 'complete':
+        return complete(step, all);
+      case 'halt':
+        return halt(step, action.reason, action.runs);
+      case 'wait':
         return;
-      }
-      if (await startNextBatch(step, runs)) return;
-      const applied = runs.filter((r) => r.state === 'applied').map((r) => r.host);
-      progress.phase = 'verifying';
-      progress.scanId = applied.length ? rescanId(change.id, progress.wave, runs.reduce((n, r) => n + r.attempt, 0)) : null;
-      if (progress.scanId) {
-        step.effects.push({ kind: 'rescan', scanId: progress.scanId, hosts: applied });
+      case 'pause':
+        return pauseForWindow(step, action.window);
+      case 'resend':
+        enterOpening(step, action.window);
+        step.effects.push({ kind: 'run', hosts: action.hosts });
         return;
+      case 'start-batch':
+        enterOpening(step, action.window);
+        return startBatch(step, action.batch, action.hosts);
+      case 'rescan':
+        progress.phase = 'verifying';
+        progress.scanId = action.scanId;
+        if (action.scanId) {
+          step.effects.push({ kind: 'rescan', scanId: action.scanId, hosts: action.hosts });
+          return;
+        }
+        continue;
+      case 'restart-rescan':
+        step.effects.push({ kind: 'rescan', scanId: action.scanId, hosts: action.hosts });
+        return;
+      case 'judge': {
+        const verdicts = await verify(step, runs);
+        const reason = budgetVerdict(plan.waves[progress.wave]!, verdicts);
+        if (reason) return halt(step, reason, verdicts);
+        await finishWave(step, verdicts);
+        continue;
       }
+      case 'next-wave':
+        progress.wave += 1;
+        progress.phase = 'running';
+        progress.scanId = null;
+        progress.soakUntil = null;
+        continue;
     }
-    if (progress.phase === 'verifying') {
-      if (progress.scanId) {
-        const scan = await tx.scans.progress(progress.scanId);
-        // Lost to a crash before it was started: start it again (its id makes that idempotent).
-        if (!scan) step.effects.push({ kind: 'rescan', scanId: progress.scanId, hosts: runs.filter((r) => r.state === 'applied').map((r) => r.host) });
-        // A rescan whose host jobs were lost never finishes; after a while its unreached hosts count as not shown patched.
-        if (!scan || (!scan.finishedAt && Date.now() - scan.startedAt.getTime() < RESCAN_PATIENCE_MS)) return;
-      }
-      const verdicts = await verify(step, runs);
-      if (await overBudget(step, verdicts)) return;
-      await finishWave(step, verdicts);
-    }
-    if (progress.phase === 'soaking') {
-      if (progress.soakUntil && progress.soakUntil > step.now) return;
-      progress.wave += 1;
-      progress.phase = 'running';
-      progress.scanId = null;
-      progress.soakUntil = null;
-      continue;
-    }
-    return;
   }
 };

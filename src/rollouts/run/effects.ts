@@ -1,7 +1,7 @@
 import type { Change } from '../../changes/change.ts';
 import { startScan } from '../../discovery/start-scan.ts';
 import type { HostRun } from '../rollout-store.ts';
-import { ADVANCE_QUEUE, type AdvanceJob, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
+import { ADVANCE_QUEUE, type AdvanceJob, clockOf, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 
 /**
  * What a decision does outside the store. Decisions are committed first and their effects run
@@ -16,7 +16,8 @@ export type Effect =
   | { kind: 'halted'; change: Change; reason: string; failed: readonly HostRun[] };
 
 export const performEffects = async (deps: RolloutDeps, changeId: string, effects: readonly Effect[]): Promise<void> => {
-  const minute = (deps.now?.() ?? new Date()).toISOString().slice(0, 16);
+  const now = clockOf(deps);
+  const minute = now().toISOString().slice(0, 16);
   for (const effect of effects) {
     if (effect.kind === 'run') {
       await deps.queue.sendMany<HostRunJob>(
@@ -26,7 +27,8 @@ export const performEffects = async (deps: RolloutDeps, changeId: string, effect
         effect.hosts.map(({ host, attempt }) => ({ data: { changeId, host }, options: { key: `run:${changeId}:${host}:${attempt}:${minute}`, retryLimit: 0 } })),
       );
     } else if (effect.kind === 'rescan') {
-      await startScan(deps.scan, { hosts: effect.hosts, requestedBy: `rollout:${changeId}`, scanId: effect.scanId });
+      // On the rollout's clock: the wave's patience with its rescan is measured from the scan's start.
+      await startScan({ ...deps.scan, now }, { hosts: effect.hosts, requestedBy: `rollout:${changeId}`, scanId: effect.scanId });
     } else if (effect.kind === 'wake') {
       await deps.queue.send<AdvanceJob>(ADVANCE_QUEUE, { changeId }, { startAfter: effect.at, key: `wake:${changeId}:${effect.at.toISOString()}` });
     } else if (effect.kind === 'status') {

@@ -7,9 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/inventory/host.ts';
 import { ExecutionError, type ExecutionErrorKind } from '../../src/playbooks/executor.ts';
 import { ConfigError } from '../../src/shared/errors.ts';
-import { freePort } from '../../test/support/postgres-cluster.ts';
-import { generateKey, type Sshd, sshdSkipReason, startSshd } from '../../test/support/sshd.ts';
-import { createSshExecutor, type SshExecutor, type SshExecutorOptions } from './ssh-executor.ts';
+import { freePort } from '../support/postgres-cluster.ts';
+import { generateKey, type Sshd, sshdSkipReason, startSshd } from '../support/sshd.ts';
+import { createSshExecutor, type SshExecutor, type SshExecutorOptions } from '../../adapters/ssh/ssh-executor.ts';
 
 const skip = sshdSkipReason();
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPglite } from '../../../test/support/engines.ts';
-import { seedEstate } from '../../../test/support/seed.ts';
-import type { Patch, Severity } from '../../discovery/patch.ts';
-import type { PatchbotStore } from '../../patchbot-store.ts';
-import { Card, CARD_LIMITS } from '../card.ts';
-import { cardProblems } from '../card-limits.ts';
-import { buildDigest } from './build-digest.ts';
-import { digestCard, hostSummary } from './digest-card.ts';
+import { freshPglite } from '../support/engines.ts';
+import { seedEstate } from '../support/seed.ts';
+import type { Patch, Severity } from '../../src/discovery/patch.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { Card, CARD_LIMITS } from '../../src/chat/card.ts';
+import { cardProblems } from '../../src/chat/card-limits.ts';
+import { buildDigest } from '../../src/chat/announce/build-digest.ts';
+import { digestCard, hostSummary } from '../../src/chat/announce/digest-card.ts';
 
 const severities: Severity[] = ['low', 'important', 'critical', 'moderate', 'unknown'];
 const patch = (i: number, severity: Severity = severities[i % severities.length]!): Patch => ({

@@ -1,7 +1,7 @@
-import type { ComplianceReport, ComplianceStatus, HostCompliance, OverduePatch } from './model.ts';
-import { zeroCounts } from './model.ts';
-import { DAY_MS, policyFor } from './policy.ts';
-import { rollupGroup } from './rollup.ts';
+import type { ComplianceReport, ComplianceStatus, HostCompliance, OverduePatch } from '../../src/compliance/model.ts';
+import { zeroCounts } from '../../src/compliance/model.ts';
+import { DAY_MS, policyFor } from '../../src/compliance/policy.ts';
+import { rollupGroup } from '../../src/compliance/rollup.ts';
 
 /** Hand-built results for the pure format and summary tests (the store-backed path has its own test). */
 export const NOW = new Date('2024-03-01T00:00:00Z');

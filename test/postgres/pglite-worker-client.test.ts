@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { dumpPglite, openPglite } from './pglite-client.ts';
-import { PgliteWorkerClient } from './pglite-worker-client.ts';
-import type { SqlClient } from './sql-client.ts';
+import { dumpPglite, openPglite } from '../../adapters/postgres/pglite-client.ts';
+import { PgliteWorkerClient } from '../../adapters/postgres/pglite-worker-client.ts';
+import type { SqlClient } from '../../adapters/postgres/sql-client.ts';
 
 /** The run's migrated template (test/global-setup.ts): loading it is much faster than initdb. */
 const openFromTemplate = () => PgliteWorkerClient.open({ dataDir: null, template: new Blob([readFileSync(inject('pgliteTemplate'))]) });
@@ -35,9 +35,9 @@ describe('PGlite in a worker thread', () => {
     await client.transaction(async (tx) => {
       await tx.query(`insert into worker_items (id, name) values (1, 'one')`);
       outside = watch(count(client, 'worker_items'));
-      // Several round trips to the worker: the root query has had every chance to run, and must not.
+      // Several round trips to the worker, each sent after the root query and answered in order:
+      // the root query has had every chance to run, and must not.
       for (let i = 0; i < 5; i++) expect(await count(tx, 'worker_items')).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 50));
       expect(outside.settled).toBe(false);
     });
     expect(await outside.promise).toBe(1);

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPglite } from '../../../test/support/engines.ts';
-import { seedEstate } from '../../../test/support/seed.ts';
-import { Config } from '../../config/schema.ts';
-import type { Person } from '../../people/person.ts';
-import type { PatchbotStore } from '../../patchbot-store.ts';
-import { Card } from '../card.ts';
-import type { MessageRef } from '../chat-surface.ts';
-import { dispatch, type DispatchDeps } from '../dispatcher.ts';
-import { chatHandlers } from '../handlers.ts';
-import type { Interaction } from '../interaction.ts';
-import type { Reply } from '../reply.ts';
-import { checked } from '../../../test/support/chat.ts';
+import { freshPglite } from '../support/engines.ts';
+import { seedEstate } from '../support/seed.ts';
+import { Config } from '../../src/config/schema.ts';
+import type { Person } from '../../src/people/person.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { Card } from '../../src/chat/card.ts';
+import type { MessageRef } from '../../src/chat/chat-surface.ts';
+import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
+import { chatHandlers } from '../../src/chat/handlers.ts';
+import type { Interaction } from '../../src/chat/interaction.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import { checked } from '../support/chat.ts';
 
 const now = new Date('2024-05-01T14:02:00Z');
 const config = Config.parse({ windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' } } });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SLACK_EVENTS_PATH } from '../../adapters/slack/slack-module.ts';
-import { BOT_SCOPES } from '../../adapters/slack/startup-checks.ts';
+import { SLACK_EVENTS_PATH } from './slack-module.ts';
+import { BOT_SCOPES } from './startup-checks.ts';
 
 /** The manifest people paste must ask for what the code checks and point where the code listens. */
 describe('config/slack-manifest.yaml', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, listText, renderCard } from '../../adapters/slack/block-kit.ts';
+import { escapeMrkdwn, listText, renderCard } from './block-kit.ts';
 import type { Card } from '../../src/chat/card.ts';
 import { digestCard } from '../../src/chat/announce/digest-card.ts';
 import type { Patch, Severity } from '../../src/discovery/patch.ts';
-import { blockErrors, buttonsOf } from '../support/fake-slack/block-rules.ts';
+import { blockErrors, buttonsOf } from '../../test/support/fake-slack/block-rules.ts';
 
 /**
  * The renderer against Slack's rules as the fake enforces them (written separately from the

@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checked } from '../../test/support/chat.ts';
-import { freshPglite } from '../../test/support/engines.ts';
-import { seedEstate } from '../../test/support/seed.ts';
-import { VoteRefusedError } from '../shared/errors.ts';
-import { createLogger } from '../shared/logger.ts';
-import type { PatchbotStore } from '../patchbot-store.ts';
-import { answerHandlers } from './answers/handlers.ts';
-import { dispatch, type DispatchDeps } from './dispatcher.ts';
-import type { Interaction, InteractionKind } from './interaction.ts';
+import { checked } from '../support/chat.ts';
+import { freshPglite } from '../support/engines.ts';
+import { seedEstate } from '../support/seed.ts';
+import { VoteRefusedError } from '../../src/shared/errors.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { answerHandlers } from '../../src/chat/answers/handlers.ts';
+import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
+import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
 
 /**
  * Routing, registration, errors and retries, over a real store (fresh PGlite with the shared

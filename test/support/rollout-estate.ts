@@ -1,6 +1,6 @@
 /** Small estates for the plan tests: hosts by name with groups and tags, and a seeded PRNG. */
-import { RolloutConfig } from '../config/schema-rollout.ts';
-import { Group, Host } from '../inventory/host.ts';
+import { RolloutConfig } from '../../src/config/schema-rollout.ts';
+import { Group, Host } from '../../src/inventory/host.ts';
 
 export const host = (name: string, groups: string[] = [], tags: Record<string, string> = {}): Host => Host.parse({ name, address: `${name}.example`, os: 'debian', groups, tags });
 

@@ -1,7 +1,7 @@
-import type { HostScan } from '../discovery/patch.ts';
-import type { Host } from '../inventory/host.ts';
-import type { PatchbotStore } from '../patchbot-store.ts';
-import { DAY_MS } from './policy.ts';
+import type { HostScan } from '../../src/discovery/patch.ts';
+import type { Host } from '../../src/inventory/host.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { DAY_MS } from '../../src/compliance/policy.ts';
 
 /**
  * A small estate for the store-backed and CLI tests, seeded through the repositories with chosen

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../test/support/cli.ts';
-import { platform } from '../../test/support/platform.ts';
+import { cli } from '../support/cli.ts';
+import { platform } from '../support/platform.ts';
 
 /**
  * `patchbot ask` through the real CLI entry, against an embedded store on disk seeded the way a

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPglite } from '../../../test/support/engines.ts';
-import type { FindingInput } from '../../discovery/discovery-store.ts';
-import type { PatchbotStore } from '../../patchbot-store.ts';
-import { answerHandlers } from './handlers.ts';
-import { checked } from '../../../test/support/chat.ts';
-import { dispatch, type DispatchDeps } from '../dispatcher.ts';
-import type { Interaction, InteractionKind } from '../interaction.ts';
+import { freshPglite } from '../support/engines.ts';
+import type { FindingInput } from '../../src/discovery/discovery-store.ts';
+import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { answerHandlers } from '../../src/chat/answers/handlers.ts';
+import { checked } from '../support/chat.ts';
+import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
+import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
 
 /**
  * The read-only answers, asked through the dispatcher over a real store (fresh PGlite) seeded

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, writeConfig } from '../../test/support/cli.ts';
-import { platform } from '../../test/support/platform.ts';
-import { CSV_HEADER } from './format.ts';
-import { seedComplianceEstate } from './test-estate.ts';
+import { cli, writeConfig } from '../support/cli.ts';
+import { platform } from '../support/platform.ts';
+import { CSV_HEADER } from '../../src/compliance/format.ts';
+import { seedComplianceEstate } from '../support/compliance-estate.ts';
 
 /** `patchbot report compliance` end to end: a real embedded store on disk, seeded, then the CLI in process. */
 describe('patchbot report compliance', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPglite } from '../../test/support/engines.ts';
-import { NotFoundError } from '../shared/errors.ts';
-import { DAY_MS } from './policy.ts';
-import { buildComplianceReport } from './report.ts';
-import { seedComplianceEstate } from './test-estate.ts';
+import { freshPglite } from '../support/engines.ts';
+import { NotFoundError } from '../../src/shared/errors.ts';
+import { DAY_MS } from '../../src/compliance/policy.ts';
+import { buildComplianceReport } from '../../src/compliance/report.ts';
+import { seedComplianceEstate } from '../support/compliance-estate.ts';
 
 const NOW = new Date('2024-03-01T00:00:00Z');
 const SLA = { critical: 7 * DAY_MS, important: 30 * DAY_MS, moderate: 90 * DAY_MS, low: 180 * DAY_MS };
