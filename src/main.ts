@@ -128,6 +128,11 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       const { slackModule } = await import('../adapters/slack/slack-module.ts');
       modules.push(await slackModule({ slack, store, log }));
     }
+    const teams = config.chat.teams;
+    if (teams.enabled) {
+      const { teamsModule } = await import('../adapters/teams/teams-module.ts');
+      modules.push(await teamsModule({ teams, store, log }));
+    }
     return modules;
   },
   ticketing: itsmModule,
