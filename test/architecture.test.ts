@@ -113,6 +113,17 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps each adapter to its own folder: adapters are leaves, wired together only by src/main.ts', () => {
+    const folderOf = (path: string) => path.split('/').slice(0, 2).join('/');
+    const offenders = sourceFiles(join(ROOT, 'adapters')).flatMap((file) => {
+      const own = folderOf(relative(ROOT, file));
+      return localImportsOf(file)
+        .filter((target) => target.startsWith('adapters/') && folderOf(target) !== own)
+        .map((target) => `${relative(ROOT, file)} imports ${target}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps src/store free of features: only feature-free store primitives live there', () => {
     const offenders = sourceFiles(join(ROOT, 'src/store')).flatMap((file) =>
       localImportsOf(file)

@@ -1,5 +1,5 @@
 import type { Logger } from '../../src/shared/logger.ts';
-import { type ChannelLanes, createChannelLanes } from '../slack/channel-lanes.ts';
+import { type ChannelLanes, createChannelLanes } from '../../src/shared/channel-lanes.ts';
 import { ConnectorError } from './errors.ts';
 import { ResourceResponse, RosterMember } from './schema.ts';
 

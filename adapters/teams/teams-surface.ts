@@ -3,7 +3,7 @@ import type { Card } from '../../src/chat/card.ts';
 import type { ChatSurface, MessageRef, ThreadTarget } from '../../src/chat/chat-surface.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
-import { createCoalescer } from '../slack/coalescer.ts';
+import { createCoalescer } from '../../src/shared/coalescer.ts';
 import { cardActivity } from './adaptive-card.ts';
 import type { Connector } from './connector.ts';
 import { isChannel, isPersonal, threadId, threadRootOf } from './conversations.ts';
