@@ -1,27 +1,5 @@
+import type { OutboxLag as Lag } from './ticket-outbox.ts';
 import type { TicketingError } from './ticketing-error.ts';
-
-/**
- * How long a ticket's next update has been held by an ITSM that does not answer, and whether the
- * change's thread was told. Kept in the outbox entry's last_error, which the entry's one worker at
- * a time (the claim's fence) rewrites on every failed attempt, so exactly one attempt tells the
- * thread, across replicas, without a column of its own: "retryable since 2026-12-04T14:02:00.000Z
- * (thread told): <the ITSM's error>".
- */
-export interface Lag {
-  since: Date;
-  told: boolean;
-}
-
-const PATTERN = /^retryable since (\S+?)( \(thread told\))?: /;
-
-export const lagOf = (lastError: string | null): Lag | null => {
-  const match = lastError ? PATTERN.exec(lastError) : null;
-  if (!match) return null;
-  const since = new Date(match[1]!);
-  return Number.isNaN(since.getTime()) ? null : { since, told: Boolean(match[2]) };
-};
-
-export const lagError = (lag: Lag, message: string): string => `retryable since ${lag.since.toISOString()}${lag.told ? ' (thread told)' : ''}: ${message}`;
 
 /** "14:02 UTC": the thread shows a clock time; the day is the card's own. */
 export const clockText = (at: Date): string => `${at.toISOString().slice(11, 16)} UTC`;

@@ -2,7 +2,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
 import { clockOf, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketSyncDeps, type TicketSyncJob } from './ticket-sync-deps.ts';
-import { caughtUpNotice, lagError, lagNotice, lagOf } from './ticket-lag.ts';
+import { caughtUpNotice, lagNotice } from './ticket-lag.ts';
 import { isTicketingError } from './ticketing-error.ts';
 
 /*
@@ -90,10 +90,11 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const delay = auth ? deps.tuning.maxDelayMs : retryDelayMs(deps, entry.attempts, ticketing?.retryAfterMs ?? null);
   const notBefore = new Date(now.getTime() + delay);
   const retryable = ticketing?.kind === 'retryable';
-  const lag = retryable ? (lagOf(entry.lastError) ?? { since: now, told: false }) : null;
+  const lag = retryable ? (entry.lag ?? { since: now, told: false }) : null;
   const tell = lag !== null && !lag.told && now.getTime() - lag.since.getTime() >= deps.tuning.lagNoticeMs;
-  const lastError = lag ? lagError({ ...lag, told: lag.told || tell }, message) : `${ticketing?.kind ?? 'error'}: ${message}`;
-  if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, { notBefore, error: lastError }))) return yieldToLaterAttempt(log);
+  const lastError = `${ticketing?.kind ?? 'error'}: ${message}`;
+  const retry = { notBefore, error: lastError, lag: lag && { ...lag, told: lag.told || tell } };
+  if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, retry))) return yieldToLaterAttempt(log);
   if (tell) await deps.notices.post(entry.ticketOf, lagNotice(label, lag, ticketing, await waitingCount(deps, entry.ticketOf), message));
   if (auth) {
     log.error({ err: error }, 'ITSM refused the credentials; ticket updates wait');
@@ -126,7 +127,7 @@ export const syncTicketEntry = async (deps: TicketSyncDeps, job: TicketSyncJob):
   }
   const error = delivery.state === 'skipped' ? delivery.reason : null;
   if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: delivery.state, error, at: clockOf(deps) }))) return yieldToLaterAttempt(log);
-  const lag = lagOf(entry.lastError);
+  const lag = entry.lag;
   if (lag?.told) {
     const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
     await deps.notices.post(entry.ticketOf, caughtUpNotice(label, lag, clockOf(deps), await waitingCount(deps, entry.ticketOf)));

@@ -54,7 +54,8 @@ describe('ticket sync through an ITSM outage', () => {
     expect(waiting.map((e) => e.event.kind)).toEqual(expect.arrayContaining(['wave', 'completed']));
     // Only the ticket's first waiting entry is tried, again and again; the rest wait their turn.
     expect(waiting[0]!.attempts).toBeGreaterThan(1);
-    expect(waiting[0]!.lastError).toMatch(/^retryable since \S+ \(thread told\): .*no answer from http:\/\/127\.0\.0\.1/);
+    expect(waiting[0]!.lastError).toMatch(/^retryable: .*no answer from http:\/\/127\.0\.0\.1/);
+    expect(waiting[0]!.lag).toMatchObject({ since: expect.any(Date), told: true });
     expect(waiting.slice(1).every((e) => e.attempts === 0)).toBe(true);
     expect(sn.change(key).state).not.toBe('3');
 
