@@ -94,6 +94,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     log,
     limit: (host) => limiter.acquire(host),
     storedPatches: new Map(),
+    limits: config.execution.scanLimits,
     onScanFinished: async (scanId) => {
       await announceScan(hub, store, scanId);
       await onRolloutScanFinished({ queue }, scanId);
