@@ -18,8 +18,9 @@ interface RecordedRun {
 
 /**
  * The exact commands of a host run recorded in dry run: its steps' `would run: <command>` records
- * (run-playbook.ts), and `would reboot…` for reboot steps. Smoke checks and scans really ran (they
- * only look), so they are not listed. Null when the run was not a dry run.
+ * (run-playbook.ts), the playbook's own smoke steps included, and `would reboot…` for reboot steps.
+ * Read-only playbooks (the wave's smoke checks, scans) really ran, so they are not listed. Null
+ * when the run was not a dry run.
  */
 export const dryRunCommands = (run: HostRun): DryRunCommands | null => {
   const runs = (run.result as { runs?: unknown } | null)?.runs;

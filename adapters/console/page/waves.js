@@ -64,7 +64,7 @@ export const wavesSummary = (view) => {
     case 'scheduled':
       return `Approved, waiting for its window · ${plural(n, 'wave')}, ${plural(t.hosts, 'host')}`;
     case 'running':
-      return at ? `Running ${where}: ${phaseText(view)}` : 'Running';
+      return `${at ? `Running ${where}: ${phaseText(view)}` : 'Running'}${view.dryRun ? ' · dry run' : ''}`;
     case 'paused':
       return `Paused in ${where || 'its rollout'}: ${phaseText(view)}`;
     case 'halted':

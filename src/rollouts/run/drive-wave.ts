@@ -146,7 +146,7 @@ export const driveWave = async (step: Step): Promise<void> => {
     const runs = all.filter((r) => r.wave === progress.wave);
     const scan = progress.phase === 'verifying' && progress.scanId ? await tx.scans.progress(progress.scanId) : undefined;
     const window = windowCheck(step.deps.config, change, progress, step.now);
-    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now });
+    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now, dryRun: step.deps.config.execution.dryRun });
     switch (action.kind) {
       case 'complete':
         return complete(step, all);
