@@ -91,6 +91,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       store,
       engine: opened.sql.engine,
       applied: opened.migration?.applied ?? [],
+      tightened: opened.tightened,
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
       startQueue: (onError) => startPgBossQueue({ sql: opened.sql, onError }),
@@ -127,6 +128,11 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       // Loaded only when enabled: Bolt and its SDKs cost every CLI command startup time otherwise.
       const { slackModule } = await import('../adapters/slack/slack-module.ts');
       modules.push(await slackModule({ slack, store, log }));
+    }
+    const teams = config.chat.teams;
+    if (teams.enabled) {
+      const { teamsModule } = await import('../adapters/teams/teams-module.ts');
+      modules.push(await teamsModule({ teams, store, log }));
     }
     return modules;
   },

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /** DESIGN §2: the core speaks patch management and knows no vendor; only src/main.ts wires adapters. */
 
 const ROOT = join(import.meta.dirname, '..');
-const VENDORS = [/^@slack\//, /^botbuilder/, /^axios$/, /^ssh2$/, /^pg$/, /^pg-/, /^@electric-sql\//, /^graphile-worker$/, /^mongoose$/, /^playwright/];
+const VENDORS = [/^@slack\//, /^botbuilder/, /^botframework-/, /^@azure\//, /^axios$/, /^ssh2$/, /^pg$/, /^pg-/, /^@electric-sql\//, /^graphile-worker$/, /^mongoose$/, /^playwright/];
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -86,12 +86,41 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps the Bot Framework SDK inside adapters/teams, so moving to its successor touches one folder', () => {
+    const bot = /^(botbuilder|botframework-|@azure\/msal)/;
+    const everywhere = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'adapters')), ...sourceFiles(join(ROOT, 'bin'))];
+    const offenders = everywhere
+      .filter((file) => !relative(ROOT, file).startsWith('adapters/teams/'))
+      .flatMap((file) =>
+        importsOf(readFileSync(file, 'utf8'))
+          .filter((spec) => bot.test(spec))
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+    // And nothing outside the folder names a type from inside it other than the module.
+    const reachIn = everywhere
+      .filter((file) => !relative(ROOT, file).startsWith('adapters/teams/'))
+      .flatMap((file) => importsOf(readFileSync(file, 'utf8')).filter((spec) => /adapters\/teams\/(?!teams-module\.ts$)/.test(spec)).map((spec) => `${relative(ROOT, file)} imports ${spec}`));
+    expect(reachIn).toEqual([]);
+  });
+
   it('keeps adapters out of src/service/: they implement ports, the service is what uses them', () => {
     const offenders = sourceFiles(join(ROOT, 'adapters')).flatMap((file) =>
       localImportsOf(file)
         .filter((target) => target.startsWith('src/service/'))
         .map((target) => `${relative(ROOT, file)} imports ${target}`),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps each adapter to its own folder: adapters are leaves, wired together only by src/main.ts', () => {
+    const folderOf = (path: string) => path.split('/').slice(0, 2).join('/');
+    const offenders = sourceFiles(join(ROOT, 'adapters')).flatMap((file) => {
+      const own = folderOf(relative(ROOT, file));
+      return localImportsOf(file)
+        .filter((target) => target.startsWith('adapters/') && folderOf(target) !== own)
+        .map((target) => `${relative(ROOT, file)} imports ${target}`);
+    });
     expect(offenders).toEqual([]);
   });
 

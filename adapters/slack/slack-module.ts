@@ -5,7 +5,7 @@ import type { ChatSurfaceModule } from '../../src/platform.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
 import type { PeopleRepos } from '../../src/people/people-store.ts';
-import type { LaneOptions } from './channel-lanes.ts';
+import type { LaneOptions } from '../../src/shared/channel-lanes.ts';
 import { slackCall } from './errors.ts';
 import { EventsReceiver } from './events-receiver.ts';
 import { registerListeners } from './listeners.ts';

@@ -3,8 +3,8 @@ import type { Card } from '../../src/chat/card.ts';
 import type { ChatSurface, MessageRef, ThreadTarget } from '../../src/chat/chat-surface.ts';
 import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
 import { renderCard } from './block-kit.ts';
-import { type ChannelLanes, createChannelLanes, type LaneOptions } from './channel-lanes.ts';
-import { createCoalescer } from './coalescer.ts';
+import { type ChannelLanes, createChannelLanes, type LaneOptions } from '../../src/shared/channel-lanes.ts';
+import { createCoalescer } from '../../src/shared/coalescer.ts';
 import { SlackApiError, slackCall } from './errors.ts';
 import { PostedMessage } from './schema.ts';
 

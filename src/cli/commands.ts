@@ -8,6 +8,7 @@ import { playbookValidate } from './commands/playbook-validate.ts';
 import { report } from './commands/report.ts';
 import { scan } from './commands/scan.ts';
 import { start } from './commands/start.ts';
+import { teamsPackage } from './commands/teams-package.ts';
 
 /** Every CLI command, in help order. */
 export const COMMANDS: Command[] = [
@@ -21,4 +22,5 @@ export const COMMANDS: Command[] = [
   auditVerify,
   configCheck,
   dbMigrate,
+  teamsPackage,
 ];

@@ -28,8 +28,43 @@ export type TeamsConfig =
       tenantId?: string;
       appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
       serviceUrl?: string;
+      auth: TeamsAuth;
       channels: ResolvedChannels;
     };
+
+/**
+ * The Bot Framework endpoints, each one botbuilder setting (docs/teams.md). All are always set: a
+ * partial set puts botbuilder into a custom-cloud mode where the missing ones are undefined.
+ */
+export interface TeamsAuth {
+  openIdMetadataUrl: string;
+  tokenIssuer: string;
+  loginUrl: string;
+  oauthScope: string;
+  validateAuthority: boolean;
+}
+
+const TeamsAuthSection = z.strictObject({
+  /** ToBotFromChannelOpenIdMetadataUrl (and the emulator's, so nothing reaches out to that one). */
+  openIdMetadataUrl: HttpUrl.optional(),
+  /** ToBotFromChannelTokenIssuer: the `iss` of the channel's tokens. */
+  tokenIssuer: z.string().min(1).optional(),
+  /** ToChannelFromBotLoginUrl: the login authority, tenant included. */
+  loginUrl: z.url({ protocol: /^https$/, error: 'use an https URL: MSAL refuses any other authority' }).optional(),
+  /** ToChannelFromBotOAuthScope: the scope of the Connector's tokens. */
+  oauthScope: z.string().min(1).optional(),
+  /** ValidateAuthority; false trusts loginUrl's host with no instance discovery (a private cloud, a test fake). */
+  validateAuthority: z.boolean().default(true),
+});
+
+/** The Microsoft public cloud, for every key left out. */
+const teamsAuthDefaults = (auth: z.infer<typeof TeamsAuthSection>, appType: string, tenantId: string | undefined): TeamsAuth => ({
+  openIdMetadataUrl: auth.openIdMetadataUrl ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  tokenIssuer: auth.tokenIssuer ?? 'https://api.botframework.com',
+  loginUrl: auth.loginUrl ?? `https://login.microsoftonline.com/${appType === 'MultiTenant' || !tenantId ? 'botframework.com' : tenantId}`,
+  oauthScope: auth.oauthScope ?? 'https://api.botframework.com',
+  validateAuthority: auth.validateAuthority,
+});
 
 type Ctx = z.RefinementCtx;
 const need = (ctx: Ctx, value: unknown, path: string[], message: string) => {
@@ -83,6 +118,7 @@ const TeamsSection = z
     appType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
     /** Bot Connector base URL for proactive posts before any inbound activity taught it; tests use the fake. */
     serviceUrl: HttpUrl.optional(),
+    auth: TeamsAuthSection.prefault({}),
     channels: Channels.prefault({}),
   })
   .superRefine((teams, ctx) => {
@@ -97,7 +133,7 @@ const TeamsSection = z
     }
     needAnnounce(ctx, teams.channels, 'teams');
   }, evenWithIssues)
-  .transform((teams) => (teams.enabled ? withChannels(teams) : teams) as TeamsConfig);
+  .transform((teams) => (teams.enabled ? { ...withChannels(teams), auth: teamsAuthDefaults(teams.auth, teams.appType, teams.tenantId) } : teams) as TeamsConfig);
 
 export const ChatConfig = z.strictObject({
   /** The local web console: a real chat surface, on by default so a fresh checkout shows the loop. */

@@ -17,6 +17,8 @@ describe('Config cross-field rules', () => {
     ['slack tokens are checked by prefix', { chat: { slack: { botToken: 'xoxp-user', appToken: 'xoxb-1' } } }, ['chat.slack.botToken', 'chat.slack.appToken']],
     ['teams single tenant', { chat: { teams: { enabled: true, channels: { announce: '19:a@thread.tacv2' } } } }, ['chat.teams.appId', 'chat.teams.appPassword', 'chat.teams.tenantId']],
     ['teams managed identity needs no password', { chat: { teams: { enabled: true, appType: 'UserAssignedMSI', appId: 'id', tenantId: 't', channels: { announce: 'c' } } } }, []],
+    ['teams auth: an http login authority is refused (MSAL takes https only)', { chat: { teams: { auth: { loginUrl: 'http://127.0.0.1:1/t' } } } }, ['chat.teams.auth.loginUrl']],
+    ['teams auth: unknown keys', { chat: { teams: { auth: { openIdMetadata: 'https://x' } } } as unknown as ConfigInput['chat'] }, ['chat.teams.auth.openIdMetadata']],
     ['servicenow section', { itsm: { kind: 'servicenow' } }, ['itsm.servicenow']],
     ['servicenow oauth half set', { itsm: { kind: 'servicenow', servicenow: { instanceUrl: 'https://x.service-now.com', username: 'u', password: 'p', oauth: { clientSecret: 's' } } } }, ['itsm.servicenow.oauth.clientId']],
     ['inactive itsm sections are ignored', { itsm: { kind: 'none', jira: { apiToken: 'left-over' } } }, []],
@@ -34,6 +36,24 @@ describe('Config cross-field rules', () => {
     ['rollout: unknown keys', { rollout: { pilot: { soka: '5m' }, waves: [{ percent: 100, concurency: 2 }] } as unknown as ConfigInput['rollout'] }, ['rollout.pilot.soka', 'rollout.waves.0.concurency']],
   ])('%s', (_name, input, expected) => {
     expect(paths(input)).toEqual(expected);
+  });
+
+  it('fills every chat.teams.auth key, each defaulting to the Microsoft public cloud', () => {
+    const teams = (input: Record<string, unknown>) => {
+      const parsed = Config.parse({ chat: { teams: { enabled: true, appId: 'a', appPassword: 'p', channels: { announce: 'c' }, ...input } } }).chat.teams;
+      if (!parsed.enabled) throw new Error('expected teams on');
+      return parsed.auth;
+    };
+    expect(teams({ tenantId: 'contoso-tenant' })).toEqual({
+      openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      tokenIssuer: 'https://api.botframework.com',
+      loginUrl: 'https://login.microsoftonline.com/contoso-tenant',
+      oauthScope: 'https://api.botframework.com',
+      validateAuthority: true,
+    });
+    expect(teams({ appType: 'MultiTenant' }).loginUrl).toBe('https://login.microsoftonline.com/botframework.com');
+    // A partial set keeps the defaults for the rest: botbuilder never sees an undefined one.
+    expect(teams({ tenantId: 't', auth: { loginUrl: 'https://login.example.test/t', validateAuthority: false } })).toMatchObject({ loginUrl: 'https://login.example.test/t', validateAuthority: false, tokenIssuer: 'https://api.botframework.com' });
   });
 
   it('narrows enabled surfaces and the chosen ITSM in its output type', () => {

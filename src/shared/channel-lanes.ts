@@ -1,7 +1,7 @@
 export interface LaneOptions {
   /** Messages a quiet channel may take at once ("short bursts", integrations §1.10). */
   burst?: number;
-  /** Steady rate per channel: Slack's chat.postMessage allows about one per second. */
+  /** Steady rate per channel: Slack's chat.postMessage allows about one per second; Teams paces per conversation the same way. */
   perSecond?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;

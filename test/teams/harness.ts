@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FakeTeams, FakeUser } from '../support/fake-teams/index.ts';
+import { startPatchbot } from '../support/process.ts';
+
+/**
+ * The real `patchbot start` in a child process with Teams pointed at the fake Bot Framework. A
+ * child, not this process: MSAL only talks TLS, and the child trusts the fake's CA through
+ * NODE_EXTRA_CA_CERTS exactly as a deployment behind a private CA would. Its JSON log lines are
+ * kept so a test can wait for what happened (a dropped duplicate leaves no other trace).
+ */
+
+export const CHANNEL_ANNOUNCE = '19:announce0000@thread.tacv2';
+export const CHANNEL_APPROVALS = '19:approvals0000@thread.tacv2';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'scans', 'debian12-scan.txt');
+
+export const USERS = {
+  alice: { id: '29:alice', aadObjectId: '00000000-aaaa-0000-0000-00000000a11c', name: 'Alice A' },
+  bob: { id: '29:bob', aadObjectId: '00000000-bbbb-0000-0000-000000000b0b', name: 'Bob B', email: 'Bob@Example.com' },
+  carol: { id: '29:carol', aadObjectId: '00000000-cccc-0000-0000-0000000ca201', name: 'Carol C' },
+  dave: { id: '29:dave', aadObjectId: '00000000-dddd-0000-0000-00000000da7e', name: 'Dave D' },
+  erin: { id: '29:erin', aadObjectId: '00000000-eeee-0000-0000-0000000e2170', name: 'Erin E' },
+  guest: { id: '29:guest', aadObjectId: '00000000-9999-0000-0000-000000009e57', name: 'Gus Guest', email: 'gus@elsewhere.test' },
+} satisfies Record<string, FakeUser>;
+
+/** alice, carol, dave and erin by AAD object id; bob only by the email his roster entry holds. */
+export const TEAMS_PEOPLE = `people:
+  - { name: alice, teams: ${USERS.alice.aadObjectId}, slack: U0ALICE, roles: [oncall, cab] }
+  - { name: bob, email: bob@example.com, slack: U0BOB, roles: [cab] }
+  - { name: carol, teams: ${USERS.carol.aadObjectId}, slack: U0CAROL, roles: [cab] }
+  - { name: dave, teams: ${USERS.dave.aadObjectId}, slack: U0DAVE, roles: [cab] }
+  - { name: erin, teams: ${USERS.erin.aadObjectId}, slack: U0ERIN, roles: [viewer] }
+`;
+
+export interface TeamsService {
+  url: string;
+  dir: string;
+  logs(): Record<string, unknown>[];
+  logged(msg: string, fields?: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export const waitFor = async <T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+export interface StartOptions {
+  /** Extra `chat:` sections (slack), indented two spaces. */
+  chat?: string;
+  /** The console on as well (loopback; no token unless `serverToken`). */
+  console?: boolean;
+  /** `server.token`: what the console and the local API ask for. */
+  serverToken?: string;
+  /** Overrides of the fake's `chat.teams` section. */
+  teams?: Record<string, unknown>;
+  /** Reuse a directory (and its store) from an earlier run: a restart. */
+  dir?: string;
+}
+
+export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}): Promise<TeamsService> => {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'patchbot-teams-'));
+  mkdirSync(join(dir, 'playbooks'), { recursive: true });
+  writeFileSync(join(dir, 'playbooks', 'scan-debian.yaml'), `name: scan-debian\ndescription: Replays a captured Debian 12 scan (test fixture)\nos: [debian, ubuntu]\nparser: apt\nsteps:\n  - name: replay captured scan\n    run: cat '${FIXTURE}'\n`);
+  const teams = { ...fake.config(options.teams), channels: { announce: CHANNEL_ANNOUNCE, approvals: CHANNEL_APPROVALS } };
+  // As in the Slack harness: the default windows open at fixed hours, so an approved change would
+  // start during a run at those hours. Both move to twelve hours from now, closed for the run.
+  const closedHour = (new Date().getUTCHours() + 12) % 24;
+  const windows = `windows:\n  weeknights: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n  weekend: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n`;
+  writeFileSync(
+    join(dir, 'patchbot.yaml'),
+    `server: { host: 127.0.0.1, port: 0${options.serverToken ? `, token: ${options.serverToken}` : ''} }
+log: { level: debug, format: json }
+store: { url: 'pglite://${join(dir, 'data')}' }
+schedules: { discovery: null }
+playbooks: { dir: ${join(dir, 'playbooks')} }
+${windows}inventory:
+  hosts:
+    - { name: web-01, address: 127.0.0.1, os: debian, connection: local, groups: [prod-web] }
+  groups:
+    - { name: prod-web, members: [web-01], production: true }
+${TEAMS_PEOPLE}chat:
+  console: { enabled: ${options.console === true} }
+${options.chat ?? ''}  teams: ${JSON.stringify(teams)}
+`,
+  );
+  const child = await startPatchbot(['--config', join(dir, 'patchbot.yaml')], { NODE_EXTRA_CA_CERTS: fake.caFile });
+  const logs = () =>
+    child
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const matches = (line: Record<string, unknown>, msg: string, fields: Record<string, unknown>) => line.msg === msg && Object.entries(fields).every(([k, v]) => line[k] === v);
+  return {
+    url: child.url,
+    dir,
+    logs,
+    logged: (msg, fields = {}, timeoutMs = 15_000) => waitFor(`log "${msg}" ${JSON.stringify(fields)}`, () => logs().find((line) => matches(line, msg, fields)), timeoutMs),
+    async stop() {
+      await child.stop();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
