@@ -30,9 +30,10 @@ const withExtraParam = (name: string): PlaybookCatalog => {
 describe('rollback parameters', () => {
   it('a rollback of apply-rhel-advisories starts with the advisories, not the change alone', () => {
     const rollback = rollbackFor(catalog, playbookFor(catalog, 'apply', 'rhel'));
-    expect(rollbackParams(rollback, 'rhel', 'CHG-7', ['RHSA-2024:3339'], null)).toEqual({ advisories: ['RHSA-2024:3339'], change: 'CHG-7' });
+    expect(rollbackParams(rollback, 'rhel', 'CHG-7', ['RHSA-2024:3339'], null)).toEqual({ advisories: ['RHSA-2024:3339'], packages: [], change: 'CHG-7' });
     // What the host's apply recorded wins over the change's patches (the host needed only one).
-    expect(rollbackParams(rollback, 'rhel', 'CHG-7', ['RHSA-2024:3339', 'RHSA-2024:4000'], { advisories: ['RHSA-2024:4000'], change: 'CHG-7' })).toEqual({ advisories: ['RHSA-2024:4000'], change: 'CHG-7' });
+    const recorded = { advisories: ['RHSA-2024:4000'], packages: ['glibc-2.34-100.el9'], change: 'CHG-7' };
+    expect(rollbackParams(rollback, 'rhel', 'CHG-7', ['RHSA-2024:3339', 'RHSA-2024:4000'], recorded)).toEqual(recorded);
   });
 
   it('a Debian rollback gets what its playbook declares and nothing more', () => {

@@ -127,12 +127,13 @@ describe('a rollout in dry run', () => {
     // The exact commands, one collapsed section per host, in the thread...
     const commands = byTitle('wave 2 of 2: commands (dry run)');
     expect(commands?.sections?.map((sec) => [sec.heading?.split(' ')[0], sec.collapsed])).toEqual([['web-01', true], ['web-02', true], ['web-03', true]]);
-    expect(commands?.sections?.[0]?.text).toMatch(/apt-get install -y --only-upgrade .*openssl/s);
+    // The playbook is longer than a chat section holds: the fold starts with its first command and says where the rest is.
+    expect(commands?.sections?.[0]?.text).toMatch(/^```\numask 077\n.*\n```\n… cut here: `patchbot change show CHG-\d+ --json` has every command in full\.$/s);
     // ...and in `change show`, the card's State saying dry run.
     const shown = await ask('erin', `show ${id}`);
     expect(shown.public?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed (dry run)' }]));
     expect(shown.public?.sections?.map((sec) => sec.heading?.split(' ')[0])).toEqual(['canary-01', 'web-01', 'web-02', 'web-03']);
-    expect((shown.data?.dryRun as Array<{ host: string; commands: string[] }>)[0]?.commands.some((c) => /apt-get install -y --only-upgrade .*openssl/s.test(c))).toBe(true);
+    expect((shown.data?.dryRun as Array<{ host: string; commands: string[] }>)[0]?.commands.some((c) => /'openssl=9\.9\.9-1'.*apt-get install -y --only-upgrade /s.test(c))).toBe(true);
     // The ticket's notes say dry run too; the findings still say missing, as a rescan would.
     const notes = (await runtime.store.ticketOutbox.list(id)).flatMap((e) => moveFor({ ...e.event, id: 'x' } as TicketEvent)?.note ?? []);
     expect(notes).toEqual(expect.arrayContaining([
@@ -199,10 +200,6 @@ describe('a rollout in dry run', () => {
     const shown = await ask('erin', `show ${id}`);
     expect(shown.public?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed with 1 failed host (dry run)' }]));
     expect(notes.at(-1)).toMatch(/^Completed successfully: completed with 1 failed host: 1 of 2 hosts would be patched \(dry run\); 1 failed host \(legacy-01: apply-rhel-advisories cannot apply/);
-    // A rollback that cannot start on legacy-01 (nothing there says which advisories) is refused when asked, naming it.
-    const refused = await ask('alice', `rollback ${id}`);
-    expect(refused.error?.message).toMatch(new RegExp(`${id} cannot be rolled back by patchbot: legacy-01: .*needs advisories`));
-    expect((await runtime.store.changes.get(id))?.state).toBe('completed');
   });
 
   it('fails (never completes) when no host was patched, and the ticket closes unsuccessful naming the host', async () => {
@@ -221,14 +218,14 @@ describe('a rollout in dry run', () => {
 
   it('rolls back an apply-rhel-advisories change with its advisories, and shows the rollback commands', async () => {
     const { id, runs } = await runChange('propose RHSA-2024:3339 to prod-db at now', 'completed');
-    expect((runs[0]?.result as { params?: unknown }).params).toEqual({ advisories: ['RHSA-2024:3339'], change: id });
+    expect((runs[0]?.result as { params?: unknown }).params).toEqual({ advisories: ['RHSA-2024:3339'], packages: [], change: id });
     const rolled = await ask('alice', `rollback ${id}`);
     expect(rolled.error).toBeUndefined();
     const rollbackId = String(rolled.data?.rollback);
     await until(`${rollbackId} to complete`, async () => (await runtime.store.changes.get(rollbackId))?.state === 'completed');
     const [run] = await runtime.store.rollouts.runs(rollbackId);
     expect(run?.state).toBe('dry-run');
-    expect((run?.result as { params?: unknown }).params).toEqual({ advisories: ['RHSA-2024:3339'], change: id });
+    expect((run?.result as { params?: unknown }).params).toEqual({ advisories: ['RHSA-2024:3339'], packages: [], change: id });
     const shown = await ask('erin', `show ${rollbackId}`);
     const commands = (shown.data?.dryRun as Array<{ host: string; playbook: string; commands: string[] }>)[0];
     expect(commands?.playbook).toBe('apply-rhel-advisories#rollback');

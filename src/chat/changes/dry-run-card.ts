@@ -3,9 +3,17 @@ import type { DryRunCommands } from '../../rollouts/dry-run-commands.ts';
 import { CARD_LIMITS, type Card, type CardSection, clip } from '../card.ts';
 
 /** Hosts a card folds out one by one; past that, a line says where the rest are. */
-const HOSTS_PER_CARD = 8;
-/** Bytes of commands per host, so a card stays under Teams' ~28 KB with its other parts. */
-const CHARS_PER_HOST = 2_400;
+const HOSTS_PER_CARD = 5;
+/** Characters of commands per host: one Slack section, and five of them stay under Teams' ~28 KB. */
+const CHARS_PER_HOST = CARD_LIMITS.sectionChars;
+
+/** The commands as one code block; cut where a section must end, saying where the rest is. */
+const commandsText = (change: Change, commands: readonly string[]): string => {
+  const full = ['```', ...commands.map((c) => c.replace(/```/g, "'''")), '```'].join('\n');
+  if (full.length <= CHARS_PER_HOST) return full;
+  const rest = `\n\`\`\`\n… cut here: \`patchbot change show ${change.id} --json\` has every command in full.`;
+  return `${full.slice(0, CHARS_PER_HOST - rest.length)}${rest}`;
+};
 
 /** One fold per host: its playbook, then each command it would run, numbered, in order. */
 export const dryRunSections = (change: Change, hosts: readonly DryRunCommands[]): CardSection[] => {
@@ -13,7 +21,7 @@ export const dryRunSections = (change: Change, hosts: readonly DryRunCommands[])
     (h): CardSection => ({
       heading: clip(`${h.host} would run ${h.commands.length} command${h.commands.length === 1 ? '' : 's'} (${h.playbook}, dry run)`, CARD_LIMITS.titleChars),
       collapsed: true,
-      text: clip(h.commands.map((c, i) => `${i + 1}. \`${c.replace(/`/g, "'")}\``).join('\n'), Math.min(CHARS_PER_HOST, CARD_LIMITS.sectionChars)),
+      text: commandsText(change, h.commands),
     }),
   );
   const rest = hosts.length - shown.length;
