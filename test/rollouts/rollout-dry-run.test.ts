@@ -81,6 +81,7 @@ afterAll(async () => {
 
 describe('a rollout in dry run', () => {
   it('runs the pilot, then the production wave in batches, and completes without changing a host', async () => {
+    const complianceBefore = (await ask('erin', 'compliance prod-web')).data;
     const proposed = await ask('alice', 'propose deb:openssl@9.9.9-1 to canary prod-web at now');
     expect(proposed.error).toBeUndefined();
     const id = String(proposed.data?.change);
@@ -141,6 +142,11 @@ describe('a rollout in dry run', () => {
       'Completed successfully: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts.',
     ]));
     expect((await runtime.store.findings.byHost('web-01')).find((f) => f.patchId === 'deb:openssl@9.9.9-1')?.state).toBe('missing');
+    // Compliance reads the findings: a dry run leaves it exactly where it was, the patch still open.
+    const complianceAfter = (await ask('erin', 'compliance prod-web')).data;
+    expect(complianceAfter?.headline).toBe(complianceBefore?.headline);
+    expect(complianceAfter?.total).toMatchObject({ hosts: 3, missing: { important: 3 } });
+    expect(complianceAfter?.total).toEqual(complianceBefore?.total);
     const audit: string[] = [];
     for await (const event of runtime.store.audit.read()) if (event.subject === id) audit.push(event.action);
     expect(audit).toEqual(expect.arrayContaining(['change.approved', 'change.scheduled', 'change.running', 'host.applied', 'change.completed']));
