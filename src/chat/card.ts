@@ -70,6 +70,8 @@ export type CardList = z.infer<typeof CardList>;
 
 export const CardSection = z.object({
   heading: z.string().max(CARD_LIMITS.titleChars).optional(),
+  /** Folded under its heading where a surface can fold (the console); shown open elsewhere. */
+  collapsed: z.boolean().optional(),
   text: z.string().max(CARD_LIMITS.sectionChars).optional(),
   fields: z.array(CardField).max(CARD_LIMITS.fields).optional(),
   lists: z.array(CardList).optional(),
