@@ -47,7 +47,7 @@ export interface AccessOptions {
   /** OpenID Connect sessions, when sign-in is configured. */
   sessions: SessionCodec | null;
   /** The owner of a personal access token, or null for an unknown, expired or revoked one. */
-  tokenOwner(secret: string): Promise<string | null>;
+  tokenOwner: (secret: string) => Promise<string | null>;
 }
 
 const sameOrigin = (req: IncomingMessage): boolean => {

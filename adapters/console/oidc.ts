@@ -88,7 +88,7 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
     let claims: Record<string, unknown>;
     try {
       const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: login.verifier, expectedState: state, expectedNonce: login.nonce });
-      claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+      claims = tokens.claims() ?? {};
       // Many IdPs put scope claims (email) only in userinfo when an access token is issued.
       if (claims[oidc.claim] === undefined && typeof claims.sub === 'string') {
         claims = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };

@@ -35,7 +35,8 @@ beforeAll(async () => {
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     cookies: { keys: ['oidc-provider-test-cookie-key'] },
   });
-  idp = createServer(provider.callback());
+  const handle = provider.callback();
+  idp = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
   const oidc = `chat:\n  console:\n    oidc:\n      issuer: ${issuer}\n      clientId: patchbot\n      clientSecret: patchbot-client-secret\n      redirectUrl: ${redirectUrl}\n`;
   svc = await startConsoleService({ port: consolePort, estate: { ...WEB_ESTATE, yaml: `${WEB_ESTATE.yaml}${oidc}` } });
