@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { scanAndAudit } from '../discovery/discovery-jobs.ts';
+import { EXPIRY_SCHEDULE } from '../changes/expiry-job.ts';
 import { HOUSEKEEPING_SCHEDULE } from '../jobs/housekeeping.ts';
 import { startSchedules } from '../jobs/scheduler.ts';
 import { proposalScheduleName } from '../rollouts/run/recurring-proposals.ts';
@@ -59,6 +60,7 @@ export const startService = async ({ config, platform, log, commands, onListenin
     ...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []),
     SWEEP_SCHEDULE,
     HOUSEKEEPING_SCHEDULE,
+    EXPIRY_SCHEDULE,
     ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
     ...runtime.tickets.schedules,
   ];
