@@ -90,7 +90,17 @@ export const startService = async ({ config, platform, log, commands, onListenin
   const token = config.server.token ?? randomBytes(24).toString('base64url');
   mountLocalApi(server, { token, commands, runtime });
 
-  const { url } = await server.listen();
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (error) {
+    // A port in use: nothing started above may keep the process alive after the one-line error.
+    await stopSchedules();
+    await Promise.all(runtime.surfaces.map((s) => s.stop?.()));
+    await runtime.stop();
+    await handle.close();
+    throw error;
+  }
   onListening?.({ url, token });
   log.info({ url, store: handle.engine, dryRun: config.execution.dryRun }, 'patchbot started');
   await scanUnscannedHosts(runtime).catch((error: Error) => log.error({ err: error }, 'startup scan could not start'));
