@@ -91,6 +91,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       store,
       engine: opened.sql.engine,
       applied: opened.migration?.applied ?? [],
+      tightened: opened.tightened,
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
       startQueue: (onError) => startPgBossQueue({ sql: opened.sql, onError }),

@@ -1,18 +1,25 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
 import { eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
-import type { ApprovalDecision, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
-import { isTicketingError } from '../../src/tickets/ticketing-error.ts';
+import type { ApprovalDecision, ItsmFacts, OpenedTicket, OpenContext, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import { isTicketingError, TicketingError } from '../../src/tickets/ticketing-error.ts';
 import { adfDocument, adfPlainText, adfText } from './adf.ts';
 import { jiraClient, type JiraClientOptions } from './client.ts';
-import { changeLabel, issueCreateBody } from './issue-fields.ts';
-import { Comments, CreatedIssue, IssueStatus, SearchResult, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
+import { type OptionPlan, resolveFields } from './field-options.ts';
+import { issueCreateBody, requestCreateBody } from './issue-fields.ts';
+import { issueLookup, type LookupOptions } from './issue-lookup.ts';
+import { Comments, CreatedIssue, CreatedRequest, IssueStatus, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
+import { readSiteFields } from './site-fields.ts';
 import { unescapeWiki, wikiDocument, wikiText } from './wiki.ts';
 import { DEFAULT_STEPS, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
 
 export interface JiraOptions extends JiraClientOptions {
   /** Your workflow's transition and status names where they differ from docs/itsm.md's. */
   steps?: Partial<JiraSteps>;
+  sleep?: LookupOptions['sleep'];
 }
+
+/** Cloud's search lags writes by seconds to minutes (Atlassian: "search and reconcile"); Data Center's index is local. */
+const DEFAULT_SEARCH_LAG_MS = { cloud: 60_000, datacenter: 0 };
 
 /** Comments read back when looking for an event's stamp: a retried event is always among the newest. */
 const RECENT_COMMENTS = 100;
@@ -60,25 +67,39 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
     return current;
   };
 
-  const find = async (changeId: string): Promise<TicketRef | null> => {
-    const label = changeLabel(changeId);
-    const { issues } = await jira.call(SearchResult, `looking up the Jira issue of ${changeId}`, {
-      method: 'GET',
-      url: jira.cloud ? `${jira.api}/search/jql` : `${jira.api}/search`,
-      params: { jql: `project = "${config.projectKey}" AND labels = "${label}" ORDER BY created ASC`, fields: 'labels', maxResults: 5 },
-    });
-    const hit = issues.find((issue) => issue.fields?.labels?.includes(label));
-    return hit ? refOf(hit.key) : null;
+  const lookup = issueLookup(jira, config, refOf, { searchLagMs: config.searchLag ?? DEFAULT_SEARCH_LAG_MS[config.deployment], ...(options.sleep ? { sleep: options.sleep } : {}) });
+
+  // What the site allows, read once; until it has been read (the site was down at startup), opening waits for it.
+  let facts: { plan: OptionPlan; lines: string[] } | null = null;
+  const prepare = async (): Promise<ItsmFacts> => {
+    const site = await readSiteFields(jira, config);
+    if (config.mode === 'request' && !site.fields.some((f) => f.id === 'labels')) {
+      throw new TicketingError('rejected', 'jira', `${site.where} has no Labels field on its form; patchbot labels each request patchbot-<change id> to find it again after a lost answer: add Labels to the request type's fields`);
+    }
+    const resolved = resolveFields(config, site.fields, site.where);
+    const mode = config.mode === 'request' ? `Service Management requests (${site.where})` : `issues (${site.where})`;
+    facts = { plan: resolved.plan, lines: [`creates ${mode}`, ...resolved.lines] };
+    return { lines: facts.lines };
+  };
+
+  const create = async (draft: TicketDraft): Promise<TicketRef> => {
+    if (!facts) await prepare();
+    const plan = facts!.plan;
+    const what = `creating the Jira ${config.mode === 'request' ? 'request' : 'issue'} for ${draft.changeId}`;
+    if (config.mode === 'request') {
+      const created = await jira.call(CreatedRequest, what, { method: 'POST', url: '/rest/servicedeskapi/request', data: requestCreateBody(draft, config, plan) });
+      return refOf(created.issueKey);
+    }
+    return refOf((await jira.call(CreatedIssue, what, { method: 'POST', url: `${jira.api}/issue`, data: issueCreateBody(draft, config, rich, plan) })).key);
   };
 
   return {
     kind: 'jira',
-    find,
+    prepare,
+    find: (changeId) => lookup(changeId, false),
 
-    async open(draft: TicketDraft) {
-      const ref =
-        (await find(draft.changeId)) ??
-        refOf((await jira.call(CreatedIssue, `creating the Jira issue for ${draft.changeId}`, { method: 'POST', url: `${jira.api}/issue`, data: issueCreateBody(draft, config, rich) })).key);
+    async open(draft: TicketDraft, context?: OpenContext): Promise<OpenedTicket> {
+      const ref = (await lookup(draft.changeId, context?.retry ?? false)) ?? (await create(draft));
       if (draft.approvalInItsm && draft.changeClass !== 'standard') await moveTo(ref.key, await statusOf(ref.key), 'awaiting-approval');
       return ref;
     },

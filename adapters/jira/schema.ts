@@ -53,3 +53,31 @@ export const WebhookPayload = z.object({
     fields: z.object({ status: z.object({ name: z.string() }).optional() }).optional(),
   }),
 });
+
+const MetaIssueType = z.object({ id: z.string(), name: z.string() });
+/** GET …/issue/createmeta/{project}/issuetypes: `issueTypes` on Cloud, `values` on Data Center. */
+export const CreateMetaIssueTypes = z.object({ issueTypes: z.array(MetaIssueType).optional(), values: z.array(MetaIssueType).optional() });
+
+const MetaField = z.object({
+  fieldId: z.string(),
+  name: z.string(),
+  required: z.boolean().default(false),
+  allowedValues: z.array(z.object({ id: z.string(), value: z.string().optional(), name: z.string().optional() })).optional(),
+});
+/** GET …/issue/createmeta/{project}/issuetypes/{id}: `fields` on Cloud, `values` on Data Center. */
+export const CreateMetaFields = z.object({ fields: z.array(MetaField).optional(), values: z.array(MetaField).optional() });
+
+/** GET /rest/servicedeskapi/servicedesk/{id}/requesttype/{id}/field: the request type's form. */
+export const RequestTypeFields = z.object({
+  requestTypeFields: z.array(
+    z.object({
+      fieldId: z.string(),
+      name: z.string(),
+      required: z.boolean().default(false),
+      validValues: z.array(z.object({ value: z.string(), label: z.string() })).default([]),
+    }),
+  ),
+});
+
+/** 201 to POST /rest/servicedeskapi/request. */
+export const CreatedRequest = z.object({ issueId: z.string(), issueKey: z.string() });

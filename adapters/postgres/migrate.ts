@@ -12,6 +12,10 @@ export interface Migration {
 
 export const loadMigrations = async (dir = MIGRATIONS_DIR): Promise<Migration[]> => {
   const files = (await readdir(dir)).filter((file) => /^\d{3}_[\w-]+\.sql$/.test(file)).sort();
+  // Two branches that each added "008_…" would otherwise apply one and fail on the other's
+  // schema_migrations row, or skip it on a database that already holds version 8.
+  const clash = files.find((file, i) => i > 0 && file.slice(0, 3) === files[i - 1]!.slice(0, 3));
+  if (clash) throw new Error(`two migrations share version ${clash.slice(0, 3)} in ${dir}: renumber one of them`);
   return Promise.all(
     files.map(async (file) => ({
       version: Number(file.slice(0, 3)),

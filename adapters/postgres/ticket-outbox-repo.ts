@@ -13,6 +13,8 @@ interface EntryRow {
   next_attempt_at: Date | null;
   lease_until: Date | null;
   last_error: string | null;
+  lag_since: Date | null;
+  lag_told: boolean;
   created_at: Date;
   finished_at: Date | null;
 }
@@ -28,6 +30,7 @@ const toEntry = (r: EntryRow): OutboxEntry => ({
   nextAttemptAt: r.next_attempt_at,
   leaseUntil: r.lease_until,
   lastError: r.last_error,
+  lag: r.lag_since ? { since: r.lag_since, told: r.lag_told } : null,
   createdAt: r.created_at,
   finishedAt: r.finished_at,
 });
@@ -87,11 +90,11 @@ export const ticketOutboxRepository = (sql: SqlClient): TicketOutboxRepository =
     return rows.length === 1;
   },
 
-  async retryAt(ticketOf, seq, attempt, { notBefore, error }) {
+  async retryAt(ticketOf, seq, attempt, { notBefore, error, lag = null }) {
     const rows = await sql.query(
-      `update ticket_outbox set next_attempt_at = $4, last_error = $5, lease_until = null
+      `update ticket_outbox set next_attempt_at = $4, last_error = $5, lease_until = null, lag_since = $6, lag_told = $7
        where ticket_of = $1 and seq = $2 and attempts = $3 and state = 'pending' returning 1`,
-      [ticketOf, seq, attempt, notBefore, error],
+      [ticketOf, seq, attempt, notBefore, error, lag?.since ?? null, lag?.told ?? false],
     );
     return rows.length === 1;
   },

@@ -59,3 +59,9 @@ export const WebhookPayload = z.object({
   state: z.union([z.string(), z.number()]).transform(String).optional(),
   approval: z.string().optional(),
 });
+
+/** The Change Management API answers every field as `{value, display_value}`. */
+const Field = z.object({ value: z.string(), display_value: z.string().optional() });
+export const ChangeApiRecord = z.object({ result: z.object({ sys_id: Field, number: Field, state: Field }).passthrough() });
+/** GET /api/sn_chg_rest/v1/change/{sys_id}/nextstates: the states the change's model allows from here. */
+export const NextStates = z.object({ result: z.object({ available_states: z.array(z.string()) }).passthrough() });

@@ -1,7 +1,8 @@
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
-import type { ApprovalState, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import type { ApprovalState, ItsmFacts, OpenContext, OpenedTicket, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-api.ts';
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';
 import { ApproverRows, type ChangeRow, ChangeRows, type ChangeSnapshot, ChangeSnapshots, CreatedChange, UpdatedChange } from './schema.ts';
@@ -14,7 +15,11 @@ const TABLE = '/api/now/table/change_request';
 const APPROVAL: Record<string, ApprovalState> = { 'not requested': 'not-requested', requested: 'requested', approved: 'approved', rejected: 'rejected' };
 export const approvalState = (value: string): ApprovalState => APPROVAL[value] ?? 'not-requested';
 
-/** ServiceNow change_request tickets over the Table API (reference/integrations.md §3). */
+/**
+ * ServiceNow change_request tickets (reference/integrations.md §3): created and moved through the
+ * Change Management API where the instance has it (itsm.servicenow.api auto | change), else through
+ * the Table API; read through the Table API either way.
+ */
 export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNowOptions = {}): Ticketing => {
   const call = serviceNowClient(config, options);
   const base = config.instanceUrl.replace(/\/+$/, '');
@@ -24,14 +29,33 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
     url: `${base}/change_request.do?sys_id=${row.sys_id}`,
   });
 
-  const findRow = async (changeId: string): Promise<ChangeRow | null> => {
+  /** The instance's own records are read-after-write consistent: one query finds a change created a moment ago. */
+  const findRows = async (changeId: string): Promise<ChangeRow[]> => {
     const { result } = await call(ChangeRows, `looking up the ServiceNow change of ${changeId}`, {
       method: 'GET',
       url: TABLE,
-      params: { sysparm_query: `correlation_id=${changeId}^correlation_display=patchbot`, sysparm_fields: 'sys_id,number,state,correlation_id', sysparm_limit: 5 },
+      params: { sysparm_query: `correlation_id=${changeId}^correlation_display=patchbot^ORDERBYsys_created_on`, sysparm_fields: 'sys_id,number,state,correlation_id', sysparm_limit: 5 },
     });
     // The Table API drops a clause it cannot read and returns every row: trust an exact match only.
-    return result.find((row) => row.correlation_id === changeId) ?? null;
+    return result.filter((row) => row.correlation_id === changeId);
+  };
+  const opened = (rows: ChangeRow[]): OpenedTicket | null => {
+    const [oldest, ...others] = rows;
+    if (!oldest) return null;
+    return { ...refOf(oldest), ...(others.length ? { duplicates: others.map((r) => r.number) } : {}) };
+  };
+
+  // Which API creates and moves changes: asked of the instance once, when `auto`.
+  let changeApi: Promise<boolean> | null = config.api === 'table' ? Promise.resolve(false) : null;
+  const usesChangeApi = (): Promise<boolean> => {
+    changeApi ??= hasChangeApi(call).then((present) => {
+      if (!present && config.api === 'change') {
+        throw new TicketingError('rejected', 'servicenow', 'itsm.servicenow.api is change, but the instance has no Change Management API (/api/sn_chg_rest); activate the plugin com.snc.change_management.rest or set api: table');
+      }
+      return present;
+    });
+    changeApi.catch(() => (changeApi = null));
+    return changeApi;
   };
 
   const snapshot = async (number: string): Promise<ChangeSnapshot> => {
@@ -70,25 +94,36 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
   return {
     kind: 'servicenow',
 
-    async find(changeId) {
-      const row = await findRow(changeId);
-      return row ? refOf(row) : null;
+    async prepare(): Promise<ItsmFacts> {
+      const viaChangeApi = await usesChangeApi();
+      return { lines: [viaChangeApi ? 'changes are created and moved through the Change Management API (sn_chg_rest)' : 'changes are created and moved through the Table API (no sn_chg_rest on this instance, or api: table)'] };
     },
 
-    async open(draft: TicketDraft) {
-      const row =
-        (await findRow(draft.changeId)) ??
-        (
-          await call(CreatedChange, `creating the ServiceNow change for ${draft.changeId}`, {
-            method: 'POST',
-            url: TABLE,
-            params: { sysparm_fields: 'sys_id,number,state,correlation_id', sysparm_exclude_reference_link: 'true' },
-            data: changeRequestBody(draft, options),
-          })
-        ).result;
+    async find(changeId) {
+      return opened(await findRows(changeId));
+    },
+
+    async open(draft: TicketDraft, _context?: OpenContext): Promise<OpenedTicket> {
+      // No lag to wait out here (`_context`): change_request queries read the instance's own table.
+      const found = opened(await findRows(draft.changeId));
+      const viaChangeApi = await usesChangeApi();
+      const what = `creating the ServiceNow change for ${draft.changeId}`;
+      const row = found
+        ? await snapshot(found.key).then((snap) => ({ sys_id: snap.sys_id.value, number: found.key, state: snap.state.value }))
+        : viaChangeApi
+          ? await createChange(call, draft.changeClass, changeRequestBody(draft, options), config.standardTemplate, what)
+          : (
+              await call(CreatedChange, what, {
+                method: 'POST',
+                url: TABLE,
+                params: { sysparm_fields: 'sys_id,number,state,correlation_id', sysparm_exclude_reference_link: 'true' },
+                data: changeRequestBody(draft, options),
+              })
+            ).result;
       const target = draft.approvalInItsm ? stateFor('awaiting-approval', draft.changeClass) : null;
-      if (target) await walk(row.sys_id, row.number, pathBetween(draft.changeClass, row.state, target), () => ({}));
-      return refOf(row);
+      if (target && viaChangeApi) await walkModel(call, { sysId: row.sys_id, number: row.number, type: draft.changeClass, state: row.state }, target, () => ({}));
+      else if (target) await walk(row.sys_id, row.number, pathBetween(draft.changeClass, row.state, target), () => ({}));
+      return found ?? refOf(row);
     },
 
     async record(ref: TicketRef, event: TicketEvent): Promise<RecordResult> {
@@ -97,8 +132,14 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       if (snap.work_notes.display_value.includes(eventStamp(event.id))) return { state: stateLabel(current), skipped: true };
       const move = moveFor(event);
       const target = move.phase ? stateFor(move.phase, type) : null;
-      const path = target ? pathBetween(type, current, target) : [];
       const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: move.closure.notes } : {};
+      if (await usesChangeApi()) {
+        // The approval is the instance's: patchbot's decision is the note, the model moves the state.
+        const moved = target ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {})) : { state: current, waiting: null };
+        const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
+        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note)), skipped: false };
+      }
+      const path = target ? pathBetween(type, current, target) : [];
       const last = path.at(-1);
       // Steps on the way carry what their state needs (the close code into Review and Closed); the
       // last step, or a PATCH of its own, carries the stamped work note and the approval decision.

@@ -15,7 +15,23 @@ const ServiceNowSection = z.strictObject({
   /** Shared secret for inbound approval webhooks; without it the webhook is off and polling alone reconciles. */
   webhookSecret: Secret.optional(),
   pollInterval: Duration.prefault('5m'),
+  /**
+   * auto: the Change Management API (sn_chg_rest) when the instance has it, else the Table API;
+   * change / table force one (docs/itsm.md "ServiceNow › Two APIs").
+   */
+  api: z.enum(['auto', 'change', 'table']).default('auto'),
+  /** sys_id of the standard change template standard changes are created from (Change API only). */
+  standardTemplate: z.string().regex(/^[0-9a-f]{32}$/, 'the sys_id of a std_change_record_producer, 32 hex digits').optional(),
 });
+
+const OptionName = z.string().min(1);
+/** patchbot's values mapped onto the option names of the site's select fields; unset ones use defaults. */
+const JiraValues = z.strictObject({
+  changeType: z.strictObject({ standard: OptionName, normal: OptionName, emergency: OptionName }).partial().optional(),
+  risk: z.strictObject({ low: OptionName, moderate: OptionName, high: OptionName }).partial().optional(),
+  impact: z.strictObject({ low: OptionName, medium: OptionName, high: OptionName }).partial().optional(),
+});
+export type JiraValues = z.infer<typeof JiraValues>;
 
 /** patchbot's own names for the per-site custom fields a change issue may need. */
 export const JiraField = z.enum(['changeType', 'risk', 'impact', 'plannedStart', 'plannedEnd', 'implementationPlan', 'backoutPlan', 'testPlan', 'changeId']);
@@ -32,6 +48,14 @@ const JiraSection = z.strictObject({
   webhookSecret: Secret.optional(),
   /** Custom field ids differ per site: look them up with GET /rest/api/3/field. */
   fields: z.partialRecord(JiraField, z.string().regex(/^customfield_\d+$/, 'use the custom field id, e.g. customfield_10042')).default({}),
+  /** Option names for changeType, risk and impact as the site spells them (checked against createmeta at startup). */
+  values: JiraValues.default({}),
+  /** issue: POST /rest/api/.../issue; request: Service Management's request API with a request type. */
+  mode: z.enum(['issue', 'request']).default('issue'),
+  serviceDeskId: z.string().regex(/^\d+$/, 'the numeric id of the service desk, e.g. "4"').optional(),
+  requestTypeId: z.string().regex(/^\d+$/, 'the numeric id of the request type, e.g. "25"').optional(),
+  /** How long search may lag a create (Cloud: seconds to minutes); a retried create waits this long for its issue to show. Default 60s on Cloud, 0 on Data Center. */
+  searchLag: Duration.optional(),
   pollInterval: Duration.prefault('5m'),
 });
 
@@ -69,6 +93,13 @@ const jiraRules = (jira: Record<string, unknown>, report: Report) => {
   if ((textOf(jira.deployment) ?? 'cloud') === 'cloud') {
     need(report, jira, ['email'], 'required for deployment cloud; the Atlassian account the API token belongs to');
     need(report, jira, ['apiToken'], 'required for deployment cloud; set JIRA_API_TOKEN (id.atlassian.com › Security › API tokens)');
+  }
+  if (jira.mode === 'request') {
+    need(report, jira, ['serviceDeskId'], 'required when mode is request; GET /rest/servicedeskapi/servicedesk lists the desks and their ids');
+    need(report, jira, ['requestTypeId'], 'required when mode is request; GET /rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype lists the request types (pick the Change one)');
+  }
+  if ((textOf(jira.deployment) ?? 'cloud') === 'cloud') {
+    // Data Center's personal access token is checked below.
   } else if (jira.personalAccessToken === undefined && (jira.email === undefined || jira.apiToken === undefined)) {
     report(['personalAccessToken'], 'required for deployment datacenter unless email and apiToken are both set; set JIRA_PAT (Profile › Personal Access Tokens)');
   }

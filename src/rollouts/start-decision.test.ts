@@ -52,8 +52,13 @@ describe('startDecision', () => {
     expect(decide(query)).toEqual(expected);
   });
 
+  it('calls a normal change started at now what it is, not an emergency', () => {
+    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [], now: d('2024-03-18T23:00:00Z'), emergency: false });
+    expect(decision.text).toBe('Window now: starting immediately.');
+  });
+
   it('names the overridden blackout for the audit trail', () => {
-    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')], now: d('2024-03-18T23:00:00Z') });
+    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')], now: d('2024-03-18T23:00:00Z'), emergency: true });
     expect(decision).toMatchObject({ may: true, overriddenBlackout: 'freeze', text: 'Window now (emergency): starting immediately, overriding blackout freeze (launch).' });
   });
 

@@ -10,10 +10,12 @@
  * - A change that was waiting for an opening and is asked much later than that opening began
  *   (the service was down) is not run late: it waits for the next one, unless the window's
  *   `grace` (or the `grace` given here) covers the delay.
- * - The `now` window is always open, and it overrides blackouts. Choosing `now` is an emergency
- *   class decision, approved under the emergency policy and flagged for post-implementation
- *   review; a freeze that blocked it would make on-call delete the blackout from config in the
- *   middle of an incident — a worse audit trail than an override the decision names.
+ * - The `now` window is always open, and it overrides blackouts. An emergency change runs `now`
+ *   by default, approved under the emergency policy and flagged for post-implementation review; a
+ *   freeze that blocked it would make on-call delete the blackout from config in the middle of an
+ *   incident — a worse audit trail than an override the decision names. A normal change may be
+ *   proposed `at now` too: the text calls it an emergency only when its class is one, because this
+ *   text reaches the chat thread and the ticket as it is.
  */
 import type { Blackout } from '../config/schema-windows.ts';
 import { NOW_WINDOW } from '../config/schema-windows.ts';
@@ -39,6 +41,8 @@ export interface StartQuery {
    * later one it counts as waiting since that opening closed.
    */
   runningInOpening?: Date;
+  /** The change is of the emergency class (only the `now` window's text says so). */
+  emergency?: boolean;
 }
 
 export type StartRefusal = 'outside-window' | 'blackout' | 'missed';
@@ -51,7 +55,7 @@ const blackoutName = (b: Blackout) => `${b.name}${b.reason ? ` (${b.reason})` : 
 
 const emergency = (query: StartQuery): StartDecision => {
   const blackout = blackoutAt(query.blackouts, query.now);
-  const text = `Window now (emergency): starting immediately${blackout ? `, overriding blackout ${blackoutName(blackout)}` : ''}.`;
+  const text = `Window now${query.emergency ? ' (emergency)' : ''}: starting immediately${blackout ? `, overriding blackout ${blackoutName(blackout)}` : ''}.`;
   return { may: true, opening: null, closesAt: null, overriddenBlackout: blackout?.name ?? null, text };
 };
 

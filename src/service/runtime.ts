@@ -21,7 +21,7 @@ import { syncConfigToStore } from './sync-config.ts';
 import { loadApprovalCard } from '../chat/changes/load-card.ts';
 import { statusCard } from '../chat/changes/rollout-cards.ts';
 import { rolloutNotices } from '../chat/changes/rollout-notices.ts';
-import { startTicketSync, type TicketSync } from '../tickets/ticket-sync-start.ts';
+import { prepareTicketing, startTicketSync, type TicketSync } from '../tickets/ticket-sync-start.ts';
 import type { TicketSyncTuning } from '../tickets/ticket-sync-deps.ts';
 
 /**
@@ -78,6 +78,9 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   // Chat surfaces first: a bad Slack token fails startup before anything is started that would
   // have to be stopped again (a started queue keeps the process alive).
   const surfaces = await platform.chatSurfaces({ config, store, log });
+  // Likewise an ITSM field mapping the instance cannot satisfy (docs/itsm.md).
+  const itsm = await platform.ticketing(config, log);
+  if (workers) await prepareTicketing(itsm.ticketing, log.child({ component: 'tickets' }));
   const queue = await handle.startQueue((error) => log.warn({ err: error }, 'job queue error'));
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
   const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);
@@ -91,6 +94,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     log,
     limit: (host) => limiter.acquire(host),
     storedPatches: new Map(),
+    limits: config.execution.scanLimits,
     onScanFinished: async (scanId) => {
       await announceScan(hub, store, scanId);
       await onRolloutScanFinished({ queue }, scanId);
@@ -117,7 +121,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   }
   // Ticket sync: src/tickets knows no chat, so its notices become cards in the change's thread here.
   const tickets = await startTicketSync({
-    store, queue, config, catalog, kick, workers, itsm: await platform.ticketing(config, log), log: log.child({ component: 'tickets' }), ...(ticketSync ? { tuning: ticketSync } : {}),
+    store, queue, config, catalog, kick, workers, itsm, log: log.child({ component: 'tickets' }), ...(ticketSync ? { tuning: ticketSync } : {}),
     notices: {
       post: async (changeId, { title, text }) => {
         const change = await store.changes.get(changeId);

@@ -1,4 +1,4 @@
-import type { RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from './ticketing.ts';
+import type { OpenedTicket, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from './ticketing.ts';
 
 /**
  * The default: no ITSM. patchbot's own change record is the ticket, so the ticket is the change id,
@@ -6,7 +6,7 @@ import type { RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef,
  */
 export const noneTicketing = (): Ticketing => ({
   kind: 'none',
-  async open(draft: TicketDraft): Promise<TicketRef> {
+  async open(draft: TicketDraft): Promise<OpenedTicket> {
     return { system: 'none', key: draft.changeId, url: null };
   },
   async find(changeId: string): Promise<TicketRef | null> {

@@ -13,6 +13,16 @@ export type OutboxEvent = { kind: 'proposed' } | WithoutId<TicketEvent>;
 /** pending → sent; failed: the ITSM refused it; skipped: no ticket to tell (or itsm.kind none). */
 export type OutboxState = 'pending' | 'sent' | 'failed' | 'skipped';
 
+/**
+ * How long an entry has been held by an ITSM that does not answer. The entry's one worker at a time
+ * (the claim's fence) rewrites it on every failed attempt, so exactly one attempt tells the thread,
+ * across replicas.
+ */
+export interface OutboxLag {
+  since: Date;
+  told: boolean;
+}
+
 export interface OutboxEntry {
   /** The change whose ticket hears it: the change itself, or the parent a rollback undoes. */
   ticketOf: string;
@@ -29,6 +39,8 @@ export interface OutboxEntry {
   nextAttemptAt: Date | null;
   leaseUntil: Date | null;
   lastError: string | null;
+  /** Since when the ITSM has not answered for this entry, and whether the change's thread was told. */
+  lag: OutboxLag | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -58,7 +70,7 @@ export interface TicketOutboxRepository {
    */
   finish(ticketOf: string, seq: number, attempt: number, outcome: { state: Exclude<OutboxState, 'pending'>; error: string | null; at: Date }): Promise<boolean>;
   /** Leaves the entry pending, released, not to be sent before `notBefore`. Fenced like `finish`. */
-  retryAt(ticketOf: string, seq: number, attempt: number, retry: { notBefore: Date; error: string }): Promise<boolean>;
+  retryAt(ticketOf: string, seq: number, attempt: number, retry: { notBefore: Date; error: string; lag?: OutboxLag | null }): Promise<boolean>;
   /** Every entry of a ticket, in order. */
   list(ticketOf: string): Promise<OutboxEntry[]>;
   /** Marks every pending entry skipped (nothing to send them to); returns how many. */

@@ -1,6 +1,6 @@
 import type { OutboxEntry } from './ticket-outbox.ts';
 import { ticketDraftOf } from './ticket-draft-of.ts';
-import { clockOf, type TicketSyncDeps } from './ticket-sync-deps.ts';
+import { clockOf, SYSTEM_LABEL, type TicketSyncDeps } from './ticket-sync-deps.ts';
 import type { TicketEvent, TicketRef } from './ticketing.ts';
 
 export type Delivery = { state: 'sent'; ref: TicketRef } | { state: 'skipped'; reason: string };
@@ -15,6 +15,17 @@ const ticketOf = async (deps: TicketSyncDeps, changeId: string): Promise<TicketR
   return found;
 };
 
+/** The ITSM holds more than one ticket for the change (a create repeated after a lost answer). */
+const duplicatesNotice = (deps: TicketSyncDeps, kept: TicketRef, others: string[]) => {
+  const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
+  return {
+    title: `${label} holds ${others.length + 1} tickets for this change`,
+    text:
+      `patchbot keeps the oldest, ${kept.key}, and writes only to it. ${others.join(', ')} ${others.length === 1 ? 'was' : 'were'} created by a retry ` +
+      `after ${label}'s answer to the first create was lost; close ${others.length === 1 ? 'it' : 'them'} in ${label} as a duplicate.`,
+  };
+};
+
 /**
  * Sends one outbox entry: `proposed` opens the ticket (the adapters find the one already opened
  * when an earlier attempt's answer was lost) and links it; any other event is recorded on it,
@@ -25,12 +36,15 @@ export const deliver = async (deps: TicketSyncDeps, entry: OutboxEntry): Promise
   if (entry.event.kind === 'proposed') {
     const change = await store.changes.get(entry.ticketOf);
     if (!change) return { state: 'skipped', reason: `change ${entry.ticketOf} is gone` };
-    const ref = await ticketing.open(await ticketDraftOf(deps, change, clockOf(deps)));
+    // attempts counts this one: more than one means an earlier create may have landed unanswered.
+    const opened = await ticketing.open(await ticketDraftOf(deps, change, clockOf(deps)), { retry: entry.attempts > 1 });
+    const ref: TicketRef = { system: opened.system, key: opened.key, url: opened.url };
     // `none`: the change record is the ticket; a link to itself would only clutter the card.
     if (ref.system !== 'none') {
       await store.tickets.link({ changeId: change.id, system: ref.system, key: ref.key, url: ref.url, state: null });
       await notices.refresh(change.id);
     }
+    if (opened.duplicates?.length) await notices.post(change.id, duplicatesNotice(deps, ref, opened.duplicates));
     return { state: 'sent', ref };
   }
   const ref = await ticketOf(deps, entry.ticketOf);

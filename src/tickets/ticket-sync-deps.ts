@@ -28,9 +28,11 @@ export interface TicketSyncTuning {
   maxDelayMs: number;
   /** How long a worker holds an entry while sending it; a dead worker's entry is taken over after. */
   leaseMs: number;
+  /** How long the ITSM may fail to answer before the change's thread is told its ticket lags. */
+  lagNoticeMs: number;
 }
 
-export const DEFAULT_TUNING: TicketSyncTuning = { pumpMs: 1_000, baseDelayMs: 2_000, maxDelayMs: 300_000, leaseMs: 300_000 };
+export const DEFAULT_TUNING: TicketSyncTuning = { pumpMs: 1_000, baseDelayMs: 2_000, maxDelayMs: 300_000, leaseMs: 300_000, lagNoticeMs: 180_000 };
 
 /**
  * What ticket sync reads and writes: its links and outbox, the changes they follow (an ITSM's

@@ -18,6 +18,7 @@ import type { ItsmModule } from './itsm-module.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
 import { pumpOutbox, syncTicketEntry } from './ticket-sync.ts';
 import { DEFAULT_TUNING, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncStore, type TicketSyncTuning } from './ticket-sync-deps.ts';
+import { isTicketingError } from './ticketing-error.ts';
 import type { Ticketing } from './ticketing.ts';
 
 /** Ticket sync as the runtime holds it: the outbox worker and pump, ITSM approvals, the webhook entry point. */
@@ -46,6 +47,22 @@ export interface TicketSyncOptions {
   tuning?: Partial<TicketSyncTuning>;
   now?: () => Date;
 }
+
+/**
+ * Reads what the ITSM allows before the first ticket: a mapping it cannot satisfy stops startup
+ * with the field and the allowed values named, instead of failing every proposal. An ITSM that does
+ * not answer now does not stop patchbot: opening a ticket reads it first, and the outbox retries.
+ */
+export const prepareTicketing = async (ticketing: Ticketing, log: Logger): Promise<void> => {
+  if (!ticketing.prepare) return;
+  try {
+    const facts = await ticketing.prepare();
+    log.info({ itsm: ticketing.kind, facts: facts.lines }, 'ITSM fields checked');
+  } catch (error) {
+    if (isTicketingError(error) && error.kind === 'rejected') throw error;
+    log.warn({ err: error }, 'could not read the ITSM at startup; it is read again before the first ticket');
+  }
+};
 
 export const startTicketSync = async (options: TicketSyncOptions): Promise<TicketSync> => {
   const { store, queue, config, catalog, itsm, notices, kick, log, workers } = options;

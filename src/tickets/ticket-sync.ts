@@ -1,7 +1,9 @@
 import type { Logger } from '../shared/logger.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
 import { clockOf, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketSyncDeps, type TicketSyncJob } from './ticket-sync-deps.ts';
+import { caughtUpNotice, lagNotice } from './ticket-lag.ts';
 import { isTicketingError, type TicketingError } from './ticketing-error.ts';
 
 /*
@@ -46,6 +48,9 @@ export const retryDelayMs = (deps: Pick<TicketSyncDeps, 'tuning'>, attempts: num
   return Math.round(Math.max(backoff, retryAfterMs ?? 0));
 };
 
+const waitingCount = async (deps: TicketSyncDeps, ticketOf: string): Promise<number> =>
+  (await deps.store.ticketOutbox.list(ticketOf)).filter((e) => e.state === 'pending').length;
+
 const what = (entry: OutboxEntry) => (entry.event.kind === 'proposed' ? 'opening the ticket' : `recording "${entry.event.kind}" on the ticket`);
 
 /**
@@ -55,7 +60,8 @@ const what = (entry: OutboxEntry) => (entry.event.kind === 'proposed' ? 'opening
  *   freeze the whole ticket on one refused note.
  * - auth: every update would fail the same way, so the entry stays first in line and is retried
  *   at the longest delay; the thread is told once. Fixing the credentials loses nothing.
- * - anything else (network, 5xx, 429, or a fault of our own): retried with backoff.
+ * - anything else (network, 5xx, 429, or a fault of our own): retried with backoff. When the ITSM
+ *   has not answered for `lagNoticeMs`, the thread is told once, and again when it catches up.
  */
 /**
  * This worker's lease ran out while it was sending and a later attempt took the entry over (the
@@ -70,7 +76,9 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const now = clockOf(deps);
   const ticketing = isTicketingError(error) ? (error as TicketingError) : null;
   const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
-  const message = (error as Error).message;
+  // Stored as the entry's last_error and posted to the thread: an ITSM URL in a network error may
+  // carry the password (http://patchbot:<password>@instance/…).
+  const message = scrubSecrets((error as Error).message);
   if (ticketing?.kind === 'rejected') {
     if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: 'failed', error: message, at: now }))) return yieldToLaterAttempt(log);
     log.warn({ err: error }, 'ITSM refused a ticket update; not retrying it');
@@ -84,7 +92,13 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const auth = ticketing?.kind === 'auth';
   const delay = auth ? deps.tuning.maxDelayMs : retryDelayMs(deps, entry.attempts, ticketing?.retryAfterMs ?? null);
   const notBefore = new Date(now.getTime() + delay);
-  if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, { notBefore, error: `${ticketing?.kind ?? 'error'}: ${message}` }))) return yieldToLaterAttempt(log);
+  const retryable = ticketing?.kind === 'retryable';
+  const lag = retryable ? (entry.lag ?? { since: now, told: false }) : null;
+  const tell = lag !== null && !lag.told && now.getTime() - lag.since.getTime() >= deps.tuning.lagNoticeMs;
+  const lastError = `${ticketing?.kind ?? 'error'}: ${message}`;
+  const retry = { notBefore, error: lastError, lag: lag && { ...lag, told: lag.told || tell } };
+  if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, retry))) return yieldToLaterAttempt(log);
+  if (tell) await deps.notices.post(entry.ticketOf, lagNotice(label, lag, ticketing, await waitingCount(deps, entry.ticketOf), message));
   if (auth) {
     log.error({ err: error }, 'ITSM refused the credentials; ticket updates wait');
     if (!entry.lastError?.startsWith('auth:')) {
@@ -116,6 +130,11 @@ export const syncTicketEntry = async (deps: TicketSyncDeps, job: TicketSyncJob):
   }
   const error = delivery.state === 'skipped' ? delivery.reason : null;
   if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: delivery.state, error, at: clockOf(deps) }))) return yieldToLaterAttempt(log);
+  const lag = entry.lag;
+  if (lag?.told) {
+    const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
+    await deps.notices.post(entry.ticketOf, caughtUpNotice(label, lag, clockOf(deps), await waitingCount(deps, entry.ticketOf)));
+  }
   if (delivery.state === 'skipped') log.info({ reason: error }, 'ticket update skipped');
   else log.debug({ ticket: delivery.ref.key }, 'ticket updated');
   await sendNextOf(deps, entry.ticketOf);

@@ -87,10 +87,36 @@ export interface RecordResult {
   skipped: boolean;
 }
 
+export interface OpenContext {
+  /**
+   * An earlier attempt to open this ticket failed, so it may have created the ticket and lost the
+   * answer: the adapter must look for it in a way that cannot miss a ticket created moments ago.
+   */
+  retry: boolean;
+}
+
+/** The ticket `open` answers: the oldest one the ITSM holds for the change. */
+export interface OpenedTicket extends TicketRef {
+  /** Other tickets the ITSM holds for the same change (a create repeated after a lost answer); left alone. */
+  duplicates?: string[];
+}
+
+/** What the ITSM allows, as read at startup (`config check --connect` prints these lines). */
+export interface ItsmFacts {
+  lines: string[];
+}
+
 export interface Ticketing {
   readonly kind: TicketSystem;
+  /**
+   * Reads what the instance allows (field options, the request type, the change API) and checks
+   * the configuration against it. Throws a `rejected` TicketingError naming the field and the
+   * values allowed when a mapping cannot be satisfied, so that a bad mapping stops startup rather
+   * than every proposal. Absent: nothing to read.
+   */
+  prepare?(): Promise<ItsmFacts>;
   /** Opens the ticket for a proposed change, or returns the one already opened for this change id. */
-  open(draft: TicketDraft): Promise<TicketRef>;
+  open(draft: TicketDraft, context?: OpenContext): Promise<OpenedTicket>;
   /** The ticket opened for a change id, if any. */
   find(changeId: string): Promise<TicketRef | null>;
   /** Moves the ticket to the state the event implies and adds a work note / comment saying what happened. */

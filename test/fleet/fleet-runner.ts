@@ -50,5 +50,7 @@ export const realMachine = (changePrefix: string) => {
     bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
     /** Other test files write their own /var/tmp/patchbot-* records; these tests' ids carry changePrefix. */
     ourRecords: existsSync('/var/tmp') ? readdirSync('/var/tmp').filter((f) => f.startsWith('patchbot-') && f.includes(changePrefix)) : [],
+    /** The apply playbooks' record directories: each host's own, never this machine's. */
+    patchbotLib: existsSync('/var/lib/patchbot') ? readdirSync('/var/lib/patchbot').filter((f) => f.includes(changePrefix)) : [],
   };
 };

@@ -13,6 +13,7 @@ import {
   requestProblems,
   richTextProblems,
 } from './fakes/jira-issues.ts';
+import { createMeta, type FakeRequestType, requestProblems as requestTypeProblems, requestTypeForm, type SiteFieldSpec } from './fakes/jira-meta.ts';
 
 /**
  * A stateful loopback Jira: Cloud (REST v3, ADF, Basic email:token) or Data Center (REST v2, wiki
@@ -24,8 +25,13 @@ export interface FakeJiraOptions {
   deployment?: 'cloud' | 'datacenter';
   projectKey?: string;
   issueTypes?: string[];
-  customFields?: Record<string, CustomFieldKind>;
+  /** A kind alone, or a kind with a name and select options (createmeta shows them; a create with another option is refused). */
+  customFields?: Record<string, CustomFieldKind | SiteFieldSpec>;
   workflow?: FakeWorkflow;
+  /** Cloud only: how long an issue stays invisible to /search/jql after its create (Atlassian: seconds to minutes). Default 500 ms. */
+  searchLagMs?: number;
+  /** A Service Management request type that POST /rest/servicedeskapi/request creates through. */
+  requestType?: FakeRequestType;
 }
 
 const EMAIL = 'patchbot@example.com';
@@ -45,7 +51,9 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const api = cloud ? '/rest/api/3' : '/rest/api/2';
   const projectKey = options.projectKey ?? 'OPS';
   const workflow = options.workflow ?? DEFAULT_WORKFLOW;
-  const rules = { cloud, projectKey, issueTypes: options.issueTypes ?? ['Task', 'Change'], customFields: options.customFields ?? {} };
+  const specs: Record<string, SiteFieldSpec> = Object.fromEntries(Object.entries(options.customFields ?? {}).map(([id, f]) => [id, typeof f === 'string' ? { kind: f } : f]));
+  const rules = { cloud, projectKey, issueTypes: options.issueTypes ?? ['Task', 'Change'], customFields: specs };
+  const searchLagMs = cloud ? (options.searchLagMs ?? 500) : 0;
   const issues: FakeIssue[] = [];
   const violations: string[] = [];
   let counter = 0;
@@ -63,6 +71,14 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const notFound = () => errorCollection(404, ['Issue does not exist or you do not have permission to see it.']);
   const self = (issue: FakeIssue) => `http://jira.invalid${api}/issue/${issue.id}`;
 
+  const insert = (fields: Record<string, unknown>, requestTypeId: string | null): FakeIssue => {
+    counter += 1;
+    // A service request has approvals (none yet); a plain issue is not a request at all.
+    const issue: FakeIssue = { id: String(10000 + counter), key: `${projectKey}-${counter}`, status: workflow.initial, fields, comments: [], approvals: requestTypeId ? [] : null, createdAt: Date.now(), requestTypeId };
+    issues.push(issue);
+    return issue;
+  };
+
   const create = (body: unknown): FakeReply => {
     const problems = requestProblems('IssueUpdateDetails', body);
     if (problems.length) return invalid(problems);
@@ -70,10 +86,33 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     const checked = createFieldErrors(fields, rules);
     violations.push(...checked.violations);
     if (Object.keys(checked.errors).length) return errorCollection(400, [], checked.errors);
-    counter += 1;
-    const issue: FakeIssue = { id: String(10000 + counter), key: `${projectKey}-${counter}`, status: workflow.initial, fields, comments: [], approvals: null };
-    issues.push(issue);
+    const issue = insert(fields, null);
     return { status: 201, body: { id: issue.id, key: issue.key, self: self(issue) } };
+  };
+
+  /** POST /rest/servicedeskapi/request: the request type's form only, wiki strings, options by id. */
+  const createRequest = (body: unknown): FakeReply => {
+    const wrong = requestTypeProblems(options.requestType, body);
+    if (wrong) return { status: 400, body: { errorMessage: wrong, i18nErrorMessage: { i18nKey: 'sd.request.create.error', parameters: [] } } };
+    const values = (body as { requestFieldValues: Record<string, unknown> }).requestFieldValues;
+    const fields = { project: { key: projectKey }, issuetype: { name: 'Change' }, ...values };
+    const checked = createFieldErrors(fields, { ...rules, cloud: false, issueTypes: ['Change'] });
+    if (Object.keys(checked.errors).length) return { status: 400, body: { errorMessage: Object.entries(checked.errors).map(([f, m]) => `${f}: ${m}`).join('; ') } };
+    const issue = insert(values, options.requestType!.id);
+    const at = new Date(issue.createdAt);
+    return {
+      status: 201,
+      body: {
+        issueId: issue.id,
+        issueKey: issue.key,
+        requestTypeId: options.requestType!.id,
+        serviceDeskId: options.requestType!.serviceDeskId,
+        createdDate: { iso8601: at.toISOString(), jira: at.toISOString(), epochMillis: issue.createdAt },
+        reporter: { accountId: 'acc-patchbot', displayName: 'patchbot' },
+        currentStatus: { status: issue.status },
+        _links: { web: `${fake.url}/servicedesk/customer/portal/${options.requestType!.serviceDeskId}/${issue.key}`, self: `${fake.url}/rest/servicedeskapi/request/${issue.id}` },
+      },
+    };
   };
 
   const transition = (issue: FakeIssue, body: unknown): FakeReply => {
@@ -117,7 +156,9 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
 
   const search = (request: FakeRequest): FakeReply => {
     const match = jqlMatcher(request.query.get('jql') ?? '');
-    const found = issues.filter(match).map((i) => ({ id: i.id, key: i.key, self: self(i), fields: { labels: i.fields.labels ?? [] } }));
+    // Cloud's search index catches up with writes later (search/jql is eventually consistent).
+    const indexed = issues.filter((i) => Date.now() - i.createdAt >= searchLagMs);
+    const found = indexed.filter(match).map((i) => ({ id: i.id, key: i.key, self: self(i), fields: { labels: i.fields.labels ?? [] } }));
     return { status: 200, body: cloud ? { issues: found, isLast: true } : { startAt: 0, maxResults: 50, total: found.length, issues: found } };
   };
 
@@ -137,6 +178,13 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     if (!authorised(request)) return errorCollection(401, ['You are not authenticated. Authentication required to perform this operation.']);
     if (request.bodyError) return invalid([`Unexpected character in JSON: ${request.bodyError}`]);
     const desk = /^\/rest\/servicedeskapi\/request\/([A-Z][A-Z0-9_]*-\d+)\/approval$/.exec(request.path);
+    if (request.path === '/rest/servicedeskapi/request' && request.method === 'POST') return createRequest(request.body);
+    const form = /^\/rest\/servicedeskapi\/servicedesk\/(\w+)\/requesttype\/(\w+)\/field$/.exec(request.path);
+    if (form) {
+      const type = options.requestType;
+      if (!type || type.serviceDeskId !== form[1] || type.id !== form[2]) return { status: 404, body: { errorMessage: 'The request type does not exist or you do not have access to it.' } };
+      return requestTypeForm(type, specs);
+    }
     if (desk) {
       const issue = issues.find((i) => i.key === desk[1]);
       return issue ? approvals(issue) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
@@ -144,6 +192,11 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     if (!request.path.startsWith(`${api}/`)) return errorCollection(404, [`null for uri: ${request.path}`]);
     const path = request.path.slice(api.length);
     if (path === '/issue' && request.method === 'POST') return create(request.body);
+    const meta = /^\/issue\/createmeta\/([A-Z][A-Z0-9_]*)\/issuetypes(?:\/(\d+))?$/.exec(path);
+    if (meta && request.method === 'GET') {
+      if (meta[1] !== projectKey) return errorCollection(404, ['No project could be found with key \'' + meta[1] + "'."]);
+      return createMeta(cloud, rules.issueTypes, specs, meta[2]);
+    }
     if ((path === '/search/jql' && cloud) || (path === '/search' && !cloud)) return search(request);
     const route = /^\/issue\/([A-Z][A-Z0-9_]*-\d+)(?:\/(transitions|comment))?$/.exec(path);
     const issue = route && issues.find((i) => i.key === route[1]);
@@ -158,6 +211,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     return issue;
   };
 
+  let lastDelivery: { body: string; headers: Record<string, string> } | undefined;
   return {
     get url() {
       return fake.url;
@@ -172,10 +226,18 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       projectKey,
       issueType: 'Change',
       fields: {},
+      values: {},
+      mode: 'issue',
+      // Longer than the fake's own search lag, as a real site's setting should be longer than its index lag.
+      searchLag: cloud ? 3_000 : 0,
       pollInterval: 300_000,
       ...extra,
     }),
     issues: (): readonly FakeIssue[] => issues,
+    /** Cloud's search index catches up with every write so far. */
+    indexAll() {
+      for (const issue of issues) issue.createdAt = 0;
+    },
     issue: byKey,
     /** Comment bodies as sent (ADF documents or wiki strings), oldest first. */
     comments: (key: string): unknown[] => byKey(key).comments.map((c) => c.body),
@@ -198,7 +260,15 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) =>
       fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
     /** Posts a jira:issue_updated delivery signed the way Jira Cloud signs it. */
-    async fireWebhook(url: string, key: string, secret: string, how: { tamper?: boolean; deliveryId?: string } = {}) {
+    /**
+     * Posts an issue_updated webhook as Jira does. `redeliver` resends the previous delivery byte
+     * for byte with its identifier, as Jira retries a delivery that was not acknowledged.
+     */
+    async fireWebhook(url: string, key: string, secret: string, how: { tamper?: boolean; deliveryId?: string; redeliver?: boolean } = {}) {
+      if (how.redeliver) {
+        if (!lastDelivery) throw new Error('fireWebhook: nothing was delivered yet to redeliver');
+        return postWebhook(url, lastDelivery.body, lastDelivery.headers);
+      }
       const issue = byKey(key);
       const body = JSON.stringify({
         timestamp: Date.now(),
@@ -210,7 +280,9 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       const sent = how.tamper ? body.replace(issue.key, `${projectKey}-999`) : body;
-      return postWebhook(url, sent, { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': how.deliveryId ?? randomUUID() });
+      const headers = { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': how.deliveryId ?? randomUUID() };
+      lastDelivery = { body: sent, headers };
+      return postWebhook(url, sent, headers);
     },
     stop: () => fake.stop(),
     start: () => fake.start(),

@@ -11,6 +11,7 @@ import {
   type SnChange,
   sysId,
 } from './fakes/servicenow-records.ts';
+import { type ApprovalPolicy, changeApi } from './fakes/servicenow-change-api.ts';
 
 /**
  * A stateful loopback ServiceNow: Table API on change_request and sysapproval_approver, the
@@ -24,6 +25,12 @@ export interface FakeServiceNowOptions {
   oauth?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
   /** Who gets an approval row when a change asks for approval. */
   approvers?: string[];
+  /** The Change Management API plugin (sn_chg_rest) is active. Default: not (the Table API only). */
+  changeApi?: boolean;
+  /** How the instance approves patchbot's changes through the Change API; default `cab` (someone must approve). */
+  approvalPolicy?: ApprovalPolicy;
+  /** sys_ids of active standard change templates. */
+  standardTemplates?: string[];
 }
 
 const failure = (status: number, message: string, detail: string | null = null, headers: Record<string, string> = {}): FakeReply => ({
@@ -71,23 +78,55 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const find = (id: string) => changes.find((c) => c.sys_id === id);
   const display = (request: FakeRequest) => request.query.get('sysparm_display_value') ?? 'false';
 
-  const create = (body: Record<string, unknown>, request: FakeRequest): FakeReply => {
-    if (typeof body.short_description !== 'string' || body.short_description.trim() === '') {
-      return failure(403, 'Operation Failed', 'Data Policy Exception: \n\tShort description is mandatory\n');
-    }
-    const { type, work_notes, ...rest } = body;
+  let created = 0;
+  const insert = (body: Record<string, unknown>, type: unknown): SnChange => {
+    const { type: _t, work_notes, ...rest } = body;
+    // Creation order, as sys_created_on sorts it (a counter: two creates in one second still sort).
+    const createdOn = `2026-01-01 00:00:${String(created++).padStart(6, '0')}`;
     const change: SnChange = {
       sys_id: sysId(),
       number: `CHG00${nextNumber++}`,
       type: typeof type === 'string' && type ? type : 'normal',
       state: '-5',
       approval: 'not requested',
-      fields: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)])),
+      fields: { ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)])), sys_created_on: createdOn },
       workNotes: [],
     };
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
     changes.push(change);
+    return change;
+  };
+
+  const create = (body: Record<string, unknown>, request: FakeRequest): FakeReply => {
+    if (typeof body.short_description !== 'string' || body.short_description.trim() === '') {
+      return failure(403, 'Operation Failed', 'Data Policy Exception: \n\tShort description is mandatory\n');
+    }
+    const change = insert(body, body.type);
     return { status: 201, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
+  };
+
+  /** A move the state model allowed: approval requested on entering Assess or Authorize, fields and the work note written. */
+  const apply = (change: SnChange, to: string, fields: Record<string, unknown>) => {
+    if (entersApproval(change, to)) {
+      change.approval = 'requested';
+      for (const approver of options.approvers ?? ['CAB Manager']) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver, state: 'requested' });
+    }
+    change.state = to;
+    const { work_notes, ...rest } = fields;
+    for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
+    if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
+  };
+  const approveAsPolicy = (change: SnChange) => {
+    for (const row of approvers.filter((a) => a.sysapproval === change.sys_id)) row.state = 'approved';
+    change.approval = 'approved';
+    appendWorkNote(change, 'Approved by the approval rule "patchbot pre-approved changes"', 'system');
+  };
+  const listed = (query: string | null): SnChange[] => {
+    const rows = changes.filter((c) => matches(c, query));
+    const order = /ORDERBY(DESC)?([a-z_]+)/.exec(query ?? '');
+    if (!order) return rows;
+    const key = (c: SnChange) => String(c.fields[order[2]!] ?? (c as unknown as Record<string, unknown>)[order[2]!] ?? '');
+    return [...rows].sort((a, b) => key(a).localeCompare(key(b)) * (order[1] ? -1 : 1));
   };
 
   const update = (change: SnChange, body: Record<string, unknown>, request: FakeRequest): FakeReply => {
@@ -122,7 +161,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     if (request.method === 'POST' && !id) return create(body, request);
     if (request.method === 'GET' && !id) {
       const limit = Number(request.query.get('sysparm_limit') ?? 10000);
-      const rows = changes.filter((c) => matches(c, request.query.get('sysparm_query'))).slice(0, limit);
+      const rows = listed(request.query.get('sysparm_query')).slice(0, limit);
       return { status: 200, body: { result: rows.map((c) => rowOf(c, request.query.get('sysparm_fields'), display(request))) }, headers: { 'x-total-count': String(rows.length) } };
     }
     const change = id ? find(id) : undefined;
@@ -135,6 +174,19 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const fake = new LoopbackFake((request) => {
     if (request.path === '/oauth_token.do' && request.method === 'POST') return oauthGrant((request.body ?? {}) as Record<string, string>);
     if (!authorised(request)) return failure(401, 'User Not Authenticated', 'Required to provide Auth information');
+    if (request.path.startsWith('/api/sn_chg_rest/')) {
+      if (!options.changeApi) return failure(400, 'Requested URI does not represent any resource', null);
+      if (request.bodyError) return failure(400, 'Exception while reading request', 'The payload is not valid JSON.');
+      return changeApi(request, {
+        create: (body, type) => insert(body, type),
+        find,
+        list: listed,
+        apply,
+        approveAsPolicy,
+        policy: options.approvalPolicy ?? 'cab',
+        standardTemplates: options.standardTemplates ?? [],
+      });
+    }
     const route = /^\/api\/now\/table\/([a-z_]+)(?:\/([0-9a-f]{32}))?$/.exec(request.path);
     if (!route) return failure(400, 'Requested URI does not represent any resource', null);
     return table(request, route[1]!, route[2]);
@@ -164,8 +216,10 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     },
     requests: fake.requests,
     /** A config pointing at this fake, with basic auth (add `oauth` for the OAuth path). */
-    config: (extra: Partial<ServiceNowConfig> = {}): ServiceNowConfig => ({ instanceUrl: fake.url, username, password, pollInterval: 300_000, ...extra }),
+    config: (extra: Partial<ServiceNowConfig> = {}): ServiceNowConfig => ({ instanceUrl: fake.url, username, password, pollInterval: 300_000, api: 'auto', ...extra }),
     changes: (): readonly SnChange[] => changes,
+    /** A change written straight into the table (what an earlier create that lost its answer left). */
+    seed: (fields: Record<string, string>, type = 'normal'): SnChange => insert(fields, type),
     change: byNumber,
     /** Work-note texts of a change, oldest first. */
     workNotes: (number: string): string[] => byNumber(number).workNotes.map((e) => e.text),

@@ -24,16 +24,19 @@ describe('Jira errors, retries and outages', () => {
   });
   afterAll(() => jira.stop());
 
-  it('turns the ErrorCollection of a refused create into a rejected error with Jira\'s words', async () => {
+  it('refuses an issue type or a field the create screen does not offer, naming what it does offer', async () => {
     const wrongType = jiraTicketing(jira.config({ issueType: 'Chnage' }));
-    const error = await failure(wrongType.open(draft({ changeId: 'CHG-501' })));
-    expect(error).toMatchObject({ kind: 'rejected', status: 400 });
-    expect(error.message).toBe('creating the Jira issue for CHG-501: Jira answered 400: issuetype: Specify a valid issue type');
+    const error = await failure(wrongType.prepare!());
+    expect(error).toMatchObject({ kind: 'rejected' });
+    expect(error.message).toBe('itsm.jira.issueType: project OPS has no issue type "Chnage"; it offers "Task", "Change"');
+    // Opening reads the screen first, so a create that would be refused is never sent.
+    expect((await failure(wrongType.open(draft({ changeId: 'CHG-501' })))).message).toBe(error.message);
 
     const unknownField = jiraTicketing(jira.config({ fields: { risk: 'customfield_99999' } }));
     expect((await failure(unknownField.open(draft({ changeId: 'CHG-501' })))).message).toContain(
-      "customfield_99999: Field 'customfield_99999' cannot be set. It is not on the appropriate screen, or unknown.",
+      'itsm.jira.fields.risk: customfield_99999 is not on the create screen of OPS / Change; its fields are project ("project"), issuetype ("issuetype"), summary ("Summary")',
     );
+    expect(jira.issues().filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-501'))).toEqual([]);
   });
 
   it('turns a 429 into a retryable error with Retry-After and the rate-limit reason', async () => {
@@ -64,12 +67,29 @@ describe('Jira errors, retries and outages', () => {
     expect(error.message).toBe('reading OPS-404: Jira answered 404: Issue does not exist or you do not have permission to see it.');
   });
 
-  it('creates one issue when the create response is lost', async () => {
+  it('creates one issue when the create response is lost, though search has not caught up yet', async () => {
     jira.dropNext(1, 'after', { method: 'POST', path: /\/issue$/ });
     expect(await failure(tickets.open(draft({ changeId: 'CHG-503' })))).toMatchObject({ kind: 'retryable' });
-    const ref = await tickets.open(draft({ changeId: 'CHG-503' }));
+    // The retry comes at once: the fake's search does not show the issue yet (Cloud lags), so a
+    // single search would miss it. The retry waits out the configured lag instead of creating.
+    const ref = await tickets.open(draft({ changeId: 'CHG-503' }), { retry: true });
+    expect(ref).toEqual({ system: 'jira', key: expect.stringMatching(/^OPS-\d+$/), url: expect.any(String) });
     expect(await tickets.open(draft({ changeId: 'CHG-503' }))).toEqual(ref);
     expect(jira.issues().filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-503'))).toHaveLength(1);
+  });
+
+  it('keeps the oldest issue and names the others when two exist for one change', async () => {
+    jira.dropNext(1, 'after', { method: 'POST', path: /\/issue$/ });
+    await failure(tickets.open(draft({ changeId: 'CHG-506' })));
+    // What an adapter that trusts one search does: the lagging index shows nothing, so it creates again.
+    const second = await tickets.open(draft({ changeId: 'CHG-506' }));
+    const both = jira.issues().filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-506')).map((i) => i.key);
+    expect(both).toHaveLength(2);
+    expect(second.key).toBe(both[1]);
+    // Once search shows both, the oldest is the ticket and the other is named as a duplicate.
+    jira.indexAll();
+    const settled = await tickets.open(draft({ changeId: 'CHG-506' }), { retry: true });
+    expect(settled).toMatchObject({ key: both[0], duplicates: [both[1]] });
   });
 
   it('comments once when the answer to the comment is lost', async () => {

@@ -108,9 +108,9 @@ describe('Jira custom fields', () => {
   beforeAll(async () => {
     jira = await startFakeJira({
       customFields: {
-        customfield_10010: 'select',
-        customfield_10011: 'select',
-        customfield_10012: 'select',
+        customfield_10010: { kind: 'select', name: 'Change type', options: ['Standard', 'Normal', 'Emergency'] },
+        customfield_10011: { kind: 'select', name: 'Change risk', options: ['Low', 'Medium', 'High'] },
+        customfield_10012: { kind: 'select', name: 'Impact', options: ['Low', 'Medium', 'High'] },
         customfield_10013: 'datetime',
         customfield_10014: 'datetime',
         customfield_10015: 'textarea',

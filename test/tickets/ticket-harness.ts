@@ -5,6 +5,7 @@ import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { OutboxEntry } from '../../src/tickets/ticket-outbox.ts';
+import type { TicketSyncTuning } from '../../src/tickets/ticket-sync-deps.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
@@ -60,10 +61,10 @@ export interface TicketRuntime {
   stop(): Promise<void>;
 }
 
-export const startTicketRuntime = async (extra: string[]): Promise<TicketRuntime> => {
+export const startTicketRuntime = async (extra: string[], pacing: Partial<TicketSyncTuning> = {}): Promise<TicketRuntime> => {
   const config = await estateConfig(extra);
   const handle = await platform.openStore(config.store.url, { migrate: true });
-  const runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, ticketSync: TEST_PACING });
+  const runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, ticketSync: { ...TEST_PACING, ...pacing } });
   await seedEstate(runtime);
   return {
     runtime,

@@ -51,7 +51,9 @@ describe.each(availableEngines())('ticket outbox on %s', (engine) => {
     expect((await store.ticketOutbox.list('CHG-1'))[0]).toMatchObject({ state: 'pending', attempts: 2, lastError: null });
     expect(await store.ticketOutbox.heads(later(62_000), { ticketOf: 'CHG-1' })).toEqual([]);
 
-    expect(await store.ticketOutbox.retryAt('CHG-1', 1, 2, { notBefore: later(90_000), error: 'retryable: no answer' })).toBe(true);
+    expect(await store.ticketOutbox.retryAt('CHG-1', 1, 2, { notBefore: later(90_000), error: 'retryable: no answer', lag: { since: later(1_000), told: true } })).toBe(true);
+    // The lag is stored as such, apart from the error text, for the thread's lag and catch-up notices.
+    expect((await store.ticketOutbox.list('CHG-1'))[0]).toMatchObject({ lastError: 'retryable: no answer', lag: { since: later(1_000), told: true } });
     expect(await store.ticketOutbox.heads(later(62_000), { ticketOf: 'CHG-1' })).toEqual([]);
     expect(await store.ticketOutbox.heads(later(90_000), { ticketOf: 'CHG-1' })).toEqual([{ ticketOf: 'CHG-1', seq: 1, attempts: 2 }]);
 

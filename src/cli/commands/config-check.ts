@@ -2,14 +2,18 @@ import { checkConfig } from '../../config/check.ts';
 import { redactConfig } from '../../config/secrets.ts';
 import { loadConfig } from '../../config/load.ts';
 import { type Command, EXIT } from '../command.ts';
+import { runConnectChecks } from './config-connect.ts';
 
 export const configCheck: Command = {
   path: ['config', 'check'],
   summary: 'validate the configuration and list every problem with its path',
-  usage: 'Usage: patchbot config check [--config FILE…] [--print]',
-  options: { print: { type: 'boolean', description: 'print the effective configuration, secrets redacted' } },
+  usage: 'Usage: patchbot config check [--config FILE…] [--print] [--connect]',
+  options: {
+    print: { type: 'boolean', description: 'print the effective configuration, secrets redacted' },
+    connect: { type: 'boolean', description: 'also reach the configured outside systems (the ITSM) and show what they allow' },
+  },
   usesStore: false,
-  async run({ values, io }) {
+  async run({ values, io, deps, config: loaded, log }) {
     const files = io.env.PATCHBOT_CONFIG?.split(':').filter(Boolean) ?? [];
     const given = (values.config as string[] | undefined) ?? files;
     const result = await checkConfig({ files: given, env: io.env, cwd: io.cwd });
@@ -19,6 +23,11 @@ export const configCheck: Command = {
     }
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
     io.stdout.write(`Configuration is valid.\n${result.summary.map((line) => `  ${line}`).join('\n')}\n`);
+    if (values.connect) {
+      const report = await runConnectChecks(await loaded(), { platform: deps.platform, log: await log() });
+      io.stdout.write(`Connections:\n${report.lines.map((line) => `  ${line}`).join('\n')}\n`);
+      if (!report.ok) return EXIT.failure;
+    }
     if (values.print) {
       const { config } = await loadConfig({ files: given, env: io.env, cwd: io.cwd });
       io.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);

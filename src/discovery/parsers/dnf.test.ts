@@ -63,6 +63,29 @@ describe('parseDnfScan on the RHEL 9 fixture (built from the documented format)'
   });
 });
 
+describe('parseDnfScan on real dnf 4.14.0 output (captured by test/real-hosts/rhel-dnf.test.ts)', () => {
+  const result = parseDnfScan('rhel-01', fixture('rhel9-dnf-4.14.0-scan.txt'));
+
+  it('reads every advisory and plain update real dnf printed, epochs and the Obsoleting Packages section included', () => {
+    expect(result.patches.map((p) => [p.id, p.severity, p.security, p.packages.map((q) => `${q.name}.${q.arch}@${q.candidate}`).join(' ')])).toEqual([
+      ['RHSA-2024:4051', 'critical', true, 'curl.x86_64@7.76.1-29.el9_4.1'],
+      ['RHSA-2024:3618', 'moderate', true, 'kernel-core.x86_64@5.14.0-427.20.1.el9_4'],
+      ['RHSA-2024:3061', 'important', true, 'openssl.x86_64@1:3.0.7-28.el9_4 openssl-libs.x86_64@1:3.0.7-28.el9_4'],
+      ['RHSA-2024:3850', 'low', true, 'sudo.x86_64@1.9.5p2-10.el9_4.1'],
+      ['RHBA-2024:4712', 'low', false, 'tzdata.x86_64@2024b-2.el9'],
+      ['rpm:zlib@1.2.11-41.el9', 'low', false, 'zlib.x86_64@1.2.11-41.el9'],
+      // The obsoleting package, not the installed one it replaces (the indented row).
+      ['rpm:newtool@2.0-1.el9', 'low', false, 'newtool.x86_64@2.0-1.el9'],
+    ]);
+    expect(result.patches.find((p) => p.id === 'RHSA-2024:3061')?.cves).toEqual(['CVE-2024-0727', 'CVE-2023-6129']);
+  });
+
+  it('reads "Reboot should not be necessary" (exit 0) as no reboot pending, with no warnings', () => {
+    expect(result.rebootRequired).toBe(false);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
 describe('parseDnfScan on the Rocky 9 fixture', () => {
   const result = parseDnfScan('db-03', fixture('rocky9-scan.txt'));
 

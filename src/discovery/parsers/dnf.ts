@@ -11,19 +11,19 @@ import { MAX_TEXT_LINE, type Section, sectionOf, splitSections } from './section
  *   echo '### patchbot:os-release'
  *   cat /etc/os-release
  *   echo '### patchbot:updateinfo'
- *   LC_ALL=C dnf -q updateinfo list --updates; rc=$?
+ *   LC_ALL=C dnf -q $strict --refresh updateinfo list --updates; rc=$?   # strict: --setopt=skip_if_unavailable=False
  *   echo '### patchbot:updateinfo-exit'
- *   echo "$rc"
+ *   echo "$rc"                                                            # then exit 1 unless 0
  *   echo '### patchbot:updateinfo-cves'                      # optional pair: fills in CVEs
- *   LC_ALL=C dnf -q updateinfo list --updates --with-cve; rc=$?
+ *   LC_ALL=C dnf -q $strict updateinfo list --updates --with-cve; rc=$?
  *   echo '### patchbot:updateinfo-cves-exit'
  *   echo "$rc"
  *   echo '### patchbot:check-update'
- *   LC_ALL=C dnf -q check-update; rc=$?
+ *   LC_ALL=C dnf -q $strict check-update; rc=$?
  *   echo '### patchbot:check-update-exit'
- *   echo "$rc"
+ *   echo "$rc"                                                            # then exit 1 unless 0 or 100
  *   echo '### patchbot:needs-restarting'
- *   LC_ALL=C dnf -q needs-restarting -r; rc=$?
+ *   LC_ALL=C dnf -q $strict needs-restarting -r; rc=$?
  *   echo '### patchbot:needs-restarting-exit'
  *   echo "$rc"
  *   echo '### patchbot:end'

@@ -3,12 +3,52 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScanParseError } from './scan-result.ts';
 import { formatSections } from './sections.ts';
+import { rebootCommands } from '../../playbooks/host-signals.ts';
 import { parseWindowsScan } from './windows.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../test/fixtures/scans', name));
 const doc = (over: Record<string, unknown> = {}) => JSON.stringify({ os: 'Microsoft Windows Server 2022 Standard 10.0.20348', installed: [], missing: [], rebootPending: false, ...over });
 const scan = (json: string) => formatSections([['windows-json', json]]);
 const update = (over: Record<string, unknown> = {}) => ({ Title: 'Some update (KB5034129)', KB: ['KB5034129'], Severity: 'Important', RebootRequired: false, ...over });
+
+describe('parseWindowsScan on the samples Microsoft documents (never run on a real Windows host)', () => {
+  const result = parseWindowsScan('win-doc', fixture('windows-msdocs-scan.txt'));
+
+  it('lists as installed exactly the HotFixIDs of Get-HotFix\'s documented example output', () => {
+    // The table learn.microsoft.com shows for `Get-HotFix` (Example 1); the scan keeps only HotFixID.
+    const table = fixture('windows-msdocs-get-hotfix.txt').toString('utf8').split('\r\n').filter(Boolean);
+    expect(table[0]!.split(/\s{2,}/)).toEqual(['Source', 'Description', 'HotFixID', 'InstalledBy', 'InstalledOn']);
+    const start = table[0]!.indexOf('HotFixID');
+    const documented = table.slice(2).map((row) => row.slice(start).split(/\s+/)[0]);
+    expect(result.installed).toEqual(documented);
+    expect(documented).toEqual(['KB4495590', 'KB4470788', 'KB4480056']);
+  });
+
+  it('maps each MsrcSeverity term IUpdate documents (and the empty rating of an unrated update)', () => {
+    expect(result.patches.map((p) => [p.id, p.severity, p.security, p.rebootHint])).toEqual([
+      ['KB4494441', 'critical', true, true],
+      ['KB4497932', 'important', true, false],
+      ['KB4499728', 'low', true, false],
+      ['KB890830', 'unknown', false, false],
+    ]);
+    expect(result.rebootRequired).toBe(true);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('checks the pending-reboot registry keys Microsoft documents, in the scan and in the reboot step', () => {
+    const playbook = readFileSync(join(import.meta.dirname, '../../../playbooks/scan-windows.yaml'), 'utf8');
+    const check = rebootCommands('windows').check.text;
+    for (const key of [
+      'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired',
+      'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending',
+      "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager' -Name PendingFileRenameOperations",
+      'Microsoft.Update.SystemInfo).RebootRequired',
+    ]) {
+      expect(playbook).toContain(key);
+      expect(check).toContain(key);
+    }
+  });
+});
 
 describe('parseWindowsScan on the Server 2022 fixture (BOM, CRLF, CLIXML before the sections)', () => {
   const result = parseWindowsScan('win-03', fixture('windows2022-scan.txt'));

@@ -22,6 +22,7 @@ export const windowCheck = (config: Config, change: Change, progress: RolloutPro
     windowName: name,
     blackouts: config.blackouts,
     now,
+    emergency: change.class === 'emergency',
     ...(progress.waitingSince ? { waitingSince: progress.waitingSince } : {}),
     ...(progress.openingStart && progress.pausedBy === null ? { runningInOpening: progress.openingStart } : {}),
   });

@@ -1,5 +1,6 @@
 import { adf, openapi } from '../../tickets/jira-schemas.ts';
 import { schemaProblems } from './json-schema.ts';
+import { optionProblem, type SiteFieldSpec } from './jira-meta.ts';
 
 /**
  * The Jira fake's data and checks: issues with a workflow of named transitions, comments, JSM
@@ -58,6 +59,10 @@ export interface FakeIssue {
   comments: FakeComment[];
   /** Null: not a service request, so the servicedeskapi answers 404. */
   approvals: FakeApproval[] | null;
+  /** Date.now() at creation: Cloud search shows the issue only after the fake's search lag. */
+  createdAt: number;
+  /** The Service Management request type it was raised with; null for a plain issue. */
+  requestTypeId: string | null;
 }
 
 export const available = (workflow: FakeWorkflow, status: string): FakeTransition[] =>
@@ -79,7 +84,7 @@ export interface CreateRules {
   cloud: boolean;
   projectKey: string;
   issueTypes: string[];
-  customFields: Record<string, CustomFieldKind>;
+  customFields: Record<string, SiteFieldSpec>;
 }
 
 /**
@@ -104,8 +109,9 @@ export const createFieldErrors = (fields: Record<string, unknown>, rules: Create
   if (labels !== undefined && (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' || /\s/.test(l)))) errors.labels = 'The label must not contain spaces.';
   for (const [id, value] of Object.entries(fields)) {
     if (SYSTEM_FIELDS.has(id)) continue;
-    const kind = rules.customFields[id];
-    if (!kind) {
+    const spec = rules.customFields[id];
+    const kind = spec?.kind;
+    if (!spec || !kind) {
       errors[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
       continue;
     }
@@ -115,7 +121,7 @@ export const createFieldErrors = (fields: Record<string, unknown>, rules: Create
       kind === 'textarea'
         ? rich.join('; ')
         : kind === 'select'
-          ? typeof (value as { value?: unknown } | null)?.value === 'string' ? '' : 'Specify a valid option: { "value": "…" }'
+          ? optionProblem(spec, value)
           : kind === 'datetime'
             ? typeof value === 'string' && DATE_TIME.test(value) ? '' : "Invalid date format. Please enter the date in the format \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"."
             : typeof value === 'string' ? '' : 'Operation value must be a string';
