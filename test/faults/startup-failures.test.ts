@@ -17,7 +17,7 @@ describe('startup failures', () => {
     const file = writeConfig(`server:\n  port: 0\nstore:\n  url: postgres://patchbot:secret@127.0.0.1:${port}/patchbot\nlog:\n  level: warn\n`);
     const result = await runPatchbot(['start', '--config', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Cannot reach the store at store.url (postgres://patchbot:***@127.0.0.1:${port}/patchbot): connect ECONNREFUSED`);
+    expect(result.stderr).toMatch(new RegExp(`Cannot reach the store at store\\.url \\(postgres://patchbot:\\S+@127\\.0\\.0\\.1:${port}/patchbot\\): connect ECONNREFUSED`));
     expect(result.stderr).toMatch(/Is PostgreSQL running there/);
     expect(result.stderr).not.toMatch(/secret|\n\s+at /);
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
@@ -39,4 +39,22 @@ describe('startup failures', () => {
       blocker.close();
     }
   }, 90_000);
+
+  it('config check --connect tries the store and the chat credentials and reports each', async () => {
+    const port = await freePort();
+    const unreachable = writeConfig(`store:\n  url: postgres://patchbot@127.0.0.1:${port}/patchbot\n`);
+    const failed = await runPatchbot(['config', 'check', '--connect', '--config', unreachable]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain(`store: FAILED: Cannot reach the store at store.url (postgres://patchbot@127.0.0.1:${port}/patchbot)`);
+    // One failing check does not hide the others.
+    expect(failed.stdout).toContain('chat: console: served by patchbot itself, nothing to reach');
+    expect(failed.stdout).toContain('itsm: nothing to reach (itsm.kind is none)');
+
+    const dir = mkdtempSync(join(tmpdir(), 'patchbot-connect-'));
+    dirs.push(dir);
+    const embedded = writeConfig(`store:\n  url: pglite://${dir}/data\n`);
+    const passed = await runPatchbot(['config', 'check', '--connect', '--config', embedded]);
+    expect(passed.stdout).toContain(`store: embedded (PGlite) in ${dir}/data, nothing to reach`);
+    expect(passed.code).toBe(0);
+  }, 60_000);
 });
