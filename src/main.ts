@@ -122,6 +122,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
       startQueue: (onError) => startPgBossQueue({ sql: opened.sql, onError }),
+      onLost: (listener) => opened.sql.onLost?.(listener),
       close: () => opened.store.close(),
     };
   },

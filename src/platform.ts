@@ -22,6 +22,8 @@ export interface StoreHandle {
   migrationStatus(): Promise<{ current: number; latest: number }>;
   migrate(): Promise<string[]>;
   startQueue(onError: (error: Error) => void): Promise<JobQueue>;
+  /** The store is gone for good in this process (the embedded engine's thread died): only a restart helps. */
+  onLost(listener: (error: Error) => void): void;
   close(): Promise<void>;
 }
 
