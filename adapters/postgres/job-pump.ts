@@ -82,6 +82,7 @@ export class JobPump {
 
   private execute(job: PgBoss.Job<unknown>): void {
     this.inFlight++;
+    // Detached so the pump keeps fetching: the job's errors go to boss.fail and onError in its catch.
     void (async () => {
       let done = false;
       try {

@@ -108,7 +108,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
       io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
       return EXIT.failure;
     }
-    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).stack ?? error}\n`);
+    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.failure;
   }
 };

@@ -72,7 +72,7 @@ export class ScanWriter {
   ) {
     this.maxBatch = options.maxBatch ?? 64;
     this.maxDelayMs = options.maxDelayMs ?? 50;
-    this.stored = options.storedPatches ?? new Map();
+    this.stored = options.storedPatches ?? new Map<string, StoredPatch>();
     this.now = options.now ?? (() => new Date());
   }
 
@@ -102,6 +102,8 @@ export class ScanWriter {
     this.timer = null;
     if (this.flushing || this.pending.length === 0) return;
     this.flushing = true;
+    // Detached so the writer keeps taking scans; flush never rejects: each write's error goes to
+    // the scan that asked for it (its own promise).
     void this.flush(this.take()).finally(() => {
       this.flushing = false;
       this.schedule();

@@ -4,7 +4,7 @@ import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
 import { clockOf, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketSyncDeps, type TicketSyncJob } from './ticket-sync-deps.ts';
 import { caughtUpNotice, lagNotice } from './ticket-lag.ts';
-import { isTicketingError, type TicketingError } from './ticketing-error.ts';
+import { isTicketingError } from './ticketing-error.ts';
 
 /*
  * The outbox worker (DESIGN §6). Order per ticket comes from the store, not from the queue: a job
@@ -74,7 +74,7 @@ const yieldToLaterAttempt = (log: Logger): void => {
 
 const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknown, log: Logger): Promise<void> => {
   const now = clockOf(deps);
-  const ticketing = isTicketingError(error) ? (error as TicketingError) : null;
+  const ticketing = isTicketingError(error) ? error : null;
   const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
   // Stored as the entry's last_error and posted to the thread: an ITSM URL in a network error may
   // carry the password (http://patchbot:<password>@instance/…).

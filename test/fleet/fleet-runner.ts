@@ -22,7 +22,7 @@ export async function fleetRunner(fleet: Fleet) {
   const executor = createSshExecutor({ privateKeyPath: fleet.clientKeyPath, knownHostsPath: fleet.knownHostsPath });
   const catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
   const log = createLogger({ level: 'silent' });
-  const clock = { now: realClock.now, sleep: (ms: number) => realClock.sleep(ms / 10) };
+  const clock = { now: () => realClock.now(), sleep: (ms: number) => realClock.sleep(ms / 10) };
   const run = (host: string, playbook: string, params: ParamValues = {}): Promise<PlaybookRun> =>
     runPlaybook({
       executor, host: fleet.host(host), playbook: getPlaybook(catalog, playbook), params, dryRun: false, log, clock, retryDelayMs: () => 0,

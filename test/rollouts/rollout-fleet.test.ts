@@ -228,9 +228,9 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     expect(halt?.card?.actions?.map((a) => a.id)).toEqual(['change.resume', 'change.rollback', 'change.abort']);
 
     // A viewer may not press it; the requester may.
-    const refused = await act('erin', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt!.id } });
+    const refused = await act('erin', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt.id } });
     expect(refused.error?.code).toBe('not-allowed');
-    const rolled = await act('alice', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt!.id } });
+    const rolled = await act('alice', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt.id } });
     expect(rolled.error).toBeUndefined();
     const rollbackId = String(rolled.data?.rollback);
     await until(`${rollbackId} to complete`, async () => (await stateOf(rollbackId)) === 'completed');

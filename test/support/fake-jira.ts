@@ -82,7 +82,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const create = (body: unknown): FakeReply => {
     const problems = requestProblems('IssueUpdateDetails', body);
     if (problems.length) return invalid(problems);
-    const fields = ((body as { fields?: Record<string, unknown> }).fields ?? {}) as Record<string, unknown>;
+    const fields = (body as { fields?: Record<string, unknown> }).fields ?? {};
     const checked = createFieldErrors(fields, rules);
     violations.push(...checked.violations);
     if (Object.keys(checked.errors).length) return errorCollection(400, [], checked.errors);

@@ -24,7 +24,7 @@ const serviceWith = async (extra: string[]): Promise<RunningService> => {
 
 const auditOf = async (service: RunningService, id: string) => {
   const events: Array<{ actor: string; action: string; data: Record<string, unknown> }> = [];
-  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data as Record<string, unknown> });
+  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data });
   return events;
 };
 

@@ -109,6 +109,7 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   const { attempt } = claimed.run;
   const log = hostLogger(changeLogger(deps.log, job.changeId), job.host);
   const renew = setInterval(() => {
+    // A timer cannot await: a failed renewal is logged as a warning (the catch below).
     void deps.store.rollouts
       .renewLease(job.changeId, job.host, attempt, new Date(now().getTime() + leaseMs))
       .then((held) => {

@@ -51,7 +51,7 @@ const main = () => {
   try {
     process.exitCode = run(ctx, args);
   } catch (error) {
-    stderr += `fleet simulator: ${tool} failed: ${(error as Error).stack ?? error}\n`;
+    stderr += `fleet simulator: ${tool} failed: ${(error as Error).stack ?? String(error)}\n`;
     process.exitCode = 70;
   }
   process.stdout.write(stdout);
