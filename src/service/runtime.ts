@@ -87,7 +87,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);
   // `scan` from chat starts a scan with the discovery dependencies made just below.
   const startScan = (hosts: string[], by: string) => scanAndAudit(scan, { hosts, requestedBy: `chat:${by}` });
-  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick, startScan }), log: log.child({ component: 'chat' }) });
+  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick, startScan, catalog }), log: log.child({ component: 'chat' }) });
   const scan: ScanDeps = {
     store,
     queue,

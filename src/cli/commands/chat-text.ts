@@ -35,7 +35,7 @@ export const runChatText = async (context: CommandContext, text: string): Promis
     const interaction = cliInteraction(text, person);
     const runtime = deps.sharedRuntime;
     // Inside the service an approval starts the rollout at once; elsewhere the service's sweep finds it.
-    const handlers = chatHandlers({ config, ...(runtime ? { kick: (id: string, why: string) => kickRollout(runtime, id, why) } : {}) });
+    const handlers = chatHandlers({ config, ...(runtime ? { kick: (id: string, why: string) => kickRollout(runtime, id, why), catalog: runtime.catalog } : {}) });
     const answer = await dispatch(interaction, { store, ...handlers, log });
     // What the team must see (an approval card, a decision) still reaches the chat surfaces.
     if (answer.broadcast || answer.refresh) {
