@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../src/shared/store-errors.ts';
 import type { ChatHub } from '../../src/chat/chat-hub.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { HttpError, type RequestContext, sendJson } from '../../src/server/router.ts';
@@ -75,6 +76,8 @@ export const consoleApi = ({ surface, hub, store, config, access, live, signIn }
     try {
       await hit.route.run(ctx, hit.match!, identity);
     } catch (error) {
+      // The database away: the page shows what chat says, and may simply try again.
+      if (error instanceof StoreUnavailableError && !ctx.res.headersSent) return sendJson(ctx.res, 503, { error: error.message, code: error.code }, { 'retry-after': '5' });
       if (!(error instanceof ConsoleApiError)) throw error;
       if (ctx.res.headersSent) throw new HttpError(error.status, error.message);
       sendJson(ctx.res, error.status, { error: error.message, ...error.extra });

@@ -10,7 +10,7 @@ import { dryRunCommandsOf } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The window said no to a new host: the change pauses and wakes at the next opening. */
 const pauseForWindow = async (step: Step, decision: WindowClosed): Promise<void> => {
@@ -33,7 +33,7 @@ const startBatch = async (step: Step, batch: number, hosts: string[]) => {
   const wave = plan.waves[progress.wave]!;
   await step.tx.rollouts.queueRuns(step.change.id, progress.wave, batch, hosts);
   step.effects.push({ kind: 'run', hosts: hosts.map((host) => ({ host, attempt: 0 })) });
-  if (batch === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch')}${wave.batches.length === 1 ? '' : 'es'} of at most ${wave.concurrency}.`);
+  if (batch === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch', 'batches')} of at most ${wave.concurrency}.`);
 };
 
 /** After the rescan: the findings, not exit codes, decide which hosts are patched. */

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../shared/store-errors.ts';
 import type { Change } from '../../changes/change.ts';
 import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { scanHost } from '../../discovery/scan-host.ts';
@@ -135,6 +136,9 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
     if (!change || !host) outcome = { state: 'failed', runs: [], error: host ? 'the change is gone' : `${job.host} is no longer in the inventory` };
     else outcome = await applyOn(deps, change, host, claimed.recovered, attempt);
   } catch (error) {
+    // The database away is not the host's fault: the job is retried once it is back (the lease
+    // lets the retry take the run over), instead of recording a failure that never happened.
+    if (error instanceof StoreUnavailableError) throw error;
     // Unreachable, auth, a refused parameter: the host failed, the change decides what that means.
     outcome = { state: 'failed', runs: [], error: (error as Error).message };
   } finally {
