@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
+import { closedWindowsYaml } from '../support/closed-windows.ts';
 import type { FakeSlack } from '../support/fake-slack/index.ts';
 import { SIGNING_SECRET } from '../support/fake-slack/index.ts';
 
@@ -80,11 +81,7 @@ export const startWithSlack = async (fake: FakeSlack, options: { slack?: string;
     - { name: prod-web, members: [web-01], production: true }
 `;
   const slack = options.slack ?? `signingSecret: ${SIGNING_SECRET}`;
-  // The default windows open at fixed hours (weeknights 22:00–02:00 UTC, weekend from 02:00), so a
-  // test run at those hours would see an approved change start. Both move to twelve hours from
-  // now: closed for the whole run, whatever the time of day.
-  const closedHour = (new Date().getUTCHours() + 12) % 24;
-  const windows = `windows:\n  weeknights: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n  weekend: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n`;
+  const windows = closedWindowsYaml();
   writeFileSync(
     join(dir, 'patchbot.yaml'),
     `server: { host: 127.0.0.1, port: 0 }

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closedWindowsYaml } from '../support/closed-windows.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeTeams, FakeUser } from '../support/fake-teams/index.ts';
@@ -70,10 +71,7 @@ export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}
   mkdirSync(join(dir, 'playbooks'), { recursive: true });
   writeFileSync(join(dir, 'playbooks', 'scan-debian.yaml'), `name: scan-debian\ndescription: Replays a captured Debian 12 scan (test fixture)\nos: [debian, ubuntu]\nparser: apt\nsteps:\n  - name: replay captured scan\n    run: cat '${FIXTURE}'\n`);
   const teams = { ...fake.config(options.teams), channels: { announce: CHANNEL_ANNOUNCE, approvals: CHANNEL_APPROVALS } };
-  // As in the Slack harness: the default windows open at fixed hours, so an approved change would
-  // start during a run at those hours. Both move to twelve hours from now, closed for the run.
-  const closedHour = (new Date().getUTCHours() + 12) % 24;
-  const windows = `windows:\n  weeknights: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n  weekend: { cron: '0 ${closedHour} * * *', duration: 1h, timezone: UTC }\n`;
+  const windows = closedWindowsYaml();
   writeFileSync(
     join(dir, 'patchbot.yaml'),
     `server: { host: 127.0.0.1, port: 0${options.serverToken ? `, token: ${options.serverToken}` : ''} }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closedWindowsYaml } from '../../support/closed-windows.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsoleSurface } from '../../../adapters/console/console-surface.ts';
@@ -35,7 +36,7 @@ schedules:
   discovery: null
 log:
   level: warn
-${estate.yaml}`;
+${closedWindowsYaml()}${estate.yaml}`;
 
 /** A production group of two web servers and a staging host. */
 const WEB_YAML = `
