@@ -3,7 +3,7 @@
  * world as ports, declared in ./platform.ts) and hands it to the CLI; it decides nothing itself.
  *
  * The startup path; each file imports only the ones below it, none imports back up:
- *   bin/patchbot.js               registers tsx, calls main(argv)
+ *   bin/patchbot.js               runs dist/ when built and current (tsx on the sources otherwise), calls main(argv)
  *   src/main.ts  main()           reads the environment once, builds the Platform, calls runCli
  *   src/cli/run-cli.ts            parses argv, runs the command it names (src/cli/commands/)
  *   src/cli/commands/start.ts     `patchbot start`: locks the embedded store, calls startService,
@@ -95,6 +95,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       store,
       engine: opened.sql.engine,
       applied: opened.migration?.applied ?? [],
+      tightened: opened.tightened,
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
       startQueue: async (onError) => (await import('../adapters/postgres/pg-boss-queue.ts')).startPgBossQueue({ sql: opened.sql, onError }),

@@ -17,6 +17,8 @@ export interface StoreHandle {
   engine: 'pglite' | 'postgres';
   /** Migrations applied while opening (empty when the schema was current or migrate was off). */
   applied: string[];
+  /** Embedded store only: paths that were open to other users and were made private at open. */
+  tightened?: string[];
   migrationStatus(): Promise<{ current: number; latest: number }>;
   migrate(): Promise<string[]>;
   startQueue(onError: (error: Error) => void): Promise<JobQueue>;

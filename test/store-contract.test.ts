@@ -70,10 +70,13 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect((await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1')])).sort()).toEqual(['DSA-5600-1', 'KB5034441']);
     expect(await store.patches.upsert([patch('KB5034441', 'critical'), patch('USN-6600-1')])).toEqual(['USN-6600-1']);
     expect(await store.patches.get('KB5034441')).toEqual(patch('KB5034441', 'critical'));
-    // A vendor re-rating a patch updates it; first-seen stays what it was.
+    // A re-rating upwards updates it; first-seen and the first title stay what they were.
     const rerated = { ...patch('USN-6600-1', 'critical'), title: 'fix USN-6600-1 (revised)', firstSeen: new Date('2025-01-01T00:00:00Z') };
     expect(await store.patches.upsert([rerated])).toEqual([]);
-    expect(await store.patches.get('USN-6600-1')).toEqual({ ...rerated, firstSeen: patch('USN-6600-1').firstSeen });
+    expect(await store.patches.get('USN-6600-1')).toEqual({ ...rerated, title: patch('USN-6600-1').title, firstSeen: patch('USN-6600-1').firstSeen });
+    // One report never weakens the catalog (a hostile host): severity, security, reboot hint and CVEs only grow.
+    await store.patches.upsert([{ ...patch('USN-6600-1', 'low'), security: false, cves: ['CVE-2024-9'] }]);
+    expect(await store.patches.get('USN-6600-1')).toMatchObject({ severity: 'critical', security: true, cves: [...patch('USN-6600-1').cves, 'CVE-2024-9'] });
   });
 
   it('records findings per scan and marks patches gone from a rescan as installed', async () => {

@@ -51,7 +51,7 @@ export const jiraClient = (config: JiraConfig, options: JiraClientOptions = {}):
       throw networkError(error, what, baseUrl);
     }
     if (response.status < 200 || response.status > 299) {
-      throw responseError({ status: response.status, data: response.data, headers: response.headers as Record<string, unknown> }, what, now());
+      throw responseError({ status: response.status, data: response.data, headers: response.headers }, what, now());
     }
     return response;
   };

@@ -81,8 +81,8 @@ class LocalSession implements HostSession {
       this.running.add(child);
       const stdout = new OutputTail(max);
       const stderr = new OutputTail(max);
-      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       let settled = false;
       let killedAt: ReturnType<typeof setTimeout> | undefined;
       const settle = (outcome: () => void) => {
@@ -99,8 +99,8 @@ class LocalSession implements HostSession {
         child.once('close', fail);
         // A descendant that left the group (setsid) may hold the pipes open: do not wait for it.
         killedAt = setTimeout(() => {
-          child.stdout!.destroy();
-          child.stderr!.destroy();
+          child.stdout.destroy();
+          child.stderr.destroy();
           fail();
         }, KILL_GRACE_MS);
       }, request.timeoutMs);

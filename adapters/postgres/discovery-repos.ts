@@ -22,6 +22,9 @@ const toPatch = (row: PatchRow): Patch => ({
   firstSeen: row.first_seen,
 });
 
+/** Severities from weakest to strongest, as SQL: the catalog keeps the strongest any host reported. */
+const RANKS = "array['unknown','low','moderate','important','critical']";
+
 export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async upsert(patches, scanId) {
     if (patches.length === 0) return [];
@@ -39,12 +42,20 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
          returning id`,
         [rows, scanId ?? null],
       );
+      // One host's report never weakens the catalog (src/discovery/catalog-merge.ts): severity
+      // only rises, the security flag and reboot hint are only ever set, CVEs only added, and the
+      // title stays the first one stored. A row is written only when the report adds something.
       await tx.query(
-        `update patches t set title = p.title, severity = p.severity, security = p.security,
-           cves = array(select jsonb_array_elements_text(p.cves)), reboot_hint = p.reboot_hint
+        `update patches t set
+           severity = case when array_position(${RANKS}, p.severity) > array_position(${RANKS}, t.severity) then p.severity else t.severity end,
+           security = t.security or p.security,
+           reboot_hint = t.reboot_hint or p.reboot_hint,
+           cves = t.cves || array(select c from jsonb_array_elements_text(p.cves) as c where not (c = any(t.cves)))
          from ${recordset}
-         where t.id = p.id and (t.title, t.severity, t.security, t.cves, t.reboot_hint)
-           is distinct from (p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint)`,
+         where t.id = p.id and (
+           array_position(${RANKS}, p.severity) > array_position(${RANKS}, t.severity)
+           or (p.security and not t.security) or (p.reboot_hint and not t.reboot_hint)
+           or not (array(select jsonb_array_elements_text(p.cves)) <@ t.cves))`,
         [rows],
       );
       return inserted.map((r) => r.id);

@@ -58,6 +58,7 @@ const hostLoader = (sql: SqlClient) => {
         pending = batch;
         queueMicrotask(() => {
           pending = null;
+          // load never rejects: a failed query rejects each waiter's own promise.
           void load(batch);
         });
       }

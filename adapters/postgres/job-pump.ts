@@ -56,6 +56,7 @@ export class JobPump {
 
   private execute(job: PgBoss.Job<unknown>): void {
     this.inFlight++;
+    // Detached so the pump keeps fetching: the job's errors go to boss.fail and onError in its catch.
     void (async () => {
       try {
         await this.handler(job.data, { id: job.id, name: job.name });

@@ -73,6 +73,7 @@ export class PgliteWorkerLink {
     if (this.closing && request.op !== 'close') return Promise.reject(new Error('The PGlite store is closed'));
     const id = this.nextId++;
     const callSite: { stack?: string } = {};
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only the stack-trace boundary: frames above call() are cut; it is never invoked
     Error.captureStackTrace(callSite, this.call);
     return new Promise<T>((resolve, reject) => {
       try {
@@ -82,7 +83,7 @@ export class PgliteWorkerLink {
         reject(new Error(`Cannot send this statement to the PGlite worker: ${(error as Error).message}`, { cause: error }));
         return;
       }
-      this.track(id, { resolve: resolve as (value: unknown) => void, reject, callSite });
+      this.track(id, { resolve, reject, callSite });
     });
   }
 

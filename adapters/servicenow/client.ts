@@ -51,7 +51,7 @@ export const serviceNowClient = (config: ServiceNowConfig, options: ServiceNowCl
       response = await send(request, what);
     }
     if (response.status < 200 || response.status > 299) {
-      throw responseError({ status: response.status, data: response.data, headers: response.headers as Record<string, unknown> }, what, now());
+      throw responseError({ status: response.status, data: response.data, headers: response.headers }, what, now());
     }
     const parsed = schema.safeParse(response.data);
     if (!parsed.success) throw unexpectedBody(what, response.status);

@@ -55,7 +55,7 @@ const fieldsBlock = (fields: readonly CardField[]): types.SectionBlock => ({
 });
 
 /** Text, fields and lists of a card or section; a heading rides on the first block instead of costing one. */
-const bodyBlocks = (part: { heading?: string; text?: string; fields?: CardField[]; lists?: CardList[] }): types.KnownBlock[] => {
+const bodyBlocks = (part: { heading?: string | undefined; text?: string | undefined; fields?: CardField[] | undefined; lists?: CardList[] | undefined }): types.KnownBlock[] => {
   const blocks: types.KnownBlock[] = [];
   let heading = part.heading;
   const take = () => {

@@ -16,12 +16,22 @@ export interface EventsReceiverOptions {
 /** Slack sends this bare; anything after `;` is tolerated, unlike Bolt's HTTPReceiver (integrations §1.2). */
 const isForm = (contentType: string | undefined) => (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 
-const parseBody = (raw: string, form: boolean): Record<string, unknown> => {
-  if (!form) return JSON.parse(raw) as Record<string, unknown>;
+const parseBody = (raw: string, form: boolean): unknown => {
+  if (!form) return JSON.parse(raw);
   const fields = parseQuery(raw);
   // Interactivity posts one `payload=` field of JSON; slash commands post plain fields.
-  return typeof fields.payload === 'string' ? (JSON.parse(fields.payload) as Record<string, unknown>) : (fields as Record<string, unknown>);
+  return typeof fields.payload === 'string' ? JSON.parse(fields.payload) : { ...fields };
 };
+
+const REFUSALS = {
+  'missing-headers': 'invalid request signature',
+  'bad-signature': 'invalid request signature',
+  stale: 'request timestamp is too old',
+  future: 'request timestamp is more than 5 minutes in the future',
+} as const;
+
+/** A signed body must still be an object: `null`, a number or a list would reach Bolt and fail there as a 500. */
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const retryNumOf = (ctx: RequestContext): number | undefined => {
   const value = ctx.req.headers['x-slack-retry-num'];
@@ -66,16 +76,21 @@ export class EventsReceiver implements Receiver {
     const verdict = verifyRequest(req.headers, raw, this.options.signingSecret, this.options.now?.());
     if (!verdict.ok) {
       log.warn({ reason: verdict.reason }, 'slack request refused');
-      return sendJson(res, 401, { error: verdict.reason === 'stale' ? 'request timestamp is too old' : 'invalid request signature' });
+      return sendJson(res, 401, { error: REFUSALS[verdict.reason] });
     }
 
-    let body: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      body = parseBody(raw, form);
+      parsed = parseBody(raw, form);
     } catch {
       log.warn('slack request body unreadable');
       return sendJson(res, 400, { error: 'unreadable body' });
     }
+    if (!isObject(parsed)) {
+      log.warn('slack request body is not an object');
+      return sendJson(res, 400, { error: 'the body must be a JSON object' });
+    }
+    const body = parsed;
     const challenge = UrlVerification.safeParse(body);
     if (challenge.success) return sendJson(res, 200, { challenge: challenge.data.challenge });
 

@@ -7,13 +7,13 @@ import { connectError, keyError, type Ssh2Error, target, verdictError } from './
 import type { HostKeyPolicy, PolicyVerdict } from './host-key-policy.ts';
 
 export interface ConnectionSettings {
-  privateKey?: Buffer;
-  agent?: string;
+  privateKey?: Buffer | undefined;
+  agent?: string | undefined;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   maxChannels: number;
   policy: HostKeyPolicy;
-  log?: Logger;
+  log?: Logger | undefined;
 }
 
 /**
@@ -133,14 +133,15 @@ export const openConnection = (host: Host, settings: ConnectionSettings): Promis
       host: host.address,
       port: host.port,
       username: host.user,
-      privateKey: settings.privateKey,
-      agent: settings.agent,
+      // ssh2's options are absent when unset, never undefined (exactOptionalPropertyTypes).
+      ...(settings.privateKey ? { privateKey: settings.privateKey } : {}),
+      ...(settings.agent ? { agent: settings.agent } : {}),
       tryKeyboard: false,
       readyTimeout: settings.connectTimeoutMs,
       keepaliveInterval: settings.keepaliveIntervalMs,
       keepaliveCountMax: 3,
       hostVerifier,
-      algorithms: preferred ? { serverHostKey: preferred as ServerHostKeyAlgorithm[] } : undefined,
+      ...(preferred ? { algorithms: { serverHostKey: preferred as ServerHostKeyAlgorithm[] } } : {}),
     };
     try {
       client.connect(config);

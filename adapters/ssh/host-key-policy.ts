@@ -18,8 +18,8 @@ export type PolicyVerdict = HostKeyVerdict | { status: 'learned'; fingerprint: s
 export interface HostKeyPolicyOptions {
   knownHostsPath: string;
   strictHostKeys: boolean;
-  onHostKeyLearned?: (host: Host, line: string) => void;
-  log?: Logger;
+  onHostKeyLearned?: ((host: Host, line: string) => void) | undefined;
+  log?: Logger | undefined;
 }
 
 /** The names a host is looked up under: its address and its inventory name, in the port's form. */

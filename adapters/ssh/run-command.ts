@@ -20,7 +20,7 @@ const signalExitCode = (signal: string | undefined): number => {
 /** Per-executor settings for every run; see SshExecutorOptions.remoteDeadline. */
 export interface RunOptions {
   remoteDeadline: boolean;
-  log?: Logger;
+  log?: Logger | undefined;
 }
 
 /**
@@ -67,6 +67,7 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
           // The channel may already be gone; ending the connection below is what matters.
         }
       }
+      // A timer cannot await; end() never rejects, and onClose below rejects the command with the reason.
       void connection.end(`it was ended after a command on it timed out after ${request.timeoutMs} ms`);
     }, request.timeoutMs);
 
@@ -92,7 +93,7 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
       opened.on('data', (chunk: Buffer) => stdout.push(chunk));
       opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       opened.on('exit', (code: number | null, signal?: string) => {
-        exit = { code, signal };
+        exit = { code, ...(signal ? { signal } : {}) };
       });
       opened.on('close', () => {
         const result = exit;

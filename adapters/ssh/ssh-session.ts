@@ -80,6 +80,7 @@ export class SshHostSession implements HostSession {
         (connection) => {
           this.connecting = null;
           if (this.closed) {
+            // Not awaited: the caller is told at once; end() never rejects (it waits for the socket to close).
             void connection.end('the session was closed');
             throw new ExecutionError('connection-lost', this.host.name, 'the SSH session was closed while reconnecting');
           }

@@ -8,8 +8,8 @@ type Teams = Extract<TeamsConfig, { enabled: true }>;
 
 export interface BotAuth {
   botAuth: BotFrameworkAuthentication;
-  /** A bearer token for the Connector; cached and renewed by the SDK. */
-  token(): Promise<string>;
+  /** A bearer token for the Connector; cached and renewed by the SDK. A closure: callers pass it on detached. */
+  token: () => Promise<string>;
 }
 
 /**
@@ -62,7 +62,7 @@ export const createBotAuth = (teams: Teams): BotAuth => {
   let credentials: Promise<AppCredentials> | null = null;
   return {
     botAuth,
-    async token() {
+    token: async () => {
       credentials ??= factory.createCredentials(teams.appId, auth.oauthScope, auth.loginUrl, auth.validateAuthority) as Promise<AppCredentials>;
       try {
         return await (await credentials).getToken();

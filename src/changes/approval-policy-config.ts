@@ -60,5 +60,5 @@ export type ApprovalConfig = z.infer<typeof ApprovalConfig>;
 /** The named policies of an approval section, without `source`. */
 export const policiesOf = (approval: ApprovalConfig): Record<string, ApprovalPolicyConfig> => {
   const { source: _source, ...policies } = approval;
-  return policies as Record<string, ApprovalPolicyConfig>;
+  return policies;
 };

@@ -50,7 +50,7 @@ describe('tally', () => {
     expect(tally(policy(), [...votes], 'alice')).toEqual({ approvals, rejections, outcome });
   });
 
-  type Row = { name: string; over: Partial<ApprovalPolicySnapshot>; votes: Vote[]; electorate?: number; outcome: string };
+  type Row = { name: string; over: Partial<ApprovalPolicySnapshot>; votes: Vote[]; electorate?: number | undefined; outcome: string };
   it.each<Row>([
     { name: 'rejectWins: one reject decides', over: { rejectWins: true }, votes: [vote('b', 'approve'), vote('c', 'reject')], electorate: undefined, outcome: 'rejected' },
     { name: 'rejectWins: reject beats a full quorum', over: { rejectWins: true, required: 1 }, votes: [vote('b', 'approve'), vote('c', 'reject')], electorate: undefined, outcome: 'rejected' },

@@ -3,7 +3,7 @@ import type { Logger } from '../shared/logger.ts';
 import { errorReply, notAvailableReply, usageReply } from './error-reply.ts';
 import type { Intent, IntentKind, IntentOf } from './intent.ts';
 import type { Interaction } from './interaction.ts';
-import type { ActionRegistry, HandlerContext, HandlerRegistry, IntentHandler, Reply } from './reply.ts';
+import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from './reply.ts';
 import { understand } from './understand.ts';
 import type { ChatStore } from './chat-store.ts';
 
@@ -23,7 +23,7 @@ const shortRef = () => randomBytes(4).toString('hex');
 
 /** Looks the handler up with its own kind, so each handler gets its own intent type. */
 const handle = <K extends IntentKind>(handlers: HandlerRegistry, intent: IntentOf<K>, context: HandlerContext): Promise<Reply> | null => {
-  const handler = handlers[intent.kind as K] as IntentHandler<K> | undefined;
+  const handler = handlers[intent.kind];
   return handler ? handler(intent, context) : null;
 };
 

@@ -1,5 +1,6 @@
 import { NotFoundError, PatchbotError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { CARD_LIMITS, clip } from './card.ts';
 import type { ParseFailure } from './grammar.ts';
 import type { Reply } from './reply.ts';
@@ -16,14 +17,18 @@ const TITLES: Record<string, string> = {
   internal: 'Something went wrong',
 };
 
-const privateError = (code: string, message: string, ref: string, extra: { text?: string; suggestions?: string[] } = {}): Reply => ({
-  private: {
-    title: TITLES[code] ?? "Can't do that",
-    text: clip(extra.text ?? message, CARD_LIMITS.sectionChars),
-    context: `ref ${ref}`,
-  },
-  error: { code, message, ref, ...(extra.suggestions?.length ? { suggestions: extra.suggestions } : {}) },
-});
+/** Error text reaches a person: through the logs' scrubber first (an error may quote a URL with its password). */
+const privateError = (code: string, rawMessage: string, ref: string, extra: { text?: string; suggestions?: string[] } = {}): Reply => {
+  const message = scrubSecrets(rawMessage);
+  return {
+    private: {
+      title: TITLES[code] ?? "Can't do that",
+      text: clip(scrubSecrets(extra.text ?? message), CARD_LIMITS.sectionChars),
+      context: `ref ${ref}`,
+    },
+    error: { code, message, ref, ...(extra.suggestions?.length ? { suggestions: extra.suggestions } : {}) },
+  };
+};
 
 /** A command the grammar could not read: what was wrong, and the usage line. */
 export const usageReply = (failure: ParseFailure, ref: string): Reply =>

@@ -8,6 +8,7 @@ import { COMMANDS } from './commands.ts';
 import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
 import { forwardToService } from './forward.ts';
 import { globalHelp, commandHelp } from './help.ts';
+import { scrubbedIo } from './scrubbed-io.ts';
 import { acquireLock, readLock } from './store-lock.ts';
 
 const CONFIG_OPTION = { type: 'string', multiple: true, short: 'c', description: 'config file (repeatable; default $PATCHBOT_CONFIG)' } as const;
@@ -20,7 +21,8 @@ const findCommand = (argv: string[]): { command: Command; rest: string[] } | nul
   return command ? { command, rest: argv.slice(command.path.length) } : null;
 };
 
-export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => {
+export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> => {
+  const deps: CliDeps = { ...rawDeps, io: scrubbedIo(rawDeps.io) };
   const { io } = deps;
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(globalHelp(COMMANDS));
@@ -106,7 +108,7 @@ export const runCli = async (argv: string[], deps: CliDeps): Promise<number> => 
       io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
       return EXIT.failure;
     }
-    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).stack ?? error}\n`);
+    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.failure;
   }
 };

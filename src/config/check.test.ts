@@ -27,4 +27,18 @@ describe('checkConfig', () => {
       'approval.emergency.notify.0: nobody has role cab; add it under people or this notification reaches no one',
     ]);
   });
+
+  it('never prints a password that sits in a URL (the ITSM instance, the store)', async () => {
+    const result = await checkConfig({
+      env: {
+        PATCHBOT__itsm__kind: 'servicenow',
+        PATCHBOT__itsm__servicenow: '{instanceUrl: "http://patchbot:Sn0w-Pa55@sn.example.test", username: patchbot, password: other}',
+      },
+      cwd: tmpdir(),
+    });
+    expect(result.ok).toBe(true);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain('Sn0w-Pa55');
+    expect(result.ok && result.summary).toContain('itsm: ServiceNow at http://patchbot:[redacted]@sn.example.test');
+  });
 });

@@ -3,6 +3,7 @@
  * how the service behaves, one line each, so a reader sees at a glance what would start.
  */
 import { ConfigError } from '../shared/errors.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type LoadConfigOptions, loadConfig } from './load.ts';
 import type { Config } from './schema.ts';
 import { redactUrl } from './secrets.ts';
@@ -50,9 +51,10 @@ export const summarizeConfig = (config: Config, sources: string[]): string[] => 
 export const checkConfig = async (options: LoadConfigOptions): Promise<CheckResult> => {
   try {
     const { config, sources, warnings } = await loadConfig(options);
-    return { ok: true, summary: summarizeConfig(config, sources), warnings };
+    // URLs in the summary (ITSM instance, Jira base URL) may carry user:password@.
+    return { ok: true, summary: summarizeConfig(config, sources).map(scrubSecrets), warnings: warnings.map(scrubSecrets) };
   } catch (error) {
-    if (error instanceof ConfigError) return { ok: false, problems: error.problems };
+    if (error instanceof ConfigError) return { ok: false, problems: error.problems.map(scrubSecrets) };
     throw error;
   }
 };

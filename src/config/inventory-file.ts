@@ -54,7 +54,7 @@ export const mergeInventoryFile = async (tree: Tree): Promise<InventoryFileLoad>
     const inline = inventory[key] ?? [];
     if (!Array.isArray(inline)) continue; // the schema reports the inline value
     offsets[key] = inline.length;
-    inventory[key] = [...inline, ...entries];
+    inventory[key] = [...(inline as unknown[]), ...(entries as unknown[])];
   }
   const rewrite = (path: IssuePath): IssuePath => {
     const [section, key, index, ...rest] = path;

@@ -22,6 +22,7 @@ const show = (value: unknown, path: IssuePath): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and lists returned above: only a primitive is left
   const text = JSON.stringify(value) ?? String(value);
   return `${typeof value === 'string' ? 'text' : typeof value} ${text.length > 40 ? `${text.slice(0, 37)}…` : text}`;
 };

@@ -17,6 +17,19 @@ export const SshConfig = z.strictObject({
 });
 export type SshConfig = z.infer<typeof SshConfig>;
 
+/**
+ * How much one host's scan may say. A managed host may be hostile: a scan of 100,000 invented
+ * lines once added 100,000 "security" patches and took the service to 1.3 GB. Real scans are far
+ * below these (a stale Debian host with 2,000 upgrades prints ~4,000 lines); a scan over a cap
+ * fails for that host, with the reason, and nothing of it is stored.
+ */
+export const ScanLimits = z.strictObject({
+  maxLines: z.number().int().min(100).default(50_000),
+  maxPatches: z.number().int().min(10).default(5_000),
+  maxWarnings: z.number().int().min(1).default(200),
+});
+export type ScanLimits = z.infer<typeof ScanLimits>;
+
 export const ExecutionConfig = z.strictObject({
   /** On by default: a fresh checkout shows the whole loop without touching a server. */
   dryRun: z.boolean().default(true),
@@ -30,6 +43,7 @@ export const ExecutionConfig = z.strictObject({
    * node): the host is rescanned, and patched again only if the rescan says it still needs it.
    */
   hostRunLease: Duration.prefault('2m'),
+  scanLimits: ScanLimits.prefault({}),
 });
 export type ExecutionConfig = z.infer<typeof ExecutionConfig>;
 

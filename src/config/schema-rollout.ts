@@ -25,8 +25,7 @@ const isParamValue = (value: unknown): value is ParamValue =>
 // lands on the parameter's own path instead of on the whole smoke entry.
 const ParamValue = z
   .unknown()
-  .refine(isParamValue, { error: 'a playbook parameter is text, a number, true/false or a list of text' })
-  .transform((value) => value as ParamValue);
+  .refine(isParamValue, { error: 'a playbook parameter is text, a number, true/false or a list of text' });
 
 /** A smoke playbook run on each host of the wave after it is patched: `smoke-systemd` or `{ playbook, params }`. */
 export const SmokeCheck = z

@@ -16,8 +16,11 @@ export type ScanRunner = (host: Host) => Promise<{ stdout: string }>;
 /** The metadata of a stored patch that a later report is compared with. */
 export type StoredPatch = Pick<Patch, 'title' | 'severity' | 'security' | 'cves' | 'rebootHint'>;
 
-/** What a scan reads and writes: hosts in, patches, findings and scans out, each scan audited. */
-export type ScanStore = DiscoveryRepos & Pick<InventoryRepos, 'hosts'> & AuditRepos & Transactional<DiscoveryRepos>;
+/**
+ * What a scan reads and writes: hosts in, patches, findings and scans out, each scan audited (a
+ * host disagreeing with the catalog too, in the transaction that stores its scan).
+ */
+export type ScanStore = DiscoveryRepos & Pick<InventoryRepos, 'hosts'> & AuditRepos & Transactional<DiscoveryRepos & AuditRepos>;
 
 export interface ScanDeps {
   store: ScanStore;
@@ -33,6 +36,8 @@ export interface ScanDeps {
    * changed. Shared by all scan jobs of one runtime.
    */
   storedPatches?: Map<string, StoredPatch>;
+  /** How much one host's scan may report (config execution.scanLimits); defaults when absent. */
+  limits?: { maxLines: number; maxPatches: number; maxWarnings: number };
   /** Called once per finished scan (by whichever replica finished it): the announcement hook. */
   onScanFinished?: (scanId: string) => Promise<void>;
 }

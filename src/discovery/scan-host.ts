@@ -12,8 +12,27 @@ const UNREACHABLE = new Set(['unreachable', 'auth-failed', 'host-key-unknown', '
 
 const outcomeOf = (error: unknown): Pick<HostScan, 'outcome' | 'error'> => {
   if (error instanceof ExecutionError) return { outcome: UNREACHABLE.has(error.kind) ? 'unreachable' : 'failed', error: error.message };
-  if (error instanceof ScanParseError) return { outcome: 'failed', error: error.message };
+  if (error instanceof ScanParseError || error instanceof ScanTooLargeError) return { outcome: 'failed', error: error.message };
   return { outcome: 'failed', error: (error as Error).message ?? String(error) };
+};
+
+export class ScanTooLargeError extends Error {}
+
+const DEFAULT_LIMITS = { maxLines: 50_000, maxPatches: 5_000, maxWarnings: 200 };
+
+/** Before parsing (lines) and after (patches, warnings): a scan over a cap is refused whole. */
+const checkSize = (limits: ScanDeps['limits'], what: 'lines' | 'patches' | 'warnings', count: number): void => {
+  const { maxLines, maxPatches, maxWarnings } = limits ?? DEFAULT_LIMITS;
+  const max = { lines: maxLines, patches: maxPatches, warnings: maxWarnings }[what];
+  if (count > max) {
+    throw new ScanTooLargeError(`the scan output is too large: ${count.toLocaleString('en-US')} ${what}, over the limit of ${max.toLocaleString('en-US')} (execution.scanLimits); nothing of it was stored`);
+  }
+};
+
+const countLines = (text: string): number => {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 };
 
 /** One write buffer per set of scan dependencies (a runtime's), shared by all its host scans. */
@@ -53,7 +72,10 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
       } finally {
         release();
       }
+      checkSize(deps.limits, 'lines', countLines(stdout));
       const parsed = parserFor(host.os)(host.name, stdout);
+      checkSize(deps.limits, 'patches', parsed.patches.length);
+      checkSize(deps.limits, 'warnings', parsed.warnings.length);
       const seenAt = now();
       const patches: Patch[] = parsed.patches.map((p) => ({ id: p.id, title: p.title, severity: p.severity, security: p.security, cves: p.cves, rebootHint: p.rebootHint, firstSeen: seenAt }));
       result = {

@@ -1,5 +1,7 @@
 import type { DiscoveryRepos, FindingInput, HostScanWrite } from './discovery-store.ts';
 import type { Transactional } from '../store/transactional.ts';
+import type { AuditRepos } from '../audit/audit-store.ts';
+import { addsNothing, type Disagreement, disagreement, strongest } from './catalog-merge.ts';
 import type { HostScan, Patch } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
 
@@ -41,10 +43,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Whether the store already has `p` as it is now (compared field by field: this runs for every patch of every host). */
-const storedAsIs = (stored: StoredPatch | undefined, p: Patch): boolean =>
-  stored !== undefined && stored.title === p.title && stored.severity === p.severity && stored.security === p.security &&
-  stored.rebootHint === p.rebootHint && stored.cves.length === p.cves.length && stored.cves.every((cve, i) => cve === p.cves[i]);
+/** At most this many disagreements of one host are kept per write: the rest are counted. */
+const MAX_DISAGREEMENTS = 20;
 
 /**
  * A small write-behind buffer for host scans: the hosts that finish within `maxDelayMs` of each
@@ -67,12 +67,12 @@ export class ScanWriter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: Pick<DiscoveryRepos, 'scans'> & Transactional<Pick<DiscoveryRepos, 'patches' | 'scans'>>,
+    private readonly store: Pick<DiscoveryRepos, 'scans'> & Transactional<Pick<DiscoveryRepos, 'patches' | 'scans'> & AuditRepos>,
     options: ScanWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 64;
     this.maxDelayMs = options.maxDelayMs ?? 50;
-    this.stored = options.storedPatches ?? new Map();
+    this.stored = options.storedPatches ?? new Map<string, StoredPatch>();
     this.now = options.now ?? (() => new Date());
   }
 
@@ -102,6 +102,8 @@ export class ScanWriter {
     this.timer = null;
     if (this.flushing || this.pending.length === 0) return;
     this.flushing = true;
+    // Detached so the writer keeps taking scans; flush never rejects: each write's error goes to
+    // the scan that asked for it (its own promise).
     void this.flush(this.take()).finally(() => {
       this.flushing = false;
       this.schedule();
@@ -146,7 +148,7 @@ export class ScanWriter {
     const unknown = new Map<string, Patch[]>();
     writes.forEach((w, i) => {
       for (const p of w.patches ?? []) {
-        if (owner.has(p.id) || storedAsIs(this.stored.get(p.id), p)) continue;
+        if (owner.has(p.id) || addsNothing(this.stored.get(p.id), p)) continue;
         owner.set(p.id, i);
         const list = unknown.get(w.result.scanId) ?? [];
         list.push(p);
@@ -154,19 +156,25 @@ export class ScanWriter {
       }
     });
     const rows: HostScanWrite[] = writes.map((w) => (w.findings ? { result: w.result, findings: w.findings } : { result: w.result }));
+    // A host that says less than the catalog (a lower severity, "not security", another title)
+    // does not change it; what it said is kept with the host, in the audit log. In memory against
+    // what this process stored, so the common case (every host agrees) costs no query.
+    const disagreements = writes.flatMap((w) => {
+      const found = (w.patches ?? []).flatMap((p) => disagreement(this.stored.get(p.id), p) ?? []);
+      return found.length ? [{ host: w.result.host, scanId: w.result.scanId, found }] : [];
+    });
     let fresh: string[] = [];
-    if (unknown.size === 0) await this.store.scans.recordMany(rows);
+    if (unknown.size === 0 && disagreements.length === 0) await this.store.scans.recordMany(rows);
     else {
       fresh = await this.store.transaction(async (tx) => {
         const inserted: string[] = [];
         for (const [scanId, patches] of unknown) inserted.push(...(await tx.patches.upsert(patches, scanId)));
         await tx.scans.recordMany(rows);
+        for (const d of disagreements) await tx.audit.append(disagreementEvent(d.host, d.scanId, d.found));
         return inserted;
       });
       // Only after commit: a rolled-back transaction must not leave patches marked as stored.
-      for (const patches of unknown.values()) {
-        for (const p of patches) this.stored.set(p.id, { title: p.title, severity: p.severity, security: p.security, cves: [...p.cves], rebootHint: p.rebootHint });
-      }
+      for (const patches of unknown.values()) for (const p of patches) this.stored.set(p.id, strongest(this.stored.get(p.id), p));
     }
     // After commit, so that hosts committed by other replicas at the same time are counted: the
     // last of them to ask finishes the scan. Once per scan in the batch, told to its last write.
@@ -181,3 +189,10 @@ export class ScanWriter {
     }));
   }
 }
+
+const disagreementEvent = (host: string, scanId: string, found: Disagreement[]) => ({
+  actor: `host:${host}`,
+  action: 'scan.disagreement',
+  subject: host,
+  data: { scanId, count: found.length, patches: found.slice(0, MAX_DISAGREEMENTS) },
+});

@@ -61,7 +61,8 @@ const keepingRaw = <T>(choose: (value: unknown) => z.ZodType<T>) =>
   z.unknown().transform((value, ctx): T => {
     const parsed = choose(value).safeParse(value);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: undefined } as never);
+    // The raw input is left out: it is the whole step, and the issue's path already says where.
+    for (const { input: _input, ...issue } of parsed.error.issues) ctx.addIssue(issue);
     return value as T;
   });
 

@@ -2,7 +2,7 @@ import { hostLogger } from '../shared/logger.ts';
 import type { PlaybookCatalog } from './load-playbooks.ts';
 import { rollbackFor } from './catalog.ts';
 import { PlaybookChoiceError } from './errors.ts';
-import type { RunStep, SmokeCheck, Step } from './playbook.ts';
+import type { SmokeCheck, Step } from './playbook.ts';
 import { localRefusal, runRebootStep } from './reboot-step.ts';
 import type { Dialect } from './template.ts';
 import { dialectFor, type ParamValues, renderCommand, renderParams } from './render.ts';
@@ -118,7 +118,7 @@ export async function runRollback(options: RunPlaybookOptions & { catalog?: Play
 
 function prepare(playbook: string, step: Step | SmokeCheck, params: ReadonlyMap<string, string>, dialect: Dialect): PreparedStep {
   if (step.kind === 'reboot') return { ...step };
-  const { run, ...rest } = step as RunStep;
+  const { run, ...rest } = step;
   return { ...rest, rendered: renderCommand(playbook, run, params, dialect) };
 }
 

@@ -7,8 +7,8 @@ import type { Clock, StepRecord } from './run-types.ts';
 
 /** A step with its values filled in, ready to run on one host. */
 export type PreparedStep =
-  | { kind: 'run'; name: string; rendered: RenderedCommand; timeoutMs: number; retries: number; when?: When }
-  | { kind: 'reboot'; name: string; mode: RebootMode; timeoutMs: number; when?: When };
+  | { kind: 'run'; name: string; rendered: RenderedCommand; timeoutMs: number; retries: number; when?: When | undefined }
+  | { kind: 'reboot'; name: string; mode: RebootMode; timeoutMs: number; when?: When | undefined };
 
 /** What the step runners share during one playbook run on one host. */
 export interface RunContext {

@@ -19,7 +19,7 @@ export interface WaveDraft {
 }
 
 /** A wave's own settings over the defaults, key by key. */
-export const settingsOf = (own: Partial<WaveSettings>, defaults: WaveDefaults): WaveSettings => ({
+export const settingsOf = (own: { [K in keyof WaveSettings]?: WaveSettings[K] | undefined }, defaults: WaveDefaults): WaveSettings => ({
   concurrency: own.concurrency ?? defaults.concurrency,
   failureBudget: own.failureBudget ?? defaults.failureBudget,
   soak: own.soak ?? defaults.soak,

@@ -21,7 +21,21 @@ export interface HttpServerOptions {
   bodyLimit?: number;
   /** A readiness check slower than this counts as not ready (probes must answer; default 5 s). */
   readinessTimeoutMs?: number;
+  /** The whole request (headers and body) must arrive within this; default REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** The headers must arrive within this; default HEADERS_TIMEOUT_MS. */
+  headersTimeoutMs?: number;
 }
+
+/**
+ * What a chat webhook needs: Slack wants its answer within 3 s and Teams within about 10 s, and
+ * their bodies are a few KiB, so a request still arriving after 15 s is a client holding a
+ * connection open (a slow-body attack), not a webhook. Node's own defaults (300 s for the request,
+ * checked every 30 s) let a few hundred such clients hold the server. Only receiving the request is
+ * timed: a long answer (the console's event stream) is not cut.
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
 export interface HttpServer {
   route(method: string, path: string, handler: HttpHandler): void;
   mount(prefix: string, handler: HttpHandler): void;
@@ -37,6 +51,8 @@ export const correlationId = (): string => randomBytes(4).toString('hex');
 
 export const createHttpServer = (options: HttpServerOptions): HttpServer => {
   const { host, port, log, metrics, bodyLimit = DEFAULT_BODY_LIMIT, readinessTimeoutMs = 5_000 } = options;
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout);
   const router = createRouter();
   const requests = metrics.counter('patchbot_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', ['method', 'route', 'status']);
   const durations = metrics.histogram('patchbot_http_request_duration_seconds', 'Time to answer an HTTP request, by method and route pattern.', {
@@ -121,7 +137,12 @@ export const createHttpServer = (options: HttpServerOptions): HttpServer => {
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  // Node checks these deadlines every connectionsCheckingInterval (default 30 s): a tenth of the
+  // shortest one keeps a cut-off close to the deadline.
+  const server = createServer(
+    { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersTimeout / 10))) },
+    (req, res) => void handle(req, res),
+  );
   server.on('connection', (socket: Socket) => {
     sockets.set(socket, 0);
     socket.once('close', () => sockets.delete(socket));

@@ -10,7 +10,7 @@ export interface RequestContext {
   /** The path below the mount prefix ('/events' for /slack/events under /slack); the full path for exact routes. */
   subpath: string;
   /** The raw body, read once and cached; over `limit` bytes (default 1 MiB) it rejects with HttpError 413. */
-  readBody(options?: { limit?: number }): Promise<Buffer>;
+  readBody: (options?: { limit?: number }) => Promise<Buffer>;
   log: Logger;
 }
 export type HttpHandler = (ctx: RequestContext) => unknown;

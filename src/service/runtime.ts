@@ -70,6 +70,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       log,
       // Trust on first use is a security decision: it goes to the audit log, not only the log file.
       onHostKeyLearned: (host, line) => {
+        // The SSH handshake cannot wait for the audit write; a failed write is logged as an error.
         void store.audit.append({ actor: 'patchbot', action: 'ssh.host-key-learned', subject: host.name, data: { knownHostsLine: line } }).catch((error: Error) => log.error({ err: error }, 'could not audit a learned host key'));
       },
     }),
@@ -93,6 +94,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     log,
     limit: (host) => limiter.acquire(host),
     storedPatches: new Map(),
+    limits: config.execution.scanLimits,
     onScanFinished: async (scanId) => {
       await announceScan(hub, store, scanId);
       await onRolloutScanFinished({ queue }, scanId);

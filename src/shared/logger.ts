@@ -52,7 +52,7 @@ export const createLogger = (options: LoggerOptions): Logger => {
   const isTty = options.isTty ?? (destination as { isTTY?: boolean }).isTTY === true;
   const format = options.format ?? 'json';
   const pretty = format === 'pretty' || (format === 'auto' && isTty);
-  const stream: DestinationStream = pretty ? prettyStream(destination) : (destination as DestinationStream);
+  const stream: DestinationStream = pretty ? prettyStream(destination) : destination;
   return pino(
     {
       level: options.level,

@@ -22,12 +22,15 @@ const formatValue = (value: unknown): string => {
   return JSON.stringify(value) ?? String(value);
 };
 
+/** A field pino writes as a string; any other JSON value is shown as JSON rather than as [object Object]. */
+const asText = (value: unknown, fallback: string): string => (value === undefined || value === null ? fallback : typeof value === 'string' ? value : JSON.stringify(value));
+
 const formatError = (err: unknown): string => {
   if (err === null || typeof err !== 'object') return ` err=${formatValue(err)}`;
   const { type, message, stack, ...rest } = err as Record<string, unknown>;
   const extra = Object.entries(rest).map(([k, v]) => ` err.${k}=${formatValue(v)}`).join('');
   // The stack's first line repeats type and message; show it once, then indent the frames.
-  const body = typeof stack === 'string' ? stack : `${String(type ?? 'Error')}: ${String(message ?? '')}`;
+  const body = typeof stack === 'string' ? stack : `${asText(type, 'Error')}: ${asText(message, '')}`;
   return `${extra}\n${body.split('\n').map((line) => `    ${line.trimStart()}`).join('\n')}`;
 };
 
@@ -41,7 +44,7 @@ export const formatPrettyLine = (line: string): string => {
   } catch {
     return line.endsWith('\n') ? line : `${line}\n`;
   }
-  const level = typeof record.level === 'number' ? (LEVELS[record.level] ?? `L${record.level}`) : String(record.level ?? 'INFO').toUpperCase();
+  const level = typeof record.level === 'number' ? (LEVELS[record.level] ?? `L${record.level}`) : asText(record.level, 'INFO').toUpperCase();
   const fields = Object.entries(record)
     .filter(([key, value]) => !HIDDEN.has(key) && value !== undefined)
     .map(([key, value]) => ` ${key}=${formatValue(value)}`)

@@ -20,7 +20,7 @@ export type OutboxTx = Pick<ChangeRepos, 'changes'> & RolloutRepos & Pick<Ticket
 const FAILED: readonly HostRun['state'][] = ['failed', 'smoke-failed', 'still-missing', 'accepted'];
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
-const names = (value: unknown): string[] | null => (Array.isArray(value) && value.every((v) => typeof v === 'string') && value.length ? (value as string[]) : null);
+const names = (value: unknown): string[] | null => (Array.isArray(value) && value.every((v) => typeof v === 'string') && value.length ? value : null);
 
 /** True when a host run was only printed (execution.dryRun): the ticket must not claim a patch. */
 const wasDryRun = (run: HostRun): boolean => {

@@ -1,7 +1,7 @@
 import type { OutboxEntry } from './ticket-outbox.ts';
 import { ticketDraftOf } from './ticket-draft-of.ts';
 import { clockOf, SYSTEM_LABEL, type TicketSyncDeps } from './ticket-sync-deps.ts';
-import type { TicketEvent, TicketRef } from './ticketing.ts';
+import type { TicketRef } from './ticketing.ts';
 
 export type Delivery = { state: 'sent'; ref: TicketRef } | { state: 'skipped'; reason: string };
 
@@ -49,7 +49,7 @@ export const deliver = async (deps: TicketSyncDeps, entry: OutboxEntry): Promise
   }
   const ref = await ticketOf(deps, entry.ticketOf);
   if (!ref) return { state: 'skipped', reason: 'no ticket: opening it failed earlier (see the change thread), so there is nothing to record this on' };
-  const event = { ...entry.event, id: entry.eventId } as TicketEvent;
+  const event = { ...entry.event, id: entry.eventId };
   const result = await ticketing.record(ref, event);
   if (ref.system !== 'none') await store.tickets.link({ changeId: entry.ticketOf, system: ref.system, key: ref.key, url: ref.url, state: result.state });
   return { state: 'sent', ref };

@@ -40,7 +40,7 @@ export interface TicketSyncOptions {
   catalog: PlaybookCatalog;
   itsm: ItsmModule;
   notices: TicketNotices;
-  kick(changeId: string, reason: string): Promise<void>;
+  kick: (changeId: string, reason: string) => Promise<void>;
   log: Logger;
   /** Take ticket jobs and run the pump on this process. */
   workers: boolean;

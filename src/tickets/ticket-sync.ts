@@ -1,9 +1,10 @@
 import type { Logger } from '../shared/logger.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
 import { clockOf, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketSyncDeps, type TicketSyncJob } from './ticket-sync-deps.ts';
 import { caughtUpNotice, lagNotice } from './ticket-lag.ts';
-import { isTicketingError, type TicketingError } from './ticketing-error.ts';
+import { isTicketingError } from './ticketing-error.ts';
 
 /*
  * The outbox worker (DESIGN §6). Order per ticket comes from the store, not from the queue: a job
@@ -73,9 +74,11 @@ const yieldToLaterAttempt = (log: Logger): void => {
 
 const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknown, log: Logger): Promise<void> => {
   const now = clockOf(deps);
-  const ticketing = isTicketingError(error) ? (error as TicketingError) : null;
+  const ticketing = isTicketingError(error) ? error : null;
   const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
-  const message = (error as Error).message;
+  // Stored as the entry's last_error and posted to the thread: an ITSM URL in a network error may
+  // carry the password (http://patchbot:<password>@instance/…).
+  const message = scrubSecrets((error as Error).message);
   if (ticketing?.kind === 'rejected') {
     if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: 'failed', error: message, at: now }))) return yieldToLaterAttempt(log);
     log.warn({ err: error }, 'ITSM refused a ticket update; not retrying it');

@@ -68,10 +68,41 @@ describe('the scan write buffer', () => {
     await writer.record(write('s1', 'b', [patch('DSA-1-1'), patch('DSA-2-1')]));
     expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1']]);
     expect([...storedPatches.keys()]).toEqual(['DSA-1-1', 'DSA-2-1']);
-    // A vendor re-titled one: only that one goes to the store again, and it is not new.
-    expect(await writer.record(write('s1', 'c', [patch('DSA-1-1'), patch('DSA-2-1', 'fix DSA-2-1 (revised)')]))).toEqual({ fresh: [], finished: true });
-    expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1'], ['DSA-2-1']]);
-    expect((await store.patches.get('DSA-2-1'))?.title).toBe('fix DSA-2-1 (revised)');
+    // A host that titles one otherwise changes nothing in the catalog (the first title stays); a
+    // host that adds a CVE makes it stronger, so only that one goes to the store again.
+    expect(await writer.record(write('s1', 'c', [{ ...patch('DSA-1-1'), cves: ['CVE-2024-1'] }, patch('DSA-2-1', 'fix DSA-2-1 (revised)')]))).toEqual({ fresh: [], finished: true });
+    expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1'], ['DSA-1-1']]);
+    expect((await store.patches.get('DSA-2-1'))?.title).toBe('fix DSA-2-1');
+    expect((await store.patches.get('DSA-1-1'))?.cves).toEqual(['CVE-2024-1']);
+  });
+
+  it('never lets one host weaken the catalog: severity, security flag and title stay the strongest, the disagreement is kept with the host', async () => {
+    const store = await fresh();
+    await store.scans.start('s1', 'test', ['good', 'evil', 'late'], at);
+    const writer = new ScanWriter(store, { maxDelayMs: 1, storedPatches: new Map() });
+    await writer.record(write('s1', 'good', [patch('DSA-5600-1', 'openssl security update')]));
+    const relabelled: Patch = { ...patch('DSA-5600-1', 'cosmetic rebuild, no security impact'), severity: 'low', security: false };
+    await writer.record(write('s1', 'evil', [relabelled]));
+    expect(await store.patches.get('DSA-5600-1')).toMatchObject({ title: 'openssl security update', severity: 'important', security: true });
+    // What the host said is its own fact: in the audit log, under the host.
+    const events = [];
+    for await (const event of store.audit.read()) if (event.action === 'scan.disagreement') events.push(event);
+    expect(events).toEqual([
+      expect.objectContaining({
+        actor: 'host:evil',
+        subject: 'evil',
+        data: { scanId: 's1', count: 1, patches: [{ patch: 'DSA-5600-1', reported: { title: 'cosmetic rebuild, no security impact', severity: 'low', security: false }, catalog: { title: 'openssl security update', severity: 'important', security: true } }] },
+      }),
+    ]);
+    // Another process (no memory of what was stored) is held to the same rule by the store itself;
+    // a stronger report still raises the catalog.
+    const other = new ScanWriter(store, { maxDelayMs: 1, storedPatches: new Map() });
+    await other.record(write('s1', 'late', [relabelled]));
+    expect(await store.patches.get('DSA-5600-1')).toMatchObject({ title: 'openssl security update', severity: 'important', security: true });
+    await other.record(write('s1', 'late', [{ ...relabelled, severity: 'critical' }]));
+    expect(await store.patches.get('DSA-5600-1')).toMatchObject({ severity: 'critical', security: true });
+    // The hosts' findings are each host's own: all three miss the patch.
+    for (const host of ['good', 'evil', 'late']) expect((await store.findings.byHost(host)).map((f) => f.patchId)).toEqual(['DSA-5600-1']);
   });
 
   it('retries a failed batch host by host, so that only the bad host fails', async () => {

@@ -39,7 +39,7 @@ describe.skipIf(skip !== null)('fleet isolation', () => {
   it('rewrite mode: scan, apply, rollback and reboot work, and each command ran as sent but for the host root before the simulated paths', async () => {
     const change = `${CHANGE}-ssl`;
     expect(await runner.missing('web-01')).toEqual(expectedMissing(specOf('web-01')));
-    const applied = await runner.run('web-01', 'apply-debian-packages', { packages: ['openssl'], change });
+    const applied = await runner.run('web-01', 'apply-debian-packages', { packages: [`openssl=${NEW_SSL}`], change });
     expect(applied.ok, explain(applied)).toBe(true);
     expect(rewrite.installed('web-01').openssl).toBe(NEW_SSL);
     expect(await runner.missing('web-01')).toEqual(['deb:tzdata@2025b-0+deb12u1']);
@@ -53,7 +53,7 @@ describe.skipIf(skip !== null)('fleet isolation', () => {
 
     const root = join(rewrite.dir, 'hosts', 'web-01', 'root');
     const commands = rewrite.commands('web-01');
-    expect(commands.filter((c) => c.ran.includes(`${root}/var/tmp/patchbot-before-`)).length).toBeGreaterThan(0);
+    expect(commands.filter((c) => c.ran.includes(`${root}/var/lib/patchbot/`)).length).toBeGreaterThan(0);
     for (const c of commands.filter((c) => c.refused === null)) expect(c.ran.replaceAll(root, '')).toBe(c.command);
   });
 

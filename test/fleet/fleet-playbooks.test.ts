@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPlaybook, rollbackFor } from '../../src/playbooks/catalog.ts';
 import { type Fleet, startFleet } from '../support/fleet/index.ts';
@@ -12,6 +12,7 @@ import { explain, fleetRunner, realMachine } from './fleet-runner.ts';
  * rollback restores the record, a broken unit fails the smoke check, and a reboot is a reboot.
  */
 const skip = sshdSkipReason();
+const statMode = (path: string) => (existsSync(path) ? statSync(path).mode & 0o777 : null);
 const CHANGE = `fleet-${process.pid}`;
 
 describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', () => {
@@ -28,15 +29,17 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
     await fleet?.stop();
   });
 
-  it('apply-debian-packages upgrades the named package and what it pulls in, on that host only; the rescan shows it', async () => {
+  it('apply-debian-packages installs exactly the approved version and what it pulls in, on that host only; the rescan shows it', async () => {
     const change = `${CHANGE}-ssl`;
     expect(await runner.missing('web-01')).toEqual(expectedMissing(specOf('web-01')));
 
-    const [applied, otherScan] = await Promise.all([runner.run('web-01', 'apply-debian-packages', { packages: ['openssl'], change }), runner.missing('web-02')]);
+    const [applied, otherScan] = await Promise.all([runner.run('web-01', 'apply-debian-packages', { packages: [`openssl=${NEW_SSL}`], change }), runner.missing('web-02')]);
     expect(applied.ok, explain(applied)).toBe(true);
     expect(applied.steps.map((s) => [s.name, s.ok, s.skipped ?? null])).toEqual([
       ['record installed versions for rollback', true, null],
-      ['upgrade', true, null],
+      ['check the approved versions are still offered', true, null],
+      ['keep the packages the upgrade replaces', true, null],
+      ['install exactly what was approved', true, null],
       ['reboot if required', true, 'no reboot required'],
     ]);
     expect(applied.smoke).toMatchObject([{ ok: true, stdoutTail: 'system state: running\n' }]);
@@ -46,19 +49,24 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
     expect(otherScan).toEqual(expectedMissing(specOf('web-02')));
     expect(await runner.missing('web-01')).toEqual(['deb:tzdata@2025b-0+deb12u1']);
 
-    // The record holds every installed package, as dpkg-query printed it on that host.
-    expect(readFileSync(fleet.hostFile('web-01', `/var/tmp/patchbot-before-${change}`), 'utf8')).toBe(
-      'bash=5.2.15-2+b2\nlibssl3:amd64=3.0.11-1~deb12u2\nopenssl=3.0.11-1~deb12u2\ntzdata=2024a-0+deb12u1\n',
-    );
-    const installs = fleet.toolCalls('web-01').filter((c) => c.tool === 'apt-get' && c.args.includes('install'));
+    // The record holds every installed package, as dpkg-query printed it on that host, in a private directory.
+    const dir = fleet.hostFile('web-01', `/var/lib/patchbot/${change}`);
+    expect(readFileSync(`${dir}/before`, 'utf8')).toBe('bash=5.2.15-2+b2\nlibssl3:amd64=3.0.11-1~deb12u2\nopenssl=3.0.11-1~deb12u2\ntzdata=2024a-0+deb12u1\n');
+    expect(statMode(fleet.hostFile('web-01', '/var/lib/patchbot'))).toBe(0o700);
+    expect(statMode(dir)).toBe(0o700);
+    // The packages it replaced were kept before the upgrade, for a rollback without the mirror.
+    expect(readdirSync(`${dir}/debs`).sort()).toEqual(['libssl3_3.0.11-1~deb12u2_amd64.deb', 'openssl_3.0.11-1~deb12u2_amd64.deb']);
+    const installs = fleet.toolCalls('web-01').filter((c) => c.tool === 'apt-get' && c.args.includes('install') && !c.args.includes('-s'));
     expect(installs.map((c) => c.args.join(' '))).toEqual([
-      'install -y --only-upgrade -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold openssl',
+      `install -y --only-upgrade -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold openssl=${NEW_SSL}`,
     ]);
     expect(fleet.toolCalls('web-02').some((c) => c.args.includes('install'))).toBe(false);
   });
 
-  it('rollback-debian reinstalls the recorded versions, and the rescan sees the updates missing again', async () => {
+  it('rollback-debian reinstalls the recorded versions from the kept package files, though the mirror and the apt cache lost them', async () => {
     const change = `${CHANGE}-ssl`;
+    fleet.forget('web-01', 'openssl', '3.0.11-1~deb12u2');
+    fleet.forget('web-01', 'libssl3:amd64', '3.0.11-1~deb12u2');
     const apply = getPlaybook(runner.catalog, 'apply-debian-packages');
     const undo = await runner.run('web-01', rollbackFor(runner.catalog, apply).name, { change });
     expect(undo.ok, explain(undo)).toBe(true);
@@ -66,14 +74,58 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
     expect(fleet.installed('web-01')).toEqual(specOf('web-01').installed);
     expect(await runner.missing('web-01')).toEqual(expectedMissing(specOf('web-01')));
     const last = fleet.toolCalls('web-01').filter((c) => c.tool === 'apt-get' && c.args.includes('install')).at(-1)!;
-    expect(last.args.join(' ')).toBe(
-      'install -y --allow-downgrades -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold libssl3:amd64=3.0.11-1~deb12u2 openssl=3.0.11-1~deb12u2',
+    const debs = `/var/lib/patchbot/${change}/debs`;
+    expect(last.args.join(' ').replace(fleet.hostFile('web-01', debs), debs)).toBe(
+      `install -y --allow-downgrades -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${debs}/libssl3_3.0.11-1~deb12u2_amd64.deb ${debs}/openssl_3.0.11-1~deb12u2_amd64.deb`,
     );
+  });
+
+  it('refuses a rollback record a local user planted (apt options in it, or not ours, or writable by others) and runs nothing from it', async () => {
+    const change = `${CHANGE}-planted`;
+    const dir = fleet.hostFile('web-02', `/var/lib/patchbot/${change}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(fleet.hostFile('web-02', '/var/lib/patchbot'), 0o700);
+    const proof = fleet.hostFile('web-02', '/var/tmp/pwned');
+    writeFileSync(`${dir}/before`, `-oDPkg::Pre-Invoke::=touch /var/tmp/pwned\nopenssl=3.0.11-1~deb12u2\n`, { mode: 0o600 });
+    const planted = await runner.run('web-02', 'rollback-debian', { change });
+    expect(planted.ok).toBe(false);
+    expect(planted.steps[0]!.stderrTail).toMatch(/refusing .*\/before: 1 line\(s\) are not name=version/);
+
+    writeFileSync(`${dir}/before`, 'openssl=3.0.11-1~deb12u2\n', { mode: 0o600 });
+    chmodSync(`${dir}/before`, 0o666);
+    const writable = await runner.run('web-02', 'rollback-debian', { change });
+    expect(writable.ok).toBe(false);
+    expect(writable.steps[0]!.stderrTail).toMatch(/refusing .*\/before: mode 666 lets others write to it/);
+
+    // The apply refuses to keep a record it did not write safely, too, instead of "keeping the earlier record".
+    const apply = await runner.run('web-02', 'apply-debian-packages', { packages: [`openssl=${NEW_SSL}`], change });
+    expect(apply.ok).toBe(false);
+    expect(apply.steps[0]!.stderrTail).toMatch(/refusing .*\/before: mode 666/);
+    expect(existsSync(proof)).toBe(false);
+    expect(fleet.toolCalls('web-02').some((c) => c.tool === 'apt-get' && c.args.includes('install') && !c.args.includes('-s'))).toBe(false);
+    expect(fleet.installed('web-02')).toEqual(specOf('web-02').installed);
+  });
+
+  it('fails the host with "approved X, the host\'s repositories now offer Y" when the approved version was superseded, installing nothing', async () => {
+    const change = `${CHANGE}-superseded`;
+    fleet.setCandidate('web-02', 'openssl', { version: '3.0.14-1~deb12u1', suite: 'bookworm-security', requires: ['libssl3:amd64'] });
+    try {
+      const applied = await runner.run('web-02', 'apply-debian-packages', { packages: [`openssl=${NEW_SSL}`], change });
+      expect(applied.ok).toBe(false);
+      expect(applied.steps.map((s) => [s.name, s.ok])).toEqual([
+        ['record installed versions for rollback', true],
+        ['check the approved versions are still offered', false],
+      ]);
+      expect(applied.steps[1]!.stderrTail).toContain(`approved openssl=${NEW_SSL}, the host's repositories now offer openssl=3.0.14-1~deb12u1`);
+      expect(fleet.installed('web-02')).toEqual(specOf('web-02').installed);
+    } finally {
+      fleet.setCandidate('web-02', 'openssl', specOf('web-02').candidates!.openssl!);
+    }
   });
 
   it('the smoke check fails on the host whose upgrade broke a unit; the rollback brings the unit back', async () => {
     const change = `${CHANGE}-nginx`;
-    const applied = await runner.run('web-03', 'apply-debian-packages', { packages: ['nginx'], change });
+    const applied = await runner.run('web-03', 'apply-debian-packages', { packages: ['nginx=1.22.1-9+deb12u1'], change });
     expect(applied).toMatchObject({ ok: false, smokeFailed: true });
     expect(applied.steps.every((s) => s.ok)).toBe(true);
     expect(applied.smoke[0]!.stdoutTail).toBe('system state: degraded\nunits failed after the change: nginx.service\n');
@@ -86,7 +138,7 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
   });
 
   it('a unit that was failing before the change does not fail the smoke check', async () => {
-    const applied = await runner.run('web-02', 'apply-debian-packages', { packages: ['bash'], change: `${CHANGE}-bash` });
+    const applied = await runner.run('web-02', 'apply-debian-packages', { packages: ['bash=5.2.15-2+b7'], change: `${CHANGE}-bash` });
     expect(applied.ok, explain(applied)).toBe(true);
     expect(applied.smoke[0]!.stdoutTail).toBe('system state: degraded\ndegraded, but only by units that were already failing before the change\n');
     expect(fleet.installed('web-02').bash).toBe('5.2.15-2+b7');
@@ -94,7 +146,7 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
 
   it('an upgrade that asks for a reboot gets one: the host comes back with a new boot id and no pending reboot', async () => {
     const bootId = fleet.bootId('db-01');
-    const applied = await runner.run('db-01', 'apply-debian-packages', { packages: ['libc6'], change: `${CHANGE}-libc` });
+    const applied = await runner.run('db-01', 'apply-debian-packages', { packages: ['libc6=2.36-9+deb12u7'], change: `${CHANGE}-libc` });
     expect(applied.ok, explain(applied)).toBe(true);
     expect(applied.rebooted).toBe(true);
     expect(applied.bootIds).toEqual({ before: bootId, after: fleet.bootId('db-01') });

@@ -22,7 +22,7 @@ export async function fleetRunner(fleet: Fleet) {
   const executor = createSshExecutor({ privateKeyPath: fleet.clientKeyPath, knownHostsPath: fleet.knownHostsPath });
   const catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
   const log = createLogger({ level: 'silent' });
-  const clock = { now: realClock.now, sleep: (ms: number) => realClock.sleep(ms / 10) };
+  const clock = { now: () => realClock.now(), sleep: (ms: number) => realClock.sleep(ms / 10) };
   const run = (host: string, playbook: string, params: ParamValues = {}): Promise<PlaybookRun> =>
     runPlaybook({
       executor, host: fleet.host(host), playbook: getPlaybook(catalog, playbook), params, dryRun: false, log, clock, retryDelayMs: () => 0,
@@ -50,5 +50,7 @@ export const realMachine = (changePrefix: string) => {
     bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
     /** Other test files write their own /var/tmp/patchbot-* records; these tests' ids carry changePrefix. */
     ourRecords: existsSync('/var/tmp') ? readdirSync('/var/tmp').filter((f) => f.startsWith('patchbot-') && f.includes(changePrefix)) : [],
+    /** The apply playbooks' record directories: each host's own, never this machine's. */
+    patchbotLib: existsSync('/var/lib/patchbot') ? readdirSync('/var/lib/patchbot').filter((f) => f.includes(changePrefix)) : [],
   };
 };

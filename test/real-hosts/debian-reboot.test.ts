@@ -40,7 +40,7 @@ describe.skipIf(skip !== null)('the reboot step on a real Debian host whose boot
     const catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
     // The shipped playbook with a 10 s step timeout instead of 30 minutes, for the failing case.
     const shipped = getPlaybook(catalog, 'reboot');
-    reboot = { ...shipped, steps: shipped.steps.map((s) => ({ ...s, timeoutMs: 10_000 })) } as Playbook;
+    reboot = { ...shipped, steps: shipped.steps.map((s) => ({ ...s, timeoutMs: 10_000 })) };
   }, 300_000);
   afterAll(async () => {
     await executor?.close();

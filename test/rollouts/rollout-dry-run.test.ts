@@ -88,7 +88,8 @@ describe('a rollout in dry run', () => {
     // Dry run: the apply playbook was recorded as "would run", never executed.
     const steps = (runs[0]?.result as { runs: Array<{ dryRun: boolean; steps: Array<{ name: string; skipped?: string }> }> }).runs[0];
     expect(steps?.dryRun).toBe(true);
-    expect(steps?.steps.find((s) => s.name === 'upgrade')?.skipped).toMatch(/^would run: .*apt-get install -y --only-upgrade .*openssl/s);
+    // Exactly the approved version, never a bare package name.
+    expect(steps?.steps.find((s) => s.name === 'install exactly what was approved')?.skipped).toMatch(/^would run: .*'openssl=9\.9\.9-1'.*apt-get install -y --only-upgrade /s);
 
     // The thread tells the story once per wave; the card shows the end state.
     const thread = (await consoleHistoryOf(runtime).recent('approvals', null, 50)).map((m) => m.card?.title ?? '');

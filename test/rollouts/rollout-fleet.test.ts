@@ -117,7 +117,7 @@ const thread = async (id: string) => {
   const root = messages.find((m) => !m.threadOf && m.card?.threadKey === `change:${id}`);
   return { root, replies: messages.filter((m) => root && m.threadOf === root.id) };
 };
-const installs = (host: string) => fleet.toolCalls(host).filter((c) => c.tool === 'apt-get' && c.args.includes('install'));
+const installs = (host: string) => fleet.toolCalls(host).filter((c) => c.tool === 'apt-get' && c.args.includes('install') && !c.args.includes('-s'));
 
 const startEstate = async (itsm: Itsm) => {
   fleet = await startFleet({
@@ -228,9 +228,9 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     expect(halt?.card?.actions?.map((a) => a.id)).toEqual(['change.resume', 'change.rollback', 'change.abort']);
 
     // A viewer may not press it; the requester may.
-    const refused = await act('erin', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt!.id } });
+    const refused = await act('erin', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt.id } });
     expect(refused.error?.code).toBe('not-allowed');
-    const rolled = await act('alice', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt!.id } });
+    const rolled = await act('alice', { kind: 'action', action: { id: 'change.rollback', value: id }, message: { surface: 'console', channel: 'approvals', id: halt.id } });
     expect(rolled.error).toBeUndefined();
     const rollbackId = String(rolled.data?.rollback);
     await until(`${rollbackId} to complete`, async () => (await stateOf(rollbackId)) === 'completed');
@@ -252,5 +252,23 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     expect(ticket.state).toBe(itsm.backedOut);
     expect(firstLines(ticket.notes)).toEqual(expect.arrayContaining([expect.stringMatching(/^Halted: Smoke check failed on edge-canary/), expect.stringMatching(/^Rolled back \(backed out\)/)]));
     if (itsm.name === 'servicenow') expect(ticket.fields).toMatchObject({ close_code: 'unsuccessful', close_notes: expect.stringMatching(/^Backed out: /) });
+  });
+
+  it('fails a host whose repositories no longer offer the approved version, and says so in the thread, installing nothing', async () => {
+    // The mirror moved on after approval: the approved nginx was superseded by a newer build.
+    const NGINX_NEWER = '1.22.1-9+deb12u2';
+    fleet.setCandidate('edge-canary', 'nginx', { version: NGINX_NEWER, suite: 'bookworm-security', requires: ['nginx-common'] });
+    const before = installs('edge-canary').length;
+    const proposed = await act('alice', { text: `propose deb:nginx@${NGINX_NEW} to edge-canary prod-edge at always` });
+    const id = String(proposed.data?.change);
+    for (const name of ['bob', 'carol', 'dave']) await act(name, { text: `approve ${id}` });
+    await until(`${id} to halt`, async () => (await stateOf(id)) === 'halted');
+
+    const [run] = await runtime.store.rollouts.runs(id);
+    expect(run).toMatchObject({ host: 'edge-canary', state: 'failed', error: expect.stringContaining(`approved nginx=${NGINX_NEW}, the host's repositories now offer nginx=${NGINX_NEWER}`) });
+    const halt = await until('the halt card', async () => (await thread(id)).replies.find((m) => m.card?.title === `${id} halted`));
+    expect(JSON.stringify(halt?.card)).toContain(`approved nginx=${NGINX_NEW}, the host's repositories now offer nginx=${NGINX_NEWER}`);
+    expect(installs('edge-canary')).toHaveLength(before);
+    expect(fleet.installed('edge-canary').nginx).toBe(NGINX_OLD);
   });
 });

@@ -76,6 +76,24 @@ describe('Slack at startup', () => {
     expect(error.message).toBe(`Cannot reach the Slack Web API at http://127.0.0.1:${closed}/api/ to check chat.slack.botToken (fetch failed: ECONNREFUSED).`);
   });
 
+  it('`patchbot start` with credentials in the Slack apiUrl does not print them', async () => {
+    const closed = await freePort();
+    const file = join(dir, 'start-url.yaml');
+    writeFileSync(file, `server: { port: 0 }\nstore: { url: 'pglite://memory' }\nschedules: { discovery: null }\nlog: { level: fatal }\ninventory: { hosts: [], groups: [] }\n${slackYaml({ ...good(), apiUrl: `http://proxyuser:Pr0xy-Secret@127.0.0.1:${closed}/api/` })}`);
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'patchbot.js'), 'start', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('running'), 60_000))])).toBe(1);
+      expect(output).toContain(`Cannot reach the Slack Web API at http://proxyuser:[redacted]@127.0.0.1:${closed}/api/`);
+      expect(output).not.toContain('Pr0xy-Secret');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+
   it('refuses a token without chat:write, which could not post anything', async () => {
     const bare = await startFakeSlack({ channels: ['C0ANNOUNCE'], scopes: ALL_SCOPES.filter((s) => s !== 'chat:write') });
     try {

@@ -82,7 +82,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const create = (body: unknown): FakeReply => {
     const problems = requestProblems('IssueUpdateDetails', body);
     if (problems.length) return invalid(problems);
-    const fields = ((body as { fields?: Record<string, unknown> }).fields ?? {}) as Record<string, unknown>;
+    const fields = (body as { fields?: Record<string, unknown> }).fields ?? {};
     const checked = createFieldErrors(fields, rules);
     violations.push(...checked.violations);
     if (Object.keys(checked.errors).length) return errorCollection(400, [], checked.errors);
@@ -211,6 +211,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     return issue;
   };
 
+  let lastDelivery: { body: string; headers: Record<string, string> } | undefined;
   return {
     get url() {
       return fake.url;
@@ -259,7 +260,15 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) =>
       fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
     /** Posts a jira:issue_updated delivery signed the way Jira Cloud signs it. */
-    async fireWebhook(url: string, key: string, secret: string, how: { tamper?: boolean; deliveryId?: string } = {}) {
+    /**
+     * Posts an issue_updated webhook as Jira does. `redeliver` resends the previous delivery byte
+     * for byte with its identifier, as Jira retries a delivery that was not acknowledged.
+     */
+    async fireWebhook(url: string, key: string, secret: string, how: { tamper?: boolean; deliveryId?: string; redeliver?: boolean } = {}) {
+      if (how.redeliver) {
+        if (!lastDelivery) throw new Error('fireWebhook: nothing was delivered yet to redeliver');
+        return postWebhook(url, lastDelivery.body, lastDelivery.headers);
+      }
       const issue = byKey(key);
       const body = JSON.stringify({
         timestamp: Date.now(),
@@ -271,7 +280,9 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       const sent = how.tamper ? body.replace(issue.key, `${projectKey}-999`) : body;
-      return postWebhook(url, sent, { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': how.deliveryId ?? randomUUID() });
+      const headers = { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': how.deliveryId ?? randomUUID() };
+      lastDelivery = { body: sent, headers };
+      return postWebhook(url, sent, headers);
     },
     stop: () => fake.stop(),
     start: () => fake.start(),

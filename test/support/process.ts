@@ -33,7 +33,7 @@ export const startPatchbot = (args: string[], env: Record<string, string> = {}, 
       reject(new Error(`patchbot start did not come up:\n${output}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString('utf8');
       const match = /patchbot is running at (http:\/\/\S+?)\/? /.exec(output);
       if (match) {
         clearTimeout(timer);

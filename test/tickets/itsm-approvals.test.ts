@@ -24,7 +24,7 @@ const serviceWith = async (extra: string[]): Promise<RunningService> => {
 
 const auditOf = async (service: RunningService, id: string) => {
   const events: Array<{ actor: string; action: string; data: Record<string, unknown> }> = [];
-  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data as Record<string, unknown> });
+  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data });
   return events;
 };
 
@@ -142,7 +142,7 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
     const votes = await service.runtime.store.votes.list(id);
     expect(votes.map((v) => [v.person, v.decision, v.surface])).toEqual([['dave', 'approve', 'jira']]);
     expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'dave' });
-    expect(JSON.parse((await jira.fireWebhook(url, key, SECRET, { deliveryId: 'delivery-1' })).body)).toMatchObject({ duplicate: true });
+    expect(JSON.parse((await jira.fireWebhook(url, key, SECRET, { redeliver: true })).body)).toMatchObject({ duplicate: true });
     await until('the issue to be scheduled', async () => ['Scheduled', 'Implementing', 'Completed'].includes(jira.issue(key).status));
   });
 });

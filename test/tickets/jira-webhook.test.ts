@@ -21,15 +21,26 @@ describe('Jira webhook (X-Hub-Signature)', () => {
     await jira.stop();
   });
 
-  it('accepts a signed delivery and keys it by X-Atlassian-Webhook-Identifier', async () => {
+  it('accepts a signed delivery and keys it by the signed body, not by the unsigned X-Atlassian-Webhook-Identifier', async () => {
     expect((await jira.fireWebhook(sink.url, key, SECRET, { deliveryId: 'delivery-1' })).status).toBe(200);
-    expect(sink.verdicts.at(-1)).toEqual({
+    const first = sink.verdicts.at(-1);
+    expect(first).toEqual({
       ok: true,
-      nudge: { system: 'jira', key, id: jira.issue(key).id, approval: null, status: 'Awaiting approval', deliveryId: 'delivery-1' },
+      nudge: { system: 'jira', key, id: jira.issue(key).id, approval: null, status: 'Awaiting approval', deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    // A redelivery carries the same identifier, so the receiver can drop it.
+    // A later event reusing the identifier (an attacker pre-empting it) is still a new delivery.
+    await new Promise((r) => setTimeout(r, 2));
     await jira.fireWebhook(sink.url, key, SECRET, { deliveryId: 'delivery-1' });
-    expect(sink.verdicts.filter((v) => v.ok && v.nudge.deliveryId === 'delivery-1')).toHaveLength(2);
+    const second = sink.verdicts.at(-1);
+    expect(second?.ok && first?.ok && second.nudge.deliveryId !== first.nudge.deliveryId).toBe(true);
+  });
+
+  it('gives a replayed body the same delivery id whatever identifier the replay carries', () => {
+    const body = Buffer.from(JSON.stringify({ timestamp: 1_700_000_000_000, webhookEvent: 'jira:issue_updated', issue: { id: '10001', key: 'OPS-1' } }));
+    const signature = `sha256=${hmacSha256Hex(SECRET, body)}`;
+    const original = verifyJiraWebhook({ 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'a1' }, body, SECRET);
+    const replay = verifyJiraWebhook({ 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'fresh-id-from-the-attacker' }, body, SECRET);
+    expect(original.ok && replay.ok && replay.nudge.deliveryId === original.nudge.deliveryId).toBe(true);
   });
 
   it('refuses a forged signature and a tampered body', async () => {

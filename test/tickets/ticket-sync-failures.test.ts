@@ -129,6 +129,26 @@ describe('two tickets for one change', () => {
   }, 120_000);
 });
 
+describe('an ITSM error naming a URL with its password', () => {
+  it('is stored and shown scrubbed, never with the password', async () => {
+    const sn = await startFakeServiceNow();
+    running.push(sn);
+    const c = sn.config();
+    await sn.stop();
+    const url = c.instanceUrl.replace('http://', 'http://patchbot:Url-Pa55word@');
+    const harness = await startTicketRuntime(['itsm:', '  kind: servicenow', `  servicenow: { instanceUrl: "${url}", username: ${c.username}, password: ${c.password} }`]);
+    running.unshift(harness);
+    const { runtime } = harness;
+    const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+    const [entry] = await until('the open to fail once', async () => {
+      const entries = await runtime.store.ticketOutbox.list(id);
+      return entries[0]?.lastError ? entries : undefined;
+    });
+    expect(entry!.lastError).toMatch(/no answer from http:\/\/patchbot:\[redacted\]@127\.0\.0\.1/);
+    expect(entry!.lastError).not.toContain('Url-Pa55word');
+  });
+});
+
 describe('a refused ticket update', () => {
   it('is a clear card in the change thread, and is not retried', async () => {
     // A workflow without "Implement" (and nothing else leading to Implementing).

@@ -11,7 +11,7 @@ import { ask, firstLines, PATCH, settledOutbox, stampsOf, startTicketRuntime, ty
  */
 interface Itsm {
   name: 'servicenow' | 'jira';
-  start(): Promise<{ yaml: string[]; stop(): Promise<void> }>;
+  start(): Promise<{ yaml: string[]; stop: () => Promise<void> }>;
   /** The ticket's final state and its notes, oldest first. */
   ticket(key: string): { state: string; notes: string[]; fields: Record<string, unknown> };
 }

@@ -18,10 +18,10 @@ export const runChatText = async (context: CommandContext, text: string): Promis
   const { values, io, deps } = context;
   const config = await context.config();
   const log = await context.log();
-  const reply = await context.withStore(async ({ store, migrationStatus }) => {
+  const reply = await context.withStore(async ({ store, ...handle }) => {
     // Read-only: never migrate (a shared PostgreSQL is the service's to migrate), but say why
     // an unprepared store cannot answer instead of failing on a missing table.
-    const schema = await migrationStatus();
+    const schema = await handle.migrationStatus();
     if (schema.current < schema.latest) {
       throw new PatchbotError('store-not-ready', `The store is at schema version ${schema.current} of ${schema.latest}: there is nothing to answer from yet.`, 'Run `patchbot scan` (or `patchbot start`) once: it prepares the store and records what it finds.');
     }

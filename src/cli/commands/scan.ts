@@ -22,12 +22,14 @@ export const scan: Command = {
   usesStore: true,
   async run({ values, positionals, io, config: loadConfig, withRuntime }) {
     const config = await loadConfig();
-    const named = [positionals[0], values.group as string | undefined, values.host as string | undefined].filter((v): v is string => Boolean(v));
+    const group = values.group as string | undefined;
+    const host = values.host as string | undefined;
+    const named = [positionals[0], group, host].filter((v): v is string => Boolean(v));
     if (named.length > 1) throw new UsageError('give one target: a group or host name, --group or --host');
     const inventory = { hosts: config.inventory.hosts ?? [], groups: config.inventory.groups ?? [] };
     const target = named[0] ? resolveTarget(inventory, named[0]) : { kind: 'all' as const, name: 'all hosts', hosts: [...inventory.hosts] };
-    if (values.group && target.kind !== 'group') throw new UsageError(`${values.group} is a host, not a group`);
-    if (values.host && target.kind !== 'host') throw new UsageError(`${values.host} is a group, not a host`);
+    if (group && target.kind !== 'group') throw new UsageError(`${group} is a host, not a group`);
+    if (host && target.kind !== 'host') throw new UsageError(`${host} is a group, not a host`);
 
     return withRuntime(async (runtime) => {
       const started = performance.now();

@@ -8,11 +8,11 @@ import { z } from 'zod';
  */
 
 const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+  z.preprocess((v): unknown => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
 /** Strings or numbers, alone or in an array, split on blanks and commas. */
 const tokens = z.preprocess(
-  (v) => (v == null ? [] : Array.isArray(v) ? v : [v]),
+  (v): unknown => (v == null ? [] : Array.isArray(v) ? v : [v]),
   z.array(z.union([z.string(), z.number()])).transform((xs) => xs.flatMap((x) => String(x).split(/[\s,]+/)).filter(Boolean)),
 );
 

@@ -1,13 +1,17 @@
 import type { OsFamily } from '../../inventory/host.ts';
 import type { ParamValues } from '../../playbooks/render.ts';
 
-const DEB = /^deb:([^@]+)@/;
+const DEB = /^deb:([^@]+)@(.+)$/;
+const RPM = /^rpm:([^@]+)@(.+)$/;
 const RHEL_ADVISORY = /^(RH[SBE]A-|ALSA-|RLSA-|ELSA-|FEDORA-)/;
 const KB = /^KB\d+$/;
 
 /**
  * The apply playbook's parameters for one host: only the change's patches this host is missing,
- * in the form its os's playbook takes. Null when none applies: the host is left alone.
+ * in the form its os's playbook takes, pinned to what was approved — `deb:openssl@3.0.13-1~deb12u1`
+ * becomes `openssl=3.0.13-1~deb12u1`, `rpm:glibc@2.34-100.el9` becomes `glibc-2.34-100.el9`, an
+ * advisory or a KB its id. Never a bare package name: that would install whatever is newest when
+ * the playbook runs, which nobody approved. Null when none applies: the host is left alone.
  */
 export const applyParams = (os: OsFamily, missing: readonly string[], changeId: string): ParamValues | null => {
   if (os === 'windows') {
@@ -15,9 +19,10 @@ export const applyParams = (os: OsFamily, missing: readonly string[], changeId: 
     return kbs.length ? { kbs, change: changeId } : null;
   }
   if (os === 'debian' || os === 'ubuntu') {
-    const packages = [...new Set(missing.flatMap((id) => DEB.exec(id)?.[1] ?? []))];
+    const packages = [...new Set(missing.flatMap((id) => DEB.exec(id)?.slice(1, 3).join('=') ?? []))];
     return packages.length ? { packages, change: changeId } : null;
   }
   const advisories = missing.filter((id) => RHEL_ADVISORY.test(id));
-  return advisories.length ? { advisories, change: changeId } : null;
+  const packages = [...new Set(missing.flatMap((id) => RPM.exec(id)?.slice(1, 3).join('-') ?? []))];
+  return advisories.length || packages.length ? { advisories, packages, change: changeId } : null;
 };

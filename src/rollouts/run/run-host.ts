@@ -5,6 +5,7 @@ import type { Host } from '../../inventory/host.ts';
 import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
 import { type PlaybookRun, runPlaybook } from '../../playbooks/run-playbook.ts';
 import { changeLogger, hostLogger, type Logger } from '../../shared/logger.ts';
+import { scrubSecrets } from '../../shared/scrub-secrets.ts';
 import type { HostRunState } from '../rollout-store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
 import { applyParams } from './host-params.ts';
@@ -34,7 +35,11 @@ const verdict = (runs: PlaybookRun[], applied: number): Outcome => {
   if (index < 0) return { state: 'applied', runs, error: null };
   const failed = runs[index]!;
   const step = [...failed.steps, ...failed.smoke].find((s) => !s.ok);
-  const why = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
+  // The apply playbooks say "approved X, the host's repositories now offer Y" when what was approved
+  // is no longer what the host would install: that sentence, first, is what the thread must show.
+  const superseded = (step?.stderrTail ?? '').split('\n').filter((line) => line.startsWith('approved '));
+  const where = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
+  const why = superseded.length ? `${superseded.join('; ')} (${where})` : where;
   return { state: failed.smokeFailed || index >= applied ? 'smoke-failed' : 'failed', runs, error: why };
 };
 
@@ -103,6 +108,7 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   const { attempt } = claimed.run;
   const log = hostLogger(changeLogger(deps.log, job.changeId), job.host);
   const renew = setInterval(() => {
+    // A timer cannot await: a failed renewal is logged as a warning (the catch below).
     void deps.store.rollouts
       .renewLease(job.changeId, job.host, attempt, new Date(now().getTime() + leaseMs))
       .then((held) => {
@@ -121,6 +127,8 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   } finally {
     clearInterval(renew);
   }
+  // Stored, shown in the thread and the audit log: an SSH or playbook error may quote a secret.
+  if (outcome.error) outcome.error = scrubSecrets(outcome.error);
   const recorded = await deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
   if (!recorded) return;
   await deps.store.audit.append({ actor: 'patchbot', action: `host.${outcome.state}`, subject: job.changeId, data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) } });

@@ -22,7 +22,7 @@ export interface WaveView {
   /** The host runs of the current wave. */
   runs: readonly HostRun[];
   /** The rescan of `progress.scanId` as stored (null: never started); undefined when there is none to ask about. */
-  scan?: { startedAt: Date; finishedAt: Date | null } | null;
+  scan?: { startedAt: Date; finishedAt: Date | null } | null | undefined;
   /** May a new host start now (the window, asked with the change's progress). */
   window: StartDecision;
   now: Date;

@@ -30,7 +30,7 @@ export function initialState(spec: FleetHostSpec): HostState {
 /** Lays out `<fleet>/hosts/<name>/`: the host's root (its files at their real paths), state and logs. */
 export function createHostDir(hostDir: string, spec: FleetHostSpec): void {
   const paths = hostPaths(hostDir);
-  for (const dir of [HOST_PATHS.varTmp, HOST_PATHS.run, 'etc', 'proc/sys/kernel/random', HOST_PATHS.aptLists, HOST_PATHS.boot, HOST_PATHS.tmp]) {
+  for (const dir of [HOST_PATHS.varTmp, HOST_PATHS.run, 'etc', 'proc/sys/kernel/random', HOST_PATHS.aptLists, HOST_PATHS.boot, HOST_PATHS.tmp, 'var/cache/apt/archives']) {
     mkdirSync(paths.file(dir), { recursive: true });
   }
   // As on Debian since 2011: /var/run is a symlink to /run.

@@ -20,10 +20,12 @@ import { join } from 'node:path';
  */
 
 /** Real paths that are per host: what the shipped playbooks and the reboot step read or write. */
-export const SIMULATED_PATHS = ['var/tmp', 'var/run', 'run', 'etc/os-release', 'proc/sys/kernel/random/boot_id', 'var/lib/apt/lists', 'boot'] as const;
+// All of /var/lib, not only apt's lists: the apply playbooks keep their records in /var/lib/patchbot,
+// which the real machine has no mount point for (and the guard below keeps /var/lib/dpkg out anyway).
+export const SIMULATED_PATHS = ['var/tmp', 'var/run', 'run', 'etc/os-release', 'proc/sys/kernel/random/boot_id', 'var/lib', 'boot'] as const;
 
 /** Tools the shims provide: each runs tools/main.js (see tools/main.ts). */
-export const SIMULATED_TOOLS = ['apt-get', 'dpkg-query', 'systemctl', 'reboot', 'shutdown', 'uname', 'hostname'] as const;
+export const SIMULATED_TOOLS = ['apt-get', 'apt-cache', 'apt-config', 'dpkg-query', 'systemctl', 'reboot', 'shutdown', 'uname', 'hostname'] as const;
 
 /** Tools a host must never run for real and the fleet does not simulate: their shims refuse. */
 export const REFUSED_TOOLS = ['apt', 'apt-mark', 'aptitude', 'dpkg', 'unattended-upgrade', 'poweroff', 'halt', 'init', 'telinit', 'kexec'] as const;

@@ -77,6 +77,8 @@ export interface Fleet {
   candidates(name: string): Record<string, Candidate>;
   /** Publishes (or with null withdraws) a candidate version: the "mirror" changed. */
   setCandidate(name: string, pkg: string, candidate: Candidate | null): void;
+  /** The mirror dropped this version and apt's cache was cleaned: only a saved .deb can bring it back. */
+  forget(name: string, pkg: string, version: string): void;
   commands(name: string): HostCommand[];
   toolCalls(name: string): ToolCall[];
   bootId(name: string): string;
@@ -150,6 +152,17 @@ export async function startFleet(spec: FleetSpec): Promise<Fleet> {
           const state = readState(hostDir(name));
           if (candidate) state.candidates[pkg] = candidate;
           else delete state.candidates[pkg];
+          writeState(hostDir(name), state);
+        } finally {
+          held.release();
+        }
+      },
+      forget(name, pkg, version) {
+        const held = takeLock(hostDir(name), 10_000);
+        if (!('release' in held)) throw new Error(`forget: ${name}'s dpkg lock is held by ${held.heldBy}`);
+        try {
+          const state = readState(hostDir(name));
+          state.cached[pkg] = (state.cached[pkg] ?? []).filter((v) => v !== version);
           writeState(hostDir(name), state);
         } finally {
           held.release();

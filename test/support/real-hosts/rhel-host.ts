@@ -83,7 +83,7 @@ export async function startRhelHost(name: string): Promise<RhelHost> {
       host.sh('dnf clean all >/dev/null');
     };
     rebuildRepo();
-    const stop = host.stop;
+    const stop = () => host.stop();
     let batches = 0;
     const publish = (packages: Rpm[]) => {
       const built = buildRpms(join(build, `more-${++batches}`), packages);

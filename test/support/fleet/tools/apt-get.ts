@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, readFileSync, utimesSync, writeFileSync } f
 import { join } from 'node:path';
 import { AptUsageError, type AptArgs, parseAptArgs } from './apt-args.ts';
 import { dpkgLines, type OsInfo, parseOsRelease, planLines, READING, SIMULATION_NOTE, simulationLines } from './apt-output.ts';
+import { download, fromFiles } from './apt-files.ts';
 import { AptError, displayName, kindOf, type Plan, planInstall, upgradeAll } from './apt-plan.ts';
 import { HOST_PATHS, hostPaths, type HostState, readState, takeLock, writeState } from './host-state.ts';
 import type { Tool, ToolContext } from './tool-context.ts';
@@ -9,8 +10,8 @@ import type { Tool, ToolContext } from './tool-context.ts';
 /**
  * apt-get, as far as patchbot's Debian playbooks use it: `update` (the lists are fixtures, so it
  * only refreshes their date), `-s dist-upgrade` / `-s upgrade` (what the scan parses),
- * `install [--only-upgrade] pkg…` and `install --allow-downgrades pkg=version…` (apply and
- * rollback). A real upgrade or any other operation exits 100 with apt's kind of message.
+ * `install [--only-upgrade] pkg=version…`, `install --allow-downgrades pkg=version|/path.deb…`
+ * and `download pkg=version…` (apply and rollback; apt-files.ts). A real upgrade or any other operation exits 100 with apt's kind of message.
  */
 
 const osOf = (ctx: ToolContext): OsInfo => parseOsRelease(readFileSync(hostPaths(ctx.hostDir).file(HOST_PATHS.osRelease), 'utf8'));
@@ -89,7 +90,9 @@ function install(ctx: ToolContext, args: AptArgs): number {
     const state = readState(ctx.hostDir);
     if (args.simulate && process.getuid?.() !== 0) ctx.out(...SIMULATION_NOTE);
     ctx.out(...READING);
-    const plan = planInstall(state, args.words, args.onlyUpgrade);
+    const files = fromFiles(state, args.words);
+    if (files.problem) throw new AptError(files.problem);
+    const plan = planInstall(state, files.words, args.onlyUpgrade);
     ctx.out(...planLines(plan));
     if (args.simulate) {
       ctx.out(...simulationLines(state, osOf(ctx), plan.actions));
@@ -133,6 +136,8 @@ export const aptGet: Tool = (ctx, argv) => {
       return simulateUpgrade(ctx, args);
     case 'install':
       return install(ctx, args);
+    case 'download':
+      return download(ctx, readState(ctx.hostDir), args.words);
     case null:
       ctx.err('E: No operation given (the fleet simulator implements update, -s dist-upgrade, -s upgrade and install)');
       return 100;

@@ -64,6 +64,13 @@ export function planInstall(state: HostState, words: readonly string[], onlyUpgr
     chosen.set(key, { key, from, to });
     return true;
   };
+  // A new version's dependencies come along: apt upgrades what the new version requires.
+  const pullRequired = (key: string) => {
+    for (const required of state.candidates[key]?.requires ?? []) {
+      const requiredTo = newer(state, required);
+      if (requiredTo && !chosen.has(required) && choose(required, requiredTo)) additional.push(required);
+    }
+  };
   for (const word of words) {
     const m = /^([a-z0-9][a-z0-9+.-]+)(?::([a-z0-9-]+))?(?:=(.+))?$/.exec(word);
     const key = m ? findKey(state, m[1]!, m[2]) : null;
@@ -74,6 +81,8 @@ export function planInstall(state: HostState, words: readonly string[], onlyUpgr
       const known = new Set([...(state.cached[key] ?? []), installed, state.candidates[key]?.version].filter((v): v is string => v !== undefined));
       if (!known.has(version)) throw new AptError(`E: Version '${version}' for '${name}' was not found`);
       if (!choose(key, version)) notes.push(`${name} is already the newest version (${version}).`);
+      // The candidate's dependencies come along, as below: openssl=<new> needs libssl3 at <new>.
+      else if (state.candidates[key]?.version === version) pullRequired(key);
       continue;
     }
     if (installed === undefined) {
@@ -87,11 +96,7 @@ export function planInstall(state: HostState, words: readonly string[], onlyUpgr
       continue;
     }
     choose(key, to);
-    // A new version's dependencies come along: apt upgrades what the new version requires.
-    for (const required of state.candidates[key]?.requires ?? []) {
-      const requiredTo = newer(state, required);
-      if (requiredTo && !chosen.has(required) && choose(required, requiredTo)) additional.push(required);
-    }
+    pullRequired(key);
   }
   const actions = [...chosen.values()].sort((a, b) => a.key.localeCompare(b.key));
   const notUpgraded = upgradeAll(state).actions.filter((a) => !chosen.has(a.key)).length;

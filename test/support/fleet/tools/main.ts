@@ -1,4 +1,6 @@
 import { basename, dirname } from 'node:path';
+import { aptCache } from './apt-cache.ts';
+import { aptConfig } from './apt-config.ts';
 import { aptGet } from './apt-get.ts';
 import { dpkgQuery } from './dpkg-query.ts';
 import { hostname, needrestart, uname } from './host-info.ts';
@@ -15,6 +17,8 @@ import type { Tool, ToolContext } from './tool-context.ts';
  */
 export const TOOLS: Record<string, Tool> = {
   'apt-get': aptGet,
+  'apt-cache': aptCache,
+  'apt-config': aptConfig,
   'dpkg-query': dpkgQuery,
   systemctl,
   reboot,
@@ -47,7 +51,7 @@ const main = () => {
   try {
     process.exitCode = run(ctx, args);
   } catch (error) {
-    stderr += `fleet simulator: ${tool} failed: ${(error as Error).stack ?? error}\n`;
+    stderr += `fleet simulator: ${tool} failed: ${(error as Error).stack ?? String(error)}\n`;
     process.exitCode = 70;
   }
   process.stdout.write(stdout);
