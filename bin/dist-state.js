@@ -26,4 +26,3 @@ export const distState = () => {
   const built = statSync(STAMP).mtimeMs;
   return SOURCES.some((source) => newestMtime(join(ROOT, source)) > built) ? 'stale' : 'fresh';
 };
-

@@ -40,7 +40,7 @@ export const writeFootprint = (path: string, f: Footprint): void => {
     '## footprint — start times and idle memory',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on 2 cores, 24 GiB, Node ${f.node}, by \`node --import tsx bench/footprint/run.ts\`, running the compiled dist/.`,
-    'The machine was shared with other engineers\' test runs while this ran: absolute times are inflated; each ratio pairs runs made back to back.',
+    "The machine was shared with other engineers' test runs while this ran: absolute times are inflated; each ratio pairs runs made back to back.",
     `Times are the median of ${f.rounds} runs, each paired with a bare \`node -e 0\` run just before it.`,
     '',
     '| command | patchbot | `node -e 0` | ratio | target |',
@@ -54,7 +54,10 @@ export const writeFootprint = (path: string, f: Footprint): void => {
     '',
     '| store | first start | restart | idle RSS after first scan | idle RSS after restart | bare open | bare RSS | RSS target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...f.stores.map((s) => `| ${name[s.engine]} | ${ms(s.firstStartMs)} | ${ms(s.restartMs)} | ${Math.round(s.idleRss)} MiB | ${Math.round(s.restartRss)} MiB | ${ms(s.bareOpenMs)} | ${Math.round(s.bareRss)} MiB | ${s.engine === 'pglite' ? '≤ 250' : '≤ 150'} MiB |`),
+    ...f.stores.map(
+      (s) =>
+        `| ${name[s.engine]} | ${ms(s.firstStartMs)} | ${ms(s.restartMs)} | ${Math.round(s.idleRss)} MiB | ${Math.round(s.restartRss)} MiB | ${ms(s.bareOpenMs)} | ${Math.round(s.bareRss)} MiB | ${s.engine === 'pglite' ? '≤ 250' : '≤ 150'} MiB |`,
+    ),
     END,
   ].join('\n');
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';

@@ -57,7 +57,16 @@ const measureStore = async (engine: 'pglite' | 'postgres', url: string, baseline
   const restartRss = rssMiB(again.pid);
   await again.stop();
   const bare = nodeScript(bareScript(engine, baselineTarget), ROOT);
-  return { engine, firstStartMs: first.readyMs, restartMs: again.readyMs, idleRss, restartRss, bareOpenMs: bare.openMs ?? Number.NaN, bareRss: bare.rss ?? Number.NaN, ...(ask ? { ask } : {}) };
+  return {
+    engine,
+    firstStartMs: first.readyMs,
+    restartMs: again.readyMs,
+    idleRss,
+    restartRss,
+    bareOpenMs: bare.openMs ?? Number.NaN,
+    bareRss: bare.rss ?? Number.NaN,
+    ...(ask ? { ask } : {}),
+  };
 };
 
 const pglite = await measureStore('pglite', `pglite://${join(work, 'data')}`, join(work, 'bare-pglite'));

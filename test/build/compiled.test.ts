@@ -10,7 +10,10 @@ const COPIED = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', '
 // so a working `--help` proves the compiled code ran.
 const LEFT_OUT = new Set(['tsx', 'esbuild', '@esbuild', 'get-tsconfig', 'resolve-pkg-maps']);
 
-const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
 
 const run = (cwd: string, script: string, args: string[]) => {
   const result = spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
@@ -41,7 +44,9 @@ describe('npm run build', () => {
     expect(files).toContain(join('src', 'main.js'));
     expect(files).toContain(join('adapters', 'postgres', 'pglite-worker.mjs'));
     expect(files).toContain(join('adapters', 'console', 'page', 'index.html'));
-    expect(files.filter((f) => f.startsWith(join('adapters', 'postgres', 'migrations')) && f.endsWith('.sql')).length).toBe(readdirSync(join(REPO, 'adapters', 'postgres', 'migrations')).filter((f) => f.endsWith('.sql')).length);
+    expect(files.filter((f) => f.startsWith(join('adapters', 'postgres', 'migrations')) && f.endsWith('.sql')).length).toBe(
+      readdirSync(join(REPO, 'adapters', 'postgres', 'migrations')).filter((f) => f.endsWith('.sql')).length,
+    );
     expect(files.filter((f) => /\.test\.|\.ts$/.test(f))).toEqual([]);
   });
 
