@@ -77,6 +77,33 @@ const itsmModule = async ({ itsm }: Config, log: Logger): Promise<ItsmModule> =>
 const consoleHistories = new WeakMap<object, ConsoleHistory>();
 
 /**
+ * `config check --connect` for chat: each enabled surface's credentials tried against its
+ * service, as startup would, without mounting anything. Lines to print; throws with what is wrong.
+ */
+const checkChatCredentials = async (config: Config, log: Logger): Promise<string[]> => {
+  const lines: string[] = [];
+  if (config.chat.console.enabled) lines.push('console: served by patchbot itself, nothing to reach');
+  const slack = config.chat.slack;
+  if (slack.enabled) {
+    // Loaded only when enabled, as the surfaces are.
+    const { checkAppToken, checkBotToken } = await import('../adapters/slack/startup-checks.ts');
+    const bot = await checkBotToken(slack.botToken, slack.apiUrl, log);
+    lines.push(`slack: bot token accepted (bot user ${bot.botUserId}${bot.team ? `, workspace ${bot.team}` : ''})`);
+    if (slack.appToken) {
+      await checkAppToken(slack.appToken, slack.apiUrl, log);
+      lines.push('slack: app-level token accepted (Socket Mode)');
+    }
+  }
+  const teams = config.chat.teams;
+  if (teams.enabled) {
+    const { checkTeamsCredentials } = await import('../adapters/teams/teams-module.ts');
+    await checkTeamsCredentials(teams);
+    lines.push(`teams: Bot Framework token issued for app ${teams.appId}`);
+  }
+  return lines.length ? lines : ['no chat surface enabled'];
+};
+
+/**
  * The adapters behind every port. `env` is the process environment, read once by main(). Each
  * adapter is imported when its port is first used, so a command loads only what it touches
  * (`--help` and `config check` load no store, no SSH, no pg-boss).
@@ -99,6 +126,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
       startQueue: async (onError) => (await import('../adapters/postgres/pg-boss-queue.ts')).startPgBossQueue({ sql: opened.sql, onError }),
+      onLost: (listener) => opened.sql.onLost?.(listener),
       close: () => opened.store.close(),
     };
   },
@@ -141,6 +169,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
     return modules;
   },
   ticketing: itsmModule,
+  checkChat: checkChatCredentials,
 });
 
 export const main = async (argv: string[]): Promise<number> => {

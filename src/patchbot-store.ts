@@ -4,6 +4,7 @@ import type { ChangeRepos } from './changes/change-store.ts';
 import type { ChatThreadRepos } from './chat/chat-threads.ts';
 import type { DiscoveryRepos } from './discovery/discovery-store.ts';
 import type { InventoryRepos } from './inventory/inventory-store.ts';
+import type { AccessTokenRepos } from './people/access-tokens.ts';
 import type { PeopleRepos } from './people/people-store.ts';
 import type { RolloutRepos } from './rollouts/rollout-store.ts';
 import type { IdempotencyRepos } from './store/idempotency.ts';
@@ -19,6 +20,7 @@ import type { TicketRepos } from './tickets/ticket-store.ts';
 /** Every feature's repositories: what a storage engine implements (adapters/postgres). */
 export type StoredRepos = InventoryRepos &
   PeopleRepos &
+  AccessTokenRepos &
   DiscoveryRepos &
   ChangeRepos &
   RolloutRepos &

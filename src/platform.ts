@@ -22,6 +22,8 @@ export interface StoreHandle {
   migrationStatus(): Promise<{ current: number; latest: number }>;
   migrate(): Promise<string[]>;
   startQueue(onError: (error: Error) => void): Promise<JobQueue>;
+  /** The store is gone for good in this process (the embedded engine's thread died): only a restart helps. */
+  onLost(listener: (error: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -50,4 +52,6 @@ export interface Platform {
   chatSurfaces(options: { config: Config; store: PatchbotStore; log: Logger }): Promise<ChatSurfaceModule[]>;
   /** The ITSM from `itsm.kind` (none, ServiceNow, Jira): the Ticketing port and its webhook verifier. */
   ticketing(config: Config, log: Logger): Promise<ItsmModule>;
+  /** Tries each enabled chat surface's credentials (as startup does) and says what answered; throws with what is wrong. */
+  checkChat(config: Config, log: Logger): Promise<string[]>;
 }

@@ -26,6 +26,13 @@ describe('patchbot CLI', () => {
     expect(await cli(['db', 'migrate', 'extra'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected 0 argument(s), got 1') });
   });
 
+  it('says what a change verb is missing, with its usage line', async () => {
+    const approve = await cli(['change', 'approve']);
+    expect(approve).toMatchObject({ code: 2, stderr: 'patchbot change approve: the change id is missing.\nUsage: patchbot change approve CHG-7 [comment] --as bob\n' });
+    expect((await cli(['change', 'propose'])).stderr).toContain('patchbot change propose: the patches and the target are missing.');
+    expect((await cli(['change'])).stderr).toContain('expected at least 1 argument(s), got 0');
+  });
+
   it('refuses an unknown change verb with a suggestion and the list of verbs', async () => {
     const result = await cli(['change', 'rollbak', 'CHG-1']);
     expect(result.code).toBe(2);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken, newAccessToken, tokenOwner } from '../src/people/access-tokens.ts';
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
 import type { OpenedStore } from '../adapters/postgres/open-store.ts';
 import { verifyChain } from '../src/audit/verify-chain.ts';
@@ -257,6 +258,22 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(head?.seq).toBe(25);
     const result = await verifyChain(store.audit.read());
     expect(result).toMatchObject({ ok: true, count: 25 });
+  });
+
+  it('keeps access tokens as hashes: finds by hash, revokes once, records last use', async () => {
+    const { store } = opened;
+    const token = newAccessToken();
+    const created = new Date('2024-06-01T12:00:00Z');
+    await store.accessTokens.create({ id: token.id, hash: token.hash, owner: 'alice', createdAt: created, expiresAt: null });
+    expect(await store.accessTokens.byHash(token.hash)).toMatchObject({ id: token.id, owner: 'alice', lastUsedAt: null, revokedAt: null });
+    expect(await store.accessTokens.byHash(hashToken('pat_other'))).toBeNull();
+    expect(await tokenOwner(store.accessTokens, token.secret, new Date('2024-06-02T00:00:00Z'))).toBe('alice');
+    expect((await store.accessTokens.list())[0]?.lastUsedAt).toEqual(new Date('2024-06-02T00:00:00Z'));
+    // The secret itself is nowhere in the table.
+    expect(JSON.stringify(await opened.sql.query('select * from access_tokens'))).not.toContain(token.secret);
+    expect(await store.accessTokens.revoke(token.id, new Date())).toBe(true);
+    expect(await store.accessTokens.revoke(token.id, new Date())).toBe(false);
+    expect(await tokenOwner(store.accessTokens, token.secret, new Date())).toBeNull();
   });
 
   it('claims an idempotency key exactly once across concurrent callers', async () => {

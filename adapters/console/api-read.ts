@@ -4,7 +4,8 @@ import type { Config } from '../../src/config/schema.ts';
 import { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
 import { type RequestContext, sendJson } from '../../src/server/router.ts';
 import type { ConsoleMessage, ConsoleStore } from './console-history.ts';
-import { ConsoleApiError, resolveChannel, resolvePerson } from './api-request.ts';
+import { actingPerson, ConsoleApiError, resolveChannel } from './api-request.ts';
+import type { Identity } from './auth.ts';
 import { channelsOf, messageView, visibleTo } from './views.ts';
 import { wavesView } from './waves-view.ts';
 
@@ -40,14 +41,14 @@ export const readHandlers = ({ store, config }: { store: ConsoleStore; config: C
   },
 
   /** GET /channels?as=<person> */
-  async channels({ res, url }: RequestContext) {
-    const person = await resolvePerson(store, url.searchParams.get('as'));
+  async channels({ res, url }: RequestContext, identity: Identity) {
+    const person = await actingPerson(store, identity, url.searchParams.get('as'));
     sendJson(res, 200, { person: person.name, channels: channelsOf(person.name) });
   },
 
   /** GET /channels/<channel>/messages?as=<person>[&limit=N] */
-  async messages({ res, url }: RequestContext, channelName: string) {
-    const person = await resolvePerson(store, url.searchParams.get('as'));
+  async messages({ res, url }: RequestContext, identity: Identity, channelName: string) {
+    const person = await actingPerson(store, identity, url.searchParams.get('as'));
     const channel = resolveChannel(person, channelName);
     const limit = limitOf(url);
     // Read the revision first: a live view started from it misses nothing written during the read.
@@ -67,8 +68,9 @@ export const readHandlers = ({ store, config }: { store: ConsoleStore; config: C
   },
 
   /** GET /changes/<id>/waves?as=<person>: the plan's waves, every host with its run's state, for the chart under the card. */
-  async waves({ res, url }: RequestContext, changeId: string) {
-    await resolvePerson(store, url.searchParams.get('as'));
+  async waves({ res, url }: RequestContext, identity: Identity, changeId: string) {
+    // Reading a chart speaks for nobody: a token holder may; a named person must be a real one.
+    if (identity.kind !== 'anonymous') await actingPerson(store, identity, url.searchParams.get('as'));
     const change = CHANGE_ID.test(changeId) ? await store.changes.get(changeId) : null;
     if (!change) throw new ConsoleApiError(404, `no change "${changeId}"; \`/patch changes\` lists them`);
     // Progress first, then runs: the cells are never older than the wave the chart highlights.

@@ -1,4 +1,5 @@
 import type { Person } from '../../src/people/person.ts';
+import type { Identity } from './auth.ts';
 import type { RequestContext } from '../../src/server/router.ts';
 import { closestMatches } from '../../src/shared/closest-matches.ts';
 import { type ChannelView, channelsOf } from './views.ts';
@@ -51,8 +52,24 @@ export const clientId = (body: Record<string, unknown>): string | undefined => {
   return id;
 };
 
+/**
+ * The acting person. In demo mode whoever `as` names; otherwise the signed-in person or the access
+ * token's owner, and `as` naming anyone else is refused: one person must not speak as three.
+ */
+export const actingPerson = async (store: ConsoleStore, identity: Identity, asked: string | null | undefined): Promise<Person> => {
+  if (identity.kind === 'demo') return resolvePerson(store, asked);
+  if (identity.kind === 'anonymous') {
+    throw new ConsoleApiError(403, 'this request acts as nobody: server.token and loopback let a client reach the console, not speak as a person outside demo mode; sign in at /auth/login, or send a personal access token (`patchbot token create --as NAME`)');
+  }
+  const how = identity.via === 'session' ? 'you are signed in as' : 'this access token acts as';
+  if (asked && asked !== identity.name) throw new ConsoleApiError(403, `${how} ${identity.name} and nobody else; \`as=${asked}\` is refused`);
+  const person = await store.people.get(identity.name);
+  if (!person) throw new ConsoleApiError(403, `${identity.name} is no longer in people[] of the config`);
+  return person;
+};
+
 /** The acting person, by name; an unknown name gets the closest configured ones. */
-export const resolvePerson = async (store: ConsoleStore, name: string | null | undefined): Promise<Person> => {
+const resolvePerson = async (store: ConsoleStore, name: string | null | undefined): Promise<Person> => {
   if (!name) throw new ConsoleApiError(400, '`as` is required: the configured person acting (GET /api/console/people lists them)');
   const person = await store.people.get(name);
   if (person) return person;

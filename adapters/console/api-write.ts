@@ -4,7 +4,8 @@ import type { Interaction } from '../../src/chat/interaction.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Person } from '../../src/people/person.ts';
 import { type RequestContext, sendJson } from '../../src/server/router.ts';
-import { clientId, ConsoleApiError, readJsonObject, resolveChannel, resolvePerson, stringField } from './api-request.ts';
+import { actingPerson, clientId, ConsoleApiError, readJsonObject, resolveChannel, stringField } from './api-request.ts';
+import type { Identity } from './auth.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { visibleTo } from './views.ts';
 import type { ConsoleStore } from './console-history.ts';
@@ -34,9 +35,9 @@ const outcome = (id: string, reply: Reply, extra: Record<string, unknown> = {}) 
 
 export const writeHandlers = ({ store, surface, hub }: { store: ConsoleStore; surface: ConsoleSurface; hub: ChatHub }) => ({
   /** POST /messages {id?, channel, as, text}: the typed line, then patchbot's answer. */
-  async post(ctx: RequestContext) {
+  async post(ctx: RequestContext, identity: Identity) {
     const body = await readJsonObject(ctx);
-    const person = await resolvePerson(store, stringField(body, 'as'));
+    const person = await actingPerson(store, identity, stringField(body, 'as', { optional: true }));
     const channel = resolveChannel(person, stringField(body, 'channel'));
     const text = stringField(body, 'text', { max: MAX_TEXT })!.trim();
     const id = interactionId(person, clientId(body));
@@ -59,9 +60,9 @@ export const writeHandlers = ({ store, surface, hub }: { store: ConsoleStore; su
   },
 
   /** POST /actions {id?, messageId, actionId, as}: a button click; the value comes from the stored card. */
-  async click(ctx: RequestContext) {
+  async click(ctx: RequestContext, identity: Identity) {
     const body = await readJsonObject(ctx);
-    const person = await resolvePerson(store, stringField(body, 'as'));
+    const person = await actingPerson(store, identity, stringField(body, 'as', { optional: true }));
     const messageId = stringField(body, 'messageId', { max: 30 })!;
     const actionId = stringField(body, 'actionId', { max: 255 })!;
     const id = interactionId(person, clientId(body));

@@ -1,28 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/server/router.ts';
-import { consoleAccess, isLoopbackHostHeader, sameSecret } from './auth.ts';
+import { consoleAccess, type Identity, isLoopbackHostHeader, sameSecret } from './auth.ts';
+import { SIGNED_IN_COOKIE, sessionCodec } from './session-cookie.ts';
 
 /** Peers other than loopback cannot be produced in a loopback-only test; the decision is checked here. */
 const request = (remoteAddress: string, headers: Record<string, string>) => ({ socket: { remoteAddress }, headers }) as unknown as IncomingMessage;
 
-const statusOf = (fn: () => void): number | 'ok' => {
+const outcome = async (work: () => Promise<Identity>): Promise<Identity | number> => {
   try {
-    fn();
-    return 'ok';
+    return await work();
   } catch (error) {
     if (error instanceof HttpError) return error.status;
     throw error;
   }
 };
 
+const noTokens = async () => null;
+const alicesToken = async (secret: string) => (secret === 'pat_alice' ? 'alice' : null);
+
 describe('console access', () => {
-  it('without a token, refuses peers that are not this machine', () => {
-    const access = consoleAccess(undefined);
-    expect(statusOf(() => access.check(request('192.0.2.7', { host: '127.0.0.1:8080' }), { stateChanging: false }))).toBe(403);
-    expect(statusOf(() => access.check(request('::ffff:10.1.2.3', { host: 'localhost:8080' }), { stateChanging: false }))).toBe(403);
-    expect(statusOf(() => access.check(request('127.0.0.1', { host: 'localhost:8080' }), { stateChanging: false }))).toBe('ok');
-    expect(statusOf(() => access.check(request('::1', { host: '[::1]:8080' }), { stateChanging: false }))).toBe('ok');
+  it('without a token, refuses peers that are not this machine; loopback is a demo only in demo mode', async () => {
+    const demo = consoleAccess({ token: undefined, demo: true, sessions: null, tokenOwner: noTokens });
+    expect(await outcome(() => demo.identify(request('192.0.2.7', { host: '127.0.0.1:8080' })))).toBe(403);
+    expect(await outcome(() => demo.identify(request('::ffff:10.1.2.3', { host: 'localhost:8080' })))).toBe(403);
+    expect(await outcome(() => demo.identify(request('127.0.0.1', { host: 'localhost:8080' })))).toEqual({ kind: 'demo' });
+    expect(await outcome(() => demo.identify(request('::1', { host: '[::1]:8080' })))).toEqual({ kind: 'demo' });
+    const slackTeam = consoleAccess({ token: undefined, demo: false, sessions: null, tokenOwner: noTokens });
+    expect(await outcome(() => slackTeam.identify(request('127.0.0.1', { host: 'localhost:8080' })))).toEqual({ kind: 'anonymous' });
   });
 
   it.each([
@@ -39,10 +44,30 @@ describe('console access', () => {
     expect(isLoopbackHostHeader(host || undefined)).toBe(loopback);
   });
 
-  it('with a token, lets any peer in that holds it', () => {
-    const access = consoleAccess('a-very-long-test-token');
-    expect(statusOf(() => access.check(request('192.0.2.7', { host: 'patchbot.example.com', authorization: 'Bearer a-very-long-test-token' }), { stateChanging: false }))).toBe('ok');
-    expect(statusOf(() => access.check(request('127.0.0.1', { host: 'localhost' }), { stateChanging: false }))).toBe(401);
+  it('with a token, lets any peer in that holds it, as nobody in particular', async () => {
+    const access = consoleAccess({ token: 'a-very-long-test-token', demo: false, sessions: null, tokenOwner: noTokens });
+    expect(await outcome(() => access.identify(request('192.0.2.7', { host: 'patchbot.example.com', authorization: 'Bearer a-very-long-test-token' })))).toEqual({ kind: 'anonymous' });
+    expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost' })))).toBe(401);
+  });
+
+  it('an access token acts as its owner; an unknown one is a 401', async () => {
+    const access = consoleAccess({ token: undefined, demo: true, sessions: null, tokenOwner: alicesToken });
+    expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_alice' })))).toEqual({ kind: 'person', name: 'alice', via: 'access-token' });
+    expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_mallory' })))).toBe(401);
+  });
+
+  it('a signed-in session names its person; an edited or foreign cookie is a 401', async () => {
+    const sessions = sessionCodec('k'.repeat(40));
+    const access = consoleAccess({ token: undefined, demo: false, sessions, tokenOwner: noTokens });
+    const cookie = (value: string) => request('192.0.2.7', { host: 'patchbot.example.com', cookie: `${SIGNED_IN_COOKIE}=${value}` });
+    const alice = sessions.seal('alice');
+    expect(await outcome(() => access.identify(cookie(alice)))).toEqual({ kind: 'person', name: 'alice', via: 'session' });
+    const [, mac] = alice.split('.');
+    const asBob = `${Buffer.from(JSON.stringify({ p: 'bob', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
+    expect(await outcome(() => access.identify(cookie(asBob)))).toBe(401);
+    expect(await outcome(() => access.identify(cookie(sessionCodec('x'.repeat(40)).seal('alice'))))).toBe(401);
+    expect(sessions.open(sessions.seal('alice', new Date(Date.now() - 13 * 3600_000)))).toBeNull();
+    expect(await outcome(() => access.identify(request('192.0.2.7', { host: 'patchbot.example.com' })))).toBe(401);
   });
 
   it('compares secrets of any length without throwing', () => {

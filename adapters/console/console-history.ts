@@ -1,3 +1,4 @@
+import type { AccessTokenRepos } from '../../src/people/access-tokens.ts';
 import type { ChangeRepos } from '../../src/changes/change-store.ts';
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
@@ -44,6 +45,8 @@ export interface ConsoleHistory {
    * revision first. Channels starting with `dm:` are private to the person they name.
    */
   changedSince(revision: number, viewer: string | null, limit: number): Promise<ConsoleMessage[]>;
+  /** Every message inserted or edited above `revision`, private ones included: the one shared change feed fans them out. */
+  allChangedSince(revision: number, limit: number): Promise<ConsoleMessage[]>;
   /** The highest revision so far (0 when empty): where a new live view starts. */
   latestRevision(): Promise<number>;
 }
@@ -53,4 +56,4 @@ export interface ConsoleHistoryRepos {
 }
 
 /** What the console reads and writes: the features' repositories it shows, and its own history. */
-export type ConsoleStore = PeopleRepos & IdempotencyRepos & ChatThreadRepos & Pick<ChangeRepos, 'changes'> & RolloutRepos & ComplianceStore & ConsoleHistoryRepos;
+export type ConsoleStore = PeopleRepos & AccessTokenRepos & IdempotencyRepos & ChatThreadRepos & Pick<ChangeRepos, 'changes'> & RolloutRepos & ComplianceStore & ConsoleHistoryRepos;

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { ConsoleMessage, ConsoleStore } from './console-history.ts';
 import { ConsoleApiError } from './api-request.ts';
+import { createChangeFeed, type Ticker } from './change-feed.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { createDeliveryTracker } from './delivery-tracker.ts';
 import { messageView, visibleTo } from './views.ts';
@@ -16,6 +17,11 @@ export interface LiveViewOptions {
   heartbeatMs?: number;
   /** Revisions re-read below the cursor, for transactions that committed out of order (default 64). */
   window?: number;
+  /** Open streams allowed per person and in all; beyond them a 429. */
+  maxPerPerson?: number;
+  maxStreams?: number;
+  /** Drives the shared poll; tests tick it by hand to count store reads. */
+  ticker?: Ticker;
 }
 
 export interface LiveViews {
@@ -37,69 +43,89 @@ export const resumeFrom = (lastEventId: string | undefined, since: string | null
 
 /**
  * Server-sent events per person. A message written by this process is pushed at once (the
- * surface's onMessage); everything else — other replicas, a CLI process — arrives by polling
- * `changedSince`. Both paths go through one tracker, so nothing is sent twice.
+ * surface's onMessage); everything else (other replicas, a CLI process) arrives through the one
+ * shared change feed. A stream reads the store itself only to catch up when it opens. Both paths
+ * go through one tracker per stream, so nothing is sent twice.
  */
-export const createLiveViews = ({ surface, store, log, pollMs = 1000, heartbeatMs = 15_000, window: asked = 64 }: LiveViewOptions): LiveViews => {
+export const createLiveViews = ({ surface, store, log, pollMs = 1000, heartbeatMs = 15_000, window: asked = 64, maxPerPerson = 8, maxStreams = 500, ticker }: LiveViewOptions): LiveViews => {
   const window = Math.min(asked, BATCH / 2);
   const closers = new Set<() => void>();
+  const perPerson = new Map<string, number>();
+  const feed = createChangeFeed({ history: store.consoleMessages, log, pollMs, window, ...(ticker ? { ticker } : {}) });
+  let opening = 0;
   let stopped = false;
+
+  /** Takes a place for `viewer`'s stream, or refuses with a 429. Counted before any await, so a burst cannot all pass. */
+  const admit = (viewer: string): (() => void) => {
+    if (closers.size + opening >= maxStreams) throw new ConsoleApiError(429, `the console has ${maxStreams} live streams open, its limit; try again later`);
+    const mine = perPerson.get(viewer) ?? 0;
+    if (mine >= maxPerPerson) throw new ConsoleApiError(429, `${viewer} has ${maxPerPerson} live streams open, the limit per person; close a console tab or window`);
+    perPerson.set(viewer, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (perPerson.get(viewer) ?? 1) - 1;
+      if (left > 0) perPerson.set(viewer, left);
+      else perPerson.delete(viewer);
+    };
+  };
 
   return {
     async open(res, viewer, from) {
       if (stopped) throw new ConsoleApiError(503, 'the console is shutting down');
-      const start = from ?? (await store.consoleMessages.latestRevision());
-      const tracker = createDeliveryTracker(start, window);
-      if (from === null) {
-        // "From now": what is already there is not news, but a revision below `start` that commits
-        // later is — so the window is marked as sent rather than skipped by number.
-        const present = await store.consoleMessages.changedSince(tracker.pollFrom(), viewer, BATCH);
-        for (const m of present) if (m.revision <= start) tracker.accept(m);
+      const release = admit(viewer);
+      opening++;
+      let start: number;
+      let tracker: ReturnType<typeof createDeliveryTracker>;
+      try {
+        start = from ?? (await store.consoleMessages.latestRevision());
+        tracker = createDeliveryTracker(start, window);
+        if (from === null) {
+          // "From now": what is already there is not news, but a revision below `start` that commits
+          // later is; so the window is marked as sent rather than skipped by number.
+          const present = await store.consoleMessages.changedSince(tracker.pollFrom(), viewer, BATCH);
+          for (const m of present) if (m.revision <= start) tracker.accept(m);
+        }
+      } catch (error) {
+        release();
+        throw error;
+      } finally {
+        opening--;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      let closed = false;
       const send = (m: ConsoleMessage) => {
-        if (!tracker.accept(m)) return;
+        if (closed || !visibleTo(m, viewer) || !tracker.accept(m)) return;
         res.write(`id: ${tracker.cursor()}\nevent: message\ndata: ${JSON.stringify(messageView(m))}\n\n`);
       };
       res.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ viewer, revision: start })}\n\n`);
 
-      let closed = false;
-      let polling = false;
-      const poll = async () => {
-        if (polling) return; // a slow store must not stack polls up
-        polling = true;
-        try {
-          for (;;) {
-            const changed = await store.consoleMessages.changedSince(tracker.pollFrom(), viewer, BATCH);
-            if (closed) return;
-            changed.forEach(send);
-            // A full batch means more is waiting. It always advances the cursor: the window is
-            // smaller than a batch and revisions are unique.
-            if (changed.length < BATCH) return;
-          }
-        } catch (error) {
-          log.warn({ err: error as Error, viewer }, 'console live view poll failed');
-        } finally {
-          polling = false;
-        }
-      };
-
-      const unsubscribe = surface.onMessage((m) => {
-        if (visibleTo(m, viewer)) send(m);
-      });
-      const timers = [setInterval(() => void poll(), pollMs), setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs)];
+      const unsubscribe = [surface.onMessage(send), feed.subscribe(send)];
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
       const close = () => {
         if (closed) return;
         closed = true;
-        unsubscribe();
-        timers.forEach(clearInterval);
+        unsubscribe.forEach((u) => u());
+        clearInterval(heartbeat);
         closers.delete(close);
+        release();
         if (!res.writableEnded) res.end();
       };
       closers.add(close);
       res.once('close', close);
       log.debug({ viewer, from: start }, 'console live view opened');
-      await poll();
+      // Catch up once (a resume from Last-Event-ID may be far behind); the feed carries on from there.
+      try {
+        for (;;) {
+          const changed = await store.consoleMessages.changedSince(tracker.pollFrom(), viewer, BATCH);
+          if (closed) return;
+          changed.forEach(send);
+          if (changed.length < BATCH) return;
+        }
+      } catch (error) {
+        log.warn({ err: error as Error, viewer }, 'console live view catch-up failed');
+      }
     },
     openStreams: () => closers.size,
     async stop() {

@@ -3,7 +3,12 @@ import type { Config } from '../../src/config/schema.ts';
 import type { HttpServer } from '../../src/server/http-server.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import { API_PREFIX, consoleApi } from './api.ts';
+import { isDemoMode } from '../../src/config/demo-mode.ts';
+import { tokenOwner } from '../../src/people/access-tokens.ts';
+import { HttpError } from '../../src/server/router.ts';
 import { consoleAccess } from './auth.ts';
+import { mountOidc } from './oidc.ts';
+import { sessionCodec } from './session-cookie.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { createLiveViews } from './events.ts';
 import { loadPage, sendFile } from './page.ts';
@@ -26,19 +31,35 @@ export interface ConsoleRouteOptions {
  */
 export const mountConsole = (server: HttpServer, options: ConsoleRouteOptions): { stop(): Promise<void> } => {
   const { surface, hub, store, config, log } = options;
-  const access = consoleAccess(config.server.token);
+  const oidc = config.chat.console.oidc;
+  const sessions = oidc ? sessionCodec(oidc.sessionSecret) : null;
+  const access = consoleAccess({
+    token: config.server.token,
+    demo: isDemoMode(config),
+    sessions,
+    tokenOwner: (secret) => tokenOwner(store.accessTokens, secret, new Date()),
+  });
+  if (oidc && sessions) mountOidc(server, { oidc, sessions, people: store.people, log });
   const live = createLiveViews({ surface, store, log, ...options.live });
 
   for (const file of loadPage()) {
-    server.route('GET', file.path, ({ req, res, url }) => {
+    server.route('GET', file.path, async ({ req, res, url }) => {
       // `/?token=…` is how a browser gets in when a token is set: it has no cookie yet.
       if (file.path === '/' && access.login(req, res, url)) return;
-      access.check(req, { stateChanging: false });
+      try {
+        await access.identify(req);
+      } catch (error) {
+        // With sign-in configured, a browser without a session is sent to sign in.
+        if (!(oidc && file.path === '/' && error instanceof HttpError && error.status === 401)) throw error;
+        res.writeHead(303, { location: '/auth/login', 'cache-control': 'no-store' });
+        res.end();
+        return;
+      }
       sendFile(res, file);
     });
   }
-  server.mount(API_PREFIX, consoleApi({ surface, hub, store, config, access, live }));
-  log.debug({ tokenRequired: config.server.token !== undefined }, 'console mounted');
+  server.mount(API_PREFIX, consoleApi({ surface, hub, store, config, access, live, signIn: oidc !== undefined }));
+  log.debug({ tokenRequired: config.server.token !== undefined, demo: isDemoMode(config), signIn: oidc !== undefined }, 'console mounted');
 
   return { stop: () => live.stop() };
 };

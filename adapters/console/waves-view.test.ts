@@ -36,7 +36,17 @@ describe('the waves view', () => {
     expect(view.waves[1]!.hosts[1]!.error).toBe('smoke-http: GET / exited 7');
     expect(view.waves.map((w) => w.status)).toEqual(['done', 'current']);
     expect(view.current).toEqual({ wave: 1, phase: 'running', soakUntil: null, pausedBy: null });
-    expect(view.totals).toEqual({ hosts: 5, pending: 2, running: 1, patched: 1, failed: 1, accepted: 0, 'not-needed': 0 });
+    expect(view.totals).toEqual({ hosts: 5, pending: 2, running: 1, patched: 1, 'would-patch': 0, failed: 1, accepted: 0, 'not-needed': 0 });
+    expect(view.dryRun).toBe(false);
+  });
+
+  it('shows a dry run\'s hosts as would-patch, never patched, and says the view is a dry run', () => {
+    const dry = { runs: [{ playbook: 'apply-debian-packages', dryRun: true, steps: [] }] };
+    const runs = [{ ...run('web-01', 0, 0, 'dry-run'), result: dry }, { ...run('web-02', 1, 0, 'failed', 'apply-rhel-advisories cannot apply deb:openssl@1'), result: { runs: [] } }];
+    const view = wavesView(change, plan, progress({}), runs, at);
+    expect(view.waves[0]!.hosts.map((h) => `${h.host}:${h.state}:${h.kind}`)).toEqual(['web-01:dry-run:would-patch']);
+    expect(view.totals).toMatchObject({ patched: 0, 'would-patch': 1, failed: 1 });
+    expect(view.dryRun).toBe(true);
   });
 
   it('counts failures as the orchestrator does: an accepted failure no longer counts against the budget', () => {

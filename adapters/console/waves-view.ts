@@ -7,11 +7,12 @@ export type HostCellState = HostRunState | 'pending';
 
 /**
  * What a cell of the chart shows. The store's states are finer than a glance needs: `applied`
- * (waiting for the rescan) and `verified` are both patched; the three failures are one red.
+ * (waiting for the rescan) and `verified` are both patched; the three failures are one red. A dry
+ * run's host is never patched: it is `would-patch`.
  */
-export type HostKind = 'pending' | 'running' | 'patched' | 'failed' | 'accepted' | 'not-needed';
+export type HostKind = 'pending' | 'running' | 'patched' | 'would-patch' | 'failed' | 'accepted' | 'not-needed';
 
-export const HOST_KINDS: readonly HostKind[] = ['pending', 'running', 'patched', 'failed', 'accepted', 'not-needed'];
+export const HOST_KINDS: readonly HostKind[] = ['pending', 'running', 'patched', 'would-patch', 'failed', 'accepted', 'not-needed'];
 
 const KIND_OF: Record<HostCellState, HostKind> = {
   pending: 'pending',
@@ -19,6 +20,7 @@ const KIND_OF: Record<HostCellState, HostKind> = {
   running: 'running',
   applied: 'patched',
   verified: 'patched',
+  'dry-run': 'would-patch',
   failed: 'failed',
   'smoke-failed': 'failed',
   'still-missing': 'failed',
@@ -63,12 +65,20 @@ export interface WavesView {
   haltReason: string | null;
   waves: WaveView[];
   totals: KindCounts & { hosts: number };
+  /** Some host ran in dry run: the chart says so, and nothing it shows was changed on a host. */
+  dryRun: boolean;
   /** Why there are no waves: a change without a valid plan. */
   note: string | null;
   generatedAt: string;
 }
 
-const zero = (): KindCounts => ({ pending: 0, running: 0, patched: 0, failed: 0, accepted: 0, 'not-needed': 0 });
+/** A host run recorded under execution.dryRun (its playbook runs say so), whatever its state. */
+const isDryRunResult = (result: unknown): boolean => {
+  const runs = (result as { runs?: unknown } | null)?.runs;
+  return Array.isArray(runs) && runs.some((r) => (r as { dryRun?: unknown } | null)?.dryRun === true);
+};
+
+const zero = (): KindCounts => ({ pending: 0, running: 0, patched: 0, 'would-patch': 0, failed: 0, accepted: 0, 'not-needed': 0 });
 
 const waveStatus = (index: number, progress: RolloutProgress | null): WaveView['status'] => {
   if (!progress) return 'pending';
@@ -118,6 +128,7 @@ export const wavesView = (change: Change, plan: RolloutPlan | null, progress: Ro
     haltReason: progress?.haltReason ?? null,
     waves,
     totals,
+    dryRun: runs.some((r) => r.state === 'dry-run' || isDryRunResult(r.result)),
     note: plan ? null : `${change.id} has no valid wave plan, so it has no waves to show`,
     generatedAt: now.toISOString(),
   };

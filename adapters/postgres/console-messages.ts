@@ -24,6 +24,7 @@ export interface ConsoleMessages<C> {
   get(id: string): Promise<StoredConsoleMessage<C> | null>;
   recent(channel: string, viewer: string | null, limit: number): Promise<Array<StoredConsoleMessage<C>>>;
   changedSince(revision: number, viewer: string | null, limit: number): Promise<Array<StoredConsoleMessage<C>>>;
+  allChangedSince(revision: number, limit: number): Promise<Array<StoredConsoleMessage<C>>>;
   latestRevision(): Promise<number>;
 }
 
@@ -93,6 +94,10 @@ export const consoleMessageRepository = <C>(sql: SqlClient): ConsoleMessages<C> 
       `select * from console_messages where revision > $1 and ${visibleTo('$2')} order by revision limit $3`,
       [revision, viewer ?? '', limit],
     );
+    return rows.map(toMessage);
+  },
+  async allChangedSince(revision, limit) {
+    const rows = await sql.query<ConsoleRow<C>>('select * from console_messages where revision > $1 order by revision limit $2', [revision, limit]);
     return rows.map(toMessage);
   },
   async latestRevision() {

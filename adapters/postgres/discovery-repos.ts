@@ -1,5 +1,7 @@
-import type { Finding, Patch } from '../../src/discovery/patch.ts';
+import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
+import { patchCoverage, pendingIn } from './finding-reads.ts';
+import { type FindingRow, toFinding } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -68,27 +70,12 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
     const rows = await sql.query<PatchRow>('select * from patches where id = $1', [id]);
     return rows[0] ? toPatch(rows[0]) : null;
   },
+  async byIds(ids) {
+    return (await sql.query<PatchRow>('select * from patches where id = any($1::text[]) order by id', [ids])).map(toPatch);
+  },
   async list() {
     return (await sql.query<PatchRow>('select * from patches order by id')).map(toPatch);
   },
-});
-
-interface FindingRow {
-  host: string;
-  patch_id: string;
-  state: Finding['state'];
-  first_seen: Date;
-  last_seen: Date;
-  scan_id: string;
-}
-
-const toFinding = (row: FindingRow): Finding => ({
-  host: row.host,
-  patchId: row.patch_id,
-  state: row.state,
-  firstSeen: row.first_seen,
-  lastSeen: row.last_seen,
-  scanId: row.scan_id,
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
@@ -126,5 +113,21 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
       [patchIds, states],
     );
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
+  },
+  async openOf(hosts) {
+    const rows = await sql.query<FindingRow>(
+      `select * from findings where host = any($1::text[]) and state in ('missing', 'failed', 'pending-reboot') order by host, patch_id`,
+      [hosts],
+    );
+    return rows.map(toFinding);
+  },
+  patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
+  pendingIn: (scope) => pendingIn(sql, scope),
+  async pruneInstalled(before) {
+    const rows = await sql.query<{ n: number }>(
+      `with gone as (delete from findings where state = 'installed' and last_seen < $1 returning 1) select count(*)::int as n from gone`,
+      [before],
+    );
+    return rows[0]?.n ?? 0;
   },
 });

@@ -135,6 +135,22 @@ export const groupRepository = (sql: SqlClient): GroupRepository => ({
     const rows = await sql.query<GroupRow>('select * from host_groups where name = $1', [name]);
     return rows[0] ? toGroup(rows[0]) : null;
   },
+  async memberNames(name) {
+    // membersOf's rule in SQL: static members, hosts naming the group, or a selector that says
+    // something (os or tags) and that the host matches in full. Null when the group is unknown.
+    const rows = await sql.query<{ members: string[] | null }>(
+      `select (select coalesce(json_agg(m.name order by m.name), '[]') from (
+                select h.name from hosts h where h.groups @> array[g.name]
+                union select h.name from hosts h where h.name = any(coalesce(g.members, '{}'))
+                union select h.name from hosts h
+                  where (g.selector ? 'os' or g.selector ? 'tags')
+                    and (not g.selector ? 'os' or h.os in (select jsonb_array_elements_text(g.selector -> 'os')))
+                    and h.tags @> coalesce(g.selector -> 'tags', '{}')) m) as members
+       from host_groups g where g.name = $1`,
+      [name],
+    );
+    return rows[0] ? (rows[0].members ?? []) : null;
+  },
 });
 
 interface PersonRow {

@@ -1,6 +1,15 @@
 import type PgBoss from 'pg-boss';
 import type { JobHandler } from '../../src/jobs/job-queue.ts';
 
+/** Longest pause between attempts while the database is away: it is back within seconds of its return. */
+const MAX_BACKOFF_MS = 5_000;
+/** Attempts to record a job's end before it is left to expire (about five minutes at the cap). */
+const PERSIST_ATTEMPTS = 60;
+
+/** Doubling from the poll interval, capped, with jitter so replicas do not retry in step. */
+export const backoffMs = (pollMs: number, failures: number): number =>
+  Math.min(MAX_BACKOFF_MS, Math.max(100, pollMs) * 2 ** Math.min(failures - 1, 10)) * (0.75 + Math.random() * 0.5);
+
 /**
  * One poller per queue that keeps up to `concurrency` jobs in flight: it fetches only as many
  * jobs as it has free slots, so a slow host never holds others hostage (pg-boss's own batches
@@ -35,42 +44,79 @@ export class JobPump {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       const free = this.concurrency - this.inFlight;
       if (free > 0) {
-        const jobs = await this.boss.fetch(this.name, { batchSize: free });
+        let jobs: Array<PgBoss.Job<unknown>>;
+        try {
+          jobs = await this.boss.fetch(this.name, { batchSize: free });
+          failures = 0;
+        } catch (error) {
+          // The database restarting must not end the loop (nor the process, as an unhandled
+          // rejection would): report, back off, and look again; the loop resumes once it is back.
+          failures++;
+          this.onError(error as Error);
+          await this.sleep(backoffMs(this.pollMs, failures));
+          continue;
+        }
         for (const job of jobs) this.execute(job);
         // A full batch suggests more are waiting: fetch again at once instead of sleeping.
         if (jobs.length === free) continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
+      await this.sleep(this.pollMs);
     }
+  }
+
+  /** Waits `ms`, or less if `wake()` is called. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = null;
   }
 
   private execute(job: PgBoss.Job<unknown>): void {
     this.inFlight++;
     // Detached so the pump keeps fetching: the job's errors go to boss.fail and onError in its catch.
     void (async () => {
+      let done = false;
       try {
         await this.handler(job.data, { id: job.id, name: job.name });
+        done = true;
         await this.complete(job.id);
       } catch (error) {
+        // Done but not recorded (a long outage): failing it now would run it again at once.
+        if (done) return this.onError(error as Error);
         // pg-boss retries per the job's retry policy; the message is kept on the job for inspection.
-        await this.boss.fail(this.name, job.id, { message: (error as Error).message }).catch((e: Error) => this.onError(e));
+        // While the database is away the failure is recorded once it is back, so the retry comes
+        // within seconds rather than when the job expires.
         this.onError(error as Error);
+        await this.persisting(() => this.boss.fail(this.name, job.id, { message: (error as Error).message })).catch((e: Error) => this.onError(e));
       } finally {
         this.inFlight--;
         this.wake();
         if (this.inFlight === 0) for (const resolve of this.idle) resolve();
       }
     })();
+  }
+
+  /** Runs a bookkeeping statement until it succeeds, backing off while the database is away. */
+  private async persisting(statement: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await statement();
+        return;
+      } catch (error) {
+        if (this.stopped || attempt >= PERSIST_ATTEMPTS) throw error;
+        this.onError(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(this.pollMs, attempt)));
+      }
+    }
   }
 
   /**
@@ -91,7 +137,9 @@ export class JobPump {
     while (this.completions.length > 0) {
       const batch = this.completions.splice(0);
       try {
-        await this.boss.complete(this.name, batch.map((c) => c.id));
+        // The work is done: while the database is away, keep trying to record that, or the job
+        // would expire and run a second time. Only a stop (or a long outage) gives up.
+        await this.persisting(() => this.boss.complete(this.name, batch.map((c) => c.id)));
         for (const c of batch) c.resolve();
       } catch (error) {
         for (const c of batch) c.reject(error);

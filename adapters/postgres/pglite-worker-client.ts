@@ -22,6 +22,10 @@ export class PgliteWorkerClient implements SqlClient {
     return new PgliteWorkerClient(await PgliteWorkerLink.start(options));
   }
 
+  onLost(listener: (error: Error) => void): void {
+    this.link.onLost(listener);
+  }
+
   query<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
     return this.link.call<Row[]>({ op: 'query', text, params, ...this.scope() });
   }

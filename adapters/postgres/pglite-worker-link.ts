@@ -50,6 +50,7 @@ export class PgliteWorkerLink {
   /** Set once the link is unusable; every later call rejects with it. */
   private failure: Error | null = null;
   private closing: Promise<void> | null = null;
+  private readonly lostListeners = new Set<(error: Error) => void>();
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
@@ -112,7 +113,13 @@ export class PgliteWorkerLink {
     else pending.reject(rebuildError(reply.error, pending.callSite));
   }
 
+  /** Called once if the worker dies while the store is open (not on close): the database is gone for this process. */
+  onLost(listener: (error: Error) => void): void {
+    this.lostListeners.add(listener);
+  }
+
   private fail(error: Error): void {
+    if (!this.failure && !this.closing) for (const listener of this.lostListeners) listener(error);
     this.failure ??= error;
     for (const pending of this.pending.values()) pending.reject(this.failure);
     this.pending.clear();

@@ -1,5 +1,6 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
-import type { ScanRepository } from '../../src/discovery/discovery-store.ts';
+import type { FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
+import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface HostScanRow {
@@ -29,6 +30,18 @@ const toHostScan = (row: HostScanRow): HostScan => ({
   warnings: row.warnings,
   ...(row.error !== null ? { error: row.error } : {}),
 });
+
+/** The same row read back through json_agg: timestamps arrive as text. */
+type HostScanJson = Omit<HostScanRow, 'started_at' | 'finished_at'> & { started_at: string; finished_at: string };
+const fromJson = (row: HostScanJson): HostScan => toHostScan({ ...row, started_at: new Date(row.started_at), finished_at: new Date(row.finished_at) });
+
+/** Each host's latest scan is kept beside the history (migration 009); an older scan stored late does not replace a newer one. */
+const KEEP_LATEST = `
+  on conflict (host) do update set scan_id = excluded.scan_id, outcome = excluded.outcome, error = excluded.error, started_at = excluded.started_at,
+    finished_at = excluded.finished_at, reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
+    missing_count = excluded.missing_count, warnings = excluded.warnings
+  where excluded.finished_at >= host_latest_scans.finished_at`;
+const LATEST_COLUMNS = 'host, scan_id, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings';
 
 interface ProgressRow {
   id: string;
@@ -66,6 +79,12 @@ const RECORD_MANY = `
     on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
       reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
       missing_count = excluded.missing_count, warnings = excluded.warnings
+  ), latest as (
+    insert into host_latest_scans (${LATEST_COLUMNS})
+    select host, scan_id, outcome, error, started_at, finished_at, reboot_required, os_name,
+      array(select jsonb_array_elements_text(installed)), missing_count, array(select jsonb_array_elements_text(warnings))
+    from h
+    ${KEEP_LATEST}
   )
   select require_known_patches(array(select distinct patch_id from f))`;
 
@@ -75,11 +94,16 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
   },
   async recordHost(result) {
     await sql.query(
-      `insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
-         reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
-         missing_count = excluded.missing_count, warnings = excluded.warnings`,
+      `with stored as (
+         insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
+           reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
+           missing_count = excluded.missing_count, warnings = excluded.warnings
+         returning *
+       )
+       insert into host_latest_scans (${LATEST_COLUMNS}) select ${LATEST_COLUMNS} from stored
+       ${KEEP_LATEST}`,
       [result.scanId, result.host, result.outcome, result.error ?? null, result.startedAt, result.finishedAt, result.rebootRequired ?? null,
         result.osName ?? null, result.installed ?? [], result.missingCount ?? null, result.warnings ?? []],
     );
@@ -128,9 +152,72 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     return (await sql.query<HostScanRow>('select * from host_scans where scan_id = $1 order by host', [scanId])).map(toHostScan);
   },
   async latestPerHost() {
-    const rows = await sql.query<HostScanRow>(
-      'select distinct on (host) * from host_scans order by host, finished_at desc',
+    return (await sql.query<HostScanRow>('select * from host_latest_scans order by host')).map(toHostScan);
+  },
+  async latestOf(hosts) {
+    return (await sql.query<HostScanRow>('select * from host_latest_scans where host = any($1::text[]) order by host', [hosts])).map(toHostScan);
+  },
+  async freshness(scope, sample) {
+    const params: unknown[] = [sample];
+    const rows = await sql.query<FreshnessRow>(
+      `with l as materialized (
+         select s.name as host, l.outcome, l.finished_at from ${scopeRows(scope, params)} s left join host_latest_scans l on l.host = s.name
+       )
+       select count(*)::int as hosts, (count(*) filter (where outcome = 'ok'))::int as scanned,
+         max(finished_at) filter (where outcome = 'ok') as newest, min(finished_at) filter (where outcome = 'ok') as oldest,
+         (count(*) filter (where outcome <> 'ok'))::int as unreachable, coalesce(array_agg(distinct outcome) filter (where outcome <> 'ok'), '{}') as outcomes,
+         (count(*) filter (where outcome is null))::int as never,
+         (select coalesce(json_agg(u), '[]') from (
+            select host, outcome, finished_at as tried_at, (select max(f.last_seen) from findings f where f.host = l2.host) as last_seen
+            from l l2 where outcome <> 'ok' order by finished_at, host limit $1) u) as unreachable_first,
+         (select coalesce(json_agg(host), '[]') from (select host from l where outcome is null order by host limit $1) n) as never_first
+       from l`,
+      params,
     );
-    return rows.map(toHostScan);
+    const row = rows[0]!;
+    return {
+      hosts: row.hosts,
+      scanned: row.scanned,
+      newest: row.newest,
+      oldest: row.oldest,
+      unreachable: {
+        count: row.unreachable,
+        outcomes: row.outcomes,
+        first: row.unreachable_first.map((u) => ({ host: u.host, outcome: u.outcome, triedAt: new Date(u.tried_at), lastSeen: jsonDate(u.last_seen) })),
+      },
+      neverScanned: { count: row.never, first: row.never_first },
+    };
+  },
+  async reboots(scope, limit) {
+    const params: unknown[] = [limit];
+    const rows = await sql.query<{ scanned: number; required: number; unknown: number; required_first: HostScanJson[]; unknown_first: string[] }>(
+      `with l as materialized (select l.* from ${scopeRows(scope, params)} s join host_latest_scans l on l.host = s.name)
+       select (select count(*)::int from l) as scanned, (select count(*)::int from l where reboot_required) as required,
+         (select count(*)::int from l where reboot_required is null) as unknown,
+         (select coalesce(json_agg(r), '[]') from (select * from l where reboot_required order by host limit $1) r) as required_first,
+         (select coalesce(json_agg(host), '[]') from (select host from l where reboot_required is null order by host limit $1) u) as unknown_first`,
+      params,
+    );
+    const row = rows[0]!;
+    return { scanned: row.scanned, required: { count: row.required, first: row.required_first.map(fromJson) }, unknown: { count: row.unknown, first: row.unknown_first } };
+  },
+  async pruneHistory(before) {
+    return sql.transaction(async (tx) => {
+      const [gone] = await tx.query<{ n: number }>('with gone as (delete from host_scans where finished_at < $1 returning 1) select count(*)::int as n from gone', [before]);
+      await tx.query('delete from scans s where s.finished_at < $1 and not exists (select 1 from host_scans h where h.scan_id = s.id)', [before]);
+      return gone?.n ?? 0;
+    });
   },
 });
+
+interface FreshnessRow {
+  hosts: number;
+  scanned: number;
+  newest: Date | null;
+  oldest: Date | null;
+  unreachable: number;
+  outcomes: FreshnessFacts['unreachable']['outcomes'];
+  never: number;
+  unreachable_first: { host: string; outcome: HostScan['outcome']; tried_at: string; last_seen: string | null }[];
+  never_first: string[];
+}

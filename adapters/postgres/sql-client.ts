@@ -15,6 +15,8 @@ export interface SqlClient {
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
   /** For libraries that bring their own SQL (the job queue): parameterless text may hold several statements. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** An engine that cannot come back by itself (PGlite's worker thread dying) says so here; a server reconnects instead. */
+  onLost?(listener: (error: Error) => void): void;
   close(): Promise<void>;
 }
 

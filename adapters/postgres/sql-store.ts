@@ -1,4 +1,5 @@
 import type { StorageEngine } from '../../src/patchbot-store.ts';
+import { accessTokenRepository } from './access-token-repo.ts';
 import { auditRepository, idempotencyRepository } from './audit-repo.ts';
 import { chatThreadRepository } from './chat-repos.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
@@ -23,6 +24,7 @@ const storeOver = (sql: SqlClient): StorageEngine => ({
   hosts: hostRepository(sql),
   groups: groupRepository(sql),
   people: peopleRepository(sql),
+  accessTokens: accessTokenRepository(sql),
   patches: patchRepository(sql),
   findings: findingRepository(sql),
   scans: scanRepository(sql),

@@ -75,3 +75,8 @@ export const teamsModule = async ({ teams, store, log: parentLog, drainMs = 10_0
     },
   };
 };
+
+/** `config check --connect`: asks the login authority for a Bot Framework token, as the first post would. */
+export const checkTeamsCredentials = async (teams: Extract<TeamsConfig, { enabled: true }>): Promise<void> => {
+  await createBotAuth(teams).token();
+};

@@ -18,6 +18,7 @@ import pg from 'pg';
 import { startCluster } from '../../test/support/postgres-cluster.ts';
 import { startSshd } from '../../test/support/sshd.ts';
 import { writeFixturePlaybook } from './fixture-playbook.ts';
+import { writeScaleSection } from '../scale/results.ts';
 import { type Measured, writeResults, type Row } from './results.ts';
 
 const execFileAsync = promisify(execFile);
@@ -141,6 +142,8 @@ try {
     if (!options['no-tools']) await runTools(hosts, sized.at(-1)!);
   }
   writeResults(join(ROOT, 'bench', 'RESULTS.md'), rows, { concurrency: CONCURRENCY, fixture: 'test/fixtures/scans/debian12-scan.txt', rounds: ROUNDS });
+  // The file is rewritten whole: put back the scale section from its own results files.
+  writeScaleSection(join(ROOT, 'bench', 'RESULTS.md'), join(ROOT, 'bench', 'scale'));
 } finally {
   await sshd.stop();
   cluster?.stop();

@@ -70,6 +70,8 @@ export type CardList = z.infer<typeof CardList>;
 
 export const CardSection = z.object({
   heading: z.string().max(CARD_LIMITS.titleChars).optional(),
+  /** Folded under its heading where a surface can fold (the console); shown open elsewhere. */
+  collapsed: z.boolean().optional(),
   text: z.string().max(CARD_LIMITS.sectionChars).optional(),
   fields: z.array(CardField).max(CARD_LIMITS.fields).optional(),
   lists: z.array(CardList).optional(),
@@ -103,7 +105,11 @@ const plural = (n: number) => `+${n.toLocaleString('en-US')} more`;
  * Caps a list for a card: at most `max` items and at most `maxChars` in total (one Slack
  * section), then one "+N more — <moreHint>" line saying how to get the full list.
  */
-export const listOf = (items: readonly string[], max: number, moreHint: string, heading?: string, maxChars = CARD_LIMITS.sectionChars - 200): CardList => {
+export const listOf = (items: readonly string[], max: number, moreHint: string, heading?: string, maxChars = CARD_LIMITS.sectionChars - 200): CardList =>
+  pageOf(items, items.length, max, moreHint, heading, maxChars);
+
+/** listOf for the first page of a longer list counted elsewhere (in SQL): "+N more" counts up to `total`. */
+export const pageOf = (items: readonly string[], total: number, max: number, moreHint: string, heading?: string, maxChars = CARD_LIMITS.sectionChars - 200): CardList => {
   const shown: string[] = [];
   let chars = 0;
   for (const item of items) {
@@ -112,7 +118,7 @@ export const listOf = (items: readonly string[], max: number, moreHint: string, 
     shown.push(line);
     chars += line.length + 1;
   }
-  const hidden = items.length - shown.length;
+  const hidden = Math.max(total, items.length) - shown.length;
   return { ...(heading ? { heading } : {}), items: shown, ...(hidden > 0 ? { more: `${plural(hidden)} — ${moreHint}` } : {}) };
 };
 

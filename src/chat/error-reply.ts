@@ -12,6 +12,7 @@ const TITLES: Record<string, string> = {
   'illegal-transition': 'Not possible in this state',
   'concurrent-update': 'Someone else was faster',
   'rate-limited': 'Busy, retrying',
+  'store-unavailable': 'Database unavailable',
   usage: "I didn't get that",
   'not-available': 'Not available yet',
   internal: 'Something went wrong',

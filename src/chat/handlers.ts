@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { digestActions } from './announce/digest-actions.ts';
 import { answerHandlers } from './answers/handlers.ts';
 import { controlHandlers } from './changes/control-handlers.ts';
@@ -13,6 +14,8 @@ export interface ChatHandlerOptions {
   kick?: (changeId: string, reason: string) => Promise<void>;
   /** Starts a scan (a process with a job queue); without it, `scan` says where to run it. */
   startScan?: StartScan;
+  /** The playbooks, so a proposal they cannot run is refused when it is made. */
+  catalog?: PlaybookCatalog;
 }
 
 /**

@@ -9,6 +9,7 @@ import { report } from './commands/report.ts';
 import { scan } from './commands/scan.ts';
 import { start } from './commands/start.ts';
 import { teamsPackage } from './commands/teams-package.ts';
+import { tokenCreate, tokenList, tokenRevoke } from './commands/token.ts';
 
 /** Every CLI command, in help order. */
 export const COMMANDS: Command[] = [
@@ -20,6 +21,9 @@ export const COMMANDS: Command[] = [
   changes,
   change,
   auditVerify,
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
   configCheck,
   dbMigrate,
   teamsPackage,

@@ -47,7 +47,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   }
   const [min, max] = command.positionals ?? [0, 0];
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    io.stderr.write(`patchbot ${command.path.join(' ')}: expected ${min === max ? min : `${min}–${max}`} argument(s), got ${parsed.positionals.length}.\n${command.usage}\n`);
+    io.stderr.write(`patchbot ${command.path.join(' ')}: expected ${min === max ? min : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min}–${max}`} argument(s), got ${parsed.positionals.length}.\n${command.usage}\n`);
     return EXIT.usage;
   }
 

@@ -74,4 +74,19 @@ describe('loadConfig: files referenced from config', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${join(dir, 'inv.yaml').replaceAll('/', '\\/')}:\\d+:\\d+: `));
   });
+
+  it('reads an inventory file ending in .json as JSON, validated like YAML, with a syntax error at its line and column', async () => {
+    const inv = { hosts: [{ name: 'web-1', address: '10.0.0.1', os: 'debian', groups: ['g'] }, { name: 'web-2', address: '10.0.0.2', os: 'plan9' }], groups: [{ name: 'g', selector: { os: ['debian'] } }] };
+    const dir = fixture({ 'site.yaml': 'inventory: { file: inv.json }\n', 'inv.json': JSON.stringify(inv, null, 1) });
+    const problems = await problemsOf(loadConfig({ files: ['site.yaml'], env: {}, cwd: dir }));
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^inventory\\.file\\(${join(dir, 'inv.json').replaceAll('/', '\\/')}\\)\\.hosts\\.1\\.os: `))]);
+    inv.hosts[1]!.os = 'ubuntu';
+    writeFileSync(join(dir, 'inv.json'), JSON.stringify(inv, null, 1));
+    const { config } = await loadConfig({ files: ['site.yaml'], env: {}, cwd: dir });
+    expect(config.inventory.hosts.map((h) => [h.name, h.os, h.port])).toEqual([['web-1', 'debian', 22], ['web-2', 'ubuntu', 22]]);
+    writeFileSync(join(dir, 'inv.json'), '{\n  "hosts": [\n    { "name": "web-1", }\n  ]\n}\n');
+    const broken = await problemsOf(loadConfig({ files: ['site.yaml'], env: {}, cwd: dir }));
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatch(new RegExp(`^${join(dir, 'inv.json').replaceAll('/', '\\/')}:3:24: `));
+  });
 });

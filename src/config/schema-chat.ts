@@ -135,9 +135,25 @@ const TeamsSection = z
   }, evenWithIssues)
   .transform((teams) => (teams.enabled ? { ...withChannels(teams), auth: teamsAuthDefaults(teams.auth, teams.appType, teams.tenantId) } : teams) as TeamsConfig);
 
+/** Sign-in with OpenID Connect: the ID token's email (or `claim`) names a person in `people[]`. */
+export const ConsoleOidc = z.strictObject({
+  issuer: HttpUrl,
+  clientId: z.string().min(1),
+  clientSecret: Secret.optional(),
+  /** This console's callback as the IdP knows it, e.g. https://patchbot.example.com/auth/callback. */
+  redirectUrl: HttpUrl,
+  /** The ID token claim matched against people[].email; any other claim is matched against people[].name. */
+  claim: z.string().min(1).default('email'),
+  /** MACs the session cookie; replicas behind one load balancer need the same one. Random per process when unset. */
+  sessionSecret: Secret.min(32, 'is too short; use at least 32 characters, e.g. from `openssl rand -hex 32`').optional(),
+});
+export type ConsoleOidc = z.infer<typeof ConsoleOidc>;
+
 export const ChatConfig = z.strictObject({
   /** The local web console: a real chat surface, on by default so a fresh checkout shows the loop. */
-  console: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  console: z.strictObject({ enabled: z.boolean().default(true), oidc: ConsoleOidc.optional() }).prefault({}),
+  /** `patchbot change approve … --as bob` outside demo mode: refused unless allowed here. */
+  cli: z.strictObject({ allowVotesAs: z.boolean().default(false) }).prefault({}),
   slack: SlackSection.prefault({}),
   teams: TeamsSection.prefault({}),
 });

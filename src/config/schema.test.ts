@@ -11,6 +11,8 @@ const paths = (input: ConfigInput) => problems(input).map((line) => line.slice(0
 
 describe('Config cross-field rules', () => {
   it.each<[string, ConfigInput, string[]]>([
+    ['a local host needs no address', { inventory: { hosts: [{ name: 'here', os: 'debian', connection: 'local' }] } }, []],
+    ['an ssh host still needs its address', { inventory: { hosts: [{ name: 'there', os: 'debian' }] } }, ['inventory.hosts.0.address']],
     ['slack off needs nothing', { chat: { slack: { enabled: false, botToken: 'xoxb-left-over' } } }, []],
     ['slack on needs token, secret, channel', { chat: { slack: { enabled: true } } }, ['chat.slack.botToken', 'chat.slack.signingSecret', 'chat.slack.channels.announce']],
     ['slack socket mode needs no signing secret', { chat: { slack: { enabled: true, botToken: 'xoxb-1', appToken: 'xapp-1', channels: { announce: 'C1' } } } }, []],

@@ -25,6 +25,29 @@ export const parseYaml = (text: string, file: string): YamlRead => {
   return { ok: true, data: doc.toJS() };
 };
 
+/** "line:col" of a character offset, for JSON.parse's "at position N". */
+const lineCol = (text: string, offset: number): string => {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+};
+
+/**
+ * A `.json` file is read as JSON: YAML is a superset of it, so the data is the same, and
+ * JSON.parse is ~100 times faster than the YAML parser, which builds a document with positions
+ * (~190 ms per 1,000 inventory hosts; 100,000 hosts took 13–21 s, issue #20). A generated
+ * inventory is best written as JSON. One difference: a duplicated key is not an error there
+ * (the last one wins), which the YAML path refuses.
+ */
+export const parseJson = (text: string, file: string): YamlRead => {
+  try {
+    return { ok: true, data: JSON.parse(text) as unknown };
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    return { ok: false, problems: [`${file}${position ? `:${lineCol(text, Number(position))}` : ''}: ${message.replace(/ in JSON at position \d+.*$/, '')}`] };
+  }
+};
+
 /** `hint` says what to do when the file cannot be read (it differs for config and inventory files). */
 export const readYamlFile = async (file: string, hint: string): Promise<YamlRead> => {
   let text: string;
@@ -34,5 +57,5 @@ export const readYamlFile = async (file: string, hint: string): Promise<YamlRead
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return { ok: false, problems: [`${file}: cannot read the file (${code}); ${hint}`] };
   }
-  return parseYaml(text, file);
+  return file.toLowerCase().endsWith('.json') ? parseJson(text, file) : parseYaml(text, file);
 };

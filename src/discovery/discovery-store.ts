@@ -1,6 +1,18 @@
-import type { Finding, FindingState, HostScan, Patch, ScanProgress } from './patch.ts';
+import type { Finding, FindingState, HostScan, Patch, ScanOutcome, ScanProgress } from './patch.ts';
 
 /** What discovery keeps: the patch catalog, findings per host, and every scan's per-host outcome. */
+
+/**
+ * The hosts a read covers: a list of names (a group's members, one host), or null for every host
+ * in the inventory. Reads by scope count and page in SQL, so an answer costs what it shows.
+ */
+export type HostScope = readonly string[] | null;
+
+/** A count and the first few of what it counts, in the order the method documents. */
+export interface Counted<T> {
+  count: number;
+  first: T[];
+}
 
 export interface PatchRepository {
   /**
@@ -11,6 +23,8 @@ export interface PatchRepository {
   /** Patches first discovered by this scan: the digest's content. */
   firstSeenIn(scanId: string): Promise<Patch[]>;
   get(id: string): Promise<Patch | null>;
+  /** The patches of these ids that the catalog has (unknown ids are absent), by id. */
+  byIds(ids: readonly string[]): Promise<Patch[]>;
   list(): Promise<Patch[]>;
 }
 
@@ -32,6 +46,65 @@ export interface FindingRepository {
    * host matches are absent. One query for many patches: a scan's digest asks about all it found.
    */
   hostsByPatch(patchIds: string[], states: readonly FindingState[]): Promise<Map<string, string[]>>;
+  /**
+   * One patch across the hosts in scope: per state, how many hosts and the first `limit` findings
+   * by host name (all of them when `limit` is null); and the hosts in scope with no finding for it.
+   */
+  patchCoverage(patchId: string, scope: HostScope, limit: number | null): Promise<PatchCoverage>;
+  /**
+   * What is missing (`missing` or `failed`) across the scope, per patch with its severity (from
+   * the catalog; `unknown` when it has no row) and how many hosts; and how many distinct hosts
+   * per severity and in all.
+   */
+  pendingIn(scope: HostScope): Promise<PendingFacts>;
+  /**
+   * The open findings (`missing`, `failed`, `pending-reboot`) of these hosts, by host then patch:
+   * what a compliance report evaluates, read for many hosts per statement.
+   */
+  openOf(hosts: readonly string[]): Promise<Finding[]>;
+  /** Deletes `installed` findings last seen before `before` (history, not state); returns how many. */
+  pruneInstalled(before: Date): Promise<number>;
+}
+
+export interface PatchCoverage {
+  byState: Record<FindingState, Counted<Finding>>;
+  notReported: Counted<string>;
+}
+
+export interface PendingPatch {
+  id: string;
+  title: string;
+  severity: Patch['severity'];
+  hosts: number;
+}
+
+export interface PendingFacts {
+  /** In no particular order: the answer orders them. */
+  patches: PendingPatch[];
+  hostsBySeverity: Record<Patch['severity'], number>;
+  affectedHosts: number;
+}
+
+/** How fresh the data over a scope is: HostScope hosts as their latest scans describe them. */
+export interface FreshnessFacts {
+  hosts: number;
+  /** Hosts whose latest scan was ok. */
+  scanned: number;
+  newest: Date | null;
+  oldest: Date | null;
+  /** Hosts whose latest scan was not ok, oldest attempt first; `lastSeen` is their newest finding. */
+  unreachable: Counted<{ host: string; outcome: ScanOutcome; triedAt: Date; lastSeen: Date | null }> & { outcomes: ScanOutcome[] };
+  /** In host-name order. */
+  neverScanned: Counted<string>;
+}
+
+export interface RebootFacts {
+  /** Latest scans in scope that said a reboot is required, by host name. */
+  required: Counted<HostScan>;
+  /** Hosts whose latest scan did not say, by host name. */
+  unknown: Counted<string>;
+  /** Hosts in scope with a latest scan at all. */
+  scanned: number;
 }
 
 /** One host's scan for ScanRepository.recordMany. */
@@ -62,8 +135,19 @@ export interface ScanRepository {
   progress(scanId: string): Promise<ScanProgress | null>;
   /** Per-host results of one scan, by host name. */
   results(scanId: string): Promise<HostScan[]>;
-  /** The latest scan outcome per host: the freshness every answer reports. */
+  /** The latest scan outcome per host, kept by the writes above (not searched for in the history). */
   latestPerHost(): Promise<HostScan[]>;
+  /** The latest scan of each of these hosts that has one. */
+  latestOf(hosts: readonly string[]): Promise<HostScan[]>;
+  /** The freshness summary of a scope, naming at most `sample` unreachable and never-scanned hosts. */
+  freshness(scope: HostScope, sample: number): Promise<FreshnessFacts>;
+  /** Reboot flags of the scope's latest scans; at most `limit` named per list (null: all). */
+  reboots(scope: HostScope, limit: number | null): Promise<RebootFacts>;
+  /**
+   * Deletes per-host scan results that finished before `before`, and scans left without any;
+   * returns how many host results. Each host's latest scan stays readable through latestPerHost.
+   */
+  pruneHistory(before: Date): Promise<number>;
 }
 
 export interface DiscoveryRepos {

@@ -16,6 +16,11 @@ export interface GroupRepository {
   sync(groups: Group[]): Promise<void>;
   list(): Promise<Group[]>;
   get(name: string): Promise<Group | null>;
+  /**
+   * The names of a group's hosts by the rule of `membersOf` (static members, hosts naming the
+   * group, hosts matching its selector), evaluated in the store; null when there is no such group.
+   */
+  memberNames(name: string): Promise<string[] | null>;
 }
 
 export interface InventoryRepos {

@@ -1,3 +1,4 @@
+import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { IdempotencyRepos } from '../store/idempotency.ts';
 import type { JobQueue } from './job-queue.ts';
@@ -13,18 +14,31 @@ export const HOUSEKEEPING_SCHEDULE = { name: 'housekeeping', cron: '17 * * * *' 
  */
 export const IDEMPOTENCY_RETENTION_DAYS = 30;
 
+/**
+ * How long scan history (per-host results of past scans) and findings of installed patches are
+ * kept. Neither is what the answers read — each host's latest scan is kept apart, and open
+ * findings are never removed — so history grows with time, not with the estate, only this far.
+ * A quarter covers the longest default SLA's audit questions ("when was this installed?") short
+ * of `low` (180 d), whose open findings stay anyway.
+ */
+export const HISTORY_RETENTION_DAYS = 90;
+
 export interface HousekeepingDeps {
-  store: IdempotencyRepos;
+  store: IdempotencyRepos & Pick<DiscoveryRepos, 'scans' | 'findings'>;
   queue: JobQueue;
   log: Logger;
   now?: () => Date;
 }
 
-/** Removes what only exists to stop duplicates once no duplicate can come any more. */
+/** Removes what only exists to stop duplicates once no duplicate can come any more, and history past its retention. */
 const housekeep = async ({ store, log, now = () => new Date() }: HousekeepingDeps): Promise<void> => {
   const before = new Date(now().getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
   const removed = await store.idempotency.prune(before);
   if (removed) log.info({ removed, before }, `idempotency keys older than ${IDEMPOTENCY_RETENTION_DAYS} days removed`);
+  const history = new Date(now().getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
+  const scans = await store.scans.pruneHistory(history);
+  const installed = await store.findings.pruneInstalled(history);
+  if (scans || installed) log.info({ scans, installed, before: history }, `scan history and installed findings older than ${HISTORY_RETENTION_DAYS} days removed`);
 };
 
 export const registerHousekeeping = async (deps: HousekeepingDeps): Promise<void> => {

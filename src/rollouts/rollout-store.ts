@@ -7,8 +7,10 @@
  * queued → running → applied | failed | smoke-failed, then after the wave's rescan applied →
  * verified | still-missing. `not-needed`: the host needed none of the change's patches.
  * `accepted`: a failure someone chose to go on past (Resume after a halt); no longer counted.
+ * `dry-run`: under execution.dryRun the host would have been patched; nothing ran, so it is
+ * never `verified` (applied → dry-run instead of a rescan's verdict).
  */
-export type HostRunState = 'queued' | 'running' | 'applied' | 'failed' | 'smoke-failed' | 'verified' | 'still-missing' | 'not-needed' | 'accepted';
+export type HostRunState = 'queued' | 'running' | 'applied' | 'failed' | 'smoke-failed' | 'verified' | 'still-missing' | 'not-needed' | 'accepted' | 'dry-run';
 
 export interface HostRun {
   changeId: string;

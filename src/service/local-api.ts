@@ -9,7 +9,9 @@ import type { Runtime } from './runtime.ts';
 /**
  * The service's local API runs CLI commands for other processes on this machine while the service
  * holds the embedded store (`patchbot ask …` next to a running service). Only loopback peers
- * holding the token from the owner-only lock file get in.
+ * holding the token from the owner-only lock file get in: a token of its own, never server.token,
+ * and never through a proxy (a request a proxy forwarded carries its Forwarded / X-Forwarded-*
+ * headers, and the CLI talks to the service directly).
  */
 
 /** Where a forwarded command writes; its output travels back to the CLI that sent it. */
@@ -37,6 +39,9 @@ const bearerMatches = (request: IncomingMessage, token: string): boolean => {
   return given.length === expected.length && timingSafeEqual(given, expected);
 };
 
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
+const viaProxy = (request: IncomingMessage): boolean => PROXY_HEADERS.some((name) => request.headers[name] !== undefined);
+
 /** Collects a command's output so it can travel back to the CLI that forwarded it. */
 const captureOutput = () => {
   const chunks: string[] = [];
@@ -57,6 +62,7 @@ const readCommand = (body: Buffer): ForwardedCommand => {
 
 export const mountLocalApi = (server: HttpServer, { token, commands, runtime }: { token: string; commands: LocalCommands; runtime: Runtime }): void => {
   server.route('POST', '/api/cli', async ({ req, res, readBody }) => {
+    if (viaProxy(req)) return sendJson(res, 403, { error: 'the local API is not served through a proxy' });
     if (!isLoopbackPeer(req) || !bearerMatches(req, token)) return sendJson(res, 401, { error: 'unauthorized' });
     const request = readCommand(await readBody());
     const stdout = captureOutput();

@@ -6,6 +6,7 @@ import type { RolloutDeps } from '../rollouts/run/rollout-deps.ts';
 import { kickRollout, onRolloutScanFinished, registerRolloutJobs } from '../rollouts/run/rollout-jobs.ts';
 import { registerDiscoveryJobs, scanAndAudit } from '../discovery/discovery-jobs.ts';
 import type { ScanDeps } from '../discovery/scan-deps.ts';
+import { registerChangeExpiry } from '../changes/expiry-job.ts';
 import { registerHousekeeping } from '../jobs/housekeeping.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { ChatSurfaceModule, Platform, StoreHandle } from '../platform.ts';
@@ -86,7 +87,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);
   // `scan` from chat starts a scan with the discovery dependencies made just below.
   const startScan = (hosts: string[], by: string) => scanAndAudit(scan, { hosts, requestedBy: `chat:${by}` });
-  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick, startScan }), log: log.child({ component: 'chat' }) });
+  const hub = createChatHub({ store, bindings: surfaces.map((s) => s.binding), ...chatHandlers({ config, kick, startScan, catalog }), log: log.child({ component: 'chat' }) });
   const scan: ScanDeps = {
     store,
     queue,
@@ -105,6 +106,19 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });
     await registerHousekeeping({ store, queue, log: log.child({ component: 'housekeeping' }), ...(now ? { now } : {}) });
+    await registerChangeExpiry({
+      store, queue, log: log.child({ component: 'expiry' }), ...(now ? { now } : {}),
+      notices: {
+        // Said in the change's thread, and the approval card refreshed: an expired change's card has no buttons.
+        expired: async (changeId) => {
+          const change = await store.changes.get(changeId);
+          if (!change) return;
+          const deadline = change.expiresAt ? ` at ${change.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+          await hub.broadcast([{ channel: 'approvals', card: statusCard(change, 'Approval expired', `Nobody decided before the approval deadline${deadline}. The change will not run; propose it again if it is still needed.`) }]);
+          await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change));
+        },
+      },
+    });
   }
   // Ticket sync: src/tickets knows no chat, so its notices become cards in the change's thread here.
   const tickets = await startTicketSync({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { scanAndAudit } from '../discovery/discovery-jobs.ts';
+import { EXPIRY_SCHEDULE } from '../changes/expiry-job.ts';
 import { HOUSEKEEPING_SCHEDULE } from '../jobs/housekeeping.ts';
 import { startSchedules } from '../jobs/scheduler.ts';
 import { proposalScheduleName } from '../rollouts/run/recurring-proposals.ts';
@@ -61,6 +62,7 @@ export const startService = async ({ config, platform, log, commands, onListenin
     ...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []),
     SWEEP_SCHEDULE,
     HOUSEKEEPING_SCHEDULE,
+    EXPIRY_SCHEDULE,
     ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
     ...runtime.tickets.schedules,
   ];
@@ -87,10 +89,22 @@ export const startService = async ({ config, platform, log, commands, onListenin
     });
   }
 
-  const token = config.server.token ?? randomBytes(24).toString('base64url');
+  // Never server.token: whoever holds the console's token (or reaches it through a proxy) must not
+  // run CLI commands. This token lives only in memory and in the owner-only lock file.
+  const token = randomBytes(32).toString('base64url');
   mountLocalApi(server, { token, commands, runtime });
 
-  const { url } = await server.listen();
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (error) {
+    // A port in use: nothing started above may keep the process alive after the one-line error.
+    await stopSchedules();
+    await Promise.all(runtime.surfaces.map((s) => s.stop?.()));
+    await runtime.stop();
+    await handle.close();
+    throw error;
+  }
   onListening?.({ url, token });
   log.info({ url, store: handle.engine, dryRun: config.execution.dryRun }, 'patchbot started');
   await scanUnscannedHosts(runtime).catch((error: Error) => log.error({ err: error }, 'startup scan could not start'));

@@ -26,3 +26,17 @@ export class DuplicateKeyError extends PatchbotError {
     if (cause !== undefined) this.cause = cause;
   }
 }
+
+/**
+ * The store could not be reached (the database restarting, a network cut): nothing was done, and
+ * the same request later may well succeed. Chat says so instead of "something went wrong".
+ */
+export class StoreUnavailableError extends PatchbotError {
+  /** What the driver said; for the log only, as it may name hosts and ports. */
+  readonly detail: string;
+  constructor(detail: string, cause?: unknown) {
+    super('store-unavailable', 'The database is unavailable, try again in a moment.');
+    this.detail = detail;
+    if (cause !== undefined) this.cause = cause;
+  }
+}

@@ -35,7 +35,7 @@ export const moveFor = (event: TicketEvent): TicketMove => {
       return {
         ...none,
         phase: 'implementing',
-        note: `Wave ${event.wave} of ${event.of} done: ${event.ok} ok, ${event.failed} failed, ${event.skipped} skipped (${plural(event.ok + event.failed + event.skipped, 'host')}).`,
+        note: `Wave ${event.wave} of ${event.of} done${event.dryRun ? ' (dry run: nothing was changed on the hosts)' : ''}: ${event.ok} ${event.dryRun ? 'would patch' : 'ok'}, ${event.failed} failed, ${event.skipped} skipped (${plural(event.ok + event.failed + event.skipped, 'host')}).`,
       };
     case 'halted':
       return { ...none, phase: 'implementing', note: `Halted: ${event.reason}. Waiting for a decision in chat: resume, roll back or abort.` };

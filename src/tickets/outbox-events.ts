@@ -28,12 +28,18 @@ const wasDryRun = (run: HostRun): boolean => {
   return Array.isArray(runs) && runs.some((r) => (r as { dryRun?: unknown } | null)?.dryRun === true);
 };
 
-/** "3 of 4 hosts patched, 1 failed within budget. Dry run: …" from the recorded host runs. */
+/**
+ * "3 of 4 hosts patched; completed with 1 failed host (web-02: …)" from the recorded host runs;
+ * a dry run's hosts "would be patched", never patched.
+ */
 export const runsSummary = (runs: readonly HostRun[], done: 'patched' | 'restored'): string => {
-  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'not-needed').length;
-  const failed = runs.filter((r) => FAILED.includes(r.state)).length;
-  const dry = runs.some(wasDryRun) ? ' Dry run: nothing was changed on the hosts.' : '';
-  return `${ok} of ${plural(runs.length, 'host')} ${done}${failed ? `, ${failed} failed within budget` : ''}.${dry}`;
+  const dryRun = runs.some(wasDryRun);
+  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'dry-run' || r.state === 'not-needed').length;
+  const failed = runs.filter((r) => FAILED.includes(r.state));
+  const why = failed.map((r) => `${r.host}${r.error ? `: ${r.error}` : ''}`).join('; ');
+  const verb = dryRun ? `would be ${done} (dry run)` : done;
+  const dry = dryRun ? ' Dry run: nothing was changed on the hosts.' : '';
+  return `${ok} of ${plural(runs.length, 'host')} ${verb}${failed.length ? `; ${plural(failed.length, 'failed host')} (${why})` : ''}.${dry}`;
 };
 
 /** The wave note's counts: verified hosts, failed ones, and hosts that needed none of the patches. */
@@ -41,9 +47,10 @@ export const waveEvent = (wave: number, of: number, runs: readonly HostRun[]): O
   kind: 'wave',
   wave,
   of,
-  ok: runs.filter((r) => r.state === 'verified' || r.state === 'applied').length,
+  ok: runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'dry-run').length,
   failed: runs.filter((r) => FAILED.includes(r.state)).length,
   skipped: runs.filter((r) => r.state === 'not-needed').length,
+  ...(runs.some(wasDryRun) ? { dryRun: true } : {}),
 });
 
 const note = (value: string): OutboxEvent => ({ kind: 'note', text: value });
@@ -74,10 +81,18 @@ const changeEvent = async (tx: OutboxTx, change: Change, from: ChangeState, to: 
       return note(actor === 'patchbot' ? `Paused until its next window${text(data.reason) ? `: ${text(data.reason)}` : '.'}` : `Paused by ${actor}: no new host starts until it is resumed.`);
     case 'halted':
       return { kind: 'halted', reason: text(data.reason) ?? `halted by ${actor}` };
-    case 'completed':
-      return { kind: 'completed', outcome: 'successful', summary: runsSummary(await tx.rollouts.runs(change.id), 'patched'), postReview: change.postReview };
-    case 'failed':
-      return { kind: 'completed', outcome: 'unsuccessful', summary: text(data.reason) ?? `the change failed (${actor})`, postReview: change.postReview };
+    case 'completed': {
+      const runs = await tx.rollouts.runs(change.id);
+      const failed = runs.filter((r) => FAILED.includes(r.state)).length;
+      const head = failed ? `completed with ${plural(failed, 'failed host')}: ` : '';
+      return { kind: 'completed', outcome: 'successful', summary: `${head}${runsSummary(runs, 'patched')}`, postReview: change.postReview };
+    }
+    case 'failed': {
+      // The hosts' story goes with the reason, so the ticket says which failed and why.
+      const runs = await tx.rollouts.runs(change.id);
+      const reason = text(data.reason) ?? `the change failed (${actor})`;
+      return { kind: 'completed', outcome: 'unsuccessful', summary: runs.length ? `${reason}. ${runsSummary(runs, 'patched')}` : reason, postReview: change.postReview };
+    }
     case 'cancelled':
       return { kind: 'cancelled', by: actor, reason: text(data.reason) };
     case 'rolled-back': {
@@ -102,8 +117,9 @@ const rollbackEvent = async (tx: OutboxTx, change: Change, from: ChangeState, to
       return from === 'scheduled' ? note(`Backout ${change.id} started.`) : note(`Backout ${change.id} resumed.`);
     case 'completed':
       return note(`Backout ${change.id} completed: ${runsSummary(await tx.rollouts.runs(change.id), 'restored')}`);
-    case 'halted':
     case 'failed':
+      return note(`Backout ${change.id} failed${reason ? `: ${reason}` : ''}. ${runsSummary(await tx.rollouts.runs(change.id), 'restored')}`);
+    case 'halted':
     case 'cancelled':
     case 'paused':
       return note(`Backout ${change.id} ${to}${reason ? `: ${reason}` : ` (${actor}).`}`);
@@ -128,7 +144,7 @@ export const appendTransitionEvent = async (tx: OutboxTx, changeId: string, from
 export const appendWaveEvent = async (tx: OutboxTx, change: Change, wave: number, of: number, runs: readonly HostRun[], at: Date): Promise<void> => {
   const event = waveEvent(wave, of, runs);
   if (change.parentId && event.kind === 'wave') {
-    return appendFor(tx, change, note(`Backout ${change.id}: wave ${wave} of ${of} done: ${event.ok} restored, ${event.failed} failed, ${event.skipped} skipped.`), at);
+    return appendFor(tx, change, note(`Backout ${change.id}: wave ${wave} of ${of} done${event.dryRun ? ' (dry run)' : ''}: ${event.ok} ${event.dryRun ? 'would be restored' : 'restored'}, ${event.failed} failed, ${event.skipped} skipped.`), at);
   }
   return appendFor(tx, change, event, at);
 };

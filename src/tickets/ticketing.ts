@@ -50,7 +50,8 @@ export interface TicketDraft {
 
 type EventBody =
   | { kind: 'approved'; approvers: string[] }
-  | { kind: 'wave'; wave: number; of: number; ok: number; failed: number; skipped: number }
+  /** `dryRun`: `ok` hosts would have been patched; nothing ran (absent on events queued before it existed). */
+  | { kind: 'wave'; wave: number; of: number; ok: number; failed: number; skipped: number; dryRun?: boolean }
   | { kind: 'halted'; reason: string }
   /** `postReview` leaves the ticket in review for the post-implementation review (emergency changes). */
   | { kind: 'completed'; outcome: 'successful' | 'unsuccessful'; summary: string; postReview: boolean }

@@ -31,7 +31,7 @@ const chartOf = (pp: PersonPage, change: string) => pp.approvalCard(change).loca
 const cellHosts = (pp: PersonPage, change: string, kind: string) => chartOf(pp, change).locator(`rect.cell.kind-${kind}`).evaluateAll((cells) => cells.map((c) => c.getAttribute('data-host')));
 
 describe('the waves chart', () => {
-  it('draws a running change wave by wave, green where the store says patched, live', { timeout: 120_000 }, async () => {
+  it('draws a running change wave by wave, as the store says (dry run: would patch, never patched), live', { timeout: 120_000 }, async () => {
     const dave = await open('dave', { width: 1280, height: 1000 });
     await dave.openChannel('approvals');
 
@@ -57,12 +57,14 @@ describe('the waves chart', () => {
     // The rollout soaks after its first wave (5 minutes, an emergency's most): the store holds still.
     await expect.poll(async () => (await svc.store.rollouts.progress(change))?.phase, { timeout: 60_000 }).toBe('soaking');
     const runs = await svc.store.rollouts.runs(change);
-    const patched = runs.filter((r) => r.state === 'verified').map((r) => r.host);
+    // Dry run: nothing was patched; the hosts would have been, and the chart says exactly that.
+    const patched = runs.filter((r) => r.state === 'dry-run').map((r) => r.host);
     expect(patched).toEqual(['app-01', 'app-02', 'app-04']);
     expect(runs.find((r) => r.host === PATCHED_ALREADY)?.state).toBe('not-needed');
 
     // The chart shows exactly that, without a reload.
-    await expect.poll(() => cellHosts(dave, change, 'patched'), { timeout: 15_000 }).toEqual(patched);
+    await expect.poll(() => cellHosts(dave, change, 'would-patch'), { timeout: 15_000 }).toEqual(patched);
+    expect(await cellHosts(dave, change, 'patched')).toEqual([]);
     expect(await cellHosts(dave, change, 'not-needed')).toEqual([PATCHED_ALREADY]);
     expect(await cellHosts(dave, change, 'pending')).toEqual(['app-05', 'app-06', 'app-07']);
     expect(await cellHosts(dave, change, 'failed')).toEqual([]);
@@ -73,15 +75,15 @@ describe('the waves chart', () => {
     expect(await chart.locator('.wave-row:has(.wave-highlight)').getAttribute('data-wave')).toBe('1');
     expect(await chart.locator('.waves-fail').allTextContents()).toEqual(['0/0 failures', '0/1 failures', '0/1 failures']);
     expect(await chart.locator('.wave-row[data-wave="1"] .waves-status').textContent()).toMatch(/^soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)?$/);
-    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Running wave 2 of 3 \(first-half\): soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)?$/);
+    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Running wave 2 of 3 \(first-half\): soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)? · dry run$/);
 
     // Said in words too: a title and a description for the image, a title per wave and per host.
     expect(await chart.getAttribute('role')).toBe('img');
     expect(await chart.locator('> title').textContent()).toMatch(new RegExp(`^Waves of ${change}: Running wave 2 of 3`));
-    expect(await chart.locator('> desc').textContent()).toContain('Wave 2, first-half: 3 hosts — 2 patched, 1 not needed; 0 of 1 failures allowed; soaking until');
+    expect(await chart.locator('> desc').textContent()).toContain('Wave 2, first-half: 3 hosts — 2 would patch (dry run), 1 not needed; 0 of 1 failures allowed; soaking until');
     expect(await chart.locator(`rect[data-host="${PATCHED_ALREADY}"] > title`).textContent()).toBe(`${PATCHED_ALREADY}: not needed (batch 1)`);
     const legend = await dave.approvalCard(change).locator('.waves-legend li').allInnerTexts();
-    expect(legend.map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['patched 3', 'running 0', 'pending 3', 'failed 0', 'accepted 0', 'not needed 1']);
+    expect(legend.map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['patched 0', 'would patch (dry run) 3', 'running 0', 'pending 3', 'failed 0', 'accepted 0', 'not needed 1']);
 
     // The thread's replies push the card up: fold them, so the card and its chart are in the picture.
     const toggle = dave.approvalCard(change).locator('.thread-toggle');
@@ -93,7 +95,7 @@ describe('the waves chart', () => {
     const erin = await open('erin', { width: 390, height: 844 });
     await erin.openChannel('approvals');
     const small = chartOf(erin, change);
-    await expect.poll(() => small.locator('rect.cell.kind-patched').count(), { timeout: 15_000 }).toBe(patched.length);
+    await expect.poll(() => small.locator('rect.cell.kind-would-patch').count(), { timeout: 15_000 }).toBe(patched.length);
     // Narrow: the cells start at the left edge, under the wave's name; drawn at its own width, so 13px text is 13px.
     expect(await small.locator('rect.cell').first().getAttribute('x')).toBe('10');
     const box = (await small.boundingBox())!;

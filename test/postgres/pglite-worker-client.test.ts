@@ -164,6 +164,23 @@ describe('PGlite worker lifecycle', () => {
     await doomed.close();
   });
 
+  it('tells its onLost listeners once when the worker dies while open, and not on close', async () => {
+    const doomed = await openFromTemplate();
+    const lost: string[] = [];
+    doomed.onLost((error) => lost.push(error.message));
+    await (doomed.link as unknown as { worker: Worker }).worker.terminate();
+    await expect(doomed.query('select 1')).rejects.toThrow(/PGlite worker exited unexpectedly/);
+    expect(lost).toEqual([expect.stringMatching(/PGlite worker exited unexpectedly/)]);
+    await doomed.close();
+    expect(lost).toHaveLength(1);
+
+    const closed = await openFromTemplate();
+    const told: string[] = [];
+    closed.onLost((error) => told.push(error.message));
+    await closed.close();
+    expect(told).toEqual([]);
+  });
+
   it('reports a database it cannot open', async () => {
     await expect(PgliteWorkerClient.open({ dataDir: null, template: new Blob(['not a tar file']) })).rejects.toThrow(/Could not open PGlite/);
   });

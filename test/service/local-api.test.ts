@@ -24,14 +24,17 @@ const recording: LocalCommands = {
 let service: RunningService;
 let api: { url: string; token: string };
 
+/** The console's token: a reverse proxy in front of the console forwards requests that carry it. */
+const CONSOLE_TOKEN = 'console-token-0123456789abcdef';
+
 beforeAll(async () => {
-  const file = writeConfig('server: { port: 0 }\nstore: { url: "pglite://memory" }\nlog: { level: silent }\ninventory: { hosts: [] }\nschedules: { discovery: null }\n');
+  const file = writeConfig(`server: { port: 0, token: ${CONSOLE_TOKEN} }\nstore: { url: "pglite://memory" }\nlog: { level: silent }\ninventory: { hosts: [] }\nschedules: { discovery: null }\n`);
   const { config } = await loadConfig({ files: [file], env: {}, cwd: process.cwd() });
   service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: recording, onListening: (given) => (api = given) });
 });
 afterAll(async () => service?.stop('test over'));
 
-const post = (body: string, token = api.token) => fetch(`${api.url}/api/cli`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+const post = (body: string, token = api.token, headers: Record<string, string> = {}) => fetch(`${api.url}/api/cli`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
 
 describe("the service's local API", () => {
   it('runs a forwarded command through the LocalCommands it was given, on its own runtime, and sends back exit code and output', async () => {
@@ -50,6 +53,18 @@ describe("the service's local API", () => {
     const wrongShape = await post(JSON.stringify({ argv: 'db migrate', cwd: '/' }));
     expect(wrongShape.status).toBe(400);
     expect((await wrongShape.json()) as { error: string }).toEqual({ error: expect.stringMatching(/^the body must be \{"argv": \[strings\], "cwd": string\}: argv /) });
+    expect(received.length).toBe(before);
+  });
+
+  it("refuses the console's token and anything a proxy forwarded: a remote client cannot run `change propose … --as bob`", async () => {
+    const before = received.length;
+    const command = JSON.stringify({ argv: ['change', 'propose', 'deb:openssl@3.0.13-1', '--to', 'production', '--as', 'bob'], cwd: '/' });
+    expect(api.token).not.toBe(CONSOLE_TOKEN);
+    // What a reverse proxy on this machine relays: a loopback peer with the console's token.
+    expect((await post(command, CONSOLE_TOKEN, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(403);
+    expect((await post(command, CONSOLE_TOKEN)).status).toBe(401);
+    // Even the right token is refused when a proxy relayed it.
+    expect((await post(command, api.token, { forwarded: 'for=203.0.113.9' })).status).toBe(403);
     expect(received.length).toBe(before);
   });
 });

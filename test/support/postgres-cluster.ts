@@ -10,6 +10,10 @@ import { join } from 'node:path';
  */
 export interface Cluster {
   url: string;
+  /** Stops the server as a restart for a minor upgrade would (fast shutdown); data and port are kept. */
+  pause(): void;
+  /** Starts it again on the same port, with the same data. */
+  resume(): void;
   stop(): void;
 }
 
@@ -52,12 +56,16 @@ export const startCluster = async (): Promise<Cluster> => {
   const port = await freePort();
   run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run(pgCtl, ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const start = () => run(pgCtl, ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => run(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop() {
       try {
-        run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        // Already stopped (a test that paused it and failed) is fine.
+        if (existsSync(join(data, 'postmaster.pid'))) run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -83,15 +83,16 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
     expect(firstLines(ticket.notes)).toEqual([
       'Approved in patchbot by dave.',
       expect.stringMatching(/^Implementation started/),
-      'Wave 1 of 2 done: 1 ok, 0 failed, 0 skipped (1 host).',
-      'Wave 2 of 2 done: 3 ok, 0 failed, 0 skipped (3 hosts).',
-      'Completed successfully: 4 of 4 hosts patched. Dry run: nothing was changed on the hosts.',
+      // A dry run: every note says so, and none says patched.
+      'Wave 1 of 2 done (dry run: nothing was changed on the hosts): 1 would patch, 0 failed, 0 skipped (1 host).',
+      'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
+      'Completed successfully: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts.',
     ]);
     expect(stampsOf(ticket.notes)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
     if (itsm.name === 'servicenow') {
       expect(ticket.state).toBe('3');
       expect(ticket.fields).toMatchObject({ close_code: 'successful', correlation_id: id, short_description: `${id}: ${PATCH} to canary, prod-web` });
-      expect(ticket.fields.implementation_plan).toContain('apply-debian-packages: upgrade');
+      expect(ticket.fields.implementation_plan).toContain('apply-debian-packages: install exactly what was approved');
       expect(ticket.fields.backout_plan).toMatch(/1\. \S+: /);
       expect(ticket.fields.test_plan).toContain('rescan');
       expect(ticket.fields.description).toContain('prod-web (3 hosts)\n\n- web-01\n- web-02\n- web-03');

@@ -19,6 +19,7 @@ const request = async (method, path, body) => {
 const q = (params) => new URLSearchParams(params).toString();
 
 export const api = {
+  session: () => request('GET', '/session'),
   people: () => request('GET', '/people'),
   channels: (as) => request('GET', `/channels?${q({ as })}`),
   messages: (channel, as) => request('GET', `/channels/${encodeURIComponent(channel)}/messages?${q({ as })}`),

@@ -202,8 +202,35 @@ const wire = () => {
   });
 };
 
+/**
+ * Demo mode shows the picker and says what it is; a signed-in person (or a token's owner) is who
+ * they are, with no picker; anyone else is told to sign in.
+ */
+const showSession = (session) => {
+  const notice = $('mode-notice');
+  notice.hidden = false;
+  if (session.mode === 'demo') {
+    notice.textContent = session.notice;
+    return true;
+  }
+  $('person').closest('label').hidden = true;
+  if (session.mode === 'person') {
+    notice.replaceChildren(`Signed in as ${session.person}. `, ...(session.signOut ? [h('a', { href: session.signOut, id: 'sign-out' }, 'Sign out')] : []));
+    return true;
+  }
+  notice.replaceChildren('You act as nobody here. ', ...(session.signIn ? [h('a', { href: session.signIn, id: 'sign-in' }, 'Sign in')] : ['Sign in is not configured: use Slack or Teams, or a personal access token.']));
+  return false;
+};
+
 const start = async () => {
   wire();
+  const session = await api.session();
+  if (!showSession(session)) return;
+  if (session.mode === 'person') {
+    state.people = [{ name: session.person, roles: [] }];
+    await selectPerson(session.person);
+    return;
+  }
   const { people } = await api.people();
   state.people = people;
   if (!people.length) {

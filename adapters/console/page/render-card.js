@@ -22,9 +22,14 @@ const listsOf = (lists) =>
     ),
   );
 
+const sectionBody = (s) => [s.text ? h('div', { class: 'card-text' }, richText(s.text)) : null, fieldsOf(s.fields), listsOf(s.lists)];
+
+/** A collapsed section folds under its heading (a dry run's commands, one fold per host). */
 const sectionsOf = (sections) =>
   (sections ?? []).map((s) =>
-    h('div', { class: 'card-section' }, s.heading ? h('div', { class: 'section-heading' }, s.heading) : null, s.text ? h('div', { class: 'card-text' }, richText(s.text)) : null, fieldsOf(s.fields), listsOf(s.lists)),
+    s.collapsed && s.heading
+      ? h('details', { class: 'card-section' }, h('summary', { class: 'section-heading' }, s.heading), ...sectionBody(s))
+      : h('div', { class: 'card-section' }, s.heading ? h('div', { class: 'section-heading' }, s.heading) : null, ...sectionBody(s)),
   );
 
 const STYLES = new Set(['primary', 'danger', 'default']);
@@ -35,8 +40,11 @@ const WAITING = new Set(['pending-approval', 'paused', 'draft']);
 
 /** A colour for the card's edge, from what it says: decided, pending, an emergency. */
 const toneOf = (card) => {
-  const state = card.fields?.find((f) => f.label === 'State')?.value;
+  // "completed (dry run)", "completed with 2 failed hosts": the state is the first word.
+  const full = card.fields?.find((f) => f.label === 'State')?.value ?? '';
+  const state = full.split(' ')[0];
   if (/^🚨|EMERGENCY/.test(card.title)) return 'tone-danger';
+  if (/ with \d+ failed hosts?/.test(full)) return 'tone-pending';
   if (GOOD.has(state) || / approved$/.test(card.title)) return 'tone-ok';
   if (BAD.has(state) || / rejected$/.test(card.title)) return 'tone-bad';
   if (WAITING.has(state)) return 'tone-pending';

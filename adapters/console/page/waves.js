@@ -6,6 +6,7 @@ import { clock, h, svg } from './dom.js';
 /** The kinds the server sorts host states into (adapters/console/waves-view.ts), in legend order. */
 const KINDS = [
   ['patched', 'patched'],
+  ['would-patch', 'would patch (dry run)'],
   ['running', 'running'],
   ['pending', 'pending'],
   ['failed', 'failed'],
@@ -63,13 +64,19 @@ export const wavesSummary = (view) => {
     case 'scheduled':
       return `Approved, waiting for its window · ${plural(n, 'wave')}, ${plural(t.hosts, 'host')}`;
     case 'running':
-      return at ? `Running ${where}: ${phaseText(view)}` : 'Running';
+      return `${at ? `Running ${where}: ${phaseText(view)}` : 'Running'}${view.dryRun ? ' · dry run' : ''}`;
     case 'paused':
       return `Paused in ${where || 'its rollout'}: ${phaseText(view)}`;
     case 'halted':
       return `Halted in ${where || 'its rollout'}${view.haltReason ? `: ${view.haltReason}` : ''}`;
     case 'completed':
-      return `Completed: ${t.patched} of ${plural(t.hosts, 'host')} patched${t['not-needed'] ? `, ${t['not-needed']} not needed` : ''}${t.failed ? `, ${t.failed} failed` : ''}`;
+    case 'failed': {
+      // The same words as the thread: failures never hide behind "completed" (issue #19).
+      const failed = t.failed + t.accepted;
+      const head = view.state === 'failed' ? 'Failed' : failed ? `Completed with ${plural(failed, 'failed host')}` : 'Completed';
+      const done = t['would-patch'] && !t.patched ? `${t['would-patch']} of ${plural(t.hosts, 'host')} would patch` : `${t.patched} of ${plural(t.hosts, 'host')} patched`;
+      return `${head}: ${done}${t['not-needed'] ? `, ${t['not-needed']} not needed` : ''}${failed ? `, ${failed} failed` : ''}${view.dryRun ? ' · dry run: nothing was changed on the hosts' : ''}`;
+    }
     default:
       return `${view.state[0].toUpperCase()}${view.state.slice(1).replace('-', ' ')}${at ? ` in ${where}` : ''}`;
   }
@@ -89,7 +96,7 @@ const mark = (kind, x, y, cell) => {
   if (cell < 14) return null;
   const s = cell / 18;
   const at = (dx, dy) => `${(x + dx * s).toFixed(1)} ${(y + dy * s).toFixed(1)}`;
-  if (kind === 'patched') return svg('path', { d: `M${at(4.5, 9.5)} L${at(7.8, 12.8)} L${at(13.5, 5.8)}`, class: 'cell-mark' });
+  if (kind === 'patched' || kind === 'would-patch') return svg('path', { d: `M${at(4.5, 9.5)} L${at(7.8, 12.8)} L${at(13.5, 5.8)}`, class: 'cell-mark' });
   if (kind === 'failed') return svg('path', { d: `M${at(5.5, 5.5)} L${at(12.5, 12.5)} M${at(12.5, 5.5)} L${at(5.5, 12.5)}`, class: 'cell-mark' });
   return null;
 };
@@ -108,7 +115,7 @@ const cells = (w, top, L, size) => {
       x = L.cellsX;
       y += cell + gap;
     }
-    const tip = `${host.host}: ${host.state === 'not-needed' ? 'not needed' : host.state}${host.error ? ` — ${host.error}` : ''} (batch ${host.batch + 1})`;
+    const tip = `${host.host}: ${host.state === 'not-needed' ? 'not needed' : host.state === 'dry-run' ? 'would patch (dry run)' : host.state}${host.error ? ` — ${host.error}` : ''} (batch ${host.batch + 1})`;
     const g = svg(
       'g',
       { class: 'cell-group' },

@@ -1,10 +1,9 @@
-import type { HostScan } from '../../discovery/patch.ts';
-import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
-import type { Group, Host } from '../../inventory/host.ts';
+import type { DiscoveryRepos, HostScope } from '../../discovery/discovery-store.ts';
 import type { InventoryRepos } from '../../inventory/inventory-store.ts';
-import { resolveTarget } from '../../inventory/resolve.ts';
+import { closestMatches } from '../../shared/closest-matches.ts';
+import { NotFoundError } from '../../shared/errors.ts';
 import type { Card } from '../card.ts';
-import { type Freshness, formatFreshness, freshnessOf } from './freshness.ts';
+import { type Freshness, formatFreshness } from './freshness.ts';
 
 /** What the answers read: the inventory, and what the scans found. */
 export type EstateStore = InventoryRepos & DiscoveryRepos;
@@ -16,50 +15,49 @@ export interface Answer {
 }
 
 /**
- * The inventory as the store holds it (synced from config at start), and the latest scan per
- * host. Answers never read config: a CLI and every replica see the same estate.
+ * How much of a long list an answer reads: chat shows a page and counts the rest; the CLI's
+ * `--json` (the "for all" every card points to) reads everything.
  */
-export interface Estate {
-  hosts: Host[];
-  groups: Group[];
-  latest: HostScan[];
+export interface AnswerOptions {
+  /** Items per list; null for all of them. */
+  limit: number | null;
 }
-
-export const loadEstate = async (store: EstateStore): Promise<Estate> => {
-  const [hosts, groups, latest] = await Promise.all([store.hosts.list(), store.groups.list(), store.scans.latestPerHost()]);
-  return { hosts, groups, latest };
-};
 
 export interface Scope {
   kind: 'all' | 'group' | 'host';
   /** "all hosts", "prod-web", "web-01": used in titles. */
   name: string;
-  hosts: Host[];
+  /** The hosts' names, or null for the whole inventory: the store counts and pages over it. */
+  hosts: HostScope;
 }
 
-/** A group or host name as typed, or the whole estate; unknown names throw with the closest ones. */
-export const scopeOf = (estate: Estate, target: string | null): Scope =>
-  target === null ? { kind: 'all', name: 'all hosts', hosts: estate.hosts } : resolveTarget(estate, target);
+/**
+ * A group or host name as typed, or the whole estate. Groups win over hosts of the same name (as
+ * resolveTarget); membership is evaluated in the store. Unknown names throw with the closest
+ * ones: the only path that reads every name.
+ */
+export const scopeOf = async (store: EstateStore, target: string | null): Promise<Scope> => {
+  if (target === null) return { kind: 'all', name: 'all hosts', hosts: null };
+  const members = await store.groups.memberNames(target);
+  if (members) return { kind: 'group', name: target, hosts: members };
+  const host = await store.hosts.get(target);
+  if (host) return { kind: 'host', name: target, hosts: [host.name] };
+  const [groups, hosts] = await Promise.all([store.groups.list(), store.hosts.list()]);
+  throw new NotFoundError('group or host', target, closestMatches(target, [...groups.map((g) => g.name), ...hosts.map((h) => h.name)]));
+};
 
 /** " in prod-web", "" for the whole estate. */
 export const inScope = (scope: Scope): string => (scope.kind === 'all' ? '' : ` in ${scope.name}`);
 
-/** How many unreachable hosts get a "last seen" lookup: the line names only a couple. */
-const LAST_SEEN_LOOKUPS = 5;
+/** How many unreachable (and never-scanned) hosts the freshness summary names: the line shows a couple. */
+const FRESHNESS_SAMPLE = 5;
 
 /**
- * The freshness footer for an answer over `hosts`. An unreachable host's "last seen" is the last
- * time a scan reported patch data for it (its newest finding), looked up only for those named.
+ * The freshness footer for an answer over a scope, from each host's maintained latest scan. An
+ * unreachable host's "last seen" is its newest finding, looked up only for those named.
  */
-export const freshnessLine = async (store: EstateStore, estate: Estate, hosts: readonly Host[], now: Date): Promise<{ line: string; freshness: Freshness }> => {
-  const names = hosts.map((h) => h.name);
-  const first = freshnessOf(names, estate.latest);
-  const lastSeen = new Map<string, Date>();
-  for (const { host } of first.unreachable.slice(0, LAST_SEEN_LOOKUPS)) {
-    const times = (await store.findings.byHost(host)).map((f) => f.lastSeen.getTime());
-    if (times.length) lastSeen.set(host, new Date(Math.max(...times)));
-  }
-  const freshness = lastSeen.size ? freshnessOf(names, estate.latest, lastSeen) : first;
+export const freshnessLine = async (store: EstateStore, hosts: HostScope, now: Date): Promise<{ line: string; freshness: Freshness }> => {
+  const freshness = await store.scans.freshness(hosts, FRESHNESS_SAMPLE);
   return { line: formatFreshness(freshness, now), freshness };
 };
 

@@ -1,3 +1,4 @@
+import type { FreshnessFacts } from '../../discovery/discovery-store.ts';
 import type { HostScan } from '../../discovery/patch.ts';
 
 /** "just now", "12 min ago", "2 h ago", "3 d ago": coarse on purpose, it is read on a phone. */
@@ -9,41 +10,33 @@ export const relativeTime = (then: Date, now: Date): string => {
   return `${Math.floor(seconds / 86_400)} d ago`;
 };
 
-export interface Freshness {
-  hosts: number;
-  /** Hosts whose latest scan was ok. */
-  scanned: number;
-  newest: Date | null;
-  oldest: Date | null;
-  /** Hosts whose latest scan was unreachable or failed, oldest attempt first. */
-  unreachable: { host: string; outcome: string; triedAt: Date; lastSeen: Date | null }[];
-  neverScanned: string[];
-}
+/** How fresh an answer's data is over the hosts it covers: counted by the store, a few hosts named. */
+export type Freshness = FreshnessFacts;
 
 /**
- * How fresh an answer's data is, over the hosts it covers. `lastSeen` (optional) is when each
- * host last reported patch data, so an unreachable host can say how stale its findings are.
+ * The same summary from scans in memory (tests, and callers that already hold them): what
+ * ScanRepository.freshness computes in SQL, naming at most `sample` hosts per list. `lastSeen`
+ * (optional) is when each host last reported patch data.
  */
-export const freshnessOf = (hosts: readonly string[], latest: readonly HostScan[], lastSeen: ReadonlyMap<string, Date> = new Map()): Freshness => {
+export const freshnessOf = (hosts: readonly string[], latest: readonly HostScan[], lastSeen: ReadonlyMap<string, Date> = new Map(), sample = 5): Freshness => {
   const byHost = new Map(latest.map((scan) => [scan.host, scan]));
-  const ok: Date[] = [];
-  const unreachable: Freshness['unreachable'] = [];
+  const ok: number[] = [];
+  const unreachable: Freshness['unreachable']['first'] = [];
   const neverScanned: string[] = [];
   for (const host of hosts) {
     const scan = byHost.get(host);
     if (!scan) neverScanned.push(host);
-    else if (scan.outcome === 'ok') ok.push(scan.finishedAt);
+    else if (scan.outcome === 'ok') ok.push(scan.finishedAt.getTime());
     else unreachable.push({ host, outcome: scan.outcome, triedAt: scan.finishedAt, lastSeen: lastSeen.get(host) ?? null });
   }
-  const times = ok.map((d) => d.getTime());
   unreachable.sort((a, b) => a.triedAt.getTime() - b.triedAt.getTime() || a.host.localeCompare(b.host));
   return {
     hosts: hosts.length,
     scanned: ok.length,
-    newest: times.length ? new Date(Math.max(...times)) : null,
-    oldest: times.length ? new Date(Math.min(...times)) : null,
-    unreachable,
-    neverScanned,
+    newest: ok.length ? new Date(Math.max(...ok)) : null,
+    oldest: ok.length ? new Date(Math.min(...ok)) : null,
+    unreachable: { count: unreachable.length, outcomes: [...new Set(unreachable.map((u) => u.outcome))], first: unreachable.slice(0, sample) },
+    neverScanned: { count: neverScanned.length, first: neverScanned.sort().slice(0, sample) },
   };
 };
 
@@ -59,13 +52,14 @@ export const formatFreshness = (f: Freshness, now: Date): string => {
     const oldest = relativeTime(f.oldest, now);
     parts.push(newest === oldest ? `from scans ${newest}` : `from scans ${newest.replace(/ ago$/, '')} – ${oldest}`);
   } else parts.push('no successful scan yet (run `scan`)');
-  if (f.unreachable.length) {
-    const named = f.unreachable.slice(0, SHOWN).map((u) => (u.lastSeen ? `${u.host} last seen ${relativeTime(u.lastSeen, now)}` : `${u.host} ${u.outcome} ${relativeTime(u.triedAt, now)}`));
-    const more = f.unreachable.length > SHOWN ? `, +${f.unreachable.length - SHOWN} more` : '';
-    const outcomes = new Set(f.unreachable.map((u) => u.outcome));
+  const { unreachable } = f;
+  if (unreachable.count) {
+    const named = unreachable.first.slice(0, SHOWN).map((u) => (u.lastSeen ? `${u.host} last seen ${relativeTime(u.lastSeen, now)}` : `${u.host} ${u.outcome} ${relativeTime(u.triedAt, now)}`));
+    const more = unreachable.count > named.length ? `, +${(unreachable.count - named.length).toLocaleString('en-US')} more` : '';
+    const outcomes = new Set(unreachable.outcomes);
     const label = outcomes.size > 1 ? 'could not be scanned' : outcomes.has('failed') ? 'failed to scan' : 'unreachable';
-    parts.push(`${count(f.unreachable.length, 'host')} ${label} (${named.join(', ')}${more})`);
+    parts.push(`${count(unreachable.count, 'host')} ${label} (${named.join(', ')}${more})`);
   }
-  if (f.neverScanned.length) parts.push(`${count(f.neverScanned.length, 'host')} never scanned`);
+  if (f.neverScanned.count) parts.push(`${count(f.neverScanned.count, 'host')} never scanned`);
   return parts.join('; ');
 };

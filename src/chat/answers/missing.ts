@@ -1,9 +1,9 @@
-import { NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
+import { type FindingState, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { CARD_LIMITS, clip, listOf } from '../card.ts';
+import { CARD_LIMITS, clip, pageOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, loadEstate, plural, scopeOf } from './estate.ts';
+import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, plural, scopeOf } from './estate.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {
@@ -38,55 +38,57 @@ export const describePatch = (patch: Patch): string => {
 };
 
 /** `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list. */
-export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date): Promise<Answer> => {
+export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date, { limit }: AnswerOptions = { limit: CARD_LIMITS.listItems }): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
-  const estate = await loadEstate(store);
-  const scope = scopeOf(estate, intent.target);
-  const inside = new Set(scope.hosts.map((h) => h.name));
-  const findings = (await store.findings.byPatch(patch.id)).filter((f) => inside.has(f.host));
-  const hostsIn = (...states: string[]) => findings.filter((f) => states.includes(f.state)).map((f) => f.host);
-  const needs = findings.filter((f) => NEEDS_PATCH.includes(f.state));
-  const installed = hostsIn('installed');
-  const pendingReboot = hostsIn('pending-reboot');
-  const excluded = hostsIn('excluded');
-  const reported = new Set(findings.map((f) => f.host));
-  const notReported = scope.hosts.map((h) => h.name).filter((h) => !reported.has(h));
-  const { line, freshness } = await freshnessLine(store, estate, scope.hosts, now);
+  const scope = await scopeOf(store, intent.target);
+  const [coverage, { line, freshness }] = await Promise.all([store.findings.patchCoverage(patch.id, scope.hosts, limit), freshnessLine(store, scope.hosts, now)]);
+  const { byState, notReported } = coverage;
+  const needCount = NEEDS_PATCH.reduce((sum, state) => sum + byState[state].count, 0);
+  // Each state's page holds its first hosts by name, so the first of the merged pages are the first of all.
+  const needs = NEEDS_PATCH.flatMap((state) => byState[state].first)
+    .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+    .slice(0, limit ?? undefined);
+  const hostsIn = (state: FindingState) => byState[state].first.map((f) => f.host);
+  const installed = byState.installed.count;
+  const pendingReboot = byState['pending-reboot'].count;
+  const excluded = byState.excluded.count;
 
   const question = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
-  const title = needs.length
-    ? `${patch.id} is missing on ${plural(needs.length, 'host')}${where}`
+  const title = needCount
+    ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}`
     : `${patch.id} is not missing on any host${where}`;
   const none = [
-    installed.length ? `installed on ${plural(installed.length, 'host')}` : '',
-    pendingReboot.length ? `installed and waiting for a reboot on ${plural(pendingReboot.length, 'host')}` : '',
-    excluded.length ? `excluded on ${plural(excluded.length, 'host')}` : '',
-    notReported.length ? `never reported by ${plural(notReported.length, 'host')} (not applicable there, or not scanned)` : '',
+    installed ? `installed on ${plural(installed, 'host')}` : '',
+    pendingReboot ? `installed and waiting for a reboot on ${plural(pendingReboot, 'host')}` : '',
+    excluded ? `excluded on ${plural(excluded, 'host')}` : '',
+    notReported.count ? `never reported by ${plural(notReported.count, 'host')} (not applicable there, or not scanned)` : '',
   ].filter(Boolean);
-  const text = needs.length ? describePatch(patch) : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
+  const text = needCount ? describePatch(patch) : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
   const items = needs.map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
   return {
     card: {
       title: clip(title, CARD_LIMITS.titleChars),
       text: clip(text, CARD_LIMITS.sectionChars),
       fields: [
-        { label: 'Missing', value: String(needs.length) },
-        { label: 'Installed', value: String(installed.length) },
-        ...(pendingReboot.length ? [{ label: 'Awaiting reboot', value: String(pendingReboot.length) }] : []),
-        { label: 'Not reported', value: String(notReported.length) },
+        { label: 'Missing', value: String(needCount) },
+        { label: 'Installed', value: String(installed) },
+        ...(pendingReboot ? [{ label: 'Awaiting reboot', value: String(pendingReboot) }] : []),
+        { label: 'Not reported', value: String(notReported.count) },
       ],
-      ...(needs.length ? { lists: [listOf(items, CARD_LIMITS.listItems, fullListHint(question))] } : {}),
+      ...(needCount ? { lists: [pageOf(items, needCount, CARD_LIMITS.listItems, fullListHint(question))] } : {}),
       context: line,
     },
     data: {
       patch,
-      scope: { kind: scope.kind, name: scope.name, hosts: scope.hosts.length },
+      scope: { kind: scope.kind, name: scope.name, hosts: freshness.hosts },
+      // Counts are always whole; the lists are whole for the CLI and the first page in chat.
+      counts: { missing: needCount, installed, pendingReboot, excluded, notReported: notReported.count },
       missing: needs.map((f) => ({ host: f.host, state: f.state, since: f.firstSeen, lastSeen: f.lastSeen })),
-      installed,
-      pendingReboot,
-      excluded,
-      notReported,
+      installed: hostsIn('installed'),
+      pendingReboot: hostsIn('pending-reboot'),
+      excluded: hostsIn('excluded'),
+      notReported: notReported.first,
       freshness,
     },
   };

@@ -3,7 +3,7 @@ import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, freshnessLine, fullListHint, loadEstate, plural } from './estate.ts';
+import { type Answer, type EstateStore, freshnessLine, fullListHint, plural } from './estate.ts';
 import { relativeTime } from './freshness.ts';
 import { answerPending } from './pending.ts';
 import { byUrgency, countBySeverity, describeCounts, severityOf } from './severity.ts';
@@ -22,20 +22,22 @@ const rebootFlag = (scan: HostScan | undefined): string =>
  * gets the group's `pending` answer instead of a "no such host": people say "status of prod-web".
  */
 export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'>, now: Date): Promise<Answer> => {
-  const estate = await loadEstate(store);
-  const host = estate.hosts.find((h) => h.name === intent.host);
+  const host = await store.hosts.get(intent.host);
   if (!host) {
-    if (estate.groups.some((g) => g.name === intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
-    throw new NotFoundError('host', intent.host, closestMatches(intent.host, [...estate.hosts, ...estate.groups].map((h) => h.name)));
+    if (await store.groups.get(intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
+    const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
+    throw new NotFoundError('host', intent.host, closestMatches(intent.host, [...hosts, ...groups].map((h) => h.name)));
   }
-  const scan = estate.latest.find((s) => s.host === host.name);
-  const findings = await store.findings.byHost(host.name);
+  const [[scan], findings, { line, freshness }] = await Promise.all([
+    store.scans.latestOf([host.name]),
+    store.findings.byHost(host.name),
+    freshnessLine(store, [host.name], now),
+  ]);
   const stateOf = new Map(findings.map((f) => [f.patchId, f.state]));
-  const patches = new Map((await store.patches.list()).map((p) => [p.id, p]));
+  const patches = new Map((await store.patches.byIds(findings.map((f) => f.patchId))).map((p) => [p.id, p]));
   const needs = findings.filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.patchId).sort(byUrgency(patches));
   const awaitingReboot = findings.filter((f) => f.state === 'pending-reboot').map((f) => f.patchId);
   const counts = countBySeverity(patches, needs);
-  const { line, freshness } = await freshnessLine(store, estate, [host], now);
   const items = needs.map((id) => `${id} (${severityOf(patches, id)})${stateOf.get(id) === 'failed' ? ', install failed' : ''}`);
 
   return {

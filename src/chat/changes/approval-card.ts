@@ -22,6 +22,8 @@ export interface ApprovalCardInput {
   plan?: readonly string[];
   /** Where the rollout stands ("Wave 2 of 3 (prod-web): 18 of 40 hosts done"). */
   progress?: string | null;
+  /** The state as people should read it ("completed with 2 failed hosts", "… (dry run)"); default: the state. */
+  stateText?: string;
 }
 
 /** `14:02 UTC`. */
@@ -93,7 +95,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     { label: 'Class', value: emergency ? '🚨 EMERGENCY (post-implementation review)' : change.class },
     { label: 'Policy', value: clip(`${change.policyName}: ${describePolicy(change.policy)}`, CARD_LIMITS.fieldChars) },
     { label: 'Requested by', value: clip(change.requester, CARD_LIMITS.fieldChars) },
-    { label: 'State', value: change.state },
+    { label: 'State', value: clip(input.stateText ?? change.state, CARD_LIMITS.fieldChars) },
   ];
   if (change.parentId) fields.push({ label: 'Rolls back', value: change.parentId });
   if (input.progress) fields.push({ label: 'Progress', value: clip(input.progress, CARD_LIMITS.fieldChars) });

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema.ts';
 import { type ControlVerb, controlChange } from '../../rollouts/run/control.ts';
+import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
 import { PatchbotError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip } from '../card.ts';
 import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
@@ -11,6 +12,8 @@ export interface ControlOptions {
   config: Config;
   /** Asks the orchestrator to act now rather than at its next sweep (absent: the sweep will). */
   kick?: (changeId: string, reason: string) => Promise<void>;
+  /** The playbooks: a rollback they cannot start is refused when it is asked for. */
+  catalog?: PlaybookCatalog;
 }
 
 const PAST: Record<ControlVerb, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', rollback: 'rolling back' };
@@ -21,7 +24,8 @@ const control = async (options: ControlOptions, context: HandlerContext, verb: C
   if (!person) throw new PatchbotError('not-a-person', `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`, 'Ask an admin to add your account to `people` in the patchbot config.');
   // Read before the control clears it: the halt being answered, for the card's final form.
   const halted = await context.store.rollouts.progress(changeId).catch(() => null);
-  const result = await controlChange(context.store, options.config, { changeId, verb, person, hosts, now: context.now });
+  const playbooks = verb === 'rollback' && options.catalog ? { playbooks: { catalog: options.catalog, hosts: await context.store.hosts.list() } } : {};
+  const result = await controlChange(context.store, options.config, { changeId, verb, person, hosts, now: context.now, ...playbooks });
   const ids = [result.change.id, ...(result.rollback ? [result.rollback.id] : [])];
   const kick = options.kick;
   const card = await loadApprovalCard(context.store, result.change);

@@ -2,6 +2,9 @@ import { castVote } from '../../changes/cast-vote.ts';
 import type { Change, ChangeState, VoteDecision } from '../../changes/change.ts';
 import { type ProposeInput, proposeChange } from '../../changes/propose-change.ts';
 import { planRollout } from '../../rollouts/plan.ts';
+import { checkPlaybooksFit } from '../../rollouts/playbook-fit.ts';
+import { planHosts } from '../../rollouts/rollout-plan.ts';
+import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
 import { buildComplianceReport } from '../../compliance/report.ts';
 import { summarizeCompliance } from '../../compliance/summary.ts';
 import type { Config } from '../../config/schema.ts';
@@ -11,6 +14,8 @@ import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
+import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
+import { dryRunSections } from './dry-run-card.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
 import type { ChatStore } from '../chat-store.ts';
@@ -19,6 +24,8 @@ export interface ChangeHandlerOptions {
   config: Config;
   /** Tells the orchestrator a change was approved, so its rollout starts without waiting for a sweep. */
   kick?: (changeId: string, reason: string) => Promise<void>;
+  /** The playbooks: a proposal their parameters cannot serve is refused (absent: not checked here). */
+  catalog?: PlaybookCatalog;
 }
 
 /** Changes a `show` suggestion or the `changes` list considers. */
@@ -100,6 +107,10 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
   // The wave plan is made now and stored with the change: the approvers vote on what will run.
   const [hosts, groups] = await Promise.all([context.store.hosts.list(), context.store.groups.list()]);
   const plan = planRollout({ targets: input.targets, hosts, groups, config: config.rollout, class: input.class });
+  if (options.catalog) {
+    const planned = new Set(planHosts(plan));
+    checkPlaybooksFit(options.catalog, hosts.filter((h) => planned.has(h.name)), input.patches);
+  }
   const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, plan, requester, now: context.now });
   const card = await loadApprovalCard(context.store, change);
   const ack: Card = {
@@ -137,7 +148,11 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
     },
     show: async (intent, { store }) => {
       const change = await findChange(store, intent.change);
-      return { public: await loadApprovalCard(store, change), data: { change: change.id, state: change.state } };
+      const card = await loadApprovalCard(store, change);
+      // A dry run's exact commands, one fold per host (the thread has them per wave too).
+      const dryRun = dryRunCommandsOf(await store.rollouts.runs(change.id));
+      const shown = dryRun.length ? { ...card, sections: [...(card.sections ?? []), ...dryRunSections(change, dryRun)] } : card;
+      return { public: shown, data: { change: change.id, state: change.state, ...(dryRun.length ? { dryRun } : {}) } };
     },
     compliance: async (intent, { store, now }) => {
       const report = await buildComplianceReport(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });

@@ -10,7 +10,7 @@ import type { RolloutRepos } from '../../rollouts/rollout-store.ts';
 import type { TicketRepos } from '../../tickets/ticket-store.ts';
 import type { Card } from '../card.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
-import { progressLine } from './rollout-cards.ts';
+import { progressLine, stateText } from './rollout-cards.ts';
 
 /**
  * Who decided a decided change: the latest vote for the outcome (the one that tipped it). Null
@@ -53,5 +53,6 @@ export const loadApprovalCard = async (store: CardStore, change: Change, decided
     decided: decided === undefined ? decisionOf(change, votes) : decided,
     ...(plan.success ? { plan: planSummary(plan.data) } : {}),
     progress: progressText,
+    stateText: stateText(change, runs),
   });
 };

@@ -1,4 +1,5 @@
 import type { Change } from '../../changes/change.ts';
+import { completedText, UNDONE } from '../../rollouts/run/end-decision.ts';
 import type { HostRun } from '../../rollouts/rollout-store.ts';
 import { CARD_LIMITS, type Card, type CardAction, capList, clip } from '../card.ts';
 
@@ -47,9 +48,17 @@ export const haltCard = (change: Change, reason: string, failed: readonly HostRu
 
 /** A one-line progress summary for the approval card's Progress field. */
 export const progressLine = (runs: readonly HostRun[], total: number, wave: { index: number; count: number; name: string } | null): string => {
-  const done = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'not-needed').length;
-  const failed = runs.filter((r) => r.state === 'failed' || r.state === 'smoke-failed' || r.state === 'still-missing').length;
+  const done = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'not-needed' || r.state === 'dry-run').length;
+  const dry = runs.filter((r) => r.state === 'dry-run').length;
+  const failed = runs.filter((r) => UNDONE.includes(r.state)).length;
   const running = runs.filter((r) => r.state === 'running').length;
-  const parts = [`${done} of ${total} hosts done`, ...(running ? [`${running} running`] : []), ...(failed ? [`${failed} failed`] : [])];
+  const parts = [`${done} of ${total} hosts done`, ...(dry ? [`${dry} would patch (dry run)`] : []), ...(running ? [`${running} running`] : []), ...(failed ? [`${failed} failed`] : [])];
   return `${wave ? `Wave ${wave.index + 1} of ${wave.count} (${wave.name}): ` : ''}${parts.join(', ')}`;
+};
+
+/** The card's State: failures and dry runs are said where the state is shown (issue #19, #15). */
+export const stateText = (change: Change, runs: readonly HostRun[]): string => {
+  const failed = runs.filter((r) => UNDONE.includes(r.state)).length;
+  const base = change.state === 'completed' ? completedText(failed) : change.state === 'failed' && failed ? `failed (${failed} host${failed === 1 ? '' : 's'} failed)` : change.state;
+  return runs.some((r) => r.state === 'dry-run') ? `${base} (dry run)` : base;
 };

@@ -4,6 +4,18 @@ import { chatTextOptions } from './chat-text-options.ts';
 
 const VERBS = ['show', 'propose', 'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback'] as const;
 
+/** What each verb needs after it, for the message when it is missing. */
+const VERB_USAGE: Record<(typeof VERBS)[number], string> = {
+  show: 'patchbot change show CHG-7',
+  propose: 'patchbot change propose KB5034441 DSA-5600-1 to pilot prod-web [at weeknights] [emergency] --as alice',
+  approve: 'patchbot change approve CHG-7 [comment] --as bob',
+  reject: 'patchbot change reject CHG-7 <reason> --as bob',
+  pause: 'patchbot change pause CHG-7 --as alice',
+  resume: 'patchbot change resume CHG-7 --as alice',
+  cancel: 'patchbot change cancel CHG-7 --as alice',
+  rollback: 'patchbot change rollback CHG-7 [hosts…] --as alice',
+};
+
 export const changes: Command = {
   path: ['changes'],
   summary: 'list open and recent changes',
@@ -27,13 +39,18 @@ export const change: Command = {
     'Acts through the same use cases as chat: the same rules, audit, cards and threads.',
   ].join('\n'),
   options: { ...chatTextOptions },
-  positionals: [2, Number.POSITIVE_INFINITY],
+  positionals: [1, Number.POSITIVE_INFINITY],
   usesStore: true,
   async run(context) {
     const [verb = ''] = context.positionals;
     if (!(VERBS as readonly string[]).includes(verb)) {
       const close = closestMatches(verb, VERBS);
       context.io.stderr.write(`patchbot change: no verb "${verb}"${close.length ? `; did you mean ${close.join(' or ')}?` : ''} Verbs: ${VERBS.join(', ')}.\n`);
+      return EXIT.usage;
+    }
+    if (context.positionals.length < 2) {
+      const what = verb === 'propose' ? 'the patches and the target are' : 'the change id is';
+      context.io.stderr.write(`patchbot change ${verb}: ${what} missing.\nUsage: ${VERB_USAGE[verb as (typeof VERBS)[number]]}\n`);
       return EXIT.usage;
     }
     return (await import('./chat-text.ts')).runChatText(context, context.positionals.join(' '));

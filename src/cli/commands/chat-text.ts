@@ -2,12 +2,15 @@ import { createChatHub } from '../../chat/chat-hub.ts';
 import { dispatch } from '../../chat/dispatcher.ts';
 import { chatHandlers } from '../../chat/handlers.ts';
 import { cliInteraction } from '../../chat/interaction.ts';
+import { understand } from '../../chat/understand.ts';
+import { isDemoMode } from '../../config/demo-mode.ts';
 import { renderText } from '../../chat/render-text.ts';
 import { kickRollout } from '../../rollouts/run/rollout-jobs.ts';
 import { syncConfigToStore } from '../../service/sync-config.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError } from '../../shared/errors.ts';
 import { type CommandContext, EXIT } from '../command.ts';
+import { operatorName } from '../operator.ts';
 
 /**
  * Runs chat text as a configured person (`--as`) and prints the reply: `ask`, `changes` and
@@ -32,10 +35,17 @@ export const runChatText = async (context: CommandContext, text: string): Promis
     if (name && !deps.sharedRuntime) await syncConfigToStore(store, config);
     const person = name ? await store.people.get(name) : null;
     if (name && !person) throw new NotFoundError('person', name, closestMatches(name, (await store.people.list()).map((p) => p.name)));
+    const intent = person ? understand(text, 'question') : null;
+    const kind = intent?.ok ? intent.intent.kind : null;
+    // `--as` is the operator speaking for someone (#13): outside demo mode a vote needs the config's say-so.
+    if (person && (kind === 'approve' || kind === 'reject') && !isDemoMode(config) && !config.chat.cli.allowVotesAs) {
+      await store.audit.append({ actor: operatorName(), action: 'cli.on-behalf.refused', subject: person.name, data: { text, intent: kind } });
+      throw new PatchbotError('vote-as-refused', `Refused: a vote cast with --as ${person.name} would let whoever runs this CLI vote as ${person.name}.`, `${person.name} votes in chat or the console as themselves; to let operators vote for people, set chat.cli.allowVotesAs: true (every such vote is audited as the operator's).`);
+    }
     const interaction = cliInteraction(text, person);
     const runtime = deps.sharedRuntime;
     // Inside the service an approval starts the rollout at once; elsewhere the service's sweep finds it.
-    const handlers = chatHandlers({ config, ...(runtime ? { kick: (id: string, why: string) => kickRollout(runtime, id, why) } : {}) });
+    const handlers = chatHandlers({ config, ...(runtime ? { kick: (id: string, why: string) => kickRollout(runtime, id, why), catalog: runtime.catalog } : {}) });
     const answer = await dispatch(interaction, { store, ...handlers, log });
     // What the team must see (an approval card, a decision) still reaches the chat surfaces.
     if (answer.broadcast || answer.refresh) {
@@ -44,6 +54,8 @@ export const runChatText = async (context: CommandContext, text: string): Promis
     } else {
       await answer.followUp?.();
     }
+    // Every --as action is on the record as the operator's, on that person's behalf.
+    if (person) await store.audit.append({ actor: operatorName(), action: 'cli.on-behalf', subject: person.name, data: { text, intent: kind, interaction: interaction.id, ok: !answer.error } });
     return answer;
   });
   if (values.json) {

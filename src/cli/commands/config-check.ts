@@ -6,7 +6,7 @@ export const configCheck: Command = {
   usage: 'Usage: patchbot config check [--config FILE…] [--print] [--connect]',
   options: {
     print: { type: 'boolean', description: 'print the effective configuration, secrets redacted' },
-    connect: { type: 'boolean', description: 'also reach the configured outside systems (the ITSM) and show what they allow' },
+    connect: { type: 'boolean', description: 'also reach the configured store, chat services and ITSM, and report each' },
   },
   usesStore: false,
   async run({ values, io, deps, config: loaded, log }) {

@@ -24,7 +24,29 @@ export const itsmCheck: ConnectCheck = {
   },
 };
 
-export const CONNECT_CHECKS: ConnectCheck[] = [itsmCheck];
+/** Opens the store without migrating it and reads its schema version: reachable, and current or not. */
+export const storeCheck: ConnectCheck = {
+  name: 'store',
+  async run(config, { platform }) {
+    const dir = platform.exclusiveDir(config.store.url);
+    // Opening the embedded store would contend with a running service for it; it is a directory, not a server.
+    if (dir) return [`embedded (PGlite) in ${dir}, nothing to reach`];
+    const handle = await platform.openStore(config.store.url, { migrate: false });
+    try {
+      const { current, latest } = await handle.migrationStatus();
+      return [`${handle.engine} answered; schema version ${current} of ${latest}${current < latest ? ' (`patchbot db migrate` or `patchbot start` applies the rest)' : ''}`];
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+export const chatCheck: ConnectCheck = {
+  name: 'chat',
+  run: (config, { platform, log }) => platform.checkChat(config, log),
+};
+
+export const CONNECT_CHECKS: ConnectCheck[] = [storeCheck, chatCheck, itsmCheck];
 
 export interface ConnectReport {
   ok: boolean;
@@ -40,7 +62,8 @@ export const runConnectChecks = async (config: Config, deps: { platform: Platfor
       lines.push(...(await check.run(config, deps)).map((line) => `${check.name}: ${line}`));
     } catch (error) {
       ok = false;
-      lines.push(`${check.name}: FAILED: ${(error as Error).message}`);
+      const { message, hint } = error as Error & { hint?: string };
+      lines.push(`${check.name}: FAILED: ${message}${hint ? ` ${hint}` : ''}`);
     }
   }
   return { ok, lines };

@@ -32,6 +32,12 @@ export const start: Command = {
         commands: localCommands,
         onListening: (api) => dir && publishApi(dir, { ...holder, api }),
       });
+      // A half-alive service (HTTP up, every query failing) helps nobody: one line, and exit for a supervisor to restart.
+      service.runtime.handle.onLost((error) => {
+        io.stderr.write(`patchbot start: the embedded store stopped working (${error.message}); exiting so patchbot can be restarted.\n`);
+        if (lock?.ok) lock.release();
+        process.exit(EXIT.failure);
+      });
       io.stdout.write(`patchbot is running at ${service.url}/ (store: ${service.runtime.handle.engine}${config.execution.dryRun ? ', dry run' : ''}). Ctrl-C stops it.\n`);
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));

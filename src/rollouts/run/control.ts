@@ -2,7 +2,10 @@ import type { Change } from '../../changes/change.ts';
 import { isEligible } from '../../changes/tally.ts';
 import { transitionChange } from '../../changes/transition.ts';
 import type { Config } from '../../config/schema.ts';
+import type { Host } from '../../inventory/host.ts';
 import type { Person } from '../../people/person.ts';
+import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
+import { checkRollbackFit } from '../playbook-fit.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError } from '../../shared/errors.ts';
 import type { HostRun } from '../rollout-store.ts';
@@ -19,6 +22,8 @@ export interface ControlInput {
   /** For rollback: only these hosts (empty: every host that applied the change). */
   hosts: string[];
   now: Date;
+  /** For rollback: the playbooks and inventory, so a rollback they cannot start is refused now. */
+  playbooks?: { catalog: PlaybookCatalog; hosts: readonly Host[] };
 }
 
 export interface ControlResult {
@@ -133,6 +138,10 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
       parent = { ...change, state: 'halted' };
     } else if (!['halted', 'completed', 'cancelled', 'failed'].includes(change.state)) {
       refuse(change, 'rollback', 'Only a change that ran can be rolled back.');
+    }
+    if (input.playbooks) {
+      const { catalog, hosts: inventory } = input.playbooks;
+      checkRollbackFit(catalog, inventory.filter((h) => hosts.includes(h.name)), change, await tx.rollouts.runs(change.id));
     }
     const rollback = await createRollback(tx, parent, hosts, person, config, now);
     return { change: parent, rollback, text: `${change.id}: rolling back ${hosts.length} host${hosts.length === 1 ? '' : 's'} as ${rollback.id} (${person.name}). The hosts are restored to their recorded versions, then rescanned.` };

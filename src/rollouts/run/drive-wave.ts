@@ -6,9 +6,11 @@ import { durationText } from '../time-text.ts';
 import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
+import { dryRunCommandsOf } from '../dry-run-commands.ts';
+import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The window said no to a new host: the change pauses and wakes at the next opening. */
 const pauseForWindow = async (step: Step, decision: WindowClosed): Promise<void> => {
@@ -31,7 +33,7 @@ const startBatch = async (step: Step, batch: number, hosts: string[]) => {
   const wave = plan.waves[progress.wave]!;
   await step.tx.rollouts.queueRuns(step.change.id, progress.wave, batch, hosts);
   step.effects.push({ kind: 'run', hosts: hosts.map((host) => ({ host, attempt: 0 })) });
-  if (batch === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch')}${wave.batches.length === 1 ? '' : 'es'} of at most ${wave.concurrency}.`);
+  if (batch === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch', 'batches')} of at most ${wave.concurrency}.`);
 };
 
 /** After the rescan: the findings, not exit codes, decide which hosts are patched. */
@@ -48,10 +50,16 @@ const verify = async (step: Step, runs: readonly HostRun[]): Promise<HostRun[]> 
     }
     const findings = await tx.findings.byHost(run.host);
     const missing = findings.filter((f) => change.patches.includes(f.patchId) && NEEDS_PATCH.includes(f.state)).map((f) => f.patchId);
-    // A dry run changes nothing, and a rollback means to bring the patches back: neither is judged
-    // by the findings. Otherwise only a host the rescan reached can count as patched.
-    const reached = dryRun || rescanned.has(run.host);
-    const patched = dryRun || (reached && (rollback || missing.length === 0));
+    // A dry run changed nothing: the host would have been patched, and is never called verified.
+    if (dryRun) {
+      await tx.rollouts.setRunState(change.id, run.host, 'applied', 'dry-run', null);
+      verdicts.push({ ...run, state: 'dry-run' });
+      continue;
+    }
+    // A rollback means to bring the patches back: it is not judged by the findings. Otherwise
+    // only a host the rescan reached can count as patched.
+    const reached = rescanned.has(run.host);
+    const patched = reached && (rollback || missing.length === 0);
     const state = patched ? 'verified' : 'still-missing';
     const why = reached ? `still missing after the rescan: ${missing.join(', ')}` : 'the rescan did not reach it, so nothing shows it patched';
     await tx.rollouts.setRunState(change.id, run.host, 'applied', state, patched ? null : why);
@@ -60,38 +68,74 @@ const verify = async (step: Step, runs: readonly HostRun[]): Promise<HostRun[]> 
   return verdicts;
 };
 
+/** "2 patched, 1 would patch (dry run), 1 did not need it, 1 failed (budget 1)": counts from the runs. */
+const countsText = (runs: readonly HostRun[], rollback: boolean, budget: number | null): string => {
+  const count = (states: readonly HostRun['state'][]) => runs.filter((r) => states.includes(r.state)).length;
+  const [done, dry, notNeeded, failed] = [count(['verified']), count(['dry-run']), count(['not-needed']), count(FAILED)];
+  const parts = [
+    ...(done || !dry ? [`${done} ${rollback ? 'rolled back' : 'patched'}`] : []),
+    ...(dry ? [`${dry} would ${rollback ? 'roll back' : 'patch'} (dry run)`] : []),
+    ...(notNeeded ? [`${notNeeded} did not need it`] : []),
+    ...(failed ? [`${failed} failed${budget === null ? '' : ` (budget ${budget})`}`] : []),
+  ];
+  return parts.join(', ');
+};
+
+/** "web-01: apply-debian-packages: upgrade exited 100" for each host that did not get there. */
+const failureLines = (runs: readonly HostRun[]) => runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${r.error}` : ''}`);
+
+const DRY_NOTE = ' Dry run: nothing was changed on the hosts.';
+
 const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   const { progress, plan } = step;
   const wave = plan.waves[progress.wave]!;
-  const patched = runs.filter((r) => r.state === 'verified').length;
-  const notNeeded = runs.filter((r) => r.state === 'not-needed').length;
-  const failed = runs.filter((r) => FAILED.includes(r.state)).length;
   progress.phase = 'soaking';
   progress.soakUntil = new Date(step.now.getTime() + wave.soakMs);
   const last = progress.wave === plan.waves.length - 1;
-  say(step, `wave ${progress.wave + 1} of ${plan.waves.length} done`, `${wave.name}: ${patched} patched${notNeeded ? `, ${notNeeded} did not need it` : ''}${failed ? `, ${failed} failed (budget ${wave.failureBudget})` : ''}.${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`);
+  const failures = failureLines(runs);
+  const dry = runs.some((r) => r.state === 'dry-run') ? DRY_NOTE : '';
+  say(step, `wave ${progress.wave + 1} of ${plan.waves.length} done`, `${wave.name}: ${countsText(runs, step.change.parentId !== null, wave.failureBudget)}.${failures.length ? `\nFailed: ${failures.join('; ')}` : ''}${dry}${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`);
+  const commands = dryRunCommandsOf(runs);
+  if (commands.length) step.effects.push({ kind: 'dry-run', change: step.change, title: `wave ${progress.wave + 1} of ${plan.waves.length}: commands (dry run)`, hosts: commands });
   if (wave.soakMs > 0) step.effects.push({ kind: 'wake', at: progress.soakUntil });
   // Ticket sync (DESIGN §6): a work note per wave, in the rollout's transaction.
   await appendWaveEvent(step.tx, step.change, progress.wave + 1, plan.waves.length, runs, step.now);
 };
 
+/** The parent of a rollback is rolled back only when every host that ran it is restored. */
+const settleParent = async (step: Step, runs: readonly HostRun[]) => {
+  const { change } = step;
+  // Otherwise it stays halted, so the rest can still be rolled back (`rollback <change> <hosts>`).
+  const parent = await step.tx.changes.getForUpdate(change.parentId!);
+  const ran = (await step.tx.rollouts.runs(change.parentId!)).filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
+  const restored = new Set(runs.filter((r) => r.state === 'verified' || r.state === 'dry-run').map((r) => r.host));
+  const left = ran.filter((host) => !restored.has(host));
+  if (parent?.state === 'halted' && left.length === 0) await transitionChange(step.tx, parent, 'rolled-back', 'patchbot', step.now, { by: change.id });
+  else if (parent?.state === 'halted') say(step, 'rolled back in part', `${parent.id} stays halted: not restored on ${left.join(', ')}. \`rollback ${parent.id} ${left.join(' ')}\` tries those again.`);
+};
+
+/**
+ * The last wave is through: the host runs say how the change ends (end-decision.ts). Host runs
+ * that failed never leave a change `completed` without saying so, and one that restored or
+ * patched nothing is `failed`, its ticket closed unsuccessful.
+ */
 const complete = async (step: Step, runs: readonly HostRun[]) => {
   const { change } = step;
-  await move(step, 'completed');
+  const rollback = change.parentId !== null;
+  const verdict = endVerdict(runs, rollback);
+  const counts = `${countsText(runs, rollback, null)} of ${runs.length} host${runs.length === 1 ? '' : 's'}`;
+  const failures = failureLines(runs);
+  const dry = runs.some((r) => r.state === 'dry-run') ? DRY_NOTE : '';
+  const detail = `${failures.length ? `\nFailed: ${failures.join('; ')}` : ''}${dry}`;
   step.progress.phase = 'done';
-  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'not-needed').length;
-  const failed = runs.filter((r) => FAILED.includes(r.state)).length;
-  say(step, 'completed', `${ok} of ${runs.length} hosts ${change.parentId ? 'rolled back' : 'patched'}${failed ? `, ${failed} failed within budget` : ''}.${step.deps.config.execution.dryRun ? ' Dry run: nothing was changed on the hosts.' : ''}`);
-  if (change.parentId) {
-    // The original is rolled back only when every host that ran it is restored; otherwise it stays
-    // halted, so the rest can still be rolled back (`rollback <change> <hosts>`).
-    const parent = await step.tx.changes.getForUpdate(change.parentId);
-    const ran = (await step.tx.rollouts.runs(change.parentId)).filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
-    const restored = new Set(runs.filter((r) => r.state === 'verified').map((r) => r.host));
-    const left = ran.filter((host) => !restored.has(host));
-    if (parent?.state === 'halted' && left.length === 0) await transitionChange(step.tx, parent, 'rolled-back', 'patchbot', step.now, { by: change.id });
-    else if (parent?.state === 'halted') say(step, 'rolled back in part', `${parent.id} stays halted: not restored on ${left.join(', ')}. \`rollback ${parent.id} ${left.join(' ')}\` tries those again.`);
+  if (verdict.state === 'failed') {
+    await move(step, 'failed', { reason: verdict.reason });
+    say(step, 'failed', `${rollback ? 'The rollback failed' : 'The change failed'}: ${verdict.reason}. ${counts}.${detail}`);
+  } else {
+    await move(step, 'completed', { failedHosts: verdict.failed.map((r) => r.host) });
+    say(step, completedText(verdict.failed.length), `${counts}.${detail}`);
   }
+  if (rollback) await settleParent(step, runs);
 };
 
 /** One step of a running change: next batch, rescan, verdicts, soak, next wave, completion. */
@@ -102,7 +146,7 @@ export const driveWave = async (step: Step): Promise<void> => {
     const runs = all.filter((r) => r.wave === progress.wave);
     const scan = progress.phase === 'verifying' && progress.scanId ? await tx.scans.progress(progress.scanId) : undefined;
     const window = windowCheck(step.deps.config, change, progress, step.now);
-    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now });
+    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now, dryRun: step.deps.config.execution.dryRun });
     switch (action.kind) {
       case 'complete':
         return complete(step, all);

@@ -1,5 +1,6 @@
 import type { Change } from '../../changes/change.ts';
 import { startScan } from '../../discovery/start-scan.ts';
+import type { DryRunCommands } from '../dry-run-commands.ts';
 import type { HostRun } from '../rollout-store.ts';
 import { ADVANCE_QUEUE, type AdvanceJob, clockOf, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 
@@ -13,7 +14,8 @@ export type Effect =
   | { kind: 'rescan'; scanId: string; hosts: string[] }
   | { kind: 'wake'; at: Date }
   | { kind: 'status'; change: Change; title: string; text: string }
-  | { kind: 'halted'; change: Change; reason: string; failed: readonly HostRun[] };
+  | { kind: 'halted'; change: Change; reason: string; failed: readonly HostRun[] }
+  | { kind: 'dry-run'; change: Change; title: string; hosts: readonly DryRunCommands[] };
 
 export const performEffects = async (deps: RolloutDeps, changeId: string, effects: readonly Effect[]): Promise<void> => {
   const now = clockOf(deps);
@@ -33,6 +35,8 @@ export const performEffects = async (deps: RolloutDeps, changeId: string, effect
       await deps.queue.send<AdvanceJob>(ADVANCE_QUEUE, { changeId }, { startAfter: effect.at, key: `wake:${changeId}:${effect.at.toISOString()}` });
     } else if (effect.kind === 'status') {
       await deps.notices.status(effect.change, effect.title, effect.text);
+    } else if (effect.kind === 'dry-run') {
+      await deps.notices.dryRun(effect.change, effect.title, effect.hosts);
     } else {
       await deps.notices.halted(effect.change, effect.reason, effect.failed);
     }

@@ -1,3 +1,5 @@
+import { checkPlaybooksFit } from '../playbook-fit.ts';
+import { planHosts } from '../rollout-plan.ts';
 import { SCHEDULE_REQUESTER, proposeChange } from '../../changes/propose-change.ts';
 import type { ProposalSchedule } from '../../config/schema-windows.ts';
 import { NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
@@ -40,6 +42,14 @@ export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSch
     return null;
   }
   const plan = planRollout({ targets: schedule.targets, hosts, groups, config: config.rollout, class: schedule.class });
+  const planned = new Set(planHosts(plan));
+  try {
+    checkPlaybooksFit(deps.catalog, hosts.filter((h) => planned.has(h.name)), patches);
+  } catch (error) {
+    // Refused now, not at run time; a schedule has nobody to answer, so the log says why.
+    log.warn({ schedule: schedule.name, firedAt, err: error }, 'recurring proposal refused: its playbooks cannot run it');
+    return null;
+  }
   const title = `${patches.length <= 3 ? patches.join(', ') : `${patches.length} ${Array.isArray(schedule.patches) ? '' : `${schedule.patches} `}patches`} to ${schedule.targets.join(', ')} (${schedule.name})`;
   const change = await proposeChange(
     store,

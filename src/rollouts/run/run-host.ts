@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../shared/store-errors.ts';
 import type { Change } from '../../changes/change.ts';
 import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { scanHost } from '../../discovery/scan-host.ts';
@@ -8,7 +9,9 @@ import { changeLogger, hostLogger, type Logger } from '../../shared/logger.ts';
 import { scrubSecrets } from '../../shared/scrub-secrets.ts';
 import type { HostRunState } from '../rollout-store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
-import { applyParams } from './host-params.ts';
+import type { ParamValues } from '../../playbooks/render.ts';
+import { recordedParams } from '../playbook-fit.ts';
+import { applyParams, rollbackParams } from './host-params.ts';
 import { ADVANCE_QUEUE, clockOf, DEFAULT_LEASE_MS, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 
 interface Outcome {
@@ -16,7 +19,13 @@ interface Outcome {
   runs: PlaybookRun[];
   error: string | null;
   recheck?: string;
+  /** What the apply (or rollback) playbook ran with: a rollback of this host starts from it. */
+  params?: ParamValues;
 }
+
+/** The params the apply ran with on `host`, as its run recorded them (null: not recorded). */
+const appliedParams = async (deps: RolloutDeps, parentId: string, host: string): Promise<ParamValues | null> =>
+  recordedParams((await deps.store.rollouts.runs(parentId)).find((r) => r.host === host));
 
 const missingOn = async (deps: RolloutDeps, change: Change, host: string): Promise<string[]> =>
   (await deps.store.findings.byHost(host)).filter((f) => change.patches.includes(f.patchId) && NEEDS_PATCH.includes(f.state)).map((f) => f.patchId);
@@ -69,22 +78,27 @@ const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered:
   const dryRun = deps.config.execution.dryRun;
   const apply = playbookFor(deps.catalog, 'apply', host.os);
   let run: PlaybookRun;
+  let params: ParamValues;
   if (rollback) {
-    run = await runPlaybook({ executor: deps.executor, host, playbook: rollbackFor(deps.catalog, apply), params: { change: change.parentId! }, dryRun, log });
+    const playbook = rollbackFor(deps.catalog, apply);
+    params = rollbackParams(playbook, host.os, change.parentId!, change.patches, await appliedParams(deps, change.parentId!, host.name));
+    run = await runPlaybook({ executor: deps.executor, host, playbook, params, dryRun, log });
   } else {
-    const params = applyParams(host.os, missing, change.id);
+    const values = applyParams(host.os, missing, change.id);
     // Needed but not in a form the os's playbook takes (a plain rpm update without an advisory):
     // a failure to look at, never a silent "not needed" that would count as patched.
-    if (!params) return { state: 'failed', runs: [], error: `${apply.name} cannot apply ${missing.join(', ')} (it takes ${Object.keys(apply.params).join(', ')})` };
+    if (!values) return { state: 'failed', runs: [], error: `${apply.name} cannot apply ${missing.join(', ')} (it takes ${Object.keys(apply.params).join(', ')})` };
+    params = values;
     run = await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log });
   }
   // Smoke checks of the wave run only on a host that got through.
-  return verdict(run.ok ? [run, ...(await waveSmoke(deps, change, host, log))] : [run], 1);
+  return { ...verdict(run.ok ? [run, ...(await waveSmoke(deps, change, host, log))] : [run], 1), params };
 };
 
 /** Keeps a compact record: per step its exit code, duration and output tails. */
 const summary = (outcome: Outcome) => ({
   ...(outcome.recheck ? { recheck: outcome.recheck } : {}),
+  ...(outcome.params ? { params: outcome.params } : {}),
   runs: outcome.runs.map((r) => ({
     playbook: r.playbook, ok: r.ok, dryRun: r.dryRun, rebooted: r.rebooted,
     steps: [...r.steps, ...r.smoke].map((s) => ({ phase: s.phase, name: s.name, ok: s.ok, exitCode: s.exitCode, durationMs: s.durationMs, stdoutTail: s.stdoutTail, stderrTail: s.stderrTail, ...(s.skipped ? { skipped: s.skipped } : {}), ...(s.error ? { error: s.error } : {}) })),
@@ -122,6 +136,9 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
     if (!change || !host) outcome = { state: 'failed', runs: [], error: host ? 'the change is gone' : `${job.host} is no longer in the inventory` };
     else outcome = await applyOn(deps, change, host, claimed.recovered, attempt);
   } catch (error) {
+    // The database away is not the host's fault: the job is retried once it is back (the lease
+    // lets the retry take the run over), instead of recording a failure that never happened.
+    if (error instanceof StoreUnavailableError) throw error;
     // Unreachable, auth, a refused parameter: the host failed, the change decides what that means.
     outcome = { state: 'failed', runs: [], error: (error as Error).message };
   } finally {

@@ -34,6 +34,11 @@ describe('nextWaveAction', () => {
     ['hosts queued, window closed: pause', view({}, { runs: [run('web-01', 'queued')], window: CLOSED }), { kind: 'pause', window: CLOSED }],
     ['first batch done: the next batch', view({}, { runs: [run('web-01', 'applied'), run('web-02', 'applied')] }), { kind: 'start-batch', batch: 1, hosts: ['web-03'], window: OPEN }],
     [
+      'every batch done in a dry run: no rescan (nothing changed), judge now',
+      view({}, { dryRun: true, runs: [run('web-01', 'applied'), run('web-02', 'applied'), run('web-03', 'applied', { batch: 1 })] }),
+      { kind: 'rescan', scanId: null, hosts: ['web-01', 'web-02', 'web-03'] },
+    ],
+    [
       'every batch done: rescan the hosts that applied, with an id per wave and attempts',
       view({}, { runs: [run('web-01', 'applied'), run('web-02', 'not-needed'), run('web-03', 'applied', { batch: 1, attempt: 2 })] }),
       { kind: 'rescan', scanId: 'rollout-CHG-1-w2-4', hosts: ['web-01', 'web-03'] },

@@ -26,6 +26,8 @@ export interface WaveView {
   /** May a new host start now (the window, asked with the change's progress). */
   window: StartDecision;
   now: Date;
+  /** execution.dryRun: nothing changed on a host, so no rescan could show anything; none is started. */
+  dryRun?: boolean;
 }
 
 export type WindowOpen = Extract<StartDecision, { may: true }>;
@@ -77,7 +79,7 @@ const running = (view: WaveView, wave: RolloutPlan['waves'][number]): WaveAction
   const next = wave.batches.findIndex((_, b) => !started.has(b));
   if (next >= 0) return window.may ? { kind: 'start-batch', batch: next, hosts: wave.batches[next]!, window } : { kind: 'pause', window };
   const applied = runs.filter((r) => r.state === 'applied').map((r) => r.host);
-  const scanId = applied.length ? rescanId(view.changeId, progress.wave, runs.reduce((n, r) => n + r.attempt, 0)) : null;
+  const scanId = applied.length && !view.dryRun ? rescanId(view.changeId, progress.wave, runs.reduce((n, r) => n + r.attempt, 0)) : null;
   return { kind: 'rescan', scanId, hosts: applied };
 };
 

@@ -25,10 +25,10 @@ export interface Estate {
   logLevel?: 'warn' | 'error';
 }
 
-const configYaml = (dir: string, token: string | undefined, estate: Estate) => `
+const configYaml = (dir: string, token: string | undefined, estate: Estate, port = 0) => `
 server:
   host: 127.0.0.1
-  port: 0
+  port: ${port}
 ${token ? `  token: ${token}\n` : ''}store:
   url: pglite://${dir}/data
 schedules:
@@ -74,7 +74,7 @@ const seed = async (store: PatchbotStore) => {
   await store.scans.finish(SEED_SCAN, at);
 };
 
-const WEB_ESTATE: Estate = { yaml: WEB_YAML, seed };
+export const WEB_ESTATE: Estate = { yaml: WEB_YAML, seed };
 
 export interface ConsoleService {
   url: string;
@@ -95,10 +95,10 @@ export interface ConsoleService {
  * dir, an HTTP server on 127.0.0.1 and a free port — with the default config's people (alice on
  * call; bob, carol, dave on the CAB; erin a viewer).
  */
-export const startConsoleService = async ({ token, estate = WEB_ESTATE }: { token?: string; estate?: Estate } = {}): Promise<ConsoleService> => {
+export const startConsoleService = async ({ token, estate = WEB_ESTATE, port }: { token?: string; estate?: Estate; port?: number } = {}): Promise<ConsoleService> => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-console-'));
   const file = join(dir, 'patchbot.yaml');
-  writeFileSync(file, configYaml(dir, token, estate));
+  writeFileSync(file, configYaml(dir, token, estate, port));
   const { config } = await loadConfig({ files: [file], env: {}, cwd: dir });
   // Seeded before the service opens it: PGlite is one process's, and a scanned estate is not rescanned at start.
   const handle = await platform.openStore(config.store.url, { migrate: true });

@@ -1,0 +1,118 @@
+import type { ServerResponse } from 'node:http';
+import * as client from 'openid-client';
+import type { ConsoleOidc } from '../../src/config/schema-chat.ts';
+import type { PeopleRepository } from '../../src/people/people-store.ts';
+import type { Person } from '../../src/people/person.ts';
+import type { HttpServer } from '../../src/server/http-server.ts';
+import { HttpError } from '../../src/server/router.ts';
+import type { Logger } from '../../src/shared/logger.ts';
+import { SESSION_HOURS, SIGNED_IN_COOKIE, type SessionCodec } from './session-cookie.ts';
+
+/** A login not finished within this time starts over. */
+const PENDING_MS = 10 * 60_000;
+/** Pending logins kept at most: a flood of /auth/login cannot grow memory without bound. */
+const MAX_PENDING = 1000;
+const IDP_TIMEOUT_S = 10;
+
+interface Pending {
+  verifier: string;
+  nonce: string;
+  at: number;
+}
+
+const redirect = (res: ServerResponse, location: string, cookie?: string) => {
+  res.writeHead(303, { location, 'cache-control': 'no-store', ...(cookie ? { 'set-cookie': cookie } : {}) });
+  res.end();
+};
+
+/** The configured person an ID token's claim names: by email, or by name for any other claim. */
+const personOf = async (people: PeopleRepository, oidc: ConsoleOidc, claims: Record<string, unknown>): Promise<{ person: Person | null; said: string }> => {
+  const value = claims[oidc.claim];
+  if (typeof value !== 'string' || value === '') throw new HttpError(403, `the ID token has no "${oidc.claim}" claim; ask the IdP to release it, or set chat.console.oidc.claim`);
+  if (oidc.claim === 'email' && claims.email_verified === false) throw new HttpError(403, `the IdP says ${value} is not verified`);
+  const person = oidc.claim === 'email' ? await people.findBy('email', value.toLowerCase()) ?? (await people.findBy('email', value)) : await people.get(value);
+  return { person, said: value };
+};
+
+/**
+ * Sign-in with OpenID Connect (authorization code + PKCE, openid-client): /auth/login sends the
+ * browser to the IdP, the redirect URL takes the code back, and a MACed session cookie names the
+ * person whose email (or configured claim) the ID token carries. Unknown people are refused.
+ */
+export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: { oidc: ConsoleOidc; sessions: SessionCodec; people: PeopleRepository; log: Logger }): void => {
+  const redirectUrl = new URL(oidc.redirectUrl);
+  const secure = redirectUrl.protocol === 'https:';
+  let discovered: Promise<client.Configuration> | null = null;
+  const configuration = () => {
+    discovered ??= client
+      .discovery(new URL(oidc.issuer), oidc.clientId, oidc.clientSecret ?? {}, oidc.clientSecret ? client.ClientSecretBasic(oidc.clientSecret) : client.None(), {
+        timeout: IDP_TIMEOUT_S,
+        // http issuers only on loopback or where the operator wrote http:// on purpose (a test IdP).
+        ...(new URL(oidc.issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+      })
+      .catch((error: unknown) => {
+        discovered = null; // try again on the next login rather than failing until restart
+        throw new HttpError(502, `the OpenID provider at ${oidc.issuer} did not answer discovery: ${(error as Error).message}`);
+      });
+    return discovered;
+  };
+  const pending = new Map<string, Pending>();
+
+  server.route('GET', '/auth/login', async ({ res }) => {
+    const config = await configuration();
+    const now = Date.now();
+    for (const [state, p] of pending) if (now - p.at > PENDING_MS || pending.size >= MAX_PENDING) pending.delete(state);
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    pending.set(state, { verifier, nonce, at: now });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUrl.href,
+      scope: 'openid email profile',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    redirect(res, url.href);
+  });
+
+  server.route('GET', redirectUrl.pathname, async ({ res, url }) => {
+    const state = url.searchParams.get('state') ?? '';
+    const login = pending.get(state);
+    pending.delete(state);
+    if (!login || Date.now() - login.at > PENDING_MS) throw new HttpError(400, 'this sign-in is unknown or took too long: start again at /auth/login');
+    const config = await configuration();
+    const back = new URL(redirectUrl);
+    back.search = url.search;
+    let claims: Record<string, unknown>;
+    try {
+      const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: login.verifier, expectedState: state, expectedNonce: login.nonce });
+      claims = tokens.claims() ?? {};
+      // Many IdPs put scope claims (email) only in userinfo when an access token is issued.
+      if (claims[oidc.claim] === undefined && typeof claims.sub === 'string') {
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+      }
+    } catch (error) {
+      log.warn({ err: error as Error }, 'console sign-in failed');
+      throw new HttpError(401, `sign-in failed: ${(error as Error).message}`);
+    }
+    const { person, said } = await personOf(people, oidc, claims);
+    if (!person) {
+      log.warn({ claim: oidc.claim }, 'console sign-in refused: not in people[]');
+      throw new HttpError(403, `${said} signed in, but no one in people[] has that ${oidc.claim === 'email' ? 'email' : 'name'}: ask an admin to add them to the patchbot config`);
+    }
+    log.info({ person: person.name }, 'console sign-in');
+    redirect(res, '/', `${SIGNED_IN_COOKIE}=${sessions.seal(person.name)}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure ? '; Secure' : ''}`);
+  });
+
+  server.route('GET', '/auth/logout', ({ res }) => {
+    // Not back to `/`: it would send the browser straight to the IdP, which may sign it in again.
+    redirect(res, '/auth/signed-out', `${SIGNED_IN_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${secure ? '; Secure' : ''}`);
+  });
+
+  server.route('GET', '/auth/signed-out', ({ res }) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'" });
+    res.end('<!doctype html><title>patchbot</title><p id="signed-out">You are signed out of patchbot. <a href="/auth/login">Sign in again</a></p>');
+  });
+};

@@ -1,0 +1,34 @@
+import type { HostRun } from './rollout-store.ts';
+
+/** What one host would have run under execution.dryRun, in order: the playbook's steps as rendered. */
+export interface DryRunCommands {
+  host: string;
+  playbook: string;
+  commands: string[];
+}
+
+interface RecordedStep {
+  skipped?: unknown;
+}
+interface RecordedRun {
+  playbook?: unknown;
+  dryRun?: unknown;
+  steps?: unknown;
+}
+
+/**
+ * The exact commands of a host run recorded in dry run: its steps' `would run: <command>` records
+ * (run-playbook.ts), the playbook's own smoke steps included, and `would reboot…` for reboot steps.
+ * Read-only playbooks (the wave's smoke checks, scans) really ran, so they are not listed. Null
+ * when the run was not a dry run.
+ */
+export const dryRunCommands = (run: HostRun): DryRunCommands | null => {
+  const runs = (run.result as { runs?: unknown } | null)?.runs;
+  if (!Array.isArray(runs)) return null;
+  const dry = (runs as RecordedRun[]).find((r) => r?.dryRun === true && Array.isArray(r.steps) && (r.steps as RecordedStep[]).some((s) => typeof s?.skipped === 'string' && s.skipped.startsWith('would ')));
+  if (!dry) return null;
+  const commands = (dry.steps as RecordedStep[]).flatMap((s) => (typeof s?.skipped === 'string' && s.skipped.startsWith('would ') ? [s.skipped.replace(/^would run: /, '')] : []));
+  return { host: run.host, playbook: String(dry.playbook), commands };
+};
+
+export const dryRunCommandsOf = (runs: readonly HostRun[]): DryRunCommands[] => runs.flatMap((r) => dryRunCommands(r) ?? []);

@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.ts';
+import { type ConsoleService, startConsoleService, WEB_ESTATE } from './support/console-service.ts';
+
+/**
+ * #13 item 1, the whole sign-in in Chromium against a real OpenID provider (oidc-provider) on
+ * loopback: authorization code + PKCE, the ID token's email mapped to people[], a person not in
+ * people[] refused, a tampered session cookie refused, sign-out.
+ */
+const freePort = async () => {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+};
+
+let idp: Server;
+let svc: ConsoleService;
+let browser: Browser;
+
+beforeAll(async () => {
+  const idpPort = await freePort();
+  const consolePort = await freePort();
+  const issuer = `http://127.0.0.1:${idpPort}`;
+  const redirectUrl = `http://127.0.0.1:${consolePort}/auth/callback`;
+  const provider = new Provider(issuer, {
+    clients: [{ client_id: 'patchbot', client_secret: 'patchbot-client-secret', redirect_uris: [redirectUrl], grant_types: ['authorization_code'], response_types: ['code'] }],
+    // Any login name signs in; its email is <login>@example.com (alice…erin are in people[], mallory is not).
+    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: true }) }),
+    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    cookies: { keys: ['oidc-provider-test-cookie-key'] },
+  });
+  const handle = provider.callback();
+  idp = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
+  const oidc = `chat:\n  console:\n    oidc:\n      issuer: ${issuer}\n      clientId: patchbot\n      clientSecret: patchbot-client-secret\n      redirectUrl: ${redirectUrl}\n`;
+  svc = await startConsoleService({ port: consolePort, estate: { ...WEB_ESTATE, yaml: `${WEB_ESTATE.yaml}${oidc}` } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+  idp?.closeAllConnections();
+  await new Promise((resolve) => idp?.close(resolve));
+});
+
+/** Opens the console, is sent to the IdP, signs in as `login` and consents. */
+const signIn = async (login: string): Promise<{ context: BrowserContext; page: Page }> => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(svc.url);
+  await page.locator('input[name="login"]').fill(login);
+  const password = page.locator('input[name="password"]');
+  if (await password.count()) await password.fill('any');
+  await page.locator('button[type="submit"]').click();
+  await page.locator('button:has-text("Continue")').click();
+  return { context, page };
+};
+
+const sessionOf = (page: Page) => page.evaluate(async () => {
+  const response = await fetch('/api/console/session');
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+});
+
+describe('console sign-in with OpenID Connect', () => {
+  it('signs bob in by his email, shows no person picker, and signs him out', async () => {
+    const { context, page } = await signIn('bob');
+    await page.locator('#mode-notice', { hasText: 'Signed in as bob' }).waitFor();
+    expect(await page.locator('label.picker').isHidden()).toBe(true);
+    await page.locator('#live[data-state="live"]').waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'patchbot_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(await sessionOf(page)).toEqual({ status: 200, body: { mode: 'person', person: 'bob', via: 'session', signOut: '/auth/logout' } });
+    // bob's session cannot speak for carol.
+    const asCarol = await page.evaluate(async () => (await fetch('/api/console/channels?as=carol')).status);
+    expect(asCarol).toBe(403);
+
+    await page.locator('#sign-out').click();
+    await page.locator('#signed-out').waitFor();
+    expect((await context.cookies()).find((c) => c.name === 'patchbot_session')).toBeUndefined();
+    await context.close();
+  });
+
+  it('refuses a tampered session cookie', async () => {
+    const { context, page } = await signIn('erin');
+    await page.locator('#mode-notice', { hasText: 'Signed in as erin' }).waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'patchbot_session')!;
+    const [, mac] = cookie.value.split('.');
+    const asAlice = `${Buffer.from(JSON.stringify({ p: 'alice', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
+    await context.addCookies([{ ...cookie, value: asAlice }]);
+    const session = await sessionOf(page);
+    expect(session.status).toBe(401);
+    expect(session.body.error).toMatch(/invalid or expired/);
+    await context.close();
+  });
+
+  it('refuses a person the IdP knows but people[] does not', async () => {
+    const { context, page } = await signIn('mallory');
+    await expect.poll(() => page.textContent('body')).toMatch(/mallory@example.com signed in, but no one in people\[\] has that email/);
+    expect((await context.cookies()).find((c) => c.name === 'patchbot_session')).toBeUndefined();
+    await context.close();
+  });
+});

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenedStore } from '../adapters/postgres/open-store.ts';
+import type { FindingInput } from '../src/discovery/discovery-store.ts';
+import type { Patch } from '../src/discovery/patch.ts';
+import type { Host } from '../src/inventory/host.ts';
+import { membersOf } from '../src/inventory/resolve.ts';
+import { availableEngines, openFresh } from './support/engines.ts';
+
+/**
+ * The store contract, continued (test/store-contract.test.ts is at its size limit): the reads that
+ * count and page over a scope of hosts in SQL (issue #20), on every engine.
+ */
+
+const host = (name: string, extra: Partial<Host> = {}): Host => ({
+  name, address: '127.0.0.1', port: 22, user: 'root', os: 'debian', groups: [], tags: {}, connection: 'ssh', ...extra,
+});
+const patch = (id: string, severity: Patch['severity'], firstSeen = new Date('2024-01-01T00:00:00Z')): Patch => ({
+  id, title: `fix ${id}`, severity, security: true, cves: [], rebootHint: false, firstSeen,
+});
+const t = (hour: number) => new Date(Date.UTC(2024, 5, 1, hour));
+const missing = (patchId: string, state: FindingInput['state'] = 'missing'): FindingInput => ({ patchId, state });
+
+describe.each(availableEngines())('store contract (scoped reads) on %s', (engine) => {
+  let opened: OpenedStore;
+  const hosts = [
+    host('a-01', { groups: ['web'], tags: { env: 'prod' } }),
+    host('a-02', { groups: ['web'], tags: { env: 'prod', tier: 'edge' } }),
+    host('a-03', { os: 'ubuntu', tags: { env: 'prod' } }),
+    host('b-01', { tags: { env: 'test' } }),
+    host('b-02', { os: 'rhel' }),
+  ];
+  const groups = [
+    { name: 'web', production: true },
+    { name: 'static', members: ['b-02', 'nobody'], production: false },
+    { name: 'prod-ubuntu', selector: { os: ['ubuntu' as const], tags: { env: 'prod' } }, production: true },
+    { name: 'prod', selector: { tags: { env: 'prod' } }, production: true },
+    { name: 'empty-selector', selector: {}, production: false },
+    { name: 'no-os', selector: { os: [] }, production: false },
+  ];
+
+  beforeAll(async () => {
+    opened = await openFresh(engine);
+    const { store } = opened;
+    await store.hosts.sync(hosts);
+    await store.groups.sync(groups);
+    await store.patches.upsert([patch('P-crit', 'critical'), patch('P-imp', 'important'), patch('P-low', 'low')]);
+    await store.scans.start('s1', 'test', hosts.map((h) => h.name), t(1));
+    await store.scans.start('s2', 'test', hosts.map((h) => h.name), t(5));
+    // s1: every host but b-02; s2 (later): a-03 unreachable, a-01 again.
+    await store.scans.recordMany([
+      { result: { scanId: 's1', host: 'a-01', outcome: 'ok', startedAt: t(1), finishedAt: t(1), rebootRequired: false }, findings: [missing('P-crit'), missing('P-imp')] },
+      { result: { scanId: 's1', host: 'a-02', outcome: 'ok', startedAt: t(1), finishedAt: t(2), rebootRequired: true }, findings: [missing('P-imp', 'failed'), missing('P-low', 'pending-reboot')] },
+      { result: { scanId: 's1', host: 'a-03', outcome: 'ok', startedAt: t(1), finishedAt: t(1), rebootRequired: null }, findings: [missing('P-imp'), missing('P-low', 'installed')] },
+      { result: { scanId: 's1', host: 'b-01', outcome: 'ok', startedAt: t(1), finishedAt: t(3), rebootRequired: false }, findings: [] },
+    ]);
+    await store.scans.recordHost({ scanId: 's2', host: 'a-03', outcome: 'unreachable', error: 'timeout', startedAt: t(5), finishedAt: t(5) });
+    await store.scans.recordMany([{ result: { scanId: 's2', host: 'a-01', outcome: 'ok', startedAt: t(5), finishedAt: t(6), rebootRequired: true }, findings: [missing('P-crit')] }]);
+  });
+  afterAll(async () => opened?.store.close());
+
+  it('finds a group\'s members by the same rule as membersOf, and null for an unknown group', async () => {
+    for (const group of groups) {
+      expect(await opened.store.groups.memberNames(group.name), group.name).toEqual(membersOf(group, hosts).map((h) => h.name));
+    }
+    expect(await opened.store.groups.memberNames('nope')).toBeNull();
+  });
+
+  it('keeps each host\'s latest scan as scans are recorded, one at a time or many; an older scan stored late does not replace it', async () => {
+    const { store } = opened;
+    await store.scans.recordHost({ scanId: 's1', host: 'a-01', outcome: 'failed', error: 'late retry of s1', startedAt: t(1), finishedAt: t(1) });
+    expect((await store.scans.latestOf(['a-01', 'a-03', 'b-02'])).map((s) => [s.host, s.scanId, s.outcome, s.error ?? null, s.rebootRequired])).toEqual([
+      ['a-01', 's2', 'ok', null, true],
+      ['a-03', 's2', 'unreachable', 'timeout', null],
+    ]);
+    expect((await store.scans.latestPerHost()).map((s) => s.host)).toEqual(['a-01', 'a-02', 'a-03', 'b-01']);
+    // The history keeps both of a-01's scans.
+    expect((await store.scans.results('s1')).find((r) => r.host === 'a-01')?.error).toBe('late retry of s1');
+  });
+
+  it('summarises freshness over a scope: counts, and the first hosts of each list', async () => {
+    const all = await opened.store.scans.freshness(null, 5);
+    expect(all).toEqual({
+      hosts: 5, scanned: 3, newest: t(6), oldest: t(2),
+      unreachable: { count: 1, outcomes: ['unreachable'], first: [{ host: 'a-03', outcome: 'unreachable', triedAt: t(5), lastSeen: t(1) }] },
+      neverScanned: { count: 1, first: ['b-02'] },
+    });
+    const web = await opened.store.scans.freshness(['a-01', 'a-02'], 5);
+    expect(web).toMatchObject({ hosts: 2, scanned: 2, newest: t(6), oldest: t(2), unreachable: { count: 0, first: [] }, neverScanned: { count: 0 } });
+    expect((await opened.store.scans.freshness(['a-03', 'b-02', 'b-01'], 0)).neverScanned).toEqual({ count: 1, first: [] });
+  });
+
+  it('counts reboot flags of the latest scans and pages the hosts', async () => {
+    const facts = await opened.store.scans.reboots(null, 1);
+    expect(facts.scanned).toBe(4);
+    expect(facts.required.count).toBe(2);
+    expect(facts.required.first.map((s) => [s.host, s.scanId, s.finishedAt])).toEqual([['a-01', 's2', t(6)]]);
+    expect(facts.unknown).toEqual({ count: 1, first: ['a-03'] });
+    expect((await opened.store.scans.reboots(['a-02', 'b-01'], null)).required.first.map((s) => s.host)).toEqual(['a-02']);
+  });
+
+  it('covers one patch over a scope: per state a count and the first hosts, and the hosts with no finding', async () => {
+    const all = await opened.store.findings.patchCoverage('P-imp', null, 1);
+    expect(all.byState.missing).toMatchObject({ count: 1, first: [{ host: 'a-03', patchId: 'P-imp', state: 'missing' }] });
+    expect(all.byState.failed.count).toBe(1);
+    // a-01 no longer reports P-imp (s2): installed.
+    expect(all.byState.installed).toMatchObject({ count: 1, first: [{ host: 'a-01', state: 'installed', scanId: 's2' }] });
+    expect(all.notReported).toEqual({ count: 2, first: ['b-01'] });
+    const some = await opened.store.findings.patchCoverage('P-imp', ['a-02', 'b-02'], null);
+    expect([some.byState.missing.count, some.byState.failed.count, some.byState.installed.count]).toEqual([0, 1, 0]);
+    expect(some.notReported).toEqual({ count: 1, first: ['b-02'] });
+  });
+
+  it('aggregates what is pending per patch and per severity, counting each host once', async () => {
+    const all = await opened.store.findings.pendingIn(null);
+    expect([...all.patches].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'P-crit', title: 'fix P-crit', severity: 'critical', hosts: 1 },
+      { id: 'P-imp', title: 'fix P-imp', severity: 'important', hosts: 2 },
+    ]);
+    expect(all.hostsBySeverity).toEqual({ critical: 1, important: 2, moderate: 0, low: 0, unknown: 0 });
+    expect(all.affectedHosts).toBe(3);
+    expect(await opened.store.findings.pendingIn(['b-01', 'b-02'])).toEqual({ patches: [], hostsBySeverity: { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0 }, affectedHosts: 0 });
+  });
+
+  it('reads open findings of many hosts at once, and patches by id', async () => {
+    const open = await opened.store.findings.openOf(['a-02', 'a-03', 'zz']);
+    expect(open.map((f) => [f.host, f.patchId, f.state])).toEqual([['a-02', 'P-imp', 'failed'], ['a-02', 'P-low', 'pending-reboot'], ['a-03', 'P-imp', 'missing']]);
+    expect((await opened.store.patches.byIds(['P-low', 'nope', 'P-crit'])).map((p) => p.id)).toEqual(['P-crit', 'P-low']);
+  });
+
+  it('forgets scan history and installed findings by age, keeping each host\'s latest scan and every open finding', async () => {
+    const { store } = opened;
+    expect(await store.scans.pruneHistory(t(4))).toBe(4);
+    expect(await store.scans.results('s1')).toEqual([]);
+    expect(await store.scans.progress('s1')).not.toBeNull(); // s1 never finished: a scan still running is not history
+    expect((await store.scans.latestPerHost()).map((s) => [s.host, s.scanId])).toEqual([['a-01', 's2'], ['a-02', 's1'], ['a-03', 's2'], ['b-01', 's1']]);
+    expect(await store.findings.pruneInstalled(t(4))).toBe(1); // a-03's P-low; a-01's P-imp was installed at t(6)
+    expect((await store.findings.byHost('a-03')).map((f) => f.patchId)).toEqual(['P-imp']);
+    expect(await store.findings.pruneInstalled(t(4))).toBe(0);
+  });
+});
