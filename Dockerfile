@@ -1,26 +1,37 @@
 # syntax=docker/dockerfile:1
-# patchbot — multi-stage image. Production config comes from env (PATCHBOT_STORE_URL, SLACK_*,
-# SERVICENOW_*, …) and an optional mounted file named by PATCHBOT_CONFIG.
+# patchbot — two stages: build compiles dist/, runtime ships it. Production config comes from env
+# (PATCHBOT_STORE_URL, SLACK_*, SERVICENOW_*, …) and an optional mounted file named by PATCHBOT_CONFIG.
 
-FROM node:20-bookworm-slim AS deps
+# Node 24 LTS. No dependency pins the Node major (each declares only a lower bound, >=20 at most);
+# development and tests run on Node >= 20.19 (package.json engines), which 24 satisfies.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Native build tools only in this stage: ssh2's optional crypto binding compiles here or is skipped.
+# All dependencies: tsc (a dev dependency) compiles below; dev dependencies are pruned after.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
- && npm ci --omit=dev --no-audit --no-fund \
+ && npm ci --no-audit --no-fund \
  && rm -rf /var/lib/apt/lists/*
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY scripts ./scripts
+COPY src ./src
+COPY adapters ./adapters
+# Type errors fail the image build (npm run build = tsc); then only production dependencies stay.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # openssh-client gives ssh-keyscan for bootstrapping known_hosts; tini reaps and forwards SIGTERM.
 RUN apt-get update && apt-get install -y --no-install-recommends openssh-client tini ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system patchbot && useradd --system --gid patchbot --home-dir /app --shell /usr/sbin/nologin patchbot
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY bin ./bin
-COPY src ./src
-COPY adapters ./adapters
+# Only the compiled code, production dependencies, playbooks and config: no TypeScript sources,
+# tests or tsx. Without src/, bin/patchbot.js takes dist/ as current (bin/dist-state.js).
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin/patchbot.js bin/dist-state.js ./bin/
 COPY playbooks ./playbooks
 COPY config ./config
 RUN mkdir -p /app/data && chown -R patchbot:patchbot /app/data

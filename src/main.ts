@@ -3,7 +3,7 @@
  * world as ports, declared in ./platform.ts) and hands it to the CLI; it decides nothing itself.
  *
  * The startup path; each file imports only the ones below it, none imports back up:
- *   bin/patchbot.js               registers tsx, calls main(argv)
+ *   bin/patchbot.js               runs dist/ when built and current (tsx on the sources otherwise), calls main(argv)
  *   src/main.ts  main()           reads the environment once, builds the Platform, calls runCli
  *   src/cli/run-cli.ts            parses argv, runs the command it names (src/cli/commands/)
  *   src/cli/commands/start.ts     `patchbot start`: locks the embedded store, calls startService,
@@ -16,14 +16,9 @@
  * service's local API (src/service/local-api.ts), which runs it through the LocalCommands that
  * `start` handed over: the same CLI, on the service's runtime. The service never imports the CLI.
  */
-import { consoleModule } from '../adapters/console/console-module.ts';
-import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
 import type { ConsoleHistory } from '../adapters/console/console-history.ts';
-import { consoleMessageRepository } from '../adapters/postgres/console-messages.ts';
-import { openStore, parseStoreUrl } from '../adapters/postgres/open-store.ts';
-import { startPgBossQueue } from '../adapters/postgres/pg-boss-queue.ts';
 import { LocalExecutor } from '../adapters/local/local-executor.ts';
-import { createSshExecutor } from '../adapters/ssh/ssh-executor.ts';
+import { parseStoreUrl } from '../adapters/postgres/store-url.ts';
 import { runCli } from './cli/run-cli.ts';
 import { readEnv } from './config/env.ts';
 import type { Card } from './chat/card.ts';
@@ -41,12 +36,12 @@ import { noneTicketing } from './tickets/none.ts';
  * missing key then shows up per host ("auth-failed: set execution.ssh.privateKeyPath …") rather
  * than stopping the service.
  */
-const lazyExecutor = (build: () => Executor): Executor => {
+const lazyExecutor = (build: () => Promise<Executor>): Executor => {
   let built: Executor | null = null;
   return {
     async open(host) {
       try {
-        built ??= build();
+        built ??= await build();
       } catch (error) {
         throw new ExecutionError('auth-failed', host.name, error instanceof PatchbotError ? error.message : String(error));
       }
@@ -108,9 +103,18 @@ const checkChatCredentials = async (config: Config, log: Logger): Promise<string
   return lines.length ? lines : ['no chat surface enabled'];
 };
 
-/** The adapters behind every port. `env` is the process environment, read once by main(). */
+/**
+ * The adapters behind every port. `env` is the process environment, read once by main(). Each
+ * adapter is imported when its port is first used, so a command loads only what it touches
+ * (`--help` and `config check` load no store, no SSH, no pg-boss).
+ */
 export const createPlatform = (env: Record<string, string | undefined>): Platform => ({
   async openStore(url, { migrate: applyMigrations }) {
+    const [{ openStore }, { migrate, migrationStatus }, { consoleMessageRepository }] = await Promise.all([
+      import('../adapters/postgres/open-store.ts'),
+      import('../adapters/postgres/migrate.ts'),
+      import('../adapters/postgres/console-messages.ts'),
+    ]);
     const opened = await openStore(url, { migrate: applyMigrations });
     const store = patchbotStore(opened.store);
     consoleHistories.set(store, consoleMessageRepository<Card>(opened.sql));
@@ -121,7 +125,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       tightened: opened.tightened,
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
-      startQueue: (onError) => startPgBossQueue({ sql: opened.sql, onError }),
+      startQueue: async (onError) => (await import('../adapters/postgres/pg-boss-queue.ts')).startPgBossQueue({ sql: opened.sql, onError }),
       onLost: (listener) => opened.sql.onLost?.(listener),
       close: () => opened.store.close(),
     };
@@ -134,8 +138,8 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
     const ssh = config.execution.ssh;
     return {
       local: new LocalExecutor({ baseEnv: env }),
-      ssh: lazyExecutor(() =>
-        createSshExecutor({
+      ssh: lazyExecutor(async () =>
+        (await import('../adapters/ssh/ssh-executor.ts')).createSshExecutor({
           ...(ssh.privateKeyPath ? { privateKeyPath: ssh.privateKeyPath } : {}),
           ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}),
           knownHostsPath: ssh.knownHostsPath,
@@ -150,7 +154,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
   async chatSurfaces({ config, store, log }) {
     const history = consoleHistories.get(store);
     if (config.chat.console.enabled && !history) throw new Error('the console needs a store opened by this platform (platform.openStore)');
-    const modules = config.chat.console.enabled && history ? [consoleModule({ store, history, config, log })] : [];
+    const modules = config.chat.console.enabled && history ? [(await import('../adapters/console/console-module.ts')).consoleModule({ store, history, config, log })] : [];
     const slack = config.chat.slack;
     if (slack.enabled) {
       // Loaded only when enabled: Bolt and its SDKs cost every CLI command startup time otherwise.

@@ -1,6 +1,5 @@
 import { PatchbotError } from '../../src/shared/errors.ts';
 import { isConnectionLoss } from './store-errors.ts';
-import { resolve } from 'node:path';
 import type { StorageEngine } from '../../src/patchbot-store.ts';
 import { migrate, type MigrationReport } from './migrate.ts';
 import { openPg } from './pg-client.ts';
@@ -8,20 +7,7 @@ import { openPglite } from './pglite-client.ts';
 import { makePrivateDir } from './private-dir.ts';
 import type { SqlClient } from './sql-client.ts';
 import { sqlStore } from './sql-store.ts';
-
-export type StoreLocation = { engine: 'pglite'; dataDir: string | null } | { engine: 'postgres'; url: string };
-
-/** `pglite://memory`, `pglite://<dir>` (relative to cwd), `postgres://…` / `postgresql://…`. */
-export const parseStoreUrl = (url: string, cwd = process.cwd()): StoreLocation => {
-  if (url.startsWith('pglite://')) {
-    const rest = url.slice('pglite://'.length);
-    if (rest === 'memory' || rest === ':memory:') return { engine: 'pglite', dataDir: null };
-    if (!rest) throw new Error('store.url pglite:// needs a directory (pglite://./data) or pglite://memory');
-    return { engine: 'pglite', dataDir: resolve(cwd, rest) };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', url };
-  throw new Error(`store.url must start with pglite:// or postgres:// (got ${url.split('://')[0]}://…)`);
-};
+import { parseStoreUrl } from './store-url.ts';
 
 /** Where, without the password: enough to see a wrong host or port at a glance. */
 const redacted = (url: string): string => {

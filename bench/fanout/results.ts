@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { footprintSection } from '../footprint/results.ts';
 import { cpus, totalmem } from 'node:os';
 
 export interface Measured {
@@ -116,5 +117,7 @@ export const writeResults = (path: string, rows: Row[], meta: { concurrency: num
         `JS heap retained after the scan and a full GC grows ${(retained / 1024).toFixed(1)} KiB per host (${small.hosts} → ${large.hosts} hosts; each host stores 135 findings).`,
     );
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  // The footprint bench's section (bench/footprint) is kept as it was.
+  const kept = existsSync(path) ? footprintSection(readFileSync(path, 'utf8')) : '';
+  writeFileSync(path, `${lines.join('\n')}\n${kept ? `\n${kept}\n` : ''}`);
 };

@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { createLogger, type Logger } from '../shared/logger.ts';
+import type { Logger } from '../shared/logger.ts';
 import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
 import type { LocalCommands } from '../service/local-api.ts';
-import { startRuntime } from '../service/runtime.ts';
 import { COMMANDS } from './commands.ts';
 import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
 import { forwardToService } from './forward.ts';
@@ -56,8 +54,9 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   const files = (parsed.values.config as string[] | undefined) ?? io.env.PATCHBOT_CONFIG?.split(':').filter(Boolean) ?? [];
   let config: Config | undefined;
   let logger: Logger | undefined;
-  const getConfig = async () => (config ??= (await loadConfig({ files, env: io.env, cwd: io.cwd })).config);
-  const getLog = async () => (logger ??= createLogger({ level: (await getConfig()).log.level, format: (await getConfig()).log.format, destination: io.stderr as NodeJS.WritableStream, isTty: io.isTty }));
+  // Loaded on first use: zod, yaml and pino cost `--help` and forwarded commands nothing then.
+  const getConfig = async () => (config ??= (await (await import('../config/load.ts')).loadConfig({ files, env: io.env, cwd: io.cwd })).config);
+  const getLog = async () => (logger ??= (await import('../shared/logger.ts')).createLogger({ level: (await getConfig()).log.level, format: (await getConfig()).log.format, destination: io.stderr as NodeJS.WritableStream, isTty: io.isTty }));
 
   const withStore: CommandContext['withStore'] = async (work, { migrate = false } = {}) => {
     if (deps.sharedRuntime) return work(deps.sharedRuntime.handle);
@@ -78,6 +77,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   const withRuntime: CommandContext['withRuntime'] = async (work) => {
     if (deps.sharedRuntime) return work(deps.sharedRuntime);
     return withStore(async (handle) => {
+      const { startRuntime } = await import('../service/runtime.ts');
       const runtime = await startRuntime({ config: await getConfig(), platform: deps.platform, log: await getLog(), handle, workers: true });
       try {
         return await work(runtime);

@@ -12,8 +12,8 @@
  */
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../shared/errors.ts';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { envLayers } from './env-overrides.ts';
 import { mergeInventoryFile } from './inventory-file.ts';
 import { formatPath, type Problem, problemsOf } from './issues.ts';
@@ -26,8 +26,8 @@ import { readYamlFile } from './yaml-file.ts';
 
 export { configFilesFromEnv } from './env-overrides.ts';
 
-/** The embedded defaults, found next to the sources so any working directory works. */
-export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+/** The embedded defaults, found from the package root so any working directory (and dist/) works. */
+export const DEFAULT_CONFIG_FILE = resolve(PACKAGE_ROOT, 'config', 'default.yaml');
 /** Relative paths in the defaults resolve against the repository root (config/..). */
 const REPO_ROOT = dirname(dirname(DEFAULT_CONFIG_FILE));
 

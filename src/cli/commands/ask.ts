@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { chatTextOptions, runChatText } from './chat-text.ts';
+import { chatTextOptions } from './chat-text-options.ts';
 
 export const ask: Command = {
   path: ['ask'],
@@ -13,5 +13,5 @@ export const ask: Command = {
   options: { ...chatTextOptions },
   positionals: [1, Number.POSITIVE_INFINITY],
   usesStore: true,
-  run: (context) => runChatText(context, context.positionals.join(' ')),
+  run: async (context) => (await import('./chat-text.ts')).runChatText(context, context.positionals.join(' ')),
 };

@@ -1,4 +1,3 @@
-import { verifyChain } from '../../audit/verify-chain.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { type Command, EXIT } from '../command.ts';
 
@@ -21,6 +20,7 @@ export const auditVerify: Command = {
     const match = expected ? /^(\d+):([0-9a-f]{64})$/.exec(expected) : null;
     if (expected && !match) throw new UsageError('--expect-head takes SEQ:HASH as printed by an earlier `patchbot audit verify`');
     const expectHead = match ? { seq: Number(match[1]), hash: match[2]! } : undefined;
+    const { verifyChain } = await import('../../audit/verify-chain.ts');
     const result = await withStore(async ({ store }) => verifyChain(store.audit.read(), expectHead ? { expectHead } : {}));
     if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.ok) io.stdout.write(`Audit chain intact: ${result.count} event${result.count === 1 ? '' : 's'}; head ${result.count}:${result.lastHash}\n`);

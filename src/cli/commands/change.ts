@@ -1,6 +1,6 @@
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { type Command, EXIT } from '../command.ts';
-import { chatTextOptions, runChatText } from './chat-text.ts';
+import { chatTextOptions } from './chat-text-options.ts';
 
 const VERBS = ['show', 'propose', 'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback'] as const;
 
@@ -23,7 +23,7 @@ export const changes: Command = {
   options: { ...chatTextOptions },
   positionals: [0, 0],
   usesStore: true,
-  run: (context) => runChatText(context, 'changes'),
+  run: async (context) => (await import('./chat-text.ts')).runChatText(context, 'changes'),
 };
 
 /** `patchbot change <verb> …`: the chat command of the same words, as `--as PERSON`. */
@@ -53,6 +53,6 @@ export const change: Command = {
       context.io.stderr.write(`patchbot change ${verb}: ${what} missing.\nUsage: ${VERB_USAGE[verb as (typeof VERBS)[number]]}\n`);
       return EXIT.usage;
     }
-    return runChatText(context, context.positionals.join(' '));
+    return (await import('./chat-text.ts')).runChatText(context, context.positionals.join(' '));
   },
 };

@@ -68,8 +68,3 @@ export const runChatText = async (context: CommandContext, text: string): Promis
   }
   return reply.error ? EXIT.failure : EXIT.ok;
 };
-
-export const chatTextOptions = {
-  json: { type: 'boolean', description: 'print the answer as JSON' },
-  as: { type: 'string', description: 'act as this configured person (for commands that need one)' },
-} as const;

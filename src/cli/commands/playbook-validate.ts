@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { validatePlaybookFiles } from '../../playbooks/load-playbooks.ts';
 import { type Command, EXIT } from '../command.ts';
 
 /** A folder stands for its *.yaml files, so `patchbot playbook validate playbooks/` checks the lot. */
@@ -29,6 +28,7 @@ export const playbookValidate: Command = {
       io.stderr.write(`patchbot playbook validate: no .yaml files in ${positionals.join(', ')}\n`);
       return EXIT.usage;
     }
+    const { validatePlaybookFiles } = await import('../../playbooks/load-playbooks.ts');
     const results = await validatePlaybookFiles(files, io.cwd);
     for (const result of results) {
       if (result.problems.length === 0) io.stdout.write(`OK ${result.file}\n`);

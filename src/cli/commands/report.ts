@@ -1,7 +1,6 @@
 import { formatReport, isReportFormat, REPORT_FORMATS } from '../../compliance/format.ts';
 import type { ComplianceStatus } from '../../compliance/model.ts';
 import { FRAMEWORKS, isFramework } from '../../compliance/policy.ts';
-import { buildComplianceReport } from '../../compliance/report.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { type Command, EXIT } from '../command.ts';
 
@@ -44,6 +43,7 @@ export const report: Command = {
 
     const config = await loadConfig();
     const group = (values.group as string | undefined) ?? null;
+    const { buildComplianceReport } = await import('../../compliance/report.ts');
     const result = await withStore(({ store }) => buildComplianceReport(store, { sla: config.compliance.sla, framework, group }));
     io.stdout.write(formatReport(result, format));
 

@@ -1,5 +1,3 @@
-import { scanAndAudit } from '../../discovery/discovery-jobs.ts';
-import { waitForScan } from '../../discovery/wait-for-scan.ts';
 import { resolveTarget } from '../../inventory/resolve.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { type Command, EXIT } from '../command.ts';
@@ -35,6 +33,7 @@ export const scan: Command = {
 
     return withRuntime(async (runtime) => {
       const started = performance.now();
+      const [{ scanAndAudit }, { waitForScan }] = await Promise.all([import('../../discovery/discovery-jobs.ts'), import('../../discovery/wait-for-scan.ts')]);
       const { scanId } = await scanAndAudit(runtime.scan, { hosts: target.hosts.map((h) => h.name), requestedBy: 'cli' });
       const progress = progressReporter(io.stderr, io.isTty && !values.json, 'Scanning');
       const final = await waitForScan(runtime.store, scanId, { onProgress: (p) => progress.update(p.done, p.hosts) });

@@ -1,4 +1,3 @@
-import { startService } from '../../service/start-service.ts';
 import { type Command, EXIT } from '../command.ts';
 import { acquireLock, publishApi } from '../store-lock.ts';
 
@@ -24,6 +23,8 @@ export const start: Command = {
       return EXIT.failure;
     }
     try {
+      // Loaded here, not at the top: every other command would pay for the whole service.
+      const { startService } = await import('../../service/start-service.ts');
       const service = await startService({
         config,
         platform: deps.platform,

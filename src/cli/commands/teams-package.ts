@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../../shared/package-root.ts';
 import { zip } from '../../shared/zip.ts';
 import { type Command, EXIT } from '../command.ts';
 
-const TEMPLATE_DIR = join(import.meta.dirname, '..', '..', '..', 'config', 'teams-manifest');
+const TEMPLATE_DIR = join(PACKAGE_ROOT, 'config', 'teams-manifest');
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
