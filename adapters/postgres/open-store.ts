@@ -57,7 +57,13 @@ export interface OpenStoreOptions {
 
 export const openSqlClient = async (url: string, options: OpenStoreOptions = {}): Promise<SqlClient> => {
   const location = parseStoreUrl(url, options.cwd);
-  if (location.engine === 'postgres') return openPg({ url: location.url }).catch((error: unknown) => Promise.reject(unreachableStore(location.url, error)));
+  if (location.engine === 'postgres') {
+    try {
+      return await openPg({ url: location.url });
+    } catch (error) {
+      throw unreachableStore(location.url, error);
+    }
+  }
   return openPglite({ dataDir: location.dataDir, ...(options.template ? { template: options.template } : {}) });
 };
 
