@@ -54,7 +54,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/adapters/**', 'adapters/**'], message: 'Only src/main.ts imports adapters (DESIGN §2).' },
-            { group: ['@slack/*', 'botbuilder', 'botbuilder-*', 'botframework-*', '@azure/*', 'axios', 'ssh2', 'pg', 'pg-*', '@electric-sql/*', 'mongoose', 'graphile-worker'], message: VENDOR },
+            {
+              group: ['@slack/*', 'botbuilder', 'botbuilder-*', 'botframework-*', '@azure/*', 'axios', 'ssh2', 'pg', 'pg-*', '@electric-sql/*', 'mongoose', 'graphile-worker'],
+              message: VENDOR,
+            },
           ],
         },
       ],

@@ -67,7 +67,11 @@ const itsmModule = async ({ itsm }: Config, log: Logger): Promise<ItsmModule> =>
     const jira = itsm.jira;
     return { ticketing: jiraTicketing(jira), verifyWebhook: (headers, body) => verifyJiraWebhook(headers, body, jira.webhookSecret), pollIntervalMs: jira.pollInterval };
   }
-  return { ticketing: noneTicketing(), verifyWebhook: () => ({ ok: false, refusal: 'not-configured', message: 'itsm.kind is none: there is no ITSM to take webhooks from' }), pollIntervalMs: null };
+  return {
+    ticketing: noneTicketing(),
+    verifyWebhook: () => ({ ok: false, refusal: 'not-configured', message: 'itsm.kind is none: there is no ITSM to take webhooks from' }),
+    pollIntervalMs: null,
+  };
 };
 
 /**

@@ -33,9 +33,7 @@ describe.each(availableEngines())('approvals on %s', (engine) => {
     for (let round = 0; round < 4; round++) {
       const change = await proposeProduction();
       expect(change.policyName).toBe('production');
-      const results = await Promise.all(
-        ['bob', 'carol', 'dave', 'erin'].map((person) => castVote(store, { changeId: change.id, person, decision: 'approve', surface: 'slack' })),
-      );
+      const results = await Promise.all(['bob', 'carol', 'dave', 'erin'].map((person) => castVote(store, { changeId: change.id, person, decision: 'approve', surface: 'slack' })));
       const counted = results.filter((r) => r.status === 'counted');
       expect(counted).toHaveLength(3);
       expect(counted.filter((r) => r.status === 'counted' && r.decided === 'approved')).toHaveLength(1);

@@ -14,8 +14,7 @@ const sourceFiles = (dir: string): string[] =>
     return entry.name.endsWith('.ts') ? [path] : [];
   });
 
-const importsOf = (text: string): string[] =>
-  [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+const importsOf = (text: string): string[] => [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
 
 /** The files `file` imports from this repository (relative specifiers that exist), as paths from the root. */
 const localImportsOf = (file: string): string[] =>
@@ -100,7 +99,11 @@ describe('architecture', () => {
     // And nothing outside the folder names a type from inside it other than the module.
     const reachIn = everywhere
       .filter((file) => !relative(ROOT, file).startsWith('adapters/teams/'))
-      .flatMap((file) => importsOf(readFileSync(file, 'utf8')).filter((spec) => /adapters\/teams\/(?!teams-module\.ts$)/.test(spec)).map((spec) => `${relative(ROOT, file)} imports ${spec}`));
+      .flatMap((file) =>
+        importsOf(readFileSync(file, 'utf8'))
+          .filter((spec) => /adapters\/teams\/(?!teams-module\.ts$)/.test(spec))
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+      );
     expect(reachIn).toEqual([]);
   });
 
@@ -151,7 +154,13 @@ describe('architecture', () => {
   });
 
   it('finds a cycle when there is one', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']], ['e', ['e']]]);
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+      ['e', ['e']],
+    ]);
     expect(cyclesOf(graph)).toEqual([['a', 'b', 'c'], ['e']]);
   });
 });

@@ -55,7 +55,12 @@ const TAMPERING: Array<{ name: string; problem: string; seq: number; statements:
       ];
     },
   },
-  { name: 'reordered events', problem: 'reordered', seq: 5, statements: async () => ['update audit_events set seq = 100 where seq = 5', 'update audit_events set seq = 5 where seq = 6', 'update audit_events set seq = 6 where seq = 100'] },
+  {
+    name: 'reordered events',
+    problem: 'reordered',
+    seq: 5,
+    statements: async () => ['update audit_events set seq = 100 where seq = 5', 'update audit_events set seq = 5 where seq = 6', 'update audit_events set seq = 6 where seq = 100'],
+  },
 ];
 
 describe.runIf(availableEngines().includes('postgres'))('audit verify on PostgreSQL', () => {

@@ -61,9 +61,11 @@ describe('patchbot … --as outside demo mode', () => {
     const vote = await cli(['change', 'approve', id, '--as', 'dave', '--config', config]);
     expect(vote.code).toBe(0);
     const onBehalf = (await audit()).filter((e) => e.action === 'cli.on-behalf');
-    expect(onBehalf).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: operatorName(), subject: 'alice', data: expect.objectContaining({ intent: 'propose', ok: true }) }),
-      expect.objectContaining({ actor: operatorName(), subject: 'dave', data: expect.objectContaining({ intent: 'approve', ok: true, text: `approve ${id}` }) }),
-    ]));
+    expect(onBehalf).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: operatorName(), subject: 'alice', data: expect.objectContaining({ intent: 'propose', ok: true }) }),
+        expect.objectContaining({ actor: operatorName(), subject: 'dave', data: expect.objectContaining({ intent: 'approve', ok: true, text: `approve ${id}` }) }),
+      ]),
+    );
   });
 });

@@ -57,7 +57,15 @@ describe('patchbot CLI', () => {
     );
     const result = await cli(['config', 'check', '--config', bad]);
     expect(result.code).toBe(1);
-    for (const path of ['server.port', 'store.url', 'chat.slack.signingSecret: required when chat.slack.enabled is true', 'chat.slack.botToken', 'windows.nightly.cron', 'windows.nightly.timezone', 'execution.dryrun']) {
+    for (const path of [
+      'server.port',
+      'store.url',
+      'chat.slack.signingSecret: required when chat.slack.enabled is true',
+      'chat.slack.botToken',
+      'windows.nightly.cron',
+      'windows.nightly.timezone',
+      'execution.dryrun',
+    ]) {
       expect(result.stderr).toContain(path);
     }
     expect(result.stderr).toMatch(/dryRun/);

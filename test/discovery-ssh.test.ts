@@ -33,7 +33,8 @@ describe.skipIf(skip !== null)('discovery over real SSH', () => {
 
   it('stores findings equal to apt-get -s dist-upgrade, and records an unreachable host without stopping the others', async () => {
     const closedPort = await freePort();
-    const host = (name: string, port: number, address = sshd.host) => `    - { name: ${name}, address: ${address}, port: ${port}, user: ${sshd.user}, os: debian, groups: [web], tags: { cluster: ${name} } }`;
+    const host = (name: string, port: number, address = sshd.host) =>
+      `    - { name: ${name}, address: ${address}, port: ${port}, user: ${sshd.user}, os: debian, groups: [web], tags: { cluster: ${name} } }`;
     const config = join(dir, 'patchbot.yaml');
     writeFileSync(
       config,
@@ -64,12 +65,19 @@ describe.skipIf(skip !== null)('discovery over real SSH', () => {
     const { store } = await openStore(`pglite://${dir}/data`);
     try {
       for (const name of ['web-01', 'web-02']) {
-        const missing = (await store.findings.byHost(name)).filter((f) => f.state === 'missing').map((f) => f.patchId).sort();
+        const missing = (await store.findings.byHost(name))
+          .filter((f) => f.state === 'missing')
+          .map((f) => f.patchId)
+          .sort();
         expect(missing).toEqual(expected);
       }
       expect(await store.findings.byHost('web-03')).toEqual([]);
       const latest = await store.scans.latestPerHost();
-      expect(latest.map((s) => [s.host, s.outcome])).toEqual([['web-01', 'ok'], ['web-02', 'ok'], ['web-03', 'unreachable']]);
+      expect(latest.map((s) => [s.host, s.outcome])).toEqual([
+        ['web-01', 'ok'],
+        ['web-02', 'ok'],
+        ['web-03', 'unreachable'],
+      ]);
       expect(latest[0]?.osName).toMatch(/Debian/);
     } finally {
       await store.close();
@@ -79,7 +87,9 @@ describe.skipIf(skip !== null)('discovery over real SSH', () => {
   it('refuses a host whose key does not match known_hosts, naming the host', async () => {
     const config = join(dir, 'impostor.yaml');
     const knownHosts = join(dir, 'known_hosts_wrong');
-    const otherKey = execFileSync('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${dir}/wrong && cat ${dir}/wrong.pub`], { encoding: 'utf8' }).trim().split(' ');
+    const otherKey = execFileSync('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${dir}/wrong && cat ${dir}/wrong.pub`], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
     writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${otherKey[0]} ${otherKey[1]}\n`);
     writeFileSync(
       config,

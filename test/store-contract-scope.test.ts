@@ -12,10 +12,24 @@ import { availableEngines, openFresh } from './support/engines.ts';
  */
 
 const host = (name: string, extra: Partial<Host> = {}): Host => ({
-  name, address: '127.0.0.1', port: 22, user: 'root', os: 'debian', groups: [], tags: {}, connection: 'ssh', ...extra,
+  name,
+  address: '127.0.0.1',
+  port: 22,
+  user: 'root',
+  os: 'debian',
+  groups: [],
+  tags: {},
+  connection: 'ssh',
+  ...extra,
 });
 const patch = (id: string, severity: Patch['severity'], firstSeen = new Date('2024-01-01T00:00:00Z')): Patch => ({
-  id, title: `fix ${id}`, severity, security: true, cves: [], rebootHint: false, firstSeen,
+  id,
+  title: `fix ${id}`,
+  severity,
+  security: true,
+  cves: [],
+  rebootHint: false,
+  firstSeen,
 });
 const t = (hour: number) => new Date(Date.UTC(2024, 5, 1, hour));
 const missing = (patchId: string, state: FindingInput['state'] = 'missing'): FindingInput => ({ patchId, state });
@@ -44,12 +58,25 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     await store.hosts.sync(hosts);
     await store.groups.sync(groups);
     await store.patches.upsert([patch('P-crit', 'critical'), patch('P-imp', 'important'), patch('P-low', 'low')]);
-    await store.scans.start('s1', 'test', hosts.map((h) => h.name), t(1));
-    await store.scans.start('s2', 'test', hosts.map((h) => h.name), t(5));
+    await store.scans.start(
+      's1',
+      'test',
+      hosts.map((h) => h.name),
+      t(1),
+    );
+    await store.scans.start(
+      's2',
+      'test',
+      hosts.map((h) => h.name),
+      t(5),
+    );
     // s1: every host but b-02; s2 (later): a-03 unreachable, a-01 again.
     await store.scans.recordMany([
       { result: { scanId: 's1', host: 'a-01', outcome: 'ok', startedAt: t(1), finishedAt: t(1), rebootRequired: false }, findings: [missing('P-crit'), missing('P-imp')] },
-      { result: { scanId: 's1', host: 'a-02', outcome: 'ok', startedAt: t(1), finishedAt: t(2), rebootRequired: true }, findings: [missing('P-imp', 'failed'), missing('P-low', 'pending-reboot')] },
+      {
+        result: { scanId: 's1', host: 'a-02', outcome: 'ok', startedAt: t(1), finishedAt: t(2), rebootRequired: true },
+        findings: [missing('P-imp', 'failed'), missing('P-low', 'pending-reboot')],
+      },
       { result: { scanId: 's1', host: 'a-03', outcome: 'ok', startedAt: t(1), finishedAt: t(1), rebootRequired: null }, findings: [missing('P-imp'), missing('P-low', 'installed')] },
       { result: { scanId: 's1', host: 'b-01', outcome: 'ok', startedAt: t(1), finishedAt: t(3), rebootRequired: false }, findings: [] },
     ]);
@@ -58,14 +85,14 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
   });
   afterAll(async () => opened?.store.close());
 
-  it('finds a group\'s members by the same rule as membersOf, and null for an unknown group', async () => {
+  it("finds a group's members by the same rule as membersOf, and null for an unknown group", async () => {
     for (const group of groups) {
       expect(await opened.store.groups.memberNames(group.name), group.name).toEqual(membersOf(group, hosts).map((h) => h.name));
     }
     expect(await opened.store.groups.memberNames('nope')).toBeNull();
   });
 
-  it('keeps each host\'s latest scan as scans are recorded, one at a time or many; an older scan stored late does not replace it', async () => {
+  it("keeps each host's latest scan as scans are recorded, one at a time or many; an older scan stored late does not replace it", async () => {
     const { store } = opened;
     await store.scans.recordHost({ scanId: 's1', host: 'a-01', outcome: 'failed', error: 'late retry of s1', startedAt: t(1), finishedAt: t(1) });
     expect((await store.scans.latestOf(['a-01', 'a-03', 'b-02'])).map((s) => [s.host, s.scanId, s.outcome, s.error ?? null, s.rebootRequired])).toEqual([
@@ -80,7 +107,10 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
   it('summarises freshness over a scope: counts, and the first hosts of each list', async () => {
     const all = await opened.store.scans.freshness(null, 5);
     expect(all).toEqual({
-      hosts: 5, scanned: 3, newest: t(6), oldest: t(2),
+      hosts: 5,
+      scanned: 3,
+      newest: t(6),
+      oldest: t(2),
       unreachable: { count: 1, outcomes: ['unreachable'], first: [{ host: 'a-03', outcome: 'unreachable', triedAt: t(5), lastSeen: t(1) }] },
       neverScanned: { count: 1, first: ['b-02'] },
     });
@@ -118,21 +148,34 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     ]);
     expect(all.hostsBySeverity).toEqual({ critical: 1, important: 2, moderate: 0, low: 0, unknown: 0 });
     expect(all.affectedHosts).toBe(3);
-    expect(await opened.store.findings.pendingIn(['b-01', 'b-02'])).toEqual({ patches: [], hostsBySeverity: { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0 }, affectedHosts: 0 });
+    expect(await opened.store.findings.pendingIn(['b-01', 'b-02'])).toEqual({
+      patches: [],
+      hostsBySeverity: { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0 },
+      affectedHosts: 0,
+    });
   });
 
   it('reads open findings of many hosts at once, and patches by id', async () => {
     const open = await opened.store.findings.openOf(['a-02', 'a-03', 'zz']);
-    expect(open.map((f) => [f.host, f.patchId, f.state])).toEqual([['a-02', 'P-imp', 'failed'], ['a-02', 'P-low', 'pending-reboot'], ['a-03', 'P-imp', 'missing']]);
+    expect(open.map((f) => [f.host, f.patchId, f.state])).toEqual([
+      ['a-02', 'P-imp', 'failed'],
+      ['a-02', 'P-low', 'pending-reboot'],
+      ['a-03', 'P-imp', 'missing'],
+    ]);
     expect((await opened.store.patches.byIds(['P-low', 'nope', 'P-crit'])).map((p) => p.id)).toEqual(['P-crit', 'P-low']);
   });
 
-  it('forgets scan history and installed findings by age, keeping each host\'s latest scan and every open finding', async () => {
+  it("forgets scan history and installed findings by age, keeping each host's latest scan and every open finding", async () => {
     const { store } = opened;
     expect(await store.scans.pruneHistory(t(4))).toBe(4);
     expect(await store.scans.results('s1')).toEqual([]);
     expect(await store.scans.progress('s1')).not.toBeNull(); // s1 never finished: a scan still running is not history
-    expect((await store.scans.latestPerHost()).map((s) => [s.host, s.scanId])).toEqual([['a-01', 's2'], ['a-02', 's1'], ['a-03', 's2'], ['b-01', 's1']]);
+    expect((await store.scans.latestPerHost()).map((s) => [s.host, s.scanId])).toEqual([
+      ['a-01', 's2'],
+      ['a-02', 's1'],
+      ['a-03', 's2'],
+      ['b-01', 's1'],
+    ]);
     expect(await store.findings.pruneInstalled(t(4))).toBe(1); // a-03's P-low; a-01's P-imp was installed at t(6)
     expect((await store.findings.byHost('a-03')).map((f) => f.patchId)).toEqual(['P-imp']);
     expect(await store.findings.pruneInstalled(t(4))).toBe(0);

@@ -17,16 +17,43 @@ import { availableEngines, openFresh } from './support/engines.ts';
  */
 
 const host = (name: string, extra: Partial<Host> = {}): Host => ({
-  name, address: '127.0.0.1', port: 22, user: 'root', os: 'debian', groups: ['web'], tags: { env: 'prod' }, connection: 'ssh', ...extra,
+  name,
+  address: '127.0.0.1',
+  port: 22,
+  user: 'root',
+  os: 'debian',
+  groups: ['web'],
+  tags: { env: 'prod' },
+  connection: 'ssh',
+  ...extra,
 });
 const patch = (id: string, severity: Patch['severity'] = 'important'): Patch => ({
-  id, title: `fix ${id}`, severity, security: true, cves: ['CVE-2024-0001'], rebootHint: false, firstSeen: new Date('2024-01-01T00:00:00Z'),
+  id,
+  title: `fix ${id}`,
+  severity,
+  security: true,
+  cves: ['CVE-2024-0001'],
+  rebootHint: false,
+  firstSeen: new Date('2024-01-01T00:00:00Z'),
 });
 const change = (id: string, extra: Partial<Change> = {}): Change => ({
-  id, class: 'normal', title: 'patch web', patches: ['KB5034441'], targets: ['web'], window: 'weeknights', requester: 'alice',
-  policyName: 'production', policy: { eligible: ['role:cab'], required: 3, rejectWins: true, expiresInMs: null, notify: [], postReview: false },
-  state: 'pending-approval', parentId: null, plan: { waves: [] }, postReview: false,
-  createdAt: new Date('2024-01-01T00:00:00Z'), updatedAt: new Date('2024-01-01T00:00:00Z'), expiresAt: null, ...extra,
+  id,
+  class: 'normal',
+  title: 'patch web',
+  patches: ['KB5034441'],
+  targets: ['web'],
+  window: 'weeknights',
+  requester: 'alice',
+  policyName: 'production',
+  policy: { eligible: ['role:cab'], required: 3, rejectWins: true, expiresInMs: null, notify: [], postReview: false },
+  state: 'pending-approval',
+  parentId: null,
+  plan: { waves: [] },
+  postReview: false,
+  createdAt: new Date('2024-01-01T00:00:00Z'),
+  updatedAt: new Date('2024-01-01T00:00:00Z'),
+  expiresAt: null,
+  ...extra,
 });
 
 describe.each(availableEngines())('store contract on %s', (engine) => {
@@ -54,10 +81,16 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.hosts.get('web-01')).toBeNull();
     // Lookups made together share one query; each still gets its own answer.
     expect(await Promise.all(['web-02', 'db-01', 'web-01', 'web-02'].map((name) => store.hosts.get(name)))).toEqual([
-      host('web-02', { port: 2222, os: 'ubuntu' }), host('db-01', { groups: [] }), null, host('web-02', { port: 2222, os: 'ubuntu' }),
+      host('web-02', { port: 2222, os: 'ubuntu' }),
+      host('db-01', { groups: [] }),
+      null,
+      host('web-02', { port: 2222, os: 'ubuntu' }),
     ]);
 
-    await store.groups.sync([{ name: 'web', members: ['web-02'], production: true }, { name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false }]);
+    await store.groups.sync([
+      { name: 'web', members: ['web-02'], production: true },
+      { name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false },
+    ]);
     expect(await store.groups.get('ubuntu')).toEqual({ name: 'ubuntu', selector: { os: ['ubuntu'] }, production: false });
 
     await store.people.sync([{ name: 'bob', email: 'Bob@Example.com', slack: 'U2', roles: ['cab'] }]);
@@ -85,7 +118,15 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1'), patch('USN-6600-1')]);
     const t1 = new Date('2024-02-01T00:00:00Z');
     const t2 = new Date('2024-02-02T00:00:00Z');
-    await store.findings.record('scan-1', 'web-02', [{ patchId: 'KB5034441', state: 'missing' }, { patchId: 'DSA-5600-1', state: 'missing' }], t1);
+    await store.findings.record(
+      'scan-1',
+      'web-02',
+      [
+        { patchId: 'KB5034441', state: 'missing' },
+        { patchId: 'DSA-5600-1', state: 'missing' },
+      ],
+      t1,
+    );
     await store.findings.record('scan-2', 'web-02', [{ patchId: 'DSA-5600-1', state: 'pending-reboot' }], t2);
     const byHost = await store.findings.byHost('web-02');
     expect(byHost.map((f) => [f.patchId, f.state, f.scanId])).toEqual([
@@ -101,8 +142,18 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.findings.hostsByPatch([], ['missing'])).toEqual(new Map());
 
     // A finding for a patch the store does not know is refused, and the host's findings stay as they were.
-    await expect(store.findings.record('scan-3', 'web-02', [{ patchId: 'DSA-5600-1', state: 'missing' }, { patchId: 'DSA-9998-1', state: 'missing' }, { patchId: 'DSA-9997-1', state: 'missing' }], t2))
-      .rejects.toSatisfy((error) => error instanceof MissingReferenceError && /2 patch\(es\) the store does not know: DSA-9997-1, DSA-9998-1/.test(error.message));
+    await expect(
+      store.findings.record(
+        'scan-3',
+        'web-02',
+        [
+          { patchId: 'DSA-5600-1', state: 'missing' },
+          { patchId: 'DSA-9998-1', state: 'missing' },
+          { patchId: 'DSA-9997-1', state: 'missing' },
+        ],
+        t2,
+      ),
+    ).rejects.toSatisfy((error) => error instanceof MissingReferenceError && /2 patch\(es\) the store does not know: DSA-9997-1, DSA-9998-1/.test(error.message));
     expect((await store.findings.byHost('web-02')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([
       ['DSA-5600-1', 'pending-reboot', 'scan-2'],
       ['KB5034441', 'installed', 'scan-2'],
@@ -132,7 +183,18 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.scans.start('s-new', 'schedule', ['h1', 'h2'], at);
     expect(await store.patches.upsert([patch('DSA-5700-1'), patch('KB5034441')], 's-new')).toEqual(['DSA-5700-1']);
     expect((await store.patches.firstSeenIn('s-new')).map((p) => p.id)).toEqual(['DSA-5700-1']);
-    await store.scans.recordHost({ scanId: 's-new', host: 'h1', outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', installed: [], missingCount: 3, warnings: ['lists are 9 days old'] });
+    await store.scans.recordHost({
+      scanId: 's-new',
+      host: 'h1',
+      outcome: 'ok',
+      startedAt: at,
+      finishedAt: at,
+      rebootRequired: true,
+      osName: 'Debian GNU/Linux 12 (bookworm)',
+      installed: [],
+      missingCount: 3,
+      warnings: ['lists are 9 days old'],
+    });
     expect(await store.scans.tryFinish('s-new', at)).toBe(false);
     await store.scans.recordHost({ scanId: 's-new', host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', startedAt: at, finishedAt: at });
     const finishes = await Promise.all([store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at)]);
@@ -144,7 +206,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.scans.progress('nope')).toBeNull();
   });
 
-  it('records many hosts\' scans in one go, as findings.record and recordHost would one by one, and atomically', async () => {
+  it("records many hosts' scans in one go, as findings.record and recordHost would one by one, and atomically", async () => {
     const { store } = opened;
     const t1 = new Date('2024-05-01T00:00:00Z');
     const t2 = new Date('2024-05-02T00:00:00Z');
@@ -152,11 +214,26 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.scans.start('m1', 'schedule', ['m-01', 'm-02', 'm-03'], t1);
     await store.scans.start('m2', 'schedule', ['m-01', 'm-02', 'm-03'], t2);
     const ok = (scanId: string, host: string, at: Date, missingCount: number) => ({
-      scanId, host, outcome: 'ok' as const, startedAt: at, finishedAt: at, rebootRequired: host === 'm-02', osName: 'Debian GNU/Linux 12 (bookworm)', installed: [], missingCount, warnings: [`w-${host}`],
+      scanId,
+      host,
+      outcome: 'ok' as const,
+      startedAt: at,
+      finishedAt: at,
+      rebootRequired: host === 'm-02',
+      osName: 'Debian GNU/Linux 12 (bookworm)',
+      installed: [],
+      missingCount,
+      warnings: [`w-${host}`],
     });
     const seen = async (host: string) => (await store.findings.byHost(host)).map((f) => [f.patchId, f.state, f.scanId, f.firstSeen.toISOString(), f.lastSeen.toISOString()]);
     await store.scans.recordMany([
-      { result: ok('m1', 'm-01', t1, 2), findings: [{ patchId: 'DSA-5800-1', state: 'missing' }, { patchId: 'DSA-5801-1', state: 'missing' }] },
+      {
+        result: ok('m1', 'm-01', t1, 2),
+        findings: [
+          { patchId: 'DSA-5800-1', state: 'missing' },
+          { patchId: 'DSA-5801-1', state: 'missing' },
+        ],
+      },
       { result: ok('m1', 'm-02', t1, 1), findings: [{ patchId: 'DSA-5802-1', state: 'pending-reboot' }] },
       { result: { scanId: 'm1', host: 'm-03', outcome: 'unreachable', error: 'connect ETIMEDOUT', startedAt: t1, finishedAt: t1 } },
     ]);
@@ -180,17 +257,25 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await seen('m-02')).toEqual([['DSA-5802-1', 'pending-reboot', 'm1', t1.toISOString(), t1.toISOString()]]);
 
     // One bad host (a patch the store does not know) stores nothing of its batch.
-    await expect(store.scans.recordMany([
-      { result: ok('m2', 'm-02', t2, 0), findings: [] },
-      { result: ok('m2', 'm-03', t2, 1), findings: [{ patchId: 'DSA-9999-1', state: 'missing' }] },
-    ])).rejects.toSatisfy((error) => error instanceof MissingReferenceError && /findings refer to 1 patch\(es\) the store does not know: DSA-9999-1/.test(error.message));
+    await expect(
+      store.scans.recordMany([
+        { result: ok('m2', 'm-02', t2, 0), findings: [] },
+        { result: ok('m2', 'm-03', t2, 1), findings: [{ patchId: 'DSA-9999-1', state: 'missing' }] },
+      ]),
+    ).rejects.toSatisfy((error) => error instanceof MissingReferenceError && /findings refer to 1 patch\(es\) the store does not know: DSA-9999-1/.test(error.message));
     expect(await seen('m-02')).toEqual([['DSA-5802-1', 'pending-reboot', 'm1', t1.toISOString(), t1.toISOString()]]);
-    expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome])).toEqual([['m-01', 'ok'], ['m-02', 'failed']]);
+    expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome])).toEqual([
+      ['m-01', 'ok'],
+      ['m-02', 'failed'],
+    ]);
 
     // A clean host: everything it missed is installed now; the same result as findings.record with nothing.
     await store.scans.recordMany([{ result: ok('m2', 'm-02', t2, 0), findings: [] }]);
     expect(await seen('m-02')).toEqual([['DSA-5802-1', 'installed', 'm2', t1.toISOString(), t2.toISOString()]]);
-    expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome, r.error ?? null])).toEqual([['m-01', 'ok', null], ['m-02', 'ok', null]]);
+    expect((await store.scans.results('m2')).map((r) => [r.host, r.outcome, r.error ?? null])).toEqual([
+      ['m-01', 'ok', null],
+      ['m-02', 'ok', null],
+    ]);
     await store.scans.recordMany([]);
   });
 
@@ -251,9 +336,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
 
   it('appends audit events as one unforked chain, even concurrently', async () => {
     const { store } = opened;
-    await Promise.all(
-      Array.from({ length: 25 }, (_, i) => store.audit.append({ actor: `p${i % 3}`, action: 'vote.cast', subject: 'CHG-1', data: { n: i, nested: { b: 1, a: [1, 'x'] } } })),
-    );
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.audit.append({ actor: `p${i % 3}`, action: 'vote.cast', subject: 'CHG-1', data: { n: i, nested: { b: 1, a: [1, 'x'] } } })));
     const head = await store.audit.head();
     expect(head?.seq).toBe(25);
     const result = await verifyChain(store.audit.read());

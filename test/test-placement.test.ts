@@ -31,7 +31,11 @@ const INTEGRATION = [
 /** Docker's .dockerignore matching, enough for the patterns we write: `**`, `*`, and a bare directory. */
 const ignoredBy = (patterns: string[]) => (path: string) =>
   patterns.some((pattern) => {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').split('**/').map((part) => part.replace(/\*/g, '[^/]*')).join('(?:.*/)?');
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .split('**/')
+      .map((part) => part.replace(/\*/g, '[^/]*'))
+      .join('(?:.*/)?');
     return new RegExp(`^${source}(?:/.*)?$`).test(path);
   });
 
@@ -42,7 +46,9 @@ describe('test placement', () => {
       .filter((file) => !isTest(file))
       .flatMap((file) => [
         ...(/(^|\/)test-[^/]*\.ts$|fixtures?\.ts$/.test(file) ? [`${file} is test code`] : []),
-        ...importsOf(file).filter((spec) => /(^|\/)test\//.test(spec)).map((spec) => `${file} imports ${spec}`),
+        ...importsOf(file)
+          .filter((spec) => /(^|\/)test\//.test(spec))
+          .map((spec) => `${file} imports ${spec}`),
       ]);
     expect(offenders).toEqual([]);
   });
@@ -52,7 +58,9 @@ describe('test placement', () => {
     const offenders = shipped.filter(isTest).flatMap((file) => {
       const text = readFileSync(join(ROOT, file), 'utf8');
       return [
-        ...importsOf(file).filter((spec) => INTEGRATION.some((rule) => rule.test(spec))).map((spec) => `${file} imports ${spec}`),
+        ...importsOf(file)
+          .filter((spec) => INTEGRATION.some((rule) => rule.test(spec)))
+          .map((spec) => `${file} imports ${spec}`),
         ...(/\.listen\(/.test(text) ? [`${file} starts a server`] : []),
       ];
     });
@@ -63,7 +71,12 @@ describe('test placement', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
     expect(copied).toEqual(expect.arrayContaining(['src', 'adapters']));
-    const ignored = ignoredBy(readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+    const ignored = ignoredBy(
+      readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#')),
+    );
     const inContext = (file: string) => copied.some((source) => file === source || file.startsWith(`${source}/`)) && !ignored(file);
     const tests = [...shipped.filter(isTest), ...filesUnder('test')];
     expect(tests.length).toBeGreaterThan(100);

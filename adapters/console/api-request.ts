@@ -59,7 +59,10 @@ export const clientId = (body: Record<string, unknown>): string | undefined => {
 export const actingPerson = async (store: ConsoleStore, identity: Identity, asked: string | null | undefined): Promise<Person> => {
   if (identity.kind === 'demo') return resolvePerson(store, asked);
   if (identity.kind === 'anonymous') {
-    throw new ConsoleApiError(403, 'this request acts as nobody: server.token and loopback let a client reach the console, not speak as a person outside demo mode; sign in at /auth/login, or send a personal access token (`patchbot token create --as NAME`)');
+    throw new ConsoleApiError(
+      403,
+      'this request acts as nobody: server.token and loopback let a client reach the console, not speak as a person outside demo mode; sign in at /auth/login, or send a personal access token (`patchbot token create --as NAME`)',
+    );
   }
   const how = identity.via === 'session' ? 'you are signed in as' : 'this access token acts as';
   if (asked && asked !== identity.name) throw new ConsoleApiError(403, `${how} ${identity.name} and nobody else; \`as=${asked}\` is refused`);

@@ -52,7 +52,11 @@ describe('console access', () => {
 
   it('an access token acts as its owner; an unknown one is a 401', async () => {
     const access = consoleAccess({ token: undefined, demo: true, sessions: null, tokenOwner: alicesToken });
-    expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_alice' })))).toEqual({ kind: 'person', name: 'alice', via: 'access-token' });
+    expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_alice' })))).toEqual({
+      kind: 'person',
+      name: 'alice',
+      via: 'access-token',
+    });
     expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_mallory' })))).toBe(401);
   });
 

@@ -84,10 +84,13 @@ export const consoleAccess = ({ token, demo, sessions, tokenOwner }: AccessOptio
     }
     if (sessions) throw new HttpError(401, 'sign in first: open /auth/login (scripts send a personal access token as Authorization: Bearer pat_…)');
     if (token !== undefined) {
-      throw new HttpError(401, 'the console needs the server token: send Authorization: Bearer <token>, or open /?token=<token> once in the browser', { 'www-authenticate': 'Bearer realm="patchbot"' });
+      throw new HttpError(401, 'the console needs the server token: send Authorization: Bearer <token>, or open /?token=<token> once in the browser', {
+        'www-authenticate': 'Bearer realm="patchbot"',
+      });
     }
     if (!isLoopbackPeer(req)) throw new HttpError(403, 'the console answers only this machine unless server.token is set');
-    if (!isLoopbackHostHeader(header(req, 'host'))) throw new HttpError(403, 'the Host header must name this machine (localhost or 127.0.0.1); other names are refused to stop DNS rebinding');
+    if (!isLoopbackHostHeader(header(req, 'host')))
+      throw new HttpError(403, 'the Host header must name this machine (localhost or 127.0.0.1); other names are refused to stop DNS rebinding');
     return demo ? { kind: 'demo' } : { kind: 'anonymous' };
   },
   checkWrite(req) {

@@ -21,7 +21,19 @@ const BATCH = 200;
  * for transactions that commit out of order, and hands each message to every subscriber; each
  * stream filters by visibility and drops what it sent already (its DeliveryTracker).
  */
-export const createChangeFeed = ({ history, log, pollMs, window, ticker = intervalTicker }: { history: ConsoleHistory; log: Logger; pollMs: number; window: number; ticker?: Ticker }): ChangeFeed => {
+export const createChangeFeed = ({
+  history,
+  log,
+  pollMs,
+  window,
+  ticker = intervalTicker,
+}: {
+  history: ConsoleHistory;
+  log: Logger;
+  pollMs: number;
+  window: number;
+  ticker?: Ticker;
+}): ChangeFeed => {
   const listeners = new Set<(message: ConsoleMessage) => void>();
   let cursor: number | null = null;
   let stop: (() => void) | null = null;

@@ -30,7 +30,7 @@ const personOf = async (people: PeopleRepository, oidc: ConsoleOidc, claims: Rec
   const value = claims[oidc.claim];
   if (typeof value !== 'string' || value === '') throw new HttpError(403, `the ID token has no "${oidc.claim}" claim; ask the IdP to release it, or set chat.console.oidc.claim`);
   if (oidc.claim === 'email' && claims.email_verified === false) throw new HttpError(403, `the IdP says ${value} is not verified`);
-  const person = oidc.claim === 'email' ? await people.findBy('email', value.toLowerCase()) ?? (await people.findBy('email', value)) : await people.get(value);
+  const person = oidc.claim === 'email' ? ((await people.findBy('email', value.toLowerCase())) ?? (await people.findBy('email', value))) : await people.get(value);
   return { person, said: value };
 };
 

@@ -7,21 +7,81 @@ import { wavesView } from './waves-view.ts';
 const at = new Date('2026-03-02T22:10:00Z');
 
 const change: Change = {
-  id: 'CHG-7', class: 'normal', title: 'deb:openssl to prod-web', patches: ['deb:openssl@3.0.13-1~deb12u1'], targets: ['prod-web'], window: 'weeknights',
-  requester: 'alice', policyName: 'normal', policy: { eligible: [], required: 1, rejectWins: false, expiresInMs: null, notify: [], postReview: false },
-  state: 'running', parentId: null, plan: null, postReview: false, createdAt: at, updatedAt: at, expiresAt: null,
+  id: 'CHG-7',
+  class: 'normal',
+  title: 'deb:openssl to prod-web',
+  patches: ['deb:openssl@3.0.13-1~deb12u1'],
+  targets: ['prod-web'],
+  window: 'weeknights',
+  requester: 'alice',
+  policyName: 'normal',
+  policy: { eligible: [], required: 1, rejectWins: false, expiresInMs: null, notify: [], postReview: false },
+  state: 'running',
+  parentId: null,
+  plan: null,
+  postReview: false,
+  createdAt: at,
+  updatedAt: at,
+  expiresAt: null,
 };
 
-const wave = (name: string, pilot: boolean, batches: string[][], failureBudget: number) => ({ name, pilot, source: { groups: ['prod-web'] }, batches, concurrency: 2, failureBudget, soakMs: 0, smoke: [] });
+const wave = (name: string, pilot: boolean, batches: string[][], failureBudget: number) => ({
+  name,
+  pilot,
+  source: { groups: ['prod-web'] },
+  batches,
+  concurrency: 2,
+  failureBudget,
+  soakMs: 0,
+  smoke: [],
+});
 const plan: RolloutPlan = {
-  version: 1, class: 'normal', targets: ['prod-web'], spreadBy: null, notes: [],
-  waves: [wave('pilot', true, [['web-01']], 0), wave('prod-web', false, [['web-02', 'web-03'], ['web-04', 'web-05']], 2)],
+  version: 1,
+  class: 'normal',
+  targets: ['prod-web'],
+  spreadBy: null,
+  notes: [],
+  waves: [
+    wave('pilot', true, [['web-01']], 0),
+    wave(
+      'prod-web',
+      false,
+      [
+        ['web-02', 'web-03'],
+        ['web-04', 'web-05'],
+      ],
+      2,
+    ),
+  ],
 };
 
-const run = (host: string, wave: number, batch: number, state: HostRunState, error: string | null = null): HostRun => ({ changeId: 'CHG-7', host, wave, batch, state, attempt: 1, leaseUntil: null, startedAt: at, finishedAt: null, result: null, error });
+const run = (host: string, wave: number, batch: number, state: HostRunState, error: string | null = null): HostRun => ({
+  changeId: 'CHG-7',
+  host,
+  wave,
+  batch,
+  state,
+  attempt: 1,
+  leaseUntil: null,
+  startedAt: at,
+  finishedAt: null,
+  result: null,
+  error,
+});
 
 const progress = (patch: Partial<RolloutProgress>): RolloutProgress => ({
-  changeId: 'CHG-7', wave: 1, phase: 'running', scanId: null, soakUntil: null, openingStart: null, waitingSince: null, pausedBy: null, haltReason: null, status: null, updatedAt: at, ...patch,
+  changeId: 'CHG-7',
+  wave: 1,
+  phase: 'running',
+  scanId: null,
+  soakUntil: null,
+  openingStart: null,
+  waitingSince: null,
+  pausedBy: null,
+  haltReason: null,
+  status: null,
+  updatedAt: at,
+  ...patch,
 });
 
 describe('the waves view', () => {
@@ -40,9 +100,12 @@ describe('the waves view', () => {
     expect(view.dryRun).toBe(false);
   });
 
-  it('shows a dry run\'s hosts as would-patch, never patched, and says the view is a dry run', () => {
+  it("shows a dry run's hosts as would-patch, never patched, and says the view is a dry run", () => {
     const dry = { runs: [{ playbook: 'apply-debian-packages', dryRun: true, steps: [] }] };
-    const runs = [{ ...run('web-01', 0, 0, 'dry-run'), result: dry }, { ...run('web-02', 1, 0, 'failed', 'apply-rhel-advisories cannot apply deb:openssl@1'), result: { runs: [] } }];
+    const runs = [
+      { ...run('web-01', 0, 0, 'dry-run'), result: dry },
+      { ...run('web-02', 1, 0, 'failed', 'apply-rhel-advisories cannot apply deb:openssl@1'), result: { runs: [] } },
+    ];
     const view = wavesView(change, plan, progress({}), runs, at);
     expect(view.waves[0]!.hosts.map((h) => `${h.host}:${h.state}:${h.kind}`)).toEqual(['web-01:dry-run:would-patch']);
     expect(view.totals).toMatchObject({ patched: 0, 'would-patch': 1, failed: 1 });

@@ -19,10 +19,7 @@ export interface AdfDoc {
 }
 
 /** Lines joined by hard breaks. Jira refuses an empty text node, so blank lines become nothing. */
-const inline = (text: string): AdfNode[] =>
-  text
-    .split('\n')
-    .flatMap((line, i): AdfNode[] => [...(i > 0 ? [{ type: 'hardBreak' }] : []), ...(line ? [{ type: 'text', text: line }] : [])]);
+const inline = (text: string): AdfNode[] => text.split('\n').flatMap((line, i): AdfNode[] => [...(i > 0 ? [{ type: 'hardBreak' }] : []), ...(line ? [{ type: 'text', text: line }] : [])]);
 
 const paragraph = (text: string): AdfNode => ({ type: 'paragraph', content: inline(text) });
 

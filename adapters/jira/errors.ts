@@ -37,4 +37,9 @@ export const networkError = (error: unknown, what: string, baseUrl: string): Tic
 };
 
 export const unexpectedBody = (what: string, status: number): TicketingError =>
-  new TicketingError('rejected', 'jira', `${what}: Jira answered ${status} with a body patchbot does not understand; check that itsm.jira.baseUrl is the site itself and itsm.jira.deployment matches it`, { status });
+  new TicketingError(
+    'rejected',
+    'jira',
+    `${what}: Jira answered ${status} with a body patchbot does not understand; check that itsm.jira.baseUrl is the site itself and itsm.jira.deployment matches it`,
+    { status },
+  );

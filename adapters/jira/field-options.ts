@@ -68,10 +68,17 @@ export const resolveFields = (config: Pick<JiraConfig, 'fields' | 'values'>, sit
       const option = wanted ? allowed.find((o) => same(o.name, wanted)) : candidates.map((c) => allowed.find((o) => same(o.name, c))).find(Boolean);
       if (option) chosen[value] = option;
       else if (wanted) problems.push(`itsm.jira.values.${select}.${value}: "${wanted}" is not an option of ${id} ("${field.name}"); allowed: ${quoted(allowed.map((o) => o.name))}`);
-      else problems.push(`${id} ("${field.name}", mapped as ${select}) has no option for patchbot's "${value}"; allowed: ${quoted(allowed.map((o) => o.name))}. Map it under itsm.jira.values.${select}.${value}`);
+      else
+        problems.push(
+          `${id} ("${field.name}", mapped as ${select}) has no option for patchbot's "${value}"; allowed: ${quoted(allowed.map((o) => o.name))}. Map it under itsm.jira.values.${select}.${value}`,
+        );
     }
     plan[select] = chosen;
-    lines.push(`${select} → ${id} ("${field.name}"): ${Object.entries(chosen).map(([v, o]) => `${v} = "${o.name}"`).join(', ')}; allowed: ${quoted(allowed.map((o) => o.name))}`);
+    lines.push(
+      `${select} → ${id} ("${field.name}"): ${Object.entries(chosen)
+        .map(([v, o]) => `${v} = "${o.name}"`)
+        .join(', ')}; allowed: ${quoted(allowed.map((o) => o.name))}`,
+    );
   }
   if (problems.length) throw new TicketingError('rejected', 'jira', `The Jira field mapping does not fit ${where}:\n- ${problems.join('\n- ')}`);
   return { plan, lines };

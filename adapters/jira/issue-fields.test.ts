@@ -31,7 +31,11 @@ describe('Jira create-issue body', () => {
   });
 
   it('fills only mapped custom fields, and skips dates the draft does not have', () => {
-    const { fields } = issueCreateBody(draft, { projectKey: 'OPS', issueType: 'Change', fields: { changeType: 'customfield_1', risk: 'customfield_2', plannedStart: 'customfield_3' } }, text);
+    const { fields } = issueCreateBody(
+      draft,
+      { projectKey: 'OPS', issueType: 'Change', fields: { changeType: 'customfield_1', risk: 'customfield_2', plannedStart: 'customfield_3' } },
+      text,
+    );
     expect(fields).toMatchObject({ customfield_1: { value: 'Emergency' }, customfield_2: { value: 'High' } });
     expect(fields).not.toHaveProperty('customfield_3');
   });

@@ -74,7 +74,11 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
   const prepare = async (): Promise<ItsmFacts> => {
     const site = await readSiteFields(jira, config);
     if (config.mode === 'request' && !site.fields.some((f) => f.id === 'labels')) {
-      throw new TicketingError('rejected', 'jira', `${site.where} has no Labels field on its form; patchbot labels each request patchbot-<change id> to find it again after a lost answer: add Labels to the request type's fields`);
+      throw new TicketingError(
+        'rejected',
+        'jira',
+        `${site.where} has no Labels field on its form; patchbot labels each request patchbot-<change id> to find it again after a lost answer: add Labels to the request type's fields`,
+      );
     }
     const resolved = resolveFields(config, site.fields, site.where);
     const mode = config.mode === 'request' ? `Service Management requests (${site.where})` : `issues (${site.where})`;

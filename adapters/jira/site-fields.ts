@@ -36,7 +36,11 @@ export const readSiteFields = async (jira: JiraClient, config: JiraConfig): Prom
   const list = types.issueTypes ?? types.values ?? [];
   const type = list.find((t) => t.name.toLowerCase() === config.issueType.toLowerCase());
   if (!type) {
-    throw new TicketingError('rejected', 'jira', `itsm.jira.issueType: project ${project} has no issue type "${config.issueType}"; it offers ${list.map((t) => `"${t.name}"`).join(', ') || 'none to this account'}`);
+    throw new TicketingError(
+      'rejected',
+      'jira',
+      `itsm.jira.issueType: project ${project} has no issue type "${config.issueType}"; it offers ${list.map((t) => `"${t.name}"`).join(', ') || 'none to this account'}`,
+    );
   }
   const where = `the create screen of ${project} / ${type.name}`;
   const meta = await jira.call(CreateMetaFields, `reading ${where}`, {

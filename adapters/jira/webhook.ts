@@ -13,16 +13,21 @@ import { WebhookPayload } from './schema.ts';
  * real events differ at least in their timestamp.
  */
 export const verifyJiraWebhook = (headers: InboundHeaders, rawBody: Buffer, secret: string | undefined): WebhookVerdict => {
-  const verified = verifySignedJson(headers, rawBody, {
-    secret,
-    header: 'x-hub-signature',
-    messages: {
-      notConfigured: 'itsm.jira.webhookSecret is not set, so Jira webhooks cannot be verified; polling reconciles approvals instead',
-      missingSignature: 'no X-Hub-Signature header; set the same secret on the Jira webhook (docs/itsm.md)',
-      badSignature: 'X-Hub-Signature does not match the body: a forged request, a tampered body, or a different secret on the Jira webhook',
-      unreadable: 'the body has no issue; register the webhook for issue events (docs/itsm.md)',
+  const verified = verifySignedJson(
+    headers,
+    rawBody,
+    {
+      secret,
+      header: 'x-hub-signature',
+      messages: {
+        notConfigured: 'itsm.jira.webhookSecret is not set, so Jira webhooks cannot be verified; polling reconciles approvals instead',
+        missingSignature: 'no X-Hub-Signature header; set the same secret on the Jira webhook (docs/itsm.md)',
+        badSignature: 'X-Hub-Signature does not match the body: a forged request, a tampered body, or a different secret on the Jira webhook',
+        unreadable: 'the body has no issue; register the webhook for issue events (docs/itsm.md)',
+      },
     },
-  }, WebhookPayload);
+    WebhookPayload,
+  );
   if (!verified.ok) return verified;
   const { issue } = verified.body;
   const deliveryId = createHash('sha256').update(rawBody).digest('hex');

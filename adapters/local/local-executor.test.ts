@@ -37,7 +37,7 @@ describe('LocalExecutor', () => {
   });
 
   it('keeps only the tail of long output and says so', async () => {
-    const result = await run("i=0; while [ $i -lt 2000 ]; do echo line-$i; i=$((i+1)); done", 10_000, 100);
+    const result = await run('i=0; while [ $i -lt 2000 ]; do echo line-$i; i=$((i+1)); done', 10_000, 100);
     expect(result.truncated).toBe(true);
     expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(100);
     expect(result.stdout.endsWith('line-1999\n')).toBe(true);
@@ -68,7 +68,10 @@ describe('LocalExecutor', () => {
       await fromProcess.close();
       expect(result.stdout).not.toContain('SECRET_TOKEN');
       expect(result.stdout).not.toContain('xoxb-');
-      const names = result.stdout.trim().split('\n').map((l) => l.split('=')[0]);
+      const names = result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=')[0]);
       // sh itself adds PWD (and some add SHLVL, _); nothing else beyond the allow-list.
       expect(names.filter((n) => !['PWD', 'SHLVL', '_', 'OLDPWD'].includes(n!)).sort()).toEqual(['HOME', 'LANG', 'LC_ALL', 'PATH', 'TERM']);
     } finally {

@@ -41,10 +41,16 @@ export const auditRepository = (sql: SqlClient): AuditRepository => {
         await tx.query(`select pg_advisory_xact_lock(hashtext('patchbot.audit'))`);
         // Milliseconds only: timestamptz keeps microseconds, JS Dates keep ms, and the hash must survive the round trip.
         const event = sealEvent(await head(tx), entry, new Date((entry.at ?? new Date()).getTime()));
-        await tx.query(
-          'insert into audit_events (seq, at, actor, action, subject, data, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)',
-          [event.seq, event.at, event.actor, event.action, event.subject, JSON.stringify(event.data), event.prevHash, event.hash],
-        );
+        await tx.query('insert into audit_events (seq, at, actor, action, subject, data, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
+          event.seq,
+          event.at,
+          event.actor,
+          event.action,
+          event.subject,
+          JSON.stringify(event.data),
+          event.prevHash,
+          event.hash,
+        ]);
         return event;
       });
     },

@@ -51,8 +51,24 @@ export const changeRepository = (sql: SqlClient): ChangeRepository => ({
       `insert into changes (id, class, title, patches, targets, window_name, requester, policy_name, policy, state,
          parent_id, plan, post_review, created_at, updated_at, expires_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [c.id, c.class, c.title, c.patches, c.targets, c.window, c.requester, c.policyName, JSON.stringify(c.policy), c.state,
-        c.parentId, c.plan === undefined ? null : JSON.stringify(c.plan), c.postReview, c.createdAt, c.updatedAt, c.expiresAt],
+      [
+        c.id,
+        c.class,
+        c.title,
+        c.patches,
+        c.targets,
+        c.window,
+        c.requester,
+        c.policyName,
+        JSON.stringify(c.policy),
+        c.state,
+        c.parentId,
+        c.plan === undefined ? null : JSON.stringify(c.plan),
+        c.postReview,
+        c.createdAt,
+        c.updatedAt,
+        c.expiresAt,
+      ],
     );
   },
   async get(id) {
@@ -110,10 +126,9 @@ export const ticketRepository = (sql: SqlClient): TicketRepository => ({
     );
   },
   async forChange(changeId) {
-    const rows = await sql.query<{ change_id: string; system: string; key: string; url: string | null; state: string | null }>(
-      'select * from tickets where change_id = $1 order by system',
-      [changeId],
-    );
+    const rows = await sql.query<{ change_id: string; system: string; key: string; url: string | null; state: string | null }>('select * from tickets where change_id = $1 order by system', [
+      changeId,
+    ]);
     return rows.map((r): TicketLink => ({ changeId: r.change_id, system: r.system, key: r.key, url: r.url, state: r.state }));
   },
 });

@@ -19,7 +19,9 @@ export interface StoredConsoleMessage<C> {
 }
 
 export interface ConsoleMessages<C> {
-  append(message: Pick<StoredConsoleMessage<C>, 'channel' | 'author' | 'postedAt'> & Partial<Pick<StoredConsoleMessage<C>, 'threadOf' | 'text' | 'card' | 'visibleTo'>>): Promise<StoredConsoleMessage<C>>;
+  append(
+    message: Pick<StoredConsoleMessage<C>, 'channel' | 'author' | 'postedAt'> & Partial<Pick<StoredConsoleMessage<C>, 'threadOf' | 'text' | 'card' | 'visibleTo'>>,
+  ): Promise<StoredConsoleMessage<C>>;
   edit(id: string, card: C, at: Date): Promise<StoredConsoleMessage<C> | null>;
   get(id: string): Promise<StoredConsoleMessage<C> | null>;
   recent(channel: string, viewer: string | null, limit: number): Promise<Array<StoredConsoleMessage<C>>>;
@@ -71,10 +73,11 @@ export const consoleMessageRepository = <C>(sql: SqlClient): ConsoleMessages<C> 
     return toMessage(rows[0]!);
   },
   async edit(id, card, at) {
-    const rows = await sql.query<ConsoleRow<C>>(
-      `update console_messages set card = $2, updated_at = $3, revision = nextval('console_revisions') where id = $1 returning *`,
-      [id, JSON.stringify(card), at],
-    );
+    const rows = await sql.query<ConsoleRow<C>>(`update console_messages set card = $2, updated_at = $3, revision = nextval('console_revisions') where id = $1 returning *`, [
+      id,
+      JSON.stringify(card),
+      at,
+    ]);
     return rows[0] ? toMessage(rows[0]) : null;
   },
   async get(id) {
@@ -83,17 +86,15 @@ export const consoleMessageRepository = <C>(sql: SqlClient): ConsoleMessages<C> 
     return rows[0] ? toMessage(rows[0]) : null;
   },
   async recent(channel, viewer, limit) {
-    const rows = await sql.query<ConsoleRow<C>>(
-      `select * from (select * from console_messages where channel = $1 and ${visibleTo('$2')} order by id desc limit $3) latest order by id`,
-      [channel, viewer ?? '', limit],
-    );
+    const rows = await sql.query<ConsoleRow<C>>(`select * from (select * from console_messages where channel = $1 and ${visibleTo('$2')} order by id desc limit $3) latest order by id`, [
+      channel,
+      viewer ?? '',
+      limit,
+    ]);
     return rows.map(toMessage);
   },
   async changedSince(revision, viewer, limit) {
-    const rows = await sql.query<ConsoleRow<C>>(
-      `select * from console_messages where revision > $1 and ${visibleTo('$2')} order by revision limit $3`,
-      [revision, viewer ?? '', limit],
-    );
+    const rows = await sql.query<ConsoleRow<C>>(`select * from console_messages where revision > $1 and ${visibleTo('$2')} order by revision limit $3`, [revision, viewer ?? '', limit]);
     return rows.map(toMessage);
   },
   async allChangedSince(revision, limit) {

@@ -115,19 +115,13 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
   },
   async openOf(hosts) {
-    const rows = await sql.query<FindingRow>(
-      `select * from findings where host = any($1::text[]) and state in ('missing', 'failed', 'pending-reboot') order by host, patch_id`,
-      [hosts],
-    );
+    const rows = await sql.query<FindingRow>(`select * from findings where host = any($1::text[]) and state in ('missing', 'failed', 'pending-reboot') order by host, patch_id`, [hosts]);
     return rows.map(toFinding);
   },
   patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
   pendingIn: (scope) => pendingIn(sql, scope),
   async pruneInstalled(before) {
-    const rows = await sql.query<{ n: number }>(
-      `with gone as (delete from findings where state = 'installed' and last_seen < $1 returning 1) select count(*)::int as n from gone`,
-      [before],
-    );
+    const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and last_seen < $1 returning 1) select count(*)::int as n from gone`, [before]);
     return rows[0]?.n ?? 0;
   },
 });

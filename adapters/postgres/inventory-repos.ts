@@ -37,9 +37,8 @@ const hostLoader = (sql: SqlClient) => {
   const load = async (batch: Map<string, HostWaiter[]>) => {
     try {
       const names = [...batch.keys()];
-      const rows = names.length === 1
-        ? await sql.query<HostRow>('select * from hosts where name = $1', names)
-        : await sql.query<HostRow>('select * from hosts where name = any($1::text[])', [names]);
+      const rows =
+        names.length === 1 ? await sql.query<HostRow>('select * from hosts where name = $1', names) : await sql.query<HostRow>('select * from hosts where name = any($1::text[])', [names]);
       const found = new Map(rows.map((row) => [row.name, row]));
       for (const [name, waiters] of batch) {
         for (const waiter of waiters) {
@@ -118,13 +117,9 @@ export const groupRepository = (sql: SqlClient): GroupRepository => ({
         await tx.query(
           `insert into host_groups (name, description, members, selector, production) values ($1, $2, $3, $4, $5)
            on conflict (name) do update set description = excluded.description, members = excluded.members,
-             selector = excluded.selector, production = excluded.production`, [
-          g.name,
-          g.description ?? null,
-          g.members ?? null,
-          g.selector ? JSON.stringify(g.selector) : null,
-          g.production,
-        ]);
+             selector = excluded.selector, production = excluded.production`,
+          [g.name, g.description ?? null, g.members ?? null, g.selector ? JSON.stringify(g.selector) : null, g.production],
+        );
       }
     });
   },
@@ -182,13 +177,9 @@ export const peopleRepository = (sql: SqlClient): PeopleRepository => ({
       for (const p of people) {
         await tx.query(
           `insert into people (name, email, slack, teams, roles) values ($1, $2, $3, $4, $5)
-           on conflict (name) do update set email = excluded.email, slack = excluded.slack, teams = excluded.teams, roles = excluded.roles`, [
-          p.name,
-          p.email ?? null,
-          p.slack ?? null,
-          p.teams ?? null,
-          p.roles,
-        ]);
+           on conflict (name) do update set email = excluded.email, slack = excluded.slack, teams = excluded.teams, roles = excluded.roles`,
+          [p.name, p.email ?? null, p.slack ?? null, p.teams ?? null, p.roles],
+        );
       }
     });
   },

@@ -7,8 +7,7 @@ const MAX_BACKOFF_MS = 5_000;
 const PERSIST_ATTEMPTS = 60;
 
 /** Doubling from the poll interval, capped, with jitter so replicas do not retry in step. */
-export const backoffMs = (pollMs: number, failures: number): number =>
-  Math.min(MAX_BACKOFF_MS, Math.max(100, pollMs) * 2 ** Math.min(failures - 1, 10)) * (0.75 + Math.random() * 0.5);
+export const backoffMs = (pollMs: number, failures: number): number => Math.min(MAX_BACKOFF_MS, Math.max(100, pollMs) * 2 ** Math.min(failures - 1, 10)) * (0.75 + Math.random() * 0.5);
 
 /**
  * One poller per queue that keeps up to `concurrency` jobs in flight: it fetches only as many
@@ -139,7 +138,12 @@ export class JobPump {
       try {
         // The work is done: while the database is away, keep trying to record that, or the job
         // would expire and run a second time. Only a stop (or a long outage) gives up.
-        await this.persisting(() => this.boss.complete(this.name, batch.map((c) => c.id)));
+        await this.persisting(() =>
+          this.boss.complete(
+            this.name,
+            batch.map((c) => c.id),
+          ),
+        );
         for (const c of batch) c.resolve();
       } catch (error) {
         for (const c of batch) c.reject(error);

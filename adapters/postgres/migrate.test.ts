@@ -16,7 +16,10 @@ describe('loadMigrations', () => {
 
   it('reads migrations in version order', async () => {
     const loaded = await loadMigrations(folder(['002_b.sql', '001_a.sql', 'notes.txt']));
-    expect(loaded.map((m) => [m.version, m.name])).toEqual([[1, '001_a'], [2, '002_b']]);
+    expect(loaded.map((m) => [m.version, m.name])).toEqual([
+      [1, '001_a'],
+      [2, '002_b'],
+    ]);
   });
 
   it('refuses two migrations with one version, as two merged branches would leave them', async () => {

@@ -33,9 +33,24 @@ const unreachableStore = (url: string, error: unknown): unknown => {
   const code = (error as { code?: unknown }).code;
   const where = `store.url (${redacted(url)})`;
   const reason = error instanceof AggregateError ? error.errors.map((e: Error) => e.message).join('; ') : error.message;
-  if (AUTH_FAILED.has(code as string)) return Object.assign(new PatchbotError('store-unreachable', `Cannot open the store at ${where}: ${reason}.`, 'Check the user name and password in store.url (or PATCHBOT_STORE_URL / DATABASE_URL).'), { cause: error });
-  if (code === NO_DATABASE) return Object.assign(new PatchbotError('store-unreachable', `Cannot open the store at ${where}: ${reason}.`, 'Create the database (createdb), or name an existing one in store.url.'), { cause: error });
-  if (isConnectionLoss(error)) return Object.assign(new PatchbotError('store-unreachable', `Cannot reach the store at ${where}: ${reason || String(code)}.`, 'Is PostgreSQL running there, and are the host and port right? Check store.url (or PATCHBOT_STORE_URL / DATABASE_URL); `patchbot config check --connect` tries it.'), { cause: error });
+  if (AUTH_FAILED.has(code as string))
+    return Object.assign(
+      new PatchbotError('store-unreachable', `Cannot open the store at ${where}: ${reason}.`, 'Check the user name and password in store.url (or PATCHBOT_STORE_URL / DATABASE_URL).'),
+      { cause: error },
+    );
+  if (code === NO_DATABASE)
+    return Object.assign(new PatchbotError('store-unreachable', `Cannot open the store at ${where}: ${reason}.`, 'Create the database (createdb), or name an existing one in store.url.'), {
+      cause: error,
+    });
+  if (isConnectionLoss(error))
+    return Object.assign(
+      new PatchbotError(
+        'store-unreachable',
+        `Cannot reach the store at ${where}: ${reason || String(code)}.`,
+        'Is PostgreSQL running there, and are the host and port right? Check store.url (or PATCHBOT_STORE_URL / DATABASE_URL); `patchbot config check --connect` tries it.',
+      ),
+      { cause: error },
+    );
   return error;
 };
 

@@ -97,9 +97,7 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
       await ensureQueue(name);
       // pg-boss inserts a JSON recordset in one statement; chunks keep each statement modest.
       for (let i = 0; i < jobs.length; i += 500) {
-        await boss.insert(
-          jobs.slice(i, i + 500).map(({ data, options = {} }) => ({ name, data, ...jobOptions(name, options) })),
-        );
+        await boss.insert(jobs.slice(i, i + 500).map(({ data, options = {} }) => ({ name, data, ...jobOptions(name, options) })));
         pumps.get(name)?.wake();
       }
     },

@@ -13,8 +13,7 @@ export interface PgliteOptions {
   template?: Blob;
 }
 
-export const openPglite = ({ dataDir, template }: PgliteOptions): Promise<SqlClient> =>
-  PgliteWorkerClient.open({ dataDir, ...(template ? { template } : {}) });
+export const openPglite = ({ dataDir, template }: PgliteOptions): Promise<SqlClient> => PgliteWorkerClient.open({ dataDir, ...(template ? { template } : {}) });
 
 /** Dumps an open PGlite database so others can start from it (see PgliteOptions.template). */
 export const dumpPglite = async (client: SqlClient): Promise<Blob> => {

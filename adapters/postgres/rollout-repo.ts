@@ -102,7 +102,12 @@ export const rolloutRepository = (sql: SqlClient): RolloutRepository => ({
     return row ? { run: toRun(row), recovered: row.recovered } : null;
   },
   async renewLease(changeId, host, attempt, leaseUntil) {
-    const rows = await sql.query(`update host_runs set lease_until = $4 where change_id = $1 and host = $2 and attempt = $3 and state = 'running' returning host`, [changeId, host, attempt, leaseUntil]);
+    const rows = await sql.query(`update host_runs set lease_until = $4 where change_id = $1 and host = $2 and attempt = $3 and state = 'running' returning host`, [
+      changeId,
+      host,
+      attempt,
+      leaseUntil,
+    ]);
     return rows.length === 1;
   },
   async finishRun(changeId, host, { attempt, state, result, error, at }) {

@@ -104,8 +104,19 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
        )
        insert into host_latest_scans (${LATEST_COLUMNS}) select ${LATEST_COLUMNS} from stored
        ${KEEP_LATEST}`,
-      [result.scanId, result.host, result.outcome, result.error ?? null, result.startedAt, result.finishedAt, result.rebootRequired ?? null,
-        result.osName ?? null, result.installed ?? [], result.missingCount ?? null, result.warnings ?? []],
+      [
+        result.scanId,
+        result.host,
+        result.outcome,
+        result.error ?? null,
+        result.startedAt,
+        result.finishedAt,
+        result.rebootRequired ?? null,
+        result.osName ?? null,
+        result.installed ?? [],
+        result.missingCount ?? null,
+        result.warnings ?? [],
+      ],
     );
   },
   async recordMany(writes) {
@@ -116,9 +127,19 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     // upsert the host's freshness. Everything travels as one JSON document: far cheaper to
     // build than the driver's text arrays, and PostgreSQL reads it as fast.
     const hosts = writes.map(({ result: r, findings }) => ({
-      scan_id: r.scanId, host: r.host, outcome: r.outcome, error: r.error ?? null, started_at: r.startedAt.toISOString(), finished_at: r.finishedAt.toISOString(),
-      reboot_required: r.rebootRequired ?? null, os_name: r.osName ?? null, installed: r.installed ?? [], missing_count: r.missingCount ?? null, warnings: r.warnings ?? [],
-      patch_ids: findings?.map((f) => f.patchId) ?? [], states: findings?.map((f) => f.state) ?? [],
+      scan_id: r.scanId,
+      host: r.host,
+      outcome: r.outcome,
+      error: r.error ?? null,
+      started_at: r.startedAt.toISOString(),
+      finished_at: r.finishedAt.toISOString(),
+      reboot_required: r.rebootRequired ?? null,
+      os_name: r.osName ?? null,
+      installed: r.installed ?? [],
+      missing_count: r.missingCount ?? null,
+      warnings: r.warnings ?? [],
+      patch_ids: findings?.map((f) => f.patchId) ?? [],
+      states: findings?.map((f) => f.state) ?? [],
     }));
     await sql.query(RECORD_MANY, [JSON.stringify(hosts), writes.filter((w) => w.findings).map((w) => w.result.host)]);
   },
@@ -146,7 +167,17 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     );
     const row = rows[0];
     if (!row) return null;
-    return { scanId: row.id, requestedBy: row.requested_by, hosts: row.hosts, startedAt: row.started_at, finishedAt: row.finished_at, done: row.done, ok: row.ok, unreachable: row.unreachable, failed: row.failed };
+    return {
+      scanId: row.id,
+      requestedBy: row.requested_by,
+      hosts: row.hosts,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      done: row.done,
+      ok: row.ok,
+      unreachable: row.unreachable,
+      failed: row.failed,
+    };
   },
   async results(scanId) {
     return (await sql.query<HostScanRow>('select * from host_scans where scan_id = $1 order by host', [scanId])).map(toHostScan);

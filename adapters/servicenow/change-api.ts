@@ -34,7 +34,11 @@ export const createChange = async (
   what: string,
 ): Promise<ChangeRow> => {
   if (changeClass === 'standard' && !standardTemplate) {
-    throw new TicketingError('rejected', 'servicenow', `${what}: a standard change is created from a template in the Change Management API; set itsm.servicenow.standardTemplate to its sys_id`);
+    throw new TicketingError(
+      'rejected',
+      'servicenow',
+      `${what}: a standard change is created from a template in the Change Management API; set itsm.servicenow.standardTemplate to its sys_id`,
+    );
   }
   const { type: _type, ...fields } = body;
   const url = changeClass === 'standard' ? `${CHANGE}/standard/${standardTemplate}` : `${CHANGE}/${changeClass}`;
@@ -77,12 +81,25 @@ export const walkModel = async (
       // while ServiceNow has not approved) the instance's policy and patchbot's disagree: say so.
       const mayWait = target === STATE.scheduled || APPROVAL_STATES.includes(target);
       if (APPROVAL_STATES.includes(current) && !mayWait) {
-        throw new TicketingError('rejected', 'servicenow', `moving ${change.number} to ${stateLabel(target)}: it still waits in ${stateLabel(current)} for approval by the instance's policy (its change model offers ${labels.join(', ') || 'nothing'} from here), though patchbot approved it; add the approval rule of docs/itsm.md › Change Management API`);
+        throw new TicketingError(
+          'rejected',
+          'servicenow',
+          `moving ${change.number} to ${stateLabel(target)}: it still waits in ${stateLabel(current)} for approval by the instance's policy (its change model offers ${labels.join(', ') || 'nothing'} from here), though patchbot approved it; add the approval rule of docs/itsm.md › Change Management API`,
+        );
       }
-      if (APPROVAL_STATES.includes(current)) return { state: current, waiting: `waiting in ${stateLabel(current)} for approval by the instance's policy; its change model offers ${labels.join(', ') || 'nothing'} from here` };
-      throw new TicketingError('rejected', 'servicenow', `moving ${change.number} from ${stateLabel(current)} to ${stateLabel(target)}: its change model offers ${labels.join(', ') || 'no state'} from here`);
+      if (APPROVAL_STATES.includes(current))
+        return { state: current, waiting: `waiting in ${stateLabel(current)} for approval by the instance's policy; its change model offers ${labels.join(', ') || 'nothing'} from here` };
+      throw new TicketingError(
+        'rejected',
+        'servicenow',
+        `moving ${change.number} from ${stateLabel(current)} to ${stateLabel(target)}: its change model offers ${labels.join(', ') || 'no state'} from here`,
+      );
     }
-    const { result } = await call(ChangeApiRecord, `updating ${change.number} to ${stateLabel(step)}`, { method: 'PATCH', url: `${CHANGE}/${change.sysId}`, data: { state: step, ...extra(step) } });
+    const { result } = await call(ChangeApiRecord, `updating ${change.number} to ${stateLabel(step)}`, {
+      method: 'PATCH',
+      url: `${CHANGE}/${change.sysId}`,
+      data: { state: step, ...extra(step) },
+    });
     current = result.state.value;
     if (isTerminal(current)) return { state: current, waiting: null };
   }

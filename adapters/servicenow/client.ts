@@ -30,9 +30,7 @@ export const serviceNowClient = (config: ServiceNowConfig, options: ServiceNowCl
     validateStatus: () => true,
     maxRedirects: 0,
   });
-  const tokens = config.oauth
-    ? oauthTokens(http, { instanceUrl, username: config.username, password: config.password, ...config.oauth }, now)
-    : null;
+  const tokens = config.oauth ? oauthTokens(http, { instanceUrl, username: config.username, password: config.password, ...config.oauth }, now) : null;
 
   const send = async (request: ServiceNowRequest, what: string): Promise<AxiosResponse> => {
     const auth = tokens ? {} : { auth: { username: config.username, password: config.password } };

@@ -50,7 +50,11 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
   const usesChangeApi = (): Promise<boolean> => {
     changeApi ??= hasChangeApi(call).then((present) => {
       if (!present && config.api === 'change') {
-        throw new TicketingError('rejected', 'servicenow', 'itsm.servicenow.api is change, but the instance has no Change Management API (/api/sn_chg_rest); activate the plugin com.snc.change_management.rest or set api: table');
+        throw new TicketingError(
+          'rejected',
+          'servicenow',
+          'itsm.servicenow.api is change, but the instance has no Change Management API (/api/sn_chg_rest); activate the plugin com.snc.change_management.rest or set api: table',
+        );
       }
       return present;
     });
@@ -96,7 +100,13 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
 
     async prepare(): Promise<ItsmFacts> {
       const viaChangeApi = await usesChangeApi();
-      return { lines: [viaChangeApi ? 'changes are created and moved through the Change Management API (sn_chg_rest)' : 'changes are created and moved through the Table API (no sn_chg_rest on this instance, or api: table)'] };
+      return {
+        lines: [
+          viaChangeApi
+            ? 'changes are created and moved through the Change Management API (sn_chg_rest)'
+            : 'changes are created and moved through the Table API (no sn_chg_rest on this instance, or api: table)',
+        ],
+      };
     },
 
     async find(changeId) {
@@ -135,7 +145,9 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: move.closure.notes } : {};
       if (await usesChangeApi()) {
         // The approval is the instance's: patchbot's decision is the note, the model moves the state.
-        const moved = target ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {})) : { state: current, waiting: null };
+        const moved = target
+          ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {}))
+          : { state: current, waiting: null };
         const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
         return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note)), skipped: false };
       }

@@ -11,16 +11,21 @@ export const SERVICENOW_SIGNATURE_HEADER = 'x-patchbot-signature';
 
 /** Verifies an approval webhook from ServiceNow and says which change to re-check. */
 export const verifyServiceNowWebhook = (headers: InboundHeaders, rawBody: Buffer, secret: string | undefined): WebhookVerdict => {
-  const verified = verifySignedJson(headers, rawBody, {
-    secret,
-    header: SERVICENOW_SIGNATURE_HEADER,
-    messages: {
-      notConfigured: 'itsm.servicenow.webhookSecret is not set, so ServiceNow webhooks cannot be verified; polling reconciles approvals instead',
-      missingSignature: `no ${SERVICENOW_SIGNATURE_HEADER} header; the business rule must sign the body (docs/itsm.md)`,
-      badSignature: `${SERVICENOW_SIGNATURE_HEADER} does not match the body: a forged request, a tampered body, or a different secret in the business rule`,
-      unreadable: 'the body lacks number and sys_id; see the business rule in docs/itsm.md',
+  const verified = verifySignedJson(
+    headers,
+    rawBody,
+    {
+      secret,
+      header: SERVICENOW_SIGNATURE_HEADER,
+      messages: {
+        notConfigured: 'itsm.servicenow.webhookSecret is not set, so ServiceNow webhooks cannot be verified; polling reconciles approvals instead',
+        missingSignature: `no ${SERVICENOW_SIGNATURE_HEADER} header; the business rule must sign the body (docs/itsm.md)`,
+        badSignature: `${SERVICENOW_SIGNATURE_HEADER} does not match the body: a forged request, a tampered body, or a different secret in the business rule`,
+        unreadable: 'the body lacks number and sys_id; see the business rule in docs/itsm.md',
+      },
     },
-  }, WebhookPayload);
+    WebhookPayload,
+  );
   if (!verified.ok) return verified;
   const { number, sys_id, state, approval } = verified.body;
   return {

@@ -12,11 +12,20 @@ import { blockErrors, buttonsOf } from '../../test/support/fake-slack/block-rule
  */
 
 type Block = { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: Record<string, unknown>[] };
-const texts = (blocks: unknown[]) => (blocks as Block[]).flatMap((b) => [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text), ...(b.elements ?? []).map((e) => String((e as { text?: unknown }).text ?? ''))]);
+const texts = (blocks: unknown[]) =>
+  (blocks as Block[]).flatMap((b) => [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text), ...(b.elements ?? []).map((e) => String((e as { text?: unknown }).text ?? ''))]);
 
 const SEVERITIES: Severity[] = ['critical', 'important', 'moderate', 'low', 'unknown'];
 const patches = (n: number): Patch[] =>
-  Array.from({ length: n }, (_, i) => ({ id: `deb:pkg${i}@1.${i}`, title: `Update <pkg${i}> & friends`, severity: SEVERITIES[i % 5]!, security: i % 2 === 0, cves: [], rebootHint: false, firstSeen: new Date('2024-01-01T00:00:00Z') }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `deb:pkg${i}@1.${i}`,
+    title: `Update <pkg${i}> & friends`,
+    severity: SEVERITIES[i % 5]!,
+    security: i % 2 === 0,
+    cves: [],
+    rebootHint: false,
+    firstSeen: new Date('2024-01-01T00:00:00Z'),
+  }));
 
 describe('Block Kit rendering', () => {
   it('renders a 500-patch digest that Slack accepts, with "+N more" per severity and the buttons last', () => {
@@ -75,7 +84,9 @@ describe('Block Kit rendering', () => {
       title: 'CHG-1: openssl to prod-web',
       fields: Array.from({ length: 10 }, (_, i) => ({ label: `L${i}`, value: 'v'.repeat(1990) })),
       sections: [{ heading: 'Waves', lists: [{ items: ['pilot', 'rest'] }] }],
-      actions: [{ id: 'change.approve', label: 'Approve', style: 'primary', value: 'CHG-1', confirm: { title: 'Approve CHG-1?', text: 'Production change.', confirm: 'Approve', deny: 'Cancel' } }],
+      actions: [
+        { id: 'change.approve', label: 'Approve', style: 'primary', value: 'CHG-1', confirm: { title: 'Approve CHG-1?', text: 'Production change.', confirm: 'Approve', deny: 'Cancel' } },
+      ],
     };
     const { blocks } = renderCard(card);
     expect(blockErrors(blocks)).toEqual([]);

@@ -84,7 +84,8 @@ const bodyBlocks = (part: { heading?: string | undefined; text?: string | undefi
 
 /** Destructive buttons always ask first, even when the card forgot to (DESIGN §5, integrations §1.9). */
 const confirmOf = (action: CardAction): types.ConfirmationDialog | undefined => {
-  const confirm = action.confirm ?? (action.style === 'danger' ? { title: `${action.label}?`, text: 'Your choice is recorded and audited.', confirm: action.label, deny: 'Cancel' } : undefined);
+  const confirm =
+    action.confirm ?? (action.style === 'danger' ? { title: `${action.label}?`, text: 'Your choice is recorded and audited.', confirm: action.label, deny: 'Cancel' } : undefined);
   if (!confirm) return undefined;
   return {
     title: plain(confirm.title, CARD_LIMITS.confirmTitle),
@@ -113,16 +114,14 @@ const fallbackText = (card: Card): string => mrkdwn([card.title, card.text?.spli
 
 export const renderCard = (card: Card): SlackMessage => {
   const head: types.KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
-  const body: types.KnownBlock[] = [
-    ...bodyBlocks({ text: card.text, fields: card.fields, lists: card.lists }),
-    ...(card.sections ?? []).flatMap((s: CardSection) => bodyBlocks(s)),
-  ];
+  const body: types.KnownBlock[] = [...bodyBlocks({ text: card.text, fields: card.fields, lists: card.lists }), ...(card.sections ?? []).flatMap((s: CardSection) => bodyBlocks(s))];
   const tail: types.KnownBlock[] = [
     ...(card.context ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: mrkdwn(card.context, SLACK_LIMITS.sectionText) }] }] : []),
     ...(card.actions?.length ? [actionsBlock(card.actions)] : []),
   ];
   const room = SLACK_LIMITS.blocks - head.length - tail.length;
   // The buttons and the footer matter more than the last parts of a long body: the body gives way.
-  const shown = body.length <= room ? body : [...body.slice(0, room - 1), section(`_+${body.length - room + 1} more parts not shown (Slack shows ${SLACK_LIMITS.blocks} blocks per message)._`)];
+  const shown =
+    body.length <= room ? body : [...body.slice(0, room - 1), section(`_+${body.length - room + 1} more parts not shown (Slack shows ${SLACK_LIMITS.blocks} blocks per message)._`)];
   return { text: fallbackText(card), blocks: [...head, ...shown, ...tail] };
 };

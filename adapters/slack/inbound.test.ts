@@ -55,7 +55,12 @@ describe('inbound text and ids', () => {
   it('gives a redelivered click the same id and a second click its own', () => {
     const at = new Date();
     const first = actionInteraction(click('1700000001.000200'), actor, at);
-    expect(first).toMatchObject({ id: 'action:1700000001.000200:U1:change.approve', channel: 'C1', message: { surface: 'slack', channel: 'C1', id: '1700000000.000100' }, action: { id: 'change.approve', value: 'CHG-1' } });
+    expect(first).toMatchObject({
+      id: 'action:1700000001.000200:U1:change.approve',
+      channel: 'C1',
+      message: { surface: 'slack', channel: 'C1', id: '1700000000.000100' },
+      action: { id: 'change.approve', value: 'CHG-1' },
+    });
     expect(actionInteraction(click('1700000001.000200'), actor, at)?.id).toBe(first?.id);
     expect(actionInteraction(click('1700000001.000300'), actor, at)?.id).not.toBe(first?.id);
   });

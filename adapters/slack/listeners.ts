@@ -39,7 +39,10 @@ export const registerListeners = (app: App, options: ListenerOptions): Listeners
       if (!built) return;
       const { interaction } = built;
       const reply = await hub.handle(interaction, built.responder);
-      log.debug({ interaction: interaction.id, user: interaction.actor.surfaceUserId, kind: interaction.kind, duplicate: reply.duplicate === true, error: reply.error?.code }, 'slack request handled');
+      log.debug(
+        { interaction: interaction.id, user: interaction.actor.surfaceUserId, kind: interaction.kind, duplicate: reply.duplicate === true, error: reply.error?.code },
+        'slack request handled',
+      );
     })().catch((error: unknown) => log.error({ err: error, what }, 'slack request handling failed'));
     inflight.add(job);
     await job.finally(() => inflight.delete(job));

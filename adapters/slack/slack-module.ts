@@ -43,7 +43,8 @@ export const slackModule = async ({ slack, store, log: parentLog, pacing, drainM
   const identity = await checkBotToken(slack.botToken, slack.apiUrl, log);
   if (slack.appToken !== undefined) await checkAppToken(slack.appToken, slack.apiUrl, log);
 
-  const receiver = slack.appToken !== undefined ? socketModeReceiver({ appToken: slack.appToken, apiUrl: slack.apiUrl, log }) : new EventsReceiver({ signingSecret: signingSecret ?? '', log });
+  const receiver =
+    slack.appToken !== undefined ? socketModeReceiver({ appToken: slack.appToken, apiUrl: slack.apiUrl, log }) : new EventsReceiver({ signingSecret: signingSecret ?? '', log });
   const app = new App({
     token: slack.botToken,
     // Known from our auth.test: Bolt then never calls auth.test itself.
@@ -82,10 +83,13 @@ export const slackModule = async ({ slack, store, log: parentLog, pacing, drainM
         await app.stop();
       }
       // Acknowledged requests finish their work and queued posts go out, within the drain budget.
-      await within(drainMs, (async () => {
-        await listeners.idle();
-        await surface.idle();
-      })());
+      await within(
+        drainMs,
+        (async () => {
+          await listeners.idle();
+          await surface.idle();
+        })(),
+      );
     },
   };
 };

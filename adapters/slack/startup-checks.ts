@@ -34,11 +34,21 @@ export const checkBotToken = async (token: string, apiUrl: string | undefined, l
   try {
     result = AuthTest.parse(await client.auth.test());
   } catch (error) {
-    throw startupError('chat.slack.botToken', error, 'Set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from the Slack app › OAuth & Permissions, and install the app to the workspace.', apiUrl);
+    throw startupError(
+      'chat.slack.botToken',
+      error,
+      'Set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from the Slack app › OAuth & Permissions, and install the app to the workspace.',
+      apiUrl,
+    );
   }
   const granted = result.response_metadata?.scopes;
   const missing = granted ? BOT_SCOPES.filter((s) => !granted.includes(s)) : [];
-  if (missing.includes('chat:write')) throw new PatchbotError('slack-scopes', 'The Slack bot token lacks the chat:write scope, so patchbot cannot post.', 'Recreate or update the app from config/slack-manifest.yaml and reinstall it.');
+  if (missing.includes('chat:write'))
+    throw new PatchbotError(
+      'slack-scopes',
+      'The Slack bot token lacks the chat:write scope, so patchbot cannot post.',
+      'Recreate or update the app from config/slack-manifest.yaml and reinstall it.',
+    );
   if (missing.length) log.warn({ missing }, 'slack bot token lacks scopes');
   return { botId: result.bot_id, botUserId: result.user_id, team: result.team };
 };
@@ -52,7 +62,12 @@ export const checkAppToken = async (appToken: string, apiUrl: string | undefined
   try {
     await client.apps.connections.open();
   } catch (error) {
-    throw startupError('chat.slack.appToken', error, 'Set SLACK_APP_TOKEN to an app-level token (xapp-…) with the connections:write scope (Slack app › Basic Information › App-Level Tokens), and enable Socket Mode.', apiUrl);
+    throw startupError(
+      'chat.slack.appToken',
+      error,
+      'Set SLACK_APP_TOKEN to an app-level token (xapp-…) with the connections:write scope (Slack app › Basic Information › App-Level Tokens), and enable Socket Mode.',
+      apiUrl,
+    );
   }
 };
 
@@ -71,7 +86,11 @@ export const checkSigningSecret = (secret: string): void => {
 export const checkChannels = (channels: Record<string, string>): void => {
   for (const [role, channel] of Object.entries(channels)) {
     if (!/^[CGD][A-Z0-9]{2,}$/.test(channel)) {
-      throw new PatchbotError('slack-channel', `chat.slack.channels.${role} is "${channel}", which is not a Slack channel ID.`, 'Use the channel ID (C…): channel name › About › Channel ID at the bottom.');
+      throw new PatchbotError(
+        'slack-channel',
+        `chat.slack.channels.${role} is "${channel}", which is not a Slack channel ID.`,
+        'Use the channel ID (C…): channel name › About › Channel ID at the bottom.',
+      );
     }
   }
 };

@@ -26,11 +26,7 @@ export const verdictError = (host: Host, verdict: PolicyVerdict): ExecutionError
       );
     case 'mismatch': {
       const known = verdict.known.map((k) => `${k.keyType} ${k.fingerprint} (line ${k.lineNumber})`).join(', ');
-      return new ExecutionError(
-        'host-key-mismatch',
-        host.name,
-        `${target(host)} presented host key ${verdict.fingerprint}, but known_hosts records ${known}; refusing to connect`,
-      );
+      return new ExecutionError('host-key-mismatch', host.name, `${target(host)} presented host key ${verdict.fingerprint}, but known_hosts records ${known}; refusing to connect`);
     }
     case 'revoked':
       return new ExecutionError(
@@ -73,5 +69,4 @@ export const connectError = (host: Host, error: Ssh2Error, connectTimeoutMs: num
 export const keyError = (host: Host, error: Error): ExecutionError =>
   new ExecutionError('auth-failed', host.name, `cannot use the configured private key for ${target(host)}: ${error.message}`);
 
-export const connectionLost = (host: Host, reason: string): ExecutionError =>
-  new ExecutionError('connection-lost', host.name, `${target(host)}: ${reason}`);
+export const connectionLost = (host: Host, reason: string): ExecutionError => new ExecutionError('connection-lost', host.name, `${target(host)}: ${reason}`);

@@ -2,16 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Host } from '../../src/inventory/host.ts';
-import {
-  checkHostKey,
-  fingerprint,
-  formatKnownHostsLine,
-  type HostKeyVerdict,
-  type KnownHostEntry,
-  knownHostsName,
-  parseKnownHosts,
-  patternsMatch,
-} from './known-hosts.ts';
+import { checkHostKey, fingerprint, formatKnownHostsLine, type HostKeyVerdict, type KnownHostEntry, knownHostsName, parseKnownHosts, patternsMatch } from './known-hosts.ts';
 
 export type PolicyVerdict = HostKeyVerdict | { status: 'learned'; fingerprint: string; line: string };
 
@@ -23,8 +14,7 @@ export interface HostKeyPolicyOptions {
 }
 
 /** The names a host is looked up under: its address and its inventory name, in the port's form. */
-export const lookupNames = (host: Host): string[] =>
-  [...new Set([host.address, host.name])].map((name) => knownHostsName(name, host.port));
+export const lookupNames = (host: Host): string[] => [...new Set([host.address, host.name])].map((name) => knownHostsName(name, host.port));
 
 /** Host-key algorithms per known_hosts key type; ssh2 names RSA signatures separately from the key type. */
 const ALGORITHMS_FOR_TYPE: Record<string, string[]> = {

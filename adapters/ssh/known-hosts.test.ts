@@ -17,8 +17,7 @@ const A = blob('ssh-ed25519', 'a');
 const B = blob('ssh-ed25519', 'b');
 const R = blob('ssh-rsa', 'r');
 const b64 = (key: Buffer) => key.toString('base64');
-const hashed = (name: string, salt = Buffer.from('0123456789abcdef0123')) =>
-  `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+const hashed = (name: string, salt = Buffer.from('0123456789abcdef0123')) => `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 
 const host = (overrides: Partial<Host> = {}): Host => ({
   name: 'web-1',

@@ -64,7 +64,10 @@ const hashedMatches = (pattern: string, name: string): boolean => {
 
 const wildcardMatches = (pattern: string, name: string): boolean => {
   if (!/[*?]/.test(pattern)) return pattern === name;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(name);
 };
 
@@ -84,8 +87,7 @@ export const patternsMatch = (patterns: string, name: string): boolean => {
 };
 
 /** Like `ssh-keygen -lf`: SHA256 of the blob, unpadded base64. */
-export const fingerprint = (key: Buffer): string =>
-  `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+export const fingerprint = (key: Buffer): string => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 
 /** The algorithm name at the start of a key blob (a uint32 length, then the name). */
 export const keyTypeOf = (key: Buffer): string => {

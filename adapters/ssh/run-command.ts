@@ -80,7 +80,11 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
       if (error) {
         const lost = connection.closed;
         return settle(() =>
-          reject(lost ? connectionLost(host, `connection lost before the command started: ${connection.closeReason}`) : new ExecutionError('command-failed', host.name, `${target(host)}: could not open a channel: ${error.message}`)),
+          reject(
+            lost
+              ? connectionLost(host, `connection lost before the command started: ${connection.closeReason}`)
+              : new ExecutionError('command-failed', host.name, `${target(host)}: could not open a channel: ${error.message}`),
+          ),
         );
       }
       channel = opened;

@@ -65,7 +65,13 @@ export class SshHostSession implements HostSession {
     const pending = this.connecting;
     const current = this.connection;
     this.connection = null;
-    await Promise.all([current?.end('the session was closed'), pending?.then((c) => c.end('the session was closed'), () => undefined)]);
+    await Promise.all([
+      current?.end('the session was closed'),
+      pending?.then(
+        (c) => c.end('the session was closed'),
+        () => undefined,
+      ),
+    ]);
   }
 
   private live(): Promise<SshConnection> {

@@ -46,7 +46,9 @@ describe('Adaptive Card rendering', () => {
     expect(cardBytes(card)).toBeLessThanOrEqual(28_000);
     const more = /\+(\d+) more — `pending` lists every host/.exec(shownCard(card).text);
     expect(more).not.toBeNull();
-    const shownItems = shownCard(card).text.split('\n').filter((l) => l.startsWith('- web-')).length;
+    const shownItems = shownCard(card)
+      .text.split('\n')
+      .filter((l) => l.startsWith('- web-')).length;
     expect(shownItems + Number(more![1])).toBe(600);
     expect(cardWarnings(card)).toEqual([]);
   });
@@ -55,7 +57,9 @@ describe('Adaptive Card rendering', () => {
     const items = Array.from({ length: 400 }, (_, i) => `item ${i} ${'x'.repeat(100)}`);
     const card = renderAdaptiveCard({ title: 'Long', lists: [{ items, more: '+1,000 more — ask for fewer' }] });
     const more = /\+([\d,]+) more — ask for fewer/.exec(shownCard(card).text)!;
-    const kept = shownCard(card).text.split('\n').filter((l) => l.startsWith('- item')).length;
+    const kept = shownCard(card)
+      .text.split('\n')
+      .filter((l) => l.startsWith('- item')).length;
     expect(Number(more[1]!.replace(/,/g, '')) + kept).toBe(1400);
   });
 

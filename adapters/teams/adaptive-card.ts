@@ -79,7 +79,11 @@ const withShorterList = (card: Card): Card | null => {
   const longest = allLists(card).reduce<CardList | null>((best, l) => (l.items.length > (best?.items.length ?? 0) ? l : best), null);
   if (!longest) return null;
   const swap = (ls?: CardList[]) => ls?.map((l) => (l === longest ? shorten(l) : l));
-  return { ...card, ...(card.lists ? { lists: swap(card.lists) } : {}), ...(card.sections ? { sections: card.sections.map((s) => ({ ...s, ...(s.lists ? { lists: swap(s.lists) } : {}) })) } : {}) };
+  return {
+    ...card,
+    ...(card.lists ? { lists: swap(card.lists) } : {}),
+    ...(card.sections ? { sections: card.sections.map((s) => ({ ...s, ...(s.lists ? { lists: swap(s.lists) } : {}) })) } : {}),
+  };
 };
 
 /**
@@ -103,7 +107,8 @@ export const renderAdaptiveCard = (card: Card, maxBytes = CARD_LIMITS.cardBytes)
     ...(current.context ? { context: clip(current.context, 300) } : {}),
   };
   rendered = build(clipped);
-  if (cardBytes(rendered) > maxBytes) throw new MessageTooLargeError('teams', `the card "${clip(card.title, 60)}" is ${cardBytes(rendered)} bytes even with its lists cut (Teams takes about ${maxBytes})`);
+  if (cardBytes(rendered) > maxBytes)
+    throw new MessageTooLargeError('teams', `the card "${clip(card.title, 60)}" is ${cardBytes(rendered)} bytes even with its lists cut (Teams takes about ${maxBytes})`);
   return rendered;
 };
 

@@ -79,7 +79,9 @@ export const createConnector = ({ token, log, maxAttempts = 6, timeoutMs = 15_00
       return lanes.run(key, async () => ResourceResponse.parse(await call('createConversation', 'POST', `${base(serviceUrl)}/v3/conversations`, body)));
     },
     send: (serviceUrl, conversationId, activity) =>
-      lanes.run(lane(conversationId), async () => ResourceResponse.parse(await call('sendToConversation', 'POST', `${base(serviceUrl)}/v3/conversations/${conv(conversationId)}/activities`, activity))),
+      lanes.run(lane(conversationId), async () =>
+        ResourceResponse.parse(await call('sendToConversation', 'POST', `${base(serviceUrl)}/v3/conversations/${conv(conversationId)}/activities`, activity)),
+      ),
     update: (serviceUrl, conversationId, activityId, activity) =>
       lanes.run(lane(conversationId), async () => {
         await call('updateActivity', 'PUT', `${base(serviceUrl)}/v3/conversations/${conv(conversationId)}/activities/${encodeURIComponent(activityId)}`, { ...activity, id: activityId });

@@ -24,6 +24,10 @@ const HINTS: Record<number, string> = {
 /** The login authority refused the bot's credentials (client credentials grant). */
 export class TeamsCredentialsError extends PatchbotError {
   constructor(detail: string) {
-    super('teams-credentials', `Microsoft Entra ID refused chat.teams.appId / appPassword: ${detail}.`, 'Set TEAMS_APP_ID and TEAMS_APP_PASSWORD to the Azure Bot\'s Microsoft App ID and a current client secret (docs/teams.md).');
+    super(
+      'teams-credentials',
+      `Microsoft Entra ID refused chat.teams.appId / appPassword: ${detail}.`,
+      "Set TEAMS_APP_ID and TEAMS_APP_PASSWORD to the Azure Bot's Microsoft App ID and a current client secret (docs/teams.md).",
+    );
   }
 }

@@ -68,10 +68,13 @@ export const teamsModule = async ({ teams, store, log: parentLog, drainMs = 10_0
       );
     },
     async stop() {
-      await within(drainMs, (async () => {
-        await turns.idle();
-        await surface.idle();
-      })());
+      await within(
+        drainMs,
+        (async () => {
+          await turns.idle();
+          await surface.idle();
+        })(),
+      );
     },
   };
 };

@@ -80,12 +80,10 @@ export const createTeamsSurface = ({ connector, store, appId, serviceUrl, tenant
   const chatWith = (userId: string): Promise<string> => {
     const known = chats.get(userId);
     if (known) return known;
-    const created = connector
-      .createConversation(serviceUrl(), { isGroup: false, bot: { id: `28:${appId}` }, members: [{ id: userId }], ...tenant() })
-      .then((answer) => {
-        if (!answer.id) throw new ConnectorError('createConversation', 202, 'Teams created the chat without telling its id');
-        return answer.id;
-      });
+    const created = connector.createConversation(serviceUrl(), { isGroup: false, bot: { id: `28:${appId}` }, members: [{ id: userId }], ...tenant() }).then((answer) => {
+      if (!answer.id) throw new ConnectorError('createConversation', 202, 'Teams created the chat without telling its id');
+      return answer.id;
+    });
     chats.set(userId, created);
     created.catch(() => chats.delete(userId));
     return created;

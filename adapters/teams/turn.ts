@@ -74,7 +74,10 @@ export const createTurnHandler = (options: TurnOptions): TurnHandler => {
     const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), invokeBudgetMs).unref());
     const reply: Reply | null = await Promise.race([handled, timeout]);
     answered = true;
-    log.debug({ interaction: interaction.id, user: interaction.actor.surfaceUserId, duplicate: reply?.duplicate === true, error: reply?.error?.code, late: reply === null }, 'teams click handled');
+    log.debug(
+      { interaction: interaction.id, user: interaction.actor.surfaceUserId, duplicate: reply?.duplicate === true, error: reply?.error?.code, late: reply === null },
+      'teams click handled',
+    );
     return reply ? invokeBodyOf(reply, privateCard) : messageBody('Working on it: the card will update shortly.');
   };
 

@@ -9,13 +9,7 @@ export const writeFixturePlaybook = (dir: string, fixture: string): string => {
   const text = readFileSync(join(import.meta.dirname, '..', '..', 'playbooks', 'scan-debian.yaml'), 'utf8');
   const stepsAt = text.indexOf('\nsteps:');
   const head = text.slice(0, stepsAt);
-  const steps = [
-    'steps:',
-    '  - name: scan',
-    `    run: cat ${fixture}`,
-    '    timeout: 1m',
-    '',
-  ].join('\n');
+  const steps = ['steps:', '  - name: scan', `    run: cat ${fixture}`, '    timeout: 1m', ''].join('\n');
   writeFileSync(join(dir, 'scan-debian.yaml'), `${head}\n${steps}`);
   return dir;
 };

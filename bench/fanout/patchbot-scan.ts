@@ -27,9 +27,16 @@ let printed: [at: number, cpuMs: number] | null = null;
 const code = await runCli(['scan', '--json', '--config', process.argv[2]!], {
   platform: createPlatform({ ...process.env }),
   io: {
-    stdout: { write: (t: string) => { printed ??= [performance.now(), cpuNow()]; stdout += t; } },
+    stdout: {
+      write: (t: string) => {
+        printed ??= [performance.now(), cpuNow()];
+        stdout += t;
+      },
+    },
     stderr: { write: (t: string) => (stderr += t) },
-    env: {}, cwd: process.cwd(), isTty: false,
+    env: {},
+    cwd: process.cwd(),
+    isTty: false,
   },
 });
 clearInterval(sampler);
@@ -46,8 +53,17 @@ const [ended, cpuAtEnd] = (printed as [number, number] | null) ?? [performance.n
 const cpuAtStart = cpuSamples.find(([at]) => at >= ended - result.seconds * 1000)?.[1] ?? 0;
 // The window on the wall clock, for the runner to cut the database server's CPU time to it.
 const window = [performance.timeOrigin + ended - result.seconds * 1000, performance.timeOrigin + ended];
-process.stdout.write(`${JSON.stringify({
-  code, seconds: result.seconds, hostsPerSecond: result.hosts / result.seconds, cpuMs: cpuAtEnd - cpuAtStart, window,
-  peakRss, retainedHeap, ok: result.ok, failures: result.failed + result.unreachable,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    code,
+    seconds: result.seconds,
+    hostsPerSecond: result.hosts / result.seconds,
+    cpuMs: cpuAtEnd - cpuAtStart,
+    window,
+    peakRss,
+    retainedHeap,
+    ok: result.ok,
+    failures: result.failed + result.unreachable,
+  })}\n`,
+);
 process.exit(0);

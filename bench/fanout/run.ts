@@ -81,7 +81,11 @@ const node = async (script: string, arg: string, hosts: number, postmaster: numb
   const sample = () => postmaster !== null && server.push([now(), treeCpuOf(postmaster)]);
   sample();
   const sampler = setInterval(sample, 25);
-  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, script), arg], { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, script), arg], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   clearInterval(sampler);
   sample();
   // Connections end with the process; their sshd processes exit just after.
@@ -124,12 +128,20 @@ const freshDatabase = async (name: string) => {
 
 try {
   for (const hosts of SIZES) {
-    const inventory = Array.from({ length: hosts }, (_, i) => `    - { name: bench-${String(i).padStart(4, '0')}, address: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, os: debian }`);
+    const inventory = Array.from(
+      { length: hosts },
+      (_, i) => `    - { name: bench-${String(i).padStart(4, '0')}, address: ${sshd.host}, port: ${sshd.port}, user: ${sshd.user}, os: debian }`,
+    );
     const engines = ['PGlite (embedded)', ...(cluster ? ['PostgreSQL server'] : [])];
     const sized = engines.map((engine): Row => ({ hosts, engine, rounds: [] }));
     rows.push(...sized);
     for (let round = 1; round <= ROUNDS; round++) {
-      const baseline = await node('ssh2-baseline.ts', JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }), hosts, null);
+      const baseline = await node(
+        'ssh2-baseline.ts',
+        JSON.stringify({ hosts, concurrency: CONCURRENCY, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, command: `cat ${FIXTURE}` }),
+        hosts,
+        null,
+      );
       for (const row of sized) {
         // Every round scans into an empty store, as a first scan of the estate does.
         const onServer = !row.engine.startsWith('PGlite');
@@ -152,17 +164,20 @@ try {
 /** One `patchbot scan` of every host into the store at `url`. */
 async function scanOnce(hosts: number, inventory: string[], url: string, server: number | null): Promise<Measured> {
   const config = join(work, `bench-${hosts}-${Date.now()}.yaml`);
-  writeFileSync(config, [
-    `store: { url: '${url}' }`,
-    'log: { level: error }',
-    'schedules: { discovery: null }',
-    `playbooks: { dir: ${playbooks} }`,
-    `execution: { concurrency: ${CONCURRENCY}, ssh: { privateKeyPath: ${sshd.clientKeyPath}, knownHostsPath: ${sshd.knownHostsPath} } }`,
-    'inventory:',
-    '  groups: []',
-    '  hosts:',
-    ...inventory,
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `store: { url: '${url}' }`,
+      'log: { level: error }',
+      'schedules: { discovery: null }',
+      `playbooks: { dir: ${playbooks} }`,
+      `execution: { concurrency: ${CONCURRENCY}, ssh: { privateKeyPath: ${sshd.clientKeyPath}, knownHostsPath: ${sshd.knownHostsPath} } }`,
+      'inventory:',
+      '  groups: []',
+      '  hosts:',
+      ...inventory,
+    ].join('\n'),
+  );
   return node('patchbot-scan.ts', config, hosts, server);
 }
 
@@ -178,7 +193,10 @@ async function runTools(hosts: number, row: Row): Promise<void> {
   }
   if (has('ansible')) {
     const file = join(work, `ansible-${hosts}.ini`);
-    writeFileSync(file, `${Array.from({ length: hosts }, (_, i) => `b${i} ansible_host=${sshd.host} ansible_port=${sshd.port} ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyPath}`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `${Array.from({ length: hosts }, (_, i) => `b${i} ansible_host=${sshd.host} ansible_port=${sshd.port} ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyPath}`).join('\n')}\n`,
+    );
     const run = timed('ansible', ['all', '-i', file, '-m', 'raw', '-a', `cat ${FIXTURE}`, '-f', String(CONCURRENCY), '-o'], {
       ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${sshd.knownHostsPath} -o StrictHostKeyChecking=yes -o ControlMaster=no`,
       ANSIBLE_HOST_KEY_CHECKING: 'True',

@@ -89,7 +89,12 @@ export const scanOf = (i: number, scanId: string, now: Date, patches: readonly P
 /** Stores every host's scan through the ScanWriter, `inFlight` host jobs at a time; returns seconds. */
 export const ingest = async (store: StorageEngine, size: number, scanId: string, now: Date, inFlight = 128): Promise<number> => {
   const patches = catalog();
-  await store.scans.start(scanId, 'bench', Array.from({ length: size }, (_, i) => hostName(i)), now);
+  await store.scans.start(
+    scanId,
+    'bench',
+    Array.from({ length: size }, (_, i) => hostName(i)),
+    now,
+  );
   const writer = new ScanWriter(store, { storedPatches: new Map() });
   const started = performance.now();
   let next = 0;
@@ -111,7 +116,9 @@ export const ingest = async (store: StorageEngine, size: number, scanId: string,
 export const plainInsert = async (sql: { query: (text: string, params?: unknown[]) => Promise<unknown[]> }, size: number, scanId: string, now: Date): Promise<number> => {
   const patches = catalog();
   await sql.query('create table bench_findings (host text, patch_id text, state text, first_seen timestamptz, last_seen timestamptz, scan_id text, primary key (host, patch_id))');
-  await sql.query('create table bench_host_scans (scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz, reboot_required boolean, os_name text, missing_count int, primary key (scan_id, host))');
+  await sql.query(
+    'create table bench_host_scans (scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz, reboot_required boolean, os_name text, missing_count int, primary key (scan_id, host))',
+  );
   const started = performance.now();
   for (let from = 0; from < size; from += 64) {
     const f: string[][] = [[], [], [], [], [], []];
@@ -122,7 +129,10 @@ export const plainInsert = async (sql: { query: (text: string, params?: unknown[
       [scanId, r.host, r.outcome, r.error ?? null, r.startedAt, r.finishedAt, r.rebootRequired ?? null, r.osName ?? null, r.missingCount ?? null].forEach((v, k) => h[k]!.push(v));
     }
     await sql.query('insert into bench_findings select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])', f);
-    await sql.query('insert into bench_host_scans select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::text[], $9::int[])', h);
+    await sql.query(
+      'insert into bench_host_scans select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::text[], $9::int[])',
+      h,
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   await sql.query('drop table bench_findings');

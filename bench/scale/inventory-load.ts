@@ -15,12 +15,16 @@ const yaml = [
   'hosts:',
   ...hosts.map((h) => `  - { name: ${h.name}, address: ${h.address}, os: ${h.os}, groups: [${h.groups.join(', ')}], tags: { rack: ${h.tags.rack}, grp: ${h.groups[0]} } }`),
   'groups:',
-  ...groups.map((g) => (g.selector ? `  - { name: ${g.name}, selector: { os: [debian] }, production: true }` : `  - { name: ${g.name}, selector: { tags: { grp: ${g.name} } }, production: ${g.production} }`)),
+  ...groups.map((g) =>
+    g.selector ? `  - { name: ${g.name}, selector: { os: [debian] }, production: true }` : `  - { name: ${g.name}, selector: { tags: { grp: ${g.name} } }, production: ${g.production} }`,
+  ),
 ].join('\n');
 writeFileSync(join(dir, 'inventory.yaml'), `${yaml}\n`);
 const json = {
   hosts: hosts.map((h) => ({ name: h.name, address: h.address, os: h.os, groups: h.groups, tags: { ...h.tags, grp: h.groups[0] } })),
-  groups: groups.map((g) => (g.selector ? { name: g.name, selector: { os: ['debian'] }, production: true } : { name: g.name, selector: { tags: { grp: g.name } }, production: g.production })),
+  groups: groups.map((g) =>
+    g.selector ? { name: g.name, selector: { os: ['debian'] }, production: true } : { name: g.name, selector: { tags: { grp: g.name } }, production: g.production },
+  ),
 };
 writeFileSync(join(dir, 'inventory.json'), JSON.stringify(json));
 for (const file of ['inventory.yaml', 'inventory.json']) {

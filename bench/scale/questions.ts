@@ -23,7 +23,8 @@ export interface Question {
   sql?: [string, unknown[]];
 }
 
-const LATEST = (scope: string) => `latest as (select distinct on (host) host, outcome, finished_at, reboot_required from host_scans where host in (${scope}) order by host, finished_at desc)`;
+const LATEST = (scope: string) =>
+  `latest as (select distinct on (host) host, outcome, finished_at, reboot_required from host_scans where host in (${scope}) order by host, finished_at desc)`;
 const FRESHNESS = `(select json_build_object('hosts', (select count(*) from scope), 'scanned', count(*) filter (where outcome = 'ok'),
   'newest', max(finished_at) filter (where outcome = 'ok'), 'oldest', min(finished_at) filter (where outcome = 'ok'),
   'unreachable', count(*) filter (where outcome <> 'ok')) from latest)`;

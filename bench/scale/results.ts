@@ -52,7 +52,11 @@ const table = (run: LabelledRun): string[] => {
     lines.push(`| ${name} | ${p.join(' | ')} | ${s.join(' | ')} |`);
   }
   const runs = (c: CaseResult) => [...new Set(c.results.map((r) => r.patchbot.length))].sort((a, b) => b - a).join(' or ');
-  lines.push('', `Timed runs per question after one warm-up: ${run.cases.map((c) => `${c.engine} ${c.hosts / 1000}k ${runs(c)}`).join(', ')} (2 where the warm-up took over 5 s); with 5 runs p95 is the slowest.`, '');
+  lines.push(
+    '',
+    `Timed runs per question after one warm-up: ${run.cases.map((c) => `${c.engine} ${c.hosts / 1000}k ${runs(c)}`).join(', ')} (2 where the warm-up took over 5 s); with 5 runs p95 is the slowest.`,
+    '',
+  );
   return lines;
 };
 
@@ -68,7 +72,7 @@ export const writeScaleSection = (resultsPath: string, dir: string): void => {
     '',
     `Measured on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, by \`npm run bench:scale\` (bench/scale). The machine was shared`,
     'with other engineers working at the same time: the load averages below say how busy it was; re-run it idle before quoting a figure.',
-    'The estate is written through patchbot\'s own paths (hosts.sync / groups.sync, the ScanWriter): ~50 missing patches per host from a',
+    "The estate is written through patchbot's own paths (hosts.sync / groups.sync, the ScanWriter): ~50 missing patches per host from a",
     'catalog of 3,000, 5 % of hosts needing a reboot, 1 % unreachable; groups of 2,000 hosts plus one selector group of every host.',
     'Each question is timed as patchbot answers it (the chat card and its data) beside one hand-written SQL statement for the same facts',
     '(bench/scale/questions.ts; it reads only the original tables, so it is the same statement before and after), interleaved in one run.',

@@ -37,12 +37,16 @@ try {
       target = cluster!.url.replace(/\/[^/]*$/, `/scale_${i}`);
     }
     process.stderr.write(`${c.engine} ${c.hosts} hosts…\n`);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'case.ts'), target, String(c.hosts), values.runs, join(import.meta.dirname, `explain-${values.label}-${c.engine}-${c.hosts}.md`)], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'case.ts'), target, String(c.hosts), values.runs, join(import.meta.dirname, `explain-${values.label}-${c.engine}-${c.hosts}.md`)],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
+      },
+    );
     const result = JSON.parse(stdout) as CaseResult;
     results.push(result);
     process.stderr.write(`  ingest ${result.ingest.hostsPerSecond.toFixed(0)} hosts/s (plain ${result.ingest.plainHostsPerSecond.toFixed(0)})\n`);

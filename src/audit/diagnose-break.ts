@@ -91,13 +91,21 @@ export const diagnoseBreak = ({ beforePrev, prev, event: e, next }: BreakContext
   if (sealed === undefined) return broken(e.seq, 'altered', `event ${describe(e)} was altered: its hash does not match its content`);
   if (sealed !== e.seq) {
     if (!linksToPrev && sealed > expectedSeq) {
-      return broken(expectedSeq, 'removed', `${range(expectedSeq, sealed - 1)} removed: the event now numbered ${describe(e)} was written as #${sealed}, and later events were renumbered to hide the gap`);
+      return broken(
+        expectedSeq,
+        'removed',
+        `${range(expectedSeq, sealed - 1)} removed: the event now numbered ${describe(e)} was written as #${sealed}, and later events were renumbered to hide the gap`,
+      );
     }
     return broken(e.seq, 'altered', `event ${describe(e)} was altered: it was written as #${sealed} and renumbered`);
   }
   // From here the event's own hash is valid at its own seq.
   if (!linksToPrev && e.seq > expectedSeq) {
-    return broken(expectedSeq, 'removed', `${range(expectedSeq, e.seq - 1)} removed: event ${describe(e)} follows ${prev ? describe(prev) : 'the start of the log'} but was chained to a different predecessor`);
+    return broken(
+      expectedSeq,
+      'removed',
+      `${range(expectedSeq, e.seq - 1)} removed: event ${describe(e)} follows ${prev ? describe(prev) : 'the start of the log'} but was chained to a different predecessor`,
+    );
   }
   if (linksToPrev) {
     // Linked and self-consistent but numbered past a gap: re-sealed with a new number.

@@ -63,7 +63,15 @@ describe('sealEvent and hashEvent', () => {
 
   it('covers every field, seq and prevHash included', () => {
     const event = sealEvent({ seq: 41, hash: 'a'.repeat(64) }, entry, at);
-    for (const change of [{ seq: 43 }, { at: new Date(at.getTime() + 1) }, { actor: 'eve' }, { action: 'x' }, { subject: 'CHG-8' }, { data: { approve: false } }, { prevHash: 'b'.repeat(64) }]) {
+    for (const change of [
+      { seq: 43 },
+      { at: new Date(at.getTime() + 1) },
+      { actor: 'eve' },
+      { action: 'x' },
+      { subject: 'CHG-8' },
+      { data: { approve: false } },
+      { prevHash: 'b'.repeat(64) },
+    ]) {
       expect(hashEvent({ ...event, ...change })).not.toBe(event.hash);
     }
   });

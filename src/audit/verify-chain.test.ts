@@ -27,7 +27,11 @@ const forged = (after: AuditEvent) => sealEvent(after, { actor: 'mallory', actio
 type Case = [name: string, tamper: (chain: AuditEvent[]) => AuditEvent[], expected: { seq: number; problem: string; message?: RegExp }];
 
 const cases: Case[] = [
-  ['alter data', (c) => edit(c, 5, { data: { n: 99 } }), { seq: 5, problem: 'altered', message: /^event #5 \(change\.updated on CHG-0 by bob at 2024-05-01T09:04:00\.000Z\) was altered: its hash does not match its content$/ }],
+  [
+    'alter data',
+    (c) => edit(c, 5, { data: { n: 99 } }),
+    { seq: 5, problem: 'altered', message: /^event #5 \(change\.updated on CHG-0 by bob at 2024-05-01T09:04:00\.000Z\) was altered: its hash does not match its content$/ },
+  ],
   ['alter actor of the first event', (c) => edit(c, 1, { actor: 'mallory' }), { seq: 1, problem: 'altered' }],
   ['alter the last event', (c) => edit(c, 10, { subject: 'CHG-9' }), { seq: 10, problem: 'altered' }],
   ['alter the timestamp', (c) => edit(c, 3, { at: new Date(T0) }), { seq: 3, problem: 'altered' }],
@@ -41,12 +45,28 @@ const cases: Case[] = [
   ['remove two events and renumber the rest', (c) => shift(without(c, 5, 6), 7, -2), { seq: 5, problem: 'removed', message: /^events #5–#6 were removed/ }],
   ['insert a well-sealed event, renumbering the rest', (c) => bySeq([...shift(c, 6, 1), forged(c[4]!)]), { seq: 6, problem: 'inserted', message: /by mallory/ }],
   ['insert a garbage event, renumbering the rest', (c) => bySeq([...shift(c, 6, 1), { ...forged(c[4]!), hash: 'f'.repeat(64) }]), { seq: 6, problem: 'inserted', message: /by mallory/ }],
-  ['insert at the very start, renumbering the rest', (c) => bySeq([...shift(c, 1, 1), forged({ seq: 0, hash: GENESIS_HASH } as AuditEvent)]), { seq: 1, problem: 'inserted', message: /by mallory/ }],
-  ['insert a duplicate seq, read after the genuine one', (c) => [...c.slice(0, 6), forged(c[4]!), ...c.slice(6)], { seq: 6, problem: 'inserted', message: /^event #6 \(vote\.cast on CHG-7 by mallory/ }],
-  ['insert a duplicate seq, read before the genuine one', (c) => [...c.slice(0, 5), forged(c[4]!), ...c.slice(5)], { seq: 6, problem: 'inserted', message: /^event #6 \(vote\.cast on CHG-7 by mallory/ }],
+  [
+    'insert at the very start, renumbering the rest',
+    (c) => bySeq([...shift(c, 1, 1), forged({ seq: 0, hash: GENESIS_HASH } as AuditEvent)]),
+    { seq: 1, problem: 'inserted', message: /by mallory/ },
+  ],
+  [
+    'insert a duplicate seq, read after the genuine one',
+    (c) => [...c.slice(0, 6), forged(c[4]!), ...c.slice(6)],
+    { seq: 6, problem: 'inserted', message: /^event #6 \(vote\.cast on CHG-7 by mallory/ },
+  ],
+  [
+    'insert a duplicate seq, read before the genuine one',
+    (c) => [...c.slice(0, 5), forged(c[4]!), ...c.slice(5)],
+    { seq: 6, problem: 'inserted', message: /^event #6 \(vote\.cast on CHG-7 by mallory/ },
+  ],
   ['insert a well-sealed event that does not link', (c) => bySeq([...shift(c, 6, 1), { ...reseal({ ...forged(c[4]!), prevHash: 'a'.repeat(64) }) }]), { seq: 6, problem: 'inserted' }],
   ['append a forged event that does not link', (c) => [...c, reseal({ ...forged(c[9]!), prevHash: 'a'.repeat(64) })], { seq: 11, problem: 'inserted' }],
-  ['swap the numbers of two rows', (c) => bySeq(c.map((e) => (e.seq === 5 ? { ...e, seq: 6 } : e.seq === 6 ? { ...e, seq: 5 } : e))), { seq: 5, problem: 'reordered', message: /out of order/ }],
+  [
+    'swap the numbers of two rows',
+    (c) => bySeq(c.map((e) => (e.seq === 5 ? { ...e, seq: 6 } : e.seq === 6 ? { ...e, seq: 5 } : e))),
+    { seq: 5, problem: 'reordered', message: /out of order/ },
+  ],
   ['swap two events in a stream', (c) => [...c.slice(0, 4), c[5]!, c[4]!, ...c.slice(6)], { seq: 6, problem: 'reordered' }],
   ['move an event back in a stream', (c) => [...c.slice(0, 2), c[8]!, ...c.slice(2, 8), c[9]!], { seq: 9, problem: 'reordered' }],
 ];

@@ -25,10 +25,7 @@ export interface VerifyChainOptions {
  *
  * Streams: memory stays constant however long the log, and we stop reading at the first break.
  */
-export const verifyChain = async (
-  events: AsyncIterable<AuditEvent> | Iterable<AuditEvent>,
-  options: VerifyChainOptions = {},
-): Promise<ChainVerdict> => {
+export const verifyChain = async (events: AsyncIterable<AuditEvent> | Iterable<AuditEvent>, options: VerifyChainOptions = {}): Promise<ChainVerdict> => {
   const { expectHead } = options;
   const source = peekable(events);
   let beforePrev: AuditEvent | null = null;

@@ -18,14 +18,29 @@ const withoutProduction = ApprovalConfig.parse({
 });
 
 const oncall1: ApprovalPolicySnapshot = {
-  eligible: ['role:oncall'], required: 1, rejectWins: false, expiresInMs: null, notify: [], postReview: false,
+  eligible: ['role:oncall'],
+  required: 1,
+  rejectWins: false,
+  expiresInMs: null,
+  notify: [],
+  postReview: false,
 };
 const cab3: ApprovalPolicySnapshot = {
-  eligible: ['role:cab'], required: 3, rejectWins: true, expiresInMs: 48 * 3600_000, notify: [], postReview: false,
+  eligible: ['role:cab'],
+  required: 3,
+  rejectWins: true,
+  expiresInMs: 48 * 3600_000,
+  notify: [],
+  postReview: false,
 };
 const emergency: ApprovalPolicySnapshot = { ...oncall1, notify: ['role:cab'], postReview: true };
 const standard: ApprovalPolicySnapshot = {
-  eligible: [], required: 0, rejectWins: false, expiresInMs: null, notify: [], postReview: false,
+  eligible: [],
+  required: 0,
+  rejectWins: false,
+  expiresInMs: null,
+  notify: [],
+  postReview: false,
 };
 
 describe('choosePolicy', () => {

@@ -13,14 +13,9 @@ export interface ChosenPolicy {
  * (the `production` policy) when the config defines one. Emergency and standard changes keep their
  * own policy even on production; emergency trades the CAB vote for `notify` + `postReview`.
  */
-export const choosePolicy = (
-  approval: ApprovalConfig,
-  changeClass: ChangeClass,
-  targets: { production: boolean },
-): ChosenPolicy => {
+export const choosePolicy = (approval: ApprovalConfig, changeClass: ChangeClass, targets: { production: boolean }): ChosenPolicy => {
   const policies = policiesOf(approval);
-  const name =
-    changeClass === 'normal' && targets.production && policies.production ? 'production' : changeClass;
+  const name = changeClass === 'normal' && targets.production && policies.production ? 'production' : changeClass;
   const policy = policies[name];
   if (!policy) {
     throw new ConfigError('approval config', [`policy "${name}" is missing; add approval.${name}`]);
@@ -46,18 +41,13 @@ export const snapshotOf = (name: string, policy: ApprovalPolicyConfig): Approval
 };
 
 /** "role:cab or alice"; an empty list means anyone configured except the requester. */
-export const describeEligible = (eligible: readonly string[]): string =>
-  eligible.length ? eligible.join(' or ') : 'anyone but the requester';
+export const describeEligible = (eligible: readonly string[]): string => (eligible.length ? eligible.join(' or ') : 'anyone but the requester');
 
 /** Short text for cards: "needs 3 of role:cab, a reject decides", "pre-approved". */
 export const describePolicy = (snapshot: ApprovalPolicySnapshot): string => {
   if (snapshot.required === 0) return 'pre-approved';
   const who = describeEligible(snapshot.eligible);
   const base =
-    snapshot.required === 1
-      ? `needs 1 approval from ${who}`
-      : snapshot.eligible.length
-        ? `needs ${snapshot.required} of ${who}`
-        : `needs ${snapshot.required} approvals from ${who}`;
+    snapshot.required === 1 ? `needs 1 approval from ${who}` : snapshot.eligible.length ? `needs ${snapshot.required} of ${who}` : `needs ${snapshot.required} approvals from ${who}`;
   return snapshot.rejectWins ? `${base}, a reject decides` : base;
 };

@@ -20,8 +20,7 @@ export interface CastVoteInput {
 }
 
 export type CastVoteResult =
-  | { status: 'refused'; refusal: 'not-pending' | 'expired' | 'requester' | 'ineligible'; reason: string }
-  | { status: 'counted'; tally: Tally; decided: 'approved' | 'rejected' | null };
+  { status: 'refused'; refusal: 'not-pending' | 'expired' | 'requester' | 'ineligible'; reason: string } | { status: 'counted'; tally: Tally; decided: 'approved' | 'rejected' | null };
 
 /**
  * One click, Slack, Teams, console or ITSM alike. The change row is locked for the whole

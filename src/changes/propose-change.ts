@@ -40,10 +40,26 @@ const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext
   // A recurring proposal is requested by its schedule (`schedule:<name>`), not by a person: every
   // eligible person may then approve it.
   const requester = input.requester.startsWith(SCHEDULE_REQUESTER) ? true : await tx.people.get(input.requester);
-  if (!requester) throw new NotFoundError('person', input.requester, closestMatches(input.requester, (await tx.people.list()).map((p) => p.name)));
+  if (!requester)
+    throw new NotFoundError(
+      'person',
+      input.requester,
+      closestMatches(
+        input.requester,
+        (await tx.people.list()).map((p) => p.name),
+      ),
+    );
   const groups = await tx.groups.list();
   for (const target of input.targets) {
-    if (!groups.some((g) => g.name === target)) throw new NotFoundError('group', target, closestMatches(target, groups.map((g) => g.name)));
+    if (!groups.some((g) => g.name === target))
+      throw new NotFoundError(
+        'group',
+        target,
+        closestMatches(
+          target,
+          groups.map((g) => g.name),
+        ),
+      );
   }
   for (const id of input.patches) {
     if (!PatchId.safeParse(id).success) throw new PatchbotError('invalid-patch', `\`${id}\` is not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version).`);

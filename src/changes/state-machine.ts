@@ -30,8 +30,7 @@ const transitions: Record<ChangeState, readonly ChangeState[]> = {
 
 export const nextStates = (state: ChangeState): readonly ChangeState[] => transitions[state];
 
-export const canTransition = (from: ChangeState, to: ChangeState): boolean =>
-  transitions[from].includes(to);
+export const canTransition = (from: ChangeState, to: ChangeState): boolean => transitions[from].includes(to);
 
 export const isTerminal = (state: ChangeState): boolean => transitions[state].length === 0;
 

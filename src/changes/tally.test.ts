@@ -5,13 +5,24 @@ import { decideVote, isEligible, isExpired, tally } from './tally.ts';
 import type { VoteInput } from './tally.ts';
 
 const policy = (over: Partial<ApprovalPolicySnapshot> = {}): ApprovalPolicySnapshot => ({
-  eligible: ['role:cab'], required: 3, rejectWins: false, expiresInMs: null, notify: [], postReview: false, ...over,
+  eligible: ['role:cab'],
+  required: 3,
+  rejectWins: false,
+  expiresInMs: null,
+  notify: [],
+  postReview: false,
+  ...over,
 });
 const person = (name: string, ...roles: string[]): Person => ({ name, roles });
 const t0 = Date.parse('2024-05-01T10:00:00Z');
 /** `vote('bob', 'approve', 2)`: bob approves at t0 + 2 minutes. */
 const vote = (who: string, decision: VoteDecision, minute = 0): Vote => ({
-  changeId: 'CHG-7', person: who, decision, comment: null, surface: 'slack', at: new Date(t0 + minute * 60_000),
+  changeId: 'CHG-7',
+  person: who,
+  decision,
+  comment: null,
+  surface: 'slack',
+  at: new Date(t0 + minute * 60_000),
 });
 
 describe('isEligible', () => {
@@ -42,10 +53,22 @@ describe('tally', () => {
     { name: 'one short of quorum', votes: [vote('b', 'approve'), vote('c', 'approve')], approvals: ['b', 'c'], rejections: [], outcome: 'pending' },
     { name: 'quorum reached exactly at 3', votes: [vote('b', 'approve'), vote('c', 'approve'), vote('d', 'approve')], approvals: ['b', 'c', 'd'], rejections: [], outcome: 'approved' },
     { name: 'same person twice counts once', votes: [vote('b', 'approve', 0), vote('b', 'approve', 1), vote('c', 'approve')], approvals: ['b', 'c'], rejections: [], outcome: 'pending' },
-    { name: 'later reject replaces approve', votes: [vote('b', 'approve', 0), vote('c', 'approve'), vote('d', 'approve'), vote('b', 'reject', 5)], approvals: ['c', 'd'], rejections: ['b'], outcome: 'pending' },
+    {
+      name: 'later reject replaces approve',
+      votes: [vote('b', 'approve', 0), vote('c', 'approve'), vote('d', 'approve'), vote('b', 'reject', 5)],
+      approvals: ['c', 'd'],
+      rejections: ['b'],
+      outcome: 'pending',
+    },
     { name: 'latest by time, not by list order', votes: [vote('b', 'approve', 5), vote('b', 'reject', 1)], approvals: ['b'], rejections: [], outcome: 'pending' },
     { name: 'requester never counts', votes: [vote('alice', 'approve'), vote('b', 'approve'), vote('c', 'approve')], approvals: ['b', 'c'], rejections: [], outcome: 'pending' },
-    { name: 'reject without rejectWins just counts', votes: [vote('b', 'reject'), vote('c', 'approve'), vote('d', 'approve'), vote('e', 'approve')], approvals: ['c', 'd', 'e'], rejections: ['b'], outcome: 'approved' },
+    {
+      name: 'reject without rejectWins just counts',
+      votes: [vote('b', 'reject'), vote('c', 'approve'), vote('d', 'approve'), vote('e', 'approve')],
+      approvals: ['c', 'd', 'e'],
+      rejections: ['b'],
+      outcome: 'approved',
+    },
   ] as const)('$name → $outcome', ({ votes, approvals, rejections, outcome }) => {
     expect(tally(policy(), [...votes], 'alice')).toEqual({ approvals, rejections, outcome });
   });
@@ -53,7 +76,13 @@ describe('tally', () => {
   type Row = { name: string; over: Partial<ApprovalPolicySnapshot>; votes: Vote[]; electorate?: number | undefined; outcome: string };
   it.each<Row>([
     { name: 'rejectWins: one reject decides', over: { rejectWins: true }, votes: [vote('b', 'approve'), vote('c', 'reject')], electorate: undefined, outcome: 'rejected' },
-    { name: 'rejectWins: reject beats a full quorum', over: { rejectWins: true, required: 1 }, votes: [vote('b', 'approve'), vote('c', 'reject')], electorate: undefined, outcome: 'rejected' },
+    {
+      name: 'rejectWins: reject beats a full quorum',
+      over: { rejectWins: true, required: 1 },
+      votes: [vote('b', 'approve'), vote('c', 'reject')],
+      electorate: undefined,
+      outcome: 'rejected',
+    },
     { name: 'rejectWins: requester reject ignored', over: { rejectWins: true }, votes: [vote('alice', 'reject')], electorate: undefined, outcome: 'pending' },
     { name: 'pre-approved with no votes', over: { required: 0, eligible: [] }, votes: [], electorate: undefined, outcome: 'approved' },
     { name: 'electorate 4, 2 rejects: 3 unreachable', over: {}, votes: [vote('b', 'reject'), vote('c', 'reject')], electorate: 4, outcome: 'rejected' },
@@ -120,8 +149,18 @@ describe('decideVote', () => {
 
   it.each([
     { name: 'after expiry', over: { now: new Date(t0 + 3600_000) }, refused: 'expired', reason: 'CHG-7 expired at 2024-05-01T11:00:00.000Z without a decision; propose it again.' },
-    { name: 'from the requester, even holding the role', over: { person: person('alice', 'cab') }, refused: 'requester', reason: 'You requested this change; separation of duties means someone else must approve it.' },
-    { name: 'from an ineligible person', over: { person: person('eve', 'oncall', 'admin') }, refused: 'ineligible', reason: 'Only role:cab members can vote on this change (you have: oncall, admin).' },
+    {
+      name: 'from the requester, even holding the role',
+      over: { person: person('alice', 'cab') },
+      refused: 'requester',
+      reason: 'You requested this change; separation of duties means someone else must approve it.',
+    },
+    {
+      name: 'from an ineligible person',
+      over: { person: person('eve', 'oncall', 'admin') },
+      refused: 'ineligible',
+      reason: 'Only role:cab members can vote on this change (you have: oncall, admin).',
+    },
   ] as const)('refuses a vote $name', ({ over, refused, reason }) => {
     expect(decideVote(input(over))).toEqual({ refused, reason });
   });

@@ -11,11 +11,7 @@ export type Eligibility = { ok: true } | { ok: false; reason: string };
  * approve anything would let one person both request (or push) and approve a change, which is
  * exactly what separation of duties forbids. Give an admin the approving role if they should vote.
  */
-export const isEligible = (
-  snapshot: ApprovalPolicySnapshot,
-  person: Person,
-  requester: string,
-): Eligibility => {
+export const isEligible = (snapshot: ApprovalPolicySnapshot, person: Person, requester: string): Eligibility => {
   if (person.name === requester) {
     return {
       ok: false,
@@ -23,9 +19,7 @@ export const isEligible = (
     };
   }
   if (snapshot.eligible.length === 0) return { ok: true };
-  const matches = snapshot.eligible.some((entry) =>
-    entry.startsWith('role:') ? hasRole(person, entry.slice('role:'.length)) : entry === person.name,
-  );
+  const matches = snapshot.eligible.some((entry) => (entry.startsWith('role:') ? hasRole(person, entry.slice('role:'.length)) : entry === person.name));
   if (matches) return { ok: true };
   const who = snapshot.eligible.map((e) => (e.startsWith('role:') ? `${e} members` : e)).join(' or ');
   const roles = person.roles.length ? person.roles.join(', ') : 'no roles';
@@ -48,12 +42,7 @@ export interface Tally {
  * to expire. Without a counted rejection it stays pending: a too-small electorate is a config
  * problem, not anyone's decision.
  */
-export const tally = (
-  snapshot: ApprovalPolicySnapshot,
-  votes: readonly Vote[],
-  requester: string,
-  electorateSize?: number,
-): Tally => {
+export const tally = (snapshot: ApprovalPolicySnapshot, votes: readonly Vote[], requester: string, electorateSize?: number): Tally => {
   const latest = new Map<string, Vote>();
   for (const vote of votes) {
     if (vote.person === requester) continue;
@@ -66,12 +55,7 @@ export const tally = (
   return { approvals, rejections, outcome: outcomeOf(snapshot, approvals.length, rejections.length, electorateSize) };
 };
 
-const outcomeOf = (
-  snapshot: ApprovalPolicySnapshot,
-  approvals: number,
-  rejections: number,
-  electorateSize: number | undefined,
-): Outcome => {
+const outcomeOf = (snapshot: ApprovalPolicySnapshot, approvals: number, rejections: number, electorateSize: number | undefined): Outcome => {
   if (snapshot.required === 0) return 'approved';
   // Checked before approvals: if both hold (e.g. votes merged from two surfaces), stay on the safe side.
   if (snapshot.rejectWins && rejections > 0) return 'rejected';
@@ -82,8 +66,7 @@ const outcomeOf = (
   return 'pending';
 };
 
-export const isExpired = (change: { expiresAt: Date | null }, now: Date): boolean =>
-  change.expiresAt !== null && now.getTime() >= change.expiresAt.getTime();
+export const isExpired = (change: { expiresAt: Date | null }, now: Date): boolean => change.expiresAt !== null && now.getTime() >= change.expiresAt.getTime();
 
 export interface VoteInput {
   change: {
@@ -104,9 +87,7 @@ export interface VoteInput {
 
 export type VoteRefusal = 'not-pending' | 'expired' | 'requester' | 'ineligible';
 
-export type VoteResult =
-  | { refused: VoteRefusal; reason: string }
-  | { votes: Vote[]; vote: Vote; tally: Tally; decided: 'approved' | 'rejected' | null };
+export type VoteResult = { refused: VoteRefusal; reason: string } | { votes: Vote[]; vote: Vote; tally: Tally; decided: 'approved' | 'rejected' | null };
 
 /**
  * Takes one click. Pure and deterministic: the store-backed use case runs it inside a transaction

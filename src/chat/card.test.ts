@@ -15,7 +15,11 @@ describe('capList', () => {
   });
 
   it('stays inside one section however long the items are', () => {
-    const list = listOf(Array.from({ length: 100 }, () => 'x'.repeat(1000)), 50, 'see --json');
+    const list = listOf(
+      Array.from({ length: 100 }, () => 'x'.repeat(1000)),
+      50,
+      'see --json',
+    );
     const chars = list.items.reduce((n, i) => n + i.length + 1, 0) + (list.more?.length ?? 0);
     expect(chars).toBeLessThanOrEqual(CARD_LIMITS.sectionChars);
     expect(list.items[0]).toHaveLength(300);
@@ -47,7 +51,15 @@ describe('Card', () => {
   it.each<[string, object]>([
     ['a button value over 2,000 chars', { actions: [{ id: 'a', label: 'A', value: 'x'.repeat(2001) }] }],
     ['26 buttons', { actions: Array.from({ length: 26 }, (_, i) => ({ id: `a${i}`, label: 'A', value: '' })) }],
-    ['duplicate action ids', { actions: [{ id: 'a', label: 'A', value: '' }, { id: 'a', label: 'B', value: '' }] }],
+    [
+      'duplicate action ids',
+      {
+        actions: [
+          { id: 'a', label: 'A', value: '' },
+          { id: 'a', label: 'B', value: '' },
+        ],
+      },
+    ],
     ['a long title', { title: 't'.repeat(151) }],
     ['text over a section', { text: 'x'.repeat(3001) }],
     ['11 fields', { fields: Array.from({ length: 11 }, () => ({ label: 'l', value: 'v' })) }],
@@ -63,7 +75,13 @@ describe('Card', () => {
     expect(cardProblems(many)).toEqual([expect.stringMatching(/61 blocks/)]);
     const heavy = { ...base, sections: Array.from({ length: 12 }, () => ({ text: 'é'.repeat(2900) })) };
     expect(cardProblems(heavy).join()).toMatch(/bytes \(Teams cards stay under 28000\)/);
-    const primaries = { ...base, actions: [{ id: 'a', label: 'A', value: '', style: 'primary' as const }, { id: 'b', label: 'B', value: '', style: 'primary' as const }] };
+    const primaries = {
+      ...base,
+      actions: [
+        { id: 'a', label: 'A', value: '', style: 'primary' as const },
+        { id: 'b', label: 'B', value: '', style: 'primary' as const },
+      ],
+    };
     expect(cardProblems(primaries)).toEqual(['more than one primary action (Slack allows one per set)']);
   });
 });
@@ -73,7 +91,10 @@ describe('renderText', () => {
     const text = renderText({
       title: 'KB5034441 is missing on 3 hosts',
       text: 'Windows Recovery Environment update — important',
-      fields: [{ label: 'Missing', value: '3' }, { label: 'Installed', value: '1' }],
+      fields: [
+        { label: 'Missing', value: '3' },
+        { label: 'Installed', value: '1' },
+      ],
       lists: [{ heading: 'Hosts', ...listOf(hosts(3), 2, 'patchbot ask … --json') }],
       actions: [{ id: 'p', label: 'Propose rollout', value: 'KB5034441', style: 'primary' }],
       context: 'from scans 2 h ago',

@@ -51,7 +51,10 @@ export type ActionStyle = z.infer<typeof ActionStyle>;
 
 export const CardAction = z.object({
   /** Routes the click back to a handler (`change.approve`); unique within a card. */
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._-]*$/, 'action ids are letters, digits and : . _ -').max(CARD_LIMITS.actionId),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9:._-]*$/, 'action ids are letters, digits and : . _ -')
+    .max(CARD_LIMITS.actionId),
   label: z.string().min(1).max(CARD_LIMITS.actionLabel),
   style: ActionStyle.default('default'),
   /** Comes back verbatim with the click: an id, never a secret (it is visible to the client). */
@@ -92,7 +95,10 @@ export const Card = z.object({
   /** The footer line: data freshness, a correlation id. */
   context: z.string().max(CARD_LIMITS.sectionChars).optional(),
   /** Groups messages into one thread per subject (`change:CHG-7`); surfaces map it to their thread id. */
-  threadKey: z.string().regex(/^[a-z]+:[A-Za-z0-9._:-]+$/, 'thread keys look like change:CHG-7').optional(),
+  threadKey: z
+    .string()
+    .regex(/^[a-z]+:[A-Za-z0-9._:-]+$/, 'thread keys look like change:CHG-7')
+    .optional(),
 });
 export type Card = z.infer<typeof Card>;
 

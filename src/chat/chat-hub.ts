@@ -76,7 +76,10 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
 
   const refreshRoots = async (threadKey: string, card: Card): Promise<MessageRef[]> => {
     const roots = await store.chatThreads.roots(threadKey);
-    await settle('refresh', roots.map((ref) => bindingOf(ref.surface)?.surface.update(ref, card) ?? Promise.resolve()));
+    await settle(
+      'refresh',
+      roots.map((ref) => bindingOf(ref.surface)?.surface.update(ref, card) ?? Promise.resolve()),
+    );
     return roots;
   };
 
@@ -97,7 +100,12 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     const work: Promise<unknown>[] = [];
     const update = reply.update;
     if (update && own && !refreshed.some((ref) => sameRef(ref, update.ref))) work.push(own.surface.update(update.ref, update.card));
-    if (reply.public) work.push(responder ? responder.public(reply.public) : (own?.surface.post(interaction.channel, reply.public, interaction.thread ? { thread: interaction.thread } : undefined) ?? Promise.resolve()));
+    if (reply.public)
+      work.push(
+        responder
+          ? responder.public(reply.public)
+          : (own?.surface.post(interaction.channel, reply.public, interaction.thread ? { thread: interaction.thread } : undefined) ?? Promise.resolve()),
+      );
     if (reply.private) work.push(responder ? responder.private(reply.private) : (own?.surface.ephemeral(interaction.channel, interaction.actor, reply.private) ?? Promise.resolve()));
     await settle('reply', work);
     if (reply.broadcast?.length) await broadcast(reply.broadcast);

@@ -99,7 +99,19 @@ describe('parseCommand', () => {
   });
 
   it('never throws on odd input', () => {
-    const odd = ['\u0000', '💥💥', 'status 🖥️', '; rm -rf / #', '`whoami`', '$HOME', 'missing ../../etc/passwd', 'approve CHG-1 <script>alert(1)</script>', '\n\n\t', 'scan -- --help', 'status web-01\nreject CHG-1'];
+    const odd = [
+      '\u0000',
+      '💥💥',
+      'status 🖥️',
+      '; rm -rf / #',
+      '`whoami`',
+      '$HOME',
+      'missing ../../etc/passwd',
+      'approve CHG-1 <script>alert(1)</script>',
+      '\n\n\t',
+      'scan -- --help',
+      'status web-01\nreject CHG-1',
+    ];
     for (const text of odd) expect(() => parseCommand(text)).not.toThrow();
     expect(parseCommand('missing ../../etc/passwd')).toMatchObject({ ok: false, reason: 'bad-arguments' });
     expect(parseCommand('status 🖥️')).toMatchObject({ ok: false, message: expect.stringContaining('is not a host name') });

@@ -43,16 +43,29 @@ export type IntentKind = Intent['kind'];
 export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;
 
 export const INTENT_KINDS = [
-  'help', 'scan', 'missing', 'status', 'pending', 'reboots', 'compliance', 'propose', 'changes', 'show',
-  'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback',
+  'help',
+  'scan',
+  'missing',
+  'status',
+  'pending',
+  'reboots',
+  'compliance',
+  'propose',
+  'changes',
+  'show',
+  'approve',
+  'reject',
+  'pause',
+  'resume',
+  'cancel',
+  'rollback',
 ] as const satisfies readonly IntentKind[];
 
 /** Host, group and window names as the inventory allows them; anything else is refused early. */
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Advisory ids are upper-case (`kb5034441` → `KB5034441`); package patches keep their case. */
-export const normalizePatchId = (token: string): string =>
-  /^(kb|dsa|dla|usn|rh[sbe]a|alsa|rlsa|elsa|fedora)[-\d]/i.test(token) ? token.toUpperCase() : token;
+export const normalizePatchId = (token: string): string => (/^(kb|dsa|dla|usn|rh[sbe]a|alsa|rlsa|elsa|fedora)[-\d]/i.test(token) ? token.toUpperCase() : token);
 
 /** `CHG-7`, `chg7`, `7` → `CHG-7`; null when it is not a change id. */
 export const normalizeChangeId = (token: string): string | null => {
@@ -61,5 +74,4 @@ export const normalizeChangeId = (token: string): string | null => {
 };
 
 /** A patch id token: an advisory, a KB, or `deb:pkg@version`; loose on purpose, the store decides. */
-export const looksLikePatch = (token: string): boolean =>
-  /^(kb\d{4,}|(dsa|dla|usn)-\d+(-\d+)?|(rh[sbe]a|alsa|rlsa|elsa)-\d{4}:\d+|fedora-[\w:-]+|(deb|rpm):\S+@\S+)$/i.test(token);
+export const looksLikePatch = (token: string): boolean => /^(kb\d{4,}|(dsa|dla|usn)-\d+(-\d+)?|(rh[sbe]a|alsa|rlsa|elsa)-\d{4}:\d+|fedora-[\w:-]+|(deb|rpm):\S+@\S+)$/i.test(token);

@@ -12,11 +12,7 @@ const fieldLines = (fields: readonly CardField[] | undefined): string[] => {
 };
 
 const listLines = (lists: readonly CardList[] | undefined): string[] =>
-  (lists ?? []).flatMap((list) => [
-    ...(list.heading ? [`${list.heading}:`] : []),
-    ...list.items.map((item) => `  - ${item}`),
-    ...(list.more ? [`  ${list.more}`] : []),
-  ]);
+  (lists ?? []).flatMap((list) => [...(list.heading ? [`${list.heading}:`] : []), ...list.items.map((item) => `  - ${item}`), ...(list.more ? [`  ${list.more}`] : [])]);
 
 const textLines = (text: string | undefined): string[] => (text ? text.split('\n') : []);
 

@@ -28,7 +28,10 @@ export const scanHandler =
     return {
       public: {
         title: clip(created ? `Scanning ${what}` : `A scan of ${what} is already running`, CARD_LIMITS.titleChars),
-        text: clip(`Scan \`${scanId}\`, asked by ${by}. Findings are stored as each host reports; a digest follows if it discovers new patches. \`pending${intent.target ? ` ${intent.target}` : ''}\` shows what is missing.`, CARD_LIMITS.sectionChars),
+        text: clip(
+          `Scan \`${scanId}\`, asked by ${by}. Findings are stored as each host reports; a digest follows if it discovers new patches. \`pending${intent.target ? ` ${intent.target}` : ''}\` shows what is missing.`,
+          CARD_LIMITS.sectionChars,
+        ),
       },
       data: { scan: scanId, hosts: names.length, created },
     };

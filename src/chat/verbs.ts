@@ -23,11 +23,4 @@ export const VERB_NAMES = Object.keys(VERBS) as Verb[];
 export const isVerb = (word: string): word is Verb => Object.hasOwn(VERBS, word);
 
 /** Shown when nothing was understood: the questions people ask most. */
-export const EXAMPLES = [
-  'which servers are missing KB5034441?',
-  'who needs a reboot?',
-  'status of web-01',
-  "what's pending in prod-web?",
-  'is prod-web compliant?',
-  'help',
-];
+export const EXAMPLES = ['which servers are missing KB5034441?', 'who needs a reboot?', 'status of web-01', "what's pending in prod-web?", 'is prod-web compliant?', 'help'];

@@ -12,19 +12,4 @@ import { teamsPackage } from './commands/teams-package.ts';
 import { tokenCreate, tokenList, tokenRevoke } from './commands/token.ts';
 
 /** Every CLI command, in help order. */
-export const COMMANDS: Command[] = [
-  start,
-  scan,
-  ask,
-  report,
-  playbookValidate,
-  changes,
-  change,
-  auditVerify,
-  tokenCreate,
-  tokenList,
-  tokenRevoke,
-  configCheck,
-  dbMigrate,
-  teamsPackage,
-];
+export const COMMANDS: Command[] = [start, scan, ask, report, playbookValidate, changes, change, auditVerify, tokenCreate, tokenList, tokenRevoke, configCheck, dbMigrate, teamsPackage];

@@ -47,7 +47,9 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   }
   const [min, max] = command.positionals ?? [0, 0];
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    io.stderr.write(`patchbot ${command.path.join(' ')}: expected ${min === max ? min : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min}–${max}`} argument(s), got ${parsed.positionals.length}.\n${command.usage}\n`);
+    io.stderr.write(
+      `patchbot ${command.path.join(' ')}: expected ${min === max ? min : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min}–${max}`} argument(s), got ${parsed.positionals.length}.\n${command.usage}\n`,
+    );
     return EXIT.usage;
   }
 
@@ -56,14 +58,25 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   let logger: Logger | undefined;
   // Loaded on first use: zod, yaml and pino cost `--help` and forwarded commands nothing then.
   const getConfig = async () => (config ??= (await (await import('../config/load.ts')).loadConfig({ files, env: io.env, cwd: io.cwd })).config);
-  const getLog = async () => (logger ??= (await import('../shared/logger.ts')).createLogger({ level: (await getConfig()).log.level, format: (await getConfig()).log.format, destination: io.stderr as NodeJS.WritableStream, isTty: io.isTty }));
+  const getLog = async () =>
+    (logger ??= (await import('../shared/logger.ts')).createLogger({
+      level: (await getConfig()).log.level,
+      format: (await getConfig()).log.format,
+      destination: io.stderr as NodeJS.WritableStream,
+      isTty: io.isTty,
+    }));
 
   const withStore: CommandContext['withStore'] = async (work, { migrate = false } = {}) => {
     if (deps.sharedRuntime) return work(deps.sharedRuntime.handle);
     const url = (await getConfig()).store.url;
     const dir = deps.platform.exclusiveDir(url);
     const lock = dir ? acquireLock(dir, { pid: process.pid, command: `patchbot ${command.path.join(' ')}` }) : null;
-    if (lock && !lock.ok) throw new PatchbotError('store-busy', `The embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid}).`, 'Wait for it to finish, or use a PostgreSQL server (store.url: postgres://…) to share the store between processes.');
+    if (lock && !lock.ok)
+      throw new PatchbotError(
+        'store-busy',
+        `The embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid}).`,
+        'Wait for it to finish, or use a PostgreSQL server (store.url: postgres://…) to share the store between processes.',
+      );
     let handle: StoreHandle | undefined;
     try {
       handle = await deps.platform.openStore(url, { migrate });
@@ -76,15 +89,18 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
 
   const withRuntime: CommandContext['withRuntime'] = async (work) => {
     if (deps.sharedRuntime) return work(deps.sharedRuntime);
-    return withStore(async (handle) => {
-      const { startRuntime } = await import('../service/runtime.ts');
-      const runtime = await startRuntime({ config: await getConfig(), platform: deps.platform, log: await getLog(), handle, workers: true });
-      try {
-        return await work(runtime);
-      } finally {
-        await runtime.stop();
-      }
-    }, { migrate: true });
+    return withStore(
+      async (handle) => {
+        const { startRuntime } = await import('../service/runtime.ts');
+        const runtime = await startRuntime({ config: await getConfig(), platform: deps.platform, log: await getLog(), handle, workers: true });
+        try {
+          return await work(runtime);
+        } finally {
+          await runtime.stop();
+        }
+      },
+      { migrate: true },
+    );
   };
 
   // A forwarded command runs through this same function, on the service's runtime, with output captured.
@@ -98,7 +114,17 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
       const holder = dir ? readLock(dir) : null;
       if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
     }
-    return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, deps, config: getConfig, log: getLog, withStore, withRuntime, localCommands });
+    return await command.run({
+      values: parsed.values as CommandContext['values'],
+      positionals: parsed.positionals,
+      io,
+      deps,
+      config: getConfig,
+      log: getLog,
+      withStore,
+      withRuntime,
+      localCommands,
+    });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${command.usage}\n`);

@@ -41,7 +41,15 @@ const CASES: Case[] = [
   { name: 'pci caps critical at 30 days', severity: 'critical', missingFor: 31 * DAY_MS, framework: 'pci', sla: { ...SLA, critical: 45 * DAY_MS }, status: 'overdue', days: 1 },
   { name: 'without pci the 45-day critical SLA holds', severity: 'critical', missingFor: 31 * DAY_MS, sla: { ...SLA, critical: 45 * DAY_MS }, status: 'compliant' },
   { name: 'pci keeps a shorter configured critical SLA', severity: 'critical', missingFor: 8 * DAY_MS, framework: 'pci', status: 'overdue', days: 1 },
-  { name: 'pci leaves important at the configured SLA', severity: 'important', missingFor: 45 * DAY_MS, framework: 'pci', sla: { ...SLA, important: 60 * DAY_MS }, status: 'at-risk', days: 15 },
+  {
+    name: 'pci leaves important at the configured SLA',
+    severity: 'important',
+    missingFor: 45 * DAY_MS,
+    framework: 'pci',
+    sla: { ...SLA, important: 60 * DAY_MS },
+    status: 'at-risk',
+    days: 15,
+  },
   { name: 'pci ignores non-security patches', severity: 'critical', security: false, missingFor: 400 * DAY_MS, framework: 'pci', status: 'compliant' },
   { name: 'pci counts from the first sighting in the estate', severity: 'critical', missingFor: DAY_MS, patchAge: 40 * DAY_MS, framework: 'pci', status: 'overdue', days: 33 },
   // HIPAA: no day count of its own
@@ -58,7 +66,13 @@ describe('evaluateHost', () => {
   it.each(CASES)('$name', (c) => {
     const patch = patchOf('DSA-5600-1', c.severity, c.security ?? true, ago(c.patchAge ?? c.missingFor));
     const result = evaluateHost(
-      { host: 'web-01', groups: ['prod-web'], findings: [findingOf(patch.id, c.state ?? 'missing', ago(c.missingFor))], patches: new Map([[patch.id, patch]]), lastScan: okScan(ago(3_600_000)) },
+      {
+        host: 'web-01',
+        groups: ['prod-web'],
+        findings: [findingOf(patch.id, c.state ?? 'missing', ago(c.missingFor))],
+        patches: new Map([[patch.id, patch]]),
+        lastScan: okScan(ago(3_600_000)),
+      },
       { policy: policyFor(c.framework ?? null, c.sla ?? SLA), now: NOW },
     );
     expect(result.status).toBe(c.status);
@@ -73,7 +87,10 @@ describe('evaluateHost', () => {
     const result = evaluateHost({ host: 'web-01', groups: [], findings, patches: new Map(patches.map((p) => [p.id, p])), lastScan: okScan(NOW) }, { policy: policyFor(null, SLA), now: NOW });
     expect(result.missing).toEqual({ critical: 1, important: 1, moderate: 0, low: 1, unknown: 0 });
     expect(result.pendingReboot).toBe(1);
-    expect(result.overdue.map((o) => [o.patchId, o.daysOverdue])).toEqual([['USN-1-1', 20], ['DSA-2-1', 13]]);
+    expect(result.overdue.map((o) => [o.patchId, o.daysOverdue])).toEqual([
+      ['USN-1-1', 20],
+      ['DSA-2-1', 13],
+    ]);
     expect(result.oldestOverdue?.patchId).toBe('USN-1-1');
   });
 

@@ -5,7 +5,11 @@ import { hostResult, overduePatch, reportOf } from '../../test/support/complianc
 
 const report = () =>
   reportOf([
-    hostResult('db-02', 'overdue', { groups: ['prod-web', 'prod-db'], missing: { critical: 1, important: 0, moderate: 2, low: 0, unknown: 0 }, oldestOverdue: overduePatch('DSA-5600-1', 12) }),
+    hostResult('db-02', 'overdue', {
+      groups: ['prod-web', 'prod-db'],
+      missing: { critical: 1, important: 0, moderate: 2, low: 0, unknown: 0 },
+      oldestOverdue: overduePatch('DSA-5600-1', 12),
+    }),
     hostResult('web-01', 'compliant'),
     hostResult('web-09', 'unknown', { lastScanOutcome: 'unreachable', unknownReason: 'unreachable' }),
   ]);
@@ -36,7 +40,16 @@ describe('csv', () => {
 
 describe('table', () => {
   it('aligns columns, numbers to the right', () => {
-    expect(alignColumns(['NAME', 'N'], [['a', '5'], ['long-name', '12']], new Set([1]))).toEqual(['NAME        N', 'a           5', 'long-name  12']);
+    expect(
+      alignColumns(
+        ['NAME', 'N'],
+        [
+          ['a', '5'],
+          ['long-name', '12'],
+        ],
+        new Set([1]),
+      ),
+    ).toEqual(['NAME        N', 'a           5', 'long-name  12']);
   });
 
   it('shows the policy, the headline, groups and hosts', () => {

@@ -51,8 +51,7 @@ const csvRow = (h: HostCompliance): (string | number | null)[] => [
 ];
 
 /** One row per host, CRLF line ends as RFC 4180 asks (Excel and auditors' tools expect them). */
-export const formatCsv = (report: ComplianceReport): string =>
-  [CSV_HEADER, ...report.hosts.map(csvRow)].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
+export const formatCsv = (report: ComplianceReport): string => [CSV_HEADER, ...report.hosts.map(csvRow)].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 
 export const formatReport = (report: ComplianceReport, format: ReportFormat): string => {
   if (format === 'csv') return formatCsv(report);

@@ -64,7 +64,6 @@ const hipaa = (sla: SlaConfig): Policy => ({
   clockStart: (finding) => finding.firstSeen,
 });
 
-export const policyFor = (framework: FrameworkName | null, sla: SlaConfig): Policy =>
-  framework === 'pci' ? pci(sla) : framework === 'hipaa' ? hipaa(sla) : internal(sla);
+export const policyFor = (framework: FrameworkName | null, sla: SlaConfig): Policy => (framework === 'pci' ? pci(sla) : framework === 'hipaa' ? hipaa(sla) : internal(sla));
 
 export const isFramework = (value: string): value is FrameworkName => (FRAMEWORKS as readonly string[]).includes(value);

@@ -22,7 +22,10 @@ export const rollupGroup = (group: string, members: readonly HostCompliance[]): 
     hosts: members.length,
     byStatus,
     compliantPct: members.length ? Math.round((within / members.length) * 1000) / 10 : null,
-    status: worstStatus(members.map((m) => m.status), 'unknown'),
+    status: worstStatus(
+      members.map((m) => m.status),
+      'unknown',
+    ),
     missing,
     oldestOverdue,
   };

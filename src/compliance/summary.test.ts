@@ -14,7 +14,12 @@ const estate = () => [
 
 describe('rollupGroup', () => {
   it('takes the worst status, counts at-risk hosts as compliant, and finds the oldest overdue patch', () => {
-    const group = rollupGroup('prod-web', [hostResult('a', 'compliant'), hostResult('b', 'at-risk'), hostResult('c', 'overdue', { oldestOverdue: overduePatch('DSA-1-1', 2) }), hostResult('d', 'unknown', { oldestOverdue: overduePatch('DSA-2-1', 40) })]);
+    const group = rollupGroup('prod-web', [
+      hostResult('a', 'compliant'),
+      hostResult('b', 'at-risk'),
+      hostResult('c', 'overdue', { oldestOverdue: overduePatch('DSA-1-1', 2) }),
+      hostResult('d', 'unknown', { oldestOverdue: overduePatch('DSA-2-1', 40) }),
+    ]);
     expect(group).toMatchObject({ hosts: 4, status: 'overdue', compliantPct: 50, byStatus: { compliant: 1, 'at-risk': 1, overdue: 1, unknown: 1 } });
     // The unknown host's last-known lateness stays on the host row, not on the group.
     expect(group.oldestOverdue).toMatchObject({ host: 'c', patchId: 'DSA-1-1' });

@@ -31,8 +31,7 @@ export const unknownText = (host: HostCompliance, now: Date): string => {
 /** Never scanned first, then the longest unseen. */
 const stalestFirst = (a: HostCompliance, b: HostCompliance) => (a.lastScanAt?.getTime() ?? -Infinity) - (b.lastScanAt?.getTime() ?? -Infinity) || a.host.localeCompare(b.host);
 
-const capped = (items: string[], max: number, what: string): string[] =>
-  items.length > max ? [...items.slice(0, max), `+${items.length - max} more ${what}`] : items;
+const capped = (items: string[], max: number, what: string): string[] => (items.length > max ? [...items.slice(0, max), `+${items.length - max} more ${what}`] : items);
 
 const groupLine = (g: GroupCompliance): string => {
   if (g.hosts === 0) return `${g.group}: no hosts`;
@@ -78,8 +77,13 @@ export const summarizeCompliance = (report: ComplianceReport, { maxItems = 5 }: 
 
   const lines = [report.policy.note, freshnessLine(hosts, now)].filter((l): l is string => Boolean(l));
   if (!report.scope && report.groups.length) lines.push(...capped(report.groups.map(groupLine), maxItems, 'groups'));
-  const overdueLines = overdue.map((h) => `Overdue: ${h.host}: ${plural(h.overdue.length, 'patch', 'patches')} late, oldest ${h.oldestOverdue!.patchId} (${h.oldestOverdue!.severity}) ${late(h.oldestOverdue!.daysOverdue)}`);
-  const riskLines = atRisk.map((h) => `At risk: ${h.host}: ${h.atRisk[0]!.patchId} (${h.atRisk[0]!.severity}) due ${h.atRisk[0]!.daysLeft ? `in ${plural(h.atRisk[0]!.daysLeft, 'day')}` : 'within a day'}`);
+  const overdueLines = overdue.map(
+    (h) =>
+      `Overdue: ${h.host}: ${plural(h.overdue.length, 'patch', 'patches')} late, oldest ${h.oldestOverdue!.patchId} (${h.oldestOverdue!.severity}) ${late(h.oldestOverdue!.daysOverdue)}`,
+  );
+  const riskLines = atRisk.map(
+    (h) => `At risk: ${h.host}: ${h.atRisk[0]!.patchId} (${h.atRisk[0]!.severity}) due ${h.atRisk[0]!.daysLeft ? `in ${plural(h.atRisk[0]!.daysLeft, 'day')}` : 'within a day'}`,
+  );
   const unknownLines = unknown.map((h) => `Unknown: ${h.host}: ${unknownText(h, now)}`);
   lines.push(...capped(overdueLines, maxItems, 'overdue hosts'), ...capped(unknownLines, maxItems, 'unknown hosts'), ...capped(riskLines, maxItems, 'hosts at risk'));
   return { headline: `${label}: ${parts.join('; ')}`, lines };

@@ -7,7 +7,9 @@ describe('checkConfig', () => {
     const result = await checkConfig({ env: { PATCHBOT__execution__dryRun: 'false' }, cwd: tmpdir() });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.summary).toEqual(expect.arrayContaining(['chat: console', 'inventory: 1 host, 1 group', expect.stringMatching(/^execution: live,/), expect.stringMatching(/^store: PGlite/)]));
+    expect(result.summary).toEqual(
+      expect.arrayContaining(['chat: console', 'inventory: 1 host, 1 group', expect.stringMatching(/^execution: live,/), expect.stringMatching(/^store: PGlite/)]),
+    );
   });
 
   it('returns the problems of an invalid one', async () => {

@@ -26,11 +26,9 @@ const itsmLine = (config: Config): string => {
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export const summarizeConfig = (config: Config, sources: string[]): string[] => {
-  const surfaces = [
-    config.chat.console.enabled ? 'console' : undefined,
-    config.chat.slack.enabled ? 'slack' : undefined,
-    config.chat.teams.enabled ? 'teams' : undefined,
-  ].filter((surface) => surface !== undefined);
+  const surfaces = [config.chat.console.enabled ? 'console' : undefined, config.chat.slack.enabled ? 'slack' : undefined, config.chat.teams.enabled ? 'teams' : undefined].filter(
+    (surface) => surface !== undefined,
+  );
   const { server, execution, schedules } = config;
   return [
     `sources: ${sources.join(', ')}`,

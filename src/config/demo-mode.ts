@@ -8,8 +8,4 @@ import { isLoopback } from './schema-common.ts';
  * to let other machines in).
  */
 export const isDemoMode = (config: Config): boolean =>
-  isLoopback(config.server.host) &&
-  !config.chat.slack.enabled &&
-  !config.chat.teams.enabled &&
-  config.chat.console.oidc === undefined &&
-  config.server.token === undefined;
+  isLoopback(config.server.host) && !config.chat.slack.enabled && !config.chat.teams.enabled && config.chat.console.oidc === undefined && config.server.token === undefined;

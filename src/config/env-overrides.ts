@@ -56,8 +56,7 @@ export const ENV_SETTINGS: Readonly<Record<string, Mapping>> = {
 export const GENERIC_PREFIX = 'PATCHBOT__';
 
 /** The files named by PATCHBOT_CONFIG (colon-separated, empty entries skipped). */
-export const configFilesFromEnv = (env: Record<string, string | undefined>): string[] =>
-  (env.PATCHBOT_CONFIG ?? '').split(':').filter((file) => file.trim() !== '');
+export const configFilesFromEnv = (env: Record<string, string | undefined>): string[] => (env.PATCHBOT_CONFIG ?? '').split(':').filter((file) => file.trim() !== '');
 
 const yamlValue = (text: string): unknown => {
   try {

@@ -18,7 +18,10 @@ describe('loadConfig: files referenced from config', () => {
     expect(problems).toEqual([expect.stringMatching(/^chat\.slack\.signingSecret: cannot read secret file \/dev\/null\/none \(ENOTDIR\); create it, fix the path/)]);
 
     writeFileSync(join(dir, 'secrets/signing'), '  s3cret  \n');
-    writeFileSync(join(dir, 'etc/patchbot.yaml'), 'chat: { slack: { enabled: true, botToken: { file: ../secrets/bot }, signingSecret: { file: ../secrets/signing }, channels: { announce: C1 } } }\n');
+    writeFileSync(
+      join(dir, 'etc/patchbot.yaml'),
+      'chat: { slack: { enabled: true, botToken: { file: ../secrets/bot }, signingSecret: { file: ../secrets/signing }, channels: { announce: C1 } } }\n',
+    );
     const { config } = await loadConfig({ files: [join(dir, 'etc/patchbot.yaml')], env: {}, cwd: '/' });
     expect(config.chat.slack).toMatchObject({ botToken: 'xoxb-from-file', signingSecret: 's3cret' });
   });
@@ -76,14 +79,23 @@ describe('loadConfig: files referenced from config', () => {
   });
 
   it('reads an inventory file ending in .json as JSON, validated like YAML, with a syntax error at its line and column', async () => {
-    const inv = { hosts: [{ name: 'web-1', address: '10.0.0.1', os: 'debian', groups: ['g'] }, { name: 'web-2', address: '10.0.0.2', os: 'plan9' }], groups: [{ name: 'g', selector: { os: ['debian'] } }] };
+    const inv = {
+      hosts: [
+        { name: 'web-1', address: '10.0.0.1', os: 'debian', groups: ['g'] },
+        { name: 'web-2', address: '10.0.0.2', os: 'plan9' },
+      ],
+      groups: [{ name: 'g', selector: { os: ['debian'] } }],
+    };
     const dir = fixture({ 'site.yaml': 'inventory: { file: inv.json }\n', 'inv.json': JSON.stringify(inv, null, 1) });
     const problems = await problemsOf(loadConfig({ files: ['site.yaml'], env: {}, cwd: dir }));
     expect(problems).toEqual([expect.stringMatching(new RegExp(`^inventory\\.file\\(${join(dir, 'inv.json').replaceAll('/', '\\/')}\\)\\.hosts\\.1\\.os: `))]);
     inv.hosts[1]!.os = 'ubuntu';
     writeFileSync(join(dir, 'inv.json'), JSON.stringify(inv, null, 1));
     const { config } = await loadConfig({ files: ['site.yaml'], env: {}, cwd: dir });
-    expect(config.inventory.hosts.map((h) => [h.name, h.os, h.port])).toEqual([['web-1', 'debian', 22], ['web-2', 'ubuntu', 22]]);
+    expect(config.inventory.hosts.map((h) => [h.name, h.os, h.port])).toEqual([
+      ['web-1', 'debian', 22],
+      ['web-2', 'ubuntu', 22],
+    ]);
     writeFileSync(join(dir, 'inv.json'), '{\n  "hosts": [\n    { "name": "web-1", }\n  ]\n}\n');
     const broken = await problemsOf(loadConfig({ files: ['site.yaml'], env: {}, cwd: dir }));
     expect(broken).toHaveLength(1);

@@ -71,9 +71,7 @@ describe('loadConfig: problems', () => {
     });
     const problems = await problemsOf(loadConfig({ files: [join(dir, 'bad.yaml')], env: {}, cwd: dir }));
     const byPath = new Map(problems.map((problem) => [problem.slice(0, problem.indexOf(': ')), problem]));
-    expect([...byPath.keys()].sort()).toEqual(
-      ['chat.slack.signingSecret', 'chat.teams.apTyp', 'executon', 'server.port', 'windows.late.timezone', 'windows.odd.cron'].sort(),
-    );
+    expect([...byPath.keys()].sort()).toEqual(['chat.slack.signingSecret', 'chat.teams.apTyp', 'executon', 'server.port', 'windows.late.timezone', 'windows.odd.cron'].sort());
     expect(byPath.get('chat.slack.signingSecret')).toMatch(/^chat\.slack\.signingSecret: required when chat\.slack\.enabled is true; set SLACK_SIGNING_SECRET/);
     expect(byPath.get('chat.teams.apTyp')).toMatch(/did you mean appType\?/);
     expect(byPath.get('executon')).toMatch(/did you mean execution\?/);
@@ -128,7 +126,9 @@ describe('loadConfig: problems', () => {
       expect.stringMatching(/^itsm\.jira\.apiToken: required for deployment cloud; set JIRA_API_TOKEN/),
     ]);
     const dc = jira(', deployment: datacenter');
-    expect(await problemsOf(loadConfig({ files: [join(dc, 'jira.yaml')], env: {}, cwd: dc }))).toEqual([expect.stringMatching(/^itsm\.jira\.personalAccessToken: required for deployment datacenter/)]);
+    expect(await problemsOf(loadConfig({ files: [join(dc, 'jira.yaml')], env: {}, cwd: dc }))).toEqual([
+      expect.stringMatching(/^itsm\.jira\.personalAccessToken: required for deployment datacenter/),
+    ]);
     const { config } = await loadConfig({ files: [join(dc, 'jira.yaml')], env: { JIRA_PAT: 'pat' }, cwd: dc });
     expect(config.itsm.kind === 'jira' && config.itsm.jira.personalAccessToken).toBe('pat');
   });

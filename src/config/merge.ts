@@ -24,8 +24,7 @@ export interface LayerInfo {
 /** dotted path → label of the layer that set it last. */
 export type Origins = Map<string, string>;
 
-const replacesWhole = (path: string[], fromFile: boolean): boolean =>
-  (path.length === 1 && path[0] === 'inventory') || (fromFile && path.length === 2 && path[0] === 'approval');
+const replacesWhole = (path: string[], fromFile: boolean): boolean => (path.length === 1 && path[0] === 'inventory') || (fromFile && path.length === 2 && path[0] === 'approval');
 
 const forget = (origins: Origins, prefix: string) => {
   for (const key of [...origins.keys()]) if (key.startsWith(`${prefix}.`)) origins.delete(key);

@@ -21,8 +21,7 @@ export interface PathBase {
   home: string;
 }
 
-export const absolutePath = (path: string, base: PathBase): string =>
-  path === '~' || path.startsWith('~/') ? join(base.home, path.slice(1)) : resolve(base.dir, path);
+export const absolutePath = (path: string, base: PathBase): string => (path === '~' || path.startsWith('~/') ? join(base.home, path.slice(1)) : resolve(base.dir, path));
 
 const PATH_KEYS: readonly (readonly string[])[] = [
   ['inventory', 'file'],

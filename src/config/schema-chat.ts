@@ -15,9 +15,7 @@ const Channels = z.strictObject({
 
 type ResolvedChannels = { announce: string; approvals: string };
 
-export type SlackConfig =
-  | { enabled: false }
-  | { enabled: true; botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; channels: ResolvedChannels };
+export type SlackConfig = { enabled: false } | { enabled: true; botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; channels: ResolvedChannels };
 
 export type TeamsConfig =
   | { enabled: false }
@@ -77,7 +75,12 @@ const startsWith = (ctx: Ctx, value: unknown, path: string[], start: string, wha
   }
 };
 const needAnnounce = (ctx: Ctx, channels: unknown, surface: string) =>
-  need(ctx, (channels as { announce?: unknown } | undefined)?.announce, ['channels', 'announce'], `required when chat.${surface}.enabled is true; give the channel where patchbot posts digests and changes`);
+  need(
+    ctx,
+    (channels as { announce?: unknown } | undefined)?.announce,
+    ['channels', 'announce'],
+    `required when chat.${surface}.enabled is true; give the channel where patchbot posts digests and changes`,
+  );
 
 const withChannels = <T extends { channels: z.infer<typeof Channels> }>(section: T) => ({
   ...section,
@@ -101,7 +104,12 @@ const SlackSection = z
     if (slack.enabled !== true) return;
     need(ctx, slack.botToken, ['botToken'], 'required when chat.slack.enabled is true; set SLACK_BOT_TOKEN or chat.slack.botToken (xoxb-…)');
     if (slack.appToken === undefined) {
-      need(ctx, slack.signingSecret, ['signingSecret'], 'required when chat.slack.enabled is true; set SLACK_SIGNING_SECRET (Slack app › Basic Information › Signing Secret), or set appToken for Socket Mode');
+      need(
+        ctx,
+        slack.signingSecret,
+        ['signingSecret'],
+        'required when chat.slack.enabled is true; set SLACK_SIGNING_SECRET (Slack app › Basic Information › Signing Secret), or set appToken for Socket Mode',
+      );
     }
     needAnnounce(ctx, slack.channels, 'slack');
   }, evenWithIssues)

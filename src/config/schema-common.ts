@@ -20,7 +20,10 @@ const cronIssue = (expr: string, allowed: number[]) => {
     return `"${expr}" has ${fields.length} field${fields.length === 1 ? '' : 's'}; write ${want}, e.g. "0 22 * * 1-5"`;
   }
   if (cron.validate(expr)) return null;
-  const why = cron.validateDetailed(expr).errors.map((error) => error.message).join('; ');
+  const why = cron
+    .validateDetailed(expr)
+    .errors.map((error) => error.message)
+    .join('; ');
   return `"${expr}" is not a valid cron expression${why ? ` (${why})` : ''}; e.g. "0 22 * * 1-5" is 22:00 Monday to Friday`;
 };
 
@@ -46,15 +49,15 @@ export const isValidTimezone = (zone: string): boolean => {
   }
 };
 
-export const Timezone = z
-  .string()
-  .refine(isValidTimezone, { error: (issue) => `"${String(issue.input)}" is not an IANA timezone; use a name like UTC, Europe/Berlin or America/New_York` });
+export const Timezone = z.string().refine(isValidTimezone, { error: (issue) => `"${String(issue.input)}" is not an IANA timezone; use a name like UTC, Europe/Berlin or America/New_York` });
 
 /** Names of windows, groups, schedules: they appear in chat commands, so keep them typeable. */
 export const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, dash and underscore, starting with a letter or digit');
 
 /** A secret value. The loader has already replaced `{ file: /path }` with the file's contents. */
-export const Secret = z.string({ error: (issue) => (issue.input !== null && typeof issue.input === 'object' ? 'give the secret as a string or as { file: /path/to/secret }' : undefined) }).min(1, 'is empty; give the value or remove the key');
+export const Secret = z
+  .string({ error: (issue) => (issue.input !== null && typeof issue.input === 'object' ? 'give the secret as a string or as { file: /path/to/secret }' : undefined) })
+  .min(1, 'is empty; give the value or remove the key');
 
 /** A filesystem path; the loader makes it absolute against the directory of the file that set it. */
 export const FilePath = z.string().min(1, 'is empty; give a path');
@@ -64,8 +67,7 @@ export const IsoDateTime = z.iso.datetime({ offset: true, error: 'use an ISO 860
 export const HttpUrl = z.url({ protocol: /^https?$/, error: 'use an http(s) URL, e.g. https://example.service-now.com' });
 
 /** Loopback hosts: the only ones where the console may run without a token (DESIGN §8). */
-export const isLoopback = (host: string): boolean =>
-  host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /**
  * Cross-field rules run even when some field already failed (zod skips refinements otherwise), so
@@ -73,8 +75,7 @@ export const isLoopback = (host: string): boolean =>
  */
 export const evenWithIssues = { when: (payload: { value: unknown }) => isRecord(payload.value) };
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

@@ -21,7 +21,10 @@ const ServiceNowSection = z.strictObject({
    */
   api: z.enum(['auto', 'change', 'table']).default('auto'),
   /** sys_id of the standard change template standard changes are created from (Change API only). */
-  standardTemplate: z.string().regex(/^[0-9a-f]{32}$/, 'the sys_id of a std_change_record_producer, 32 hex digits').optional(),
+  standardTemplate: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'the sys_id of a std_change_record_producer, 32 hex digits')
+    .optional(),
 });
 
 const OptionName = z.string().min(1);
@@ -43,7 +46,10 @@ const JiraSection = z.strictObject({
   email: z.email().optional(),
   apiToken: Secret.optional(),
   personalAccessToken: Secret.optional(),
-  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key is upper-case letters and digits, e.g. OPS').optional(),
+  projectKey: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key is upper-case letters and digits, e.g. OPS')
+    .optional(),
   issueType: z.string().min(1).default('Task'),
   webhookSecret: Secret.optional(),
   /** Custom field ids differ per site: look them up with GET /rest/api/3/field. */
@@ -82,7 +88,12 @@ const serviceNowRules = (sn: Record<string, unknown>, report: Report) => {
   need(report, sn, ['username'], 'required when itsm.kind is servicenow; the integration user patchbot acts as');
   need(report, sn, ['password'], 'required when itsm.kind is servicenow; set SERVICENOW_PASSWORD or itsm.servicenow.password: { file: /path }');
   if (isRecord(sn.oauth)) {
-    need(report, sn, ['oauth', 'clientId'], 'required when OAuth is configured; give the ServiceNow OAuth application\'s client id, or drop oauth (and SERVICENOW_CLIENT_SECRET) to use basic auth');
+    need(
+      report,
+      sn,
+      ['oauth', 'clientId'],
+      "required when OAuth is configured; give the ServiceNow OAuth application's client id, or drop oauth (and SERVICENOW_CLIENT_SECRET) to use basic auth",
+    );
     need(report, sn, ['oauth', 'clientSecret'], 'required when OAuth is configured; set SERVICENOW_CLIENT_SECRET');
   }
 };

@@ -23,9 +23,7 @@ const isParamValue = (value: unknown): value is ParamValue =>
   ['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 // A refinement, not a union: its issue does not abort the enclosing union below, so the message
 // lands on the parameter's own path instead of on the whole smoke entry.
-const ParamValue = z
-  .unknown()
-  .refine(isParamValue, { error: 'a playbook parameter is text, a number, true/false or a list of text' });
+const ParamValue = z.unknown().refine(isParamValue, { error: 'a playbook parameter is text, a number, true/false or a list of text' });
 
 /** A smoke playbook run on each host of the wave after it is patched: `smoke-systemd` or `{ playbook, params }`. */
 export const SmokeCheck = z
@@ -102,7 +100,11 @@ export const RolloutConfig = z
       .filter((p): p is number => typeof p === 'number');
     const total = percents.reduce((sum, p) => sum + p, 0);
     if (percents.length > 0 && Math.abs(total - 100) > 1e-9) {
-      ctx.addIssue({ code: 'custom', path: ['waves'], message: `the percent waves add up to ${total}%; make them add up to 100 (they share the hosts left after the pilot and any group waves)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['waves'],
+        message: `the percent waves add up to ${total}%; make them add up to 100 (they share the hosts left after the pilot and any group waves)`,
+      });
     }
   }, evenWithIssues);
 export type RolloutConfig = z.infer<typeof RolloutConfig>;

@@ -30,13 +30,11 @@ export const WindowsConfig = z.record(Name, MaintenanceWindow).superRefine((wind
 }, evenWithIssues);
 export type WindowsConfig = z.infer<typeof WindowsConfig>;
 
-export const Blackout = z
-  .strictObject({ name: Name, from: IsoDateTime, to: IsoDateTime, reason: z.string().optional() })
-  .superRefine((blackout, ctx) => {
-    const from = Date.parse(textOf(blackout.from) ?? '');
-    const to = Date.parse(textOf(blackout.to) ?? '');
-    if (from >= to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from; swap them or fix the dates' });
-  }, evenWithIssues);
+export const Blackout = z.strictObject({ name: Name, from: IsoDateTime, to: IsoDateTime, reason: z.string().optional() }).superRefine((blackout, ctx) => {
+  const from = Date.parse(textOf(blackout.from) ?? '');
+  const to = Date.parse(textOf(blackout.to) ?? '');
+  if (from >= to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from; swap them or fix the dates' });
+}, evenWithIssues);
 export type Blackout = z.infer<typeof Blackout>;
 
 /**

@@ -22,20 +22,45 @@ describe('Config cross-field rules', () => {
     ['teams auth: an http login authority is refused (MSAL takes https only)', { chat: { teams: { auth: { loginUrl: 'http://127.0.0.1:1/t' } } } }, ['chat.teams.auth.loginUrl']],
     ['teams auth: unknown keys', { chat: { teams: { auth: { openIdMetadata: 'https://x' } } } as unknown as ConfigInput['chat'] }, ['chat.teams.auth.openIdMetadata']],
     ['servicenow section', { itsm: { kind: 'servicenow' } }, ['itsm.servicenow']],
-    ['servicenow oauth half set', { itsm: { kind: 'servicenow', servicenow: { instanceUrl: 'https://x.service-now.com', username: 'u', password: 'p', oauth: { clientSecret: 's' } } } }, ['itsm.servicenow.oauth.clientId']],
+    [
+      'servicenow oauth half set',
+      { itsm: { kind: 'servicenow', servicenow: { instanceUrl: 'https://x.service-now.com', username: 'u', password: 'p', oauth: { clientSecret: 's' } } } },
+      ['itsm.servicenow.oauth.clientId'],
+    ],
     ['inactive itsm sections are ignored', { itsm: { kind: 'none', jira: { apiToken: 'left-over' } } }, []],
     ['server on all interfaces needs a token', { server: { host: '0.0.0.0' } }, ['server.token']],
     ['loopback needs none', { server: { host: '127.0.0.2' } }, []],
     ['group without members or selector', { inventory: { groups: [{ name: 'empty' }] } }, ['inventory.groups.0']],
-    ['duplicate slack ids', { people: [{ name: 'a', slack: 'U1' }, { name: 'b', slack: 'U1' }] }, ['people.1.slack']],
-    ['proposal may use the now window', { inventory: { groups: [{ name: 'g', members: [] }] }, schedules: { proposals: [{ name: 'p', cron: '0 9 * * 2', patches: 'critical', targets: ['g'], window: 'now' }] } }, []],
+    [
+      'duplicate slack ids',
+      {
+        people: [
+          { name: 'a', slack: 'U1' },
+          { name: 'b', slack: 'U1' },
+        ],
+      },
+      ['people.1.slack'],
+    ],
+    [
+      'proposal may use the now window',
+      { inventory: { groups: [{ name: 'g', members: [] }] }, schedules: { proposals: [{ name: 'p', cron: '0 9 * * 2', patches: 'critical', targets: ['g'], window: 'now' }] } },
+      [],
+    ],
     ['discovery may be off', { schedules: { discovery: null } }, []],
     ['rollout: defaults need nothing', { rollout: {} }, []],
     ['rollout: percent waves must add up to 100', { rollout: { waves: [{ percent: 30 }, { groups: ['g'] }, { percent: 30 }] } }, ['rollout.waves']],
     ['rollout: a wave is groups or a percent', { rollout: { waves: [{ groups: ['g'], percent: 50 }, { soak: '1h' }, { percent: 100 }] } }, ['rollout.waves.0', 'rollout.waves.1']],
-    ['rollout: every bad value, with its path', { rollout: { pilot: { group: 'a b', size: 0 }, defaults: { concurrency: 0, failureBudget: '10', soak: '5' }, spreadBy: '', emergency: { soak: 5 as unknown as string } } }, ['rollout.pilot.group', 'rollout.pilot.size', 'rollout.defaults.concurrency', 'rollout.defaults.failureBudget', 'rollout.defaults.soak', 'rollout.spreadBy', 'rollout.emergency.soak']],
+    [
+      'rollout: every bad value, with its path',
+      { rollout: { pilot: { group: 'a b', size: 0 }, defaults: { concurrency: 0, failureBudget: '10', soak: '5' }, spreadBy: '', emergency: { soak: 5 as unknown as string } } },
+      ['rollout.pilot.group', 'rollout.pilot.size', 'rollout.defaults.concurrency', 'rollout.defaults.failureBudget', 'rollout.defaults.soak', 'rollout.spreadBy', 'rollout.emergency.soak'],
+    ],
     ['rollout: smoke checks by name or with params', { rollout: { defaults: { smoke: ['smoke-systemd', { playbook: 'smoke-http', params: { url: 'http://127.0.0.1/' } }] } } }, []],
-    ['rollout: unknown keys', { rollout: { pilot: { soka: '5m' }, waves: [{ percent: 100, concurency: 2 }] } as unknown as ConfigInput['rollout'] }, ['rollout.pilot.soka', 'rollout.waves.0.concurency']],
+    [
+      'rollout: unknown keys',
+      { rollout: { pilot: { soka: '5m' }, waves: [{ percent: 100, concurency: 2 }] } as unknown as ConfigInput['rollout'] },
+      ['rollout.pilot.soka', 'rollout.waves.0.concurency'],
+    ],
   ])('%s', (_name, input, expected) => {
     expect(paths(input)).toEqual(expected);
   });
@@ -55,7 +80,11 @@ describe('Config cross-field rules', () => {
     });
     expect(teams({ appType: 'MultiTenant' }).loginUrl).toBe('https://login.microsoftonline.com/botframework.com');
     // A partial set keeps the defaults for the rest: botbuilder never sees an undefined one.
-    expect(teams({ tenantId: 't', auth: { loginUrl: 'https://login.example.test/t', validateAuthority: false } })).toMatchObject({ loginUrl: 'https://login.example.test/t', validateAuthority: false, tokenIssuer: 'https://api.botframework.com' });
+    expect(teams({ tenantId: 't', auth: { loginUrl: 'https://login.example.test/t', validateAuthority: false } })).toMatchObject({
+      loginUrl: 'https://login.example.test/t',
+      validateAuthority: false,
+      tokenIssuer: 'https://api.botframework.com',
+    });
   });
 
   it('narrows enabled surfaces and the chosen ITSM in its output type', () => {
@@ -71,7 +100,11 @@ describe('Config cross-field rules', () => {
   });
 
   it('explains rollout mistakes in words and parses durations and budgets', () => {
-    expect(problems({ rollout: { waves: [{ percent: 60 }, { percent: 30 }], defaults: { failureBudget: -1 }, pilot: { smoke: [{ playbook: 'smoke-http', params: { url: null as unknown as string } }] } } })).toEqual([
+    expect(
+      problems({
+        rollout: { waves: [{ percent: 60 }, { percent: 30 }], defaults: { failureBudget: -1 }, pilot: { smoke: [{ playbook: 'smoke-http', params: { url: null as unknown as string } }] } },
+      }),
+    ).toEqual([
       'rollout.pilot.smoke.0.params.url: a playbook parameter is text, a number, true/false or a list of text',
       'rollout.defaults.failureBudget: write a number of failures (0, 1, 2…) or a share of the wave such as "10%"',
       'rollout.waves: the percent waves add up to 90%; make them add up to 100 (they share the hosts left after the pilot and any group waves)',

@@ -51,7 +51,10 @@ export type StoreConfig = z.infer<typeof StoreConfig>;
 /** Inventory entries are strict too: `adress:` on a host must fail, not fall back to nothing. */
 /** A `connection: local` host runs commands on this machine: it has no address to give, so none is asked for. */
 const StrictHost = z.preprocess(
-  (raw) => (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).connection === 'local' && (raw as Record<string, unknown>).address === undefined ? { ...raw, address: 'localhost' } : raw),
+  (raw) =>
+    raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).connection === 'local' && (raw as Record<string, unknown>).address === undefined
+      ? { ...raw, address: 'localhost' }
+      : raw,
   Host.strict(),
 );
 const StrictGroup = Group.extend({ selector: GroupSelector.strict().optional() }).strict();

@@ -36,7 +36,9 @@ const approvalWarnings = (config: Config): string[] => {
       ),
     );
     if (needed > 0 && eligible.size > 0 && eligible.size < needed) {
-      warnings.push(`approval.${name}.${policy.quorum !== undefined ? 'quorum' : 'required'}: ${needed} approvals needed but only ${eligible.size} people are eligible; add people or lower it`);
+      warnings.push(
+        `approval.${name}.${policy.quorum !== undefined ? 'quorum' : 'required'}: ${needed} approvals needed but only ${eligible.size} people are eligible; add people or lower it`,
+      );
     }
   }
   return warnings;

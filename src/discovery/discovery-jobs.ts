@@ -12,9 +12,13 @@ import { startScan } from './start-scan.ts';
 export const registerDiscoveryJobs = async (deps: ScanDeps, { concurrency }: { concurrency: number }): Promise<void> => {
   // With a host limiter, that limiter keeps `concurrency` hosts connected; a quarter more jobs
   // run so that a host's parse and store (and its job's bookkeeping) overlap the next one's SSH.
-  await deps.queue.work<ScanHostJob>(SCAN_HOST_QUEUE, async (job) => {
-    await scanHost(deps, job);
-  }, { concurrency: deps.limit ? concurrency + Math.ceil(concurrency / 4) : concurrency });
+  await deps.queue.work<ScanHostJob>(
+    SCAN_HOST_QUEUE,
+    async (job) => {
+      await scanHost(deps, job);
+    },
+    { concurrency: deps.limit ? concurrency + Math.ceil(concurrency / 4) : concurrency },
+  );
 
   await deps.queue.work<{ scanId: string }>(SCAN_FINISHED_QUEUE, async ({ scanId }) => {
     const progress = await deps.store.scans.progress(scanId);

@@ -25,7 +25,9 @@ const checkSize = (limits: ScanDeps['limits'], what: 'lines' | 'patches' | 'warn
   const { maxLines, maxPatches, maxWarnings } = limits ?? DEFAULT_LIMITS;
   const max = { lines: maxLines, patches: maxPatches, warnings: maxWarnings }[what];
   if (count > max) {
-    throw new ScanTooLargeError(`the scan output is too large: ${count.toLocaleString('en-US')} ${what}, over the limit of ${max.toLocaleString('en-US')} (execution.scanLimits); nothing of it was stored`);
+    throw new ScanTooLargeError(
+      `the scan output is too large: ${count.toLocaleString('en-US')} ${what}, over the limit of ${max.toLocaleString('en-US')} (execution.scanLimits); nothing of it was stored`,
+    );
   }
 };
 
@@ -77,10 +79,26 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
       checkSize(deps.limits, 'patches', parsed.patches.length);
       checkSize(deps.limits, 'warnings', parsed.warnings.length);
       const seenAt = now();
-      const patches: Patch[] = parsed.patches.map((p) => ({ id: p.id, title: p.title, severity: p.severity, security: p.security, cves: p.cves, rebootHint: p.rebootHint, firstSeen: seenAt }));
+      const patches: Patch[] = parsed.patches.map((p) => ({
+        id: p.id,
+        title: p.title,
+        severity: p.severity,
+        security: p.security,
+        cves: p.cves,
+        rebootHint: p.rebootHint,
+        firstSeen: seenAt,
+      }));
       result = {
-        scanId: job.scanId, host: host.name, outcome: 'ok', startedAt, finishedAt: seenAt,
-        rebootRequired: parsed.rebootRequired, osName: parsed.os, installed: parsed.installed, missingCount: patches.length, warnings: parsed.warnings,
+        scanId: job.scanId,
+        host: host.name,
+        outcome: 'ok',
+        startedAt,
+        finishedAt: seenAt,
+        rebootRequired: parsed.rebootRequired,
+        osName: parsed.os,
+        installed: parsed.installed,
+        missingCount: patches.length,
+        warnings: parsed.warnings,
       };
       const written = await writer.record({ result, patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' })) });
       if (written.fresh.length) log.info({ scan: job.scanId, newPatches: written.fresh.length }, 'newly discovered patches');

@@ -3,7 +3,13 @@ import { coverGroups } from './cover-groups.ts';
 import type { Group, Host } from './host.ts';
 
 const host = (name: string, tags: Record<string, string> = {}): Host => ({ name, address: '10.0.0.1', port: 22, user: 'root', os: 'debian', groups: [], tags, connection: 'ssh' });
-const hosts = [host('pilot-01', { env: 'pilot' }), host('web-01', { env: 'prod', role: 'web' }), host('web-02', { env: 'prod', role: 'web' }), host('db-01', { env: 'prod', role: 'db' }), host('lonely')];
+const hosts = [
+  host('pilot-01', { env: 'pilot' }),
+  host('web-01', { env: 'prod', role: 'web' }),
+  host('web-02', { env: 'prod', role: 'web' }),
+  host('db-01', { env: 'prod', role: 'db' }),
+  host('lonely'),
+];
 const groups: Group[] = [
   { name: 'everything', production: true, members: ['pilot-01', 'web-01', 'web-02', 'db-01'] },
   { name: 'prod-web', production: true, selector: { tags: { role: 'web' } } },

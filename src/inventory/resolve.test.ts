@@ -3,7 +3,14 @@ import type { Group, Host } from './host.ts';
 import { groupsOf, membersOf, resolveTarget } from './resolve.ts';
 
 const host = (name: string, os: Host['os'], tags: Record<string, string>, groups: string[] = []): Host => ({
-  name, address: `${name}.example`, port: 22, user: 'root', os, groups, tags, connection: 'ssh',
+  name,
+  address: `${name}.example`,
+  port: 22,
+  user: 'root',
+  os,
+  groups,
+  tags,
+  connection: 'ssh',
 });
 const hosts = [
   host('web-01', 'debian', { env: 'prod', role: 'web', cluster: 'a' }),
@@ -26,7 +33,12 @@ describe('inventory resolution', () => {
     ['pilot', ['db-01', 'stg-web']],
     ['empty-selector', []],
   ])('group %s has %j', (name, expected) => {
-    expect(membersOf(groups.find((g) => g.name === name)!, hosts).map((h) => h.name)).toEqual(expected);
+    expect(
+      membersOf(
+        groups.find((g) => g.name === name)!,
+        hosts,
+      ).map((h) => h.name),
+    ).toEqual(expected);
   });
 
   it('lists the groups of a host by every route', () => {

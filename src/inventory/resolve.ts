@@ -18,8 +18,7 @@ export const membersOf = (group: Group, hosts: readonly Host[]): Host[] =>
     .sort((a, b) => a.name.localeCompare(b.name));
 
 /** The groups a host belongs to, by any of the three routes above. */
-export const groupsOf = (host: Host, groups: readonly Group[]): string[] =>
-  groups.filter((group) => membersOf(group, [host]).length > 0).map((group) => group.name);
+export const groupsOf = (host: Host, groups: readonly Group[]): string[] => groups.filter((group) => membersOf(group, [host]).length > 0).map((group) => group.name);
 
 export interface Inventory {
   hosts: readonly Host[];
@@ -28,13 +27,29 @@ export interface Inventory {
 
 export const findHost = (inventory: Inventory, name: string): Host => {
   const host = inventory.hosts.find((h) => h.name === name);
-  if (!host) throw new NotFoundError('host', name, closestMatches(name, inventory.hosts.map((h) => h.name)));
+  if (!host)
+    throw new NotFoundError(
+      'host',
+      name,
+      closestMatches(
+        name,
+        inventory.hosts.map((h) => h.name),
+      ),
+    );
   return host;
 };
 
 export const findGroup = (inventory: Inventory, name: string): Group => {
   const group = inventory.groups.find((g) => g.name === name);
-  if (!group) throw new NotFoundError('group', name, closestMatches(name, inventory.groups.map((g) => g.name)));
+  if (!group)
+    throw new NotFoundError(
+      'group',
+      name,
+      closestMatches(
+        name,
+        inventory.groups.map((g) => g.name),
+      ),
+    );
   return group;
 };
 

@@ -22,11 +22,7 @@ export class PlaybookParamError extends PatchbotError {
   readonly playbook: string;
   readonly problems: string[];
   constructor(playbook: string, problems: string[]) {
-    super(
-      'playbook-param',
-      `${playbook}: ${problems.join('; ')}`,
-      'Nothing was run. Give values that match the parameter patterns (see the playbook file).',
-    );
+    super('playbook-param', `${playbook}: ${problems.join('; ')}`, 'Nothing was run. Give values that match the parameter patterns (see the playbook file).');
     this.playbook = playbook;
     this.problems = problems;
   }

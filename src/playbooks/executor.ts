@@ -37,18 +37,11 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-export type ExecutionErrorKind =
-  | 'unreachable'
-  | 'auth-failed'
-  | 'host-key-unknown'
-  | 'host-key-mismatch'
-  | 'timeout'
-  | 'connection-lost'
-  | 'command-failed';
+export type ExecutionErrorKind = 'unreachable' | 'auth-failed' | 'host-key-unknown' | 'host-key-mismatch' | 'timeout' | 'connection-lost' | 'command-failed';
 
 const HINTS: Record<ExecutionErrorKind, string> = {
   unreachable: 'Check the address, port and firewall; the host is counted as unreachable in this scan.',
-  'auth-failed': 'Check execution.ssh.privateKeyPath (or the SSH agent) and that the key is in the host user\'s authorized_keys.',
+  'auth-failed': "Check execution.ssh.privateKeyPath (or the SSH agent) and that the key is in the host user's authorized_keys.",
   'host-key-unknown': 'Add the host key to execution.ssh.knownHostsPath (ssh-keyscan), or set execution.ssh.strictHostKeys: false to trust on first use.',
   'host-key-mismatch': 'The host presented a different key than known_hosts records. Verify the host before updating known_hosts: this is what a man-in-the-middle looks like.',
   timeout: 'The command was killed at its timeout; raise the step timeout if the host is just slow.',

@@ -3,8 +3,29 @@ import { closestMatches } from '../shared/closest-matches.ts';
 
 /** Every field name of the format, for "unknown field tmeout; did you mean timeout?". */
 const FIELDS = [
-  'name', 'description', 'kind', 'os', 'readOnly', 'params', 'steps', 'smoke', 'rollback', 'parser',
-  'run', 'timeout', 'retries', 'when', 'reboot', 'type', 'pattern', 'item', 'required', 'default', 'description', 'min', 'max',
+  'name',
+  'description',
+  'kind',
+  'os',
+  'readOnly',
+  'params',
+  'steps',
+  'smoke',
+  'rollback',
+  'parser',
+  'run',
+  'timeout',
+  'retries',
+  'when',
+  'reboot',
+  'type',
+  'pattern',
+  'item',
+  'required',
+  'default',
+  'description',
+  'min',
+  'max',
 ];
 
 /** `steps.1.timeout`; the document itself is `(top)`. */

@@ -3,7 +3,14 @@ import type { Host } from '../inventory/host.ts';
 import { HostLimiter } from './host-limiter.ts';
 
 const host = (name: string, cluster?: string): Host => ({
-  name, address: name, port: 22, user: 'root', os: 'debian', groups: [], tags: cluster ? { cluster } : {}, connection: 'ssh',
+  name,
+  address: name,
+  port: 22,
+  user: 'root',
+  os: 'debian',
+  groups: [],
+  tags: cluster ? { cluster } : {},
+  connection: 'ssh',
 });
 
 /**
@@ -15,15 +22,17 @@ const run = async (limiter: HostLimiter, hosts: Host[]) => {
   const running = new Set<Host>();
   const overlaps: string[][] = [];
   let peak = 0;
-  await Promise.all(hosts.map(async (h) => {
-    const release = await limiter.acquire(h);
-    running.add(h);
-    peak = Math.max(peak, running.size);
-    overlaps.push([...running].map((r) => r.name).sort());
-    await new Promise((r) => setImmediate(r));
-    running.delete(h);
-    release();
-  }));
+  await Promise.all(
+    hosts.map(async (h) => {
+      const release = await limiter.acquire(h);
+      running.add(h);
+      peak = Math.max(peak, running.size);
+      overlaps.push([...running].map((r) => r.name).sort());
+      await new Promise((r) => setImmediate(r));
+      running.delete(h);
+      release();
+    }),
+  );
   return { peak, overlaps };
 };
 

@@ -44,7 +44,7 @@ export class HostLimiter {
   }
 
   private drain(): void {
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const next = this.waiting[i]!;
       if (this.fits(next.host)) {
         this.waiting.splice(i, 1);

@@ -42,7 +42,8 @@ export function checkPlaybookText(value: unknown, ctx: Ctx): void {
     const scan = scanTemplate(run, dialect);
     for (const problem of scan.problems) issue([...path, 'run'], problem);
     for (const p of scan.placeholders) {
-      if (!declared.has(p.name)) issue([...path, 'run'], `{{${p.name}}} names no declared parameter${declared.size ? ` (declared: ${[...declared].join(', ')})` : '; declare it under params'}`);
+      if (!declared.has(p.name))
+        issue([...path, 'run'], `{{${p.name}}} names no declared parameter${declared.size ? ` (declared: ${[...declared].join(', ')})` : '; declare it under params'}`);
     }
     if (dialect === 'powershell' && encodePowerShell(run).length > CMD_EXE_LIMIT) {
       issue([...path, 'run'], `is too long for one Windows command line once encoded (${encodePowerShell(run).length} of ${CMD_EXE_LIMIT} characters); split it into steps`);
@@ -59,7 +60,11 @@ export function checkPlaybookText(value: unknown, ctx: Ctx): void {
 }
 
 function allSteps(raw: Record<string, unknown>): { path: Path; step: Record<string, unknown> }[] {
-  const lists: [string, unknown][] = [['steps', raw.steps], ['smoke', raw.smoke], ['rollback', raw.rollback]];
+  const lists: [string, unknown][] = [
+    ['steps', raw.steps],
+    ['smoke', raw.smoke],
+    ['rollback', raw.rollback],
+  ];
   return lists.flatMap(([key, list]) => (Array.isArray(list) ? list.map((step, i) => ({ path: [key, i], step: record(step) })) : []));
 }
 
@@ -67,5 +72,4 @@ function commands(raw: Record<string, unknown>): { path: Path; run: string }[] {
   return allSteps(raw).flatMap(({ path, step }) => (typeof step.run === 'string' ? [{ path, run: step.run }] : []));
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});

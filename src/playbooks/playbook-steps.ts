@@ -82,7 +82,10 @@ export type SmokeCheck = z.infer<typeof SmokeShape>;
 export const SmokeCheck = keepingRaw<SmokeCheck>(() => SmokeShape);
 
 const shorten = (run: string): string => {
-  const line = run.split('\n').find((l) => l.trim() !== '')!.trim();
+  const line = run
+    .split('\n')
+    .find((l) => l.trim() !== '')!
+    .trim();
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 };
 

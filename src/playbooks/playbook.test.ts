@@ -26,11 +26,26 @@ const problemsOf = (text: string): string[] => {
 const minimal = (extra: string) => `name: apply-test\ndescription: test\nos: [debian]\n${extra}`;
 
 describe('shipped playbooks', () => {
-  const files = readdirSync(SHIPPED).filter((f) => f.endsWith('.yaml')).map((f) => join(SHIPPED, f));
+  const files = readdirSync(SHIPPED)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(SHIPPED, f));
 
   it('are the ones DESIGN §4 names, and every one validates', async () => {
     const names = files.map((f) => f.split('/').at(-1)!.replace('.yaml', ''));
-    expect(names).toEqual(expect.arrayContaining(['scan-debian', 'scan-rhel', 'scan-windows', 'apply-debian-packages', 'apply-rhel-advisories', 'apply-windows-kb', 'rollback-debian', 'reboot', 'smoke-systemd', 'smoke-http']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'scan-debian',
+        'scan-rhel',
+        'scan-windows',
+        'apply-debian-packages',
+        'apply-rhel-advisories',
+        'apply-windows-kb',
+        'rollback-debian',
+        'reboot',
+        'smoke-systemd',
+        'smoke-http',
+      ]),
+    );
     const results = await validatePlaybookFiles(files);
     expect(results.flatMap((r) => r.problems)).toEqual([]);
   });
@@ -107,13 +122,29 @@ describe('playbook validation', () => {
 
   it.each([
     ['an undeclared placeholder', minimal('steps: [{ name: x, run: "echo {{nope}}" }]'), 'steps.0.run: {{nope}} names no declared parameter; declare it under params'],
-    ['a placeholder in double quotes', minimal('params: { p: { type: string, pattern: "^a$" } }\nsteps: [{ name: x, run: "echo \\"{{p}}\\"" }]'), 'steps.0.run: {{p}} is inside double quotes'],
-    ['a placeholder in a here-document', minimal('params: { p: { type: string, pattern: "^a$" } }\nsteps:\n  - name: x\n    run: |\n      cat <<EOF\n      {{p}}\n      EOF\n'), 'steps.0.run: {{p}} is inside a here-document'],
-    ['a placeholder right after $ (bash $\'…\' quoting)', minimal('params: { p: { type: string, pattern: "^a$" } }\nsteps: [{ name: x, run: "echo ${{p}}" }]'), 'steps.0.run: {{p}} follows "$"'],
+    [
+      'a placeholder in double quotes',
+      minimal('params: { p: { type: string, pattern: "^a$" } }\nsteps: [{ name: x, run: "echo \\"{{p}}\\"" }]'),
+      'steps.0.run: {{p}} is inside double quotes',
+    ],
+    [
+      'a placeholder in a here-document',
+      minimal('params: { p: { type: string, pattern: "^a$" } }\nsteps:\n  - name: x\n    run: |\n      cat <<EOF\n      {{p}}\n      EOF\n'),
+      'steps.0.run: {{p}} is inside a here-document',
+    ],
+    [
+      "a placeholder right after $ (bash $'…' quoting)",
+      minimal('params: { p: { type: string, pattern: "^a$" } }\nsteps: [{ name: x, run: "echo ${{p}}" }]'),
+      'steps.0.run: {{p}} follows "$"',
+    ],
     ['a malformed placeholder', minimal('steps: [{ name: x, run: "echo {{ p }}" }]'), 'steps.0.run: malformed placeholder'],
     ['an unterminated quote', minimal('steps: [{ name: x, run: "echo \'oops" }]'), 'steps.0.run: has an unterminated single quote'],
     ['a string parameter without a pattern', minimal('params: { p: { type: string } }\nsteps: [{ name: x, run: "echo {{p}}" }]'), 'params.p.pattern: is required'],
-    ['a default that fails its own pattern', minimal('params: { p: { type: string, pattern: "^[a-z]+$", default: "A;B" } }\nsteps: [{ name: x, run: "echo {{p}}" }]'), 'params.p.default: does not match the pattern'],
+    [
+      'a default that fails its own pattern',
+      minimal('params: { p: { type: string, pattern: "^[a-z]+$", default: "A;B" } }\nsteps: [{ name: x, run: "echo {{p}}" }]'),
+      'params.p.default: does not match the pattern',
+    ],
     ['a read-only apply playbook', minimal('readOnly: true\nsteps: [{ name: x, run: "true" }]'), 'readOnly: a apply playbook changes the host'],
     ['a scan without a parser', minimal('steps: [{ name: x, run: "true" }]').replace('apply-test', 'scan-test'), 'parser: a scan names the parser'],
     ['a scan that reboots', minimal('parser: apt\nsteps: [{ reboot: always }]').replace('apply-test', 'scan-test'), 'steps.0: a read-only playbook cannot reboot the host'],

@@ -18,8 +18,7 @@ export const psQuote = (value: string): string => `'${value.replace(/['\u2018\u2
  * stderr (integrations.md §5.4), the parsers read UTF-8, and a failing cmdlet must fail the step
  * instead of printing a red line and carrying on.
  */
-export const POWERSHELL_PRELUDE =
-  "$ProgressPreference = 'SilentlyContinue'; $ErrorActionPreference = 'Stop'; [Console]::OutputEncoding = [Text.UTF8Encoding]::new($false)\n";
+export const POWERSHELL_PRELUDE = "$ProgressPreference = 'SilentlyContinue'; $ErrorActionPreference = 'Stop'; [Console]::OutputEncoding = [Text.UTF8Encoding]::new($false)\n";
 
 const POWERSHELL = 'powershell.exe -NoLogo -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ';
 
@@ -31,5 +30,4 @@ export const CMD_EXE_LIMIT = 8191;
  * UTF-16LE) passes through cmd.exe or PowerShell as the login shell without any quoting, so the
  * script text needs no escaping at all; the price is length (about 2.7 bytes per character).
  */
-export const encodePowerShell = (script: string): string =>
-  POWERSHELL + Buffer.from(POWERSHELL_PRELUDE + script, 'utf16le').toString('base64');
+export const encodePowerShell = (script: string): string => POWERSHELL + Buffer.from(POWERSHELL_PRELUDE + script, 'utf16le').toString('base64');

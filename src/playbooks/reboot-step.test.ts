@@ -21,7 +21,10 @@ class FakeHost implements Executor {
   opens = 0;
   sessions: FakeSession[] = [];
   log: string[] = [];
-  constructor(private readonly rebootChangesId = true, private readonly downAfterReboot = 2) {}
+  constructor(
+    private readonly rebootChangesId = true,
+    private readonly downAfterReboot = 2,
+  ) {}
 
   async open(host: Host): Promise<HostSession> {
     this.opens++;
@@ -54,7 +57,10 @@ class FakeHost implements Executor {
 
 class FakeSession implements HostSession {
   closed = false;
-  constructor(readonly host: Host, private readonly fake: FakeHost) {}
+  constructor(
+    readonly host: Host,
+    private readonly fake: FakeHost,
+  ) {}
   async run(request: ExecRequest): Promise<ExecResult> {
     if (this.closed) throw new ExecutionError('connection-lost', this.host.name, 'closed');
     return this.fake.answer(this, request.command);

@@ -16,8 +16,7 @@ export interface RebootOutcome {
   bootIds?: { before: string; after: string };
 }
 
-export const localRefusal = (host: string) =>
-  `patchbot never reboots the machine it runs on (${host} has connection: local); reboot it yourself when convenient`;
+export const localRefusal = (host: string) => `patchbot never reboots the machine it runs on (${host} has connection: local); reboot it yourself when convenient`;
 
 /**
  * A reboot step: decide (if-required), read the boot id, start the reboot, drop the session, then
@@ -44,7 +43,8 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
     Object.assign(record, { exitCode: check.exitCode, stdoutTail: check.stdout, stderrTail: check.stderr });
     const verdict = check.stdout.trim().split('\n').at(-1)?.trim();
     if (verdict === 'not-required') return done({ ok: true, skipped: 'no reboot required' });
-    if (verdict !== 'required') return done({ error: `could not tell whether a reboot is required: the check printed ${JSON.stringify(check.stdout.trim().slice(0, 200))}${check.error ? ` (${check.error})` : ''}` });
+    if (verdict !== 'required')
+      return done({ error: `could not tell whether a reboot is required: the check printed ${JSON.stringify(check.stdout.trim().slice(0, 200))}${check.error ? ` (${check.error})` : ''}` });
     if (local) return done({ error: `a reboot is required, but ${localRefusal(ctx.host.name)}` });
     record.command = `${commands.check.text}\n${commands.reboot.text}`;
   }
@@ -57,7 +57,12 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
   // The host may drop the connection before the command reports back: that is the reboot working.
   const dropped = issued.errorKind === 'connection-lost' || issued.errorKind === 'timeout';
   if (!dropped && issued.exitCode !== 0) {
-    return done({ exitCode: issued.exitCode, stdoutTail: issued.stdout, stderrTail: issued.stderr, error: `the reboot command failed${issued.error ? `: ${issued.error}` : ` with exit ${issued.exitCode}`}` });
+    return done({
+      exitCode: issued.exitCode,
+      stdoutTail: issued.stdout,
+      stderrTail: issued.stderr,
+      error: `the reboot command failed${issued.error ? `: ${issued.error}` : ` with exit ${issued.exitCode}`}`,
+    });
   }
   ctx.log.info({ step: step.name, bootId: before }, 'reboot issued');
   await ctx.session.close().catch(() => undefined);
@@ -91,9 +96,7 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
   // ctx.session stays the closed old one: the runner stops at this failed step and only closes it.
   const seconds = Math.round(step.timeoutMs / 1000);
   return done({
-    error: lastSeen === before
-      ? `boot id unchanged after ${seconds}s (${before}): the host did not reboot`
-      : `the host did not come back within ${seconds}s: ${lastError}`,
+    error: lastSeen === before ? `boot id unchanged after ${seconds}s (${before}): the host did not reboot` : `the host did not come back within ${seconds}s: ${lastError}`,
   });
 }
 

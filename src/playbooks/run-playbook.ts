@@ -30,8 +30,16 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<Playbook
   const log = hostLogger(options.log, host.name).child({ playbook: playbook.name });
   const execute = !options.dryRun || playbook.readOnly;
   const run: PlaybookRun = {
-    playbook: playbook.name, host: host.name, ok: true, dryRun: options.dryRun, executed: execute,
-    steps: [], smoke: [], rebooted: false, startedAt: new Date(), finishedAt: new Date(),
+    playbook: playbook.name,
+    host: host.name,
+    ok: true,
+    dryRun: options.dryRun,
+    executed: execute,
+    steps: [],
+    smoke: [],
+    rebooted: false,
+    startedAt: new Date(),
+    finishedAt: new Date(),
   };
   const record = async (r: StepRecord) => {
     (r.phase === 'step' ? run.steps : run.smoke).push(r);
@@ -39,7 +47,10 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<Playbook
   };
   log.info({ dryRun: options.dryRun, execute }, 'playbook run started');
   if (!execute) {
-    for (const [phase, list] of [['step', prepared.steps], ['smoke', prepared.smoke]] as const) {
+    for (const [phase, list] of [
+      ['step', prepared.steps],
+      ['smoke', prepared.smoke],
+    ] as const) {
       for (const step of list) {
         const skip = skipReason(step, host.os);
         const result = skip ? skippedRecord(phase, step, skip) : dryRunRecord(step, host.name, host.connection === 'local', phase);

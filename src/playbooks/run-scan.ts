@@ -45,11 +45,13 @@ export interface ScanDeps {
  * read-only, so dry run does not matter), and returns the raw stdout for the parser. Throws
  * ExecutionError for an unreachable host or a failed scan step.
  */
-export const scanRunner = (deps: ScanDeps) => async (host: Host): Promise<{ stdout: string; run: PlaybookRun }> => {
-  const playbook = playbookFor(deps.catalog, 'scan', host.os);
-  const params = Object.fromEntries(Object.entries(deps.params ?? {}).filter(([name]) => name in playbook.params)) as ParamValues;
-  const run = await runPlaybook({ executor: deps.executor, host, playbook, params, dryRun: false, log: deps.log });
-  const failure = scanFailure(run);
-  if (failure) throw failure;
-  return { stdout: scanStdout(run), run };
-};
+export const scanRunner =
+  (deps: ScanDeps) =>
+  async (host: Host): Promise<{ stdout: string; run: PlaybookRun }> => {
+    const playbook = playbookFor(deps.catalog, 'scan', host.os);
+    const params = Object.fromEntries(Object.entries(deps.params ?? {}).filter(([name]) => name in playbook.params)) as ParamValues;
+    const run = await runPlaybook({ executor: deps.executor, host, playbook, params, dryRun: false, log: deps.log });
+    const failure = scanFailure(run);
+    if (failure) throw failure;
+    return { stdout: scanStdout(run), run };
+  };

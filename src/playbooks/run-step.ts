@@ -25,7 +25,17 @@ export interface RunContext {
 }
 
 export const blankRecord = (phase: StepRecord['phase'], kind: StepRecord['kind'], name: string, command: string): StepRecord => ({
-  phase, kind, name, command, ok: false, exitCode: null, durationMs: 0, stdoutTail: '', stderrTail: '', truncated: false, attempts: 0,
+  phase,
+  kind,
+  name,
+  command,
+  ok: false,
+  exitCode: null,
+  durationMs: 0,
+  stdoutTail: '',
+  stderrTail: '',
+  truncated: false,
+  attempts: 0,
 });
 
 /**
@@ -43,8 +53,13 @@ export async function runCommandStep(ctx: RunContext, step: Extract<PreparedStep
     try {
       const result = await ctx.session.run({ command: step.rendered.command, timeoutMs: step.timeoutMs, maxOutputBytes: ctx.maxOutputBytes });
       Object.assign(record, {
-        exitCode: result.exitCode, stdoutTail: result.stdout, stderrTail: result.stderr, truncated: result.truncated,
-        ok: result.exitCode === 0, error: undefined, errorKind: undefined,
+        exitCode: result.exitCode,
+        stdoutTail: result.stdout,
+        stderrTail: result.stderr,
+        truncated: result.truncated,
+        ok: result.exitCode === 0,
+        error: undefined,
+        errorKind: undefined,
       });
       retryable = result.exitCode !== 0;
       if (retryable) record.error = `exited with ${result.exitCode}`;

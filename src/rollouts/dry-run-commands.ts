@@ -25,7 +25,9 @@ interface RecordedRun {
 export const dryRunCommands = (run: HostRun): DryRunCommands | null => {
   const runs = (run.result as { runs?: unknown } | null)?.runs;
   if (!Array.isArray(runs)) return null;
-  const dry = (runs as RecordedRun[]).find((r) => r?.dryRun === true && Array.isArray(r.steps) && (r.steps as RecordedStep[]).some((s) => typeof s?.skipped === 'string' && s.skipped.startsWith('would ')));
+  const dry = (runs as RecordedRun[]).find(
+    (r) => r?.dryRun === true && Array.isArray(r.steps) && (r.steps as RecordedStep[]).some((s) => typeof s?.skipped === 'string' && s.skipped.startsWith('would ')),
+  );
   if (!dry) return null;
   const commands = (dry.steps as RecordedStep[]).flatMap((s) => (typeof s?.skipped === 'string' && s.skipped.startsWith('would ') ? [s.skipped.replace(/^would run: /, '')] : []));
   return { host: run.host, playbook: String(dry.playbook), commands };

@@ -34,7 +34,10 @@ export const laterWaves = (rings: readonly Ring[], config: RolloutConfig, invent
   });
   const left = pool.filter((host) => !claimed.has(host.name));
   const shares = config.waves.filter((spec) => spec.percent !== undefined);
-  const sizes = shareSizes(left.length, shares.map((spec) => spec.percent!));
+  const sizes = shareSizes(
+    left.length,
+    shares.map((spec) => spec.percent!),
+  );
   let at = 0;
   const waves = config.waves.map((spec): WaveDraft => {
     const settings = settingsOf(spec, config.defaults);

@@ -20,8 +20,7 @@ interface Period {
 /** Stops a pathological config (every minute, blacked out for years) from looping for long. */
 const MAX_OPENINGS = 10_000;
 
-const periodsOf = (blackouts: readonly Blackout[]): Period[] =>
-  blackouts.map((b) => ({ name: b.name, from: Date.parse(b.from), to: Date.parse(b.to) })).sort((a, b) => a.from - b.from);
+const periodsOf = (blackouts: readonly Blackout[]): Period[] => blackouts.map((b) => ({ name: b.name, from: Date.parse(b.from), to: Date.parse(b.to) })).sort((a, b) => a.from - b.from);
 
 /** The blackout in force at `at`; of several, the one that lasts longest. */
 export const blackoutAt = (blackouts: readonly Blackout[], at: Date): Blackout | null => {

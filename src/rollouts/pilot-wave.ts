@@ -10,7 +10,13 @@ import { membersOf } from '../inventory/resolve.ts';
 import { configGroup, type Ring } from './target-rings.ts';
 import { settingsOf, type WaveDraft } from './wave-draft.ts';
 
-export const pilotWave = (rings: readonly Ring[], pilot: PilotConfig, defaults: WaveDefaults, inventory: { hosts: readonly Host[]; groups: readonly Group[] }, notes: string[]): WaveDraft => {
+export const pilotWave = (
+  rings: readonly Ring[],
+  pilot: PilotConfig,
+  defaults: WaveDefaults,
+  inventory: { hosts: readonly Host[]; groups: readonly Group[] },
+  notes: string[],
+): WaveDraft => {
   const wave = (hosts: Host[], group: string): WaveDraft => ({ name: 'pilot', pilot: true, source: { groups: [group] }, hosts, settings: settingsOf(pilot, defaults) });
   const filled = rings.filter((ring) => ring.hosts.length > 0);
   if (pilot.group !== null) {

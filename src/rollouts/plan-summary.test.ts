@@ -9,7 +9,15 @@ const groups = groupsFor(hosts);
 
 describe('planSummary', () => {
   it('says per wave what runs, how fast, when it stops and how long it watches', () => {
-    const config = rollout({ pilot: { group: 'pilot' }, spreadBy: 'cluster', defaults: { smoke: ['smoke-systemd'] }, waves: [{ groups: ['prod-web'], failureBudget: '20%' }, { percent: 100, concurrency: 1 }] });
+    const config = rollout({
+      pilot: { group: 'pilot' },
+      spreadBy: 'cluster',
+      defaults: { smoke: ['smoke-systemd'] },
+      waves: [
+        { groups: ['prod-web'], failureBudget: '20%' },
+        { percent: 100, concurrency: 1 },
+      ],
+    });
     const plan = planRollout({ targets: ['pilot', 'prod-web', 'prod-db'], hosts, groups, config, class: 'normal' });
     expect(planSummary(plan)).toEqual([
       'Rollout: 16 hosts in 3 waves, pilot first; no two hosts with the same cluster in one batch',
@@ -32,7 +40,13 @@ describe('planSummary', () => {
 });
 
 describe('RolloutPlan', () => {
-  const plan = planRollout({ targets: ['pilot', 'prod-web'], hosts, groups, config: rollout({ defaults: { smoke: [{ playbook: 'smoke-http', params: { url: 'http://127.0.0.1:8080/healthz' } }] } }), class: 'normal' });
+  const plan = planRollout({
+    targets: ['pilot', 'prod-web'],
+    hosts,
+    groups,
+    config: rollout({ defaults: { smoke: [{ playbook: 'smoke-http', params: { url: 'http://127.0.0.1:8080/healthz' } }] } }),
+    class: 'normal',
+  });
 
   it('reads a stored plan back unchanged', () => {
     expect(RolloutPlan.parse(JSON.parse(JSON.stringify(plan)))).toEqual(plan);

@@ -23,8 +23,7 @@ export interface PlanInput {
 }
 
 /** A share is rounded down (10% of 5 hosts tolerates none); a count never exceeds the wave. */
-const failuresTolerated = (budget: FailureBudget, hosts: number): number =>
-  'count' in budget ? Math.min(budget.count, hosts) : Math.floor((budget.percent * hosts) / 100 + 1e-9);
+const failuresTolerated = (budget: FailureBudget, hosts: number): number => ('count' in budget ? Math.min(budget.count, hosts) : Math.floor((budget.percent * hosts) / 100 + 1e-9));
 
 const finish = (draft: WaveDraft, input: PlanInput, notes: string[]): PlannedWave => {
   const { config } = input;

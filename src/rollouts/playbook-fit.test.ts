@@ -14,10 +14,20 @@ beforeAll(async () => {
   catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
 });
 
-const host = (name: string, os: Host['os']): Host => ({ name, os } as Host);
-const parent = (patches: string[]): Change => ({ id: 'CHG-7', patches } as Change);
+const host = (name: string, os: Host['os']): Host => ({ name, os }) as Host;
+const parent = (patches: string[]): Change => ({ id: 'CHG-7', patches }) as Change;
 const run = (name: string, result: unknown): HostRun => ({
-  changeId: 'CHG-7', host: name, wave: 0, batch: 0, state: 'verified', attempt: 1, leaseUntil: null, startedAt: null, finishedAt: null, result, error: null,
+  changeId: 'CHG-7',
+  host: name,
+  wave: 0,
+  batch: 0,
+  state: 'verified',
+  attempt: 1,
+  leaseUntil: null,
+  startedAt: null,
+  finishedAt: null,
+  result,
+  error: null,
 });
 /** The catalog with one playbook changed: a required parameter nothing in patchbot supplies. */
 const withExtraParam = (name: string): PlaybookCatalog => {
@@ -39,12 +49,19 @@ describe('rollback parameters', () => {
   it('a Debian rollback gets what its playbook declares and nothing more', () => {
     const rollback = rollbackFor(catalog, playbookFor(catalog, 'apply', 'debian'));
     const values = rollbackParams(rollback, 'debian', 'CHG-7', ['deb:openssl@3.0.13-1~deb12u1'], null);
-    expect(Object.keys(values).sort()).toEqual(Object.keys(rollback.params).filter((k) => k in values).sort());
+    expect(Object.keys(values).sort()).toEqual(
+      Object.keys(rollback.params)
+        .filter((k) => k in values)
+        .sort(),
+    );
     expect(values.change).toBe('CHG-7');
   });
 
   it('refuses a rollback asked for on a host whose playbook has no rollback steps (Windows), naming the host', () => {
-    const refuse = () => checkRollbackFit(catalog, [host('win-01', 'windows'), host('rhel-01', 'rhel')], parent(['KB5034441', 'RHSA-2024:3339']), [run('rhel-01', { params: { advisories: ['RHSA-2024:3339'], change: 'CHG-7' } })]);
+    const refuse = () =>
+      checkRollbackFit(catalog, [host('win-01', 'windows'), host('rhel-01', 'rhel')], parent(['KB5034441', 'RHSA-2024:3339']), [
+        run('rhel-01', { params: { advisories: ['RHSA-2024:3339'], change: 'CHG-7' } }),
+      ]);
     expect(refuse).toThrow(/CHG-7 cannot be rolled back by patchbot: win-01: apply-windows-kb has no rollback steps/);
     expect(() => checkRollbackFit(catalog, [host('rhel-01', 'rhel')], parent(['RHSA-2024:3339']), [])).not.toThrow();
   });

@@ -38,7 +38,11 @@ export const checkPlaybooksFit = (catalog: PlaybookCatalog, hosts: readonly Host
     }
   }
   if (problems.length) {
-    throw new PatchbotError('invalid-proposal', `This change cannot run as proposed: ${problems.join(' ')}`, 'Fix the playbook parameters (patchbot playbook validate) or leave those hosts out of the targets.');
+    throw new PatchbotError(
+      'invalid-proposal',
+      `This change cannot run as proposed: ${problems.join(' ')}`,
+      'Fix the playbook parameters (patchbot playbook validate) or leave those hosts out of the targets.',
+    );
   }
 };
 
@@ -63,6 +67,10 @@ export const checkRollbackFit = (catalog: PlaybookCatalog, hosts: readonly Host[
     }
   }
   if (problems.length) {
-    throw new PatchbotError('rollback-impossible', `${parent.id} cannot be rolled back by patchbot: ${problems.join('; ')}`, 'Undo those hosts by hand, or leave them out: `rollback <change> <hosts>`.');
+    throw new PatchbotError(
+      'rollback-impossible',
+      `${parent.id} cannot be rolled back by patchbot: ${problems.join('; ')}`,
+      'Undo those hosts by hand, or leave them out: `rollback <change> <hosts>`.',
+    );
   }
 };

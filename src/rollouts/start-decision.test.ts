@@ -13,9 +13,7 @@ type Expected = { may: true; closesAt: string | null } | { may: false; reason: s
 
 const decide = (query: Partial<StartQuery> & { now: Date }) => {
   const decision = startDecision({ window: weeknights, windowName: 'weeknights', blackouts: [], ...query });
-  return decision.may
-    ? { may: true, closesAt: decision.closesAt?.toISOString() ?? null }
-    : { may: false, reason: decision.reason, next: decision.nextOpening?.start.toISOString() ?? null };
+  return decision.may ? { may: true, closesAt: decision.closesAt?.toISOString() ?? null } : { may: false, reason: decision.reason, next: decision.nextOpening?.start.toISOString() ?? null };
 };
 
 describe('startDecision', () => {
@@ -25,29 +23,97 @@ describe('startDecision', () => {
     ['weekend: next opening is Monday', { now: d('2024-03-16T12:00:00Z') }, { may: false, reason: 'outside-window', next: '2024-03-18T22:00:00.000Z' }],
     // End mid-wave: the next host asks at 02:00 and is refused; running hosts finish, the change pauses.
     ['end mid-wave: a minute before the end, hosts still start', { now: d('2024-03-19T01:59:00Z') }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['end mid-wave: at the end no new host starts', { now: d('2024-03-19T02:00:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') }, { may: false, reason: 'outside-window', next: '2024-03-19T22:00:00.000Z' }],
+    [
+      'end mid-wave: at the end no new host starts',
+      { now: d('2024-03-19T02:00:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') },
+      { may: false, reason: 'outside-window', next: '2024-03-19T22:00:00.000Z' },
+    ],
     ['paused change resumes at the next opening', { now: d('2024-03-19T22:00:20Z'), waitingSince: d('2024-03-19T02:00:30Z') }, { may: true, closesAt: '2024-03-20T02:00:00.000Z' }],
     ['scheduling latency is not lateness', { now: d('2024-03-18T22:04:00Z'), waitingSince: d('2024-03-18T10:00:00Z') }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['missed: service down at the opening, no grace', { now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') }, { may: false, reason: 'missed', next: '2024-03-19T22:00:00.000Z' }],
-    ['missed: window grace covers the delay', { window: { ...weeknights, grace: 2 * HOUR }, now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['missed: window grace too short', { window: { ...weeknights, grace: 30 * MINUTE }, now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') }, { may: false, reason: 'missed', next: '2024-03-19T22:00:00.000Z' }],
-    ['missed: the policy grace overrides the window', { window: { ...weeknights, grace: 30 * MINUTE }, grace: 90 * MINUTE, now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['whole window passed while down: not run late', { now: d('2024-03-19T03:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') }, { may: false, reason: 'outside-window', next: '2024-03-19T22:00:00.000Z' }],
+    [
+      'missed: service down at the opening, no grace',
+      { now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') },
+      { may: false, reason: 'missed', next: '2024-03-19T22:00:00.000Z' },
+    ],
+    [
+      'missed: window grace covers the delay',
+      { window: { ...weeknights, grace: 2 * HOUR }, now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') },
+      { may: true, closesAt: '2024-03-19T02:00:00.000Z' },
+    ],
+    [
+      'missed: window grace too short',
+      { window: { ...weeknights, grace: 30 * MINUTE }, now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') },
+      { may: false, reason: 'missed', next: '2024-03-19T22:00:00.000Z' },
+    ],
+    [
+      'missed: the policy grace overrides the window',
+      { window: { ...weeknights, grace: 30 * MINUTE }, grace: 90 * MINUTE, now: d('2024-03-18T23:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') },
+      { may: true, closesAt: '2024-03-19T02:00:00.000Z' },
+    ],
+    [
+      'whole window passed while down: not run late',
+      { now: d('2024-03-19T03:00:00Z'), waitingSince: d('2024-03-18T10:00:00Z') },
+      { may: false, reason: 'outside-window', next: '2024-03-19T22:00:00.000Z' },
+    ],
     ['approved inside an open window: starts now', { now: d('2024-03-19T00:31:00Z'), waitingSince: d('2024-03-19T00:30:00Z') }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['restart inside the opening it was running in: carries on', { now: d('2024-03-19T00:30:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['recorded running in an earlier opening: waiting since it closed', { now: d('2024-03-19T23:00:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') }, { may: false, reason: 'missed', next: '2024-03-20T22:00:00.000Z' }],
-    ['recorded running in an earlier opening, back on time', { now: d('2024-03-19T22:01:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') }, { may: true, closesAt: '2024-03-20T02:00:00.000Z' }],
+    [
+      'restart inside the opening it was running in: carries on',
+      { now: d('2024-03-19T00:30:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') },
+      { may: true, closesAt: '2024-03-19T02:00:00.000Z' },
+    ],
+    [
+      'recorded running in an earlier opening: waiting since it closed',
+      { now: d('2024-03-19T23:00:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') },
+      { may: false, reason: 'missed', next: '2024-03-20T22:00:00.000Z' },
+    ],
+    [
+      'recorded running in an earlier opening, back on time',
+      { now: d('2024-03-19T22:01:00Z'), runningInOpening: d('2024-03-18T22:00:00Z') },
+      { may: true, closesAt: '2024-03-20T02:00:00.000Z' },
+    ],
     // Blackouts.
-    ['blackout in force: refused, next is the rest of the opening it ends in', { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] }, { may: false, reason: 'blackout', next: '2024-03-21T00:00:00.000Z' }],
-    ['blackout in force: refused, next is the first opening after it', { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T03:00:00Z')] }, { may: false, reason: 'blackout', next: '2024-03-21T22:00:00.000Z' }],
-    ['blackout ends mid-opening: next is its end', { now: d('2024-03-18T22:30:00Z'), blackouts: [freeze('2024-03-18T12:00:00Z', '2024-03-18T23:00:00Z')] }, { may: false, reason: 'blackout', next: '2024-03-18T23:00:00.000Z' }],
-    ['blackout ends mid-opening: the rest is on time', { now: d('2024-03-18T23:01:00Z'), waitingSince: d('2024-03-18T10:00:00Z'), blackouts: [freeze('2024-03-18T12:00:00Z', '2024-03-18T23:00:00Z')] }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
-    ['blackout starting mid-opening shortens it', { now: d('2024-03-18T22:10:00Z'), blackouts: [freeze('2024-03-18T23:30:00Z', '2024-03-25T00:00:00Z')] }, { may: true, closesAt: '2024-03-18T23:30:00.000Z' }],
-    ['a blackout that covers whole openings skips them', { now: d('2024-03-18T21:00:00Z'), blackouts: [freeze('2024-03-18T21:30:00Z', '2024-03-20T01:00:00Z')] }, { may: false, reason: 'outside-window', next: '2024-03-20T01:00:00.000Z' }],
-    ['a blackout elsewhere changes nothing', { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-12-20T00:00:00Z', '2025-01-03T00:00:00Z')] }, { may: true, closesAt: '2024-03-19T02:00:00.000Z' }],
+    [
+      'blackout in force: refused, next is the rest of the opening it ends in',
+      { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] },
+      { may: false, reason: 'blackout', next: '2024-03-21T00:00:00.000Z' },
+    ],
+    [
+      'blackout in force: refused, next is the first opening after it',
+      { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T03:00:00Z')] },
+      { may: false, reason: 'blackout', next: '2024-03-21T22:00:00.000Z' },
+    ],
+    [
+      'blackout ends mid-opening: next is its end',
+      { now: d('2024-03-18T22:30:00Z'), blackouts: [freeze('2024-03-18T12:00:00Z', '2024-03-18T23:00:00Z')] },
+      { may: false, reason: 'blackout', next: '2024-03-18T23:00:00.000Z' },
+    ],
+    [
+      'blackout ends mid-opening: the rest is on time',
+      { now: d('2024-03-18T23:01:00Z'), waitingSince: d('2024-03-18T10:00:00Z'), blackouts: [freeze('2024-03-18T12:00:00Z', '2024-03-18T23:00:00Z')] },
+      { may: true, closesAt: '2024-03-19T02:00:00.000Z' },
+    ],
+    [
+      'blackout starting mid-opening shortens it',
+      { now: d('2024-03-18T22:10:00Z'), blackouts: [freeze('2024-03-18T23:30:00Z', '2024-03-25T00:00:00Z')] },
+      { may: true, closesAt: '2024-03-18T23:30:00.000Z' },
+    ],
+    [
+      'a blackout that covers whole openings skips them',
+      { now: d('2024-03-18T21:00:00Z'), blackouts: [freeze('2024-03-18T21:30:00Z', '2024-03-20T01:00:00Z')] },
+      { may: false, reason: 'outside-window', next: '2024-03-20T01:00:00.000Z' },
+    ],
+    [
+      'a blackout elsewhere changes nothing',
+      { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-12-20T00:00:00Z', '2025-01-03T00:00:00Z')] },
+      { may: true, closesAt: '2024-03-19T02:00:00.000Z' },
+    ],
     // Emergencies.
     ['now: always open', { window: 'now', windowName: 'now', now: d('2024-03-16T12:00:00Z') }, { may: true, closesAt: null }],
-    ['now: overrides a blackout', { window: 'now', windowName: 'now', now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] }, { may: true, closesAt: null }],
+    [
+      'now: overrides a blackout',
+      { window: 'now', windowName: 'now', now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] },
+      { may: true, closesAt: null },
+    ],
   ])('%s', (_case, query, expected) => {
     expect(decide(query)).toEqual(expected);
   });
@@ -58,7 +124,13 @@ describe('startDecision', () => {
   });
 
   it('names the overridden blackout for the audit trail', () => {
-    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')], now: d('2024-03-18T23:00:00Z'), emergency: true });
+    const decision = startDecision({
+      window: 'now',
+      windowName: 'now',
+      blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')],
+      now: d('2024-03-18T23:00:00Z'),
+      emergency: true,
+    });
     expect(decision).toMatchObject({ may: true, overriddenBlackout: 'freeze', text: 'Window now (emergency): starting immediately, overriding blackout freeze (launch).' });
   });
 
@@ -75,7 +147,11 @@ describe('startDecision', () => {
       { now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-19T01:00:00Z')] },
       'Blackout freeze (launch) until Tue 19 Mar 2024 01:00 UTC: nothing starts in window weeknights; it next opens Tue 19 Mar 2024 01:00 UTC for 1h.',
     ],
-    ['shortened', { now: d('2024-03-18T22:10:00Z'), blackouts: [freeze('2024-03-18T23:30:00Z', '2024-03-25T00:00:00Z')] }, 'Window weeknights is open until Mon 18 Mar 2024 23:30 UTC (a blackout starts then).'],
+    [
+      'shortened',
+      { now: d('2024-03-18T22:10:00Z'), blackouts: [freeze('2024-03-18T23:30:00Z', '2024-03-25T00:00:00Z')] },
+      'Window weeknights is open until Mon 18 Mar 2024 23:30 UTC (a blackout starts then).',
+    ],
     [
       'in the window zone, across DST',
       { window: { cron: '30 2 * * 0', duration: 2 * HOUR, timezone: 'Europe/Berlin' }, windowName: 'sunday', now: d('2024-03-30T12:00:00Z') },

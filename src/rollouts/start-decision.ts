@@ -48,8 +48,7 @@ export interface StartQuery {
 export type StartRefusal = 'outside-window' | 'blackout' | 'missed';
 
 export type StartDecision =
-  | { may: true; opening: Span | null; closesAt: Date | null; overriddenBlackout: string | null; text: string }
-  | { may: false; reason: StartRefusal; nextOpening: Span | null; text: string };
+  { may: true; opening: Span | null; closesAt: Date | null; overriddenBlackout: string | null; text: string } | { may: false; reason: StartRefusal; nextOpening: Span | null; text: string };
 
 const blackoutName = (b: Blackout) => `${b.name}${b.reason ? ` (${b.reason})` : ''}`;
 

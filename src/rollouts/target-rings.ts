@@ -14,7 +14,8 @@ export interface Ring {
 }
 
 export const targetRings = (targets: readonly string[], hosts: readonly Host[], groups: readonly Group[]): Ring[] => {
-  if (targets.length === 0) throw new PatchbotError('invalid-plan', 'A rollout needs at least one target group.', 'Name the groups to patch, rings in order, pilot first: `propose KB5034441 to pilot, prod-web`.');
+  if (targets.length === 0)
+    throw new PatchbotError('invalid-plan', 'A rollout needs at least one target group.', 'Name the groups to patch, rings in order, pilot first: `propose KB5034441 to pilot, prod-web`.');
   const seen = new Set<string>();
   const rings = targets.map((name) => {
     const members = membersOf(findGroup({ hosts, groups }, name), hosts).filter((host) => !seen.has(host.name));
@@ -22,7 +23,11 @@ export const targetRings = (targets: readonly string[], hosts: readonly Host[], 
     return { group: name, hosts: members };
   });
   if (seen.size === 0) {
-    throw new PatchbotError('invalid-plan', `The target group${targets.length === 1 ? '' : 's'} ${targets.join(', ')} ${targets.length === 1 ? 'has' : 'have'} no hosts; nothing to roll out.`, 'Add members or a selector to the group under inventory.groups, or target another group.');
+    throw new PatchbotError(
+      'invalid-plan',
+      `The target group${targets.length === 1 ? '' : 's'} ${targets.join(', ')} ${targets.length === 1 ? 'has' : 'have'} no hosts; nothing to roll out.`,
+      'Add members or a selector to the group under inventory.groups, or target another group.',
+    );
   }
   return rings;
 };
@@ -30,6 +35,14 @@ export const targetRings = (targets: readonly string[], hosts: readonly Host[], 
 /** A group named in `rollout` config; unknown names say where they were written. */
 export const configGroup = (groups: readonly Group[], name: string, path: string): Group => {
   const group = groups.find((g) => g.name === name);
-  if (!group) throw new NotFoundError(`group (${path} in config)`, name, closestMatches(name, groups.map((g) => g.name)));
+  if (!group)
+    throw new NotFoundError(
+      `group (${path} in config)`,
+      name,
+      closestMatches(
+        name,
+        groups.map((g) => g.name),
+      ),
+    );
   return group;
 };

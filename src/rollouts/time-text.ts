@@ -13,7 +13,11 @@ const formatterFor = (zone: string): Intl.DateTimeFormat => {
 
 /** `Tue 12 Mar 2024 22:00 America/New_York`: the zone named, so nobody converts in their head. */
 export const whenText = (date: Date, zone: string): string => {
-  const parts = Object.fromEntries(formatterFor(zone).formatToParts(date).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(
+    formatterFor(zone)
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} ${parts.hour}:${parts.minute} ${zone}`;
 };
 

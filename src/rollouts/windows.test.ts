@@ -47,7 +47,12 @@ describe('openingAt', () => {
     ['Saturday night: no opening', weeknights, '2024-03-16T23:00:00Z', null],
     ['weekly window, mid-way', window('0 2 * * 6', 'UTC', 6 * HOUR), '2024-03-16T07:59:00Z', ['2024-03-16T02:00:00Z', '2024-03-16T08:00:00Z']],
     // Durations are elapsed time: 4 real hours across the spring-forward jump end at 05:00 EDT.
-    ['duration across spring-forward is elapsed time', window('0 0 * * *', 'America/New_York', 4 * HOUR), '2024-03-10T04:30:00-04:00', ['2024-03-10T00:00:00-05:00', '2024-03-10T05:00:00-04:00']],
+    [
+      'duration across spring-forward is elapsed time',
+      window('0 0 * * *', 'America/New_York', 4 * HOUR),
+      '2024-03-10T04:30:00-04:00',
+      ['2024-03-10T00:00:00-05:00', '2024-03-10T05:00:00-04:00'],
+    ],
     ['an opening moved by the gap (02:30 → 03:00)', window('30 2 * * *', 'America/New_York'), '2024-03-10T03:10:00-04:00', ['2024-03-10T03:00:00-04:00', '2024-03-10T04:00:00-04:00']],
     ['the repeated hour does not reopen the window', window('30 1 * * *', 'America/New_York'), '2024-11-03T01:45:00-05:00', null],
     ['Berlin: inside the first 02:30 opening', window('30 2 * * *', 'Europe/Berlin', 30 * 60_000), '2024-10-27T02:45:00+02:00', ['2024-10-27T02:30:00+02:00', '2024-10-27T03:00:00+02:00']],

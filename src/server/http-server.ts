@@ -155,7 +155,11 @@ export const createHttpServer = (options: HttpServerOptions): HttpServer => {
       new Promise((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => {
           server.off('listening', onListening);
-          reject(error.code === 'EADDRINUSE' ? new PatchbotError('port-in-use', `Cannot listen on ${host}:${port}: the port is already in use.`, 'Stop the other process, or set server.port to a free port.') : error);
+          reject(
+            error.code === 'EADDRINUSE'
+              ? new PatchbotError('port-in-use', `Cannot listen on ${host}:${port}: the port is already in use.`, 'Stop the other process, or set server.port to a free port.')
+              : error,
+          );
         };
         const onListening = () => {
           server.off('error', onError);

@@ -33,10 +33,7 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 };
 
-export type RouteMatch =
-  | { kind: 'handler'; handler: HttpHandler; route: string; subpath: string }
-  | { kind: 'method-not-allowed'; route: string; allow: string[] }
-  | { kind: 'not-found' };
+export type RouteMatch = { kind: 'handler'; handler: HttpHandler; route: string; subpath: string } | { kind: 'method-not-allowed'; route: string; allow: string[] } | { kind: 'not-found' };
 
 /**
  * Exact routes first, then the longest mount prefix. `route` is the pattern, not the raw path, so the

@@ -56,7 +56,8 @@ const readCommand = (body: Buffer): ForwardedCommand => {
     throw new HttpError(400, 'the body must be JSON: {"argv": [...], "cwd": "..."}');
   }
   const parsed = ForwardedCommand.safeParse(json);
-  if (!parsed.success) throw new HttpError(400, `the body must be {"argv": [strings], "cwd": string}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new HttpError(400, `the body must be {"argv": [strings], "cwd": string}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
   return parsed.data;
 };
 

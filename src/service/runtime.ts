@@ -72,7 +72,9 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       // Trust on first use is a security decision: it goes to the audit log, not only the log file.
       onHostKeyLearned: (host, line) => {
         // The SSH handshake cannot wait for the audit write; a failed write is logged as an error.
-        void store.audit.append({ actor: 'patchbot', action: 'ssh.host-key-learned', subject: host.name, data: { knownHostsLine: line } }).catch((error: Error) => log.error({ err: error }, 'could not audit a learned host key'));
+        void store.audit
+          .append({ actor: 'patchbot', action: 'ssh.host-key-learned', subject: host.name, data: { knownHostsLine: line } })
+          .catch((error: Error) => log.error({ err: error }, 'could not audit a learned host key'));
       },
     }),
   );
@@ -101,20 +103,39 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       await onRolloutScanFinished({ queue }, scanId);
     },
   };
-  const rollouts: RolloutDeps = { store, queue, config, executor, catalog, scan, notices: rolloutNotices({ store, hub }), log: log.child({ component: 'rollout' }), leaseMs: config.execution.hostRunLease, ...(now ? { now } : {}) };
+  const rollouts: RolloutDeps = {
+    store,
+    queue,
+    config,
+    executor,
+    catalog,
+    scan,
+    notices: rolloutNotices({ store, hub }),
+    log: log.child({ component: 'rollout' }),
+    leaseMs: config.execution.hostRunLease,
+    ...(now ? { now } : {}),
+  };
   if (workers) {
     await registerDiscoveryJobs(scan, { concurrency: config.execution.concurrency });
     await registerRolloutJobs(rollouts, { concurrency: config.execution.concurrency });
     await registerHousekeeping({ store, queue, log: log.child({ component: 'housekeeping' }), ...(now ? { now } : {}) });
     await registerChangeExpiry({
-      store, queue, log: log.child({ component: 'expiry' }), ...(now ? { now } : {}),
+      store,
+      queue,
+      log: log.child({ component: 'expiry' }),
+      ...(now ? { now } : {}),
       notices: {
         // Said in the change's thread, and the approval card refreshed: an expired change's card has no buttons.
         expired: async (changeId) => {
           const change = await store.changes.get(changeId);
           if (!change) return;
           const deadline = change.expiresAt ? ` at ${change.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-          await hub.broadcast([{ channel: 'approvals', card: statusCard(change, 'Approval expired', `Nobody decided before the approval deadline${deadline}. The change will not run; propose it again if it is still needed.`) }]);
+          await hub.broadcast([
+            {
+              channel: 'approvals',
+              card: statusCard(change, 'Approval expired', `Nobody decided before the approval deadline${deadline}. The change will not run; propose it again if it is still needed.`),
+            },
+          ]);
           await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change));
         },
       },
@@ -122,7 +143,15 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   }
   // Ticket sync: src/tickets knows no chat, so its notices become cards in the change's thread here.
   const tickets = await startTicketSync({
-    store, queue, config, catalog, kick, workers, itsm, log: log.child({ component: 'tickets' }), ...(ticketSync ? { tuning: ticketSync } : {}),
+    store,
+    queue,
+    config,
+    catalog,
+    kick,
+    workers,
+    itsm,
+    log: log.child({ component: 'tickets' }),
+    ...(ticketSync ? { tuning: ticketSync } : {}),
     notices: {
       post: async (changeId, { title, text }) => {
         const change = await store.changes.get(changeId);

@@ -52,7 +52,8 @@ export const startService = async ({ config, platform, log, commands, onListenin
   const handle = await platform.openStore(config.store.url, { migrate: true });
   if (handle.applied.length) log.info({ applied: handle.applied }, 'migrations applied');
   // Said once, loudly: whoever could read the store until now may have read its secrets.
-  if (handle.tightened?.length) log.warn({ count: handle.tightened.length, examples: handle.tightened.slice(0, 5) }, 'store files were readable by other users; made them private (0700 directories, 0600 files)');
+  if (handle.tightened?.length)
+    log.warn({ count: handle.tightened.length, examples: handle.tightened.slice(0, 5) }, 'store files were readable by other users; made them private (0700 directories, 0600 files)');
   const runtime = await startRuntime({ config, platform, log, handle, workers: true }).catch(async (error: unknown) => {
     // Nothing may keep a failed start alive: the error is reported and the process exits.
     await handle.close();

@@ -12,18 +12,36 @@ const capture = (options: Partial<LoggerOptions> = {}) => {
     },
   });
   const log = createLogger({ level: 'debug', destination, ...options });
-  return { log, text: () => chunks.join(''), lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    log,
+    text: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 };
 
 const BOT = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
 const APP = 'xapp-1-A0123456789-1234567890123-abcdef0123456789';
 const USER = 'xoxp-2222-3333-4444-deadbeefcafe';
-const PEM = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDsecretkeymaterialhere0000000000000000000AAAA', '-----END OPENSSH PRIVATE KEY-----'].join('\n');
+const PEM = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+  'QyNTUxOQAAACDsecretkeymaterialhere0000000000000000000AAAA',
+  '-----END OPENSSH PRIVATE KEY-----',
+].join('\n');
 const DB_PASSWORD = 'S3cr3t-pg-pass';
 
 describe('createLogger redaction', () => {
   it.each<[string, (log: ReturnType<typeof capture>['log']) => void, string[]]>([
-    ['a nested config object', (log) => log.info({ config: { chat: { slack: { botToken: BOT, appToken: APP, signingSecret: 'sign-me-1234' } }, db: { password: DB_PASSWORD } } }, 'config loaded'), [BOT, APP, 'sign-me-1234', DB_PASSWORD]],
+    [
+      'a nested config object',
+      (log) => log.info({ config: { chat: { slack: { botToken: BOT, appToken: APP, signingSecret: 'sign-me-1234' } }, db: { password: DB_PASSWORD } } }, 'config loaded'),
+      [BOT, APP, 'sign-me-1234', DB_PASSWORD],
+    ],
     ['request headers', (log) => log.debug({ headers: { Authorization: 'Bearer abc.def.ghi-token', cookie: 'session=s3ss10n' } }, 'inbound request'), ['abc.def.ghi-token', 's3ss10n']],
     ['lower-case headers nested in a request', (log) => log.debug({ req: { headers: { authorization: 'Basic dXNlcjpwYXNzd29yZA==' } } }, 'inbound request'), ['dXNlcjpwYXNzd29yZA==']],
     ['an Error whose message carries a token', (log) => log.error({ err: new Error(`slack said invalid_auth for ${BOT}`) }, 'slack call failed'), [BOT]],
@@ -31,11 +49,32 @@ describe('createLogger redaction', () => {
     ['an Error nested under another name, with a cause', (log) => log.warn({ failure: new Error('outer', { cause: new Error(`inner ${APP}`) }) }, 'retrying'), [APP]],
     ['a postgres URL with a password', (log) => log.info({ databaseUrl: `postgres://patchbot:${DB_PASSWORD}@db.internal:5432/patchbot` }, 'connecting'), [DB_PASSWORD]],
     ['a URL object with a password', (log) => log.info({ target: new URL(`https://svc:${DB_PASSWORD}@itsm.example.com/api`) }, 'calling'), [DB_PASSWORD]],
-    ['a PEM private key in a field and in a message', (log) => log.info({ key: PEM, ssh: { privateKey: PEM, passphrase: 'pp-123456' } }, `loaded ${PEM}`), ['secretkeymaterialhere', 'b3BlbnNzaC1rZXktdjEA', 'pp-123456']],
+    [
+      'a PEM private key in a field and in a message',
+      (log) => log.info({ key: PEM, ssh: { privateKey: PEM, passphrase: 'pp-123456' } }, `loaded ${PEM}`),
+      ['secretkeymaterialhere', 'b3BlbnNzaC1rZXktdjEA', 'pp-123456'],
+    ],
     ['secrets in the message itself', (log) => log.info(`posting with ${BOT} to postgres://u:${DB_PASSWORD}@h/db`), [BOT, DB_PASSWORD]],
     ['secrets in an interpolated argument', (log) => log.info('header %s', `Bearer ${USER}`), [USER]],
-    ['secret names at any depth and in any case', (log) => log.info({ a: { b: { c: { d: { e: { api_key: 'deep-key-1' } } } } }, headers: { 'X-API-Key': 'hdr-key-2', 'Set-Cookie': ['sid=cookie-3'] } }, 'deep'), ['deep-key-1', 'hdr-key-2', 'cookie-3']],
-    ['tokens in an array of integrations', (log) => log.info({ integrations: [{ name: 'jira', apiToken: 'jira-tok-9999' }, { name: 'gh', personalAccessToken: 'ghp_abcdef123456' }] }, 'integrations'), ['jira-tok-9999', 'ghp_abcdef123456']],
+    [
+      'secret names at any depth and in any case',
+      (log) => log.info({ a: { b: { c: { d: { e: { api_key: 'deep-key-1' } } } } }, headers: { 'X-API-Key': 'hdr-key-2', 'Set-Cookie': ['sid=cookie-3'] } }, 'deep'),
+      ['deep-key-1', 'hdr-key-2', 'cookie-3'],
+    ],
+    [
+      'tokens in an array of integrations',
+      (log) =>
+        log.info(
+          {
+            integrations: [
+              { name: 'jira', apiToken: 'jira-tok-9999' },
+              { name: 'gh', personalAccessToken: 'ghp_abcdef123456' },
+            ],
+          },
+          'integrations',
+        ),
+      ['jira-tok-9999', 'ghp_abcdef123456'],
+    ],
   ])('keeps secrets out of %s', (_name, write, secrets) => {
     const { log, text } = capture();
     write(log);
@@ -45,11 +84,14 @@ describe('createLogger redaction', () => {
     expect(out).toContain('[redacted]');
   });
 
-  it('keeps what is not secret and does not touch the caller\'s object', () => {
+  it("keeps what is not secret and does not touch the caller's object", () => {
     const { log, lines } = capture();
     const config = { chat: { slack: { botToken: BOT, channel: '#ops' } }, db: { url: `postgres://patchbot:${DB_PASSWORD}@db:5432/p` } };
     log.info({ config }, 'config loaded');
-    expect(lines()[0]).toMatchObject({ msg: 'config loaded', config: { chat: { slack: { botToken: '[redacted]', channel: '#ops' } }, db: { url: 'postgres://patchbot:[redacted]@db:5432/p' } } });
+    expect(lines()[0]).toMatchObject({
+      msg: 'config loaded',
+      config: { chat: { slack: { botToken: '[redacted]', channel: '#ops' } }, db: { url: 'postgres://patchbot:[redacted]@db:5432/p' } },
+    });
     expect(config.chat.slack.botToken).toBe(BOT);
   });
 

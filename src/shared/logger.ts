@@ -28,12 +28,7 @@ export interface LoggerOptions {
 export const REDACT_PATHS: string[] = [
   ...SECRET_KEYS.map((key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`)),
   'Authorization',
-  ...['headers', 'req.headers', 'request.headers', 'res.headers', 'response.headers'].flatMap((at) => [
-    `${at}.authorization`,
-    `${at}.Authorization`,
-    `${at}.cookie`,
-    `${at}["set-cookie"]`,
-  ]),
+  ...['headers', 'req.headers', 'request.headers', 'res.headers', 'response.headers'].flatMap((at) => [`${at}.authorization`, `${at}.Authorization`, `${at}.cookie`, `${at}["set-cookie"]`]),
   '*.token',
   '*.password',
   '*.secret',

@@ -14,7 +14,14 @@ describe('per-channel lanes', () => {
     const lanes = createChannelLanes({ burst: 3, perSecond: 1, ...clock });
     const sent: [string, number][] = [];
     await Promise.all(Array.from({ length: 6 }, (_, i) => lanes.run('C1', async () => void sent.push([`m${i}`, clock.now()]))));
-    expect(sent).toEqual([['m0', 0], ['m1', 0], ['m2', 0], ['m3', 1000], ['m4', 2000], ['m5', 3000]]);
+    expect(sent).toEqual([
+      ['m0', 0],
+      ['m1', 0],
+      ['m2', 0],
+      ['m3', 1000],
+      ['m4', 2000],
+      ['m5', 3000],
+    ]);
   });
 
   it('keeps channels independent, and a failed post does not block the ones after it', async () => {

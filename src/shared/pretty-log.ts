@@ -28,10 +28,15 @@ const asText = (value: unknown, fallback: string): string => (value === undefine
 const formatError = (err: unknown): string => {
   if (err === null || typeof err !== 'object') return ` err=${formatValue(err)}`;
   const { type, message, stack, ...rest } = err as Record<string, unknown>;
-  const extra = Object.entries(rest).map(([k, v]) => ` err.${k}=${formatValue(v)}`).join('');
+  const extra = Object.entries(rest)
+    .map(([k, v]) => ` err.${k}=${formatValue(v)}`)
+    .join('');
   // The stack's first line repeats type and message; show it once, then indent the frames.
   const body = typeof stack === 'string' ? stack : `${asText(type, 'Error')}: ${asText(message, '')}`;
-  return `${extra}\n${body.split('\n').map((line) => `    ${line.trimStart()}`).join('\n')}`;
+  return `${extra}\n${body
+    .split('\n')
+    .map((line) => `    ${line.trimStart()}`)
+    .join('\n')}`;
 };
 
 /** Formats one pino JSON line; anything that is not a JSON object passes through untouched. */

@@ -28,9 +28,28 @@ const PATTERNS: Array<[RegExp, string | ((match: string, ...groups: string[]) =>
 
 /** Field names whose values are secrets wherever they appear (config sections, HTTP headers, errors). */
 export const SECRET_KEYS = [
-  'token', 'botToken', 'appToken', 'accessToken', 'refreshToken', 'apiToken', 'personalAccessToken',
-  'password', 'passwd', 'passphrase', 'secret', 'signingSecret', 'clientSecret', 'webhookSecret', 'sharedSecret',
-  'apiKey', 'x-api-key', 'privateKey', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
+  'token',
+  'botToken',
+  'appToken',
+  'accessToken',
+  'refreshToken',
+  'apiToken',
+  'personalAccessToken',
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'signingSecret',
+  'clientSecret',
+  'webhookSecret',
+  'sharedSecret',
+  'apiKey',
+  'x-api-key',
+  'privateKey',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
 ] as const;
 
 // Compared case- and separator-insensitively: `Authorization`, `api_key` and `X-API-Key` all match.

@@ -24,8 +24,7 @@ export type ItsmApprovalOutcome = 'approved' | 'rejected' | 'undecided' | 'not-p
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** An ITSM approver as a patchbot person: by name or by e-mail (what ServiceNow and Jira display). */
-const personNamed = (people: readonly Person[], approver: string): Person | undefined =>
-  people.find((p) => same(p.name, approver) || (p.email !== undefined && same(p.email, approver)));
+const personNamed = (people: readonly Person[], approver: string): Person | undefined => people.find((p) => same(p.name, approver) || (p.email !== undefined && same(p.email, approver)));
 
 /**
  * Each ITSM approver who is a patchbot person votes through the same use case as a chat click
@@ -65,11 +64,20 @@ const decide = async (deps: ItsmApprovalDeps, changeId: string, ref: TicketRef, 
     }
     // Separation of duties holds in the ITSM too: the requester alone never approves.
     if (decided === 'approved' && named.length > 0 && named.every((n) => personNamed(people, n)?.name === change.requester)) {
-      await tx.audit.append({ actor: `${ref.system}:${named.join(', ')}`, action: 'itsm.approval-refused', subject: changeId, data: { ticket: ref.key, reason: 'approved only by the requester' }, at: now });
+      await tx.audit.append({
+        actor: `${ref.system}:${named.join(', ')}`,
+        action: 'itsm.approval-refused',
+        subject: changeId,
+        data: { ticket: ref.key, reason: 'approved only by the requester' },
+        at: now,
+      });
       return 'refused';
     }
     const source = { source: ref.system, ticket: ref.key, decisions };
-    const data = decided === 'approved' ? { approvers: by.map((n) => `${n} (in ${label})`), ...source } : { rejections: by.map((n) => `${n} (in ${label})`), reason: `rejected in ${label} ${ref.key}`, ...source };
+    const data =
+      decided === 'approved'
+        ? { approvers: by.map((n) => `${n} (in ${label})`), ...source }
+        : { rejections: by.map((n) => `${n} (in ${label})`), reason: `rejected in ${label} ${ref.key}`, ...source };
     await transitionChange(tx, change, decided, by.join(', '), now, data);
     return decided;
   });
@@ -104,7 +112,10 @@ export const applyItsmApproval = async (deps: ItsmApprovalDeps, changeId: string
     await deps.notices.refresh(changeId);
   } else if (outcome === 'refused' && (await deps.store.idempotency.claim(`itsm-refused:${changeId}:${ref.key}`, now))) {
     log.warn('ITSM approval by the requester alone; not applied');
-    await deps.notices.post(changeId, { title: `approval in ${label} not applied`, text: `${ref.key} was approved in ${label} only by the requester, ${change.requester}; separation of duties needs someone else to approve it.` });
+    await deps.notices.post(changeId, {
+      title: `approval in ${label} not applied`,
+      text: `${ref.key} was approved in ${label} only by the requester, ${change.requester}; separation of duties needs someone else to approve it.`,
+    });
   }
   return outcome;
 };

@@ -144,7 +144,14 @@ export const appendTransitionEvent = async (tx: OutboxTx, changeId: string, from
 export const appendWaveEvent = async (tx: OutboxTx, change: Change, wave: number, of: number, runs: readonly HostRun[], at: Date): Promise<void> => {
   const event = waveEvent(wave, of, runs);
   if (change.parentId && event.kind === 'wave') {
-    return appendFor(tx, change, note(`Backout ${change.id}: wave ${wave} of ${of} done${event.dryRun ? ' (dry run)' : ''}: ${event.ok} ${event.dryRun ? 'would be restored' : 'restored'}, ${event.failed} failed, ${event.skipped} skipped.`), at);
+    return appendFor(
+      tx,
+      change,
+      note(
+        `Backout ${change.id}: wave ${wave} of ${of} done${event.dryRun ? ' (dry run)' : ''}: ${event.ok} ${event.dryRun ? 'would be restored' : 'restored'}, ${event.failed} failed, ${event.skipped} skipped.`,
+      ),
+      at,
+    );
   }
   return appendFor(tx, change, event, at);
 };

@@ -48,7 +48,18 @@ describe('ticket documents', () => {
 
   it(`lists at most ${MAX_LISTED_HOSTS} hosts and counts the rest`, () => {
     const many = Array.from({ length: 150 }, (_, i) => `web-${i}`);
-    const text = plainText(draftDocument({ ...base, hosts: [{ group: 'web', hosts: many }, { group: 'db', hosts: ['db-1', 'db-2'] }] }, false));
+    const text = plainText(
+      draftDocument(
+        {
+          ...base,
+          hosts: [
+            { group: 'web', hosts: many },
+            { group: 'db', hosts: ['db-1', 'db-2'] },
+          ],
+        },
+        false,
+      ),
+    );
     expect(text).toContain('web (150 hosts)');
     expect(text).toContain('- web-99\n- … and 50 more');
     expect(text).not.toContain('web-100');

@@ -15,8 +15,7 @@ export type DocBlock =
 export const MAX_LISTED_HOSTS = 100;
 
 const pad = (n: number) => String(n).padStart(2, '0');
-export const utcText = (at: Date): string =>
-  `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
+export const utcText = (at: Date): string => `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
 
 export const windowText = (draft: Pick<TicketDraft, 'plannedStart' | 'plannedEnd'>): string => {
   if (!draft.plannedStart) return 'Now: no maintenance window (runs as soon as it is approved).';
@@ -38,8 +37,7 @@ const hostBlocks = (draft: TicketDraft): DocBlock[] => {
 };
 
 /** A plan as an ordered list of steps, or a sentence saying there is none. */
-export const planBlocks = (steps: string[], none: string): DocBlock[] =>
-  steps.length ? [{ kind: 'list', ordered: true, items: steps }] : [{ kind: 'paragraph', text: none }];
+export const planBlocks = (steps: string[], none: string): DocBlock[] => (steps.length ? [{ kind: 'list', ordered: true, items: steps }] : [{ kind: 'paragraph', text: none }]);
 
 /** What a plan section says when the playbook has no such steps. */
 export const NO_PLAN = { implementation: 'No steps.', backout: 'No rollback steps: the playbook cannot be backed out automatically.', test: 'No smoke checks.' };
@@ -54,13 +52,7 @@ export const draftDocument = (draft: TicketDraft, withPlans: boolean): DocBlock[
     .map((text) => text.trim())
     .filter(Boolean)
     .map((text): DocBlock => ({ kind: 'paragraph', text }));
-  const blocks: DocBlock[] = [
-    ...paragraphs,
-    { kind: 'heading', text: 'Hosts' },
-    ...hostBlocks(draft),
-    { kind: 'heading', text: 'Window' },
-    { kind: 'paragraph', text: windowText(draft) },
-  ];
+  const blocks: DocBlock[] = [...paragraphs, { kind: 'heading', text: 'Hosts' }, ...hostBlocks(draft), { kind: 'heading', text: 'Window' }, { kind: 'paragraph', text: windowText(draft) }];
   if (withPlans) {
     blocks.push(
       { kind: 'heading', text: 'Implementation plan' },

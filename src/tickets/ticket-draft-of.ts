@@ -103,11 +103,7 @@ export const ticketDraftOf = async ({ store, config, catalog }: DraftDeps, chang
     plannedEnd: span?.end ?? null,
     implementationPlan: [...playbooks.flatMap((p) => stepLines(p, p.steps)), ...problems],
     backoutPlan: backoutLines(catalog, playbooks),
-    testPlan: [
-      ...playbooks.flatMap((p) => stepLines(p, p.smoke)),
-      ...waveSmoke,
-      'After each wave, a rescan of its hosts: the findings, not exit codes, decide which hosts are patched.',
-    ],
+    testPlan: [...playbooks.flatMap((p) => stepLines(p, p.smoke)), ...waveSmoke, 'After each wave, a rescan of its hosts: the findings, not exit codes, decide which hosts are patched.'],
     risk: RISK[change.policyName] ?? (change.class === 'emergency' ? 'high' : 'moderate'),
     impact,
     // A pre-approved change has nothing left for the ITSM's approvers to decide.

@@ -48,8 +48,7 @@ export const retryDelayMs = (deps: Pick<TicketSyncDeps, 'tuning'>, attempts: num
   return Math.round(Math.max(backoff, retryAfterMs ?? 0));
 };
 
-const waitingCount = async (deps: TicketSyncDeps, ticketOf: string): Promise<number> =>
-  (await deps.store.ticketOutbox.list(ticketOf)).filter((e) => e.state === 'pending').length;
+const waitingCount = async (deps: TicketSyncDeps, ticketOf: string): Promise<number> => (await deps.store.ticketOutbox.list(ticketOf)).filter((e) => e.state === 'pending').length;
 
 const what = (entry: OutboxEntry) => (entry.event.kind === 'proposed' ? 'opening the ticket' : `recording "${entry.event.kind}" on the ticket`);
 

@@ -24,12 +24,7 @@ export class TicketingError extends PatchbotError {
   /** How long the ITSM asked us to wait (Retry-After or its rate-limit reset); null when it did not say. */
   readonly retryAfterMs: number | null;
 
-  constructor(
-    kind: TicketingErrorKind,
-    system: TicketSystem,
-    message: string,
-    options: { status?: number | null; retryAfterMs?: number | null } = {},
-  ) {
+  constructor(kind: TicketingErrorKind, system: TicketSystem, message: string, options: { status?: number | null; retryAfterMs?: number | null } = {}) {
     super(`ticket-${kind}`, message, HINTS[kind]);
     this.kind = kind;
     this.system = system;

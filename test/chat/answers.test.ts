@@ -15,14 +15,39 @@ import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts
 type OpenedStore = Awaited<ReturnType<typeof freshPglite>>;
 const now = new Date('2024-05-01T12:00:00Z');
 const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000);
-const host = (name: string, group: string) => ({ name, address: `10.0.0.${name.length}`, port: 22, user: 'root', os: 'debian' as const, groups: [group], tags: {}, connection: 'ssh' as const });
-const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'low', title: string) => ({ id, title, severity, security: true, cves: [], rebootHint: false, firstSeen: ago(48) });
+const host = (name: string, group: string) => ({
+  name,
+  address: `10.0.0.${name.length}`,
+  port: 22,
+  user: 'root',
+  os: 'debian' as const,
+  groups: [group],
+  tags: {},
+  connection: 'ssh' as const,
+});
+const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'low', title: string) => ({
+  id,
+  title,
+  severity,
+  security: true,
+  cves: [],
+  rebootHint: false,
+  firstSeen: ago(48),
+});
 
 const scanAt = async (store: PatchbotStore, scanId: string, at: Date, hosts: Record<string, { findings?: FindingInput[]; reboot?: boolean; unreachable?: true }>) => {
   await store.scans.start(scanId, 'test', Object.keys(hosts), at);
   for (const [name, result] of Object.entries(hosts)) {
     const outcome = result.unreachable ? 'unreachable' : 'ok';
-    await store.scans.recordHost({ scanId, host: name, outcome, startedAt: at, finishedAt: at, rebootRequired: result.reboot ?? null, ...(result.unreachable ? { error: `${name}: connect ECONNREFUSED` } : {}) });
+    await store.scans.recordHost({
+      scanId,
+      host: name,
+      outcome,
+      startedAt: at,
+      finishedAt: at,
+      rebootRequired: result.reboot ?? null,
+      ...(result.unreachable ? { error: `${name}: connect ECONNREFUSED` } : {}),
+    });
     if (!result.unreachable) await store.findings.record(scanId, name, result.findings ?? [], at);
   }
   await store.scans.finish(scanId, at);
@@ -30,7 +55,11 @@ const scanAt = async (store: PatchbotStore, scanId: string, at: Date, hosts: Rec
 
 const seed = async (store: PatchbotStore) => {
   await store.hosts.sync([host('web-01', 'prod-web'), host('web-02', 'prod-web'), host('web-03', 'prod-web'), host('stg-01', 'staging'), host('db-01', 'prod-db')]);
-  await store.groups.sync([{ name: 'prod-web', production: true }, { name: 'staging', production: false }, { name: 'prod-db', production: true }]);
+  await store.groups.sync([
+    { name: 'prod-web', production: true },
+    { name: 'staging', production: false },
+    { name: 'prod-db', production: true },
+  ]);
   await store.people.sync([{ name: 'alice', roles: ['oncall'] }]);
   await store.patches.upsert([
     patch('KB5034441', 'important', 'Windows Recovery Environment update'),
@@ -67,10 +96,16 @@ const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   ...over,
 });
 const interaction = (text: string, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => ({
-  id: `i-${++counter}`, surface: 'console', channel: 'general', actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' }, kind, text, receivedAt: now, ...over,
+  id: `i-${++counter}`,
+  surface: 'console',
+  channel: 'general',
+  actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' },
+  kind,
+  text,
+  receivedAt: now,
+  ...over,
 });
 const ask = (text: string, kind?: InteractionKind, over?: Partial<DispatchDeps>) => dispatch(interaction(text, kind), deps(over));
-
 
 beforeAll(async () => {
   opened = await freshPglite();

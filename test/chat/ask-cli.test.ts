@@ -25,7 +25,9 @@ beforeAll(async () => {
     await store.hosts.sync([host('web-01'), host('web-02')]);
     await store.groups.sync([{ name: 'web', production: false }]);
     await store.people.sync([{ name: 'alice', roles: ['oncall'] }]);
-    await store.patches.upsert([{ id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: [], rebootHint: true, firstSeen: minutesAgo(600) }]);
+    await store.patches.upsert([
+      { id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: [], rebootHint: true, firstSeen: minutesAgo(600) },
+    ]);
     const at = minutesAgo(12);
     await store.scans.start('scan-1', 'test', ['web-01', 'web-02'], at);
     for (const name of ['web-01', 'web-02']) await store.scans.recordHost({ scanId: 'scan-1', host: name, outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: name === 'web-02' });

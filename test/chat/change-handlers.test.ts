@@ -43,7 +43,6 @@ const click = async (name: string, id: 'change.approve' | 'change.reject', value
 /** The card a reply posts to the approvals channel of every surface. */
 const approvalsPost = (reply: Reply): Card | undefined => reply.broadcast?.find((post) => post.channel === 'approvals')?.card;
 
-
 const proposeProduction = async (): Promise<string> => {
   const reply = await say('alice', 'propose KB5034441 to prod-web at weeknights');
   const id = reply.data?.change;
@@ -89,7 +88,12 @@ describe('change handlers', () => {
     const reply = await say('alice', 'propose KB5034441 to staging emergency');
     const card = approvalsPost(reply);
     expect(card?.title).toMatch(/EMERGENCY/);
-    expect(card?.fields).toEqual(expect.arrayContaining([{ label: 'When', value: 'now' }, { label: 'Class', value: expect.stringContaining('EMERGENCY') }]));
+    expect(card?.fields).toEqual(
+      expect.arrayContaining([
+        { label: 'When', value: 'now' },
+        { label: 'Class', value: expect.stringContaining('EMERGENCY') },
+      ]),
+    );
     expect(card?.actions?.[0]?.confirm).toBeDefined();
     expect(reply.data).toMatchObject({ class: 'emergency', policy: 'emergency' });
   });
@@ -183,7 +187,13 @@ describe('change handlers', () => {
     const itsm = Config.parse({
       windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' } },
       itsm: { kind: 'servicenow', servicenow: { instanceUrl: 'https://sn.example', username: 'patchbot', password: 'secret' } },
-      approval: { source: 'itsm', normal: { approvers: ['role:oncall'], required: 1 }, production: { voters: ['role:cab'], quorum: 3 }, emergency: { approvers: ['role:oncall'], required: 1 }, standard: { required: 0 } },
+      approval: {
+        source: 'itsm',
+        normal: { approvers: ['role:oncall'], required: 1 },
+        production: { voters: ['role:cab'], quorum: 3 },
+        emergency: { approvers: ['role:oncall'], required: 1 },
+        standard: { required: 0 },
+      },
     });
     const reply = checked(await dispatch(await base('bob', { kind: 'action', action: { id: 'change.approve', value: id }, message }), { ...deps(), ...chatHandlers({ config: itsm }) }));
     expect(reply.error?.code).toBe('vote-refused');

@@ -107,7 +107,12 @@ describe('chat hub', () => {
     expect(slack.sent).toMatchObject([{ op: 'post', channel: 'C-ANN', card: { title: '1 new patch found' } }]);
 
     // alice clicks Propose rollout on the console's copy.
-    const click = await interaction('alice', { channel: 'announce', kind: 'action', action: { id: 'digest.propose', value: 'scan:scan-9' }, message: { surface: 'console', channel: 'announce', id: digest!.id } });
+    const click = await interaction('alice', {
+      channel: 'announce',
+      kind: 'action',
+      action: { id: 'digest.propose', value: 'scan:scan-9' },
+      message: { surface: 'console', channel: 'announce', id: digest!.id },
+    });
     const proposed = await hub.handle(click);
     expect(proposed.error).toBeUndefined();
     const changeId = String(proposed.data?.change);

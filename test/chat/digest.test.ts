@@ -32,7 +32,9 @@ describe('digestCard', () => {
     expect(card.sections?.map((s) => s.heading)).toEqual(['Critical (100)', 'Important (100)', 'Moderate (100)', 'Low (100)', 'Unknown (100)']);
     const critical = card.sections?.[0]?.lists?.[0];
     expect(critical?.items.length).toBeLessThanOrEqual(CARD_LIMITS.listItems);
-    expect(critical?.items[0]).toMatch(/^`DSA-\d+-1` package-\d+ .*\[security\] — 40 hosts \(host-00\.example\.internal, host-01\.example\.internal, host-02\.example\.internal, \+37 more\)$/);
+    expect(critical?.items[0]).toMatch(
+      /^`DSA-\d+-1` package-\d+ .*\[security\] — 40 hosts \(host-00\.example\.internal, host-01\.example\.internal, host-02\.example\.internal, \+37 more\)$/,
+    );
     expect(critical?.more).toMatch(/^\+\d+ more — /);
     expect(card.actions?.map((a) => [a.id, a.label, a.value])).toEqual([
       ['digest.propose', 'Propose rollout', 'scan:scan-7'],
@@ -44,7 +46,14 @@ describe('digestCard', () => {
 
   it('puts critical first and the most widespread patch first within a severity', () => {
     const patches = [patch(1, 'low'), patch(2, 'critical'), patch(3, 'critical')];
-    const card = digestCard(patches, new Map([['DSA-5003-1', ['a', 'b']], ['DSA-5002-1', ['a']]]), options);
+    const card = digestCard(
+      patches,
+      new Map([
+        ['DSA-5003-1', ['a', 'b']],
+        ['DSA-5002-1', ['a']],
+      ]),
+      options,
+    );
     expect(card.sections?.map((s) => s.heading)).toEqual(['Critical (2)', 'Low (1)']);
     expect(card.sections?.[0]?.lists?.[0]?.items.map((l) => l.split(' ')[0])).toEqual(['`DSA-5003-1`', '`DSA-5002-1`']);
     expect(card.sections?.[1]?.lists?.[0]?.items[0]).toMatch(/no host needs it yet$/);
@@ -70,7 +79,15 @@ describe('buildDigest', () => {
   it("builds the card from the scan's new patches and their findings, or null when nothing is new", async () => {
     await store.scans.start('scan-1', 'schedule', ['web-01', 'stg-01'], at);
     await store.patches.upsert([patch(1, 'critical'), patch(2, 'moderate'), { ...patch(3, 'low'), id: 'KB5034441' }], 'scan-1');
-    await store.findings.record('scan-1', 'web-01', [{ patchId: 'DSA-5001-1', state: 'missing' }, { patchId: 'DSA-5002-1', state: 'installed' }], at);
+    await store.findings.record(
+      'scan-1',
+      'web-01',
+      [
+        { patchId: 'DSA-5001-1', state: 'missing' },
+        { patchId: 'DSA-5002-1', state: 'installed' },
+      ],
+      at,
+    );
     await store.findings.record('scan-1', 'stg-01', [{ patchId: 'DSA-5001-1', state: 'failed' }], at);
     await store.scans.recordHost({ scanId: 'scan-1', host: 'web-01', outcome: 'ok', startedAt: at, finishedAt: at });
     await store.scans.recordHost({ scanId: 'scan-1', host: 'stg-01', outcome: 'unreachable', startedAt: at, finishedAt: at });

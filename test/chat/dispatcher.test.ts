@@ -28,10 +28,16 @@ const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   ...over,
 });
 const interaction = (text: string, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => ({
-  id: `i-${++counter}`, surface: 'console', channel: 'general', actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' }, kind, text, receivedAt: now, ...over,
+  id: `i-${++counter}`,
+  surface: 'console',
+  channel: 'general',
+  actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' },
+  kind,
+  text,
+  receivedAt: now,
+  ...over,
 });
 const ask = (text: string, kind?: InteractionKind, over?: Partial<DispatchDeps>) => dispatch(interaction(text, kind), deps(over));
-
 
 beforeAll(async () => {
   opened = await freshPglite();
@@ -99,7 +105,11 @@ describe('dispatch', () => {
   it('maps typed errors to an actionable private card with the hint', async () => {
     const reply = checked(
       await ask('approve CHG-7', 'command', {
-        handlers: { approve: async () => { throw new VoteRefusedError('alice proposed CHG-7 and cannot approve it.', 'Ask someone from role:cab.'); } },
+        handlers: {
+          approve: async () => {
+            throw new VoteRefusedError('alice proposed CHG-7 and cannot approve it.', 'Ask someone from role:cab.');
+          },
+        },
       }),
     );
     expect(reply.private).toEqual({ title: 'Vote not counted', text: 'alice proposed CHG-7 and cannot approve it.\nAsk someone from role:cab.', context: 'ref ab12cd34' });
@@ -108,7 +118,15 @@ describe('dispatch', () => {
 
   it('hides unexpected errors behind a correlation id, and logs them under it', async () => {
     logged = '';
-    const reply = checked(await ask('reboots', 'command', { handlers: { reboots: async () => { throw new Error('connection reset by peer'); } } }));
+    const reply = checked(
+      await ask('reboots', 'command', {
+        handlers: {
+          reboots: async () => {
+            throw new Error('connection reset by peer');
+          },
+        },
+      }),
+    );
     expect(reply.private?.text).toBe('Something went wrong (ref ab12cd34). It has been logged; quote the ref when you report it.');
     expect(JSON.stringify(reply)).not.toContain('connection reset');
     const line = JSON.parse(logged.trim().split('\n').at(-1)!) as Record<string, unknown>;
@@ -136,4 +154,3 @@ describe('dispatch', () => {
     }
   });
 });
-

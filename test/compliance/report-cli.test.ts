@@ -34,7 +34,10 @@ describe('patchbot report compliance', () => {
   it('writes RFC 4180 CSV, one row per host', async () => {
     const result = await report('--format', 'csv');
     expect(result.code).toBe(0);
-    const rows = result.stdout.split('\r\n').filter(Boolean).map((r) => r.split(','));
+    const rows = result.stdout
+      .split('\r\n')
+      .filter(Boolean)
+      .map((r) => r.split(','));
     expect(rows[0]).toEqual([...CSV_HEADER]);
     expect(rows.slice(1).map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
       ['db-01', 'prod-db', 'overdue', ''],
@@ -52,7 +55,11 @@ describe('patchbot report compliance', () => {
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as { scope: string; policy: { framework: string }; hosts: { host: string; status: string }[] };
     expect(parsed).toMatchObject({ scope: 'prod-web', policy: { framework: 'pci' } });
-    expect(parsed.hosts.map((h) => [h.host, h.status])).toEqual([['web-01', 'compliant'], ['web-02', 'overdue'], ['web-09', 'unknown']]);
+    expect(parsed.hosts.map((h) => [h.host, h.status])).toEqual([
+      ['web-01', 'compliant'],
+      ['web-02', 'overdue'],
+      ['web-09', 'unknown'],
+    ]);
   });
 
   it('--fail-on exits 1 when a host has a listed status, 0 otherwise', async () => {

@@ -16,7 +16,8 @@ describe('buildComplianceReport (PGlite store)', () => {
   });
   afterAll(() => opened.store.close());
 
-  const statuses = (hosts: { host: string; status: string; unknownReason: string | null }[]) => Object.fromEntries(hosts.map((h) => [h.host, h.unknownReason ? `unknown:${h.unknownReason}` : h.status]));
+  const statuses = (hosts: { host: string; status: string; unknownReason: string | null }[]) =>
+    Object.fromEntries(hosts.map((h) => [h.host, h.unknownReason ? `unknown:${h.unknownReason}` : h.status]));
 
   it('evaluates every host from its findings and its latest scan', async () => {
     const report = await buildComplianceReport(opened.store, { sla: SLA, now: NOW });

@@ -181,7 +181,19 @@ describe('console API: waves', () => {
     await rollouts.setRunState(change, 'web-01', 'queued', 'smoke-failed', 'smoke-http: GET /healthz exited 22');
     await rollouts.queueRuns(change, 1, 0, ['web-02']);
     await rollouts.setRunState(change, 'web-02', 'queued', 'running');
-    await rollouts.saveProgress({ changeId: change, wave: 1, phase: 'running', scanId: null, soakUntil: null, openingStart: null, waitingSince: null, pausedBy: null, haltReason: null, status: null, updatedAt: new Date() });
+    await rollouts.saveProgress({
+      changeId: change,
+      wave: 1,
+      phase: 'running',
+      scanId: null,
+      soakUntil: null,
+      openingStart: null,
+      waitingSince: null,
+      pausedBy: null,
+      haltReason: null,
+      status: null,
+      updatedAt: new Date(),
+    });
 
     const running = (await get(`/changes/${change}/waves?as=erin`)).body;
     expect(running.current).toEqual({ wave: 1, phase: 'running', soakUntil: null, pausedBy: null });

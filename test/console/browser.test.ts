@@ -159,7 +159,10 @@ describe('the console in chromium', () => {
     await dave.page.locator('svg.chart').waitFor({ state: 'visible' });
     expect(await dave.page.locator('svg.chart .chart-label').allTextContents()).toEqual(['prod-web', 'staging']);
     // staging's only host is 40 days late on a critical fix: an empty red bar, said in words too.
-    expect(await dave.page.locator('svg.chart g > title').allTextContents()).toEqual([expect.stringMatching(/^prod-web: (compliant|at risk), 100% · 2 hosts$/), 'staging: overdue, 0% · 1 host']);
+    expect(await dave.page.locator('svg.chart g > title').allTextContents()).toEqual([
+      expect.stringMatching(/^prod-web: (compliant|at risk), 100% · 2 hosts$/),
+      'staging: overdue, 0% · 1 host',
+    ]);
     expect(await dave.page.locator('svg.chart .bar-overdue').count()).toBe(1);
     await dave.screenshot('phone-compliance');
     expect(dave.errors).toEqual([]);

@@ -35,7 +35,14 @@ const counted = (history: ConsoleHistory): ConsoleHistory => ({
 beforeAll(async () => {
   svc = await startConsoleService();
   const store = { ...svc.store, consoleMessages: counted(svc.surface.history) } as ConsoleStore;
-  live = createLiveViews({ surface: svc.surface, store, log: createLogger({ level: 'silent' }), maxPerPerson: PER_PERSON, maxStreams: TOTAL, ticker: (tick) => (ticks.push(tick), () => ticks.splice(ticks.indexOf(tick), 1)) });
+  live = createLiveViews({
+    surface: svc.surface,
+    store,
+    log: createLogger({ level: 'silent' }),
+    maxPerPerson: PER_PERSON,
+    maxStreams: TOTAL,
+    ticker: (tick) => (ticks.push(tick), () => ticks.splice(ticks.indexOf(tick), 1)),
+  });
   server = createServer((req, res) => {
     const viewer = new URL(req.url ?? '/', 'http://x').searchParams.get('as') ?? '';
     live.open(res, viewer, null).catch((error: unknown) => {

@@ -62,10 +62,11 @@ const signIn = async (login: string): Promise<{ context: BrowserContext; page: P
   return { context, page };
 };
 
-const sessionOf = (page: Page) => page.evaluate(async () => {
-  const response = await fetch('/api/console/session');
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-});
+const sessionOf = (page: Page) =>
+  page.evaluate(async () => {
+    const response = await fetch('/api/console/session');
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  });
 
 describe('console sign-in with OpenID Connect', () => {
   it('signs bob in by his email, shows no person picker, and signs him out', async () => {

@@ -28,7 +28,10 @@ const open = async (person: string, viewport?: { width: number; height: number }
 };
 
 const chartOf = (pp: PersonPage, change: string) => pp.approvalCard(change).locator(`section.waves[data-change="${change}"] svg.waves-chart`);
-const cellHosts = (pp: PersonPage, change: string, kind: string) => chartOf(pp, change).locator(`rect.cell.kind-${kind}`).evaluateAll((cells) => cells.map((c) => c.getAttribute('data-host')));
+const cellHosts = (pp: PersonPage, change: string, kind: string) =>
+  chartOf(pp, change)
+    .locator(`rect.cell.kind-${kind}`)
+    .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-host')));
 
 describe('the waves chart', () => {
   it('draws a running change wave by wave, as the store says (dry run: would patch, never patched), live', { timeout: 120_000 }, async () => {
@@ -75,7 +78,9 @@ describe('the waves chart', () => {
     expect(await chart.locator('.wave-row:has(.wave-highlight)').getAttribute('data-wave')).toBe('1');
     expect(await chart.locator('.waves-fail').allTextContents()).toEqual(['0/0 failures', '0/1 failures', '0/1 failures']);
     expect(await chart.locator('.wave-row[data-wave="1"] .waves-status').textContent()).toMatch(/^soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)?$/);
-    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(/^Running wave 2 of 3 \(first-half\): soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)? · dry run$/);
+    expect(await dave.approvalCard(change).locator('.waves-summary').textContent()).toMatch(
+      /^Running wave 2 of 3 \(first-half\): soaking until (?:[A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d( [AP]M)? · dry run$/,
+    );
 
     // Said in words too: a title and a description for the image, a title per wave and per host.
     expect(await chart.getAttribute('role')).toBe('img');

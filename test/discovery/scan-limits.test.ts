@@ -31,7 +31,10 @@ beforeAll(async () => {
   // Each host's os picks the scan playbook, and so the output it "prints": the debian host is
   // honest, the ubuntu one hostile.
   const replay = (name: string, os: string, file: string) =>
-    writeFileSync(join(dir, `${name}.yaml`), `name: ${name}\ndescription: prints a captured scan (test)\nos: [${os}]\nparser: apt\nsteps:\n  - name: replay\n    run: cat ${join(dir, file)}\n`);
+    writeFileSync(
+      join(dir, `${name}.yaml`),
+      `name: ${name}\ndescription: prints a captured scan (test)\nos: [${os}]\nparser: apt\nsteps:\n  - name: replay\n    run: cat ${join(dir, file)}\n`,
+    );
   replay('scan-debian', 'debian', 'honest.txt');
   replay('scan-ubuntu', 'ubuntu', 'hostile.txt');
   const config = (
@@ -69,7 +72,10 @@ describe('a scan over its caps', () => {
   it('fails the host whose output has too many lines, stores nothing of it, and stores the honest host', async () => {
     writeFileSync(join(dir, 'hostile.txt'), flood(100_000));
     const latest = await scan();
-    expect(latest.get('hostile')).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^the scan output is too large: 100,\d{3} lines, over the limit of 50,000 \(execution\.scanLimits\)/) });
+    expect(latest.get('hostile')).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/^the scan output is too large: 100,\d{3} lines, over the limit of 50,000 \(execution\.scanLimits\)/),
+    });
     expect(latest.get('honest')).toMatchObject({ outcome: 'ok' });
     expect((await runtime.store.patches.list()).length).toBeGreaterThan(100);
     expect(await invented()).toEqual([]);

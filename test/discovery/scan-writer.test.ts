@@ -9,7 +9,18 @@ import { ScanWriter } from '../../src/discovery/scan-writer.ts';
 
 const at = new Date('2024-06-01T00:00:00Z');
 const patch = (id: string, title = `fix ${id}`): Patch => ({ id, title, severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: at });
-const ok = (scanId: string, host: string): HostScan => ({ scanId, host, outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: false, osName: 'Debian', installed: [], missingCount: 1, warnings: [] });
+const ok = (scanId: string, host: string): HostScan => ({
+  scanId,
+  host,
+  outcome: 'ok',
+  startedAt: at,
+  finishedAt: at,
+  rebootRequired: false,
+  osName: 'Debian',
+  installed: [],
+  missingCount: 1,
+  warnings: [],
+});
 const write = (scanId: string, host: string, patches: Patch[]) => ({ result: ok(scanId, host), patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })) });
 
 /** The store, with a log of the batch writes and patch upserts that reach it. */
@@ -18,8 +29,20 @@ const spied = (store: PatchbotStore) => {
   const upserts: string[][] = [];
   const spy = (target: PatchbotStore): PatchbotStore => ({
     ...target,
-    scans: { ...target.scans, recordMany: async (writes: HostScanWrite[]) => { batches.push(writes.map((w) => w.result.host)); return target.scans.recordMany(writes); } },
-    patches: { ...target.patches, upsert: async (patches: Patch[], scanId?: string) => { upserts.push(patches.map((p) => p.id)); return target.patches.upsert(patches, scanId); } },
+    scans: {
+      ...target.scans,
+      recordMany: async (writes: HostScanWrite[]) => {
+        batches.push(writes.map((w) => w.result.host));
+        return target.scans.recordMany(writes);
+      },
+    },
+    patches: {
+      ...target.patches,
+      upsert: async (patches: Patch[], scanId?: string) => {
+        upserts.push(patches.map((p) => p.id));
+        return target.patches.upsert(patches, scanId);
+      },
+    },
     transaction: (work) => target.transaction((tx) => work(spy(tx))),
   });
   return { store: spy(store), batches, upserts };
@@ -91,7 +114,17 @@ describe('the scan write buffer', () => {
       expect.objectContaining({
         actor: 'host:evil',
         subject: 'evil',
-        data: { scanId: 's1', count: 1, patches: [{ patch: 'DSA-5600-1', reported: { title: 'cosmetic rebuild, no security impact', severity: 'low', security: false }, catalog: { title: 'openssl security update', severity: 'important', security: true } }] },
+        data: {
+          scanId: 's1',
+          count: 1,
+          patches: [
+            {
+              patch: 'DSA-5600-1',
+              reported: { title: 'cosmetic rebuild, no security impact', severity: 'low', security: false },
+              catalog: { title: 'openssl security update', severity: 'important', security: true },
+            },
+          ],
+        },
       }),
     ]);
     // Another process (no memory of what was stored) is held to the same rule by the store itself;
@@ -129,6 +162,9 @@ describe('the scan write buffer', () => {
     const outcomes = await Promise.all([writer.record(write('s1', 'a', [patch('DSA-1-1')])), writer.record(write('s2', 'a', [patch('DSA-2-1')]))]);
     expect(batches).toEqual([['a'], ['a']]);
     expect(outcomes.map((o) => o.finished)).toEqual([true, true]);
-    expect((await store.findings.byHost('a')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([['DSA-1-1', 'installed', 's2'], ['DSA-2-1', 'missing', 's2']]);
+    expect((await store.findings.byHost('a')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([
+      ['DSA-1-1', 'installed', 's2'],
+      ['DSA-2-1', 'missing', 's2'],
+    ]);
   });
 });

@@ -37,7 +37,8 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.stop());
 
-const messages = async (channel: string) => (await call(svc.url, 'GET', `/channels/${channel}/messages?as=dave`)).body.messages as Array<{ id: string; card?: { title: string; text?: string; actions?: unknown[] } }>;
+const messages = async (channel: string) =>
+  (await call(svc.url, 'GET', `/channels/${channel}/messages?as=dave`)).body.messages as Array<{ id: string; card?: { title: string; text?: string; actions?: unknown[] } }>;
 
 describe('approvals expire', () => {
   it('expires an undecided change on the schedule, says so in its thread, locks its card and tells the ticket', async () => {
@@ -49,13 +50,18 @@ describe('approvals expire', () => {
     const card = (await messages('approvals')).find((m) => m.card?.title.startsWith(`${id}:`));
     expect(card?.card?.actions?.length).toBeGreaterThan(0);
 
-    const fire = (at: Date) => svc.service.runtime.queue.send(scheduleQueue(EXPIRY_SCHEDULE.name), { schedule: EXPIRY_SCHEDULE.name, firedAt: at.toISOString() }, { key: firingKey(EXPIRY_SCHEDULE.name, at) });
+    const fire = (at: Date) =>
+      svc.service.runtime.queue.send(scheduleQueue(EXPIRY_SCHEDULE.name), { schedule: EXPIRY_SCHEDULE.name, firedAt: at.toISOString() }, { key: firingKey(EXPIRY_SCHEDULE.name, at) });
     await until('the deadline to pass', async () => Date.now() > change!.expiresAt!.getTime() + 50, 10_000, 50);
     await fire(new Date());
-    const expired = await until('the change to expire', async () => {
-      const c = await svc.store.changes.get(id);
-      return c?.state === 'expired' ? c : null;
-    }, 30_000);
+    const expired = await until(
+      'the change to expire',
+      async () => {
+        const c = await svc.store.changes.get(id);
+        return c?.state === 'expired' ? c : null;
+      },
+      30_000,
+    );
     expect(expired.state).toBe('expired');
     // The ticket hears of it through the outbox, written in the transition's transaction.
     expect(JSON.stringify((await svc.store.ticketOutbox.list(id)).at(-1)?.event)).toMatch(/expire/i);

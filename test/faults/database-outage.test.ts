@@ -101,10 +101,14 @@ describe.skipIf(missing)('the database goes away for 30 s and comes back', () =>
     const { store } = handle;
     try {
       const scanId = scan.body.data.scan as string;
-      const progress = await until('the interrupted scan to finish', async () => {
-        const p = await store.scans.progress(scanId);
-        return p?.finishedAt ? p : null;
-      }, 60_000);
+      const progress = await until(
+        'the interrupted scan to finish',
+        async () => {
+          const p = await store.scans.progress(scanId);
+          return p?.finishedAt ? p : null;
+        },
+        60_000,
+      );
       expect(progress).toBeTruthy();
       expect((await store.scans.results(scanId)).map((r) => r.host)).toEqual(['localhost']);
       expect(await store.votes.list(change)).toEqual([]);

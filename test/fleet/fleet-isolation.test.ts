@@ -57,7 +57,7 @@ describe.skipIf(skip !== null)('fleet isolation', () => {
     for (const c of commands.filter((c) => c.refused === null)) expect(c.ran.replaceAll(root, '')).toBe(c.command);
   });
 
-  it('apt-get refuses what it does not simulate, with exit 100 and apt\'s kind of message', async () => {
+  it("apt-get refuses what it does not simulate, with exit 100 and apt's kind of message", async () => {
     const cases: [string, RegExp][] = [
       ['apt-get frobnicate', /^E: Invalid operation frobnicate$/m],
       ['apt-get -y dist-upgrade', /only as a simulation/],

@@ -73,7 +73,10 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
     expect(undo.steps[0]!.stdoutTail).toBe('2 packages to restore:\nlibssl3:amd64=3.0.11-1~deb12u2\nopenssl=3.0.11-1~deb12u2\n');
     expect(fleet.installed('web-01')).toEqual(specOf('web-01').installed);
     expect(await runner.missing('web-01')).toEqual(expectedMissing(specOf('web-01')));
-    const last = fleet.toolCalls('web-01').filter((c) => c.tool === 'apt-get' && c.args.includes('install')).at(-1)!;
+    const last = fleet
+      .toolCalls('web-01')
+      .filter((c) => c.tool === 'apt-get' && c.args.includes('install'))
+      .at(-1)!;
     const debs = `/var/lib/patchbot/${change}/debs`;
     expect(last.args.join(' ').replace(fleet.hostFile('web-01', debs), debs)).toBe(
       `install -y --allow-downgrades -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${debs}/libssl3_3.0.11-1~deb12u2_amd64.deb ${debs}/openssl_3.0.11-1~deb12u2_amd64.deb`,
@@ -167,19 +170,29 @@ describe.skipIf(skip !== null)('shipped Debian playbooks on a simulated fleet', 
     await expect(session.run({ command: 'true', timeoutMs: 10_000 })).rejects.toMatchObject({ kind: 'connection-lost' });
     await session.close();
     expect(fleet.bootId('web-01')).not.toBe(bootId);
-    expect(fleet.commands('web-01').filter((c) => c.refused === 'host-down').map((c) => c.command)).toEqual([expect.stringContaining("-c 'true'")]);
+    expect(
+      fleet
+        .commands('web-01')
+        .filter((c) => c.refused === 'host-down')
+        .map((c) => c.command),
+    ).toEqual([expect.stringContaining("-c 'true'")]);
 
     // Up again once the downtime has passed: a fresh session runs commands.
-    await expect.poll(async () => {
-      const probe = await runner.executor.open(fleet.host('web-01'));
-      try {
-        return (await probe.run({ command: 'hostname', timeoutMs: 10_000 })).stdout;
-      } catch {
-        return 'down';
-      } finally {
-        await probe.close();
-      }
-    }, { timeout: 15_000, interval: 250 }).toBe('web-01\n');
+    await expect
+      .poll(
+        async () => {
+          const probe = await runner.executor.open(fleet.host('web-01'));
+          try {
+            return (await probe.run({ command: 'hostname', timeoutMs: 10_000 })).stdout;
+          } catch {
+            return 'down';
+          } finally {
+            await probe.close();
+          }
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe('web-01\n');
     const again = fleet.bootId('web-01');
     const rebooted = await runner.run('web-01', 'reboot');
     expect(rebooted.ok, explain(rebooted)).toBe(true);

@@ -25,7 +25,14 @@ export async function fleetRunner(fleet: Fleet) {
   const clock = { now: () => realClock.now(), sleep: (ms: number) => realClock.sleep(ms / 10) };
   const run = (host: string, playbook: string, params: ParamValues = {}): Promise<PlaybookRun> =>
     runPlaybook({
-      executor, host: fleet.host(host), playbook: getPlaybook(catalog, playbook), params, dryRun: false, log, clock, retryDelayMs: () => 0,
+      executor,
+      host: fleet.host(host),
+      playbook: getPlaybook(catalog, playbook),
+      params,
+      dryRun: false,
+      log,
+      clock,
+      retryDelayMs: () => 0,
       ...(playbook.startsWith('scan-') ? { maxOutputBytes: SCAN_OUTPUT_BYTES } : {}),
     });
   const scan = async (host: string) => {
@@ -39,7 +46,11 @@ export async function fleetRunner(fleet: Fleet) {
 
 /** A failed run's steps, for the assertion message. */
 export const explain = (run: PlaybookRun): string =>
-  JSON.stringify([...run.steps, ...run.smoke].map((s) => ({ name: s.name, ok: s.ok, exit: s.exitCode, error: s.error, out: s.stdoutTail.slice(-400), err: s.stderrTail.slice(-400) })), null, 1);
+  JSON.stringify(
+    [...run.steps, ...run.smoke].map((s) => ({ name: s.name, ok: s.ok, exit: s.exitCode, error: s.error, out: s.stdoutTail.slice(-400), err: s.stderrTail.slice(-400) })),
+    null,
+    1,
+  );
 
 /** What the fleet must never change on this machine. */
 export const realMachine = (changePrefix: string) => {

@@ -29,7 +29,10 @@ describe.skipIf(skip !== null)('patchbot scan over a simulated fleet', () => {
 
   it('stores each host its own missing packages, security from the suite, and reboot verdicts per host', async () => {
     const config = join(dir, 'patchbot.yaml');
-    writeFileSync(config, [`store: { url: 'pglite://${dir}/data' }`, 'log: { level: warn }', fleet.inventoryYaml({ 'web-01': ['web'], 'web-02': ['web'], 'web-03': ['web'], 'db-01': ['db'] })].join('\n'));
+    writeFileSync(
+      config,
+      [`store: { url: 'pglite://${dir}/data' }`, 'log: { level: warn }', fleet.inventoryYaml({ 'web-01': ['web'], 'web-02': ['web'], 'web-03': ['web'], 'db-01': ['db'] })].join('\n'),
+    );
 
     const result = await cli(['scan', '--config', config]);
     expect(result.stdout, result.stderr).toMatch(/Scanned 4 hosts \(all hosts\) in [\d.]+ s \(scan-[\w-]+\): 4 ok, 0 unreachable, 0 failed\./);
@@ -39,7 +42,10 @@ describe.skipIf(skip !== null)('patchbot scan over a simulated fleet', () => {
     const { store } = await openStore(`pglite://${dir}/data`);
     try {
       for (const host of FLEET_HOSTS) {
-        const missing = (await store.findings.byHost(host.name)).filter((f) => f.state === 'missing').map((f) => f.patchId).sort();
+        const missing = (await store.findings.byHost(host.name))
+          .filter((f) => f.state === 'missing')
+          .map((f) => f.patchId)
+          .sort();
         expect(missing, host.name).toEqual(expectedMissing(host));
       }
       const security = async (id: string) => (await store.patches.get(id))?.security;

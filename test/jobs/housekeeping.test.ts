@@ -44,15 +44,30 @@ describe('housekeeping', () => {
     const { store, queue } = runtime;
     const old = daysAgo(HISTORY_RETENTION_DAYS + 2);
     const older = daysAgo(HISTORY_RETENTION_DAYS + 1);
-    await store.patches.upsert([{ id: 'P-1', title: 'p1', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: old }, { id: 'P-2', title: 'p2', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: old }]);
+    await store.patches.upsert([
+      { id: 'P-1', title: 'p1', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: old },
+      { id: 'P-2', title: 'p2', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: old },
+    ]);
     await store.scans.start('old-1', 'test', ['h1'], old);
-    await store.scans.recordMany([{ result: { scanId: 'old-1', host: 'h1', outcome: 'ok', startedAt: old, finishedAt: old }, findings: [{ patchId: 'P-1', state: 'missing' }, { patchId: 'P-2', state: 'missing' }] }]);
+    await store.scans.recordMany([
+      {
+        result: { scanId: 'old-1', host: 'h1', outcome: 'ok', startedAt: old, finishedAt: old },
+        findings: [
+          { patchId: 'P-1', state: 'missing' },
+          { patchId: 'P-2', state: 'missing' },
+        ],
+      },
+    ]);
     await store.scans.finish('old-1', old);
     await store.scans.start('old-2', 'test', ['h1'], older);
     await store.scans.recordMany([{ result: { scanId: 'old-2', host: 'h1', outcome: 'ok', startedAt: older, finishedAt: older }, findings: [{ patchId: 'P-2', state: 'missing' }] }]);
     await store.scans.finish('old-2', older);
     const later = new Date(now.getTime() + 3600_000);
-    await queue.send(scheduleQueue(HOUSEKEEPING_SCHEDULE.name), { schedule: HOUSEKEEPING_SCHEDULE.name, firedAt: later.toISOString() }, { key: firingKey(HOUSEKEEPING_SCHEDULE.name, later) });
+    await queue.send(
+      scheduleQueue(HOUSEKEEPING_SCHEDULE.name),
+      { schedule: HOUSEKEEPING_SCHEDULE.name, firedAt: later.toISOString() },
+      { key: firingKey(HOUSEKEEPING_SCHEDULE.name, later) },
+    );
     await until('the old scans to be pruned', async () => (await store.scans.progress('old-1')) === null && (await store.scans.progress('old-2')) === null, 30_000);
     // h1's latest scan (old-2) still says how fresh h1 is; P-1 (installed by old-2) is gone, P-2 (open) stays.
     expect((await store.scans.latestPerHost()).map((s) => [s.host, s.scanId])).toEqual([['h1', 'old-2']]);

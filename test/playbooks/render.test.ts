@@ -85,16 +85,13 @@ describe('hostile parameters through the real local shell', () => {
     expect(existsSync(CANARY)).toBe(false);
   });
 
-  it.each([...HOSTILE, ...REFUSED.map(([w, v]) => [w, v] as [string, string])])(
-    'the Debian package pattern refuses %s, naming the parameter and the pattern',
-    async (_what, value) => {
-      const error = await runWith({ debian: ['openssl', value] }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(PlaybookParamError);
-      expect((error as Error).message).toMatch(/^smoke-echo: parameter debian: item 2 /);
-      if (![...value].some((c) => c < ' ') && !value.startsWith('-') && value.length <= 1024) expect((error as Error).message).toContain('does not match the pattern ^[a-z0-9][a-z0-9+.-]+$');
-      expect(existsSync(CANARY)).toBe(false);
-    },
-  );
+  it.each([...HOSTILE, ...REFUSED.map(([w, v]) => [w, v] as [string, string])])('the Debian package pattern refuses %s, naming the parameter and the pattern', async (_what, value) => {
+    const error = await runWith({ debian: ['openssl', value] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlaybookParamError);
+    expect((error as Error).message).toMatch(/^smoke-echo: parameter debian: item 2 /);
+    if (![...value].some((c) => c < ' ') && !value.startsWith('-') && value.length <= 1024) expect((error as Error).message).toContain('does not match the pattern ^[a-z0-9][a-z0-9+.-]+$');
+    expect(existsSync(CANARY)).toBe(false);
+  });
 
   it('passes real package names through and lists every refused item at once', async () => {
     const run = await runWith({ debian: ['openssl', 'libssl3', 'g++-12'] });
@@ -108,9 +105,18 @@ describe('hostile parameters through the real local shell', () => {
   });
 
   it('refuses unknown and missing parameters', () => {
-    const book = Playbook.parse(parse("name: smoke-p\ndescription: d\nos: [debian]\nparams: { url: { type: string, pattern: '^h$' }, n: { type: int, min: 1, max: 3 } }\nsteps: [{ name: x, run: 'echo {{url}} {{n}}' }]"));
+    const book = Playbook.parse(
+      parse(
+        "name: smoke-p\ndescription: d\nos: [debian]\nparams: { url: { type: string, pattern: '^h$' }, n: { type: int, min: 1, max: 3 } }\nsteps: [{ name: x, run: 'echo {{url}} {{n}}' }]",
+      ),
+    );
     expect(() => renderParams(book, { ulr: 'h', n: 9 }, 'sh')).toThrow('smoke-p: unknown parameter ulr (url, n); parameter url is required; parameter n must be at most 3, got 9');
-    expect(renderParams(book, { url: 'h', n: '2' }, 'sh')).toEqual(new Map([['url', "'h'"], ['n', '2']]));
+    expect(renderParams(book, { url: 'h', n: '2' }, 'sh')).toEqual(
+      new Map([
+        ['url', "'h'"],
+        ['n', '2'],
+      ]),
+    );
   });
 });
 
@@ -126,9 +132,18 @@ describe('quoting', () => {
   });
 
   it('Windows: lists become a PowerShell array, non-ASCII and options are refused', () => {
-    const book = Playbook.parse(parse("name: apply-kb\ndescription: d\nos: [windows]\nparams: { kbs: { type: list, item: '^.*$' }, on: { type: bool, default: true } }\nsteps: [{ name: x, run: '$k = @({{kbs}}); if ({{on}}) { $k }' }]"));
+    const book = Playbook.parse(
+      parse(
+        "name: apply-kb\ndescription: d\nos: [windows]\nparams: { kbs: { type: list, item: '^.*$' }, on: { type: bool, default: true } }\nsteps: [{ name: x, run: '$k = @({{kbs}}); if ({{on}}) { $k }' }]",
+      ),
+    );
     const params = renderParams(book, { kbs: ['KB5034441', "K'B"] }, 'powershell');
-    expect(params).toEqual(new Map([['kbs', "'KB5034441','K''B'"], ['on', '$true']]));
+    expect(params).toEqual(
+      new Map([
+        ['kbs', "'KB5034441','K''B'"],
+        ['on', '$true'],
+      ]),
+    );
     expect(() => renderParams(book, { kbs: ['KB\u2019;calc'] }, 'powershell')).toThrow('outside printable ASCII');
     expect(() => renderParams(book, { kbs: ['-EncodedCommand'] }, 'powershell')).toThrow('starts with "-"');
     const rendered = renderCommand(book.name, book.steps[0]!.kind === 'run' ? book.steps[0]!.run : '', params, 'powershell');

@@ -40,15 +40,27 @@ describe('runPlaybook over the local executor', () => {
   it('records each step, reuses one session, and stops at the first failure', async () => {
     const seen: string[] = [];
     const result = await run(
-      book('apply-stop', `
+      book(
+        'apply-stop',
+        `
   - { name: first, run: 'echo one; echo warn >&2' }
   - { name: second, run: 'exit 4' }
-  - { name: third, run: 'touch {{dir}}/third' }`),
+  - { name: third, run: 'touch {{dir}}/third' }`,
+      ),
       { onStep: (r) => seen.push(r.name) },
     );
     expect(result).toMatchObject({ playbook: 'apply-stop', host: 'this-machine', ok: false, dryRun: false, executed: true, failedStep: 'second', rebooted: false });
     expect(result.steps).toHaveLength(2);
-    expect(result.steps[0]).toMatchObject({ name: 'first', ok: true, exitCode: 0, stdoutTail: 'one\n', stderrTail: 'warn\n', attempts: 1, truncated: false, command: 'echo one; echo warn >&2' });
+    expect(result.steps[0]).toMatchObject({
+      name: 'first',
+      ok: true,
+      exitCode: 0,
+      stdoutTail: 'one\n',
+      stderrTail: 'warn\n',
+      attempts: 1,
+      truncated: false,
+      command: 'echo one; echo warn >&2',
+    });
     expect(result.steps[1]).toMatchObject({ name: 'second', ok: false, exitCode: 4, attempts: 1, error: 'exited with 4' });
     expect(seen).toEqual(['first', 'second']);
     expect(existsSync(join(dir, 'third'))).toBe(false);
@@ -80,9 +92,14 @@ describe('runPlaybook over the local executor', () => {
   });
 
   it('skips a step whose when.os does not match, and says why', async () => {
-    const result = await run(book('apply-when', `
+    const result = await run(
+      book(
+        'apply-when',
+        `
   - { name: rhel only, run: 'touch {{dir}}/rhel', when: { os: [rhel] } }
-  - { name: debian only, run: 'touch {{dir}}/debian', when: { os: [debian] } }`));
+  - { name: debian only, run: 'touch {{dir}}/debian', when: { os: [debian] } }`,
+      ),
+    );
     expect(result.ok).toBe(true);
     expect(result.steps[0]).toMatchObject({ name: 'rhel only', ok: true, attempts: 0, skipped: 'when.os is rhel; this host is debian' });
     expect(existsSync(join(dir, 'rhel'))).toBe(false);
@@ -97,18 +114,32 @@ describe('runPlaybook over the local executor', () => {
   });
 
   it('runs smoke checks after the steps; a failed one makes the run not ok', async () => {
-    const result = await run(book('apply-smoke', `  - { name: change, run: 'true' }`, `smoke:
+    const result = await run(
+      book(
+        'apply-smoke',
+        `  - { name: change, run: 'true' }`,
+        `smoke:
   - run: 'true'
   - { name: broken service, run: 'echo down; exit 3' }
-  - run: 'echo still checked'`));
+  - run: 'echo still checked'`,
+      ),
+    );
     expect(result).toMatchObject({ ok: false, smokeFailed: true });
     expect(result.failedStep).toBeUndefined();
-    expect(result.smoke.map((s) => [s.name, s.ok])).toEqual([['true', true], ['broken service', false], ["echo still checked", true]]);
+    expect(result.smoke.map((s) => [s.name, s.ok])).toEqual([
+      ['true', true],
+      ['broken service', false],
+      ['echo still checked', true],
+    ]);
   });
 
   it('dry run executes nothing of an apply playbook and records what would run', async () => {
-    const apply = book('apply-dry', `  - { name: change things, run: 'touch {{dir}}/side-effect' }
-  - reboot: if-required`, `smoke:\n  - run: 'touch {{dir}}/smoke-effect'`);
+    const apply = book(
+      'apply-dry',
+      `  - { name: change things, run: 'touch {{dir}}/side-effect' }
+  - reboot: if-required`,
+      `smoke:\n  - run: 'touch {{dir}}/smoke-effect'`,
+    );
     const result = await run(apply, { dryRun: true });
     expect(existsSync(join(dir, 'side-effect'))).toBe(false);
     expect(existsSync(join(dir, 'smoke-effect'))).toBe(false);

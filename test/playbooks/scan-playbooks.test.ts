@@ -26,8 +26,13 @@ const isDebian = existsSync('/usr/bin/apt-get') && existsSync('/etc/debian_versi
 
 describe('scan playbooks', () => {
   it.each<[OsFamily, string]>([
-    ['debian', 'scan-debian'], ['ubuntu', 'scan-debian'],
-    ['rhel', 'scan-rhel'], ['centos', 'scan-rhel'], ['rocky', 'scan-rhel'], ['alma', 'scan-rhel'], ['fedora', 'scan-rhel'],
+    ['debian', 'scan-debian'],
+    ['ubuntu', 'scan-debian'],
+    ['rhel', 'scan-rhel'],
+    ['centos', 'scan-rhel'],
+    ['rocky', 'scan-rhel'],
+    ['alma', 'scan-rhel'],
+    ['fedora', 'scan-rhel'],
     ['windows', 'scan-windows'],
   ])('the scan for %s is %s', (os, name) => {
     expect(playbookFor(catalog, 'scan', os).name).toBe(name);
@@ -75,7 +80,20 @@ describe('scan playbooks', () => {
 
   it('scanRunner turns a failed scan into an ExecutionError naming the step', async () => {
     const host = Host.parse({ name: 'this-machine', address: '127.0.0.1', os: 'debian', connection: 'local' });
-    const broken = { dir: '/pb', playbooks: new Map([['scan-broken', { ...catalog.playbooks.get('scan-debian')!, name: 'scan-broken', params: {}, steps: [{ kind: 'run' as const, name: 'scan', run: 'echo apt exploded >&2; exit 100', timeoutMs: 5_000, retries: 0 }] }]]) };
+    const broken = {
+      dir: '/pb',
+      playbooks: new Map([
+        [
+          'scan-broken',
+          {
+            ...catalog.playbooks.get('scan-debian')!,
+            name: 'scan-broken',
+            params: {},
+            steps: [{ kind: 'run' as const, name: 'scan', run: 'echo apt exploded >&2; exit 100', timeoutMs: 5_000, retries: 0 }],
+          },
+        ],
+      ]),
+    };
     await expect(scanRunner({ executor, catalog: broken, log })(host)).rejects.toMatchObject({
       kind: 'command-failed',
       message: 'this-machine: scan-broken, step "scan": exited with 100: apt exploded',

@@ -41,26 +41,32 @@ beforeAll(async () => {
   stub('apt-config', `echo "ARCHIVES='${stubs}/archives/'"`);
   // The whole package list for the record; a single package's version (the approval check) is "not installed".
   stub('dpkg-query', `case "$*" in *Status-Abbrev*) cat ${stubs}/dpkg-state ;; *) exit 1 ;; esac`);
-  stub('rpm', [
-    'case "$1" in',
-    `  -qa) cat ${stubs}/rpm-state ;;`,
-    // -q --qf <format> <name>: the keep step asks for NEVRAs (its format has EPOCHNUM), the approval check for N-[E:]V-R.
-    `  -q) case "$3" in *EPOCHNUM*) grep "^$4-[0-9]*:" ${stubs}/rpm-state ;; *) grep "^$4-[0-9]*:" ${stubs}/rpm-state | sed -e 's/-0:/-/' -e 's/\\.[a-z0-9_]*$//' ;; esac ;;`,
-    'esac',
-  ].join('\n'));
-  stub('dnf', [
-    'case "$*" in',
-    "  *--with-cve*) echo 'CVE-2024-2961 Important/Sec. glibc-2.34-100.el9_4.2.x86_64' ;;",
-    "  *'updateinfo list'*) echo 'RHSA-2024:3339 Important/Sec. glibc-2.34-100.el9_4.2.x86_64' ;;",
-    "  *check-update*) printf '\\nglibc.x86_64    2.34-100.el9_4.2    baseos\\n'; exit 100 ;;",
-    "  *needs-restarting*) echo 'Reboot is required to fully utilize these updates.'; exit 1 ;;",
-    `  *repoquery*--latest-limit*) cat ${stubs}/dnf-offer ;;`,
-    "  *repoquery*--upgrades*) echo 'glibc.x86_64' ;;",
-    // dnf -q download --destdir <dir> <name-epoch:version-release.arch>: the file is name-version-release.arch.rpm.
-    '  *download*) f=$5; n=${f%-*:*}; touch "$4/$n-${f#"$n"-*:}.rpm" ;;',
-    '  *) echo "dnf $*" >> ' + `${stubs}/dnf.log ;;`,
-    'esac',
-  ].join('\n'));
+  stub(
+    'rpm',
+    [
+      'case "$1" in',
+      `  -qa) cat ${stubs}/rpm-state ;;`,
+      // -q --qf <format> <name>: the keep step asks for NEVRAs (its format has EPOCHNUM), the approval check for N-[E:]V-R.
+      `  -q) case "$3" in *EPOCHNUM*) grep "^$4-[0-9]*:" ${stubs}/rpm-state ;; *) grep "^$4-[0-9]*:" ${stubs}/rpm-state | sed -e 's/-0:/-/' -e 's/\\.[a-z0-9_]*$//' ;; esac ;;`,
+      'esac',
+    ].join('\n'),
+  );
+  stub(
+    'dnf',
+    [
+      'case "$*" in',
+      "  *--with-cve*) echo 'CVE-2024-2961 Important/Sec. glibc-2.34-100.el9_4.2.x86_64' ;;",
+      "  *'updateinfo list'*) echo 'RHSA-2024:3339 Important/Sec. glibc-2.34-100.el9_4.2.x86_64' ;;",
+      "  *check-update*) printf '\\nglibc.x86_64    2.34-100.el9_4.2    baseos\\n'; exit 100 ;;",
+      "  *needs-restarting*) echo 'Reboot is required to fully utilize these updates.'; exit 1 ;;",
+      `  *repoquery*--latest-limit*) cat ${stubs}/dnf-offer ;;`,
+      "  *repoquery*--upgrades*) echo 'glibc.x86_64' ;;",
+      // dnf -q download --destdir <dir> <name-epoch:version-release.arch>: the file is name-version-release.arch.rpm.
+      '  *download*) f=$5; n=${f%-*:*}; touch "$4/$n-${f#"$n"-*:}.rpm" ;;',
+      '  *) echo "dnf $*" >> ' + `${stubs}/dnf.log ;;`,
+      'esac',
+    ].join('\n'),
+  );
 });
 afterAll(async () => {
   await executor.close();
@@ -127,7 +133,14 @@ describe('shipped playbooks, package tools stubbed', () => {
     writeFileSync(join(stubs, 'dnf-offer'), 'glibc-2.34-100.el9_4.2\n');
     rmSync(join(stubs, 'dnf.log'), { force: true });
     const book = withoutReboot(getPlaybook(catalog, 'apply-rhel-advisories'));
-    const run = await runPlaybook({ executor, host, playbook: book, params: { advisories: ['RHSA-2024:3339', 'RHBA-2024:3316'], packages: ['glibc-2.34-100.el9_4.2'], change: id }, dryRun: false, log });
+    const run = await runPlaybook({
+      executor,
+      host,
+      playbook: book,
+      params: { advisories: ['RHSA-2024:3339', 'RHBA-2024:3316'], packages: ['glibc-2.34-100.el9_4.2'], change: id },
+      dryRun: false,
+      log,
+    });
     expect(run.ok, JSON.stringify(run.steps.map((s) => s.stderrTail))).toBe(true);
     expect(readFileSync(join(stubs, 'dnf.log'), 'utf8')).toBe('dnf -y upgrade-minimal --advisory=RHSA-2024:3339 --advisory=RHBA-2024:3316\ndnf -y upgrade glibc-2.34-100.el9_4.2\n');
     expect(readdirSync(`${records(id)}/rpms`)).toEqual(['glibc-2.34-100.el9.x86_64.rpm']);

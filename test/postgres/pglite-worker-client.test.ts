@@ -12,7 +12,10 @@ const openFromTemplate = () => PgliteWorkerClient.open({ dataDir: null, template
 /** Whether a promise has settled yet, without waiting for it. */
 const watch = <T>(promise: Promise<T>) => {
   const state = { settled: false, promise };
-  promise.then(() => (state.settled = true), () => (state.settled = true));
+  promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
   return state;
 };
 
@@ -103,7 +106,13 @@ describe('PGlite in a worker thread', () => {
     const at = new Date('2024-03-04T05:06:07.089Z');
     const doc = { window: 'weeknights', waves: [{ hosts: ['web-01'], percent: 10 }], nothing: null };
     await client.query('insert into worker_items (id, at, doc, tags, big, amount, bytes) values ($1, $2, $3, $4, $5, $6, $7)', [
-      10, at, doc, ['web', 'prod'], 9007199254740993n, '12.50', Buffer.from([0, 1, 254, 255]),
+      10,
+      at,
+      doc,
+      ['web', 'prod'],
+      9007199254740993n,
+      '12.50',
+      Buffer.from([0, 1, 254, 255]),
     ]);
     const [row] = await client.query<Record<string, unknown>>('select at, doc, tags, big, amount, bytes from worker_items where id = $1', [10]);
     expect(row!.at).toBeInstanceOf(Date);

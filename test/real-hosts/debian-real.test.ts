@@ -36,7 +36,10 @@ describe.skipIf(skip !== null)('a real Debian bookworm host through the service'
 
   it('scans it: the stored findings are exactly what apt-get -s dist-upgrade says inside it', async () => {
     await estate.scan(['deb-01']);
-    const missing = (await estate.findings('deb-01')).filter((f) => f.state === 'missing').map((f) => f.patchId).sort();
+    const missing = (await estate.findings('deb-01'))
+      .filter((f) => f.state === 'missing')
+      .map((f) => f.patchId)
+      .sort();
     const expected = aptSaysMissing(host);
     expect(expected.length, 'the point release should be missing some security updates').toBeGreaterThan(0);
     expect(missing).toEqual(expected);
@@ -60,29 +63,33 @@ describe.skipIf(skip !== null)('a real Debian bookworm host through the service'
     expect(runs.map((r) => [r.host, r.state])).toEqual([['deb-01', 'verified']]);
   }, 600_000);
 
-  it.skipIf(waitingForIssue13() !== null)('rolls back after apt-get clean, with the archive no longer offering the old version: the recorded version is back', async () => {
-    // The host cleans its cache, and the old version leaves the archive (as a superseded
-    // security update does): only what the change saved for itself can bring it back.
-    host.sh('apt-get clean');
-    const sources = host.sh('cat /etc/apt/sources.list');
-    host.sh("sed -i '/ bookworm main$/d' /etc/apt/sources.list && apt-get update -qq");
-    expect(host.try(`apt-get download --print-uris ${update.pkg}=${update.before}`).code).not.toBe(0);
-    try {
-      const rolled = await estate.ask('alice', `rollback ${change}`);
-      expect(rolled.error).toBeUndefined();
-      const rollbackId = String(rolled.data?.rollback ?? rolled.data?.change);
-      await until(`${rollbackId} to finish`, async () => ['completed', 'halted', 'failed'].includes((await estate.stateOf(rollbackId)) ?? '') && estate.stateOf(rollbackId), 600_000);
-      // A rollback tries every host (its budget is all of them) and completes either way: the
-      // host's own run and dpkg say whether it worked.
-      const runs = await estate.runtime.store.rollouts.runs(rollbackId);
-      expect(runs.map((r) => [r.host, r.state, r.error])).toEqual([['deb-01', 'verified', null]]);
-      expect(installedVersion(host, update.pkg)).toBe(update.before);
-      const finding = (await estate.findings('deb-01')).find((f) => f.patchId === update.patchId);
-      expect(finding?.state).toBe('missing');
-    } finally {
-      host.sh(`cat > /etc/apt/sources.list <<'EOF'\n${sources}EOF\napt-get update -qq`);
-    }
-  }, 600_000);
+  it.skipIf(waitingForIssue13() !== null)(
+    'rolls back after apt-get clean, with the archive no longer offering the old version: the recorded version is back',
+    async () => {
+      // The host cleans its cache, and the old version leaves the archive (as a superseded
+      // security update does): only what the change saved for itself can bring it back.
+      host.sh('apt-get clean');
+      const sources = host.sh('cat /etc/apt/sources.list');
+      host.sh("sed -i '/ bookworm main$/d' /etc/apt/sources.list && apt-get update -qq");
+      expect(host.try(`apt-get download --print-uris ${update.pkg}=${update.before}`).code).not.toBe(0);
+      try {
+        const rolled = await estate.ask('alice', `rollback ${change}`);
+        expect(rolled.error).toBeUndefined();
+        const rollbackId = String(rolled.data?.rollback ?? rolled.data?.change);
+        await until(`${rollbackId} to finish`, async () => ['completed', 'halted', 'failed'].includes((await estate.stateOf(rollbackId)) ?? '') && estate.stateOf(rollbackId), 600_000);
+        // A rollback tries every host (its budget is all of them) and completes either way: the
+        // host's own run and dpkg say whether it worked.
+        const runs = await estate.runtime.store.rollouts.runs(rollbackId);
+        expect(runs.map((r) => [r.host, r.state, r.error])).toEqual([['deb-01', 'verified', null]]);
+        expect(installedVersion(host, update.pkg)).toBe(update.before);
+        const finding = (await estate.findings('deb-01')).find((f) => f.patchId === update.patchId);
+        expect(finding?.state).toBe('missing');
+      } finally {
+        host.sh(`cat > /etc/apt/sources.list <<'EOF'\n${sources}EOF\napt-get update -qq`);
+      }
+    },
+    600_000,
+  );
 });
 
 if (skip) console.warn(`[skip] real Debian host tests: ${skip}`);

@@ -35,7 +35,9 @@ describe.skipIf(skip !== null)('the reboot step on a real Debian host whose boot
     expect(host.try('command -v reboot shutdown systemctl').stdout).toBe('');
     mkdirSync(dirname(host.file(BOOT_ID)), { recursive: true });
     writeFileSync(host.file(BOOT_ID), `${randomUUID()}\n`);
-    writeFileSync(host.file('usr/local/sbin/reboot'), '#!/bin/sh\n# Stand-in: a real reboot would take down the machine the test runs on.\ndate -u +%s >> /var/tmp/reboot-requested\n', { mode: 0o755 });
+    writeFileSync(host.file('usr/local/sbin/reboot'), '#!/bin/sh\n# Stand-in: a real reboot would take down the machine the test runs on.\ndate -u +%s >> /var/tmp/reboot-requested\n', {
+      mode: 0o755,
+    });
     executor = createSshExecutor({ privateKeyPath: host.sshd.clientKeyPath, knownHostsPath: host.sshd.knownHostsPath });
     const catalog = await loadPlaybooks(join(import.meta.dirname, '..', '..', 'playbooks'));
     // The shipped playbook with a 10 s step timeout instead of 30 minutes, for the failing case.

@@ -41,11 +41,24 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
   it('finds exactly what dnf updateinfo list and dnf check-update report, with severities, CVEs and the plain updates', async () => {
     const { stdout, parsed } = await scan();
     // What a person typing the commands on the host sees.
-    const updateinfo = host.sh('dnf -q updateinfo list --updates').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const updateinfo = host
+      .sh('dnf -q updateinfo list --updates')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
     const checkUpdate = host.try('dnf -q check-update');
     expect(checkUpdate.code).toBe(100);
-    const offered = checkUpdate.stdout.split('Obsoleting Packages')[0]!.trim().split('\n').map((l) => l.trim().split(/\s+/));
-    const obsoleting = checkUpdate.stdout.split('Obsoleting Packages')[1]!.trim().split('\n').filter((l) => !/^\s/.test(l)).map((l) => l.trim().split(/\s+/));
+    const offered = checkUpdate.stdout
+      .split('Obsoleting Packages')[0]!
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
+    const obsoleting = checkUpdate.stdout
+      .split('Obsoleting Packages')[1]!
+      .trim()
+      .split('\n')
+      .filter((l) => !/^\s/.test(l))
+      .map((l) => l.trim().split(/\s+/));
 
     const advisories = parsed.patches.filter((p) => !p.id.startsWith('rpm:'));
     expect(advisories.map((p) => p.id).sort()).toEqual([...new Set(updateinfo.map(([id]) => id!))].sort());
@@ -56,7 +69,12 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
     }
     const plain = parsed.patches.filter((p) => p.id.startsWith('rpm:'));
     const covered = new Set(advisories.flatMap((p) => p.packages.map((q) => q.name)));
-    expect(plain.map((p) => p.id).sort()).toEqual([...offered, ...obsoleting].filter(([na]) => !covered.has(na!.replace(/\.x86_64$/, ''))).map(([na, evr]) => `rpm:${na!.replace(/\.x86_64$/, '')}@${evr}`).sort());
+    expect(plain.map((p) => p.id).sort()).toEqual(
+      [...offered, ...obsoleting]
+        .filter(([na]) => !covered.has(na!.replace(/\.x86_64$/, '')))
+        .map(([na, evr]) => `rpm:${na!.replace(/\.x86_64$/, '')}@${evr}`)
+        .sort(),
+    );
 
     // And what the repository was built to offer (test/support/real-hosts/rhel-packages.ts).
     expect(parsed.os).toBe('Red Hat Enterprise Linux 9.4 (Plow)');
@@ -147,32 +165,45 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
     expect((await scan()).parsed.patches).toHaveLength(7);
   }, 300_000);
 
-  it.skipIf(waitingForIssue13() !== null)('rolls back after dnf clean all with the old version gone from the repository: the rpms the change saved are enough', async () => {
-    const before = installed();
-    const curl = BASE.find((p) => p.name === 'curl')!;
-    const applied = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:4051'], change: 'rhel-b' });
-    expect(applied.ok, explain(applied)).toBe(true);
-    expect(host.sh("rpm -q --qf '%{EPOCHNUM}:%{VERSION}-%{RELEASE}' curl")).toBe(`0:${evrOf(UPDATES.find((u) => u.name === 'curl')!)}`);
-    // The mirror drops the superseded build and the host cleans its cache.
-    host.sh(`rm /srv/repo/curl-${curl.version}-${curl.release}.x86_64.rpm`);
-    host.rebuildRepo();
-    expect(host.try(`dnf -q --showduplicates list curl-${evrOf(curl)}`).code).not.toBe(0);
+  it.skipIf(waitingForIssue13() !== null)(
+    'rolls back after dnf clean all with the old version gone from the repository: the rpms the change saved are enough',
+    async () => {
+      const before = installed();
+      const curl = BASE.find((p) => p.name === 'curl')!;
+      const applied = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:4051'], change: 'rhel-b' });
+      expect(applied.ok, explain(applied)).toBe(true);
+      expect(host.sh("rpm -q --qf '%{EPOCHNUM}:%{VERSION}-%{RELEASE}' curl")).toBe(`0:${evrOf(UPDATES.find((u) => u.name === 'curl')!)}`);
+      // The mirror drops the superseded build and the host cleans its cache.
+      host.sh(`rm /srv/repo/curl-${curl.version}-${curl.release}.x86_64.rpm`);
+      host.rebuildRepo();
+      expect(host.try(`dnf -q --showduplicates list curl-${evrOf(curl)}`).code).not.toBe(0);
 
-    const undone = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:4051'], change: 'rhel-b' }, true);
-    expect(undone.ok, explain(undone)).toBe(true);
-    expect(installed()).toEqual(before);
-  }, 300_000);
+      const undone = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:4051'], change: 'rhel-b' }, true);
+      expect(undone.ok, explain(undone)).toBe(true);
+      expect(installed()).toEqual(before);
+    },
+    300_000,
+  );
 
-  it.skipIf(waitingForIssue13() !== null)('installs the advisory’s own NEVRAs, not a newer build the repository offers besides', async () => {
-    const before = installed();
-    // A later openssl build without an advisory: `dnf upgrade --advisory` alone would install it.
-    const newer = [rpm('openssl', '1:3.0.7-29.el9_4', { requires: ['openssl-libs = 1:3.0.7-29.el9_4'] }), rpm('openssl-libs', '1:3.0.7-29.el9_4')];
-    host.publish(newer);
-    const applied = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:3061'], change: 'rhel-c' });
-    expect(applied.ok, explain(applied)).toBe(true);
-    const fixed = UPDATES.filter((u) => u.name.startsWith('openssl'));
-    expect(installed()).toEqual(before.map((n) => fixed.find((u) => n.startsWith(`${u.name}-${u.epoch}:`)) ?? n).map((p) => (typeof p === 'string' ? p : nevraOf(p))).sort());
-  }, 300_000);
+  it.skipIf(waitingForIssue13() !== null)(
+    'installs the advisory’s own NEVRAs, not a newer build the repository offers besides',
+    async () => {
+      const before = installed();
+      // A later openssl build without an advisory: `dnf upgrade --advisory` alone would install it.
+      const newer = [rpm('openssl', '1:3.0.7-29.el9_4', { requires: ['openssl-libs = 1:3.0.7-29.el9_4'] }), rpm('openssl-libs', '1:3.0.7-29.el9_4')];
+      host.publish(newer);
+      const applied = await runner.run('apply-rhel-advisories', { advisories: ['RHSA-2024:3061'], change: 'rhel-c' });
+      expect(applied.ok, explain(applied)).toBe(true);
+      const fixed = UPDATES.filter((u) => u.name.startsWith('openssl'));
+      expect(installed()).toEqual(
+        before
+          .map((n) => fixed.find((u) => n.startsWith(`${u.name}-${u.epoch}:`)) ?? n)
+          .map((p) => (typeof p === 'string' ? p : nevraOf(p)))
+          .sort(),
+      );
+    },
+    300_000,
+  );
 
   it('the advisory list the apply playbook takes is the scan’s: every advisory id it found is accepted', () => {
     for (const a of ADVISORIES) expect(a.id).toMatch(/^(RH[SBE]A-[0-9]{4}:[0-9]{1,6})$/);

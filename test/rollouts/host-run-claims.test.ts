@@ -15,9 +15,23 @@ const at = new Date('2026-12-01T22:00:00Z');
 const later = (ms: number) => new Date(at.getTime() + ms);
 
 const change = (id: string, state: Change['state'], over: Partial<Change> = {}): Change => ({
-  id, class: 'normal', title: id, patches: ['KB5034441'], targets: ['staging'], window: 'now', requester: 'alice', policyName: 'normal',
+  id,
+  class: 'normal',
+  title: id,
+  patches: ['KB5034441'],
+  targets: ['staging'],
+  window: 'now',
+  requester: 'alice',
+  policyName: 'normal',
   policy: { eligible: ['role:oncall'], required: 1, rejectWins: false, expiresInMs: null, notify: [], postReview: false },
-  state, parentId: null, plan: null, postReview: false, createdAt: at, updatedAt: at, expiresAt: null, ...over,
+  state,
+  parentId: null,
+  plan: null,
+  postReview: false,
+  createdAt: at,
+  updatedAt: at,
+  expiresAt: null,
+  ...over,
 });
 
 describe.each(availableEngines())('host run claims on %s', (engine) => {
@@ -61,7 +75,9 @@ describe.each(availableEngines())('host run claims on %s', (engine) => {
   });
 
   it('does not let a viewer steer a change whose policy names no approvers', async () => {
-    await store.changes.create(change('CHG-5', 'running', { policyName: 'standard', policy: { eligible: [], required: 0, rejectWins: false, expiresInMs: null, notify: [], postReview: false } }));
+    await store.changes.create(
+      change('CHG-5', 'running', { policyName: 'standard', policy: { eligible: [], required: 0, rejectWins: false, expiresInMs: null, notify: [], postReview: false } }),
+    );
     const config = Config.parse({});
     const frank = (await store.people.get('frank'))!;
     await expect(controlChange(store, config, { changeId: 'CHG-5', verb: 'cancel', person: frank, hosts: [], now: at })).rejects.toThrow(/You may not cancel CHG-5/);

@@ -35,7 +35,10 @@ afterAll(async () => {
 const playbooksWithSlowSmoke = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-playbooks-'));
   for (const file of readdirSync('playbooks')) copyFileSync(join('playbooks', file), join(dir, file));
-  writeFileSync(join(dir, 'smoke-settle.yaml'), ['name: smoke-settle', 'description: wait for services to settle after the upgrade', 'os: [debian]', 'steps:', '  - name: settle', '    run: sleep 4', ''].join('\n'));
+  writeFileSync(
+    join(dir, 'smoke-settle.yaml'),
+    ['name: smoke-settle', 'description: wait for services to settle after the upgrade', 'os: [debian]', 'steps:', '  - name: settle', '    run: sleep 4', ''].join('\n'),
+  );
   return dir;
 };
 
@@ -49,7 +52,10 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
       })),
     });
     const url = await freshPostgresUrl();
-    const inventory = writeConfig(fleet.inventoryYaml({ 'canary-01': ['canary'], 'web-01': ['prod-web'], 'web-02': ['prod-web'], 'web-03': ['prod-web'] }, { execution: { dryRun: false, hostRunLease: '2s' } }), 'inventory.yaml');
+    const inventory = writeConfig(
+      fleet.inventoryYaml({ 'canary-01': ['canary'], 'web-01': ['prod-web'], 'web-02': ['prod-web'], 'web-03': ['prod-web'] }, { execution: { dryRun: false, hostRunLease: '2s' } }),
+      'inventory.yaml',
+    );
     const main = writeConfig(
       [
         'server: { port: 0 }',
@@ -75,7 +81,11 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
     const id = JSON.parse(proposed.stdout).data.change as string;
     // Approved in the console, whose service kicks the rollout at once (a CLI process on its own
     // leaves it to the service's sweep: see two-replicas.test.ts).
-    const approved = await fetch(`${first.url}/api/console/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'dm:dave', as: 'dave', text: `approve ${id}` }) });
+    const approved = await fetch(`${first.url}/api/console/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'dm:dave', as: 'dave', text: `approve ${id}` }),
+    });
     expect(await approved.json()).toMatchObject({ ok: true, data: { decided: 'approved' } });
 
     // Killed while the production wave's hosts are in their smoke check: patched, not yet recorded.

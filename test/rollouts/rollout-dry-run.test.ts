@@ -127,7 +127,11 @@ describe('a rollout in dry run', () => {
     for (const m of messages) expect(`${m.card?.title} ${m.card?.text ?? ''}`).not.toMatch(/\bpatched\b/);
     // The exact commands, one collapsed section per host, in the thread...
     const commands = byTitle('wave 2 of 2: commands (dry run)');
-    expect(commands?.sections?.map((sec) => [sec.heading?.split(' ')[0], sec.collapsed])).toEqual([['web-01', true], ['web-02', true], ['web-03', true]]);
+    expect(commands?.sections?.map((sec) => [sec.heading?.split(' ')[0], sec.collapsed])).toEqual([
+      ['web-01', true],
+      ['web-02', true],
+      ['web-03', true],
+    ]);
     // The playbook is longer than a chat section holds: the fold starts with its first command and says where the rest is.
     expect(commands?.sections?.[0]?.text).toMatch(/^```\numask 077\n.*\n```\n… cut here: `patchbot change show CHG-\d+ --json` has every command in full\.$/s);
     // ...and in `change show`, the card's State saying dry run.
@@ -137,10 +141,12 @@ describe('a rollout in dry run', () => {
     expect((shown.data?.dryRun as Array<{ host: string; commands: string[] }>)[0]?.commands.some((c) => /'openssl=9\.9\.9-1'.*apt-get install -y --only-upgrade /s.test(c))).toBe(true);
     // The ticket's notes say dry run too; the findings still say missing, as a rescan would.
     const notes = (await runtime.store.ticketOutbox.list(id)).flatMap((e) => moveFor({ ...e.event, id: 'x' } as TicketEvent)?.note ?? []);
-    expect(notes).toEqual(expect.arrayContaining([
-      'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
-      'Completed successfully: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts.',
-    ]));
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
+        'Completed successfully: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts.',
+      ]),
+    );
     expect((await runtime.store.findings.byHost('web-01')).find((f) => f.patchId === 'deb:openssl@9.9.9-1')?.state).toBe('missing');
     // Compliance reads the findings: a dry run leaves it exactly where it was, the patch still open.
     const complianceAfter = (await ask('erin', 'compliance prod-web')).data;
@@ -157,7 +163,15 @@ describe('a rollout in dry run', () => {
     await runtime.store.patches.upsert([{ id: 'deb:bash@9.9-1', title: 'bash 9.9-1', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: new Date() }]);
     const at = new Date();
     await runtime.store.scans.start('scan-two', 'test', ['canary-01'], at);
-    await runtime.store.findings.record('scan-two', 'canary-01', [{ patchId: 'deb:openssl@9.9.9-1', state: 'missing' }, { patchId: 'deb:bash@9.9-1', state: 'missing' }], at);
+    await runtime.store.findings.record(
+      'scan-two',
+      'canary-01',
+      [
+        { patchId: 'deb:openssl@9.9.9-1', state: 'missing' },
+        { patchId: 'deb:bash@9.9-1', state: 'missing' },
+      ],
+      at,
+    );
     const id = await proposeOnSchedule(runtime.rollouts, schedule, '2026-12-01T22:00:00.000Z');
     const change = await runtime.store.changes.get(id!);
     // Security only: the bash update is not one; requested by the schedule, any on-call may approve.
@@ -197,15 +211,22 @@ describe('a rollout in dry run', () => {
   it('completes with a failed host inside the budget, and says "completed with 1 failed host" everywhere', async () => {
     const { id, messages, notes, runs } = await runChange('propose deb:openssl@9.9.9-1 to legacy at now', 'completed');
     // legacy-01 pilots (the only ring: its first host) and fails inside the pilot's budget of 1.
-    expect(runs.map((r) => [r.host, r.state])).toEqual([['legacy-01', 'failed'], ['legacy-02', 'dry-run']]);
+    expect(runs.map((r) => [r.host, r.state])).toEqual([
+      ['legacy-01', 'failed'],
+      ['legacy-02', 'dry-run'],
+    ]);
     expect(runs[0]?.error).toMatch(/apply-rhel-advisories cannot apply deb:openssl@9\.9\.9-1/);
     const done = messages.find((m) => m.card?.title === `${id}: completed with 1 failed host`)?.card;
     expect(done?.text).toMatch(/^1 would patch \(dry run\), 1 failed of 2 hosts\.\nFailed: legacy-01 \(failed\): apply-rhel-advisories cannot apply/);
-    expect(messages.find((m) => m.card?.title === `${id}: wave 1 of 2 done`)?.card?.text).toMatch(/^pilot: 0 patched, 1 failed \(budget 1\)\.\nFailed: legacy-01 \(failed\): apply-rhel-advisories cannot apply/);
+    expect(messages.find((m) => m.card?.title === `${id}: wave 1 of 2 done`)?.card?.text).toMatch(
+      /^pilot: 0 patched, 1 failed \(budget 1\)\.\nFailed: legacy-01 \(failed\): apply-rhel-advisories cannot apply/,
+    );
     expect(messages.find((m) => m.card?.title === `${id}: wave 2 of 2 done`)?.card?.text).toMatch(/^legacy: 1 would patch \(dry run\)\. Dry run: nothing was changed on the hosts\./);
     const shown = await ask('erin', `show ${id}`);
     expect(shown.public?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed with 1 failed host (dry run)' }]));
-    expect(notes.at(-1)).toMatch(/^Completed successfully: completed with 1 failed host: 1 of 2 hosts would be patched \(dry run\); 1 failed host \(legacy-01: apply-rhel-advisories cannot apply/);
+    expect(notes.at(-1)).toMatch(
+      /^Completed successfully: completed with 1 failed host: 1 of 2 hosts would be patched \(dry run\); 1 failed host \(legacy-01: apply-rhel-advisories cannot apply/,
+    );
   });
 
   it('fails (never completes) when no host was patched, and the ticket closes unsuccessful naming the host', async () => {

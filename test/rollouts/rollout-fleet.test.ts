@@ -238,7 +238,7 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     expect(await stateOf(id)).toBe('rolled-back');
     expect(fleet.installed('edge-canary')).toMatchObject({ nginx: NGINX_OLD, 'nginx-common': NGINX_OLD });
     expect(fleet.failedUnits('edge-canary')).not.toContain('nginx.service');
-    expect((await runtime.store.changes.get(rollbackId))).toMatchObject({ parentId: id, state: 'completed' });
+    expect(await runtime.store.changes.get(rollbackId)).toMatchObject({ parentId: id, state: 'completed' });
     expect((await runtime.store.rollouts.runs(rollbackId)).map((r) => r.host)).toEqual(['edge-canary']);
     // Rescanned: the patch is missing again on the host it was rolled back on.
     const finding = (await runtime.store.findings.byHost('edge-canary')).find((f) => f.patchId === `deb:nginx@${NGINX_NEW}`);
@@ -250,7 +250,9 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     // The ticket was told of the halt and ends backed out.
     const ticket = await ticketOf(id);
     expect(ticket.state).toBe(itsm.backedOut);
-    expect(firstLines(ticket.notes)).toEqual(expect.arrayContaining([expect.stringMatching(/^Halted: Smoke check failed on edge-canary/), expect.stringMatching(/^Rolled back \(backed out\)/)]));
+    expect(firstLines(ticket.notes)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Halted: Smoke check failed on edge-canary/), expect.stringMatching(/^Rolled back \(backed out\)/)]),
+    );
     if (itsm.name === 'servicenow') expect(ticket.fields).toMatchObject({ close_code: 'unsuccessful', close_notes: expect.stringMatching(/^Backed out: /) });
   });
 
@@ -265,7 +267,11 @@ describe.skipIf(skip !== null).each(itsms)('a rollout on real SSH hosts, tickets
     await until(`${id} to halt`, async () => (await stateOf(id)) === 'halted');
 
     const [run] = await runtime.store.rollouts.runs(id);
-    expect(run).toMatchObject({ host: 'edge-canary', state: 'failed', error: expect.stringContaining(`approved nginx=${NGINX_NEW}, the host's repositories now offer nginx=${NGINX_NEWER}`) });
+    expect(run).toMatchObject({
+      host: 'edge-canary',
+      state: 'failed',
+      error: expect.stringContaining(`approved nginx=${NGINX_NEW}, the host's repositories now offer nginx=${NGINX_NEWER}`),
+    });
     const halt = await until('the halt card', async () => (await thread(id)).replies.find((m) => m.card?.title === `${id} halted`));
     expect(JSON.stringify(halt?.card)).toContain(`approved nginx=${NGINX_NEW}, the host's repositories now offer nginx=${NGINX_NEWER}`);
     expect(installs('edge-canary')).toHaveLength(before);

@@ -23,12 +23,18 @@ let n = 0;
 
 const act = async (name: string, text: string) =>
   runtime.hub.handle({
-    id: `w-${++n}`, surface: 'console', channel: 'dm:' + name, kind: 'command', text, receivedAt: new Date(),
+    id: `w-${++n}`,
+    surface: 'console',
+    channel: 'dm:' + name,
+    kind: 'command',
+    text,
+    receivedAt: new Date(),
     actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
   } satisfies Interaction);
 const statusOf = async (id: string) => (await runtime.store.rollouts.progress(id))?.status ?? '';
 /** Every advance saves the change's progress stamped with the clock: that stamp shows a kick was decided. */
-const decidedAt = (id: string, at: string) => until(`the kick at ${at} to be decided`, async () => (await runtime.store.rollouts.progress(id))?.updatedAt.toISOString() === new Date(at).toISOString());
+const decidedAt = (id: string, at: string) =>
+  until(`the kick at ${at} to be decided`, async () => (await runtime.store.rollouts.progress(id))?.updatedAt.toISOString() === new Date(at).toISOString());
 let kicks = 0;
 const at = async (iso: string, id: string) => {
   clock = new Date(iso);
@@ -95,7 +101,10 @@ describe('a change and its maintenance window', () => {
     // Resumed the next morning, outside the window: it goes back to waiting, no host starts.
     clock = new Date('2026-12-09T09:00:00Z');
     expect((await act('dave', `resume ${id}`)).error).toBeUndefined();
-    await until('the window pause after the resume', async () => (await runtime.store.changes.get(id))?.state === 'paused' && (await statusOf(id)).includes('next opens Wed 9 Dec 2026 22:00 UTC'));
+    await until(
+      'the window pause after the resume',
+      async () => (await runtime.store.changes.get(id))?.state === 'paused' && (await statusOf(id)).includes('next opens Wed 9 Dec 2026 22:00 UTC'),
+    );
     expect((await runtime.store.rollouts.runs(id)).map((r) => r.host)).toEqual(['canary-01']);
 
     await at('2026-12-09T22:01:00Z', id);

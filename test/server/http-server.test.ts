@@ -104,7 +104,9 @@ describe('http server', () => {
     const metrics = createMetricsRegistry({ processMetrics: false });
     const counter = metrics.counter('patchbot_test_total', 'Help with \\ and\nnewline.', ['name']);
     counter.inc({ name: 'say "hi"\nback\\slash' }, 2);
-    expect(metrics.render()).toBe('# HELP patchbot_test_total Help with \\\\ and\\nnewline.\n# TYPE patchbot_test_total counter\npatchbot_test_total{name="say \\"hi\\"\\nback\\\\slash"} 2\n');
+    expect(metrics.render()).toBe(
+      '# HELP patchbot_test_total Help with \\\\ and\\nnewline.\n# TYPE patchbot_test_total counter\npatchbot_test_total{name="say \\"hi\\"\\nback\\\\slash"} 2\n',
+    );
     expect(() => counter.inc({ other: 'x' })).toThrow(/no label "other"/);
     expect(metrics.counter('patchbot_test_total', 'again', ['name'])).toBe(counter);
     expect(() => metrics.gauge('patchbot_test_total', 'clash')).toThrow(/already registered as a counter/);
@@ -229,7 +231,15 @@ describe('http server', () => {
 
   it('cuts off a client that sends its body too slowly (408, connection closed) instead of holding it for the 300 s Node allows', async () => {
     const log = pino({ level: 'silent' });
-    const server = createHttpServer({ host: '127.0.0.1', port: 0, log, metrics: createMetricsRegistry(), readiness: async () => ({ ok: true, checks: {} }), requestTimeoutMs: 600, headersTimeoutMs: 400 });
+    const server = createHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      log,
+      metrics: createMetricsRegistry(),
+      readiness: async () => ({ ok: true, checks: {} }),
+      requestTimeoutMs: 600,
+      headersTimeoutMs: 400,
+    });
     const bodies: string[] = [];
     server.route('POST', '/slack/events', async (ctx) => {
       bodies.push((await ctx.readBody()).toString());

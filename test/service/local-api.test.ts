@@ -28,13 +28,16 @@ let api: { url: string; token: string };
 const CONSOLE_TOKEN = 'console-token-0123456789abcdef';
 
 beforeAll(async () => {
-  const file = writeConfig(`server: { port: 0, token: ${CONSOLE_TOKEN} }\nstore: { url: "pglite://memory" }\nlog: { level: silent }\ninventory: { hosts: [] }\nschedules: { discovery: null }\n`);
+  const file = writeConfig(
+    `server: { port: 0, token: ${CONSOLE_TOKEN} }\nstore: { url: "pglite://memory" }\nlog: { level: silent }\ninventory: { hosts: [] }\nschedules: { discovery: null }\n`,
+  );
   const { config } = await loadConfig({ files: [file], env: {}, cwd: process.cwd() });
   service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: recording, onListening: (given) => (api = given) });
 });
 afterAll(async () => service?.stop('test over'));
 
-const post = (body: string, token = api.token, headers: Record<string, string> = {}) => fetch(`${api.url}/api/cli`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
+const post = (body: string, token = api.token, headers: Record<string, string> = {}) =>
+  fetch(`${api.url}/api/cli`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
 
 describe("the service's local API", () => {
   it('runs a forwarded command through the LocalCommands it was given, on its own runtime, and sends back exit code and output', async () => {

@@ -49,7 +49,9 @@ describe('Slack: the patch loop', () => {
   });
 
   it('answers Slack’s URL check, and refuses forged and replayed requests with 401 and no effect', async () => {
-    expect(JSON.parse((await slack.urlVerification('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P')).text)).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    expect(JSON.parse((await slack.urlVerification('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P')).text)).toEqual({
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+    });
     const before = { calls: fake.calls().length, hooks: fake.workspace.hooks.size };
     const forged = await slack.command({ user: 'U0ALICE', channel: APPROVALS, text: `propose ${patchId} to prod-web` }, { secret: 'f'.repeat(32) });
     const replayed = await slack.command({ user: 'U0ALICE', channel: APPROVALS, text: `propose ${patchId} to prod-web` }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
@@ -111,7 +113,10 @@ describe('Slack: the patch loop', () => {
     const second = await slack.click({ user: 'U0CAROL', channel: APPROVALS, ts: card.ts, actionId: 'change.approve' });
     await sut.logged('slack request handled', { interaction: interactionOf(second.payload) });
     const votes = await sut.service.runtime.store.votes.list('CHG-1');
-    expect(votes.map((v) => [v.person, v.decision])).toEqual([['bob', 'approve'], ['carol', 'approve']]);
+    expect(votes.map((v) => [v.person, v.decision])).toEqual([
+      ['bob', 'approve'],
+      ['carol', 'approve'],
+    ]);
     expect(shown(card.blocks).text).toContain('2 of 3 CAB approvals: bob, carol');
   });
 
@@ -164,7 +169,10 @@ describe('Slack: the patch loop', () => {
     const count = () => fake.messages('C0OPS').filter((m) => m.botId !== null).length;
     const before = count();
     const first = await slack.event({ type: 'app_mention', user: 'U0BOB', channel: 'C0OPS', text: '<@U0PATCHBOT> pending', eventId: 'Ev0RETRIED' });
-    const retry = await slack.event({ type: 'app_mention', user: 'U0BOB', channel: 'C0OPS', text: '<@U0PATCHBOT> pending', eventId: 'Ev0RETRIED' }, { retryNum: 1, retryReason: 'http_timeout' });
+    const retry = await slack.event(
+      { type: 'app_mention', user: 'U0BOB', channel: 'C0OPS', text: '<@U0PATCHBOT> pending', eventId: 'Ev0RETRIED' },
+      { retryNum: 1, retryReason: 'http_timeout' },
+    );
     expect([first.status, retry.status]).toEqual([200, 200]);
     await sut.logged('duplicate interaction dropped', { interaction: 'event:Ev0RETRIED' });
     await waitFor('the one answer', () => count() === before + 1);

@@ -74,10 +74,7 @@ describe('answers through response_url', () => {
     await responder.private({ title: 'private 5' });
     await responder.public({ title: 'public 6' });
     expect(fake.hook(hook.hookId)?.posts.map((p) => p.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(fake.ephemerals().map((e) => [e.text, e.via])).toEqual([
-      ...[0, 1, 2, 3].map((i) => [`private ${i}`, 'response_url']),
-      ['private 5', 'chat.postEphemeral'],
-    ]);
+    expect(fake.ephemerals().map((e) => [e.text, e.via])).toEqual([...[0, 1, 2, 3].map((i) => [`private ${i}`, 'response_url']), ['private 5', 'chat.postEphemeral']]);
     expect(fake.messages('C1').map((m) => m.text)).toEqual(['public 4', 'public 6']);
     expect(fake.calls('chat.postMessage')).toHaveLength(1);
   });

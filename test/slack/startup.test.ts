@@ -61,7 +61,12 @@ describe('Slack at startup', () => {
 
   it.each([
     ['a revoked or wrong bot token', { botToken: 'xoxb-0000-wrong' }, 'Slack refused chat.slack.botToken (invalid_auth).', /SLACK_BOT_TOKEN .* OAuth & Permissions/],
-    ['a token pasted as the signing secret', { signingSecret: 'xoxb-0000-wrong' }, 'chat.slack.signingSecret does not look like a Slack signing secret (32 hex characters; this one has 15 characters and looks like a token).', /Signing Secret/],
+    [
+      'a token pasted as the signing secret',
+      { signingSecret: 'xoxb-0000-wrong' },
+      'chat.slack.signingSecret does not look like a Slack signing secret (32 hex characters; this one has 15 characters and looks like a token).',
+      /Signing Secret/,
+    ],
     ['a channel name instead of its ID', { channels: "{ announce: '#patching' }" }, 'chat.slack.channels.announce is "#patching", which is not a Slack channel ID.', /Channel ID/],
     ['a wrong app token (Socket Mode)', { appToken: 'xapp-1-A0-wrong' }, 'Slack refused chat.slack.appToken (invalid_auth).', /SLACK_APP_TOKEN/],
   ])('refuses %s with a clear message', async (_what, change, message, hint) => {
@@ -79,7 +84,10 @@ describe('Slack at startup', () => {
   it('`patchbot start` with credentials in the Slack apiUrl does not print them', async () => {
     const closed = await freePort();
     const file = join(dir, 'start-url.yaml');
-    writeFileSync(file, `server: { port: 0 }\nstore: { url: 'pglite://memory' }\nschedules: { discovery: null }\nlog: { level: fatal }\ninventory: { hosts: [], groups: [] }\n${slackYaml({ ...good(), apiUrl: `http://proxyuser:Pr0xy-Secret@127.0.0.1:${closed}/api/` })}`);
+    writeFileSync(
+      file,
+      `server: { port: 0 }\nstore: { url: 'pglite://memory' }\nschedules: { discovery: null }\nlog: { level: fatal }\ninventory: { hosts: [], groups: [] }\n${slackYaml({ ...good(), apiUrl: `http://proxyuser:Pr0xy-Secret@127.0.0.1:${closed}/api/` })}`,
+    );
     const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'patchbot.js'), 'start', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -106,7 +114,10 @@ describe('Slack at startup', () => {
 
   it('`patchbot start` with a bad token prints one clear line and no stack trace', async () => {
     const file = join(dir, 'start.yaml');
-    writeFileSync(file, `server: { port: 0 }\nstore: { url: 'pglite://memory' }\nschedules: { discovery: null }\nlog: { level: fatal }\ninventory: { hosts: [], groups: [] }\n${slackYaml({ ...good(), botToken: 'xoxb-0000-wrong' })}`);
+    writeFileSync(
+      file,
+      `server: { port: 0 }\nstore: { url: 'pglite://memory' }\nschedules: { discovery: null }\nlog: { level: fatal }\ninventory: { hosts: [], groups: [] }\n${slackYaml({ ...good(), botToken: 'xoxb-0000-wrong' })}`,
+    );
     const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'patchbot.js'), 'start', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -117,7 +128,9 @@ describe('Slack at startup', () => {
       // It exits by itself after saying so; one that hung would run into this test's timeout.
       await exited;
       expect(code).toBe(1);
-      expect(stderr).toBe('patchbot start: Slack refused chat.slack.botToken (invalid_auth).\nSet SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from the Slack app › OAuth & Permissions, and install the app to the workspace.\n');
+      expect(stderr).toBe(
+        'patchbot start: Slack refused chat.slack.botToken (invalid_auth).\nSet SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from the Slack app › OAuth & Permissions, and install the app to the workspace.\n',
+      );
     } finally {
       if (code === 'running') child.kill('SIGKILL');
     }

@@ -94,7 +94,9 @@ describe('the Slack surface', () => {
   it('gives up with SurfaceRateLimitedError once the retries are spent, having posted nothing', async () => {
     await start();
     fake.rateLimit('chat.postMessage', 5, 1);
-    const error = await surfaceFor({ retries: 1 }).post('C0ANNOUNCE', card('digest')).catch((e: unknown) => e);
+    const error = await surfaceFor({ retries: 1 })
+      .post('C0ANNOUNCE', card('digest'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SurfaceRateLimitedError);
     expect(error).toMatchObject({ retryAfterMs: 1000 });
     expect(fake.messages('C0ANNOUNCE')).toHaveLength(0);

@@ -14,8 +14,7 @@ import { createSshExecutor, type SshExecutor, type SshExecutorOptions } from '..
 const skip = sshdSkipReason();
 
 /** PIDs of processes whose command line contains `marker` (pgrep never lists itself). */
-const pids = (marker: string): number[] =>
-  spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+const pids = (marker: string): number[] => spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
 
 /** A `sleep` command line unique to this run, so pgrep and kill never touch another run's processes. */
 const uniqueSleep = (seconds: number) => `sleep ${seconds}.${randomInt(100_000, 1_000_000)}`;

@@ -16,8 +16,24 @@ import { DAY_MS } from '../../src/compliance/policy.ts';
  */
 export const seedComplianceEstate = async (store: PatchbotStore, now: Date): Promise<void> => {
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS);
-  const host = (name: string, groups: string[], tags: Record<string, string> = {}): Host => ({ name, address: '10.0.0.1', port: 22, user: 'root', os: 'debian', groups, tags, connection: 'ssh' });
-  await store.hosts.sync([host('web-01', ['prod-web']), host('web-02', ['prod-web']), host('web-09', ['prod-web']), host('db-01', [], { role: 'db' }), host('old-01', [], { role: 'db' }), host('new-01', [])]);
+  const host = (name: string, groups: string[], tags: Record<string, string> = {}): Host => ({
+    name,
+    address: '10.0.0.1',
+    port: 22,
+    user: 'root',
+    os: 'debian',
+    groups,
+    tags,
+    connection: 'ssh',
+  });
+  await store.hosts.sync([
+    host('web-01', ['prod-web']),
+    host('web-02', ['prod-web']),
+    host('web-09', ['prod-web']),
+    host('db-01', [], { role: 'db' }),
+    host('old-01', [], { role: 'db' }),
+    host('new-01', []),
+  ]);
   await store.groups.sync([
     { name: 'prod-web', production: true },
     { name: 'prod-db', selector: { tags: { role: 'db' } }, production: true },

@@ -38,7 +38,12 @@ export const reportOf = (hosts: HostCompliance[], framework: 'pci' | 'hipaa' | n
     policy: { framework, label: policy.label, note: policy.note, slaDays: { critical: 7, important: 30, moderate: 90, low: 180, unknown: 90 }, staleAfterDays: 7 },
     scope,
     total: rollupGroup(scope ?? 'all hosts', hosts),
-    groups: [rollupGroup('prod-web', hosts.filter((h) => h.groups.includes('prod-web')))],
+    groups: [
+      rollupGroup(
+        'prod-web',
+        hosts.filter((h) => h.groups.includes('prod-web')),
+      ),
+    ],
     hosts,
   };
 };

@@ -74,7 +74,16 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const insert = (fields: Record<string, unknown>, requestTypeId: string | null): FakeIssue => {
     counter += 1;
     // A service request has approvals (none yet); a plain issue is not a request at all.
-    const issue: FakeIssue = { id: String(10000 + counter), key: `${projectKey}-${counter}`, status: workflow.initial, fields, comments: [], approvals: requestTypeId ? [] : null, createdAt: Date.now(), requestTypeId };
+    const issue: FakeIssue = {
+      id: String(10000 + counter),
+      key: `${projectKey}-${counter}`,
+      status: workflow.initial,
+      fields,
+      comments: [],
+      approvals: requestTypeId ? [] : null,
+      createdAt: Date.now(),
+      requestTypeId,
+    };
     issues.push(issue);
     return issue;
   };
@@ -97,7 +106,15 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     const values = (body as { requestFieldValues: Record<string, unknown> }).requestFieldValues;
     const fields = { project: { key: projectKey }, issuetype: { name: 'Change' }, ...values };
     const checked = createFieldErrors(fields, { ...rules, cloud: false, issueTypes: ['Change'] });
-    if (Object.keys(checked.errors).length) return { status: 400, body: { errorMessage: Object.entries(checked.errors).map(([f, m]) => `${f}: ${m}`).join('; ') } };
+    if (Object.keys(checked.errors).length)
+      return {
+        status: 400,
+        body: {
+          errorMessage: Object.entries(checked.errors)
+            .map(([f, m]) => `${f}: ${m}`)
+            .join('; '),
+        },
+      };
     const issue = insert(values, options.requestType!.id);
     const at = new Date(issue.createdAt);
     return {
@@ -136,11 +153,22 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const onIssue = (request: FakeRequest, issue: FakeIssue, sub: string | undefined): FakeReply => {
     if (!sub && request.method === 'GET') {
       const wanted = (request.query.get('fields') ?? 'status').split(',');
-      const fields = Object.fromEntries(wanted.map((f) => [f, f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status } : issue.fields[f]]));
+      const fields = Object.fromEntries(
+        wanted.map((f) => [f, f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status } : issue.fields[f]]),
+      );
       return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields } };
     }
     if (sub === 'transitions' && request.method === 'GET') {
-      const list = available(workflow, issue.status).map((t) => ({ id: t.id, name: t.name, to: { id: t.id, name: t.to }, hasScreen: false, isGlobal: t.from === '*', isInitial: false, isAvailable: true, isConditional: false }));
+      const list = available(workflow, issue.status).map((t) => ({
+        id: t.id,
+        name: t.name,
+        to: { id: t.id, name: t.to },
+        hasScreen: false,
+        isGlobal: t.from === '*',
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+      }));
       return { status: 200, body: { expand: 'transitions', transitions: list } };
     }
     if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
@@ -163,7 +191,8 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   };
 
   const approvals = (issue: FakeIssue): FakeReply => {
-    if (issue.approvals === null) return { status: 404, body: { errorMessage: `The request ${issue.key} is not a service request.`, i18nErrorMessage: { i18nKey: 'sd.request.error.notfound', parameters: [] } } };
+    if (issue.approvals === null)
+      return { status: 404, body: { errorMessage: `The request ${issue.key} is not a service request.`, i18nErrorMessage: { i18nKey: 'sd.request.error.notfound', parameters: [] } } };
     const values = issue.approvals.map((a) => ({
       id: a.id,
       name: 'Change approval',
@@ -194,7 +223,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     if (path === '/issue' && request.method === 'POST') return create(request.body);
     const meta = /^\/issue\/createmeta\/([A-Z][A-Z0-9_]*)\/issuetypes(?:\/(\d+))?$/.exec(path);
     if (meta && request.method === 'GET') {
-      if (meta[1] !== projectKey) return errorCollection(404, ['No project could be found with key \'' + meta[1] + "'."]);
+      if (meta[1] !== projectKey) return errorCollection(404, ["No project could be found with key '" + meta[1] + "'."]);
       return createMeta(cloud, rules.issueTypes, specs, meta[2]);
     }
     if ((path === '/search/jql' && cloud) || (path === '/search' && !cloud)) return search(request);
@@ -257,8 +286,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     },
     unavailable: (count: number, retryAfterSeconds?: number, match: FaultMatch = {}) =>
       fake.failNext(count, { kind: 'reply', reply: errorCollection(503, ['Service Unavailable'], {}, retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {}) }, match),
-    dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) =>
-      fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
+    dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) => fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
     /** Posts a jira:issue_updated delivery signed the way Jira Cloud signs it. */
     /**
      * Posts an issue_updated webhook as Jira does. `redeliver` resends the previous delivery byte

@@ -1,16 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
-import {
-  appendWorkNote,
-  entersApproval,
-  matches,
-  refusedMove,
-  rowOf,
-  type SnApprover,
-  type SnChange,
-  sysId,
-} from './fakes/servicenow-records.ts';
+import { appendWorkNote, entersApproval, matches, refusedMove, rowOf, type SnApprover, type SnChange, sysId } from './fakes/servicenow-records.ts';
 import { type ApprovalPolicy, changeApi } from './fakes/servicenow-change-api.ts';
 
 /**
@@ -153,7 +144,18 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
       const rows = approvers.filter((a) => a.sysapproval === wanted);
       const both = display(request) === 'all';
       const shape = (v: string, label: string) => (both ? { value: v, display_value: label } : v);
-      return { status: 200, body: { result: rows.map((a) => ({ approver: shape(a.sys_id, a.approver), state: shape(a.state, a.state.replace(/^./, (c) => c.toUpperCase())) })) } };
+      return {
+        status: 200,
+        body: {
+          result: rows.map((a) => ({
+            approver: shape(a.sys_id, a.approver),
+            state: shape(
+              a.state,
+              a.state.replace(/^./, (c) => c.toUpperCase()),
+            ),
+          })),
+        },
+      };
     }
     if (name !== 'change_request') return failure(400, 'Invalid table', `Invalid table ${name}`);
     if (request.bodyError) return failure(400, 'Exception while reading request', 'The payload is not valid JSON.');
@@ -235,13 +237,14 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     },
     unavailable: (count: number, match: FaultMatch = {}) => fake.failNext(count, { kind: 'reply', reply: failure(503, 'Service Unavailable', 'The instance is being upgraded') }, match),
     /** Cuts the connection of the next `count` requests (of `method`), before or after doing the work. */
-    dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) =>
-      fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
+    dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) => fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
     /** Posts what the business rule of docs/itsm.md posts; `tamper` changes the body after signing. */
     async fireWebhook(url: string, number: string, secret: string, how: { tamper?: boolean; encoding?: 'hex' | 'base64' } = {}) {
       const change = byNumber(number);
       const body = JSON.stringify({ number: change.number, sys_id: change.sys_id, state: change.state, approval: change.approval });
-      const mac = createHmac('sha256', secret).update(body).digest(how.encoding ?? 'base64');
+      const mac = createHmac('sha256', secret)
+        .update(body)
+        .digest(how.encoding ?? 'base64');
       const sent = how.tamper ? body.replace(change.approval, 'approved').replace('"state":"', '"state":"9') : body;
       return postWebhook(url, sent, { 'x-patchbot-signature': `sha256=${mac}` });
     },

@@ -30,6 +30,14 @@ export const seedEstate = async (store: PatchbotStore) => {
     { name: 'staging', members: ['stg-01'], production: false },
   ]);
   await store.patches.upsert([
-    { id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: ['CVE-2024-20666'], rebootHint: true, firstSeen: new Date('2024-01-09T00:00:00Z') },
+    {
+      id: 'KB5034441',
+      title: 'Windows Recovery Environment update',
+      severity: 'important',
+      security: true,
+      cves: ['CVE-2024-20666'],
+      rebootHint: true,
+      firstSeen: new Date('2024-01-09T00:00:00Z'),
+    },
   ]);
 };

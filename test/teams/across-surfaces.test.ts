@@ -59,10 +59,14 @@ describe('Across surfaces: Slack, Teams and the console on one service', () => {
     await waitFor('the digest on Teams', () => teams.postsIn(CHANNEL_ANNOUNCE)[0], 90_000);
     const proposed = await call(bot.url, 'POST', '/messages', { channel: 'approvals', as: 'alice', text: `propose ${PATCH} to prod-web` });
     expect(proposed.body).toMatchObject({ ok: true, intent: 'propose' });
-    const all = await waitFor('a card on every surface', async () => {
-      const found = await copies();
-      return found.slackCard && found.teamsCard && found.consoleCard ? found : null;
-    }, 60_000);
+    const all = await waitFor(
+      'a card on every surface',
+      async () => {
+        const found = await copies();
+        return found.slackCard && found.teamsCard && found.consoleCard ? found : null;
+      },
+      60_000,
+    );
     expect(shown(all.slackCard!.blocks).buttons).toEqual(['change.approve', 'change.reject']);
     expect(shownCard(all.teamsCard!.card).verbs).toEqual(['change.approve', 'change.reject']);
     expect(all.consoleCard!.card!.actions!.map((a) => a.id)).toEqual(['change.approve', 'change.reject']);

@@ -71,7 +71,10 @@ describe('Teams: /api/messages authentication', () => {
     expect(viaConsole.status).toBe(401);
     // The console answers its own token, so the 401 above is about the JWT, not a missing route.
     expect((await fetch(`${bot.url}/api/console/people`, { headers: { authorization: `Bearer ${CONSOLE_TOKEN}` } })).status).toBe(200);
-    const click = await sender.send({ ...sender.personal(USERS.alice, ''), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'x' } } }, { alg: 'none' });
+    const click = await sender.send(
+      { ...sender.personal(USERS.alice, ''), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'x' } } },
+      { alg: 'none' },
+    );
     expect(click.status).toBe(401);
   });
 
@@ -99,7 +102,10 @@ describe('Teams: credentials at startup', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'patchbot-teams-bad-'));
       const config = join(dir, 'patchbot.yaml');
-      writeFileSync(config, `server: { host: 127.0.0.1, port: 0 }\nstore: { url: 'pglite://memory' }\nchat:\n  console: { enabled: false }\n  teams: ${JSON.stringify({ ...fake.config({ appPassword: 'not-the-secret' }), channels: { announce: CHANNEL_ANNOUNCE } })}\n`);
+      writeFileSync(
+        config,
+        `server: { host: 127.0.0.1, port: 0 }\nstore: { url: 'pglite://memory' }\nchat:\n  console: { enabled: false }\n  teams: ${JSON.stringify({ ...fake.config({ appPassword: 'not-the-secret' }), channels: { announce: CHANNEL_ANNOUNCE } })}\n`,
+      );
       const run = await runPatchbot(['start', '--config', config], { NODE_EXTRA_CA_CERTS: fake.caFile });
       expect(run.code).not.toBe(0);
       expect(run.stderr + run.stdout).toMatch(/Microsoft Entra ID refused chat\.teams\.appId \/ appPassword/);

@@ -69,7 +69,10 @@ export interface StartOptions {
 export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}): Promise<TeamsService> => {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'patchbot-teams-'));
   mkdirSync(join(dir, 'playbooks'), { recursive: true });
-  writeFileSync(join(dir, 'playbooks', 'scan-debian.yaml'), `name: scan-debian\ndescription: Replays a captured Debian 12 scan (test fixture)\nos: [debian, ubuntu]\nparser: apt\nsteps:\n  - name: replay captured scan\n    run: cat '${FIXTURE}'\n`);
+  writeFileSync(
+    join(dir, 'playbooks', 'scan-debian.yaml'),
+    `name: scan-debian\ndescription: Replays a captured Debian 12 scan (test fixture)\nos: [debian, ubuntu]\nparser: apt\nsteps:\n  - name: replay captured scan\n    run: cat '${FIXTURE}'\n`,
+  );
   const teams = { ...fake.config(options.teams), channels: { announce: CHANNEL_ANNOUNCE, approvals: CHANNEL_APPROVALS } };
   const windows = closedWindowsYaml();
   writeFileSync(

@@ -83,7 +83,10 @@ describe('Jira errors, retries and outages', () => {
     await failure(tickets.open(draft({ changeId: 'CHG-506' })));
     // What an adapter that trusts one search does: the lagging index shows nothing, so it creates again.
     const second = await tickets.open(draft({ changeId: 'CHG-506' }));
-    const both = jira.issues().filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-506')).map((i) => i.key);
+    const both = jira
+      .issues()
+      .filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-506'))
+      .map((i) => i.key);
     expect(both).toHaveLength(2);
     expect(second.key).toBe(both[1]);
     // Once search shows both, the oldest is the ticket and the other is named as a duplicate.
@@ -148,7 +151,7 @@ describe('Jira transitions by name', () => {
     );
   });
 
-  it('follows a mapping of patchbot\'s names to the workflow\'s', async () => {
+  it("follows a mapping of patchbot's names to the workflow's", async () => {
     const tickets = jiraTicketing(jira.config(), { steps: { implementing: { transition: 'Start work', status: 'In progress' } } });
     const ref = await tickets.open(draft({ changeId: 'CHG-511' }));
     await tickets.record(ref, ev.approved());

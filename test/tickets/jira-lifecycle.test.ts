@@ -68,7 +68,10 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
 
   it('reads a Service Management decline as rejected and declines the issue', async () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-403', approvalInItsm: true }));
-    jira.setApproval(ref.key, 'declined', [{ name: 'Carol CAB', decision: 'declined' }, { name: 'Dan', decision: 'approved' }]);
+    jira.setApproval(ref.key, 'declined', [
+      { name: 'Carol CAB', decision: 'declined' },
+      { name: 'Dan', decision: 'approved' },
+    ]);
     expect(await tickets.approvalOf(ref)).toEqual({
       state: 'rejected',
       decisions: [

@@ -43,7 +43,12 @@ describe('Jira Service Management: changes raised through the request API', () =
     jira.dropNext(1, 'after', { method: 'POST', path: /^\/rest\/servicedeskapi\/request$/ });
     await expect(tickets.open(draft({ changeId: 'CHG-702' }))).rejects.toMatchObject({ kind: 'retryable' });
     const ref = await tickets.open(draft({ changeId: 'CHG-702' }), { retry: true });
-    expect(jira.issues().filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-702')).map((i) => i.key)).toEqual([ref.key]);
+    expect(
+      jira
+        .issues()
+        .filter((i) => (i.fields.labels as string[]).includes('patchbot-CHG-702'))
+        .map((i) => i.key),
+    ).toEqual([ref.key]);
   });
 
   it('refuses a request type without Labels on its form, and a field that is not on it', async () => {

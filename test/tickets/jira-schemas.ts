@@ -112,7 +112,11 @@ export const adf: Schema = {
     formatted_text_inline_node: {
       allOf: [
         { $ref: '#/definitions/text_node' },
-        { type: 'object', properties: { marks: { type: 'array', items: { anyOf: [{ $ref: '#/definitions/em_mark' }, { $ref: '#/definitions/strong_mark' }] } } }, additionalProperties: true },
+        {
+          type: 'object',
+          properties: { marks: { type: 'array', items: { anyOf: [{ $ref: '#/definitions/em_mark' }, { $ref: '#/definitions/strong_mark' }] } } },
+          additionalProperties: true,
+        },
       ],
     },
     code_inline_node: {

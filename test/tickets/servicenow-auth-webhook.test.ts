@@ -66,7 +66,7 @@ describe('ServiceNow approval webhook', () => {
     await sn.stop();
   });
 
-  it('accepts the business rule\'s base64 signature and says which change to re-check', async () => {
+  it("accepts the business rule's base64 signature and says which change to re-check", async () => {
     expect((await sn.fireWebhook(sink.url, number, SECRET)).status).toBe(200);
     const change = sn.change(number);
     expect(sink.verdicts.at(-1)).toEqual({

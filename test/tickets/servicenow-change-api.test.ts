@@ -53,7 +53,12 @@ describe('ServiceNow Change Management API (sn_chg_rest), the instance pre-appro
     sn.dropNext(1, 'after', { method: 'POST', path: /^\/api\/sn_chg_rest\// });
     await expect(tickets.open(draft({ changeId: 'CHG-804' }))).rejects.toMatchObject({ kind: 'retryable' });
     const ref = await tickets.open(draft({ changeId: 'CHG-804' }), { retry: true });
-    expect(sn.changes().filter((c) => c.fields.correlation_id === 'CHG-804').map((c) => c.number)).toEqual([ref.key]);
+    expect(
+      sn
+        .changes()
+        .filter((c) => c.fields.correlation_id === 'CHG-804')
+        .map((c) => c.number),
+    ).toEqual([ref.key]);
   });
 
   it('keeps the oldest when two changes carry the same change id, and names the other', async () => {
@@ -88,13 +93,15 @@ describe('ServiceNow Change Management API, a CAB approving', () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-812' }));
     expect(await tickets.record(ref, ev.approved(['alice']))).toEqual({ state: 'Assess', skipped: false });
     expect(sn.change(ref.key).approval).toBe('requested');
-    expect(sn.workNotes(ref.key).at(-1)).toMatch(/^Approved in patchbot by alice\.\nServiceNow: waiting in Assess for approval by the instance's policy; its change model offers Canceled from here\.\n\[patchbot event/);
+    expect(sn.workNotes(ref.key).at(-1)).toMatch(
+      /^Approved in patchbot by alice\.\nServiceNow: waiting in Assess for approval by the instance's policy; its change model offers Canceled from here\.\n\[patchbot event/,
+    );
     await expect(tickets.record(ref, ev.wave(1, 2, 1))).rejects.toThrow(/still waits in Assess for approval by the instance's policy .*offers Canceled from here/);
     sn.approve(ref.key);
     expect(await tickets.record(ref, ev.wave(1, 2, 1))).toEqual({ state: 'Implement', skipped: false });
   });
 
-  it('sends an emergency change to Authorize when its approval is the ITSM\'s, and never writes approval itself', async () => {
+  it("sends an emergency change to Authorize when its approval is the ITSM's, and never writes approval itself", async () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-813', changeClass: 'emergency', approvalInItsm: true }));
     expect(sn.change(ref.key)).toMatchObject({ type: 'emergency', state: '-3', approval: 'requested' });
     expect(await tickets.record(ref, ev.rejected())).toEqual({ state: 'Canceled', skipped: false });

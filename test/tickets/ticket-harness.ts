@@ -93,8 +93,7 @@ export const settledOutbox = (runtime: Pick<Runtime, 'store'>, changeId: string,
   );
 
 /** Titles of the cards posted to the approvals channel (threads included), oldest first. */
-export const threadTitles = async (runtime: Pick<Runtime, 'surfaces'>): Promise<string[]> =>
-  (await consoleHistoryOf(runtime).recent('approvals', null, 200)).map((m) => m.card?.title ?? '');
+export const threadTitles = async (runtime: Pick<Runtime, 'surfaces'>): Promise<string[]> => (await consoleHistoryOf(runtime).recent('approvals', null, 200)).map((m) => m.card?.title ?? '');
 
 /** The first line of each note, without its stamp. */
 export const firstLines = (notes: string[]): string[] => notes.map((note) => note.split('\n')[0]!);

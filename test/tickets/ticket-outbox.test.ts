@@ -10,9 +10,23 @@ const at = new Date('2024-03-01T10:00:00Z');
 const later = (ms: number) => new Date(at.getTime() + ms);
 
 const change = (id: string, extra: Partial<Change> = {}): Change => ({
-  id, class: 'normal', title: 'patch web', patches: ['KB5034441'], targets: ['web'], window: 'now', requester: 'alice',
-  policyName: 'normal', policy: { eligible: ['role:oncall'], required: 1, rejectWins: false, expiresInMs: null, notify: [], postReview: false },
-  state: 'draft', parentId: null, plan: null, postReview: false, createdAt: at, updatedAt: at, expiresAt: null, ...extra,
+  id,
+  class: 'normal',
+  title: 'patch web',
+  patches: ['KB5034441'],
+  targets: ['web'],
+  window: 'now',
+  requester: 'alice',
+  policyName: 'normal',
+  policy: { eligible: ['role:oncall'], required: 1, rejectWins: false, expiresInMs: null, notify: [], postReview: false },
+  state: 'draft',
+  parentId: null,
+  plan: null,
+  postReview: false,
+  createdAt: at,
+  updatedAt: at,
+  expiresAt: null,
+  ...extra,
 });
 
 describe.each(availableEngines())('ticket outbox on %s', (engine) => {
@@ -31,10 +45,17 @@ describe.each(availableEngines())('ticket outbox on %s', (engine) => {
     const a1 = await store.ticketOutbox.append({ ticketOf: 'CHG-1', changeId: 'CHG-1', event: { kind: 'proposed' }, at });
     const a2 = await store.ticketOutbox.append({ ticketOf: 'CHG-1', changeId: 'CHG-1', event: { kind: 'note', text: 'two' }, at });
     const b1 = await store.ticketOutbox.append({ ticketOf: 'CHG-2', changeId: 'CHG-2', event: { kind: 'expired' }, at });
-    expect([a1, a2, b1].map((e) => [e.eventId, e.seq, e.state])).toEqual([['CHG-1.1', 1, 'pending'], ['CHG-1.2', 2, 'pending'], ['CHG-2.1', 1, 'pending']]);
+    expect([a1, a2, b1].map((e) => [e.eventId, e.seq, e.state])).toEqual([
+      ['CHG-1.1', 1, 'pending'],
+      ['CHG-1.2', 2, 'pending'],
+      ['CHG-2.1', 1, 'pending'],
+    ]);
     expect(a2.event).toEqual({ kind: 'note', text: 'two' });
 
-    expect(await store.ticketOutbox.heads(at)).toEqual([{ ticketOf: 'CHG-1', seq: 1, attempts: 0 }, { ticketOf: 'CHG-2', seq: 1, attempts: 0 }]);
+    expect(await store.ticketOutbox.heads(at)).toEqual([
+      { ticketOf: 'CHG-1', seq: 1, attempts: 0 },
+      { ticketOf: 'CHG-2', seq: 1, attempts: 0 },
+    ]);
     // Not the head: refused, however the job came to exist.
     expect(await store.ticketOutbox.claim('CHG-1', 2, later(60_000), at)).toBeNull();
     const claimed = await store.ticketOutbox.claim('CHG-1', 1, later(60_000), at);
@@ -61,10 +82,13 @@ describe.each(availableEngines())('ticket outbox on %s', (engine) => {
     // A failed entry no longer holds the ticket's next one back.
     expect(await store.ticketOutbox.claim('CHG-1', 2, later(150_000), later(90_000))).toMatchObject({ seq: 2 });
     expect(await store.ticketOutbox.skipPending(later(91_000), 'itsm.kind is none')).toBe(2);
-    expect((await store.ticketOutbox.list('CHG-1')).map((e) => [e.seq, e.state, e.lastError])).toEqual([[1, 'failed', 'refused'], [2, 'skipped', 'itsm.kind is none']]);
+    expect((await store.ticketOutbox.list('CHG-1')).map((e) => [e.seq, e.state, e.lastError])).toEqual([
+      [1, 'failed', 'refused'],
+      [2, 'skipped', 'itsm.kind is none'],
+    ]);
   });
 
-  it('appends in the transition\'s transaction: a rolled-back transition leaves no entry', async () => {
+  it("appends in the transition's transaction: a rolled-back transition leaves no entry", async () => {
     const { store } = opened;
     await store.changes.create(change('CHG-3'));
     await expect(
@@ -78,7 +102,7 @@ describe.each(availableEngines())('ticket outbox on %s', (engine) => {
     expect((await store.ticketOutbox.list('CHG-3')).map((e) => e.event)).toEqual([{ kind: 'proposed' }]);
   });
 
-  it('maps transitions to ticket events; a rollback tells its parent\'s ticket', async () => {
+  it("maps transitions to ticket events; a rollback tells its parent's ticket", async () => {
     const { store } = opened;
     await store.changes.create(change('CHG-4', { state: 'pending-approval' }));
     const move = (id: string, from: Change['state'], to: Change['state'], actor: string, data: Record<string, unknown> = {}) =>

@@ -82,29 +82,33 @@ describe('ticket sync through an ITSM outage', () => {
 });
 
 describe('a lost answer to the create, through the outbox', () => {
-  it.each(['servicenow', 'jira'] as const)('%s: one ticket, and the thread is not told of a duplicate', async (system) => {
-    // Cloud search lags the create by 500 ms in the fake: the retry must wait it out, not create again.
-    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
-    running.push(fake);
-    fake.dropNext(1, 'after', { method: 'POST', path: system === 'servicenow' ? /change_request$/ : /\/issue$/ });
-    const harness = await startTicketRuntime(system === 'servicenow' ? snYaml(fake as FakeServiceNow) : jiraYaml(fake as FakeJira));
-    running.unshift(harness);
-    const { runtime } = harness;
+  it.each(['servicenow', 'jira'] as const)(
+    '%s: one ticket, and the thread is not told of a duplicate',
+    async (system) => {
+      // Cloud search lags the create by 500 ms in the fake: the retry must wait it out, not create again.
+      const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
+      running.push(fake);
+      fake.dropNext(1, 'after', { method: 'POST', path: system === 'servicenow' ? /change_request$/ : /\/issue$/ });
+      const harness = await startTicketRuntime(system === 'servicenow' ? snYaml(fake as FakeServiceNow) : jiraYaml(fake as FakeJira));
+      running.unshift(harness);
+      const { runtime } = harness;
 
-    const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
-    const proposed = await until('the ticket to be opened', async () => {
-      const [first] = await runtime.store.ticketOutbox.list(id);
-      return first?.state === 'sent' && first;
-    });
-    expect(proposed.attempts).toBe(2);
-    expect(fake.requests.some((r) => r.status === 'dropped')).toBe(true);
-    const tickets =
-      system === 'servicenow'
-        ? (fake as FakeServiceNow).changes().filter((c) => c.fields.correlation_id === id)
-        : (fake as FakeJira).issues().filter((i) => (i.fields.labels as string[]).includes(`patchbot-${id}`));
-    expect(tickets).toHaveLength(1);
-    expect((await threadTitles(runtime)).filter((t) => t.includes('tickets for this change'))).toEqual([]);
-  }, 120_000);
+      const id = String((await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+      const proposed = await until('the ticket to be opened', async () => {
+        const [first] = await runtime.store.ticketOutbox.list(id);
+        return first?.state === 'sent' && first;
+      });
+      expect(proposed.attempts).toBe(2);
+      expect(fake.requests.some((r) => r.status === 'dropped')).toBe(true);
+      const tickets =
+        system === 'servicenow'
+          ? (fake as FakeServiceNow).changes().filter((c) => c.fields.correlation_id === id)
+          : (fake as FakeJira).issues().filter((i) => (i.fields.labels as string[]).includes(`patchbot-${id}`));
+      expect(tickets).toHaveLength(1);
+      expect((await threadTitles(runtime)).filter((t) => t.includes('tickets for this change'))).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe('two tickets for one change', () => {

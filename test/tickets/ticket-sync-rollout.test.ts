@@ -34,7 +34,10 @@ const itsms: Itsm[] = [
     async start() {
       jira = await startFakeJira();
       const c = jira.config();
-      return { yaml: ['itsm:', '  kind: jira', `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change }`], stop: () => jira.stop() };
+      return {
+        yaml: ['itsm:', '  kind: jira', `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change }`],
+        stop: () => jira.stop(),
+      };
     },
     ticket: (key) => {
       const issue = jira.issue(key);

@@ -50,7 +50,9 @@ const renderChannel = () => {
   $('input').placeholder = HINTS[channel.kind].replace('{name}', channel.title);
   const blocks = messages.blocks(channel.name);
   list.replaceChildren(
-    ...(blocks.length ? blocks.map((b) => renderBlock(b.root, b.replies, blockCtx())) : [h('div', { class: 'empty' }, h('strong', {}, 'Nothing here yet.'), ' ', channel.kind === 'direct' ? 'Ask a question below.' : 'Cards patchbot posts here show up live.')]),
+    ...(blocks.length
+      ? blocks.map((b) => renderBlock(b.root, b.replies, blockCtx()))
+      : [h('div', { class: 'empty' }, h('strong', {}, 'Nothing here yet.'), ' ', channel.kind === 'direct' ? 'Ask a question below.' : 'Cards patchbot posts here show up live.')]),
   );
   toBottom();
 };
@@ -218,7 +220,10 @@ const showSession = (session) => {
     notice.replaceChildren(`Signed in as ${session.person}. `, ...(session.signOut ? [h('a', { href: session.signOut, id: 'sign-out' }, 'Sign out')] : []));
     return true;
   }
-  notice.replaceChildren('You act as nobody here. ', ...(session.signIn ? [h('a', { href: session.signIn, id: 'sign-in' }, 'Sign in')] : ['Sign in is not configured: use Slack or Teams, or a personal access token.']));
+  notice.replaceChildren(
+    'You act as nobody here. ',
+    ...(session.signIn ? [h('a', { href: session.signIn, id: 'sign-in' }, 'Sign in')] : ['Sign in is not configured: use Slack or Teams, or a personal access token.']),
+  );
   return false;
 };
 

@@ -43,7 +43,11 @@ const chart = (groups, narrow) => {
         svg('text', { x: L.labelX, y: y + L.textDy, 'text-anchor': L.labelAnchor, class: 'chart-label' }, g.group),
         svg('rect', { x: L.barX, y: y + L.barDy, width: L.barW, height: 22, fill: '#eef0f3' }),
         segments(g, y + L.barDy, L),
-        svg('text', { x: L.valueX, y: y + L.textDy, 'text-anchor': narrow ? 'end' : 'start', class: 'chart-value' }, g.compliantPct === null ? note : `${g.compliantPct}% within SLA · ${hosts}`),
+        svg(
+          'text',
+          { x: L.valueX, y: y + L.textDy, 'text-anchor': narrow ? 'end' : 'start', class: 'chart-value' },
+          g.compliantPct === null ? note : `${g.compliantPct}% within SLA · ${hosts}`,
+        ),
       );
     }),
   );
@@ -51,9 +55,24 @@ const chart = (groups, narrow) => {
 
 export const renderCompliance = (container, report) => {
   container.replaceChildren(
-    h('div', { class: 'compliance-head' }, h('h2', {}, `Compliance: ${report.policy}`), h('p', {}, `${report.total.compliantPct ?? 0}% of ${report.total.hosts} hosts within SLA · generated ${new Date(report.generatedAt).toLocaleTimeString()}`)),
+    h(
+      'div',
+      { class: 'compliance-head' },
+      h('h2', {}, `Compliance: ${report.policy}`),
+      h('p', {}, `${report.total.compliantPct ?? 0}% of ${report.total.hosts} hosts within SLA · generated ${new Date(report.generatedAt).toLocaleTimeString()}`),
+    ),
     report.groups.length ? chart(report.groups, container.clientWidth < 560) : h('p', { class: 'empty' }, 'No groups in the inventory yet.'),
-    h('ul', { class: 'legend' }, Object.entries(LABELS).map(([status, label]) => h('li', {}, h('span', { class: 'swatch', style: { background: COLORS[status] } }), label))),
-    h('p', { class: 'hint' }, 'Each bar splits a group’s hosts by status; the percentage is hosts within SLA (compliant or at risk). Ask ', h('code', {}, 'compliance pci'), ' in chat for the details.'),
+    h(
+      'ul',
+      { class: 'legend' },
+      Object.entries(LABELS).map(([status, label]) => h('li', {}, h('span', { class: 'swatch', style: { background: COLORS[status] } }), label)),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'Each bar splits a group’s hosts by status; the percentage is hosts within SLA (compliant or at risk). Ask ',
+      h('code', {}, 'compliance pci'),
+      ' in chat for the details.',
+    ),
   );
 };

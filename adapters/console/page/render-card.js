@@ -17,7 +17,11 @@ const listsOf = (lists) =>
       'div',
       { class: 'card-list' },
       list.heading ? h('div', { class: 'list-heading' }, list.heading) : null,
-      h('ul', {}, list.items.map((item) => h('li', {}, richText(item)))),
+      h(
+        'ul',
+        {},
+        list.items.map((item) => h('li', {}, richText(item))),
+      ),
       list.more ? h('div', { class: 'list-more' }, richText(list.more)) : null,
     ),
   );

@@ -28,7 +28,14 @@ const botMessage = (m, ctx, compact) =>
     h(
       'div',
       { class: 'msg-body' },
-      h('div', { class: 'msg-meta' }, h('span', { class: 'author' }, BOT), h('span', { class: 'badge' }, 'APP'), h('time', { datetime: m.postedAt }, clock(m.postedAt)), m.edited ? h('span', { class: 'edited' }, '(edited)') : null),
+      h(
+        'div',
+        { class: 'msg-meta' },
+        h('span', { class: 'author' }, BOT),
+        h('span', { class: 'badge' }, 'APP'),
+        h('time', { datetime: m.postedAt }, clock(m.postedAt)),
+        m.edited ? h('span', { class: 'edited' }, '(edited)') : null,
+      ),
       m.private ? privateNote() : null,
       m.card ? renderCard(m.card, (action, button) => ctx.onAction(m, action, button)) : h('div', { class: 'msg-text' }, richText(m.text)),
       // What the page shows under a root card (a change's waves); replies in a thread get nothing.
@@ -68,11 +75,22 @@ export const renderBlock = (root, replies, ctx) => {
     h(
       'button',
       { type: 'button', class: `thread-toggle${open ? ' open' : ''}`, 'aria-expanded': String(open), onclick: () => ctx.onToggle(root.id) },
-      h('span', { class: 'thread-faces', 'aria-hidden': 'true' }, authors.slice(0, 3).map((a) => h('span', { class: `face${a === BOT ? ' face-bot' : ''}`, style: { '--hue': hue(a) } }, a === BOT ? 'pb' : initials(a)))),
+      h(
+        'span',
+        { class: 'thread-faces', 'aria-hidden': 'true' },
+        authors.slice(0, 3).map((a) => h('span', { class: `face${a === BOT ? ' face-bot' : ''}`, style: { '--hue': hue(a) } }, a === BOT ? 'pb' : initials(a))),
+      ),
       h('span', { class: 'thread-count' }, `${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}`),
       h('span', { class: 'thread-last' }, open ? 'Hide thread' : `Last reply ${clock(last.postedAt)}`),
     ),
   );
-  if (open) block.append(h('div', { class: 'thread' }, replies.map((r) => renderOne(r, ctx, true))));
+  if (open)
+    block.append(
+      h(
+        'div',
+        { class: 'thread' },
+        replies.map((r) => renderOne(r, ctx, true)),
+      ),
+    );
   return block;
 };

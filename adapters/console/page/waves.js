@@ -183,7 +183,9 @@ const legend = (totals) =>
   h(
     'ul',
     { class: 'legend waves-legend', 'aria-label': 'Hosts by state' },
-    KINDS.map(([kind]) => h('li', { class: totals[kind] ? '' : 'is-zero' }, h('span', { class: `swatch kind-${kind}`, 'aria-hidden': 'true' }), `${LABEL[kind]} `, h('strong', {}, String(totals[kind])))),
+    KINDS.map(([kind]) =>
+      h('li', { class: totals[kind] ? '' : 'is-zero' }, h('span', { class: `swatch kind-${kind}`, 'aria-hidden': 'true' }), `${LABEL[kind]} `, h('strong', {}, String(totals[kind]))),
+    ),
   );
 
 /**
@@ -192,7 +194,13 @@ const legend = (totals) =>
  * @param width the width to draw at, in CSS pixels
  */
 export const renderWaves = (view, { width = 640 } = {}) => {
-  const head = h('div', { class: 'waves-head' }, h('span', { class: 'waves-title' }, 'Waves'), h('span', { class: 'waves-summary' }, wavesSummary(view)), h('time', { class: 'waves-at', datetime: view.generatedAt }, `as of ${clock(view.generatedAt)}`));
+  const head = h(
+    'div',
+    { class: 'waves-head' },
+    h('span', { class: 'waves-title' }, 'Waves'),
+    h('span', { class: 'waves-summary' }, wavesSummary(view)),
+    h('time', { class: 'waves-at', datetime: view.generatedAt }, `as of ${clock(view.generatedAt)}`),
+  );
   if (!view.waves.length) return [head, h('p', { class: 'waves-note' }, view.note ?? 'No waves planned.')];
   return [head, chart(view, width), legend(view.totals)];
 };

@@ -33,7 +33,10 @@ export const buildDigest = async (store: EstateStore, scanId: string): Promise<C
   const affected = new Map<string, string[]>();
   for (let i = 0; i < patches.length; i += BATCH) {
     const batch = patches.slice(i, i + BATCH);
-    const needing = await store.findings.hostsByPatch(batch.map((p) => p.id), NEEDS_PATCH);
+    const needing = await store.findings.hostsByPatch(
+      batch.map((p) => p.id),
+      NEEDS_PATCH,
+    );
     for (const patch of batch) affected.set(patch.id, needing.get(patch.id) ?? []);
   }
   return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId) });

@@ -51,10 +51,16 @@ export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => 
   'digest.propose': async (action, context) => {
     personOf(context, 'propose changes');
     const needed = await stillNeeded(context.store, action.value);
-    if (needed.size === 0) throw new PatchbotError('nothing-to-propose', 'Every patch in this digest is installed now: there is nothing left to propose.', '`pending` shows what is still missing.');
+    if (needed.size === 0)
+      throw new PatchbotError('nothing-to-propose', 'Every patch in this digest is installed now: there is nothing left to propose.', '`pending` shows what is still missing.');
     const affected = new Set([...needed.values()].flat());
     const cover = coverGroups(await context.store.groups.list(), await context.store.hosts.list(), affected);
-    if (cover.groups.length === 0) throw new PatchbotError('no-group', `No group contains the affected hosts (${cover.uncovered.slice(0, 5).join(', ')}).`, 'Add them to a group in the inventory, then `propose <patches> to <group>`.');
+    if (cover.groups.length === 0)
+      throw new PatchbotError(
+        'no-group',
+        `No group contains the affected hosts (${cover.uncovered.slice(0, 5).join(', ')}).`,
+        'Add them to a group in the inventory, then `propose <patches> to <group>`.',
+      );
     await claimDigest(context, action.value);
     const patches = [...needed.keys()];
     const targets = cover.groups.map((g) => g.name);
@@ -69,6 +75,9 @@ export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => 
     await claimDigest(context, action.value);
     await context.store.audit.append({ actor: person, action: 'digest.deferred', subject: action.value, data: { surface: context.interaction.surface }, at: context.now });
     const closed = await closeDigest(context, action.value, `Deferred by ${person} at ${clock(context.now)}`);
-    return { ...closed, private: { title: 'Deferred', text: 'Nothing is proposed. The patches stay in `pending` and the next digest will not repeat them; `propose <patches> to <groups>` when ready.' } };
+    return {
+      ...closed,
+      private: { title: 'Deferred', text: 'Nothing is proposed. The patches stay in `pending` and the next digest will not repeat them; `propose <patches> to <groups>` when ready.' },
+    };
   },
 });

@@ -30,8 +30,7 @@ export const hostSummary = (hosts: readonly string[]): string => {
   return `${count(hosts.length, 'host')} (${shown}${hidden > 0 ? `, +${hidden} more` : ''})`;
 };
 
-const patchLine = (patch: Patch, hosts: readonly string[]): string =>
-  `\`${patch.id}\` ${clip(patch.title, 80)}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
+const patchLine = (patch: Patch, hosts: readonly string[]): string => `\`${patch.id}\` ${clip(patch.title, 80)}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
 
 /** Thread keys allow letters, digits and `._:-`; a scan id with anything else is folded. */
 const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 'scan';
@@ -51,18 +50,28 @@ export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<stri
   const counts: string[] = [];
   const ranked: Patch[] = [];
   for (const severity of SEVERITY_ORDER) {
-    const group = patches
-      .filter((p) => p.severity === severity)
-      .sort((a, b) => hostsOf(b.id).length - hostsOf(a.id).length || a.id.localeCompare(b.id));
+    const group = patches.filter((p) => p.severity === severity).sort((a, b) => hostsOf(b.id).length - hostsOf(a.id).length || a.id.localeCompare(b.id));
     if (group.length === 0) continue;
     ranked.push(...group);
     counts.push(`${group.length.toLocaleString('en-US')} ${severity}`);
     const heading = `${capitalized(severity)} (${group.length.toLocaleString('en-US')})`;
-    const list = listOf(group.map((p) => patchLine(p, hostsOf(p.id))), PER_SEVERITY, '`pending` lists every host and patch', undefined, LIST_CHARS);
+    const list = listOf(
+      group.map((p) => patchLine(p, hostsOf(p.id))),
+      PER_SEVERITY,
+      '`pending` lists every host and patch',
+      undefined,
+      LIST_CHARS,
+    );
     sections.push({ heading, lists: [list] });
   }
   const hosts = new Set(patches.flatMap((p) => hostsOf(p.id)));
-  const propose = `scan:${scanId}`.length <= CARD_LIMITS.actionValue ? `scan:${scanId}` : ranked.slice(0, TOP_IDS).map((p) => p.id).join(' ');
+  const propose =
+    `scan:${scanId}`.length <= CARD_LIMITS.actionValue
+      ? `scan:${scanId}`
+      : ranked
+          .slice(0, TOP_IDS)
+          .map((p) => p.id)
+          .join(' ');
   return {
     title: clip(`${count(patches.length, 'new patch', 'new patches')} found`, CARD_LIMITS.titleChars),
     text: clip(`Scan \`${scanId}\` discovered ${count(patches.length, 'patch', 'patches')} (${counts.join(', ')}) needed on ${count(hosts.size, 'host')}.`, CARD_LIMITS.sectionChars),

@@ -5,7 +5,11 @@ import { formatFreshness, freshnessOf, relativeTime } from './freshness.ts';
 const now = new Date('2024-05-01T12:00:00Z');
 const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
 const scan = (host: string, minutes: number, outcome: HostScan['outcome'] = 'ok'): HostScan => ({
-  scanId: 'scan-1', host, outcome, startedAt: ago(minutes + 1), finishedAt: ago(minutes),
+  scanId: 'scan-1',
+  host,
+  outcome,
+  startedAt: ago(minutes + 1),
+  finishedAt: ago(minutes),
 });
 
 describe('relativeTime', () => {
@@ -44,7 +48,12 @@ describe('formatFreshness', () => {
       'from scans 2 h ago; 3 hosts unreachable (w2 unreachable 5 h ago, w1 unreachable 1 h ago, +1 more)',
     ],
     ['failed', ['a', 'b'], [scan('a', 60), scan('b', 60, 'failed')], 'from scans 1 h ago; 1 host failed to scan (b failed 1 h ago)'],
-    ['mixed', ['a', 'b', 'c'], [scan('a', 60), scan('b', 60, 'failed'), scan('c', 60, 'unreachable')], 'from scans 1 h ago; 2 hosts could not be scanned (b failed 1 h ago, c unreachable 1 h ago)'],
+    [
+      'mixed',
+      ['a', 'b', 'c'],
+      [scan('a', 60), scan('b', 60, 'failed'), scan('c', 60, 'unreachable')],
+      'from scans 1 h ago; 2 hosts could not be scanned (b failed 1 h ago, c unreachable 1 h ago)',
+    ],
   ])('%s', (_name, hosts, scans, expected) => {
     expect(line(hosts, scans)).toBe(expected);
   });

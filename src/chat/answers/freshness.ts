@@ -54,7 +54,9 @@ export const formatFreshness = (f: Freshness, now: Date): string => {
   } else parts.push('no successful scan yet (run `scan`)');
   const { unreachable } = f;
   if (unreachable.count) {
-    const named = unreachable.first.slice(0, SHOWN).map((u) => (u.lastSeen ? `${u.host} last seen ${relativeTime(u.lastSeen, now)}` : `${u.host} ${u.outcome} ${relativeTime(u.triedAt, now)}`));
+    const named = unreachable.first
+      .slice(0, SHOWN)
+      .map((u) => (u.lastSeen ? `${u.host} last seen ${relativeTime(u.lastSeen, now)}` : `${u.host} ${u.outcome} ${relativeTime(u.triedAt, now)}`));
     const more = unreachable.count > named.length ? `, +${(unreachable.count - named.length).toLocaleString('en-US')} more` : '';
     const outcomes = new Set(unreachable.outcomes);
     const label = outcomes.size > 1 ? 'could not be scanned' : outcomes.has('failed') ? 'failed to scan' : 'unreachable';

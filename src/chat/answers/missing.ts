@@ -27,7 +27,10 @@ export const findPatch = async (store: EstateStore, id: string): Promise<Patch> 
   const known = await store.patches.list();
   const samePackage = known.filter((p) => packageOf(p.id) === id);
   if (samePackage.length === 1) return samePackage[0]!;
-  const near = closestMatches(id, known.map((p) => p.id));
+  const near = closestMatches(
+    id,
+    known.map((p) => p.id),
+  );
   throw new UnknownPatchError(id, [...new Set([...samePackage.map((p) => p.id), ...near])].slice(0, 3));
 };
 
@@ -55,9 +58,7 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
 
   const question = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
-  const title = needCount
-    ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}`
-    : `${patch.id} is not missing on any host${where}`;
+  const title = needCount ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}` : `${patch.id} is not missing on any host${where}`;
   const none = [
     installed ? `installed on ${plural(installed, 'host')}` : '',
     pendingReboot ? `installed and waiting for a reboot on ${plural(pendingReboot, 'host')}` : '',

@@ -14,26 +14,36 @@ export const answerPending = async (store: EstateStore, intent: IntentOf<'pendin
   const scope = await scopeOf(store, intent.target);
   const [pending, { line, freshness }] = await Promise.all([store.findings.pendingIn(scope.hosts), freshnessLine(store, scope.hosts, now)]);
   const rows = [...pending.patches].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.hosts - a.hosts || a.id.localeCompare(b.id));
-  const bySeverity = Object.fromEntries(
-    SEVERITIES.map((s) => [s, { patches: rows.filter((r) => r.severity === s).length, hosts: pending.hostsBySeverity[s] }]),
-  ) as Record<Severity, { patches: number; hosts: number }>;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { patches: rows.filter((r) => r.severity === s).length, hosts: pending.hostsBySeverity[s] }])) as Record<
+    Severity,
+    { patches: number; hosts: number }
+  >;
   const where = inScope(scope);
   const question = `pending${intent.target ? ` ${intent.target}` : ''}`;
 
   return {
     card: {
-      title: clip(
-        rows.length ? `${plural(rows.length, 'patch', 'patches')} pending on ${plural(pending.affectedHosts, 'host')}${where}` : `Nothing pending${where}`,
-        CARD_LIMITS.titleChars,
-      ),
+      title: clip(rows.length ? `${plural(rows.length, 'patch', 'patches')} pending on ${plural(pending.affectedHosts, 'host')}${where}` : `Nothing pending${where}`, CARD_LIMITS.titleChars),
+      ...(rows.length ? {} : { text: freshness.hosts ? `No scanned host${where} is missing a patch (${plural(freshness.hosts, 'host')} in scope).` : `No hosts${where}.` }),
       ...(rows.length
-        ? {}
-        : { text: freshness.hosts ? `No scanned host${where} is missing a patch (${plural(freshness.hosts, 'host')} in scope).` : `No hosts${where}.` }),
-      ...(rows.length
-        ? { fields: SEVERITIES.filter((s) => bySeverity[s].patches > 0).map((s) => ({ label: s[0]!.toUpperCase() + s.slice(1), value: `${plural(bySeverity[s].patches, 'patch', 'patches')} on ${plural(bySeverity[s].hosts, 'host')}` })) }
+        ? {
+            fields: SEVERITIES.filter((s) => bySeverity[s].patches > 0).map((s) => ({
+              label: s[0]!.toUpperCase() + s.slice(1),
+              value: `${plural(bySeverity[s].patches, 'patch', 'patches')} on ${plural(bySeverity[s].hosts, 'host')}`,
+            })),
+          }
         : {}),
       ...(rows.length
-        ? { lists: [listOf(rows.map((r) => `${r.id} (${r.severity}) — ${plural(r.hosts, 'host')}`), TOP_PATCHES, fullListHint(question), 'Top patches')] }
+        ? {
+            lists: [
+              listOf(
+                rows.map((r) => `${r.id} (${r.severity}) — ${plural(r.hosts, 'host')}`),
+                TOP_PATCHES,
+                fullListHint(question),
+                'Top patches',
+              ),
+            ],
+          }
         : {}),
       context: line,
     },

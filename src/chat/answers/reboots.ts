@@ -19,7 +19,16 @@ export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboot
     card: {
       title: clip(required.count ? `${plural(required.count, 'host')} need${required.count === 1 ? 's' : ''} a reboot${where}` : `No host needs a reboot${where}`, CARD_LIMITS.titleChars),
       ...(required.count
-        ? { lists: [pageOf(required.first.map((s) => `${s.host} (as of ${relativeTime(s.finishedAt, now)})`), required.count, CARD_LIMITS.listItems, fullListHint(question))] }
+        ? {
+            lists: [
+              pageOf(
+                required.first.map((s) => `${s.host} (as of ${relativeTime(s.finishedAt, now)})`),
+                required.count,
+                CARD_LIMITS.listItems,
+                fullListHint(question),
+              ),
+            ],
+          }
         : { text: told ? `${plural(told, 'scanned host')} report${told === 1 ? 's' : ''} no pending reboot.` : 'No scan has said yet whether a reboot is pending.' }),
       ...(unknown.count ? { fields: [{ label: 'Could not tell', value: clip(`${plural(unknown.count, 'host')} (latest scan did not say)`, CARD_LIMITS.fieldChars) }] } : {}),
       context: line,

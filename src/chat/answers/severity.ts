@@ -17,7 +17,11 @@ export const countBySeverity = (patches: ReadonlyMap<string, Patch>, ids: readon
 
 /** "2 critical, 1 low"; "none" when every count is zero. */
 export const describeCounts = (counts: Record<Severity, number>): string =>
-  SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ') || 'none';
+  SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ') || 'none';
 
-export const byUrgency = (patches: ReadonlyMap<string, Patch>) => (a: string, b: string): number =>
-  severityRank(severityOf(patches, a)) - severityRank(severityOf(patches, b)) || a.localeCompare(b);
+export const byUrgency =
+  (patches: ReadonlyMap<string, Patch>) =>
+  (a: string, b: string): number =>
+    severityRank(severityOf(patches, a)) - severityRank(severityOf(patches, b)) || a.localeCompare(b);

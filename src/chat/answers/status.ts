@@ -14,8 +14,7 @@ const lastScan = (scan: HostScan | undefined, now: Date): string => {
   return scan.outcome === 'ok' ? `ok, ${when}` : `${scan.outcome} ${when}${scan.error ? `: ${clip(scan.error, 200)}` : ''}`;
 };
 
-const rebootFlag = (scan: HostScan | undefined): string =>
-  scan?.rebootRequired === true ? 'required' : scan?.rebootRequired === false ? 'not required' : 'unknown';
+const rebootFlag = (scan: HostScan | undefined): string => (scan?.rebootRequired === true ? 'required' : scan?.rebootRequired === false ? 'not required' : 'unknown');
 
 /**
  * `status <host>`: missing patches by severity, the reboot flag and the last scan. A group name
@@ -26,16 +25,22 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
   if (!host) {
     if (await store.groups.get(intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
     const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
-    throw new NotFoundError('host', intent.host, closestMatches(intent.host, [...hosts, ...groups].map((h) => h.name)));
+    throw new NotFoundError(
+      'host',
+      intent.host,
+      closestMatches(
+        intent.host,
+        [...hosts, ...groups].map((h) => h.name),
+      ),
+    );
   }
-  const [[scan], findings, { line, freshness }] = await Promise.all([
-    store.scans.latestOf([host.name]),
-    store.findings.byHost(host.name),
-    freshnessLine(store, [host.name], now),
-  ]);
+  const [[scan], findings, { line, freshness }] = await Promise.all([store.scans.latestOf([host.name]), store.findings.byHost(host.name), freshnessLine(store, [host.name], now)]);
   const stateOf = new Map(findings.map((f) => [f.patchId, f.state]));
   const patches = new Map((await store.patches.byIds(findings.map((f) => f.patchId))).map((p) => [p.id, p]));
-  const needs = findings.filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.patchId).sort(byUrgency(patches));
+  const needs = findings
+    .filter((f) => NEEDS_PATCH.includes(f.state))
+    .map((f) => f.patchId)
+    .sort(byUrgency(patches));
   const awaitingReboot = findings.filter((f) => f.state === 'pending-reboot').map((f) => f.patchId);
   const counts = countBySeverity(patches, needs);
   const items = needs.map((id) => `${id} (${severityOf(patches, id)})${stateOf.get(id) === 'failed' ? ', install failed' : ''}`);

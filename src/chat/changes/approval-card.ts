@@ -65,7 +65,10 @@ const buttons = (change: Change): CardAction[] => {
       ? {
           confirm: {
             title: clip(`${verb} ${change.id}?`, CARD_LIMITS.confirmTitle),
-            text: clip(`${change.class === 'emergency' ? 'EMERGENCY change' : 'Production change'} to ${change.targets.join(', ')}: your vote is recorded and audited.`, CARD_LIMITS.confirmText),
+            text: clip(
+              `${change.class === 'emergency' ? 'EMERGENCY change' : 'Production change'} to ${change.targets.join(', ')}: your vote is recorded and audited.`,
+              CARD_LIMITS.confirmText,
+            ),
             confirm: verb,
             deny: 'Cancel',
           },
@@ -99,7 +102,8 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
   ];
   if (change.parentId) fields.push({ label: 'Rolls back', value: change.parentId });
   if (input.progress) fields.push({ label: 'Progress', value: clip(input.progress, CARD_LIMITS.fieldChars) });
-  if (input.tickets.length) fields.push({ label: 'Tickets', value: clip(input.tickets.map((t) => `${t.system} ${t.key}${t.state ? ` (${t.state})` : ''}`).join(', '), CARD_LIMITS.fieldChars) });
+  if (input.tickets.length)
+    fields.push({ label: 'Tickets', value: clip(input.tickets.map((t) => `${t.system} ${t.key}${t.state ? ` (${t.state})` : ''}`).join(', '), CARD_LIMITS.fieldChars) });
 
   const lines = [tallyLine(change, input.tally)];
   const comments = input.votes.filter((v) => v.comment).map((v) => `${v.person} (${v.decision}): ${clip(v.comment ?? '', 200)}`);
@@ -129,6 +133,9 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
 /** The decision posted into the change's thread. */
 export const decisionCard = (change: Change, tally: Tally, decision: Decision): Card => ({
   title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} ${decision.outcome}`, CARD_LIMITS.titleChars),
-  text: clip(`${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` ${change.window === 'now' ? 'It starts now.' : change.window ? `It runs in window ${change.window}.` : 'It runs in the next window.'}` : ''}`, CARD_LIMITS.sectionChars),
+  text: clip(
+    `${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` ${change.window === 'now' ? 'It starts now.' : change.window ? `It runs in window ${change.window}.` : 'It runs in the next window.'}` : ''}`,
+    CARD_LIMITS.sectionChars,
+  ),
   threadKey: `change:${change.id}`,
 });

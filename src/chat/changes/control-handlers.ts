@@ -21,7 +21,12 @@ const PAST: Record<ControlVerb, string> = { pause: 'paused', resume: 'resumed', 
 /** One control from a button or a command: the thread hears it, every card copy shows it. */
 const control = async (options: ControlOptions, context: HandlerContext, verb: ControlVerb, changeId: string, hosts: string[]): Promise<Reply> => {
   const person = context.interaction.actor.person;
-  if (!person) throw new PatchbotError('not-a-person', `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`, 'Ask an admin to add your account to `people` in the patchbot config.');
+  if (!person)
+    throw new PatchbotError(
+      'not-a-person',
+      `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`,
+      'Ask an admin to add your account to `people` in the patchbot config.',
+    );
   // Read before the control clears it: the halt being answered, for the card's final form.
   const halted = await context.store.rollouts.progress(changeId).catch(() => null);
   const playbooks = verb === 'rollback' && options.catalog ? { playbooks: { catalog: options.catalog, hosts: await context.store.hosts.list() } } : {};
@@ -34,16 +39,23 @@ const control = async (options: ControlOptions, context: HandlerContext, verb: C
   // A click on a halt card answers it: its buttons go, so nobody decides the same halt twice.
   const clicked = context.interaction.kind === 'action' ? context.interaction.message : undefined;
   const { actions: _answered, ...haltText } = haltCard(result.change, halted?.haltReason ?? '', []);
-  const answered = clicked && halted?.haltReason
-    ? { update: { ref: clicked, card: { ...haltText, context: clip(`${PAST[verb]} by ${person.name} at ${clock(context.now)}`, CARD_LIMITS.sectionChars) } } }
-    : {};
+  const answered =
+    clicked && halted?.haltReason
+      ? { update: { ref: clicked, card: { ...haltText, context: clip(`${PAST[verb]} by ${person.name} at ${clock(context.now)}`, CARD_LIMITS.sectionChars) } } }
+      : {};
   return {
     ...answered,
     refresh: { threadKey: `change:${result.change.id}`, card },
     broadcast,
     private: { title: clip(`${result.change.id} ${PAST[verb]}`, CARD_LIMITS.titleChars), text: clip(result.text, CARD_LIMITS.sectionChars) },
     data: { change: result.change.id, state: result.change.state, ...(result.rollback ? { rollback: result.rollback.id } : {}) },
-    ...(kick ? { followUp: async () => { for (const id of ids) await kick(id, `${verb}:${context.interaction.id}`); } } : {}),
+    ...(kick
+      ? {
+          followUp: async () => {
+            for (const id of ids) await kick(id, `${verb}:${context.interaction.id}`);
+          },
+        }
+      : {}),
   };
 };
 

@@ -17,13 +17,11 @@ const commandsText = (change: Change, commands: readonly string[]): string => {
 
 /** One fold per host: its playbook, then each command it would run, numbered, in order. */
 export const dryRunSections = (change: Change, hosts: readonly DryRunCommands[]): CardSection[] => {
-  const shown = hosts.slice(0, HOSTS_PER_CARD).map(
-    (h): CardSection => ({
-      heading: clip(`${h.host} would run ${h.commands.length} command${h.commands.length === 1 ? '' : 's'} (${h.playbook}, dry run)`, CARD_LIMITS.titleChars),
-      collapsed: true,
-      text: commandsText(change, h.commands),
-    }),
-  );
+  const shown = hosts.slice(0, HOSTS_PER_CARD).map((h): CardSection => ({
+    heading: clip(`${h.host} would run ${h.commands.length} command${h.commands.length === 1 ? '' : 's'} (${h.playbook}, dry run)`, CARD_LIMITS.titleChars),
+    collapsed: true,
+    text: commandsText(change, h.commands),
+  }));
   const rest = hosts.length - shown.length;
   return rest > 0 ? [...shown, { text: `+${rest} more host${rest === 1 ? '' : 's'}: \`patchbot change show ${change.id} --json\` lists every host's commands.` }] : shown;
 };

@@ -109,13 +109,20 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
   const plan = planRollout({ targets: input.targets, hosts, groups, config: config.rollout, class: input.class });
   if (options.catalog) {
     const planned = new Set(planHosts(plan));
-    checkPlaybooksFit(options.catalog, hosts.filter((h) => planned.has(h.name)), input.patches);
+    checkPlaybooksFit(
+      options.catalog,
+      hosts.filter((h) => planned.has(h.name)),
+      input.patches,
+    );
   }
   const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, plan, requester, now: context.now });
   const card = await loadApprovalCard(context.store, change);
   const ack: Card = {
     title: clip(`${change.id} proposed`, CARD_LIMITS.titleChars),
-    text: clip(`${change.title}. ${change.state === 'pending-approval' ? `Voting is open in the approvals channel: ${describePolicy(change.policy)}.` : `State: ${change.state}.`}`, CARD_LIMITS.sectionChars),
+    text: clip(
+      `${change.title}. ${change.state === 'pending-approval' ? `Voting is open in the approvals channel: ${describePolicy(change.policy)}.` : `State: ${change.state}.`}`,
+      CARD_LIMITS.sectionChars,
+    ),
     context: `\`show ${change.id}\` shows the card here`,
   };
   const kick = change.state === 'approved' && options.kick ? { followUp: () => options.kick!(change.id, 'approved') } : {};
@@ -140,7 +147,11 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       return {
         public: {
           title: 'Changes',
-          text: open.length ? `${open.length} open of the last ${recent.length}.` : recent.length ? `No open changes; the last ${recent.length} are closed.` : 'No changes yet; `propose <patches> to <groups>` starts one.',
+          text: open.length
+            ? `${open.length} open of the last ${recent.length}.`
+            : recent.length
+              ? `No open changes; the last ${recent.length} are closed.`
+              : 'No changes yet; `propose <patches> to <groups>` starts one.',
           lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), 5, '`show <change>` for one', 'Recently closed')] : [])],
         },
         data: { changes: recent.map((c) => ({ id: c.id, state: c.state, class: c.class, title: c.title, requester: c.requester })) },

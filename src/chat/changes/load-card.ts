@@ -21,7 +21,10 @@ const decisionOf = (change: Change, votes: readonly Vote[]): Decision | null => 
   // Rejected: the reject that decided. Any later state (scheduled, running, completed…) came from
   // an approval: the approve that tipped it, so the card keeps saying who approved.
   const decision = change.state === 'rejected' ? 'reject' : 'approve';
-  const deciding = votes.filter((v) => v.decision === decision).sort((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
+  const deciding = votes
+    .filter((v) => v.decision === decision)
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .at(-1);
   return deciding ? { outcome: decision === 'reject' ? 'rejected' : 'approved', by: deciding.person, at: deciding.at } : null;
 };
 
@@ -41,7 +44,8 @@ export const loadApprovalCard = async (store: CardStore, change: Change, decided
   ]);
   const plan = RolloutPlan.safeParse(change.plan);
   const wave = plan.success && progress && progress.phase !== 'done' ? plan.data.waves[progress.wave] : undefined;
-  const progressText = progress && plan.success ? progressLine(runs, planHosts(plan.data).length, wave ? { index: progress.wave, count: plan.data.waves.length, name: wave.name } : null) : null;
+  const progressText =
+    progress && plan.success ? progressLine(runs, planHosts(plan.data).length, wave ? { index: progress.wave, count: plan.data.waves.length, name: wave.name } : null) : null;
   const hostCountsByGroup = new Map(groups.filter((g) => change.targets.includes(g.name)).map((g) => [g.name, membersOf(g, hosts).length]));
   const electorate = people.filter((p) => isEligible(change.policy, p, change.requester).ok).length;
   const counted = tally(change.policy, votes, change.requester, electorate);

@@ -5,9 +5,7 @@ import { CARD_LIMITS, type Card, clip } from '../card.ts';
 
 /** The people a policy's `notify` names (`role:cab`, `alice`), the requester aside. */
 export const notifiedPeople = (change: Change, people: readonly Person[]): string[] =>
-  people
-    .filter((p) => p.name !== change.requester && change.policy.notify.some((n) => (n.startsWith('role:') ? p.roles.includes(n.slice(5)) : n === p.name)))
-    .map((p) => p.name);
+  people.filter((p) => p.name !== change.requester && change.policy.notify.some((n) => (n.startsWith('role:') ? p.roles.includes(n.slice(5)) : n === p.name))).map((p) => p.name);
 
 /** What a notified person gets directly: told, not asked — they cannot vote under this policy unless it says so. */
 export const notificationCard = (change: Change): Card => ({
@@ -17,7 +15,9 @@ export const notificationCard = (change: Change): Card => ({
       `${change.title}, ${change.window === 'now' ? 'to run now' : change.window ? `in window ${change.window}` : 'in the next window'}.`,
       `You are notified under the ${change.policyName} policy (${describePolicy(change.policy)}).`,
       change.postReview ? 'It is flagged for post-implementation review.' : '',
-    ].filter(Boolean).join('\n'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
     CARD_LIMITS.sectionChars,
   ),
   context: `\`show ${change.id}\` shows its card`,

@@ -27,14 +27,24 @@ export const haltCard = (change: Change, reason: string, failed: readonly HostRu
       label: 'Roll back',
       style: 'danger',
       value: change.id,
-      confirm: { title: clip(`Roll back ${change.id}?`, CARD_LIMITS.confirmTitle), text: 'Hosts that applied the change are restored to their recorded versions, then rescanned.', confirm: 'Roll back', deny: 'Cancel' },
+      confirm: {
+        title: clip(`Roll back ${change.id}?`, CARD_LIMITS.confirmTitle),
+        text: 'Hosts that applied the change are restored to their recorded versions, then rescanned.',
+        confirm: 'Roll back',
+        deny: 'Cancel',
+      },
     },
     {
       id: 'change.abort',
       label: 'Abort',
       style: 'default',
       value: change.id,
-      confirm: { title: clip(`Abort ${change.id}?`, CARD_LIMITS.confirmTitle), text: 'No further host is patched; hosts already patched stay as they are.', confirm: 'Abort', deny: 'Cancel' },
+      confirm: {
+        title: clip(`Abort ${change.id}?`, CARD_LIMITS.confirmTitle),
+        text: 'No further host is patched; hosts already patched stay as they are.',
+        confirm: 'Abort',
+        deny: 'Cancel',
+      },
     },
   ];
   return {

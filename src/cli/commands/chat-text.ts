@@ -26,7 +26,11 @@ export const runChatText = async (context: CommandContext, text: string): Promis
     // an unprepared store cannot answer instead of failing on a missing table.
     const schema = await handle.migrationStatus();
     if (schema.current < schema.latest) {
-      throw new PatchbotError('store-not-ready', `The store is at schema version ${schema.current} of ${schema.latest}: there is nothing to answer from yet.`, 'Run `patchbot scan` (or `patchbot start`) once: it prepares the store and records what it finds.');
+      throw new PatchbotError(
+        'store-not-ready',
+        `The store is at schema version ${schema.current} of ${schema.latest}: there is nothing to answer from yet.`,
+        'Run `patchbot scan` (or `patchbot start`) once: it prepares the store and records what it finds.',
+      );
     }
     const name = values.as as string | undefined;
     // Config is the source of truth for people and inventory. The service syncs at start; a CLI
@@ -34,13 +38,25 @@ export const runChatText = async (context: CommandContext, text: string): Promis
     // read-only.
     if (name && !deps.sharedRuntime) await syncConfigToStore(store, config);
     const person = name ? await store.people.get(name) : null;
-    if (name && !person) throw new NotFoundError('person', name, closestMatches(name, (await store.people.list()).map((p) => p.name)));
+    if (name && !person)
+      throw new NotFoundError(
+        'person',
+        name,
+        closestMatches(
+          name,
+          (await store.people.list()).map((p) => p.name),
+        ),
+      );
     const intent = person ? understand(text, 'question') : null;
     const kind = intent?.ok ? intent.intent.kind : null;
     // `--as` is the operator speaking for someone (#13): outside demo mode a vote needs the config's say-so.
     if (person && (kind === 'approve' || kind === 'reject') && !isDemoMode(config) && !config.chat.cli.allowVotesAs) {
       await store.audit.append({ actor: operatorName(), action: 'cli.on-behalf.refused', subject: person.name, data: { text, intent: kind } });
-      throw new PatchbotError('vote-as-refused', `Refused: a vote cast with --as ${person.name} would let whoever runs this CLI vote as ${person.name}.`, `${person.name} votes in chat or the console as themselves; to let operators vote for people, set chat.cli.allowVotesAs: true (every such vote is audited as the operator's).`);
+      throw new PatchbotError(
+        'vote-as-refused',
+        `Refused: a vote cast with --as ${person.name} would let whoever runs this CLI vote as ${person.name}.`,
+        `${person.name} votes in chat or the console as themselves; to let operators vote for people, set chat.cli.allowVotesAs: true (every such vote is audited as the operator's).`,
+      );
     }
     const interaction = cliInteraction(text, person);
     const runtime = deps.sharedRuntime;
@@ -55,11 +71,14 @@ export const runChatText = async (context: CommandContext, text: string): Promis
       await answer.followUp?.();
     }
     // Every --as action is on the record as the operator's, on that person's behalf.
-    if (person) await store.audit.append({ actor: operatorName(), action: 'cli.on-behalf', subject: person.name, data: { text, intent: kind, interaction: interaction.id, ok: !answer.error } });
+    if (person)
+      await store.audit.append({ actor: operatorName(), action: 'cli.on-behalf', subject: person.name, data: { text, intent: kind, interaction: interaction.id, ok: !answer.error } });
     return answer;
   });
   if (values.json) {
-    const body = reply.error ? { ok: false, intent: reply.intent ?? null, error: reply.error, data: reply.data ?? null } : { ok: true, intent: reply.intent ?? null, data: reply.data ?? null };
+    const body = reply.error
+      ? { ok: false, intent: reply.intent ?? null, error: reply.error, data: reply.data ?? null }
+      : { ok: true, intent: reply.intent ?? null, data: reply.data ?? null };
     io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
     for (const card of [reply.public, reply.update?.card, reply.private, ...(reply.broadcast ?? []).map((post) => post.card)]) {

@@ -15,7 +15,11 @@ export const dbMigrate: Command = {
         return pending > 0 ? EXIT.failure : EXIT.ok;
       }
       const applied = await handle.migrate();
-      io.stdout.write(applied.length ? `Applied ${applied.join(', ')} on ${handle.engine}; schema now at version ${before.latest}.\n` : `Nothing to do: schema already at version ${before.current} (${handle.engine}).\n`);
+      io.stdout.write(
+        applied.length
+          ? `Applied ${applied.join(', ')} on ${handle.engine}; schema now at version ${before.latest}.\n`
+          : `Nothing to do: schema already at version ${before.current} (${handle.engine}).\n`,
+      );
       return EXIT.ok;
     });
   },

@@ -18,7 +18,8 @@ async function expand(args: string[], cwd: string): Promise<string[]> {
 export const playbookValidate: Command = {
   path: ['playbook', 'validate'],
   summary: 'validate playbook files: YAML, schema, parameters and placeholders',
-  usage: 'Usage: patchbot playbook validate FILE|DIR…\nPrints OK <file> per valid file and <file>: <field.path>: <message> per problem.\nExit 0 when all are valid, 1 when any is not, 2 on usage errors.',
+  usage:
+    'Usage: patchbot playbook validate FILE|DIR…\nPrints OK <file> per valid file and <file>: <field.path>: <message> per problem.\nExit 0 when all are valid, 1 when any is not, 2 on usage errors.',
   options: {},
   positionals: [1, Number.POSITIVE_INFINITY],
   usesStore: false,

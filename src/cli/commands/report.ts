@@ -9,7 +9,10 @@ const FAIL_ON: readonly ComplianceStatus[] = ['overdue', 'unknown', 'at-risk'];
 
 /** `--fail-on overdue --fail-on unknown` or `--fail-on overdue,unknown`. */
 const parseFailOn = (given: string[]): ComplianceStatus[] => {
-  const statuses = given.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const statuses = given
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   const bad = statuses.filter((s) => !(FAIL_ON as readonly string[]).includes(s));
   if (bad.length) throw new UsageError(`--fail-on takes ${FAIL_ON.join(', ')} (got ${bad.join(', ')})`);
   return statuses as ComplianceStatus[];

@@ -30,12 +30,23 @@ export const tokenCreate: Command = {
     const now = new Date();
     const token = newAccessToken();
     const expiresAt = lifetime === null ? null : new Date(now.getTime() + lifetime);
-    await withStore(async ({ store }) => {
-      if (!deps.sharedRuntime) await syncConfigToStore(store, config);
-      if (!(await store.people.get(owner))) throw new NotFoundError('person', owner, closestMatches(owner, (await store.people.list()).map((p) => p.name)));
-      await store.accessTokens.create({ id: token.id, hash: token.hash, owner, createdAt: now, expiresAt });
-      await store.audit.append({ actor: operatorName(), action: 'access-token.created', subject: token.id, data: { owner, expiresAt: expiresAt?.toISOString() ?? null } });
-    }, { migrate: true });
+    await withStore(
+      async ({ store }) => {
+        if (!deps.sharedRuntime) await syncConfigToStore(store, config);
+        if (!(await store.people.get(owner)))
+          throw new NotFoundError(
+            'person',
+            owner,
+            closestMatches(
+              owner,
+              (await store.people.list()).map((p) => p.name),
+            ),
+          );
+        await store.accessTokens.create({ id: token.id, hash: token.hash, owner, createdAt: now, expiresAt });
+        await store.audit.append({ actor: operatorName(), action: 'access-token.created', subject: token.id, data: { owner, expiresAt: expiresAt?.toISOString() ?? null } });
+      },
+      { migrate: true },
+    );
     io.stdout.write(`${token.secret}\n`);
     io.stderr.write(`Token ${token.id} acts as ${owner}${expiresAt ? ` until ${expiresAt.toISOString()}` : ', with no expiry'}. It is shown only now.\n`);
     return EXIT.ok;
@@ -73,11 +84,14 @@ export const tokenRevoke: Command = {
   usesStore: true,
   async run({ positionals, io, withStore }) {
     const id = positionals[0]!;
-    const revoked = await withStore(async ({ store }) => {
-      const done = await store.accessTokens.revoke(id, new Date());
-      if (done) await store.audit.append({ actor: operatorName(), action: 'access-token.revoked', subject: id, data: {} });
-      return done;
-    }, { migrate: true });
+    const revoked = await withStore(
+      async ({ store }) => {
+        const done = await store.accessTokens.revoke(id, new Date());
+        if (done) await store.audit.append({ actor: operatorName(), action: 'access-token.revoked', subject: id, data: {} });
+        return done;
+      },
+      { migrate: true },
+    );
     if (!revoked) {
       io.stderr.write(`No live access token ${id}: \`patchbot token list\` shows the ids (a revoked token stays revoked).\n`);
       return EXIT.failure;

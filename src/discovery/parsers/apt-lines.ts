@@ -40,8 +40,7 @@ export function parseInstLine(line: string): InstLine | null {
 }
 
 /** Security = the candidate comes from a security archive (integrations.md §5.5). */
-export const fromSecurityArchive = (origins: readonly string[]): boolean =>
-  origins.some((o) => o.startsWith('Debian-Security:') || o.slice(o.lastIndexOf('/') + 1).endsWith('-security'));
+export const fromSecurityArchive = (origins: readonly string[]): boolean => origins.some((o) => o.startsWith('Debian-Security:') || o.slice(o.lastIndexOf('/') + 1).endsWith('-security'));
 
 export interface AptSummary {
   upgraded: number;
@@ -71,7 +70,19 @@ export const instCount = (s: AptSummary): number => s.upgraded + s.newlyInstalle
 
 // Packages whose new version only takes effect after a reboot: the kernel (and Ubuntu's kernel
 // metapackages), the C library, systemd (pid 1) and the system bus. Not linux-libc-dev/linux-perf.
-const REBOOT_EXACT = new Set(['libc6', 'systemd', 'systemd-sysv', 'libsystemd0', 'libsystemd-shared', 'dbus', 'dbus-daemon', 'dbus-broker', 'linux-base', 'intel-microcode', 'amd64-microcode']);
+const REBOOT_EXACT = new Set([
+  'libc6',
+  'systemd',
+  'systemd-sysv',
+  'libsystemd0',
+  'libsystemd-shared',
+  'dbus',
+  'dbus-daemon',
+  'dbus-broker',
+  'linux-base',
+  'intel-microcode',
+  'amd64-microcode',
+]);
 const REBOOT_PREFIX = /^(linux-image-|linux-signed-image-|linux-modules-|linux-generic|linux-virtual|linux-(aws|azure|gcp|oracle|kvm|lowlatency)$)/;
 
 export const debNeedsReboot = (name: string): boolean => REBOOT_EXACT.has(name) || REBOOT_PREFIX.test(name);

@@ -49,7 +49,10 @@ export function parseAptSimulate(host: string, section: Section): AptSimulation 
     }
   }
   if (!summary) {
-    throw new ScanParseError(host, 'apt output has no summary line (`N upgraded, N newly installed, N to remove and N not upgraded.`): apt failed or its output was cut; see the scan\'s stderr');
+    throw new ScanParseError(
+      host,
+      "apt output has no summary line (`N upgraded, N newly installed, N to remove and N not upgraded.`): apt failed or its output was cut; see the scan's stderr",
+    );
   }
   if (insts !== instCount(summary)) {
     const { upgraded, newlyInstalled, reinstalled, downgraded } = summary;

@@ -8,7 +8,11 @@ import { formatSections } from './sections.ts';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../test/fixtures/scans', name));
 const DEBIAN_OS = fixture('debian12-os-release.txt').toString();
 const scan = (apt: string, reboot = 'not-required\nNEEDRESTART-KSTA: 1', os = DEBIAN_OS) =>
-  formatSections([['os-release', os], ['apt-simulate', apt], ['reboot', reboot]]);
+  formatSections([
+    ['os-release', os],
+    ['apt-simulate', apt],
+    ['reboot', reboot],
+  ]);
 
 describe('parseAptScan on output captured from a Debian 12 host', () => {
   const raw = fixture('debian12-scan.txt');
@@ -37,7 +41,10 @@ describe('parseAptScan on output captured from a Debian 12 host', () => {
     expect(result.patches.filter((p) => !PatchId.safeParse(p.id).success)).toEqual([]);
     const byId = new Map(result.patches.map((p) => [p.id, p]));
     expect(byId.get('deb:bash@5.2.15-2+b13')).toMatchObject({
-      title: 'bash 5.2.15-2+b8 → 5.2.15-2+b13', security: false, severity: 'low', rebootHint: false,
+      title: 'bash 5.2.15-2+b8 → 5.2.15-2+b13',
+      security: false,
+      severity: 'low',
+      rebootHint: false,
       packages: [{ name: 'bash', arch: 'amd64', installed: '5.2.15-2+b8', candidate: '5.2.15-2+b13' }],
     });
     expect(byId.get('deb:openssl@3.0.22-1~deb12u2')).toMatchObject({ security: true, severity: 'important' });
@@ -49,9 +56,12 @@ describe('parseAptScan on output captured from a Debian 12 host', () => {
   });
 
   it('hints at a reboot for systemd, not for kernel headers or perf', () => {
-    expect(result.patches.filter((p) => p.rebootHint).map((p) => p.id).sort()).toEqual([
-      'deb:libsystemd-shared@252.39-1~deb12u2', 'deb:libsystemd0@252.39-1~deb12u2', 'deb:systemd-sysv@252.39-1~deb12u2', 'deb:systemd@252.39-1~deb12u2',
-    ]);
+    expect(
+      result.patches
+        .filter((p) => p.rebootHint)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['deb:libsystemd-shared@252.39-1~deb12u2', 'deb:libsystemd0@252.39-1~deb12u2', 'deb:systemd-sysv@252.39-1~deb12u2', 'deb:systemd@252.39-1~deb12u2']);
   });
 
   it('says "unknown" for the reboot on Debian without needrestart, and why', () => {
@@ -78,7 +88,9 @@ describe('parseAptScan on the Ubuntu 22.04 fixture (built from the documented fo
     expect(result.patches).toHaveLength(15);
     expect(byId.get('deb:libc6@2.35-0ubuntu3.7')?.packages.map((p) => p.arch)).toEqual(['amd64', 'i386']);
     expect(byId.get('deb:linux-image-5.15.0-105-generic@5.15.0-105.115')).toMatchObject({
-      title: 'linux-image-5.15.0-105-generic (new) → 5.15.0-105.115', security: true, rebootHint: true,
+      title: 'linux-image-5.15.0-105-generic (new) → 5.15.0-105.115',
+      security: true,
+      rebootHint: true,
       packages: [{ installed: null, candidate: '5.15.0-105.115' }],
     });
   });

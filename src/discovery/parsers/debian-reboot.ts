@@ -37,9 +37,10 @@ export function parseDebianReboot(host: string, section: Section, ubuntu: boolea
   // Ubuntu's packages reliably create the flag file; Debian's mostly do not, so there its absence
   // proves nothing and we say "unknown" rather than "no reboot needed".
   if (ubuntu) return { required: false, warnings: [] };
-  const why = ksta === 0
-    ? 'needrestart could not tell whether the running kernel is current (NEEDRESTART-KSTA: 0)'
-    : 'Debian does not reliably create /var/run/reboot-required and needrestart is not installed';
+  const why =
+    ksta === 0
+      ? 'needrestart could not tell whether the running kernel is current (NEEDRESTART-KSTA: 0)'
+      : 'Debian does not reliably create /var/run/reboot-required and needrestart is not installed';
   return { required: null, warnings: [`whether a reboot is pending is unknown: ${why}`] };
 }
 

@@ -4,7 +4,21 @@ import { excerpt, type PackageUpdate, type ParsedPatch, ScanParseError } from '.
 
 // dnf-plugins-core needs_restarting.py NEED_REBOOT, plus the kernel's own subpackages and
 // Oracle's UEK, which replace `kernel` on those hosts.
-const REBOOT = new Set(['kernel', 'kernel-core', 'kernel-modules', 'kernel-rt', 'kernel-rt-core', 'kernel-uek', 'kernel-uek-core', 'glibc', 'linux-firmware', 'systemd', 'dbus', 'dbus-broker', 'dbus-daemon']);
+const REBOOT = new Set([
+  'kernel',
+  'kernel-core',
+  'kernel-modules',
+  'kernel-rt',
+  'kernel-rt-core',
+  'kernel-uek',
+  'kernel-uek-core',
+  'glibc',
+  'linux-firmware',
+  'systemd',
+  'dbus',
+  'dbus-broker',
+  'dbus-daemon',
+]);
 const rank = (s: Severity) => Severity.options.indexOf(s);
 
 export interface RpmPatches {

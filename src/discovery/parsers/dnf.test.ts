@@ -8,7 +8,16 @@ import { formatSections } from './sections.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../test/fixtures/scans', name));
 const OS = 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nPRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"\n';
-interface Scan { updateinfo?: string; updateinfoExit?: string; check?: string; exit?: string; restart?: string; restartExit?: string; cves?: string; cvesExit?: string | null }
+interface Scan {
+  updateinfo?: string;
+  updateinfoExit?: string;
+  check?: string;
+  exit?: string;
+  restart?: string;
+  restartExit?: string;
+  cves?: string;
+  cvesExit?: string | null;
+}
 const scan = (o: Scan) =>
   formatSections([
     ['os-release', OS],
@@ -26,15 +35,24 @@ describe('parseDnfScan on the RHEL 9 fixture (built from the documented format)'
   const result = parseDnfScan('db-02', fixture('rhel9-scan.txt'));
   const byId = new Map(result.patches.map((p) => [p.id, p]));
 
-  it('groups an advisory\'s packages into one patch, with its CVEs', () => {
+  it("groups an advisory's packages into one patch, with its CVEs", () => {
     expect(result.os).toBe('Red Hat Enterprise Linux 9.4 (Plow)');
     expect(result.patches.map((p) => p.id)).toEqual([
-      'RHSA-2024:3138', 'RHSA-2024:3339', 'RHEA-2024:2500', 'RHSA-2024:3344', 'RHSA-2024:2962', 'RHBA-2024:3316',
-      'rpm:python3-dnf-plugin-post-transaction-actions@4.3.0-13.el9', 'rpm:vim-minimal@2:8.2.2637-20.el9_1',
+      'RHSA-2024:3138',
+      'RHSA-2024:3339',
+      'RHEA-2024:2500',
+      'RHSA-2024:3344',
+      'RHSA-2024:2962',
+      'RHBA-2024:3316',
+      'rpm:python3-dnf-plugin-post-transaction-actions@4.3.0-13.el9',
+      'rpm:vim-minimal@2:8.2.2637-20.el9_1',
     ]);
     expect(byId.get('RHSA-2024:3339')).toMatchObject({
       title: 'RHSA-2024:3339: Important security update for glibc, glibc-common, glibc-langpack-en',
-      severity: 'important', security: true, rebootHint: true, cves: ['CVE-2024-2961', 'CVE-2024-33599'],
+      severity: 'important',
+      security: true,
+      rebootHint: true,
+      cves: ['CVE-2024-2961', 'CVE-2024-33599'],
     });
     expect(byId.get('RHSA-2024:3339')?.packages.map((p) => `${p.name}.${p.arch}`)).toEqual(['glibc.x86_64', 'glibc-common.x86_64', 'glibc-langpack-en.x86_64']);
     expect(result.patches.every((p) => PatchId.safeParse(p.id).success)).toBe(true);
@@ -42,9 +60,14 @@ describe('parseDnfScan on the RHEL 9 fixture (built from the documented format)'
 
   it('maps each dnf severity label', () => {
     expect([...byId.values()].map((p) => [p.id, p.severity, p.security])).toEqual([
-      ['RHSA-2024:3138', 'moderate', true], ['RHSA-2024:3339', 'important', true], ['RHEA-2024:2500', 'low', false],
-      ['RHSA-2024:3344', 'critical', true], ['RHSA-2024:2962', 'low', true], ['RHBA-2024:3316', 'low', false],
-      ['rpm:python3-dnf-plugin-post-transaction-actions@4.3.0-13.el9', 'low', false], ['rpm:vim-minimal@2:8.2.2637-20.el9_1', 'low', false],
+      ['RHSA-2024:3138', 'moderate', true],
+      ['RHSA-2024:3339', 'important', true],
+      ['RHEA-2024:2500', 'low', false],
+      ['RHSA-2024:3344', 'critical', true],
+      ['RHSA-2024:2962', 'low', true],
+      ['RHBA-2024:3316', 'low', false],
+      ['rpm:python3-dnf-plugin-post-transaction-actions@4.3.0-13.el9', 'low', false],
+      ['rpm:vim-minimal@2:8.2.2637-20.el9_1', 'low', false],
     ]);
   });
 
@@ -116,11 +139,17 @@ describe('parseDnfScan details', () => {
   it('makes one plain patch for both architectures of a package, and accepts rpm caret versions', () => {
     const check = 'glibc.x86_64  2.34-100.el9  baseos\nglibc.i686  2.34-100.el9  baseos\nfoo.noarch  1.0^20240101git1a2b3c-1.fc40  updates\n';
     const ids = parseDnfScan('h', scan({ check })).patches.map((p) => [p.id, p.packages.length]);
-    expect(ids).toEqual([['rpm:glibc@2.34-100.el9', 2], ['rpm:foo@1.0^20240101git1a2b3c-1.fc40', 1]]);
+    expect(ids).toEqual([
+      ['rpm:glibc@2.34-100.el9', 2],
+      ['rpm:foo@1.0^20240101git1a2b3c-1.fc40', 1],
+    ]);
   });
 
   it('warns when an advisory fixes a package check-update does not offer, and about unmatched CVEs', () => {
-    const result = parseDnfScan('h', scan({ updateinfo: 'RHSA-2024:1 Low/Sec. less-590-4.el9.x86_64\n', cves: 'CVE-2024-9999 Low/Sec. zip-1-1.el9.x86_64\n', check: 'zip.x86_64 1-1.el9 baseos\n' }));
+    const result = parseDnfScan(
+      'h',
+      scan({ updateinfo: 'RHSA-2024:1 Low/Sec. less-590-4.el9.x86_64\n', cves: 'CVE-2024-9999 Low/Sec. zip-1-1.el9.x86_64\n', check: 'zip.x86_64 1-1.el9 baseos\n' }),
+    );
     expect(result.warnings).toEqual([
       'CVE-2024-9999 (zip-1-1.el9.x86_64) matches no advisory in the updateinfo section',
       'RHSA-2024:1 fixes less.x86_64, which check-update does not offer (excluded or version-locked?)',

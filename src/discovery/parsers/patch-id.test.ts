@@ -11,7 +11,12 @@ describe('PatchId for parser-built ids', () => {
     'deb:libgnutls28-dev@3.7.9-2+deb12u6',
     'rpm:bind-libs@32:9.16.23-18.el9_4.1',
     'rpm:foo@1.0^20240101git1a2b3c-1.fc40', // rpm ≥ 4.15 caret (Fedora snapshot versions)
-    'RHSA-2024:3339', 'RHBA-2024:3316', 'RLSA-2024:3339', 'FEDORA-2024-1a2b3c4d5e', 'KB5034129', 'KB890830',
+    'RHSA-2024:3339',
+    'RHBA-2024:3316',
+    'RLSA-2024:3339',
+    'FEDORA-2024-1a2b3c4d5e',
+    'KB5034129',
+    'KB890830',
   ])('accepts %s', (id) => {
     expect(PatchId.safeParse(id).success).toBe(true);
   });

@@ -56,5 +56,4 @@ export class ScanParseError extends PatchbotError {
 }
 
 /** A line as it appears in an error message: quoted (control bytes visible) and cut to 80 characters. */
-export const excerpt = (line: string, max = 80): string =>
-  JSON.stringify(line.length > max ? `${line.slice(0, max)}…` : line);
+export const excerpt = (line: string, max = 80): string => JSON.stringify(line.length > max ? `${line.slice(0, max)}…` : line);

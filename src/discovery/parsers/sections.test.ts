@@ -37,7 +37,10 @@ describe('splitSections', () => {
     ['### patchbot:b\n### patchbot:end\n', 'h: test scan output has no `### patchbot:a` section (found: b)'],
     ['### patchbot:a\n### patchbot:a\n### patchbot:end\n', 'h: test output has the section `a` twice (again at line 2)'],
     ['### patchbot:a\n### patchbot:\n', 'h: test output line 2 is a malformed section marker: "### patchbot:"'],
-    [`### patchbot:a\n${'x'.repeat(101)}\n### patchbot:end\n`, 'h: test output line 2 is 101 characters long (longest accepted: 100): "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"'],
+    [
+      `### patchbot:a\n${'x'.repeat(101)}\n### patchbot:end\n`,
+      'h: test output line 2 is 101 characters long (longest accepted: 100): "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"',
+    ],
     ['just text', 'h: scan output has no `### patchbot:` sections; it starts with "just text"'],
   ])('%j → %s', (text, message) => {
     if (message === undefined) expect(() => splitSections('h', text, spec)).not.toThrow();
@@ -67,7 +70,10 @@ describe('decodeScanOutput', () => {
 
 describe('formatSections', () => {
   it('writes the contract, ending with end, and round-trips', () => {
-    const text = formatSections([['a', 'one\ntwo'], ['b', '']]);
+    const text = formatSections([
+      ['a', 'one\ntwo'],
+      ['b', ''],
+    ]);
     expect(text).toBe('### patchbot:a\none\ntwo\n### patchbot:b\n### patchbot:end\n');
     expect(splitSections('h', text, spec).sections.get('a')?.lines).toEqual(['one', 'two']);
   });

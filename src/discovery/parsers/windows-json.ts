@@ -7,8 +7,7 @@ import { z } from 'zod';
  * '' or null when Microsoft did not rate the update.
  */
 
-const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v): unknown => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+const listOf = <T extends z.ZodType>(item: T) => z.preprocess((v): unknown => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
 /** Strings or numbers, alone or in an array, split on blanks and commas. */
 const tokens = z.preprocess(

@@ -14,7 +14,7 @@ const update = (over: Record<string, unknown> = {}) => ({ Title: 'Some update (K
 describe('parseWindowsScan on the samples Microsoft documents (never run on a real Windows host)', () => {
   const result = parseWindowsScan('win-doc', fixture('windows-msdocs-scan.txt'));
 
-  it('lists as installed exactly the HotFixIDs of Get-HotFix\'s documented example output', () => {
+  it("lists as installed exactly the HotFixIDs of Get-HotFix's documented example output", () => {
     // The table learn.microsoft.com shows for `Get-HotFix` (Example 1); the scan keeps only HotFixID.
     const table = fixture('windows-msdocs-get-hotfix.txt').toString('utf8').split('\r\n').filter(Boolean);
     expect(table[0]!.split(/\s{2,}/)).toEqual(['Source', 'Description', 'HotFixID', 'InstalledBy', 'InstalledOn']);
@@ -93,7 +93,10 @@ describe('parseWindowsScan details', () => {
   it('normalizes KB spellings and merges an update listed twice', () => {
     const missing = [update({ KB: 'kb5034129' }), update({ KB: '5034129', Severity: 'Critical' }), update({ KB: 'KB5034441 KB5034440', Title: 'Two KBs' })];
     const result = parseWindowsScan('h', scan(doc({ missing })));
-    expect(result.patches.map((p) => [p.id, p.severity])).toEqual([['KB5034129', 'critical'], ['KB5034441', 'important']]);
+    expect(result.patches.map((p) => [p.id, p.severity])).toEqual([
+      ['KB5034129', 'critical'],
+      ['KB5034441', 'important'],
+    ]);
     expect(result.warnings).toEqual(['"Two KBs" lists KB5034441, KB5034440; tracked as KB5034441']);
   });
 
@@ -113,13 +116,25 @@ describe('parseWindowsScan details', () => {
   it.each([
     ['a -Depth too small', doc({ missing: [update({ KB: 'System.Object[]' })] }), 'missing[0].KB is "System.Object[]", not a KB number'],
     ['CVEs cut by -Depth', doc({ missing: [update({ CVEs: 'System.Object[]' })] }), 'missing[0].CVEs is "System.Object[]", not a CVE id'],
-    ['a PowerShell error instead of JSON', 'Exception calling "Search" with "1" argument(s): "Exception from HRESULT: 0x8024402C"', 'expected JSON from the Windows scan, got "Exception calling'],
+    [
+      'a PowerShell error instead of JSON',
+      'Exception calling "Search" with "1" argument(s): "Exception from HRESULT: 0x8024402C"',
+      'expected JSON from the Windows scan, got "Exception calling',
+    ],
     ['truncated JSON', doc().slice(0, 40), 'expected JSON from the Windows scan, got truncated input'],
     ['JSON followed by junk', `${doc()} trailing`, 'the Windows scan printed invalid JSON'],
     ['only CLIXML', '#< CLIXML\n<Objs Version="1.1.0.1"></Objs>', 'the windows-json section is empty'],
     ['a bare list', JSON.stringify([update()]), 'expected JSON from the Windows scan, got "[{'],
-    ['no rebootPending', JSON.stringify({ os: 'W', installed: [], missing: [] }), "the Windows scan's JSON does not have the expected shape: rebootPending: Invalid input: expected boolean, received undefined"],
-    ['a missing Title', doc({ missing: [update({ Title: undefined })] }), "the Windows scan's JSON does not have the expected shape: missing[0].Title: Invalid input: expected string, received undefined"],
+    [
+      'no rebootPending',
+      JSON.stringify({ os: 'W', installed: [], missing: [] }),
+      "the Windows scan's JSON does not have the expected shape: rebootPending: Invalid input: expected boolean, received undefined",
+    ],
+    [
+      'a missing Title',
+      doc({ missing: [update({ Title: undefined })] }),
+      "the Windows scan's JSON does not have the expected shape: missing[0].Title: Invalid input: expected string, received undefined",
+    ],
     ['a KB as an object', doc({ missing: [update({ KB: { id: 1 } })] }), "the Windows scan's JSON does not have the expected shape: missing[0].KB[0]: Invalid input"],
   ])('refuses %s', (_, json, message) => {
     expect(() => parseWindowsScan('win-03', scan(json))).toThrow(ScanParseError);

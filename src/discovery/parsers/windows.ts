@@ -81,7 +81,14 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
     }
     patches.set(id, { id, title: m.Title, severity, security, cves, rebootHint: m.RebootRequired, packages: [] });
   }
-  const hotfixes = [...new Set(kbsOf(installed.map((h) => h.HotFixID), 'installed HotFixID'))];
+  const hotfixes = [
+    ...new Set(
+      kbsOf(
+        installed.map((h) => h.HotFixID),
+        'installed HotFixID',
+      ),
+    ),
+  ];
   return { host, os, patches: [...patches.values()], installed: hotfixes, rebootRequired: rebootPending, warnings };
 }
 

@@ -4,7 +4,13 @@ import { type AdvanceAction, nextAdvanceAction } from './advance-decision.ts';
 import type { WindowClosed, WindowOpen } from './wave-decision.ts';
 
 /** Advancing a change to its window: state, pause reason and window in, action out. */
-const OPEN: WindowOpen = { may: true, opening: { start: new Date('2026-12-07T22:00:00Z'), end: new Date('2026-12-07T23:00:00Z') }, closesAt: new Date('2026-12-07T23:00:00Z'), overriddenBlackout: null, text: 'open' };
+const OPEN: WindowOpen = {
+  may: true,
+  opening: { start: new Date('2026-12-07T22:00:00Z'), end: new Date('2026-12-07T23:00:00Z') },
+  closesAt: new Date('2026-12-07T23:00:00Z'),
+  overriddenBlackout: null,
+  text: 'open',
+};
 const CLOSED: WindowClosed = { may: false, reason: 'outside-window', nextOpening: null, text: 'closed' };
 
 describe('nextAdvanceAction', () => {

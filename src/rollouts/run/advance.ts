@@ -45,7 +45,17 @@ export const advanceRollout = async (deps: RolloutDeps, changeId: string): Promi
     const change = await tx.changes.getForUpdate(changeId);
     if (!change || !ACTIVE.includes(change.state)) return;
     const progress: RolloutProgress = (await tx.rollouts.progressForUpdate(changeId)) ?? {
-      changeId, wave: 0, phase: 'waiting', scanId: null, soakUntil: null, openingStart: null, waitingSince: null, pausedBy: null, haltReason: null, status: null, updatedAt: now,
+      changeId,
+      wave: 0,
+      phase: 'waiting',
+      scanId: null,
+      soakUntil: null,
+      openingStart: null,
+      waitingSince: null,
+      pausedBy: null,
+      haltReason: null,
+      status: null,
+      updatedAt: now,
     };
     const parsed = RolloutPlan.safeParse(change.plan);
     const step: Step = { tx, deps, change, plan: parsed.success ? parsed.data : (undefined as never), progress, now, effects };

@@ -49,7 +49,12 @@ const authorize = (change: Change, person: Person, verb: ControlVerb) => {
   // someone on call, never any configured person (a viewer).
   const policy = change.policy.eligible.length ? change.policy : { ...change.policy, eligible: STEERING_FALLBACK };
   const eligible = isEligible(policy, person, change.requester);
-  if (!eligible.ok) throw new PatchbotError('not-allowed', `You may not ${verb} ${change.id}: ${eligible.reason}`, `Ask someone who may approve it (${change.policy.eligible.join(', ') || 'anyone but the requester'}) or an admin.`);
+  if (!eligible.ok)
+    throw new PatchbotError(
+      'not-allowed',
+      `You may not ${verb} ${change.id}: ${eligible.reason}`,
+      `Ask someone who may approve it (${change.policy.eligible.join(', ') || 'anyone but the requester'}) or an admin.`,
+    );
 };
 
 const refuse = (change: Change, verb: ControlVerb, hint: string): never => {
@@ -62,16 +67,31 @@ const createRollback = async (tx: RolloutTx, parent: Change, hosts: string[], pe
   const batches: string[][] = [];
   for (let i = 0; i < hosts.length; i += size) batches.push(hosts.slice(i, i + size));
   const plan: RolloutPlan = {
-    version: 1, class: parent.class, targets: parent.targets, spreadBy: null,
+    version: 1,
+    class: parent.class,
+    targets: parent.targets,
+    spreadBy: null,
     // Every host is restored even if some fail: halting half-way would leave the rest patched.
     waves: [{ name: 'rollback', pilot: false, source: { groups: parent.targets }, batches, concurrency: size, failureBudget: hosts.length, soakMs: 0, smoke: [] }],
     notes: [`Rolls back ${parent.id} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}.`],
   };
   const change: Change = {
-    id: await tx.changes.nextId(), class: parent.class, title: `Roll back ${parent.id} on ${hosts.length <= 3 ? hosts.join(', ') : `${hosts.length} hosts`}`,
-    patches: parent.patches, targets: parent.targets, window: 'now', requester: person.name, policyName: 'rollback',
+    id: await tx.changes.nextId(),
+    class: parent.class,
+    title: `Roll back ${parent.id} on ${hosts.length <= 3 ? hosts.join(', ') : `${hosts.length} hosts`}`,
+    patches: parent.patches,
+    targets: parent.targets,
+    window: 'now',
+    requester: person.name,
+    policyName: 'rollback',
     policy: { eligible: [], required: 0, rejectWins: false, expiresInMs: null, notify: [], postReview: parent.postReview },
-    state: 'draft', parentId: parent.id, plan, postReview: parent.postReview, createdAt: now, updatedAt: now, expiresAt: null,
+    state: 'draft',
+    parentId: parent.id,
+    plan,
+    postReview: parent.postReview,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: null,
   };
   await tx.changes.create(change);
   await tx.audit.append({ actor: person.name, action: 'change.rollback-requested', subject: parent.id, data: { rollback: change.id, hosts }, at: now });
@@ -92,7 +112,15 @@ const rollbackHosts = (runs: readonly HostRun[], asked: string[], change: Change
 export const controlChange = async (store: Transactional<RolloutTx>, config: Config, input: ControlInput): Promise<ControlResult> =>
   store.transaction(async (tx) => {
     const change = await tx.changes.getForUpdate(input.changeId);
-    if (!change) throw new NotFoundError('change', input.changeId, closestMatches(input.changeId, (await tx.changes.list({ limit: 50 })).map((c) => c.id)));
+    if (!change)
+      throw new NotFoundError(
+        'change',
+        input.changeId,
+        closestMatches(
+          input.changeId,
+          (await tx.changes.list({ limit: 50 })).map((c) => c.id),
+        ),
+      );
     authorize(change, input.person, input.verb);
     const { person, now } = input;
     const progress = await tx.rollouts.progressForUpdate(change.id);
@@ -109,10 +137,18 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
         await tx.audit.append({ actor: person.name, action: 'change.held', subject: change.id, data: {}, at: now });
         return { change, text: `${change.id} held by ${person.name}: it will not resume at its next window. \`resume ${change.id}\` releases it.` };
       }
-      if (change.state !== 'running') refuse(change, 'pause', change.state === 'paused' ? `\`resume ${change.id}\` continues it.` : `Only a running change pauses; \`cancel ${change.id}\` stops one that has not started.`);
+      if (change.state !== 'running')
+        refuse(
+          change,
+          'pause',
+          change.state === 'paused' ? `\`resume ${change.id}\` continues it.` : `Only a running change pauses; \`cancel ${change.id}\` stops one that has not started.`,
+        );
       await transitionChange(tx, change, 'paused', person.name, now);
       await save({ pausedBy: person.name, waitingSince: now });
-      return { change: { ...change, state: 'paused' }, text: `${change.id} paused by ${person.name}: hosts already running finish, no new host starts. \`resume ${change.id}\` continues it.` };
+      return {
+        change: { ...change, state: 'paused' },
+        text: `${change.id} paused by ${person.name}: hosts already running finish, no new host starts. \`resume ${change.id}\` continues it.`,
+      };
     }
     if (input.verb === 'resume') {
       if (change.state !== 'paused' && change.state !== 'halted') refuse(change, 'resume', `Only a paused or halted change resumes.`);
@@ -121,14 +157,22 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
       await transitionChange(tx, change, 'running', person.name, now, { accepted: accepted.map((r) => r.host) });
       // Waiting counts from now: the time it spent paused or halted is not lateness for its window.
       await save({ pausedBy: null, haltReason: null, status: null, waitingSince: now, openingStart: null });
-      const past = accepted.length ? ` going on past ${accepted.length} failed host${accepted.length === 1 ? '' : 's'} (${accepted.map((r) => r.host).slice(0, 5).join(', ')})` : '';
+      const past = accepted.length
+        ? ` going on past ${accepted.length} failed host${accepted.length === 1 ? '' : 's'} (${accepted
+            .map((r) => r.host)
+            .slice(0, 5)
+            .join(', ')})`
+        : '';
       return { change: { ...change, state: 'running' }, text: `${change.id} resumed by ${person.name}${past}; it still only starts hosts inside its window.` };
     }
     if (input.verb === 'cancel') {
       if (!OPEN.includes(change.state)) refuse(change, 'cancel', 'It has already ended.');
       await transitionChange(tx, change, 'cancelled', person.name, now);
       await save({ phase: 'done' });
-      return { change: { ...change, state: 'cancelled' }, text: `${change.id} cancelled by ${person.name}: no further host starts; hosts already patched stay as they are (\`rollback ${change.id}\` restores them).` };
+      return {
+        change: { ...change, state: 'cancelled' },
+        text: `${change.id} cancelled by ${person.name}: no further host starts; hosts already patched stay as they are (\`rollback ${change.id}\` restores them).`,
+      };
     }
     if (change.parentId) refuse(change, 'rollback', 'It is itself a rollback.');
     const hosts = rollbackHosts(await tx.rollouts.runs(change.id), input.hosts, change);
@@ -141,8 +185,17 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
     }
     if (input.playbooks) {
       const { catalog, hosts: inventory } = input.playbooks;
-      checkRollbackFit(catalog, inventory.filter((h) => hosts.includes(h.name)), change, await tx.rollouts.runs(change.id));
+      checkRollbackFit(
+        catalog,
+        inventory.filter((h) => hosts.includes(h.name)),
+        change,
+        await tx.rollouts.runs(change.id),
+      );
     }
     const rollback = await createRollback(tx, parent, hosts, person, config, now);
-    return { change: parent, rollback, text: `${change.id}: rolling back ${hosts.length} host${hosts.length === 1 ? '' : 's'} as ${rollback.id} (${person.name}). The hosts are restored to their recorded versions, then rescanned.` };
+    return {
+      change: parent,
+      rollback,
+      text: `${change.id}: rolling back ${hosts.length} host${hosts.length === 1 ? '' : 's'} as ${rollback.id} (${person.name}). The hosts are restored to their recorded versions, then rescanned.`,
+    };
   });

@@ -33,7 +33,12 @@ const startBatch = async (step: Step, batch: number, hosts: string[]) => {
   const wave = plan.waves[progress.wave]!;
   await step.tx.rollouts.queueRuns(step.change.id, progress.wave, batch, hosts);
   step.effects.push({ kind: 'run', hosts: hosts.map((host) => ({ host, attempt: 0 })) });
-  if (batch === 0) say(step, `wave ${progress.wave + 1} of ${plan.waves.length} started`, `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch', 'batches')} of at most ${wave.concurrency}.`);
+  if (batch === 0)
+    say(
+      step,
+      `wave ${progress.wave + 1} of ${plan.waves.length} started`,
+      `${wave.name}: ${plural(waveHosts(wave).length, 'host')} in ${plural(wave.batches.length, 'batch', 'batches')} of at most ${wave.concurrency}.`,
+    );
 };
 
 /** After the rescan: the findings, not exit codes, decide which hosts are patched. */
@@ -82,7 +87,8 @@ const countsText = (runs: readonly HostRun[], rollback: boolean, budget: number 
 };
 
 /** "web-01: apply-debian-packages: upgrade exited 100" for each host that did not get there. */
-const failureLines = (runs: readonly HostRun[]) => runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${r.error}` : ''}`);
+const failureLines = (runs: readonly HostRun[]) =>
+  runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${r.error}` : ''}`);
 
 const DRY_NOTE = ' Dry run: nothing was changed on the hosts.';
 
@@ -94,7 +100,11 @@ const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   const last = progress.wave === plan.waves.length - 1;
   const failures = failureLines(runs);
   const dry = runs.some((r) => r.state === 'dry-run') ? DRY_NOTE : '';
-  say(step, `wave ${progress.wave + 1} of ${plan.waves.length} done`, `${wave.name}: ${countsText(runs, step.change.parentId !== null, wave.failureBudget)}.${failures.length ? `\nFailed: ${failures.join('; ')}` : ''}${dry}${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`);
+  say(
+    step,
+    `wave ${progress.wave + 1} of ${plan.waves.length} done`,
+    `${wave.name}: ${countsText(runs, step.change.parentId !== null, wave.failureBudget)}.${failures.length ? `\nFailed: ${failures.join('; ')}` : ''}${dry}${wave.soakMs > 0 ? ` Soaking ${durationText(wave.soakMs)} before ${last ? 'completing' : 'the next wave'}.` : ''}`,
+  );
   const commands = dryRunCommandsOf(runs);
   if (commands.length) step.effects.push({ kind: 'dry-run', change: step.change, title: `wave ${progress.wave + 1} of ${plan.waves.length}: commands (dry run)`, hosts: commands });
   if (wave.soakMs > 0) step.effects.push({ kind: 'wake', at: progress.soakUntil });
@@ -111,7 +121,8 @@ const settleParent = async (step: Step, runs: readonly HostRun[]) => {
   const restored = new Set(runs.filter((r) => r.state === 'verified' || r.state === 'dry-run').map((r) => r.host));
   const left = ran.filter((host) => !restored.has(host));
   if (parent?.state === 'halted' && left.length === 0) await transitionChange(step.tx, parent, 'rolled-back', 'patchbot', step.now, { by: change.id });
-  else if (parent?.state === 'halted') say(step, 'rolled back in part', `${parent.id} stays halted: not restored on ${left.join(', ')}. \`rollback ${parent.id} ${left.join(' ')}\` tries those again.`);
+  else if (parent?.state === 'halted')
+    say(step, 'rolled back in part', `${parent.id} stays halted: not restored on ${left.join(', ')}. \`rollback ${parent.id} ${left.join(' ')}\` tries those again.`);
 };
 
 /**

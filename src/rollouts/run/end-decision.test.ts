@@ -4,7 +4,17 @@ import { completedText, endVerdict } from './end-decision.ts';
 
 /** How a change ends, from its host runs: table in, verdict out. */
 const run = (host: string, state: HostRun['state'], error: string | null = null): HostRun => ({
-  changeId: 'CHG-1', host, wave: 0, batch: 0, state, attempt: 1, leaseUntil: null, startedAt: null, finishedAt: null, result: null, error,
+  changeId: 'CHG-1',
+  host,
+  wave: 0,
+  batch: 0,
+  state,
+  attempt: 1,
+  leaseUntil: null,
+  startedAt: null,
+  finishedAt: null,
+  result: null,
+  error,
 });
 
 describe('endVerdict', () => {

@@ -9,9 +9,7 @@ export const UNDONE: readonly HostRun['state'][] = ['failed', 'smoke-failed', 's
 /** Hosts that did what the change asked (or, in a dry run, would have). */
 export const DONE: readonly HostRun['state'][] = ['verified', 'applied', 'dry-run'];
 
-export type EndVerdict =
-  | { state: 'completed'; failed: readonly HostRun[] }
-  | { state: 'failed'; failed: readonly HostRun[]; reason: string };
+export type EndVerdict = { state: 'completed'; failed: readonly HostRun[] } | { state: 'failed'; failed: readonly HostRun[]; reason: string };
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 

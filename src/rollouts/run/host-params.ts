@@ -29,7 +29,10 @@ export const applyParams = (os: OsFamily, missing: readonly string[], changeId: 
 };
 
 /** Parameters a playbook cannot run without: required, or without a default. */
-export const requiredParams = (playbook: Playbook): string[] => Object.entries(playbook.params).filter(([, spec]) => isRequired(spec)).map(([name]) => name);
+export const requiredParams = (playbook: Playbook): string[] =>
+  Object.entries(playbook.params)
+    .filter(([, spec]) => isRequired(spec))
+    .map(([name]) => name);
 
 /** The required parameters `values` leaves out (an empty list counts as missing). */
 export const missingParams = (playbook: Playbook, values: ParamValues): string[] =>

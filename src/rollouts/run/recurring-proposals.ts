@@ -36,7 +36,10 @@ export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSch
   // changes on the same hosts (and the second one's rollback record would be taken mid-upgrade).
   const open = await store.changes.list({ states: ['pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'], limit: 100_000 });
   const underway = new Set(open.filter((c) => c.targets.some((t) => schedule.targets.includes(t))).flatMap((c) => c.patches));
-  const patches = (await store.patches.list()).filter((p) => needed.has(p.id) && !underway.has(p.id) && selects(schedule.patches, p)).map((p) => p.id).sort();
+  const patches = (await store.patches.list())
+    .filter((p) => needed.has(p.id) && !underway.has(p.id) && selects(schedule.patches, p))
+    .map((p) => p.id)
+    .sort();
   if (patches.length === 0) {
     log.info({ schedule: schedule.name, firedAt }, 'recurring proposal found nothing to propose');
     return null;
@@ -44,7 +47,11 @@ export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSch
   const plan = planRollout({ targets: schedule.targets, hosts, groups, config: config.rollout, class: schedule.class });
   const planned = new Set(planHosts(plan));
   try {
-    checkPlaybooksFit(deps.catalog, hosts.filter((h) => planned.has(h.name)), patches);
+    checkPlaybooksFit(
+      deps.catalog,
+      hosts.filter((h) => planned.has(h.name)),
+      patches,
+    );
   } catch (error) {
     // Refused now, not at run time; a schedule has nobody to answer, so the log says why.
     log.warn({ schedule: schedule.name, firedAt, err: error }, 'recurring proposal refused: its playbooks cannot run it');

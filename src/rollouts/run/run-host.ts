@@ -100,8 +100,21 @@ const summary = (outcome: Outcome) => ({
   ...(outcome.recheck ? { recheck: outcome.recheck } : {}),
   ...(outcome.params ? { params: outcome.params } : {}),
   runs: outcome.runs.map((r) => ({
-    playbook: r.playbook, ok: r.ok, dryRun: r.dryRun, rebooted: r.rebooted,
-    steps: [...r.steps, ...r.smoke].map((s) => ({ phase: s.phase, name: s.name, ok: s.ok, exitCode: s.exitCode, durationMs: s.durationMs, stdoutTail: s.stdoutTail, stderrTail: s.stderrTail, ...(s.skipped ? { skipped: s.skipped } : {}), ...(s.error ? { error: s.error } : {}) })),
+    playbook: r.playbook,
+    ok: r.ok,
+    dryRun: r.dryRun,
+    rebooted: r.rebooted,
+    steps: [...r.steps, ...r.smoke].map((s) => ({
+      phase: s.phase,
+      name: s.name,
+      ok: s.ok,
+      exitCode: s.exitCode,
+      durationMs: s.durationMs,
+      stdoutTail: s.stdoutTail,
+      stderrTail: s.stderrTail,
+      ...(s.skipped ? { skipped: s.skipped } : {}),
+      ...(s.error ? { error: s.error } : {}),
+    })),
   })),
 });
 
@@ -121,15 +134,18 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   if (!claimed) return;
   const { attempt } = claimed.run;
   const log = hostLogger(changeLogger(deps.log, job.changeId), job.host);
-  const renew = setInterval(() => {
-    // A timer cannot await: a failed renewal is logged as a warning (the catch below).
-    void deps.store.rollouts
-      .renewLease(job.changeId, job.host, attempt, new Date(now().getTime() + leaseMs))
-      .then((held) => {
-        if (!held) log.warn({ attempt }, 'host run taken over by another worker; its result will not be recorded');
-      })
-      .catch((error: Error) => log.warn({ err: error }, 'host run lease not renewed'));
-  }, Math.max(250, leaseMs / 3));
+  const renew = setInterval(
+    () => {
+      // A timer cannot await: a failed renewal is logged as a warning (the catch below).
+      void deps.store.rollouts
+        .renewLease(job.changeId, job.host, attempt, new Date(now().getTime() + leaseMs))
+        .then((held) => {
+          if (!held) log.warn({ attempt }, 'host run taken over by another worker; its result will not be recorded');
+        })
+        .catch((error: Error) => log.warn({ err: error }, 'host run lease not renewed'));
+    },
+    Math.max(250, leaseMs / 3),
+  );
   let outcome: Outcome;
   try {
     const [change, host] = await Promise.all([deps.store.changes.get(job.changeId), deps.store.hosts.get(job.host)]);
@@ -148,6 +164,11 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   if (outcome.error) outcome.error = scrubSecrets(outcome.error);
   const recorded = await deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
   if (!recorded) return;
-  await deps.store.audit.append({ actor: 'patchbot', action: `host.${outcome.state}`, subject: job.changeId, data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) } });
+  await deps.store.audit.append({
+    actor: 'patchbot',
+    action: `host.${outcome.state}`,
+    subject: job.changeId,
+    data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) },
+  });
   await deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${attempt}` });
 };

@@ -38,4 +38,3 @@ export const halt = async (step: Step, reason: string, runs: readonly HostRun[])
   const failed = runs.filter((r) => r.state === 'failed' || r.state === 'smoke-failed' || r.state === 'still-missing');
   step.effects.push({ kind: 'halted', change: step.change, reason, failed });
 };
-

@@ -8,20 +8,49 @@ const NOW = new Date('2026-12-07T22:10:00Z');
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 
 const wave = (name: string, batches: string[][], over: Partial<RolloutPlan['waves'][number]> = {}): RolloutPlan['waves'][number] => ({
-  name, pilot: name === 'pilot', source: { groups: [name] }, batches, concurrency: 2, failureBudget: 0, soakMs: 0, smoke: [], ...over,
+  name,
+  pilot: name === 'pilot',
+  source: { groups: [name] },
+  batches,
+  concurrency: 2,
+  failureBudget: 0,
+  soakMs: 0,
+  smoke: [],
+  ...over,
 });
 const PLAN: RolloutPlan = {
-  version: 1, class: 'normal', targets: ['canary', 'web'], spreadBy: null, notes: [],
+  version: 1,
+  class: 'normal',
+  targets: ['canary', 'web'],
+  spreadBy: null,
+  notes: [],
   waves: [wave('pilot', [['canary-01']]), wave('web', [['web-01', 'web-02'], ['web-03']], { failureBudget: 1 })],
 };
 const OPEN: WindowOpen = { may: true, opening: { start: minutes(-10), end: minutes(50) }, closesAt: minutes(50), overriddenBlackout: null, text: 'Window nightly is open until 23:00 UTC.' };
 const CLOSED: WindowClosed = { may: false, reason: 'outside-window', nextOpening: { start: minutes(24 * 60 - 10), end: minutes(24 * 60 + 50) }, text: 'Window nightly is closed.' };
 
 const run = (host: string, state: HostRun['state'], over: Partial<HostRun> = {}): HostRun => ({
-  changeId: 'CHG-1', host, wave: 1, batch: 0, state, attempt: 1, leaseUntil: null, startedAt: null, finishedAt: null, result: null, error: null, ...over,
+  changeId: 'CHG-1',
+  host,
+  wave: 1,
+  batch: 0,
+  state,
+  attempt: 1,
+  leaseUntil: null,
+  startedAt: null,
+  finishedAt: null,
+  result: null,
+  error: null,
+  ...over,
 });
 const view = (progress: Partial<RolloutProgress>, over: Partial<WaveView> = {}): WaveView => ({
-  changeId: 'CHG-1', plan: PLAN, progress: { wave: 1, phase: 'running', scanId: null, soakUntil: null, ...progress }, runs: [], window: OPEN, now: NOW, ...over,
+  changeId: 'CHG-1',
+  plan: PLAN,
+  progress: { wave: 1, phase: 'running', scanId: null, soakUntil: null, ...progress },
+  runs: [],
+  window: OPEN,
+  now: NOW,
+  ...over,
 });
 
 describe('nextWaveAction', () => {
@@ -30,7 +59,11 @@ describe('nextWaveAction', () => {
     ['a new wave in an open window: its first batch starts', view({}), { kind: 'start-batch', batch: 0, hosts: ['web-01', 'web-02'], window: OPEN }],
     ['a new wave with the window closed: pause, never a new host', view({}, { window: CLOSED }), { kind: 'pause', window: CLOSED }],
     ['hosts still running: wait', view({}, { runs: [run('web-01', 'running'), run('web-02', 'applied')] }), { kind: 'wait' }],
-    ['hosts queued, window open: send them again', view({}, { runs: [run('web-01', 'queued', { attempt: 0 }), run('web-02', 'running')] }), { kind: 'resend', hosts: [{ host: 'web-01', attempt: 0 }], window: OPEN }],
+    [
+      'hosts queued, window open: send them again',
+      view({}, { runs: [run('web-01', 'queued', { attempt: 0 }), run('web-02', 'running')] }),
+      { kind: 'resend', hosts: [{ host: 'web-01', attempt: 0 }], window: OPEN },
+    ],
     ['hosts queued, window closed: pause', view({}, { runs: [run('web-01', 'queued')], window: CLOSED }), { kind: 'pause', window: CLOSED }],
     ['first batch done: the next batch', view({}, { runs: [run('web-01', 'applied'), run('web-02', 'applied')] }), { kind: 'start-batch', batch: 1, hosts: ['web-03'], window: OPEN }],
     [
@@ -43,7 +76,11 @@ describe('nextWaveAction', () => {
       view({}, { runs: [run('web-01', 'applied'), run('web-02', 'not-needed'), run('web-03', 'applied', { batch: 1, attempt: 2 })] }),
       { kind: 'rescan', scanId: 'rollout-CHG-1-w2-4', hosts: ['web-01', 'web-03'] },
     ],
-    ['every batch done, none applied: judge without a rescan', view({}, { runs: [run('web-01', 'not-needed'), run('web-02', 'not-needed'), run('web-03', 'not-needed', { batch: 1 })] }), { kind: 'rescan', scanId: null, hosts: [] }],
+    [
+      'every batch done, none applied: judge without a rescan',
+      view({}, { runs: [run('web-01', 'not-needed'), run('web-02', 'not-needed'), run('web-03', 'not-needed', { batch: 1 })] }),
+      { kind: 'rescan', scanId: null, hosts: [] },
+    ],
     ['failures within budget do not halt', view({}, { runs: [run('web-01', 'failed'), run('web-02', 'applied')] }), { kind: 'start-batch', batch: 1, hosts: ['web-03'], window: OPEN }],
     [
       'failures beyond budget halt, even with hosts queued',
@@ -51,9 +88,17 @@ describe('nextWaveAction', () => {
       { kind: 'halt', reason: 'Wave web: 2 hosts failed, more than its budget of 1.', runs: [run('web-01', 'failed'), run('web-02', 'failed'), run('web-03', 'queued', { batch: 1 })] },
     ],
     ['verifying without a rescan: judge', view({ phase: 'verifying' }), { kind: 'judge' }],
-    ['verifying, rescan lost before it started: start it again', view({ phase: 'verifying', scanId: 'rollout-CHG-1-w2-2' }, { scan: null, runs: [run('web-01', 'applied'), run('web-02', 'verified')] }), { kind: 'restart-rescan', scanId: 'rollout-CHG-1-w2-2', hosts: ['web-01'] }],
+    [
+      'verifying, rescan lost before it started: start it again',
+      view({ phase: 'verifying', scanId: 'rollout-CHG-1-w2-2' }, { scan: null, runs: [run('web-01', 'applied'), run('web-02', 'verified')] }),
+      { kind: 'restart-rescan', scanId: 'rollout-CHG-1-w2-2', hosts: ['web-01'] },
+    ],
     ['verifying, rescan running a while: wait', view({ phase: 'verifying', scanId: 's' }, { scan: { startedAt: minutes(-29), finishedAt: null } }), { kind: 'wait' }],
-    ['verifying, rescan running past the patience: judge with what is in', view({ phase: 'verifying', scanId: 's' }, { scan: { startedAt: new Date(NOW.getTime() - RESCAN_PATIENCE_MS), finishedAt: null } }), { kind: 'judge' }],
+    [
+      'verifying, rescan running past the patience: judge with what is in',
+      view({ phase: 'verifying', scanId: 's' }, { scan: { startedAt: new Date(NOW.getTime() - RESCAN_PATIENCE_MS), finishedAt: null } }),
+      { kind: 'judge' },
+    ],
     ['verifying, rescan finished: judge', view({ phase: 'verifying', scanId: 's' }, { scan: { startedAt: minutes(-1), finishedAt: minutes(0) } }), { kind: 'judge' }],
     ['soaking until later: wait', view({ phase: 'soaking', soakUntil: minutes(1) }), { kind: 'wait' }],
     ['soak over at this very moment: the next wave', view({ phase: 'soaking', soakUntil: NOW }), { kind: 'next-wave' }],

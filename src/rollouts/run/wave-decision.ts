@@ -79,7 +79,14 @@ const running = (view: WaveView, wave: RolloutPlan['waves'][number]): WaveAction
   const next = wave.batches.findIndex((_, b) => !started.has(b));
   if (next >= 0) return window.may ? { kind: 'start-batch', batch: next, hosts: wave.batches[next]!, window } : { kind: 'pause', window };
   const applied = runs.filter((r) => r.state === 'applied').map((r) => r.host);
-  const scanId = applied.length && !view.dryRun ? rescanId(view.changeId, progress.wave, runs.reduce((n, r) => n + r.attempt, 0)) : null;
+  const scanId =
+    applied.length && !view.dryRun
+      ? rescanId(
+          view.changeId,
+          progress.wave,
+          runs.reduce((n, r) => n + r.attempt, 0),
+        )
+      : null;
   return { kind: 'rescan', scanId, hosts: applied };
 };
 

@@ -55,10 +55,13 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 /** What scans would have left: KB5034441 missing on web-01 and stg-01, DSA-5600-1 on stg-01 for 40 days. */
 const seed = async (store: PatchbotStore) => {
-  await store.patches.upsert([
-    { id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: ['CVE-2024-20666'], rebootHint: true, firstSeen: minutesAgo(600) },
-    { id: 'DSA-5600-1', title: 'openssl security update', severity: 'critical', security: true, cves: [], rebootHint: false, firstSeen: minutesAgo(600) },
-  ], SEED_SCAN);
+  await store.patches.upsert(
+    [
+      { id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: ['CVE-2024-20666'], rebootHint: true, firstSeen: minutesAgo(600) },
+      { id: 'DSA-5600-1', title: 'openssl security update', severity: 'critical', security: true, cves: [], rebootHint: false, firstSeen: minutesAgo(600) },
+    ],
+    SEED_SCAN,
+  );
   // stg-01 has missed the openssl fix for 40 days: the compliance chart has an overdue group.
   const longAgo = minutesAgo(40 * 24 * 60);
   await store.scans.start('scan-old', 'test', ['stg-01'], longAgo);
@@ -71,7 +74,15 @@ const seed = async (store: PatchbotStore) => {
   for (const host of hosts) await store.scans.recordHost({ scanId: SEED_SCAN, host, outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: false });
   await store.findings.record(SEED_SCAN, 'web-01', [{ patchId: 'KB5034441', state: 'missing' }], at);
   await store.findings.record(SEED_SCAN, 'web-02', [{ patchId: 'KB5034441', state: 'installed' }], at);
-  await store.findings.record(SEED_SCAN, 'stg-01', [{ patchId: 'KB5034441', state: 'missing' }, { patchId: 'DSA-5600-1', state: 'missing' }], at);
+  await store.findings.record(
+    SEED_SCAN,
+    'stg-01',
+    [
+      { patchId: 'KB5034441', state: 'missing' },
+      { patchId: 'DSA-5600-1', state: 'missing' },
+    ],
+    at,
+  );
   await store.scans.finish(SEED_SCAN, at);
 };
 

@@ -65,7 +65,11 @@ export const openEvents = async (base: string, query: string, headers: Record<st
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
           const frame = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const field = (name: string) => frame.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+          const field = (name: string) =>
+            frame
+              .split('\n')
+              .find((l) => l.startsWith(`${name}: `))
+              ?.slice(name.length + 2);
           if (field('event') !== 'message') continue;
           lastId = field('id') ?? lastId;
           messages.push(JSON.parse(field('data') ?? '{}'));

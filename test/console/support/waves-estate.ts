@@ -28,7 +28,10 @@ rollout:
 
 const seed = async (store: PatchbotStore) => {
   const at = new Date(Date.now() - 30 * 60_000);
-  await store.patches.upsert([{ id: OPENSSL, title: 'openssl security update', severity: 'critical', security: true, cves: ['CVE-2024-0727'], rebootHint: false, firstSeen: at }], 'scan-apps');
+  await store.patches.upsert(
+    [{ id: OPENSSL, title: 'openssl security update', severity: 'critical', security: true, cves: ['CVE-2024-0727'], rebootHint: false, firstSeen: at }],
+    'scan-apps',
+  );
   await store.scans.start('scan-apps', 'test', APP_HOSTS, at);
   for (const host of APP_HOSTS) {
     await store.scans.recordHost({ scanId: 'scan-apps', host, outcome: 'ok', startedAt: at, finishedAt: at, rebootRequired: false });

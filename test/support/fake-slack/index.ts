@@ -98,7 +98,9 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}) => {
       const timer = setTimeout(() => reject(new Error(`fake slack: envelope ${envelopeId} not acked within 5 s`)), 5000);
       acks.set(envelopeId, (ack) => (clearTimeout(timer), resolve(ack)));
     });
-    conn.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retryAttempt, retry_reason: retryAttempt ? 'timeout' : '' }));
+    conn.send(
+      JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retryAttempt, retry_reason: retryAttempt ? 'timeout' : '' }),
+    );
     const ack = await acked;
     return { ack, ms: Date.now() - started };
   };

@@ -83,7 +83,16 @@ export const clickPayload = (ws: Workspace, id: Identity, baseUrl: string, input
     message: { type: 'message', ts: message.ts, bot_id: message.botId, text: message.text, blocks: message.blocks },
     state: { values: {} },
     response_url: `${baseUrl}/hooks/${hookId}`,
-    actions: [{ type: 'button', action_id: button.actionId, block_id: button.blockId, value: button.value, text: { type: 'plain_text', text: button.text }, action_ts: input.actionTs ?? ws.nextTs() }],
+    actions: [
+      {
+        type: 'button',
+        action_id: button.actionId,
+        block_id: button.blockId,
+        value: button.value,
+        text: { type: 'plain_text', text: button.text },
+        action_ts: input.actionTs ?? ws.nextTs(),
+      },
+    ],
   };
 };
 

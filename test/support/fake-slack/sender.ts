@@ -28,8 +28,7 @@ export interface SentRequest {
 }
 
 /** Slack's v0 signature (integrations §1.2), computed here independently of Bolt's verifier. */
-export const slackSignature = (secret: string, timestamp: number, body: string): string =>
-  `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+export const slackSignature = (secret: string, timestamp: number, body: string): string => `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 
 /**
  * The Slack side of HTTP mode: posts commands, clicks and events to the bot's Request URL,

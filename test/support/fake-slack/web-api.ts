@@ -58,12 +58,22 @@ export const callMethod = (ws: Workspace, id: Identity, method: string, params: 
   const channel = String(params.channel ?? '');
   switch (method) {
     case 'auth.test':
-      return ok({ url: 'https://fake-workspace.slack.com/', team: 'Fake Workspace', user: 'patchbot', team_id: id.teamId, user_id: id.botUserId, bot_id: id.botId }, { 'x-oauth-scopes': id.scopes.join(',') });
+      return ok(
+        { url: 'https://fake-workspace.slack.com/', team: 'Fake Workspace', user: 'patchbot', team_id: id.teamId, user_id: id.botUserId, bot_id: id.botId },
+        { 'x-oauth-scopes': id.scopes.join(',') },
+      );
     case 'users.info': {
       const user = ws.users.get(String(params.user ?? ''));
       if (!user) return fail('user_not_found');
       const email = id.scopes.includes('users:read.email') ? user.email : undefined;
-      return ok({ user: { id: user.id, name: user.name, real_name: user.realName ?? user.name, profile: { display_name: user.name, real_name: user.realName ?? user.name, ...(email ? { email } : {}) } } });
+      return ok({
+        user: {
+          id: user.id,
+          name: user.name,
+          real_name: user.realName ?? user.name,
+          profile: { display_name: user.name, real_name: user.realName ?? user.name, ...(email ? { email } : {}) },
+        },
+      });
     }
     case 'chat.postMessage': {
       // A user id as the channel posts to that user's DM with the app, as Slack does; the reply

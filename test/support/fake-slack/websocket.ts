@@ -34,7 +34,9 @@ const frame = (opcode: number, payload: Buffer): Buffer => {
 };
 
 export const acceptWebSocket = (req: IncomingMessage, socket: Duplex): ServerSocket => {
-  const accept = createHash('sha1').update(`${String(req.headers['sec-websocket-key'])}${GUID}`).digest('base64');
+  const accept = createHash('sha1')
+    .update(`${String(req.headers['sec-websocket-key'])}${GUID}`)
+    .digest('base64');
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   const listeners: ((text: string) => void)[] = [];
   let buffered = Buffer.alloc(0);

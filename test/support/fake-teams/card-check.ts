@@ -32,6 +32,16 @@ export const cardWarnings = (card: Json): string[] => {
 /** A card as a person reads it: the title, every text and fact, and the verbs of its buttons. */
 export const shownCard = (card: Json | undefined) => {
   const body = (card?.body as Json[] | undefined) ?? [];
-  const texts = body.flatMap((e) => (e.type === 'TextBlock' ? [String(e.text)] : e.type === 'FactSet' ? (e.facts as { title: string; value: string }[]).map((f) => `${f.title}: ${f.value}`) : []));
-  return { title: texts[0] ?? '', text: texts.join('\n'), verbs: card ? actionsOf(card).filter((a) => a.type === 'Action.Execute').map((a) => String(a.verb)) : [] };
+  const texts = body.flatMap((e) =>
+    e.type === 'TextBlock' ? [String(e.text)] : e.type === 'FactSet' ? (e.facts as { title: string; value: string }[]).map((f) => `${f.title}: ${f.value}`) : [],
+  );
+  return {
+    title: texts[0] ?? '',
+    text: texts.join('\n'),
+    verbs: card
+      ? actionsOf(card)
+          .filter((a) => a.type === 'Action.Execute')
+          .map((a) => String(a.verb))
+      : [],
+  };
 };

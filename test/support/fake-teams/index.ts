@@ -92,7 +92,12 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
       const done = (status: number) => tenant.calls.push({ method: req.method ?? '', path, status });
       res.once('finish', () => done(res.statusCode));
       if (path === '/v1/.well-known/openidconfiguration') {
-        return json(res, 200, { issuer: BOT_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'], token_endpoint_auth_methods_supported: ['private_key_jwt'] });
+        return json(res, 200, {
+          issuer: BOT_ISSUER,
+          jwks_uri: `${base}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+          token_endpoint_auth_methods_supported: ['private_key_jwt'],
+        });
       }
       if (path === '/v1/.well-known/keys') return json(res, 200, { keys: published.map((k) => k.jwk) });
       const authority = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
@@ -110,7 +115,11 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
       if (/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path) && req.method === 'POST') {
         const form = new URLSearchParams(raw);
         if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== APP_ID || form.get('client_secret') !== APP_PASSWORD) {
-          return json(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.', error_codes: [7000215] });
+          return json(res, 401, {
+            error: 'invalid_client',
+            error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+            error_codes: [7000215],
+          });
         }
         const accessToken = randomBytes(24).toString('base64url');
         tenant.tokens.add(accessToken);
@@ -137,7 +146,13 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
       appPassword: APP_PASSWORD,
       tenantId: TENANT_ID,
       serviceUrl,
-      auth: { openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration`, tokenIssuer: BOT_ISSUER, loginUrl: `${base}/${TENANT_ID}`, oauthScope: 'https://api.botframework.com', validateAuthority: false },
+      auth: {
+        openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration`,
+        tokenIssuer: BOT_ISSUER,
+        loginUrl: `${base}/${TENANT_ID}`,
+        oauthScope: 'https://api.botframework.com',
+        validateAuthority: false,
+      },
       ...overrides,
     }),
     /** The next `times` Connector calls answer 429 with this Retry-After. */

@@ -77,7 +77,10 @@ export const createSender = ({ botUrl, serviceUrl, key }: SenderOptions) => {
     },
     /** A click on one of a posted card's Action.Execute buttons. */
     click: (user: FakeUser, post: FakePost, verb: string) => {
-      const actions = ((post.card?.actions as { verb?: string; data?: { value?: string }; card?: { actions?: { verb?: string; data?: { value?: string } }[] } }[]) ?? []).flatMap((a) => [a, ...(a.card?.actions ?? [])]);
+      const actions = ((post.card?.actions as { verb?: string; data?: { value?: string }; card?: { actions?: { verb?: string; data?: { value?: string } }[] } }[]) ?? []).flatMap((a) => [
+        a,
+        ...(a.card?.actions ?? []),
+      ]);
       const action = actions.find((a) => a.verb === verb);
       if (!action) throw new Error(`the card has no button ${verb}: ${actions.map((a) => a.verb).join(', ')}`);
       return {
@@ -85,7 +88,11 @@ export const createSender = ({ botUrl, serviceUrl, key }: SenderOptions) => {
         type: 'invoke',
         name: 'adaptiveCard/action',
         from: account(user),
-        conversation: { id: post.channel.startsWith('a:') ? post.channel : `${post.channel};messageid=${post.threadRoot ?? post.id}`, conversationType: post.channel.startsWith('a:') ? 'personal' : 'channel', tenantId: TENANT },
+        conversation: {
+          id: post.channel.startsWith('a:') ? post.channel : `${post.channel};messageid=${post.threadRoot ?? post.id}`,
+          conversationType: post.channel.startsWith('a:') ? 'personal' : 'channel',
+          tenantId: TENANT,
+        },
         replyToId: post.id,
         value: { action: { type: 'Action.Execute', id: verb, verb, data: action.data ?? {} }, trigger: 'manual' },
         channelData: { tenant: { id: TENANT }, ...(post.channel.startsWith('a:') ? {} : { channel: { id: post.channel }, team: { id: TEAM_ID } }) },

@@ -65,8 +65,7 @@ export interface FakeIssue {
   requestTypeId: string | null;
 }
 
-export const available = (workflow: FakeWorkflow, status: string): FakeTransition[] =>
-  workflow.transitions.filter((t) => t.from === '*' || t.from.includes(status));
+export const available = (workflow: FakeWorkflow, status: string): FakeTransition[] => workflow.transitions.filter((t) => t.from === '*' || t.from.includes(status));
 
 /** Problems of a rich-text value for this deployment: an ADF document on Cloud, a string on Data Center. */
 export const richTextProblems = (value: unknown, cloud: boolean): string[] => {
@@ -74,8 +73,7 @@ export const richTextProblems = (value: unknown, cloud: boolean): string[] => {
   return schemaProblems(adf, value).map((p) => `not a valid Atlassian Document: ${p}`);
 };
 
-export const requestProblems = (schema: 'IssueUpdateDetails' | 'Comment', body: unknown): string[] =>
-  schemaProblems(openapi, body, { ref: `#/components/schemas/${schema}`, request: true });
+export const requestProblems = (schema: 'IssueUpdateDetails' | 'Comment', body: unknown): string[] => schemaProblems(openapi, body, { ref: `#/components/schemas/${schema}`, request: true });
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$/;
 const SYSTEM_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'labels']);
@@ -123,8 +121,12 @@ export const createFieldErrors = (fields: Record<string, unknown>, rules: Create
         : kind === 'select'
           ? optionProblem(spec, value)
           : kind === 'datetime'
-            ? typeof value === 'string' && DATE_TIME.test(value) ? '' : "Invalid date format. Please enter the date in the format \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"."
-            : typeof value === 'string' ? '' : 'Operation value must be a string';
+            ? typeof value === 'string' && DATE_TIME.test(value)
+              ? ''
+              : 'Invalid date format. Please enter the date in the format "yyyy-MM-dd\'T\'HH:mm:ss.SSSZ".'
+            : typeof value === 'string'
+              ? ''
+              : 'Operation value must be a string';
     if (wrong) errors[id] = wrong;
   }
   return { errors, violations };
@@ -135,6 +137,5 @@ export const jqlMatcher = (jql: string): ((issue: FakeIssue) => boolean) => {
   const project = /project\s*=\s*"?([A-Z][A-Z0-9_]*)"?/i.exec(jql)?.[1];
   const label = /labels\s*=\s*"([^"]+)"|labels\s*=\s*([^\s)]+)/i.exec(jql);
   const wanted = label?.[1] ?? label?.[2];
-  return (issue) =>
-    (!project || issue.key.startsWith(`${project}-`)) && (!wanted || (Array.isArray(issue.fields.labels) && (issue.fields.labels as string[]).includes(wanted)));
+  return (issue) => (!project || issue.key.startsWith(`${project}-`)) && (!wanted || (Array.isArray(issue.fields.labels) && (issue.fields.labels as string[]).includes(wanted)));
 };

@@ -40,19 +40,28 @@ const metaField = (id: string, spec: SiteFieldSpec | undefined) => ({
   key: id,
   name: spec?.name ?? SYSTEM[id] ?? id,
   required: id === 'summary',
-  schema: { type: spec?.kind === 'select' ? 'option' : id === 'labels' ? 'array' : 'string', ...(spec ? { custom: `com.atlassian.jira.plugin.system.customfieldtypes:${spec.kind}` } : { system: id }) },
+  schema: {
+    type: spec?.kind === 'select' ? 'option' : id === 'labels' ? 'array' : 'string',
+    ...(spec ? { custom: `com.atlassian.jira.plugin.system.customfieldtypes:${spec.kind}` } : { system: id }),
+  },
   operations: ['set'],
   ...(optionsOf(spec) ? { allowedValues: optionsOf(spec)!.map((o) => ({ self: `http://jira.invalid/rest/api/3/customFieldOption/${o.id}`, id: o.id, value: o.value })) } : {}),
 });
 
 /** GET …/issue/createmeta/{project}/issuetypes[/{id}]: Cloud pages `issueTypes` / `fields`, Data Center `values`. */
 export const createMeta = (cloud: boolean, issueTypes: string[], fields: Record<string, SiteFieldSpec>, typeId: string | undefined): FakeReply => {
-  const page = (key: string, list: unknown[]) => ({ status: 200, body: { maxResults: 200, startAt: 0, total: list.length, [cloud ? key : 'values']: list, ...(cloud ? {} : { isLast: true }) } });
+  const page = (key: string, list: unknown[]) => ({
+    status: 200,
+    body: { maxResults: 200, startAt: 0, total: list.length, [cloud ? key : 'values']: list, ...(cloud ? {} : { isLast: true }) },
+  });
   const types = issueTypes.map((name, i) => ({ id: String(10001 + i), name, subtask: false, description: '' }));
   if (typeId === undefined) return page('issueTypes', types);
   if (!types.some((t) => t.id === typeId)) return { status: 404, body: { errorMessages: [`Issue type with id '${typeId}' does not exist or is not in the project`], errors: {} } };
   const ids = ['project', 'issuetype', 'summary', 'description', 'labels', ...Object.keys(fields)];
-  return page('fields', ids.map((id) => metaField(id, fields[id])));
+  return page(
+    'fields',
+    ids.map((id) => metaField(id, fields[id])),
+  );
 };
 
 /** GET /rest/servicedeskapi/servicedesk/{sd}/requesttype/{rt}/field. */

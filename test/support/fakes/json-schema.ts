@@ -48,7 +48,8 @@ const check = (schema: Schema, value: unknown, path: string, ctx: Context): bool
   if (Array.isArray(schema.allOf)) for (const sub of schema.allOf as Schema[]) check(sub, value, path, ctx);
   if (Array.isArray(schema.anyOf)) {
     const passes = (schema.anyOf as Schema[]).some((sub) => trial(sub, value, path, ctx));
-    if (!passes) fail(`matches none of the ${schema.anyOf.length} allowed shapes${typeOf((value as Schema | null)?.type) === 'string' ? ` (type "${(value as Schema).type as string}")` : ''}`);
+    if (!passes)
+      fail(`matches none of the ${schema.anyOf.length} allowed shapes${typeOf((value as Schema | null)?.type) === 'string' ? ` (type "${(value as Schema).type as string}")` : ''}`);
   }
   return ctx.errors.length === before;
 };

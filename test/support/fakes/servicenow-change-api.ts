@@ -65,7 +65,8 @@ export const changeApi = (request: FakeRequest, deps: ChangeApiDeps): FakeReply 
   const create = /^\/(normal|emergency|standard)(?:\/([0-9a-f]{32}))?$/.exec(path);
   if (create && request.method === 'POST') {
     const type = create[1]!;
-    if (type === 'standard' && !deps.standardTemplates.includes(create[2] ?? '')) return failure(404, 'Invalid standard change template', `No active standard change template ${create[2] ?? '(none given)'}`);
+    if (type === 'standard' && !deps.standardTemplates.includes(create[2] ?? ''))
+      return failure(404, 'Invalid standard change template', `No active standard change template ${create[2] ?? '(none given)'}`);
     if (type !== 'standard' && create[2]) return failure(400, 'Requested URI does not represent any resource', request.path);
     if ('type' in body) return failure(400, 'Invalid field', 'type is set by the endpoint');
     return { status: 200, body: record(deps.create(body, type)) };
@@ -74,12 +75,17 @@ export const changeApi = (request: FakeRequest, deps: ChangeApiDeps): FakeReply 
   const change = one ? deps.find(one[1]!) : undefined;
   if (!one) return failure(400, 'Requested URI does not represent any resource', request.path);
   if (!change) return failure(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
-  if (one[2] && request.method === 'GET') return { status: 200, body: { result: { available_states: offeredStates(change), state_label: Object.fromEntries(offeredStates(change).map((s) => [s, stateLabel(s)])) } } };
+  if (one[2] && request.method === 'GET')
+    return { status: 200, body: { result: { available_states: offeredStates(change), state_label: Object.fromEntries(offeredStates(change).map((s) => [s, stateLabel(s)])) } } };
   if (one[2] || request.method !== 'PATCH') return failure(405, 'Method not Supported', `${request.method} is not supported here`);
   const { approval: _ignored, state, ...fields } = body;
   const to = state === undefined ? change.state : String(state);
   if (!offeredStates(change).includes(to)) {
-    return failure(400, 'Invalid state transition', `${change.number}: the ${change.type} change model does not allow ${stateLabel(change.state)} → ${stateLabel(to)} (offered: ${offeredStates(change).map(stateLabel).join(', ')})`);
+    return failure(
+      400,
+      'Invalid state transition',
+      `${change.number}: the ${change.type} change model does not allow ${stateLabel(change.state)} → ${stateLabel(to)} (offered: ${offeredStates(change).map(stateLabel).join(', ')})`,
+    );
   }
   const closeAfter = { code: String(fields.close_code ?? change.fields.close_code ?? ''), notes: String(fields.close_notes ?? change.fields.close_notes ?? '') };
   const refusal = refusedMove({ ...change, approval: 'approved' }, to, 'approved', closeAfter);

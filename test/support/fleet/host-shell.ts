@@ -93,13 +93,15 @@ fi
 
 printf '%s' "$cmd" > "$H/log/commands/$stamp.cmd"
 export PATH="$H/bin:$FLEET/shims:$PATH" TMPDIR="$ROOT/tmp" FLEET_HOST_DIR="$H"
-${mode === 'namespace'
+${
+  mode === 'namespace'
     ? `exec unshare --mount --propagation private -- "$FLEET/bin/enter-namespace" "$ROOT" "$cmd"`
     : `# The one liberty: the simulated absolute paths point into the host's own root.
 run=$({ printf '%s' "$cmd" | sed -E -e ':a' -e "s#(^|[^[:alnum:]_./-])(${alternatives})([^[:alnum:]_.-]|\\$)#\\\\1$ROOT\\\\2\\\\3#" -e 'ta'; } ; printf X)
 run=\${run%X}
 printf '%s' "$run" > "$H/log/commands/$stamp.run"
-exec "\${SHELL:-/bin/sh}" -c "$run"`}
+exec "\${SHELL:-/bin/sh}" -c "$run"`
+}
 `;
 }
 
@@ -115,8 +117,8 @@ set -e
 ROOT=$1
 mount --bind '${fleet}' '${fleet}'
 ${SIMULATED_PATHS.filter((p) => p !== 'var/run')
-    .map((p) => `mount --bind "$ROOT/${p}" /${p}`)
-    .join('\n')}
+  .map((p) => `mount --bind "$ROOT/${p}" /${p}`)
+  .join('\n')}
 if [ ! -L /var/run ]; then mount --bind "$ROOT/run" /var/run; fi
 mount -o remount,bind,ro /
 set +e
@@ -125,8 +127,7 @@ exec "\${SHELL:-/bin/sh}" -c "$2"
 }
 
 const shim = (node: string, main: string, tool: string) => `#!/bin/sh\nexec '${node}' '${main}' ${tool} "$@"\n`;
-const refused = (tool: string) =>
-  `#!/bin/sh\necho "fleet simulator: ${tool} is not simulated on this host (extend test/support/fleet to use it)" >&2\nexit 127\n`;
+const refused = (tool: string) => `#!/bin/sh\necho "fleet simulator: ${tool} is not simulated on this host (extend test/support/fleet to use it)" >&2\nexit 127\n`;
 
 /** Writes bin/host-shell, bin/enter-namespace and shims/*; returns the ForceCommand path. */
 export function writeHostShell(fleet: string, toolsMain: string, mode: 'namespace' | 'rewrite'): string {

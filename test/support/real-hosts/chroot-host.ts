@@ -72,7 +72,8 @@ export async function startChrootHost(image: ImageName, name: string, os: 'debia
     throw error;
   }
   const entry = { name, address: sshd.host, port: sshd.port, user: sshd.user, os, groups };
-  const run = (script: string) => spawnSync('chroot', [root, '/bin/sh', '-c', script], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', HOME: '/root' }, maxBuffer: 64 * 1024 * 1024 });
+  const run = (script: string) =>
+    spawnSync('chroot', [root, '/bin/sh', '-c', script], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', HOME: '/root' }, maxBuffer: 64 * 1024 * 1024 });
   return {
     name,
     root,

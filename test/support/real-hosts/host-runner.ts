@@ -17,7 +17,14 @@ export async function hostRunner(host: ChrootHost) {
     const shipped = getPlaybook(catalog, name);
     const playbook = rollback ? rollbackFor(catalog, shipped) : shipped;
     return runPlaybook({
-      executor, host: host.host(), playbook, params, dryRun: false, log, clock: realClock, retryDelayMs: () => 0,
+      executor,
+      host: host.host(),
+      playbook,
+      params,
+      dryRun: false,
+      log,
+      clock: realClock,
+      retryDelayMs: () => 0,
       ...(name.startsWith('scan-') ? { maxOutputBytes: SCAN_OUTPUT_BYTES } : {}),
     });
   };
@@ -26,4 +33,8 @@ export async function hostRunner(host: ChrootHost) {
 
 /** A run's steps, for an assertion message. */
 export const explain = (run: PlaybookRun): string =>
-  JSON.stringify([...run.steps, ...run.smoke].map((s) => ({ name: s.name, ok: s.ok, exit: s.exitCode, error: s.error, out: s.stdoutTail.slice(-600), err: s.stderrTail.slice(-600) })), null, 1);
+  JSON.stringify(
+    [...run.steps, ...run.smoke].map((s) => ({ name: s.name, ok: s.ok, exit: s.exitCode, error: s.error, out: s.stdoutTail.slice(-600), err: s.stderrTail.slice(-600) })),
+    null,
+    1,
+  );

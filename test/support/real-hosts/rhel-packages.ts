@@ -108,11 +108,18 @@ export function buildRpms(dir: string, packages: Rpm[]): string {
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
 export function updateinfoXml(advisories: Advisory[], packages: Rpm[]): string {
-  const find = (name: string) => packages.find((p) => p.name === name) ?? (() => { throw new Error(`no package ${name} for an advisory`); })();
+  const find = (name: string) =>
+    packages.find((p) => p.name === name) ??
+    (() => {
+      throw new Error(`no package ${name} for an advisory`);
+    })();
   const updates = advisories.map((a) => {
-    const pkgs = a.packages.map(find).map(
-      (p) => `        <package name="${p.name}" version="${p.version}" release="${p.release}" epoch="${p.epoch}" arch="x86_64" src="${p.name}-${p.version}-${p.release}.src.rpm">\n          <filename>${p.name}-${p.version}-${p.release}.x86_64.rpm</filename>${a.rebootSuggested ? '\n          <reboot_suggested>True</reboot_suggested>' : ''}\n        </package>`,
-    );
+    const pkgs = a.packages
+      .map(find)
+      .map(
+        (p) =>
+          `        <package name="${p.name}" version="${p.version}" release="${p.release}" epoch="${p.epoch}" arch="x86_64" src="${p.name}-${p.version}-${p.release}.src.rpm">\n          <filename>${p.name}-${p.version}-${p.release}.x86_64.rpm</filename>${a.rebootSuggested ? '\n          <reboot_suggested>True</reboot_suggested>' : ''}\n        </package>`,
+      );
     return [
       `  <update from="secalert@redhat.com" status="final" type="${a.type}" version="2">`,
       `    <id>${a.id}</id>`,

@@ -24,7 +24,10 @@ export const aptCache: Tool = (ctx, argv) => {
     const versions = inReach(state, key).sort(compareVersions).reverse();
     const installed = state.installed[key];
     // The archive's version wins when newer; otherwise the installed one is the candidate (apt's cache is no source).
-    const offered = [state.candidates[key]?.version, installed].filter((v): v is string => v !== undefined).sort(compareVersions).reverse();
+    const offered = [state.candidates[key]?.version, installed]
+      .filter((v): v is string => v !== undefined)
+      .sort(compareVersions)
+      .reverse();
     ctx.out(`${name}:`, `  Installed: ${installed ?? '(none)'}`, `  Candidate: ${offered[0] ?? '(none)'}`, '  Version table:');
     for (const v of versions) ctx.out(` ${v === installed ? '***' : '   '} ${v} 500`);
   }

@@ -17,8 +17,7 @@ export const debFileName = (key: string, version: string): string => `${displayN
 /** Apt's cache directory on this host, what `apt-config shell X Dir::Cache::archives/d` names. */
 export const archivesDir = (ctx: ToolContext): string => hostPaths(ctx.hostDir).file('var/cache/apt/archives');
 
-export const inReach = (state: HostState, key: string): string[] =>
-  [...new Set([...(state.cached[key] ?? []), state.candidates[key]?.version].filter((v): v is string => v !== undefined))];
+export const inReach = (state: HostState, key: string): string[] => [...new Set([...(state.cached[key] ?? []), state.candidates[key]?.version].filter((v): v is string => v !== undefined))];
 
 /** `apt-get download word…`: each word `name[:arch]=version` or `name`; files land in the cwd. */
 export function download(ctx: ToolContext, state: HostState, words: readonly string[]): number {
@@ -29,7 +28,7 @@ export function download(ctx: ToolContext, state: HostState, words: readonly str
   const files: Array<[string, string]> = [];
   for (const word of words) {
     const m = /^([a-z0-9][a-z0-9+.-]+(?::[a-z0-9-]+)?)(?:=(.+))?$/.exec(word);
-    const key = m ? [m[1]!, `${m[1]!}:amd64`].find((k) => k in state.installed || k in state.candidates) ?? Object.keys(state.installed).find((k) => k.split(':')[0] === m[1]) : undefined;
+    const key = m ? ([m[1]!, `${m[1]!}:amd64`].find((k) => k in state.installed || k in state.candidates) ?? Object.keys(state.installed).find((k) => k.split(':')[0] === m[1])) : undefined;
     if (!m || !key) {
       ctx.err(`E: Unable to locate package ${word}`);
       return 100;

@@ -47,7 +47,13 @@ export function render(format: string, key: string, version: string): string {
   return out;
 }
 
-const globToRegExp = (glob: string) => new RegExp(`^${glob.replace(/[.+^$(){}|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^$(){}|\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
 
 export const dpkgQuery: Tool = (ctx, argv) => {
   let show = false;

@@ -120,6 +120,8 @@ export const takeLock = (hostDir: string, timeoutMs: number): { release: () => v
 
 /** The units failing now: the always-failing ones plus those a broken package version takes down. */
 export const failedUnits = (state: HostState): string[] => {
-  const broken = Object.entries(state.breaks).filter(([pkg, b]) => state.installed[pkg] === b.version).map(([, b]) => b.unit);
+  const broken = Object.entries(state.breaks)
+    .filter(([pkg, b]) => state.installed[pkg] === b.version)
+    .map(([, b]) => b.unit);
   return [...new Set([...state.failedUnits, ...broken])].sort();
 };
