@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,6 +7,7 @@ import { platform } from '../support/platform.ts';
 import { type RunningService, startService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
+import { writeReplayPlaybooks } from '../support/replay-playbooks.ts';
 import type { FakeSlack } from '../support/fake-slack/index.ts';
 import { SIGNING_SECRET } from '../support/fake-slack/index.ts';
 
@@ -15,22 +16,6 @@ import { SIGNING_SECRET } from '../support/fake-slack/index.ts';
  * in-memory PGlite, port 0) with Slack enabled and pointed at the fake. Its log lines are kept so
  * a test can wait for what the dispatcher did (a dropped duplicate leaves no other trace).
  */
-
-const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'scans', 'debian12-scan.txt');
-
-/**
- * A scan playbook that prints a captured Debian 12 scan (135 upgrades) instead of asking this
- * machine's apt: the scan still runs as a job through the runtime, the local executor, the apt
- * parser and the scan.finished hook, but what it finds does not depend on the test machine.
- */
-const REPLAY_SCAN = `name: scan-debian
-description: Replays a captured Debian 12 scan (test fixture)
-os: [debian, ubuntu]
-parser: apt
-steps:
-  - name: replay captured scan
-    run: cat '${FIXTURE}'
-`;
 
 export const SLACK_PEOPLE = `people:
   - { name: alice, slack: U0ALICE, roles: [oncall, cab] }
@@ -70,8 +55,7 @@ export const waitFor = async <T>(what: string, probe: () => T | undefined | null
 
 export const startWithSlack = async (fake: FakeSlack, options: { slack?: string; inventory?: string } = {}): Promise<ServiceUnderTest> => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-slack-'));
-  mkdirSync(join(dir, 'playbooks'));
-  writeFileSync(join(dir, 'playbooks', 'scan-debian.yaml'), REPLAY_SCAN);
+  writeReplayPlaybooks(join(dir, 'playbooks'));
   const inventory =
     options.inventory ??
     `inventory:

@@ -1,5 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
+import { writeReplayPlaybooks } from '../support/replay-playbooks.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeTeams, FakeUser } from '../support/fake-teams/index.ts';
@@ -14,8 +15,6 @@ import { startPatchbot } from '../support/process.ts';
 
 export const CHANNEL_ANNOUNCE = '19:announce0000@thread.tacv2';
 export const CHANNEL_APPROVALS = '19:approvals0000@thread.tacv2';
-
-const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'scans', 'debian12-scan.txt');
 
 export const USERS = {
   alice: { id: '29:alice', aadObjectId: '00000000-aaaa-0000-0000-00000000a11c', name: 'Alice A' },
@@ -68,11 +67,8 @@ export interface StartOptions {
 
 export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}): Promise<TeamsService> => {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'patchbot-teams-'));
-  mkdirSync(join(dir, 'playbooks'), { recursive: true });
-  writeFileSync(
-    join(dir, 'playbooks', 'scan-debian.yaml'),
-    `name: scan-debian\ndescription: Replays a captured Debian 12 scan (test fixture)\nos: [debian, ubuntu]\nparser: apt\nsteps:\n  - name: replay captured scan\n    run: cat '${FIXTURE}'\n`,
-  );
+  writeReplayPlaybooks(join(dir, 'playbooks'));
+
   const teams = { ...fake.config(options.teams), channels: { announce: CHANNEL_ANNOUNCE, approvals: CHANNEL_APPROVALS } };
   const windows = closedWindowsYaml();
   writeFileSync(

@@ -72,9 +72,10 @@ describe('ticket sync through an ITSM outage', () => {
       'Approved in patchbot by dave.',
       // A normal change proposed `at now` is not an emergency, and the ticket does not say it is.
       'Implementation started: Window now: starting immediately.',
-      'Wave 1 of 2 done: 1 ok, 0 failed, 0 skipped (1 host).',
-      'Wave 2 of 2 done: 3 ok, 0 failed, 0 skipped (3 hosts).',
-      expect.stringMatching(/^Completed successfully: 4 of 4 hosts patched/),
+      // The service runs in dry run (the default): the notes say so and never say "patched".
+      'Wave 1 of 2 done (dry run: nothing was changed on the hosts): 1 would patch, 0 failed, 0 skipped (1 host).',
+      'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
+      expect.stringMatching(/^Completed successfully: 4 of 4 hosts would be patched \(dry run\)/),
     ]);
     expect(stampsOf(notes)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
     expect(sn.change(key)).toMatchObject({ state: '3', fields: expect.objectContaining({ close_code: 'successful' }) });
