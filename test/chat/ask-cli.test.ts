@@ -114,6 +114,6 @@ describe('patchbot ask', () => {
   });
 
   it('needs a question', async () => {
-    expect(await cli(['ask', '--config', config])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected 1–') });
+    expect(await cli(['ask', '--config', config])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected at least 1 argument(s), got 0') });
   });
 });

@@ -54,7 +54,9 @@ beforeAll(async () => {
       '  groups:',
       '    - { name: canary, members: [canary-01] }',
       '    - { name: web, members: [web-01, web-02] }',
-      'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s } }',
+      // The pilot soaks for 10 minutes of the test's clock: the next batch waits for the clock the
+      // test moves, not for how long a host run happens to take.
+      'rollout: { pilot: { soak: 10m }, defaults: { concurrency: 1, soak: 0s } }',
     ].join('\n'),
   );
   const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
@@ -77,14 +79,14 @@ describe('a change and its maintenance window', () => {
     await until('the wait for the window', async () => (await statusOf(id)).includes('Window nightly is closed; it next opens Mon 7 Dec 2026 22:00 UTC'));
     expect((await runtime.store.changes.get(id))?.state).toBe('scheduled');
 
-    // 22:02: inside the window; the pilot starts. The clock moves past the window's end before the
-    // pilot is verified, so the next batch finds the window closed.
+    // 22:02: inside the window; the pilot runs (a dry run: the service's default) and soaks until
+    // 22:12. The clock then moves past the window's end, so the next batch finds the window closed.
     await at('2026-12-07T22:02:00Z', id);
-    await until('the pilot to start', async () => (await runtime.store.rollouts.runs(id)).length > 0);
-    clock = new Date('2026-12-07T23:05:00Z');
+    await until('the pilot to soak', async () => (await runtime.store.rollouts.progress(id))?.phase === 'soaking');
+    await at('2026-12-07T23:05:00Z', id);
     await until('the pause at the window end', async () => (await runtime.store.changes.get(id))?.state === 'paused');
     expect(await statusOf(id)).toMatch(/paused until its next window\|Window nightly is closed; it next opens Tue 8 Dec 2026 22:00 UTC/);
-    expect((await runtime.store.rollouts.runs(id)).map((r) => [r.host, r.state])).toEqual([['canary-01', 'verified']]);
+    expect((await runtime.store.rollouts.runs(id)).map((r) => [r.host, r.state])).toEqual([['canary-01', 'dry-run']]);
 
     // Still closed at 09:00: kicking it does nothing.
     await at('2026-12-08T09:00:00Z', id);
@@ -110,9 +112,9 @@ describe('a change and its maintenance window', () => {
     await at('2026-12-09T22:01:00Z', id);
     await until(`${id} to complete in the next opening`, async () => (await runtime.store.changes.get(id))?.state === 'completed');
     expect((await runtime.store.rollouts.runs(id)).map((r) => [r.host, r.state, r.attempt])).toEqual([
-      ['canary-01', 'verified', 1],
-      ['web-01', 'verified', 1],
-      ['web-02', 'verified', 1],
+      ['canary-01', 'dry-run', 1],
+      ['web-01', 'dry-run', 1],
+      ['web-02', 'dry-run', 1],
     ]);
   });
 
