@@ -23,6 +23,7 @@ beforeAll(async () => {
   slack = await startFakeSlack({ channels: ['C0ANNOUNCE', SLACK_APPROVALS], users: SLACK_USERS });
   bot = await startWithTeams(teams, {
     console: true,
+    consoleTokensFor: ['alice', 'carol', 'dave'],
     chat: `  slack:
     enabled: true
     botToken: ${slack.botToken}
@@ -39,7 +40,7 @@ afterAll(async () => {
 });
 
 type ConsoleMessage = { id: string; card?: { title: string; text?: string; actions?: { id: string }[] }; private?: boolean; thread?: string | null };
-const consoleMessages = async (as: string) => (await call(bot.url, 'GET', `/channels/approvals/messages?as=${as}`)).body.messages as ConsoleMessage[];
+const consoleMessages = async (as: string) => (await call(bot.url, 'GET', '/channels/approvals/messages', undefined, bot.consoleAuth[as])).body.messages as ConsoleMessage[];
 const copies = async () => {
   const slackCard = slack.messages(SLACK_APPROVALS).find((m) => shown(m.blocks).title.startsWith('CHG-1:'));
   const teamsCard = teams.postsIn(CHANNEL_APPROVALS).find((p) => !p.threadRoot && shownCard(p.card).title.startsWith('CHG-1:'));
@@ -57,7 +58,7 @@ describe('Across surfaces: Slack, Teams and the console on one service', () => {
   it('posts one change’s approval card on each surface', async () => {
     // The startup scan's digest says the patch is known: only then can it be proposed.
     await waitFor('the digest on Teams', () => teams.postsIn(CHANNEL_ANNOUNCE)[0], 90_000);
-    const proposed = await call(bot.url, 'POST', '/messages', { channel: 'approvals', as: 'alice', text: `propose ${PATCH} to prod-web` });
+    const proposed = await call(bot.url, 'POST', '/messages', { channel: 'approvals', text: `propose ${PATCH} to prod-web` }, bot.consoleAuth.alice);
     expect(proposed.body).toMatchObject({ ok: true, intent: 'propose' });
     const all = await waitFor(
       'a card on every surface',
@@ -88,7 +89,7 @@ describe('Across surfaces: Slack, Teams and the console on one service', () => {
 
   it('the deciding vote on the console locks every copy, and the decision is in the change’s thread on each', async () => {
     const { consoleCard, slackCard, teamsCard } = await copies();
-    const vote = await call(bot.url, 'POST', '/actions', { messageId: consoleCard!.id, actionId: 'change.approve', as: 'dave' });
+    const vote = await call(bot.url, 'POST', '/actions', { messageId: consoleCard!.id, actionId: 'change.approve' }, bot.consoleAuth.dave);
     expect(vote.body).toMatchObject({ ok: true });
     await waitFor('the final tally everywhere', async () => (await tallies()).every((t) => t === '3 of 3 CAB approvals: bob, carol, dave'));
     await waitFor('no buttons left anywhere', async () => {

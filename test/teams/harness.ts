@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
 import { writeReplayPlaybooks } from '../support/replay-playbooks.ts';
+import { issueAccessTokens } from '../support/access-tokens.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeTeams, FakeUser } from '../support/fake-teams/index.ts';
@@ -39,6 +40,8 @@ export interface TeamsService {
   dir: string;
   logs(): Record<string, unknown>[];
   logged(msg: string, fields?: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The console's Authorization header per person of `consoleTokensFor`. */
+  consoleAuth: Record<string, Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +66,8 @@ export interface StartOptions {
   teams?: Record<string, unknown>;
   /** Reuse a directory (and its store) from an earlier run: a restart. */
   dir?: string;
+  /** People who get a personal access token for the console (outside demo mode `as=` speaks for nobody). */
+  consoleTokensFor?: string[];
 }
 
 export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}): Promise<TeamsService> => {
@@ -88,6 +93,7 @@ ${TEAMS_PEOPLE}chat:
 ${options.chat ?? ''}  teams: ${JSON.stringify(teams)}
 `,
   );
+  const consoleAuth = options.consoleTokensFor ? await issueAccessTokens(`pglite://${join(dir, 'data')}`, options.consoleTokensFor) : {};
   const child = await startPatchbot(['--config', join(dir, 'patchbot.yaml')], { NODE_EXTRA_CA_CERTS: fake.caFile });
   const logs = () =>
     child
@@ -100,6 +106,7 @@ ${options.chat ?? ''}  teams: ${JSON.stringify(teams)}
     url: child.url,
     dir,
     logs,
+    consoleAuth,
     logged: (msg, fields = {}, timeoutMs = 15_000) => waitFor(`log "${msg}" ${JSON.stringify(fields)}`, () => logs().find((line) => matches(line, msg, fields)), timeoutMs),
     async stop() {
       await child.stop();
