@@ -80,5 +80,5 @@ describe('approvals expire', () => {
     const late = await call(svc.url, 'POST', '/actions', { messageId: card!.id, actionId: 'change.approve', as: 'dave' });
     expect(late.body.ok).not.toBe(true);
     expect(await svc.store.votes.list(id)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
