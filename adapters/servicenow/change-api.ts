@@ -106,5 +106,5 @@ export const walkModel = async (
   throw new TicketingError('rejected', 'servicenow', `moving ${change.number} to ${stateLabel(target)}: the instance kept moving it elsewhere (now ${stateLabel(current)})`);
 };
 
-export const noteOnChange = async (call: ServiceNowClient, sysId: string, number: string, note: string): Promise<string> =>
-  (await call(ChangeApiRecord, `adding a work note to ${number}`, { method: 'PATCH', url: `${CHANGE}/${sysId}`, data: { work_notes: note } })).result.state.value;
+export const noteOnChange = async (call: ServiceNowClient, sysId: string, number: string, note: string, fields: Record<string, string> = {}): Promise<string> =>
+  (await call(ChangeApiRecord, `adding a work note to ${number}`, { method: 'PATCH', url: `${CHANGE}/${sysId}`, data: { ...fields, work_notes: note } })).result.state.value;

@@ -143,13 +143,16 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       const move = moveFor(event);
       const target = move.phase ? stateFor(move.phase, type) : null;
       const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: move.closure.notes } : {};
+      // Already where the event ends it (a closed change later backed out): the close code and notes
+      // are corrected in place, so the ticket says what the change's state says.
+      const reclose = target !== null && current === target ? close : {};
       if (await usesChangeApi()) {
         // The approval is the instance's: patchbot's decision is the note, the model moves the state.
         const moved = target
           ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {}))
           : { state: current, waiting: null };
         const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
-        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note)), skipped: false };
+        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false };
       }
       const path = target ? pathBetween(type, current, target) : [];
       const last = path.at(-1);
@@ -158,6 +161,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       await walk(sysId, ref.key, path.slice(0, -1), (step) => (step === STATE.review || step === STATE.closed ? close : {}));
       const final: Record<string, string> = { work_notes: stampedNote(event) };
       if (last) Object.assign(final, { state: last }, last === STATE.review || last === STATE.closed ? close : {});
+      else Object.assign(final, reclose);
       if (move.approval) final.approval = move.approval;
       const after = await patch(sysId, ref.key, final);
       return { state: stateLabel(after), skipped: false };

@@ -11,11 +11,12 @@ const legal: Record<ChangeState, ChangeState[]> = {
   running: ['paused', 'completed', 'halted', 'failed', 'cancelled'],
   paused: ['running', 'cancelled', 'halted'],
   halted: ['running', 'rolled-back', 'cancelled', 'failed'],
-  completed: [],
+  // A rollback that restored every host settles an ended change as rolled-back (#19).
+  completed: ['rolled-back'],
   rejected: [],
   expired: [],
-  cancelled: [],
-  failed: [],
+  cancelled: ['rolled-back'],
+  failed: ['rolled-back'],
   'rolled-back': [],
 };
 
@@ -25,7 +26,7 @@ const pairs = states.flatMap((from) => states.map((to) => ({ from, to, ok: legal
 describe('change state machine', () => {
   it('covers all 13 states × 13 targets', () => {
     expect(pairs).toHaveLength(169);
-    expect(pairs.filter((p) => p.ok)).toHaveLength(22);
+    expect(pairs.filter((p) => p.ok)).toHaveLength(25);
   });
 
   it.each(pairs.filter((p) => p.ok))('allows $from → $to', ({ from, to }) => {

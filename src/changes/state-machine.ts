@@ -10,7 +10,9 @@ import { IllegalTransitionError } from '../shared/errors.ts';
  * - `halted` waits for a human: Resume (→ running), Roll back (→ rolled-back), Abort (→ cancelled),
  *   or → failed when the rollback itself cannot start.
  * - `paused` is the window closing or a human pause; a smoke check failing meanwhile halts it.
- * - Rollback of a completed change is its own linked change, so `completed` stays terminal.
+ * - Rollback of an ended change (completed, cancelled, failed) is its own linked change; when it
+ *   restores every host that ran the original, the original becomes `rolled-back` (#19: its state
+ *   is the truth about its hosts). A partial rollback leaves it as it ended.
  */
 const transitions: Record<ChangeState, readonly ChangeState[]> = {
   draft: ['pending-approval', 'cancelled'],
@@ -20,11 +22,11 @@ const transitions: Record<ChangeState, readonly ChangeState[]> = {
   running: ['paused', 'completed', 'halted', 'failed', 'cancelled'],
   paused: ['running', 'cancelled', 'halted'],
   halted: ['running', 'rolled-back', 'cancelled', 'failed'],
-  completed: [],
+  completed: ['rolled-back'],
   rejected: [],
   expired: [],
-  cancelled: [],
-  failed: [],
+  cancelled: ['rolled-back'],
+  failed: ['rolled-back'],
   'rolled-back': [],
 };
 
@@ -32,7 +34,8 @@ export const nextStates = (state: ChangeState): readonly ChangeState[] => transi
 
 export const canTransition = (from: ChangeState, to: ChangeState): boolean => transitions[from].includes(to);
 
-export const isTerminal = (state: ChangeState): boolean => transitions[state].length === 0;
+/** Ended: nothing moves it any more but a rollback restoring every host it touched. */
+export const isTerminal = (state: ChangeState): boolean => transitions[state].every((to) => to === 'rolled-back');
 
 /** Throws IllegalTransitionError unless `from → to` is in the table (same-state moves included). */
 export const assertTransition = (changeId: string, from: ChangeState, to: ChangeState): void => {

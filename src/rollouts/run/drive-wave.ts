@@ -1,3 +1,4 @@
+import type { Change } from '../../changes/change.ts';
 import { transitionChange } from '../../changes/transition.ts';
 import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import type { HostRun } from '../rollout-store.ts';
@@ -112,17 +113,33 @@ const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   await appendWaveEvent(step.tx, step.change, progress.wave + 1, plan.waves.length, runs, step.now);
 };
 
-/** The parent of a rollback is rolled back only when every host that ran it is restored. */
+/** Parents a rollback can settle: the states `rollback` accepts (control.ts), not the ones it halts first. */
+const SETTLES: readonly Change['state'][] = ['halted', 'completed', 'cancelled', 'failed'];
+
+/**
+ * The parent of a rollback is rolled back only when every host that ran it is restored, whatever
+ * state it ended in: a completed change whose every host was put back is no longer the truth about
+ * its hosts (#19), so it becomes `rolled-back` too, its ticket closed backed out and its card redrawn.
+ */
 const settleParent = async (step: Step, runs: readonly HostRun[]) => {
   const { change } = step;
-  // Otherwise it stays halted, so the rest can still be rolled back (`rollback <change> <hosts>`).
+  // Otherwise it stays as it was, so the rest can still be rolled back (`rollback <change> <hosts>`).
   const parent = await step.tx.changes.getForUpdate(change.parentId!);
-  const ran = (await step.tx.rollouts.runs(change.parentId!)).filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
-  const restored = new Set(runs.filter((r) => r.state === 'verified' || r.state === 'dry-run').map((r) => r.host));
+  if (!parent || !SETTLES.includes(parent.state)) return;
+  const ran = (await step.tx.rollouts.runs(parent.id)).filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
+  // Earlier rollbacks of it count too: `rollback <change> <hosts>` after a partial one finishes the job.
+  const earlier = (await step.tx.changes.list({ states: ['completed', 'failed'], limit: 100_000 })).filter((c) => c.parentId === parent.id && c.id !== change.id);
+  const all = [...runs, ...(await Promise.all(earlier.map((c) => step.tx.rollouts.runs(c.id)))).flat()];
+  const restored = new Set(all.filter((r) => r.state === 'verified' || r.state === 'dry-run').map((r) => r.host));
   const left = ran.filter((host) => !restored.has(host));
-  if (parent?.state === 'halted' && left.length === 0) await transitionChange(step.tx, parent, 'rolled-back', 'patchbot', step.now, { by: change.id });
-  else if (parent?.state === 'halted')
-    say(step, 'rolled back in part', `${parent.id} stays halted: not restored on ${left.join(', ')}. \`rollback ${parent.id} ${left.join(' ')}\` tries those again.`);
+  if (left.length === 0) {
+    await transitionChange(step.tx, parent, 'rolled-back', 'patchbot', step.now, { by: change.id });
+    step.effects.push({ kind: 'status', change: { ...parent, state: 'rolled-back' }, title: 'rolled back', text: `${change.id} restored every host that ran ${parent.id}.` });
+  } else {
+    say(step, 'rolled back in part', `${parent.id} stays ${parent.state}: not restored on ${left.join(', ')}. \`rollback ${parent.id} ${left.join(' ')}\` tries those again.`);
+  }
+  // The parent's card is its one live view: it shows the rollback's outcome too.
+  step.effects.push({ kind: 'refresh', changeId: parent.id });
 };
 
 /**

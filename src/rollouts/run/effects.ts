@@ -15,7 +15,9 @@ export type Effect =
   | { kind: 'wake'; at: Date }
   | { kind: 'status'; change: Change; title: string; text: string }
   | { kind: 'halted'; change: Change; reason: string; failed: readonly HostRun[] }
-  | { kind: 'dry-run'; change: Change; title: string; hosts: readonly DryRunCommands[] };
+  | { kind: 'dry-run'; change: Change; title: string; hosts: readonly DryRunCommands[] }
+  /** Another change's card shows something new (a rollback settled its parent). */
+  | { kind: 'refresh'; changeId: string };
 
 export const performEffects = async (deps: RolloutDeps, changeId: string, effects: readonly Effect[]): Promise<void> => {
   const now = clockOf(deps);
@@ -37,6 +39,8 @@ export const performEffects = async (deps: RolloutDeps, changeId: string, effect
       await deps.notices.status(effect.change, effect.title, effect.text);
     } else if (effect.kind === 'dry-run') {
       await deps.notices.dryRun(effect.change, effect.title, effect.hosts);
+    } else if (effect.kind === 'refresh') {
+      await deps.notices.refresh(effect.changeId);
     } else {
       await deps.notices.halted(effect.change, effect.reason, effect.failed);
     }

@@ -46,9 +46,15 @@ const verdict = (runs: PlaybookRun[], applied: number): Outcome => {
   const step = [...failed.steps, ...failed.smoke].find((s) => !s.ok);
   // The apply playbooks say "approved X, the host's repositories now offer Y" when what was approved
   // is no longer what the host would install: that sentence, first, is what the thread must show.
-  const superseded = (step?.stderrTail ?? '').split('\n').filter((line) => line.startsWith('approved '));
+  const stderr = (step?.stderrTail ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const superseded = stderr.filter((line) => line.startsWith('approved '));
   const where = step ? `${failed.playbook}: ${step.name} ${step.error ?? `exited ${step.exitCode}`}` : `${failed.playbook} failed`;
-  const why = superseded.length ? `${superseded.join('; ')} (${where})` : where;
+  // Otherwise the step's last complaint says why ("refusing …/before: mode 666 lets others write to it"): an exit code alone does not (#19).
+  const last = stderr.at(-1);
+  const why = superseded.length ? `${superseded.join('; ')} (${where})` : last ? `${where}: ${last.slice(0, 200)}` : where;
   return { state: failed.smokeFailed || index >= applied ? 'smoke-failed' : 'failed', runs, error: why };
 };
 
