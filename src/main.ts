@@ -23,7 +23,7 @@ import { runCli } from './cli/run-cli.ts';
 import { readEnv } from './config/env.ts';
 import type { Card } from './chat/card.ts';
 import { patchbotStore } from './patchbot-store.ts';
-import type { Platform } from './platform.ts';
+import type { ChatCheck, Platform } from './platform.ts';
 import { type Executor, ExecutionError } from './playbooks/executor.ts';
 import { PatchbotError } from './shared/errors.ts';
 import type { Config } from './config/schema.ts';
@@ -84,27 +84,37 @@ const consoleHistories = new WeakMap<object, ConsoleHistory>();
  * `config check --connect` for chat: each enabled surface's credentials tried against its
  * service, as startup would, without mounting anything. Lines to print; throws with what is wrong.
  */
-const checkChatCredentials = async (config: Config, log: Logger): Promise<string[]> => {
-  const lines: string[] = [];
-  if (config.chat.console.enabled) lines.push('console: served by patchbot itself, nothing to reach');
+/** Each enabled chat surface's credential check (as startup does), run one by one so one failing hides no other. */
+const chatChecks = (config: Config, log: Logger): ChatCheck[] => {
+  const checks: ChatCheck[] = [];
+  if (config.chat.console.enabled) checks.push({ surface: 'console', run: async () => ['served by patchbot itself, nothing to reach'] });
   const slack = config.chat.slack;
-  if (slack.enabled) {
-    // Loaded only when enabled, as the surfaces are.
-    const { checkAppToken, checkBotToken } = await import('../adapters/slack/startup-checks.ts');
-    const bot = await checkBotToken(slack.botToken, slack.apiUrl, log);
-    lines.push(`slack: bot token accepted (bot user ${bot.botUserId}${bot.team ? `, workspace ${bot.team}` : ''})`);
-    if (slack.appToken) {
-      await checkAppToken(slack.appToken, slack.apiUrl, log);
-      lines.push('slack: app-level token accepted (Socket Mode)');
-    }
-  }
+  if (slack.enabled)
+    checks.push({
+      surface: 'slack',
+      async run() {
+        // Loaded only when enabled, as the surfaces are.
+        const { checkAppToken, checkBotToken } = await import('../adapters/slack/startup-checks.ts');
+        const bot = await checkBotToken(slack.botToken, slack.apiUrl, log);
+        const lines = [`bot token accepted (bot user ${bot.botUserId}${bot.team ? `, workspace ${bot.team}` : ''})`];
+        if (slack.appToken) {
+          await checkAppToken(slack.appToken, slack.apiUrl, log);
+          lines.push('app-level token accepted (Socket Mode)');
+        }
+        return lines;
+      },
+    });
   const teams = config.chat.teams;
-  if (teams.enabled) {
-    const { checkTeamsCredentials } = await import('../adapters/teams/teams-module.ts');
-    await checkTeamsCredentials(teams);
-    lines.push(`teams: Bot Framework token issued for app ${teams.appId}`);
-  }
-  return lines.length ? lines : ['no chat surface enabled'];
+  if (teams.enabled)
+    checks.push({
+      surface: 'teams',
+      async run() {
+        const { checkTeamsCredentials } = await import('../adapters/teams/teams-module.ts');
+        await checkTeamsCredentials(teams);
+        return [`Bot Framework token issued for app ${teams.appId}`];
+      },
+    });
+  return checks;
 };
 
 /**
@@ -173,7 +183,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
     return modules;
   },
   ticketing: itsmModule,
-  checkChat: checkChatCredentials,
+  chatChecks,
 });
 
 export const main = async (argv: string[]): Promise<number> => {

@@ -52,6 +52,11 @@ export interface Platform {
   chatSurfaces(options: { config: Config; store: PatchbotStore; log: Logger }): Promise<ChatSurfaceModule[]>;
   /** The ITSM from `itsm.kind` (none, ServiceNow, Jira): the Ticketing port and its webhook verifier. */
   ticketing(config: Config, log: Logger): Promise<ItsmModule>;
-  /** Tries each enabled chat surface's credentials (as startup does) and says what answered; throws with what is wrong. */
-  checkChat(config: Config, log: Logger): Promise<string[]>;
+  /** One credential check per enabled chat surface (as startup does): each says what answered, or throws with what is wrong. */
+  chatChecks(config: Config, log: Logger): ChatCheck[];
+}
+
+export interface ChatCheck {
+  surface: 'console' | 'slack' | 'teams';
+  run(): Promise<string[]>;
 }

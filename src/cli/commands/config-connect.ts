@@ -41,12 +41,14 @@ export const storeCheck: ConnectCheck = {
   },
 };
 
-export const chatCheck: ConnectCheck = {
-  name: 'chat',
-  run: (config, { platform, log }) => platform.checkChat(config, log),
+/** One check per enabled chat surface ("chat: slack: …"), so a refused Slack token does not hide Teams. */
+export const chatChecks = (config: Config, { platform, log }: { platform: Platform; log: Logger }): ConnectCheck[] => {
+  const surfaces = platform.chatChecks(config, log);
+  if (surfaces.length === 0) return [{ name: 'chat', run: async () => ['no chat surface enabled'] }];
+  return surfaces.map((surface) => ({ name: `chat: ${surface.surface}`, run: () => surface.run() }));
 };
 
-export const CONNECT_CHECKS: ConnectCheck[] = [storeCheck, chatCheck, itsmCheck];
+export const connectChecks = (config: Config, deps: { platform: Platform; log: Logger }): ConnectCheck[] => [storeCheck, ...chatChecks(config, deps), itsmCheck];
 
 export interface ConnectReport {
   ok: boolean;
@@ -54,7 +56,7 @@ export interface ConnectReport {
 }
 
 /** Runs every check; one failing does not hide the others. */
-export const runConnectChecks = async (config: Config, deps: { platform: Platform; log: Logger }, checks = CONNECT_CHECKS): Promise<ConnectReport> => {
+export const runConnectChecks = async (config: Config, deps: { platform: Platform; log: Logger }, checks = connectChecks(config, deps)): Promise<ConnectReport> => {
   const lines: string[] = [];
   let ok = true;
   for (const check of checks) {
