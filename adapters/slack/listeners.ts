@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { App } from '@slack/bolt';
+import type { Actor } from '../../src/chat/actor.ts';
+import { errorReply } from '../../src/chat/error-reply.ts';
 import type { ChatHub, Responder } from '../../src/chat/chat-hub.ts';
 import type { ChatSurface } from '../../src/chat/chat-surface.ts';
 import type { Interaction } from '../../src/chat/interaction.ts';
@@ -18,6 +21,14 @@ export interface ListenerOptions {
   log: Logger;
 }
 
+/** Who asked and where, read from the request alone (no store): enough to answer a failure. */
+interface Asker {
+  userId: string;
+  name?: string | undefined;
+  channel: string;
+  responseUrl?: string;
+}
+
 export interface Listeners {
   /** Resolves when the work of every acknowledged request has finished (shutdown). */
   idle(): Promise<void>;
@@ -31,7 +42,21 @@ export const registerListeners = (app: App, options: ListenerOptions): Listeners
   const { people, surface, botUserId, apiUrl, log } = options;
   const inflight = new Set<Promise<void>>();
 
-  const work = async (what: string, build: () => Promise<{ interaction: Interaction; responder?: Responder } | null>) => {
+  /**
+   * The request failed before or while it was handled (the person could not be looked up because
+   * the database is away): the asker still gets the answer privately ("The database is
+   * unavailable, try again in a moment."), never silence.
+   */
+  const answerFailure = async (asker: Asker, error: unknown) => {
+    const card = errorReply(error, randomBytes(4).toString('hex'), log).private;
+    if (!card) return;
+    const actor: Actor = { person: null, surfaceUserId: asker.userId, displayName: asker.name ?? asker.userId };
+    const responder =
+      asker.responseUrl && responseUrlAllowed(asker.responseUrl, apiUrl) ? createResponder({ responseUrl: asker.responseUrl, channel: asker.channel, actor, surface, log }) : null;
+    await (responder ? responder.private(card) : surface.ephemeral(asker.channel, actor, card));
+  };
+
+  const work = async (what: string, asker: Asker | null, build: () => Promise<{ interaction: Interaction; responder?: Responder } | null>) => {
     const job = (async () => {
       const hub = options.hub();
       if (!hub) return log.warn({ what }, 'slack request before the service was ready');
@@ -43,14 +68,19 @@ export const registerListeners = (app: App, options: ListenerOptions): Listeners
         { interaction: interaction.id, user: interaction.actor.surfaceUserId, kind: interaction.kind, duplicate: reply.duplicate === true, error: reply.error?.code },
         'slack request handled',
       );
-    })().catch((error: unknown) => log.error({ err: error, what }, 'slack request handling failed'));
+    })().catch(async (error: unknown) => {
+      log.error({ err: error, what }, 'slack request handling failed');
+      if (asker) await answerFailure(asker, error).catch((failed: unknown) => log.error({ err: failed, what }, 'slack failure answer not delivered'));
+    });
     inflight.add(job);
     await job.finally(() => inflight.delete(job));
   };
 
   app.command(/^\/.+/, async ({ ack, body }) => {
     await ack();
-    await work('command', async () => {
+    const raw = SlashCommand.safeParse(body);
+    const asker = raw.success ? { userId: raw.data.user_id, name: raw.data.user_name, channel: raw.data.channel_id, responseUrl: raw.data.response_url } : null;
+    await work('command', asker, async () => {
       const command = SlashCommand.parse(body);
       const actor = await people.actor(command.user_id, command.user_name);
       const interaction = commandInteraction(command, actor, new Date());
@@ -64,7 +94,10 @@ export const registerListeners = (app: App, options: ListenerOptions): Listeners
 
   app.action(/.*/, async ({ ack, body }) => {
     await ack();
-    await work('action', async () => {
+    const clicked = BlockActions.safeParse(body);
+    const channel = clicked.success ? (clicked.data.channel?.id ?? clicked.data.container?.channel_id) : undefined;
+    const asker = clicked.success && channel ? { userId: clicked.data.user.id, channel } : null;
+    await work('action', asker, async () => {
       const payload = BlockActions.safeParse(body);
       if (!payload.success) return null;
       const actor = await people.actor(payload.data.user.id, payload.data.user.name ?? payload.data.user.username);
@@ -74,14 +107,17 @@ export const registerListeners = (app: App, options: ListenerOptions): Listeners
   });
 
   // Events are acknowledged by Bolt before listeners run; ignoreSelf already dropped our own posts.
-  const question = async (body: unknown) =>
-    work('question', async () => {
+  const question = async (body: unknown) => {
+    const raw = EventEnvelope.safeParse(body);
+    const asker = raw.success && raw.data.event.user ? { userId: raw.data.event.user, channel: raw.data.event.channel } : null;
+    return work('question', asker, async () => {
       const envelope = EventEnvelope.parse(body);
       const { event } = envelope;
       if (!event.user || event.subtype || event.bot_id) return null;
       const actor = await people.actor(event.user);
       return { interaction: questionInteraction(envelope, actor, botUserId, new Date()) };
     });
+  };
   app.event('app_mention', async ({ body }) => question(body));
   app.message(async ({ body, message }) => {
     // Direct messages only: channel messages reach us as app_mention when they name the bot.

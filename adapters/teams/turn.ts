@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { type TurnContext, TurnContext as Turn } from 'botbuilder';
+import type { Actor } from '../../src/chat/actor.ts';
+import { errorReply } from '../../src/chat/error-reply.ts';
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatHub, Responder } from '../../src/chat/chat-hub.ts';
 import type { Interaction } from '../../src/chat/interaction.ts';
@@ -6,7 +9,7 @@ import type { Reply } from '../../src/chat/reply.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { Connector } from './connector.ts';
 import { actionInteraction, questionInteraction } from './inbound.ts';
-import { errorBody, type InvokeBody, invokeBodyOf, messageBody } from './invoke-response.ts';
+import { cardText, errorBody, type InvokeBody, invokeBodyOf, messageBody } from './invoke-response.ts';
 import type { TeamsPeople } from './people.ts';
 import { type Activity, ExecuteValue } from './schema.ts';
 import type { TeamsSurface } from './teams-surface.ts';
@@ -46,9 +49,24 @@ export const createTurnHandler = (options: TurnOptions): TurnHandler => {
 
   const actorOf = (activity: Activity) => people.actor(activity.from, () => connector.member(activity.serviceUrl, activity.conversation.id, activity.from.id));
 
+  /** A request that failed before the hub could answer it (the person could not be looked up: the database is away). */
+  const failureCard = (error: unknown): Card | undefined => errorReply(error, randomBytes(4).toString('hex'), log).private;
+  const nobody = (activity: Activity): Actor => ({ person: null, surfaceUserId: activity.from.aadObjectId ?? activity.from.id, displayName: activity.from.name ?? activity.from.id });
+
   const onMessage = async (hub: ChatHub, context: TurnContext, activity: Activity) => {
     const text = Turn.removeRecipientMention(context.activity) ?? activity.text ?? '';
-    const interaction = questionInteraction(activity, text, await actorOf(activity), new Date());
+    let actor: Actor;
+    try {
+      actor = await actorOf(activity);
+    } catch (error) {
+      // The asker is told privately (in Teams, a 1:1 chat), never left waiting in silence.
+      log.error({ err: error }, 'teams message handling failed');
+      const card = failureCard(error);
+      const asked = questionInteraction(activity, text, nobody(activity), new Date());
+      if (card && asked.text) await surface.ephemeral(asked.channel, asked.actor, card);
+      return;
+    }
+    const interaction = questionInteraction(activity, text, actor, new Date());
     if (!interaction.text) return;
     const reply = await hub.handle(interaction);
     log.debug({ interaction: interaction.id, duplicate: reply.duplicate === true, error: reply.error?.code }, 'teams message handled');
@@ -57,7 +75,16 @@ export const createTurnHandler = (options: TurnOptions): TurnHandler => {
   const onAction = async (hub: ChatHub, activity: Activity): Promise<InvokeBody> => {
     const value = ExecuteValue.safeParse(activity.value);
     if (!value.success || value.data.action.type !== 'Action.Execute') return errorBody(400, 'NotSupported', 'patchbot cards use Action.Execute only');
-    const interaction: Interaction = actionInteraction(activity, value.data, await actorOf(activity), new Date());
+    let actor: Actor;
+    try {
+      actor = await actorOf(activity);
+    } catch (error) {
+      // Answered in the invoke, as a refusal is: nothing was counted, and the clicker knows why.
+      log.error({ err: error }, 'teams click handling failed');
+      const card = failureCard(error);
+      return messageBody(card ? cardText(card) : 'Something went wrong; try again in a moment.');
+    }
+    const interaction: Interaction = actionInteraction(activity, value.data, actor, new Date());
     let answered = false;
     let privateCard: Card | undefined;
     // The private answer goes into the invoke response while it is still open; later, as a 1:1.
