@@ -38,7 +38,7 @@ export interface ProposeContext {
   windows: string[];
 }
 
-const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext) => {
+const check = async (tx: ProposeTx, input: ProposeInput) => {
   if (input.patches.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one patch.');
   if (input.targets.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one target group.');
   // A recurring proposal is requested by its schedule (`schedule:<name>`), not by a person: every
@@ -81,7 +81,14 @@ const nowRefused = (policy: string, targets: readonly string[], windows: readonl
     'now-not-allowed',
     `An immediate start is not allowed for ${targets.join(', ')}: policy ${policy} sets allowNow: false, so the change must wait for a maintenance window.`,
     windows.length
-      ? `Propose it \`at ${windows[0]}\`${windows.length > 1 ? ` (or ${windows.slice(1).map((w) => `\`${w}\``).join(', ')})` : ''}; if it is an emergency, propose it as one.`
+      ? `Propose it \`at ${windows[0]}\`${
+          windows.length > 1
+            ? ` (or ${windows
+                .slice(1)
+                .map((w) => `\`${w}\``)
+                .join(', ')})`
+            : ''
+        }; if it is an emergency, propose it as one.`
       : 'No maintenance window is configured: add one under `windows`, or propose it as an emergency if it is one.',
   );
 
@@ -105,7 +112,7 @@ export const proposedWindow = (context: ProposeContext, input: Pick<ProposeInput
 export const proposeChange = async (store: Transactional<ProposeTx>, context: ProposeContext, input: ProposeInput): Promise<Change> => {
   const now = input.now ?? new Date();
   return store.transaction(async (tx) => {
-    const targets = await check(tx, input, context);
+    const targets = await check(tx, input);
     const policy = choosePolicy(context.approval, input.class, { production: targets.some((g) => g.production) });
     const window = proposedWindow(context, input, policy.name);
     const change: Change = {
