@@ -20,8 +20,7 @@ export interface NowQuery {
 }
 
 export type NowDecision =
-  | { may: true; opening: null; closesAt: Date | null; overriddenBlackout: string | null; text: string }
-  | { may: false; reason: 'blackout'; nextOpening: Span | null; text: string };
+  { may: true; opening: null; closesAt: Date | null; overriddenBlackout: string | null; text: string } | { may: false; reason: 'blackout'; nextOpening: Span | null; text: string };
 
 export const blackoutName = (b: Blackout): string => `${b.name}${b.reason ? ` (${b.reason})` : ''}`;
 

@@ -143,7 +143,13 @@ describe('startDecision', () => {
   });
 
   it('stops a normal change at now from starting hosts when the next blackout begins', () => {
-    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [freeze('2024-03-19T00:00:00Z', '2024-03-20T00:00:00Z')], now: d('2024-03-18T23:00:00Z'), requester: 'bob' });
+    const decision = startDecision({
+      window: 'now',
+      windowName: 'now',
+      blackouts: [freeze('2024-03-19T00:00:00Z', '2024-03-20T00:00:00Z')],
+      now: d('2024-03-18T23:00:00Z'),
+      requester: 'bob',
+    });
     expect(decision).toMatchObject({
       may: true,
       closesAt: d('2024-03-19T00:00:00Z'),

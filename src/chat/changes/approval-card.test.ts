@@ -23,7 +23,13 @@ const change = (over: Partial<Change> = {}): Change => ({
   expiresAt: null,
   ...over,
 });
-const empty = { hostCountsByGroup: new Map([['staging', 4]]), votes: [], tally: { approvals: [], rejections: [], outcome: 'pending' as const }, tickets: [], when: 'window weeknights: next opens Mon 6 May 2024 22:00 UTC for 4h' };
+const empty = {
+  hostCountsByGroup: new Map([['staging', 4]]),
+  votes: [],
+  tally: { approvals: [], rejections: [], outcome: 'pending' as const },
+  tickets: [],
+  when: 'window weeknights: next opens Mon 6 May 2024 22:00 UTC for 4h',
+};
 const valid = (card: Card) => {
   expect(Card.safeParse(card).success).toBe(true);
   expect(cardProblems(card)).toEqual([]);

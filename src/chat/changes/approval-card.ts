@@ -135,9 +135,6 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
 /** The decision posted into the change's thread; `when` as on the card. */
 export const decisionCard = (change: Change, tally: Tally, decision: Decision, when: string): Card => ({
   title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} ${decision.outcome}`, CARD_LIMITS.titleChars),
-  text: clip(
-    `${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` When: ${when}.` : ''}`,
-    CARD_LIMITS.sectionChars,
-  ),
+  text: clip(`${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` When: ${when}.` : ''}`, CARD_LIMITS.sectionChars),
   threadKey: `change:${change.id}`,
 });
