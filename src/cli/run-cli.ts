@@ -66,6 +66,23 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
       isTty: io.isTty,
     }));
 
+  /**
+   * Where the store lives, for finding a service that holds it: read from the merged layers
+   * without validating the whole config (zod, the inventory file, secrets), which a forwarded
+   * command would pay for in start time and the service validates anyway. When the layers do not
+   * say it plainly, the full load does (and reports what is wrong).
+   */
+  const storeUrl = async () => config?.store.url ?? (await (await import('../config/layers.ts')).storeUrlOf({ files, env: io.env, cwd: io.cwd })) ?? (await getConfig()).store.url;
+  const serviceHolding = async (url: string) => {
+    let dir: string | null;
+    try {
+      dir = deps.platform.exclusiveDir(url);
+    } catch {
+      return null; // not a store URL: the command's own load of the config says so
+    }
+    return dir ? readLock(dir) : null;
+  };
+
   const withStore: CommandContext['withStore'] = async (work, { migrate = false } = {}) => {
     if (deps.sharedRuntime) return work(deps.sharedRuntime.handle);
     const url = (await getConfig()).store.url;
@@ -110,8 +127,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
 
   try {
     if (command.usesStore && !deps.sharedRuntime) {
-      const dir = deps.platform.exclusiveDir((await getConfig()).store.url);
-      const holder = dir ? readLock(dir) : null;
+      const holder = await serviceHolding(await storeUrl());
       if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
     }
     return await command.run({
