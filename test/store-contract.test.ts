@@ -206,6 +206,22 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.scans.progress('nope')).toBeNull();
   });
 
+  it('counts each host once towards finishing a scan, however often its result is written (a retried job)', async () => {
+    const { store } = opened;
+    const at = new Date('2024-05-01T00:00:00Z');
+    await store.scans.start('s-twice', 'u', ['t1', 't2', 't3'], at);
+    const result = (host: string) => ({ scanId: 's-twice', host, outcome: 'unreachable' as const, error: 'connect ETIMEDOUT', startedAt: at, finishedAt: at });
+    await store.scans.recordHost(result('t1'));
+    await store.scans.recordHost(result('t1'));
+    await store.scans.recordMany([{ result: result('t1') }, { result: result('t2') }]);
+    await store.scans.recordMany([{ result: result('t2') }]);
+    expect(await store.scans.tryFinish('s-twice', at)).toBe(false);
+    expect(await store.scans.progress('s-twice')).toMatchObject({ hosts: 3, done: 2, finishedAt: null });
+    await store.scans.recordMany([{ result: result('t3') }, { result: result('t1') }]);
+    expect(await store.scans.tryFinish('s-twice', at)).toBe(true);
+    expect(await store.scans.tryFinish('s-twice', at)).toBe(false);
+  });
+
   it("records many hosts' scans in one go, as findings.record and recordHost would one by one, and atomically", async () => {
     const { store } = opened;
     const t1 = new Date('2024-05-01T00:00:00Z');
