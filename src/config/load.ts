@@ -15,11 +15,12 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.ts';
 import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { envLayers } from './env-overrides.ts';
-import { mergeInventoryFile } from './inventory-file.ts';
+import { inventoryCacheDir } from './inventory-cache.ts';
+import { type InventoryFileLoad, mergeInventoryFile } from './inventory-file.ts';
 import { formatPath, type Problem, problemsOf } from './issues.ts';
 import { mergeLayer, type Origins, type Tree } from './merge.ts';
 import { readSecretFiles, resolveLayerPaths } from './paths.ts';
-import { Config } from './schema.ts';
+import { Config, ConfigSections } from './schema.ts';
 import { isRecord } from './schema-common.ts';
 import { configWarnings } from './warnings.ts';
 import { readYamlFile } from './yaml-file.ts';
@@ -36,6 +37,15 @@ export interface LoadConfigOptions {
   files?: string[];
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * False: leave inventory.file's hosts and groups out, and check each section on its own (no
+   * references between sections, which may point into the file: ConfigSections). For
+   * callers that need no inventory (opening the store, forwarding a command to the service): a
+   * generated inventory can be 100,000 hosts. Default true.
+   */
+  inventoryFile?: boolean;
+  /** Where parsed YAML inventory files are cached (inventory-cache.ts); null for no cache. Default: the user's cache directory. */
+  cacheDir?: string | null;
 }
 
 export interface LoadedConfig {
@@ -51,6 +61,9 @@ const describeSources = (files: string[], envUsed: boolean) =>
 
 /** Problems that follow from an inventory file that could not be read; noise beside the real one. */
 const INVENTORY_REFERENCE = /^(inventory\.groups\.\d+\.members\.\d+|inventory\.hosts\.\d+\.groups\.\d+|schedules\.proposals\.\d+\.targets\.\d+)$/;
+
+/** loadConfig without the inventory file: nothing merged, nothing to report. */
+const WITHOUT_FILE: InventoryFileLoad = { problems: [], fileErrors: [], rewrite: (path) => path };
 
 const readFileLayers = async (files: string[], tree: Tree, origins: Origins, home: string): Promise<string[]> => {
   const problems: string[] = [];
@@ -84,12 +97,14 @@ export const loadConfig = async (options: LoadConfigOptions): Promise<LoadedConf
   }
 
   const early: Problem[] = await readSecretFiles(tree);
-  const inventory = await mergeInventoryFile(tree);
+  const withFile = options.inventoryFile ?? true;
+  const inventory = withFile ? await mergeInventoryFile(tree, options.cacheDir === undefined ? inventoryCacheDir(options.env, home) : options.cacheDir) : WITHOUT_FILE;
   early.push(...inventory.problems);
   const reported = new Set(early.map((problem) => formatPath(problem.path)));
 
-  const result = Config.safeParse(tree, { reportInput: true });
-  const late = (result.success ? [] : result.error.issues.flatMap((issue) => problemsOf(issue, Config)))
+  const schema = withFile ? Config : ConfigSections;
+  const result = schema.safeParse(tree, { reportInput: true });
+  const late = (result.success ? [] : result.error.issues.flatMap((issue) => problemsOf(issue, schema)))
     .filter((problem) => !reported.has(formatPath(problem.path)))
     .filter((problem) => inventory.fileErrors.length === 0 || !INVENTORY_REFERENCE.test(formatPath(problem.path)));
   const lines = [...early, ...late].map((problem) => {
