@@ -140,6 +140,19 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'])).toEqual(new Map([['DSA-5600-1', ['db-01', 'web-02']]]));
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441'], ['installed'])).toEqual(new Map([['KB5034441', ['web-02']]]));
     expect(await store.findings.hostsByPatch([], ['missing'])).toEqual(new Map());
+    // The digest's counts: hosts per patch with the first names (merged across states), and distinct hosts over all.
+    expect(await store.findings.needing(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'], 1)).toEqual({
+      byPatch: new Map([['DSA-5600-1', { count: 2, first: ['db-01'] }]]),
+      hosts: 2,
+    });
+    expect(await store.findings.needing(['DSA-5600-1', 'KB5034441'], ['pending-reboot', 'missing', 'installed'], 3)).toEqual({
+      byPatch: new Map([
+        ['DSA-5600-1', { count: 2, first: ['db-01', 'web-02'] }],
+        ['KB5034441', { count: 1, first: ['web-02'] }],
+      ]),
+      hosts: 2,
+    });
+    expect(await store.findings.needing([], ['missing'], 3)).toEqual({ byPatch: new Map(), hosts: 0 });
 
     // A finding for a patch the store does not know is refused, and the host's findings stay as they were.
     await expect(

@@ -1,13 +1,7 @@
 import type { EstateStore } from '../answers/estate.ts';
 import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import type { Card } from '../card.ts';
-import { digestCard } from './digest-card.ts';
-
-/**
- * Patches asked about per query: one query for a few of them, not one each (a first scan of an
- * estate discovers every patch it has), and no one answer that holds every host of all of them.
- */
-const BATCH = 16;
+import { DIGEST_HOSTS_SHOWN, digestCard } from './digest-card.ts';
 
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
@@ -30,14 +24,11 @@ export const scanFreshness = async (store: EstateStore, scanId: string): Promise
 export const buildDigest = async (store: EstateStore, scanId: string): Promise<Card | null> => {
   const patches = await store.patches.firstSeenIn(scanId);
   if (patches.length === 0) return null;
-  const affected = new Map<string, string[]>();
-  for (let i = 0; i < patches.length; i += BATCH) {
-    const batch = patches.slice(i, i + BATCH);
-    const needing = await store.findings.hostsByPatch(
-      batch.map((p) => p.id),
-      NEEDS_PATCH,
-    );
-    for (const patch of batch) affected.set(patch.id, needing.get(patch.id) ?? []);
-  }
+  // Counted in the store: a first scan of an estate discovers every patch it has, on every host.
+  const affected = await store.findings.needing(
+    patches.map((p) => p.id),
+    NEEDS_PATCH,
+    DIGEST_HOSTS_SHOWN,
+  );
   return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId) });
 };
