@@ -212,7 +212,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.scans.recordHost({ scanId: 's-new', host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', startedAt: at, finishedAt: at });
     const finishes = await Promise.all([store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at)]);
     expect(finishes.filter(Boolean)).toHaveLength(1);
-    expect(await store.scans.progress('s-new')).toMatchObject({ hosts: 2, done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at });
+    expect(await store.scans.progress('s-new')).toMatchObject({ hosts: 2, done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at, lastResultAt: at });
     const results = await store.scans.results('s-new');
     expect(results[0]).toMatchObject({ host: 'h1', rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', missingCount: 3, warnings: ['lists are 9 days old'] });
     expect(results[1]).toMatchObject({ host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', rebootRequired: null });
@@ -229,7 +229,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.scans.recordMany([{ result: result('t1') }, { result: result('t2') }]);
     await store.scans.recordMany([{ result: result('t2') }]);
     expect(await store.scans.tryFinish('s-twice', at)).toBe(false);
-    expect(await store.scans.progress('s-twice')).toMatchObject({ hosts: 3, done: 2, finishedAt: null });
+    expect(await store.scans.progress('s-twice')).toMatchObject({ hosts: 3, done: 2, finishedAt: null, lastResultAt: at });
     await store.scans.recordMany([{ result: result('t3') }, { result: result('t1') }]);
     expect(await store.scans.tryFinish('s-twice', at)).toBe(true);
     expect(await store.scans.tryFinish('s-twice', at)).toBe(false);

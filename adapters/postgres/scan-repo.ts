@@ -63,6 +63,7 @@ interface ProgressRow {
   ok: number;
   unreachable: number;
   failed: number;
+  last_result_at: Date | null;
 }
 
 const RECORD_MANY = `
@@ -178,7 +179,8 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
          count(h.host)::int as done,
          (count(*) filter (where h.outcome = 'ok'))::int as ok,
          (count(*) filter (where h.outcome = 'unreachable'))::int as unreachable,
-         (count(*) filter (where h.outcome = 'failed'))::int as failed
+         (count(*) filter (where h.outcome = 'failed'))::int as failed,
+         max(h.finished_at) as last_result_at
        from scans s left join host_scans h on h.scan_id = s.id where s.id = $1 group by s.id`,
       [scanId],
     );
@@ -194,6 +196,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       ok: row.ok,
       unreachable: row.unreachable,
       failed: row.failed,
+      lastResultAt: row.last_result_at,
     };
   },
   async results(scanId) {

@@ -5,16 +5,13 @@ import { DIGEST_HOSTS_SHOWN, digestCard } from './digest-card.ts';
 
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
-/** "Scan scan-1: 38 of 40 hosts reached, 2 unreachable, 0 failed." from the scan's per-host results. */
+/** "Scan scan-1: 38 of 40 hosts reached, 2 unreachable, 0 failed." from the scan's per-host results, counted in the store. */
 export const scanFreshness = async (store: EstateStore, scanId: string): Promise<string> => {
-  const results = await store.scans.results(scanId);
-  if (results.length === 0) return `Scan ${scanId}: no host results recorded.`;
-  const ok = results.filter((r) => r.outcome === 'ok').length;
-  const unreachable = results.filter((r) => r.outcome === 'unreachable').length;
-  const failed = results.filter((r) => r.outcome === 'failed').length;
-  const finished = new Date(Math.max(...results.map((r) => r.finishedAt.getTime())));
+  const progress = await store.scans.progress(scanId);
+  if (!progress || progress.done === 0 || !progress.lastResultAt) return `Scan ${scanId}: no host results recorded.`;
+  const { ok, unreachable, failed, done, lastResultAt } = progress;
   const problems = [unreachable ? `${unreachable} unreachable` : '', failed ? `${failed} failed` : ''].filter(Boolean);
-  return `Scan ${scanId}: ${ok} of ${plural(results.length, 'host')} reached${problems.length ? `, ${problems.join(', ')}` : ''}; finished ${finished.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+  return `Scan ${scanId}: ${ok} of ${plural(done, 'host')} reached${problems.length ? `, ${problems.join(', ')}` : ''}; finished ${lastResultAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
 };
 
 /**
