@@ -1,11 +1,13 @@
 import type { Counted } from '../../discovery/discovery-store.ts';
 import type { Patch, Severity } from '../../discovery/patch.ts';
-import { type Card, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
+import { type Card, type CardChoice, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
 
 export interface DigestOptions {
   scanId: string;
   /** The footer: how fresh the scan's data is ("38 of 40 hosts reached, 2 unreachable"). */
   freshness: string;
+  /** The windows *Propose rollout* offers (digest-windows.ts); absent: the button proposes in the first configured window. */
+  windows?: CardChoice[];
 }
 
 /** Critical first: the order a reader triages in. */
@@ -52,7 +54,7 @@ const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 
  * first scan that finds 500 patches renders on every surface. `affected` counts, per patch id,
  * the hosts that need it (and names the first few).
  */
-export const digestCard = (patches: readonly Patch[], affected: DigestHosts, { scanId, freshness }: DigestOptions): Card => {
+export const digestCard = (patches: readonly Patch[], affected: DigestHosts, { scanId, freshness, windows }: DigestOptions): Card => {
   const none: Counted<string> = { count: 0, first: [] };
   const hostsOf = (id: string) => affected.byPatch.get(id) ?? none;
   const sections: CardSection[] = [];
@@ -87,7 +89,7 @@ export const digestCard = (patches: readonly Patch[], affected: DigestHosts, { s
     context: clip(freshness, CARD_LIMITS.sectionChars),
     threadKey: `scan:${keyPart(scanId)}`,
     actions: [
-      { id: 'digest.propose', label: 'Propose rollout', style: 'primary', value: clip(propose, CARD_LIMITS.actionValue) },
+      { id: 'digest.propose', label: 'Propose rollout', style: 'primary', value: clip(propose, CARD_LIMITS.actionValue), ...(windows?.length ? { choices: windows } : {}) },
       { id: 'digest.defer', label: 'Defer', style: 'default', value: clip(`scan:${scanId}`, CARD_LIMITS.actionValue) },
     ],
   };
