@@ -23,6 +23,15 @@ export interface LoadConfigOptions {
   files?: string[];
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * False: leave inventory.file's hosts and groups out, and check each section on its own (no
+   * references between sections, which may point into the file: ConfigSections). For
+   * callers that need no inventory (opening the store, forwarding a command to the service): a
+   * generated inventory can be 100,000 hosts. Default true.
+   */
+  inventoryFile?: boolean;
+  /** Where parsed YAML inventory files are cached (inventory-cache.ts); null for no cache. Default: the user's cache directory. */
+  cacheDir?: string | null;
 }
 
 export interface Layers {

@@ -11,11 +11,13 @@
  * I/O comes in through the options (env, cwd); nothing here reads the process environment.
  */
 import { ConfigError } from '../shared/errors.ts';
-import { mergeInventoryFile } from './inventory-file.ts';
+import { homedir } from 'node:os';
+import { inventoryCacheDir } from './inventory-cache.ts';
+import { type InventoryFileLoad, mergeInventoryFile } from './inventory-file.ts';
 import { DEFAULT_CONFIG_FILE, type LoadConfigOptions, readLayers } from './layers.ts';
 import { formatPath, type Problem, problemsOf } from './issues.ts';
 import { readSecretFiles } from './paths.ts';
-import { Config } from './schema.ts';
+import { Config, ConfigSections } from './schema.ts';
 import { configWarnings } from './warnings.ts';
 
 export { configFilesFromEnv } from './env-overrides.ts';
@@ -35,18 +37,25 @@ const describeSources = (files: string[], envUsed: boolean) =>
 /** Problems that follow from an inventory file that could not be read; noise beside the real one. */
 const INVENTORY_REFERENCE = /^(inventory\.groups\.\d+\.members\.\d+|inventory\.hosts\.\d+\.groups\.\d+|schedules\.proposals\.\d+\.targets\.\d+)$/;
 
+/** loadConfig without the inventory file: nothing merged, nothing to report. */
+const WITHOUT_FILE: InventoryFileLoad = { problems: [], fileErrors: [], rewrite: (path) => path };
+
 export const loadConfig = async (options: LoadConfigOptions): Promise<LoadedConfig> => {
   const { tree, origins, files, fileProblems, envProblems, envUsed } = await readLayers(options);
   const source = describeSources(files, envUsed.length > 0);
   if (fileProblems.length) throw new ConfigError(source, fileProblems);
 
   const early: Problem[] = await readSecretFiles(tree);
-  const inventory = await mergeInventoryFile(tree);
+  const withFile = options.inventoryFile ?? true;
+  const inventory = withFile
+    ? await mergeInventoryFile(tree, options.cacheDir === undefined ? inventoryCacheDir(options.env, options.env.HOME || homedir()) : options.cacheDir)
+    : WITHOUT_FILE;
   early.push(...inventory.problems);
   const reported = new Set(early.map((problem) => formatPath(problem.path)));
 
-  const result = Config.safeParse(tree, { reportInput: true });
-  const late = (result.success ? [] : result.error.issues.flatMap((issue) => problemsOf(issue, Config)))
+  const schema = withFile ? Config : ConfigSections;
+  const result = schema.safeParse(tree, { reportInput: true });
+  const late = (result.success ? [] : result.error.issues.flatMap((issue) => problemsOf(issue, schema)))
     .filter((problem) => !reported.has(formatPath(problem.path)))
     .filter((problem) => inventory.fileErrors.length === 0 || !INVENTORY_REFERENCE.test(formatPath(problem.path)));
   const lines = [...early, ...late].map((problem) => {
