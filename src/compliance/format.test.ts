@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { alignColumns } from './format-table.ts';
-import { CSV_HEADER, csvField, formatReport } from './format.ts';
-import { hostResult, overduePatch, reportOf } from '../../test/support/compliance-fixtures.ts';
+import { CSV_HEADER, csvField } from './format.ts';
+import { hostResult, overduePatch, render } from '../../test/support/compliance-fixtures.ts';
 
-const report = () =>
-  reportOf([
-    hostResult('db-02', 'overdue', {
-      groups: ['prod-web', 'prod-db'],
-      missing: { critical: 1, important: 0, moderate: 2, low: 0, unknown: 0 },
-      oldestOverdue: overduePatch('DSA-5600-1', 12),
-    }),
-    hostResult('web-01', 'compliant'),
-    hostResult('web-09', 'unknown', { lastScanOutcome: 'unreachable', unknownReason: 'unreachable' }),
-  ]);
+const hosts = () => [
+  hostResult('db-02', 'overdue', {
+    groups: ['prod-web', 'prod-db'],
+    missing: { critical: 1, important: 0, moderate: 2, low: 0, unknown: 0 },
+    oldestOverdue: overduePatch('DSA-5600-1', 12),
+  }),
+  hostResult('web-01', 'compliant'),
+  hostResult('web-09', 'unknown', { lastScanOutcome: 'unreachable', unknownReason: 'unreachable' }),
+];
 
 describe('csv', () => {
   it.each([
@@ -27,8 +26,8 @@ describe('csv', () => {
     expect(csvField(value)).toBe(quoted);
   });
 
-  it('writes a header and one CRLF-terminated row per host', () => {
-    const text = formatReport(report(), 'csv');
+  it('writes a header and one CRLF-terminated row per host', async () => {
+    const text = await render(hosts(), 'csv');
     const rows = text.split('\r\n');
     expect(rows.pop()).toBe('');
     expect(rows[0]).toBe(CSV_HEADER.join(','));
@@ -52,8 +51,8 @@ describe('table', () => {
     ).toEqual(['NAME        N', 'a           5', 'long-name  12']);
   });
 
-  it('shows the policy, the headline, groups and hosts', () => {
-    const text = formatReport(report(), 'table');
+  it('shows the policy, the headline, groups and hosts', async () => {
+    const text = await render(hosts(), 'table');
     expect(text).toContain('SLA compliance, all hosts, at 2024-03-01 00:00Z');
     expect(text).toContain('SLA: 1 of 3 hosts compliant; 1 overdue (oldest: DSA-5600-1 on db-02, 12 days late)');
     const lines = text.split('\n');
@@ -68,10 +67,19 @@ describe('table', () => {
 });
 
 describe('json', () => {
-  it('is the report itself, dates as ISO strings', () => {
-    const parsed = JSON.parse(formatReport(report(), 'json')) as { generatedAt: string; hosts: { host: string; oldestOverdue: { dueAt: string } | null }[] };
+  it('is the report itself, dates as ISO strings', async () => {
+    const parsed = JSON.parse(await render(hosts(), 'json')) as { generatedAt: string; hosts: { host: string; oldestOverdue: { dueAt: string } | null }[] };
     expect(parsed.generatedAt).toBe('2024-03-01T00:00:00.000Z');
     expect(parsed.hosts.map((h) => h.host)).toEqual(['db-02', 'web-01', 'web-09']);
     expect(parsed.hosts[0]!.oldestOverdue?.dueAt).toBe('2024-02-18T00:00:00.000Z');
+  });
+
+  it('streamed a page at a time, it is what JSON.stringify gives for the whole report', async () => {
+    const text = await render(hosts(), 'json');
+    const whole = JSON.parse(text) as Record<string, unknown>;
+    expect(text).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    const empty = await render([], 'json');
+    expect(JSON.parse(empty)).toMatchObject({ hosts: [] });
+    expect(empty).toBe(`${JSON.stringify(JSON.parse(empty), null, 2)}\n`);
   });
 });
