@@ -1,6 +1,6 @@
 import type { ComplianceReads, DueRow, HostRow, OverviewRows, RollupRow } from '../../src/compliance/compliance-store.ts';
 import type { ComplianceStatus, SeverityCounts, UnknownReason } from '../../src/compliance/model.ts';
-import { groupScope, HOST_CTES, OVERVIEW_CTES, MEMBER_OF, MEMBERSHIP, ROLLUP, rulesParams, SEVERITIES } from './compliance-sql.ts';
+import { GROUP_ROLLUPS, groupScope, HOST_CTES, MEMBER_OF, OVERVIEW_CTES, ROLLUP, rulesParams, SEVERITIES } from './compliance-sql.ts';
 import { jsonDate } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -77,11 +77,8 @@ export const complianceReads = (sql: SqlClient): ComplianceReads => ({
     const params = [...rulesParams(rules), sample];
     const scope = group === null ? 'select name as host from hosts' : (params.push(group), groupScope(params.length));
     // The whole inventory rolls up every group too (empty ones included); a group's report is its one group.
-    const groups =
-      group === null
-        ? `, membership as (${MEMBERSHIP}),
-           rolled as (select g.name as grp, ${ROLLUP} from host_groups g left join membership m on m.grp = g.name left join evaluated e on e.host = m.host group by g.name)`
-        : '';
+    // The whole inventory rolls up every group too (empty ones included); a group's report is its one group.
+    const groups = group === null ? `, ${GROUP_ROLLUPS}` : '';
     const rows = await query<{
       total: RollupSql;
       groups: RollupSql[] | null;

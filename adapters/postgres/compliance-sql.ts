@@ -44,17 +44,40 @@ export const groupScope = (n: number) => `select h.name as host from hosts h whe
       and h.tags @> coalesce(g.selector -> 'tags', '{}')
     where g.name = $${n}`;
 
+const STATUSES = ['compliant', 'at-risk', 'overdue', 'unknown'];
+/** The selector half of MEMBER_OF, for a host's os and tags in `c`. */
+const SELECTS = (c: string) => `coalesce((g.selector ? 'os' or g.selector ? 'tags')
+  and (not g.selector ? 'os' or ${c}.os in (select jsonb_array_elements_text(g.selector -> 'os')))
+  and ${c}.tags @> coalesce(g.selector -> 'tags', '{}'), false)`;
+/** A rollup's partial sums over `evaluated e` rows (with `h`, their hosts), to be added up per group. */
+const PARTIAL = `count(*)::int as hosts, ${STATUSES.map((st) => `(count(*) filter (where e.status = '${st}'))::int as "${st}"`).join(', ')},
+  ${SEVERITIES.map((sv) => `sum(e.m_${sv})::int as m_${sv}`).join(', ')},
+  min(e.oldest_due) filter (where e.status = 'overdue') as oldest_due,
+  (array_agg(e.host order by e.oldest_due, e.host) filter (where e.status = 'overdue'))[1] as oldest_overdue_host`;
+
 /**
- * Every host's groups, as rows of (host, grp), each pair once: a route counts a host only if no
- * earlier route already did, so the routes are appended without sorting 100,000s of pairs.
+ * CTE `rolled`: every group's rollup (empty groups included) over `evaluated`. Membership depends
+ * on a host's own group list, os and tags (and static member lists), so hosts are first added up
+ * per such combination (a few thousand at 100,000 hosts) and the combinations matched to groups;
+ * static members that no other route admits are added one by one.
  */
-export const MEMBERSHIP = `select h.name as host, g.name as grp from hosts h cross join lateral (select distinct unnest(h.groups)) as x(name) join host_groups g on g.name = x.name
-  union all select h.name, g.name from host_groups g cross join lateral (select distinct unnest(g.members)) as m(name) join hosts h on h.name = m.name
-    where not (g.name = any(h.groups))
-  union all select h.name, g.name from host_groups g join hosts h on (g.selector ? 'os' or g.selector ? 'tags')
-      and (not g.selector ? 'os' or h.os in (select jsonb_array_elements_text(g.selector -> 'os')))
-      and h.tags @> coalesce(g.selector -> 'tags', '{}')
-    where not (g.name = any(h.groups)) and not (h.name = any(coalesce(g.members, '{}')))`;
+export const GROUP_ROLLUPS = `
+  combos as (select h.groups, h.os, h.tags, ${PARTIAL} from evaluated e join hosts h on h.name = e.host group by h.groups, h.os, h.tags),
+  parts as (
+    select g.name as grp, c.hosts, ${STATUSES.map((st) => `c."${st}"`).join(', ')}, ${SEVERITIES.map((sv) => `c.m_${sv}`).join(', ')}, c.oldest_due, c.oldest_overdue_host
+    from host_groups g join combos c on g.name = any(c.groups) or ${SELECTS('c')}
+    union all
+    select g.name, ${PARTIAL.replace('count(*)::int as hosts', '1 as hosts')}
+    from host_groups g cross join lateral (select distinct unnest(g.members) as name) m join hosts h on h.name = m.name join evaluated e on e.host = h.name
+    where not (g.name = any(h.groups)) and not ${SELECTS('h')}
+    group by g.name, e.host
+  ),
+  rolled as (
+    select g.name as grp, coalesce(sum(p.hosts), 0)::int as hosts, ${STATUSES.map((st) => `coalesce(sum(p."${st}"), 0)::int as "${st}"`).join(', ')},
+      ${SEVERITIES.map((sv) => `coalesce(sum(p.m_${sv}), 0)::int as m_${sv}`).join(', ')},
+      (array_agg(p.oldest_overdue_host order by p.oldest_due, p.oldest_overdue_host) filter (where p.oldest_overdue_host is not null))[1] as oldest_overdue_host
+    from host_groups g left join parts p on p.grp = g.name group by g.name
+  )`;
 
 /** Open findings with their catalog facts: the severity's place `k` in $2 (the rules' arrays), security, the clock's start. */
 const FINDING_FACTS = `f.host, f.patch_id, f.state, coalesce(p.severity, 'unknown') as severity, coalesce(p.security, true) as security,
