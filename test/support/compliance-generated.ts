@@ -74,16 +74,19 @@ export const seedGeneratedEstate = async (store: PatchbotStore, now: Date, size 
     const age = kind === 3 ? 7 * DAY_MS : kind === 4 ? 7 * DAY_MS + 1 : kind === 5 ? 30 * DAY_MS : rnd() * DAY_MS;
     await store.scans.recordHost({ scanId: 'g2', host: name, outcome, startedAt: at(age), finishedAt: at(age) });
   }
-  // A rescan of a few hosts that keeps only some of their findings (the rest read as installed)…
-  for (const name of hosts.filter((_, i) => i % 6 === 3).map((h) => h.name)) {
+  // A rescan of a few hosts through the scan writer's batch path (recordMany: one statement for
+  // many hosts) that keeps only some of their findings (the rest read as installed)…
+  const rescanned = hosts.filter((_, i) => i % 6 === 3).map((h) => h.name);
+  const writes = [];
+  for (const name of rescanned) {
     const open = (await store.findings.byHost(name)).filter((f) => f.state === 'missing');
-    await store.findings.record(
-      'g2',
-      name,
-      open.slice(0, 1).map((f) => ({ patchId: f.patchId, state: 'missing' })),
-      at(DAY_MS / 2),
-    );
+    const finishedAt = at(DAY_MS / 2);
+    writes.push({
+      result: { scanId: 'g2', host: name, outcome: 'ok' as const, startedAt: finishedAt, finishedAt },
+      findings: open.slice(0, 1).map((f) => ({ patchId: f.patchId, state: 'missing' as const })),
+    });
   }
+  await store.scans.recordMany(writes);
   // …and the catalog raising a severity: every host with that patch is judged anew.
   await store.patches.upsert([{ ...patches[3]!, severity: 'critical' }]);
 };
