@@ -85,7 +85,8 @@ export const buildComplianceOverview = async (store: ComplianceStore, options: C
   const rows = await store.compliance.overview(group, rules, options.sample ?? 5);
   const named = [...rows.overdue.first, ...rows.unknown.first, ...rows.atRisk.first, ...[rows.total, ...rows.groups].flatMap((g) => (g.oldestOverdueHost ? [g.oldestOverdueHost] : []))];
   const hosts = new Map((await store.compliance.hostsNamed(named, rules)).map((h) => [h.host, toHostCompliance(h, rules.now)]));
-  const listed = (names: string[]) => names.map((n) => hosts.get(n)!);
+  // A host removed from the inventory between the two reads is left out of the list, not shown half.
+  const listed = (names: string[]) => names.flatMap((n) => hosts.get(n) ?? []);
   return {
     generatedAt: rules.now,
     policy: summarizePolicy(policy, staleAfterMs),
