@@ -54,7 +54,19 @@ end
 $$;
 
 create trigger findings_inserted after insert on findings referencing new table as touched for each statement execute function findings_touched();
-create trigger findings_updated after update on findings referencing new table as touched for each statement execute function findings_touched();
+-- A rescan rewrites every finding it saw (last_seen, scan_id); only a changed state or clock
+-- changes the facts, so an update refreshes just the hosts where one did.
+create function findings_changed() returns trigger
+language plpgsql as $$
+begin
+  perform refresh_host_open_findings(array(
+    select distinct n.host from touched n join previous o on o.host = n.host and o.patch_id = n.patch_id
+    where n.state is distinct from o.state or n.first_seen is distinct from o.first_seen));
+  return null;
+end
+$$;
+
+create trigger findings_updated after update on findings referencing old table as previous new table as touched for each statement execute function findings_changed();
 create trigger findings_deleted after delete on findings referencing old table as touched for each statement execute function findings_touched();
 
 create function patches_changed() returns trigger
