@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignColumns } from './format-table.ts';
-import { CSV_HEADER, csvField } from './format.ts';
+import { CSV_HEADER, csvField, writeReport } from './format.ts';
+import type { HostCompliance } from './model.ts';
 import { hostResult, overduePatch, render } from '../../test/support/compliance-fixtures.ts';
 
 const hosts = () => [
@@ -34,6 +35,45 @@ describe('csv', () => {
     expect(rows).toHaveLength(4);
     expect(rows[1]).toBe('db-02,prod-web;prod-db,overdue,,1,0,2,0,0,0,1,0,DSA-5600-1,12,2024-02-29T22:00:00.000Z,ok');
     expect(rows[3]).toMatch(/^web-09,prod-web,unknown,unreachable,0,0,0,0,0,0,0,0,,,[^,]+,unreachable$/);
+  });
+});
+
+describe('streaming', () => {
+  it('writes the CSV header before reading any host, and each page as it arrives', async () => {
+    const events: string[] = [];
+    async function* pages(): AsyncGenerator<HostCompliance[]> {
+      events.push('read page 1');
+      yield hosts().slice(0, 2);
+      events.push('read page 2');
+      yield hosts().slice(2);
+    }
+    await writeReport(
+      () => Promise.reject(new Error('CSV has no overview')),
+      pages(),
+      'csv',
+      (chunk) => void events.push(`wrote ${chunk.split('\r\n').filter(Boolean).length} line(s)`),
+    );
+    expect(events).toEqual(['wrote 1 line(s)', 'read page 1', 'wrote 2 line(s)', 'read page 2', 'wrote 1 line(s)']);
+  });
+
+  it('waits for a slow writer before reading on (back-pressure)', async () => {
+    const events: string[] = [];
+    async function* pages(): AsyncGenerator<HostCompliance[]> {
+      for (const [i, page] of [hosts().slice(0, 1), hosts().slice(1)].entries()) {
+        events.push(`read ${i}`);
+        yield page;
+      }
+    }
+    await writeReport(
+      async () => Promise.reject(new Error('unused')),
+      pages(),
+      'csv',
+      async (chunk) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        events.push(`drained ${chunk.length > 0}`);
+      },
+    );
+    expect(events).toEqual(['drained true', 'read 0', 'drained true', 'read 1', 'drained true']);
   });
 });
 
