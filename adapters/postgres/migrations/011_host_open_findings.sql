@@ -55,13 +55,15 @@ $$;
 
 create trigger findings_inserted after insert on findings referencing new table as touched for each statement execute function findings_touched();
 -- A rescan rewrites every finding it saw (last_seen, scan_id); only a changed state or clock
--- changes the facts, so an update refreshes just the hosts where one did.
+-- changes the facts, so an update refreshes just the hosts where one did. EXCEPT, not a join:
+-- transition tables have no statistics, and a join of two of them ran as a nested loop
+-- (3,000 rows × 3,000 per statement: rescans at a fifth of their speed, measured).
 create function findings_changed() returns trigger
 language plpgsql as $$
 begin
   perform refresh_host_open_findings(array(
-    select distinct n.host from touched n join previous o on o.host = n.host and o.patch_id = n.patch_id
-    where n.state is distinct from o.state or n.first_seen is distinct from o.first_seen));
+    select distinct host from (
+      select host, patch_id, state, first_seen from touched except select host, patch_id, state, first_seen from previous) changed));
   return null;
 end
 $$;
