@@ -7,6 +7,7 @@ import type { PeopleRepos } from '../../people/people-store.ts';
 import { planSummary } from '../../rollouts/plan-summary.ts';
 import { planHosts, RolloutPlan } from '../../rollouts/rollout-plan.ts';
 import type { RolloutRepos } from '../../rollouts/rollout-store.ts';
+import { changeWhen, type WindowSchedule } from '../../rollouts/window-outlook.ts';
 import type { TicketRepos } from '../../tickets/ticket-store.ts';
 import type { Card } from '../card.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
@@ -31,8 +32,14 @@ const decisionOf = (change: Change, votes: readonly Vote[]): Decision | null => 
 /** What the approval card shows: the change and its votes, hosts, people, tickets and progress. */
 export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos;
 
-/** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
-export const loadApprovalCard = async (store: CardStore, change: Change, decided?: Decision | null): Promise<Card> => {
+/** What the card's *When* is worked out from: the windows and blackouts, and the time it is now. */
+export interface CardTiming {
+  schedule: WindowSchedule;
+  now: Date;
+}
+
+/** The approval card of a change as the store has it now: host counts, votes, tally, tickets, and when it runs. */
+export const loadApprovalCard = async (store: CardStore, change: Change, timing: CardTiming, decided?: Decision | null): Promise<Card> => {
   const [groups, hosts, votes, tickets, people, progress, runs] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),
@@ -58,5 +65,6 @@ export const loadApprovalCard = async (store: CardStore, change: Change, decided
     ...(plan.success ? { plan: planSummary(plan.data) } : {}),
     progress: progressText,
     stateText: stateText(change, runs),
+    when: changeWhen(timing.schedule, change, timing.now),
   });
 };
