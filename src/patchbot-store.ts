@@ -19,7 +19,17 @@ import type { TicketRepos } from './tickets/ticket-store.ts';
  */
 
 /** Every feature's repositories: what a storage engine implements (adapters/postgres). */
-export type StoredRepos = InventoryRepos & PeopleRepos & AccessTokenRepos & DiscoveryRepos & ComplianceRepos & ChangeRepos & RolloutRepos & TicketRepos & AuditRepos & IdempotencyRepos & ChatThreadRepos;
+export type StoredRepos = InventoryRepos &
+  PeopleRepos &
+  AccessTokenRepos &
+  DiscoveryRepos &
+  ComplianceRepos &
+  ChangeRepos &
+  RolloutRepos &
+  TicketRepos &
+  AuditRepos &
+  IdempotencyRepos &
+  ChatThreadRepos;
 
 /** A storage engine: the repositories, transactions over them, health and close. */
 export type StorageEngine = StoredRepos & Transactional<StorageEngine> & StoreLifecycle;
