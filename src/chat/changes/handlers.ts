@@ -5,7 +5,7 @@ import { planRollout } from '../../rollouts/plan.ts';
 import { checkPlaybooksFit } from '../../rollouts/playbook-fit.ts';
 import { planHosts } from '../../rollouts/rollout-plan.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
-import { buildComplianceReport } from '../../compliance/report.ts';
+import { buildComplianceOverview } from '../../compliance/report.ts';
 import { summarizeCompliance } from '../../compliance/summary.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
@@ -168,7 +168,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       return { public: shown, data: { change: change.id, state: change.state, ...(dryRun.length ? { dryRun } : {}) } };
     },
     compliance: async (intent, { store, now }) => {
-      const report = await buildComplianceReport(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
+      const report = await buildComplianceOverview(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
       const summary = summarizeCompliance(report);
       return {
         public: {
