@@ -1,5 +1,4 @@
-import type { WriteChunk } from './format.ts';
-import type { ComplianceOverview, GroupCompliance, HostCompliance } from './model.ts';
+import type { ComplianceOverview, GroupCompliance, HostCompliance, WriteChunk } from './model.ts';
 import { summarizeCompliance } from './summary.ts';
 import { stampText } from './time-text.ts';
 

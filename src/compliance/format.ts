@@ -1,5 +1,7 @@
 import { writeTable } from './format-table.ts';
-import type { ComplianceOverview, HostCompliance } from './model.ts';
+import type { ComplianceOverview, HostCompliance, WriteChunk } from './model.ts';
+
+export type { WriteChunk } from './model.ts';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -49,9 +51,6 @@ const csvRow = (h: HostCompliance): (string | number | null)[] => [
   h.lastScanAt?.toISOString() ?? null,
   h.lastScanOutcome,
 ];
-
-/** Where a report goes, a chunk at a time; a promise is waited for (a stream's back-pressure). */
-export type WriteChunk = (chunk: string) => void | Promise<void>;
 
 const csvLine = (row: readonly (string | number | null)[]) => `${row.map(csvField).join(',')}\r\n`;
 

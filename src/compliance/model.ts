@@ -100,3 +100,6 @@ export interface ComplianceOverview {
     neverScanned: number;
   };
 }
+
+/** Where a report goes, a chunk at a time; a promise is waited for (a stream's back-pressure). */
+export type WriteChunk = (chunk: string) => void | Promise<void>;
