@@ -78,7 +78,8 @@ const impliedGroupWarnings = (config: Config): string[] => {
       if (defined.includes(name)) return;
       const near = closest(name, defined);
       // Short names are all near each other (web, db): only a near miss of a longer name counts.
-      if (near && levenshtein(name, near) * 3 < name.length) warnings.push(`inventory.hosts.${index}.groups.${at}: group ${name} is defined only by the hosts that list it; did you mean ${near}?`);
+      if (near && levenshtein(name, near) * 3 < name.length)
+        warnings.push(`inventory.hosts.${index}.groups.${at}: group ${name} is defined only by the hosts that list it; did you mean ${near}?`);
     });
   });
   return warnings;
