@@ -15,7 +15,9 @@ const EMPHASIS = /\*\*([^*]+)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|(?<![\w])_([^_\s]
 export const plainText = (text: string): string =>
   text
     .split(/(`[^`\n]+`)/)
-    .map((part) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? part.slice(1, -1) : part.replace(EMPHASIS, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? '')))
+    .map((part) =>
+      part.length > 2 && part.startsWith('`') && part.endsWith('`') ? part.slice(1, -1) : part.replace(EMPHASIS, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''),
+    )
     .join('');
 
 const fieldLines = (fields: readonly CardField[] | undefined): string[] => {
