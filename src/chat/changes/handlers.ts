@@ -172,7 +172,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
         public: {
           title: clip(`Compliance: ${report.policy.label}${report.scope ? ` (${report.scope})` : ''}`, CARD_LIMITS.titleChars),
           text: clip(summary.headline, CARD_LIMITS.sectionChars),
-          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot compliance` for the full report')],
+          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot report compliance` for the full report')],
         },
         data: { headline: summary.headline, lines: summary.lines, total: report.total },
       };
