@@ -119,6 +119,32 @@ describe('the console in chromium', () => {
     for (const pp of pages) expect(pp.errors, 'script or CSP errors in the page').toEqual([]);
   });
 
+  it('stays in the channel (or view) on screen when the person picker switches person', { timeout: 60_000 }, async () => {
+    const desk = await open('carol');
+    const active = () => desk.page.locator('.nav-item.active').getAttribute('data-channel');
+    const switchTo = async (person: string) => {
+      await desk.page.selectOption('#person', person);
+      await desk.page.locator('#live[data-state="live"]').waitFor();
+      // The new person's channel list is drawn (their own direct conversation is in it).
+      await desk.page.locator(`.nav-item[data-channel="dm:${person}"]`).waitFor();
+    };
+    await desk.openChannel('approvals');
+    await switchTo('dave');
+    expect(await active()).toBe('approvals');
+    expect(await desk.page.locator('#channel-name').textContent()).toBe('# approvals');
+    // A direct conversation becomes the new person's own.
+    await desk.openChannel('dm:dave');
+    await switchTo('bob');
+    expect(await active()).toBe('dm:bob');
+    // The compliance view stays the compliance view.
+    await desk.page.click('#nav-compliance');
+    await desk.page.locator('svg.chart').waitFor({ state: 'visible' });
+    await switchTo('erin');
+    await expect.poll(() => desk.page.locator('#nav-compliance.active').count()).toBe(1);
+    await desk.page.locator('svg.chart').waitFor({ state: 'visible' });
+    expect(desk.errors).toEqual([]);
+  });
+
   it('renders hostile card text as text, never as markup', { timeout: 60_000 }, async () => {
     const erin = await open('erin');
     await erin.openChannel('announce');
