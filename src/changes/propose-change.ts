@@ -86,7 +86,8 @@ export const proposeChange = async (store: Transactional<ProposeTx>, context: Pr
     const change: Change = {
       id: await tx.changes.nextId(),
       class: input.class,
-      title: input.title ?? `${input.patches.join(', ')} to ${input.targets.join(', ')}`,
+      // A long list would be clipped mid-id in every title; the card's WHAT summarises it instead.
+      title: input.title ?? `${input.patches.length > 3 ? `${input.patches.length} patches` : input.patches.join(', ')} to ${input.targets.join(', ')}`,
       patches: input.patches,
       targets: input.targets,
       window: input.window ?? (input.class === 'emergency' ? 'now' : null),

@@ -103,9 +103,12 @@ const parseArgs = (verb: Verb, args: string[], text: string): Intent => {
     case 'changes':
       atMost(args, 0);
       return { kind: 'changes' };
-    case 'show':
-      atMost(args, 1);
-      return { kind: 'show', change: change(args[0]) };
+    case 'show': {
+      // `show CHG-7 patches`: every patch of a long change (its card summarises them).
+      const patches = args[1]?.toLowerCase() === 'patches';
+      atMost(args, patches ? 2 : 1);
+      return { kind: 'show', change: change(args[0]), ...(patches ? { patches } : {}) };
+    }
     case 'approve':
     case 'reject': {
       const id = change(args[0]);

@@ -9,7 +9,7 @@ export const VERBS = {
   compliance: { usage: 'compliance [pci|hipaa] [group|host]', summary: 'compliance against the patch SLAs' },
   propose: { usage: 'propose <patches> to <groups> [at <window>] [emergency]', summary: 'propose a rollout for approval' },
   changes: { usage: 'changes', summary: 'open changes and their state' },
-  show: { usage: 'show <change>', summary: 'one change: plan, votes, progress' },
+  show: { usage: 'show <change> [patches]', summary: 'one change: plan, votes, progress (or every patch it installs)' },
   approve: { usage: 'approve <change> [comment]', summary: 'vote to approve a change' },
   reject: { usage: 'reject <change> [reason]', summary: 'vote to reject a change' },
   pause: { usage: 'pause <change> [hosts]', summary: 'pause a running change after the current hosts' },

@@ -9,7 +9,9 @@ import { planHosts, RolloutPlan } from '../../rollouts/rollout-plan.ts';
 import type { RolloutRepos } from '../../rollouts/rollout-store.ts';
 import type { TicketRepos } from '../../tickets/ticket-store.ts';
 import type { Card } from '../card.ts';
+import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
+import { WHAT_IN_FULL } from './patch-list.ts';
 import { progressLine, stateText } from './rollout-cards.ts';
 
 /**
@@ -29,11 +31,11 @@ const decisionOf = (change: Change, votes: readonly Vote[]): Decision | null => 
 };
 
 /** What the approval card shows: the change and its votes, hosts, people, tickets and progress. */
-export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos;
+export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos & Pick<DiscoveryRepos, 'patches'>;
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
 export const loadApprovalCard = async (store: CardStore, change: Change, decided?: Decision | null): Promise<Card> => {
-  const [groups, hosts, votes, tickets, people, progress, runs] = await Promise.all([
+  const [groups, hosts, votes, tickets, people, progress, runs, patches] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),
     store.votes.list(change.id),
@@ -41,6 +43,8 @@ export const loadApprovalCard = async (store: CardStore, change: Change, decided
     store.people.list(),
     store.rollouts.progress(change.id),
     store.rollouts.runs(change.id),
+    // Only a long WHAT is summarised by severity; a short one names the ids without a lookup.
+    change.patches.length > WHAT_IN_FULL ? store.patches.byIds(change.patches) : Promise.resolve([]),
   ]);
   const plan = RolloutPlan.safeParse(change.plan);
   const wave = plan.success && progress && progress.phase !== 'done' ? plan.data.waves[progress.wave] : undefined;
@@ -58,5 +62,6 @@ export const loadApprovalCard = async (store: CardStore, change: Change, decided
     ...(plan.success ? { plan: planSummary(plan.data) } : {}),
     progress: progressText,
     stateText: stateText(change, runs),
+    patches: new Map(patches.map((p) => [p.id, p])),
   });
 };

@@ -6,7 +6,7 @@ const VERBS = ['show', 'propose', 'approve', 'reject', 'pause', 'resume', 'cance
 
 /** What each verb needs after it, for the message when it is missing. */
 const VERB_USAGE: Record<(typeof VERBS)[number], string> = {
-  show: 'patchbot change show CHG-7',
+  show: 'patchbot change show CHG-7 [patches]',
   propose: 'patchbot change propose KB5034441 DSA-5600-1 to pilot prod-web [at weeknights] [emergency] --as alice',
   approve: 'patchbot change approve CHG-7 [comment] --as bob',
   reject: 'patchbot change reject CHG-7 <reason> --as bob',
