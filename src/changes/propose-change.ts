@@ -59,17 +59,19 @@ const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext
           target,
           groups.map((g) => g.name),
         ),
+        { label: 'groups', names: groups.map((g) => g.name) },
       );
   }
   for (const id of input.patches) {
     if (!PatchId.safeParse(id).success) throw new PatchbotError('invalid-patch', `\`${id}\` is not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version).`);
     if (!(await tx.patches.get(id))) {
       const known = (await tx.patches.list()).map((p) => p.id);
-      throw new NotFoundError('patch', id, closestMatches(id, known));
+      throw new NotFoundError('patch', id, closestMatches(id, known), { how: 'Only patches a scan has found can be proposed: `pending` lists them, most urgent first.' });
     }
   }
   const window = input.window ?? null;
-  if (window && window !== 'now' && !context.windows.includes(window)) throw new NotFoundError('maintenance window', window, closestMatches(window, context.windows));
+  if (window && window !== 'now' && !context.windows.includes(window))
+    throw new NotFoundError('maintenance window', window, closestMatches(window, context.windows), { label: 'windows', names: [...context.windows, 'now'] });
   return groups.filter((g) => input.targets.includes(g.name));
 };
 

@@ -22,5 +22,9 @@ export type Verb = keyof typeof VERBS;
 export const VERB_NAMES = Object.keys(VERBS) as Verb[];
 export const isVerb = (word: string): word is Verb => Object.hasOwn(VERBS, word);
 
-/** Shown when nothing was understood: the questions people ask most. */
-export const EXAMPLES = ['which servers are missing KB5034441?', 'who needs a reboot?', 'status of web-01', "what's pending in prod-web?", 'is prod-web compliant?', 'help'];
+/**
+ * Shown when nothing was understood: the questions people ask most. Each works as written on the
+ * embedded defaults (`local`, `localhost`), so a newcomer's first try succeeds
+ * (test/chat/first-run-hints.test.ts runs them); `pending` lists the patch ids the rest take.
+ */
+export const EXAMPLES = ["what's pending?", 'who needs a reboot?', 'status of localhost', 'is local compliant?', 'changes', 'help'];

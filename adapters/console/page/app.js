@@ -12,8 +12,9 @@ import { changeOf, createWavesPanels } from './waves-panel.js';
 const $ = (id) => document.getElementById(id);
 const PERSON_KEY = 'patchbot.console.person';
 const HINTS = {
-  channel: 'Message #{name} — try /patch propose KB5034441 to prod-web',
-  direct: 'Ask patchbot — e.g. which servers are missing KB5034441?',
+  // Both work as written on the embedded defaults (test/chat/first-run-hints.test.ts runs them).
+  channel: 'Message #{name} — try /patch pending, then /patch propose <an id it lists> to local',
+  direct: "Ask patchbot — e.g. what's pending? or who needs a reboot?",
 };
 
 const state = { people: [], me: null, channels: [], active: null, view: 'chat', unread: new Map(), expanded: new Set(), disconnect: null };

@@ -43,7 +43,8 @@ export const scopeOf = async (store: EstateStore, target: string | null): Promis
   const host = await store.hosts.get(target);
   if (host) return { kind: 'host', name: target, hosts: [host.name] };
   const [groups, hosts] = await Promise.all([store.groups.list(), store.hosts.list()]);
-  throw new NotFoundError('group or host', target, closestMatches(target, [...groups.map((g) => g.name), ...hosts.map((h) => h.name)]));
+  const names = [...groups.map((g) => g.name), ...hosts.map((h) => h.name)];
+  throw new NotFoundError('group or host', target, closestMatches(target, names), { label: 'groups and hosts', names });
 };
 
 /** " in prod-web", "" for the whole estate. */

@@ -40,6 +40,7 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
         intent.host,
         [...hosts, ...groups].map((h) => h.name),
       ),
+      { label: 'hosts', names: hosts.map((h) => h.name) },
     );
   }
   const [[scan], findings, { line, freshness }] = await Promise.all([store.scans.latestOf([host.name]), store.findings.byHost(host.name), freshnessLine(store, [host.name], now)]);
