@@ -9,11 +9,13 @@ import type { ConsoleStore } from './console-history.ts';
 export class ConsoleApiError extends Error {
   readonly status: number;
   readonly extra: Record<string, unknown>;
-  constructor(status: number, message: string, extra: Record<string, unknown> = {}) {
+  readonly headers: Record<string, string>;
+  constructor(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'ConsoleApiError';
     this.status = status;
     this.extra = extra;
+    this.headers = headers;
   }
 }
 

@@ -79,8 +79,8 @@ export const consoleApi = ({ surface, hub, store, config, access, live, signIn }
       // The database away: the page shows what chat says, and may simply try again.
       if (error instanceof StoreUnavailableError && !ctx.res.headersSent) return sendJson(ctx.res, 503, { error: error.message, code: error.code }, { 'retry-after': '5' });
       if (!(error instanceof ConsoleApiError)) throw error;
-      if (ctx.res.headersSent) throw new HttpError(error.status, error.message);
-      sendJson(ctx.res, error.status, { error: error.message, ...error.extra });
+      if (ctx.res.headersSent) throw new HttpError(error.status, error.message, error.headers);
+      sendJson(ctx.res, error.status, { error: error.message, ...error.extra }, error.headers);
     }
   };
 };

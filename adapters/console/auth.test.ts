@@ -67,7 +67,7 @@ describe('console access', () => {
     const alice = sessions.seal('alice');
     expect(await outcome(() => access.identify(cookie(alice)))).toEqual({ kind: 'person', name: 'alice', via: 'session' });
     const [, mac] = alice.split('.');
-    const asBob = `${Buffer.from(JSON.stringify({ p: 'bob', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
+    const asBob = `${Buffer.from(JSON.stringify({ k: 'session', v: 'bob', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
     expect(await outcome(() => access.identify(cookie(asBob)))).toBe(401);
     expect(await outcome(() => access.identify(cookie(sessionCodec('x'.repeat(40)).seal('alice'))))).toBe(401);
     expect(sessions.open(sessions.seal('alice', new Date(Date.now() - 13 * 3600_000)))).toBeNull();

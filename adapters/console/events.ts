@@ -17,7 +17,7 @@ export interface LiveViewOptions {
   heartbeatMs?: number;
   /** Revisions re-read below the cursor, for transactions that committed out of order (default 64). */
   window?: number;
-  /** Open streams allowed per person and in all; beyond them a 429. */
+  /** Open streams allowed per person and in all; beyond them a 429 (the total's with a Retry-After: others' tabs close by themselves). */
   maxPerPerson?: number;
   maxStreams?: number;
   /** Drives the shared poll; tests tick it by hand to count store reads. */
@@ -32,6 +32,8 @@ export interface LiveViews {
 }
 
 const BATCH = 200;
+/** When the console is at its stream limit, a client may try again after this long (tabs close, streams end). */
+const RETRY_AFTER_S = 30;
 
 /** `Last-Event-ID` or `?since=`: a revision, or null for "from now". */
 export const resumeFrom = (lastEventId: string | undefined, since: string | null): number | null => {
@@ -57,7 +59,8 @@ export const createLiveViews = ({ surface, store, log, pollMs = 1000, heartbeatM
 
   /** Takes a place for `viewer`'s stream, or refuses with a 429. Counted before any await, so a burst cannot all pass. */
   const admit = (viewer: string): (() => void) => {
-    if (closers.size + opening >= maxStreams) throw new ConsoleApiError(429, `the console has ${maxStreams} live streams open, its limit; try again later`);
+    if (closers.size + opening >= maxStreams)
+      throw new ConsoleApiError(429, `the console has ${maxStreams} live streams open, its limit; try again later`, {}, { 'retry-after': String(RETRY_AFTER_S) });
     const mine = perPerson.get(viewer) ?? 0;
     if (mine >= maxPerPerson) throw new ConsoleApiError(429, `${viewer} has ${maxPerPerson} live streams open, the limit per person; close a console tab or window`);
     perPerson.set(viewer, mine + 1);

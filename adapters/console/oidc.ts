@@ -6,22 +6,13 @@ import type { Person } from '../../src/people/person.ts';
 import type { HttpServer } from '../../src/server/http-server.ts';
 import { HttpError } from '../../src/server/router.ts';
 import type { Logger } from '../../src/shared/logger.ts';
-import { SESSION_HOURS, SIGNED_IN_COOKIE, type SessionCodec } from './session-cookie.ts';
+import { cookieOf } from './secrets.ts';
+import { LOGIN_COOKIE, LOGIN_MINUTES, SESSION_HOURS, SIGNED_IN_COOKIE, type SessionCodec } from './session-cookie.ts';
 
-/** A login not finished within this time starts over. */
-const PENDING_MS = 10 * 60_000;
-/** Pending logins kept at most: a flood of /auth/login cannot grow memory without bound. */
-const MAX_PENDING = 1000;
 const IDP_TIMEOUT_S = 10;
 
-interface Pending {
-  verifier: string;
-  nonce: string;
-  at: number;
-}
-
-const redirect = (res: ServerResponse, location: string, cookie?: string) => {
-  res.writeHead(303, { location, 'cache-control': 'no-store', ...(cookie ? { 'set-cookie': cookie } : {}) });
+const redirect = (res: ServerResponse, location: string, cookies: string[] = []) => {
+  res.writeHead(303, { location, 'cache-control': 'no-store', ...(cookies.length ? { 'set-cookie': cookies } : {}) });
   res.end();
 };
 
@@ -38,6 +29,9 @@ const personOf = async (people: PeopleRepository, oidc: ConsoleOidc, claims: Rec
  * Sign-in with OpenID Connect (authorization code + PKCE, openid-client): /auth/login sends the
  * browser to the IdP, the redirect URL takes the code back, and a MACed session cookie names the
  * person whose email (or configured claim) the ID token carries. Unknown people are refused.
+ * The sign-in under way lives in a sealed cookie of the browser that started it, not in this
+ * process: a restart or another replica can finish it, memory cannot be flooded, and a callback
+ * URL carried to another browser (login CSRF) finds no cookie there and is refused.
  */
 export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: { oidc: ConsoleOidc; sessions: SessionCodec; people: PeopleRepository; log: Logger }): void => {
   const redirectUrl = new URL(oidc.redirectUrl);
@@ -56,16 +50,13 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
       });
     return discovered;
   };
-  const pending = new Map<string, Pending>();
+  const cookie = (name: string, value: string, maxAgeS: number) => `${name}=${value}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 
   server.route('GET', '/auth/login', async ({ res }) => {
     const config = await configuration();
-    const now = Date.now();
-    for (const [state, p] of pending) if (now - p.at > PENDING_MS || pending.size >= MAX_PENDING) pending.delete(state);
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
-    pending.set(state, { verifier, nonce, at: now });
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUrl.href,
       scope: 'openid email profile',
@@ -74,14 +65,14 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
       state,
       nonce,
     });
-    redirect(res, url.href);
+    redirect(res, url.href, [cookie(LOGIN_COOKIE, sessions.sealLogin({ state, verifier, nonce }), LOGIN_MINUTES * 60)]);
   });
 
-  server.route('GET', redirectUrl.pathname, async ({ res, url }) => {
+  server.route('GET', redirectUrl.pathname, async ({ req, res, url }) => {
     const state = url.searchParams.get('state') ?? '';
-    const login = pending.get(state);
-    pending.delete(state);
-    if (!login || Date.now() - login.at > PENDING_MS) throw new HttpError(400, 'this sign-in is unknown or took too long: start again at /auth/login');
+    const sealed = cookieOf(req, LOGIN_COOKIE);
+    const login = sealed === undefined ? null : sessions.openLogin(sealed);
+    if (!login || login.state !== state) throw new HttpError(400, 'this sign-in was not started in this browser, or took too long: start again at /auth/login');
     const config = await configuration();
     const back = new URL(redirectUrl);
     back.search = url.search;
@@ -103,12 +94,12 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
       throw new HttpError(403, `${said} signed in, but no one in people[] has that ${oidc.claim === 'email' ? 'email' : 'name'}: ask an admin to add them to the patchbot config`);
     }
     log.info({ person: person.name }, 'console sign-in');
-    redirect(res, '/', `${SIGNED_IN_COOKIE}=${sessions.seal(person.name)}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${SESSION_HOURS * 3600}${secure ? '; Secure' : ''}`);
+    redirect(res, '/', [cookie(SIGNED_IN_COOKIE, sessions.seal(person.name), SESSION_HOURS * 3600), cookie(LOGIN_COOKIE, '', 0)]);
   });
 
   server.route('GET', '/auth/logout', ({ res }) => {
     // Not back to `/`: it would send the browser straight to the IdP, which may sign it in again.
-    redirect(res, '/auth/signed-out', `${SIGNED_IN_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${secure ? '; Secure' : ''}`);
+    redirect(res, '/auth/signed-out', [cookie(SIGNED_IN_COOKIE, '', 0)]);
   });
 
   server.route('GET', '/auth/signed-out', ({ res }) => {

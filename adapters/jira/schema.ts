@@ -54,9 +54,12 @@ export const WebhookPayload = z.object({
   }),
 });
 
+/** Paging of createmeta: Cloud counts (`startAt`, `total`), Data Center says `isLast`. */
+const MetaPage = { startAt: z.number().optional(), total: z.number().optional(), isLast: z.boolean().optional() };
+
 const MetaIssueType = z.object({ id: z.string(), name: z.string() });
 /** GET …/issue/createmeta/{project}/issuetypes: `issueTypes` on Cloud, `values` on Data Center. */
-export const CreateMetaIssueTypes = z.object({ issueTypes: z.array(MetaIssueType).optional(), values: z.array(MetaIssueType).optional() });
+export const CreateMetaIssueTypes = z.object({ ...MetaPage, issueTypes: z.array(MetaIssueType).optional(), values: z.array(MetaIssueType).optional() });
 
 const MetaField = z.object({
   fieldId: z.string(),
@@ -65,7 +68,7 @@ const MetaField = z.object({
   allowedValues: z.array(z.object({ id: z.string(), value: z.string().optional(), name: z.string().optional() })).optional(),
 });
 /** GET …/issue/createmeta/{project}/issuetypes/{id}: `fields` on Cloud, `values` on Data Center. */
-export const CreateMetaFields = z.object({ fields: z.array(MetaField).optional(), values: z.array(MetaField).optional() });
+export const CreateMetaFields = z.object({ ...MetaPage, fields: z.array(MetaField).optional(), values: z.array(MetaField).optional() });
 
 /** GET /rest/servicedeskapi/servicedesk/{id}/requesttype/{id}/field: the request type's form. */
 export const RequestTypeFields = z.object({

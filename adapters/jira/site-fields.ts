@@ -4,8 +4,24 @@ import type { JiraClient } from './client.ts';
 import type { SiteField } from './field-options.ts';
 import { CreateMetaFields, CreateMetaIssueTypes, RequestTypeFields } from './schema.ts';
 
-/** Enough for any create screen; createmeta pages at 50 by default. */
+/** What we ask for per page; a site may answer with fewer (Cloud pages createmeta at 50 by default). */
 const PAGE = 200;
+/** A create screen with more fields than this is not a screen anyone fills in; stop rather than loop on a site that misreports paging. */
+const MAX_PAGES = 50;
+
+type MetaPage<T> = { startAt?: number | undefined; total?: number | undefined; isLast?: boolean | undefined; items: T[] };
+
+/** Reads every page of a createmeta list: Cloud says `total`, Data Center says `isLast`. */
+const allPages = async <T>(read: (startAt: number) => Promise<MetaPage<T>>): Promise<T[]> => {
+  const items: T[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await read(items.length);
+    items.push(...answer.items);
+    const done = answer.items.length === 0 || answer.isLast === true || (answer.total !== undefined ? items.length >= answer.total : answer.isLast === undefined);
+    if (done) break;
+  }
+  return items;
+};
 
 /**
  * The fields a create may set, as the site offers them: the project's create screen for the issue
@@ -28,12 +44,14 @@ export const readSiteFields = async (jira: JiraClient, config: JiraConfig): Prom
     return { where, fields };
   }
   const project = config.projectKey;
-  const types = await jira.call(CreateMetaIssueTypes, `reading the issue types of ${project}`, {
-    method: 'GET',
-    url: `${jira.api}/issue/createmeta/${project}/issuetypes`,
-    params: { maxResults: PAGE },
+  const list = await allPages(async (startAt) => {
+    const page = await jira.call(CreateMetaIssueTypes, `reading the issue types of ${project}`, {
+      method: 'GET',
+      url: `${jira.api}/issue/createmeta/${project}/issuetypes`,
+      params: { startAt, maxResults: PAGE },
+    });
+    return { ...page, items: page.issueTypes ?? page.values ?? [] };
   });
-  const list = types.issueTypes ?? types.values ?? [];
   const type = list.find((t) => t.name.toLowerCase() === config.issueType.toLowerCase());
   if (!type) {
     throw new TicketingError(
@@ -43,12 +61,15 @@ export const readSiteFields = async (jira: JiraClient, config: JiraConfig): Prom
     );
   }
   const where = `the create screen of ${project} / ${type.name}`;
-  const meta = await jira.call(CreateMetaFields, `reading ${where}`, {
-    method: 'GET',
-    url: `${jira.api}/issue/createmeta/${project}/issuetypes/${type.id}`,
-    params: { maxResults: PAGE },
+  const screen = await allPages(async (startAt) => {
+    const page = await jira.call(CreateMetaFields, `reading ${where}`, {
+      method: 'GET',
+      url: `${jira.api}/issue/createmeta/${project}/issuetypes/${type.id}`,
+      params: { startAt, maxResults: PAGE },
+    });
+    return { ...page, items: page.fields ?? page.values ?? [] };
   });
-  const fields = (meta.fields ?? meta.values ?? []).map((f) => ({
+  const fields = screen.map((f) => ({
     id: f.fieldId,
     name: f.name,
     required: f.required,

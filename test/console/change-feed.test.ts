@@ -46,7 +46,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const viewer = new URL(req.url ?? '/', 'http://x').searchParams.get('as') ?? '';
     live.open(res, viewer, null).catch((error: unknown) => {
-      res.writeHead(error instanceof ConsoleApiError ? error.status : 500, { 'content-type': 'application/json' });
+      res.writeHead(error instanceof ConsoleApiError ? error.status : 500, { 'content-type': 'application/json', ...(error instanceof ConsoleApiError ? error.headers : {}) });
       res.end(JSON.stringify({ error: (error as Error).message }));
     });
   });
@@ -63,7 +63,8 @@ afterAll(async () => {
 
 const refused = async (as: string) => {
   const response = await fetch(`${base}/api/console/events?as=${as}`);
-  return { status: response.status, error: ((await response.json()) as { error: string }).error };
+  const retryAfter = response.headers.get('retry-after');
+  return { status: response.status, error: ((await response.json()) as { error: string }).error, ...(retryAfter ? { retryAfter } : {}) };
 };
 
 describe('live streams share one change feed', () => {
@@ -72,7 +73,7 @@ describe('live streams share one change feed', () => {
     expect(await refused('alice')).toEqual({ status: 429, error: `alice has ${PER_PERSON} live streams open, the limit per person; close a console tab or window` });
     for (const person of PEOPLE.slice(1)) for (let i = 0; i < PER_PERSON; i++) streams.push(await openEvents(base, `as=${person}`));
     expect(live.openStreams()).toBe(TOTAL);
-    expect(await refused('mallory')).toEqual({ status: 429, error: `the console has ${TOTAL} live streams open, its limit; try again later` });
+    expect(await refused('mallory')).toEqual({ status: 429, error: `the console has ${TOTAL} live streams open, its limit; try again later`, retryAfter: '30' });
     expect(ticks).toHaveLength(1);
   });
 

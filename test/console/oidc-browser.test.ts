@@ -9,7 +9,8 @@ import { type ConsoleService, startConsoleService, WEB_ESTATE } from './support/
 /**
  * #13 item 1, the whole sign-in in Chromium against a real OpenID provider (oidc-provider) on
  * loopback: authorization code + PKCE, the ID token's email mapped to people[], a person not in
- * people[] refused, a tampered session cookie refused, sign-out.
+ * people[] refused, a tampered session cookie refused, sign-out, and a callback carried to another
+ * browser (login CSRF) refused.
  */
 const freePort = async () => {
   const probe = createServer();
@@ -92,12 +93,40 @@ describe('console sign-in with OpenID Connect', () => {
     await page.locator('#mode-notice', { hasText: 'Signed in as erin' }).waitFor();
     const cookie = (await context.cookies()).find((c) => c.name === 'patchbot_session')!;
     const [, mac] = cookie.value.split('.');
-    const asAlice = `${Buffer.from(JSON.stringify({ p: 'alice', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
+    const asAlice = `${Buffer.from(JSON.stringify({ k: 'session', v: 'alice', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
     await context.addCookies([{ ...cookie, value: asAlice }]);
     const session = await sessionOf(page);
     expect(session.status).toBe(401);
     expect(session.body.error).toMatch(/invalid or expired/);
     await context.close();
+  });
+
+  it('finishes a sign-in only in the browser that started it (a callback URL carried elsewhere is refused)', async () => {
+    const starter = await browser.newContext();
+    const page = await starter.newPage();
+    // Note the IdP's redirect back to patchbot, as an attacker would to hand the URL to a victim.
+    let callback = '';
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/auth/callback') callback = request.url();
+    });
+    await page.goto(svc.url);
+    expect((await starter.cookies()).find((c) => c.name === 'patchbot_login')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    await page.locator('input[name="login"]').fill('mallory');
+    const password = page.locator('input[name="password"]');
+    if (await password.count()) await password.fill('any');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('button:has-text("Continue")').click();
+    await expect.poll(() => callback).toContain('code=');
+    await expect.poll(() => page.textContent('body')).toMatch(/mallory@example.com signed in, but no one in people\[\] has that email/);
+
+    const victim = await browser.newContext();
+    const victimPage = await victim.newPage();
+    const refused = await victimPage.goto(callback);
+    expect(refused?.status()).toBe(400);
+    expect(await victimPage.textContent('body')).toMatch(/not started in this browser/);
+    expect((await victim.cookies()).find((c) => c.name === 'patchbot_session')).toBeUndefined();
+    await victim.close();
+    await starter.close();
   });
 
   it('refuses a person the IdP knows but people[] does not', async () => {

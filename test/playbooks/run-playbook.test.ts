@@ -88,7 +88,8 @@ describe('runPlaybook over the local executor', () => {
     expect(result.ok).toBe(false);
     expect(result.steps[0]).toMatchObject({ ok: false, exitCode: null, attempts: 2, errorKind: 'timeout' });
     expect(result.steps[0]!.error).toMatch(/killed after 200 ms/);
-    expect(result.steps[0]!.durationMs).toBeLessThan(4_000);
+    // Two attempts left to run would take 10 s; the bound only tells "killed" from "never fired" on a loaded machine.
+    expect(result.steps[0]!.durationMs).toBeLessThan(9_000);
   });
 
   it('skips a step whose when.os does not match, and says why', async () => {

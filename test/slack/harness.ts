@@ -1,3 +1,4 @@
+import { waitFor } from '../support/until.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,15 +44,7 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
-export const waitFor = async <T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+export { waitFor };
 
 export const startWithSlack = async (fake: FakeSlack, options: { slack?: string; inventory?: string } = {}): Promise<ServiceUnderTest> => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-slack-'));

@@ -9,6 +9,7 @@ import { PatchbotError } from '../../src/shared/errors.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { freePort } from '../support/postgres-cluster.ts';
+import { rejection } from '../support/rejection.ts';
 import { ALL_SCOPES, type FakeSlack, SIGNING_SECRET, startFakeSlack } from '../support/fake-slack/index.ts';
 import { waitFor } from './harness.ts';
 
@@ -40,14 +41,7 @@ const configWith = async (slack: Record<string, string>) => {
   return (await loadConfig({ files: [file], env: {}, cwd: dir })).config;
 };
 const good = () => ({ botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, channels: '{ announce: C0ANNOUNCE }' });
-const failure = async (slack: Record<string, string>) => {
-  const error = await platform.chatSurfaces({ config: await configWith(slack), store: opened.store, log }).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbotError);
-  return error as PatchbotError;
-};
+const failure = async (slack: Record<string, string>) => rejection(platform.chatSurfaces({ config: await configWith(slack), store: opened.store, log }), PatchbotError);
 
 describe('Slack at startup', () => {
   it('starts with good credentials, asking auth.test once', async () => {

@@ -9,6 +9,7 @@ import { ExecutionError, type ExecutionErrorKind } from '../../src/playbooks/exe
 import { ConfigError } from '../../src/shared/errors.ts';
 import { freePort } from '../support/postgres-cluster.ts';
 import { generateKey, type Sshd, sshdSkipReason, startSshd } from '../support/sshd.ts';
+import { rejection } from '../support/rejection.ts';
 import { createSshExecutor, type SshExecutor, type SshExecutorOptions } from '../../adapters/ssh/ssh-executor.ts';
 
 const skip = sshdSkipReason();
@@ -29,13 +30,9 @@ const waitFor = async (check: () => boolean, timeoutMs = 10_000): Promise<boolea
 };
 
 const failure = async (promise: Promise<unknown>, kind: ExecutionErrorKind): Promise<ExecutionError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ExecutionError);
-  expect((error as ExecutionError).kind, (error as Error).message).toBe(kind);
-  return error as ExecutionError;
+  const error = await rejection(promise, ExecutionError);
+  expect(error.kind, error.message).toBe(kind);
+  return error;
 };
 
 describe('createSshExecutor options', () => {

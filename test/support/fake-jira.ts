@@ -224,7 +224,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     const meta = /^\/issue\/createmeta\/([A-Z][A-Z0-9_]*)\/issuetypes(?:\/(\d+))?$/.exec(path);
     if (meta && request.method === 'GET') {
       if (meta[1] !== projectKey) return errorCollection(404, ["No project could be found with key '" + meta[1] + "'."]);
-      return createMeta(cloud, rules.issueTypes, specs, meta[2]);
+      return createMeta(cloud, rules.issueTypes, specs, meta[2], request.query);
     }
     if ((path === '/search/jql' && cloud) || (path === '/search' && !cloud)) return search(request);
     const route = /^\/issue\/([A-Z][A-Z0-9_]*-\d+)(?:\/(transitions|comment))?$/.exec(path);

@@ -1,3 +1,4 @@
+import { waitFor } from '../support/until.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
 import { writeReplayPlaybooks } from '../support/replay-playbooks.ts';
@@ -45,15 +46,7 @@ export interface TeamsService {
   stop(): Promise<void>;
 }
 
-export const waitFor = async <T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+export { waitFor };
 
 export interface StartOptions {
   /** Extra `chat:` sections (slack), indented two spaces. */

@@ -4,16 +4,10 @@ import { TicketingError } from '../../src/tickets/ticketing-error.ts';
 import type { Ticketing } from '../../src/tickets/ticketing.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { DEFAULT_WORKFLOW } from '../support/fakes/jira-issues.ts';
+import { rejection } from '../support/rejection.ts';
 import { draft, ev } from './drafts.ts';
 
-const failure = async (promise: Promise<unknown>): Promise<TicketingError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TicketingError);
-  return error as TicketingError;
-};
+const failure = (promise: Promise<unknown>): Promise<TicketingError> => rejection(promise, TicketingError);
 
 describe('Jira errors, retries and outages', () => {
   let jira: FakeJira;

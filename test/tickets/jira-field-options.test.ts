@@ -121,3 +121,22 @@ describe('Jira field values come from the site (createmeta)', () => {
     }
   });
 });
+
+describe('a create screen longer than one createmeta page', () => {
+  // 120 text fields before the Impact field: it is on the third page of 50, on both deployments.
+  const crowded = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`customfield_${20000 + i}`, 'text' as const]));
+  for (const deployment of ['cloud', 'datacenter'] as const) {
+    it(`reads every page (${deployment}) and maps the field found on the last one`, async () => {
+      const jira = await startFakeJira({ deployment, customFields: { ...crowded, customfield_10004: { kind: 'select', name: 'Impact', options: JSM_IMPACT } } });
+      try {
+        const tickets = jiraTicketing(jira.config({ fields: { impact: 'customfield_10004' } }));
+        const facts = await tickets.prepare!();
+        expect(facts.lines.find((l) => l.startsWith('impact → customfield_10004'))).toContain('low = "Minor / Localized"');
+        const ref = await tickets.open(draft({ changeId: 'CHG-611', impact: 'low' }));
+        expect(jira.issue(ref.key).fields.customfield_10004).toEqual({ value: 'Minor / Localized' });
+      } finally {
+        await jira.stop();
+      }
+    });
+  }
+});

@@ -3,16 +3,10 @@ import { serviceNowTicketing } from '../../adapters/servicenow/servicenow-ticket
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
 import type { Ticketing } from '../../src/tickets/ticketing.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
+import { rejection } from '../support/rejection.ts';
 import { draft, ev } from './drafts.ts';
 
-const failure = async (promise: Promise<unknown>): Promise<TicketingError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TicketingError);
-  return error as TicketingError;
-};
+const failure = (promise: Promise<unknown>): Promise<TicketingError> => rejection(promise, TicketingError);
 
 describe('ServiceNow errors and outages', () => {
   let sn: FakeServiceNow;

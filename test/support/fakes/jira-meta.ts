@@ -49,11 +49,17 @@ const metaField = (id: string, spec: SiteFieldSpec | undefined) => ({
 });
 
 /** GET …/issue/createmeta/{project}/issuetypes[/{id}]: Cloud pages `issueTypes` / `fields`, Data Center `values`. */
-export const createMeta = (cloud: boolean, issueTypes: string[], fields: Record<string, SiteFieldSpec>, typeId: string | undefined): FakeReply => {
-  const page = (key: string, list: unknown[]) => ({
-    status: 200,
-    body: { maxResults: 200, startAt: 0, total: list.length, [cloud ? key : 'values']: list, ...(cloud ? {} : { isLast: true }) },
-  });
+export const createMeta = (cloud: boolean, issueTypes: string[], fields: Record<string, SiteFieldSpec>, typeId: string | undefined, query: URLSearchParams): FakeReply => {
+  // Like the sites, pages hold at most 50 whatever maxResults asks for, so a client must follow the paging.
+  const startAt = Number(query.get('startAt') ?? 0);
+  const maxResults = Math.min(Number(query.get('maxResults') ?? 50), 50);
+  const page = (key: string, list: unknown[]) => {
+    const items = list.slice(startAt, startAt + maxResults);
+    return {
+      status: 200,
+      body: { maxResults, startAt, ...(cloud ? { total: list.length, [key]: items } : { values: items, isLast: startAt + items.length >= list.length }) },
+    };
+  };
   const types = issueTypes.map((name, i) => ({ id: String(10001 + i), name, subtask: false, description: '' }));
   if (typeId === undefined) return page('issueTypes', types);
   if (!types.some((t) => t.id === typeId)) return { status: 404, body: { errorMessages: [`Issue type with id '${typeId}' does not exist or is not in the project`], errors: {} } };
