@@ -59,7 +59,7 @@ export const writeHandlers = ({ store, surface, hub }: { store: ConsoleStore; su
     sendJson(ctx.res, 200, outcome(id, reply, said ? { message: said.id } : {}));
   },
 
-  /** POST /actions {id?, messageId, actionId, as}: a button click; the value comes from the stored card. */
+  /** POST /actions {id?, messageId, actionId, choice?, as}: a button click; the value comes from the stored card, a choice must be one it offers. */
   async click(ctx: RequestContext, identity: Identity) {
     const body = await readJsonObject(ctx);
     const person = await actingPerson(store, identity, stringField(body, 'as', { optional: true }));
@@ -75,6 +75,11 @@ export const writeHandlers = ({ store, surface, hub }: { store: ConsoleStore; su
       const now = buttons.length ? `its buttons are ${buttons.join(', ')}` : 'it has no buttons (a decided card loses them)';
       throw new ConsoleApiError(404, `message ${messageId} has no button "${actionId}"; ${now}`);
     }
+    const choice = stringField(body, 'choice', { optional: true, max: 100 });
+    if (choice !== undefined && !action.choices?.some((c) => c.value === choice)) {
+      const offered = action.choices?.length ? `it offers ${action.choices.map((c) => c.value).join(', ')}` : 'it offers no choices';
+      throw new ConsoleApiError(400, `button "${actionId}" of message ${messageId} has no choice "${choice}"; ${offered}`);
+    }
     const interaction: Interaction = {
       id,
       surface: 'console',
@@ -82,7 +87,7 @@ export const writeHandlers = ({ store, surface, hub }: { store: ConsoleStore; su
       actor: actorOf(person),
       kind: 'action',
       // Never the client's value: it would let a page vote on a change the card is not about.
-      action: { id: action.id, value: action.value },
+      action: { id: action.id, value: action.value, ...(choice !== undefined ? { choice } : {}) },
       message: { surface: 'console', channel: message.channel, id: message.id },
       receivedAt: new Date(),
     };

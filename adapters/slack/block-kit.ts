@@ -96,8 +96,30 @@ const confirmOf = (action: CardAction): types.ConfirmationDialog | undefined => 
   };
 };
 
-const actionsBlock = (actions: readonly CardAction[]): types.ActionsBlock => {
+/**
+ * An action with choices becomes one button per choice, in the card's order: a click is one pick,
+ * with no second step to forget. The choice rides in the action_id after `~` (card action ids
+ * never contain one; see choiceOf), the value stays the action's own.
+ */
+export const CHOICE_SEPARATOR = '~';
+const flatten = (actions: readonly CardAction[]): CardAction[] =>
+  actions.flatMap((action) => {
+    if (!action.choices?.length) return [action];
+    return action.choices.map((choice, i): CardAction => {
+      const { choices: _choices, ...rest } = action;
+      return { ...rest, id: `${action.id}${CHOICE_SEPARATOR}${choice.value}`, label: `${action.label}: ${choice.label}`, style: i === 0 ? action.style : 'default' };
+    });
+  });
+
+/** `digest.propose~weekend` → the card action id and the picked choice. */
+export const choiceOf = (actionId: string): { id: string; choice?: string } => {
+  const at = actionId.indexOf(CHOICE_SEPARATOR);
+  return at < 0 ? { id: actionId } : { id: actionId.slice(0, at), choice: actionId.slice(at + 1) };
+};
+
+const actionsBlock = (cardActions: readonly CardAction[]): types.ActionsBlock => {
   let primaryUsed = false;
+  const actions = flatten(cardActions);
   const elements = actions.slice(0, SLACK_LIMITS.buttons).map((action): types.Button => {
     // Slack allows one primary per set; a second one is shown as a plain button.
     const style = action.style === 'danger' ? 'danger' : action.style === 'primary' && !primaryUsed ? 'primary' : undefined;

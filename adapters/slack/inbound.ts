@@ -1,5 +1,6 @@
 import type { Actor } from '../../src/chat/actor.ts';
 import type { Interaction } from '../../src/chat/interaction.ts';
+import { choiceOf } from './block-kit.ts';
 import type { BlockActions, EventEnvelope, SlashCommand } from './schema.ts';
 
 /**
@@ -58,7 +59,7 @@ export const actionInteraction = (payload: BlockActions, actor: Actor, now: Date
     channel,
     actor,
     kind: 'action',
-    action: { id: action.action_id, value: action.value },
+    action: { ...choiceOf(action.action_id), value: action.value },
     ...(editable ? { message: { surface: 'slack' as const, channel, id: ts } } : {}),
     receivedAt: now,
   };

@@ -28,6 +28,27 @@ const section = (s: CardSection): Element[] => [
   ...(s.lists ?? []).flatMap(list),
 ];
 
+/**
+ * An action with choices: an Input.ChoiceSet (a dropdown, the first choice preselected) in the
+ * body, whose pick Teams merges into the Execute's `data` under the input's id.
+ */
+export const choiceInputId = (actionId: string): string => `choice.${actionId}`;
+const choiceSet = (a: CardAction): Element[] =>
+  a.choices?.length
+    ? [
+        {
+          type: 'Input.ChoiceSet',
+          id: choiceInputId(a.id),
+          label: a.label,
+          style: 'compact',
+          isRequired: true,
+          errorMessage: 'Pick one',
+          value: a.choices[0]!.value,
+          choices: a.choices.map((c) => ({ title: c.label, value: c.value })),
+        },
+      ]
+    : [];
+
 const execute = (a: CardAction): Element => ({
   type: 'Action.Execute',
   title: a.label,
@@ -54,6 +75,7 @@ const build = (card: Card): AdaptiveCard => ({
     ...(card.fields?.length ? [facts(card.fields)] : []),
     ...(card.lists ?? []).flatMap(list),
     ...(card.sections ?? []).flatMap(section),
+    ...(card.actions ?? []).flatMap(choiceSet),
     ...(card.context ? [text(card.context, { size: 'Small', isSubtle: true, separator: true })] : []),
   ],
   ...(card.actions?.length ? { actions: card.actions.map(action) } : {}),

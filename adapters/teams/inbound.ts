@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../src/chat/actor.ts';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import { baseOf, isChannel, threadRootOf } from './conversations.ts';
+import { choiceInputId } from './adaptive-card.ts';
 import type { Activity, ExecuteValue } from './schema.ts';
 
 /**
@@ -45,6 +46,12 @@ export const questionInteraction = (activity: Activity, text: string, actor: Act
   receivedAt: now,
 });
 
+/** The pick of the action's Input.ChoiceSet, which Teams merges into `data` under the input's id. */
+const choiceIn = (value: ExecuteValue): { choice?: string } => {
+  const picked = (value.action.data as Record<string, unknown> | undefined)?.[choiceInputId(value.action.verb)];
+  return typeof picked === 'string' && picked ? { choice: picked } : {};
+};
+
 /** An Action.Execute click: the verb is the card action's id, `data.value` its value. */
 export const actionInteraction = (activity: Activity, value: ExecuteValue, actor: Actor, now: Date): Interaction => {
   const channel = baseOf(activity.conversation.id);
@@ -54,7 +61,7 @@ export const actionInteraction = (activity: Activity, value: ExecuteValue, actor
     channel,
     actor,
     kind: 'action',
-    action: { id: value.action.verb, value: value.action.data?.value ?? '' },
+    action: { id: value.action.verb, value: value.action.data?.value ?? '', ...choiceIn(value) },
     // The card's own activity: the handler edits it in place for everyone.
     ...(activity.replyToId ? { message: { surface: 'teams' as const, channel, id: activity.replyToId } } : {}),
     receivedAt: now,

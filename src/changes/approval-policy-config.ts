@@ -27,6 +27,11 @@ export const ApprovalPolicyConfig = z
     expiresIn: Duration.optional(),
     notify: z.array(Principal).default([]),
     postReview: z.boolean().default(false),
+    /**
+     * May a change under this policy be proposed `at now` (start as soon as approved, outside
+     * blackouts)? false: it must name a maintenance window. Emergencies always start now.
+     */
+    allowNow: z.boolean().default(true),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -23,6 +23,13 @@ export const choosePolicy = (approval: ApprovalConfig, changeClass: ChangeClass,
   return { name, snapshot: snapshotOf(name, policy) };
 };
 
+/**
+ * May a change of this class, under the policy chosen for it, start `now`? Emergencies always
+ * may (that is what they are); others as their policy's `allowNow` says.
+ */
+export const policyAllowsNow = (approval: ApprovalConfig, changeClass: ChangeClass, policyName: string): boolean =>
+  changeClass === 'emergency' || policiesOf(approval)[policyName]?.allowNow !== false;
+
 /** Freezes the rules onto the change so a later config edit cannot move the goalposts. */
 export const snapshotOf = (name: string, policy: ApprovalPolicyConfig): ApprovalPolicySnapshot => {
   const required = policy.required ?? policy.quorum;

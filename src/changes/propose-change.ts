@@ -6,7 +6,8 @@ import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import type { PeopleRepos } from '../people/people-store.ts';
 import type { Transactional } from '../store/transactional.ts';
 import type { ApprovalConfig } from './approval-policy-config.ts';
-import { choosePolicy, describePolicy } from './approval-policy.ts';
+import { choosePolicy, describePolicy, policyAllowsNow } from './approval-policy.ts';
+import { NOW_WINDOW } from '../config/schema-windows.ts';
 import type { Change, ChangeClass } from './change.ts';
 import type { ChangeRepos } from './change-store.ts';
 import { transitionChange, type TransitionTx } from './transition.ts';
@@ -30,11 +31,14 @@ export interface ProposeInput {
 
 export interface ProposeContext {
   approval: ApprovalConfig;
-  /** Configured maintenance window names; `now` is always allowed (emergencies). */
+  /**
+   * Configured maintenance window names. A proposal that names none gets the first, so every
+   * card and ticket names the real window; `now` is allowed as the chosen policy's `allowNow` says.
+   */
   windows: string[];
 }
 
-const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext) => {
+const check = async (tx: ProposeTx, input: ProposeInput) => {
   if (input.patches.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one patch.');
   if (input.targets.length === 0) throw new PatchbotError('invalid-proposal', 'A change needs at least one target group.');
   // A recurring proposal is requested by its schedule (`schedule:<name>`), not by a person: every
@@ -69,10 +73,37 @@ const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext
       throw new NotFoundError('patch', id, closestMatches(id, known), { how: 'Only patches a scan has found can be proposed: `pending` lists them, most urgent first.' });
     }
   }
-  const window = input.window ?? null;
-  if (window && window !== 'now' && !context.windows.includes(window))
-    throw new NotFoundError('maintenance window', window, closestMatches(window, context.windows), { label: 'windows', names: [...context.windows, 'now'] });
   return groups.filter((g) => input.targets.includes(g.name));
+};
+
+/** A policy that does not allow `now`: say which, and what to propose instead. */
+const nowRefused = (policy: string, targets: readonly string[], windows: readonly string[]): PatchbotError =>
+  new PatchbotError(
+    'now-not-allowed',
+    `An immediate start is not allowed for ${targets.join(', ')}: policy ${policy} sets allowNow: false, so the change must wait for a maintenance window.`,
+    windows.length
+      ? `Propose it \`at ${windows[0]}\`${
+          windows.length > 1
+            ? ` (or ${windows
+                .slice(1)
+                .map((w) => `\`${w}\``)
+                .join(', ')})`
+            : ''
+        }; if it is an emergency, propose it as one.`
+      : 'No maintenance window is configured: add one under `windows`, or propose it as an emergency if it is one.',
+  );
+
+/**
+ * The window a proposal runs in: the one it names, else `now` for an emergency and the first
+ * configured window for the rest. An unknown name, or `now` under a policy that does not allow
+ * it, is refused before anything is written.
+ */
+export const proposedWindow = (context: ProposeContext, input: Pick<ProposeInput, 'window' | 'class' | 'targets'>, policyName: string): string | null => {
+  const window = input.window ?? (input.class === 'emergency' ? NOW_WINDOW : (context.windows[0] ?? null));
+  if (window && window !== NOW_WINDOW && !context.windows.includes(window))
+    throw new NotFoundError('maintenance window', window, closestMatches(window, [...context.windows, NOW_WINDOW]), { label: 'windows', names: [...context.windows, NOW_WINDOW] });
+  if (window === NOW_WINDOW && !policyAllowsNow(context.approval, input.class, policyName)) throw nowRefused(policyName, input.targets, context.windows);
+  return window;
 };
 
 /**
@@ -83,8 +114,9 @@ const check = async (tx: ProposeTx, input: ProposeInput, context: ProposeContext
 export const proposeChange = async (store: Transactional<ProposeTx>, context: ProposeContext, input: ProposeInput): Promise<Change> => {
   const now = input.now ?? new Date();
   return store.transaction(async (tx) => {
-    const targets = await check(tx, input, context);
+    const targets = await check(tx, input);
     const policy = choosePolicy(context.approval, input.class, { production: targets.some((g) => g.production) });
+    const window = proposedWindow(context, input, policy.name);
     const change: Change = {
       id: await tx.changes.nextId(),
       class: input.class,
@@ -92,7 +124,7 @@ export const proposeChange = async (store: Transactional<ProposeTx>, context: Pr
       title: input.title ?? `${input.patches.length > 3 ? `${input.patches.length} patches` : input.patches.join(', ')} to ${input.targets.join(', ')}`,
       patches: input.patches,
       targets: input.targets,
-      window: input.window ?? (input.class === 'emergency' ? 'now' : null),
+      window,
       requester: input.requester,
       policyName: policy.name,
       policy: policy.snapshot,

@@ -27,6 +27,9 @@ export const CARD_LIMITS = {
   confirmButton: 30,
   /** Teams: an Adaptive Card payload must stay under ~28 KB; we keep headroom for the envelope. */
   cardBytes: 28_000,
+  /** Ours: choices per action (one Slack button each, so well under its 25), and a choice value's length (Slack's action_id carries it). */
+  choices: 10,
+  choiceValue: 64,
   /** Ours, not a platform's: how many items a list shows before "+N more". */
   listItems: 15,
 } as const;
@@ -49,6 +52,17 @@ export type CardConfirm = z.infer<typeof CardConfirm>;
 export const ActionStyle = z.enum(['primary', 'danger', 'default']);
 export type ActionStyle = z.infer<typeof ActionStyle>;
 
+/** One option of an action that asks the person to pick first (a window for a proposal). */
+export const CardChoice = z.object({
+  label: z.string().min(1).max(CARD_LIMITS.actionLabel),
+  /** Comes back with the click as `action.choice`; short, and never a secret. */
+  value: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'choice values are letters, digits and . _ -')
+    .max(CARD_LIMITS.choiceValue),
+});
+export type CardChoice = z.infer<typeof CardChoice>;
+
 export const CardAction = z.object({
   /** Routes the click back to a handler (`change.approve`); unique within a card. */
   id: z
@@ -60,6 +74,17 @@ export const CardAction = z.object({
   /** Comes back verbatim with the click: an id, never a secret (it is visible to the client). */
   value: z.string().max(CARD_LIMITS.actionValue),
   confirm: CardConfirm.optional(),
+  /**
+   * The person picks one of these, then the action fires with its value and the picked choice.
+   * Surfaces render it as they can: Slack one button per choice, Teams an Input.ChoiceSet and
+   * one Action.Execute, the console a select beside the button. The first choice is the default.
+   */
+  choices: z
+    .array(CardChoice)
+    .min(1)
+    .max(CARD_LIMITS.choices)
+    .refine((choices) => new Set(choices.map((c) => c.value)).size === choices.length, 'choice values must be unique within an action')
+    .optional(),
 });
 export type CardAction = z.infer<typeof CardAction>;
 

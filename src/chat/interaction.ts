@@ -21,8 +21,8 @@ export interface Interaction {
   kind: InteractionKind;
   /** Command text without the `/patch` prefix, or the question as typed. */
   text?: string;
-  /** The clicked button: its action id and value, as the card set them. */
-  action?: { id: string; value: string };
+  /** The clicked button: its action id and value, as the card set them, and the choice picked (an action with `choices`). */
+  action?: { id: string; value: string; choice?: string };
   /** The message the button sat on, so a handler can update it in place. */
   message?: MessageRef;
   /** The thread a question was asked in (its root): the public answer goes there, not to the channel. */

@@ -66,5 +66,5 @@ export type IntentHandler<K extends IntentKind> = (intent: IntentOf<K>, context:
 export type HandlerRegistry = { [K in IntentKind]?: IntentHandler<K> };
 
 /** A button click: the card's action id selects the handler, its value says on what. */
-export type ActionHandler = (action: { id: string; value: string }, context: HandlerContext) => Promise<Reply>;
+export type ActionHandler = (action: { id: string; value: string; choice?: string }, context: HandlerContext) => Promise<Reply>;
 export type ActionRegistry = Record<string, ActionHandler>;

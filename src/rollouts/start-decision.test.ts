@@ -110,26 +110,61 @@ describe('startDecision', () => {
     // Emergencies.
     ['now: always open', { window: 'now', windowName: 'now', now: d('2024-03-16T12:00:00Z') }, { may: true, closesAt: null }],
     [
-      'now: overrides a blackout',
-      { window: 'now', windowName: 'now', now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] },
+      'now: an emergency overrides a blackout',
+      { window: 'now', windowName: 'now', emergency: true, now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] },
       { may: true, closesAt: null },
+    ],
+    [
+      'now: a normal change waits for the blackout to end',
+      { window: 'now', windowName: 'now', now: d('2024-03-18T23:00:00Z'), blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')] },
+      { may: false, reason: 'blackout', next: '2024-03-21T00:00:00.000Z' },
     ],
   ])('%s', (_case, query, expected) => {
     expect(decide(query)).toEqual(expected);
   });
 
-  it('calls a normal change started at now what it is, not an emergency', () => {
-    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [], now: d('2024-03-18T23:00:00Z'), emergency: false });
-    expect(decision.text).toBe('Window now: starting immediately.');
+  it('calls a normal change started at now what it is: an immediate start a person asked for, not an emergency', () => {
+    const decision = startDecision({ window: 'now', windowName: 'now', blackouts: [], now: d('2024-03-18T23:00:00Z'), emergency: false, requester: 'alice' });
+    expect(decision).toMatchObject({ may: true, closesAt: null, overriddenBlackout: null, text: 'Immediate start requested by alice: starting immediately.' });
+    expect(decision.text).not.toMatch(/emergency/i);
   });
 
-  it('names the overridden blackout for the audit trail', () => {
+  it('waits out a blackout for a normal change at now, naming it, and starts when the blackout (and one abutting it) ends', () => {
+    const blackouts = [freeze('2024-03-18T00:00:00Z', '2024-03-19T00:00:00Z'), { name: 'audit', from: '2024-03-19T00:00:00Z', to: '2024-03-19T06:00:00Z' }];
+    const decision = startDecision({ window: 'now', windowName: 'now', blackouts, now: d('2024-03-18T23:00:00Z'), requester: 'alice' });
+    expect(decision).toMatchObject({
+      may: false,
+      reason: 'blackout',
+      nextOpening: { start: d('2024-03-19T06:00:00Z') },
+      text: 'Immediate start requested by alice: blackout freeze (launch) is in force (only emergencies start during a blackout); it starts when the blackout ends, Tue 19 Mar 2024 06:00 UTC.',
+    });
+    const after = startDecision({ window: 'now', windowName: 'now', blackouts, now: d('2024-03-19T06:00:00Z'), requester: 'alice' });
+    expect(after).toMatchObject({ may: true, overriddenBlackout: null });
+  });
+
+  it('stops a normal change at now from starting hosts when the next blackout begins', () => {
+    const decision = startDecision({
+      window: 'now',
+      windowName: 'now',
+      blackouts: [freeze('2024-03-19T00:00:00Z', '2024-03-20T00:00:00Z')],
+      now: d('2024-03-18T23:00:00Z'),
+      requester: 'bob',
+    });
+    expect(decision).toMatchObject({
+      may: true,
+      closesAt: d('2024-03-19T00:00:00Z'),
+      text: 'Immediate start requested by bob: starting immediately (blackout from Tue 19 Mar 2024 00:00 UTC: no new host starts then).',
+    });
+  });
+
+  it('lets only an emergency override a blackout, and names the overridden blackout for the audit trail', () => {
     const decision = startDecision({
       window: 'now',
       windowName: 'now',
       blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')],
       now: d('2024-03-18T23:00:00Z'),
       emergency: true,
+      requester: 'alice',
     });
     expect(decision).toMatchObject({ may: true, overriddenBlackout: 'freeze', text: 'Window now (emergency): starting immediately, overriding blackout freeze (launch).' });
   });

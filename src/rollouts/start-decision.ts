@@ -10,15 +10,11 @@
  * - A change that was waiting for an opening and is asked much later than that opening began
  *   (the service was down) is not run late: it waits for the next one, unless the window's
  *   `grace` (or the `grace` given here) covers the delay.
- * - The `now` window is always open, and it overrides blackouts. An emergency change runs `now`
- *   by default, approved under the emergency policy and flagged for post-implementation review; a
- *   freeze that blocked it would make on-call delete the blackout from config in the middle of an
- *   incident — a worse audit trail than an override the decision names. A normal change may be
- *   proposed `at now` too: the text calls it an emergency only when its class is one, because this
- *   text reaches the chat thread and the ticket as it is.
+ * - The `now` window: see now-decision.ts (only emergencies start over a blackout).
  */
 import type { Blackout } from '../config/schema-windows.ts';
 import { NOW_WINDOW } from '../config/schema-windows.ts';
+import { blackoutName, nowDecision } from './now-decision.ts';
 import { blackoutAt, nextOpenInterval, openIntervalAt } from './open-intervals.ts';
 import { durationText, whenText } from './time-text.ts';
 import type { Span, WindowSpec } from './windows.ts';
@@ -41,8 +37,10 @@ export interface StartQuery {
    * later one it counts as waiting since that opening closed.
    */
   runningInOpening?: Date;
-  /** The change is of the emergency class (only the `now` window's text says so). */
+  /** The change is of the emergency class: at `now` it starts over a blackout, and its text says so. */
   emergency?: boolean;
+  /** Who proposed the change: a normal change at `now` is an immediate start this person asked for. */
+  requester?: string;
 }
 
 export type StartRefusal = 'outside-window' | 'blackout' | 'missed';
@@ -50,17 +48,9 @@ export type StartRefusal = 'outside-window' | 'blackout' | 'missed';
 export type StartDecision =
   { may: true; opening: Span | null; closesAt: Date | null; overriddenBlackout: string | null; text: string } | { may: false; reason: StartRefusal; nextOpening: Span | null; text: string };
 
-const blackoutName = (b: Blackout) => `${b.name}${b.reason ? ` (${b.reason})` : ''}`;
-
-const emergency = (query: StartQuery): StartDecision => {
-  const blackout = blackoutAt(query.blackouts, query.now);
-  const text = `Window now${query.emergency ? ' (emergency)' : ''}: starting immediately${blackout ? `, overriding blackout ${blackoutName(blackout)}` : ''}.`;
-  return { may: true, opening: null, closesAt: null, overriddenBlackout: blackout?.name ?? null, text };
-};
-
 export const startDecision = (query: StartQuery): StartDecision => {
   const { window, windowName: name, blackouts, now } = query;
-  if (window === NOW_WINDOW) return emergency(query);
+  if (window === NOW_WINDOW) return nowDecision(query);
   const when = (date: Date) => whenText(date, window.timezone);
   const refuse = (reason: StartRefusal, why: string): StartDecision => {
     const next = nextOpenInterval(window, blackouts, now);

@@ -99,7 +99,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     storedPatches: new Map(),
     limits: config.execution.scanLimits,
     onScanFinished: async (scanId) => {
-      await announceScan(hub, store, scanId);
+      await announceScan(hub, store, scanId, { schedule: config, approval: config.approval, now: (now ?? (() => new Date()))() });
       await onRolloutScanFinished({ queue }, scanId);
     },
   };
@@ -110,7 +110,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     executor,
     catalog,
     scan,
-    notices: rolloutNotices({ store, hub }),
+    notices: rolloutNotices({ store, hub, schedule: config, ...(now ? { now } : {}) }),
     log: log.child({ component: 'rollout' }),
     leaseMs: config.execution.hostRunLease,
     ...(now ? { now } : {}),
@@ -136,7 +136,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
               card: statusCard(change, 'Approval expired', `Nobody decided before the approval deadline${deadline}. The change will not run; propose it again if it is still needed.`),
             },
           ]);
-          await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change));
+          await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change, { schedule: config, now: (now ?? (() => new Date()))() }));
         },
       },
     });
@@ -159,7 +159,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
       },
       refresh: async (changeId) => {
         const change = await store.changes.get(changeId);
-        if (change) await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change));
+        if (change) await hub.refresh(`change:${changeId}`, await loadApprovalCard(store, change, { schedule: config, now: (now ?? (() => new Date()))() }));
       },
     },
   });

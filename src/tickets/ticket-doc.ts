@@ -17,9 +17,15 @@ export const MAX_LISTED_HOSTS = 100;
 const pad = (n: number) => String(n).padStart(2, '0');
 export const utcText = (at: Date): string => `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
 
-export const windowText = (draft: Pick<TicketDraft, 'plannedStart' | 'plannedEnd'>): string => {
+const spanText = (start: Date, end: Date | null) => (end ? `${utcText(start)} to ${utcText(end)}` : `From ${utcText(start)}`);
+
+export const windowText = (draft: Pick<TicketDraft, 'plannedStart' | 'plannedEnd' | 'when'>): string => {
+  if (draft.when) {
+    const when = `${draft.when.charAt(0).toUpperCase()}${draft.when.slice(1)}`;
+    return draft.plannedStart ? `${when}. Planned: ${spanText(draft.plannedStart, draft.plannedEnd)}.` : `${when}.`;
+  }
   if (!draft.plannedStart) return 'Now: no maintenance window (runs as soon as it is approved).';
-  return draft.plannedEnd ? `${utcText(draft.plannedStart)} to ${utcText(draft.plannedEnd)}` : `From ${utcText(draft.plannedStart)}`;
+  return spanText(draft.plannedStart, draft.plannedEnd);
 };
 
 const hostBlocks = (draft: TicketDraft): DocBlock[] => {

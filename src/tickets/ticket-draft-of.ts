@@ -9,7 +9,10 @@ import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import type { Playbook } from '../playbooks/playbook.ts';
 import { planSummary } from '../rollouts/plan-summary.ts';
 import { RolloutPlan, waveHosts } from '../rollouts/rollout-plan.ts';
-import { nextOpening, openingAt, type Span } from '../rollouts/windows.ts';
+import { nextOpening, openingAt } from '../rollouts/windows.ts';
+import { blackoutEnd } from '../rollouts/now-decision.ts';
+import { blackoutAt } from '../rollouts/open-intervals.ts';
+import { changeWhen } from '../rollouts/window-outlook.ts';
 import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
 import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import type { HostGroup, TicketDraft, TicketImpact, TicketRisk } from './ticketing.ts';
@@ -26,10 +29,17 @@ export interface DraftDeps {
 /** Production asks more of approvals (DESIGN §3), so it is the riskier change; emergencies skip the CAB. */
 const RISK: Record<string, TicketRisk> = { standard: 'low', normal: 'moderate', production: 'high', emergency: 'high' };
 
-/** The opening the change will run in: the one open now, else the next; null for `now` (no window). */
-const plannedSpan = (config: Config, change: Change, now: Date): Span | null => {
+/**
+ * The opening the change will run in: the one open now, else the next. `now` has no window: null,
+ * except for a non-emergency in a blackout, which starts when the blackout ends.
+ */
+const plannedSpan = (config: Config, change: Change, now: Date): { start: Date; end: Date | null } | null => {
+  if (change.window === NOW_WINDOW) {
+    if (change.class === 'emergency' || !blackoutAt(config.blackouts, now)) return null;
+    return { start: blackoutEnd(config.blackouts, now), end: null };
+  }
   const name = change.window ?? Object.keys(config.windows)[0];
-  const window = name && name !== NOW_WINDOW ? config.windows[name] : undefined;
+  const window = name ? config.windows[name] : undefined;
   return window ? (openingAt(window, now) ?? nextOpening(window, now)) : null;
 };
 
@@ -101,6 +111,7 @@ export const ticketDraftOf = async ({ store, config, catalog }: DraftDeps, chang
     hosts: groups,
     plannedStart: span?.start ?? null,
     plannedEnd: span?.end ?? null,
+    when: changeWhen(config, change, now),
     implementationPlan: [...playbooks.flatMap((p) => stepLines(p, p.steps)), ...problems],
     backoutPlan: backoutLines(catalog, playbooks),
     testPlan: [...playbooks.flatMap((p) => stepLines(p, p.smoke)), ...waveSmoke, 'After each wave, a rescan of its hosts: the findings, not exit codes, decide which hosts are patched.'],

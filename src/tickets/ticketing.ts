@@ -33,9 +33,11 @@ export interface TicketDraft {
   description: string;
   /** Target hosts by group (ring), in wave order. */
   hosts: HostGroup[];
-  /** From the maintenance window; null when the change runs "now" or has no window yet. */
+  /** From the maintenance window (or the end of the blackout an immediate start waits for); null when it starts "now" or has no window. */
   plannedStart: Date | null;
   plannedEnd: Date | null;
+  /** When it runs in words, as the approval card says it ("window weeknights: next opens …", "Immediate start requested by alice: …"). */
+  when?: string;
   /** The playbook steps, one line each. */
   implementationPlan: string[];
   /** The playbook's rollback steps. */

@@ -76,7 +76,7 @@ describe('change handlers', () => {
       expect.arrayContaining([
         { label: 'What', value: 'KB5034441' },
         { label: 'Where', value: 'prod-web (1 host)' },
-        { label: 'When', value: 'window weeknights' },
+        { label: 'When', value: 'window weeknights: next opens Wed 1 May 2024 22:00 UTC for 4h' },
         { label: 'Requested by', value: 'alice' },
         { label: 'Policy', value: 'production: needs 3 of role:cab, a reject decides' },
       ]),
@@ -90,7 +90,7 @@ describe('change handlers', () => {
     expect(card?.title).toMatch(/EMERGENCY/);
     expect(card?.fields).toEqual(
       expect.arrayContaining([
-        { label: 'When', value: 'now' },
+        { label: 'When', value: 'Window now (emergency): as soon as approved, over any blackout' },
         { label: 'Class', value: expect.stringContaining('EMERGENCY') },
       ]),
     );

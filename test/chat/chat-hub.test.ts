@@ -101,7 +101,7 @@ describe('chat hub', () => {
   it('carries a digest → Propose click → CAB votes → decision across two surfaces, one thread per change', async () => {
     const slack = recordingSurface();
     const { hub } = hubWith(slack);
-    expect(await announceScan(hub, store, 'scan-9')).toBe(true);
+    expect(await announceScan(hub, store, 'scan-9', { schedule: config, approval: config.approval, now: at })).toBe(true);
     const [digest] = await opened.consoleMessages.recent('announce', null, 10);
     expect(digest?.card?.title).toBe('1 new patch found');
     expect(slack.sent).toMatchObject([{ op: 'post', channel: 'C-ANN', card: { title: '1 new patch found' } }]);

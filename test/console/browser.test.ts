@@ -160,7 +160,7 @@ describe('the console in chromium', () => {
       { approval: svc.service.runtime.config.approval, windows: ['weeknights'] },
       { patches: ids, targets: ['staging'], window: 'weeknights', class: 'normal', requester: 'alice', now: at },
     );
-    await svc.broadcast('approvals', await loadApprovalCard(svc.store, change));
+    await svc.broadcast('approvals', await loadApprovalCard(svc.store, change, { schedule: svc.service.runtime.config, now: at }));
     const dave = await open('dave');
     await dave.openChannel('approvals');
     const card = dave.approvalCard(change.id);

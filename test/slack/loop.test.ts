@@ -42,7 +42,8 @@ describe('Slack: the patch loop', () => {
     expect(discovered.length).toBeGreaterThan(100);
     expect(card.title).toBe(`${discovered.length} new patches found`);
     expect(card.text).toMatch(/_\+\d+ more — `pending` lists every host and patch_/);
-    expect(card.buttons).toEqual(['digest.propose', 'digest.defer']);
+    // Propose rollout offers one button per window (closed-windows.ts) and `now` (the production policy allows it by default).
+    expect(card.buttons).toEqual(['digest.propose~weeknights', 'digest.propose~weekend', 'digest.propose~now', 'digest.defer']);
     expect(digest.text).toMatch(/new patches found/);
     expect(fake.messages('C0ANNOUNCE')).toHaveLength(1);
     patchId = discovered.find((p) => p.id.startsWith('deb:openssl@'))?.id ?? discovered[0]!.id;

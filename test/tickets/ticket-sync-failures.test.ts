@@ -71,7 +71,7 @@ describe('ticket sync through an ITSM outage', () => {
     expect(firstLines(notes)).toEqual([
       'Approved in patchbot by dave.',
       // A normal change proposed `at now` is not an emergency, and the ticket does not say it is.
-      'Implementation started: Window now: starting immediately.',
+      'Implementation started: Immediate start requested by alice: starting immediately.',
       // The service runs in dry run (the default): the notes say so and never say "patched".
       'Wave 1 of 2 done (dry run: nothing was changed on the hosts): 1 would patch, 0 failed, 0 skipped (1 host).',
       'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',

@@ -67,7 +67,7 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
     const link = await until('the ticket to be opened and linked', async () => (await runtime.store.tickets.forChange(id))[0]);
     expect(link).toMatchObject({ system: itsm.name, key: expect.any(String) });
     // The approvers see the ticket on the card they vote on.
-    const card = await loadApprovalCard(runtime.store, (await runtime.store.changes.get(id))!);
+    const card = await loadApprovalCard(runtime.store, (await runtime.store.changes.get(id))!, { schedule: runtime.config, now: new Date() });
     expect(card.fields?.find((f) => f.label === 'Tickets')?.value).toContain(link.key);
 
     expect((await ask(runtime, 'dave', `approve ${id}`)).data).toMatchObject({ decided: 'approved' });

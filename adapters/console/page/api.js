@@ -27,7 +27,7 @@ export const api = {
   waves: (change, as) => request('GET', `/changes/${encodeURIComponent(change)}/waves?${q({ as })}`),
   /** One id per attempt at sending: a retry of the same attempt repeats it and is dropped server-side. */
   post: (channel, as, text) => request('POST', '/messages', { id: randomId(), channel, as, text }),
-  click: (messageId, actionId, as) => request('POST', '/actions', { id: randomId(), messageId, actionId, as }),
+  click: (messageId, actionId, as, choice) => request('POST', '/actions', { id: randomId(), messageId, actionId, as, ...(choice === undefined ? {} : { choice }) }),
 };
 
 /**

@@ -80,13 +80,13 @@ function onToggle(rootId) {
   refreshBlock(rootId);
 }
 
-async function onAction(message, action, button) {
+async function onAction(message, action, button, choice) {
   if (action.confirm && !(await askConfirm(action.confirm, action.style))) return;
-  const buttons = [...button.closest('.card-actions').querySelectorAll('button')];
+  const buttons = [...button.closest('.card-actions').querySelectorAll('button, select')];
   buttons.forEach((b) => (b.disabled = true));
   button.classList.add('pending');
   try {
-    await api.click(message.id, action.id, state.me);
+    await api.click(message.id, action.id, state.me, choice);
   } catch (error) {
     toast(error.message);
   } finally {

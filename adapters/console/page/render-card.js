@@ -55,9 +55,26 @@ const toneOf = (card) => {
   return 'tone-neutral';
 };
 
+/** A button, or for an action with choices a labelled select (first choice preselected) and the button beside it. */
+const actionOf = (action, onAction) => {
+  const style = STYLES.has(action.style) ? action.style : 'default';
+  const button = h('button', { type: 'button', class: `btn btn-${style}`, dataset: { action: action.id } }, action.label);
+  if (!action.choices?.length) {
+    button.addEventListener('click', () => onAction(action, button));
+    return button;
+  }
+  const select = h(
+    'select',
+    { class: 'choice', 'aria-label': `${action.label}: choose`, dataset: { choiceFor: action.id } },
+    action.choices.map((c) => h('option', { value: c.value }, c.label)),
+  );
+  button.addEventListener('click', () => onAction(action, button, select.value));
+  return h('span', { class: 'action-choice' }, select, button);
+};
+
 /**
  * @param card the card
- * @param onAction (action, button) => void, called when a button is clicked
+ * @param onAction (action, button, choice?) => void, called when a button is clicked
  */
 export const renderCard = (card, onAction) =>
   h(
@@ -72,12 +89,7 @@ export const renderCard = (card, onAction) =>
       ? h(
           'div',
           { class: 'card-actions' },
-          card.actions.map((action) => {
-            const style = STYLES.has(action.style) ? action.style : 'default';
-            const button = h('button', { type: 'button', class: `btn btn-${style}`, dataset: { action: action.id } }, action.label);
-            button.addEventListener('click', () => onAction(action, button));
-            return button;
-          }),
+          card.actions.map((action) => actionOf(action, onAction)),
         )
       : null,
     card.context ? h('div', { class: 'card-context' }, richText(card.context)) : null,

@@ -37,7 +37,7 @@ const botMessage = (m, ctx, compact) =>
         m.edited ? h('span', { class: 'edited' }, '(edited)') : null,
       ),
       m.private ? privateNote() : null,
-      m.card ? renderCard(m.card, (action, button) => ctx.onAction(m, action, button)) : h('div', { class: 'msg-text' }, richText(m.text)),
+      m.card ? renderCard(m.card, (action, button, choice) => ctx.onAction(m, action, button, choice)) : h('div', { class: 'msg-text' }, richText(m.text)),
       // What the page shows under a root card (a change's waves); replies in a thread get nothing.
       compact || m.threadOf ? null : ctx.below?.(m),
     ),

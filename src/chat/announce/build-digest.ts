@@ -2,6 +2,7 @@ import type { EstateStore } from '../answers/estate.ts';
 import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import type { Card } from '../card.ts';
 import { digestCard } from './digest-card.ts';
+import { type DigestPlanning, digestWindows } from './digest-windows.ts';
 
 /**
  * Patches asked about per query: one query for a few of them, not one each (a first scan of an
@@ -25,9 +26,11 @@ export const scanFreshness = async (store: EstateStore, scanId: string): Promise
 
 /**
  * The digest of one finished scan (the onScanFinished hook posts it): the patches it discovered
- * and the hosts that need each, or null when it discovered nothing new.
+ * and the hosts that need each, or null when it discovered nothing new. With `planning`, its
+ * *Propose rollout* offers the windows to propose in; without, it is the digest as text (its
+ * buttons are gone once someone decided).
  */
-export const buildDigest = async (store: EstateStore, scanId: string): Promise<Card | null> => {
+export const buildDigest = async (store: EstateStore, scanId: string, planning?: DigestPlanning): Promise<Card | null> => {
   const patches = await store.patches.firstSeenIn(scanId);
   if (patches.length === 0) return null;
   const affected = new Map<string, string[]>();
@@ -39,5 +42,6 @@ export const buildDigest = async (store: EstateStore, scanId: string): Promise<C
     );
     for (const patch of batch) affected.set(patch.id, needing.get(patch.id) ?? []);
   }
-  return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId) });
+  const windows = planning ? digestWindows(planning, await store.groups.list(), await store.hosts.list(), new Set([...affected.values()].flat())) : undefined;
+  return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId), ...(windows ? { windows } : {}) });
 };

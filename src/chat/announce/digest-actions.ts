@@ -1,3 +1,5 @@
+import { choosePolicy } from '../../changes/approval-policy.ts';
+import { proposedWindow } from '../../changes/propose-change.ts';
 import { coverGroups } from '../../inventory/cover-groups.ts';
 import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { PatchbotError } from '../../shared/errors.ts';
@@ -45,7 +47,9 @@ const closeDigest = async (context: HandlerContext, value: string, line: string)
 
 /**
  * The digest's buttons. *Propose rollout* proposes the patches still missing to the groups that
- * cover the affected hosts (pilot first); *Defer* records that someone looked and chose to wait.
+ * cover the affected hosts (pilot first), in the window the person picked (`action.choice`: a
+ * configured window or `now`; none picked: the first configured window); *Defer* records that
+ * someone looked and chose to wait.
  */
 export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => ({
   'digest.propose': async (action, context) => {
@@ -61,11 +65,15 @@ export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => 
         `No group contains the affected hosts (${cover.uncovered.slice(0, 5).join(', ')}).`,
         'Add them to a group in the inventory, then `propose <patches> to <group>`.',
       );
-    await claimDigest(context, action.value);
     const patches = [...needed.keys()];
     const targets = cover.groups.map((g) => g.name);
+    // The picked window is checked before the digest is claimed: a refused `now` leaves it open for another pick.
+    const { config } = options;
+    const policy = choosePolicy(config.approval, 'normal', { production: cover.groups.some((g) => g.production) });
+    const window = proposedWindow({ approval: config.approval, windows: Object.keys(config.windows) }, { window: action.choice ?? null, class: 'normal', targets }, policy.name);
+    await claimDigest(context, action.value);
     const what = patches.length <= 3 ? patches.join(', ') : `${patches.length} patches${action.value.startsWith(SCAN) ? ` from ${action.value.slice(SCAN.length)}` : ''}`;
-    const reply = await proposeInChat(context, options, { patches, targets, class: 'normal', title: `${what} to ${targets.join(', ')}` });
+    const reply = await proposeInChat(context, options, { patches, targets, window, class: 'normal', title: `${what} to ${targets.join(', ')}` });
     const closed = await closeDigest(context, action.value, `Proposed as ${String(reply.data?.change)} by ${context.interaction.actor.displayName} at ${clock(context.now)}`);
     const uncovered = cover.uncovered.length ? ` ${cover.uncovered.length} affected host(s) are in no group and were left out: ${cover.uncovered.slice(0, 5).join(', ')}.` : '';
     return { ...reply, ...closed, ...(uncovered && reply.private ? { private: { ...reply.private, text: clip(`${reply.private.text ?? ''}${uncovered}`, CARD_LIMITS.sectionChars) } } : {}) };

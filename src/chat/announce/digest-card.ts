@@ -1,10 +1,12 @@
 import type { Patch, Severity } from '../../discovery/patch.ts';
-import { type Card, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
+import { type Card, type CardChoice, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
 
 export interface DigestOptions {
   scanId: string;
   /** The footer: how fresh the scan's data is ("38 of 40 hosts reached, 2 unreachable"). */
   freshness: string;
+  /** The windows *Propose rollout* offers (digest-windows.ts); absent: the button proposes in the first configured window. */
+  windows?: CardChoice[];
 }
 
 /** Critical first: the order a reader triages in. */
@@ -41,7 +43,7 @@ const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 
  * first scan that finds 500 patches renders on every surface. `affected` maps a patch id to the
  * hosts that need it.
  */
-export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<string, readonly string[]>, { scanId, freshness }: DigestOptions): Card => {
+export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<string, readonly string[]>, { scanId, freshness, windows }: DigestOptions): Card => {
   // Deduplicated and sorted once per patch: the ranking below compares host counts many times,
   // and a first scan of a large estate has thousands of hosts per patch.
   const sortedHosts = new Map(patches.map((p) => [p.id, [...new Set(affected.get(p.id) ?? [])].sort()]));
@@ -79,7 +81,7 @@ export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<stri
     context: clip(freshness, CARD_LIMITS.sectionChars),
     threadKey: `scan:${keyPart(scanId)}`,
     actions: [
-      { id: 'digest.propose', label: 'Propose rollout', style: 'primary', value: clip(propose, CARD_LIMITS.actionValue) },
+      { id: 'digest.propose', label: 'Propose rollout', style: 'primary', value: clip(propose, CARD_LIMITS.actionValue), ...(windows?.length ? { choices: windows } : {}) },
       { id: 'digest.defer', label: 'Defer', style: 'default', value: clip(`scan:${scanId}`, CARD_LIMITS.actionValue) },
     ],
   };

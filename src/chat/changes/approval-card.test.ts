@@ -23,7 +23,13 @@ const change = (over: Partial<Change> = {}): Change => ({
   expiresAt: null,
   ...over,
 });
-const empty = { hostCountsByGroup: new Map([['staging', 4]]), votes: [], tally: { approvals: [], rejections: [], outcome: 'pending' as const }, tickets: [] };
+const empty = {
+  hostCountsByGroup: new Map([['staging', 4]]),
+  votes: [],
+  tally: { approvals: [], rejections: [], outcome: 'pending' as const },
+  tickets: [],
+  when: 'window weeknights: next opens Mon 6 May 2024 22:00 UTC for 4h',
+};
 const valid = (card: Card) => {
   expect(Card.safeParse(card).success).toBe(true);
   expect(cardProblems(card)).toEqual([]);
@@ -35,6 +41,7 @@ describe('approvalCard', () => {
     const card = valid(approvalCard(change(), empty));
     expect(card.text).toBe('0 of 1 on-call approval');
     expect(card.fields).toContainEqual({ label: 'Where', value: 'staging (4 hosts)' });
+    expect(card.fields).toContainEqual({ label: 'When', value: 'window weeknights: next opens Mon 6 May 2024 22:00 UTC for 4h' });
     expect(card.actions?.map((a) => a.confirm)).toEqual([undefined, undefined]);
   });
 

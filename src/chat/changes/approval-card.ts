@@ -28,6 +28,8 @@ export interface ApprovalCardInput {
   stateText?: string;
   /** The catalogue rows of the change's patches: severities for a long WHAT's summary. */
   patches?: ReadonlyMap<string, Patch>;
+  /** When it runs, in words (window-outlook.ts `changeWhen`): the real window and its next opening, or the immediate start. */
+  when: string;
 }
 
 /** `14:02 UTC`. */
@@ -98,7 +100,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
   const fields: CardField[] = [
     { label: 'What', value: clip(whatValue(change, input.patches ?? new Map()), CARD_LIMITS.fieldChars) },
     { label: 'Where', value: clip(where.join(', '), CARD_LIMITS.fieldChars) },
-    { label: 'When', value: clip(change.window === null ? 'next window (none named)' : change.window === 'now' ? 'now' : `window ${change.window}`, CARD_LIMITS.fieldChars) },
+    { label: 'When', value: clip(input.when, CARD_LIMITS.fieldChars) },
     { label: 'Class', value: emergency ? '🚨 EMERGENCY (post-implementation review)' : change.class },
     { label: 'Policy', value: clip(`${change.policyName}: ${describePolicy(change.policy)}`, CARD_LIMITS.fieldChars) },
     { label: 'Requested by', value: clip(change.requester, CARD_LIMITS.fieldChars) },
@@ -134,12 +136,9 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
   };
 };
 
-/** The decision posted into the change's thread. */
-export const decisionCard = (change: Change, tally: Tally, decision: Decision): Card => ({
+/** The decision posted into the change's thread; `when` as on the card. */
+export const decisionCard = (change: Change, tally: Tally, decision: Decision, when: string): Card => ({
   title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} ${decision.outcome}`, CARD_LIMITS.titleChars),
-  text: clip(
-    `${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` ${change.window === 'now' ? 'It starts now.' : change.window ? `It runs in window ${change.window}.` : 'It runs in the next window.'}` : ''}`,
-    CARD_LIMITS.sectionChars,
-  ),
+  text: clip(`${decisionLine(change, tally, decision)}.${decision.outcome === 'approved' ? ` When: ${when}.` : ''}`, CARD_LIMITS.sectionChars),
   threadKey: `change:${change.id}`,
 });

@@ -33,9 +33,10 @@ const control = async (options: ControlOptions, context: HandlerContext, verb: C
   const result = await controlChange(context.store, options.config, { changeId, verb, person, hosts, now: context.now, ...playbooks });
   const ids = [result.change.id, ...(result.rollback ? [result.rollback.id] : [])];
   const kick = options.kick;
-  const card = await loadApprovalCard(context.store, result.change);
+  const timing = { schedule: options.config, now: context.now };
+  const card = await loadApprovalCard(context.store, result.change, timing);
   const broadcast = [{ channel: 'approvals' as const, card: statusCard(result.change, `${PAST[verb]} by ${person.name}`, result.text) }];
-  if (result.rollback) broadcast.push({ channel: 'approvals', card: await loadApprovalCard(context.store, result.rollback) });
+  if (result.rollback) broadcast.push({ channel: 'approvals', card: await loadApprovalCard(context.store, result.rollback, timing) });
   // A click on a halt card answers it: its buttons go, so nobody decides the same halt twice.
   const clicked = context.interaction.kind === 'action' ? context.interaction.message : undefined;
   const { actions: _answered, ...haltText } = haltCard(result.change, halted?.haltReason ?? '', []);

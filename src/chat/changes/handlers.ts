@@ -18,6 +18,7 @@ import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
 import { dryRunSections } from './dry-run-card.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { patchListCard } from './patch-list.ts';
+import { changeWhen } from '../../rollouts/window-outlook.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
 import type { ChatStore } from '../chat-store.ts';
 
@@ -82,9 +83,10 @@ const vote = async (options: ChangeHandlerOptions, context: HandlerContext, chan
   if (result.status === 'refused') throw new VoteRefusedError(result.reason);
   const change = await findChange(store, changeId);
   const decided = result.decided ? { outcome: result.decided, by: person, at: now } : null;
-  const card = await loadApprovalCard(store, change, decided);
+  const timing = { schedule: options.config, now };
+  const card = await loadApprovalCard(store, change, timing, decided);
   const data = { change: change.id, state: change.state, approvals: result.tally.approvals, rejections: result.tally.rejections, decided: result.decided };
-  const decisionPost = decided ? decisionCard(change, result.tally, decided) : undefined;
+  const decisionPost = decided ? decisionCard(change, result.tally, decided, changeWhen(options.config, change, now)) : undefined;
   const confirmation: Card = {
     title: clip(`Your ${decision === 'approve' ? 'approval' : 'rejection'} of ${change.id} is recorded`, CARD_LIMITS.titleChars),
     text: clip(card.text ?? '', CARD_LIMITS.sectionChars),
@@ -124,7 +126,7 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
     );
   }
   const change = await proposeChange(context.store, { approval: config.approval, windows: Object.keys(config.windows) }, { ...input, plan, requester, now: context.now });
-  const card = await loadApprovalCard(context.store, change);
+  const card = await loadApprovalCard(context.store, change, { schedule: config, now: context.now });
   const ack: Card = {
     title: clip(`${change.id} proposed`, CARD_LIMITS.titleChars),
     text: clip(
@@ -165,10 +167,10 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
         data: { changes: recent.map((c) => ({ id: c.id, state: c.state, class: c.class, title: c.title, requester: c.requester })) },
       };
     },
-    show: async (intent, { store }) => {
+    show: async (intent, { store, now }) => {
       const change = await findChange(store, intent.change);
       if (intent.patches) return patchListReply(store, change, 'public');
-      const card = await loadApprovalCard(store, change);
+      const card = await loadApprovalCard(store, change, { schedule: options.config, now });
       // A dry run's exact commands, one fold per host (the thread has them per wave too).
       const dryRun = dryRunCommandsOf(await store.rollouts.runs(change.id));
       const shown = dryRun.length ? { ...card, sections: [...(card.sections ?? []), ...dryRunSections(change, dryRun)] } : card;

@@ -7,6 +7,7 @@ import type { PeopleRepos } from '../../people/people-store.ts';
 import { planSummary } from '../../rollouts/plan-summary.ts';
 import { planHosts, RolloutPlan } from '../../rollouts/rollout-plan.ts';
 import type { RolloutRepos } from '../../rollouts/rollout-store.ts';
+import { changeWhen, type WindowSchedule } from '../../rollouts/window-outlook.ts';
 import type { TicketRepos } from '../../tickets/ticket-store.ts';
 import type { Card } from '../card.ts';
 import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
@@ -33,8 +34,14 @@ const decisionOf = (change: Change, votes: readonly Vote[]): Decision | null => 
 /** What the approval card shows: the change and its votes, hosts, people, tickets and progress. */
 export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos & Pick<DiscoveryRepos, 'patches'>;
 
-/** The approval card of a change as the store has it now: host counts, votes, tally, tickets. */
-export const loadApprovalCard = async (store: CardStore, change: Change, decided?: Decision | null): Promise<Card> => {
+/** What the card's *When* is worked out from: the windows and blackouts, and the time it is now. */
+export interface CardTiming {
+  schedule: WindowSchedule;
+  now: Date;
+}
+
+/** The approval card of a change as the store has it now: host counts, votes, tally, tickets, and when it runs. */
+export const loadApprovalCard = async (store: CardStore, change: Change, timing: CardTiming, decided?: Decision | null): Promise<Card> => {
   const [groups, hosts, votes, tickets, people, progress, runs, patches] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),
@@ -63,5 +70,6 @@ export const loadApprovalCard = async (store: CardStore, change: Change, decided
     progress: progressText,
     stateText: stateText(change, runs),
     patches: new Map(patches.map((p) => [p.id, p])),
+    when: changeWhen(timing.schedule, change, timing.now),
   });
 };

@@ -12,7 +12,7 @@ export const notificationCard = (change: Change): Card => ({
   title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} proposed by ${change.requester}`, CARD_LIMITS.titleChars),
   text: clip(
     [
-      `${change.title}, ${change.window === 'now' ? 'to run now' : change.window ? `in window ${change.window}` : 'in the next window'}.`,
+      `${change.title}, ${change.window === 'now' ? (change.class === 'emergency' ? 'to run now' : `immediate start requested by ${change.requester}`) : change.window ? `in window ${change.window}` : 'with no window configured'}.`,
       `You are notified under the ${change.policyName} policy (${describePolicy(change.policy)}).`,
       change.postReview ? 'It is flagged for post-implementation review.' : '',
     ]

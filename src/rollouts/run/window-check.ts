@@ -23,6 +23,7 @@ export const windowCheck = (config: Config, change: Change, progress: RolloutPro
     blackouts: config.blackouts,
     now,
     emergency: change.class === 'emergency',
+    requester: change.requester,
     ...(progress.waitingSince ? { waitingSince: progress.waitingSince } : {}),
     ...(progress.openingStart && progress.pausedBy === null ? { runningInOpening: progress.openingStart } : {}),
   });

@@ -129,7 +129,7 @@ export const startConsoleService = async ({ token, estate = WEB_ESTATE, port }: 
     store: service.runtime.store,
     surface: module.binding.surface as ConsoleSurface,
     broadcast: (channel, card) => service.runtime.hub.broadcast([{ channel, card }]),
-    announce: () => announceScan(service.runtime.hub, service.runtime.store, SEED_SCAN),
+    announce: () => announceScan(service.runtime.hub, service.runtime.store, SEED_SCAN, { schedule: service.runtime.config, approval: service.runtime.config.approval, now: new Date() }),
     service,
     async stop() {
       await service.stop('test over');

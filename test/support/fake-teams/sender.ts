@@ -23,6 +23,22 @@ export interface SenderOptions {
   key: SigningKey;
 }
 
+type Input = { type?: string; id?: string; value?: string; choices?: { value: string }[] };
+
+/** The values of a posted card's inputs as a click sends them: preset, or picked (a pick must exist). */
+const inputValues = (post: FakePost, picks: Record<string, string>): Record<string, string> => {
+  const inputs = ((post.card?.body as Input[] | undefined) ?? []).filter((e) => e.type?.startsWith('Input.') && e.id);
+  const values: Record<string, string> = {};
+  for (const input of inputs) if (input.value !== undefined) values[input.id!] = input.value;
+  for (const [id, value] of Object.entries(picks)) {
+    const input = inputs.find((i) => i.id === id);
+    if (!input) throw new Error(`the card has no input ${id}: ${inputs.map((i) => i.id).join(', ')}`);
+    if (input.choices && !input.choices.some((c) => c.value === value)) throw new Error(`input ${id} offers no choice ${value}: ${input.choices.map((c) => c.value).join(', ')}`);
+    values[id] = value;
+  }
+  return values;
+};
+
 const account = (user: FakeUser) => ({ id: user.id, name: user.name, aadObjectId: user.aadObjectId });
 
 /**
@@ -75,14 +91,19 @@ export const createSender = ({ botUrl, serviceUrl, key }: SenderOptions) => {
         channelData: { teamsChannelId: channel, teamsTeamId: TEAM_ID, channel: { id: channel }, team: { id: TEAM_ID }, tenant: { id: TENANT } },
       };
     },
-    /** A click on one of a posted card's Action.Execute buttons. */
-    click: (user: FakeUser, post: FakePost, verb: string) => {
+    /**
+     * A click on one of a posted card's Action.Execute buttons. Like Teams, the card's inputs go
+     * along in `data` under their ids: their preset value, or what `inputs` picks (a ChoiceSet
+     * pick must be one of its choices, as in the client).
+     */
+    click: (user: FakeUser, post: FakePost, verb: string, inputs: Record<string, string> = {}) => {
       const actions = ((post.card?.actions as { verb?: string; data?: { value?: string }; card?: { actions?: { verb?: string; data?: { value?: string } }[] } }[]) ?? []).flatMap((a) => [
         a,
         ...(a.card?.actions ?? []),
       ]);
       const action = actions.find((a) => a.verb === verb);
       if (!action) throw new Error(`the card has no button ${verb}: ${actions.map((a) => a.verb).join(', ')}`);
+      const data = { ...(action.data ?? {}), ...inputValues(post, inputs) };
       return {
         ...common(),
         type: 'invoke',
@@ -94,7 +115,7 @@ export const createSender = ({ botUrl, serviceUrl, key }: SenderOptions) => {
           tenantId: TENANT,
         },
         replyToId: post.id,
-        value: { action: { type: 'Action.Execute', id: verb, verb, data: action.data ?? {} }, trigger: 'manual' },
+        value: { action: { type: 'Action.Execute', id: verb, verb, data }, trigger: 'manual' },
         channelData: { tenant: { id: TENANT }, ...(post.channel.startsWith('a:') ? {} : { channel: { id: post.channel }, team: { id: TEAM_ID } }) },
       };
     },
