@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,19 @@ describe('patchbot CLI', () => {
     expect(applied).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied 001_init/) });
     expect(await cli(['db', 'migrate', '--check', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/current/) });
     expect(await cli(['audit', 'verify', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/intact: 0 events/) });
+  });
+
+  it('reads the inventory file only for commands that need the inventory (a generated one can hold 100,000 hosts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbot-cli-'));
+    // Unparseable on purpose: a command that read it would fail naming it.
+    writeFileSync(join(dir, 'inventory.yaml'), 'hosts: [ { name: web-01');
+    const config = writeConfig(`store:\n  url: pglite://${dir}/data\ninventory:\n  file: ${dir}/inventory.yaml\n`);
+    expect(await cli(['db', 'migrate', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied 001_init/) });
+    expect(await cli(['audit', 'verify', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/intact: 0 events/) });
+    expect(await cli(['report', 'compliance', '--config', config])).toMatchObject({ code: 0 });
+    const check = await cli(['config', 'check', '--config', config]);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toMatch(/inventory\.yaml:\d+:\d+: /);
+    expect((await cli(['scan', '--config', config])).stderr).toMatch(/inventory\.yaml:\d+:\d+: /);
   });
 });

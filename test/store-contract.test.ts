@@ -140,6 +140,19 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'])).toEqual(new Map([['DSA-5600-1', ['db-01', 'web-02']]]));
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441'], ['installed'])).toEqual(new Map([['KB5034441', ['web-02']]]));
     expect(await store.findings.hostsByPatch([], ['missing'])).toEqual(new Map());
+    // The digest's counts: hosts per patch with the first names (merged across states), and distinct hosts over all.
+    expect(await store.findings.needing(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'], 1)).toEqual({
+      byPatch: new Map([['DSA-5600-1', { count: 2, first: ['db-01'] }]]),
+      hosts: 2,
+    });
+    expect(await store.findings.needing(['DSA-5600-1', 'KB5034441'], ['pending-reboot', 'missing', 'installed'], 3)).toEqual({
+      byPatch: new Map([
+        ['DSA-5600-1', { count: 2, first: ['db-01', 'web-02'] }],
+        ['KB5034441', { count: 1, first: ['web-02'] }],
+      ]),
+      hosts: 2,
+    });
+    expect(await store.findings.needing([], ['missing'], 3)).toEqual({ byPatch: new Map(), hosts: 0 });
 
     // A finding for a patch the store does not know is refused, and the host's findings stay as they were.
     await expect(
@@ -199,11 +212,27 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     await store.scans.recordHost({ scanId: 's-new', host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', startedAt: at, finishedAt: at });
     const finishes = await Promise.all([store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at), store.scans.tryFinish('s-new', at)]);
     expect(finishes.filter(Boolean)).toHaveLength(1);
-    expect(await store.scans.progress('s-new')).toMatchObject({ hosts: 2, done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at });
+    expect(await store.scans.progress('s-new')).toMatchObject({ hosts: 2, done: 2, ok: 1, failed: 1, unreachable: 0, finishedAt: at, lastResultAt: at });
     const results = await store.scans.results('s-new');
     expect(results[0]).toMatchObject({ host: 'h1', rebootRequired: true, osName: 'Debian GNU/Linux 12 (bookworm)', missingCount: 3, warnings: ['lists are 9 days old'] });
     expect(results[1]).toMatchObject({ host: 'h2', outcome: 'failed', error: 'h2: apt output truncated', rebootRequired: null });
     expect(await store.scans.progress('nope')).toBeNull();
+  });
+
+  it('counts each host once towards finishing a scan, however often its result is written (a retried job)', async () => {
+    const { store } = opened;
+    const at = new Date('2024-05-01T00:00:00Z');
+    await store.scans.start('s-twice', 'u', ['t1', 't2', 't3'], at);
+    const result = (host: string) => ({ scanId: 's-twice', host, outcome: 'unreachable' as const, error: 'connect ETIMEDOUT', startedAt: at, finishedAt: at });
+    await store.scans.recordHost(result('t1'));
+    await store.scans.recordHost(result('t1'));
+    await store.scans.recordMany([{ result: result('t1') }, { result: result('t2') }]);
+    await store.scans.recordMany([{ result: result('t2') }]);
+    expect(await store.scans.tryFinish('s-twice', at)).toBe(false);
+    expect(await store.scans.progress('s-twice')).toMatchObject({ hosts: 3, done: 2, finishedAt: null, lastResultAt: at });
+    await store.scans.recordMany([{ result: result('t3') }, { result: result('t1') }]);
+    expect(await store.scans.tryFinish('s-twice', at)).toBe(true);
+    expect(await store.scans.tryFinish('s-twice', at)).toBe(false);
   });
 
   it("records many hosts' scans in one go, as findings.record and recordHost would one by one, and atomically", async () => {

@@ -6,38 +6,19 @@
 // of vitest, so a .ts entry would not load in production or in tests.
 import { PGlite } from '@electric-sql/pglite';
 import { Blob } from 'node:buffer';
-import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { keepFilesPrivate, startParams } from './pglite-engine.mjs';
 
 /** Thrown inside db.transaction to make PGlite roll back; not an error anyone sees. */
 const ROLLED_BACK = Symbol('rolled back');
 
 const { dataDir, template } = workerData;
 
-// PGlite's file system layer (Emscripten's NODEFS) creates files and then chmods them to 0666 or
-// 0777 explicitly, past any umask: measured, 968 of 999 files of a fresh store were 0666. This
-// worker runs PGlite and nothing else, and its `fs` is its own module instance, so here — and only
-// here — every mode it sets loses its group and other bits: directories 0700, files 0600.
-const PRIVATE = ~0o077;
-const privately = (name, modeAt) => {
-  const original = fs[name];
-  fs[name] = (...args) => {
-    const mode = args[modeAt];
-    if (typeof mode === 'number') args[modeAt] = mode & PRIVATE;
-    else if (mode && typeof mode === 'object' && typeof mode.mode === 'number') args[modeAt] = { ...mode, mode: mode.mode & PRIVATE };
-    return original.apply(fs, args);
-  };
-};
-if (dataDir) {
-  privately('chmodSync', 1);
-  privately('fchmodSync', 1);
-  privately('mkdirSync', 1);
-  privately('writeFileSync', 2);
-  privately('openSync', 2);
-}
+if (dataDir) keepFilesPrivate();
 const db = await PGlite.create({
   ...(dataDir ? { dataDir } : {}),
   ...(template ? { loadDataDir: template } : {}),
+  startParams: startParams(PGlite),
 });
 
 /** Open transactions by id. PGlite's own mutex holds the database for each until it ends. */

@@ -42,6 +42,16 @@ const KEEP_LATEST = `
     missing_count = excluded.missing_count, warnings = excluded.warnings
   where excluded.finished_at >= host_latest_scans.finished_at`;
 const LATEST_COLUMNS = 'host, scan_id, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings';
+/**
+ * A host's first result in a scan is an insert, a retried one an update of that row: xmax is 0 only
+ * on a row version no transaction has locked or updated, i.e. the one this insert just created.
+ */
+const FIRST_RESULT = '(xmax = 0)';
+/** Counts the first results (`stored`: scan_id, first) into scans.reported, which tryFinish compares to the targets (migration 012). */
+const COUNT_REPORTED = `
+    update scans s set reported = s.reported + n.first
+    from (select scan_id, count(*) filter (where first) as first from stored group by scan_id) n
+    where s.id = n.scan_id and n.first > 0`;
 
 interface ProgressRow {
   id: string;
@@ -53,6 +63,7 @@ interface ProgressRow {
   ok: number;
   unreachable: number;
   failed: number;
+  last_result_at: Date | null;
 }
 
 const RECORD_MANY = `
@@ -71,7 +82,7 @@ const RECORD_MANY = `
     from h
     where t.host = any($2::text[]) and h.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
       and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
-  ), fresh as (
+  ), stored as (
     insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
     select scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name,
       array(select jsonb_array_elements_text(installed)), missing_count, array(select jsonb_array_elements_text(warnings))
@@ -79,6 +90,8 @@ const RECORD_MANY = `
     on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
       reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
       missing_count = excluded.missing_count, warnings = excluded.warnings
+    returning scan_id, ${FIRST_RESULT} as first
+  ), counted as (${COUNT_REPORTED}
   ), latest as (
     insert into host_latest_scans (${LATEST_COLUMNS})
     select host, scan_id, outcome, error, started_at, finished_at, reboot_required, os_name,
@@ -100,7 +113,8 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
          on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
            reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
            missing_count = excluded.missing_count, warnings = excluded.warnings
-         returning *
+         returning *, ${FIRST_RESULT} as first
+       ), counted as (${COUNT_REPORTED}
        )
        insert into host_latest_scans (${LATEST_COLUMNS}) select ${LATEST_COLUMNS} from stored
        ${KEEP_LATEST}`,
@@ -121,7 +135,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
   },
   async recordMany(writes) {
     if (writes.length === 0) return;
-    // One statement, one round trip for the whole batch, so no BEGIN/COMMIT either. Per host it
+    // One statement for the whole batch. Per host it
     // does what findings.record and recordHost do: upsert what the scan saw, mark what it no
     // longer saw installed (rows disjoint from the upsert's: one statement requires it), and
     // upsert the host's freshness. Everything travels as one JSON document: far cheaper to
@@ -141,18 +155,22 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       patch_ids: findings?.map((f) => f.patchId) ?? [],
       states: findings?.map((f) => f.state) ?? [],
     }));
-    await sql.query(RECORD_MANY, [JSON.stringify(hosts), writes.filter((w) => w.findings).map((w) => w.result.host)]);
+    const params = [JSON.stringify(hosts), writes.filter((w) => w.findings).map((w) => w.result.host)];
+    // Without statistics on findings (a new store, or one that grew faster than autovacuum
+    // analyzes it: the first scan of an estate), the planner reads all of findings for the rows a
+    // rescan no longer saw — per batch, so quadratic over a scan (issue #20). Every row this
+    // statement touches is found by a key, so sequential scans are off for it alone.
+    await sql.transaction(async (tx) => {
+      await tx.query('set local enable_seqscan = off');
+      await tx.query(RECORD_MANY, params);
+      await tx.query('set local enable_seqscan to default');
+    });
   },
   async finish(scanId, at) {
     await sql.query('update scans set finished_at = $2 where id = $1', [scanId, at]);
   },
   async tryFinish(scanId, at) {
-    const rows = await sql.query(
-      `update scans set finished_at = $2 where id = $1 and finished_at is null
-         and (select count(*) from host_scans where scan_id = $1) >= cardinality(targets)
-       returning id`,
-      [scanId, at],
-    );
+    const rows = await sql.query(`update scans set finished_at = $2 where id = $1 and finished_at is null and reported >= cardinality(targets) returning id`, [scanId, at]);
     return rows.length === 1;
   },
   async progress(scanId) {
@@ -161,7 +179,8 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
          count(h.host)::int as done,
          (count(*) filter (where h.outcome = 'ok'))::int as ok,
          (count(*) filter (where h.outcome = 'unreachable'))::int as unreachable,
-         (count(*) filter (where h.outcome = 'failed'))::int as failed
+         (count(*) filter (where h.outcome = 'failed'))::int as failed,
+         max(h.finished_at) as last_result_at
        from scans s left join host_scans h on h.scan_id = s.id where s.id = $1 group by s.id`,
       [scanId],
     );
@@ -177,6 +196,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       ok: row.ok,
       unreachable: row.unreachable,
       failed: row.failed,
+      lastResultAt: row.last_result_at,
     };
   },
   async results(scanId) {

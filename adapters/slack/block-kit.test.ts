@@ -30,7 +30,10 @@ const patches = (n: number): Patch[] =>
 describe('Block Kit rendering', () => {
   it('renders a 500-patch digest that Slack accepts, with "+N more" per severity and the buttons last', () => {
     const list = patches(500);
-    const affected = new Map(list.map((p, i) => [p.id, Array.from({ length: (i % 40) + 1 }, (_, h) => `web-${h}`)]));
+    const affected = {
+      byPatch: new Map(list.map((p, i) => [p.id, { count: (i % 40) + 1, first: Array.from({ length: Math.min(3, (i % 40) + 1) }, (_, h) => `web-${h}`) }])),
+      hosts: 40,
+    };
     const message = renderCard(digestCard(list, affected, { scanId: 'scan-1', freshness: 'from a scan just now' }));
     expect(blockErrors(message.blocks)).toEqual([]);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '500 new patches found' } });

@@ -17,6 +17,8 @@ export interface Footprint {
   configCheck: { ms: number; baseMs: number };
   ask: { ms: number; baseMs: number };
   stores: StoreRow[];
+  /** os.loadavg() (1, 5, 15 min) when the run started and ended: the machine is shared. */
+  load: { start: number[]; end: number[] };
 }
 
 // The fan-out bench rewrites RESULTS.md whole; it keeps the text between these markers.
@@ -40,7 +42,7 @@ export const writeFootprint = (path: string, f: Footprint): void => {
     '## footprint — start times and idle memory',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on 2 cores, 24 GiB, Node ${f.node}, by \`node --import tsx bench/footprint/run.ts\`, running the compiled dist/.`,
-    "The machine was shared with other engineers' test runs while this ran: absolute times are inflated; each ratio pairs runs made back to back.",
+    `The machine was shared with other engineers' test runs while this ran (load average ${f.load.start.map((l) => l.toFixed(1)).join(' / ')} at the start, ${f.load.end.map((l) => l.toFixed(1)).join(' / ')} at the end, 1 / 5 / 15 min, on 2 cores): absolute times are inflated; each ratio pairs runs made back to back.`,
     `Times are the median of ${f.rounds} runs, each paired with a bare \`node -e 0\` run just before it.`,
     '',
     '| command | patchbot | `node -e 0` | ratio | target |',
@@ -51,6 +53,7 @@ export const writeFootprint = (path: string, f: Footprint): void => {
     '',
     'The service: first start on a fresh data directory until /readyz answers 200, idle RSS 5 s after its first scan of this machine,',
     'restart until ready and its idle RSS; beside a plain script that only opens the store (a bare PGlite on a fresh directory, a bare `pg` client) and its RSS.',
+    'A fresh PGlite data directory is created from the files `npm run build` dumped (dist/pglite-datadir.tar.gz), in a child process; the bare PGlite runs initdb.',
     '',
     '| store | first start | restart | idle RSS after first scan | idle RSS after restart | bare open | bare RSS | RSS target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startCluster } from '../../test/support/postgres-cluster.ts';
 import { median, nodeScript, rssMiB, startService, timeRun } from './measure.ts';
@@ -17,6 +17,7 @@ import { writeFootprint, type Footprint, type StoreRow } from './results.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
 const work = mkdtempSync(join(tmpdir(), 'patchbot-footprint-'));
+const loadAtStart = loadavg();
 const node = process.execPath;
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -77,7 +78,7 @@ try {
 } finally {
   cluster.stop();
 }
-const result: Footprint = { rounds: ROUNDS, node: process.version, help, configCheck, ask: pglite.ask!, stores: [pglite, postgres] };
+const result: Footprint = { rounds: ROUNDS, node: process.version, help, configCheck, ask: pglite.ask!, stores: [pglite, postgres], load: { start: loadAtStart, end: loadavg() } };
 writeFootprint(join(ROOT, 'bench', 'RESULTS.md'), result);
 rmSync(work, { recursive: true, force: true });
 console.log(JSON.stringify(result, null, 2));

@@ -112,13 +112,26 @@ export const ingest = async (store: StorageEngine, size: number, scanId: string,
 /**
  * The baseline: the same rows (findings and host scans) inserted into bare copies of the tables
  * with one plain `unnest` insert per batch of 64 hosts, one batch at a time. Returns seconds.
+ * `indexes`: the copies carry the real tables' indexes too (what the reads need), so the gap
+ * left is what patchbot's own statement adds (upserts, the diff, freshness).
  */
-export const plainInsert = async (sql: { query: (text: string, params?: unknown[]) => Promise<unknown[]> }, size: number, scanId: string, now: Date): Promise<number> => {
+export const plainInsert = async (
+  sql: { query: (text: string, params?: unknown[]) => Promise<unknown[]> },
+  size: number,
+  scanId: string,
+  now: Date,
+  { indexes = false }: { indexes?: boolean } = {},
+): Promise<number> => {
   const patches = catalog();
-  await sql.query('create table bench_findings (host text, patch_id text, state text, first_seen timestamptz, last_seen timestamptz, scan_id text, primary key (host, patch_id))');
-  await sql.query(
-    'create table bench_host_scans (scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz, reboot_required boolean, os_name text, missing_count int, primary key (scan_id, host))',
-  );
+  if (indexes) {
+    await sql.query('create table bench_findings (like findings including defaults including indexes)');
+    await sql.query('create table bench_host_scans (like host_scans including defaults including indexes)');
+  } else {
+    await sql.query('create table bench_findings (host text, patch_id text, state text, first_seen timestamptz, last_seen timestamptz, scan_id text, primary key (host, patch_id))');
+    await sql.query(
+      'create table bench_host_scans (scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz, reboot_required boolean, os_name text, missing_count int, primary key (scan_id, host))',
+    );
+  }
   const started = performance.now();
   for (let from = 0; from < size; from += 64) {
     const f: string[][] = [[], [], [], [], [], []];
@@ -128,9 +141,12 @@ export const plainInsert = async (sql: { query: (text: string, params?: unknown[
       for (const x of findings ?? []) [r.host, x.patchId, x.state, r.finishedAt.toISOString(), r.finishedAt.toISOString(), scanId].forEach((v, k) => f[k]!.push(v));
       [scanId, r.host, r.outcome, r.error ?? null, r.startedAt, r.finishedAt, r.rebootRequired ?? null, r.osName ?? null, r.missingCount ?? null].forEach((v, k) => h[k]!.push(v));
     }
-    await sql.query('insert into bench_findings select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])', f);
     await sql.query(
-      'insert into bench_host_scans select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::text[], $9::int[])',
+      'insert into bench_findings (host, patch_id, state, first_seen, last_seen, scan_id) select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])',
+      f,
+    );
+    await sql.query(
+      'insert into bench_host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, missing_count) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::text[], $9::int[])',
       h,
     );
   }

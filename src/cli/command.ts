@@ -31,6 +31,11 @@ export interface CommandContext {
   io: CliIo;
   deps: CliDeps;
   config: () => Promise<Config>;
+  /**
+   * The config without inventory.file's hosts and groups (the full one when already loaded): for
+   * commands that do not read the inventory, since a generated one can hold 100,000 hosts.
+   */
+  settings: () => Promise<Config>;
   log: () => Promise<Logger>;
   /** Opens the store for the command (or borrows the service's), and closes it afterwards. */
   withStore: <T>(work: (handle: StoreHandle) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;

@@ -56,20 +56,42 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
 
   const files = (parsed.values.config as string[] | undefined) ?? io.env.PATCHBOT_CONFIG?.split(':').filter(Boolean) ?? [];
   let config: Config | undefined;
+  let settings: Config | undefined;
   let logger: Logger | undefined;
   // Loaded on first use: zod, yaml and pino cost `--help` and forwarded commands nothing then.
-  const getConfig = async () => (config ??= (await (await import('../config/load.ts')).loadConfig({ files, env: io.env, cwd: io.cwd })).config);
+  const load = async (inventoryFile: boolean) => (await (await import('../config/load.ts')).loadConfig({ files, env: io.env, cwd: io.cwd, inventoryFile })).config;
+  const getConfig = async () => (config ??= await load(true));
+  // Opening the store, forwarding to the service and logging need no inventory: a generated
+  // inventory.file can hold 100,000 hosts (issue #20), so they read the config without it.
+  const getSettings = async () => config ?? (settings ??= await load(false));
   const getLog = async () =>
     (logger ??= (await import('../shared/logger.ts')).createLogger({
-      level: (await getConfig()).log.level,
-      format: (await getConfig()).log.format,
+      level: (await getSettings()).log.level,
+      format: (await getSettings()).log.format,
       destination: io.stderr as NodeJS.WritableStream,
       isTty: io.isTty,
     }));
 
+  /**
+   * Where the store lives, for finding a service that holds it: read from the merged layers
+   * without validating the whole config (zod, the inventory file, secrets), which a forwarded
+   * command would pay for in start time and the service validates anyway. When the layers do not
+   * say it plainly, the full load does (and reports what is wrong).
+   */
+  const storeUrl = async () => config?.store.url ?? (await (await import('../config/layers.ts')).storeUrlOf({ files, env: io.env, cwd: io.cwd })) ?? (await getSettings()).store.url;
+  const serviceHolding = async (url: string) => {
+    let dir: string | null;
+    try {
+      dir = deps.platform.exclusiveDir(url);
+    } catch {
+      return null; // not a store URL: the command's own load of the config says so
+    }
+    return dir ? readLock(dir) : null;
+  };
+
   const withStore: CommandContext['withStore'] = async (work, { migrate = false } = {}) => {
     if (deps.sharedRuntime) return work(deps.sharedRuntime.handle);
-    const url = (await getConfig()).store.url;
+    const url = (await getSettings()).store.url;
     const dir = deps.platform.exclusiveDir(url);
     const lock = dir ? acquireLock(dir, { pid: process.pid, command: `patchbot ${command.path.join(' ')}` }) : null;
     if (lock && !lock.ok)
@@ -111,8 +133,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
 
   try {
     if (command.usesStore && !deps.sharedRuntime) {
-      const dir = deps.platform.exclusiveDir((await getConfig()).store.url);
-      const holder = dir ? readLock(dir) : null;
+      const holder = await serviceHolding(await storeUrl());
       if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
     }
     return await command.run({
@@ -121,6 +142,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
       io,
       deps,
       config: getConfig,
+      settings: getSettings,
       log: getLog,
       withStore,
       withRuntime,

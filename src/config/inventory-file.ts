@@ -10,7 +10,7 @@ import type { Tree } from './merge.ts';
 import { INVENTORY_FILE_KEYS } from './schema.ts';
 import { isRecord } from './schema-common.ts';
 import { closest } from './suggest.ts';
-import { readYamlFile } from './yaml-file.ts';
+import { readInventoryFile } from './inventory-cache.ts';
 
 export interface InventoryFileLoad {
   /** The file, when one was named. */
@@ -25,13 +25,13 @@ export interface InventoryFileLoad {
 
 const identity = (path: IssuePath) => path;
 
-/** Appends the file's hosts and groups to `tree.inventory` in place. */
-export const mergeInventoryFile = async (tree: Tree): Promise<InventoryFileLoad> => {
+/** Appends the file's hosts and groups to `tree.inventory` in place; a YAML file is read through the cache in `cacheDir` (inventory-cache.ts). */
+export const mergeInventoryFile = async (tree: Tree, cacheDir: string | null = null): Promise<InventoryFileLoad> => {
   const inventory = isRecord(tree.inventory) ? tree.inventory : undefined;
   const file = typeof inventory?.file === 'string' ? inventory.file : undefined;
   if (!inventory || file === undefined) return { problems: [], fileErrors: [], rewrite: identity };
   const at = `inventory.file(${file})`;
-  const read = await readYamlFile(file, 'fix inventory.file or create the file');
+  const read = await readInventoryFile(file, 'fix inventory.file or create the file', cacheDir);
   if (!read.ok) return { file, problems: [], fileErrors: read.problems, rewrite: identity };
   const data = read.data ?? {};
   if (!isRecord(data)) {

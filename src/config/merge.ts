@@ -11,7 +11,7 @@
  * Every path a layer sets is remembered with the layer's label, so a problem can say where the
  * offending value came from.
  */
-import { isRecord } from './schema-common.ts';
+import { isRecord } from './raw-values.ts';
 
 export type Tree = Record<string, unknown>;
 

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { IssuePath, Problem } from './issues.ts';
 import type { Tree } from './merge.ts';
-import { isRecord, textOf } from './schema-common.ts';
+import { isRecord, textOf } from './raw-values.ts';
 import { SECRET_KEY_PATTERN } from './secrets.ts';
 
 export interface PathBase {

@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 
 import { Duration as DurationText } from '../changes/approval-policy-config.ts';
+import { isRecord } from './raw-values.ts';
 
 /** `4h` → 14400000 (ms). A bare number is refused: 4 what? */
 export const Duration = z
@@ -75,10 +76,4 @@ export const isLoopback = (host: string): boolean => host === 'localhost' || hos
  */
 export const evenWithIssues = { when: (payload: { value: unknown }) => isRecord(payload.value) };
 
-export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-export const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-export const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-export const recordOf = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+export { isRecord, listOf, recordOf, textOf } from './raw-values.ts';

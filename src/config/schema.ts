@@ -87,26 +87,31 @@ const DEFAULT_APPROVAL = {
   standard: { required: 0 },
 };
 
-export const Config = z
-  .strictObject({
-    server: ServerConfig.prefault({}),
-    store: StoreConfig.prefault({}),
-    inventory: InventoryConfig.prefault({}),
-    people: z.array(Person.strict()).default([]),
-    // The cast: catchall typing makes `source` collide with the policy index signature.
-    approval: ApprovalConfig.prefault(DEFAULT_APPROVAL as unknown as z.input<typeof ApprovalConfig>),
-    windows: WindowsConfig.prefault({}),
-    blackouts: z.array(Blackout).default([]),
-    schedules: SchedulesConfig.prefault({}),
-    rollout: RolloutConfig.prefault({}),
-    execution: ExecutionConfig.prefault({}),
-    playbooks: PlaybooksConfig.prefault({}),
-    compliance: ComplianceConfig.prefault({}),
-    chat: ChatConfig.prefault({}),
-    itsm: ItsmConfig.prefault({}),
-    log: LogConfig.prefault({}),
-  })
-  .superRefine(crossSectionRules, evenWithIssues)
+/**
+ * Every section, each checked on its own; Config adds the rules between sections. Alone, it
+ * validates a config loaded without its inventory file (loadConfig's inventoryFile: false), whose
+ * references into that file cannot be checked.
+ */
+export const ConfigSections = z.strictObject({
+  server: ServerConfig.prefault({}),
+  store: StoreConfig.prefault({}),
+  inventory: InventoryConfig.prefault({}),
+  people: z.array(Person.strict()).default([]),
+  // The cast: catchall typing makes `source` collide with the policy index signature.
+  approval: ApprovalConfig.prefault(DEFAULT_APPROVAL as unknown as z.input<typeof ApprovalConfig>),
+  windows: WindowsConfig.prefault({}),
+  blackouts: z.array(Blackout).default([]),
+  schedules: SchedulesConfig.prefault({}),
+  rollout: RolloutConfig.prefault({}),
+  execution: ExecutionConfig.prefault({}),
+  playbooks: PlaybooksConfig.prefault({}),
+  compliance: ComplianceConfig.prefault({}),
+  chat: ChatConfig.prefault({}),
+  itsm: ItsmConfig.prefault({}),
+  log: LogConfig.prefault({}),
+});
+
+export const Config = ConfigSections.superRefine(crossSectionRules, evenWithIssues)
   // After the rules, which check the groups as written: the parsed config lists implied groups too.
   .transform((config) => ({ ...config, inventory: { ...config.inventory, groups: withImpliedGroups(config.inventory.hosts, config.inventory.groups) } }));
 export type Config = z.infer<typeof Config>;

@@ -47,6 +47,12 @@ export interface FindingRepository {
    */
   hostsByPatch(patchIds: string[], states: readonly FindingState[]): Promise<Map<string, string[]>>;
   /**
+   * For each of `patchIds` that some host has in one of `states`: how many hosts, and the first
+   * `sample` by name; and how many distinct hosts have any of them. What a scan's digest shows,
+   * counted in the store: a first scan of a large estate discovers every patch it has.
+   */
+  needing(patchIds: readonly string[], states: readonly FindingState[], sample: number): Promise<NeedingFacts>;
+  /**
    * One patch across the hosts in scope: per state, how many hosts and the first `limit` findings
    * by host name (all of them when `limit` is null); and the hosts in scope with no finding for it.
    */
@@ -64,6 +70,12 @@ export interface FindingRepository {
   openOf(hosts: readonly string[]): Promise<Finding[]>;
   /** Deletes `installed` findings last seen before `before` (history, not state); returns how many. */
   pruneInstalled(before: Date): Promise<number>;
+}
+
+export interface NeedingFacts {
+  /** Patches no host has in those states are absent. */
+  byPatch: Map<string, Counted<string>>;
+  hosts: number;
 }
 
 export interface PatchCoverage {

@@ -72,4 +72,6 @@ export interface ScanProgress {
   ok: number;
   unreachable: number;
   failed: number;
+  /** When the newest host result stored so far finished; null before the first. */
+  lastResultAt: Date | null;
 }

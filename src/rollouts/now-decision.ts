@@ -5,6 +5,9 @@
  * other change proposed `at now` is an immediate start a person asked for: it starts at once
  * outside blackouts, waits for the end of the blackout in force otherwise, and stops starting
  * hosts when the next blackout begins.
+ * A rollback is not held back either: a blackout freezes changes, not their undoing, and a person
+ * who pressed Roll back on broken hosts must not wait out a freeze with them broken. The override
+ * is named like an emergency's.
  */
 import type { Blackout } from '../config/schema-windows.ts';
 import { blackoutAt } from './open-intervals.ts';
@@ -17,6 +20,8 @@ export interface NowQuery {
   emergency?: boolean;
   /** Who asked for the immediate start (the change's requester). */
   requester?: string;
+  /** The change this one rolls back: it restores, so it starts over a blackout. */
+  rollbackOf?: string;
 }
 
 export type NowDecision =
@@ -25,8 +30,10 @@ export type NowDecision =
 export const blackoutName = (b: Blackout): string => `${b.name}${b.reason ? ` (${b.reason})` : ''}`;
 
 /** How a change proposed `at now` is called everywhere people read it: cards, threads, tickets. */
-export const immediateText = (emergency: boolean, requester: string | undefined): string =>
-  emergency ? 'Window now (emergency)' : `Immediate start requested by ${requester ?? 'its requester'}`;
+export const immediateText = (emergency: boolean, requester: string | undefined, rollbackOf?: string): string => {
+  if (rollbackOf) return `Rollback of ${rollbackOf} requested by ${requester ?? 'its requester'}`;
+  return emergency ? 'Window now (emergency)' : `Immediate start requested by ${requester ?? 'its requester'}`;
+};
 
 /** The end of the blackout in force at `at`, following blackouts that overlap or abut it. */
 export const blackoutEnd = (blackouts: readonly Blackout[], at: Date): Date => {
@@ -46,9 +53,9 @@ const utc = (date: Date) => whenText(date, 'UTC');
 
 export const nowDecision = (query: NowQuery): NowDecision => {
   const { blackouts, now } = query;
-  const label = immediateText(query.emergency === true, query.requester);
+  const label = immediateText(query.emergency === true, query.requester, query.rollbackOf);
   const blackout = blackoutAt(blackouts, now);
-  if (query.emergency) {
+  if (query.emergency || query.rollbackOf) {
     const text = `${label}: starting immediately${blackout ? `, overriding blackout ${blackoutName(blackout)}` : ''}.`;
     return { may: true, opening: null, closesAt: null, overriddenBlackout: blackout?.name ?? null, text };
   }
@@ -57,7 +64,7 @@ export const nowDecision = (query: NowQuery): NowDecision => {
     const until = nextBlackoutStart(blackouts, start);
     // No window bounds an immediate start: its "opening" lasts until the next blackout, if any.
     const nextOpening = { start, end: until ?? new Date(8.64e15) };
-    const text = `${label}: blackout ${blackoutName(blackout)} is in force (only emergencies start during a blackout); it starts when the blackout ends, ${utc(start)}.`;
+    const text = `${label}: blackout ${blackoutName(blackout)} is in force (only emergencies and rollbacks start during a blackout); it starts when the blackout ends, ${utc(start)}.`;
     return { may: false, reason: 'blackout', nextOpening, text };
   }
   const closesAt = nextBlackoutStart(blackouts, now);

@@ -136,7 +136,7 @@ describe('startDecision', () => {
       may: false,
       reason: 'blackout',
       nextOpening: { start: d('2024-03-19T06:00:00Z') },
-      text: 'Immediate start requested by alice: blackout freeze (launch) is in force (only emergencies start during a blackout); it starts when the blackout ends, Tue 19 Mar 2024 06:00 UTC.',
+      text: 'Immediate start requested by alice: blackout freeze (launch) is in force (only emergencies and rollbacks start during a blackout); it starts when the blackout ends, Tue 19 Mar 2024 06:00 UTC.',
     });
     const after = startDecision({ window: 'now', windowName: 'now', blackouts, now: d('2024-03-19T06:00:00Z'), requester: 'alice' });
     expect(after).toMatchObject({ may: true, overriddenBlackout: null });
@@ -155,6 +155,19 @@ describe('startDecision', () => {
       closesAt: d('2024-03-19T00:00:00Z'),
       text: 'Immediate start requested by bob: starting immediately (blackout from Tue 19 Mar 2024 00:00 UTC: no new host starts then).',
     });
+  });
+
+  it('starts a rollback over a blackout (a freeze holds back changes, not their undoing), naming it', () => {
+    const decision = startDecision({
+      window: 'now',
+      windowName: 'now',
+      blackouts: [freeze('2024-03-18T00:00:00Z', '2024-03-21T00:00:00Z')],
+      now: d('2024-03-18T23:00:00Z'),
+      requester: 'bob',
+      rollbackOf: 'CHG-7',
+    });
+    expect(decision).toMatchObject({ may: true, overriddenBlackout: 'freeze', text: 'Rollback of CHG-7 requested by bob: starting immediately, overriding blackout freeze (launch).' });
+    expect(decision.text).not.toMatch(/emergency/i);
   });
 
   it('lets only an emergency override a blackout, and names the overridden blackout for the audit trail', () => {

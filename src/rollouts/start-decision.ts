@@ -10,7 +10,7 @@
  * - A change that was waiting for an opening and is asked much later than that opening began
  *   (the service was down) is not run late: it waits for the next one, unless the window's
  *   `grace` (or the `grace` given here) covers the delay.
- * - The `now` window: see now-decision.ts (only emergencies start over a blackout).
+ * - The `now` window: see now-decision.ts (only emergencies and rollbacks start over a blackout).
  */
 import type { Blackout } from '../config/schema-windows.ts';
 import { NOW_WINDOW } from '../config/schema-windows.ts';
@@ -41,6 +41,8 @@ export interface StartQuery {
   emergency?: boolean;
   /** Who proposed the change: a normal change at `now` is an immediate start this person asked for. */
   requester?: string;
+  /** The change this one rolls back (rollbacks run `now`, over a blackout: see now-decision.ts). */
+  rollbackOf?: string;
 }
 
 export type StartRefusal = 'outside-window' | 'blackout' | 'missed';

@@ -27,9 +27,10 @@ export const openingText = (schedule: WindowSchedule, name: string, now: Date): 
 };
 
 /** An immediate start in words: the emergency override, or who asked and what blackout it waits for. */
-export const nowText = (schedule: WindowSchedule, change: Pick<Change, 'class' | 'requester'>, now: Date): string => {
+export const nowText = (schedule: WindowSchedule, change: Pick<Change, 'class' | 'requester'> & { parentId?: string | null }, now: Date): string => {
   const emergency = change.class === 'emergency';
-  const label = immediateText(emergency, change.requester);
+  const label = immediateText(emergency, change.requester, change.parentId ?? undefined);
+  if (change.parentId) return `${label}: at once, over any blackout (a rollback restores)`;
   if (emergency) return `${label}: as soon as approved, over any blackout`;
   const blackout = blackoutAt(schedule.blackouts, now);
   if (!blackout) return `${label}: as soon as approved, outside blackouts`;
@@ -37,7 +38,7 @@ export const nowText = (schedule: WindowSchedule, change: Pick<Change, 'class' |
 };
 
 /** The card's *When*: the real window and its next opening, or the immediate start. */
-export const changeWhen = (schedule: WindowSchedule, change: Pick<Change, 'class' | 'requester' | 'window'>, now: Date): string => {
+export const changeWhen = (schedule: WindowSchedule, change: Pick<Change, 'class' | 'requester' | 'window'> & { parentId?: string | null }, now: Date): string => {
   if (change.window === NOW_WINDOW) return nowText(schedule, change, now);
   if (change.window === null) return 'no maintenance window is configured: it cannot start until one is added under `windows`';
   return `window ${change.window}: ${openingText(schedule, change.window, now)}`;

@@ -1,4 +1,14 @@
-import { stdSerializers } from 'pino';
+import { createRequire } from 'node:module';
+
+/**
+ * pino's Error serialiser, loaded on the first Error scrubbed: every CLI command scrubs its output
+ * through this module, and loading pino up front cost each one ~60 ms of start time.
+ */
+let serializeError: ((error: Error) => unknown) | undefined;
+const serializedError = (error: Error): unknown => {
+  serializeError ??= (createRequire(import.meta.url)('pino') as typeof import('pino')).stdSerializers.err;
+  return serializeError(error);
+};
 
 /**
  * Secret-looking substrings of free text. Key-based redaction (pino `redact`) only sees fields named
@@ -67,7 +77,7 @@ export const scrubSecrets = (text: string): string => {
 };
 
 // Errors from other realms (vm, workers) fail instanceof; the brand check still knows them, and
-// does not match the plain object stdSerializers.err returns.
+// does not match the plain object pino's stdSerializers.err returns.
 const isError = (value: object): value is Error => value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 
 /**
@@ -81,7 +91,7 @@ export const scrubValue = (value: unknown, ancestors: Set<object> = new Set()): 
   if (typeof value === 'string') return scrubSecrets(value);
   if (value === null || typeof value !== 'object') return value;
   if (ancestors.has(value)) return '[Circular]';
-  if (isError(value)) return scrubValue(stdSerializers.err(value), ancestors);
+  if (isError(value)) return scrubValue(serializedError(value), ancestors);
   // Dates, URLs, Buffers: take their JSON form first (a URL's href may carry a password).
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return scrubValue((value as { toJSON(): unknown }).toJSON(), ancestors);
   ancestors.add(value);

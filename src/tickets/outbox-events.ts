@@ -114,7 +114,8 @@ const rollbackEvent = async (tx: OutboxTx, change: Change, from: ChangeState, to
     case 'pending-approval':
       return note(`Backout requested by ${actor} as ${change.id}: ${change.title}.`);
     case 'running':
-      return from === 'scheduled' ? note(`Backout ${change.id} started.`) : note(`Backout ${change.id} resumed.`);
+      // The start decision's words go along: a backout that overrode a blackout says which.
+      return note(`Backout ${change.id} ${from === 'scheduled' ? 'started' : 'resumed'}${text(data.window) ? `: ${text(data.window)}` : '.'}`);
     case 'completed':
       return note(`Backout ${change.id} completed: ${runsSummary(await tx.rollouts.runs(change.id), 'restored')}`);
     case 'failed':

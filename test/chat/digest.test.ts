@@ -6,7 +6,7 @@ import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { Card, CARD_LIMITS } from '../../src/chat/card.ts';
 import { cardProblems } from '../../src/chat/card-limits.ts';
 import { buildDigest } from '../../src/chat/announce/build-digest.ts';
-import { digestCard, hostSummary } from '../../src/chat/announce/digest-card.ts';
+import { DIGEST_HOSTS_SHOWN, type DigestHosts, digestCard, hostSummary } from '../../src/chat/announce/digest-card.ts';
 
 const severities: Severity[] = ['low', 'important', 'critical', 'moderate', 'unknown'];
 const patch = (i: number, severity: Severity = severities[i % severities.length]!): Patch => ({
@@ -20,11 +20,17 @@ const patch = (i: number, severity: Severity = severities[i % severities.length]
 });
 const options = { scanId: 'scan-7', freshness: 'Scan scan-7: 40 of 40 hosts reached.' };
 
+/** What the store's `needing` would return for these host lists. */
+const counted = (affected: Map<string, string[]>): DigestHosts => ({
+  byPatch: new Map([...affected].map(([id, hosts]) => [id, { count: hosts.length, first: [...hosts].sort().slice(0, DIGEST_HOSTS_SHOWN) }])),
+  hosts: new Set([...affected.values()].flat()).size,
+});
+
 describe('digestCard', () => {
   it('keeps 500 new patches on 40 hosts within every card limit', () => {
     const patches = Array.from({ length: 500 }, (_, i) => patch(i));
     const hosts = Array.from({ length: 40 }, (_, j) => `host-${String(j).padStart(2, '0')}.example.internal`);
-    const card = digestCard(patches, new Map(patches.map((p) => [p.id, hosts])), options);
+    const card = digestCard(patches, counted(new Map(patches.map((p) => [p.id, hosts]))), options);
     expect(Card.safeParse(card).success).toBe(true);
     expect(cardProblems(card)).toEqual([]);
     expect(card.title).toBe('500 new patches found');
@@ -48,10 +54,12 @@ describe('digestCard', () => {
     const patches = [patch(1, 'low'), patch(2, 'critical'), patch(3, 'critical')];
     const card = digestCard(
       patches,
-      new Map([
-        ['DSA-5003-1', ['a', 'b']],
-        ['DSA-5002-1', ['a']],
-      ]),
+      counted(
+        new Map([
+          ['DSA-5003-1', ['a', 'b']],
+          ['DSA-5002-1', ['a']],
+        ]),
+      ),
       options,
     );
     expect(card.sections?.map((s) => s.heading)).toEqual(['Critical (2)', 'Low (1)']);
@@ -60,8 +68,10 @@ describe('digestCard', () => {
   });
 
   it('summarises hosts: a few names, then +N more', () => {
-    expect(hostSummary(['a'])).toBe('1 host (a)');
-    expect(hostSummary(['a', 'b', 'c', 'd', 'e'])).toBe('5 hosts (a, b, c, +2 more)');
+    expect(hostSummary({ count: 1, first: ['a'] })).toBe('1 host (a)');
+    expect(hostSummary({ count: 5, first: ['a', 'b', 'c'] })).toBe('5 hosts (a, b, c, +2 more)');
+    expect(hostSummary({ count: 40_000, first: ['a', 'b', 'c'] })).toBe('40,000 hosts (a, b, c, +39997 more)');
+    expect(hostSummary({ count: 0, first: [] })).toBe('no host needs it yet');
   });
 });
 
@@ -95,6 +105,7 @@ describe('buildDigest', () => {
     const card = await buildDigest(store, 'scan-1');
     expect(card).not.toBeNull();
     expect(card?.title).toBe('2 new patches found');
+    expect(card?.text).toBe('Scan `scan-1` discovered 2 patches (1 critical, 1 moderate) needed on 2 hosts.');
     expect(card?.sections?.map((s) => s.heading)).toEqual(['Critical (1)', 'Moderate (1)']);
     expect(card?.sections?.[0]?.lists?.[0]?.items[0]).toMatch(/— 2 hosts \(stg-01, web-01\)$/);
     expect(card?.sections?.[1]?.lists?.[0]?.items[0]).toMatch(/no host needs it yet$/);

@@ -15,7 +15,7 @@ import { ask, estateConfig, firstLines, PATCH, seedEstate, TEST_PACING, until } 
  * A normal change proposed `at now` during a blackout, on a clock the test moves, with the real
  * ITSM adapters against their loopback fakes: it waits for the blackout's end and says so (card,
  * thread, ticket), never calling itself an emergency; an emergency proposed in the same blackout
- * runs over it and says which blackout it overrode.
+ * runs over it and says which blackout it overrode; so does a rollback asked for in the blackout.
  */
 interface Itsm {
   name: 'servicenow' | 'jira';
@@ -92,7 +92,7 @@ describe.each(itsms)('at now during a blackout, itsm.kind $name', (itsm) => {
     for (const voter of ['bob', 'carol', 'dave']) await ask(runtime, voter, `approve ${normal}`);
     await until('the normal change to wait for the blackout', async () =>
       (await statusOf(normal)).includes(
-        `Immediate start requested by alice: blackout freeze (launch) is in force (only emergencies start during a blackout); it starts when the blackout ends, ${ends}.`,
+        `Immediate start requested by alice: blackout freeze (launch) is in force (only emergencies and rollbacks start during a blackout); it starts when the blackout ends, ${ends}.`,
       ),
     );
     expect((await runtime.store.changes.get(normal))?.state).toBe('scheduled');
@@ -118,5 +118,13 @@ describe.each(itsms)('at now during a blackout, itsm.kind $name', (itsm) => {
     expect(notes).toContain('Implementation started: Immediate start requested by alice: starting immediately.');
     const told = [(await ticketOf(normal)).description, ...notes, await statusOf(normal), (await whenOnCard(normal)) ?? ''].join('\n');
     expect(told).not.toMatch(/emergency/i);
-  }, 180_000);
+
+    // Back inside the freeze, a rollback is not held back by it: a freeze holds changes, not their undoing.
+    clock = null;
+    const rollback = String((await ask(runtime, 'dave', `rollback ${normal}`)).data?.rollback);
+    expect(rollback).toMatch(/^CHG-\d+$/);
+    await until('the rollback to finish', async () => ['completed', 'rolled-back'].includes((await runtime.store.changes.get(rollback))?.state ?? ''), 60_000);
+    const started = `Backout ${rollback} started: Rollback of ${normal} requested by dave: starting immediately, overriding blackout freeze (launch).`;
+    await until('the ticket to hear the backout started over the blackout', async () => firstLines((await ticketOf(normal)).notes).includes(started));
+  }, 240_000);
 });

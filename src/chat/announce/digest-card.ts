@@ -1,3 +1,4 @@
+import type { Counted } from '../../discovery/discovery-store.ts';
 import type { Patch, Severity } from '../../discovery/patch.ts';
 import { type Card, type CardChoice, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
 
@@ -24,15 +25,25 @@ const TOP_IDS = 20;
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Host names the digest shows per patch: what it asks the store for. */
+export const DIGEST_HOSTS_SHOWN = HOSTS_SHOWN;
+
+/** What the digest needs about the hosts: per patch, how many and the first few by name; how many in all. */
+export interface DigestHosts {
+  byPatch: ReadonlyMap<string, Counted<string>>;
+  /** Distinct hosts that need any of the patches. */
+  hosts: number;
+}
+
 /** `web-01, web-02, web-03, +37 more`, or `no host needs it yet`. */
-export const hostSummary = (hosts: readonly string[]): string => {
-  if (hosts.length === 0) return 'no host needs it yet';
-  const shown = hosts.slice(0, HOSTS_SHOWN).join(', ');
-  const hidden = hosts.length - HOSTS_SHOWN;
-  return `${count(hosts.length, 'host')} (${shown}${hidden > 0 ? `, +${hidden} more` : ''})`;
+export const hostSummary = (hosts: Counted<string>): string => {
+  if (hosts.count === 0) return 'no host needs it yet';
+  const shown = hosts.first.slice(0, HOSTS_SHOWN).join(', ');
+  const hidden = hosts.count - Math.min(HOSTS_SHOWN, hosts.first.length);
+  return `${count(hosts.count, 'host')} (${shown}${hidden > 0 ? `, +${hidden} more` : ''})`;
 };
 
-const patchLine = (patch: Patch, hosts: readonly string[]): string => `\`${patch.id}\` ${clip(patch.title, 80)}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
+const patchLine = (patch: Patch, hosts: Counted<string>): string => `\`${patch.id}\` ${clip(patch.title, 80)}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
 
 /** Thread keys allow letters, digits and `._:-`; a scan id with anything else is folded. */
 const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 'scan';
@@ -40,19 +51,17 @@ const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 
 /**
  * One card for every patch a scan discovered: grouped by severity (critical first), each patch
  * with its affected host count and a few host names, each group capped with "+N more", so even a
- * first scan that finds 500 patches renders on every surface. `affected` maps a patch id to the
- * hosts that need it.
+ * first scan that finds 500 patches renders on every surface. `affected` counts, per patch id,
+ * the hosts that need it (and names the first few).
  */
-export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<string, readonly string[]>, { scanId, freshness, windows }: DigestOptions): Card => {
-  // Deduplicated and sorted once per patch: the ranking below compares host counts many times,
-  // and a first scan of a large estate has thousands of hosts per patch.
-  const sortedHosts = new Map(patches.map((p) => [p.id, [...new Set(affected.get(p.id) ?? [])].sort()]));
-  const hostsOf = (id: string) => sortedHosts.get(id) ?? [];
+export const digestCard = (patches: readonly Patch[], affected: DigestHosts, { scanId, freshness, windows }: DigestOptions): Card => {
+  const none: Counted<string> = { count: 0, first: [] };
+  const hostsOf = (id: string) => affected.byPatch.get(id) ?? none;
   const sections: CardSection[] = [];
   const counts: string[] = [];
   const ranked: Patch[] = [];
   for (const severity of SEVERITY_ORDER) {
-    const group = patches.filter((p) => p.severity === severity).sort((a, b) => hostsOf(b.id).length - hostsOf(a.id).length || a.id.localeCompare(b.id));
+    const group = patches.filter((p) => p.severity === severity).sort((a, b) => hostsOf(b.id).count - hostsOf(a.id).count || a.id.localeCompare(b.id));
     if (group.length === 0) continue;
     ranked.push(...group);
     counts.push(`${group.length.toLocaleString('en-US')} ${severity}`);
@@ -66,7 +75,6 @@ export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<stri
     );
     sections.push({ heading, lists: [list] });
   }
-  const hosts = new Set(patches.flatMap((p) => hostsOf(p.id)));
   const propose =
     `scan:${scanId}`.length <= CARD_LIMITS.actionValue
       ? `scan:${scanId}`
@@ -76,7 +84,7 @@ export const digestCard = (patches: readonly Patch[], affected: ReadonlyMap<stri
           .join(' ');
   return {
     title: clip(`${count(patches.length, 'new patch', 'new patches')} found`, CARD_LIMITS.titleChars),
-    text: clip(`Scan \`${scanId}\` discovered ${count(patches.length, 'patch', 'patches')} (${counts.join(', ')}) needed on ${count(hosts.size, 'host')}.`, CARD_LIMITS.sectionChars),
+    text: clip(`Scan \`${scanId}\` discovered ${count(patches.length, 'patch', 'patches')} (${counts.join(', ')}) needed on ${count(affected.hosts, 'host')}.`, CARD_LIMITS.sectionChars),
     sections,
     context: clip(freshness, CARD_LIMITS.sectionChars),
     threadKey: `scan:${keyPart(scanId)}`,

@@ -35,7 +35,7 @@ export const report: Command = {
   },
   positionals: [1, 1],
   usesStore: true,
-  async run({ values, positionals, io, config: loadConfig, withStore }) {
+  async run({ values, positionals, io, settings: loadConfig, withStore }) {
     const kind = positionals[0]!;
     if (!(REPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown report "${kind}"; available: ${REPORT_KINDS.join(', ')}`);
     const format = (values.format as string | undefined) ?? 'table';

@@ -1,8 +1,6 @@
 import { newAccessToken } from '../../people/access-tokens.ts';
-import { syncConfigToStore } from '../../service/sync-config.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, UsageError } from '../../shared/errors.ts';
-import { Duration } from '../../config/schema-common.ts';
 import { type Command, EXIT } from '../command.ts';
 import { operatorName } from '../operator.ts';
 
@@ -22,6 +20,8 @@ export const tokenCreate: Command = {
     const expires = values.expires as string;
     let lifetime: number | null = null;
     if (expires !== 'never') {
+      // Loaded here: zod and the config sync cost every other command's start (`--help` included).
+      const { Duration } = await import('../../config/schema-common.ts');
       const parsed = Duration.safeParse(expires);
       if (!parsed.success) throw new UsageError(`--expires ${expires}: write a duration with a unit (30d, 12w) or "never"`);
       lifetime = parsed.data;
@@ -32,7 +32,7 @@ export const tokenCreate: Command = {
     const expiresAt = lifetime === null ? null : new Date(now.getTime() + lifetime);
     await withStore(
       async ({ store }) => {
-        if (!deps.sharedRuntime) await syncConfigToStore(store, config);
+        if (!deps.sharedRuntime) await (await import('../../service/sync-config.ts')).syncConfigToStore(store, config);
         if (!(await store.people.get(owner)))
           throw new NotFoundError(
             'person',

@@ -24,6 +24,7 @@ export const windowCheck = (config: Config, change: Change, progress: RolloutPro
     now,
     emergency: change.class === 'emergency',
     requester: change.requester,
+    ...(change.parentId ? { rollbackOf: change.parentId } : {}),
     ...(progress.waitingSince ? { waitingSince: progress.waitingSince } : {}),
     ...(progress.openingStart && progress.pausedBy === null ? { runningInOpening: progress.openingStart } : {}),
   });

@@ -1,0 +1,102 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export interface WritesCase {
+  engine: string;
+  hosts: number;
+  findings: number;
+  newPatches: number;
+  syncMs: number;
+  ingest: { hostsPerSecond: number; plainHostsPerSecond: number; plainIndexedHostsPerSecond: number; rssBefore: number; peakRss: number };
+  digest: number[];
+  plan: number[];
+  /** 1-minute load average at the start and the end of the case. */
+  load: number[];
+}
+
+export interface InventoryLoad {
+  file: string;
+  phase: string;
+  hosts: number;
+  ms: number;
+}
+
+interface LabelledRun {
+  label: string;
+  measuredAt: string;
+  cases: WritesCase[];
+  inventory: InventoryLoad[];
+}
+
+const START = '<!-- bench:scale-writes start -->';
+const END = '<!-- bench:scale-writes end -->';
+
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+};
+const ms = (n: number) => (Number.isNaN(n) ? '—' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 1 : 0)} ms`);
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
+const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+const name = (c: WritesCase) => `${c.engine} ${c.hosts.toLocaleString('en-US')}`;
+
+const table = (run: LabelledRun): string[] => {
+  const lines = [`### ${run.label} (${run.measuredAt.slice(0, 16).replace('T', ' ')} UTC)`, ''];
+  if (run.cases.length) {
+    lines.push(
+      '| case | ingest hosts/s | plain unnest, bare tables | ingest / plain | plain unnest, same indexes | ingest / same indexes | RSS before → peak (ingest) | load (1 min) start → end |',
+      '|---|---:|---:|---:|---:|---:|---:|---|',
+      ...run.cases.map(
+        ({ ingest: i, ...c }) =>
+          `| ${name(c as WritesCase)} (${c.findings.toLocaleString('en-US')} findings) | ${i.hostsPerSecond.toFixed(0)} | ${i.plainHostsPerSecond.toFixed(0)} | ${pct(i.hostsPerSecond, i.plainHostsPerSecond)} | ${i.plainIndexedHostsPerSecond.toFixed(0)} | ${pct(i.hostsPerSecond, i.plainIndexedHostsPerSecond)} | ${mib(i.rssBefore)} → ${mib(i.peakRss)} | ${c.load.map((l) => l.toFixed(1)).join(' → ')} |`,
+      ),
+      '',
+      '| case | digest of the first scan: p50 / max | new patches in it | plan a change for every host: p50 / max |',
+      '|---|---:|---:|---:|',
+      ...run.cases.map(
+        (c) =>
+          `| ${name(c)} | ${ms(quantile(c.digest, 0.5))} / ${ms(Math.max(...c.digest))} | ${c.newPatches.toLocaleString('en-US')} | ${ms(quantile(c.plan, 0.5))} / ${ms(Math.max(...c.plan))} |`,
+      ),
+      '',
+    );
+  }
+  if (run.inventory.length) {
+    const phases = [...new Set(run.inventory.map((l) => `${l.file}|${l.phase}`))];
+    lines.push('| inventory load (new process each) | hosts | times |', '|---|---:|---:|');
+    for (const key of phases) {
+      const [file, phase] = key.split('|');
+      const of = run.inventory.filter((l) => l.file === file && l.phase === phase);
+      lines.push(`| ${file}: ${phase} | ${of[0]!.hosts.toLocaleString('en-US')} | ${of.map((l) => ms(l.ms)).join(', ')} |`);
+    }
+    lines.push('');
+  }
+  return lines;
+};
+
+/** Rewrites the writes section of RESULTS.md (between its markers) from every writes-<label>.json beside the bench. */
+export const writeWritesSection = (resultsPath: string, dir: string): void => {
+  const runs = readdirSync(dir)
+    .filter((f) => /^writes-[\w-]+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as LabelledRun)
+    .sort((a, b) => a.measuredAt.localeCompare(b.measuredAt));
+  const section = [
+    START,
+    '## scale — writing and loading at 10,000 and 100,000 hosts',
+    '',
+    `Measured on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, by \`npm run bench:scale:writes\` (bench/scale/writes-*.ts). The machine was shared`,
+    'with other engineers working at the same time: the load averages say how busy it was (2 cores; a load of 20 means each process had a tenth of a core).',
+    'Ingest is the first scan of the estate of the section above through the ScanWriter (128 host jobs in flight, batches of up to 64 hosts), beside',
+    "the same rows through one plain `unnest` insert per 64 hosts: into bare tables (primary keys only; issue #20's baseline), and into copies with",
+    "the real tables' indexes (what the answers read through). The digest is that first scan's (it discovered every catalog patch); the plan targets",
+    'a selector group of every host. Each of those ran once unmeasured, then timed.',
+    '',
+    ...runs.flatMap(table),
+    END,
+  ].join('\n');
+  const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
+  const at = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next = at >= 0 && end > at ? current.slice(0, at) + section + current.slice(end + END.length) : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(resultsPath, next);
+};
