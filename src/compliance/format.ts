@@ -1,8 +1,6 @@
 import { writeTable } from './format-table.ts';
 import type { ComplianceOverview, HostCompliance, WriteChunk } from './model.ts';
 
-export type { WriteChunk } from './model.ts';
-
 export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const isReportFormat = (value: string): value is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(value);
