@@ -1,4 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Inventory files parsed by tests are cached here, not in the home directory of whoever runs them
+// (global-setup.ts removes it at the end of the run).
+const cacheHome = mkdtempSync(join(tmpdir(), 'patchbot-test-cache-'));
 
 export default defineConfig({
   test: {
@@ -7,6 +14,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    env: { NO_COLOR: '1' },
+    env: { NO_COLOR: '1', XDG_CACHE_HOME: cacheHome },
+    provide: { testCacheHome: cacheHome },
   },
 });

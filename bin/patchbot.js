@@ -15,7 +15,7 @@ if (state === 'fresh') {
   try {
     ({ register } = await import('tsx/esm/api'));
   } catch {
-    process.stderr.write(`patchbot: dist/ is ${state} and tsx (a dev dependency) is not installed. Run \`npm run build\` first.\n`);
+    process.stderr.write(`patchbot: dist/ is ${state} and tsx (a dev dependency) is not installed. Run "npm run build" first.\n`);
     process.exit(1);
   }
   register();

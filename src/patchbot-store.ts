@@ -2,6 +2,7 @@ import type { AuditRepos } from './audit/audit-store.ts';
 import type { FollowedChanges } from './changes/change-moves.ts';
 import type { ChangeRepos } from './changes/change-store.ts';
 import type { ChatThreadRepos } from './chat/chat-threads.ts';
+import type { ComplianceRepos } from './compliance/compliance-store.ts';
 import type { DiscoveryRepos } from './discovery/discovery-store.ts';
 import type { InventoryRepos } from './inventory/inventory-store.ts';
 import type { AccessTokenRepos } from './people/access-tokens.ts';
@@ -18,7 +19,17 @@ import type { TicketRepos } from './tickets/ticket-store.ts';
  */
 
 /** Every feature's repositories: what a storage engine implements (adapters/postgres). */
-export type StoredRepos = InventoryRepos & PeopleRepos & AccessTokenRepos & DiscoveryRepos & ChangeRepos & RolloutRepos & TicketRepos & AuditRepos & IdempotencyRepos & ChatThreadRepos;
+export type StoredRepos = InventoryRepos &
+  PeopleRepos &
+  AccessTokenRepos &
+  DiscoveryRepos &
+  ComplianceRepos &
+  ChangeRepos &
+  RolloutRepos &
+  TicketRepos &
+  AuditRepos &
+  IdempotencyRepos &
+  ChatThreadRepos;
 
 /** A storage engine: the repositories, transactions over them, health and close. */
 export type StorageEngine = StoredRepos & Transactional<StorageEngine> & StoreLifecycle;

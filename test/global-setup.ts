@@ -11,6 +11,7 @@ declare module 'vitest' {
     pgliteTemplate: string;
     postgresUrl: string | null;
     postgresMissing: string | null;
+    testCacheHome: string;
   }
 }
 
@@ -38,5 +39,7 @@ export default async function setup(project: TestProject) {
   return () => {
     cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
+    const cacheHome = project.config.provide.testCacheHome;
+    if (cacheHome) rmSync(cacheHome, { recursive: true, force: true });
   };
 }

@@ -47,7 +47,7 @@ describe('the service process', () => {
     // A second service on the same embedded store is refused, naming the holder.
     const second = await runPatchbot(['start', '--config', file]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/in use by `patchbot start` \(pid \d+\)/);
+    expect(second.stderr).toMatch(/in use by "patchbot start" \(pid \d+\)/);
 
     // A scan asked of the CLI runs in the service, on its workers, against this machine.
     const scan = await runPatchbot(['scan', '--json', '--config', file]);

@@ -1,4 +1,4 @@
-import { buildComplianceReport } from '../../src/compliance/report.ts';
+import { buildComplianceOverview } from '../../src/compliance/report.ts';
 import { isFramework } from '../../src/compliance/policy.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
@@ -62,7 +62,7 @@ export const readHandlers = ({ store, config }: { store: ConsoleStore; config: C
   async compliance({ res, url }: RequestContext) {
     const framework = url.searchParams.get('framework');
     if (framework !== null && !isFramework(framework)) throw new ConsoleApiError(400, '`framework` is pci or hipaa');
-    const report = await buildComplianceReport(store, { sla: config.compliance.sla, framework, now: new Date() });
+    const report = await buildComplianceOverview(store, { sla: config.compliance.sla, framework, now: new Date() });
     const group = (g: (typeof report.groups)[number]) => ({ group: g.group, hosts: g.hosts, status: g.status, compliantPct: g.compliantPct, byStatus: g.byStatus, missing: g.missing });
     sendJson(res, 200, { generatedAt: report.generatedAt.toISOString(), policy: report.policy.label, total: group(report.total), groups: report.groups.map(group) });
   },

@@ -2,6 +2,7 @@ import type { StorageEngine } from '../../src/patchbot-store.ts';
 import { accessTokenRepository } from './access-token-repo.ts';
 import { auditRepository, idempotencyRepository } from './audit-repo.ts';
 import { chatThreadRepository } from './chat-repos.ts';
+import { complianceReads } from './compliance-reads.ts';
 import { changeRepository, ticketRepository, voteRepository } from './change-repos.ts';
 import { findingRepository, patchRepository } from './discovery-repos.ts';
 import { rolloutRepository } from './rollout-repo.ts';
@@ -27,6 +28,7 @@ const storeOver = (sql: SqlClient): StorageEngine => ({
   accessTokens: accessTokenRepository(sql),
   patches: patchRepository(sql),
   findings: findingRepository(sql),
+  compliance: complianceReads(sql),
   scans: scanRepository(sql),
   changes: changeRepository(sql),
   votes: voteRepository(sql),

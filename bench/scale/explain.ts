@@ -29,10 +29,19 @@ export const shortArrays = (line: string): string =>
 export const explainAll = async (sql: SqlClient, question: string, statements: Captured[]): Promise<string> => {
   const seen = new Set<string>();
   const out = [`## ${question} — ${statements.length} statement(s)`, ''];
+  // A `set local` an answer issues (compliance turns JIT off) is not a plan: it applies to the plans after it.
+  const settings: string[] = [];
   for (const { text, params } of statements) {
+    if (/^\s*set\s/i.test(text)) {
+      if (!settings.includes(text)) settings.push(text);
+      continue;
+    }
     if (seen.has(text)) continue;
     seen.add(text);
-    const rows = await sql.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, params);
+    const rows = await sql.transaction(async (tx) => {
+      for (const setting of settings) await tx.query(setting);
+      return tx.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, params);
+    });
     const shown = params.map((p) => (Array.isArray(p) && p.length > 5 ? `[${p.length} items]` : JSON.stringify(p)));
     out.push('```sql', text.replace(/\s+/g, ' ').trim(), `-- params: ${shown.join(', ')}`, '```', '```', ...rows.map((r) => shortArrays(r['QUERY PLAN'])), '```', '');
   }

@@ -8,7 +8,7 @@ import { answerMissing } from '../../src/chat/answers/missing.ts';
 import { answerPending } from '../../src/chat/answers/pending.ts';
 import { answerReboots } from '../../src/chat/answers/reboots.ts';
 import { answerStatus } from '../../src/chat/answers/status.ts';
-import { buildComplianceReport } from '../../src/compliance/report.ts';
+import { buildComplianceOverview } from '../../src/compliance/report.ts';
 import { summarizeCompliance } from '../../src/compliance/summary.ts';
 import { ComplianceConfig } from '../../src/config/schema-execution.ts';
 import { RolloutConfig } from '../../src/config/schema-rollout.ts';
@@ -75,10 +75,10 @@ export const questions = (store: StorageEngine, size: number, now: Date): Questi
     { name: 'pending in <group of 2,000>', patchbot: () => answerPending(store, { kind: 'pending', target: group }, now), sql: [pendingSql, [group]] },
     {
       name: 'compliance, one group',
-      patchbot: async () => summarizeCompliance(await buildComplianceReport(store, { sla, group, now })),
+      patchbot: async () => summarizeCompliance(await buildComplianceOverview(store, { sla, group, now })),
       sql: [complianceSql(true), [now, group]],
     },
-    { name: 'compliance, whole estate', patchbot: async () => summarizeCompliance(await buildComplianceReport(store, { sla, now })), sql: [complianceSql(false), [now]] },
+    { name: 'compliance, whole estate', patchbot: async () => summarizeCompliance(await buildComplianceOverview(store, { sla, now })), sql: [complianceSql(false), [now]] },
     {
       name: 'plan a change targeting every host',
       patchbot: async () => {

@@ -63,13 +63,14 @@ const check = async (tx: ProposeTx, input: ProposeInput) => {
           target,
           groups.map((g) => g.name),
         ),
+        { label: 'groups', names: groups.map((g) => g.name) },
       );
   }
   for (const id of input.patches) {
     if (!PatchId.safeParse(id).success) throw new PatchbotError('invalid-patch', `\`${id}\` is not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version).`);
     if (!(await tx.patches.get(id))) {
       const known = (await tx.patches.list()).map((p) => p.id);
-      throw new NotFoundError('patch', id, closestMatches(id, known));
+      throw new NotFoundError('patch', id, closestMatches(id, known), { how: 'Only patches a scan has found can be proposed: `pending` lists them, most urgent first.' });
     }
   }
   return groups.filter((g) => input.targets.includes(g.name));
@@ -99,7 +100,8 @@ const nowRefused = (policy: string, targets: readonly string[], windows: readonl
  */
 export const proposedWindow = (context: ProposeContext, input: Pick<ProposeInput, 'window' | 'class' | 'targets'>, policyName: string): string | null => {
   const window = input.window ?? (input.class === 'emergency' ? NOW_WINDOW : (context.windows[0] ?? null));
-  if (window && window !== NOW_WINDOW && !context.windows.includes(window)) throw new NotFoundError('maintenance window', window, closestMatches(window, [...context.windows, NOW_WINDOW]));
+  if (window && window !== NOW_WINDOW && !context.windows.includes(window))
+    throw new NotFoundError('maintenance window', window, closestMatches(window, [...context.windows, NOW_WINDOW]), { label: 'windows', names: [...context.windows, NOW_WINDOW] });
   if (window === NOW_WINDOW && !policyAllowsNow(context.approval, input.class, policyName)) throw nowRefused(policyName, input.targets, context.windows);
   return window;
 };
@@ -118,7 +120,8 @@ export const proposeChange = async (store: Transactional<ProposeTx>, context: Pr
     const change: Change = {
       id: await tx.changes.nextId(),
       class: input.class,
-      title: input.title ?? `${input.patches.join(', ')} to ${input.targets.join(', ')}`,
+      // A long list would be clipped mid-id in every title; the card's WHAT summarises it instead.
+      title: input.title ?? `${input.patches.length > 3 ? `${input.patches.length} patches` : input.patches.join(', ')} to ${input.targets.join(', ')}`,
       patches: input.patches,
       targets: input.targets,
       window,

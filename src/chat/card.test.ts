@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Card, CARD_LIMITS, capList, listOf } from './card.ts';
 import { cardProblems, estimateBlocks } from './card-limits.ts';
-import { renderText } from './render-text.ts';
+import { plainText, renderText } from './render-text.ts';
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
 
@@ -114,5 +114,28 @@ describe('renderText', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('takes chat markup off for a terminal, leaving code and underscores in names as written', () => {
+    const text = renderText({
+      title: '*CHG-3* is `pending-approval`',
+      text: 'Run `patchbot change approve CHG-3 --as dave` or press **Approve**; _not_ on web_01_a',
+      fields: [{ label: '*Where*', value: '`prod-web` (a *b* c)' }],
+      lists: [{ heading: '_Hosts_', items: ['`web-01`', 'node_1'] }],
+      context: '_from scans 2 h ago_ · `2*3*4`',
+    });
+    expect(text).toBe(
+      [
+        'CHG-3 is pending-approval',
+        'Run patchbot change approve CHG-3 --as dave or press Approve; not on web_01_a',
+        '  Where: prod-web (a b c)',
+        'Hosts:',
+        '  - web-01',
+        '  - node_1',
+        '(from scans 2 h ago · 2*3*4)',
+        '',
+      ].join('\n'),
+    );
+    expect(plainText('no marks at all: 3 * 4 = 12, a_b')).toBe('no marks at all: 3 * 4 = 12, a_b');
   });
 });

@@ -55,12 +55,12 @@ const propose = (args: string[]): Intent => {
   const emergency = lower.includes('emergency');
   const words = args.filter((_, i) => lower[i] !== 'emergency');
   const to = words.findIndex((w) => w.toLowerCase() === 'to');
-  if (to < 0) throw new Bad('Say where: `propose KB5034441 to prod-web`.');
+  if (to < 0) throw new Bad('Say where: `propose <patch id> to <group>`, e.g. to `local` (`pending` lists the patch ids).');
   const at = words.findIndex((w, i) => i > to && w.toLowerCase() === 'at');
   const patches = list(words.slice(0, to)).map(patch);
   const groups = list(words.slice(to + 1, at < 0 ? undefined : at)).map((g) => name(g, 'group'));
-  if (patches.length === 0) throw new Bad('Which patches? `propose KB5034441 to prod-web`.');
-  if (groups.length === 0) throw new Bad('Which groups? `propose KB5034441 to prod-web`.');
+  if (patches.length === 0) throw new Bad('Which patches? `propose <patch id> to <group>`; `pending` lists the patch ids.');
+  if (groups.length === 0) throw new Bad('Which groups? `propose <patch id> to <group>`, e.g. to `local`.');
   const windowArgs = at < 0 ? [] : words.slice(at + 1);
   if (at >= 0 && windowArgs.length !== 1) throw new Bad('Give one maintenance window after `at` (or `at now`).');
   return { kind: 'propose', patches, groups, window: windowArgs[0] ? name(windowArgs[0], 'window') : null, emergency };
@@ -103,9 +103,12 @@ const parseArgs = (verb: Verb, args: string[], text: string): Intent => {
     case 'changes':
       atMost(args, 0);
       return { kind: 'changes' };
-    case 'show':
-      atMost(args, 1);
-      return { kind: 'show', change: change(args[0]) };
+    case 'show': {
+      // `show CHG-7 patches`: every patch of a long change (its card summarises them).
+      const patches = args[1]?.toLowerCase() === 'patches';
+      atMost(args, patches ? 2 : 1);
+      return { kind: 'show', change: change(args[0]), ...(patches ? { patches } : {}) };
+    }
     case 'approve':
     case 'reject': {
       const id = change(args[0]);

@@ -31,7 +31,7 @@ export type Intent =
   | { kind: 'compliance'; standard: ComplianceStandard | null; target: string | null }
   | { kind: 'propose'; patches: string[]; groups: string[]; window: string | null; emergency: boolean }
   | { kind: 'changes' }
-  | { kind: 'show'; change: string }
+  | { kind: 'show'; change: string; patches?: true }
   | VoteIntent<'approve'>
   | VoteIntent<'reject'>
   | ControlIntent<'pause'>

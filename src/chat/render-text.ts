@@ -2,34 +2,54 @@ import type { Card, CardField, CardList } from './card.ts';
 
 /**
  * A card as plain text, for the CLI (and logs): title, text, fields, lists, then the context
- * line. Buttons are listed by label only; they are clicked in chat or the console.
+ * line. Buttons are listed by label only; they are clicked in chat or the console. Card text is
+ * written in the light markdown chat shows (`code`, *bold*, **bold**, _italic_); a terminal would
+ * print the marks themselves, so they are taken off here and kept for chat.
  */
+
+// The console's emphasis rule (adapters/console/page/dom.js): `_` only at word edges, so
+// host_names_like_this keep their underscores.
+const EMPHASIS = /\*\*([^*]+)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|(?<![\w])_([^_\s](?:[^_]*[^_\s])?)_(?![\w])/g;
+
+/** Text without chat's markup; what is inside `code` is left exactly as written. */
+export const plainText = (text: string): string =>
+  text
+    .split(/(`[^`\n]+`)/)
+    .map((part) =>
+      part.length > 2 && part.startsWith('`') && part.endsWith('`') ? part.slice(1, -1) : part.replace(EMPHASIS, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''),
+    )
+    .join('');
 
 const fieldLines = (fields: readonly CardField[] | undefined): string[] => {
   if (!fields?.length) return [];
-  const width = Math.min(24, Math.max(...fields.map((f) => f.label.length)));
-  return fields.map((f) => `  ${`${f.label}:`.padEnd(width + 1)} ${f.value}`);
+  const labels = fields.map((f) => plainText(f.label));
+  const width = Math.min(24, Math.max(...labels.map((label) => label.length)));
+  return fields.map((f, i) => `  ${`${labels[i] ?? ''}:`.padEnd(width + 1)} ${plainText(f.value)}`);
 };
 
 const listLines = (lists: readonly CardList[] | undefined): string[] =>
-  (lists ?? []).flatMap((list) => [...(list.heading ? [`${list.heading}:`] : []), ...list.items.map((item) => `  - ${item}`), ...(list.more ? [`  ${list.more}`] : [])]);
+  (lists ?? []).flatMap((list) => [
+    ...(list.heading ? [`${plainText(list.heading)}:`] : []),
+    ...list.items.map((item) => `  - ${plainText(item)}`),
+    ...(list.more ? [`  ${plainText(list.more)}`] : []),
+  ]);
 
-const textLines = (text: string | undefined): string[] => (text ? text.split('\n') : []);
+const textLines = (text: string | undefined): string[] => (text ? plainText(text).split('\n') : []);
 
 export const renderText = (card: Card): string => {
   const lines = [
-    card.title,
+    plainText(card.title),
     ...textLines(card.text),
     ...fieldLines(card.fields),
     ...listLines(card.lists),
     ...(card.sections ?? []).flatMap((section) => [
-      ...(section.heading ? [`${section.heading}`] : []),
+      ...(section.heading ? [plainText(section.heading)] : []),
       ...textLines(section.text),
       ...fieldLines(section.fields),
       ...listLines(section.lists),
     ]),
-    ...(card.actions?.length ? [`Buttons (in chat or the console): ${card.actions.map((a) => a.label).join(' · ')}`] : []),
-    ...(card.context ? [`(${card.context})`] : []),
+    ...(card.actions?.length ? [`Buttons (in chat or the console): ${card.actions.map((a) => plainText(a.label)).join(' · ')}`] : []),
+    ...(card.context ? [`(${plainText(card.context)})`] : []),
   ];
   return `${lines.join('\n')}\n`;
 };

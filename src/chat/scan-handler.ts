@@ -20,7 +20,10 @@ export const scanHandler =
       const inventory = { hosts, groups };
       if (groups.some((g) => g.name === intent.target)) names = membersOf(findGroup(inventory, intent.target), hosts).map((h) => h.name);
       else if (hosts.some((h) => h.name === intent.target)) names = [findHost(inventory, intent.target).name];
-      else throw new NotFoundError('group or host', intent.target, closestMatches(intent.target, [...groups.map((g) => g.name), ...names]));
+      else {
+        const known = [...groups.map((g) => g.name), ...names];
+        throw new NotFoundError('group or host', intent.target, closestMatches(intent.target, known), { label: 'groups and hosts', names: known });
+      }
     }
     const by = interaction.actor.person?.name ?? `${interaction.surface}:${interaction.actor.displayName}`;
     const { scanId, created } = await startScan(names, by);

@@ -9,7 +9,7 @@ export const VERBS = {
   compliance: { usage: 'compliance [pci|hipaa] [group|host]', summary: 'compliance against the patch SLAs' },
   propose: { usage: 'propose <patches> to <groups> [at <window>] [emergency]', summary: 'propose a rollout for approval' },
   changes: { usage: 'changes', summary: 'open changes and their state' },
-  show: { usage: 'show <change>', summary: 'one change: plan, votes, progress' },
+  show: { usage: 'show <change> [patches]', summary: 'one change: plan, votes, progress (or every patch it installs)' },
   approve: { usage: 'approve <change> [comment]', summary: 'vote to approve a change' },
   reject: { usage: 'reject <change> [reason]', summary: 'vote to reject a change' },
   pause: { usage: 'pause <change> [hosts]', summary: 'pause a running change after the current hosts' },
@@ -22,5 +22,9 @@ export type Verb = keyof typeof VERBS;
 export const VERB_NAMES = Object.keys(VERBS) as Verb[];
 export const isVerb = (word: string): word is Verb => Object.hasOwn(VERBS, word);
 
-/** Shown when nothing was understood: the questions people ask most. */
-export const EXAMPLES = ['which servers are missing KB5034441?', 'who needs a reboot?', 'status of web-01', "what's pending in prod-web?", 'is prod-web compliant?', 'help'];
+/**
+ * Shown when nothing was understood: the questions people ask most. Each works as written on the
+ * embedded defaults (`local`, `localhost`), so a newcomer's first try succeeds
+ * (test/chat/first-run-hints.test.ts runs them); `pending` lists the patch ids the rest take.
+ */
+export const EXAMPLES = ["what's pending?", 'who needs a reboot?', 'status of localhost', 'is local compliant?', 'changes', 'help'];

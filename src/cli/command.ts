@@ -6,7 +6,15 @@ import type { Runtime } from '../service/runtime.ts';
 
 export interface Output {
   write(text: string): unknown;
+  /** A stream's 'drain' after write returned false: a long report waits for it instead of buffering (see writeOut). */
+  once?(event: 'drain', listener: () => void): unknown;
 }
+
+/** Writes, and when the stream says its buffer is full, resolves once it has drained. */
+export const writeOut = (out: Output, text: string): Promise<void> | undefined => {
+  if (out.write(text) !== false || !out.once) return undefined;
+  return new Promise((resolve) => out.once!('drain', () => resolve()));
+};
 
 export interface CliIo {
   stdout: Output;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
+import { plainText } from '../chat/render-text.ts';
 import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
 import type { LocalCommands } from '../service/local-api.ts';
@@ -30,7 +31,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   }
   const found = findCommand(argv);
   if (!found) {
-    io.stderr.write(`patchbot: unknown command "${argv.join(' ')}". Run \`patchbot --help\` for the list.\n`);
+    io.stderr.write(`patchbot: unknown command "${argv.join(' ')}". Run "patchbot --help" for the list.\n`);
     return EXIT.usage;
   }
   const { command, rest } = found;
@@ -96,7 +97,7 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
     if (lock && !lock.ok)
       throw new PatchbotError(
         'store-busy',
-        `The embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid}).`,
+        `The embedded store in ${dir} is in use by "${lock.holder.command}" (pid ${lock.holder.pid}).`,
         'Wait for it to finish, or use a PostgreSQL server (store.url: postgres://…) to share the store between processes.',
       );
     let handle: StoreHandle | undefined;
@@ -153,7 +154,8 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
       return EXIT.usage;
     }
     if (error instanceof PatchbotError) {
-      io.stderr.write(`patchbot ${command.path.join(' ')}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+      // Messages and hints are shared with chat and written in its markup; a terminal gets them plain.
+      io.stderr.write(`patchbot ${command.path.join(' ')}: ${plainText(error.message)}\n${error.hint ? `${plainText(error.hint)}\n` : ''}`);
       return EXIT.failure;
     }
     io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).stack ?? String(error)}\n`);

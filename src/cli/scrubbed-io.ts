@@ -7,6 +7,6 @@ import type { CliIo, Output } from './command.ts';
  * credentials, an ITSM error) reaches the terminal with its secrets redacted, like a log line.
  * The scrubber never spans a double quote, so JSON output stays JSON.
  */
-const scrubbed = (out: Output): Output => ({ write: (text: string) => out.write(scrubSecrets(text)) });
+const scrubbed = (out: Output): Output => ({ write: (text: string) => out.write(scrubSecrets(text)), ...(out.once ? { once: out.once.bind(out) } : {}) });
 
 export const scrubbedIo = (io: CliIo): CliIo => ({ ...io, stdout: scrubbed(io.stdout), stderr: scrubbed(io.stderr) });

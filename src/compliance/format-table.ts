@@ -1,16 +1,18 @@
-import type { ComplianceReport, GroupCompliance, HostCompliance } from './model.ts';
+import type { ComplianceOverview, GroupCompliance, HostCompliance, WriteChunk } from './model.ts';
 import { summarizeCompliance } from './summary.ts';
 import { stampText } from './time-text.ts';
 
+const widthsOf = (header: string[], rows: string[][]): number[] => header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const lineOf = (cells: string[], widths: number[], numeric: ReadonlySet<number>): string =>
+  cells
+    .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+    .join('  ')
+    .trimEnd();
+
 /** Columns padded to their widest cell; numeric columns right-aligned so digits line up. */
 export const alignColumns = (header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string[] => {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
+  const widths = widthsOf(header, rows);
+  return [header, ...rows].map((r) => lineOf(r, widths, numeric));
 };
 
 const SEVERITY_HEADERS = ['CRIT', 'IMP', 'MOD', 'LOW', 'UNRATED'];
@@ -42,8 +44,15 @@ const hostRow = (h: HostCompliance): string[] => [
   lastScanCell(h),
 ];
 
-/** For a terminal: what was measured, the summary, one row per group, one row per host. */
-export const formatTable = (report: ComplianceReport): string => {
+const HOST_HEADER = ['HOST', 'GROUPS', 'STATUS', ...SEVERITY_HEADERS, 'OLDEST OVERDUE', 'DAYS LATE', 'LAST SCAN'];
+const HOST_NUMERIC = new Set([3, 4, 5, 6, 7, 9]);
+
+/**
+ * For a terminal: what was measured, the summary, one row per group, one row per host. The host
+ * columns are as wide as the header and the first page of hosts need (the rest stream after it;
+ * a longer cell further down widens only its own line).
+ */
+export const writeTable = async (report: ComplianceOverview, hosts: AsyncIterable<HostCompliance[]>, write: WriteChunk): Promise<void> => {
   const summary = summarizeCompliance(report);
   const sla = report.policy.slaDays;
   const out = [
@@ -57,9 +66,15 @@ export const formatTable = (report: ComplianceReport): string => {
   if (report.groups.length) {
     out.push(...alignColumns(['GROUP', 'HOSTS', 'COMPLIANT', 'AT RISK', 'OVERDUE', 'UNKNOWN', 'STATUS', 'OLDEST OVERDUE'], report.groups.map(groupRow), new Set([1, 2, 3, 4, 5])), '');
   }
-  if (report.hosts.length) {
-    const header = ['HOST', 'GROUPS', 'STATUS', ...SEVERITY_HEADERS, 'OLDEST OVERDUE', 'DAYS LATE', 'LAST SCAN'];
-    out.push(...alignColumns(header, report.hosts.map(hostRow), new Set([3, 4, 5, 6, 7, 9])), '');
+  let widths: number[] | null = null;
+  for await (const page of hosts) {
+    const rows = page.map(hostRow);
+    if (!widths) {
+      widths = widthsOf(HOST_HEADER, rows);
+      await write(`${[...out, lineOf(HOST_HEADER, widths, HOST_NUMERIC)].join('\n')}\n`);
+      out.length = 0;
+    }
+    await write(rows.map((r) => `${lineOf(r, widths!, HOST_NUMERIC)}\n`).join(''));
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  if (out.length) await write(`${out.join('\n').trimEnd()}\n`);
 };

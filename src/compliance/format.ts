@@ -1,5 +1,5 @@
-import { formatTable } from './format-table.ts';
-import type { ComplianceReport, HostCompliance } from './model.ts';
+import { writeTable } from './format-table.ts';
+import type { ComplianceOverview, HostCompliance, WriteChunk } from './model.ts';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -50,11 +50,34 @@ const csvRow = (h: HostCompliance): (string | number | null)[] => [
   h.lastScanOutcome,
 ];
 
-/** One row per host, CRLF line ends as RFC 4180 asks (Excel and auditors' tools expect them). */
-export const formatCsv = (report: ComplianceReport): string => [CSV_HEADER, ...report.hosts.map(csvRow)].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
+const csvLine = (row: readonly (string | number | null)[]) => `${row.map(csvField).join(',')}\r\n`;
 
-export const formatReport = (report: ComplianceReport, format: ReportFormat): string => {
-  if (format === 'csv') return formatCsv(report);
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  return formatTable(report);
+/** One row per host, CRLF line ends as RFC 4180 asks (Excel and auditors' tools expect them); the header is written before the first host is read. */
+const writeCsv = async (hosts: AsyncIterable<HostCompliance[]>, write: WriteChunk): Promise<void> => {
+  await write(csvLine(CSV_HEADER));
+  for await (const page of hosts) await write(page.map((h) => csvLine(csvRow(h))).join(''));
+};
+
+/** The overview's fields, then `hosts` as they are read: the same document JSON.stringify(…, null, 2) would give for the whole report. */
+const writeJson = async (overview: ComplianceOverview, hosts: AsyncIterable<HostCompliance[]>, write: WriteChunk): Promise<void> => {
+  const { generatedAt, policy, scope, total, groups } = overview;
+  const head = JSON.stringify({ generatedAt, policy, scope, total, groups }, null, 2);
+  await write(`${head.slice(0, -2)},\n  "hosts": [`);
+  let first = true;
+  for await (const page of hosts) {
+    const items = page.map((h) => `\n    ${JSON.stringify(h, null, 2).replaceAll('\n', '\n    ')}`);
+    await write(`${first ? '' : ','}${items.join(',')}`);
+    first = false;
+  }
+  await write(first ? ']\n}\n' : '\n  ]\n}\n');
+};
+
+/**
+ * The report in `format`: the overview first (table, JSON; CSV has none, so its header goes out
+ * before anything is read), then every host a page at a time (bounded memory at any size).
+ */
+export const writeReport = async (overview: () => Promise<ComplianceOverview>, hosts: AsyncIterable<HostCompliance[]>, format: ReportFormat, write: WriteChunk): Promise<void> => {
+  if (format === 'csv') return writeCsv(hosts, write);
+  if (format === 'json') return writeJson(await overview(), hosts, write);
+  return writeTable(await overview(), hosts, write);
 };

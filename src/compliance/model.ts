@@ -1,4 +1,5 @@
 import type { ScanOutcome, Severity } from '../discovery/patch.ts';
+import type { Counted } from '../discovery/discovery-store.ts';
 import type { FrameworkName } from './policy.ts';
 
 export type ComplianceStatus = 'compliant' | 'at-risk' | 'overdue' | 'unknown';
@@ -77,12 +78,28 @@ export interface PolicySummary {
   staleAfterDays: number;
 }
 
-export interface ComplianceReport {
+/** What a summary needs, counted in the store: rollups, the first few hosts of each list, freshness. */
+export interface ComplianceOverview {
   generatedAt: Date;
   policy: PolicySummary;
   /** The group the report was limited to, or null for the whole inventory. */
   scope: string | null;
   total: GroupCompliance;
   groups: GroupCompliance[];
-  hosts: HostCompliance[];
+  /** Overdue hosts, earliest deadline first: how many, and the first few. */
+  overdue: Counted<HostCompliance>;
+  /** Unknown hosts, never scanned first, then the longest unseen. */
+  unknown: Counted<HostCompliance>;
+  /** At-risk hosts, soonest deadline first. */
+  atRisk: Counted<HostCompliance>;
+  freshness: {
+    /** Newest and oldest latest scan over the hosts that have one, whatever its outcome. */
+    newest: Date | null;
+    oldest: Date | null;
+    unreachable: number;
+    neverScanned: number;
+  };
 }
+
+/** Where a report goes, a chunk at a time; a promise is waited for (a stream's back-pressure). */
+export type WriteChunk = (chunk: string) => void | Promise<void>;

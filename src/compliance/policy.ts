@@ -14,6 +14,10 @@ export interface Policy {
   framework: FrameworkName | null;
   label: string;
   note: string;
+  /** Only security patches are measured (what `applies` says, as data the store evaluates). */
+  securityOnly: boolean;
+  /** The clock starts at the earlier of the patch's first sighting in the estate and on the host (what `clockStart` says, as data). */
+  clockFromRelease: boolean;
   applies(patch: Patch): boolean;
   slaMs(severity: Severity): number;
   clockStart(finding: Finding, patch: Patch): Date;
@@ -28,6 +32,8 @@ const internal = (sla: SlaConfig): Policy => ({
   framework: null,
   label: 'SLA',
   note: 'Every missing patch, security or not, against the configured SLA per severity; the clock starts when the host was first seen missing it.',
+  securityOnly: false,
+  clockFromRelease: false,
   applies: () => true,
   slaMs: (severity) => configuredSla(sla, severity),
   clockStart: (finding) => finding.firstSeen,
@@ -46,6 +52,8 @@ const pci = (sla: SlaConfig): Policy => ({
   framework: 'pci',
   label: 'PCI DSS',
   note: 'PCI DSS 6.3.3: security patches only; critical within min(configured SLA, 30 days), others within the configured SLA; the clock starts when the patch was first seen anywhere in the estate (our nearest evidence of its release).',
+  securityOnly: true,
+  clockFromRelease: true,
   applies: (patch) => patch.security,
   slaMs: (severity) => (severity === 'critical' ? Math.min(sla.critical, PCI_CRITICAL_MS) : configuredSla(sla, severity)),
   clockStart: (finding, patch) => earlier(finding.firstSeen, patch.firstSeen),
@@ -59,6 +67,8 @@ const hipaa = (sla: SlaConfig): Policy => ({
   framework: 'hipaa',
   label: 'HIPAA',
   note: 'HIPAA sets no fixed patch deadline; security patches only, measured against the configured SLA (your documented risk-management timeline).',
+  securityOnly: true,
+  clockFromRelease: false,
   applies: (patch) => patch.security,
   slaMs: (severity) => configuredSla(sla, severity),
   clockStart: (finding) => finding.firstSeen,

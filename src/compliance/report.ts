@@ -1,12 +1,10 @@
-import type { Finding, HostScan, Patch } from '../discovery/patch.ts';
-import type { Group, Host } from '../inventory/host.ts';
-import { findGroup, groupsOf } from '../inventory/resolve.ts';
-import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
 import type { InventoryRepos } from '../inventory/inventory-store.ts';
-import { DEFAULT_STALE_AFTER_MS, evaluateHost } from './evaluate.ts';
-import type { ComplianceReport, HostCompliance, PolicySummary } from './model.ts';
+import { findGroup } from '../inventory/resolve.ts';
+import type { ComplianceRepos, ComplianceRules, DueRow, HostRow, RollupRow } from './compliance-store.ts';
+import type { ComplianceOverview, GroupCompliance, HostCompliance, PolicySummary } from './model.ts';
+import { worstStatus } from './model.ts';
 import { DAY_MS, type FrameworkName, type Policy, policyFor, type SlaConfig } from './policy.ts';
-import { rollupGroup } from './rollup.ts';
+import { DEFAULT_STALE_AFTER_MS, rulesOf } from './rules.ts';
 
 export interface ComplianceReportOptions {
   sla: SlaConfig;
@@ -17,10 +15,10 @@ export interface ComplianceReportOptions {
   staleAfterMs?: number;
 }
 
-export type ComplianceStore = InventoryRepos & Pick<DiscoveryRepos, 'patches' | 'findings' | 'scans'>;
+export type ComplianceStore = Pick<InventoryRepos, 'groups'> & ComplianceRepos;
 
-/** Hosts whose open findings are read in one statement: few statements, memory bounded to a batch's rows. */
-const BATCH = 1000;
+/** Hosts per read of the full report: memory is bounded by a page, whatever the estate's size. */
+export const HOST_PAGE = 1000;
 
 const summarizePolicy = (policy: Policy, staleAfterMs: number): PolicySummary => {
   const days = (ms: number) => Math.round((ms / DAY_MS) * 100) / 100;
@@ -39,60 +37,77 @@ const summarizePolicy = (policy: Policy, staleAfterMs: number): PolicySummary =>
   };
 };
 
-/**
- * Evaluates the inventory in the store (the hosts and groups the service synced from config)
- * host by host, a batch of hosts per read: only one batch's open findings and latest scans are in
- * memory at a time, plus the patch catalog. The policy is evaluated here, not in SQL (issue #20
- * asks for SQL aggregates: not done yet), but with two statements per 1,000 hosts.
- * Hosts no longer in the inventory are not reported, whatever findings they left behind.
- */
-export const buildComplianceReport = async (store: ComplianceStore, options: ComplianceReportOptions): Promise<ComplianceReport> => {
-  const now = options.now ?? new Date();
-  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
-  const policy = policyFor(options.framework ?? null, options.sla);
-  const groups = await store.groups.list();
-  const inScope = await hostsInScope(store, groups, options.group ?? null);
-  const scoped: Group[] = options.group ? groups.filter((g) => g.name === options.group) : groups;
-  const patches = new Map<string, Patch>((await store.patches.list()).map((p) => [p.id, p]));
+/** The days a person reads: whole days late (at least 1: "0 days late" reads as on time), whole days left (0: due within 24 h). */
+export const toHostCompliance = (row: HostRow, now: Date): HostCompliance => {
+  const overdue = row.overdue.map((d: DueRow) => ({ ...d, daysOverdue: Math.max(1, Math.floor((now.getTime() - d.dueAt.getTime()) / DAY_MS)) }));
+  const atRisk = row.atRisk.map((d: DueRow) => ({ ...d, daysLeft: Math.floor((d.dueAt.getTime() - now.getTime()) / DAY_MS) }));
+  return { ...row, overdue, atRisk, oldestOverdue: overdue[0] ?? null };
+};
 
-  const results: HostCompliance[] = [];
-  for (let i = 0; i < inScope.length; i += BATCH) {
-    const batch = inScope.slice(i, i + BATCH);
-    const names = batch.map((h) => h.name);
-    const [open, scans] = await Promise.all([store.findings.openOf(names), store.scans.latestOf(names)]);
-    const findingsOf = new Map<string, Finding[]>();
-    for (const f of open) {
-      const list = findingsOf.get(f.host);
-      if (list) list.push(f);
-      else findingsOf.set(f.host, [f]);
-    }
-    const lastScans = new Map<string, HostScan>(scans.map((s) => [s.host, s]));
-    for (const host of batch) {
-      const evidence = { host: host.name, groups: groupsOf(host, groups), findings: findingsOf.get(host.name) ?? [], patches, lastScan: lastScans.get(host.name) ?? null };
-      results.push(evaluateHost(evidence, { policy, now, staleAfterMs }));
-    }
-  }
-
-  // Each result names its groups (groupsOf): bucket once rather than re-evaluating every group over every host.
-  const byGroup = new Map<string, HostCompliance[]>(scoped.map((g) => [g.name, []]));
-  for (const result of results) for (const group of result.groups) byGroup.get(group)?.push(result);
-  const groupResults = scoped.map((group) => rollupGroup(group.name, byGroup.get(group.name)!));
+/** A group's status is its worst member's; an empty group is unknown (nothing vouches for it), and its compliant share null. */
+const toGroup = (row: RollupRow, hosts: ReadonlyMap<string, HostCompliance>): GroupCompliance => {
+  const within = row.byStatus.compliant + row.byStatus['at-risk'];
+  const present = (Object.keys(row.byStatus) as (keyof typeof row.byStatus)[]).filter((s) => row.byStatus[s] > 0);
+  const oldest = row.oldestOverdueHost ? hosts.get(row.oldestOverdueHost)?.oldestOverdue : null;
   return {
-    generatedAt: now,
-    policy: summarizePolicy(policy, staleAfterMs),
-    scope: options.group ?? null,
-    total: rollupGroup(options.group ?? 'all hosts', results),
-    groups: groupResults.sort((a, b) => a.group.localeCompare(b.group)),
-    hosts: results,
+    group: row.group,
+    hosts: row.hosts,
+    byStatus: row.byStatus,
+    compliantPct: row.hosts ? Math.round((within / row.hosts) * 1000) / 10 : null,
+    status: worstStatus(present, 'unknown'),
+    missing: row.missing,
+    oldestOverdue: oldest ? { ...oldest, host: row.oldestOverdueHost! } : null,
   };
 };
 
-/** The hosts reported on, by name: a group's members (found by the store), or the whole inventory. */
-const hostsInScope = async (store: ComplianceStore, groups: readonly Group[], group: string | null): Promise<Host[]> => {
-  if (group === null) return (await store.hosts.list()).sort((a, b) => a.name.localeCompare(b.name));
-  const names = await store.groups.memberNames(group);
-  if (names === null) findGroup({ hosts: [], groups }, group);
-  // hosts.get calls made together share one query.
-  const hosts = await Promise.all((names ?? []).map((name) => store.hosts.get(name)));
-  return hosts.filter((h): h is Host => h !== null).sort((a, b) => a.name.localeCompare(b.name));
+interface Prepared {
+  policy: Policy;
+  rules: ComplianceRules;
+  group: string | null;
+  staleAfterMs: number;
+}
+
+const prepare = async (store: ComplianceStore, options: ComplianceReportOptions): Promise<Prepared> => {
+  const group = options.group ?? null;
+  if (group !== null && !(await store.groups.get(group))) findGroup({ hosts: [], groups: await store.groups.list() }, group);
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const policy = policyFor(options.framework ?? null, options.sla);
+  return { policy, rules: rulesOf(policy, options.now ?? new Date(), staleAfterMs), group, staleAfterMs };
 };
+
+/**
+ * The summary of the inventory (or one group) against the policy, counted in the store: one
+ * statement for the counts and rollups, one for the few hosts it names. Hosts no longer in the
+ * inventory are not reported, whatever findings they left behind.
+ */
+export const buildComplianceOverview = async (store: ComplianceStore, options: ComplianceReportOptions & { sample?: number }): Promise<ComplianceOverview> => {
+  const { policy, rules, group, staleAfterMs } = await prepare(store, options);
+  const rows = await store.compliance.overview(group, rules, options.sample ?? 5);
+  const named = [...rows.overdue.first, ...rows.unknown.first, ...rows.atRisk.first, ...[rows.total, ...rows.groups].flatMap((g) => (g.oldestOverdueHost ? [g.oldestOverdueHost] : []))];
+  const hosts = new Map((await store.compliance.hostsNamed(named, rules)).map((h) => [h.host, toHostCompliance(h, rules.now)]));
+  // A host removed from the inventory between the two reads is left out of the list, not shown half.
+  const listed = (names: string[]) => names.flatMap((n) => hosts.get(n) ?? []);
+  return {
+    generatedAt: rules.now,
+    policy: summarizePolicy(policy, staleAfterMs),
+    scope: group,
+    total: toGroup(rows.total, hosts),
+    groups: rows.groups.map((g) => toGroup(g, hosts)),
+    overdue: { count: rows.overdue.count, first: listed(rows.overdue.first) },
+    unknown: { count: rows.unknown.count, first: listed(rows.unknown.first) },
+    atRisk: { count: rows.atRisk.count, first: listed(rows.atRisk.first) },
+    freshness: { newest: rows.newestScan, oldest: rows.oldestScan, unreachable: rows.unreachable, neverScanned: rows.neverScanned },
+  };
+};
+
+/** Every host in scope, by name, a page at a time: the full report streams in bounded memory. */
+export async function* complianceHosts(store: ComplianceStore, options: ComplianceReportOptions, pageSize = HOST_PAGE): AsyncGenerator<HostCompliance[]> {
+  const { rules, group } = await prepare(store, options);
+  let after: string | null = null;
+  for (;;) {
+    const page = await store.compliance.hostPage(group, rules, after, pageSize);
+    if (page.length) yield page.map((h) => toHostCompliance(h, rules.now));
+    if (page.length < pageSize) return;
+    after = page.at(-1)!.host;
+  }
+}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { worstStatus } from './model.ts';
 import { DAY_MS } from './policy.ts';
-import { rollupGroup } from './rollup.ts';
 import { summarizeCompliance } from './summary.ts';
 import { hostResult, NOW, overduePatch, reportOf } from '../../test/support/compliance-fixtures.ts';
 
@@ -12,23 +11,7 @@ const estate = () => [
   hostResult('web-09', 'unknown', { lastScanAt: new Date(NOW.getTime() - 9 * DAY_MS) }),
 ];
 
-describe('rollupGroup', () => {
-  it('takes the worst status, counts at-risk hosts as compliant, and finds the oldest overdue patch', () => {
-    const group = rollupGroup('prod-web', [
-      hostResult('a', 'compliant'),
-      hostResult('b', 'at-risk'),
-      hostResult('c', 'overdue', { oldestOverdue: overduePatch('DSA-1-1', 2) }),
-      hostResult('d', 'unknown', { oldestOverdue: overduePatch('DSA-2-1', 40) }),
-    ]);
-    expect(group).toMatchObject({ hosts: 4, status: 'overdue', compliantPct: 50, byStatus: { compliant: 1, 'at-risk': 1, overdue: 1, unknown: 1 } });
-    // The unknown host's last-known lateness stays on the host row, not on the group.
-    expect(group.oldestOverdue).toMatchObject({ host: 'c', patchId: 'DSA-1-1' });
-  });
-
-  it('calls an empty group unknown, not vacuously compliant', () => {
-    expect(rollupGroup('empty', [])).toMatchObject({ hosts: 0, status: 'unknown', compliantPct: null });
-  });
-
+describe('worstStatus', () => {
   it.each([
     [['compliant', 'at-risk'], 'at-risk'],
     [['at-risk', 'unknown'], 'unknown'],

@@ -16,8 +16,14 @@ const FORMAT = 'v1';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** `$XDG_CACHE_HOME/patchbot/inventory`, else `~/.cache/patchbot/inventory`. */
-export const inventoryCacheDir = (env: Record<string, string | undefined>, home: string): string => join(env.XDG_CACHE_HOME || join(home, '.cache'), 'patchbot', 'inventory');
+/**
+ * `$XDG_CACHE_HOME/patchbot/inventory`, else `$HOME/.cache/patchbot/inventory`, from the
+ * environment the caller passes; with neither (a test's own environment), no cache.
+ */
+export const inventoryCacheDir = (env: Record<string, string | undefined>): string | null => {
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : null);
+  return base ? join(base, 'patchbot', 'inventory') : null;
+};
 
 /** One entry per inventory file (the prefix), named by its content: a new version replaces the old. */
 const entryName = (file: string, bytes: Buffer) => ({

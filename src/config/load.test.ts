@@ -85,7 +85,7 @@ describe('loadConfig: problems', () => {
       'refs.yaml': [
         'inventory:',
         '  hosts:',
-        '    - { name: a, address: 10.0.0.1, os: debian, groups: [nope] }',
+        '    - { name: a, address: 10.0.0.1, os: debian, groups: ["no pe"] }',
         '    - { name: a, address: 10.0.0.2, os: debian }',
         '  groups:',
         '    - { name: g, members: [a, ghost] }',

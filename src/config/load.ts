@@ -11,7 +11,6 @@
  * I/O comes in through the options (env, cwd); nothing here reads the process environment.
  */
 import { ConfigError } from '../shared/errors.ts';
-import { homedir } from 'node:os';
 import { inventoryCacheDir } from './inventory-cache.ts';
 import { type InventoryFileLoad, mergeInventoryFile } from './inventory-file.ts';
 import { DEFAULT_CONFIG_FILE, type LoadConfigOptions, readLayers } from './layers.ts';
@@ -47,9 +46,7 @@ export const loadConfig = async (options: LoadConfigOptions): Promise<LoadedConf
 
   const early: Problem[] = await readSecretFiles(tree);
   const withFile = options.inventoryFile ?? true;
-  const inventory = withFile
-    ? await mergeInventoryFile(tree, options.cacheDir === undefined ? inventoryCacheDir(options.env, options.env.HOME || homedir()) : options.cacheDir)
-    : WITHOUT_FILE;
+  const inventory = withFile ? await mergeInventoryFile(tree, options.cacheDir === undefined ? inventoryCacheDir(options.env) : options.cacheDir) : WITHOUT_FILE;
   early.push(...inventory.problems);
   const reported = new Set(early.map((problem) => formatPath(problem.path)));
 

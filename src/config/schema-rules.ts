@@ -4,6 +4,7 @@
  * possibly half-invalid value so one `config check` reports them together with type errors.
  */
 import type { z } from 'zod';
+import { GROUP_NAME } from '../inventory/host.ts';
 import { NOW_WINDOW } from './schema-windows.ts';
 import { isRecord, listOf, recordOf, textOf } from './schema-common.ts';
 
@@ -30,12 +31,17 @@ const inventoryRules = (inventory: Record<string, unknown>, report: Report) => {
   const groupNames = names(groups);
   unique(hosts, ['inventory', 'hosts'], 'name', 'host name', report);
   unique(groups, ['inventory', 'groups'], 'name', 'group name', report);
+  // A name only hosts list is a group of its own (README; src/inventory/implied-groups.ts), so it
+  // must be a valid group name, and schedules may target it.
   hosts.forEach((host, index) => {
     listOf(recordOf(host).groups).forEach((group, at) => {
       const name = textOf(group);
-      if (name !== undefined && !groupNames.has(name)) {
-        report(['inventory', 'hosts', index, 'groups', at], `unknown group "${name}"; define it under inventory.groups or remove it here`);
+      if (name === undefined || groupNames.has(name)) return;
+      if (!GROUP_NAME.test(name)) {
+        report(['inventory', 'hosts', index, 'groups', at], `"${name}" is not a group name (letters, digits, dot, dash, underscore; first a letter or digit)`);
+        return;
       }
+      groupNames.add(name);
     });
   });
   groups.forEach((group, index) => {

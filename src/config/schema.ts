@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ApprovalConfig } from '../changes/approval-policy-config.ts';
 import { Group, GroupSelector, Host } from '../inventory/host.ts';
+import { withImpliedGroups } from '../inventory/implied-groups.ts';
 import { Person } from '../people/person.ts';
 import { ChatConfig } from './schema-chat.ts';
 import { evenWithIssues, FilePath, isLoopback, Secret } from './schema-common.ts';
@@ -110,6 +111,8 @@ export const ConfigSections = z.strictObject({
   log: LogConfig.prefault({}),
 });
 
-export const Config = ConfigSections.superRefine(crossSectionRules, evenWithIssues);
+export const Config = ConfigSections.superRefine(crossSectionRules, evenWithIssues)
+  // After the rules, which check the groups as written: the parsed config lists implied groups too.
+  .transform((config) => ({ ...config, inventory: { ...config.inventory, groups: withImpliedGroups(config.inventory.hosts, config.inventory.groups) } }));
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -4,6 +4,7 @@
  */
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
+import { levenshtein } from '../shared/closest-matches.ts';
 import { closest } from './suggest.ts';
 
 /** The policies patchbot chooses from: by change class, and `production` for production targets. */
@@ -63,4 +64,25 @@ const peopleWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-export const configWarnings = (config: Config): string[] => [...approvalWarnings(config), ...peopleWarnings(config)];
+/**
+ * A group only hosts list is legal (README), but `groups: [prod-wbe]` next to a defined `prod-web`
+ * is far likelier a typo that quietly makes a one-host group: say so, with the near name.
+ */
+const impliedGroupWarnings = (config: Config): string[] => {
+  const { hosts, groups } = config.inventory;
+  // Defined groups always have members or a selector (schema rule); implied ones have neither.
+  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined).map((group) => group.name);
+  const warnings: string[] = [];
+  hosts.forEach((host, index) => {
+    host.groups.forEach((name, at) => {
+      if (defined.includes(name)) return;
+      const near = closest(name, defined);
+      // Short names are all near each other (web, db): only a near miss of a longer name counts.
+      if (near && levenshtein(name, near) * 3 < name.length)
+        warnings.push(`inventory.hosts.${index}.groups.${at}: group ${name} is defined only by the hosts that list it; did you mean ${near}?`);
+    });
+  });
+  return warnings;
+};
+
+export const configWarnings = (config: Config): string[] => [...approvalWarnings(config), ...peopleWarnings(config), ...impliedGroupWarnings(config)];

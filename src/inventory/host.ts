@@ -25,8 +25,10 @@ export const GroupSelector = z.object({
 });
 export type GroupSelector = z.infer<typeof GroupSelector>;
 
+export const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const Group = z.object({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  name: z.string().regex(GROUP_NAME),
   description: z.string().optional(),
   members: z.array(z.string()).optional(),
   selector: GroupSelector.optional(),

@@ -49,6 +49,7 @@ describe('inventory resolution', () => {
     expect(resolveTarget({ hosts, groups }, 'web-01')).toMatchObject({ kind: 'host', hosts: [{ name: 'web-01' }] });
     expect(resolveTarget({ hosts, groups }, 'pilot').kind).toBe('group');
     expect(() => resolveTarget({ hosts, groups }, 'prod-wbe')).toThrow('No group or host named `prod-wbe`. Did you mean `prod-web`?');
-    expect(() => resolveTarget({ hosts, groups }, 'zzzzzz')).toThrow(/^No group or host named `zzzzzz`\.$/);
+    // Nothing close: the known names instead.
+    expect(() => resolveTarget({ hosts, groups }, 'zzzzzz')).toThrow(/^No group or host named `zzzzzz`\. Known groups and hosts: `[^`]+`(, `[^`]+`)*(, \+\d+ more)?\.$/);
   });
 });

@@ -49,6 +49,7 @@ export const findGroup = (inventory: Inventory, name: string): Group => {
         name,
         inventory.groups.map((g) => g.name),
       ),
+      { label: 'groups', names: inventory.groups.map((g) => g.name) },
     );
   return group;
 };
@@ -63,5 +64,5 @@ export const resolveTarget = (inventory: Inventory, name: string): { kind: 'grou
   const host = inventory.hosts.find((h) => h.name === name);
   if (host) return { kind: 'host', name, hosts: [host] };
   const names = [...inventory.groups.map((g) => g.name), ...inventory.hosts.map((h) => h.name)];
-  throw new NotFoundError('group or host', name, closestMatches(name, names));
+  throw new NotFoundError('group or host', name, closestMatches(name, names), { label: 'groups and hosts', names });
 };

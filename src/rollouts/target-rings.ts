@@ -15,7 +15,11 @@ export interface Ring {
 
 export const targetRings = (targets: readonly string[], hosts: readonly Host[], groups: readonly Group[]): Ring[] => {
   if (targets.length === 0)
-    throw new PatchbotError('invalid-plan', 'A rollout needs at least one target group.', 'Name the groups to patch, rings in order, pilot first: `propose KB5034441 to pilot, prod-web`.');
+    throw new PatchbotError(
+      'invalid-plan',
+      'A rollout needs at least one target group.',
+      'Name the groups to patch, rings in order, pilot first: `propose <patch id> to <pilot group>, <group>`.',
+    );
   const seen = new Set<string>();
   const rings = targets.map((name) => {
     const members = membersOf(findGroup({ hosts, groups }, name), hosts).filter((host) => !seen.has(host.name));

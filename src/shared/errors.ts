@@ -13,10 +13,28 @@ export class PatchbotError extends Error {
   }
 }
 
+/** What to offer when no known name is close: the known ones (a few), or where to look them up. */
+export type KnownNames = { label: string; names: readonly string[] } | { how: string };
+
+const SHOWN_KNOWN = 8;
+
+const knownTail = (known: KnownNames | undefined): string => {
+  if (!known) return '';
+  if ('how' in known) return ` ${known.how}`;
+  if (known.names.length === 0) return ` There are no ${known.label} yet.`;
+  const shown = known.names.slice(0, SHOWN_KNOWN).map((n) => `\`${n}\``);
+  const more = known.names.length > SHOWN_KNOWN ? `, +${known.names.length - SHOWN_KNOWN} more` : '';
+  return ` Known ${known.label}: ${shown.join(', ')}${more}.`;
+};
+
 export class NotFoundError extends PatchbotError {
   readonly suggestions: string[];
-  constructor(kind: string, name: string, suggestions: string[] = []) {
-    const tail = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
+  /**
+   * `known`: said only when nothing is close, so "No group named prod-web" on a fresh install
+   * still tells the newcomer what there is (`local`).
+   */
+  constructor(kind: string, name: string, suggestions: string[] = [], known?: KnownNames) {
+    const tail = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : knownTail(known);
     super('not-found', `No ${kind} named \`${name}\`.${tail}`);
     this.suggestions = suggestions;
   }

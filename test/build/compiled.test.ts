@@ -65,7 +65,7 @@ describe('npm run build', () => {
     utimesSync(join(copy, 'src', 'main.ts'), future, future);
     const stale = run(copy, 'bin/patchbot.js', ['--help']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('dist/ is stale and tsx (a dev dependency) is not installed. Run `npm run build` first.');
+    expect(stale.stderr).toContain('dist/ is stale and tsx (a dev dependency) is not installed. Run "npm run build" first.');
   });
 
   it('fails the build on a type error, leaving no dist/', () => {

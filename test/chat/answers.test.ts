@@ -120,7 +120,8 @@ describe('read-only answers', () => {
     expect(reply.intent).toEqual({ kind: 'missing', patch: 'KB5034441', target: null });
     expect(reply.error).toBeUndefined();
     expect(reply.public).toMatchObject({
-      title: 'KB5034441 is missing on 2 hosts',
+      // web-03's latest scan failed and db-01 was never scanned: the headline says so.
+      title: 'KB5034441 is missing on 2 hosts; 2 hosts could not be checked (web-03, db-01)',
       text: 'Windows Recovery Environment update — important, security',
       lists: [{ items: ['web-01', 'web-03'] }],
       context: 'from scans 2 h ago; 1 host unreachable (web-03 last seen 5 h ago); 1 host never scanned',
@@ -136,7 +137,10 @@ describe('read-only answers', () => {
 
   it('narrows to a group, and its freshness to the group', async () => {
     const reply = checked(await ask('missing KB5034441 in prod-web', 'command'));
-    expect(reply.public).toMatchObject({ title: 'KB5034441 is missing on 2 hosts in prod-web', context: 'from scans 2 h ago; 1 host unreachable (web-03 last seen 5 h ago)' });
+    expect(reply.public).toMatchObject({
+      title: 'KB5034441 is missing on 2 hosts in prod-web; 1 host could not be checked (web-03)',
+      context: 'from scans 2 h ago; 1 host unreachable (web-03 last seen 5 h ago)',
+    });
   });
 
   it('says explicitly when nobody is missing a known patch', async () => {
@@ -158,7 +162,7 @@ describe('read-only answers', () => {
 
   it('takes a package name for its one package update, and offers the versions when there are several', async () => {
     const one = checked(await ask('missing openssl', 'command'));
-    expect(one.public?.title).toBe('deb:openssl@3.0.13-1~deb12u1 is not missing on any host');
+    expect(one.public?.title).toBe('deb:openssl@3.0.13-1~deb12u1 is not known to be missing on any host; 2 hosts could not be checked (web-03, db-01)');
     const several = checked(await ask('which hosts are missing curl?'));
     expect(several.error?.suggestions?.slice(0, 2)).toEqual(['deb:curl@7.88.1-10+deb12u5', 'deb:curl@7.88.1-10+deb12u6']);
   });
@@ -179,13 +183,15 @@ describe('read-only answers', () => {
       { label: 'Last scan', value: 'ok, 2 h ago' },
     ]);
     const down = checked(await ask('status web-03', 'command'));
+    expect(down.public?.title).toBe('web-03: 1 missing patch (latest scan unreachable: could not be checked)');
+    expect(checked(await ask('status db-01', 'command')).public?.title).toBe('db-01: not scanned yet: nothing is known about its patches');
     expect(down.public?.fields).toContainEqual({ label: 'Last scan', value: 'unreachable 2 h ago: web-03: connect ECONNREFUSED' });
     expect(down.public?.context).toBe('no successful scan yet (run `scan`); 1 host unreachable (web-03 last seen 5 h ago)');
   });
 
   it('treats "status of <group>" as the group\'s pending answer', async () => {
     const reply = checked(await ask('status of prod-web'));
-    expect(reply.public?.title).toBe('3 patches pending on 3 hosts in prod-web');
+    expect(reply.public?.title).toBe('3 patches pending on 3 hosts in prod-web; 1 host could not be checked (web-03)');
   });
 
   it('sums pending patches by severity, most urgent and widest first', async () => {
@@ -197,15 +203,23 @@ describe('read-only answers', () => {
     ]);
     expect(reply.public?.lists?.[0]?.items).toEqual(['KB5034439 (critical) — 1 host', 'KB5034441 (important) — 2 hosts', 'DSA-5600-1 (moderate) — 1 host']);
     const none = checked(await ask('pending prod-db', 'command'));
-    expect(none.public).toMatchObject({ title: 'Nothing pending in prod-db', context: 'no successful scan yet (run `scan`); 1 host never scanned' });
+    expect(none.public).toMatchObject({
+      title: 'Nothing known pending in prod-db; 1 host could not be checked (db-01)',
+      context: 'no successful scan yet (run `scan`); 1 host never scanned',
+    });
   });
 
   it('lists hosts waiting for a reboot, and counts those whose scan could not tell', async () => {
     const reply = checked(await ask('who needs a reboot?'));
-    expect(reply.public).toMatchObject({ title: '1 host needs a reboot', lists: [{ items: ['web-02 (as of 2 h ago)'] }] });
+    expect(reply.public).toMatchObject({ title: '1 host needs a reboot; 3 hosts could not be checked (stg-01, web-03, +1 more)', lists: [{ items: ['web-02 (as of 2 h ago)'] }] });
     expect(reply.public?.fields).toEqual([{ label: 'Could not tell', value: '2 hosts (latest scan did not say)' }]);
+    // stg-01's scan did not say: "nobody" would hide "we do not know".
     const staging = checked(await ask('reboots staging', 'command'));
-    expect(staging.public?.title).toBe('No host needs a reboot in staging');
+    expect(staging.public?.title).toBe('Not known whether any host needs a reboot in staging: 1 host could not be checked (stg-01)');
+    const web = checked(await ask('reboots web-01', 'command'));
+    expect(web.public?.title).toBe('No host needs a reboot in web-01');
+    const down = checked(await ask('reboots prod-web', 'command'));
+    expect(down.public?.title).toBe('1 host needs a reboot in prod-web; 1 host could not be checked (web-03)');
   });
 });
 

@@ -86,6 +86,6 @@ describe('patchbot report compliance', () => {
   it('an unknown group exits 1 with suggestions', async () => {
     const result = await report('--group', 'prod-wbe');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/No group named `prod-wbe`\. Did you mean .*`prod-web`/);
+    expect(result.stderr).toMatch(/No group named prod-wbe\. Did you mean .*prod-web/);
   });
 });

@@ -1,14 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPglite } from '../support/engines.ts';
+import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { NotFoundError } from '../../src/shared/errors.ts';
 import { DAY_MS } from '../../src/compliance/policy.ts';
-import { buildComplianceReport } from '../../src/compliance/report.ts';
+import { buildComplianceOverview, type ComplianceReportOptions, complianceHosts } from '../../src/compliance/report.ts';
 import { seedComplianceEstate } from '../support/compliance-estate.ts';
 
 const NOW = new Date('2024-03-01T00:00:00Z');
 const SLA = { critical: 7 * DAY_MS, important: 30 * DAY_MS, moderate: 90 * DAY_MS, low: 180 * DAY_MS };
 
-describe('buildComplianceReport (PGlite store)', () => {
+/** The overview and every host, as the CLI reads them. */
+const buildComplianceReport = async (store: FreshStore['store'], options: ComplianceReportOptions) => {
+  const overview = await buildComplianceOverview(store, options);
+  const hosts = [];
+  for await (const page of complianceHosts(store, options)) hosts.push(...page);
+  return { ...overview, hosts };
+};
+
+describe('compliance report (PGlite store)', () => {
   let opened: Awaited<ReturnType<typeof freshPglite>>;
   beforeAll(async () => {
     opened = await freshPglite();

@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposeChange } from '../../src/changes/propose-change.ts';
+import { loadApprovalCard } from '../../src/chat/changes/load-card.ts';
 import { launchChromium, openAs, type PersonPage } from './support/browser.ts';
 import { type ConsoleService, startConsoleService } from './support/console-service.ts';
 
@@ -117,6 +119,66 @@ describe('the console in chromium', () => {
     await alice.screenshot('dm');
 
     for (const pp of pages) expect(pp.errors, 'script or CSP errors in the page').toEqual([]);
+  });
+
+  it('stays in the channel (or view) on screen when the person picker switches person', { timeout: 60_000 }, async () => {
+    const desk = await open('carol');
+    const active = () => desk.page.locator('.nav-item.active').getAttribute('data-channel');
+    const switchTo = async (person: string) => {
+      await desk.page.selectOption('#person', person);
+      await desk.page.locator('#live[data-state="live"]').waitFor();
+      // The new person's channel list is drawn (their own direct conversation is in it).
+      await desk.page.locator(`.nav-item[data-channel="dm:${person}"]`).waitFor();
+    };
+    await desk.openChannel('approvals');
+    await switchTo('dave');
+    expect(await active()).toBe('approvals');
+    expect(await desk.page.locator('#channel-name').textContent()).toBe('# approvals');
+    // A direct conversation becomes the new person's own.
+    await desk.openChannel('dm:dave');
+    await switchTo('bob');
+    expect(await active()).toBe('dm:bob');
+    // The compliance view stays the compliance view.
+    await desk.page.click('#nav-compliance');
+    await desk.page.locator('svg.chart').waitFor({ state: 'visible' });
+    await switchTo('erin');
+    await expect.poll(() => desk.page.locator('#nav-compliance.active').count()).toBe(1);
+    await desk.page.locator('svg.chart').waitFor({ state: 'visible' });
+    expect(desk.errors).toEqual([]);
+  });
+
+  it('summarises a 143-patch approval card and opens the full list with one click', { timeout: 60_000 }, async () => {
+    const at = new Date();
+    const ids = Array.from({ length: 143 }, (_, i) => `deb:lib${String(i).padStart(3, '0')}@2.${i}-1`);
+    await svc.store.scans.start('scan-143', 'test', [], at);
+    await svc.store.patches.upsert(
+      ids.map((id, i) => ({ id, title: `lib${i} update`, severity: i < 2 ? ('critical' as const) : ('low' as const), security: true, cves: [], rebootHint: false, firstSeen: at })),
+      'scan-143',
+    );
+    const change = await proposeChange(
+      svc.store,
+      { approval: svc.service.runtime.config.approval, windows: ['weeknights'] },
+      { patches: ids, targets: ['staging'], window: 'weeknights', class: 'normal', requester: 'alice', now: at },
+    );
+    await svc.broadcast('approvals', await loadApprovalCard(svc.store, change, { schedule: svc.service.runtime.config, now: at }));
+    const dave = await open('dave');
+    await dave.openChannel('approvals');
+    const card = dave.approvalCard(change.id);
+    const what = card.locator('.field', { hasText: 'What' }).locator('.field-value').first();
+    await expect
+      .poll(() => what.innerText())
+      .toMatch(/^143 patches: 2 critical, 141 low\. Most urgent: deb:lib000@2\.0-1 \(critical\), deb:lib001@2\.1-1 \(critical\), deb:lib002@2\.2-1 \(low\), \+140 more/);
+    // A few lines of text, not a column of 143 ids (thousands of pixels).
+    expect((await what.boundingBox())!.height).toBeLessThan(300);
+    await dave.screenshot('approval-143');
+    await card.getByRole('button', { name: 'All 143 patches' }).first().click();
+    const list = dave.page.locator('.msg.is-private .card', { hasText: `${change.id}: 143 patches` });
+    await list.waitFor();
+    const text = await list.innerText();
+    expect(ids.filter((id) => text.includes(id))).toEqual(ids);
+    expect(text).not.toMatch(/\+\d+ more/);
+    await dave.screenshot('patch-list');
+    expect(dave.errors).toEqual([]);
   });
 
   it('renders hostile card text as text, never as markup', { timeout: 60_000 }, async () => {

@@ -45,7 +45,13 @@ describe('patchbot change', () => {
 
     const listed = JSON.parse((await cli(['changes', '--json', '--config', config])).stdout);
     expect(listed.data.changes).toEqual([expect.objectContaining({ id, state: 'approved', requester: 'alice' })]);
+    // On a terminal the same cards are plain text: chat's `code` and *bold* marks are taken off.
+    const plain = await cli(['changes', '--config', config]);
+    expect(plain.stdout).toContain(id);
+    expect(plain.stdout).toContain('deb:zlib1g@9.9-1');
+    expect(plain.stdout).not.toMatch(/[`*]/);
     const shown = await cli(['change', 'show', id, '--config', config]);
+    expect(shown.stdout).not.toMatch(/[`*]/);
     expect(shown.stdout).toMatch(/Plan/);
     expect(shown.stdout).toMatch(/dave \(approve\): looks fine/);
   });

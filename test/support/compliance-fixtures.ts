@@ -1,7 +1,8 @@
-import type { ComplianceReport, ComplianceStatus, HostCompliance, OverduePatch } from '../../src/compliance/model.ts';
+import { type ReportFormat, writeReport } from '../../src/compliance/format.ts';
+import type { ComplianceOverview, ComplianceStatus, HostCompliance, OverduePatch } from '../../src/compliance/model.ts';
 import { zeroCounts } from '../../src/compliance/model.ts';
 import { DAY_MS, policyFor } from '../../src/compliance/policy.ts';
-import { rollupGroup } from '../../src/compliance/rollup.ts';
+import { byCodeUnits, rollupGroup } from './compliance-oracle.ts';
 
 /** Hand-built results for the pure format and summary tests (the store-backed path has its own test). */
 export const NOW = new Date('2024-03-01T00:00:00Z');
@@ -31,8 +32,11 @@ export const hostResult = (host: string, status: ComplianceStatus, extra: Partia
   ...extra,
 });
 
-export const reportOf = (hosts: HostCompliance[], framework: 'pci' | 'hipaa' | null = null, scope: string | null = null): ComplianceReport => {
+/** The overview of these host results, every host named in its list (as the store orders them). */
+export const reportOf = (hosts: HostCompliance[], framework: 'pci' | 'hipaa' | null = null, scope: string | null = null): ComplianceOverview => {
   const policy = policyFor(framework, SLA);
+  const counted = (list: HostCompliance[]) => ({ count: list.length, first: list });
+  const times = hosts.flatMap((h) => (h.lastScanAt ? [h.lastScanAt.getTime()] : []));
   return {
     generatedAt: NOW,
     policy: { framework, label: policy.label, note: policy.note, slaDays: { critical: 7, important: 30, moderate: 90, low: 180, unknown: 90 }, staleAfterDays: 7 },
@@ -44,6 +48,33 @@ export const reportOf = (hosts: HostCompliance[], framework: 'pci' | 'hipaa' | n
         hosts.filter((h) => h.groups.includes('prod-web')),
       ),
     ],
-    hosts,
+    overdue: counted(hosts.filter((h) => h.status === 'overdue').sort((a, b) => a.oldestOverdue!.dueAt.getTime() - b.oldestOverdue!.dueAt.getTime())),
+    unknown: counted(
+      hosts.filter((h) => h.status === 'unknown').sort((a, b) => (a.lastScanAt?.getTime() ?? -Infinity) - (b.lastScanAt?.getTime() ?? -Infinity) || byCodeUnits(a.host, b.host)),
+    ),
+    atRisk: counted(hosts.filter((h) => h.status === 'at-risk').sort((a, b) => a.atRisk[0]!.dueAt.getTime() - b.atRisk[0]!.dueAt.getTime())),
+    freshness: {
+      newest: times.length ? new Date(Math.max(...times)) : null,
+      oldest: times.length ? new Date(Math.min(...times)) : null,
+      unreachable: hosts.filter((h) => h.unknownReason === 'unreachable').length,
+      neverScanned: hosts.filter((h) => h.unknownReason === 'never-scanned').length,
+    },
   };
+};
+
+/** The report of these hosts in `format`, as the CLI writes it (hosts in pages of two). */
+export const render = async (hosts: HostCompliance[], format: ReportFormat): Promise<string> => {
+  let out = '';
+  async function* pages() {
+    for (let i = 0; i < hosts.length; i += 2) yield hosts.slice(i, i + 2);
+  }
+  await writeReport(
+    async () => reportOf(hosts),
+    pages(),
+    format,
+    (chunk) => {
+      out += chunk;
+    },
+  );
+  return out;
 };

@@ -12,8 +12,9 @@ import { changeOf, createWavesPanels } from './waves-panel.js';
 const $ = (id) => document.getElementById(id);
 const PERSON_KEY = 'patchbot.console.person';
 const HINTS = {
-  channel: 'Message #{name} — try /patch propose KB5034441 to prod-web',
-  direct: 'Ask patchbot — e.g. which servers are missing KB5034441?',
+  // Both work as written on the embedded defaults (test/chat/first-run-hints.test.ts runs them).
+  channel: 'Message #{name} — try /patch pending, then /patch propose <an id it lists> to local',
+  direct: "Ask patchbot — e.g. what's pending? or who needs a reboot?",
 };
 
 const state = { people: [], me: null, channels: [], active: null, view: 'chat', unread: new Map(), expanded: new Set(), disconnect: null };
@@ -129,8 +130,24 @@ function selectChannel(name) {
 // stream open: it would count, and show, their private messages in this window.
 let selecting = 0;
 
+/**
+ * Where a newly picked person lands: the channel on screen when there is one (switching person is
+ * how one keyboard plays every role, so it must not jump away from the card being voted on; a
+ * direct conversation becomes the new person's own), else the one they were last in.
+ */
+const landingChannel = (channels, name, previous) => {
+  const same = previous && channels.find((c) => c.name === previous.name);
+  if (same) return same.name;
+  const direct = previous?.kind === 'direct' && channels.find((c) => c.kind === 'direct');
+  if (direct) return direct.name;
+  const remembered = localStorage.getItem(`patchbot.console.channel.${name}`);
+  return channels.some((c) => c.name === remembered) ? remembered : channels[0].name;
+};
+
 const selectPerson = async (name) => {
   const turn = ++selecting;
+  const previous = state.channels.find((c) => c.name === state.active) ?? null;
+  const view = state.view;
   state.disconnect?.();
   state.disconnect = null;
   state.me = name;
@@ -150,8 +167,8 @@ const selectPerson = async (name) => {
     state.unread.set(read.channel, Number.isNaN(seen) ? 0 : messages.countAfter(read.channel, seen, name));
     if (Number.isNaN(seen)) localStorage.setItem(seenKey(read.channel), String(messages.maxRevision(read.channel)));
   }
-  const remembered = localStorage.getItem(`patchbot.console.channel.${name}`);
-  selectChannel(channels.some((c) => c.name === remembered) ? remembered : channels[0].name);
+  selectChannel(landingChannel(channels, name, previous));
+  if (view === 'compliance') void showCompliance();
   const since = Math.min(...reads.map((r) => r.revision));
   state.disconnect = connectLive(name, since, { onMessage: onLive, onState: renderLive });
 };

@@ -43,7 +43,8 @@ export const scopeOf = async (store: EstateStore, target: string | null): Promis
   const host = await store.hosts.get(target);
   if (host) return { kind: 'host', name: target, hosts: [host.name] };
   const [groups, hosts] = await Promise.all([store.groups.list(), store.hosts.list()]);
-  throw new NotFoundError('group or host', target, closestMatches(target, [...groups.map((g) => g.name), ...hosts.map((h) => h.name)]));
+  const names = [...groups.map((g) => g.name), ...hosts.map((h) => h.name)];
+  throw new NotFoundError('group or host', target, closestMatches(target, names), { label: 'groups and hosts', names });
 };
 
 /** " in prod-web", "" for the whole estate. */
@@ -65,3 +66,16 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 
 /** How to ask for the full list: the CLI's JSON form of the same question. */
 export const fullListHint = (question: string): string => `\`patchbot ask "${question}" --json\` for all`;
+
+/**
+ * Hosts in scope whose latest scan could not say anything (unreachable, failed) or that were
+ * never scanned, for an answer's headline: "nothing found" must never read as "nothing there"
+ * while some hosts were not looked at. Empty string when every host was checked.
+ */
+export const notCheckedText = (freshness: Freshness, extra: { count: number; first: readonly string[] } = { count: 0, first: [] }): string => {
+  const count = freshness.unreachable.count + freshness.neverScanned.count + extra.count;
+  if (count === 0) return '';
+  const names = [...extra.first, ...freshness.unreachable.first.map((u) => u.host), ...freshness.neverScanned.first].slice(0, 2);
+  const more = count > names.length ? `, +${(count - names.length).toLocaleString('en-US')} more` : '';
+  return `${plural(count, 'host')} could not be checked${names.length ? ` (${names.join(', ')}${more})` : ''}`;
+};

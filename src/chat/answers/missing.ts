@@ -3,7 +3,7 @@ import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip, pageOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, plural, scopeOf } from './estate.ts';
+import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf } from './estate.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {
@@ -58,7 +58,12 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
 
   const question = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
-  const title = needCount ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}` : `${patch.id} is not missing on any host${where}`;
+  const unchecked = notCheckedText(freshness);
+  const title = needCount
+    ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}${unchecked ? `; ${unchecked}` : ''}`
+    : unchecked
+      ? `${patch.id} is not known to be missing on any host${where}; ${unchecked}`
+      : `${patch.id} is not missing on any host${where}`;
   const none = [
     installed ? `installed on ${plural(installed, 'host')}` : '',
     pendingReboot ? `installed and waiting for a reboot on ${plural(pendingReboot, 'host')}` : '',

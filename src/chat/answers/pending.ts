@@ -1,7 +1,7 @@
 import type { Severity } from '../../discovery/patch.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, plural, scopeOf } from './estate.ts';
+import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf } from './estate.ts';
 import { SEVERITIES, severityRank } from './severity.ts';
 
 const TOP_PATCHES = 10;
@@ -19,11 +19,19 @@ export const answerPending = async (store: EstateStore, intent: IntentOf<'pendin
     { patches: number; hosts: number }
   >;
   const where = inScope(scope);
+  const unchecked = notCheckedText(freshness);
   const question = `pending${intent.target ? ` ${intent.target}` : ''}`;
 
   return {
     card: {
-      title: clip(rows.length ? `${plural(rows.length, 'patch', 'patches')} pending on ${plural(pending.affectedHosts, 'host')}${where}` : `Nothing pending${where}`, CARD_LIMITS.titleChars),
+      title: clip(
+        rows.length
+          ? `${plural(rows.length, 'patch', 'patches')} pending on ${plural(pending.affectedHosts, 'host')}${where}${unchecked ? `; ${unchecked}` : ''}`
+          : unchecked
+            ? `Nothing known pending${where}; ${unchecked}`
+            : `Nothing pending${where}`,
+        CARD_LIMITS.titleChars,
+      ),
       ...(rows.length ? {} : { text: freshness.hosts ? `No scanned host${where} is missing a patch (${plural(freshness.hosts, 'host')} in scope).` : `No hosts${where}.` }),
       ...(rows.length
         ? {

@@ -1,6 +1,6 @@
 import { CARD_LIMITS, clip, pageOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, plural, scopeOf } from './estate.ts';
+import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf } from './estate.ts';
 import { relativeTime } from './freshness.ts';
 
 /**
@@ -14,10 +14,21 @@ export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboot
   const where = inScope(scope);
   const question = `reboots${intent.target ? ` ${intent.target}` : ''}`;
   const told = reboots.scanned - unknown.count;
+  // Unreachable and failed latest scans are among `unknown` (they say nothing about reboots);
+  // never-scanned hosts have no scan at all: both are hosts nobody could check.
+  const unchecked = notCheckedText({ ...freshness, unreachable: { ...freshness.unreachable, count: 0, first: [] } }, unknown);
+  const needing = `${plural(required.count, 'host')} need${required.count === 1 ? 's' : ''} a reboot${where}`;
+  const title = required.count
+    ? `${needing}${unchecked ? `; ${unchecked}` : ''}`
+    : !unchecked
+      ? `No host needs a reboot${where}`
+      : told
+        ? `No host known to need a reboot${where}; ${unchecked}`
+        : `Not known whether any host needs a reboot${where}: ${unchecked}`;
 
   return {
     card: {
-      title: clip(required.count ? `${plural(required.count, 'host')} need${required.count === 1 ? 's' : ''} a reboot${where}` : `No host needs a reboot${where}`, CARD_LIMITS.titleChars),
+      title: clip(title, CARD_LIMITS.titleChars),
       ...(required.count
         ? {
             lists: [

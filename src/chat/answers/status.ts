@@ -16,6 +16,14 @@ const lastScan = (scan: HostScan | undefined, now: Date): string => {
 
 const rebootFlag = (scan: HostScan | undefined): string => (scan?.rebootRequired === true ? 'required' : scan?.rebootRequired === false ? 'not required' : 'unknown');
 
+/** What the findings say, and whether they are the latest word: a failed scan is not "no missing patches". */
+const headline = (missing: number, scan: HostScan | undefined): string => {
+  if (!scan) return 'not scanned yet: nothing is known about its patches';
+  const count = missing ? plural(missing, 'missing patch', 'missing patches') : 'no missing patches';
+  if (scan.outcome === 'ok') return count;
+  return `${missing ? count : 'no missing patches known'} (latest scan ${scan.outcome}: could not be checked)`;
+};
+
 /**
  * `status <host>`: missing patches by severity, the reboot flag and the last scan. A group name
  * gets the group's `pending` answer instead of a "no such host": people say "status of prod-web".
@@ -32,6 +40,7 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
         intent.host,
         [...hosts, ...groups].map((h) => h.name),
       ),
+      { label: 'hosts', names: hosts.map((h) => h.name) },
     );
   }
   const [[scan], findings, { line, freshness }] = await Promise.all([store.scans.latestOf([host.name]), store.findings.byHost(host.name), freshnessLine(store, [host.name], now)]);
@@ -47,7 +56,7 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
 
   return {
     card: {
-      title: clip(`${host.name}: ${needs.length ? `${plural(needs.length, 'missing patch', 'missing patches')}` : 'no missing patches'}`, CARD_LIMITS.titleChars),
+      title: clip(`${host.name}: ${headline(needs.length, scan)}`, CARD_LIMITS.titleChars),
       ...(scan?.osName ? { text: clip(`${scan.osName} (${host.os})`, CARD_LIMITS.sectionChars) } : {}),
       fields: [
         { label: 'Missing', value: describeCounts(counts) },

@@ -2,7 +2,9 @@ import { describePolicy } from '../../changes/approval-policy.ts';
 import type { Change, Vote } from '../../changes/change.ts';
 import type { Tally } from '../../changes/tally.ts';
 import type { TicketLink } from '../../tickets/ticket-store.ts';
+import type { Patch } from '../../discovery/patch.ts';
 import { type Card, type CardAction, type CardField, CARD_LIMITS, clip, listOf } from '../card.ts';
+import { patchListAction, WHAT_IN_FULL, whatValue } from './patch-list.ts';
 
 export interface Decision {
   outcome: 'approved' | 'rejected';
@@ -24,6 +26,8 @@ export interface ApprovalCardInput {
   progress?: string | null;
   /** The state as people should read it ("completed with 2 failed hosts", "… (dry run)"); default: the state. */
   stateText?: string;
+  /** The catalogue rows of the change's patches: severities for a long WHAT's summary. */
+  patches?: ReadonlyMap<string, Patch>;
   /** When it runs, in words (window-outlook.ts `changeWhen`): the real window and its next opening, or the immediate start. */
   when: string;
 }
@@ -94,7 +98,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     return `${g} (${n === undefined ? '? hosts' : `${n} host${n === 1 ? '' : 's'}`})`;
   });
   const fields: CardField[] = [
-    { label: 'What', value: clip(change.patches.join(', '), CARD_LIMITS.fieldChars) },
+    { label: 'What', value: clip(whatValue(change, input.patches ?? new Map()), CARD_LIMITS.fieldChars) },
     { label: 'Where', value: clip(where.join(', '), CARD_LIMITS.fieldChars) },
     { label: 'When', value: clip(input.when, CARD_LIMITS.fieldChars) },
     { label: 'Class', value: emergency ? '🚨 EMERGENCY (post-implementation review)' : change.class },
@@ -126,7 +130,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
           ],
         }
       : {}),
-    ...(pending ? { actions: buttons(change) } : {}),
+    ...(pending || change.patches.length > WHAT_IN_FULL ? { actions: [...(pending ? buttons(change) : []), ...patchListAction(change)] } : {}),
     context: clip(`${change.id} · proposed ${change.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`, CARD_LIMITS.sectionChars),
     threadKey: `change:${change.id}`,
   };

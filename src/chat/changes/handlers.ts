@@ -5,7 +5,7 @@ import { planRollout } from '../../rollouts/plan.ts';
 import { checkPlaybooksFit } from '../../rollouts/playbook-fit.ts';
 import { planHosts } from '../../rollouts/rollout-plan.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
-import { buildComplianceReport } from '../../compliance/report.ts';
+import { buildComplianceOverview } from '../../compliance/report.ts';
 import { summarizeCompliance } from '../../compliance/summary.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
@@ -17,6 +17,7 @@ import { decisionCard } from './approval-card.ts';
 import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
 import { dryRunSections } from './dry-run-card.ts';
 import { loadApprovalCard } from './load-card.ts';
+import { patchListCard } from './patch-list.ts';
 import { changeWhen } from '../../rollouts/window-outlook.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
 import type { ChatStore } from '../chat-store.ts';
@@ -54,6 +55,13 @@ const findChange = async (store: ChatStore, id: string): Promise<Change> => {
   if (change) return change;
   const recent = (await store.changes.list({ limit: RECENT })).map((c) => c.id);
   throw new NotFoundError('change', id, closestMatches(id, recent));
+};
+
+/** Every patch of a change, with the catalogue's rows as data (`--json`). */
+const patchListReply = async (store: ChatStore, change: Change, to: 'public' | 'private'): Promise<Reply> => {
+  const catalog = new Map((await store.patches.byIds(change.patches)).map((p) => [p.id, p]));
+  const card = patchListCard(change, catalog);
+  return { [to]: card, data: { change: change.id, patches: change.patches.map((id) => catalog.get(id) ?? { id, seen: false }) } };
 };
 
 /**
@@ -161,6 +169,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
     },
     show: async (intent, { store, now }) => {
       const change = await findChange(store, intent.change);
+      if (intent.patches) return patchListReply(store, change, 'public');
       const card = await loadApprovalCard(store, change, { schedule: options.config, now });
       // A dry run's exact commands, one fold per host (the thread has them per wave too).
       const dryRun = dryRunCommandsOf(await store.rollouts.runs(change.id));
@@ -168,13 +177,13 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       return { public: shown, data: { change: change.id, state: change.state, ...(dryRun.length ? { dryRun } : {}) } };
     },
     compliance: async (intent, { store, now }) => {
-      const report = await buildComplianceReport(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
+      const report = await buildComplianceOverview(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
       const summary = summarizeCompliance(report);
       return {
         public: {
           title: clip(`Compliance: ${report.policy.label}${report.scope ? ` (${report.scope})` : ''}`, CARD_LIMITS.titleChars),
           text: clip(summary.headline, CARD_LIMITS.sectionChars),
-          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot compliance` for the full report')],
+          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot report compliance` for the full report')],
         },
         data: { headline: summary.headline, lines: summary.lines, total: report.total },
       };
@@ -183,5 +192,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
   actions: {
     'change.approve': voteButton(options, 'approve'),
     'change.reject': voteButton(options, 'reject'),
+    // For the one who asked: a second click elsewhere must not fill the thread with copies.
+    'change.patches': async (action, { store }) => patchListReply(store, await findChange(store, action.value), 'private'),
   },
 });

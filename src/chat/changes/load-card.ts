@@ -10,7 +10,9 @@ import type { RolloutRepos } from '../../rollouts/rollout-store.ts';
 import { changeWhen, type WindowSchedule } from '../../rollouts/window-outlook.ts';
 import type { TicketRepos } from '../../tickets/ticket-store.ts';
 import type { Card } from '../card.ts';
+import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
+import { WHAT_IN_FULL } from './patch-list.ts';
 import { progressLine, stateText } from './rollout-cards.ts';
 
 /**
@@ -30,7 +32,7 @@ const decisionOf = (change: Change, votes: readonly Vote[]): Decision | null => 
 };
 
 /** What the approval card shows: the change and its votes, hosts, people, tickets and progress. */
-export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos;
+export type CardStore = ChangeRepos & InventoryRepos & PeopleRepos & Pick<TicketRepos, 'tickets'> & RolloutRepos & Pick<DiscoveryRepos, 'patches'>;
 
 /** What the card's *When* is worked out from: the windows and blackouts, and the time it is now. */
 export interface CardTiming {
@@ -40,7 +42,7 @@ export interface CardTiming {
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets, and when it runs. */
 export const loadApprovalCard = async (store: CardStore, change: Change, timing: CardTiming, decided?: Decision | null): Promise<Card> => {
-  const [groups, hosts, votes, tickets, people, progress, runs] = await Promise.all([
+  const [groups, hosts, votes, tickets, people, progress, runs, patches] = await Promise.all([
     store.groups.list(),
     store.hosts.list(),
     store.votes.list(change.id),
@@ -48,6 +50,8 @@ export const loadApprovalCard = async (store: CardStore, change: Change, timing:
     store.people.list(),
     store.rollouts.progress(change.id),
     store.rollouts.runs(change.id),
+    // Only a long WHAT is summarised by severity; a short one names the ids without a lookup.
+    change.patches.length > WHAT_IN_FULL ? store.patches.byIds(change.patches) : Promise.resolve([]),
   ]);
   const plan = RolloutPlan.safeParse(change.plan);
   const wave = plan.success && progress && progress.phase !== 'done' ? plan.data.waves[progress.wave] : undefined;
@@ -65,6 +69,7 @@ export const loadApprovalCard = async (store: CardStore, change: Change, timing:
     ...(plan.success ? { plan: planSummary(plan.data) } : {}),
     progress: progressText,
     stateText: stateText(change, runs),
+    patches: new Map(patches.map((p) => [p.id, p])),
     when: changeWhen(timing.schedule, change, timing.now),
   });
 };

@@ -6,7 +6,7 @@ export const ask: Command = {
   summary: 'answer a question or run a chat command, exactly as chat does',
   usage: [
     'Usage: patchbot ask "<question or command>" [--json] [--as PERSON]',
-    'Examples: patchbot ask "which servers are missing KB5034441?"   patchbot ask pending prod-web',
+    'Examples: patchbot ask "what\'s pending?"   patchbot ask "who needs a reboot?"   patchbot ask pending local',
     'Prints the answer as text (--json: the structured form). Exit 0 when answered, 1 when not',
     '(unknown patch, host or group; not understood; refused).',
   ].join('\n'),

@@ -6,8 +6,8 @@ const VERBS = ['show', 'propose', 'approve', 'reject', 'pause', 'resume', 'cance
 
 /** What each verb needs after it, for the message when it is missing. */
 const VERB_USAGE: Record<(typeof VERBS)[number], string> = {
-  show: 'patchbot change show CHG-7',
-  propose: 'patchbot change propose KB5034441 DSA-5600-1 to pilot prod-web [at weeknights] [emergency] --as alice',
+  show: 'patchbot change show CHG-7 [patches]',
+  propose: 'patchbot change propose PATCH… to GROUP… [at weeknights] [emergency] --as alice   (patch ids: patchbot ask pending)',
   approve: 'patchbot change approve CHG-7 [comment] --as bob',
   reject: 'patchbot change reject CHG-7 <reason> --as bob',
   pause: 'patchbot change pause CHG-7 --as alice',
@@ -33,7 +33,7 @@ export const change: Command = {
   usage: [
     'Usage: patchbot change <verb> … --as PERSON [--json]',
     '  patchbot change show CHG-7',
-    '  patchbot change propose KB5034441 DSA-5600-1 to pilot prod-web [at weeknights] [emergency] --as alice',
+    '  patchbot change propose PATCH… to GROUP… [at weeknights] [emergency] --as alice   (patch ids: patchbot ask pending)',
     '  patchbot change approve CHG-7 [comment] --as bob        patchbot change reject CHG-7 <reason> --as bob',
     '  patchbot change pause|resume|cancel CHG-7 --as alice    patchbot change rollback CHG-7 [hosts…] --as alice',
     'Acts through the same use cases as chat: the same rules, audit, cards and threads.',

@@ -1,8 +1,8 @@
-import { formatReport, isReportFormat, REPORT_FORMATS } from '../../compliance/format.ts';
-import type { ComplianceStatus } from '../../compliance/model.ts';
+import { isReportFormat, REPORT_FORMATS, writeReport } from '../../compliance/format.ts';
+import type { ComplianceStatus, HostCompliance } from '../../compliance/model.ts';
 import { FRAMEWORKS, isFramework } from '../../compliance/policy.ts';
 import { UsageError } from '../../shared/errors.ts';
-import { type Command, EXIT } from '../command.ts';
+import { type Command, EXIT, writeOut } from '../command.ts';
 
 const REPORT_KINDS = ['compliance'] as const;
 const FAIL_ON: readonly ComplianceStatus[] = ['overdue', 'unknown', 'at-risk'];
@@ -46,14 +46,31 @@ export const report: Command = {
 
     const config = await loadConfig();
     const group = (values.group as string | undefined) ?? null;
-    const { buildComplianceReport } = await import('../../compliance/report.ts');
-    const result = await withStore(({ store }) => buildComplianceReport(store, { sla: config.compliance.sla, framework, group }));
-    io.stdout.write(formatReport(result, format));
+    const { buildComplianceOverview, complianceHosts } = await import('../../compliance/report.ts');
+    // Hosts stream a page at a time (issue #20: 100,000 hosts); the ones --fail-on names are counted on the way.
+    const failing = { count: 0, first: [] as string[] };
+    const options = { sla: config.compliance.sla, framework, group, now: new Date() };
+    await withStore(async ({ store }) => {
+      async function* watched(): AsyncGenerator<HostCompliance[]> {
+        for await (const page of complianceHosts(store, options)) {
+          for (const h of page) {
+            if (!failOn.includes(h.status)) continue;
+            failing.count += 1;
+            if (failing.first.length < 10) failing.first.push(`${h.host} (${h.status})`);
+          }
+          yield page;
+        }
+      }
+      await writeReport(
+        () => buildComplianceOverview(store, options),
+        watched(),
+        format,
+        (chunk) => writeOut(io.stdout, chunk),
+      );
+    });
 
-    const failing = result.hosts.filter((h) => failOn.includes(h.status));
-    if (failing.length === 0) return EXIT.ok;
-    const names = failing.slice(0, 10).map((h) => `${h.host} (${h.status})`);
-    io.stderr.write(`patchbot report compliance: ${failing.length} host(s) ${failOn.join('/')}: ${names.join(', ')}${failing.length > 10 ? `, +${failing.length - 10} more` : ''}\n`);
+    if (failing.count === 0) return EXIT.ok;
+    io.stderr.write(`patchbot report compliance: ${failing.count} host(s) ${failOn.join('/')}: ${failing.first.join(', ')}${failing.count > 10 ? `, +${failing.count - 10} more` : ''}\n`);
     return EXIT.failure;
   },
 };

@@ -19,7 +19,7 @@ export const start: Command = {
     const lock = dir ? acquireLock(dir, holder) : null;
     if (lock && !lock.ok) {
       const where = lock.holder.api ? ` at ${lock.holder.api.url}` : '';
-      io.stderr.write(`patchbot start: the embedded store in ${dir} is in use by \`${lock.holder.command}\` (pid ${lock.holder.pid})${where}.\n`);
+      io.stderr.write(`patchbot start: the embedded store in ${dir} is in use by "${lock.holder.command}" (pid ${lock.holder.pid})${where}.\n`);
       return EXIT.failure;
     }
     try {

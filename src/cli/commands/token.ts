@@ -93,7 +93,7 @@ export const tokenRevoke: Command = {
       { migrate: true },
     );
     if (!revoked) {
-      io.stderr.write(`No live access token ${id}: \`patchbot token list\` shows the ids (a revoked token stays revoked).\n`);
+      io.stderr.write(`No live access token ${id}: "patchbot token list" shows the ids (a revoked token stays revoked).\n`);
       return EXIT.failure;
     }
     io.stdout.write(`Revoked ${id}: it no longer acts as anyone.\n`);
