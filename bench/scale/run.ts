@@ -10,32 +10,21 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import pg from 'pg';
 import { startCluster } from '../../test/support/postgres-cluster.ts';
+import { caseTarget, parseSizes } from './sizes.ts';
 import { type CaseResult, writeScaleSection } from './results.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
   options: { label: { type: 'string', default: 'after' }, sizes: { type: 'string', default: 'pglite:10000,postgres:10000,postgres:100000' }, runs: { type: 'string', default: '7' } },
 });
-const cases = values.sizes.split(',').map((s) => {
-  const [engine, hosts] = s.split(':');
-  if ((engine !== 'pglite' && engine !== 'postgres') || !Number(hosts)) throw new Error(`--sizes takes engine:hosts pairs (pglite:10000,postgres:100000), got ${s}`);
-  return { engine, hosts: Number(hosts) };
-});
+const cases = parseSizes(values.sizes);
 
 const cluster = cases.some((c) => c.engine === 'postgres') ? await startCluster() : null;
 const results: CaseResult[] = [];
 try {
   for (const [i, c] of cases.entries()) {
-    let target = 'pglite';
-    if (c.engine === 'postgres') {
-      const admin = new pg.Client({ connectionString: cluster!.url });
-      await admin.connect();
-      await admin.query(`create database scale_${i}`);
-      await admin.end();
-      target = cluster!.url.replace(/\/[^/]*$/, `/scale_${i}`);
-    }
+    const target = await caseTarget(c, cluster?.url, `scale_${i}`);
     process.stderr.write(`${c.engine} ${c.hosts} hosts…\n`);
     const { stdout } = await promisify(execFile)(
       process.execPath,

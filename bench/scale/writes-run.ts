@@ -12,8 +12,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import pg from 'pg';
 import { startCluster } from '../../test/support/postgres-cluster.ts';
+import { caseTarget, parseSizes } from './sizes.ts';
 import { type WritesCase, type InventoryLoad, writeWritesSection } from './writes-results.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -34,26 +34,12 @@ const node = (args: string[]) =>
     env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
   });
 
-const cases = values.sizes
-  .split(',')
-  .filter(Boolean)
-  .map((s) => {
-    const [engine, hosts] = s.split(':');
-    if ((engine !== 'pglite' && engine !== 'postgres') || !Number(hosts)) throw new Error(`--sizes takes engine:hosts pairs (pglite:10000,postgres:100000), got ${s}`);
-    return { engine, hosts: Number(hosts) };
-  });
+const cases = parseSizes(values.sizes);
 const cluster = cases.some((c) => c.engine === 'postgres') ? await startCluster() : null;
 const results: WritesCase[] = [];
 try {
   for (const [i, c] of cases.entries()) {
-    let target = 'pglite';
-    if (c.engine === 'postgres') {
-      const admin = new pg.Client({ connectionString: cluster!.url });
-      await admin.connect();
-      await admin.query(`create database writes_${i}`);
-      await admin.end();
-      target = cluster!.url.replace(/\/[^/]*$/, `/writes_${i}`);
-    }
+    const target = await caseTarget(c, cluster?.url, `writes_${i}`);
     process.stderr.write(`${c.engine} ${c.hosts} hosts…\n`);
     const { stdout } = await node([join(import.meta.dirname, 'writes-case.ts'), target, String(c.hosts), values.runs]);
     const result = JSON.parse(stdout) as WritesCase;
