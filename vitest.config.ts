@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default is one worker per core less one: a single file at a time on a 2-core machine, although most
+    // test files wait on sshd, PostgreSQL and browsers rather than compute.
+    maxWorkers: 2,
     env: { NO_COLOR: '1', XDG_CACHE_HOME: cacheHome },
     provide: { testCacheHome: cacheHome },
   },
