@@ -36,10 +36,14 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** `patchbot start`, timed from spawn to the first 200 from /readyz. */
+/** `patchbot start` as `npm start` and the image run it (their V8 flags too), timed from spawn to the first 200 from /readyz. */
 export const startService = async (cwd: string, args: string[], port: number): Promise<Service> => {
   const start = performance.now();
-  const child = spawn(process.execPath, ['bin/patchbot.js', 'start', ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', 'bin/patchbot.js', 'start', ...args], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
