@@ -1,6 +1,7 @@
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction.ts';
+import { askAs } from '../support/ask-as.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
 import type { StoreHandle } from '../../src/platform.ts';
@@ -39,18 +40,9 @@ let fleet: Fleet;
 let handle: StoreHandle;
 let runtime: Runtime;
 let sn: FakeServiceNow;
-let n = 0;
 
-const act = async (name: string, over: Partial<Interaction>) =>
-  runtime.hub.handle({
-    id: `rb-${++n}`,
-    surface: 'console',
-    channel: 'approvals',
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-    kind: 'command',
-    receivedAt: new Date(),
-    ...over,
-  });
+/** What `name` does in the approvals channel: a command (`text`) or a click (`kind: 'action'`). */
+const act = (name: string, over: Partial<Interaction>) => askAs(runtime, name, over.text ?? '', { channel: 'approvals', ...over });
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const SHOWN_MS = 30_000;
 const thread = async (id: string) => {

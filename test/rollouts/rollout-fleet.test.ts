@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction.ts';
+import { askAs } from '../support/ask-as.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
 import { platform } from '../support/platform.ts';
@@ -98,18 +99,9 @@ let fleet: Fleet;
 let handle: StoreHandle;
 let runtime: Runtime;
 let itsmFake: Awaited<ReturnType<Itsm['start']>>;
-let n = 0;
 
-const act = async (name: string, over: Partial<Interaction>) =>
-  runtime.hub.handle({
-    id: `f-${++n}`,
-    surface: 'console',
-    channel: 'approvals',
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-    kind: 'command',
-    receivedAt: new Date(),
-    ...over,
-  });
+/** What `name` does in the approvals channel: a command (`text`) or a click (`kind: 'action'`). */
+const act = (name: string, over: Partial<Interaction>) => askAs(runtime, name, over.text ?? '', { channel: 'approvals', ...over });
 
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const thread = async (id: string) => {
