@@ -3,7 +3,7 @@ import { freshPglite } from '../support/engines.ts';
 import type { FindingInput } from '../../src/discovery/discovery-store.ts';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { answerHandlers } from '../../src/chat/answers/handlers.ts';
-import { checked } from '../support/chat.ts';
+import { checked, consoleInteraction } from '../support/chat.ts';
 import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
 import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
 
@@ -87,7 +87,6 @@ const seed = async (store: PatchbotStore) => {
 
 let opened: OpenedStore;
 let store: PatchbotStore;
-let counter = 0;
 const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   store,
   handlers: answerHandlers,
@@ -95,16 +94,7 @@ const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   newRef: () => 'ab12cd34',
   ...over,
 });
-const interaction = (text: string, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => ({
-  id: `i-${++counter}`,
-  surface: 'console',
-  channel: 'general',
-  actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' },
-  kind,
-  text,
-  receivedAt: now,
-  ...over,
-});
+const interaction = (text: string, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => consoleInteraction(text, now, kind, over);
 const ask = (text: string, kind?: InteractionKind, over?: Partial<DispatchDeps>) => dispatch(interaction(text, kind), deps(over));
 
 beforeAll(async () => {

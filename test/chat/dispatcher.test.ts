@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checked } from '../support/chat.ts';
+import { checked, consoleInteraction } from '../support/chat.ts';
 import { freshPglite } from '../support/engines.ts';
 import { seedEstate } from '../support/seed.ts';
 import { VoteRefusedError } from '../../src/shared/errors.ts';
@@ -18,7 +18,6 @@ const now = new Date('2024-05-01T12:00:00Z');
 let opened: Awaited<ReturnType<typeof freshPglite>>;
 let store: PatchbotStore;
 let logged = '';
-let counter = 0;
 const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   store,
   handlers: answerHandlers,
@@ -27,16 +26,7 @@ const deps = (over: Partial<DispatchDeps> = {}): DispatchDeps => ({
   log: createLogger({ level: 'debug', format: 'json', destination: new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) }) }),
   ...over,
 });
-const interaction = (text: string, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => ({
-  id: `i-${++counter}`,
-  surface: 'console',
-  channel: 'general',
-  actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' },
-  kind,
-  text,
-  receivedAt: now,
-  ...over,
-});
+const interaction = (text: string, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => consoleInteraction(text, now, kind, over);
 const ask = (text: string, kind?: InteractionKind, over?: Partial<DispatchDeps>) => dispatch(interaction(text, kind), deps(over));
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { Card } from '../../src/chat/card.ts';
 import { cardProblems } from '../../src/chat/card-limits.ts';
+import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 
 /** Every card a reply hands out: public, private, as an update or refresh, or broadcast. */
@@ -15,3 +16,16 @@ export const checked = (reply: Reply): Reply => {
   }
   return reply;
 };
+
+let interactions = 0;
+/** An interaction from an unmapped console user (Uma) in #general at `receivedAt`: a question unless `kind` says otherwise. */
+export const consoleInteraction = (text: string, receivedAt: Date, kind: InteractionKind = 'question', over: Partial<Interaction> = {}): Interaction => ({
+  id: `i-${++interactions}`,
+  surface: 'console',
+  channel: 'general',
+  actor: { person: null, surfaceUserId: 'u1', displayName: 'Uma' },
+  kind,
+  text,
+  receivedAt,
+  ...over,
+});
