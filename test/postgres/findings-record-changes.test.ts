@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../adapters/postgres/migrate.ts';
 import { openStore, type OpenedStore } from '../../adapters/postgres/open-store.ts';
+import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import type { Patch } from '../../src/discovery/patch.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from '../support/engines.ts';
 
@@ -144,5 +145,46 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
       ['DSA-1', 'missing', 's2', t(2).toISOString()],
       ['DSA-2', 'installed', 's1', t(1).toISOString()],
     ]);
+  });
+});
+
+// Two connections writing at once: PGlite has one, so its transactions never overlap.
+describe.each(availableEngines().filter((engine) => engine === 'postgres'))('overlapping scan writes on %s', (engine) => {
+  let opened: OpenedStore | undefined;
+  afterEach(async () => {
+    await opened?.store.close();
+    opened = undefined;
+  });
+  const read = async (host: string) => (await opened!.store.findings.byHost(host)).map((f) => [f.patchId, f.state, f.scanId, f.lastSeen.toISOString()]);
+
+  it('stores two overlapping scans of one host, the later writer leaving to the earlier the findings it inserted', async () => {
+    opened = await openFresh(engine);
+    const { store, sql } = opened;
+    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
+    await store.scans.start('s1', 'schedule', ['web-01'], t(1));
+    await store.scans.start('s2', 'manual', ['web-01'], t(2));
+    const both = [
+      { patchId: 'DSA-1', state: 'missing' as const },
+      { patchId: 'DSA-2', state: 'missing' as const },
+    ];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+    // The first scan's batch stays uncommitted while the second writes the same new findings.
+    const first = sql.transaction(async (tx) => {
+      await sqlStore(tx).scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: both }]);
+      firstWrote();
+      await held;
+    });
+    await wrote;
+    const second = store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: both }]);
+    setTimeout(release, 200);
+    await Promise.all([first, second]);
+    expect(await read('web-01')).toEqual([
+      ['DSA-1', 'missing', 's2', t(2).toISOString()],
+      ['DSA-2', 'missing', 's2', t(2).toISOString()],
+    ]);
+    expect((await store.findings.byHost('web-01')).map((f) => f.firstSeen)).toEqual([t(1), t(1)]);
   });
 });
