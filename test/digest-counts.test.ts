@@ -6,6 +6,7 @@ import type { SqlClient } from '../adapters/postgres/sql-client.ts';
 import { buildDigest } from '../src/chat/announce/build-digest.ts';
 import type { DigestPlanning } from '../src/chat/announce/digest-windows.ts';
 import { Config } from '../src/config/schema.ts';
+import type { HostScanWrite } from '../src/discovery/discovery-store.ts';
 import type { PatchbotStore } from '../src/patchbot-store.ts';
 import { digestGroups, digestHosts, digestPatch, type Extra, needingCounts, scanWrites } from './support/digest-estate.ts';
 import { oldDigest } from './support/digest-oracle.ts';
@@ -87,7 +88,15 @@ describe.each(availableEngines())('digest counts on %s', (engine) => {
     await expectSameDigest('scan-3');
 
     // One host's rescan through the single-host path: everything installed but one failed and one pending reboot.
-    await store.findings.record('scan-4', 'n-004', [{ patchId: 'R-001', state: 'failed' }, { patchId: 'R-002', state: 'pending-reboot' }], at(4));
+    await store.findings.record(
+      'scan-4',
+      'n-004',
+      [
+        { patchId: 'R-001', state: 'failed' },
+        { patchId: 'R-002', state: 'pending-reboot' },
+      ],
+      at(4),
+    );
     await expectKeptEqualsRecount();
 
     // Retention deletes installed findings; a re-rating of patches changes no count.
@@ -105,6 +114,37 @@ describe.each(availableEngines())('digest counts on %s', (engine) => {
     const card = await expectSameDigest('scan-1');
     expect(card.text).toMatch(/needed on 0 hosts/);
     expect(choices(card)).toEqual(['weeknights', 'weekend', 'now']);
+  });
+});
+
+describe.skipIf(!availableEngines().includes('postgres'))('digest counts under concurrent writers on postgres', () => {
+  it('two scans written at once, batches interleaved on several connections: no deadlock, counts equal a recount', async () => {
+    const opened = await openFresh('postgres');
+    try {
+      const { store } = opened;
+      await store.patches.upsert(
+        ids('P', 30).map((id, i) => digestPatch(id, i)),
+        'scan-a',
+      );
+      const writes = await Promise.all(
+        ['scan-a', 'scan-b'].map(async (scanId, k) => {
+          await store.scans.start(scanId, 'test', NAMES, at(1 + k));
+          return scanWrites(scanId, NAMES, ids('P', 30), 10, 7 + k, at(1 + k));
+        }),
+      );
+      // Both scans write findings of the same patches, the second from the other end of the
+      // estate: batches of different hosts insert and update (two triggers a statement) the same
+      // counter rows in parallel.
+      const chunks = (rows: HostScanWrite[]) => Array.from({ length: Math.ceil(rows.length / 8) }, (_, n) => rows.slice(n * 8, n * 8 + 8));
+      await Promise.all(
+        [chunks(writes[0]!), chunks(writes[1]!).reverse()].map(async (list) => {
+          for (const rows of list) await store.scans.recordMany(rows);
+        }),
+      );
+      await expectEqual(opened.sql);
+    } finally {
+      await opened.store.close();
+    }
   });
 });
 
