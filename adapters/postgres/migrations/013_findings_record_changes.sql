@@ -24,3 +24,26 @@ select distinct on (host) host, changed_at, changed_in from findings order by ho
 -- Read by nothing since migration 009 (each host's latest scan is host_latest_scans), written by
 -- every host result.
 drop index host_scans_latest;
+
+-- The per-host facts of migration 011, computed in two steps: a statement's findings are first
+-- grouped by host and severity (five counters over each finding), then each host's few groups are
+-- laid out as arrays. The one-step view evaluated 25 filtered aggregates on every finding: the
+-- trigger behind each scan batch spent ~8 of its ~12 ms there (64 hosts, 3,200 findings). Same
+-- columns, same values (test/compliance compares every host row with the JavaScript oracle).
+create or replace view host_open_findings_now as
+select x.host,
+  array[coalesce(max(n) filter (where k = 1), 0), coalesce(max(n) filter (where k = 2), 0), coalesce(max(n) filter (where k = 3), 0), coalesce(max(n) filter (where k = 4), 0), coalesce(max(n) filter (where k = 5), 0)]::integer[] as open,
+  array[coalesce(max(n_security) filter (where k = 1), 0), coalesce(max(n_security) filter (where k = 2), 0), coalesce(max(n_security) filter (where k = 3), 0), coalesce(max(n_security) filter (where k = 4), 0), coalesce(max(n_security) filter (where k = 5), 0)]::integer[] as open_security,
+  array[max(fs) filter (where k = 1), max(fs) filter (where k = 2), max(fs) filter (where k = 3), max(fs) filter (where k = 4), max(fs) filter (where k = 5)] as first_seen,
+  array[max(fs_security) filter (where k = 1), max(fs_security) filter (where k = 2), max(fs_security) filter (where k = 3), max(fs_security) filter (where k = 4), max(fs_security) filter (where k = 5)] as first_seen_security,
+  array[max(rel_security) filter (where k = 1), max(rel_security) filter (where k = 2), max(rel_security) filter (where k = 3), max(rel_security) filter (where k = 4), max(rel_security) filter (where k = 5)] as released_security
+from (
+  select f.host, coalesce(array_position(array['critical', 'important', 'moderate', 'low'], p.severity), 5) as k,
+    count(*)::integer as n, (count(*) filter (where coalesce(p.security, true)))::integer as n_security,
+    min(f.first_seen) as fs, min(f.first_seen) filter (where coalesce(p.security, true)) as fs_security,
+    min(least(f.first_seen, p.first_seen)) filter (where coalesce(p.security, true)) as rel_security
+  from findings f left join patches p on p.id = f.patch_id
+  where f.state in ('missing', 'failed', 'pending-reboot')
+  group by f.host, 2
+) x
+group by x.host;
