@@ -115,7 +115,7 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
 
   it('records findings per scan and marks patches gone from a rescan as installed', async () => {
     const { store } = opened;
-    await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1'), patch('USN-6600-1')]);
+    await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1'), patch('USN-6600-1')], 'scan-1');
     const t1 = new Date('2024-02-01T00:00:00Z');
     const t2 = new Date('2024-02-02T00:00:00Z');
     await store.findings.record(
@@ -140,19 +140,21 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'])).toEqual(new Map([['DSA-5600-1', ['db-01', 'web-02']]]));
     expect(await store.findings.hostsByPatch(['DSA-5600-1', 'KB5034441'], ['installed'])).toEqual(new Map([['KB5034441', ['web-02']]]));
     expect(await store.findings.hostsByPatch([], ['missing'])).toEqual(new Map());
-    // The digest's counts: hosts per patch with the first names (merged across states), and distinct hosts over all.
-    expect(await store.findings.needing(['DSA-5600-1', 'KB5034441', 'USN-6600-1'], ['missing', 'pending-reboot'], 1)).toEqual({
-      byPatch: new Map([['DSA-5600-1', { count: 2, first: ['db-01'] }]]),
-      hosts: 2,
-    });
-    expect(await store.findings.needing(['DSA-5600-1', 'KB5034441'], ['pending-reboot', 'missing', 'installed'], 3)).toEqual({
+    // The digest's facts of the patches a scan discovered: hosts that need each (missing or failed; not pending-reboot or installed), the
+    // first names merged across states, and distinct hosts over all; the inventory by shape when asked (no host is in it here).
+    await store.patches.upsert([patch('RHSA-2024:0001')], 'scan-2');
+    await store.findings.record('scan-2', 'web-03', [{ patchId: 'KB5034441', state: 'failed' }, { patchId: 'DSA-5600-1', state: 'missing' }, { patchId: 'RHSA-2024:0001', state: 'missing' }], t2);
+    expect(await store.findings.discovered('scan-1', 1, null)).toEqual({
       byPatch: new Map([
-        ['DSA-5600-1', { count: 2, first: ['db-01', 'web-02'] }],
-        ['KB5034441', { count: 1, first: ['web-02'] }],
+        ['DSA-5600-1', { count: 2, first: ['db-01'] }],
+        ['KB5034441', { count: 1, first: ['web-03'] }],
       ]),
       hosts: 2,
+      shapes: null,
     });
-    expect(await store.findings.needing([], ['missing'], 3)).toEqual({ byPatch: new Map(), hosts: 0 });
+    expect(await store.findings.discovered('scan-1', 3, { named: [] })).toMatchObject({ byPatch: new Map([['DSA-5600-1', { count: 2, first: ['db-01', 'web-03'] }], ['KB5034441', { count: 1, first: ['web-03'] }]]), shapes: [] });
+    expect(await store.findings.discovered('scan-2', 3, null)).toEqual({ byPatch: new Map([['RHSA-2024:0001', { count: 1, first: ['web-03'] }]]), hosts: 1, shapes: null });
+    expect(await store.findings.discovered('scan-9', 3, { named: [] })).toEqual({ byPatch: new Map(), hosts: 0, shapes: [] });
 
     // A finding for a patch the store does not know is refused, and the host's findings stay as they were.
     await expect(

@@ -1,6 +1,6 @@
 import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
-import { needing } from './digest-reads.ts';
+import { discovered } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
 import { ALREADY_STORED, FINDING_COLUMNS, type FindingRow, NEWER_SIGHTING, SEEN_JOIN, toFinding } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -127,7 +127,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
        where f.host = any($1::text[]) and f.state in ('missing', 'failed', 'pending-reboot') order by f.host, f.patch_id`, [hosts]);
     return rows.map(toFinding);
   },
-  needing: (patchIds, states, sample) => needing(sql, patchIds, states, sample),
+  discovered: (scanId, sample, inventory) => discovered(sql, scanId, sample, inventory),
   patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
   pendingIn: (scope) => pendingIn(sql, scope),
   async pruneInstalled(before) {

@@ -3,7 +3,8 @@
  * its own): node --import tsx bench/scale/writes-case.ts <pglite|postgres-url> <hosts> <runs>
  * The first scan of the estate through the ScanWriter beside two plain `unnest` inserts of the
  * same rows (bare tables; tables with the real indexes), then the digest of that scan (it
- * discovered all 3,000 catalog patches) and planning a change that targets every host, each
+ * discovered all 3,000 catalog patches) as the service posts it (window choices: two windows,
+ * the default approval policies) and as text, and planning a change that targets every host, each
  * `runs` times after one warm-up. Prints one JSON document on stdout.
  */
 import { loadavg } from 'node:os';
@@ -12,6 +13,7 @@ import { openSqlClient } from '../../adapters/postgres/open-store.ts';
 import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import { buildDigest } from '../../src/chat/announce/build-digest.ts';
 import { RolloutConfig } from '../../src/config/schema-rollout.ts';
+import { ConfigSections } from '../../src/config/schema.ts';
 import { planRollout } from '../../src/rollouts/plan.ts';
 import { EVERYONE, ingest, inventory, plainInsert, rescanOf } from './estate.ts';
 
@@ -62,6 +64,9 @@ await sql.query('analyze');
 const findings = (await sql.query<{ n: number }>('select count(*)::int as n from findings'))[0]!.n;
 const newPatches = (await store.patches.firstSeenIn('bench-scan-1')).length;
 
+// What the onScanFinished hook passes (src/service/runtime.ts): the config's windows and approval policies.
+const config = ConfigSections.parse({ windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' }, weekend: { cron: '0 2 * * 6', duration: '6h' } } });
+const digestPosted = await repeat(() => buildDigest(store, 'bench-scan-1', { schedule: config, approval: config.approval, now: new Date() }));
 const digest = await repeat(() => buildDigest(store, 'bench-scan-1'));
 const rollout = RolloutConfig.parse({});
 const plan = await repeat(async () => {
@@ -81,6 +86,7 @@ process.stdout.write(
     ingest: { hostsPerSecond: size / ingestSeconds, plainHostsPerSecond: size / plainSeconds, plainIndexedHostsPerSecond: size / plainIndexedSeconds, rssBefore, peakRss: ingestPeakRss },
     rescan: { hostsPerSecond: size / rescanSeconds, plainHostsPerSecond: size / rescanPlainSeconds, peakRss: rescanPeakRss },
     digest,
+    digestPosted,
     plan,
     load,
   }),

@@ -46,7 +46,7 @@ try {
     results.push(result);
     const { ingest } = result;
     process.stderr.write(
-      `  ingest ${ingest.hostsPerSecond.toFixed(0)} hosts/s (plain ${ingest.plainHostsPerSecond.toFixed(0)}, with indexes ${ingest.plainIndexedHostsPerSecond.toFixed(0)}); digest ${result.digest.map((n) => n.toFixed(0)).join(' ')} ms; plan ${result.plan.map((n) => n.toFixed(0)).join(' ')} ms\n`,
+      `  ingest ${ingest.hostsPerSecond.toFixed(0)} hosts/s (plain ${ingest.plainHostsPerSecond.toFixed(0)}, with indexes ${ingest.plainIndexedHostsPerSecond.toFixed(0)}); digest as posted ${(result.digestPosted ?? []).map((n) => n.toFixed(0)).join(' ')} ms, as text ${result.digest.map((n) => n.toFixed(0)).join(' ')} ms; plan ${result.plan.map((n) => n.toFixed(0)).join(' ')} ms\n`,
     );
   }
 } finally {

@@ -1,3 +1,4 @@
+import type { HostShape } from '../inventory/host-shapes.ts';
 import type { Finding, FindingState, HostScan, Patch, ScanOutcome, ScanProgress } from './patch.ts';
 
 /** What discovery keeps: the patch catalog, findings per host, and every scan's per-host outcome. */
@@ -47,11 +48,14 @@ export interface FindingRepository {
    */
   hostsByPatch(patchIds: string[], states: readonly FindingState[]): Promise<Map<string, string[]>>;
   /**
-   * For each of `patchIds` that some host has in one of `states`: how many hosts, and the first
-   * `sample` by name; and how many distinct hosts have any of them. What a scan's digest shows,
-   * counted in the store: a first scan of a large estate discovers every patch it has.
+   * What a scan's digest shows of the patches it discovered (PatchRepository.firstSeenIn), about
+   * the hosts that need them (NEEDS_PATCH: missing or failed): per patch how many and the first
+   * `sample` by name, and how many distinct hosts. With `inventory`, also the inventory folded
+   * into shapes (HostShape; `named` are the groups' static members) with how many of each need
+   * one of the patches, for the cover. Read from counts the store keeps as findings change, so a
+   * first scan that discovered every patch of 100,000 hosts costs no more than a later one.
    */
-  needing(patchIds: readonly string[], states: readonly FindingState[], sample: number): Promise<NeedingFacts>;
+  discovered(scanId: string, sample: number, inventory: { named: readonly string[] } | null): Promise<DiscoveredFacts>;
   /**
    * One patch across the hosts in scope: per state, how many hosts and the first `limit` findings
    * by host name (all of them when `limit` is null); and the hosts in scope with no finding for it.
@@ -72,10 +76,13 @@ export interface FindingRepository {
   pruneInstalled(before: Date): Promise<number>;
 }
 
-export interface NeedingFacts {
-  /** Patches no host has in those states are absent. */
+export interface DiscoveredFacts {
+  /** Patches no host needs are absent. */
   byPatch: Map<string, Counted<string>>;
+  /** Distinct hosts that need any of the patches, in the inventory or not. */
   hosts: number;
+  /** Inventory hosts by shape, when asked for; hosts not in the inventory count in `hosts` only. */
+  shapes: HostShape[] | null;
 }
 
 export interface PatchCoverage {

@@ -3,19 +3,20 @@ import { NotFoundError } from '../shared/errors.ts';
 import type { Group, Host } from './host.ts';
 
 /**
- * A group's hosts: its static members, hosts that name the group themselves, and hosts matching
- * its selector (every listed tag equal, os among the listed). Sorted by name for stable output.
+ * Whether a host is in a group: it is a static member, it names the group itself, or it matches
+ * the group's selector (every listed tag equal, os among the listed; a selector that lists
+ * neither matches nothing).
  */
-export const membersOf = (group: Group, hosts: readonly Host[]): Host[] =>
-  hosts
-    .filter((host) => {
-      if (group.members?.includes(host.name) || host.groups.includes(group.name)) return true;
-      const selector = group.selector;
-      if (!selector || (!selector.os && !selector.tags)) return false;
-      if (selector.os && !selector.os.includes(host.os)) return false;
-      return Object.entries(selector.tags ?? {}).every(([key, value]) => host.tags[key] === value);
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+export const isMember = (group: Group, host: Pick<Host, 'name' | 'os' | 'groups' | 'tags'>): boolean => {
+  if (group.members?.includes(host.name) || host.groups.includes(group.name)) return true;
+  const selector = group.selector;
+  if (!selector || (!selector.os && !selector.tags)) return false;
+  if (selector.os && !selector.os.includes(host.os)) return false;
+  return Object.entries(selector.tags ?? {}).every(([key, value]) => host.tags[key] === value);
+};
+
+/** A group's hosts (isMember), sorted by name for stable output. */
+export const membersOf = (group: Group, hosts: readonly Host[]): Host[] => hosts.filter((host) => isMember(group, host)).sort((a, b) => a.name.localeCompare(b.name));
 
 /** The groups a host belongs to, by any of the three routes above. */
 export const groupsOf = (host: Host, groups: readonly Group[]): string[] => groups.filter((group) => membersOf(group, [host]).length > 0).map((group) => group.name);

@@ -1,25 +1,9 @@
 import type { EstateStore } from '../answers/estate.ts';
-import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import type { Card } from '../card.ts';
-import type { Patch } from '../../discovery/patch.ts';
+import { coverClasses } from '../../inventory/cover-groups.ts';
+import { classesOf, staticMembers } from '../../inventory/host-shapes.ts';
 import { DIGEST_HOSTS_SHOWN, digestCard } from './digest-card.ts';
 import { type DigestPlanning, digestWindows } from './digest-windows.ts';
-
-/** Patches asked about per query when the window choices need every affected host by name. */
-const BATCH = 16;
-
-/** Every host that needs one of `patches`: what the window choices' production check covers. */
-const affectedHosts = async (store: EstateStore, patches: readonly Patch[]): Promise<Set<string>> => {
-  const hosts = new Set<string>();
-  for (let i = 0; i < patches.length; i += BATCH) {
-    const needing = await store.findings.hostsByPatch(
-      patches.slice(i, i + BATCH).map((p) => p.id),
-      NEEDS_PATCH,
-    );
-    for (const names of needing.values()) for (const name of names) hosts.add(name);
-  }
-  return hosts;
-};
 
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
@@ -41,12 +25,11 @@ export const scanFreshness = async (store: EstateStore, scanId: string): Promise
 export const buildDigest = async (store: EstateStore, scanId: string, planning?: DigestPlanning): Promise<Card | null> => {
   const patches = await store.patches.firstSeenIn(scanId);
   if (patches.length === 0) return null;
-  // Counted in the store: a first scan of an estate discovers every patch it has, on every host.
-  const affected = await store.findings.needing(
-    patches.map((p) => p.id),
-    NEEDS_PATCH,
-    DIGEST_HOSTS_SHOWN,
-  );
-  const windows = planning ? digestWindows(planning, await store.groups.list(), await store.hosts.list(), await affectedHosts(store, patches)) : undefined;
+  // Counted in the store, from counts kept as findings change: a first scan of an estate discovers
+  // every patch it has, on every host. The cover behind the window choices weighs the inventory
+  // by shape (a few thousand at 100,000 hosts), never host by host.
+  const groups = planning ? await store.groups.list() : null;
+  const affected = await store.findings.discovered(scanId, DIGEST_HOSTS_SHOWN, groups ? { named: staticMembers(groups) } : null);
+  const windows = planning && groups ? digestWindows(planning, coverClasses(groups, classesOf(groups, affected.shapes ?? []))) : undefined;
   return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId), ...(windows ? { windows } : {}) });
 };

@@ -1,8 +1,7 @@
 import { choosePolicy, policyAllowsNow } from '../../changes/approval-policy.ts';
 import type { ApprovalConfig } from '../../changes/approval-policy-config.ts';
 import { NOW_WINDOW } from '../../config/schema-windows.ts';
-import type { Group, Host } from '../../inventory/host.ts';
-import { coverGroups } from '../../inventory/cover-groups.ts';
+import type { Group } from '../../inventory/host.ts';
 import { blackoutEnd, blackoutName } from '../../rollouts/now-decision.ts';
 import { blackoutAt, nextOpenInterval, openIntervalAt } from '../../rollouts/open-intervals.ts';
 import { whenText } from '../../rollouts/time-text.ts';
@@ -38,11 +37,11 @@ const nowChoice = ({ schedule, now }: DigestPlanning): CardChoice => {
 /**
  * The windows a digest's *Propose rollout* offers: every configured maintenance window with its
  * next opening, in config order (the first is the default), and `now` when the policy the
- * proposal would get (production targets ask more) allows an immediate start. The click is
+ * proposal would get allows an immediate start: production targets ask more, and `targets` are
+ * the groups the proposal would name (coverClasses, as the click's coverGroups). The click is
  * checked again when it comes: a stale card or a forged `now` is refused with the reason.
  */
-export const digestWindows = (planning: DigestPlanning, groups: readonly Group[], hosts: readonly Host[], affected: ReadonlySet<string>): CardChoice[] => {
-  const targets = coverGroups(groups, hosts, affected).groups;
+export const digestWindows = (planning: DigestPlanning, targets: readonly Group[]): CardChoice[] => {
   const policy = choosePolicy(planning.approval, 'normal', { production: targets.some((g) => g.production) });
   const windows = Object.keys(planning.schedule.windows).map((name) => windowChoice(planning, name));
   const now = policyAllowsNow(planning.approval, 'normal', policy.name) ? [nowChoice(planning)] : [];
