@@ -2,6 +2,7 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { needing } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
+import { hostStatus } from './host-status-read.ts';
 import { type FindingRow, toFinding } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -122,6 +123,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   needing: (patchIds, states, sample) => needing(sql, patchIds, states, sample),
   patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
   pendingIn: (scope) => pendingIn(sql, scope),
+  hostStatus: (host) => hostStatus(sql, host),
   async pruneInstalled(before) {
     const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and last_seen < $1 returning 1) select count(*)::int as n from gone`, [before]);
     return rows[0]?.n ?? 0;

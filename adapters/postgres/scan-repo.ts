@@ -3,7 +3,7 @@ import type { FreshnessFacts, ScanRepository } from '../../src/discovery/discove
 import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
-interface HostScanRow {
+export interface HostScanRow {
   scan_id: string;
   host: string;
   outcome: HostScan['outcome'];
@@ -17,7 +17,7 @@ interface HostScanRow {
   warnings: string[];
 }
 
-const toHostScan = (row: HostScanRow): HostScan => ({
+export const toHostScan = (row: HostScanRow): HostScan => ({
   scanId: row.scan_id,
   host: row.host,
   outcome: row.outcome,
