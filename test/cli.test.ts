@@ -90,6 +90,8 @@ describe('patchbot CLI', () => {
     expect(await cli(['db', 'migrate', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied 001_init/) });
     expect(await cli(['audit', 'verify', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/intact: 0 events/) });
     expect(await cli(['report', 'compliance', '--config', config])).toMatchObject({ code: 0 });
+    expect(await cli(['token', 'create', '--as', 'alice', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^pat_/) });
+    expect(await cli(['token', 'list', '--config', config])).toMatchObject({ code: 0, stdout: expect.stringMatching(/ alice /) });
     const check = await cli(['config', 'check', '--config', config]);
     expect(check.code).toBe(1);
     expect(check.stdout + check.stderr).toMatch(/inventory\.yaml:\d+:\d+: /);

@@ -161,19 +161,19 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     // a-01: rescanned (one finding now installed); a-02: failed and pending-reboot; a-03: unreachable with older findings;
     // b-01: scanned, nothing found; b-02: never scanned.
     for (const { name, os, groups, tags } of hosts) {
-      const facts = await store.findings.hostStatus(name);
+      const { lastSeen, ...facts } = (await store.findings.hostStatus(name))!;
       const findings = await store.findings.byHost(name);
       const catalog = new Map((await store.patches.byIds(findings.map((f) => f.patchId))).map((p) => [p.id, p.severity]));
       const [latest] = await store.scans.latestOf([name]);
       expect(facts, name).toEqual({ host: { name, os, groups, tags }, latestScan: latest ?? null, findings: findings.map((f) => ({ ...f, severity: catalog.get(f.patchId) ?? 'unknown' })) });
-      const lastSeen = findings.reduce<Date | null>((max, f) => (max && max >= f.lastSeen ? max : f.lastSeen), null);
       expect(freshnessOf([name], latest ? [latest] : [], lastSeen ? new Map([[name, lastSeen]]) : new Map()), name).toEqual(await store.scans.freshness([name], 5));
     }
+    expect((await store.findings.hostStatus('a-03'))?.lastSeen).toEqual(t(1));
     expect((await store.findings.hostStatus('a-02'))?.findings.map((f) => [f.patchId, f.state, f.severity])).toEqual([
       ['P-imp', 'failed', 'important'],
       ['P-low', 'pending-reboot', 'low'],
     ]);
-    expect(await store.findings.hostStatus('b-02')).toEqual({ host: { name: 'b-02', os: 'rhel', groups: [], tags: {} }, latestScan: null, findings: [] });
+    expect(await store.findings.hostStatus('b-02')).toEqual({ host: { name: 'b-02', os: 'rhel', groups: [], tags: {} }, latestScan: null, lastSeen: null, findings: [] });
     expect(await store.findings.hostStatus('web')).toBeNull();
   });
 

@@ -2,8 +2,8 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { needing } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
+import { ALREADY_STORED, FINDING_COLUMNS, type FindingRow, NEWER_SIGHTING, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
-import { type FindingRow, toFinding } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -82,30 +82,37 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async record(scanId, host, findings, at) {
-    // One statement, one round trip: the upsert of what this scan saw and the update that marks
-    // what it no longer saw run as data-modifying CTEs. The two touch disjoint rows (the update
-    // excludes this scan's patch ids), which one statement requires. The patch ids are checked
-    // once for the statement (migration 006), and an unknown one undoes all of it.
+    // One statement, one round trip: what changed in what this scan saw (new findings, changed
+    // states), the update that marks what it no longer saw, and the host's sighting (migration
+    // 013: unchanged findings are not written) run as data-modifying CTEs. They touch disjoint
+    // rows (new, changed, and not reported this time), which one statement requires. The patch
+    // ids are checked once for the statement (migration 006), and an unknown one undoes all of it.
     const ids = findings.map((f) => f.patchId);
     await sql.query(
-      `with seen as (
-         insert into findings (host, patch_id, state, first_seen, last_seen, scan_id)
-         select $1, f.patch_id, f.state, $3, $3, $2 from unnest($4::text[], $5::text[]) as f(patch_id, state)
-         on conflict (host, patch_id) do update set state = excluded.state, last_seen = excluded.last_seen, scan_id = excluded.scan_id
-         returning 1
+      `with f as (select * from unnest($4::text[], $5::text[]) as f(patch_id, state)
+       ), seen as (
+         insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
+         select $1, f.patch_id, f.state, $3, $3, $2 from f
+         where not exists (select 1 from findings x where x.host = $1 and x.patch_id = f.patch_id)
+         ${ALREADY_STORED}
+       ), changed as (
+         update findings t set state = f.state, changed_at = $3, changed_in = $2 from f
+         where t.host = $1 and t.patch_id = f.patch_id and t.state <> f.state
        ), gone as (
-         update findings set state = 'installed', last_seen = $3, scan_id = $2
+         update findings set state = 'installed', changed_at = $3, changed_in = $2
          where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))
+       ), sighted as (
+         insert into host_findings_seen (host, seen_at, scan_id) values ($1, $3, $2) ${NEWER_SIGHTING}
        )
        select require_known_patches($4::text[])`,
       [host, scanId, at, ids, findings.map((f) => f.state)],
     );
   },
   async byPatch(patchId) {
-    return (await sql.query<FindingRow>('select * from findings where patch_id = $1 order by host', [patchId])).map(toFinding);
+    return (await sql.query<FindingRow>(`select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN} where f.patch_id = $1 order by f.host`, [patchId])).map(toFinding);
   },
   async byHost(host) {
-    return (await sql.query<FindingRow>('select * from findings where host = $1 order by patch_id', [host])).map(toFinding);
+    return (await sql.query<FindingRow>(`select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN} where f.host = $1 order by f.patch_id`, [host])).map(toFinding);
   },
   async hostsByPatch(patchIds, states) {
     if (patchIds.length === 0) return new Map();
@@ -117,7 +124,8 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
   },
   async openOf(hosts) {
-    const rows = await sql.query<FindingRow>(`select * from findings where host = any($1::text[]) and state in ('missing', 'failed', 'pending-reboot') order by host, patch_id`, [hosts]);
+    const rows = await sql.query<FindingRow>(`select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN}
+       where f.host = any($1::text[]) and f.state in ('missing', 'failed', 'pending-reboot') order by f.host, f.patch_id`, [hosts]);
     return rows.map(toFinding);
   },
   needing: (patchIds, states, sample) => needing(sql, patchIds, states, sample),
@@ -125,7 +133,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   pendingIn: (scope) => pendingIn(sql, scope),
   hostStatus: (host) => hostStatus(sql, host),
   async pruneInstalled(before) {
-    const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and last_seen < $1 returning 1) select count(*)::int as n from gone`, [before]);
+    const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and changed_at < $1 returning 1) select count(*)::int as n from gone`, [before]);
     return rows[0]?.n ?? 0;
   },
 });

@@ -1,6 +1,6 @@
 import type { Counted, HostScope, PatchCoverage, PendingFacts } from '../../src/discovery/discovery-store.ts';
 import { type Finding, FindingState, type Severity } from '../../src/discovery/patch.ts';
-import { type FindingRow, toFinding } from './finding-row.ts';
+import { FINDING_COLUMNS, type FindingRow, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -19,7 +19,7 @@ export const patchCoverage = async (sql: SqlClient, patchId: string, scope: Host
     where f.patch_id = $1 group by f.state`;
   const pageParams: unknown[] = [patchId, limit, FindingState.options];
   const pageSql = `select x.* from unnest($3::text[]) as st(state),
-    lateral (select f.* from findings f join ${scopeRows(scope, pageParams)} s on s.name = f.host
+    lateral (select ${FINDING_COLUMNS} from findings f join ${scopeRows(scope, pageParams)} s on s.name = f.host ${SEEN_JOIN}
              where f.patch_id = $1 and f.state = st.state order by f.host limit $2) x`;
   // The hosts with no finding are counted as the scope less those with one (a finding per host
   // and patch): counting them directly probed the findings index once per host (0.5 s at 100k).

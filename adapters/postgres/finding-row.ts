@@ -1,6 +1,6 @@
 import type { Finding } from '../../src/discovery/patch.ts';
 
-/** A findings row as stored, and as a Finding: shared by the repository and the scoped reads. */
+/** A finding as the reads return it (FINDING_COLUMNS), and as a Finding: shared by the repository and the scoped reads. */
 export interface FindingRow {
   host: string;
   patch_id: string;
@@ -18,3 +18,25 @@ export const toFinding = (row: FindingRow): Finding => ({
   lastSeen: row.last_seen,
   scanId: row.scan_id,
 });
+
+/**
+ * A finding's columns for `findings f left join host_findings_seen seen on seen.host = f.host`. The row
+ * records its last change (migration 013); an open finding was also seen, unchanged, by every scan
+ * that reported the host's findings since, the latest of which host_findings_seen keeps.
+ */
+export const FINDING_COLUMNS = `f.host, f.patch_id, f.state, f.first_seen,
+  case when f.state <> 'installed' and seen.seen_at > f.changed_at then seen.seen_at else f.changed_at end as last_seen,
+  case when f.state <> 'installed' and seen.seen_at > f.changed_at then seen.scan_id else f.changed_in end as scan_id`;
+
+/** The join FINDING_COLUMNS reads from, after `from findings f`. */
+export const SEEN_JOIN = 'left join host_findings_seen seen on seen.host = f.host';
+
+/**
+ * A finding a scan reports is inserted when new, updated only when its state changed, and
+ * otherwise left alone — not even locked, as an upsert's conflict would (migration 013). A row
+ * that appears meanwhile (a retried write of the same host) was written by the same scan.
+ */
+export const ALREADY_STORED = 'on conflict (host, patch_id) do nothing';
+/** The host's latest sighting of its findings; an older scan stored late does not replace a newer one. */
+export const NEWER_SIGHTING = `on conflict (host) do update set seen_at = excluded.seen_at, scan_id = excluded.scan_id
+         where excluded.seen_at >= host_findings_seen.seen_at`;

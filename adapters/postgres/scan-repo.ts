@@ -1,5 +1,6 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
 import type { FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
+import { ALREADY_STORED, NEWER_SIGHTING } from './finding-row.ts';
 import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -74,14 +75,22 @@ const RECORD_MANY = `
     select h.host, x.patch_id, x.state, h.finished_at as at, h.scan_id
     from h, rows from (jsonb_array_elements_text(h.patch_ids), jsonb_array_elements_text(h.states)) as x(patch_id, state)
   ), seen as (
-    insert into findings (host, patch_id, state, first_seen, last_seen, scan_id)
+    insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
     select host, patch_id, state, at, at, scan_id from f
-    on conflict (host, patch_id) do update set state = excluded.state, last_seen = excluded.last_seen, scan_id = excluded.scan_id
+    where not exists (select 1 from findings x where x.host = f.host and x.patch_id = f.patch_id)
+    ${ALREADY_STORED}
+  ), changed as (
+    update findings t set state = f.state, changed_at = f.at, changed_in = f.scan_id from f
+    where t.host = any($2::text[]) and t.host = f.host and t.patch_id = f.patch_id and t.state <> f.state
   ), gone as (
-    update findings t set state = 'installed', last_seen = h.finished_at, scan_id = h.scan_id
+    update findings t set state = 'installed', changed_at = h.finished_at, changed_in = h.scan_id
     from h
     where t.host = any($2::text[]) and h.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
       and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
+  ), sighted as (
+    insert into host_findings_seen (host, seen_at, scan_id)
+    select host, finished_at, scan_id from h where host = any($2::text[])
+    ${NEWER_SIGHTING}
   ), stored as (
     insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
     select scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name,
@@ -136,9 +145,9 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
   async recordMany(writes) {
     if (writes.length === 0) return;
     // One statement for the whole batch. Per host it
-    // does what findings.record and recordHost do: upsert what the scan saw, mark what it no
-    // longer saw installed (rows disjoint from the upsert's: one statement requires it), and
-    // upsert the host's freshness. Everything travels as one JSON document: far cheaper to
+    // does what findings.record and recordHost do: insert the findings the scan saw first, update
+    // those whose state changed, mark what it no longer saw installed (three disjoint sets of
+    // rows: one statement requires it), and upsert the host's sighting and freshness. Everything travels as one JSON document: far cheaper to
     // build than the driver's text arrays, and PostgreSQL reads it as fast.
     const hosts = writes.map(({ result: r, findings }) => ({
       scan_id: r.scanId,
@@ -219,7 +228,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
          (count(*) filter (where outcome <> 'ok'))::int as unreachable, coalesce(array_agg(distinct outcome) filter (where outcome <> 'ok'), '{}') as outcomes,
          (count(*) filter (where outcome is null))::int as never,
          (select coalesce(json_agg(u), '[]') from (
-            select host, outcome, finished_at as tried_at, (select max(f.last_seen) from findings f where f.host = l2.host) as last_seen
+            select host, outcome, finished_at as tried_at, (select seen.seen_at from host_findings_seen seen where seen.host = l2.host) as last_seen
             from l l2 where outcome <> 'ok' order by finished_at, host limit $1) u) as unreachable_first,
          (select coalesce(json_agg(host), '[]') from (select host from l where outcome is null order by host limit $1) n) as never_first
        from l`,

@@ -86,8 +86,22 @@ export const scanOf = (i: number, scanId: string, now: Date, patches: readonly P
   };
 };
 
+/** What one scan finds on host `i` (scanOf, or rescanOf for the next day's scan). */
+export type HostScanOf = typeof scanOf;
+
+/**
+ * The next day's scan of host `i`: what scanOf found, except that 10 % of hosts installed five of
+ * their patches since (a day of patching); everything else is seen as it was.
+ */
+export const rescanOf: HostScanOf = (i, scanId, now, patches) => {
+  const write = scanOf(i, scanId, now, patches);
+  if (!write.findings || random(i + 1_000_003)() >= 0.1) return write;
+  const findings = write.findings.slice(0, -5);
+  return { ...write, result: { ...write.result, missingCount: findings.length }, findings };
+};
+
 /** Stores every host's scan through the ScanWriter, `inFlight` host jobs at a time; returns seconds. */
-export const ingest = async (store: StorageEngine, size: number, scanId: string, now: Date, inFlight = 128): Promise<number> => {
+export const ingest = async (store: StorageEngine, size: number, scanId: string, now: Date, { inFlight = 128, scan = scanOf }: { inFlight?: number; scan?: HostScanOf } = {}): Promise<number> => {
   const patches = catalog();
   await store.scans.start(
     scanId,
@@ -101,8 +115,7 @@ export const ingest = async (store: StorageEngine, size: number, scanId: string,
   const worker = async () => {
     while (next < size) {
       const i = next++;
-      const write = scanOf(i, scanId, now, patches);
-      await writer.record(write);
+      await writer.record(scan(i, scanId, now, patches));
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -120,14 +133,14 @@ export const plainInsert = async (
   size: number,
   scanId: string,
   now: Date,
-  { indexes = false }: { indexes?: boolean } = {},
+  { indexes = false, scan = scanOf }: { indexes?: boolean; scan?: HostScanOf } = {},
 ): Promise<number> => {
   const patches = catalog();
   if (indexes) {
     await sql.query('create table bench_findings (like findings including defaults including indexes)');
     await sql.query('create table bench_host_scans (like host_scans including defaults including indexes)');
   } else {
-    await sql.query('create table bench_findings (host text, patch_id text, state text, first_seen timestamptz, last_seen timestamptz, scan_id text, primary key (host, patch_id))');
+    await sql.query('create table bench_findings (host text, patch_id text, state text, first_seen timestamptz, changed_at timestamptz, changed_in text, primary key (host, patch_id))');
     await sql.query(
       'create table bench_host_scans (scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz, reboot_required boolean, os_name text, missing_count int, primary key (scan_id, host))',
     );
@@ -137,12 +150,12 @@ export const plainInsert = async (
     const f: string[][] = [[], [], [], [], [], []];
     const h: unknown[][] = [[], [], [], [], [], [], [], [], []];
     for (let i = from; i < Math.min(size, from + 64); i++) {
-      const { result: r, findings } = scanOf(i, scanId, now, patches);
+      const { result: r, findings } = scan(i, scanId, now, patches);
       for (const x of findings ?? []) [r.host, x.patchId, x.state, r.finishedAt.toISOString(), r.finishedAt.toISOString(), scanId].forEach((v, k) => f[k]!.push(v));
       [scanId, r.host, r.outcome, r.error ?? null, r.startedAt, r.finishedAt, r.rebootRequired ?? null, r.osName ?? null, r.missingCount ?? null].forEach((v, k) => h[k]!.push(v));
     }
     await sql.query(
-      'insert into bench_findings (host, patch_id, state, first_seen, last_seen, scan_id) select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])',
+      'insert into bench_findings (host, patch_id, state, first_seen, changed_at, changed_in) select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])',
       f,
     );
     await sql.query(

@@ -8,7 +8,8 @@ import { answerMissing } from '../../src/chat/answers/missing.ts';
 import { answerPending } from '../../src/chat/answers/pending.ts';
 import { answerReboots } from '../../src/chat/answers/reboots.ts';
 import { answerStatus } from '../../src/chat/answers/status.ts';
-import { buildComplianceOverview } from '../../src/compliance/report.ts';
+import { writeReport } from '../../src/compliance/format.ts';
+import { buildComplianceOverview, complianceHosts } from '../../src/compliance/report.ts';
 import { summarizeCompliance } from '../../src/compliance/summary.ts';
 import { ComplianceConfig } from '../../src/config/schema-execution.ts';
 import { RolloutConfig } from '../../src/config/schema-rollout.ts';
@@ -62,6 +63,33 @@ const complianceSql = (group: boolean) => `with scope as (select name, groups fr
   select (select json_object_agg(status, n) from (select status, count(*) as n from status group by 1) t) as total,
     (select json_agg(g) from (select g.name as group, s.status, count(*) as n from status s, unnest(s.groups) as g(name) group by 1, 2) g) as groups`;
 
+/** Thrown by the CSV writer below once the first host row is out: the report stops there. */
+class FirstRowOut extends Error {}
+
+/**
+ * `patchbot report compliance --format csv` for every host as the CLI streams it, to the first
+ * host row (`untilFirstRow`: what someone piping it sees first) or to the end (bytes written).
+ */
+const complianceCsv = async (store: StorageEngine, options: Parameters<typeof complianceHosts>[1], untilFirstRow: boolean): Promise<number> => {
+  let bytes = 0;
+  let lines = 0;
+  try {
+    await writeReport(
+      () => buildComplianceOverview(store, options),
+      complianceHosts(store, options),
+      'csv',
+      (chunk) => {
+        bytes += chunk.length;
+        lines += chunk.split('\n').length - 1;
+        if (untilFirstRow && lines > 1) throw new FirstRowOut();
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof FirstRowOut)) throw error;
+  }
+  return bytes;
+};
+
 export const questions = (store: StorageEngine, size: number, now: Date): Question[] => {
   const sla = ComplianceConfig.parse({}).sla;
   const group = groupName(Math.floor(size / 2 / 2000));
@@ -79,6 +107,8 @@ export const questions = (store: StorageEngine, size: number, now: Date): Questi
       sql: [complianceSql(true), [now, group]],
     },
     { name: 'compliance, whole estate', patchbot: async () => summarizeCompliance(await buildComplianceOverview(store, { sla, now })), sql: [complianceSql(false), [now]] },
+    { name: 'compliance CSV of every host: first host row', patchbot: () => complianceCsv(store, { sla, framework: null, group: null, now }, true) },
+    { name: 'compliance CSV of every host: whole report', patchbot: () => complianceCsv(store, { sla, framework: null, group: null, now }, false) },
     {
       name: 'plan a change targeting every host',
       patchbot: async () => {

@@ -13,7 +13,7 @@ import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import { buildDigest } from '../../src/chat/announce/build-digest.ts';
 import { RolloutConfig } from '../../src/config/schema-rollout.ts';
 import { planRollout } from '../../src/rollouts/plan.ts';
-import { EVERYONE, ingest, inventory, plainInsert } from './estate.ts';
+import { EVERYONE, ingest, inventory, plainInsert, rescanOf } from './estate.ts';
 
 const [target, sizeText, runsText] = process.argv.slice(2);
 const size = Number(sizeText);
@@ -51,6 +51,13 @@ const ingestSeconds = await ingest(store, size, 'bench-scan-1', now);
 const ingestPeakRss = peakRss;
 const plainSeconds = await plainInsert(sql, size, 'bench-scan-1', now);
 const plainIndexedSeconds = await plainInsert(sql, size, 'bench-scan-1', now, { indexes: true });
+// The next day's scan (rescanOf: 10 % of hosts installed five patches), the steady state of an
+// estate, beside the same rows inserted plainly: what writing every finding it saw would cost.
+const nextDay = new Date(now.getTime() + 86_400_000);
+peakRss = process.memoryUsage.rss();
+const rescanSeconds = await ingest(store, size, 'bench-scan-2', nextDay, { scan: rescanOf });
+const rescanPeakRss = peakRss;
+const rescanPlainSeconds = await plainInsert(sql, size, 'bench-scan-2', nextDay, { scan: rescanOf });
 await sql.query('analyze');
 const findings = (await sql.query<{ n: number }>('select count(*)::int as n from findings'))[0]!.n;
 const newPatches = (await store.patches.firstSeenIn('bench-scan-1')).length;
@@ -72,6 +79,7 @@ process.stdout.write(
     newPatches,
     syncMs,
     ingest: { hostsPerSecond: size / ingestSeconds, plainHostsPerSecond: size / plainSeconds, plainIndexedHostsPerSecond: size / plainIndexedSeconds, rssBefore, peakRss: ingestPeakRss },
+    rescan: { hostsPerSecond: size / rescanSeconds, plainHostsPerSecond: size / rescanPlainSeconds, peakRss: rescanPeakRss },
     digest,
     plan,
     load,

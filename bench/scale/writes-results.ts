@@ -9,6 +9,8 @@ export interface WritesCase {
   newPatches: number;
   syncMs: number;
   ingest: { hostsPerSecond: number; plainHostsPerSecond: number; plainIndexedHostsPerSecond: number; rssBefore: number; peakRss: number };
+  /** The next day's scan (bench/scale/estate.ts rescanOf) beside the same rows inserted plainly; absent from runs before it was measured. */
+  rescan?: { hostsPerSecond: number; plainHostsPerSecond: number; peakRss: number };
   digest: number[];
   plan: number[];
   /** 1-minute load average at the start and the end of the case. */
@@ -41,6 +43,17 @@ const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
 const name = (c: WritesCase) => `${c.engine} ${c.hosts.toLocaleString('en-US')}`;
 
+const rescanTable = (cases: WritesCase[]): string[] => {
+  const measured = cases.filter((c) => c.rescan);
+  if (!measured.length) return [];
+  return [
+    '| case | next-day rescan hosts/s | plain unnest of its rows, bare tables | rescan / plain | peak RSS (rescan) |',
+    '|---|---:|---:|---:|---:|',
+    ...measured.map(({ rescan: r, ...c }) => `| ${name(c as WritesCase)} | ${r!.hostsPerSecond.toFixed(0)} | ${r!.plainHostsPerSecond.toFixed(0)} | ${pct(r!.hostsPerSecond, r!.plainHostsPerSecond)} | ${mib(r!.peakRss)} |`),
+    '',
+  ];
+};
+
 const table = (run: LabelledRun): string[] => {
   const lines = [`### ${run.label} (${run.measuredAt.slice(0, 16).replace('T', ' ')} UTC)`, ''];
   if (run.cases.length) {
@@ -52,6 +65,7 @@ const table = (run: LabelledRun): string[] => {
           `| ${name(c as WritesCase)} (${c.findings.toLocaleString('en-US')} findings) | ${i.hostsPerSecond.toFixed(0)} | ${i.plainHostsPerSecond.toFixed(0)} | ${pct(i.hostsPerSecond, i.plainHostsPerSecond)} | ${i.plainIndexedHostsPerSecond.toFixed(0)} | ${pct(i.hostsPerSecond, i.plainIndexedHostsPerSecond)} | ${mib(i.rssBefore)} → ${mib(i.peakRss)} | ${c.load.map((l) => l.toFixed(1)).join(' → ')} |`,
       ),
       '',
+      ...rescanTable(run.cases),
       '| case | digest of the first scan: p50 / max | new patches in it | plan a change for every host: p50 / max |',
       '|---|---:|---:|---:|',
       ...run.cases.map(
@@ -89,7 +103,8 @@ export const writeWritesSection = (resultsPath: string, dir: string): void => {
     'Ingest is the first scan of the estate of the section above through the ScanWriter (128 host jobs in flight, batches of up to 64 hosts), beside',
     "the same rows through one plain `unnest` insert per 64 hosts: into bare tables (primary keys only; issue #20's baseline), and into copies with",
     "the real tables' indexes (what the answers read through). The digest is that first scan's (it discovered every catalog patch); the plan targets",
-    'a selector group of every host. Each of those ran once unmeasured, then timed.',
+    'a selector group of every host. Each of those ran once unmeasured, then timed. The next-day rescan is a second scan of every host after the first,',
+    'in which 10 % of hosts installed five patches (bench/scale/estate.ts `rescanOf`), beside the same rows inserted plainly into bare tables.',
     '',
     ...runs.flatMap(table),
     END,

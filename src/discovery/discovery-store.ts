@@ -92,6 +92,8 @@ export interface PatchCoverage {
 export interface HostStatusFacts {
   host: Pick<Host, 'name' | 'os' | 'groups' | 'tags'>;
   latestScan: HostScan | null;
+  /** When the host last reported patch data (FreshnessFacts' `lastSeen`); null if it never has. */
+  lastSeen: Date | null;
   /** `installed` included; severity `unknown` when the catalog has no row for the patch. */
   findings: (Finding & { severity: Severity })[];
 }

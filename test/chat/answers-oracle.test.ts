@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { HostScope, PendingFacts } from '../../src/discovery/discovery-store.ts';
+import { freshnessOf } from '../../src/chat/answers/freshness.ts';
 import { NEEDS_PATCH, type Severity } from '../../src/discovery/patch.ts';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
 import { NOW } from '../support/compliance-cases.ts';
@@ -93,11 +94,14 @@ describe.each(engines)('answer reads agree with the facts read apart (%s)', (_en
       const findings = await store.findings.byHost(h.name);
       const catalog = new Map((await store.patches.byIds(findings.map((f) => f.patchId))).map((p) => [p.id, p.severity]));
       const [latest] = await store.scans.latestOf([h.name]);
-      expect(await store.findings.hostStatus(h.name), h.name).toEqual({
+      const { lastSeen, ...facts } = (await store.findings.hostStatus(h.name))!;
+      expect(facts, h.name).toEqual({
         host: { name: h.name, os: h.os, groups: h.groups, tags: h.tags },
         latestScan: latest ?? null,
         findings: findings.map((f) => ({ ...f, severity: catalog.get(f.patchId) ?? 'unknown' })),
       });
+      // The one-host freshness `status` derives from it is what scans.freshness says of the host.
+      expect(freshnessOf([h.name], latest ? [latest] : [], lastSeen ? new Map([[h.name, lastSeen]]) : new Map()), h.name).toEqual(await store.scans.freshness([h.name], 5));
     }
     expect(await store.findings.hostStatus('ghost-01')).toBeNull();
   });

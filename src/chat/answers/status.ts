@@ -43,10 +43,9 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
       { label: 'hosts', names: hosts.map((h) => h.name) },
     );
   }
-  const { host, latestScan, findings } = facts;
+  const { host, latestScan, lastSeen, findings } = facts;
   const scan = latestScan ?? undefined;
   // The freshness of one host, from the facts already read: what scans.freshness would count.
-  const lastSeen = findings.reduce<Date | null>((newest, f) => (newest && newest >= f.lastSeen ? newest : f.lastSeen), null);
   const freshness = freshnessOf([host.name], latestScan ? [latestScan] : [], lastSeen ? new Map([[host.name, lastSeen]]) : new Map(), FRESHNESS_SAMPLE);
   const line = formatFreshness(freshness, now);
   const stateOf = new Map(findings.map((f) => [f.patchId, f.state]));

@@ -14,7 +14,7 @@ export const tokenCreate: Command = {
     expires: { type: 'string', description: 'lifetime such as 30d or 12w (default 90d; "never" for none)', default: '90d' },
   },
   usesStore: true,
-  async run({ values, io, deps, config: loadConfig, withStore }) {
+  async run({ values, io, deps, settings, withStore }) {
     const owner = values.as as string | undefined;
     if (!owner) throw new UsageError('--as PERSON is required: a token acts as exactly one configured person');
     const expires = values.expires as string;
@@ -26,13 +26,14 @@ export const tokenCreate: Command = {
       if (!parsed.success) throw new UsageError(`--expires ${expires}: write a duration with a unit (30d, 12w) or "never"`);
       lifetime = parsed.data;
     }
-    const config = await loadConfig();
+    // People only: the inventory (maybe 100,000 hosts, issue #20) has nothing to say about who may own a token.
+    const config = await settings();
     const now = new Date();
     const token = newAccessToken();
     const expiresAt = lifetime === null ? null : new Date(now.getTime() + lifetime);
     await withStore(
       async ({ store }) => {
-        if (!deps.sharedRuntime) await (await import('../../service/sync-config.ts')).syncConfigToStore(store, config);
+        if (!deps.sharedRuntime) await store.people.sync(config.people);
         if (!(await store.people.get(owner)))
           throw new NotFoundError(
             'person',
