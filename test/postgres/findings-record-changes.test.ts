@@ -93,6 +93,23 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
     expect((await read('web-01'))[0]).toEqual(['DSA-1', 'missing', 's3', t(3).toISOString()]);
   });
 
+  it('stores a patch a host reported twice in one scan once, as its last report says', async () => {
+    opened = await openFresh(engine);
+    const { store } = opened;
+    await store.patches.upsert([patch('DSA-1')]);
+    await store.scans.start('s1', 'schedule', ['web-01'], t(1));
+    await store.scans.recordMany([
+      {
+        result: ok('s1', 'web-01', t(1)),
+        findings: [
+          { patchId: 'DSA-1', state: 'missing' },
+          { patchId: 'DSA-1', state: 'pending-reboot' },
+        ],
+      },
+    ]);
+    expect(await read('web-01')).toEqual([['DSA-1', 'pending-reboot', 's1', t(1).toISOString()]]);
+  });
+
   it('names the last sighting of an unreachable host from the scan that last reported its findings', async () => {
     opened = await openFresh(engine);
     const { store } = opened;
