@@ -3,6 +3,7 @@ import type { OpenedStore } from '../adapters/postgres/open-store.ts';
 import type { FindingInput } from '../src/discovery/discovery-store.ts';
 import type { Patch } from '../src/discovery/patch.ts';
 import type { Host } from '../src/inventory/host.ts';
+import { freshnessOf } from '../src/chat/answers/freshness.ts';
 import { membersOf } from '../src/inventory/resolve.ts';
 import { availableEngines, openFresh } from './support/engines.ts';
 
@@ -153,6 +154,27 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
       hostsBySeverity: { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0 },
       affectedHosts: 0,
     });
+  });
+
+  it("reads one host's status at once: what its findings, latest scan, catalog rows and freshness say read apart; null for no such host", async () => {
+    const { store } = opened;
+    // a-01: rescanned (one finding now installed); a-02: failed and pending-reboot; a-03: unreachable with older findings;
+    // b-01: scanned, nothing found; b-02: never scanned.
+    for (const { name, os, groups, tags } of hosts) {
+      const { lastSeen, ...facts } = (await store.findings.hostStatus(name))!;
+      const findings = await store.findings.byHost(name);
+      const catalog = new Map((await store.patches.byIds(findings.map((f) => f.patchId))).map((p) => [p.id, p.severity]));
+      const [latest] = await store.scans.latestOf([name]);
+      expect(facts, name).toEqual({ host: { name, os, groups, tags }, latestScan: latest ?? null, findings: findings.map((f) => ({ ...f, severity: catalog.get(f.patchId) ?? 'unknown' })) });
+      expect(freshnessOf([name], latest ? [latest] : [], lastSeen ? new Map([[name, lastSeen]]) : new Map()), name).toEqual(await store.scans.freshness([name], 5));
+    }
+    expect((await store.findings.hostStatus('a-03'))?.lastSeen).toEqual(t(1));
+    expect((await store.findings.hostStatus('a-02'))?.findings.map((f) => [f.patchId, f.state, f.severity])).toEqual([
+      ['P-imp', 'failed', 'important'],
+      ['P-low', 'pending-reboot', 'low'],
+    ]);
+    expect(await store.findings.hostStatus('b-02')).toEqual({ host: { name: 'b-02', os: 'rhel', groups: [], tags: {} }, latestScan: null, lastSeen: null, findings: [] });
+    expect(await store.findings.hostStatus('web')).toBeNull();
   });
 
   it('reads open findings of many hosts at once, and patches by id', async () => {

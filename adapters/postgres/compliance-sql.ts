@@ -50,9 +50,10 @@ const SELECTS = (c: string) => `coalesce((g.selector ? 'os' or g.selector ? 'tag
   and (not g.selector ? 'os' or ${c}.os in (select jsonb_array_elements_text(g.selector -> 'os')))
   and ${c}.tags @> coalesce(g.selector -> 'tags', '{}'), false)`;
 /** A rollup's partial sums over `evaluated e` rows (with `h`, their hosts), to be added up per group. */
-const PARTIAL = `count(*)::int as hosts, ${STATUSES.map((st) => `(count(*) filter (where e.status = '${st}'))::int as "${st}"`).join(', ')},
+const COUNTS = `count(*)::int as hosts, ${STATUSES.map((st) => `(count(*) filter (where e.status = '${st}'))::int as "${st}"`).join(', ')},
   ${SEVERITIES.map((sv) => `sum(e.m_${sv})::int as m_${sv}`).join(', ')},
-  min(e.oldest_due) filter (where e.status = 'overdue') as oldest_due,
+  min(e.oldest_due) filter (where e.status = 'overdue') as oldest_due`;
+const PARTIAL = `${COUNTS},
   (array_agg(e.host order by e.oldest_due, e.host) filter (where e.status = 'overdue'))[1] as oldest_overdue_host`;
 
 /**
@@ -62,7 +63,12 @@ const PARTIAL = `count(*)::int as hosts, ${STATUSES.map((st) => `(count(*) filte
  * static members that no other route admits are added one by one.
  */
 export const GROUP_ROLLUPS = `
-  combos as (select h.groups, h.os, h.tags, ${PARTIAL} from evaluated e join hosts h on h.name = e.host group by h.groups, h.os, h.tags),
+  combo_counts as (select h.groups, h.os, h.tags, ${COUNTS} from evaluated e join hosts h on h.name = e.host group by h.groups, h.os, h.tags),
+  -- Each combination's oldest overdue host, sorting only the overdue hosts: an ordered aggregate
+  -- in combo_counts sorted every host by the combination (60 % of the summary at 10,000 on PGlite).
+  combo_oldest as (select distinct on (h.groups, h.os, h.tags) h.groups, h.os, h.tags, e.host from evaluated e join hosts h on h.name = e.host
+    where e.status = 'overdue' order by h.groups, h.os, h.tags, e.oldest_due, e.host),
+  combos as (select c.*, o.host as oldest_overdue_host from combo_counts c left join combo_oldest o on o.groups = c.groups and o.os = c.os and o.tags = c.tags),
   parts as (
     select g.name as grp, c.hosts, ${STATUSES.map((st) => `c."${st}"`).join(', ')}, ${SEVERITIES.map((sv) => `c.m_${sv}`).join(', ')}, c.oldest_due, c.oldest_overdue_host
     from host_groups g join combos c on g.name = any(c.groups) or ${SELECTS('c')}
@@ -168,10 +174,13 @@ export const OVERVIEW_CTES = `
     ) x
   )`;
 
-/** A rollup's columns over `evaluated` rows aliased `e` (nulls, from a left join of an empty group, count nothing). */
+/**
+ * The rollup of every `evaluated` row. The oldest overdue host is a top-1 over the overdue hosts
+ * alone: an ordered aggregate sorted every host of the scope.
+ */
 export const ROLLUP = `count(e.host)::int as hosts,
   ${['compliant', 'at-risk', 'overdue', 'unknown'].map((s) => `(count(*) filter (where e.status = '${s}'))::int as "${s}"`).join(', ')},
   ${SEVERITIES.map((s) => `coalesce(sum(e.m_${s}), 0)::int as m_${s}`).join(', ')},
-  (array_agg(e.host order by e.oldest_due, e.host) filter (where e.status = 'overdue'))[1] as oldest_overdue_host`;
+  (select o.host from evaluated o where o.status = 'overdue' order by o.oldest_due, o.host limit 1) as oldest_overdue_host`;
 
 export { SEVERITIES };

@@ -3,6 +3,7 @@ import type { FindingRepository, PatchRepository } from '../../src/discovery/dis
 import { discovered } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
 import { ALREADY_STORED, FINDING_COLUMNS, type FindingRow, NEWER_SIGHTING, SEEN_JOIN, toFinding } from './finding-row.ts';
+import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -130,6 +131,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   discovered: (scanId, sample, inventory) => discovered(sql, scanId, sample, inventory),
   patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
   pendingIn: (scope) => pendingIn(sql, scope),
+  hostStatus: (host) => hostStatus(sql, host),
   async pruneInstalled(before) {
     const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and changed_at < $1 returning 1) select count(*)::int as n from gone`, [before]);
     return rows[0]?.n ?? 0;

@@ -42,21 +42,33 @@ export const patchCoverage = async (sql: SqlClient, patchId: string, scope: Host
   return { byState, notReported: { count: (size[0]?.n ?? 0) - reported, first: absent.map((r) => r.name) } };
 };
 
-/** One pass over the scope's missing findings: per patch, per severity (distinct hosts), and in all. */
+const SEVERITIES: readonly Severity[] = ['critical', 'important', 'moderate', 'low', 'unknown'];
+
+/**
+ * What is pending over a scope, in one statement. Per patch, the scope's missing findings are
+ * counted first and the catalog joined to the ~3,000 counts, not to each finding. A list of hosts
+ * is one index scan of each table for the whole array (`host = any(…)`): a join to the unnested
+ * list hashed every finding of the estate, and a lateral subquery per host paid a scan's start-up
+ * 2,000 times. Distinct hosts per severity come from each host's maintained counts
+ * (host_open_findings.pending, migration 015): counting them from the findings sorted every one
+ * of them (0.4 s for 2,000 hosts on PGlite, issue #20).
+ */
 export const pendingIn = async (sql: SqlClient, scope: HostScope): Promise<PendingFacts> => {
-  const params: unknown[] = [];
-  const rows = await sql.query<{ patches: PendingFacts['patches']; by_severity: Partial<Record<Severity, number>>; affected: number }>(
-    `with f as materialized (
-       select f.host, f.patch_id, coalesce(p.severity, 'unknown') as severity, coalesce(p.title, '') as title
-       from findings f join ${scopeRows(scope, params)} s on s.name = f.host left join patches p on p.id = f.patch_id
-       where f.state in ('missing', 'failed')
-     )
-     select (select coalesce(json_agg(x), '[]') from (select patch_id as id, title, severity, count(*)::int as hosts from f group by 1, 2, 3) x) as patches,
-       (select coalesce(json_object_agg(severity, n), '{}') from (select severity, count(distinct host)::int as n from f group by 1) y) as by_severity,
-       (select count(distinct host)::int from f) as affected`,
+  const params: unknown[] = scope === null ? [] : [[...scope]];
+  const inScope = (alias: string) => (scope === null ? `join hosts h on h.name = ${alias}.host` : `where ${alias}.host = any($1::text[])`);
+  const hostsWith = (k: string) => `(count(*) filter (where ${k} > 0))::int`;
+  const rows = await sql.query<{ patches: PendingFacts['patches']; hosts: Record<Severity | 'affected', number> }>(
+    `with per as (
+       select f.patch_id, count(*)::int as hosts from findings f ${inScope('f')} ${scope === null ? 'where' : 'and'} f.state in ('missing', 'failed') group by f.patch_id)
+     select (select coalesce(json_agg(x), '[]') from (
+         select per.patch_id as id, coalesce(p.title, '') as title, coalesce(p.severity, 'unknown') as severity, per.hosts from per left join patches p on p.id = per.patch_id) x) as patches,
+       (select row_to_json(t) from (
+         select ${SEVERITIES.map((sv, i) => `${hostsWith(`o.pending[${i + 1}]`)} as ${sv}`).join(', ')},
+           ${hostsWith(SEVERITIES.map((_, i) => `o.pending[${i + 1}]`).join(' + '))} as affected
+         from host_open_findings o ${inScope('o')}) t) as hosts`,
     params,
   );
-  const row = rows[0]!;
-  const hostsBySeverity: Record<Severity, number> = { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0, ...row.by_severity };
-  return { patches: row.patches, hostsBySeverity, affectedHosts: row.affected };
+  const { patches, hosts } = rows[0]!;
+  const { affected, ...hostsBySeverity } = hosts;
+  return { patches, hostsBySeverity, affectedHosts: affected };
 };

@@ -4,7 +4,7 @@ import { ALREADY_STORED, NEWER_SIGHTING } from './finding-row.ts';
 import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
-interface HostScanRow {
+export interface HostScanRow {
   scan_id: string;
   host: string;
   outcome: HostScan['outcome'];
@@ -18,7 +18,7 @@ interface HostScanRow {
   warnings: string[];
 }
 
-const toHostScan = (row: HostScanRow): HostScan => ({
+export const toHostScan = (row: HostScanRow): HostScan => ({
   scanId: row.scan_id,
   host: row.host,
   outcome: row.outcome,

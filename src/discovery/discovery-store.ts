@@ -1,5 +1,6 @@
 import type { HostShape } from '../inventory/host-shapes.ts';
-import type { Finding, FindingState, HostScan, Patch, ScanOutcome, ScanProgress } from './patch.ts';
+import type { Host } from '../inventory/host.ts';
+import type { Finding, FindingState, HostScan, Patch, ScanOutcome, ScanProgress, Severity } from './patch.ts';
 
 /** What discovery keeps: the patch catalog, findings per host, and every scan's per-host outcome. */
 
@@ -68,6 +69,11 @@ export interface FindingRepository {
    */
   pendingIn(scope: HostScope): Promise<PendingFacts>;
   /**
+   * One host as `status <host>` shows it, in one read: the inventory's facts, its latest scan
+   * and every finding (by patch id) with the catalog's severity. Null when no host has the name.
+   */
+  hostStatus(host: string): Promise<HostStatusFacts | null>;
+  /**
    * The open findings (`missing`, `failed`, `pending-reboot`) of these hosts, by host then patch:
    * what a compliance report evaluates, read for many hosts per statement.
    */
@@ -88,6 +94,15 @@ export interface DiscoveredFacts {
 export interface PatchCoverage {
   byState: Record<FindingState, Counted<Finding>>;
   notReported: Counted<string>;
+}
+
+export interface HostStatusFacts {
+  host: Pick<Host, 'name' | 'os' | 'groups' | 'tags'>;
+  latestScan: HostScan | null;
+  /** When the host last reported patch data (FreshnessFacts' `lastSeen`); null if it never has. */
+  lastSeen: Date | null;
+  /** `installed` included; severity `unknown` when the catalog has no row for the patch. */
+  findings: (Finding & { severity: Severity })[];
 }
 
 export interface PendingPatch {

@@ -51,7 +51,7 @@ export const scopeOf = async (store: EstateStore, target: string | null): Promis
 export const inScope = (scope: Scope): string => (scope.kind === 'all' ? '' : ` in ${scope.name}`);
 
 /** How many unreachable (and never-scanned) hosts the freshness summary names: the line shows a couple. */
-const FRESHNESS_SAMPLE = 5;
+export const FRESHNESS_SAMPLE = 5;
 
 /**
  * The freshness footer for an answer over a scope, from each host's maintained latest scan. An

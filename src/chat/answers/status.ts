@@ -3,8 +3,8 @@ import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, freshnessLine, fullListHint, plural } from './estate.ts';
-import { relativeTime } from './freshness.ts';
+import { type Answer, type EstateStore, FRESHNESS_SAMPLE, fullListHint, plural } from './estate.ts';
+import { formatFreshness, freshnessOf, relativeTime } from './freshness.ts';
 import { answerPending } from './pending.ts';
 import { byUrgency, countBySeverity, describeCounts, severityOf } from './severity.ts';
 
@@ -29,8 +29,8 @@ const headline = (missing: number, scan: HostScan | undefined): string => {
  * gets the group's `pending` answer instead of a "no such host": people say "status of prod-web".
  */
 export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'>, now: Date): Promise<Answer> => {
-  const host = await store.hosts.get(intent.host);
-  if (!host) {
+  const facts = await store.findings.hostStatus(intent.host);
+  if (!facts) {
     if (await store.groups.get(intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
     const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
     throw new NotFoundError(
@@ -43,9 +43,13 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
       { label: 'hosts', names: hosts.map((h) => h.name) },
     );
   }
-  const [[scan], findings, { line, freshness }] = await Promise.all([store.scans.latestOf([host.name]), store.findings.byHost(host.name), freshnessLine(store, [host.name], now)]);
+  const { host, latestScan, lastSeen, findings } = facts;
+  const scan = latestScan ?? undefined;
+  // The freshness of one host, from the facts already read: what scans.freshness would count.
+  const freshness = freshnessOf([host.name], latestScan ? [latestScan] : [], lastSeen ? new Map([[host.name, lastSeen]]) : new Map(), FRESHNESS_SAMPLE);
+  const line = formatFreshness(freshness, now);
   const stateOf = new Map(findings.map((f) => [f.patchId, f.state]));
-  const patches = new Map((await store.patches.byIds(findings.map((f) => f.patchId))).map((p) => [p.id, p]));
+  const patches = new Map(findings.map((f) => [f.patchId, f]));
   const needs = findings
     .filter((f) => NEEDS_PATCH.includes(f.state))
     .map((f) => f.patchId)
