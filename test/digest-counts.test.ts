@@ -4,12 +4,13 @@ import { openSqlClient } from '../adapters/postgres/open-store.ts';
 import { sqlStore } from '../adapters/postgres/sql-store.ts';
 import type { SqlClient } from '../adapters/postgres/sql-client.ts';
 import { buildDigest } from '../src/chat/announce/build-digest.ts';
+import { digestProposal } from '../src/chat/announce/digest-proposal.ts';
 import type { DigestPlanning } from '../src/chat/announce/digest-windows.ts';
 import { Config } from '../src/config/schema.ts';
 import type { HostScanWrite } from '../src/discovery/discovery-store.ts';
 import type { PatchbotStore } from '../src/patchbot-store.ts';
 import { digestGroups, digestHosts, digestPatch, type Extra, needingCounts, scanWrites } from './support/digest-estate.ts';
-import { oldDigest } from './support/digest-oracle.ts';
+import { oldDigest, oldProposal } from './support/digest-oracle.ts';
 import { availableEngines, type FreshStore, freshPostgresUrl, openFresh } from './support/engines.ts';
 
 /**
@@ -63,6 +64,9 @@ describe.each(availableEngines())('digest counts on %s', (engine) => {
     expect(now).not.toBeNull();
     expect(now).toEqual(before);
     expect(await buildDigest(store, scanId)).toEqual(await oldDigest(opened.sql, store, scanId));
+    // What a click on its *Propose rollout* proposes: from the kept counts when every affected host is covered, host by host otherwise.
+    const proposal = await digestProposal(store, `scan:${scanId}`);
+    expect({ patches: proposal.patches, groups: proposal.groups.map((g) => g.name), uncovered: proposal.uncovered }).toEqual(await oldProposal(store, scanId));
     return now!;
   };
   const choices = (card: Awaited<ReturnType<typeof expectSameDigest>>) => card.actions?.[0]?.choices?.map((c) => c.value);
@@ -80,6 +84,9 @@ describe.each(availableEngines())('digest counts on %s', (engine) => {
     await expectKeptEqualsRecount();
     const second = await expectSameDigest('scan-2');
     expect(choices(second)).toEqual(['weeknights', 'weekend', 'now']);
+    // Every host needing scan-2's patches is in a group: its proposal came from the counts alone.
+    expect((await oldProposal(store, 'scan-2')).uncovered).toEqual([]);
+    expect((await oldProposal(store, 'scan-1')).uncovered.length).toBeGreaterThan(0);
     await expectSameDigest('scan-1');
 
     // A scan that discovers most of what is needed while older patches are still needed elsewhere.

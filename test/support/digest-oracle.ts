@@ -69,3 +69,11 @@ export const oldDigest = async (sql: SqlClient, store: EstateStore, scanId: stri
   }
   return digestCard(patches, affected, { scanId, freshness: await scanFreshness(store, scanId), ...(windows ? { windows } : {}) });
 };
+
+/** The former *Propose rollout* click: the patches of the scan some host still needs, the cover of those hosts over the inventory in memory. */
+export const oldProposal = async (store: EstateStore, scanId: string): Promise<{ patches: string[]; groups: string[]; uncovered: string[] }> => {
+  const ids = (await store.patches.firstSeenIn(scanId)).map((p) => p.id);
+  const needed = await store.findings.hostsByPatch(ids, NEEDS_PATCH);
+  const cover = oldCoverGroups(await store.groups.list(), await store.hosts.list(), new Set([...needed.values()].flat()));
+  return { patches: ids.filter((id) => needed.has(id)), groups: cover.groups.map((g) => g.name), uncovered: cover.uncovered };
+};

@@ -1,32 +1,12 @@
 import { choosePolicy } from '../../changes/approval-policy.ts';
 import { proposedWindow } from '../../changes/propose-change.ts';
-import { coverGroups } from '../../inventory/cover-groups.ts';
-import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { PatchbotError } from '../../shared/errors.ts';
-import type { EstateStore } from '../answers/estate.ts';
 import { CARD_LIMITS, type Card, clip } from '../card.ts';
 import { clock } from '../changes/approval-card.ts';
 import { type ChangeHandlerOptions, personOf, proposeInChat } from '../changes/handlers.ts';
 import type { ActionRegistry, HandlerContext, Reply } from '../reply.ts';
 import { buildDigest } from './build-digest.ts';
-
-const SCAN = 'scan:';
-const BATCH = 16;
-
-/** The patches a digest button names (`scan:<id>` or ids), those still needed, with their hosts. */
-const stillNeeded = async (store: EstateStore, value: string): Promise<Map<string, string[]>> => {
-  const ids = value.startsWith(SCAN) ? (await store.patches.firstSeenIn(value.slice(SCAN.length))).map((p) => p.id) : value.split(/\s+/).filter(Boolean);
-  const needed = new Map<string, string[]>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
-    const findings = await Promise.all(batch.map((id) => store.findings.byPatch(id)));
-    batch.forEach((id, j) => {
-      const hosts = (findings[j] ?? []).filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.host);
-      if (hosts.length) needed.set(id, hosts);
-    });
-  }
-  return needed;
-};
+import { digestProposal, SCAN } from './digest-proposal.ts';
 
 /** One decision per digest, whoever clicks first and on whichever surface or replica. */
 const claimDigest = async (context: HandlerContext, value: string): Promise<void> => {
@@ -54,18 +34,16 @@ const closeDigest = async (context: HandlerContext, value: string, line: string)
 export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => ({
   'digest.propose': async (action, context) => {
     personOf(context, 'propose changes');
-    const needed = await stillNeeded(context.store, action.value);
-    if (needed.size === 0)
+    const cover = await digestProposal(context.store, action.value);
+    if (cover.patches.length === 0)
       throw new PatchbotError('nothing-to-propose', 'Every patch in this digest is installed now: there is nothing left to propose.', '`pending` shows what is still missing.');
-    const affected = new Set([...needed.values()].flat());
-    const cover = coverGroups(await context.store.groups.list(), await context.store.hosts.list(), affected);
     if (cover.groups.length === 0)
       throw new PatchbotError(
         'no-group',
         `No group contains the affected hosts (${cover.uncovered.slice(0, 5).join(', ')}).`,
         'Add them to a group in the inventory, then `propose <patches> to <group>`.',
       );
-    const patches = [...needed.keys()];
+    const { patches } = cover;
     const targets = cover.groups.map((g) => g.name);
     // The picked window is checked before the digest is claimed: a refused `now` leaves it open for another pick.
     const { config } = options;
