@@ -12,6 +12,7 @@ import { migrate } from '../../adapters/postgres/migrate.ts';
 import { openSqlClient } from '../../adapters/postgres/open-store.ts';
 import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import { buildDigest } from '../../src/chat/announce/build-digest.ts';
+import { digestProposal } from '../../src/chat/announce/digest-proposal.ts';
 import { RolloutConfig } from '../../src/config/schema-rollout.ts';
 import { ConfigSections } from '../../src/config/schema.ts';
 import { planRollout } from '../../src/rollouts/plan.ts';
@@ -68,6 +69,8 @@ const newPatches = (await store.patches.firstSeenIn('bench-scan-1')).length;
 const config = ConfigSections.parse({ windows: { weeknights: { cron: '0 22 * * 1-5', duration: '4h' }, weekend: { cron: '0 2 * * 6', duration: '6h' } } });
 const digestPosted = await repeat(() => buildDigest(store, 'bench-scan-1', { schedule: config, approval: config.approval, now: new Date() }));
 const digest = await repeat(() => buildDigest(store, 'bench-scan-1'));
+// A click on that digest's Propose rollout: the patches still needed and the groups covering their hosts.
+const proposal = await repeat(() => digestProposal(store, 'scan:bench-scan-1'));
 const rollout = RolloutConfig.parse({});
 const plan = await repeat(async () => {
   const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
@@ -87,6 +90,7 @@ process.stdout.write(
     rescan: { hostsPerSecond: size / rescanSeconds, plainHostsPerSecond: size / rescanPlainSeconds, peakRss: rescanPeakRss },
     digest,
     digestPosted,
+    proposal,
     plan,
     load,
   }),

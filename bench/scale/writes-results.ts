@@ -15,6 +15,8 @@ export interface WritesCase {
   digest: number[];
   /** The digest as the service posts it: window choices, and the cover that picks the approval policy (absent in older runs). */
   digestPosted?: number[];
+  /** A click on the digest's Propose rollout, to the proposal (absent in older runs). */
+  proposal?: number[];
   plan: number[];
   /** 1-minute load average at the start and the end of the case. */
   load: number[];
@@ -69,11 +71,11 @@ const table = (run: LabelledRun): string[] => {
       ),
       '',
       ...rescanTable(run.cases),
-      '| case | digest as posted (window choices): p50 / max | digest as text: p50 / max | new patches in it | plan a change for every host: p50 / max |',
-      '|---|---:|---:|---:|---:|',
+      '| case | digest as posted (window choices): p50 / max | digest as text: p50 / max | Propose rollout click: p50 / max | new patches in it | plan a change for every host: p50 / max |',
+      '|---|---:|---:|---:|---:|---:|',
       ...run.cases.map(
         (c) =>
-          `| ${name(c)} | ${c.digestPosted ? `${ms(quantile(c.digestPosted, 0.5))} / ${ms(Math.max(...c.digestPosted))}` : '—'} | ${ms(quantile(c.digest, 0.5))} / ${ms(Math.max(...c.digest))} | ${c.newPatches.toLocaleString('en-US')} | ${ms(quantile(c.plan, 0.5))} / ${ms(Math.max(...c.plan))} |`,
+          `| ${name(c)} | ${c.digestPosted ? `${ms(quantile(c.digestPosted, 0.5))} / ${ms(Math.max(...c.digestPosted))}` : '—'} | ${ms(quantile(c.digest, 0.5))} / ${ms(Math.max(...c.digest))} | ${c.proposal ? `${ms(quantile(c.proposal, 0.5))} / ${ms(Math.max(...c.proposal))}` : '—'} | ${c.newPatches.toLocaleString('en-US')} | ${ms(quantile(c.plan, 0.5))} / ${ms(Math.max(...c.plan))} |`,
       ),
       '',
     );
