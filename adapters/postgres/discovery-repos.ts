@@ -2,7 +2,7 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
-import { ALREADY_STORED, FINDING_COLUMNS, type FindingRow, NEWER_SIGHTING, SEEN_JOIN, toFinding } from './finding-row.ts';
+import { ALREADY_STORED, CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, NEWER_SIGHTING, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -86,7 +86,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     // states), the update that marks what it no longer saw, and the host's sighting (migration
     // 013: unchanged findings are not written) run as data-modifying CTEs. They touch disjoint
     // rows (new, changed, and not reported this time), which one statement requires. The patch
-    // ids are checked once for the statement (migration 006), and an unknown one undoes all of it.
+    // ids of the findings it inserted are checked once (CHECK_INSERTED), and an unknown one undoes all of it.
     const ids = findings.map((f) => f.patchId);
     await sql.query(
       `with f as (select * from unnest($4::text[], $5::text[]) as f(patch_id, state)
@@ -95,6 +95,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
          select $1, f.patch_id, f.state, $3, $3, $2 from f
          where not exists (select 1 from findings x where x.host = $1 and x.patch_id = f.patch_id)
          ${ALREADY_STORED}
+         returning patch_id
        ), changed as (
          update findings t set state = f.state, changed_at = $3, changed_in = $2 from f
          where t.host = $1 and t.patch_id = f.patch_id and t.state <> f.state
@@ -104,7 +105,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
        ), sighted as (
          insert into host_findings_seen (host, seen_at, scan_id) values ($1, $3, $2) ${NEWER_SIGHTING}
        )
-       select require_known_patches($4::text[])`,
+       ${CHECK_INSERTED}`,
       [host, scanId, at, ids, findings.map((f) => f.state)],
     );
   },

@@ -43,3 +43,11 @@ export const ALREADY_STORED = 'on conflict (host, patch_id) do nothing';
 /** The host's latest sighting of its findings; an older scan stored late does not replace a newer one. */
 export const NEWER_SIGHTING = `on conflict (host) do update set seen_at = excluded.seen_at, scan_id = excluded.scan_id
          where excluded.seen_at >= host_findings_seen.seen_at`;
+
+/**
+ * The patch check of migration 006 (findings have no foreign key), over the findings the
+ * statement's `seen` CTE inserted: a row it updated or left alone refers to a patch checked when
+ * that row was inserted, so a rescan checks the few findings it adds, not the ~1,500 distinct
+ * patches of a 64-host batch.
+ */
+export const CHECK_INSERTED = 'select require_known_patches(array(select distinct patch_id from seen))';

@@ -1,6 +1,6 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
 import type { FindingInput, FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
-import { ALREADY_STORED, NEWER_SIGHTING } from './finding-row.ts';
+import { ALREADY_STORED, CHECK_INSERTED, NEWER_SIGHTING } from './finding-row.ts';
 import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -88,6 +88,7 @@ const RECORD_MANY = `
     select host, patch_id, state, at, at, scan_id from f
     where not exists (select 1 from findings x where x.host = f.host and x.patch_id = f.patch_id)
     ${ALREADY_STORED}
+    returning patch_id
   ), changed as (
     update findings t set state = f.state, changed_at = f.at, changed_in = f.scan_id from f
     where t.host = any($2::text[]) and t.host = f.host and t.patch_id = f.patch_id and t.state <> f.state
@@ -117,7 +118,7 @@ const RECORD_MANY = `
     from h
     ${KEEP_LATEST}
   )
-  select require_known_patches(array(select distinct patch_id from f))`;
+  ${CHECK_INSERTED}`;
 
 export const scanRepository = (sql: SqlClient): ScanRepository => ({
   async start(scanId, requestedBy, targets, at) {
