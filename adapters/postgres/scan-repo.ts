@@ -76,6 +76,11 @@ const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_
   return { patch_ids: [...byPatch.keys()], states: [...byPatch.values()] };
 };
 
+/**
+ * One batch of host scans in one statement. `fx` puts each reported finding beside its stored
+ * state (one probe of the primary key each): new ones are inserted, changed ones updated, the rest
+ * (a rescan's nearly all) not written; `gone` closes what a host no longer reports.
+ */
 const RECORD_MANY = `
   with h as (
     select * from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
@@ -83,15 +88,16 @@ const RECORD_MANY = `
   ), f as (
     select h.host, x.patch_id, x.state, h.finished_at as at, h.scan_id
     from h, rows from (jsonb_array_elements_text(h.patch_ids), jsonb_array_elements_text(h.states)) as x(patch_id, state)
+  ), fx as (
+    select f.*, x.state as stored from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
   ), seen as (
     insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
-    select host, patch_id, state, at, at, scan_id from f
-    where not exists (select 1 from findings x where x.host = f.host and x.patch_id = f.patch_id)
+    select host, patch_id, state, at, at, scan_id from fx where stored is null
     ${ALREADY_STORED}
     returning patch_id
   ), changed as (
-    update findings t set state = f.state, changed_at = f.at, changed_in = f.scan_id from f
-    where t.host = any($2::text[]) and t.host = f.host and t.patch_id = f.patch_id and t.state <> f.state
+    update findings t set state = fx.state, changed_at = fx.at, changed_in = fx.scan_id from fx
+    where fx.stored <> fx.state and t.host = fx.host and t.patch_id = fx.patch_id
   ), gone as (
     update findings t set state = 'installed', changed_at = h.finished_at, changed_in = h.scan_id
     from h
