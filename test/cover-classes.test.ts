@@ -28,7 +28,15 @@ const inventory = (seed: number): { hosts: Host[]; groups: Group[]; affected: Se
   const groups = groupNames.map((name): Group => {
     const kind = rnd();
     const production = rnd() < 0.5;
-    if (kind < 0.3) return { name, production, members: hosts.filter(() => rnd() < 0.2).map((h) => h.name).concat(rnd() < 0.3 ? ['ghost'] : []) };
+    if (kind < 0.3)
+      return {
+        name,
+        production,
+        members: hosts
+          .filter(() => rnd() < 0.2)
+          .map((h) => h.name)
+          .concat(rnd() < 0.3 ? ['ghost'] : []),
+      };
     if (kind < 0.6) return { name, production, selector: { ...(rnd() < 0.5 ? { os: [pick(OS), pick(OS)] } : {}), ...(rnd() < 0.7 ? { tags: { role: pick(['web', 'db', 'app']) } } : {}) } };
     return { name, production };
   });

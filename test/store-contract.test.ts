@@ -143,7 +143,16 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     // The digest's facts of the patches a scan discovered: hosts that need each (missing or failed; not pending-reboot or installed), the
     // first names merged across states, and distinct hosts over all; the inventory by shape when asked (no host is in it here).
     await store.patches.upsert([patch('RHSA-2024:0001')], 'scan-2');
-    await store.findings.record('scan-2', 'web-03', [{ patchId: 'KB5034441', state: 'failed' }, { patchId: 'DSA-5600-1', state: 'missing' }, { patchId: 'RHSA-2024:0001', state: 'missing' }], t2);
+    await store.findings.record(
+      'scan-2',
+      'web-03',
+      [
+        { patchId: 'KB5034441', state: 'failed' },
+        { patchId: 'DSA-5600-1', state: 'missing' },
+        { patchId: 'RHSA-2024:0001', state: 'missing' },
+      ],
+      t2,
+    );
     expect(await store.findings.discovered('scan-1', 1, null)).toEqual({
       byPatch: new Map([
         ['DSA-5600-1', { count: 2, first: ['db-01'] }],
@@ -152,7 +161,13 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
       hosts: 2,
       shapes: null,
     });
-    expect(await store.findings.discovered('scan-1', 3, { named: [] })).toMatchObject({ byPatch: new Map([['DSA-5600-1', { count: 2, first: ['db-01', 'web-03'] }], ['KB5034441', { count: 1, first: ['web-03'] }]]), shapes: [] });
+    expect(await store.findings.discovered('scan-1', 3, { named: [] })).toMatchObject({
+      byPatch: new Map([
+        ['DSA-5600-1', { count: 2, first: ['db-01', 'web-03'] }],
+        ['KB5034441', { count: 1, first: ['web-03'] }],
+      ]),
+      shapes: [],
+    });
     expect(await store.findings.discovered('scan-2', 3, null)).toEqual({ byPatch: new Map([['RHSA-2024:0001', { count: 1, first: ['web-03'] }]]), hosts: 1, shapes: null });
     expect(await store.findings.discovered('scan-9', 3, { named: [] })).toEqual({ byPatch: new Map(), hosts: 0, shapes: [] });
 

@@ -125,8 +125,11 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
   },
   async openOf(hosts) {
-    const rows = await sql.query<FindingRow>(`select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN}
-       where f.host = any($1::text[]) and f.state in ('missing', 'failed', 'pending-reboot') order by f.host, f.patch_id`, [hosts]);
+    const rows = await sql.query<FindingRow>(
+      `select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN}
+       where f.host = any($1::text[]) and f.state in ('missing', 'failed', 'pending-reboot') order by f.host, f.patch_id`,
+      [hosts],
+    );
     return rows.map(toFinding);
   },
   discovered: (scanId, sample, inventory) => discovered(sql, scanId, sample, inventory),
@@ -134,7 +137,9 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   pendingIn: (scope) => pendingIn(sql, scope),
   hostStatus: (host) => hostStatus(sql, host),
   async pruneInstalled(before) {
-    const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and changed_at < $1 returning 1) select count(*)::int as n from gone`, [before]);
+    const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and changed_at < $1 returning 1) select count(*)::int as n from gone`, [
+      before,
+    ]);
     return rows[0]?.n ?? 0;
   },
 });

@@ -101,7 +101,13 @@ export const rescanOf: HostScanOf = (i, scanId, now, patches) => {
 };
 
 /** Stores every host's scan through the ScanWriter, `inFlight` host jobs at a time; returns seconds. */
-export const ingest = async (store: StorageEngine, size: number, scanId: string, now: Date, { inFlight = 128, scan = scanOf }: { inFlight?: number; scan?: HostScanOf } = {}): Promise<number> => {
+export const ingest = async (
+  store: StorageEngine,
+  size: number,
+  scanId: string,
+  now: Date,
+  { inFlight = 128, scan = scanOf }: { inFlight?: number; scan?: HostScanOf } = {},
+): Promise<number> => {
   const patches = catalog();
   await store.scans.start(
     scanId,

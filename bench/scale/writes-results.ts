@@ -54,7 +54,10 @@ const rescanTable = (cases: WritesCase[]): string[] => {
   return [
     '| case | next-day rescan hosts/s | plain unnest of its rows, bare tables | rescan / plain | peak RSS (rescan) |',
     '|---|---:|---:|---:|---:|',
-    ...measured.map(({ rescan: r, ...c }) => `| ${name(c as WritesCase)} | ${r!.hostsPerSecond.toFixed(0)} | ${r!.plainHostsPerSecond.toFixed(0)} | ${pct(r!.hostsPerSecond, r!.plainHostsPerSecond)} | ${mib(r!.peakRss)} |`),
+    ...measured.map(
+      ({ rescan: r, ...c }) =>
+        `| ${name(c as WritesCase)} | ${r!.hostsPerSecond.toFixed(0)} | ${r!.plainHostsPerSecond.toFixed(0)} | ${pct(r!.hostsPerSecond, r!.plainHostsPerSecond)} | ${mib(r!.peakRss)} |`,
+    ),
     '',
   ];
 };

@@ -37,7 +37,13 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
     opened = await openFresh(engine);
     const { store } = opened;
     await store.patches.upsert(['DSA-1', 'DSA-2', 'DSA-3', 'DSA-4'].map(patch));
-    for (const [scan, day] of [['s1', 1], ['s2', 2], ['s3', 3], ['s0', 0]] as const) await store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
+    for (const [scan, day] of [
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 3],
+      ['s0', 0],
+    ] as const)
+      await store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
     await store.scans.recordMany([
       {
         result: ok('s1', 'web-01', t(1)),
@@ -128,7 +134,10 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
     const url = engine === 'pglite' ? 'pglite://memory' : await freshPostgresUrl();
     opened = await openStore(url, { migrate: false });
     const all = await loadMigrations();
-    await migrate(opened.sql, all.filter((m) => m.version < 13));
+    await migrate(
+      opened.sql,
+      all.filter((m) => m.version < 13),
+    );
     await opened.store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
     // As the old statement left them: open rows rewritten by the last scan (s2), a closed one by the scan that closed it.
     await opened.sql.query(
