@@ -4,6 +4,7 @@ import { openStore, type OpenedStore } from '../../adapters/postgres/open-store.
 import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import type { Patch } from '../../src/discovery/patch.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from '../support/engines.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Findings record changes, not sightings (migration 013): a rescan that sees what the last one saw
@@ -188,7 +189,12 @@ describe.each(availableEngines().filter((engine) => engine === 'postgres'))('ove
     });
     await wrote;
     const second = store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: both }]);
-    setTimeout(release, 200);
+    // The second writer waits on the first's uncommitted rows before the first commits.
+    await until('the second scan write to wait on the first', async () => {
+      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return row!.n > 0;
+    });
+    release();
     await Promise.all([first, second]);
     expect(await read('web-01')).toEqual([
       ['DSA-1', 'missing', 's2', t(2).toISOString()],
