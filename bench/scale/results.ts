@@ -1,6 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { labelledRuns, machine, replaceSection } from './results-section.ts';
 
 export interface CaseResult {
   engine: string;
@@ -62,15 +60,11 @@ const table = (run: LabelledRun): string[] => {
 
 /** Rewrites the scale section of RESULTS.md (between its markers) from every results-<label>.json beside the bench. */
 export const writeScaleSection = (resultsPath: string, dir: string): void => {
-  const runs = readdirSync(dir)
-    .filter((f) => /^results-[\w-]+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as LabelledRun)
-    .sort((a, b) => a.measuredAt.localeCompare(b.measuredAt));
-  const section = [
-    START,
+  const runs = labelledRuns<LabelledRun>(dir, 'results');
+  replaceSection(resultsPath, START, END, [
     '## scale — every answer at 10,000 and 100,000 hosts',
     '',
-    `Measured on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, by \`npm run bench:scale\` (bench/scale). The machine was shared`,
+    `Measured on ${machine()}, by \`npm run bench:scale\` (bench/scale). The machine was shared`,
     'with other engineers working at the same time: the load averages below say how busy it was; re-run it idle before quoting a figure.',
     "The estate is written through patchbot's own paths (hosts.sync / groups.sync, the ScanWriter): ~50 missing patches per host from a",
     'catalog of 3,000, 5 % of hosts needing a reboot, 1 % unreachable; groups of 2,000 hosts plus one selector group of every host.',
@@ -79,11 +73,5 @@ export const writeScaleSection = (resultsPath: string, dir: string): void => {
     'The plain insert is the same rows through one `unnest` insert per 64 hosts into bare tables.',
     '',
     ...runs.flatMap(table),
-    END,
-  ].join('\n');
-  const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-  const at = current.indexOf(START);
-  const end = current.indexOf(END);
-  const next = at >= 0 && end > at ? current.slice(0, at) + section + current.slice(end + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(resultsPath, next);
+  ]);
 };

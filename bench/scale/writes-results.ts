@@ -1,6 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { labelledRuns, machine, replaceSection } from './results-section.ts';
 
 export interface WritesCase {
   engine: string;
@@ -98,15 +96,11 @@ const table = (run: LabelledRun): string[] => {
 
 /** Rewrites the writes section of RESULTS.md (between its markers) from every writes-<label>.json beside the bench. */
 export const writeWritesSection = (resultsPath: string, dir: string): void => {
-  const runs = readdirSync(dir)
-    .filter((f) => /^writes-[\w-]+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as LabelledRun)
-    .sort((a, b) => a.measuredAt.localeCompare(b.measuredAt));
-  const section = [
-    START,
+  const runs = labelledRuns<LabelledRun>(dir, 'writes');
+  replaceSection(resultsPath, START, END, [
     '## scale — writing and loading at 10,000 and 100,000 hosts',
     '',
-    `Measured on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, by \`npm run bench:scale:writes\` (bench/scale/writes-*.ts). The machine was shared`,
+    `Measured on ${machine()}, by \`npm run bench:scale:writes\` (bench/scale/writes-*.ts). The machine was shared`,
     'with other engineers working at the same time: the load averages say how busy it was (2 cores; a load of 20 means each process had a tenth of a core).',
     'Ingest is the first scan of the estate of the section above through the ScanWriter (128 host jobs in flight, batches of up to 64 hosts), beside',
     "the same rows through one plain `unnest` insert per 64 hosts: into bare tables (primary keys only; issue #20's baseline), and into copies with",
@@ -116,11 +110,5 @@ export const writeWritesSection = (resultsPath: string, dir: string): void => {
     'in which 10 % of hosts installed five patches (bench/scale/estate.ts `rescanOf`), beside the same rows inserted plainly into bare tables.',
     '',
     ...runs.flatMap(table),
-    END,
-  ].join('\n');
-  const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-  const at = current.indexOf(START);
-  const end = current.indexOf(END);
-  const next = at >= 0 && end > at ? current.slice(0, at) + section + current.slice(end + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(resultsPath, next);
+  ]);
 };
