@@ -96,11 +96,21 @@ describe('the waves chart', () => {
     await dave.approvalCard(change).evaluate((block) => block.scrollIntoView({ block: 'start' }));
     await dave.screenshot('waves');
 
-    // At phone width the chart changes layout rather than shrinking its text.
+    // At phone width the chart changes layout rather than shrinking its text. erin is on a bad
+    // connection: her first fetch of the chart fails, the panel says so and tries again by itself.
     const erin = await open('erin', { width: 390, height: 844 });
+    let refused = 0;
+    await erin.page.route('**/api/console/changes/*/waves?*', (route) =>
+      refused++ ? route.continue() : route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the store is restarting' }) }),
+    );
     await erin.openChannel('approvals');
+    const panel = erin.approvalCard(change).locator('section.waves');
+    await expect.poll(() => panel.textContent(), { timeout: 15_000 }).toBe('Waves unavailable: the store is restarting. Trying again…');
     const small = chartOf(erin, change);
-    await expect.poll(() => small.locator('rect.cell.kind-would-patch').count(), { timeout: 15_000 }).toBe(patched.length);
+    // What the panel shows instead, when the chart is not there: a failure says why, not just "0".
+    const wouldPatchOrPanel = async () => (await small.locator('rect.cell.kind-would-patch').count()) || (await panel.textContent());
+    await expect.poll(wouldPatchOrPanel, { timeout: 20_000 }).toBe(patched.length);
+    expect(refused).toBe(2);
     // Narrow: the cells start at the left edge, under the wave's name; drawn at its own width, so 13px text is 13px.
     expect(await small.locator('rect.cell').first().getAttribute('x')).toBe('10');
     const box = (await small.boundingBox())!;
@@ -110,6 +120,7 @@ describe('the waves chart', () => {
     await erin.screenshot('waves-phone');
 
     expect(dave.errors, 'script or CSP errors in the page').toEqual([]);
-    expect(erin.errors).toEqual([]);
+    // The refused fetch is the one error erin's page logs (the browser's own line for a 503).
+    expect(erin.errors).toEqual(['console: Failed to load resource: the server responded with a status of 503 (Service Unavailable)']);
   });
 });

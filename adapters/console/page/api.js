@@ -12,7 +12,7 @@ const request = async (method, path, body) => {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error ?? `${method} ${path}: HTTP ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(data.error ?? `${method} ${path}: HTTP ${response.status}`), { status: response.status });
   return data;
 };
 

@@ -37,7 +37,7 @@ const keepPlace = (draw) => {
   draw();
   if (stick) toBottom();
 };
-const waves = createWavesPanels({ load: (change) => api.waves(change, state.me), keepPlace });
+const waves = createWavesPanels({ load: (change) => api.waves(change, state.me), keepPlace, scroller: list });
 // Only public cards: a private answer about a change (a refused vote) is not where its chart lives.
 const below = (m) => (m.private ? null : waves.panelFor(m));
 

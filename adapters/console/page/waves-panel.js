@@ -16,10 +16,11 @@ const FOLLOW_MS = 5000;
 /**
  * @param load (change) => Promise<view>: GET /api/console/changes/<id>/waves for the person acting
  * @param keepPlace (draw) => void: runs a draw that changes a panel's height, keeping the scroll where it belongs
+ * @param scroller the element the panels scroll in (the message list); null: the window
  */
-export const createWavesPanels = ({ load, keepPlace = (draw) => draw() }) => {
+export const createWavesPanels = ({ load, keepPlace = (draw) => draw(), scroller = null }) => {
   const views = new Map(); // change → the last answer
-  const errors = new Map(); // change → why the last fetch failed
+  const errors = new Map(); // change → { message, again }: why the last fetch failed, and whether it may pass next time
   const stale = new Set(); // changes that moved since their last answer
   const flights = new Map(); // change → { again }: one fetch at a time per change, the latest wins
   const follows = new Map(); // change → timer
@@ -41,17 +42,23 @@ export const createWavesPanels = ({ load, keepPlace = (draw) => draw() }) => {
     const change = panel.dataset.change;
     const view = views.get(change);
     if (view) panel.replaceChildren(...renderWaves(view, { width: widthOf(panel) }));
-    else if (errors.has(change)) panel.replaceChildren(h('p', { class: 'waves-note' }, `Waves unavailable: ${errors.get(change)}`));
-    else panel.replaceChildren(h('p', { class: 'waves-note' }, 'Loading waves…'));
+    else if (errors.has(change)) {
+      const { message, again } = errors.get(change);
+      panel.replaceChildren(h('p', { class: 'waves-note' }, `Waves unavailable: ${message.replace(/\.$/, '')}${again ? '. Trying again…' : ''}`));
+    } else panel.replaceChildren(h('p', { class: 'waves-note' }, 'Loading waves…'));
     panel.setAttribute('aria-busy', String(!view && !errors.has(change)));
   };
 
-  /** While hosts are being worked on, their states change without a message: follow them. */
+  /**
+   * While hosts are being worked on, their states change without a message: follow them. A fetch
+   * that failed for a passing reason (a restart, a dropped connection, a 5xx or 429; not a 404) is
+   * tried again the same way, so a chart does not stay "unavailable" until its change next moves.
+   */
   const follow = (change) => {
     clearTimeout(follows.get(change));
     const view = views.get(change);
     const busy = view?.state === 'running' && (view.current?.phase === 'running' || view.current?.phase === 'verifying');
-    if (!busy) return follows.delete(change);
+    if (!busy && !errors.get(change)?.again) return follows.delete(change);
     follows.set(
       change,
       setTimeout(() => {
@@ -75,7 +82,8 @@ export const createWavesPanels = ({ load, keepPlace = (draw) => draw() }) => {
       views.set(change, await load(change));
       errors.delete(change);
     } catch (error) {
-      errors.set(change, error.message);
+      const refused = error.status >= 400 && error.status < 500 && error.status !== 429;
+      errors.set(change, { message: error.message, again: !refused });
     } finally {
       flights.delete(change);
     }
@@ -86,7 +94,8 @@ export const createWavesPanels = ({ load, keepPlace = (draw) => draw() }) => {
   };
 
   // A panel is fetched for when it scrolls near the screen: a channel of fifty approval cards
-  // does not ask for fifty charts at once.
+  // does not ask for fifty charts at once. The margin must belong to the list the panels scroll
+  // in: with the window as root, the list clips a panel 1px out of sight and it is never "near".
   const observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
@@ -95,7 +104,7 @@ export const createWavesPanels = ({ load, keepPlace = (draw) => draw() }) => {
         void fetchNow(entry.target.dataset.change);
       }
     },
-    { rootMargin: '300px 0px' },
+    { root: scroller, rootMargin: '300px 0px' },
   );
 
   document.addEventListener('visibilitychange', () => {
