@@ -2,7 +2,7 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
-import { ALREADY_STORED, CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, NEWER_SIGHTING, SEEN_JOIN, toFinding } from './finding-row.ts';
+import { ALREADY_STORED, CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -103,7 +103,9 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
          update findings set state = 'installed', changed_at = $3, changed_in = $2
          where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))
        ), sighted as (
-         insert into host_findings_seen (host, seen_at, scan_id) values ($1, $3, $2) ${NEWER_SIGHTING}
+         -- Written without the scan writer's lock and fingerprint: clear it, so the next scan of the
+         -- host compares finding by finding (migration 016).
+         insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
       [host, scanId, at, ids, findings.map((f) => f.state)],
@@ -137,9 +139,18 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   pendingIn: (scope) => pendingIn(sql, scope),
   hostStatus: (host) => hostStatus(sql, host),
   async pruneInstalled(before) {
-    const rows = await sql.query<{ n: number }>(`with gone as (delete from findings where state = 'installed' and changed_at < $1 returning 1) select count(*)::int as n from gone`, [
-      before,
-    ]);
+    // A scan that reopens a finding this deletes (it read the row before the delete committed)
+    // would update nothing and store no finding, with a fingerprint saying it did (migration 016).
+    // Clearing the fingerprints of the hosts pruned waits for such a scan's lock on the host's
+    // sighting, and makes its next scan compare finding by finding.
+    const rows = await sql.query<{ n: number }>(
+      `with gone as (delete from findings where state = 'installed' and changed_at < $1 returning host
+       ), cleared as (
+         update host_findings_seen set fingerprint = null where host in (select host from gone) and fingerprint is not null
+       )
+       select count(*)::int as n from gone`,
+      [before],
+    );
     return rows[0]?.n ?? 0;
   },
 });

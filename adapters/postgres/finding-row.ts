@@ -40,9 +40,16 @@ export const SEEN_JOIN = 'left join host_findings_seen seen on seen.host = f.hos
  * the overlap, which the digest's concurrency test hit).
  */
 export const ALREADY_STORED = 'on conflict (host, patch_id) do nothing';
-/** The host's latest sighting of its findings; an older scan stored late does not replace a newer one. */
-export const NEWER_SIGHTING = `on conflict (host) do update set seen_at = excluded.seen_at, scan_id = excluded.scan_id
-         where excluded.seen_at >= host_findings_seen.seen_at`;
+/**
+ * The host's latest sighting of its findings, and the fingerprint of the report its findings now
+ * reflect (migration 016). An older scan stored late does not move the sighting back, but its
+ * findings were written all the same: the fingerprint is always the last written one's.
+ */
+export const SIGHTING_AND_FINGERPRINT = `on conflict (host) do update set
+         seen_at = greatest(excluded.seen_at, host_findings_seen.seen_at),
+         scan_id = case when excluded.seen_at >= host_findings_seen.seen_at then excluded.scan_id else host_findings_seen.scan_id end,
+         fingerprint = excluded.fingerprint
+       where excluded.seen_at >= host_findings_seen.seen_at or excluded.fingerprint is distinct from host_findings_seen.fingerprint`;
 
 /**
  * The patch check of migration 006 (findings have no foreign key), over the findings the

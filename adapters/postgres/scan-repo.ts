@@ -1,6 +1,7 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
 import type { FindingInput, FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
-import { ALREADY_STORED, CHECK_INSERTED, NEWER_SIGHTING } from './finding-row.ts';
+import { createHash } from 'node:crypto';
+import { ALREADY_STORED, CHECK_INSERTED, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -67,27 +68,64 @@ interface ProgressRow {
   last_result_at: Date | null;
 }
 
+/** The states a fingerprint may cover: those no one deletes (housekeeping prunes installed findings). */
+const OPEN_STATES = new Set<FindingInput['state']>(['missing', 'pending-reboot', 'failed']);
+
 /**
- * A host's findings as two parallel arrays, one per patch (the last report of a patch wins): a
- * statement may insert or update a row only once.
+ * What a host reported, as one value (migration 016): the same findings give the same
+ * fingerprint, in any order. Null when the report holds a state that is not open.
  */
-const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_ids: string[]; states: string[] } => {
-  const byPatch = new Map((findings ?? []).map((f) => [f.patchId, f.state]));
-  return { patch_ids: [...byPatch.keys()], states: [...byPatch.values()] };
+const reportFingerprint = (byPatch: ReadonlyMap<string, FindingInput['state']>): string | null => {
+  const hash = createHash('sha256');
+  for (const patchId of [...byPatch.keys()].sort()) {
+    const state = byPatch.get(patchId)!;
+    if (!OPEN_STATES.has(state)) return null;
+    hash.update(`${patchId}\t${state}\n`);
+  }
+  return hash.digest('base64');
 };
 
 /**
- * One batch of host scans in one statement. `fx` puts each reported finding beside its stored
- * state (one probe of the primary key each): new ones are inserted, changed ones updated, the rest
- * (a rescan's nearly all) not written; `gone` closes what a host no longer reports.
+ * A host's findings as two parallel arrays, one per patch (the last report of a patch wins): a
+ * statement may insert or update a row only once. Absent findings (the scan did not get that far)
+ * stay absent: the host's findings are then left as they are.
+ */
+const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_ids: string[]; states: string[]; fingerprint: string | null } | Record<string, never> => {
+  if (!findings) return {};
+  const byPatch = new Map(findings.map((f) => [f.patchId, f.state]));
+  return { patch_ids: [...byPatch.keys()], states: [...byPatch.values()], fingerprint: reportFingerprint(byPatch) };
+};
+
+/**
+ * Locks the sightings of the hosts whose findings a batch writes, creating the missing ones (a
+ * placeholder the batch's statement then fills in), in name order so that batches never wait on
+ * each other in a circle. A conflicting upsert locks the row it meets even when its WHERE says
+ * not to update it. Held until commit: a second writer of one of these hosts waits, then reads
+ * what this one wrote, so a fingerprint always describes the rows beside it.
+ */
+const LOCK_SIGHTINGS = `
+  insert into host_findings_seen (host, seen_at, scan_id)
+  select host, '-infinity', '' from unnest($1::text[]) as host order by host
+  on conflict (host) do update set scan_id = excluded.scan_id where false`;
+
+/**
+ * One batch of host scans in one statement. `d` keeps the hosts whose report differs from the one
+ * their findings were last written from (the fingerprint, migration 016); only theirs are compared.
+ * `fx` puts each of their reported findings beside its stored state (one probe of the primary key
+ * each): new ones are inserted, changed ones updated, the rest not written; `gone` closes what a
+ * host no longer reports.
  */
 const RECORD_MANY = `
   with h as (
-    select * from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
-      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb)
+    select h.*, seen.fingerprint as stored_fingerprint
+    from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
+      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text)
+    left join host_findings_seen seen on seen.host = h.host
+  ), d as (
+    select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
   ), f as (
-    select h.host, x.patch_id, x.state, h.finished_at as at, h.scan_id
-    from h, rows from (jsonb_array_elements_text(h.patch_ids), jsonb_array_elements_text(h.states)) as x(patch_id, state)
+    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id
+    from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) as x(patch_id, state)
   ), fx as (
     select f.*, x.state as stored from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
   ), seen as (
@@ -99,14 +137,14 @@ const RECORD_MANY = `
     update findings t set state = fx.state, changed_at = fx.at, changed_in = fx.scan_id from fx
     where fx.stored <> fx.state and t.host = fx.host and t.patch_id = fx.patch_id
   ), gone as (
-    update findings t set state = 'installed', changed_at = h.finished_at, changed_in = h.scan_id
-    from h
-    where t.host = any($2::text[]) and h.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
+    update findings t set state = 'installed', changed_at = d.finished_at, changed_in = d.scan_id
+    from d
+    where t.host = any(array(select host from d)) and d.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
       and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
   ), sighted as (
-    insert into host_findings_seen (host, seen_at, scan_id)
-    select host, finished_at, scan_id from h where host = any($2::text[])
-    ${NEWER_SIGHTING}
+    insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
+    select host, finished_at, scan_id, fingerprint from h where patch_ids is not null
+    ${SIGHTING_AND_FINGERPRINT}
   ), stored as (
     insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
     select scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name,
@@ -179,14 +217,15 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       warnings: r.warnings ?? [],
       ...findingColumns(findings),
     }));
-    const params = [JSON.stringify(hosts), writes.filter((w) => w.findings).map((w) => w.result.host)];
+    const sighted = writes.filter((w) => w.findings).map((w) => w.result.host);
     // Without statistics on findings (a new store, or one that grew faster than autovacuum
     // analyzes it: the first scan of an estate), the planner reads all of findings for the rows a
     // rescan no longer saw — per batch, so quadratic over a scan (issue #20). Every row this
     // statement touches is found by a key, so sequential scans are off for it alone.
     await sql.transaction(async (tx) => {
+      if (sighted.length) await tx.query(LOCK_SIGHTINGS, [sighted]);
       await tx.query('set local enable_seqscan = off');
-      await tx.query(RECORD_MANY, params);
+      await tx.query(RECORD_MANY, [JSON.stringify(hosts)]);
       await tx.query('set local enable_seqscan to default');
     });
   },

@@ -101,6 +101,125 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
     expect((await read('web-01'))[0]).toEqual(['DSA-1', 'missing', 's3', t(3).toISOString()]);
   });
 
+  /** The host's findings as rows: patch, state, the scan that last changed it. */
+  const rows = async (host: string) =>
+    (await opened!.sql.query<{ patch_id: string; state: string; changed_in: string }>('select patch_id, state, changed_in from findings where host = $1 order by patch_id', [host])).map(
+      (r) => [r.patch_id, r.state, r.changed_in],
+    );
+  const fingerprintOf = async (host: string) =>
+    (await opened!.sql.query<{ fingerprint: string | null }>('select fingerprint from host_findings_seen where host = $1', [host]))[0]?.fingerprint;
+  const missing = (...ids: string[]) => ids.map((patchId) => ({ patchId, state: 'missing' as const }));
+
+  it('passes over a host whose report is the one its findings were written from, and compares the rest finding by finding', async () => {
+    opened = await openFresh(engine);
+    const { store, sql } = opened;
+    await store.patches.upsert(['DSA-1', 'DSA-2', 'DSA-3'].map(patch));
+    for (const [scan, day] of [
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 3],
+    ] as const)
+      await store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
+    await store.scans.recordMany([
+      { result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') },
+      { result: ok('s1', 'web-02', t(1)), findings: missing('DSA-1', 'DSA-2') },
+    ]);
+    // Same findings, same fingerprint, whatever the order they were reported in.
+    expect(await fingerprintOf('web-01')).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(await fingerprintOf('web-02')).toBe(await fingerprintOf('web-01'));
+
+    // Rows changed behind the scan writer's back, where nothing in patchbot writes: a host passed
+    // over keeps them as they are, which shows it was passed over; a compared one is put right.
+    await sql.query(`update findings set state = 'failed' where patch_id = 'DSA-2'`);
+    await store.scans.recordMany([
+      { result: ok('s2', 'web-01', t(2)), findings: missing('DSA-2', 'DSA-1') },
+      { result: ok('s2', 'web-02', t(2)), findings: missing('DSA-1', 'DSA-2', 'DSA-3') },
+    ]);
+    expect(await rows('web-01')).toEqual([
+      ['DSA-1', 'missing', 's1'],
+      ['DSA-2', 'failed', 's1'],
+    ]);
+    expect(await rows('web-02')).toEqual([
+      ['DSA-1', 'missing', 's1'],
+      ['DSA-2', 'missing', 's2'],
+      ['DSA-3', 'missing', 's2'],
+    ]);
+    // Passed over or not, each host was seen by s2.
+    expect((await store.findings.openOf(['web-01', 'web-02'])).map((f) => [f.host, f.patchId, f.scanId])).toEqual([
+      ['web-01', 'DSA-1', 's2'],
+      ['web-01', 'DSA-2', 's2'],
+      ['web-02', 'DSA-1', 's2'],
+      ['web-02', 'DSA-2', 's2'],
+      ['web-02', 'DSA-3', 's2'],
+    ]);
+    expect(await fingerprintOf('web-02')).not.toBe(await fingerprintOf('web-01'));
+  });
+
+  it('compares finding by finding after findings.record wrote a host, which leaves no fingerprint', async () => {
+    opened = await openFresh(engine);
+    const { store } = opened;
+    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
+    for (const [scan, day] of [
+      ['s1', 1],
+      ['s3', 3],
+    ] as const)
+      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
+    await store.scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') }]);
+    // s2 through the other writer: DSA-2 is gone.
+    await store.findings.record('s2', 'web-01', missing('DSA-1'), t(2));
+    expect(await fingerprintOf('web-01')).toBeNull();
+    // s3 reports what s1 did: DSA-2 is back, though the report matches the last fingerprint written.
+    await store.scans.recordMany([{ result: ok('s3', 'web-01', t(3)), findings: missing('DSA-1', 'DSA-2') }]);
+    expect(await rows('web-01')).toEqual([
+      ['DSA-1', 'missing', 's1'],
+      ['DSA-2', 'missing', 's3'],
+    ]);
+  });
+
+  it('keeps the fingerprint of the report last written, even from an older scan stored late', async () => {
+    opened = await openFresh(engine);
+    const { store } = opened;
+    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
+    for (const [scan, day] of [
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 3],
+    ] as const)
+      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
+    await store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: missing('DSA-1') }]);
+    // s1 arrives late and still reports DSA-2: its findings are written (as before migration 016),
+    // the sighting stays at s2.
+    await store.scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') }]);
+    expect(await rows('web-01')).toEqual([
+      ['DSA-1', 'missing', 's2'],
+      ['DSA-2', 'missing', 's1'],
+    ]);
+    expect((await read('web-01'))[0]).toEqual(['DSA-1', 'missing', 's2', t(2).toISOString()]);
+    // s3 reports what s2 did: not what the rows now reflect, so DSA-2 is closed.
+    await store.scans.recordMany([{ result: ok('s3', 'web-01', t(3)), findings: missing('DSA-1') }]);
+    expect(await rows('web-01')).toEqual([
+      ['DSA-1', 'missing', 's2'],
+      ['DSA-2', 'installed', 's3'],
+    ]);
+  });
+
+  it('gives no fingerprint to a report with states housekeeping may delete', async () => {
+    opened = await openFresh(engine);
+    const { store } = opened;
+    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
+    await store.scans.start('s1', 'schedule', ['web-01'], t(1));
+    await store.scans.recordMany([
+      {
+        result: ok('s1', 'web-01', t(1)),
+        findings: [
+          { patchId: 'DSA-1', state: 'missing' },
+          { patchId: 'DSA-2', state: 'installed' },
+        ],
+      },
+    ]);
+    expect(await fingerprintOf('web-01')).toBeNull();
+  });
+
   it('stores a patch a host reported twice in one scan once, as its last report says', async () => {
     opened = await openFresh(engine);
     const { store } = opened;
@@ -201,5 +320,88 @@ describe.each(availableEngines().filter((engine) => engine === 'postgres'))('ove
       ['DSA-2', 'missing', 's2', t(2).toISOString()],
     ]);
     expect((await store.findings.byHost('web-01')).map((f) => f.firstSeen)).toEqual([t(1), t(1)]);
+  });
+
+  it('stores a finding a scan reopens while housekeeping prunes it', async () => {
+    opened = await openFresh(engine);
+    const { store, sql } = opened;
+    await store.patches.upsert([patch('DSA-1')]);
+    for (const [scan, day] of [
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 6],
+    ] as const)
+      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
+    await store.scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]);
+    await store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: [] }]);
+    // Housekeeping deletes the old installed finding and has not committed yet when s3, which
+    // sees the patch missing again (a package downgraded), is written.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let pruned!: () => void;
+    const deleted = new Promise<void>((resolve) => (pruned = resolve));
+    const prune = sql.transaction(async (tx) => {
+      expect(await sqlStore(tx).findings.pruneInstalled(t(5))).toBe(1);
+      pruned();
+      await held;
+    });
+    await deleted;
+    const rescan = store.scans.recordMany([{ result: ok('s3', 'web-01', t(6)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]);
+    await until('the scan write to wait on housekeeping', async () => {
+      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return row!.n > 0;
+    });
+    release();
+    await Promise.all([prune, rescan]);
+    expect((await store.findings.byHost('web-01')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([['DSA-1', 'missing', 's3']]);
+  });
+
+  it('lets the second of two overlapping writers of one host read what the first wrote, so its fingerprint describes the rows', async () => {
+    opened = await openFresh(engine);
+    const { store, sql } = opened;
+    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
+    for (const [scan, day] of [
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 3],
+    ] as const)
+      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = sql.transaction(async (tx) => {
+      await sqlStore(tx).scans.recordMany([
+        {
+          result: ok('s1', 'web-01', t(1)),
+          findings: [
+            { patchId: 'DSA-1', state: 'missing' },
+            { patchId: 'DSA-2', state: 'missing' },
+          ],
+        },
+      ]);
+      firstWrote();
+      await held;
+    });
+    await wrote;
+    // s2 no longer sees DSA-2, which s1 has inserted but not committed yet.
+    const second = store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]);
+    await until('the second scan write to wait on the first', async () => {
+      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return row!.n > 0;
+    });
+    release();
+    await Promise.all([first, second]);
+    const states = async () => (await store.findings.byHost('web-01')).map((f) => [f.patchId, f.state]);
+    // s2 closed the finding s1 wrote: it read s1's rows, not the state before them.
+    expect(await states()).toEqual([
+      ['DSA-1', 'missing'],
+      ['DSA-2', 'installed'],
+    ]);
+    await store.scans.recordMany([{ result: ok('s3', 'web-01', t(3)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]);
+    expect(await states()).toEqual([
+      ['DSA-1', 'missing'],
+      ['DSA-2', 'installed'],
+    ]);
   });
 });
