@@ -2,7 +2,7 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
-import { ALREADY_STORED, CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
+import { ALREADY_STORED, CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -82,14 +82,17 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async record(scanId, host, findings, at) {
-    // One statement, one round trip: what changed in what this scan saw (new findings, changed
-    // states), the update that marks what it no longer saw, and the host's sighting (migration
-    // 013: unchanged findings are not written) run as data-modifying CTEs. They touch disjoint
+    // After the host's sighting is locked (LOCK_SIGHTINGS: another writer of the host waits), one
+    // statement: what changed in what this scan saw (new findings, changed states), the update
+    // that marks what it no longer saw, and the host's sighting (migration 013: unchanged
+    // findings are not written) run as data-modifying CTEs. They touch disjoint
     // rows (new, changed, and not reported this time), which one statement requires. The patch
     // ids of the findings it inserted are checked once (CHECK_INSERTED), and an unknown one undoes all of it.
     const ids = findings.map((f) => f.patchId);
-    await sql.query(
-      `with f as (select * from unnest($4::text[], $5::text[]) as f(patch_id, state)
+    await sql.transaction(async (tx) => {
+      await tx.query(LOCK_SIGHTINGS, [[host]]);
+      await tx.query(
+        `with f as (select * from unnest($4::text[], $5::text[]) as f(patch_id, state)
        ), seen as (
          insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
          select $1, f.patch_id, f.state, $3, $3, $2 from f
@@ -103,13 +106,13 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
          update findings set state = 'installed', changed_at = $3, changed_in = $2
          where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))
        ), sighted as (
-         -- Written without the scan writer's lock and fingerprint: clear it, so the next scan of the
-         -- host compares finding by finding (migration 016).
+         -- No fingerprint from this path: the next scan of the host compares finding by finding (migration 016).
          insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
-      [host, scanId, at, ids, findings.map((f) => f.state)],
-    );
+        [host, scanId, at, ids, findings.map((f) => f.state)],
+      );
+    });
   },
   async byPatch(patchId) {
     return (await sql.query<FindingRow>(`select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN} where f.patch_id = $1 order by f.host`, [patchId])).map(toFinding);

@@ -32,14 +32,24 @@ export const FINDING_COLUMNS = `f.host, f.patch_id, f.state, f.first_seen,
 export const SEEN_JOIN = 'left join host_findings_seen seen on seen.host = f.host';
 
 /**
- * A finding a scan reports is inserted when new, updated only when its state changed, and
- * otherwise left alone — not even locked, as an upsert's conflict would (migration 013). A row
- * another transaction inserted meanwhile (two scans of one host overlapping, two replicas) is
- * left to it: without this clause the batch failed on the primary key instead. It costs a first
- * scan a speculative insert per finding (measured at ~15 % on a loaded machine and put back for
- * the overlap, which the digest's concurrency test hit).
+ * A duplicate of one patch in findings.record's list is stored once (the scan writer drops
+ * duplicates before its statement). Two writers of one host no longer meet here: both take the
+ * host's sighting first (LOCK_SIGHTINGS).
  */
 export const ALREADY_STORED = 'on conflict (host, patch_id) do nothing';
+
+/**
+ * Locks the sightings of the hosts whose findings a statement writes, creating the missing ones (a
+ * placeholder the statement then fills in), in name order so that writers never wait on
+ * each other in a circle. A conflicting upsert locks the row it meets even when its WHERE says
+ * not to update it. Held until commit: a second writer of one of these hosts waits, then reads
+ * what this one wrote, so a fingerprint always describes the rows beside it.
+ */
+export const LOCK_SIGHTINGS = `
+  insert into host_findings_seen (host, seen_at, scan_id)
+  select host, '-infinity', '' from unnest($1::text[]) as host order by host
+  on conflict (host) do update set scan_id = excluded.scan_id where false`;
+
 /**
  * The host's latest sighting of its findings, and the fingerprint of the report its findings now
  * reflect (migration 016). An older scan stored late does not move the sighting back, but its

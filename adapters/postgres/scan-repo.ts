@@ -1,7 +1,7 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
 import type { FindingInput, FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
 import { createHash } from 'node:crypto';
-import { ALREADY_STORED, CHECK_INSERTED, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
+import { CHECK_INSERTED, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import { jsonDate, scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -97,18 +97,6 @@ const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_
 };
 
 /**
- * Locks the sightings of the hosts whose findings a batch writes, creating the missing ones (a
- * placeholder the batch's statement then fills in), in name order so that batches never wait on
- * each other in a circle. A conflicting upsert locks the row it meets even when its WHERE says
- * not to update it. Held until commit: a second writer of one of these hosts waits, then reads
- * what this one wrote, so a fingerprint always describes the rows beside it.
- */
-const LOCK_SIGHTINGS = `
-  insert into host_findings_seen (host, seen_at, scan_id)
-  select host, '-infinity', '' from unnest($1::text[]) as host order by host
-  on conflict (host) do update set scan_id = excluded.scan_id where false`;
-
-/**
  * One batch of host scans in one statement. `d` keeps the hosts whose report differs from the one
  * their findings were last written from (the fingerprint, migration 016); only theirs are compared.
  * `fx` puts each of their reported findings beside its stored state (one probe of the primary key
@@ -131,7 +119,6 @@ const RECORD_MANY = `
   ), seen as (
     insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
     select host, patch_id, state, at, at, scan_id from fx where stored is null
-    ${ALREADY_STORED}
     returning patch_id
   ), changed as (
     update findings t set state = fx.state, changed_at = fx.at, changed_in = fx.scan_id from fx

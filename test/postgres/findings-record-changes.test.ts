@@ -286,7 +286,7 @@ describe.each(availableEngines().filter((engine) => engine === 'postgres'))('ove
   });
   const read = async (host: string) => (await opened!.store.findings.byHost(host)).map((f) => [f.patchId, f.state, f.scanId, f.lastSeen.toISOString()]);
 
-  it('stores two overlapping scans of one host, the later writer leaving to the earlier the findings it inserted', async () => {
+  it('stores two overlapping scans of one host, the later writer waiting for the earlier and leaving it the findings it inserted', async () => {
     opened = await openFresh(engine);
     const { store, sql } = opened;
     await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
