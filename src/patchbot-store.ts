@@ -7,6 +7,7 @@ import type { DiscoveryRepos } from './discovery/discovery-store.ts';
 import type { InventoryRepos } from './inventory/inventory-store.ts';
 import type { AccessTokenRepos } from './people/access-tokens.ts';
 import type { PeopleRepos } from './people/people-store.ts';
+import type { SignInSessionRepos } from './people/sign-in-sessions.ts';
 import type { RolloutRepos } from './rollouts/rollout-store.ts';
 import type { IdempotencyRepos } from './store/idempotency.ts';
 import type { StoreLifecycle, Transactional } from './store/transactional.ts';
@@ -22,6 +23,7 @@ import type { TicketRepos } from './tickets/ticket-store.ts';
 export type StoredRepos = InventoryRepos &
   PeopleRepos &
   AccessTokenRepos &
+  SignInSessionRepos &
   DiscoveryRepos &
   ComplianceRepos &
   ChangeRepos &

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken, newAccessToken, tokenOwner } from '../src/people/access-tokens.ts';
+import { endSession, newSessionId, sessionPerson, startSession } from '../src/people/sign-in-sessions.ts';
 import { migrate, migrationStatus } from '../adapters/postgres/migrate.ts';
 import type { OpenedStore } from '../adapters/postgres/open-store.ts';
 import { verifyChain } from '../src/audit/verify-chain.ts';
@@ -403,6 +404,24 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await store.accessTokens.revoke(token.id, new Date())).toBe(true);
     expect(await store.accessTokens.revoke(token.id, new Date())).toBe(false);
     expect(await tokenOwner(store.accessTokens, token.secret, new Date())).toBeNull();
+  });
+
+  it('keeps sign-in sessions as hashes: live until ended or expired, ended once, pruned after', async () => {
+    const { store } = opened;
+    const at = (hour: number) => new Date(Date.UTC(2024, 5, 1, hour));
+    const id = newSessionId();
+    await startSession(store.signInSessions, id, 'bob', at(8), 12 * 3600_000);
+    expect(await sessionPerson(store.signInSessions, id, at(9))).toBe('bob');
+    expect(await sessionPerson(store.signInSessions, newSessionId(), at(9))).toBeNull();
+    expect(await sessionPerson(store.signInSessions, id, at(20))).toBeNull(); // expired at 20:00
+    expect(JSON.stringify(await opened.sql.query('select * from sign_in_sessions'))).not.toContain(id);
+    expect(await endSession(store.signInSessions, id, at(10))).toBe(true);
+    expect(await endSession(store.signInSessions, id, at(11))).toBe(false);
+    expect(await sessionPerson(store.signInSessions, id, at(10))).toBeNull();
+    const other = newSessionId();
+    await startSession(store.signInSessions, other, 'carol', at(9), 12 * 3600_000);
+    expect(await store.signInSessions.prune(at(12))).toBe(1); // bob's, ended at 10:00; carol's lives on
+    expect(await sessionPerson(store.signInSessions, other, at(12))).toBe('carol');
   });
 
   it('claims an idempotency key exactly once across concurrent callers', async () => {

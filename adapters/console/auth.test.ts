@@ -17,16 +17,17 @@ const outcome = async (work: () => Promise<Identity>): Promise<Identity | number
 };
 
 const noTokens = async () => null;
+const noSessions = async () => null;
 const alicesToken = async (secret: string) => (secret === 'pat_alice' ? 'alice' : null);
 
 describe('console access', () => {
   it('without a token, refuses peers that are not this machine; loopback is a demo only in demo mode', async () => {
-    const demo = consoleAccess({ token: undefined, demo: true, sessions: null, tokenOwner: noTokens });
+    const demo = consoleAccess({ token: undefined, demo: true, sessions: null, sessionOwner: noSessions, tokenOwner: noTokens });
     expect(await outcome(() => demo.identify(request('192.0.2.7', { host: '127.0.0.1:8080' })))).toBe(403);
     expect(await outcome(() => demo.identify(request('::ffff:10.1.2.3', { host: 'localhost:8080' })))).toBe(403);
     expect(await outcome(() => demo.identify(request('127.0.0.1', { host: 'localhost:8080' })))).toEqual({ kind: 'demo' });
     expect(await outcome(() => demo.identify(request('::1', { host: '[::1]:8080' })))).toEqual({ kind: 'demo' });
-    const slackTeam = consoleAccess({ token: undefined, demo: false, sessions: null, tokenOwner: noTokens });
+    const slackTeam = consoleAccess({ token: undefined, demo: false, sessions: null, sessionOwner: noSessions, tokenOwner: noTokens });
     expect(await outcome(() => slackTeam.identify(request('127.0.0.1', { host: 'localhost:8080' })))).toEqual({ kind: 'anonymous' });
   });
 
@@ -45,13 +46,13 @@ describe('console access', () => {
   });
 
   it('with a token, lets any peer in that holds it, as nobody in particular', async () => {
-    const access = consoleAccess({ token: 'a-very-long-test-token', demo: false, sessions: null, tokenOwner: noTokens });
+    const access = consoleAccess({ token: 'a-very-long-test-token', demo: false, sessions: null, sessionOwner: noSessions, tokenOwner: noTokens });
     expect(await outcome(() => access.identify(request('192.0.2.7', { host: 'patchbot.example.com', authorization: 'Bearer a-very-long-test-token' })))).toEqual({ kind: 'anonymous' });
     expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost' })))).toBe(401);
   });
 
   it('an access token acts as its owner; an unknown one is a 401', async () => {
-    const access = consoleAccess({ token: undefined, demo: true, sessions: null, tokenOwner: alicesToken });
+    const access = consoleAccess({ token: undefined, demo: true, sessions: null, sessionOwner: noSessions, tokenOwner: alicesToken });
     expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_alice' })))).toEqual({
       kind: 'person',
       name: 'alice',
@@ -60,17 +61,21 @@ describe('console access', () => {
     expect(await outcome(() => access.identify(request('127.0.0.1', { host: 'localhost', authorization: 'Bearer pat_mallory' })))).toBe(401);
   });
 
-  it('a signed-in session names its person; an edited or foreign cookie is a 401', async () => {
+  it('a signed-in session names its person while the store keeps it live; an edited, foreign or ended one is a 401', async () => {
     const sessions = sessionCodec('k'.repeat(40));
-    const access = consoleAccess({ token: undefined, demo: false, sessions, tokenOwner: noTokens });
+    const live = new Map([['sid-alice', 'alice']]);
+    const access = consoleAccess({ token: undefined, demo: false, sessions, sessionOwner: async (id) => live.get(id) ?? null, tokenOwner: noTokens });
     const cookie = (value: string) => request('192.0.2.7', { host: 'patchbot.example.com', cookie: `${SIGNED_IN_COOKIE}=${value}` });
-    const alice = sessions.seal('alice');
+    const alice = sessions.seal('sid-alice');
     expect(await outcome(() => access.identify(cookie(alice)))).toEqual({ kind: 'person', name: 'alice', via: 'session' });
     const [, mac] = alice.split('.');
-    const asBob = `${Buffer.from(JSON.stringify({ k: 'session', v: 'bob', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
-    expect(await outcome(() => access.identify(cookie(asBob)))).toBe(401);
-    expect(await outcome(() => access.identify(cookie(sessionCodec('x'.repeat(40)).seal('alice'))))).toBe(401);
-    expect(sessions.open(sessions.seal('alice', new Date(Date.now() - 13 * 3600_000)))).toBeNull();
+    const edited = `${Buffer.from(JSON.stringify({ k: 'session', v: 'sid-bob', exp: Date.now() + 3600_000 })).toString('base64url')}.${mac}`;
+    expect(await outcome(() => access.identify(cookie(edited)))).toBe(401);
+    expect(await outcome(() => access.identify(cookie(sessionCodec('x'.repeat(40)).seal('sid-alice'))))).toBe(401);
+    expect(sessions.open(sessions.seal('sid-alice', new Date(Date.now() - 13 * 3600_000)))).toBeNull();
+    // Signed out: the same, still well-MACed cookie names a session the store no longer has live.
+    live.delete('sid-alice');
+    expect(await outcome(() => access.identify(cookie(alice)))).toBe(401);
     expect(await outcome(() => access.identify(request('192.0.2.7', { host: 'patchbot.example.com' })))).toBe(401);
   });
 

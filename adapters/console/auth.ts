@@ -46,6 +46,8 @@ export interface AccessOptions {
   demo: boolean;
   /** OpenID Connect sessions, when sign-in is configured. */
   sessions: SessionCodec | null;
+  /** The person of a live sign-in session, or null for an unknown, ended or expired one. */
+  sessionOwner: (sessionId: string) => Promise<string | null>;
   /** The owner of a personal access token, or null for an unknown, expired or revoked one. */
   tokenOwner: (secret: string) => Promise<string | null>;
 }
@@ -63,7 +65,7 @@ const sameOrigin = (req: IncomingMessage): boolean => {
   }
 };
 
-export const consoleAccess = ({ token, demo, sessions, tokenOwner }: AccessOptions): ConsoleAccess => ({
+export const consoleAccess = ({ token, demo, sessions, sessionOwner, tokenOwner }: AccessOptions): ConsoleAccess => ({
   async identify(req) {
     const auth = header(req, 'authorization') ?? '';
     const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : null;
@@ -74,8 +76,9 @@ export const consoleAccess = ({ token, demo, sessions, tokenOwner }: AccessOptio
     }
     const signedIn = sessions ? cookieOf(req, SIGNED_IN_COOKIE) : undefined;
     if (sessions && signedIn !== undefined) {
-      const name = sessions.open(signedIn);
-      if (!name) throw new HttpError(401, 'the sign-in session is invalid or expired: sign in again at /auth/login');
+      const sessionId = sessions.open(signedIn);
+      const name = sessionId === null ? null : await sessionOwner(sessionId);
+      if (!name) throw new HttpError(401, 'the sign-in session is invalid or expired, or was signed out: sign in again at /auth/login');
       return { kind: 'person', name, via: 'session' };
     }
     if (token !== undefined) {

@@ -1,4 +1,5 @@
 import type { AccessTokenRepos } from '../../src/people/access-tokens.ts';
+import type { SignInSessionRepos } from '../../src/people/sign-in-sessions.ts';
 import type { ChangeRepos } from '../../src/changes/change-store.ts';
 import type { Card } from '../../src/chat/card.ts';
 import type { ChatThreadRepos } from '../../src/chat/chat-threads.ts';
@@ -56,4 +57,12 @@ export interface ConsoleHistoryRepos {
 }
 
 /** What the console reads and writes: the features' repositories it shows, and its own history. */
-export type ConsoleStore = PeopleRepos & AccessTokenRepos & IdempotencyRepos & ChatThreadRepos & Pick<ChangeRepos, 'changes'> & RolloutRepos & ComplianceStore & ConsoleHistoryRepos;
+export type ConsoleStore = PeopleRepos &
+  AccessTokenRepos &
+  SignInSessionRepos &
+  IdempotencyRepos &
+  ChatThreadRepos &
+  Pick<ChangeRepos, 'changes'> &
+  RolloutRepos &
+  ComplianceStore &
+  ConsoleHistoryRepos;

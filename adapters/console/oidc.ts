@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import * as client from 'openid-client';
 import type { ConsoleOidc } from '../../src/config/schema-chat.ts';
 import type { PeopleRepository } from '../../src/people/people-store.ts';
+import { endSession, newSessionId, type SignInSessionRepository, startSession } from '../../src/people/sign-in-sessions.ts';
 import type { Person } from '../../src/people/person.ts';
 import type { HttpServer } from '../../src/server/http-server.ts';
 import { HttpError } from '../../src/server/router.ts';
@@ -33,7 +34,10 @@ const personOf = async (people: PeopleRepository, oidc: ConsoleOidc, claims: Rec
  * process: a restart or another replica can finish it, memory cannot be flooded, and a callback
  * URL carried to another browser (login CSRF) finds no cookie there and is refused.
  */
-export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: { oidc: ConsoleOidc; sessions: SessionCodec; people: PeopleRepository; log: Logger }): void => {
+export const mountOidc = (
+  server: HttpServer,
+  { oidc, sessions, people, signIns, log }: { oidc: ConsoleOidc; sessions: SessionCodec; people: PeopleRepository; signIns: SignInSessionRepository; log: Logger },
+): void => {
   const redirectUrl = new URL(oidc.redirectUrl);
   const secure = redirectUrl.protocol === 'https:';
   let discovered: Promise<client.Configuration> | null = null;
@@ -93,11 +97,17 @@ export const mountOidc = (server: HttpServer, { oidc, sessions, people, log }: {
       log.warn({ claim: oidc.claim }, 'console sign-in refused: not in people[]');
       throw new HttpError(403, `${said} signed in, but no one in people[] has that ${oidc.claim === 'email' ? 'email' : 'name'}: ask an admin to add them to the patchbot config`);
     }
+    const sessionId = newSessionId();
+    await startSession(signIns, sessionId, person.name, new Date(), SESSION_HOURS * 3600_000);
     log.info({ person: person.name }, 'console sign-in');
-    redirect(res, '/', [cookie(SIGNED_IN_COOKIE, sessions.seal(person.name), SESSION_HOURS * 3600), cookie(LOGIN_COOKIE, '', 0)]);
+    redirect(res, '/', [cookie(SIGNED_IN_COOKIE, sessions.seal(sessionId), SESSION_HOURS * 3600), cookie(LOGIN_COOKIE, '', 0)]);
   });
 
-  server.route('GET', '/auth/logout', ({ res }) => {
+  server.route('GET', '/auth/logout', async ({ req, res }) => {
+    // Ended in the store, not only cleared here: a copy of the cookie is refused from now on.
+    const sealed = cookieOf(req, SIGNED_IN_COOKIE);
+    const sessionId = sealed === undefined ? null : sessions.open(sealed);
+    if (sessionId !== null && (await endSession(signIns, sessionId, new Date()))) log.info('console sign-out');
     // Not back to `/`: it would send the browser straight to the IdP, which may sign it in again.
     redirect(res, '/auth/signed-out', [cookie(SIGNED_IN_COOKIE, '', 0)]);
   });

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/shared/logger.ts';
 import { API_PREFIX, consoleApi } from './api.ts';
 import { isDemoMode } from '../../src/config/demo-mode.ts';
 import { tokenOwner } from '../../src/people/access-tokens.ts';
+import { sessionPerson } from '../../src/people/sign-in-sessions.ts';
 import { HttpError } from '../../src/server/router.ts';
 import { consoleAccess } from './auth.ts';
 import { mountOidc } from './oidc.ts';
@@ -37,9 +38,10 @@ export const mountConsole = (server: HttpServer, options: ConsoleRouteOptions): 
     token: config.server.token,
     demo: isDemoMode(config),
     sessions,
+    sessionOwner: (sessionId) => sessionPerson(store.signInSessions, sessionId, new Date()),
     tokenOwner: (secret) => tokenOwner(store.accessTokens, secret, new Date()),
   });
-  if (oidc && sessions) mountOidc(server, { oidc, sessions, people: store.people, log });
+  if (oidc && sessions) mountOidc(server, { oidc, sessions, people: store.people, signIns: store.signInSessions, log });
   const live = createLiveViews({ surface, store, log, ...options.live });
 
   for (const file of loadPage()) {

@@ -2,8 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { sameSecret } from './secrets.ts';
 
 /**
- * The signed-in person's session: `<payload>.<mac>` in an HttpOnly SameSite cookie. The MAC key
- * never leaves the server, so a cookie edited to name someone else (or to live longer) is refused.
+ * The signed-in person's session: `<payload>.<mac>` in an HttpOnly SameSite cookie, naming a
+ * session the store keeps (src/people/sign-in-sessions.ts: sign-out ends it there). The MAC key
+ * never leaves the server, so an edited cookie is refused before the store is asked.
  */
 export const SIGNED_IN_COOKIE = 'patchbot_session';
 export const SESSION_HOURS = 12;
@@ -19,8 +20,8 @@ export interface PendingLogin {
 }
 
 export interface SessionCodec {
-  seal(person: string, now?: Date): string;
-  /** The person a cookie names, or null when it is forged, tampered with or expired. */
+  seal(sessionId: string, now?: Date): string;
+  /** The session id a cookie carries, or null when it is forged, tampered with or expired. */
   open(value: string, now?: Date): string | null;
   sealLogin(login: PendingLogin, now?: Date): string;
   /** The login a cookie carries, or null when it is forged, tampered with or too old. */
@@ -55,10 +56,10 @@ const isLogin = (v: unknown): v is PendingLogin =>
 export const sessionCodec = (secret: string = randomBytes(32).toString('hex')): SessionCodec => {
   const sealed = sealer(secret);
   return {
-    seal: (person, now = new Date()) => sealed.seal('session', person, SESSION_HOURS * 3600_000, now),
+    seal: (sessionId, now = new Date()) => sealed.seal('session', sessionId, SESSION_HOURS * 3600_000, now),
     open(value, now = new Date()) {
-      const person = sealed.open('session', value, now);
-      return typeof person === 'string' ? person : null;
+      const sessionId = sealed.open('session', value, now);
+      return typeof sessionId === 'string' ? sessionId : null;
     },
     sealLogin: (login, now = new Date()) => sealed.seal('login', login, LOGIN_MINUTES * 60_000, now),
     openLogin(value, now = new Date()) {

@@ -7,6 +7,7 @@ import { changeRepository, ticketRepository, voteRepository } from './change-rep
 import { findingRepository, patchRepository } from './discovery-repos.ts';
 import { rolloutRepository } from './rollout-repo.ts';
 import { scanRepository } from './scan-repo.ts';
+import { signInSessionRepository } from './sign-in-session-repo.ts';
 import { ticketOutboxRepository } from './ticket-outbox-repo.ts';
 import { groupRepository, hostRepository, peopleRepository } from './inventory-repos.ts';
 import { migrationStatus } from './migrate.ts';
@@ -26,6 +27,7 @@ const storeOver = (sql: SqlClient): StorageEngine => ({
   groups: groupRepository(sql),
   people: peopleRepository(sql),
   accessTokens: accessTokenRepository(sql),
+  signInSessions: signInSessionRepository(sql),
   patches: patchRepository(sql),
   findings: findingRepository(sql),
   compliance: complianceReads(sql),

@@ -1,4 +1,5 @@
 import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
+import type { SignInSessionRepos } from '../people/sign-in-sessions.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { IdempotencyRepos } from '../store/idempotency.ts';
 import type { JobQueue } from './job-queue.ts';
@@ -24,13 +25,13 @@ export const IDEMPOTENCY_RETENTION_DAYS = 30;
 export const HISTORY_RETENTION_DAYS = 90;
 
 export interface HousekeepingDeps {
-  store: IdempotencyRepos & Pick<DiscoveryRepos, 'scans' | 'findings'>;
+  store: IdempotencyRepos & SignInSessionRepos & Pick<DiscoveryRepos, 'scans' | 'findings'>;
   queue: JobQueue;
   log: Logger;
   now?: () => Date;
 }
 
-/** Removes what only exists to stop duplicates once no duplicate can come any more, and history past its retention. */
+/** Removes what only exists to stop duplicates once no duplicate can come any more, history past its retention, and dead sign-in sessions. */
 const housekeep = async ({ store, log, now = () => new Date() }: HousekeepingDeps): Promise<void> => {
   const before = new Date(now().getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
   const removed = await store.idempotency.prune(before);
@@ -39,6 +40,9 @@ const housekeep = async ({ store, log, now = () => new Date() }: HousekeepingDep
   const scans = await store.scans.pruneHistory(history);
   const installed = await store.findings.pruneInstalled(history);
   if (scans || installed) log.info({ scans, installed, before: history }, `scan history and installed findings older than ${HISTORY_RETENTION_DAYS} days removed`);
+  // A console sign-in that ended or expired can never be used again: nothing to keep it for.
+  const sessions = await store.signInSessions.prune(now());
+  if (sessions) log.info({ sessions }, 'ended and expired console sign-in sessions removed');
 };
 
 export const registerHousekeeping = async (deps: HousekeepingDeps): Promise<void> => {

@@ -9,7 +9,8 @@ import { type ConsoleService, startConsoleService, WEB_ESTATE } from './support/
 /**
  * #13 item 1, the whole sign-in in Chromium against a real OpenID provider (oidc-provider) on
  * loopback: authorization code + PKCE, the ID token's email mapped to people[], a person not in
- * people[] refused, a tampered session cookie refused, sign-out, and a callback carried to another
+ * people[] refused, a tampered session cookie refused, sign-out (which ends the session on the
+ * server: a copied cookie stops working), and a callback carried to another
  * browser (login CSRF) refused.
  */
 const freePort = async () => {
@@ -85,6 +86,13 @@ describe('console sign-in with OpenID Connect', () => {
     await page.locator('#sign-out').click();
     await page.locator('#signed-out').waitFor();
     expect((await context.cookies()).find((c) => c.name === 'patchbot_session')).toBeUndefined();
+    // A copy of the cookie taken before signing out (another browser, a proxy's log) is refused too.
+    const copy = await browser.newContext();
+    await copy.addCookies([cookie]);
+    const replayed = await copy.request.get(`${svc.url}/api/console/session`);
+    expect(replayed.status()).toBe(401);
+    expect(((await replayed.json()) as { error: string }).error).toMatch(/signed out/);
+    await copy.close();
     await context.close();
   });
 

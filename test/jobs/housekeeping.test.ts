@@ -1,4 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endSession, newSessionId, sessionPerson, startSession } from '../../src/people/sign-in-sessions.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { HISTORY_RETENTION_DAYS, HOUSEKEEPING_SCHEDULE, IDEMPOTENCY_RETENTION_DAYS } from '../../src/jobs/housekeeping.ts';
 import { firingKey, scheduleQueue } from '../../src/jobs/scheduler.ts';
@@ -15,6 +17,8 @@ describe('housekeeping', () => {
   const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
   let handle: StoreHandle;
   let runtime: Runtime;
+  type LogLine = { msg: string; [key: string]: unknown };
+  const logged: LogLine[] = [];
 
   beforeAll(async () => {
     const { config } = await loadConfig({
@@ -23,7 +27,16 @@ describe('housekeeping', () => {
       cwd: process.cwd(),
     });
     handle = await platform.openStore(config.store.url, { migrate: true });
-    runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, now: () => now });
+    // What the jobs log, as parsed lines: the session prune is seen by what it says it removed.
+    const destination = new PassThrough();
+    destination.on('data', (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((line) => logged.push(JSON.parse(line) as LogLine)),
+    );
+    runtime = await startRuntime({ config, platform, log: createLogger({ level: 'info', destination }), handle, workers: true, now: () => now });
   });
   afterAll(async () => {
     await runtime?.stop();
@@ -38,6 +51,22 @@ describe('housekeeping', () => {
     // The old key is free again once the job ran; the recent one is still claimed.
     await until('the old key to be pruned', () => store.idempotency.claim('chat:console:old-click', daysAgo(IDEMPOTENCY_RETENTION_DAYS + 1)), 30_000);
     expect(await store.idempotency.claim('chat:console:recent-click', now)).toBe(false);
+  });
+
+  it('removes console sign-in sessions that ended or expired, and keeps live ones', async () => {
+    const { store, queue } = runtime;
+    const [ended, expired, live] = [newSessionId(), newSessionId(), newSessionId()];
+    await startSession(store.signInSessions, ended, 'bob', daysAgo(0.1), 12 * 3600_000);
+    await endSession(store.signInSessions, ended, daysAgo(0.05));
+    await startSession(store.signInSessions, expired, 'carol', daysAgo(1), 12 * 3600_000);
+    await startSession(store.signInSessions, live, 'dave', daysAgo(0.1), 12 * 3600_000);
+    const at = new Date(now.getTime() + 2 * 3600_000);
+    await queue.send(scheduleQueue(HOUSEKEEPING_SCHEDULE.name), { schedule: HOUSEKEEPING_SCHEDULE.name, firedAt: at.toISOString() }, { key: firingKey(HOUSEKEEPING_SCHEDULE.name, at) });
+    // The job says what it removed: the ended and the expired session, not dave's.
+    await until('housekeeping to remove the dead sessions', () => logged.some((line) => line.msg === 'ended and expired console sign-in sessions removed'), 30_000);
+    expect(logged.find((line) => line.msg === 'ended and expired console sign-in sessions removed')).toMatchObject({ sessions: 2 });
+    expect(await store.signInSessions.prune(now)).toBe(0);
+    expect(await sessionPerson(store.signInSessions, live, now)).toBe('dave');
   });
 
   it(`forgets scan history and installed findings older than ${HISTORY_RETENTION_DAYS} days, keeping each host's latest scan and open findings`, async () => {
