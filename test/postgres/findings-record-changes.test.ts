@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../adapters/postgres/migrate.ts';
 import { openStore, type OpenedStore } from '../../adapters/postgres/open-store.ts';
+import type { SqlClient } from '../../adapters/postgres/sql-client.ts';
 import { sqlStore } from '../../adapters/postgres/sql-store.ts';
 import type { Patch } from '../../src/discovery/patch.ts';
-import { availableEngines, freshPostgresUrl, openFresh } from '../support/engines.ts';
+import { availableEngines, type EngineName, freshPostgresUrl, openFresh } from '../support/engines.ts';
 import { until } from '../support/until.ts';
 
 /**
@@ -16,6 +17,14 @@ import { until } from '../support/until.ts';
 const patch = (id: string): Patch => ({ id, title: id, severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: new Date('2026-01-01T00:00:00Z') });
 const t = (day: number) => new Date(Date.UTC(2026, 2, day));
 const ok = (scanId: string, host: string, at: Date) => ({ scanId, host, outcome: 'ok' as const, startedAt: at, finishedAt: at, rebootRequired: false, installed: [], warnings: [] });
+
+/** A fresh store holding these patches, with each [scan, day] started (targets web-01 and web-02). */
+const prepared = async (engine: EngineName, patchIds: string[], scans: ReadonlyArray<readonly [string, number]>): Promise<OpenedStore> => {
+  const opened = await openFresh(engine);
+  await opened.store.patches.upsert(patchIds.map(patch));
+  for (const [scan, day] of scans) await opened.store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
+  return opened;
+};
 
 describe.each(availableEngines())('findings record changes on %s', (engine) => {
   let opened: OpenedStore | undefined;
@@ -35,16 +44,17 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   const read = async (host: string) => (await opened!.store.findings.byHost(host)).map((f) => [f.patchId, f.state, f.scanId, f.lastSeen.toISOString()]);
 
   it('writes only the findings a rescan changed, and reads every open one as seen by that rescan', async () => {
-    opened = await openFresh(engine);
+    opened = await prepared(
+      engine,
+      ['DSA-1', 'DSA-2', 'DSA-3', 'DSA-4'],
+      [
+        ['s1', 1],
+        ['s2', 2],
+        ['s3', 3],
+        ['s0', 0],
+      ],
+    );
     const { store } = opened;
-    await store.patches.upsert(['DSA-1', 'DSA-2', 'DSA-3', 'DSA-4'].map(patch));
-    for (const [scan, day] of [
-      ['s1', 1],
-      ['s2', 2],
-      ['s3', 3],
-      ['s0', 0],
-    ] as const)
-      await store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
     await store.scans.recordMany([
       {
         result: ok('s1', 'web-01', t(1)),
@@ -111,15 +121,16 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   const missing = (...ids: string[]) => ids.map((patchId) => ({ patchId, state: 'missing' as const }));
 
   it('passes over a host whose report is the one its findings were written from, and compares the rest finding by finding', async () => {
-    opened = await openFresh(engine);
+    opened = await prepared(
+      engine,
+      ['DSA-1', 'DSA-2', 'DSA-3'],
+      [
+        ['s1', 1],
+        ['s2', 2],
+        ['s3', 3],
+      ],
+    );
     const { store, sql } = opened;
-    await store.patches.upsert(['DSA-1', 'DSA-2', 'DSA-3'].map(patch));
-    for (const [scan, day] of [
-      ['s1', 1],
-      ['s2', 2],
-      ['s3', 3],
-    ] as const)
-      await store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
     await store.scans.recordMany([
       { result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') },
       { result: ok('s1', 'web-02', t(1)), findings: missing('DSA-1', 'DSA-2') },
@@ -156,14 +167,15 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   });
 
   it('compares finding by finding after findings.record wrote a host, which leaves no fingerprint', async () => {
-    opened = await openFresh(engine);
+    opened = await prepared(
+      engine,
+      ['DSA-1', 'DSA-2'],
+      [
+        ['s1', 1],
+        ['s3', 3],
+      ],
+    );
     const { store } = opened;
-    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
-    for (const [scan, day] of [
-      ['s1', 1],
-      ['s3', 3],
-    ] as const)
-      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
     await store.scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') }]);
     // s2 through the other writer: DSA-2 is gone.
     await store.findings.record('s2', 'web-01', missing('DSA-1'), t(2));
@@ -177,15 +189,16 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   });
 
   it('keeps the fingerprint of the report last written, even from an older scan stored late', async () => {
-    opened = await openFresh(engine);
+    opened = await prepared(
+      engine,
+      ['DSA-1', 'DSA-2'],
+      [
+        ['s1', 1],
+        ['s2', 2],
+        ['s3', 3],
+      ],
+    );
     const { store } = opened;
-    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
-    for (const [scan, day] of [
-      ['s1', 1],
-      ['s2', 2],
-      ['s3', 3],
-    ] as const)
-      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
     await store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: missing('DSA-1') }]);
     // s1 arrives late and still reports DSA-2: its findings are written (as before migration 016),
     // the sighting stays at s2.
@@ -277,6 +290,30 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   });
 });
 
+/**
+ * Two connections writing at once, as two replicas would: `first` runs in a transaction held open
+ * until `second` (started once `first` wrote) waits on a lock, which then commits; both awaited.
+ */
+const whileHeldOpen = async (sql: SqlClient, first: (tx: SqlClient) => Promise<unknown>, second: () => Promise<unknown>, waiting: string) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let wrote!: () => void;
+  const written = new Promise<void>((resolve) => (wrote = resolve));
+  const holder = sql.transaction(async (tx) => {
+    await first(tx);
+    wrote();
+    await held;
+  });
+  await Promise.race([written, holder]);
+  const after = second();
+  await until(waiting, async () => {
+    const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+    return row!.n > 0;
+  });
+  release();
+  await Promise.all([holder, after]);
+};
+
 // Two connections writing at once: PGlite has one, so its transactions never overlap.
 describe.each(availableEngines().filter((engine) => engine === 'postgres'))('overlapping scan writes on %s', (engine) => {
   let opened: OpenedStore | undefined;
@@ -296,25 +333,14 @@ describe.each(availableEngines().filter((engine) => engine === 'postgres'))('ove
       { patchId: 'DSA-1', state: 'missing' as const },
       { patchId: 'DSA-2', state: 'missing' as const },
     ];
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstWrote!: () => void;
-    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
-    // The first scan's batch stays uncommitted while the second writes the same new findings.
-    const first = sql.transaction(async (tx) => {
-      await sqlStore(tx).scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: both }]);
-      firstWrote();
-      await held;
-    });
-    await wrote;
-    const second = store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: both }]);
-    // The second writer waits on the first's uncommitted rows before the first commits.
-    await until('the second scan write to wait on the first', async () => {
-      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      return row!.n > 0;
-    });
-    release();
-    await Promise.all([first, second]);
+    // The first scan's batch stays uncommitted while the second writes the same new findings: the
+    // second waits for it.
+    await whileHeldOpen(
+      sql,
+      (tx) => sqlStore(tx).scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: both }]),
+      () => store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: both }]),
+      'the second scan write to wait on the first',
+    );
     expect(await read('web-01')).toEqual([
       ['DSA-1', 'missing', 's2', t(2).toISOString()],
       ['DSA-2', 'missing', 's2', t(2).toISOString()],
@@ -336,62 +362,42 @@ describe.each(availableEngines().filter((engine) => engine === 'postgres'))('ove
     await store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: [] }]);
     // Housekeeping deletes the old installed finding and has not committed yet when s3, which
     // sees the patch missing again (a package downgraded), is written.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let pruned!: () => void;
-    const deleted = new Promise<void>((resolve) => (pruned = resolve));
-    const prune = sql.transaction(async (tx) => {
-      expect(await sqlStore(tx).findings.pruneInstalled(t(5))).toBe(1);
-      pruned();
-      await held;
-    });
-    await deleted;
-    const rescan = store.scans.recordMany([{ result: ok('s3', 'web-01', t(6)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]);
-    await until('the scan write to wait on housekeeping', async () => {
-      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      return row!.n > 0;
-    });
-    release();
-    await Promise.all([prune, rescan]);
+    await whileHeldOpen(
+      sql,
+      async (tx) => expect(await sqlStore(tx).findings.pruneInstalled(t(5))).toBe(1),
+      () => store.scans.recordMany([{ result: ok('s3', 'web-01', t(6)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]),
+      'the scan write to wait on housekeeping',
+    );
     expect((await store.findings.byHost('web-01')).map((f) => [f.patchId, f.state, f.scanId])).toEqual([['DSA-1', 'missing', 's3']]);
   });
 
   it('lets the second of two overlapping writers of one host read what the first wrote, so its fingerprint describes the rows', async () => {
-    opened = await openFresh(engine);
+    opened = await prepared(
+      engine,
+      ['DSA-1', 'DSA-2'],
+      [
+        ['s1', 1],
+        ['s2', 2],
+        ['s3', 3],
+      ],
+    );
     const { store, sql } = opened;
-    await store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
-    for (const [scan, day] of [
-      ['s1', 1],
-      ['s2', 2],
-      ['s3', 3],
-    ] as const)
-      await store.scans.start(scan, 'schedule', ['web-01'], t(day));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstWrote!: () => void;
-    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
-    const first = sql.transaction(async (tx) => {
-      await sqlStore(tx).scans.recordMany([
-        {
-          result: ok('s1', 'web-01', t(1)),
-          findings: [
-            { patchId: 'DSA-1', state: 'missing' },
-            { patchId: 'DSA-2', state: 'missing' },
-          ],
-        },
-      ]);
-      firstWrote();
-      await held;
-    });
-    await wrote;
     // s2 no longer sees DSA-2, which s1 has inserted but not committed yet.
-    const second = store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]);
-    await until('the second scan write to wait on the first', async () => {
-      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      return row!.n > 0;
-    });
-    release();
-    await Promise.all([first, second]);
+    await whileHeldOpen(
+      sql,
+      (tx) =>
+        sqlStore(tx).scans.recordMany([
+          {
+            result: ok('s1', 'web-01', t(1)),
+            findings: [
+              { patchId: 'DSA-1', state: 'missing' },
+              { patchId: 'DSA-2', state: 'missing' },
+            ],
+          },
+        ]),
+      () => store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: [{ patchId: 'DSA-1', state: 'missing' }] }]),
+      'the second scan write to wait on the first',
+    );
     const states = async () => (await store.findings.byHost('web-01')).map((f) => [f.patchId, f.state]);
     // s2 closed the finding s1 wrote: it read s1's rows, not the state before them.
     expect(await states()).toEqual([
