@@ -1,8 +1,7 @@
 import type { HostScan } from '../../src/discovery/patch.ts';
-import type { FindingInput, FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
-import { createHash } from 'node:crypto';
-import { CHECK_INSERTED, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
+import type { FreshnessFacts, ScanRepository } from '../../src/discovery/discovery-store.ts';
 import { jsonDate, scopeRows } from './host-scope.ts';
+import { COUNT_REPORTED, FIRST_RESULT, KEEP_LATEST, LATEST_COLUMNS, recordScanBatch } from './scan-batch.ts';
 import type { SqlClient } from './sql-client.ts';
 
 export interface HostScanRow {
@@ -37,24 +36,6 @@ export const toHostScan = (row: HostScanRow): HostScan => ({
 type HostScanJson = Omit<HostScanRow, 'started_at' | 'finished_at'> & { started_at: string; finished_at: string };
 const fromJson = (row: HostScanJson): HostScan => toHostScan({ ...row, started_at: new Date(row.started_at), finished_at: new Date(row.finished_at) });
 
-/** Each host's latest scan is kept beside the history (migration 009); an older scan stored late does not replace a newer one. */
-const KEEP_LATEST = `
-  on conflict (host) do update set scan_id = excluded.scan_id, outcome = excluded.outcome, error = excluded.error, started_at = excluded.started_at,
-    finished_at = excluded.finished_at, reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
-    missing_count = excluded.missing_count, warnings = excluded.warnings
-  where excluded.finished_at >= host_latest_scans.finished_at`;
-const LATEST_COLUMNS = 'host, scan_id, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings';
-/**
- * A host's first result in a scan is an insert, a retried one an update of that row: xmax is 0 only
- * on a row version no transaction has locked or updated, i.e. the one this insert just created.
- */
-const FIRST_RESULT = '(xmax = 0)';
-/** Counts the first results (`stored`: scan_id, first) into scans.reported, which tryFinish compares to the targets (migration 012). */
-const COUNT_REPORTED = `
-    update scans s set reported = s.reported + n.first
-    from (select scan_id, count(*) filter (where first) as first from stored group by scan_id) n
-    where s.id = n.scan_id and n.first > 0`;
-
 interface ProgressRow {
   id: string;
   requested_by: string;
@@ -67,89 +48,6 @@ interface ProgressRow {
   failed: number;
   last_result_at: Date | null;
 }
-
-/** The states a fingerprint may cover: those no one deletes (housekeeping prunes installed findings). */
-const OPEN_STATES = new Set<FindingInput['state']>(['missing', 'pending-reboot', 'failed']);
-
-/**
- * What a host reported, as one value (migration 016): the same findings give the same
- * fingerprint, in any order. Null when the report holds a state that is not open.
- */
-const reportFingerprint = (byPatch: ReadonlyMap<string, FindingInput['state']>): string | null => {
-  const hash = createHash('sha256');
-  for (const patchId of [...byPatch.keys()].sort()) {
-    const state = byPatch.get(patchId)!;
-    if (!OPEN_STATES.has(state)) return null;
-    hash.update(`${patchId}\t${state}\n`);
-  }
-  return hash.digest('base64');
-};
-
-/**
- * A host's findings as two parallel arrays, one per patch (the last report of a patch wins): a
- * statement may insert or update a row only once. Absent findings (the scan did not get that far)
- * stay absent: the host's findings are then left as they are.
- */
-const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_ids: string[]; states: string[]; fingerprint: string | null } | Record<string, never> => {
-  if (!findings) return {};
-  const byPatch = new Map(findings.map((f) => [f.patchId, f.state]));
-  return { patch_ids: [...byPatch.keys()], states: [...byPatch.values()], fingerprint: reportFingerprint(byPatch) };
-};
-
-/**
- * One batch of host scans in one statement. `d` keeps the hosts whose report differs from the one
- * their findings were last written from (the fingerprint, migration 016); only theirs are compared.
- * `fx` puts each of their reported findings beside its stored state (one probe of the primary key
- * each): new ones are inserted, changed ones updated, the rest not written; `gone` closes what a
- * host no longer reports.
- */
-const RECORD_MANY = `
-  with h as (
-    select h.*, seen.fingerprint as stored_fingerprint
-    from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
-      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text)
-    left join host_findings_seen seen on seen.host = h.host
-  ), d as (
-    select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
-  ), f as (
-    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id
-    from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) as x(patch_id, state)
-  ), fx as (
-    select f.*, x.state as stored from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
-  ), seen as (
-    insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
-    select host, patch_id, state, at, at, scan_id from fx where stored is null
-    returning patch_id
-  ), changed as (
-    update findings t set state = fx.state, changed_at = fx.at, changed_in = fx.scan_id from fx
-    where fx.stored <> fx.state and t.host = fx.host and t.patch_id = fx.patch_id
-  ), gone as (
-    update findings t set state = 'installed', changed_at = d.finished_at, changed_in = d.scan_id
-    from d
-    where t.host = any(array(select host from d)) and d.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
-      and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
-  ), sighted as (
-    insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
-    select host, finished_at, scan_id, fingerprint from h where patch_ids is not null
-    ${SIGHTING_AND_FINGERPRINT}
-  ), stored as (
-    insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
-    select scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name,
-      array(select jsonb_array_elements_text(installed)), missing_count, array(select jsonb_array_elements_text(warnings))
-    from h
-    on conflict (scan_id, host) do update set outcome = excluded.outcome, error = excluded.error, finished_at = excluded.finished_at,
-      reboot_required = excluded.reboot_required, os_name = excluded.os_name, installed = excluded.installed,
-      missing_count = excluded.missing_count, warnings = excluded.warnings
-    returning scan_id, ${FIRST_RESULT} as first
-  ), counted as (${COUNT_REPORTED}
-  ), latest as (
-    insert into host_latest_scans (${LATEST_COLUMNS})
-    select host, scan_id, outcome, error, started_at, finished_at, reboot_required, os_name,
-      array(select jsonb_array_elements_text(installed)), missing_count, array(select jsonb_array_elements_text(warnings))
-    from h
-    ${KEEP_LATEST}
-  )
-  ${CHECK_INSERTED}`;
 
 export const scanRepository = (sql: SqlClient): ScanRepository => ({
   async start(scanId, requestedBy, targets, at) {
@@ -183,43 +81,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       ],
     );
   },
-  async recordMany(writes) {
-    if (writes.length === 0) return;
-    // One statement for the whole batch. Per host it
-    // does what findings.record and recordHost do: insert the findings the scan saw first, update
-    // those whose state changed, mark what it no longer saw installed (three disjoint sets of
-    // rows: one statement requires it), and upsert the host's sighting and freshness. Everything travels as one JSON document: far cheaper to
-    // build than the driver's text arrays, and PostgreSQL reads it as fast.
-    const hosts = writes.map(({ result: r, findings }) => ({
-      scan_id: r.scanId,
-      host: r.host,
-      outcome: r.outcome,
-      error: r.error ?? null,
-      started_at: r.startedAt.toISOString(),
-      finished_at: r.finishedAt.toISOString(),
-      reboot_required: r.rebootRequired ?? null,
-      os_name: r.osName ?? null,
-      installed: r.installed ?? [],
-      missing_count: r.missingCount ?? null,
-      warnings: r.warnings ?? [],
-      ...findingColumns(findings),
-    }));
-    const sighted = writes.filter((w) => w.findings).map((w) => w.result.host);
-    // Without statistics on findings (a new store, or one that grew faster than autovacuum
-    // analyzes it: the first scan of an estate), the planner reads all of findings for the rows a
-    // rescan no longer saw — per batch, so quadratic over a scan (issue #20). Every row this
-    // statement touches is found by a key, so sequential scans are off for it alone. So is JIT:
-    // the planner's estimates for the key probes pass jit_above_cost, and compiling the statement
-    // took ~50 ms of a ~60 ms rescan batch at 100,000 hosts (EXPLAIN ANALYZE; its rows take ~5).
-    await sql.transaction(async (tx) => {
-      if (sighted.length) await tx.query(LOCK_SIGHTINGS, [sighted]);
-      await tx.query('set local enable_seqscan = off');
-      await tx.query('set local jit = off');
-      await tx.query(RECORD_MANY, [JSON.stringify(hosts)]);
-      await tx.query('set local jit to default');
-      await tx.query('set local enable_seqscan to default');
-    });
-  },
+  recordMany: (writes) => recordScanBatch(sql, writes),
   async finish(scanId, at) {
     await sql.query('update scans set finished_at = $2 where id = $1', [scanId, at]);
   },
