@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposeChange } from '../../src/changes/propose-change.ts';
 import { loadApprovalCard } from '../../src/chat/changes/load-card.ts';
 import { launchChromium, openAs, type PersonPage } from './support/browser.ts';
+import { testSteps } from './support/page-timeline.ts';
 import { type ConsoleService, startConsoleService } from './support/console-service.ts';
 
 /**
@@ -92,8 +93,7 @@ describe('the console in chromium', () => {
     await board.openChannel('approvals');
     await vote(board, change, 'Approve');
     await expect.poll(() => cardText(alice, change)).toMatch(/2 of 3 CAB approvals: bob, carol/);
-    await board.page.selectOption('#person', 'dave');
-    await board.page.locator('#live[data-state="live"]').waitFor();
+    await board.switchTo('dave');
     await board.openChannel('approvals');
     await vote(board, change, 'Approve');
 
@@ -124,12 +124,7 @@ describe('the console in chromium', () => {
   it('stays in the channel (or view) on screen when the person picker switches person', { timeout: 60_000 }, async () => {
     const desk = await open('carol');
     const active = () => desk.page.locator('.nav-item.active').getAttribute('data-channel');
-    const switchTo = async (person: string) => {
-      await desk.page.selectOption('#person', person);
-      await desk.page.locator('#live[data-state="live"]').waitFor();
-      // The new person's channel list is drawn (their own direct conversation is in it).
-      await desk.page.locator(`.nav-item[data-channel="dm:${person}"]`).waitFor();
-    };
+    const switchTo = (person: string) => desk.switchTo(person);
     await desk.openChannel('approvals');
     await switchTo('dave');
     expect(await active()).toBe('approvals');
@@ -147,7 +142,34 @@ describe('the console in chromium', () => {
     expect(desk.errors).toEqual([]);
   });
 
+  it('is live for a newly picked person only once their own stream is, and keeps a channel picked while they load', { timeout: 60_000 }, async () => {
+    const desk = await open('carol');
+    await desk.openChannel('announce');
+    // dave's channel list is held back, as a slow store would: the page is between two people.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await desk.page.route(
+      (url) => url.pathname === '/api/console/channels' && url.searchParams.get('as') === 'dave',
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    await desk.page.selectOption('#person', 'dave');
+    // carol's stream is closed: the indicator must not say live for dave on its strength.
+    expect(await desk.page.locator('#live').getAttribute('data-state')).toBe('connecting');
+    await desk.page.click('.nav-item[data-channel="approvals"]');
+    release();
+    await desk.page.locator('#live[data-state="live"][data-person="dave"]').waitFor();
+    await desk.page.locator('.nav-item[data-channel="dm:dave"]').waitFor();
+    // Where dave was taken while he loaded, not the channel carol was reading when he was picked.
+    expect(await desk.page.locator('.nav-item.active').getAttribute('data-channel')).toBe('approvals');
+    expect(await desk.page.locator('#channel-name').textContent()).toBe('# approvals');
+    expect(desk.errors).toEqual([]);
+  });
+
   it('summarises a 143-patch approval card and opens the full list with one click', { timeout: 60_000 }, async () => {
+    const step = testSteps();
     const at = new Date();
     const ids = Array.from({ length: 143 }, (_, i) => `deb:lib${String(i).padStart(3, '0')}@2.${i}-1`);
     await svc.store.scans.start('scan-143', 'test', [], at);
@@ -155,14 +177,18 @@ describe('the console in chromium', () => {
       ids.map((id, i) => ({ id, title: `lib${i} update`, severity: i < 2 ? ('critical' as const) : ('low' as const), security: true, cves: [], rebootHint: false, firstSeen: at })),
       'scan-143',
     );
+    step('patches stored');
     const change = await proposeChange(
       svc.store,
       { approval: svc.service.runtime.config.approval, windows: ['weeknights'] },
       { patches: ids, targets: ['staging'], window: 'weeknights', class: 'normal', requester: 'alice', now: at },
     );
+    step(`${change.id} proposed`);
     await svc.broadcast('approvals', await loadApprovalCard(svc.store, change, { schedule: svc.service.runtime.config, now: at }));
+    step('card posted');
     const dave = await open('dave');
     await dave.openChannel('approvals');
+    step('channel open');
     const card = dave.approvalCard(change.id);
     const what = card.locator('.field', { hasText: 'What' }).locator('.field-value').first();
     await expect
@@ -171,6 +197,7 @@ describe('the console in chromium', () => {
     // A few lines of text, not a column of 143 ids (thousands of pixels).
     expect((await what.boundingBox())!.height).toBeLessThan(300);
     await dave.screenshot('approval-143');
+    step('summary shown');
     await card.getByRole('button', { name: 'All 143 patches' }).first().click();
     const list = dave.page.locator('.msg.is-private .card', { hasText: `${change.id}: 143 patches` });
     await list.waitFor();

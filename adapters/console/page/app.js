@@ -146,10 +146,11 @@ const landingChannel = (channels, name, previous) => {
 
 const selectPerson = async (name) => {
   const turn = ++selecting;
-  const previous = state.channels.find((c) => c.name === state.active) ?? null;
-  const view = state.view;
+  const before = state.channels;
   state.disconnect?.();
   state.disconnect = null;
+  // The indicator spoke for the previous person's stream, which is gone: nothing is live until this one's is.
+  renderLive('connecting', name);
   state.me = name;
   localStorage.setItem(PERSON_KEY, name);
   messages.reset();
@@ -167,10 +168,13 @@ const selectPerson = async (name) => {
     state.unread.set(read.channel, Number.isNaN(seen) ? 0 : messages.countAfter(read.channel, seen, name));
     if (Number.isNaN(seen)) localStorage.setItem(seenKey(read.channel), String(messages.maxRevision(read.channel)));
   }
-  selectChannel(landingChannel(channels, name, previous));
+  // Read now, not when the pick began: a channel (or view) chosen while this person loaded is where they meant to be.
+  const onScreen = [...channels, ...before].find((c) => c.name === state.active) ?? null;
+  const view = state.view;
+  selectChannel(landingChannel(channels, name, onScreen));
   if (view === 'compliance') void showCompliance();
   const since = Math.min(...reads.map((r) => r.revision));
-  state.disconnect = connectLive(name, since, { onMessage: onLive, onState: renderLive });
+  state.disconnect = connectLive(name, since, { onMessage: onLive, onState: (live) => renderLive(live, name) });
 };
 
 const showCompliance = async () => {

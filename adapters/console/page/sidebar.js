@@ -35,8 +35,10 @@ export const renderChannels = ({ channels, active, unread, viewName, onSelect })
 
 const LIVE_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline — retrying' };
 
-export const renderLive = (state) => {
+/** `person`: whose stream the indicator speaks for (a switch of person starts again at connecting). */
+export const renderLive = (state, person) => {
   const el = $('live');
   el.dataset.state = state;
+  el.dataset.person = person;
   el.querySelector('.live-label').textContent = LIVE_LABELS[state] ?? state;
 };
