@@ -424,6 +424,23 @@ describe.each(availableEngines())('store contract on %s', (engine) => {
     expect(await sessionPerson(store.signInSessions, other, at(12))).toBe('carol');
   });
 
+  it("ends every live sign-in session of one person at once, and nobody else's", async () => {
+    const { store } = opened;
+    const at = (hour: number) => new Date(Date.UTC(2024, 6, 1, hour));
+    const [laptop, phone, ended, expired, hers] = [newSessionId(), newSessionId(), newSessionId(), newSessionId(), newSessionId()];
+    await startSession(store.signInSessions, laptop, 'dave', at(8), 12 * 3600_000);
+    await startSession(store.signInSessions, phone, 'dave', at(9), 12 * 3600_000);
+    await startSession(store.signInSessions, ended, 'dave', at(8), 12 * 3600_000);
+    await endSession(store.signInSessions, ended, at(9));
+    await startSession(store.signInSessions, expired, 'dave', at(0), 3600_000);
+    await startSession(store.signInSessions, hers, 'erin', at(8), 12 * 3600_000);
+    expect(await store.signInSessions.endAllOf('dave', at(10))).toBe(2); // not the ended one, nor the expired one
+    expect(await sessionPerson(store.signInSessions, laptop, at(10))).toBeNull();
+    expect(await sessionPerson(store.signInSessions, phone, at(10))).toBeNull();
+    expect(await sessionPerson(store.signInSessions, hers, at(10))).toBe('erin');
+    expect(await store.signInSessions.endAllOf('dave', at(11))).toBe(0);
+  });
+
   it('claims an idempotency key exactly once across concurrent callers', async () => {
     const { store } = opened;
     const claims = await Promise.all(Array.from({ length: 10 }, () => store.idempotency.claim('slack:action:1700000001.000200:U1', new Date())));

@@ -12,6 +12,13 @@ export const signInSessionRepository = (sql: SqlClient): SignInSessionRepository
   async end(idHash, at) {
     return (await sql.query('update sign_in_sessions set ended_at = $2 where id_hash = $1 and ended_at is null and expires_at > $2 returning 1', [idHash, at])).length > 0;
   },
+  async endAllOf(person, at) {
+    const rows = await sql.query<{ n: number }>(
+      'with ended as (update sign_in_sessions set ended_at = $2 where person = $1 and ended_at is null and expires_at > $2 returning 1) select count(*)::int as n from ended',
+      [person, at],
+    );
+    return rows[0]?.n ?? 0;
+  },
   async prune(before) {
     const rows = await sql.query<{ n: number }>('with gone as (delete from sign_in_sessions where expires_at < $1 or ended_at < $1 returning 1) select count(*)::int as n from gone', [
       before,

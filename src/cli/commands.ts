@@ -9,7 +9,24 @@ import { report } from './commands/report.ts';
 import { scan } from './commands/scan.ts';
 import { start } from './commands/start.ts';
 import { teamsPackage } from './commands/teams-package.ts';
+import { signOut } from './commands/sign-out.ts';
 import { tokenCreate, tokenList, tokenRevoke } from './commands/token.ts';
 
 /** Every CLI command, in help order. */
-export const COMMANDS: Command[] = [start, scan, ask, report, playbookValidate, changes, change, auditVerify, tokenCreate, tokenList, tokenRevoke, configCheck, dbMigrate, teamsPackage];
+export const COMMANDS: Command[] = [
+  start,
+  scan,
+  ask,
+  report,
+  playbookValidate,
+  changes,
+  change,
+  auditVerify,
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
+  signOut,
+  configCheck,
+  dbMigrate,
+  teamsPackage,
+];

@@ -12,6 +12,8 @@ export interface SignInSessionRepository {
   personOf(idHash: string, now: Date): Promise<string | null>;
   /** Ends a live session; false when there was none by that id (already ended, expired, unknown). */
   end(idHash: string, at: Date): Promise<boolean>;
+  /** Ends every live session of `person` (a lost laptop, someone who left); returns how many. */
+  endAllOf(person: string, at: Date): Promise<number>;
   /** Removes the sessions that ended or expired before `before`; returns how many. */
   prune(before: Date): Promise<number>;
 }
