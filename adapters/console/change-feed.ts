@@ -1,3 +1,4 @@
+import { failureLog } from '../../src/shared/failure-log.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { ConsoleHistory, ConsoleMessage } from './console-history.ts';
 
@@ -38,6 +39,7 @@ export const createChangeFeed = ({
   let cursor: number | null = null;
   let stop: (() => void) | null = null;
   let polling = false;
+  const failures = failureLog(log, 'console change feed poll');
 
   const poll = async () => {
     if (polling) return; // a slow store must not stack polls up
@@ -50,10 +52,11 @@ export const createChangeFeed = ({
           if (m.revision > cursor) cursor = m.revision;
           for (const listener of listeners) listener(m);
         }
-        if (changed.length < BATCH) return;
+        if (changed.length < BATCH) break;
       }
+      failures.succeeded();
     } catch (error) {
-      log.warn({ err: error as Error }, 'console change feed poll failed');
+      failures.failed(error as Error);
     } finally {
       polling = false;
     }

@@ -3,6 +3,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { type Schedule, type ScheduleFiring, scheduleQueue } from '../jobs/scheduler.ts';
 import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import type { Logger } from '../shared/logger.ts';
+import { failureLog } from '../shared/failure-log.ts';
 import {
   type ApprovalCheckJob,
   type ApprovalJobDeps,
@@ -81,12 +82,16 @@ export const startTicketSync = async (options: TicketSyncOptions): Promise<Ticke
 
   let ticking: Promise<void> | null = null;
   const pump = () => pumpOutbox(deps);
+  const pumpFailures = failureLog(log, 'ticket outbox pump');
   // Transitions commit deep inside use cases that know no queue; the pump turns what they
   // appended into jobs. Every replica pumps: job keys make the queue keep one job per attempt.
   const timer = workers
     ? setInterval(() => {
         ticking ??= pump()
-          .catch((error: Error) => log.warn({ err: error }, 'ticket outbox pump failed'))
+          .then(
+            () => pumpFailures.succeeded(),
+            (error: Error) => pumpFailures.failed(error),
+          )
           .finally(() => {
             ticking = null;
           });
