@@ -5,7 +5,7 @@ import { HttpError, type RequestContext, sendJson } from '../../src/server/route
 import { readHandlers } from './api-read.ts';
 import { actingPerson, ConsoleApiError } from './api-request.ts';
 import { writeHandlers } from './api-write.ts';
-import type { ConsoleAccess, Identity } from './auth.ts';
+import { type ConsoleAccess, type Identity, stillActsAs } from './auth.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { type LiveViews, resumeFrom } from './events.ts';
 import type { ConsoleStore } from './console-history.ts';
@@ -57,7 +57,9 @@ export const consoleApi = ({ surface, hub, store, config, access, live, signIn }
       run: async (ctx, _m, identity) => {
         const person = await actingPerson(store, identity, ctx.url.searchParams.get('as'));
         const lastEventId = ctx.req.headers['last-event-id'];
-        await live.open(ctx.res, person.name, resumeFrom(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, ctx.url.searchParams.get('since')));
+        const from = resumeFrom(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, ctx.url.searchParams.get('since'));
+        // Demo mode has nobody to sign out; everyone else's stream lasts only while their credentials do.
+        await live.open(ctx.res, person.name, from, identity.kind === 'person' ? () => stillActsAs(access, store.people, ctx.req, person.name) : undefined);
       },
     },
     { method: 'POST', path: /^\/messages$/, run: (ctx, _m, identity) => write.post(ctx, identity) },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/server/router.ts';
-import { consoleAccess, type Identity, isLoopbackHostHeader, sameSecret } from './auth.ts';
+import { consoleAccess, type Identity, isLoopbackHostHeader, sameSecret, stillActsAs } from './auth.ts';
 import { SIGNED_IN_COOKIE, sessionCodec } from './session-cookie.ts';
 
 /** Peers other than loopback cannot be produced in a loopback-only test; the decision is checked here. */
@@ -77,6 +77,36 @@ describe('console access', () => {
     live.delete('sid-alice');
     expect(await outcome(() => access.identify(cookie(alice)))).toBe(401);
     expect(await outcome(() => access.identify(request('192.0.2.7', { host: 'patchbot.example.com' })))).toBe(401);
+  });
+
+  it("says whether an open stream's credentials still act as its person, and throws when the store cannot tell", async () => {
+    const sessions = sessionCodec('k'.repeat(40));
+    const live = new Map([['sid-bob', 'bob']]);
+    let storeAway = false;
+    const sessionOwner = async (id: string) => {
+      if (storeAway) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      return live.get(id) ?? null;
+    };
+    const tokens = new Map([['pat_alice', 'alice']]);
+    const access = consoleAccess({ token: undefined, demo: false, sessions, sessionOwner, tokenOwner: async (secret) => tokens.get(secret) ?? null });
+    const people = new Set(['alice', 'bob']);
+    const directory = { get: async (name: string) => (people.has(name) ? { name } : null) };
+    const bob = request('192.0.2.7', { host: 'patchbot.example.com', cookie: `${SIGNED_IN_COOKIE}=${sessions.seal('sid-bob')}` });
+    const script = request('192.0.2.8', { host: 'patchbot.example.com', authorization: 'Bearer pat_alice' });
+
+    expect(await stillActsAs(access, directory, bob, 'bob')).toBe(true);
+    expect(await stillActsAs(access, directory, bob, 'alice')).toBe(false);
+    expect(await stillActsAs(access, directory, script, 'alice')).toBe(true);
+    storeAway = true;
+    await expect(stillActsAs(access, directory, bob, 'bob')).rejects.toThrow(/ECONNREFUSED/);
+    storeAway = false;
+    live.delete('sid-bob'); // signed out (here, elsewhere, or `patchbot sign-out bob`)
+    expect(await stillActsAs(access, directory, bob, 'bob')).toBe(false);
+    people.delete('alice'); // removed from people[]: her token no longer reads anything
+    expect(await stillActsAs(access, directory, script, 'alice')).toBe(false);
+    people.add('alice');
+    tokens.delete('pat_alice'); // revoked
+    expect(await stillActsAs(access, directory, script, 'alice')).toBe(false);
   });
 
   it('compares secrets of any length without throwing', () => {

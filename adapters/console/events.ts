@@ -20,13 +20,22 @@ export interface LiveViewOptions {
   /** Open streams allowed per person and in all; beyond them a 429 (the total's with a Retry-After: others' tabs close by themselves). */
   maxPerPerson?: number;
   maxStreams?: number;
+  /**
+   * How often an open stream asks whether its viewer may still read it (default 60 s): signing
+   * out, a revoked token or leaving people[] ends their open streams within this, not when the tab
+   * closes. One key lookup per stream per period.
+   */
+  recheckMs?: number;
   /** Drives the shared poll; tests tick it by hand to count store reads. */
   ticker?: Ticker;
 }
 
 export interface LiveViews {
-  /** Streams `viewer`'s messages as server-sent events from revision `from` until the client leaves or stop(). */
-  open(res: ServerResponse, viewer: string, from: number | null): Promise<void>;
+  /**
+   * Streams `viewer`'s messages as server-sent events from revision `from` until the client leaves,
+   * stop(), or `stillAllowed` answers false (it may throw when it cannot tell: the stream goes on).
+   */
+  open(res: ServerResponse, viewer: string, from: number | null, stillAllowed?: () => Promise<boolean>): Promise<void>;
   openStreams(): number;
   stop(): Promise<void>;
 }
@@ -49,7 +58,18 @@ export const resumeFrom = (lastEventId: string | undefined, since: string | null
  * shared change feed. A stream reads the store itself only to catch up when it opens. Both paths
  * go through one tracker per stream, so nothing is sent twice.
  */
-export const createLiveViews = ({ surface, store, log, pollMs = 1000, heartbeatMs = 15_000, window: asked = 64, maxPerPerson = 8, maxStreams = 500, ticker }: LiveViewOptions): LiveViews => {
+export const createLiveViews = ({
+  surface,
+  store,
+  log,
+  pollMs = 1000,
+  heartbeatMs = 15_000,
+  window: asked = 64,
+  maxPerPerson = 8,
+  maxStreams = 500,
+  recheckMs = 60_000,
+  ticker,
+}: LiveViewOptions): LiveViews => {
   const window = Math.min(asked, BATCH / 2);
   const closers = new Set<() => void>();
   const perPerson = new Map<string, number>();
@@ -75,7 +95,7 @@ export const createLiveViews = ({ surface, store, log, pollMs = 1000, heartbeatM
   };
 
   return {
-    async open(res, viewer, from) {
+    async open(res, viewer, from, stillAllowed) {
       if (stopped) throw new ConsoleApiError(503, 'the console is shutting down');
       const release = admit(viewer);
       opening++;
@@ -106,17 +126,34 @@ export const createLiveViews = ({ surface, store, log, pollMs = 1000, heartbeatM
 
       const unsubscribe = [surface.onMessage(send), feed.subscribe(send)];
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+      let recheck: NodeJS.Timeout | null = null;
       const close = () => {
         if (closed) return;
         closed = true;
         unsubscribe.forEach((u) => u());
         clearInterval(heartbeat);
+        if (recheck) clearInterval(recheck);
         closers.delete(close);
         release();
         if (!res.writableEnded) res.end();
       };
       closers.add(close);
       res.once('close', close);
+      if (stillAllowed) {
+        let checking = false;
+        const checkAccess = async () => {
+          if (checking) return;
+          checking = true;
+          try {
+            if (await stillAllowed().catch(() => true)) return;
+            log.info({ viewer }, 'console live view ended: its viewer may no longer read it');
+            close();
+          } finally {
+            checking = false;
+          }
+        };
+        recheck = setInterval(() => void checkAccess(), recheckMs);
+      }
       log.debug({ viewer, from: start }, 'console live view opened');
       // Catch up once (a resume from Last-Event-ID may be far behind); the feed carries on from there.
       try {

@@ -42,7 +42,7 @@ export const mountConsole = (server: HttpServer, options: ConsoleRouteOptions): 
     tokenOwner: (secret) => tokenOwner(store.accessTokens, secret, new Date()),
   });
   if (oidc && sessions) mountOidc(server, { oidc, sessions, people: store.people, signIns: store.signInSessions, log });
-  const live = createLiveViews({ surface, store, log, ...options.live });
+  const live = createLiveViews({ surface, store, log, recheckMs: config.chat.console.accessRecheck, ...options.live });
 
   for (const file of loadPage()) {
     server.route('GET', file.path, async ({ req, res, url }) => {

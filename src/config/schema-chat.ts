@@ -4,7 +4,7 @@
  * demand them only when the surface is enabled, and the output type says so.
  */
 import { z } from 'zod';
-import { evenWithIssues, HttpUrl, Secret, textOf } from './schema-common.ts';
+import { Duration, evenWithIssues, HttpUrl, Secret, textOf } from './schema-common.ts';
 
 const Channels = z.strictObject({
   /** Digests, proposals and change threads. */
@@ -159,7 +159,17 @@ export type ConsoleOidc = z.infer<typeof ConsoleOidc>;
 
 export const ChatConfig = z.strictObject({
   /** The local web console: a real chat surface, on by default so a fresh checkout shows the loop. */
-  console: z.strictObject({ enabled: z.boolean().default(true), oidc: ConsoleOidc.optional() }).prefault({}),
+  console: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      oidc: ConsoleOidc.optional(),
+      /**
+       * How soon an open tab or event stream stops once its sign-in ended, its access token was
+       * revoked or its person left people[]: each stream checks this often (one key lookup each).
+       */
+      accessRecheck: Duration.prefault('1m'),
+    })
+    .prefault({}),
   /** `patchbot change approve … --as bob` outside demo mode: refused unless allowed here. */
   cli: z.strictObject({ allowVotesAs: z.boolean().default(false) }).prefault({}),
   slack: SlackSection.prefault({}),

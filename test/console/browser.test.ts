@@ -168,6 +168,26 @@ describe('the console in chromium', () => {
     expect(desk.errors).toEqual([]);
   });
 
+  it('says when a person could not be loaded, and loads them by itself once the server answers', { timeout: 60_000 }, async () => {
+    const desk = await open('carol');
+    let refused = 0;
+    await desk.page.route(
+      (url) => url.pathname === '/api/console/channels' && url.searchParams.get('as') === 'erin',
+      async (route) => {
+        if (refused++ === 0) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'The database is unavailable, try again in a moment.' }) });
+        return route.continue();
+      },
+    );
+    await desk.page.selectOption('#person', 'erin');
+    await desk.page.locator('#messages', { hasText: "Could not load erin's channels: The database is unavailable, try again in a moment. Trying again…" }).waitFor();
+    expect(await desk.page.locator('#live').getAttribute('data-state')).toBe('offline');
+    await desk.page.locator('#live[data-state="live"][data-person="erin"]').waitFor();
+    await desk.page.locator('.nav-item[data-channel="dm:erin"]').waitFor();
+    expect(refused).toBe(2);
+    // The failed read was a 503 from the route above: the only console error expected.
+    expect(desk.errors).toEqual([expect.stringMatching(/503/)]);
+  });
+
   it('summarises a 143-patch approval card and opens the full list with one click', { timeout: 60_000 }, async () => {
     const step = testSteps();
     const at = new Date();

@@ -40,7 +40,8 @@ beforeAll(async () => {
   const handle = provider.callback();
   idp = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
-  const oidc = `chat:\n  console:\n    oidc:\n      issuer: ${issuer}\n      clientId: patchbot\n      clientSecret: patchbot-client-secret\n      redirectUrl: ${redirectUrl}\n`;
+  // accessRecheck: an open tab learns of a sign-out elsewhere within a second, not the default minute.
+  const oidc = `chat:\n  console:\n    accessRecheck: 1s\n    oidc:\n      issuer: ${issuer}\n      clientId: patchbot\n      clientSecret: patchbot-client-secret\n      redirectUrl: ${redirectUrl}\n`;
   svc = await startConsoleService({ port: consolePort, estate: { ...WEB_ESTATE, yaml: `${WEB_ESTATE.yaml}${oidc}` } });
   browser = await launchChromium();
 });
@@ -93,6 +94,21 @@ describe('console sign-in with OpenID Connect', () => {
     expect(replayed.status()).toBe(401);
     expect(((await replayed.json()) as { error: string }).error).toMatch(/signed out/);
     await copy.close();
+    await context.close();
+  });
+
+  it('tells a tab left open that it was signed out elsewhere, and clears what it showed', async () => {
+    const { context, page } = await signIn('dave');
+    await page.locator('#live[data-state="live"][data-person="dave"]').waitFor();
+    expect(await page.locator('#messages').innerText()).not.toMatch(/Signed out/);
+    // `patchbot sign-out dave`, as the CLI does it, while his tab stays open: the server ends his
+    // stream at its next check (accessRecheck), and the page's reconnect is refused.
+    expect(await svc.store.signInSessions.endAllOf('dave', new Date())).toBe(1);
+    await page.locator('#live[data-state="signed-out"]').waitFor();
+    expect(await page.locator('#mode-notice').innerText()).toMatch(/^Signed out: the sign-in session is invalid or expired, or was signed out.* Sign in again$/);
+    expect(await page.locator('#messages').innerText()).toMatch(/^Signed out\. Nothing is shown here until you sign in again\.$/);
+    expect(await page.locator('#input').isDisabled()).toBe(true);
+    expect(await page.locator('#sign-in-again').getAttribute('href')).toBe('/');
     await context.close();
   });
 

@@ -30,30 +30,48 @@ export const api = {
   click: (messageId, actionId, as, choice) => request('POST', '/actions', { id: randomId(), messageId, actionId, as, ...(choice === undefined ? {} : { choice }) }),
 };
 
+/** Waits after the server refused a stream: 3 s, doubling to 30 s, so a refusing server is not asked every 3 s forever. */
+const refusedDelayMs = (refusals) => Math.min(30_000, 3000 * 2 ** (refusals - 1));
+
 /**
- * The live stream for one person. EventSource reconnects by itself (sending Last-Event-ID); when
- * the server refused or went away for good, this opens a new one from the last revision seen.
- * @param handlers { onMessage(m), onState('live'|'reconnecting'|'offline') }
+ * The live stream for one person. EventSource reconnects by itself (sending Last-Event-ID) after a
+ * network drop; after an HTTP refusal (a 401 once the sign-in ended, a 429 at the stream limit, a
+ * 503) it gives up, and this opens a new one from the last revision seen — but first asks
+ * `stillWelcome()`: false (signed out) ends the stream for good.
+ * @param handlers { onMessage(m), onState('connecting'|'live'|'reconnecting'|'offline'|'signed-out'), stillWelcome(): Promise<boolean> }
  */
-export const connectLive = (as, since, { onMessage, onState }) => {
+export const connectLive = (as, since, { onMessage, onState, stillWelcome }) => {
   let source = null;
   let last = since;
   let timer = null;
   let closed = false;
+  let refusals = 0;
+  const retry = async () => {
+    if (closed) return;
+    if (!(await stillWelcome())) {
+      closed = true;
+      onState('signed-out');
+      return;
+    }
+    if (!closed) open();
+  };
   const open = () => {
     onState('connecting');
     source = new EventSource(`${BASE}/events?${q({ as, since: String(last) })}`);
-    source.addEventListener('ready', () => onState('live'));
+    source.addEventListener('ready', () => {
+      refusals = 0;
+      onState('live');
+    });
     source.addEventListener('message', (event) => {
       if (event.lastEventId) last = Number(event.lastEventId);
       onMessage(JSON.parse(event.data));
     });
     source.addEventListener('error', () => {
       if (closed) return;
-      if (source.readyState === EventSource.CLOSED) {
-        onState('offline');
-        timer = setTimeout(open, 3000);
-      } else onState('reconnecting');
+      if (source.readyState !== EventSource.CLOSED) return onState('reconnecting');
+      onState('offline');
+      refusals++;
+      timer = setTimeout(() => void retry(), refusedDelayMs(refusals));
     });
   };
   open();

@@ -1,9 +1,10 @@
-/* global CSS, document, localStorage -- browser globals: this file runs in the page, not in Node */
+/* global CSS, document, localStorage, setTimeout -- browser globals: this file runs in the page, not in Node */
 // The console page: pick a person, read channels, watch them live, click buttons, type commands.
 import { api, connectLive } from './api.js';
 import { createChannelState } from './channel-state.js';
 import { renderCompliance } from './compliance.js';
 import { askConfirm, toast } from './dialogs.js';
+import { checkStillSignedIn, showSession } from './session.js';
 import { h } from './dom.js';
 import { renderBlock } from './render-message.js';
 import { renderChannels, renderLive, renderPicker } from './sidebar.js';
@@ -144,6 +145,19 @@ const landingChannel = (channels, name, previous) => {
   return channels.some((c) => c.name === remembered) ? remembered : channels[0].name;
 };
 
+// Asked after the server refused the live stream or a read: see session.js.
+const stillWelcome = () => checkStillSignedIn(list);
+
+/** The person could not be loaded (the server restarting): say so where their channel would be, and try again. */
+const loadFailed = (name, error) => {
+  renderLive('offline', name);
+  list.replaceChildren(h('div', { class: 'empty' }, `Could not load ${name}'s channels: ${error.message.replace(/\.$/, '')}. Trying again…`));
+  setTimeout(() => {
+    if (state.me === name) void selectPerson(name).catch((again) => toast(again.message));
+  }, PERSON_RETRY_MS);
+};
+const PERSON_RETRY_MS = 3000;
+
 const selectPerson = async (name) => {
   const turn = ++selecting;
   const before = state.channels;
@@ -156,11 +170,21 @@ const selectPerson = async (name) => {
   messages.reset();
   state.expanded.clear();
   state.unread.clear();
-  const { channels } = await api.channels(name);
+  let channels;
+  let reads;
+  try {
+    ({ channels } = await api.channels(name));
+    if (turn !== selecting) return;
+    reads = await Promise.all(channels.map((c) => api.messages(c.name, name)));
+  } catch (error) {
+    if (turn !== selecting) return;
+    if (error.status === 401) return void stillWelcome();
+    // Any other refusal says who may not read what: the picker shows it. The rest is tried again.
+    if (error.status >= 400 && error.status < 500 && error.status !== 429) throw error;
+    return loadFailed(name, error);
+  }
   if (turn !== selecting) return;
   state.channels = channels;
-  const reads = await Promise.all(channels.map((c) => api.messages(c.name, name)));
-  if (turn !== selecting) return;
   for (const read of reads) {
     read.messages.forEach((m) => messages.upsert(m));
     const seen = lastSeen(read.channel);
@@ -174,7 +198,7 @@ const selectPerson = async (name) => {
   selectChannel(landingChannel(channels, name, onScreen));
   if (view === 'compliance') void showCompliance();
   const since = Math.min(...reads.map((r) => r.revision));
-  state.disconnect = connectLive(name, since, { onMessage: onLive, onState: (live) => renderLive(live, name) });
+  state.disconnect = connectLive(name, since, { onMessage: onLive, onState: (live) => renderLive(live, name), stillWelcome });
 };
 
 const showCompliance = async () => {
@@ -223,29 +247,6 @@ const wire = () => {
     markSeen(state.active);
     sidebar();
   });
-};
-
-/**
- * Demo mode shows the picker and says what it is; a signed-in person (or a token's owner) is who
- * they are, with no picker; anyone else is told to sign in.
- */
-const showSession = (session) => {
-  const notice = $('mode-notice');
-  notice.hidden = false;
-  if (session.mode === 'demo') {
-    notice.textContent = session.notice;
-    return true;
-  }
-  $('person').closest('label').hidden = true;
-  if (session.mode === 'person') {
-    notice.replaceChildren(`Signed in as ${session.person}. `, ...(session.signOut ? [h('a', { href: session.signOut, id: 'sign-out' }, 'Sign out')] : []));
-    return true;
-  }
-  notice.replaceChildren(
-    'You act as nobody here. ',
-    ...(session.signIn ? [h('a', { href: session.signIn, id: 'sign-in' }, 'Sign in')] : ['Sign in is not configured: use Slack or Teams, or a personal access token.']),
-  );
-  return false;
 };
 
 const start = async () => {

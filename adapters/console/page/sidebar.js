@@ -33,7 +33,7 @@ export const renderChannels = ({ channels, active, unread, viewName, onSelect })
   document.title = total ? `(${total}) patchbot` : 'patchbot';
 };
 
-const LIVE_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline — retrying' };
+const LIVE_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline — retrying', 'signed-out': 'Signed out' };
 
 /** `person`: whose stream the indicator speaks for (a switch of person starts again at connecting). */
 export const renderLive = (state, person) => {
