@@ -25,9 +25,9 @@ export const api = {
   messages: (channel, as) => request('GET', `/channels/${encodeURIComponent(channel)}/messages?${q({ as })}`),
   compliance: () => request('GET', '/compliance'),
   waves: (change, as) => request('GET', `/changes/${encodeURIComponent(change)}/waves?${q({ as })}`),
-  /** One id per attempt at sending: a retry of the same attempt repeats it and is dropped server-side. */
-  post: (channel, as, text) => request('POST', '/messages', { id: randomId(), channel, as, text }),
-  click: (messageId, actionId, as, choice) => request('POST', '/actions', { id: randomId(), messageId, actionId, as, ...(choice === undefined ? {} : { choice }) }),
+  /** One id per attempt at sending: a retry of the same attempt repeats it and is dropped server-side (retry-ids.js). */
+  post: (channel, as, text, id = randomId()) => request('POST', '/messages', { id, channel, as, text }),
+  click: (messageId, actionId, as, choice, id = randomId()) => request('POST', '/actions', { id, messageId, actionId, as, ...(choice === undefined ? {} : { choice }) }),
 };
 
 /** Waits after the server refused a stream: 3 s, doubling to 30 s, so a refusing server is not asked every 3 s forever. */

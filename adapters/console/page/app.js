@@ -4,6 +4,7 @@ import { api, connectLive } from './api.js';
 import { createChannelState } from './channel-state.js';
 import { renderCompliance } from './compliance.js';
 import { askConfirm, toast } from './dialogs.js';
+import { createRetryIds } from './retry-ids.js';
 import { checkStillSignedIn, showSession } from './session.js';
 import { h } from './dom.js';
 import { renderBlock } from './render-message.js';
@@ -20,6 +21,7 @@ const HINTS = {
 
 const state = { people: [], me: null, channels: [], active: null, view: 'chat', unread: new Map(), expanded: new Set(), disconnect: null };
 const messages = createChannelState();
+const retryIds = createRetryIds();
 const seenKey = (channel) => `patchbot.console.seen.${state.me}.${channel}`;
 const lastSeen = (channel) => Number(localStorage.getItem(seenKey(channel)) ?? 'NaN');
 const markSeen = (channel) => {
@@ -87,7 +89,8 @@ async function onAction(message, action, button, choice) {
   buttons.forEach((b) => (b.disabled = true));
   button.classList.add('pending');
   try {
-    await api.click(message.id, action.id, state.me, choice);
+    const as = state.me;
+    await retryIds.attempt(JSON.stringify(['click', as, message.id, action.id, choice ?? null]), (id) => api.click(message.id, action.id, as, choice, id));
   } catch (error) {
     toast(error.message);
   } finally {
@@ -219,11 +222,13 @@ const send = async () => {
   const input = $('input');
   const text = input.value.trim();
   if (!text || !state.active) return;
+  const [channel, as] = [state.active, state.me];
   input.value = '';
   try {
-    await api.post(state.active, state.me, text);
+    await retryIds.attempt(JSON.stringify(['say', as, channel, text]), (id) => api.post(channel, as, text, id));
   } catch (error) {
-    input.value = text; // not sent: give it back
+    // Not answered: give it back to send again, unless something else was typed, or the channel changed, since.
+    if (!input.value && state.active === channel) input.value = text;
     toast(error.message);
   }
 };
