@@ -19,7 +19,8 @@ const HINTS = {
   direct: "Ask patchbot — e.g. what's pending? or who needs a reboot?",
 };
 
-const state = { people: [], me: null, channels: [], active: null, view: 'chat', unread: new Map(), expanded: new Set(), disconnect: null };
+// busy: message id → the action whose click is still being sent (see renderCard).
+const state = { people: [], me: null, channels: [], active: null, view: 'chat', unread: new Map(), expanded: new Set(), busy: new Map(), disconnect: null };
 const messages = createChannelState();
 const retryIds = createRetryIds();
 const seenKey = (channel) => `patchbot.console.seen.${state.me}.${channel}`;
@@ -44,7 +45,7 @@ const waves = createWavesPanels({ load: (change) => api.waves(change, state.me),
 // Only public cards: a private answer about a change (a refused vote) is not where its chart lives.
 const below = (m) => (m.private ? null : waves.panelFor(m));
 
-const blockCtx = () => ({ me: state.me, expanded: state.expanded, onAction, onToggle, below });
+const blockCtx = () => ({ me: state.me, expanded: state.expanded, busy: state.busy, onAction, onToggle, below });
 
 const renderChannel = () => {
   const channel = state.channels.find((c) => c.name === state.active);
@@ -85,20 +86,23 @@ function onToggle(rootId) {
 
 async function onAction(message, action, button, choice) {
   if (action.confirm && !(await askConfirm(action.confirm, action.style))) return;
-  const buttons = [...button.closest('.card-actions').querySelectorAll('button, select')];
-  buttons.forEach((b) => (b.disabled = true));
-  button.classList.add('pending');
+  if (state.busy.has(message.id)) return;
+  state.busy.set(message.id, action.id);
+  // Drawn again from state.busy: disabled, this button pending, and so on any redraw until the answer.
+  refreshMessage(message);
   try {
     const as = state.me;
     await retryIds.attempt(JSON.stringify(['click', as, message.id, action.id, choice ?? null]), (id) => api.click(message.id, action.id, as, choice, id));
   } catch (error) {
     toast(error.message);
   } finally {
-    // The card may have been replaced (a vote edits it in place); these are then detached.
-    buttons.forEach((b) => (b.disabled = false));
-    button.classList.remove('pending');
+    state.busy.delete(message.id);
+    refreshMessage(message);
   }
 }
+
+/** Redraws the block a message is in, if it is in the channel on screen. */
+const refreshMessage = (message) => refreshBlock(messages.rootOf(message.channel, message.id));
 
 const onLive = (m) => {
   const change = messages.upsert(m);

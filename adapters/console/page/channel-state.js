@@ -38,6 +38,12 @@ export const createChannelState = () => {
       }
       return roots.map((root) => ({ root, replies: replies.get(root.id) ?? [] }));
     },
+    /** The id of the block that shows message `id` of `channel`. */
+    rootOf(channel, id) {
+      const map = mapOf(channel);
+      const m = map.get(id);
+      return m ? rootIdOf(map, m) : id;
+    },
     block(channel, rootId) {
       return this.blocks(channel).find((b) => b.root.id === rootId) ?? null;
     },

@@ -56,16 +56,16 @@ const toneOf = (card) => {
 };
 
 /** A button, or for an action with choices a labelled select (first choice preselected) and the button beside it. */
-const actionOf = (action, onAction) => {
+const actionOf = (action, onAction, busy) => {
   const style = STYLES.has(action.style) ? action.style : 'default';
-  const button = h('button', { type: 'button', class: `btn btn-${style}`, dataset: { action: action.id } }, action.label);
+  const button = h('button', { type: 'button', class: `btn btn-${style}${busy === action.id ? ' pending' : ''}`, dataset: { action: action.id }, disabled: busy !== null }, action.label);
   if (!action.choices?.length) {
     button.addEventListener('click', () => onAction(action, button));
     return button;
   }
   const select = h(
     'select',
-    { class: 'choice', 'aria-label': `${action.label}: choose`, dataset: { choiceFor: action.id } },
+    { class: 'choice', 'aria-label': `${action.label}: choose`, dataset: { choiceFor: action.id }, disabled: busy !== null },
     action.choices.map((c) => h('option', { value: c.value }, c.label)),
   );
   button.addEventListener('click', () => onAction(action, button, select.value));
@@ -75,8 +75,10 @@ const actionOf = (action, onAction) => {
 /**
  * @param card the card
  * @param onAction (action, button, choice?) => void, called when a button is clicked
+ * @param busy the id of this card's action whose click is still being sent, or null: while one is,
+ *   every action is drawn disabled, so a card redrawn meanwhile cannot be clicked twice
  */
-export const renderCard = (card, onAction) =>
+export const renderCard = (card, onAction, busy = null) =>
   h(
     'div',
     { class: `card ${toneOf(card)}` },
@@ -89,7 +91,7 @@ export const renderCard = (card, onAction) =>
       ? h(
           'div',
           { class: 'card-actions' },
-          card.actions.map((action) => actionOf(action, onAction)),
+          card.actions.map((action) => actionOf(action, onAction, busy)),
         )
       : null,
     card.context ? h('div', { class: 'card-context' }, richText(card.context)) : null,

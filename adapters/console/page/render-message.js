@@ -37,7 +37,7 @@ const botMessage = (m, ctx, compact) =>
         m.edited ? h('span', { class: 'edited' }, '(edited)') : null,
       ),
       m.private ? privateNote() : null,
-      m.card ? renderCard(m.card, (action, button, choice) => ctx.onAction(m, action, button, choice)) : h('div', { class: 'msg-text' }, richText(m.text)),
+      m.card ? renderCard(m.card, (action, button, choice) => ctx.onAction(m, action, button, choice), ctx.busy?.get(m.id) ?? null) : h('div', { class: 'msg-text' }, richText(m.text)),
       // What the page shows under a root card (a change's waves); replies in a thread get nothing.
       compact || m.threadOf ? null : ctx.below?.(m),
     ),
@@ -63,7 +63,7 @@ export const renderOne = (m, ctx, compact = false) => (m.author === BOT ? botMes
 /**
  * A root and its replies. Collapsed, the thread is one "N replies" line; open, the replies sit
  * indented under the root.
- * @param ctx { me, expanded: Set<id>, onAction, onToggle(rootId), below?(message) → element | null }
+ * @param ctx { me, expanded: Set<id>, busy?: Map<message id, action id>, onAction, onToggle(rootId), below?(message) → element | null }
  */
 export const renderBlock = (root, replies, ctx) => {
   const block = h('div', { class: 'block', dataset: { root: root.id } }, renderOne(root, ctx));

@@ -72,4 +72,37 @@ describe('a lost answer, sent again', () => {
     // The repeat was dropped, not refused as a second vote.
     expect(await bob.page.locator('.msg', { hasText: 'Vote not counted' }).count()).toBe(0);
   });
+
+  it("keeps a card's buttons disabled while its click is being sent, though the card is redrawn meanwhile", async () => {
+    const change = (await svc.store.changes.list({ limit: 100 })).find((c) => c.title === 'KB5034441 to prod-web')!;
+    const dave = await openAs(browser, svc.url, 'dave');
+    await dave.openChannel('approvals');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await dave.page.route(
+      (url) => url.pathname === '/api/console/actions',
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    const card = dave.approvalCard(change.id);
+    await card.getByRole('button', { name: 'Approve', exact: true }).first().click();
+    await dave.page.click('#confirm-ok');
+    // carol votes from her own window meanwhile: dave's card is edited, so drawn again.
+    const read = await fetch(`${svc.url}/api/console/channels/approvals/messages?as=carol`);
+    const { messages } = (await read.json()) as { messages: Array<{ id: string; card?: { title: string } }> };
+    const message = messages.find((m) => m.card?.title.startsWith(`${change.id}:`))!;
+    const voted = await fetch(`${svc.url}/api/console/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messageId: message.id, actionId: 'change.approve', as: 'carol' }),
+    });
+    expect(voted.status).toBe(200);
+    await expect.poll(() => card.locator('> .msg .card-text').first().innerText()).toMatch(/2 of 3 CAB approvals: bob, carol/);
+    expect(await card.getByRole('button', { name: 'Approve', exact: true }).first().isDisabled()).toBe(true);
+    expect(await card.getByRole('button', { name: 'Reject', exact: true }).first().isDisabled()).toBe(true);
+    release();
+    await expect.poll(async () => (await svc.store.votes.list(change.id)).map((v) => v.person).sort()).toEqual(['bob', 'carol', 'dave']);
+  });
 });
