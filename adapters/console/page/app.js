@@ -69,6 +69,9 @@ const refreshBlock = (rootId) => {
   const stick = nearBottom();
   const fresh = renderBlock(block.root, block.replies, blockCtx());
   const current = list.querySelector(`[data-root="${CSS.escape(rootId)}"]`);
+  // A reply that came before its root (an old card, edited after the page loaded) was drawn on its
+  // own; now it is in the root's thread, so its own block goes.
+  for (const reply of block.replies) if (reply.id !== rootId) list.querySelector(`[data-root="${CSS.escape(reply.id)}"]`)?.remove();
   if (current) current.replaceWith(fresh);
   else {
     list.querySelector('.empty')?.remove();

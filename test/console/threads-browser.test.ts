@@ -1,0 +1,45 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openAs } from './support/browser.ts';
+import { type ConsoleService, startConsoleService } from './support/console-service.ts';
+
+/**
+ * A thread whose root the page does not hold: the page reads a channel's last 200 messages, so a
+ * card older than those (with no recent reply) is not there when a reply to it arrives live. The
+ * reply shows on its own; when the root arrives (it is edited), both must show as one thread.
+ */
+let svc: ConsoleService;
+let browser: Browser;
+
+beforeAll(async () => {
+  svc = await startConsoleService();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+describe('a reply that arrives before its root', () => {
+  it('is drawn once, inside its thread, once the root arrives', { timeout: 120_000 }, async () => {
+    const root = await svc.surface.post('announce', { title: 'old card: kernel update', text: 'posted long ago' });
+    for (let i = 0; i < 205; i++) await svc.surface.post('announce', { title: `filler ${i}`, text: 'x' });
+    const erin = await openAs(browser, svc.url, 'erin');
+    await erin.openChannel('announce');
+    await erin.page.locator('.card-title', { hasText: 'filler 204' }).waitFor();
+    expect(await erin.page.locator('.card-title', { hasText: 'old card' }).count()).toBe(0);
+
+    await svc.surface.reply(root, { title: 'reply to the old card', text: 'y' });
+    await erin.page.locator('.card-title', { hasText: 'reply to the old card' }).waitFor();
+    await svc.surface.update(root, { title: 'old card: kernel update (edited)', text: 'posted long ago' });
+    const thread = erin.page.locator('.block', { has: erin.page.locator('.card-title', { hasText: 'old card: kernel update (edited)' }) });
+    await thread.waitFor();
+    expect(await thread.locator('.thread-count').textContent()).toBe('1 reply');
+    // The reply's own block is gone: it is in the (folded) thread, and shows once when unfolded.
+    expect(await erin.page.locator('.card-title', { hasText: 'reply to the old card' }).count()).toBe(0);
+    await thread.locator('.thread-toggle').click();
+    await expect.poll(() => erin.page.locator('.card-title', { hasText: 'reply to the old card' }).count()).toBe(1);
+    expect(await thread.locator('.thread .card-title', { hasText: 'reply to the old card' }).count()).toBe(1);
+    expect(erin.errors).toEqual([]);
+  });
+});
