@@ -211,18 +211,25 @@ const selectPerson = async (name) => {
   state.disconnect = connectLive(name, since, { onMessage: onLive, onState: (live) => renderLive(live, name), stillWelcome });
 };
 
+let complianceTurn = 0;
+
 const showCompliance = async () => {
+  const turn = ++complianceTurn;
   state.view = 'compliance';
   $('app').classList.add('show-compliance');
   $('app').classList.remove('nav-open');
   $('channel-name').textContent = 'Compliance';
   $('channel-topic').textContent = 'Hosts within SLA, per group';
   sidebar();
+  let draw;
   try {
-    renderCompliance($('compliance'), await api.compliance());
+    const report = await api.compliance();
+    draw = () => renderCompliance($('compliance'), report);
   } catch (error) {
-    $('compliance').replaceChildren(h('p', { class: 'empty' }, `Could not load the report: ${error.message}`));
+    draw = () => $('compliance').replaceChildren(h('p', { class: 'empty' }, `Could not load the report: ${error.message}`));
   }
+  // Only the newest request draws, and only while the view is on screen (hidden, the chart has no width).
+  if (turn === complianceTurn && state.view === 'compliance') draw();
 };
 
 const send = async () => {

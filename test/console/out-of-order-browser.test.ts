@@ -4,9 +4,10 @@ import { launchChromium, openAs } from './support/browser.ts';
 import { type ConsoleService, startConsoleService } from './support/console-service.ts';
 
 /**
- * A thread whose root the page does not hold: the page reads a channel's last 200 messages, so a
- * card older than those (with no recent reply) is not there when a reply to it arrives live. The
- * reply shows on its own; when the root arrives (it is edited), both must show as one thread.
+ * What arrives out of order in the page. A thread whose root the page does not hold: the page
+ * reads a channel's last 200 messages, so a card older than those (with no recent reply) is not
+ * there when a reply to it arrives live; when the root arrives (it is edited), both must show as
+ * one thread. And an answer to an older request that comes after a newer one's.
  */
 let svc: ConsoleService;
 let browser: Browser;
@@ -41,5 +42,30 @@ describe('a reply that arrives before its root', () => {
     await expect.poll(() => erin.page.locator('.card-title', { hasText: 'reply to the old card' }).count()).toBe(1);
     expect(await thread.locator('.thread .card-title', { hasText: 'reply to the old card' }).count()).toBe(1);
     expect(erin.errors).toEqual([]);
+  });
+});
+
+describe('a compliance report that answers late', () => {
+  it('does not replace the newer report shown since', async () => {
+    const dave = await openAs(browser, svc.url, 'dave');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    await dave.page.route(
+      (url) => url.pathname === '/api/console/compliance',
+      async (route) => {
+        if (++asked > 1) return route.continue();
+        await held;
+        await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'the first request failed late' }) });
+      },
+    );
+    await dave.page.click('#nav-compliance');
+    await dave.openChannel('announce');
+    await dave.page.click('#nav-compliance');
+    await dave.page.locator('svg.chart').waitFor({ state: 'visible' });
+    release();
+    await expect.poll(() => dave.errors.some((e) => e.includes('500'))).toBe(true);
+    expect(await dave.page.locator('#compliance').innerText()).not.toMatch(/Could not load the report/);
+    expect(await dave.page.locator('svg.chart').count()).toBe(1);
   });
 });
