@@ -12,6 +12,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
+    // expect.poll's own default is 1 s: too short for one browser window to see another's vote on
+    // a loaded two-core machine. A poll that fails still fails, well inside a test's timeout.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     pool: 'forks',
     // vitest's default is one worker per core less one: a single file at a time on a 2-core machine, although most

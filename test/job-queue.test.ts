@@ -93,10 +93,15 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
     let inFlight = 0;
     let peak = 0;
     const done: number[] = [];
+    // Jobs hold until all nine are queued: on a slow machine the first ones could otherwise finish
+    // before the later ones are sent, and never three would overlap.
+    let allSent!: () => void;
+    const queued = new Promise<void>((resolve) => (allSent = resolve));
     await queue.work<{ n: number }>(
       'host.run',
       async ({ n }) => {
         peak = Math.max(peak, ++inFlight);
+        await queued;
         await new Promise((r) => setTimeout(r, 200));
         inFlight--;
         done.push(n);
@@ -104,6 +109,7 @@ describe.each(availableEngines())('job queue on %s', (engine) => {
       { concurrency: 3, pollingIntervalSeconds: 0.5 },
     );
     for (let n = 0; n < 9; n++) await queue.send('host.run', { n });
+    allSent();
     await until('9 jobs to be done', async () => done.length === 9);
     expect(peak).toBe(3);
     expect(done.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);

@@ -49,13 +49,14 @@ describe('LocalExecutor', () => {
   });
 
   it('kills the command and its grandchildren at the timeout', async () => {
-    const marker = 'sleep 31.7';
+    // A duration no other test uses: ssh-executor.test.ts runs `sleep 31.<random>` at the same time.
+    const marker = 'sleep 37.31';
     expect(processesMatching(marker)).toEqual([]);
     // A background grandchild plus a foreground one: both must die with the group.
     const error = await run(`(${marker} &) ; sh -c '${marker}'`, 500).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionError);
     expect((error as ExecutionError).kind).toBe('timeout');
-    // SIGKILL is delivered asynchronously: wait for the group to be gone, well before the sleeps' 31.7 s.
+    // SIGKILL is delivered asynchronously: wait for the group to be gone, well before the sleeps' 37.31 s.
     await until('the killed group to be gone', async () => processesMatching(marker).length === 0, 20_000);
   });
 

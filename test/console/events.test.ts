@@ -41,7 +41,8 @@ describe('console live events', () => {
     const dave = await open('as=dave');
     // Straight into the store, as another replica or a CLI process would: this process emits nothing.
     const written = await svc.surface.history.append({ channel: 'announce', author: 'patchbot', card: { title: 'Written elsewhere' }, postedAt: new Date() });
-    const seen = await dave.next((m) => m.id === written.id, 4000);
+    // The feed polls each second; a loaded machine may take several.
+    const seen = await dave.next((m) => m.id === written.id, 15_000);
     expect(seen.card.title).toBe('Written elsewhere');
     // …and only once, though every poll re-reads a window below its cursor: two later messages,
     // each written after the one before arrived, come by two later polls.

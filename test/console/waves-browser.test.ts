@@ -110,7 +110,8 @@ describe('the waves chart', () => {
     // What the panel shows instead, when the chart is not there: a failure says why, not just "0".
     const wouldPatchOrPanel = async () => (await small.locator('rect.cell.kind-would-patch').count()) || (await panel.textContent());
     await expect.poll(wouldPatchOrPanel, { timeout: 20_000 }).toBe(patched.length);
-    expect(refused).toBe(2);
+    // The 503, then the retry that drew it (a later edit of the change may fetch again: at least two).
+    expect(refused).toBeGreaterThanOrEqual(2);
     // Narrow: the cells start at the left edge, under the wave's name; drawn at its own width, so 13px text is 13px.
     expect(await small.locator('rect.cell').first().getAttribute('x')).toBe('10');
     const box = (await small.boundingBox())!;

@@ -86,7 +86,8 @@ describe('Slack at startup', () => {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': 'exit' may come before the last of the child's output has been read.
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('running'), 60_000))])).toBe(1);
       expect(output).toContain(`Cannot reach the Slack Web API at http://proxyuser:[redacted]@127.0.0.1:${closed}/api/`);
@@ -116,7 +117,7 @@ describe('Slack at startup', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let code: number | null | 'running' = 'running';
-    const exited = new Promise<void>((resolve) => child.on('exit', (c) => ((code = c), resolve())));
+    const exited = new Promise<void>((resolve) => child.on('close', (c) => ((code = c), resolve())));
     try {
       await waitFor('the error', () => stderr.includes('install the app to the workspace.\n') || code !== 'running', 60_000);
       // It exits by itself after saying so; one that hung would run into this test's timeout.
