@@ -1,7 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openAs } from './support/browser.ts';
-import { type ConsoleService, startConsoleService } from './support/console-service.ts';
+import { describe, expect, it } from 'vitest';
+import { consoleInChromium } from './support/console-in-chromium.ts';
 
 /**
  * What arrives out of order in the page. A thread whose root the page does not hold: the page
@@ -9,30 +7,20 @@ import { type ConsoleService, startConsoleService } from './support/console-serv
  * there when a reply to it arrives live; when the root arrives (it is edited), both must show as
  * one thread. And an answer to an older request that comes after a newer one's.
  */
-let svc: ConsoleService;
-let browser: Browser;
-
-beforeAll(async () => {
-  svc = await startConsoleService();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-});
+const env = consoleInChromium();
 
 describe('a reply that arrives before its root', () => {
   it('is drawn once, inside its thread, once the root arrives', { timeout: 120_000 }, async () => {
-    const root = await svc.surface.post('announce', { title: 'old card: kernel update', text: 'posted long ago' });
-    for (let i = 0; i < 205; i++) await svc.surface.post('announce', { title: `filler ${i}`, text: 'x' });
-    const erin = await openAs(browser, svc.url, 'erin');
+    const root = await env.svc.surface.post('announce', { title: 'old card: kernel update', text: 'posted long ago' });
+    for (let i = 0; i < 205; i++) await env.svc.surface.post('announce', { title: `filler ${i}`, text: 'x' });
+    const erin = await env.open('erin');
     await erin.openChannel('announce');
     await erin.page.locator('.card-title', { hasText: 'filler 204' }).waitFor();
     expect(await erin.page.locator('.card-title', { hasText: 'old card' }).count()).toBe(0);
 
-    await svc.surface.reply(root, { title: 'reply to the old card', text: 'y' });
+    await env.svc.surface.reply(root, { title: 'reply to the old card', text: 'y' });
     await erin.page.locator('.card-title', { hasText: 'reply to the old card' }).waitFor();
-    await svc.surface.update(root, { title: 'old card: kernel update (edited)', text: 'posted long ago' });
+    await env.svc.surface.update(root, { title: 'old card: kernel update (edited)', text: 'posted long ago' });
     const thread = erin.page.locator('.block', { has: erin.page.locator('.card-title', { hasText: 'old card: kernel update (edited)' }) });
     await thread.waitFor();
     expect(await thread.locator('.thread-count').textContent()).toBe('1 reply');
@@ -47,7 +35,7 @@ describe('a reply that arrives before its root', () => {
 
 describe('a compliance report that answers late', () => {
   it('does not replace the newer report shown since', async () => {
-    const dave = await openAs(browser, svc.url, 'dave');
+    const dave = await env.open('dave');
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let asked = 0;

@@ -1,7 +1,7 @@
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openAs, type PersonPage } from './support/browser.ts';
-import { type ConsoleService, startConsoleService } from './support/console-service.ts';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PersonPage } from './support/browser.ts';
+import { consoleInChromium } from './support/console-in-chromium.ts';
 
 /**
  * A request the server carried out but whose answer was lost (a dropped connection, a proxy's
@@ -9,17 +9,7 @@ import { type ConsoleService, startConsoleService } from './support/console-serv
  * below lets the first request reach the real service, then cuts the connection before the
  * browser sees the answer.
  */
-let svc: ConsoleService;
-let browser: Browser;
-
-beforeAll(async () => {
-  svc = await startConsoleService();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-});
+const env = consoleInChromium();
 
 /** Every request to `path` reaches the service; the first one's answer is lost on the way back. Returns the ids sent. */
 const loseFirstAnswer = async (pp: PersonPage, path: string) => {
@@ -38,10 +28,10 @@ const loseFirstAnswer = async (pp: PersonPage, path: string) => {
 
 describe('a lost answer, sent again', () => {
   it('proposes once when the proposal is sent again after its answer was lost', async () => {
-    const alice = await openAs(browser, svc.url, 'alice');
+    const alice = await env.open('alice');
     await alice.openChannel('approvals');
     const ids = await loseFirstAnswer(alice, '/api/console/messages');
-    const proposals = async () => (await svc.store.changes.list({ limit: 100 })).filter((c) => c.title === 'KB5034441 to prod-web');
+    const proposals = async () => (await env.svc.store.changes.list({ limit: 100 })).filter((c) => c.title === 'KB5034441 to prod-web');
     expect(await proposals()).toEqual([]);
     await alice.type('/patch propose KB5034441 to prod-web');
     // Not answered: the line is given back to send again.
@@ -55,8 +45,8 @@ describe('a lost answer, sent again', () => {
   });
 
   it('counts a vote once when the click is repeated after its answer was lost', async () => {
-    const change = (await svc.store.changes.list({ limit: 100 })).find((c) => c.title === 'KB5034441 to prod-web');
-    const bob = await openAs(browser, svc.url, 'bob');
+    const change = (await env.svc.store.changes.list({ limit: 100 })).find((c) => c.title === 'KB5034441 to prod-web');
+    const bob = await env.open('bob');
     await bob.openChannel('approvals');
     const ids = await loseFirstAnswer(bob, '/api/console/actions');
     const approve = async () => {
@@ -68,14 +58,14 @@ describe('a lost answer, sent again', () => {
     await approve();
     await expect.poll(() => ids.length).toBe(2);
     expect(ids[1]).toBe(ids[0]);
-    await expect.poll(async () => (await svc.store.votes.list(change!.id)).map((v) => v.person)).toEqual(['bob']);
+    await expect.poll(async () => (await env.svc.store.votes.list(change!.id)).map((v) => v.person)).toEqual(['bob']);
     // The repeat was dropped, not refused as a second vote.
     expect(await bob.page.locator('.msg', { hasText: 'Vote not counted' }).count()).toBe(0);
   });
 
   it("keeps a card's buttons disabled while its click is being sent, though the card is redrawn meanwhile", async () => {
-    const change = (await svc.store.changes.list({ limit: 100 })).find((c) => c.title === 'KB5034441 to prod-web')!;
-    const dave = await openAs(browser, svc.url, 'dave');
+    const change = (await env.svc.store.changes.list({ limit: 100 })).find((c) => c.title === 'KB5034441 to prod-web')!;
+    const dave = await env.open('dave');
     await dave.openChannel('approvals');
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -90,10 +80,10 @@ describe('a lost answer, sent again', () => {
     await card.getByRole('button', { name: 'Approve', exact: true }).first().click();
     await dave.page.click('#confirm-ok');
     // carol votes from her own window meanwhile: dave's card is edited, so drawn again.
-    const read = await fetch(`${svc.url}/api/console/channels/approvals/messages?as=carol`);
+    const read = await fetch(`${env.svc.url}/api/console/channels/approvals/messages?as=carol`);
     const { messages } = (await read.json()) as { messages: Array<{ id: string; card?: { title: string } }> };
     const message = messages.find((m) => m.card?.title.startsWith(`${change.id}:`))!;
-    const voted = await fetch(`${svc.url}/api/console/actions`, {
+    const voted = await fetch(`${env.svc.url}/api/console/actions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messageId: message.id, actionId: 'change.approve', as: 'carol' }),
@@ -103,6 +93,6 @@ describe('a lost answer, sent again', () => {
     expect(await card.getByRole('button', { name: 'Approve', exact: true }).first().isDisabled()).toBe(true);
     expect(await card.getByRole('button', { name: 'Reject', exact: true }).first().isDisabled()).toBe(true);
     release();
-    await expect.poll(async () => (await svc.store.votes.list(change.id)).map((v) => v.person).sort()).toEqual(['bob', 'carol', 'dave']);
+    await expect.poll(async () => (await env.svc.store.votes.list(change.id)).map((v) => v.person).sort()).toEqual(['bob', 'carol', 'dave']);
   });
 });
