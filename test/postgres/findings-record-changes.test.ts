@@ -19,10 +19,11 @@ const t = (day: number) => new Date(Date.UTC(2026, 2, day));
 const ok = (scanId: string, host: string, at: Date) => ({ scanId, host, outcome: 'ok' as const, startedAt: at, finishedAt: at, rebootRequired: false, installed: [], warnings: [] });
 
 /** A fresh store holding these patches, with each [scan, day] started (targets web-01 and web-02). */
-const prepared = async (engine: EngineName, patchIds: string[], scans: ReadonlyArray<readonly [string, number]>): Promise<OpenedStore> => {
+const prepared = async (engine: EngineName, patchIds: string[], days: readonly number[]): Promise<OpenedStore> => {
   const opened = await openFresh(engine);
   await opened.store.patches.upsert(patchIds.map(patch));
-  for (const [scan, day] of scans) await opened.store.scans.start(scan, 'schedule', ['web-01', 'web-02'], t(day));
+  // Scan `s<day>` started on day <day>.
+  for (const day of days) await opened.store.scans.start(`s${day}`, 'schedule', ['web-01', 'web-02'], t(day));
   return opened;
 };
 
@@ -44,16 +45,7 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   const read = async (host: string) => (await opened!.store.findings.byHost(host)).map((f) => [f.patchId, f.state, f.scanId, f.lastSeen.toISOString()]);
 
   it('writes only the findings a rescan changed, and reads every open one as seen by that rescan', async () => {
-    opened = await prepared(
-      engine,
-      ['DSA-1', 'DSA-2', 'DSA-3', 'DSA-4'],
-      [
-        ['s1', 1],
-        ['s2', 2],
-        ['s3', 3],
-        ['s0', 0],
-      ],
-    );
+    opened = await prepared(engine, ['DSA-1', 'DSA-2', 'DSA-3', 'DSA-4'], [1, 2, 3, 0]);
     const { store } = opened;
     await store.scans.recordMany([
       {
@@ -121,15 +113,7 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   const missing = (...ids: string[]) => ids.map((patchId) => ({ patchId, state: 'missing' as const }));
 
   it('passes over a host whose report is the one its findings were written from, and compares the rest finding by finding', async () => {
-    opened = await prepared(
-      engine,
-      ['DSA-1', 'DSA-2', 'DSA-3'],
-      [
-        ['s1', 1],
-        ['s2', 2],
-        ['s3', 3],
-      ],
-    );
+    opened = await prepared(engine, ['DSA-1', 'DSA-2', 'DSA-3'], [1, 2, 3]);
     const { store, sql } = opened;
     await store.scans.recordMany([
       { result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') },
@@ -167,14 +151,7 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   });
 
   it('compares finding by finding after findings.record wrote a host, which leaves no fingerprint', async () => {
-    opened = await prepared(
-      engine,
-      ['DSA-1', 'DSA-2'],
-      [
-        ['s1', 1],
-        ['s3', 3],
-      ],
-    );
+    opened = await prepared(engine, ['DSA-1', 'DSA-2'], [1, 3]);
     const { store } = opened;
     await store.scans.recordMany([{ result: ok('s1', 'web-01', t(1)), findings: missing('DSA-1', 'DSA-2') }]);
     // s2 through the other writer: DSA-2 is gone.
@@ -189,15 +166,7 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
   });
 
   it('keeps the fingerprint of the report last written, even from an older scan stored late', async () => {
-    opened = await prepared(
-      engine,
-      ['DSA-1', 'DSA-2'],
-      [
-        ['s1', 1],
-        ['s2', 2],
-        ['s3', 3],
-      ],
-    );
+    opened = await prepared(engine, ['DSA-1', 'DSA-2'], [1, 2, 3]);
     const { store } = opened;
     await store.scans.recordMany([{ result: ok('s2', 'web-01', t(2)), findings: missing('DSA-1') }]);
     // s1 arrives late and still reports DSA-2: its findings are written (as before migration 016),
@@ -372,15 +341,7 @@ describe.each(availableEngines().filter((engine) => engine === 'postgres'))('ove
   });
 
   it('lets the second of two overlapping writers of one host read what the first wrote, so its fingerprint describes the rows', async () => {
-    opened = await prepared(
-      engine,
-      ['DSA-1', 'DSA-2'],
-      [
-        ['s1', 1],
-        ['s2', 2],
-        ['s3', 3],
-      ],
-    );
+    opened = await prepared(engine, ['DSA-1', 'DSA-2'], [1, 2, 3]);
     const { store, sql } = opened;
     // s2 no longer sees DSA-2, which s1 has inserted but not committed yet.
     await whileHeldOpen(
