@@ -1,9 +1,10 @@
+import type { IncomingMessage } from 'node:http';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
 import type { Person } from '../../src/people/person.ts';
-import type { Identity } from './auth.ts';
-import type { RequestContext } from '../../src/server/router.ts';
+import type { ConsoleAccess, Identity } from './auth.ts';
+import { HttpError, type RequestContext } from '../../src/server/router.ts';
 import { closestMatches } from '../../src/shared/closest-matches.ts';
 import { type ChannelView, channelsOf } from './views.ts';
-import type { ConsoleStore } from './console-history.ts';
 
 /** A refusal with a specific message, and extra fields (suggestions) for the JSON body. */
 export class ConsoleApiError extends Error {
@@ -58,7 +59,7 @@ export const clientId = (body: Record<string, unknown>): string | undefined => {
  * The acting person. In demo mode whoever `as` names; otherwise the signed-in person or the access
  * token's owner, and `as` naming anyone else is refused: one person must not speak as three.
  */
-export const actingPerson = async (store: ConsoleStore, identity: Identity, asked: string | null | undefined): Promise<Person> => {
+export const actingPerson = async (store: PeopleRepos, identity: Identity, asked: string | null | undefined): Promise<Person> => {
   if (identity.kind === 'demo') return resolvePerson(store, asked);
   if (identity.kind === 'anonymous') {
     throw new ConsoleApiError(
@@ -73,8 +74,24 @@ export const actingPerson = async (store: ConsoleStore, identity: Identity, aske
   return person;
 };
 
+/**
+ * Whether a request's credentials still act as `name`; an open live stream asks again and again.
+ * The rules of actingPerson on a fresh look at the credentials: false once the session ended, the
+ * token was revoked or the person left people[]. Throws when it cannot tell (the store is away),
+ * and the caller then keeps what it has.
+ */
+export const stillActsAs = async (access: Pick<ConsoleAccess, 'identify'>, store: PeopleRepos, req: IncomingMessage, name: string): Promise<boolean> => {
+  try {
+    await actingPerson(store, await access.identify(req), name);
+    return true;
+  } catch (error) {
+    if (error instanceof HttpError || error instanceof ConsoleApiError) return false;
+    throw error;
+  }
+};
+
 /** The acting person, by name; an unknown name gets the closest configured ones. */
-const resolvePerson = async (store: ConsoleStore, name: string | null | undefined): Promise<Person> => {
+const resolvePerson = async (store: PeopleRepos, name: string | null | undefined): Promise<Person> => {
   if (!name) throw new ConsoleApiError(400, '`as` is required: the configured person acting (GET /api/console/people lists them)');
   const person = await store.people.get(name);
   if (person) return person;

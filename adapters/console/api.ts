@@ -3,9 +3,9 @@ import type { ChatHub } from '../../src/chat/chat-hub.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { HttpError, type RequestContext, sendJson } from '../../src/server/router.ts';
 import { readHandlers } from './api-read.ts';
-import { actingPerson, ConsoleApiError } from './api-request.ts';
+import { actingPerson, ConsoleApiError, stillActsAs } from './api-request.ts';
 import { writeHandlers } from './api-write.ts';
-import { type ConsoleAccess, type Identity, stillActsAs } from './auth.ts';
+import type { ConsoleAccess, Identity } from './auth.ts';
 import type { ConsoleSurface } from './console-surface.ts';
 import { type LiveViews, resumeFrom } from './events.ts';
 import type { ConsoleStore } from './console-history.ts';
@@ -59,7 +59,7 @@ export const consoleApi = ({ surface, hub, store, config, access, live, signIn }
         const lastEventId = ctx.req.headers['last-event-id'];
         const from = resumeFrom(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, ctx.url.searchParams.get('since'));
         // Demo mode has nobody to sign out; everyone else's stream lasts only while their credentials do.
-        await live.open(ctx.res, person.name, from, identity.kind === 'person' ? () => stillActsAs(access, store.people, ctx.req, person.name) : undefined);
+        await live.open(ctx.res, person.name, from, identity.kind === 'person' ? () => stillActsAs(access, store, ctx.req, person.name) : undefined);
       },
     },
     { method: 'POST', path: /^\/messages$/, run: (ctx, _m, identity) => write.post(ctx, identity) },

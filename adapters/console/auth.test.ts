@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/server/router.ts';
-import { consoleAccess, type Identity, isLoopbackHostHeader, sameSecret, stillActsAs } from './auth.ts';
+import type { PeopleRepos } from '../../src/people/people-store.ts';
+import type { Person } from '../../src/people/person.ts';
+import { stillActsAs } from './api-request.ts';
+import { consoleAccess, type Identity, isLoopbackHostHeader, sameSecret } from './auth.ts';
 import { SIGNED_IN_COOKIE, sessionCodec } from './session-cookie.ts';
 
 /** Peers other than loopback cannot be produced in a loopback-only test; the decision is checked here. */
@@ -90,7 +93,7 @@ describe('console access', () => {
     const tokens = new Map([['pat_alice', 'alice']]);
     const access = consoleAccess({ token: undefined, demo: false, sessions, sessionOwner, tokenOwner: async (secret) => tokens.get(secret) ?? null });
     const people = new Set(['alice', 'bob']);
-    const directory = { get: async (name: string) => (people.has(name) ? { name } : null) };
+    const directory = { people: { get: async (name: string) => (people.has(name) ? ({ name } as Person) : null) } } as PeopleRepos;
     const bob = request('192.0.2.7', { host: 'patchbot.example.com', cookie: `${SIGNED_IN_COOKIE}=${sessions.seal('sid-bob')}` });
     const script = request('192.0.2.8', { host: 'patchbot.example.com', authorization: 'Bearer pat_alice' });
 

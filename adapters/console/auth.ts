@@ -115,19 +115,3 @@ export const consoleAccess = ({ token, demo, sessions, sessionOwner, tokenOwner 
     return true;
   },
 });
-
-/**
- * Whether a request's credentials still act as `name`; an open live stream asks again and again.
- * False once the session ended, the token was revoked or the person left people[]. Throws when it
- * cannot tell (the store is away), and the caller then keeps what it has.
- */
-export const stillActsAs = async (access: ConsoleAccess, people: { get(name: string): Promise<unknown> }, req: IncomingMessage, name: string): Promise<boolean> => {
-  let again: Identity;
-  try {
-    again = await access.identify(req);
-  } catch (error) {
-    if (error instanceof HttpError) return false;
-    throw error;
-  }
-  return again.kind === 'person' && again.name === name && (await people.get(name)) !== null;
-};
