@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from './access-tokens.ts';
 
 /**
  * Console sign-in sessions (OpenID Connect, DESIGN §5). The session cookie names a session; the
@@ -22,7 +23,8 @@ export interface SignInSessionRepos {
   signInSessions: SignInSessionRepository;
 }
 
-const hashId = (id: string): string => createHash('sha256').update(id).digest('hex');
+/** The store keeps only this, as it does for access tokens. */
+const hashId = hashToken;
 
 /** A new session id: the cookie carries it, the store its hash. */
 export const newSessionId = (): string => randomBytes(24).toString('base64url');
