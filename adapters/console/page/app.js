@@ -158,6 +158,8 @@ const landingChannel = (channels, name, previous) => {
 // Asked after the server refused the live stream or a read: see session.js.
 const stillWelcome = () => checkStillSignedIn(list);
 
+const PERSON_RETRY_MS = 3000;
+
 /** The person could not be loaded (the server restarting): say so where their channel would be, and try again. */
 const loadFailed = (name, error) => {
   renderLive('offline', name);
@@ -166,8 +168,6 @@ const loadFailed = (name, error) => {
     if (state.me === name) void selectPerson(name).catch((again) => toast(again.message));
   }, PERSON_RETRY_MS);
 };
-const PERSON_RETRY_MS = 3000;
-
 const selectPerson = async (name) => {
   const turn = ++selecting;
   const before = state.channels;
