@@ -124,4 +124,60 @@ describe('the waves chart', () => {
     // The refused fetch is the one error erin's page logs (the browser's own line for a 503).
     expect(erin.errors).toEqual(['console: Failed to load resource: the server responded with a status of 503 (Service Unavailable)']);
   });
+
+  it('fetches each chart again after a person switch: the change may have moved while no stream was open', async () => {
+    const proposed = await call(svc.url, 'POST', '/messages', { channel: 'approvals', as: 'alice', text: `/patch propose ${OPENSSL} to prod-app` });
+    expect(proposed.body).toMatchObject({ ok: true });
+    const change = proposed.body.data.change as string;
+    const tab = await open('dave');
+    const fetched: string[] = [];
+    tab.page.on('request', (r) => r.url().includes(`/changes/${change}/waves`) && fetched.push(new URL(r.url()).searchParams.get('as') ?? ''));
+    await tab.openChannel('approvals');
+    await chartOf(tab, change).waitFor();
+    expect(fetched).toEqual(['dave']);
+
+    // The chart is drawn at once from the answer held, and asked for again as the new person.
+    await tab.switchTo('erin');
+    await expect.poll(() => fetched).toEqual(['dave', 'erin']);
+    await chartOf(tab, change).waitFor();
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('lets go of a chart panel its card replaced before it came near the screen', async () => {
+    const propose = async () => {
+      const proposed = await call(svc.url, 'POST', '/messages', { channel: 'approvals', as: 'alice', text: `/patch propose ${OPENSSL} to prod-app` });
+      expect(proposed.body).toMatchObject({ ok: true });
+      return proposed.body.data.change as string;
+    };
+    // The oldest of five cards, scrolled far out of a short window: its chart is never asked for.
+    const first = await propose();
+    for (let i = 0; i < 4; i++) await propose();
+    const tab = await open('dave', { width: 1280, height: 500 });
+    // What the page's observer still watches, and which of it is no longer in the page.
+    await tab.page.context().addInitScript(() => {
+      const watched = new Set<Element>();
+      (globalThis as unknown as { detachedWatched: () => number }).detachedWatched = () => [...watched].filter((e) => !e.isConnected).length;
+      const { observe, unobserve } = IntersectionObserver.prototype;
+      IntersectionObserver.prototype.observe = function (el) {
+        watched.add(el);
+        observe.call(this, el);
+      };
+      IntersectionObserver.prototype.unobserve = function (el) {
+        watched.delete(el);
+        unobserve.call(this, el);
+      };
+    });
+    await tab.page.reload();
+    await tab.page.locator('#live[data-state="live"][data-person="dave"]').waitFor();
+    await tab.openChannel('approvals');
+    const panel = tab.approvalCard(first).locator('section.waves');
+    await expect.poll(() => panel.textContent()).toBe('Loading waves…');
+
+    // Its card is edited (rejected): the block is drawn again, with a new panel.
+    const rejected = await call(svc.url, 'POST', '/messages', { channel: 'approvals', as: 'dave', text: `/patch reject ${first} not this week` });
+    expect(rejected.body).toMatchObject({ ok: true });
+    await expect.poll(() => tab.approvalCard(first).innerText()).toMatch(/Rejected by dave/);
+    await expect.poll(() => tab.page.evaluate(() => (globalThis as unknown as { detachedWatched: () => number }).detachedWatched())).toBe(0);
+    expect(tab.errors).toEqual([]);
+  });
 });

@@ -178,6 +178,7 @@ const selectPerson = async (name) => {
   state.me = name;
   localStorage.setItem(PERSON_KEY, name);
   messages.reset();
+  waves.mayHaveMoved();
   state.expanded.clear();
   state.unread.clear();
   let channels;

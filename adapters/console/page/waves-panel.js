@@ -100,12 +100,25 @@ export const createWavesPanels = ({ load, keepPlace = (draw) => draw(), scroller
     (entries) => {
       for (const entry of entries) {
         if (!entry.isIntersecting) continue;
-        observer.unobserve(entry.target);
+        stopWatching(entry.target);
         void fetchNow(entry.target.dataset.change);
       }
     },
     { root: scroller, rootMargin: '300px 0px' },
   );
+  // The panels being watched. A block drawn again replaces its panel, and one out of the page never
+  // comes near the screen: unless let go, the observer would hold it (and its chart) for good.
+  const watched = new Set();
+  const stopWatching = (panel) => {
+    observer.unobserve(panel);
+    watched.delete(panel);
+  };
+  const watch = (panel) => {
+    observer.observe(panel);
+    watched.add(panel);
+    // Once this draw is in the page: the panel it replaced, or this one if replaced at once, is gone.
+    setTimeout(() => [...watched].filter((p) => !p.isConnected).forEach(stopWatching), 0);
+  };
 
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState !== 'visible') return;
@@ -119,12 +132,15 @@ export const createWavesPanels = ({ load, keepPlace = (draw) => draw(), scroller
       if (!change) return null;
       const panel = h('section', { class: 'waves', dataset: { change }, 'aria-label': `Waves of ${change}` });
       draw(panel);
-      if (!views.has(change) || stale.has(change)) {
-        observer.observe(panel);
-        // Rendered but replaced before it was ever seen (the block was drawn again): stop watching it.
-        setTimeout(() => !panel.isConnected && observer.unobserve(panel), 0);
-      }
+      if (!views.has(change) || stale.has(change)) watch(panel);
       return panel;
+    },
+    /**
+     * Another person was picked: between their predecessor's stream and theirs, changes may have
+     * moved unseen. Each chart is still drawn at once from its last answer, and fetched again.
+     */
+    mayHaveMoved() {
+      for (const change of views.keys()) stale.add(change);
     },
     /** The change moved (its card was edited, its thread got a reply): fetch again where it is shown. */
     changed(change) {
