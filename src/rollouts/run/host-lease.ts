@@ -19,6 +19,8 @@ export interface HeldLease {
   signal: AbortSignal;
   /** Why the lease was lost, or null while it is held. */
   readonly lost: string | null;
+  /** The run is another attempt's now (not just unrenewed). */
+  readonly takenOver: boolean;
   /** The run is over: no more renewals. */
   release(): void;
 }
@@ -44,6 +46,7 @@ export const holdLease = (store: Pick<RolloutDeps['store'], 'rollouts'>, args: L
   const { changeId, host, attempt, leaseMs, now, log } = args;
   const controller = new AbortController();
   let lost: string | null = null;
+  let takenOver = false;
   // The last renewal that succeeded was sent at (heldUntil - leaseMs); the stop comes STOP_AFTER of a lease later.
   let heldUntil = args.leaseUntil.getTime();
   let inFlight = false;
@@ -69,7 +72,10 @@ export const holdLease = (store: Pick<RolloutDeps['store'], 'rollouts'>, args: L
     store.rollouts.renewLease(changeId, host, attempt, new Date(until)).then(
       (held) => {
         inFlight = false;
-        if (!held) return lose(`attempt ${attempt} was taken over by another worker`);
+        if (!held) {
+          takenOver = true;
+          return lose(`attempt ${attempt} was taken over by another worker`);
+        }
         failed = false;
         heldUntil = until;
       },
@@ -87,6 +93,9 @@ export const holdLease = (store: Pick<RolloutDeps['store'], 'rollouts'>, args: L
     signal: controller.signal,
     get lost() {
       return lost;
+    },
+    get takenOver() {
+      return takenOver;
     },
     release: () => clearInterval(timer),
   };

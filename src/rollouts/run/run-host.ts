@@ -15,6 +15,10 @@ import { applyParams, rollbackParams } from './host-params.ts';
 import { ADVANCE_QUEUE, clockOf, DEFAULT_LEASE_MS, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 import { holdLease, staleBefore } from './host-lease.ts';
 import { recordStopped } from './stopped-run.ts';
+import { whileStoreAway } from './store-retry.ts';
+
+/** Between tries to record an outcome while the store is away. */
+const RECORD_PAUSE_MS = 2_000;
 
 interface Outcome {
   state: HostRunState;
@@ -155,6 +159,7 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   // Nothing runs twice: the playbook stops once the run may no longer be ours (host-lease.ts).
   const lease = holdLease(deps.store, { changeId: job.changeId, host: job.host, attempt, leaseUntil, leaseMs, now, log });
   let outcome: Outcome;
+  let threw = false;
   try {
     const [change, host] = await Promise.all([deps.store.changes.get(job.changeId), deps.store.hosts.get(job.host)]);
     if (!change || !host) outcome = { state: 'failed', runs: [], error: host ? 'the change is gone' : `${job.host} is no longer in the inventory` };
@@ -165,20 +170,24 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
     if (error instanceof StoreUnavailableError && !lease.lost) throw error;
     // Unreachable, auth, a refused parameter: the host failed, the change decides what that means.
     outcome = { state: 'failed', runs: [], error: (error as Error).message };
+    threw = true;
   } finally {
     lease.release();
   }
-  // Not ours to record: the run row belongs to whoever takes it over (it rechecks the host first).
-  if (lease.lost) return recordStopped(deps, { ...job, attempt, why: lease.lost, runs: outcome.runs }, log);
+  // Stopped part-way (or taken over): not ours to record. The run row belongs to whoever takes it
+  // over, and that attempt rescans the host first. A run that ended before its lease lapsed is
+  // recorded as usual: finishRun is fenced by the attempt.
+  if (lease.lost && (lease.takenOver || threw || outcome.runs.some((r) => r.stopped))) {
+    return recordStopped(deps, { ...job, attempt, why: lease.lost, runs: outcome.runs }, log);
+  }
   // Stored, shown in the thread and the audit log: an SSH or playbook error may quote a secret.
   if (outcome.error) outcome.error = scrubSecrets(outcome.error);
-  const recorded = await deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
+  const { state, error } = outcome;
+  // The outcome is real: a short outage does not lose it (and with it a lease and a half of waiting for a takeover).
+  const retry = { tries: Math.max(3, Math.ceil(leaseMs / RECORD_PAUSE_MS)), pauseMs: RECORD_PAUSE_MS };
+  const recorded = await whileStoreAway(() => deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state, result: summary(outcome), error, at: now() }), retry);
   if (!recorded) return;
-  await deps.store.audit.append({
-    actor: 'patchbot',
-    action: `host.${outcome.state}`,
-    subject: job.changeId,
-    data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) },
-  });
-  await deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${attempt}` });
+  const event = { actor: 'patchbot', action: `host.${state}`, subject: job.changeId, data: { host: job.host, attempt, ...(error ? { error } : {}) } };
+  await whileStoreAway(() => deps.store.audit.append(event), retry);
+  await whileStoreAway(() => deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${attempt}` }), retry);
 };

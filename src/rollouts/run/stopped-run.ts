@@ -1,8 +1,8 @@
 import type { PlaybookRun } from '../../playbooks/run-types.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { scrubSecrets } from '../../shared/scrub-secrets.ts';
-import { StoreUnavailableError } from '../../shared/store-errors.ts';
 import type { HostRunJob, RolloutDeps } from './rollout-deps.ts';
+import { whileStoreAway } from './store-retry.ts';
 
 /** Tries to append the audit event while the store comes back: the outage is what lost the lease. */
 const ATTEMPTS = 5;
@@ -31,16 +31,9 @@ export const recordStopped = async (deps: Pick<RolloutDeps, 'store'>, run: Stopp
     subject: run.changeId,
     data: { host: run.host, attempt: run.attempt, error: scrubSecrets(`stopped: its lease was lost: ${run.why}`), steps },
   };
-  for (let tries = 1; ; tries++) {
-    try {
-      await deps.store.audit.append(event);
-      return;
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError) || tries >= ATTEMPTS) {
-        log.error({ err: error, attempt: run.attempt, steps }, 'stopped host run not recorded in the audit log');
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
-    }
+  try {
+    await whileStoreAway(() => deps.store.audit.append(event), { tries: ATTEMPTS, pauseMs: PAUSE_MS });
+  } catch (error) {
+    log.error({ err: error, attempt: run.attempt, steps }, 'stopped host run not recorded in the audit log');
   }
 };
