@@ -7,6 +7,7 @@ import { durationText } from '../time-text.ts';
 import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
+import { ranChange } from './ran-change.ts';
 import { dryRunCommandsOf } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
@@ -126,7 +127,7 @@ const settleParent = async (step: Step, runs: readonly HostRun[]) => {
   // Otherwise it stays as it was, so the rest can still be rolled back (`rollback <change> <hosts>`).
   const parent = await step.tx.changes.getForUpdate(change.parentId!);
   if (!parent || !SETTLES.includes(parent.state)) return;
-  const ran = (await step.tx.rollouts.runs(parent.id)).filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
+  const ran = (await step.tx.rollouts.runs(parent.id)).filter(ranChange).map((r) => r.host);
   // Earlier rollbacks of it count too: `rollback <change> <hosts>` after a partial one finishes the job.
   const earlier = (await step.tx.changes.list({ states: ['completed', 'failed'], limit: 100_000 })).filter((c) => c.parentId === parent.id && c.id !== change.id);
   const all = [...runs, ...(await Promise.all(earlier.map((c) => step.tx.rollouts.runs(c.id)))).flat()];
