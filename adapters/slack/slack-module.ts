@@ -60,7 +60,7 @@ export const slackModule = async ({ slack, store, log: parentLog, pacing, drainM
   });
 
   const surface = createSlackSurface({ client: app.client, store, ...(pacing ? { pacing } : {}) });
-  const people = createSlackPeople({ store, usersInfo: (user) => slackCall('users.info', () => app.client.users.info({ user })), log });
+  const people = createSlackPeople({ store, usersInfo: (user) => slackCall('users.info', () => app.client.users.info({ user })), home: identity.home, log });
   let hub: ChatHub | null = null;
   const listeners = registerListeners(app, { hub: () => hub, people, surface, botUserId: identity.botUserId, apiUrl: slack.apiUrl, log });
   let socket: Promise<unknown> | null = null;
