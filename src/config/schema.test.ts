@@ -42,6 +42,17 @@ describe('Config cross-field rules', () => {
       ['people.1.slack'],
     ],
     [
+      'ITSM account ids: unique, and never blank or padded',
+      {
+        people: [
+          { name: 'a', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'abel.tuter' },
+          { name: 'b', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'abel.tuter' },
+          { name: 'c', jira: '', servicenow: ' beth.anglin' },
+        ],
+      },
+      ['people.2.jira', 'people.2.servicenow', 'people.1.jira', 'people.1.servicenow'],
+    ],
+    [
       'proposal may use the now window',
       { inventory: { groups: [{ name: 'g', members: [] }] }, schedules: { proposals: [{ name: 'p', cron: '0 9 * * 2', patches: 'critical', targets: ['g'], window: 'now' }] } },
       [],
@@ -63,6 +74,13 @@ describe('Config cross-field rules', () => {
     ],
   ])('%s', (_name, input, expected) => {
     expect(paths(input)).toEqual(expected);
+  });
+
+  it('says what an ITSM account id must be', () => {
+    expect(problems({ people: [{ name: 'a', jira: ' acc' }, { name: 'b', jira: 'x', servicenow: 'abel.tuter' }, { name: 'c', servicenow: 'abel.tuter' }] })).toEqual([
+      'people.0.jira: must be the Jira accountId (Cloud) or username (Data Center): not empty, no spaces around it',
+      'people.2.servicenow: duplicate ServiceNow user_name "abel.tuter"; each ServiceNow user_name must be unique, rename or remove one',
+    ]);
   });
 
   it('fills every chat.teams.auth key, each defaulting to the Microsoft public cloud', () => {
