@@ -1,7 +1,19 @@
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
-import type { ApprovalDecision, ApprovalState, ItsmFacts, OpenContext, OpenedTicket, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import type {
+  ApprovalDecision,
+  ApprovalState,
+  ItsmFacts,
+  OpenContext,
+  OpenedTicket,
+  RecordResult,
+  TicketApproval,
+  TicketDraft,
+  TicketEvent,
+  TicketRef,
+  Ticketing,
+} from '../../src/tickets/ticketing.ts';
 import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-api.ts';
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';

@@ -200,7 +200,15 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       return { accountId, ...email, displayName: p.name, active: true, timeZone: 'Etc/UTC', _links: { jiraRest: self, self } };
     }
     const username = p.username ?? slug;
-    return { key: `JIRAUSER${10000 + username.length}`, name: username, ...email, displayName: p.name, active: true, timeZone: 'Etc/UTC', _links: { self: `http://jira.invalid/rest/api/2/user?username=${username}` } };
+    return {
+      key: `JIRAUSER${10000 + username.length}`,
+      name: username,
+      ...email,
+      displayName: p.name,
+      active: true,
+      timeZone: 'Etc/UTC',
+      _links: { self: `http://jira.invalid/rest/api/2/user?username=${username}` },
+    };
   };
 
   const approvals = (issue: FakeIssue): FakeReply => {
