@@ -41,7 +41,7 @@ describe('separationOf', () => {
     expect(separationOf(people, 'servicenow', 'olga', [approved('Dave', 'dave.d')], 'ServiceNow')).toEqual({
       kind: 'unprovable',
       why: 'olga (the requester) has no ServiceNow account id configured, so patchbot cannot tell whether someone other than the requester approved it',
-      fix: 'set people[].servicenow for olga (their ServiceNow user_name)',
+      fix: 'set people[].servicenow for olga (their ServiceNow user_name) and restart patchbot',
     });
   });
 });

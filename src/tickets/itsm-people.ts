@@ -54,7 +54,7 @@ export const separationOf = (people: readonly Person[], system: TicketSystem, re
     return {
       kind: 'unprovable',
       why: `${requester} (the requester) has no ${label} account id configured, so patchbot cannot tell whether someone other than the requester approved it`,
-      fix: `set people[].${key} for ${requester} (${key === 'jira' ? 'their Jira accountId, or username on Data Center' : 'their ServiceNow user_name'})`,
+      fix: `set people[].${key} for ${requester} (${key === 'jira' ? 'their Jira accountId, or username on Data Center' : 'their ServiceNow user_name'}) and restart patchbot`,
     };
   }
   const ids = approved.map((d) => d.identity.id);
