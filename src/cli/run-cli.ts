@@ -6,8 +6,9 @@ import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
 import type { LocalCommands } from '../service/local-api.ts';
 import { COMMANDS } from './commands.ts';
-import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
+import { type CommandContext, type CliDeps, EXIT } from './command.ts';
 import type { ConfigIdentity } from '../config/identity.ts';
+import { findCommand, noCommand, optionProblem } from './find-command.ts';
 import { forwardToService } from './forward.ts';
 import { forwardedConfigRefusal } from './forwarded-config.ts';
 import { globalHelp, commandHelp } from './help.ts';
@@ -17,13 +18,6 @@ import { acquireLock, readLock } from './store-lock.ts';
 const CONFIG_OPTION = { type: 'string', multiple: true, short: 'c', description: 'config file (repeatable; default $PATCHBOT_CONFIG)' } as const;
 const HELP_OPTION = { type: 'boolean', short: 'h', description: 'show this help' } as const;
 
-/** The longest command path that prefixes argv: `audit verify x` → audit verify. */
-const findCommand = (argv: string[]): { command: Command; rest: string[] } | null => {
-  const matches = COMMANDS.filter((c) => c.path.every((word, i) => argv[i] === word)).sort((a, b) => b.path.length - a.path.length);
-  const command = matches[0];
-  return command ? { command, rest: argv.slice(command.path.length) } : null;
-};
-
 export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> => {
   const deps: CliDeps = { ...rawDeps, io: scrubbedIo(rawDeps.io) };
   const { io } = deps;
@@ -31,17 +25,24 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
     io.stdout.write(globalHelp(COMMANDS));
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
   }
-  const found = findCommand(argv);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout.write(`patchbot ${(await import('../shared/version.ts')).VERSION}\n`);
+    return EXIT.ok;
+  }
+  const found = findCommand(COMMANDS, argv);
   if (!found) {
-    io.stderr.write(`patchbot: unknown command "${argv.join(' ')}". Run "patchbot --help" for the list.\n`);
+    const said = noCommand(COMMANDS, argv);
+    io.stdout.write(said.stdout);
+    io.stderr.write(said.stderr);
     return EXIT.usage;
   }
   const { command, rest } = found;
   let parsed: ReturnType<typeof parseArgs>;
+  const options = { ...command.options, config: CONFIG_OPTION, help: HELP_OPTION };
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, config: CONFIG_OPTION, help: HELP_OPTION }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).message}\n${command.usage}\n`);
+    io.stderr.write(`patchbot ${command.path.join(' ')}: ${optionProblem(error as Error, options)}\n${command.usage}\n`);
     return EXIT.usage;
   }
   if (parsed.values.help) {
