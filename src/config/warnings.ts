@@ -70,8 +70,9 @@ const peopleWarnings = (config: Config): string[] => {
  */
 const impliedGroupWarnings = (config: Config): string[] => {
   const { hosts, groups } = config.inventory;
-  // Defined groups always have members or a selector (schema rule); implied ones have neither.
-  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined).map((group) => group.name);
+  // Implied groups (appended after parsing) are bare names; a defined one says something more
+  // (members, a selector, production, a description). A bare defined one means the same as implied.
+  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined || group.production || group.description !== undefined).map((group) => group.name);
   const warnings: string[] = [];
   hosts.forEach((host, index) => {
     host.groups.forEach((name, at) => {
