@@ -70,7 +70,7 @@ export const loadConfig = async (options: LoadConfigOptions): Promise<LoadedConf
   return {
     config: result.data,
     sources: [...files, ...(inventory.file ? [inventory.file] : []), ...envUsed.map((label) => `env:${label}`)],
-    warnings: configWarnings(result.data),
+    warnings: configWarnings(result.data, options.env),
     identity,
   };
 };

@@ -5,6 +5,7 @@
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
+import { sshCredentialWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
 
 /** The policies patchbot chooses from: by change class, and `production` for production targets. */
@@ -86,4 +87,10 @@ const impliedGroupWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-export const configWarnings = (config: Config): string[] => [...approvalWarnings(config), ...peopleWarnings(config), ...impliedGroupWarnings(config)];
+/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials are not checked. */
+export const configWarnings = (config: Config, env?: Record<string, string | undefined>): string[] => [
+  ...approvalWarnings(config),
+  ...peopleWarnings(config),
+  ...impliedGroupWarnings(config),
+  ...(env ? sshCredentialWarnings(config, env) : []),
+];
