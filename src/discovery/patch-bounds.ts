@@ -1,4 +1,5 @@
-import { oneLine } from '../shared/control-chars.ts';
+import { oneLine, stripControls } from '../shared/control-chars.ts';
+import type { HostScan } from './patch.ts';
 
 /**
  * Bounds on what a patch may carry, whoever reports it. Managed hosts may lie (DESIGN §8), and the
@@ -7,6 +8,12 @@ import { oneLine } from '../shared/control-chars.ts';
  * (catalog-merge.ts, the SQL upsert) applies them again, so nothing stored exceeds them.
  */
 
+/** Longer than any OS name (`Microsoft Windows Server 2022 Datacenter: Azure Edition 10.0.20348`). */
+export const MAX_OS_NAME = 200;
+/** A warning quotes host text, cut short; a longer one is a long apt `W:` line. */
+export const MAX_WARNING = 500;
+/** A failed scan's error quotes at most a few excerpts. */
+export const MAX_ERROR = 2000;
 /** Windows Update titles run to ~150 characters, advisory titles less. */
 export const MAX_TITLE = 500;
 /** A cumulative update lists ~100 CVEs at most; 200 leaves room for any real one. */
@@ -48,3 +55,11 @@ export const boundCves = (values: readonly string[]): BoundCves => {
   }
   return { cves: [...kept], invalid, dropped };
 };
+
+/** A host's scan result with its host text bounded: one-line OS name and warnings, no control characters. */
+export const boundHostScan = (scan: HostScan): HostScan => ({
+  ...scan,
+  ...(scan.osName ? { osName: clipText(oneLine(scan.osName).trim(), MAX_OS_NAME) } : {}),
+  ...(scan.warnings ? { warnings: scan.warnings.map((w) => clipText(oneLine(w).trim(), MAX_WARNING)) } : {}),
+  ...(scan.error ? { error: clipText(stripControls(scan.error), MAX_ERROR) } : {}),
+});

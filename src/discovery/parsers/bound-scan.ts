@@ -1,11 +1,6 @@
 import { hasControls, oneLine } from '../../shared/control-chars.ts';
-import { boundCves, boundTitle, clipText, MAX_CVES, MAX_TITLE } from '../patch-bounds.ts';
+import { boundCves, boundTitle, clipText, MAX_CVES, MAX_OS_NAME, MAX_TITLE, MAX_WARNING } from '../patch-bounds.ts';
 import type { PackageUpdate, ParsedPatch, ParsedScan } from './scan-result.ts';
-
-/** Longer than any OS name (`Microsoft Windows Server 2022 Datacenter Azure Edition 10.0.20348`). */
-export const MAX_OS_NAME = 200;
-/** A warning quotes host text; its quotes are already cut, so a longer warning is a long apt `W:` line. */
-export const MAX_WARNING = 500;
 
 const line = (text: string, max: number) => clipText(oneLine(text).trim(), max);
 
