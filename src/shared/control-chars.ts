@@ -6,6 +6,8 @@
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ALL_CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
 
 /** True when `text` holds a control character other than `\t` and `\n`. */
@@ -19,3 +21,9 @@ export const stripControls = (text: string): string => text.replace(CONTROLS, ''
  * list), every other control character is removed.
  */
 export const oneLine = (text: string): string => text.replace(ALL_CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : ''));
+
+/**
+ * What may reach a terminal: `\t`, `\n` and `\r` (the CLI's progress bar redraws its line with it);
+ * ESC, C1 and the other controls are removed, so no escape sequence gets through.
+ */
+export const forTerminal = (text: string): string => text.replace(TERMINAL_CONTROLS, '');
