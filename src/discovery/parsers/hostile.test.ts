@@ -183,3 +183,11 @@ describe('the dnf parser on a hostile host', () => {
     expectBounded(scan);
   });
 });
+
+describe('error messages quoting a hostile host', () => {
+  it('show C0, DEL and C1 characters escaped, not raw', () => {
+    expect(() => parseAptScan('evil', apt('1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\nInst \u001b[2K\u009b31m\u007f'))).toThrow(
+      'evil: apt output line 8 is not an Inst line of the form `Inst <package> [<installed>] (<candidate> <origins> [<arch>])`: "Inst \\u001b[2K\\u009b31m\\u007f"',
+    );
+  });
+});
