@@ -133,6 +133,13 @@ describe('the apt parser on a hostile host', () => {
     expect(scan.warnings).toContain('clipped to 500 characters the title of deb:bash@5.2.15-2+b13');
   });
 
+  it('refuses a package version that makes a patch id over 200 characters', () => {
+    const inst = `Inst bash [5.2.15-2+b8] (${'9'.repeat(300)} Debian:12.15/oldstable [amd64])`;
+    expect(() => parseAptScan('evil', apt(`1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${inst}\n`))).toThrow(
+      /^evil: apt output line 8: "bash 9{75}…" makes a patch id of 309 characters \(longest accepted: 200\)$/,
+    );
+  });
+
   it('refuses output over 8 MiB even when every line is under the line cap', () => {
     const prose = `${'x'.repeat(4000)}\n`.repeat(Math.ceil(MAX_TEXT_OUTPUT / 4001) + 1);
     expect(() => parseAptScan('evil', apt(`${prose}${ONE}`))).toThrow(
