@@ -52,7 +52,8 @@ export interface AccessOptions {
   tokenOwner: (secret: string) => Promise<string | null>;
 }
 
-const sameOrigin = (req: IncomingMessage): boolean => {
+/** False for a request a page of another site made (fetch metadata or Origin), true for our page and for non-browsers. */
+export const sameOrigin = (req: IncomingMessage): boolean => {
   // Fetch metadata, where the browser sends it, says the same without parsing anything.
   if (header(req, 'sec-fetch-site') === 'cross-site') return false;
   const origin = header(req, 'origin');

@@ -7,6 +7,7 @@ import type { Person } from '../../src/people/person.ts';
 import type { HttpServer } from '../../src/server/http-server.ts';
 import { HttpError } from '../../src/server/router.ts';
 import type { Logger } from '../../src/shared/logger.ts';
+import { sameOrigin } from './auth.ts';
 import { cookieOf } from './secrets.ts';
 import { LOGIN_COOKIE, LOGIN_MINUTES, SESSION_HOURS, SIGNED_IN_COOKIE, type SessionCodec } from './session-cookie.ts';
 
@@ -18,10 +19,17 @@ const redirect = (res: ServerResponse, location: string, cookies: string[] = [])
 };
 
 /** The configured person an ID token's claim names: by email, or by name for any other claim. */
-const personOf = async (people: PeopleRepository, oidc: ConsoleOidc, claims: Record<string, unknown>): Promise<{ person: Person | null; said: string }> => {
+export const personOf = async (people: Pick<PeopleRepository, 'findBy' | 'get'>, oidc: ConsoleOidc, claims: Record<string, unknown>): Promise<{ person: Person | null; said: string }> => {
   const value = claims[oidc.claim];
   if (typeof value !== 'string' || value === '') throw new HttpError(403, `the ID token has no "${oidc.claim}" claim; ask the IdP to release it, or set chat.console.oidc.claim`);
   if (oidc.claim === 'email' && claims.email_verified === false) throw new HttpError(403, `the IdP says ${value} is not verified`);
+  // An address the IdP does not vouch for may be one its user typed: no proof of who they are.
+  if (oidc.claim === 'email' && claims.email_verified === undefined && !oidc.trustUnverifiedEmail) {
+    throw new HttpError(
+      403,
+      `the IdP did not say whether ${value} is verified (no email_verified claim). Use a claim the IdP guarantees (chat.console.oidc.claim), or, when every address at this IdP is managed by your organisation (e.g. a single-tenant Entra ID), set chat.console.oidc.trustUnverifiedEmail: true`,
+    );
+  }
   const person = oidc.claim === 'email' ? ((await people.findBy('email', value.toLowerCase())) ?? (await people.findBy('email', value))) : await people.get(value);
   return { person, said: value };
 };
@@ -103,13 +111,21 @@ export const mountOidc = (
     redirect(res, '/', [cookie(SIGNED_IN_COOKIE, sessions.seal(sessionId), SESSION_HOURS * 3600), cookie(LOGIN_COOKIE, '', 0)]);
   });
 
-  server.route('GET', '/auth/logout', async ({ req, res }) => {
+  // A POST from the page, not a link: an image or link on another site must not sign anyone out
+  // (a SameSite=Lax cookie still rides along a cross-site GET navigation).
+  server.route('POST', '/auth/logout', async ({ req, res }) => {
+    if (!sameOrigin(req)) throw new HttpError(403, 'cross-origin request refused: sign out from the console page');
     // Ended in the store, not only cleared here: a copy of the cookie is refused from now on.
     const sealed = cookieOf(req, SIGNED_IN_COOKIE);
     const sessionId = sealed === undefined ? null : sessions.open(sealed);
     if (sessionId !== null && (await endSession(signIns, sessionId, new Date()))) log.info('console sign-out');
-    // Not back to `/`: it would send the browser straight to the IdP, which may sign it in again.
-    redirect(res, '/auth/signed-out', [cookie(SIGNED_IN_COOKIE, '', 0)]);
+    // The page goes to /auth/signed-out, not `/`: that would send the browser straight to the IdP, which may sign it in again.
+    res.writeHead(204, { 'cache-control': 'no-store', 'set-cookie': [cookie(SIGNED_IN_COOKIE, '', 0)] });
+    res.end();
+  });
+  server.route('GET', '/auth/logout', ({ res }) => {
+    res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end('Sign out with the Sign out button on the console page (a POST): a link cannot sign anyone out.\n');
   });
 
   server.route('GET', '/auth/signed-out', ({ res }) => {

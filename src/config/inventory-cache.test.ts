@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFixtures, problemsOf } from '../../test/support/config-fixtures.ts';
@@ -60,6 +60,44 @@ describe('inventory file cache', () => {
     expect((await problemsOf(broken.load())).join('\n')).toMatch(/inventory\.yaml:\d+:\d+: /);
     expect(() => readdirSync(broken.cacheDir)).toThrow(/ENOENT/);
     expect(readdirSync(cacheDir)).toHaveLength(1);
+  });
+
+  it("reads no entry a stranger could have written: a directory or file others may write, someone else's, or a link", async () => {
+    const { dir, cacheDir, load } = setup();
+    await load();
+    const [entry] = readdirSync(cacheDir);
+    const planted = JSON.stringify({
+      hosts: [{ name: 'planted', address: '203.0.113.9', os: 'debian', groups: ['web'] }],
+      groups: [{ name: 'web', production: true, selector: { os: ['debian'] } }],
+    });
+    writeFileSync(join(cacheDir, entry!), planted);
+    const names = async () => (await load()).config.inventory.hosts.map((h) => h.name);
+    expect(await names()).toEqual(['planted']); // the cache is read while it is private
+
+    chmodSync(join(cacheDir, entry!), 0o666);
+    expect(await names()).toEqual(['web-01', 'web-02']);
+    writeFileSync(join(cacheDir, entry!), planted, { mode: 0o600 });
+    chmodSync(join(cacheDir, entry!), 0o600);
+    chmodSync(cacheDir, 0o777);
+    expect(await names()).toEqual(['web-01', 'web-02']);
+    chmodSync(cacheDir, 0o700);
+    writeFileSync(join(cacheDir, entry!), planted);
+    expect(await names()).toEqual(['planted']);
+
+    // Someone else's file in our directory (only root can make one here).
+    if (process.getuid?.() === 0) {
+      chownSync(join(cacheDir, entry!), 65534, 65534);
+      expect(await names()).toEqual(['web-01', 'web-02']);
+      chownSync(join(cacheDir, entry!), 0, 0);
+    } else process.stdout.write('inventory cache: the other-owner case needs root to chown; checked by mode only\n');
+
+    // The directory replaced by a link to one holding a planted entry.
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    writeFileSync(join(elsewhere, entry!), planted, { mode: 0o600 });
+    renameSync(cacheDir, join(dir, 'moved'));
+    symlinkSync(elsewhere, cacheDir);
+    expect(await names()).toEqual(['web-01', 'web-02']);
   });
 
   it('leaves the file out when asked (inventoryFile: false): not read, and references into it not checked', async () => {

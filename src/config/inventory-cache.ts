@@ -5,9 +5,13 @@
  * bytes: an unchanged file is read back with JSON.parse, and any edit misses the cache. Only a
  * file that parsed without errors is cached, so errors are always reported from the YAML itself.
  * The cache is an optimisation: when it cannot be read or written the file is simply parsed.
+ *
+ * What the cache holds becomes the inventory (addresses, `connection: local`), so it is read only
+ * from a directory and a file that are this user's own and writable by no one else: a cache
+ * directory in a shared place (XDG_CACHE_HOME=/tmp) may hold an entry a stranger planted.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseJson, parseYaml, type YamlRead } from './yaml-file.ts';
 
@@ -31,9 +35,32 @@ const entryName = (file: string, bytes: Buffer) => ({
   name: `${sha256(file).slice(0, 16)}-${sha256(Buffer.concat([Buffer.from(FORMAT), bytes]))}.json`,
 });
 
+/** Group or other may write: a stranger could replace what is there. */
+const WRITABLE_BY_OTHERS = 0o022;
+const ownedByMe = (stat: { uid: number; mode: number }) => stat.uid === process.getuid?.() && (stat.mode & WRITABLE_BY_OTHERS) === 0;
+
+/** The directory itself (not a link to one), this user's, and writable by no one else. */
+const isPrivateDir = async (dir: string): Promise<boolean> => {
+  const stat = await lstat(dir).catch(() => null);
+  return stat !== null && stat.isDirectory() && ownedByMe(stat);
+};
+
+/** An entry's content, or null when there is none this user could trust (checked on the open file: no swap after the check). */
+const readOwnEntry = async (path: string): Promise<string | null> => {
+  const file = await open(path, 'r').catch(() => null);
+  if (!file) return null;
+  try {
+    const stat = await file.stat();
+    return stat.isFile() && ownedByMe(stat) ? await file.readFile('utf8') : null;
+  } finally {
+    await file.close();
+  }
+};
+
 const store = async (dir: string, prefix: string, name: string, data: unknown): Promise<void> => {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (!(await isPrivateDir(dir))) return;
     const partial = join(dir, `${name}.${process.pid}.partial`);
     await writeFile(partial, JSON.stringify(data), { mode: 0o600 });
     await rename(partial, join(dir, name));
@@ -57,9 +84,10 @@ export const readInventoryFile = async (file: string, hint: string, cacheDir: st
   if (cacheDir === null) return parseYaml(bytes.toString('utf8'), file);
   const { prefix, name } = entryName(file, bytes);
   try {
-    return { ok: true, data: JSON.parse(await readFile(join(cacheDir, name), 'utf8')) as unknown };
+    const cached = (await isPrivateDir(cacheDir)) ? await readOwnEntry(join(cacheDir, name)) : null;
+    if (cached !== null) return { ok: true, data: JSON.parse(cached) as unknown };
   } catch {
-    // Not cached yet (or unreadable): parse, and cache what parsed.
+    // Unreadable: parse, and cache what parsed.
   }
   const read = parseYaml(bytes.toString('utf8'), file);
   if (read.ok) await store(cacheDir, prefix, name, read.data);

@@ -152,6 +152,11 @@ export const ConsoleOidc = z.strictObject({
   redirectUrl: HttpUrl,
   /** The ID token claim matched against people[].email; any other claim is matched against people[].name. */
   claim: z.string().min(1).default('email'),
+  /**
+   * Accept an email the IdP sends without `email_verified` (Entra ID never sends it). Only for an
+   * IdP whose every address your organisation manages: elsewhere a user may type any address.
+   */
+  trustUnverifiedEmail: z.boolean().default(false),
   /** MACs the session cookie; replicas behind one load balancer need the same one. Random per process when unset. */
   sessionSecret: Secret.min(32, 'is too short; use at least 32 characters, e.g. from `openssl rand -hex 32`').optional(),
 });

@@ -17,3 +17,6 @@ export const Person = z.object({
 export type Person = z.infer<typeof Person>;
 
 export const hasRole = (person: Person, role: string): boolean => person.roles.includes(role);
+
+/** Someone whose only role is `viewer`: they read and ask; they start nothing (DESIGN §3). */
+export const isViewOnly = (person: Person): boolean => person.roles.length > 0 && person.roles.every((role) => role === 'viewer');

@@ -33,7 +33,12 @@ beforeAll(async () => {
   const provider = new Provider(issuer, {
     clients: [{ client_id: 'patchbot', client_secret: 'patchbot-client-secret', redirect_uris: [redirectUrl], grant_types: ['authorization_code'], response_types: ['code'] }],
     // Any login name signs in; its email is <login>@example.com (alice…erin are in people[], mallory is not).
-    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: true }) }),
+    // unverified-<name>: the same email, but the IdP does not say it is verified (as Entra ID never does).
+    findAccount: async (_ctx, id) => ({
+      accountId: id,
+      claims: async () =>
+        id.startsWith('unverified-') ? { sub: id, email: `${id.slice('unverified-'.length)}@example.com` } : { sub: id, email: `${id}@example.com`, email_verified: true },
+    }),
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     cookies: { keys: ['oidc-provider-test-cookie-key'] },
   });
@@ -84,6 +89,13 @@ describe('console sign-in with OpenID Connect', () => {
     const asCarol = await page.evaluate(async () => (await fetch('/api/console/channels?as=carol')).status);
     expect(asCarol).toBe(403);
 
+    // A link or image on another site cannot sign him out: GET is refused, a cross-site POST too.
+    const forged = await context.request.get(`${svc.url}/auth/logout`);
+    expect(forged.status()).toBe(405);
+    const crossSite = await context.request.post(`${svc.url}/auth/logout`, { headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status()).toBe(403);
+    expect((await sessionOf(page)).status).toBe(200);
+
     await page.locator('#sign-out').click();
     await page.locator('#signed-out').waitFor();
     expect((await context.cookies()).find((c) => c.name === 'patchbot_session')).toBeUndefined();
@@ -109,6 +121,13 @@ describe('console sign-in with OpenID Connect', () => {
     expect(await page.locator('#messages').innerText()).toMatch(/^Signed out\. Nothing is shown here until you sign in again\.$/);
     expect(await page.locator('#input').isDisabled()).toBe(true);
     expect(await page.locator('#sign-in-again').getAttribute('href')).toBe('/');
+    await context.close();
+  });
+
+  it('refuses an email the IdP does not say is verified, and says what to configure', async () => {
+    const { context, page } = await signIn('unverified-carol');
+    await expect.poll(() => page.locator('body').innerText()).toMatch(/did not say whether carol@example\.com is verified .*chat\.console\.oidc\.trustUnverifiedEmail: true/s);
+    expect((await context.cookies()).find((c) => c.name === 'patchbot_session')).toBeUndefined();
     await context.close();
   });
 

@@ -154,19 +154,13 @@ describe('the waves chart', () => {
     for (let i = 0; i < 4; i++) await propose();
     const tab = await open('dave', { width: 1280, height: 500 });
     // What the page's observer still watches, and which of it is no longer in the page.
-    await tab.page.context().addInitScript(() => {
-      const watched = new Set<Element>();
-      (globalThis as unknown as { detachedWatched: () => number }).detachedWatched = () => [...watched].filter((e) => !e.isConnected).length;
+    await tab.page.context().addInitScript(`{
+      const watched = new Set();
+      globalThis.detachedWatched = () => [...watched].filter((e) => !e.isConnected).length;
       const { observe, unobserve } = IntersectionObserver.prototype;
-      IntersectionObserver.prototype.observe = function (el) {
-        watched.add(el);
-        observe.call(this, el);
-      };
-      IntersectionObserver.prototype.unobserve = function (el) {
-        watched.delete(el);
-        unobserve.call(this, el);
-      };
-    });
+      IntersectionObserver.prototype.observe = function (el) { watched.add(el); observe.call(this, el); };
+      IntersectionObserver.prototype.unobserve = function (el) { watched.delete(el); unobserve.call(this, el); };
+    }`);
     await tab.page.reload();
     await tab.page.locator('#live[data-state="live"][data-person="dave"]').waitFor();
     await tab.openChannel('approvals');

@@ -1,6 +1,7 @@
-/* global document -- browser globals: this file runs in the page, not in Node */
+/* global document, fetch, window -- browser globals: this file runs in the page, not in Node */
 // Who the page acts as, said in the notice above the channel: demo, signed in, nobody, signed out.
 import { api } from './api.js';
+import { toast } from './dialogs.js';
 import { h } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,7 +19,10 @@ export const showSession = (session) => {
   }
   $('person').closest('label').hidden = true;
   if (session.mode === 'person') {
-    notice.replaceChildren(`Signed in as ${session.person}. `, ...(session.signOut ? [h('a', { href: session.signOut, id: 'sign-out' }, 'Sign out')] : []));
+    notice.replaceChildren(
+      `Signed in as ${session.person}. `,
+      ...(session.signOut ? [h('button', { type: 'button', id: 'sign-out', class: 'link', onclick: () => signOut(session.signOut) }, 'Sign out')] : []),
+    );
     return true;
   }
   notice.replaceChildren(
@@ -26,6 +30,17 @@ export const showSession = (session) => {
     ...(session.signIn ? [h('a', { href: session.signIn, id: 'sign-in' }, 'Sign in')] : ['Sign in is not configured: use Slack or Teams, or a personal access token.']),
   );
   return false;
+};
+
+/** Signs out on the server (a POST: see /auth/logout), then shows the signed-out page. */
+const signOut = async (url) => {
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    window.location.assign('/auth/signed-out');
+  } catch (error) {
+    toast(`Could not sign out: ${error.message}`);
+  }
 };
 
 /** The session ended: nothing read so far stays on screen, and nothing can be sent. */
