@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath, problemsOf } from './issues.ts';
 import { Config, type ConfigInput } from './schema.ts';
+import { configWarnings } from './warnings.ts';
 
 /** `path: message` lines for a config built in code (no files, no environment). */
 const problems = (input: ConfigInput): string[] => {
@@ -42,6 +43,17 @@ describe('Config cross-field rules', () => {
       ['people.1.slack'],
     ],
     [
+      'ITSM account ids: unique, and never blank or padded',
+      {
+        people: [
+          { name: 'a', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'abel.tuter' },
+          { name: 'b', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'abel.tuter' },
+          { name: 'c', jira: '', servicenow: ' beth.anglin' },
+        ],
+      },
+      ['people.2.jira', 'people.2.servicenow', 'people.1.jira', 'people.1.servicenow'],
+    ],
+    [
       'proposal may use the now window',
       { inventory: { groups: [{ name: 'g', members: [] }] }, schedules: { proposals: [{ name: 'p', cron: '0 9 * * 2', patches: 'critical', targets: ['g'], window: 'now' }] } },
       [],
@@ -63,6 +75,34 @@ describe('Config cross-field rules', () => {
     ],
   ])('%s', (_name, input, expected) => {
     expect(paths(input)).toEqual(expected);
+  });
+
+  it('warns about people without an id in the ITSM that decides approvals', () => {
+    const itsm = { kind: 'servicenow', servicenow: { instanceUrl: 'https://x.service-now.com', username: 'u', password: 'p' } } as const;
+    const people = [
+      { name: 'a', servicenow: 'abel.tuter' },
+      { name: 'b', jira: 'acc-b' },
+    ];
+    const policies = { normal: { approvers: ['role:oncall'], required: 1 }, emergency: { approvers: ['role:oncall'], required: 1 }, standard: { required: 0 } };
+    expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'itsm', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([
+      'people: approval.source is itsm but b has no people[].servicenow; approvals in ServiceNow of their changes are not applied and their approvals there are not their votes',
+    ]);
+    expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'chat', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([]);
+  });
+
+  it('says what an ITSM account id must be', () => {
+    expect(
+      problems({
+        people: [
+          { name: 'a', jira: ' acc' },
+          { name: 'b', jira: 'x', servicenow: 'abel.tuter' },
+          { name: 'c', servicenow: 'abel.tuter' },
+        ],
+      }),
+    ).toEqual([
+      'people.0.jira: must be the Jira accountId (Cloud) or username (Data Center): not empty, no spaces around it',
+      'people.2.servicenow: duplicate ServiceNow user_name "abel.tuter"; each ServiceNow user_name must be unique, rename or remove one',
+    ]);
   });
 
   it('fills every chat.teams.auth key, each defaulting to the Microsoft public cloud', () => {
