@@ -19,6 +19,11 @@ describe('Config cross-field rules', () => {
     ['slack socket mode needs no signing secret', { chat: { slack: { enabled: true, botToken: 'xoxb-1', appToken: 'xapp-1', channels: { announce: 'C1' } } } }, []],
     ['slack tokens are checked by prefix', { chat: { slack: { botToken: 'xoxp-user', appToken: 'xoxb-1' } } }, ['chat.slack.botToken', 'chat.slack.appToken']],
     ['teams single tenant', { chat: { teams: { enabled: true, channels: { announce: '19:a@thread.tacv2' } } } }, ['chat.teams.appId', 'chat.teams.appPassword', 'chat.teams.tenantId']],
+    [
+      'teams multi tenant still names its home tenant',
+      { chat: { teams: { enabled: true, appType: 'MultiTenant', appId: 'id', appPassword: 'p', channels: { announce: 'c' } } } },
+      ['chat.teams.tenantId'],
+    ],
     ['teams managed identity needs no password', { chat: { teams: { enabled: true, appType: 'UserAssignedMSI', appId: 'id', tenantId: 't', channels: { announce: 'c' } } } }, []],
     ['teams auth: an http login authority is refused (MSAL takes https only)', { chat: { teams: { auth: { loginUrl: 'http://127.0.0.1:1/t' } } } }, ['chat.teams.auth.loginUrl']],
     ['teams auth: unknown keys', { chat: { teams: { auth: { openIdMetadata: 'https://x' } } } as unknown as ConfigInput['chat'] }, ['chat.teams.auth.openIdMetadata']],
@@ -118,7 +123,7 @@ describe('Config cross-field rules', () => {
       oauthScope: 'https://api.botframework.com',
       validateAuthority: true,
     });
-    expect(teams({ appType: 'MultiTenant' }).loginUrl).toBe('https://login.microsoftonline.com/botframework.com');
+    expect(teams({ appType: 'MultiTenant', tenantId: 't' }).loginUrl).toBe('https://login.microsoftonline.com/botframework.com');
     // A partial set keeps the defaults for the rest: botbuilder never sees an undefined one.
     expect(teams({ tenantId: 't', auth: { loginUrl: 'https://login.example.test/t', validateAuthority: false } })).toMatchObject({
       loginUrl: 'https://login.example.test/t',
