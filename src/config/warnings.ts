@@ -5,6 +5,7 @@
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
+import { sshCredentialWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
 
 /** The policies patchbot chooses from: by change class, and `production` for production targets. */
@@ -61,6 +62,18 @@ const peopleWarnings = (config: Config): string[] => {
   if (config.chat.teams.enabled && !config.people.some((person) => person.teams)) {
     warnings.push('people: Teams is enabled but nobody has a teams user id; clicks from Teams cannot be attributed to a person');
   }
+  // ITSM approvers map to people by account id only (docs/itsm.md): a requester without one can
+  // never have an ITSM approval applied, since patchbot cannot tell their approval from another's.
+  const kind = config.itsm.kind;
+  if (config.approval.source !== 'chat' && (kind === 'jira' || kind === 'servicenow')) {
+    const missing = config.people.filter((person) => person[kind] === undefined).map((person) => person.name);
+    if (missing.length) {
+      warnings.push(
+        `people: approval.source is ${config.approval.source} but ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no people[].${kind}; ` +
+          `approvals in ${kind === 'jira' ? 'Jira' : 'ServiceNow'} of their changes are not applied and their approvals there are not their votes`,
+      );
+    }
+  }
   return warnings;
 };
 
@@ -70,8 +83,9 @@ const peopleWarnings = (config: Config): string[] => {
  */
 const impliedGroupWarnings = (config: Config): string[] => {
   const { hosts, groups } = config.inventory;
-  // Defined groups always have members or a selector (schema rule); implied ones have neither.
-  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined).map((group) => group.name);
+  // Implied groups (appended after parsing) are bare names; a defined one says something more
+  // (members, a selector, production, a description). A bare defined one means the same as implied.
+  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined || group.production || group.description !== undefined).map((group) => group.name);
   const warnings: string[] = [];
   hosts.forEach((host, index) => {
     host.groups.forEach((name, at) => {
@@ -85,4 +99,10 @@ const impliedGroupWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-export const configWarnings = (config: Config): string[] => [...approvalWarnings(config), ...peopleWarnings(config), ...impliedGroupWarnings(config)];
+/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials are not checked. */
+export const configWarnings = (config: Config, env?: Record<string, string | undefined>): string[] => [
+  ...approvalWarnings(config),
+  ...peopleWarnings(config),
+  ...impliedGroupWarnings(config),
+  ...(env ? sshCredentialWarnings(config, env) : []),
+];

@@ -57,7 +57,7 @@ describe('dispatch', () => {
       const actor = { person: person ? await store.people.get(person) : null, surfaceUserId: 'u1', displayName: person ?? 'Uma' };
       return checked(await dispatch(interaction('help', 'command', { actor }), deps())).private!;
     };
-    const verbsIn = (card: { lists?: { items: string[] }[] }) => card.lists![0]!.items.map((item) => /^`(\w+)/.exec(item)![1]);
+    const verbsIn = (card: { lists?: { items: string[] }[] | undefined }) => card.lists![0]!.items.map((item) => /^`(\w+)/.exec(item)![1]);
     const acting = ['scan', 'propose', 'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback'];
     for (const asker of [null, 'frank']) {
       const card = await helpFor(asker);
