@@ -5,8 +5,7 @@ import { planRollout } from '../../rollouts/plan.ts';
 import { checkPlaybooksFit } from '../../rollouts/playbook-fit.ts';
 import { planHosts } from '../../rollouts/rollout-plan.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
-import { buildComplianceOverview } from '../../compliance/report.ts';
-import { summarizeCompliance } from '../../compliance/summary.ts';
+import { answerCompliance } from '../answers/compliance.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError, VoteRefusedError } from '../../shared/errors.ts';
@@ -177,16 +176,8 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       return { public: shown, data: { change: change.id, state: change.state, ...(dryRun.length ? { dryRun } : {}) } };
     },
     compliance: async (intent, { store, now }) => {
-      const report = await buildComplianceOverview(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
-      const summary = summarizeCompliance(report);
-      return {
-        public: {
-          title: clip(`Compliance: ${report.policy.label}${report.scope ? ` (${report.scope})` : ''}`, CARD_LIMITS.titleChars),
-          text: clip(summary.headline, CARD_LIMITS.sectionChars),
-          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot report compliance` for the full report')],
-        },
-        data: { headline: summary.headline, lines: summary.lines, total: report.total },
-      };
+      const { card, data } = await answerCompliance(store, options.config.compliance.sla, intent, now);
+      return { public: card, data };
     },
   },
   actions: {
