@@ -14,6 +14,13 @@ export class UnknownPatchError extends NotFoundError {
   }
 }
 
+/**
+ * Advisory ids are numbers people copy: one wrong digit or two swapped is a slip (KB5040098 →
+ * KB5040099), three digits apart is another update (KB5099999 is not KB5040099).
+ */
+const ADVISORY = /^(?:KB\d|DSA-|DLA-|USN-|RH[SBE]A-|ALSA-|RLSA-|ELSA-)/i;
+const ADVISORY_SLIPS = 2;
+
 /** `deb:openssl@3.0.13-1` → `openssl`; null for advisories. */
 const packageOf = (id: string): string | null => /^(?:deb|rpm):([^@]+)@/.exec(id)?.[1] ?? null;
 
@@ -30,6 +37,8 @@ export const findPatch = async (store: EstateStore, id: string): Promise<Patch> 
   const near = closestMatches(
     id,
     known.map((p) => p.id),
+    3,
+    ADVISORY.test(id) ? ADVISORY_SLIPS : undefined,
   );
   throw new UnknownPatchError(id, [...new Set([...samePackage.map((p) => p.id), ...near])].slice(0, 3));
 };

@@ -159,7 +159,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
           text: open.length
             ? `${open.length} open of the last ${recent.length}.`
             : recent.length
-              ? `No open changes; the last ${recent.length} are closed.`
+              ? `No open changes; ${recent.length === 1 ? 'the last one is' : `the last ${recent.length} are`} closed.`
               : 'No changes yet; `propose <patches> to <groups>` starts one.',
           lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), 5, '`show <change>` for one', 'Recently closed')] : [])],
         },
