@@ -160,8 +160,9 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     const rows = await sql.query<RebootRow>(
       // A scan that could not tell stores why among its warnings (the parsers' "whether a reboot is pending is unknown: …").
       `with l as materialized (
-         select l.*, (select w from unnest(l.warnings) w where w ilike '%reboot%' or w ilike '%restart%'
-                      order by (w ilike 'whether a reboot is pending is unknown:%') desc limit 1) as warning
+         select l.*, case when l.reboot_required is null and l.outcome = 'ok' then
+             (select w from unnest(l.warnings) w where w ilike '%reboot%' or w ilike '%restart%'
+              order by (w ilike 'whether a reboot is pending is unknown:%') desc limit 1) end as warning
          from ${scopeRows(scope, params)} s join host_latest_scans l on l.host = s.name),
        u as (select host, warning from l where reboot_required is null and outcome = 'ok')
        select (select count(*)::int from l) as scanned, (select count(*)::int from l where reboot_required) as required,
