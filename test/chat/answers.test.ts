@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPglite } from '../support/engines.ts';
-import type { FindingInput } from '../../src/discovery/discovery-store.ts';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import type { FindingInput } from '../../src/discovery/discovery-store.ts';
 import { answerHandlers } from '../../src/chat/answers/handlers.ts';
 import { checked, consoleInteraction } from '../support/chat.ts';
+import { estateHost as host, NO_NEEDRESTART, scanAt } from '../support/estate-scans.ts';
 import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
 import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
 
@@ -15,16 +16,6 @@ import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts
 type OpenedStore = Awaited<ReturnType<typeof freshPglite>>;
 const now = new Date('2024-05-01T12:00:00Z');
 const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000);
-const host = (name: string, group: string) => ({
-  name,
-  address: `10.0.0.${name.length}`,
-  port: 22,
-  user: 'root',
-  os: 'debian' as const,
-  groups: [group],
-  tags: {},
-  connection: 'ssh' as const,
-});
 const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'low', title: string) => ({
   id,
   title,
@@ -34,26 +25,6 @@ const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'lo
   rebootHint: false,
   firstSeen: ago(48),
 });
-
-const NO_NEEDRESTART = 'whether a reboot is pending is unknown: Debian does not reliably create /var/run/reboot-required and needrestart is not installed';
-const scanAt = async (store: PatchbotStore, scanId: string, at: Date, hosts: Record<string, { findings?: FindingInput[]; reboot?: boolean; unreachable?: true; warnings?: string[] }>) => {
-  await store.scans.start(scanId, 'test', Object.keys(hosts), at);
-  for (const [name, result] of Object.entries(hosts)) {
-    const outcome = result.unreachable ? 'unreachable' : 'ok';
-    await store.scans.recordHost({
-      scanId,
-      host: name,
-      outcome,
-      startedAt: at,
-      finishedAt: at,
-      rebootRequired: result.reboot ?? null,
-      ...(result.warnings ? { warnings: result.warnings } : {}),
-      ...(result.unreachable ? { error: `${name}: connect ECONNREFUSED` } : {}),
-    });
-    if (!result.unreachable) await store.findings.record(scanId, name, result.findings ?? [], at);
-  }
-  await store.scans.finish(scanId, at);
-};
 
 const seed = async (store: PatchbotStore) => {
   await store.hosts.sync([host('web-01', 'prod-web'), host('web-02', 'prod-web'), host('web-03', 'prod-web'), host('stg-01', 'staging'), host('db-01', 'prod-db')]);
@@ -291,24 +262,5 @@ describe('a large estate', () => {
     const pending = checked(await dispatch(interaction('pending fleet', 'command'), deps({ store: big.store })));
     expect(pending.public?.title).toBe('30 patches pending on 40 hosts in fleet');
     expect(pending.public?.lists?.[0]).toMatchObject({ heading: 'Top patches', more: '+20 more — `patchbot ask "pending fleet" --json` for all' });
-  });
-});
-
-describe('long host names', () => {
-  let long: OpenedStore;
-  const name = (i: number) => `win-prod-web-app-server-with-a-long-descriptive-name-${String(i).padStart(4, '0')}`;
-  beforeAll(async () => {
-    long = await freshPglite();
-    const names = Array.from({ length: 20 }, (_, i) => name(i + 1));
-    await long.store.hosts.sync(names.map((n) => host(n, 'fleet')));
-    await long.store.groups.sync([{ name: 'fleet', production: false }]);
-    await scanAt(long.store, 'scan-long', ago(1), Object.fromEntries(names.map((n, i) => [n, i < 10 ? { reboot: true } : { warnings: [NO_NEEDRESTART] }])));
-  });
-  afterAll(async () => long?.store.close());
-
-  it('names fewer hosts in a title rather than cutting it inside a name or a count', async () => {
-    const reply = checked(await dispatch(interaction('who needs a reboot?'), deps({ store: long.store })));
-    expect(reply.public?.title).toBe(`10 hosts need a reboot; 10 hosts could not be checked (${name(11)}, +9 more)`);
-    expect(reply.public?.fields).toEqual([{ label: 'Scan could not tell', value: '10 hosts: Debian does not reliably create /var/run/reboot-required and needrestart is not installed' }]);
   });
 });
