@@ -44,6 +44,15 @@ storeContract('store contract', (opened) => {
     expect((await store.people.findBy('email', 'bob@example.com'))?.name).toBe('bob');
     expect((await store.people.findBy('slack', 'U2'))?.roles).toEqual(['cab']);
     expect(await store.people.findBy('teams', 'nobody')).toBeNull();
+    // ITSM account ids round-trip: approvers are mapped to people by them (src/tickets/itsm-people.ts).
+    await store.people.sync([
+      { name: 'bob', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'bob.builder', roles: ['cab'] },
+      { name: 'eve', roles: [] },
+    ]);
+    expect(await store.people.list()).toEqual([
+      { name: 'bob', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'bob.builder', roles: ['cab'] },
+      { name: 'eve', roles: [] },
+    ]);
   });
 
   it('creates changes with unique ids even when allocated concurrently, and moves state only by compare-and-set', async () => {

@@ -7,7 +7,7 @@ import { jiraClient, type JiraClientOptions } from './client.ts';
 import { type OptionPlan, resolveFields } from './field-options.ts';
 import { issueCreateBody, requestCreateBody } from './issue-fields.ts';
 import { issueLookup, type LookupOptions } from './issue-lookup.ts';
-import { Comments, CreatedIssue, CreatedRequest, IssueStatus, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
+import { Comments, CreatedIssue, CreatedRequest, IssueStatus, type JiraApprover, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
 import { readSiteFields } from './site-fields.ts';
 import { unescapeWiki, wikiDocument, wikiText } from './wiki.ts';
 import { DEFAULT_STEPS, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
@@ -27,6 +27,21 @@ const RECENT_COMMENTS = 100;
 const CACHE_MAX = 500;
 
 const DECISION: Record<string, ApprovalDecision['decision']> = { pending: 'requested', approved: 'approved', declined: 'rejected' };
+
+/**
+ * One approver as patchbot's port has it. The id is the accountId (Cloud) or the username (Data
+ * Center, assigned by an administrator); the display name only labels it. The e-mail counts as
+ * verified on Cloud alone, where Atlassian verifies account addresses; on Data Center users of the
+ * internal directory may edit their own.
+ */
+const decisionOf = ({ approver, approverDecision }: JiraApprover, cloud: boolean): ApprovalDecision => {
+  const id = (cloud ? approver.accountId : (approver.name ?? approver.accountId)) || null;
+  return {
+    approver: approver.displayName || approver.name || approver.accountId || 'unknown',
+    identity: { id, verifiedEmail: (cloud && approver.emailAddress) || null },
+    decision: DECISION[approverDecision] ?? 'requested',
+  };
+};
 
 /** Jira Cloud (REST v3, ADF) or Data Center (REST v2, wiki markup) issues as change tickets. */
 export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ticketing => {
@@ -131,9 +146,7 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
           if (isTicketingError(error) && error.status === 404) return { values: [] };
           throw error;
         });
-      const decisions = page.values.flatMap((approval) =>
-        approval.approvers.map((a) => ({ approver: a.approver.displayName ?? a.approver.name ?? a.approver.accountId ?? 'unknown', decision: DECISION[a.approverDecision] ?? 'requested' })),
-      );
+      const decisions = page.values.flatMap((approval) => approval.approvers.map((a) => decisionOf(a, jira.cloud)));
       const finals = page.values.map((a) => a.finalDecision);
       const state = finals.includes('declined') ? 'rejected' : finals.length === 0 ? 'not-requested' : finals.every((f) => f === 'approved') ? 'approved' : 'requested';
       return { state, decisions };

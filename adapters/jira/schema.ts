@@ -34,10 +34,21 @@ export const Transition = z.object({ id: z.string(), name: z.string(), to: z.obj
 export type Transition = z.infer<typeof Transition>;
 export const Transitions = z.object({ transitions: z.array(Transition) });
 
+/**
+ * An approver: a User (`accountId` on Cloud; `name`, the username, on Data Center). `displayName` is
+ * for showing only (Cloud users edit it themselves); `emailAddress` is null or absent when the
+ * user's privacy settings hide it.
+ */
 const Approver = z.object({
-  approver: z.object({ displayName: z.string().optional(), accountId: z.string().optional(), name: z.string().optional() }),
+  approver: z.object({
+    displayName: z.string().optional(),
+    accountId: z.string().optional(),
+    name: z.string().optional(),
+    emailAddress: z.string().nullish(),
+  }),
   approverDecision: z.string(),
 });
+export type JiraApprover = z.infer<typeof Approver>;
 
 /** GET /rest/servicedeskapi/request/{key}/approval: a page of approvals. */
 export const ServiceDeskApprovals = z.object({

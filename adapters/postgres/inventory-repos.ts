@@ -153,6 +153,8 @@ interface PersonRow {
   email: string | null;
   slack: string | null;
   teams: string | null;
+  jira: string | null;
+  servicenow: string | null;
   roles: string[];
 }
 
@@ -162,6 +164,8 @@ const toPerson = (row: PersonRow): Person => ({
   ...(row.email !== null ? { email: row.email } : {}),
   ...(row.slack !== null ? { slack: row.slack } : {}),
   ...(row.teams !== null ? { teams: row.teams } : {}),
+  ...(row.jira !== null ? { jira: row.jira } : {}),
+  ...(row.servicenow !== null ? { servicenow: row.servicenow } : {}),
 });
 
 const LOOKUP: Record<'slack' | 'teams' | 'email', string> = {
@@ -176,9 +180,10 @@ export const peopleRepository = (sql: SqlClient): PeopleRepository => ({
       await tx.query('delete from people');
       for (const p of people) {
         await tx.query(
-          `insert into people (name, email, slack, teams, roles) values ($1, $2, $3, $4, $5)
-           on conflict (name) do update set email = excluded.email, slack = excluded.slack, teams = excluded.teams, roles = excluded.roles`,
-          [p.name, p.email ?? null, p.slack ?? null, p.teams ?? null, p.roles],
+          `insert into people (name, email, slack, teams, jira, servicenow, roles) values ($1, $2, $3, $4, $5, $6, $7)
+           on conflict (name) do update set email = excluded.email, slack = excluded.slack, teams = excluded.teams,
+             jira = excluded.jira, servicenow = excluded.servicenow, roles = excluded.roles`,
+          [p.name, p.email ?? null, p.slack ?? null, p.teams ?? null, p.jira ?? null, p.servicenow ?? null, p.roles],
         );
       }
     });

@@ -40,9 +40,14 @@ export const ChangeRows = z.object({ result: z.array(ChangeRow) });
 export const ChangeSnapshots = z.object({ result: z.array(ChangeSnapshot) });
 export const UpdatedChange = z.object({ result: z.object({ state: z.string() }) });
 
-/** One row of sysapproval_approver per approver (display values: the approver's name). */
+/**
+ * One row of sysapproval_approver per approver. `approver` is the sys_user reference (value: its
+ * sys_id, display value: the user's name, for showing only); `approver.user_name` is dot-walked to
+ * the user's login, the id patchbot maps people by. The instance leaves out a dot-walked field the
+ * integration user may not read, so it is optional.
+ */
 export const ApproverRows = z.object({
-  result: z.array(z.object({ approver: Both, state: Both })),
+  result: z.array(z.object({ approver: Both, 'approver.user_name': Both.optional(), state: Both })),
 });
 
 export const OAuthToken = z.object({

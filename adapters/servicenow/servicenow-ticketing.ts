@@ -1,7 +1,19 @@
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
-import type { ApprovalState, ItsmFacts, OpenContext, OpenedTicket, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import type {
+  ApprovalDecision,
+  ApprovalState,
+  ItsmFacts,
+  OpenContext,
+  OpenedTicket,
+  RecordResult,
+  TicketApproval,
+  TicketDraft,
+  TicketEvent,
+  TicketRef,
+  Ticketing,
+} from '../../src/tickets/ticketing.ts';
 import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-api.ts';
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';
@@ -172,12 +184,14 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       const { result } = await call(ApproverRows, `reading the approvers of ${ref.key}`, {
         method: 'GET',
         url: '/api/now/table/sysapproval_approver',
-        params: { sysparm_query: `sysapproval=${snap.sys_id.value}`, sysparm_fields: 'approver,state', sysparm_display_value: 'all' },
+        params: { sysparm_query: `sysapproval=${snap.sys_id.value}`, sysparm_fields: 'approver,approver.user_name,state', sysparm_display_value: 'all' },
       });
-      const decisions = result.flatMap((row) => {
+      const decisions = result.flatMap((row): ApprovalDecision[] => {
         const decision = row.state.value;
         if (decision !== 'requested' && decision !== 'approved' && decision !== 'rejected') return [];
-        return [{ approver: row.approver.display_value || row.approver.value, decision } as const];
+        // The display value is the user's name, which does not identify anyone; user_name does.
+        const id = row['approver.user_name']?.value || null;
+        return [{ approver: row.approver.display_value || id || row.approver.value, identity: { id, verifiedEmail: null }, decision }];
       });
       return { state: approvalState(snap.approval.value), decisions };
     },

@@ -2,11 +2,14 @@ import type { Actor } from '../../src/chat/actor.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { PeopleRepos } from '../../src/people/people-store.ts';
 import { type UsersInfo as UsersInfoShape, UsersInfo } from './schema.ts';
+import type { SlackHome } from './startup-checks.ts';
 
 export interface PeopleOptions {
   store: PeopleRepos;
   /** `users.info` for one user id (needs the users:read and users:read.email scopes). */
   usersInfo: (user: string) => Promise<unknown>;
+  /** Our workspace (auth.test): another organisation's members are never matched by email. */
+  home: SlackHome;
   log: Logger;
   /** How long an answer is reused; people come from config, which changes only with a restart. */
   ttlMs?: number;
@@ -23,12 +26,21 @@ export interface SlackPeople {
 const DEFAULT_TTL_MS = 10 * 60_000;
 
 /**
+ * Whether the email Slack holds for an account may name a person: a member of our workspace, or
+ * of our Enterprise Grid organisation. A Slack Connect member's email is whatever their own
+ * organisation's admins set, so it names nobody (list such a person by `slack` id).
+ */
+const emailTrusted = (user: UsersInfoShape['user'], home: SlackHome): boolean =>
+  user.is_stranger !== true && (user.team_id === home.teamId || (home.enterpriseId !== undefined && user.enterprise_user?.enterprise_id === home.enterpriseId));
+
+/**
  * Slack accounts → configured people. By `people[].slack` first (no API call); else by the email
- * Slack holds for the account (`users.info`), so a team can list people by email only. Answers,
+ * Slack holds for the account (`users.info`, members of our own workspace only), so a team can
+ * list people by email only. Answers,
  * including "nobody", are cached with a TTL so a CAB vote does not cost a users.info per click;
  * concurrent look-ups of one user share one call.
  */
-export const createSlackPeople = ({ store, usersInfo, log, ttlMs = DEFAULT_TTL_MS, maxEntries = 5000, now = Date.now }: PeopleOptions): SlackPeople => {
+export const createSlackPeople = ({ store, usersInfo, home, log, ttlMs = DEFAULT_TTL_MS, maxEntries = 5000, now = Date.now }: PeopleOptions): SlackPeople => {
   const cache = new Map<string, { expires: number; actor: Promise<Actor> }>();
 
   const lookUp = async (userId: string, nameHint: string | undefined): Promise<Actor> => {
@@ -41,7 +53,7 @@ export const createSlackPeople = ({ store, usersInfo, log, ttlMs = DEFAULT_TTL_M
       // No email means no person: the user can still ask questions, and votes are refused politely.
       log.warn({ user: userId, err: error }, 'slack users.info failed');
     }
-    const email = info?.profile?.email;
+    const email = info && emailTrusted(info, home) ? info.profile?.email : undefined;
     const byEmail = email ? ((await store.people.findBy('email', email)) ?? (await store.people.findBy('email', email.toLowerCase()))) : null;
     const shown = byEmail?.name ?? (info?.profile?.display_name || info?.real_name || info?.name || nameHint || userId);
     return { person: byEmail, surfaceUserId: userId, displayName: shown };

@@ -69,10 +69,18 @@ export type EventEnvelope = z.infer<typeof EventEnvelope>;
 /** Slack's endpoint check when the Request URL is saved in the app settings. */
 export const UrlVerification = z.looseObject({ type: z.literal('url_verification'), challenge: z.string() });
 
-/** `users.info`: a name to show and the email that ties the account to a configured person. */
+/**
+ * `users.info`: a name to show, the email that ties the account to a configured person, and
+ * whose the account is (a Slack Connect member's `team_id` is their own organisation's).
+ */
 export const UsersInfo = z.looseObject({
   user: z.looseObject({
     id: z.string(),
+    team_id: z.string().optional(),
+    /** Another workspace's member the app cannot otherwise see. */
+    is_stranger: z.boolean().optional(),
+    /** Enterprise Grid: the organisation the member belongs to. */
+    enterprise_user: z.looseObject({ enterprise_id: z.string().optional() }).optional(),
     name: z.string().optional(),
     real_name: z.string().optional(),
     profile: z.looseObject({ email: z.string().optional(), display_name: z.string().optional() }).optional(),
@@ -85,6 +93,9 @@ export const AuthTest = z.looseObject({
   user_id: z.string().min(1),
   bot_id: z.string().min(1),
   team: z.string().optional(),
+  /** The workspace (and Grid organisation) the bot token belongs to: patchbot's own. */
+  team_id: z.string().min(1),
+  enterprise_id: z.string().optional(),
   response_metadata: z.looseObject({ scopes: z.array(z.string()).optional() }).optional(),
 });
 export type AuthTest = z.infer<typeof AuthTest>;

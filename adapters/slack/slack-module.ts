@@ -8,6 +8,7 @@ import type { PeopleRepos } from '../../src/people/people-store.ts';
 import type { LaneOptions } from '../../src/shared/channel-lanes.ts';
 import { slackCall } from './errors.ts';
 import { EventsReceiver } from './events-receiver.ts';
+import { onlyHomeWorkspace } from './home-workspace.ts';
 import { registerListeners } from './listeners.ts';
 import { createSlackPeople } from './people.ts';
 import { createSlackSurface } from './slack-surface.ts';
@@ -58,9 +59,10 @@ export const slackModule = async ({ slack, store, log: parentLog, pacing, drainM
   app.error(async (error) => {
     log.error({ err: error }, 'slack listener failed');
   });
+  app.use(onlyHomeWorkspace(identity.home, log));
 
   const surface = createSlackSurface({ client: app.client, store, ...(pacing ? { pacing } : {}) });
-  const people = createSlackPeople({ store, usersInfo: (user) => slackCall('users.info', () => app.client.users.info({ user })), log });
+  const people = createSlackPeople({ store, usersInfo: (user) => slackCall('users.info', () => app.client.users.info({ user })), home: identity.home, log });
   let hub: ChatHub | null = null;
   const listeners = registerListeners(app, { hub: () => hub, people, surface, botUserId: identity.botUserId, apiUrl: slack.apiUrl, log });
   let socket: Promise<unknown> | null = null;

@@ -7,10 +7,17 @@ import { createWebClient, SLACK_API_URL } from './web-client.ts';
 /** What the bot needs; config/slack-manifest.yaml grants exactly these. */
 export const BOT_SCOPES = ['chat:write', 'commands', 'app_mentions:read', 'im:history', 'users:read', 'users:read.email'] as const;
 
+export interface SlackHome {
+  teamId: string;
+  enterpriseId?: string | undefined;
+}
+
 export interface BotIdentity {
   botId: string;
   botUserId: string;
   team: string | undefined;
+  /** Our own workspace: only its members' Slack emails name people. */
+  home: SlackHome;
 }
 
 /** A startup check failed: the message names the setting, the hint says where to get a good one. */
@@ -50,7 +57,7 @@ export const checkBotToken = async (token: string, apiUrl: string | undefined, l
       'Recreate or update the app from config/slack-manifest.yaml and reinstall it.',
     );
   if (missing.length) log.warn({ missing }, 'slack bot token lacks scopes');
-  return { botId: result.bot_id, botUserId: result.user_id, team: result.team };
+  return { botId: result.bot_id, botUserId: result.user_id, team: result.team, home: { teamId: result.team_id, enterpriseId: result.enterprise_id } };
 };
 
 /**

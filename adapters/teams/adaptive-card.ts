@@ -1,5 +1,6 @@
 import { type Card, type CardAction, CARD_LIMITS, type CardField, type CardList, type CardSection, clip } from '../../src/chat/card.ts';
 import { MessageTooLargeError } from '../../src/chat/chat-surface.ts';
+import { escapeCardMarkdown } from './card-markdown.ts';
 
 /**
  * Card → Adaptive Card 1.5, the newest version Teams renders on desktop and mobile. Buttons are
@@ -13,12 +14,17 @@ export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 type Element = Record<string, unknown>;
 export type AdaptiveCard = { type: 'AdaptiveCard'; $schema: string; version: string; body: Element[]; actions?: Element[] };
 
-const text = (value: string, extra: Element = {}): Element => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
-const facts = (fields: readonly CardField[]): Element => ({ type: 'FactSet', facts: fields.map((f) => ({ title: f.label, value: f.value || '—' })) });
+/** A TextBlock of markdown we wrote ourselves; `text` is the one for card text (escaped, shown as written). */
+const markdownBlock = (markdown: string, extra: Element = {}): Element => ({ type: 'TextBlock', text: markdown, wrap: true, ...extra });
+const text = (value: string, extra: Element = {}): Element => markdownBlock(escapeCardMarkdown(value), extra);
+const facts = (fields: readonly CardField[]): Element => ({
+  type: 'FactSet',
+  facts: fields.map((f) => ({ title: escapeCardMarkdown(f.label), value: f.value ? escapeCardMarkdown(f.value) : '—' })),
+});
 // Teams markdown: a "- " line per item is a bulleted list; an item's own line breaks would split it.
 const list = (l: CardList): Element[] => [
   ...(l.heading ? [text(l.heading, { weight: 'Bolder' })] : []),
-  ...(l.items.length ? [text(l.items.map((item) => `- ${item.replace(/\s*\n\s*/g, ' ')}`).join('\n'))] : []),
+  ...(l.items.length ? [markdownBlock(l.items.map((item) => `- ${escapeCardMarkdown(item.replace(/\s*\n\s*/g, ' '))}`).join('\n'))] : []),
   ...(l.more ? [text(l.more, { isSubtle: true })] : []),
 ];
 const section = (s: CardSection): Element[] => [

@@ -6,24 +6,34 @@ import type { RosterMember } from './schema.ts';
 export interface TeamsPeople {
   /**
    * The Actor for a Teams account: the person whose `teams` is its AAD object id, else the person
-   * whose `email` is the member's email or UPN in the conversation's roster, else nobody.
+   * whose `email` is the member's email or UPN in the conversation's roster (home-tenant members
+   * only), else nobody.
    */
   actor(from: { id: string; name?: string | undefined; aadObjectId?: string | undefined }, roster: () => Promise<RosterMember>): Promise<Actor>;
 }
 
 export interface TeamsPeopleOptions {
   store: PeopleRepos;
+  /** The home tenant: only its own members are matched by email. */
+  tenantId: string;
   log: Logger;
   ttlMs?: number;
   now?: () => number;
 }
 
 /**
+ * Whether the roster's email or UPN may name a person: a member of the home tenant, not a guest.
+ * A guest's or another tenant's `email` is whatever that organisation's admins typed.
+ */
+const emailTrusted = (member: RosterMember, tenantId: string): boolean =>
+  (member.tenantId === undefined || member.tenantId.toLowerCase() === tenantId.toLowerCase()) && member.userRole !== 'guest' && member.userRole !== 'anonymous';
+
+/**
  * Accounts → people, cached for ten minutes (a CAB vote must not cost a roster call per click).
  * "Nobody" is cached too; a failed look-up is not. The surface user id is the AAD object id where
  * Teams gives one, so a 1:1 chat can be opened with it later.
  */
-export const createTeamsPeople = ({ store, log, ttlMs = 10 * 60_000, now = Date.now }: TeamsPeopleOptions): TeamsPeople => {
+export const createTeamsPeople = ({ store, tenantId, log, ttlMs = 10 * 60_000, now = Date.now }: TeamsPeopleOptions): TeamsPeople => {
   const cache = new Map<string, { expires: number; actor: Promise<Actor> }>();
 
   const lookUp = async (from: Parameters<TeamsPeople['actor']>[0], roster: () => Promise<RosterMember>): Promise<Actor> => {
@@ -37,7 +47,7 @@ export const createTeamsPeople = ({ store, log, ttlMs = 10 * 60_000, now = Date.
       // No roster entry means no person: they can still ask, and their votes are refused politely.
       log.warn({ user: from.id, err: error }, 'teams roster look-up failed');
     }
-    const email = member?.email ?? member?.userPrincipalName;
+    const email = member && emailTrusted(member, tenantId) ? (member.email ?? member.userPrincipalName) : undefined;
     const byEmail = email ? ((await store.people.findBy('email', email)) ?? (await store.people.findBy('email', email.toLowerCase()))) : null;
     return { person: byEmail, surfaceUserId: member?.aadObjectId ?? userId, displayName: byEmail?.name ?? member?.name ?? from.name ?? userId };
   };

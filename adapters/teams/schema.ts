@@ -47,6 +47,9 @@ export const RosterMember = z.looseObject({
   aadObjectId: z.string().optional(),
   email: z.string().optional(),
   userPrincipalName: z.string().optional(),
+  /** The member's home tenant, and `guest` for a B2B guest of ours (TeamsChannelAccount). */
+  tenantId: z.string().optional(),
+  userRole: z.string().optional(),
 });
 export type RosterMember = z.infer<typeof RosterMember>;
 

@@ -33,17 +33,16 @@ export const teamsModule = async ({ teams, store, log: parentLog, drainMs = 10_0
   const { botAuth, token } = createBotAuth(teams);
   await token();
   let learnedServiceUrl: string | undefined;
-  let learnedTenant: string | undefined;
   const connector = createConnector({ token, log });
   const surface = createTeamsSurface({
     connector,
     store,
     appId: teams.appId,
     serviceUrl: () => teams.serviceUrl ?? learnedServiceUrl ?? PUBLIC_SERVICE_URL,
-    tenantId: () => teams.tenantId ?? learnedTenant,
+    tenantId: () => teams.tenantId,
     log,
   });
-  const people = createTeamsPeople({ store, log });
+  const people = createTeamsPeople({ store, tenantId: teams.tenantId, log });
   let hub: ChatHub | null = null;
   const turns = createTurnHandler({ hub: () => hub, people, surface, connector, log });
   log.info({ appId: teams.appId, appType: teams.appType }, 'teams connected');
@@ -57,11 +56,11 @@ export const teamsModule = async ({ teams, store, log: parentLog, drainMs = 10_0
         TEAMS_MESSAGES_PATH,
         messagesEndpoint({
           botAuth,
+          tenantId: teams.tenantId,
           turn: (context, activity) => turns.run(context, activity),
-          // Only from authenticated activities: the token's serviceurl claim vouches for the address.
+          // Only from authenticated activities of the home tenant: the token's serviceurl claim vouches for the address.
           learn: (activity) => {
             learnedServiceUrl = activity.serviceUrl;
-            learnedTenant = activity.conversation.tenantId ?? activity.channelData?.tenant?.id ?? learnedTenant;
           },
           log,
         }),

@@ -2,6 +2,7 @@ import { findGroup, findHost, membersOf } from '../inventory/resolve.ts';
 import { closestMatches } from '../shared/closest-matches.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { CARD_LIMITS, clip } from './card.ts';
+import { personWhoActs } from './acting-person.ts';
 import type { IntentHandler } from './reply.ts';
 
 /** Starts a scan of these hosts for this requester; the runtime's discovery does the work. */
@@ -13,7 +14,10 @@ export type StartScan = (hosts: string[], requestedBy: string) => Promise<{ scan
  */
 export const scanHandler =
   (startScan: StartScan): IntentHandler<'scan'> =>
-  async (intent, { store, interaction }) => {
+  async (intent, context) => {
+    const { store } = context;
+    // A scan runs commands as root on every host it names: someone the config knows asks for it.
+    const by = personWhoActs(context, 'start scans');
     const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
     let names = hosts.map((h) => h.name);
     if (intent.target) {
@@ -25,7 +29,6 @@ export const scanHandler =
         throw new NotFoundError('group or host', intent.target, closestMatches(intent.target, known), { label: 'groups and hosts', names: known });
       }
     }
-    const by = interaction.actor.person?.name ?? `${interaction.surface}:${interaction.actor.displayName}`;
     const { scanId, created } = await startScan(names, by);
     const what = intent.target ? `${intent.target} (${names.length} host${names.length === 1 ? '' : 's'})` : names.length === 1 ? `the only host, ${names[0]}` : `all ${names.length} hosts`;
     return {

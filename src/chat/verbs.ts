@@ -19,6 +19,9 @@ export const VERBS = {
 } as const;
 
 export type Verb = keyof typeof VERBS;
+
+/** The verbs that start or decide work: not for someone who may only ask (see acting-person.ts). */
+export const ACTING_VERBS: ReadonlySet<Verb> = new Set(['scan', 'propose', 'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback']);
 export const VERB_NAMES = Object.keys(VERBS) as Verb[];
 export const isVerb = (word: string): word is Verb => Object.hasOwn(VERBS, word);
 

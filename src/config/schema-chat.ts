@@ -23,7 +23,8 @@ export type TeamsConfig =
       enabled: true;
       appId: string;
       appPassword?: string;
-      tenantId?: string;
+      /** The one Entra ID tenant whose activities patchbot accepts (every app type). */
+      tenantId: string;
       appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
       serviceUrl?: string;
       auth: TeamsAuth;
@@ -121,6 +122,10 @@ const TeamsSection = z
     /** The Azure Bot's Microsoft App ID (for UserAssignedMSI: the managed identity's client id). */
     appId: z.string().min(1).optional(),
     appPassword: Secret.optional(),
+    /**
+     * The home Entra ID tenant: activities from any other tenant are refused (botbuilder checks
+     * the token, not the tenant), so it is required for MultiTenant bots too.
+     */
     tenantId: z.string().min(1).optional(),
     /** Microsoft no longer creates multi-tenant bots, hence SingleTenant by default. */
     appType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
@@ -136,9 +141,12 @@ const TeamsSection = z
     if (appType !== 'UserAssignedMSI') {
       need(ctx, teams.appPassword, ['appPassword'], `required when chat.teams.enabled is true and appType is ${appType}; set TEAMS_APP_PASSWORD to the app's client secret`);
     }
-    if (appType !== 'MultiTenant') {
-      need(ctx, teams.tenantId, ['tenantId'], `required when chat.teams.appType is ${appType}; give the Entra ID tenant id`);
-    }
+    need(
+      ctx,
+      teams.tenantId,
+      ['tenantId'],
+      `required when chat.teams.enabled is true (any appType, ${appType} included): patchbot accepts activities only from this Entra ID tenant; give its tenant id (Entra ID › Overview › Tenant ID)`,
+    );
     needAnnounce(ctx, teams.channels, 'teams');
   }, evenWithIssues)
   .transform((teams) => (teams.enabled ? { ...withChannels(teams), auth: teamsAuthDefaults(teams.auth, teams.appType, teams.tenantId) } : teams) as TeamsConfig);

@@ -65,6 +65,9 @@ const peopleRules = (people: unknown[], report: Report) => {
   unique(people, ['people'], 'slack', 'Slack user id', report);
   unique(people, ['people'], 'teams', 'Teams user id', report);
   unique(people, ['people'], 'email', 'email', report);
+  // ITSM approvers are mapped to people by these ids alone (src/tickets/itsm-people.ts).
+  unique(people, ['people'], 'jira', 'Jira account id', report);
+  unique(people, ['people'], 'servicenow', 'ServiceNow user_name', report);
 };
 
 const scheduleRules = (config: Record<string, unknown>, groupNames: Set<string>, report: Report) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPath, problemsOf } from './issues.ts';
 import { Config, type ConfigInput } from './schema.ts';
+import { configWarnings } from './warnings.ts';
 
 /** `path: message` lines for a config built in code (no files, no environment). */
 const problems = (input: ConfigInput): string[] => {
@@ -18,6 +19,11 @@ describe('Config cross-field rules', () => {
     ['slack socket mode needs no signing secret', { chat: { slack: { enabled: true, botToken: 'xoxb-1', appToken: 'xapp-1', channels: { announce: 'C1' } } } }, []],
     ['slack tokens are checked by prefix', { chat: { slack: { botToken: 'xoxp-user', appToken: 'xoxb-1' } } }, ['chat.slack.botToken', 'chat.slack.appToken']],
     ['teams single tenant', { chat: { teams: { enabled: true, channels: { announce: '19:a@thread.tacv2' } } } }, ['chat.teams.appId', 'chat.teams.appPassword', 'chat.teams.tenantId']],
+    [
+      'teams multi tenant still names its home tenant',
+      { chat: { teams: { enabled: true, appType: 'MultiTenant', appId: 'id', appPassword: 'p', channels: { announce: 'c' } } } },
+      ['chat.teams.tenantId'],
+    ],
     ['teams managed identity needs no password', { chat: { teams: { enabled: true, appType: 'UserAssignedMSI', appId: 'id', tenantId: 't', channels: { announce: 'c' } } } }, []],
     ['teams auth: an http login authority is refused (MSAL takes https only)', { chat: { teams: { auth: { loginUrl: 'http://127.0.0.1:1/t' } } } }, ['chat.teams.auth.loginUrl']],
     ['teams auth: unknown keys', { chat: { teams: { auth: { openIdMetadata: 'https://x' } } } as unknown as ConfigInput['chat'] }, ['chat.teams.auth.openIdMetadata']],
@@ -40,6 +46,17 @@ describe('Config cross-field rules', () => {
         ],
       },
       ['people.1.slack'],
+    ],
+    [
+      'ITSM account ids: unique, and never blank or padded',
+      {
+        people: [
+          { name: 'a', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'abel.tuter' },
+          { name: 'b', jira: '5b10ac8d82e05b22cc7d4ef5', servicenow: 'abel.tuter' },
+          { name: 'c', jira: '', servicenow: ' beth.anglin' },
+        ],
+      },
+      ['people.2.jira', 'people.2.servicenow', 'people.1.jira', 'people.1.servicenow'],
     ],
     [
       'proposal may use the now window',
@@ -65,6 +82,34 @@ describe('Config cross-field rules', () => {
     expect(paths(input)).toEqual(expected);
   });
 
+  it('warns about people without an id in the ITSM that decides approvals', () => {
+    const itsm = { kind: 'servicenow', servicenow: { instanceUrl: 'https://x.service-now.com', username: 'u', password: 'p' } } as const;
+    const people = [
+      { name: 'a', servicenow: 'abel.tuter' },
+      { name: 'b', jira: 'acc-b' },
+    ];
+    const policies = { normal: { approvers: ['role:oncall'], required: 1 }, emergency: { approvers: ['role:oncall'], required: 1 }, standard: { required: 0 } };
+    expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'itsm', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([
+      'people: approval.source is itsm but b has no people[].servicenow; approvals in ServiceNow of their changes are not applied and their approvals there are not their votes',
+    ]);
+    expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'chat', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([]);
+  });
+
+  it('says what an ITSM account id must be', () => {
+    expect(
+      problems({
+        people: [
+          { name: 'a', jira: ' acc' },
+          { name: 'b', jira: 'x', servicenow: 'abel.tuter' },
+          { name: 'c', servicenow: 'abel.tuter' },
+        ],
+      }),
+    ).toEqual([
+      'people.0.jira: must be the Jira accountId (Cloud) or username (Data Center): not empty, no spaces around it',
+      'people.2.servicenow: duplicate ServiceNow user_name "abel.tuter"; each ServiceNow user_name must be unique, rename or remove one',
+    ]);
+  });
+
   it('fills every chat.teams.auth key, each defaulting to the Microsoft public cloud', () => {
     const teams = (input: Record<string, unknown>) => {
       const parsed = Config.parse({ chat: { teams: { enabled: true, appId: 'a', appPassword: 'p', channels: { announce: 'c' }, ...input } } }).chat.teams;
@@ -78,7 +123,7 @@ describe('Config cross-field rules', () => {
       oauthScope: 'https://api.botframework.com',
       validateAuthority: true,
     });
-    expect(teams({ appType: 'MultiTenant' }).loginUrl).toBe('https://login.microsoftonline.com/botframework.com');
+    expect(teams({ appType: 'MultiTenant', tenantId: 't' }).loginUrl).toBe('https://login.microsoftonline.com/botframework.com');
     // A partial set keeps the defaults for the rest: botbuilder never sees an undefined one.
     expect(teams({ tenantId: 't', auth: { loginUrl: 'https://login.example.test/t', validateAuthority: false } })).toMatchObject({
       loginUrl: 'https://login.example.test/t',

@@ -61,6 +61,18 @@ const peopleWarnings = (config: Config): string[] => {
   if (config.chat.teams.enabled && !config.people.some((person) => person.teams)) {
     warnings.push('people: Teams is enabled but nobody has a teams user id; clicks from Teams cannot be attributed to a person');
   }
+  // ITSM approvers map to people by account id only (docs/itsm.md): a requester without one can
+  // never have an ITSM approval applied, since patchbot cannot tell their approval from another's.
+  const kind = config.itsm.kind;
+  if (config.approval.source !== 'chat' && (kind === 'jira' || kind === 'servicenow')) {
+    const missing = config.people.filter((person) => person[kind] === undefined).map((person) => person.name);
+    if (missing.length) {
+      warnings.push(
+        `people: approval.source is ${config.approval.source} but ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no people[].${kind}; ` +
+          `approvals in ${kind === 'jira' ? 'Jira' : 'ServiceNow'} of their changes are not applied and their approvals there are not their votes`,
+      );
+    }
+  }
   return warnings;
 };
 

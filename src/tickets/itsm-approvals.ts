@@ -5,6 +5,7 @@ import { transitionChange } from '../changes/transition.ts';
 import type { Config } from '../config/schema.ts';
 import type { Person } from '../people/person.ts';
 import type { Logger } from '../shared/logger.ts';
+import { personOfApprover, type Separation, separationOf } from './itsm-people.ts';
 import { SYSTEM_LABEL, type TicketNotices, type TicketSyncStore } from './ticket-sync-deps.ts';
 import type { ApprovalDecision, Ticketing, TicketRef } from './ticketing.ts';
 
@@ -19,22 +20,23 @@ export interface ItsmApprovalDeps {
   now?: () => Date;
 }
 
-export type ItsmApprovalOutcome = 'approved' | 'rejected' | 'undecided' | 'not-pending' | 'no-ticket' | 'chat-only' | 'refused';
+/** `unproven`: approved in the ITSM, but patchbot cannot tell that anyone but the requester approved; the change waits. */
+export type ItsmApprovalOutcome = 'approved' | 'rejected' | 'undecided' | 'not-pending' | 'no-ticket' | 'chat-only' | 'refused' | 'unproven';
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+type Decided = { outcome: ItsmApprovalOutcome; unproven?: Extract<Separation, { kind: 'unprovable' }> };
 
-/** An ITSM approver as a patchbot person: by name or by e-mail (what ServiceNow and Jira display). */
-const personNamed = (people: readonly Person[], approver: string): Person | undefined => people.find((p) => same(p.name, approver) || (p.email !== undefined && same(p.email, approver)));
+/** How an approver appears in the audit log: the person they are, or the ITSM's display name marked as such. */
+const labelOf = (people: readonly Person[], ref: TicketRef, label: string, d: ApprovalDecision): string => personOfApprover(people, ref.system, d)?.name ?? `${d.approver} (in ${label})`;
 
 /**
- * Each ITSM approver who is a patchbot person votes through the same use case as a chat click
+ * Each ITSM approver who is a patchbot person (by account id, see itsm-people.ts) votes through the same use case as a chat click
  * (castVote: one person one vote, separation of duties, eligibility, the one tally). Refusals
  * change nothing, as in chat.
  */
 const castItsmVotes = async (deps: ItsmApprovalDeps, change: Change, ref: TicketRef, decisions: ApprovalDecision[], now: Date): Promise<'approved' | 'rejected' | null> => {
   const [people, votes] = await Promise.all([deps.store.people.list(), deps.store.votes.list(change.id)]);
   for (const d of decisions) {
-    const person = d.decision === 'requested' ? undefined : personNamed(people, d.approver);
+    const person = d.decision === 'requested' ? undefined : personOfApprover(people, ref.system, d);
     if (!person) continue;
     const decision = d.decision === 'approved' ? 'approve' : 'reject';
     // Polling reads the same decisions again and again: a vote already counted is not cast twice.
@@ -48,22 +50,26 @@ const castItsmVotes = async (deps: ItsmApprovalDeps, change: Change, ref: Ticket
 
 /**
  * The ITSM's final decision decides (approval.source itsm or both): its own approval rules (the
- * CAB in ServiceNow, Service Management approvers) have run. Audited with the approvers' names.
+ * CAB in ServiceNow, Service Management approvers) have run. An approval applies only when
+ * separation of duties is proven (itsm-people.ts); a rejection always applies, refusing is safe.
  */
-const decide = async (deps: ItsmApprovalDeps, changeId: string, ref: TicketRef, decided: 'approved' | 'rejected', decisions: ApprovalDecision[], now: Date): Promise<ItsmApprovalOutcome> => {
+const decide = async (deps: ItsmApprovalDeps, changeId: string, ref: TicketRef, decided: 'approved' | 'rejected', decisions: ApprovalDecision[], now: Date): Promise<Decided> => {
   const label = SYSTEM_LABEL[ref.system] ?? ref.system;
-  const named = decisions.filter((d) => d.decision === decided).map((d) => d.approver);
-  const by = named.length ? named : [`${label} approval`];
   const people = await deps.store.people.list();
-  return deps.store.transaction(async (tx) => {
+  const deciding = decisions.filter((d) => d.decision === decided);
+  const named = deciding.map((d) => labelOf(people, ref, label, d));
+  const by = named.length ? named : [`${label} approval`];
+  return deps.store.transaction(async (tx): Promise<Decided> => {
     const change = await tx.changes.getForUpdate(changeId);
-    if (!change || change.state !== 'pending-approval') return 'not-pending';
+    if (!change || change.state !== 'pending-approval') return { outcome: 'not-pending' };
     if (isExpired(change, now)) {
       await transitionChange(tx, change, 'expired', 'patchbot', now, { reason: 'approval window elapsed' });
-      return 'not-pending';
+      return { outcome: 'not-pending' };
     }
+    const separation = decided === 'approved' ? separationOf(people, ref.system, change.requester, deciding, label) : ({ kind: 'proven' } as const);
+    if (separation.kind === 'unprovable') return { outcome: 'unproven', unproven: separation };
     // Separation of duties holds in the ITSM too: the requester alone never approves.
-    if (decided === 'approved' && named.length > 0 && named.every((n) => personNamed(people, n)?.name === change.requester)) {
+    if (separation.kind === 'requester-only') {
       await tx.audit.append({
         actor: `${ref.system}:${named.join(', ')}`,
         action: 'itsm.approval-refused',
@@ -71,15 +77,32 @@ const decide = async (deps: ItsmApprovalDeps, changeId: string, ref: TicketRef, 
         data: { ticket: ref.key, reason: 'approved only by the requester' },
         at: now,
       });
-      return 'refused';
+      return { outcome: 'refused' };
     }
     const source = { source: ref.system, ticket: ref.key, decisions };
-    const data =
-      decided === 'approved'
-        ? { approvers: by.map((n) => `${n} (in ${label})`), ...source }
-        : { rejections: by.map((n) => `${n} (in ${label})`), reason: `rejected in ${label} ${ref.key}`, ...source };
+    const data = decided === 'approved' ? { approvers: by, ...source } : { rejections: by, reason: `rejected in ${label} ${ref.key}`, ...source };
     await transitionChange(tx, change, decided, by.join(', '), now, data);
-    return decided;
+    return { outcome: decided };
+  });
+};
+
+/** Audits and tells the change's thread, once per ticket, why an ITSM approval waits and what to set. */
+const reportUnproven = async (deps: ItsmApprovalDeps, changeId: string, ref: TicketRef, unproven: Decided['unproven'], decisions: ApprovalDecision[], now: Date) => {
+  if (!unproven || !(await deps.store.idempotency.claim(`itsm-unproven:${changeId}:${ref.key}`, now))) return;
+  const label = SYSTEM_LABEL[ref.system] ?? ref.system;
+  deps.log.warn({ change: changeId, ticket: ref.key, why: unproven.why }, 'ITSM approval not applied: separation of duties unproven');
+  await deps.store.transaction((tx) =>
+    tx.audit.append({
+      actor: 'patchbot',
+      action: 'itsm.approval-unproven',
+      subject: changeId,
+      data: { ticket: ref.key, reason: unproven.why, fix: unproven.fix, decisions },
+      at: now,
+    }),
+  );
+  await deps.notices.post(changeId, {
+    title: `approval in ${label} not applied yet`,
+    text: `${ref.key} was approved in ${label}, but ${unproven.why}. To apply it, ${unproven.fix}; the next check applies it. Until then the change waits for approval.`,
   });
 };
 
@@ -101,7 +124,9 @@ export const applyItsmApproval = async (deps: ItsmApprovalDeps, changeId: string
   // Only the call whose vote or transition decided the change reports it: a concurrent check finds it decided.
   let outcome: ItsmApprovalOutcome = (await castItsmVotes(deps, change, ref, approval.decisions, now)) ?? 'undecided';
   if (outcome === 'undecided' && (approval.state === 'approved' || approval.state === 'rejected')) {
-    outcome = await decide(deps, changeId, ref, approval.state, approval.decisions, now);
+    const decided = await decide(deps, changeId, ref, approval.state, approval.decisions, now);
+    outcome = decided.outcome;
+    if (outcome === 'unproven') await reportUnproven(deps, changeId, ref, decided.unproven, approval.decisions, now);
   }
   const label = SYSTEM_LABEL[ref.system] ?? ref.system;
   if (outcome === 'approved') await deps.kick(changeId, `itsm-approved:${ref.key}`);

@@ -72,8 +72,21 @@ export type TicketEventKind = TicketEvent['kind'];
 
 export type ApprovalState = 'not-requested' | 'requested' | 'approved' | 'rejected';
 
+/**
+ * Who an approver is, as the ITSM vouches for it: what an administrator assigns, never what the
+ * user may edit. patchbot maps approvers to people by these alone (src/tickets/itsm-people.ts).
+ */
+export interface ApproverIdentity {
+  /** Jira: accountId (Cloud) or username (Data Center); ServiceNow: sys_user user_name. Null when the ITSM did not say. */
+  id: string | null;
+  /** An e-mail address the ITSM verified (Atlassian accounts on Jira Cloud); null otherwise. */
+  verifiedEmail: string | null;
+}
+
 export interface ApprovalDecision {
+  /** The approver's display name: for messages and the audit log only, never to tell who it is. */
   approver: string;
+  identity: ApproverIdentity;
   decision: 'requested' | 'approved' | 'rejected';
 }
 

@@ -114,6 +114,15 @@ describe('change handlers', () => {
     expect(reply.private?.text).toMatch(/Only configured people can propose changes/);
   });
 
+  it('refuses a proposal from a viewer, and creates nothing', async () => {
+    const before = (await store.changes.list()).length;
+    const reply = await say('frank', 'propose KB5034441 to staging');
+    expect(reply.public).toBeUndefined();
+    expect(reply.error?.code).toBe('not-allowed');
+    expect(reply.private?.text).toMatch(/^frank is a viewer: viewers ask questions and read answers; they cannot propose changes\./);
+    expect((await store.changes.list()).length).toBe(before);
+  });
+
   it("refuses the requester's own click privately and leaves the card alone", async () => {
     const id = await proposeProduction();
     const reply = await click('alice', 'change.approve', id);

@@ -52,6 +52,26 @@ describe('dispatch', () => {
     expect(reply.error).toBeUndefined();
   });
 
+  it('lists only what the asker may do: a stranger or a viewer is shown the questions, and told why', async () => {
+    const helpFor = async (person: string | null) => {
+      const actor = { person: person ? await store.people.get(person) : null, surfaceUserId: 'u1', displayName: person ?? 'Uma' };
+      return checked(await dispatch(interaction('help', 'command', { actor }), deps())).private!;
+    };
+    const verbsIn = (card: { lists?: { items: string[] }[] | undefined }) => card.lists![0]!.items.map((item) => /^`(\w+)/.exec(item)![1]);
+    const acting = ['scan', 'propose', 'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback'];
+    for (const asker of [null, 'frank']) {
+      const card = await helpFor(asker);
+      expect(verbsIn(card)).toEqual(['help', 'missing', 'status', 'pending', 'reboots', 'compliance', 'changes', 'show']);
+      expect(card.text).toMatch(/^You can ask and read; scanning, proposing, voting and steering changes need a configured person who is not only a viewer\.$/);
+    }
+    const alice = await helpFor('alice');
+    expect(verbsIn(alice)).toEqual(expect.arrayContaining(acting));
+    expect(alice.text).toBeUndefined();
+    // Asking about a command one may not use still explains it, and says why not.
+    const topic = checked(await dispatch(interaction('help scan', 'command'), deps())).private!;
+    expect(topic.text).toMatch(/^Scan hosts for missing patches now\.\nYou can ask and read;/);
+  });
+
   it('turns a question it cannot place into help that says so, marked as not understood', async () => {
     const reply = checked(await ask('what is the meaning of life?'));
     expect(reply.private?.text).toMatch(/^I understood none of that; try: `what's pending\?`/);

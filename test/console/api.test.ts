@@ -78,16 +78,16 @@ describe('console API: messages', () => {
   });
 
   it('treats `/patch …` as a command and answers a bad one privately with the grammar complaint', async () => {
-    const answer = await post('/messages', { channel: 'announce', as: 'erin', text: '/patch propose KB5034441 to prod-wbe' });
+    const answer = await post('/messages', { channel: 'announce', as: 'bob', text: '/patch propose KB5034441 to prod-wbe' });
     expect(answer.body.ok).toBe(false);
     expect(answer.body.error.code).toBe('not-found');
-    const seenByErin = await read('announce', 'erin');
-    const refusal = seenByErin.find((m) => m.private && JSON.stringify(m.card).includes('prod-wbe'));
-    expect(JSON.stringify(refusal?.card)).toMatch(/prod-web/); // the suggestion
-    // The typed line is public, as in any chat; patchbot's answer to it is erin's alone.
     const seenByBob = await read('announce', 'bob');
-    expect(seenByBob.some((m) => m.text === '/patch propose KB5034441 to prod-wbe')).toBe(true);
-    expect(seenByBob.filter((m) => m.private || JSON.stringify(m.card).includes('prod-wbe'))).toEqual([]);
+    const refusal = seenByBob.find((m) => m.private && JSON.stringify(m.card).includes('prod-wbe'));
+    expect(JSON.stringify(refusal?.card)).toMatch(/prod-web/); // the suggestion
+    // The typed line is public, as in any chat; patchbot's answer to it is bob's alone.
+    const seenByCarol = await read('announce', 'carol');
+    expect(seenByCarol.some((m) => m.text === '/patch propose KB5034441 to prod-wbe')).toBe(true);
+    expect(seenByCarol.filter((m) => m.private || JSON.stringify(m.card).includes('prod-wbe'))).toEqual([]);
   });
 
   it('is idempotent for a retried POST with the same id: one typed line, one answer', async () => {

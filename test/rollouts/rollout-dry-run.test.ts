@@ -183,14 +183,21 @@ describe('a rollout in dry run', () => {
     expect(await proposeOnSchedule(runtime.rollouts, schedule, '2026-12-08T22:00:00.000Z')).toBeNull();
   });
 
-  it('scans from chat: a group by name, a typo answered with the closest names', async () => {
-    const started = await ask('erin', 'scan canary');
+  it('scans from chat: a group by name, a typo answered with the closest names; never for a stranger or a viewer', async () => {
+    // A scan runs commands as root on every host: someone the chat platform cannot tie to a person may not start one.
+    const stranger = await ask('mallory', 'scan canary');
+    expect(stranger.error?.code).toBe('not-a-person');
+    const viewer = await ask('erin', 'scan canary');
+    expect(viewer.error).toMatchObject({ code: 'not-allowed', message: expect.stringMatching(/^erin is a viewer: .* cannot start scans\.$/) });
+    expect([stranger.data?.scan, viewer.data?.scan]).toEqual([undefined, undefined]);
+
+    const started = await ask('bob', 'scan canary');
     expect(started.data).toMatchObject({ hosts: 1, created: true });
     expect(started.public?.title).toBe('Scanning canary (1 host)');
     const scanId = String(started.data?.scan);
     await until('the chat scan', async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
-    expect((await runtime.store.scans.progress(scanId))?.requestedBy).toBe('chat:erin');
-    const typo = await ask('erin', 'scan canery');
+    expect((await runtime.store.scans.progress(scanId))?.requestedBy).toBe('chat:bob');
+    const typo = await ask('bob', 'scan canery');
     expect(typo.error?.suggestions).toEqual(['canary']);
   });
 

@@ -12,6 +12,11 @@ const users = [
   { id: 'U0BOB', name: 'bob', email: 'bob@example.com' },
   { id: 'U0CAROL', name: 'carol', email: 'Carol@Example.com' },
   { id: 'U0GUEST', name: 'guest', realName: 'A Guest', email: 'guest@elsewhere.test' },
+  // Slack Connect members of other organisations whose admins gave them carol's address.
+  { id: 'W0CONNECT', name: 'mallory', email: 'carol@example.com', teamId: 'T0OTHERORG' },
+  { id: 'W0STRANGER', name: 'stranger', email: 'carol@example.com', isStranger: true },
+  // Enterprise Grid: a member of a sister workspace in our own organisation.
+  { id: 'W0SISTER', name: 'carol-hq', email: 'carol@example.com', teamId: 'T0SISTER', enterpriseId: 'E0ORG' },
 ];
 
 let fake: FakeSlack;
@@ -26,9 +31,9 @@ beforeAll(async () => {
 afterAll(async () => opened.store.close());
 afterEach(async () => fake?.close());
 
-const peopleFor = (now: () => number = Date.now) => {
+const peopleFor = (now: () => number = Date.now, home: { teamId: string; enterpriseId?: string } = { teamId: 'T0FAKE' }) => {
   const client = createWebClient(fake.botToken, { apiUrl: fake.apiUrl, log });
-  return createSlackPeople({ store: opened.store, usersInfo: (user) => client.users.info({ user }), log, ttlMs: 60_000, now });
+  return createSlackPeople({ store: opened.store, usersInfo: (user) => client.users.info({ user }), home, log, ttlMs: 60_000, now });
 };
 
 describe('Slack users → people', () => {
@@ -50,6 +55,17 @@ describe('Slack users → people', () => {
     clock += 60_001;
     await Promise.all([people.actor('U0CAROL'), people.actor('U0CAROL')]);
     expect(fake.calls('users.info')).toHaveLength(4);
+  });
+
+  it('never maps another organisation’s member by email: Slack Connect, strangers; a Grid sister workspace only with our organisation', async () => {
+    fake = await startFakeSlack({ channels: ['C1'], users });
+    const people = peopleFor();
+    expect(await people.actor('U0CAROL')).toMatchObject({ person: { name: 'carol' } });
+    expect(await people.actor('W0CONNECT')).toEqual({ person: null, surfaceUserId: 'W0CONNECT', displayName: 'mallory' });
+    expect(await people.actor('W0STRANGER')).toMatchObject({ person: null, displayName: 'stranger' });
+    expect(await people.actor('W0SISTER')).toMatchObject({ person: null });
+    expect(await peopleFor(Date.now, { teamId: 'T0FAKE', enterpriseId: 'E0ORG' }).actor('W0SISTER')).toMatchObject({ person: { name: 'carol' }, displayName: 'carol' });
+    expect(await peopleFor(Date.now, { teamId: 'T0FAKE', enterpriseId: 'E0ORG' }).actor('W0CONNECT')).toMatchObject({ person: null });
   });
 
   it('cannot map by email without the users:read.email scope', async () => {

@@ -190,6 +190,27 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     return { status: 200, body: cloud ? { issues: found, isLast: true } : { startAt: 0, maxResults: 50, total: found.length, issues: found } };
   };
 
+  /** A User as Jira shows it: Cloud by accountId (no username any more), Data Center by username and key. */
+  const userOf = (p: FakeApproval['approvers'][number]) => {
+    const slug = p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const email = p.emailAddress === undefined ? {} : { emailAddress: p.emailAddress };
+    if (cloud) {
+      const accountId = p.accountId ?? `acc-${slug}`;
+      const self = `http://jira.invalid/rest/api/2/user?accountId=${accountId}`;
+      return { accountId, ...email, displayName: p.name, active: true, timeZone: 'Etc/UTC', _links: { jiraRest: self, self } };
+    }
+    const username = p.username ?? slug;
+    return {
+      key: `JIRAUSER${10000 + username.length}`,
+      name: username,
+      ...email,
+      displayName: p.name,
+      active: true,
+      timeZone: 'Etc/UTC',
+      _links: { self: `http://jira.invalid/rest/api/2/user?username=${username}` },
+    };
+  };
+
   const approvals = (issue: FakeIssue): FakeReply => {
     if (issue.approvals === null)
       return { status: 404, body: { errorMessage: `The request ${issue.key} is not a service request.`, i18nErrorMessage: { i18nKey: 'sd.request.error.notfound', parameters: [] } } };
@@ -198,7 +219,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       name: 'Change approval',
       finalDecision: a.finalDecision,
       canAnswerApproval: false,
-      approvers: a.approvers.map((p) => ({ approver: { accountId: `acc-${p.name}`, displayName: p.name }, approverDecision: p.decision })),
+      approvers: a.approvers.map((p) => ({ approver: userOf(p), approverDecision: p.decision })),
     }));
     return { status: 200, body: { size: values.length, start: 0, limit: 50, isLastPage: true, values } };
   };

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
-import { appendWorkNote, entersApproval, matches, refusedMove, rowOf, type SnApprover, type SnChange, sysId } from './fakes/servicenow-records.ts';
+import { appendWorkNote, entersApproval, matches, refusedMove, rowOf, type SnApprover, type SnChange, type SnUser, type SnUserSpec, sysId } from './fakes/servicenow-records.ts';
 import { type ApprovalPolicy, changeApi } from './fakes/servicenow-change-api.ts';
 
 /**
@@ -14,8 +14,8 @@ export interface FakeServiceNowOptions {
   password?: string;
   /** Enables /oauth_token.do for this client; tokens live `tokenTtlSeconds` (default 1800). */
   oauth?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
-  /** Who gets an approval row when a change asks for approval. */
-  approvers?: string[];
+  /** Who gets an approval row when a change asks for approval (sys_user records made on first use). */
+  approvers?: SnUserSpec[];
   /** The Change Management API plugin (sn_chg_rest) is active. Default: not (the Table API only). */
   changeApi?: boolean;
   /** How the instance approves patchbot's changes through the Change API; default `cab` (someone must approve). */
@@ -37,6 +37,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const password = options.password ?? 'sn-secret';
   const changes: SnChange[] = [];
   const approvers: SnApprover[] = [];
+  const users: SnUser[] = [];
   const tokens = new Map<string, number>();
   const refreshTokens = new Set<string>();
   let nextNumber = 30001;
@@ -67,6 +68,18 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   };
 
   const find = (id: string) => changes.find((c) => c.sys_id === id);
+  const userOf = (spec: SnUserSpec): SnUser => {
+    const { name, user_name } = typeof spec === 'string' ? { name: spec, user_name: spec.toLowerCase().replace(/\s+/g, '.') } : spec;
+    const known = users.find((u) => u.user_name === user_name);
+    if (known) return known;
+    const user = { sys_id: sysId(), user_name, name };
+    users.push(user);
+    return user;
+  };
+  const requestApproval = (change: SnChange) => {
+    change.approval = 'requested';
+    for (const approver of options.approvers ?? ['CAB Manager']) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver: userOf(approver), state: 'requested' });
+  };
   const display = (request: FakeRequest) => request.query.get('sysparm_display_value') ?? 'false';
 
   let created = 0;
@@ -98,10 +111,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
 
   /** A move the state model allowed: approval requested on entering Assess or Authorize, fields and the work note written. */
   const apply = (change: SnChange, to: string, fields: Record<string, unknown>) => {
-    if (entersApproval(change, to)) {
-      change.approval = 'requested';
-      for (const approver of options.approvers ?? ['CAB Manager']) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver, state: 'requested' });
-    }
+    if (entersApproval(change, to)) requestApproval(change);
     change.state = to;
     const { work_notes, ...rest } = fields;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
@@ -127,10 +137,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     const closeAfter = { code: String(rest.close_code ?? change.fields.close_code ?? ''), notes: String(rest.close_notes ?? change.fields.close_notes ?? '') };
     const refusal = refusedMove(change, to, approvalAfter, closeAfter);
     if (refusal) return failure(403, 'Operation Failed', refusal);
-    if (entersApproval(change, to)) {
-      change.approval = 'requested';
-      for (const approver of options.approvers ?? ['CAB Manager']) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver, state: 'requested' });
-    }
+    if (entersApproval(change, to)) requestApproval(change);
     change.state = to;
     if (typeof approval === 'string') change.approval = approval;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
@@ -138,24 +145,36 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     return { status: 200, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
   };
 
+  /**
+   * A sysapproval_approver row as the Table API answers it: only `sysparm_fields` (all when
+   * absent), a dot-walked `approver.<field>` read from the sys_user record, and with
+   * sysparm_display_value=all every field as {value, display_value} (a reference adds its link).
+   */
+  const approverRow = (a: SnApprover, request: FakeRequest): Record<string, unknown> => {
+    const mode = display(request);
+    const fields: Record<string, [string, string, string?]> = {
+      sys_id: [a.sys_id, a.sys_id],
+      approver: [a.approver.sys_id, a.approver.name, `${fake.url}/api/now/table/sys_user/${a.approver.sys_id}`],
+      'approver.user_name': [a.approver.user_name, a.approver.user_name],
+      'approver.name': [a.approver.name, a.approver.name],
+      state: [a.state, a.state.replace(/^./, (c) => c.toUpperCase())],
+    };
+    const wanted = request.query.get('sysparm_fields')?.split(',') ?? ['sys_id', 'approver', 'state'];
+    return Object.fromEntries(
+      wanted.flatMap((name) => {
+        const field = fields[name];
+        if (!field) return [];
+        const [value, label, link] = field;
+        return [[name, mode === 'all' ? { display_value: label, ...(link ? { link } : {}), value } : mode === 'true' ? label : value]];
+      }),
+    );
+  };
+
   const table = (request: FakeRequest, name: string, id: string | undefined): FakeReply => {
     if (name === 'sysapproval_approver' && request.method === 'GET') {
       const wanted = /sysapproval=([0-9a-f]+)/.exec(request.query.get('sysparm_query') ?? '')?.[1];
       const rows = approvers.filter((a) => a.sysapproval === wanted);
-      const both = display(request) === 'all';
-      const shape = (v: string, label: string) => (both ? { value: v, display_value: label } : v);
-      return {
-        status: 200,
-        body: {
-          result: rows.map((a) => ({
-            approver: shape(a.sys_id, a.approver),
-            state: shape(
-              a.state,
-              a.state.replace(/^./, (c) => c.toUpperCase()),
-            ),
-          })),
-        },
-      };
+      return { status: 200, body: { result: rows.map((a) => approverRow(a, request)) } };
     }
     if (name !== 'change_request') return failure(400, 'Invalid table', `Invalid table ${name}`);
     if (request.bodyError) return failure(400, 'Exception while reading request', 'The payload is not valid JSON.');
@@ -201,11 +220,16 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     return change;
   };
 
-  const decide = (number: string, decision: 'approved' | 'rejected', by: string) => {
+  /** Every approver row decides; with none (or `by` not among them) `by` gets a row of its own and decides alone. */
+  const decide = (number: string, decision: 'approved' | 'rejected', by: SnUserSpec | undefined) => {
     const change = byNumber(number);
     const rows = approvers.filter((a) => a.sysapproval === change.sys_id);
-    if (rows.length === 0) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver: by, state: decision });
-    for (const row of rows) row.state = decision;
+    if (by === undefined) for (const row of rows) row.state = decision;
+    else {
+      const user = userOf(by);
+      for (const row of rows) row.state = row.approver === user ? decision : 'not_required';
+      if (!rows.some((row) => row.approver === user)) approvers.push({ sys_id: sysId(), sysapproval: change.sys_id, approver: user, state: decision });
+    }
     change.approval = decision;
     // The default workflow: approval schedules the change, rejection sends it back to New.
     change.state = decision === 'approved' ? '-2' : '-5';
@@ -226,9 +250,12 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     /** Work-note texts of a change, oldest first. */
     workNotes: (number: string): string[] => byNumber(number).workNotes.map((e) => e.text),
     approverRows: (number: string): SnApprover[] => approvers.filter((a) => a.sysapproval === byNumber(number).sys_id),
-    /** The CAB approves in ServiceNow: approver rows approved, change approved and Scheduled. */
-    approve: (number: string, by = 'CAB Manager') => decide(number, 'approved', by),
-    reject: (number: string, by = 'CAB Manager') => decide(number, 'rejected', by),
+    /**
+     * The CAB approves in ServiceNow: change approved and Scheduled. Without `by` every approver
+     * row approves; with `by` that user alone decides (the others no longer required).
+     */
+    approve: (number: string, by?: SnUserSpec) => decide(number, 'approved', by),
+    reject: (number: string, by?: SnUserSpec) => decide(number, 'rejected', by),
     /** The next `count` requests get 429 with Retry-After and ServiceNow's rate-limit headers. */
     rateLimit(count: number, retryAfterSeconds: number) {
       const reset = String(Math.ceil(Date.now() / 1000) + retryAfterSeconds);

@@ -7,6 +7,7 @@ import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
+import { consoleHistoryOf } from '../support/console-history.ts';
 import { ask, estateConfig, PATCH, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
@@ -15,8 +16,20 @@ import { ask, estateConfig, PATCH, seedEstate, settledOutbox, threadTitles, unti
  */
 const SECRET = 'itsm-webhook-secret-for-tests';
 
+/**
+ * People with their ITSM account ids. olga has none: with her as the requester patchbot cannot tell
+ * her approval from anyone else's. Display names in the ITSM differ from these names on purpose.
+ */
+const PEOPLE = [
+  'people:',
+  '  - { name: alice, email: alice@example.com, jira: acc-alice, servicenow: alice.liddell, roles: [oncall, admin] }',
+  '  - { name: olga, email: olga@example.com, roles: [oncall] }',
+  '  - { name: bob, email: bob@example.com, jira: acc-bob, servicenow: bob.b, roles: [cab] }',
+  '  - { name: dave, email: dave@example.com, jira: acc-dave, servicenow: dave.d, roles: [cab, oncall] }',
+];
+
 const serviceWith = async (extra: string[]): Promise<RunningService> => {
-  const config = await estateConfig(['server: { port: 0 }', ...extra]);
+  const config = await estateConfig(['server: { port: 0 }', ...PEOPLE, ...extra]);
   const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: { run: async () => 1 } });
   await seedEstate(service.runtime);
   return service;
@@ -30,9 +43,9 @@ const auditOf = async (service: RunningService, id: string) => {
 
 const stateOf = async (service: RunningService, id: string) => (await service.runtime.store.changes.get(id))?.state;
 
-/** Proposes as alice and waits until its ticket is open and waiting for approval in the ITSM. */
-const proposeAndWait = async (service: RunningService, ready: (key: string) => boolean): Promise<{ id: string; key: string }> => {
-  const id = String((await ask(service.runtime, 'alice', `propose ${PATCH} to canary prod-web at now`)).data?.change);
+/** Proposes (as alice unless said) and waits until its ticket is open and waiting for approval in the ITSM. */
+const proposeAndWait = async (service: RunningService, ready: (key: string) => boolean, requester = 'alice'): Promise<{ id: string; key: string }> => {
+  const id = String((await ask(service.runtime, requester, `propose ${PATCH} to canary prod-web at now`)).data?.change);
   const { key } = await until('the ticket to be opened', async () => (await service.runtime.store.tickets.forChange(id))[0]);
   await until('the ticket to wait for approval in the ITSM', async () => ready(key));
   return { id, key };
@@ -79,8 +92,10 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     // A redelivery of the same news is ignored.
     expect(JSON.parse((await sn.fireWebhook(url, key, SECRET)).body)).toMatchObject({ duplicate: true });
 
+    // The CAB manager is no patchbot person: the audit names them as ServiceNow shows them, marked so.
     const approved = (await auditOf(service, id)).find((e) => e.action === 'change.approved');
-    expect(approved).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow', ticket: key, approvers: ['CAB Manager (in ServiceNow)'] } });
+    expect(approved).toMatchObject({ actor: 'CAB Manager (in ServiceNow)', data: { source: 'servicenow', ticket: key, approvers: ['CAB Manager (in ServiceNow)'] } });
+    expect(approved?.data.decisions).toEqual([{ approver: 'CAB Manager', identity: { id: 'cab.manager', verifiedEmail: null }, decision: 'approved' }]);
     // The card follows the committed approval: wait for it, then read.
     await until('the approval card', async () => (await threadTitles(service.runtime)).includes(`${id}: approved in ServiceNow`));
     expect(await threadTitles(service.runtime)).toContain(`${id}: approved in ServiceNow`);
@@ -99,7 +114,7 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     expect(service.runtime.tickets.schedules).toEqual([{ name: ITSM_POLL_SCHEDULE, cron: '0 0 */1 * * *' }]);
     await service.runtime.queue.send(scheduleQueue(ITSM_POLL_SCHEDULE), { schedule: ITSM_POLL_SCHEDULE, firedAt: new Date().toISOString() });
     await until('polling to release the change', async () => ['scheduled', 'running', 'completed'].includes((await stateOf(service, id)) ?? ''));
-    expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow', ticket: key } });
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'CAB Manager (in ServiceNow)', data: { source: 'servicenow', ticket: key } });
   });
 
   it('applies a rejection made in ServiceNow and declines the ticket', async () => {
@@ -107,8 +122,17 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     sn.reject(key, 'CAB Manager');
     expect((await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET)).status).toBe(202);
     await until('the change to be rejected', async () => (await stateOf(service, id)) === 'rejected');
-    expect((await auditOf(service, id)).find((e) => e.action === 'change.rejected')).toMatchObject({ actor: 'CAB Manager', data: { source: 'servicenow' } });
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.rejected')).toMatchObject({ actor: 'CAB Manager (in ServiceNow)', data: { source: 'servicenow' } });
     await until('the ticket to be declined', async () => sn.change(key).state === '4');
+  });
+
+  it('refuses an approval by the requester alone, known by user_name though ServiceNow calls her "Alice Liddell"', async () => {
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
+    sn.approve(key, { name: 'Alice Liddell', user_name: 'alice.liddell' });
+    expect((await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET)).status).toBe(202);
+    await until('the refusal in the thread', async () => (await threadTitles(service.runtime)).includes(`${id}: approval in ServiceNow not applied`));
+    expect(await stateOf(service, id)).toBe('pending-approval');
+    expect((await auditOf(service, id)).find((e) => e.action === 'itsm.approval-refused')).toMatchObject({ data: { ticket: key, reason: 'approved only by the requester' } });
   });
 });
 
@@ -131,18 +155,68 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
     await jira?.stop();
   });
 
-  it("counts an approver who is a patchbot person as that person's vote, through the same tally as chat", async () => {
-    const { id, key } = await proposeAndWait(service, (k) => jira.issue(k).status === 'Awaiting approval');
-    jira.setApproval(key, 'approved', [{ name: 'dave', decision: 'approved' }]);
-    const url = `${service.url}/itsm/jira`;
-    expect((await jira.fireWebhook(url, key, SECRET, { tamper: true })).status).toBe(401);
-    expect((await jira.fireWebhook(url, key, SECRET, { deliveryId: 'delivery-1' })).status).toBe(202);
+  const url = () => `${service.url}/itsm/jira`;
+  const votesOf = async (id: string) => (await service.runtime.store.votes.list(id)).map((v) => [v.person, v.decision, v.surface]);
+  const awaiting = (k: string) => jira.issue(k).status === 'Awaiting approval';
+
+  it("counts an approver mapped by accountId as that person's vote, through the same tally as chat", async () => {
+    const { id, key } = await proposeAndWait(service, awaiting);
+    jira.setApproval(key, 'approved', [{ name: 'Dave Jones', accountId: 'acc-dave', decision: 'approved' }]);
+    expect((await jira.fireWebhook(url(), key, SECRET, { tamper: true })).status).toBe(401);
+    expect((await jira.fireWebhook(url(), key, SECRET, { deliveryId: 'delivery-1' })).status).toBe(202);
     await until('the change to be approved', async () => (await stateOf(service, id)) !== 'pending-approval');
 
-    const votes = await service.runtime.store.votes.list(id);
-    expect(votes.map((v) => [v.person, v.decision, v.surface])).toEqual([['dave', 'approve', 'jira']]);
+    expect(await votesOf(id)).toEqual([['dave', 'approve', 'jira']]);
     expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'dave' });
-    expect(JSON.parse((await jira.fireWebhook(url, key, SECRET, { redeliver: true })).body)).toMatchObject({ duplicate: true });
+    expect(JSON.parse((await jira.fireWebhook(url(), key, SECRET, { redeliver: true })).body)).toMatchObject({ duplicate: true });
     await until('the issue to be scheduled', async () => ['Scheduled', 'Implementing', 'Completed'].includes(jira.issue(key).status));
+  });
+
+  it('does not apply an approval by the requester alone, whose Jira display name is not her patchbot name', async () => {
+    const { id, key } = await proposeAndWait(service, awaiting);
+    jira.setApproval(key, 'approved', [{ name: 'Alice Liddell', accountId: 'acc-alice', decision: 'approved' }]);
+    expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
+    await until('the refusal in the thread', async () => (await threadTitles(service.runtime)).includes(`${id}: approval in Jira not applied`));
+    expect(await stateOf(service, id)).toBe('pending-approval');
+    expect(await votesOf(id)).toEqual([]);
+    expect((await auditOf(service, id)).map((e) => e.action)).toContain('itsm.approval-refused');
+  });
+
+  it('never counts a Jira user who names themselves "dave" as the patchbot person dave', async () => {
+    const { id, key } = await proposeAndWait(service, awaiting);
+    jira.setApproval(key, 'approved', [{ name: 'dave', accountId: 'acc-mallory', decision: 'approved' }]);
+    expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
+    // Jira's own decision still decides (mallory is an approver there, and not the requester), as Jira's, not as dave's vote.
+    await until('the change to be approved', async () => (await stateOf(service, id)) !== 'pending-approval');
+    expect(await votesOf(id)).toEqual([]);
+    const audit = await auditOf(service, id);
+    expect(audit.filter((e) => e.actor === 'dave')).toEqual([]);
+    expect(audit.find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'dave (in Jira)', data: { approvers: ['dave (in Jira)'] } });
+  });
+
+  it('holds an approval while the requester has no Jira id, says once what to set, and still applies a rejection', async () => {
+    const { id, key } = await proposeAndWait(service, awaiting, 'olga');
+    jira.setApproval(key, 'approved', [{ name: 'Change Manager', accountId: 'acc-cm', decision: 'approved' }]);
+    const reads = () => jira.requests.filter((r) => r.path === `/rest/servicedeskapi/request/${key}/approval`).length;
+    expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
+    const notice = `${id}: approval in Jira not applied yet`;
+    await until('the notice in the thread', async () => (await threadTitles(service.runtime)).includes(notice));
+    expect(await stateOf(service, id)).toBe('pending-approval');
+    const held = (await auditOf(service, id)).filter((e) => e.action === 'itsm.approval-unproven');
+    expect(held).toEqual([expect.objectContaining({ actor: 'patchbot', data: expect.objectContaining({ ticket: key, fix: expect.stringContaining('set people[].jira for olga') }) })]);
+    const text = (await consoleHistoryOf(service.runtime).recent('approvals', null, 200)).find((m) => m.card?.title === notice)?.card?.text;
+    expect(text).toContain('olga (the requester) has no Jira account id configured');
+
+    // Two more checks of the same approval (a webhook and a poll) read it again and post nothing.
+    expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
+    await service.runtime.queue.send(scheduleQueue(ITSM_POLL_SCHEDULE), { schedule: ITSM_POLL_SCHEDULE, firedAt: new Date().toISOString() });
+    await until('both checks to read the approval', async () => reads() >= 3);
+    // Then Jira declines: refusing is always safe, so the rejection applies without any id.
+    jira.setApproval(key, 'declined', [{ name: 'Change Manager', accountId: 'acc-cm', decision: 'declined' }]);
+    expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
+    await until('the change to be rejected', async () => (await stateOf(service, id)) === 'rejected');
+    await until('the rejection in the thread', async () => (await threadTitles(service.runtime)).includes(`${id}: rejected in Jira`));
+    expect((await threadTitles(service.runtime)).filter((t) => t === notice)).toHaveLength(1);
+    expect((await auditOf(service, id)).filter((e) => e.action === 'itsm.approval-unproven')).toHaveLength(1);
   });
 });

@@ -11,6 +11,8 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
   let jira: FakeJira;
   let tickets: Ticketing;
   /** Comment texts as a person reads them, oldest first. */
+  /** The identity the fake gives an approver with no id of its own: derived from the display name. */
+  const idOf = (slug: string) => ({ id: cloud ? `acc-${slug}` : slug, verifiedEmail: null });
   const texts = (key: string) => jira.comments(key).map((body) => (cloud ? adfPlainText(body) : unescapeWiki(body as string)));
 
   beforeAll(async () => {
@@ -57,7 +59,7 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
     jira.setApproval(ref.key, 'pending', [{ name: 'Carol CAB', decision: 'pending' }]);
     expect((await tickets.approvalOf(ref)).state).toBe('requested');
     jira.setApproval(ref.key, 'approved', [{ name: 'Carol CAB', decision: 'approved' }]);
-    expect(await tickets.approvalOf(ref)).toEqual({ state: 'approved', decisions: [{ approver: 'Carol CAB', decision: 'approved' }] });
+    expect(await tickets.approvalOf(ref)).toEqual({ state: 'approved', decisions: [{ approver: 'Carol CAB', identity: idOf('carol-cab'), decision: 'approved' }] });
 
     await tickets.record(ref, ev.approved(['Carol CAB']));
     await tickets.record(ref, ev.wave(1, 2, 0, 1));
@@ -75,11 +77,25 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
     expect(await tickets.approvalOf(ref)).toEqual({
       state: 'rejected',
       decisions: [
-        { approver: 'Carol CAB', decision: 'rejected' },
-        { approver: 'Dan', decision: 'approved' },
+        { approver: 'Carol CAB', identity: idOf('carol-cab'), decision: 'rejected' },
+        { approver: 'Dan', identity: idOf('dan'), decision: 'approved' },
       ],
     });
     expect(await tickets.record(ref, ev.rejected())).toEqual({ state: 'Declined', skipped: false });
+  });
+
+  it('identifies approvers by account id (Cloud) or username (Data Center), and trusts an e-mail only where Atlassian verified it', async () => {
+    const ref = await tickets.open(draft({ changeId: 'CHG-409', approvalInItsm: true }));
+    jira.setApproval(ref.key, 'approved', [
+      { name: 'dave', accountId: '5b10ac8d82e05b22cc7d4ef5', username: 'mallory', emailAddress: 'mallory@example.com', decision: 'approved' },
+      { name: 'Hidden Address', decision: 'approved' },
+    ]);
+    const { decisions } = await tickets.approvalOf(ref);
+    // The display name "dave" labels the approver and identifies nobody.
+    expect(decisions).toEqual([
+      { approver: 'dave', identity: cloud ? { id: '5b10ac8d82e05b22cc7d4ef5', verifiedEmail: 'mallory@example.com' } : { id: 'mallory', verifiedEmail: null }, decision: 'approved' },
+      { approver: 'Hidden Address', identity: idOf('hidden-address'), decision: 'approved' },
+    ]);
   });
 
   it('walks a change completed straight from Scheduled through Implementing, and leaves post-review ones in review', async () => {

@@ -57,8 +57,9 @@ describe('ServiceNow ticket lifecycle (against the loopback fake)', () => {
     expect(await tickets.approvalOf(ref)).toEqual({
       state: 'requested',
       decisions: [
-        { approver: 'CAB Manager', decision: 'requested' },
-        { approver: 'Dana Ops', decision: 'requested' },
+        // The name labels; the dot-walked approver.user_name identifies.
+        { approver: 'CAB Manager', identity: { id: 'cab.manager', verifiedEmail: null }, decision: 'requested' },
+        { approver: 'Dana Ops', identity: { id: 'dana.ops', verifiedEmail: null }, decision: 'requested' },
       ],
     });
 

@@ -3,7 +3,8 @@ import { proposedWindow } from '../../changes/propose-change.ts';
 import { PatchbotError } from '../../shared/errors.ts';
 import { CARD_LIMITS, type Card, clip } from '../card.ts';
 import { clock } from '../changes/approval-card.ts';
-import { type ChangeHandlerOptions, personOf, proposeInChat } from '../changes/handlers.ts';
+import { personWhoActs } from '../acting-person.ts';
+import { type ChangeHandlerOptions, proposeInChat } from '../changes/handlers.ts';
 import type { ActionRegistry, HandlerContext, Reply } from '../reply.ts';
 import { buildDigest } from './build-digest.ts';
 import { digestProposal, SCAN } from './digest-proposal.ts';
@@ -33,7 +34,7 @@ const closeDigest = async (context: HandlerContext, value: string, line: string)
  */
 export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => ({
   'digest.propose': async (action, context) => {
-    personOf(context, 'propose changes');
+    personWhoActs(context, 'propose changes');
     const cover = await digestProposal(context.store, action.value);
     if (cover.patches.length === 0)
       throw new PatchbotError('nothing-to-propose', 'Every patch in this digest is installed now: there is nothing left to propose.', '`pending` shows what is still missing.');
@@ -57,7 +58,7 @@ export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => 
     return { ...reply, ...closed, ...(uncovered && reply.private ? { private: { ...reply.private, text: clip(`${reply.private.text ?? ''}${uncovered}`, CARD_LIMITS.sectionChars) } } : {}) };
   },
   'digest.defer': async (action, context) => {
-    const person = personOf(context, 'defer patches');
+    const person = personWhoActs(context, 'defer patches');
     await claimDigest(context, action.value);
     await context.store.audit.append({ actor: person, action: 'digest.deferred', subject: action.value, data: { surface: context.interaction.surface }, at: context.now });
     const closed = await closeDigest(context, action.value, `Deferred by ${person} at ${clock(context.now)}`);

@@ -1,6 +1,7 @@
 import { CARD_LIMITS } from '../card.ts';
 import type { HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import type { Answer, AnswerOptions } from './estate.ts';
+import { mayAct } from '../acting-person.ts';
 import { answerHelp } from './help.ts';
 import { answerMissing } from './missing.ts';
 import { answerPending } from './pending.ts';
@@ -16,8 +17,8 @@ const listsFor = ({ interaction }: HandlerContext): AnswerOptions => ({ limit: i
 /** The read-only answers: they read the store and change nothing, so anyone may ask. */
 export const answerHandlers: HandlerRegistry = {
   // Help is for the asker alone; the channel has seen it before.
-  help: async (intent) => {
-    const { card, data } = answerHelp(intent);
+  help: async (intent, context) => {
+    const { card, data } = answerHelp(intent, { mayAct: mayAct(context), cli: context.interaction.surface === 'cli' });
     return { private: card, data };
   },
   missing: async (intent, context) => inChannel(await answerMissing(context.store, intent, context.now, listsFor(context))),

@@ -1,9 +1,9 @@
 import type { Config } from '../../config/schema.ts';
 import { type ControlVerb, controlChange } from '../../rollouts/run/control.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
-import { PatchbotError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip } from '../card.ts';
 import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
+import { personOf } from '../acting-person.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { clock } from './approval-card.ts';
 import { haltCard, statusCard } from './rollout-cards.ts';
@@ -20,13 +20,8 @@ const PAST: Record<ControlVerb, string> = { pause: 'paused', resume: 'resumed', 
 
 /** One control from a button or a command: the thread hears it, every card copy shows it. */
 const control = async (options: ControlOptions, context: HandlerContext, verb: ControlVerb, changeId: string, hosts: string[]): Promise<Reply> => {
-  const person = context.interaction.actor.person;
-  if (!person)
-    throw new PatchbotError(
-      'not-a-person',
-      `Only configured people can ${verb} changes; your ${context.interaction.surface} account is not mapped to one.`,
-      'Ask an admin to add your account to `people` in the patchbot config.',
-    );
+  personOf(context, `${verb} changes`);
+  const person = context.interaction.actor.person!;
   // Read before the control clears it: the halt being answered, for the card's final form.
   const halted = await context.store.rollouts.progress(changeId).catch(() => null);
   const playbooks = verb === 'rollback' && options.catalog ? { playbooks: { catalog: options.catalog, hosts: await context.store.hosts.list() } } : {};

@@ -8,7 +8,7 @@ import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
 import { answerCompliance } from '../answers/compliance.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
-import { NotFoundError, PatchbotError, VoteRefusedError } from '../../shared/errors.ts';
+import { NotFoundError, VoteRefusedError } from '../../shared/errors.ts';
 import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { describePolicy } from '../../changes/approval-policy.ts';
@@ -20,6 +20,7 @@ import { patchListCard } from './patch-list.ts';
 import { changeWhen } from '../../rollouts/window-outlook.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
 import type { ChatStore } from '../chat-store.ts';
+import { personOf, personWhoActs } from '../acting-person.ts';
 
 export interface ChangeHandlerOptions {
   config: Config;
@@ -34,19 +35,6 @@ const RECENT = 50;
 
 /** Changes people act on; the others are history. */
 const OPEN: readonly ChangeState[] = ['draft', 'pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'];
-
-/** Only configured people act on changes: authorization is by person, never by surface account. */
-export const personOf = (context: HandlerContext, what: string): string => {
-  const person = context.interaction.actor.person;
-  if (!person) {
-    throw new PatchbotError(
-      'not-a-person',
-      `Only configured people can ${what}; your ${context.interaction.surface} account (${context.interaction.actor.displayName}) is not mapped to one.`,
-      'Ask an admin to add your account to `people` in the patchbot config.',
-    );
-  }
-  return person.name;
-};
 
 /** The change by id, or NotFoundError suggesting the closest recent ids. */
 const findChange = async (store: ChatStore, id: string): Promise<Change> => {
@@ -112,7 +100,7 @@ const voteButton =
  */
 export const proposeInChat = async (context: HandlerContext, options: ChangeHandlerOptions, input: Omit<ProposeInput, 'requester' | 'now' | 'plan'>): Promise<Reply> => {
   const { config } = options;
-  const requester = personOf(context, 'propose changes');
+  const requester = personWhoActs(context, 'propose changes');
   // The wave plan is made now and stored with the change: the approvers vote on what will run.
   const [hosts, groups] = await Promise.all([context.store.hosts.list(), context.store.groups.list()]);
   const plan = planRollout({ targets: input.targets, hosts, groups, config: config.rollout, class: input.class });

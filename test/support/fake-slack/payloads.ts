@@ -13,6 +13,8 @@ export interface CommandInput {
   channel: string;
   text: string;
   command?: string;
+  /** Sent from another workspace the app is installed in (default: the fake's own). */
+  team?: string;
 }
 
 export interface ClickInput {
@@ -23,6 +25,8 @@ export interface ClickInput {
   actionId: string;
   /** Set to repeat an earlier delivery exactly; a new click gets a new one. */
   actionTs?: string;
+  /** Clicked from another workspace (default: the fake's own). */
+  team?: string;
 }
 
 export interface EventInput {
@@ -34,6 +38,8 @@ export interface EventInput {
   eventId?: string;
   /** Posted as a reply in this thread (its root's ts), as Slack sends `thread_ts`. */
   threadTs?: string;
+  /** Delivered for another workspace's installation (default: the fake's own). */
+  team?: string;
 }
 
 const userOf = (ws: Workspace, id: string) => {
@@ -47,7 +53,7 @@ export const commandFields = (ws: Workspace, id: Identity, baseUrl: string, inpu
   ws.hooks.set(hookId, { id: hookId, channel: input.channel, user: input.user, issuedAt: ws.now(), uses: 0, posts: [] });
   return {
     token: 'deprecated-verification-token',
-    team_id: id.teamId,
+    team_id: input.team ?? id.teamId,
     team_domain: 'fake-workspace',
     channel_id: input.channel,
     channel_name: input.channel.toLowerCase(),
@@ -76,8 +82,8 @@ export const clickPayload = (ws: Workspace, id: Identity, baseUrl: string, input
     api_app_id: 'A0PATCHBOT',
     token: 'deprecated-verification-token',
     trigger_id: `${ws.nextId('')}.${Date.now()}.t`,
-    user: { id: user.id, username: user.name, name: user.name, team_id: id.teamId },
-    team: { id: id.teamId, domain: 'fake-workspace' },
+    user: { id: user.id, username: user.name, name: user.name, team_id: input.team ?? id.teamId },
+    team: { id: input.team ?? id.teamId, domain: 'fake-workspace' },
     container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
     channel: { id: message.channel, name: message.channel.toLowerCase() },
     message: { type: 'message', ts: message.ts, bot_id: message.botId, text: message.text, blocks: message.blocks },
@@ -101,7 +107,7 @@ export const eventEnvelope = (ws: Workspace, id: Identity, input: EventInput): R
   if (input.type === 'message') ws.append({ channel: input.channel, threadTs: input.threadTs ?? null, user: input.user, botId: null, text: input.text, blocks: [] });
   return {
     token: 'deprecated-verification-token',
-    team_id: id.teamId,
+    team_id: input.team ?? id.teamId,
     api_app_id: 'A0PATCHBOT',
     event: {
       type: input.type,
@@ -116,7 +122,7 @@ export const eventEnvelope = (ws: Workspace, id: Identity, input: EventInput): R
     type: 'event_callback',
     event_id: input.eventId ?? ws.nextId('Ev'),
     event_time: Math.floor(ws.now() / 1000),
-    authorizations: [{ team_id: id.teamId, user_id: id.botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [{ team_id: input.team ?? id.teamId, user_id: id.botUserId, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
   };
 };

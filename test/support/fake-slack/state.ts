@@ -27,6 +27,11 @@ export interface FakeUser {
   name: string;
   realName?: string;
   email?: string;
+  /** Another organisation's member (Slack Connect): their team, and Slack's stranger flag. */
+  teamId?: string;
+  isStranger?: boolean;
+  /** Enterprise Grid: the member's organisation. */
+  enterpriseId?: string;
 }
 
 export interface FakeCall {

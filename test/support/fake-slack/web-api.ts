@@ -69,6 +69,9 @@ export const callMethod = (ws: Workspace, id: Identity, method: string, params: 
       return ok({
         user: {
           id: user.id,
+          team_id: user.teamId ?? id.teamId,
+          ...(user.isStranger ? { is_stranger: true } : {}),
+          ...(user.enterpriseId ? { enterprise_user: { id: user.id, enterprise_id: user.enterpriseId, teams: [user.teamId ?? id.teamId] } } : {}),
           name: user.name,
           real_name: user.realName ?? user.name,
           profile: { display_name: user.name, real_name: user.realName ?? user.name, ...(email ? { email } : {}) },

@@ -29,11 +29,18 @@ export const cardWarnings = (card: Json): string[] => {
   return warnings;
 };
 
-/** A card as a person reads it: the title, every text and fact, and the verbs of its buttons. */
+/** CommonMark's backslash escapes taken off, as a renderer shows the text (any ASCII punctuation). */
+export const unescaped = (markdown: string): string => markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+
+/** A card as a person reads it: the title, every text and fact (escapes taken off), and the verbs of its buttons. */
 export const shownCard = (card: Json | undefined) => {
   const body = (card?.body as Json[] | undefined) ?? [];
   const texts = body.flatMap((e) =>
-    e.type === 'TextBlock' ? [String(e.text)] : e.type === 'FactSet' ? (e.facts as { title: string; value: string }[]).map((f) => `${f.title}: ${f.value}`) : [],
+    e.type === 'TextBlock'
+      ? [unescaped(String(e.text))]
+      : e.type === 'FactSet'
+        ? (e.facts as { title: string; value: string }[]).map((f) => `${unescaped(f.title)}: ${unescaped(f.value)}`)
+        : [],
   );
   return {
     title: texts[0] ?? '',

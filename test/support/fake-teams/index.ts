@@ -80,7 +80,14 @@ export const startFakeTeams = async (options: FakeTeamsOptions = {}) => {
     if (req.method === 'GET' && kind === 'members' && id) {
       const user = tenant.user(id);
       if (!user) return json(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
-      return json(res, 200, { id: user.id, name: user.name, aadObjectId: user.aadObjectId, ...(user.email ? { email: user.email, userPrincipalName: user.email } : {}) });
+      return json(res, 200, {
+        id: user.id,
+        name: user.name,
+        aadObjectId: user.aadObjectId,
+        ...(user.email ? { email: user.email, userPrincipalName: user.email } : {}),
+        ...(user.tenantId ? { tenantId: user.tenantId } : {}),
+        ...(user.userRole ? { userRole: user.userRole } : {}),
+      });
     }
     return json(res, 404, { error: { code: 'NotFound', message: `${req.method} ${path}` } });
   };

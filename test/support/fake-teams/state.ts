@@ -20,6 +20,9 @@ export interface FakeUser {
   aadObjectId: string;
   name: string;
   email?: string;
+  /** As a roster entry carries them: the member's home tenant, and `guest` for a B2B guest. */
+  tenantId?: string;
+  userRole?: 'user' | 'guest' | 'anonymous';
 }
 
 export interface FakeCall {

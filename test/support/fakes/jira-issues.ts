@@ -48,7 +48,12 @@ export interface FakeComment {
 export interface FakeApproval {
   id: string;
   finalDecision: 'approved' | 'declined' | 'pending';
-  approvers: { name: string; decision: 'approved' | 'declined' | 'pending' }[];
+  /**
+   * `name` is the display name (the user's own to edit). `accountId` (Cloud) / `username` (Data
+   * Center) default to one derived from it; `emailAddress` is shown only when given, as a user's
+   * privacy settings may hide it.
+   */
+  approvers: { name: string; decision: 'approved' | 'declined' | 'pending'; accountId?: string; username?: string; emailAddress?: string }[];
 }
 
 export interface FakeIssue {

@@ -23,10 +23,21 @@ export interface SnChange {
   workNotes: JournalEntry[];
 }
 
+/** A sys_user record: `name` is what people see (and may be edited), `user_name` the login. */
+export interface SnUser {
+  sys_id: string;
+  user_name: string;
+  name: string;
+}
+
+/** Who a test names as an approver: a name alone gets a login derived from it ("CAB Manager" → cab.manager). */
+export type SnUserSpec = string | { name: string; user_name: string };
+
 export interface SnApprover {
   sys_id: string;
   sysapproval: string;
-  approver: string;
+  /** The approver: a reference to sys_user. */
+  approver: SnUser;
   state: 'requested' | 'approved' | 'rejected' | 'cancelled' | 'not_required';
 }
 

@@ -1,0 +1,81 @@
+import MarkdownIt from 'markdown-it';
+import { describe, expect, it } from 'vitest';
+import type { Card } from '../../src/chat/card.ts';
+import { cardWarnings } from '../../test/support/fake-teams/card-check.ts';
+import { renderAdaptiveCard } from './adaptive-card.ts';
+
+/**
+ * Host, scan and user text in a Teams card shows as written. Checked by rendering every TextBlock
+ * and fact with markdown-it (CommonMark plus strikethrough and tables, HTML on: more than Teams
+ * renders), so the test does not trust our own idea of what markdown does.
+ */
+const md = new MarkdownIt('default', { html: true, linkify: false });
+
+const HOSTILE = [
+  '[Sign in to approve KB5034441](https://evil.example/sso)',
+  '![pixel](https://evil.example/p.png)',
+  '[approve][1]\n\n[1]: https://evil.example/sso',
+  '<https://evil.example/sso> and <b>bold</b>',
+  '&#91;Sign in&#93;(https://evil.example/sso) &lt;x&gt;',
+  '**Approved by the CAB** _urgent_ ~~reboot~~ `code`',
+  '# Approved\n## by the CAB',
+  '> quoted\n- bullet\n+ bullet\n* bullet\n1. first\n2) second',
+  'heading\n===\nrule\n---',
+  'a\\[b](https://evil.example) \\*c\\*',
+  'host_names_like_this deb:openssl@3.0.22-1~deb12u2 (KB5034441)',
+];
+
+const decode = (html: string) =>
+  html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+/** The paragraphs of text markdown-it makes of `markdown`; anything else (a link, a list, a heading, emphasis) fails. */
+const paragraphText = (markdown: string): string => {
+  const html = md.render(markdown);
+  if (!/^(<p>[^<]*<\/p>\n)+$/.test(html)) throw new Error(`rendered as more than paragraphs of text: ${html}`);
+  return decode(html.slice(3, -5).split('</p>\n<p>').join('\n\n'));
+};
+
+type Json = Record<string, unknown>;
+const blocks = (card: Json) => card.body as Json[];
+
+describe('Adaptive Card text is shown as written', () => {
+  it.each(HOSTILE)('%j stays literal in title, text, facts, lists, headings and confirmations', (hostile) => {
+    const card: Card = {
+      title: hostile,
+      text: hostile,
+      fields: [{ label: hostile, value: hostile }],
+      lists: [{ heading: hostile, items: [hostile.replace(/\n/g, ' ')], more: hostile }],
+      sections: [{ heading: hostile, text: hostile }],
+      actions: [{ id: 'change.abort', label: 'Abort', value: 'CHG-1', style: 'danger', confirm: { title: 'Abort?', text: hostile, confirm: 'Abort', deny: 'Cancel' } }],
+    };
+    const rendered = renderAdaptiveCard(card) as unknown as Json;
+    expect(cardWarnings(rendered)).toEqual([]);
+    const texts: string[] = [];
+    for (const block of blocks(rendered)) {
+      if (block.type === 'FactSet') for (const fact of block.facts as { title: string; value: string }[]) texts.push(fact.title, fact.value);
+      else if (block.type === 'TextBlock' && !String(block.text).startsWith('- ')) texts.push(String(block.text));
+    }
+    const confirm = ((rendered.actions as Json[])[0]!.card as Json).body as Json[];
+    texts.push(String(confirm[1]!.text));
+    expect(texts).toHaveLength(9);
+    for (const text of texts) expect(paragraphText(text)).toBe(hostile);
+
+    // Our own list markup still renders as a list, its item as written.
+    const list = blocks(rendered).find((b) => String(b.text).startsWith('- '))!;
+    const html = md.render(String(list.text));
+    expect(html).toMatch(/^<ul>\n<li>[^<]*<\/li>\n<\/ul>\n$/);
+    expect(decode(/<li>([^<]*)<\/li>/.exec(html)![1]!)).toBe(hostile.replace(/\n/g, ' '));
+  });
+
+  it('leaves text with nothing to escape unchanged', () => {
+    const card = renderAdaptiveCard({ title: 'CHG-7: openssl to prod-web', text: '0 of 3 CAB approvals: bob, carol', fields: [{ label: 'Requested by', value: 'alice' }] });
+    expect(blocks(card as unknown as Json).map((b) => b.text ?? b.facts)).toEqual([
+      'CHG-7: openssl to prod-web',
+      '0 of 3 CAB approvals: bob, carol',
+      [{ title: 'Requested by', value: 'alice' }],
+    ]);
+  });
+});
