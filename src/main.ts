@@ -21,6 +21,7 @@ import { LocalExecutor } from '../adapters/local/local-executor.ts';
 import { parseStoreUrl } from '../adapters/postgres/store-url.ts';
 import { runCli } from './cli/run-cli.ts';
 import { readEnv } from './config/env.ts';
+import { NO_SSH_CREDENTIALS } from './config/ssh-warnings.ts';
 import type { Card } from './chat/card.ts';
 import { patchbotStore } from './patchbot-store.ts';
 import type { ChatCheck, Platform } from './platform.ts';
@@ -152,8 +153,10 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
     const ssh = config.execution.ssh;
     return {
       local: new LocalExecutor({ baseEnv: env }),
-      ssh: lazyExecutor(async () =>
-        (await import('../adapters/ssh/ssh-executor.ts')).createSshExecutor({
+      ssh: lazyExecutor(async () => {
+        // Said in patchbot's words (config check and start warn the same): the host was never tried.
+        if (!ssh.privateKeyPath && !env.SSH_AUTH_SOCK) throw new PatchbotError('ssh-no-credentials', `${NO_SSH_CREDENTIALS}; the host was not contacted`);
+        return (await import('../adapters/ssh/ssh-executor.ts')).createSshExecutor({
           ...(ssh.privateKeyPath ? { privateKeyPath: ssh.privateKeyPath } : {}),
           ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}),
           knownHostsPath: ssh.knownHostsPath,
@@ -161,8 +164,8 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
           connectTimeoutMs: ssh.connectTimeout,
           log: log.child({ component: 'ssh' }),
           ...(onHostKeyLearned ? { onHostKeyLearned } : {}),
-        }),
-      ),
+        });
+      }),
     };
   },
   async chatSurfaces({ config, store, log }) {

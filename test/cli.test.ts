@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,55 @@ describe('patchbot CLI', () => {
     expect(await cli(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
     expect(await cli(['audit', 'verify', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--bogus') });
     expect(await cli(['db', 'migrate', 'extra'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected 0 argument(s), got 1') });
+  });
+
+  it('a command group without a subcommand lists its commands (exit 2); a mistyped one gets the closest', async () => {
+    for (const group of ['config', 'token', 'playbook', 'audit']) {
+      const bare = await cli([group]);
+      expect(bare.code).toBe(2);
+      expect(bare.stdout).toContain(`patchbot ${group} needs a command:`);
+      for (const command of COMMANDS.filter((c) => c.path[0] === group)) expect(bare.stdout).toContain(`patchbot ${command.path.join(' ')}`);
+      expect(bare.stdout).not.toContain('patchbot start');
+    }
+    expect((await cli(['token'])).stdout).toMatch(/token create .*\n.*token list .*\n.*token revoke /);
+    const chek = await cli(['config', 'chek']);
+    expect(chek.code).toBe(2);
+    expect(chek.stderr).toMatch(/^patchbot: unknown command "config chek"; did you mean "config check"\? The config commands:\n {2}patchbot config check/);
+  });
+
+  it('suggests the closest command for a mistyped one, and nothing misleading for a far one', async () => {
+    expect(await cli(['scna'])).toMatchObject({ code: 2, stderr: 'patchbot: unknown command "scna"; did you mean "scan"? Run "patchbot --help" for the list.\n' });
+    expect((await cli(['chnage', 'show'])).stderr).toMatch(/did you mean "change"\?/);
+    expect((await cli(['tokne', 'list'])).stderr).toMatch(/did you mean "token"\?/);
+    expect((await cli(['frobnicate'])).stderr).toBe('patchbot: unknown command "frobnicate". Run "patchbot --help" for the list.\n');
+  });
+
+  it('names a mistyped option and the closest one in plain words, with the usage', async () => {
+    const jsn = await cli(['ask', 'pending', '--jsn']);
+    expect(jsn.code).toBe(2);
+    expect(jsn.stderr).toMatch(/^patchbot ask: unknown option --jsn; did you mean --json\? Options: --json, --as, --config, --help\.\nUsage: patchbot ask/);
+    expect(jsn.stderr).not.toContain('-- "--jsn');
+    expect((await cli(['ask', 'pending', '--as'])).stderr).toMatch(/^patchbot ask: --as needs a value\.\n/);
+    expect((await cli(['ask', 'pending', '--json=yes'])).stderr).toMatch(/^patchbot ask: --json takes no value\.\n/);
+    expect((await cli(['ask', 'pending', '-x'])).stderr).toMatch(/^patchbot ask: unknown option -x\. Options:/);
+  });
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await cli(['--version'])).toEqual({ code: 0, stdout: `patchbot ${version}\n`, stderr: '' });
+    expect((await cli(['--help'])).stdout).toContain('patchbot --version');
+  });
+
+  it('a change verb that acts as someone without --as is a usage error naming --as, with the usage line', async () => {
+    for (const [verb, args] of [
+      ['propose', ['deb:zlib1g@9.9-1', 'to', 'local']],
+      ['approve', ['CHG-1']],
+      ['rollback', ['CHG-1']],
+    ] as const) {
+      const result = await cli(['change', verb, ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^patchbot change ${verb}: --as PERSON is required .*\\nUsage: patchbot change ${verb} `));
+    }
   });
 
   it('says what a change verb is missing, with its usage line', async () => {

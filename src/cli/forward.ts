@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import type { ConfigIdentity } from '../config/identity.ts';
 import type { CliIo } from './command.ts';
 import type { LockHolder } from './store-lock.ts';
 
@@ -38,11 +39,13 @@ const post = (url: string, token: string, body: string): Promise<{ status: numbe
 /**
  * Runs a CLI command inside the service that holds the embedded store, through its local API.
  * Used only on loopback, authenticated by the token the service wrote to the owner-only lock file.
+ * The identity of the config this process named goes along: the service runs the command only
+ * when its own config means the same (forwarded-config.ts).
  */
-export const forwardToService = async (holder: LockHolder & { api: { url: string; token: string } }, argv: string[], io: CliIo): Promise<number> => {
+export const forwardToService = async (holder: LockHolder & { api: { url: string; token: string } }, command: { argv: string[]; config: ConfigIdentity }, io: CliIo): Promise<number> => {
   let response: { status: number; text: string };
   try {
-    response = await post(`${holder.api.url}/api/cli`, holder.api.token, JSON.stringify({ argv, cwd: io.cwd }));
+    response = await post(`${holder.api.url}/api/cli`, holder.api.token, JSON.stringify({ argv: command.argv, cwd: io.cwd, config: command.config }));
   } catch (error) {
     io.stderr.write(`The store is held by the patchbot service (pid ${holder.pid}) but its API at ${holder.api.url} did not answer: ${(error as Error).message}\n`);
     return 1;

@@ -12,6 +12,7 @@ export const globalHelp = (commands: Command[]): string => {
     ...lines,
     '',
     'Every command takes --config FILE (repeatable; default: $PATCHBOT_CONFIG, then config/default.yaml) and --help.',
+    'patchbot --version prints the version.',
     'Exit codes: 0 ok, 1 failure, 2 usage error.',
     '',
   ].join('\n');

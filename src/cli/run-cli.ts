@@ -6,21 +6,17 @@ import { PatchbotError, UsageError } from '../shared/errors.ts';
 import type { StoreHandle } from '../platform.ts';
 import type { LocalCommands } from '../service/local-api.ts';
 import { COMMANDS } from './commands.ts';
-import { type Command, type CommandContext, type CliDeps, EXIT } from './command.ts';
+import { type CommandContext, type CliDeps, EXIT } from './command.ts';
+import type { ConfigIdentity } from '../config/identity.ts';
+import { findCommand, noCommand, optionProblem } from './find-command.ts';
 import { forwardToService } from './forward.ts';
+import { forwardedConfigRefusal } from './forwarded-config.ts';
 import { globalHelp, commandHelp } from './help.ts';
 import { scrubbedIo } from './scrubbed-io.ts';
 import { acquireLock, readLock } from './store-lock.ts';
 
 const CONFIG_OPTION = { type: 'string', multiple: true, short: 'c', description: 'config file (repeatable; default $PATCHBOT_CONFIG)' } as const;
 const HELP_OPTION = { type: 'boolean', short: 'h', description: 'show this help' } as const;
-
-/** The longest command path that prefixes argv: `audit verify x` → audit verify. */
-const findCommand = (argv: string[]): { command: Command; rest: string[] } | null => {
-  const matches = COMMANDS.filter((c) => c.path.every((word, i) => argv[i] === word)).sort((a, b) => b.path.length - a.path.length);
-  const command = matches[0];
-  return command ? { command, rest: argv.slice(command.path.length) } : null;
-};
 
 export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> => {
   const deps: CliDeps = { ...rawDeps, io: scrubbedIo(rawDeps.io) };
@@ -29,17 +25,24 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
     io.stdout.write(globalHelp(COMMANDS));
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
   }
-  const found = findCommand(argv);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout.write(`patchbot ${(await import('../shared/version.ts')).VERSION}\n`);
+    return EXIT.ok;
+  }
+  const found = findCommand(COMMANDS, argv);
   if (!found) {
-    io.stderr.write(`patchbot: unknown command "${argv.join(' ')}". Run "patchbot --help" for the list.\n`);
+    const said = noCommand(COMMANDS, argv);
+    io.stdout.write(said.stdout);
+    io.stderr.write(said.stderr);
     return EXIT.usage;
   }
   const { command, rest } = found;
   let parsed: ReturnType<typeof parseArgs>;
+  const options = { ...command.options, config: CONFIG_OPTION, help: HELP_OPTION };
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, config: CONFIG_OPTION, help: HELP_OPTION }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr.write(`patchbot ${command.path.join(' ')}: ${(error as Error).message}\n${command.usage}\n`);
+    io.stderr.write(`patchbot ${command.path.join(' ')}: ${optionProblem(error as Error, options)}\n${command.usage}\n`);
     return EXIT.usage;
   }
   if (parsed.values.help) {
@@ -58,12 +61,19 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
   let config: Config | undefined;
   let settings: Config | undefined;
   let logger: Logger | undefined;
+  /** The identity of the config this process loaded: `start` compares forwarded commands with it. */
+  let identity: ConfigIdentity | undefined;
   // Loaded on first use: zod, yaml and pino cost `--help` and forwarded commands nothing then.
-  const load = async (inventoryFile: boolean) => (await (await import('../config/load.ts')).loadConfig({ files, env: io.env, cwd: io.cwd, inventoryFile })).config;
-  const getConfig = async () => (config ??= await load(true));
+  const load = async (inventoryFile: boolean) => {
+    const loaded = await (await import('../config/load.ts')).loadConfig({ files, env: io.env, cwd: io.cwd, inventoryFile });
+    identity = loaded.identity;
+    return loaded.config;
+  };
+  // A forwarded command answers from the service's config, which the service checked means what the caller named.
+  const getConfig = async () => (config ??= deps.sharedRuntime?.config ?? (await load(true)));
   // Opening the store, forwarding to the service and logging need no inventory: a generated
   // inventory.file can hold 100,000 hosts (issue #20), so they read the config without it.
-  const getSettings = async () => config ?? (settings ??= await load(false));
+  const getSettings = async () => config ?? deps.sharedRuntime?.config ?? (settings ??= await load(false));
   const getLog = async () =>
     (logger ??= (await import('../shared/logger.ts')).createLogger({
       level: (await getSettings()).log.level,
@@ -78,7 +88,10 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
    * command would pay for in start time and the service validates anyway. When the layers do not
    * say it plainly, the full load does (and reports what is wrong).
    */
-  const storeUrl = async () => config?.store.url ?? (await (await import('../config/layers.ts')).storeUrlOf({ files, env: io.env, cwd: io.cwd })) ?? (await getSettings()).store.url;
+  const forwarding = async () => {
+    const facts = await (await import('../config/layers.ts')).forwardingFacts({ files, env: io.env, cwd: io.cwd });
+    return { identity: facts.identity, storeUrl: config?.store.url ?? facts.storeUrl ?? (await getSettings()).store.url };
+  };
   const serviceHolding = async (url: string) => {
     let dir: string | null;
     try {
@@ -128,13 +141,21 @@ export const runCli = async (argv: string[], rawDeps: CliDeps): Promise<number> 
 
   // A forwarded command runs through this same function, on the service's runtime, with output captured.
   const localCommands: LocalCommands = {
-    run: (forwarded, forwardedIo, runtime) => runCli(forwarded, { platform: deps.platform, io: { ...io, ...forwardedIo, isTty: false }, sharedRuntime: runtime }),
+    run: async (forwarded, forwardedIo, runtime) => {
+      const refusal = forwardedConfigRefusal(identity, forwardedIo.config, process.pid);
+      if (refusal) {
+        forwardedIo.stderr.write(refusal);
+        return EXIT.failure;
+      }
+      return runCli(forwarded, { platform: deps.platform, io: { ...io, ...forwardedIo, isTty: false }, sharedRuntime: runtime });
+    },
   };
 
   try {
     if (command.usesStore && !deps.sharedRuntime) {
-      const holder = await serviceHolding(await storeUrl());
-      if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, argv, io);
+      const caller = await forwarding();
+      const holder = await serviceHolding(caller.storeUrl);
+      if (holder?.api && holder.pid !== process.pid) return await forwardToService({ ...holder, api: holder.api }, { argv, config: caller.identity }, io);
     }
     return await command.run({
       values: parsed.values as CommandContext['values'],

@@ -30,6 +30,27 @@ describe('checkConfig', () => {
     ]);
   });
 
+  it('refuses a policy naming a role that does not exist or a person who is not configured, with the closest name', async () => {
+    const result = await checkConfig({
+      env: {
+        PATCHBOT__approval__normal: '{approvers: [role:oncal, alcie, role:approver:prod-wbe], required: 1}',
+        PATCHBOT__approval__emergency: '{approvers: [role:oncall], required: 1, notify: [role:cabb]}',
+      },
+      cwd: tmpdir(),
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems).toEqual([
+      'approval.normal.approvers.0: unknown role "oncal"; did you mean role:oncall? Roles are oncall, cab, admin, viewer and approver:<group>; as written this matches nobody (from $PATCHBOT__approval__normal)',
+      'approval.normal.approvers.1: nobody named "alcie" is under people (did you mean alice?); add them under people or name a role (role:cab) (from $PATCHBOT__approval__normal)',
+      'approval.emergency.notify.0: unknown role "cabb"; did you mean role:cab? Roles are oncall, cab, admin, viewer and approver:<group>; as written this matches nobody (from $PATCHBOT__approval__emergency)',
+    ]);
+  });
+
+  it('only warns when a quorum is larger than the people who hold the role today (they may be added later)', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__approval__production: '{voters: [role:cab], quorum: 5}' }, cwd: tmpdir() });
+    expect(result.ok && result.warnings).toEqual(['approval.production.quorum: 5 approvals needed but only 3 people are eligible; add people or lower it']);
+  });
+
   it('never prints a password that sits in a URL (the ITSM instance, the store)', async () => {
     const result = await checkConfig({
       env: {

@@ -51,4 +51,36 @@ describe('a group defined only by the hosts that list it', () => {
     const config = Config.parse({ inventory: { hosts: [host('web-01', ['prod-wbe'])], groups: [{ name: 'prod-web', selector: { os: ['rhel'] } }] } });
     expect(inventoryWarnings(config)).toEqual(['inventory.hosts.0.groups.0: group prod-wbe is defined only by the hosts that list it; did you mean prod-web?']);
   });
+
+  it('may be defined only to make it production (README): its members are the hosts listing it, and no near-name warning', () => {
+    const input: ConfigInput = {
+      inventory: {
+        hosts: [host('db-01', ['prod-db']), host('db-02', ['prod-db']), host('web-01', ['prod-web'])],
+        groups: [
+          { name: 'prod-db', production: true },
+          { name: 'prod-web', members: ['web-01'] },
+        ],
+      },
+    };
+    expect(problems(input)).toEqual([]);
+    const config = Config.parse(input);
+    const db = config.inventory.groups.find((group) => group.name === 'prod-db');
+    expect(db?.production).toBe(true);
+    expect(db && membersOf(db, config.inventory.hosts).map((h) => h.name)).toEqual(['db-01', 'db-02']);
+    expect(choosePolicy(config.approval, 'normal', { production: db?.production ?? false }).name).toBe('production');
+    expect(inventoryWarnings(config)).toEqual([]);
+  });
+
+  it('refuses a group that no host lists and that has neither members nor a selector: it would always be empty', () => {
+    expect(problems({ inventory: { hosts: [host('db-01', [])], groups: [{ name: 'prod-db', production: true }] } })).toEqual([
+      `inventory.groups.0: group "prod-db" has no members: give it members (host names) or a selector (os, tags), or list it in hosts' groups`,
+    ]);
+  });
+
+  it('suggests the closest host for an unknown member', () => {
+    expect(problems({ inventory: { hosts: [host('web_01', [])], groups: [{ name: 'web', members: ['web-01', 'zzz'] }] } })).toEqual([
+      'inventory.groups.0.members.0: unknown host "web-01" (did you mean "web_01"?); add it to inventory.hosts or remove it from the group',
+      'inventory.groups.0.members.1: unknown host "zzz"; add it to inventory.hosts or remove it from the group',
+    ]);
+  });
 });

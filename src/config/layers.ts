@@ -1,13 +1,14 @@
 /**
  * The configuration's layers merged into one raw tree, not yet validated: config/default.yaml,
  * each given file, then the environment (load.ts validates the result). Apart from load.ts so
- * that a command forwarded to a running service finds where the store lives (storeUrlOf) without
+ * that a command forwarded to a running service finds where the store lives (forwardingFacts) without
  * loading the schemas, the inventory file or the secrets: that costs the CLI its start time.
  */
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { envLayers } from './env-overrides.ts';
+import { type ConfigIdentity, configIdentity } from './identity.ts';
 import { mergeLayer, type Origins, type Tree } from './merge.ts';
 import { resolveLayerPaths } from './paths.ts';
 import { isRecord, textOf } from './raw-values.ts';
@@ -43,6 +44,8 @@ export interface Layers {
   fileProblems: string[];
   envProblems: string[];
   envUsed: string[];
+  /** What the layers mean for answers, taken before secrets and the inventory file are read into the tree. */
+  identity: ConfigIdentity;
 }
 
 const readFileLayers = async (files: string[], tree: Tree, origins: Origins, home: string): Promise<string[]> => {
@@ -74,16 +77,18 @@ export const readLayers = async (options: LoadConfigOptions): Promise<Layers> =>
       mergeLayer(tree, layer.data, { label: `$${layer.label}`, fromFile: false }, origins);
     }
   }
-  return { tree, origins, files, fileProblems, envProblems: env.problems, envUsed: env.layers.map((layer) => layer.label) };
+  const envUsed = env.layers.map((layer) => layer.label);
+  return { tree, origins, files, fileProblems, envProblems: env.problems, envUsed, identity: configIdentity(tree, files, envUsed) };
 };
 
 /**
- * store.url as loadConfig would give it, or null when the layers do not say it plainly (a file
- * that does not parse, a value that is not text): then only the full load can say what is wrong.
+ * What the CLI needs to forward a command: the config's identity, and store.url as loadConfig
+ * would give it, or null when the layers do not say it plainly (a file that does not parse, a
+ * value that is not text): then only the full load can say what is wrong.
  */
-export const storeUrlOf = async (options: LoadConfigOptions): Promise<string | null> => {
+export const forwardingFacts = async (options: LoadConfigOptions): Promise<{ storeUrl: string | null; identity: ConfigIdentity }> => {
   const layers = await readLayers(options);
-  if (layers.fileProblems.length || layers.envProblems.length) return null;
   const store = layers.tree.store;
-  return isRecord(store) ? (textOf(store.url) ?? null) : null;
+  const plain = layers.fileProblems.length === 0 && layers.envProblems.length === 0 && isRecord(store);
+  return { storeUrl: plain ? (textOf(store.url) ?? null) : null, identity: layers.identity };
 };

@@ -140,6 +140,14 @@ describe('loadConfig: problems', () => {
     expect(problems[0]).toMatch(new RegExp(`^${join(dir, 'broken.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: `));
   });
 
+  it('reports a line indented too deep once, at that line, not twice at the line above', async () => {
+    const dir = fixture({ 'deep.yaml': 'server:\n  port: 8080\n   host: 127.0.0.1\nlog: {}\n' });
+    const problems = await problemsOf(loadConfig({ files: [join(dir, 'deep.yaml')], env: {}, cwd: dir }));
+    expect(problems).toEqual([
+      `${join(dir, 'deep.yaml')}:3:4: this line is indented deeper than the key above it, so it reads as part of line 2's value (a key and its value must be on one line); indent it like the keys around it`,
+    ]);
+  });
+
   it('says which file is missing', async () => {
     const dir = fixture({});
     const problems = await problemsOf(loadConfig({ files: ['nowhere.yaml'], env: {}, cwd: dir }));

@@ -11,6 +11,7 @@
  * I/O comes in through the options (env, cwd); nothing here reads the process environment.
  */
 import { ConfigError } from '../shared/errors.ts';
+import type { ConfigIdentity } from './identity.ts';
 import { inventoryCacheDir } from './inventory-cache.ts';
 import { type InventoryFileLoad, mergeInventoryFile } from './inventory-file.ts';
 import { DEFAULT_CONFIG_FILE, type LoadConfigOptions, readLayers } from './layers.ts';
@@ -28,6 +29,8 @@ export interface LoadedConfig {
   sources: string[];
   /** Legal but probably wrong; see warnings.ts. */
   warnings: string[];
+  /** What the layers mean for answers (identity.ts): a forwarded command is compared with it. */
+  identity: ConfigIdentity;
 }
 
 const describeSources = (files: string[], envUsed: boolean) =>
@@ -40,7 +43,7 @@ const INVENTORY_REFERENCE = /^(inventory\.groups\.\d+\.members\.\d+|inventory\.h
 const WITHOUT_FILE: InventoryFileLoad = { problems: [], fileErrors: [], rewrite: (path) => path };
 
 export const loadConfig = async (options: LoadConfigOptions): Promise<LoadedConfig> => {
-  const { tree, origins, files, fileProblems, envProblems, envUsed } = await readLayers(options);
+  const { tree, origins, files, fileProblems, envProblems, envUsed, identity } = await readLayers(options);
   const source = describeSources(files, envUsed.length > 0);
   if (fileProblems.length) throw new ConfigError(source, fileProblems);
 
@@ -67,6 +70,7 @@ export const loadConfig = async (options: LoadConfigOptions): Promise<LoadedConf
   return {
     config: result.data,
     sources: [...files, ...(inventory.file ? [inventory.file] : []), ...envUsed.map((label) => `env:${label}`)],
-    warnings: configWarnings(result.data),
+    warnings: configWarnings(result.data, options.env),
+    identity,
   };
 };

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import { GROUP_NAME } from '../inventory/host.ts';
+import { Role } from '../people/person.ts';
+import { closest } from './suggest.ts';
 import { NOW_WINDOW } from './schema-windows.ts';
 import { isRecord, listOf, recordOf, textOf } from './schema-common.ts';
 
@@ -29,6 +31,7 @@ const inventoryRules = (inventory: Record<string, unknown>, report: Report) => {
   const groups = listOf(inventory.groups);
   const hostNames = names(hosts);
   const groupNames = names(groups);
+  const listedByHosts = new Set(hosts.flatMap((host) => listOf(recordOf(host).groups).map(textOf)));
   unique(hosts, ['inventory', 'hosts'], 'name', 'host name', report);
   unique(groups, ['inventory', 'groups'], 'name', 'group name', report);
   // A name only hosts list is a group of its own (README; src/inventory/implied-groups.ts), so it
@@ -49,11 +52,16 @@ const inventoryRules = (inventory: Record<string, unknown>, report: Report) => {
     listOf(fields.members).forEach((member, at) => {
       const name = textOf(member);
       if (name !== undefined && !hostNames.has(name)) {
-        report(['inventory', 'groups', index, 'members', at], `unknown host "${name}"; add it to inventory.hosts or remove it from the group`);
+        const near = closest(name, hostNames);
+        report(['inventory', 'groups', index, 'members', at], `unknown host "${name}"${near ? ` (did you mean "${near}"?)` : ''}; add it to inventory.hosts or remove it from the group`);
       }
     });
-    if (isRecord(group) && fields.members === undefined && fields.selector === undefined) {
-      report(['inventory', 'groups', index], 'a group needs members (host names) or a selector (os, tags)');
+    // README: a group's members are its static members, the hosts that list it, and/or a selector,
+    // so a group defined only to say `production: true` gets its members from the hosts. One that
+    // no host lists and that has neither members nor a selector is empty, which is a mistake.
+    const name = textOf(fields.name);
+    if (isRecord(group) && fields.members === undefined && fields.selector === undefined && !listedByHosts.has(name ?? '')) {
+      report(['inventory', 'groups', index], `group "${name ?? ''}" has no members: give it members (host names) or a selector (os, tags), or list it in hosts' groups`);
     }
   });
   return groupNames;
@@ -87,11 +95,43 @@ const scheduleRules = (config: Record<string, unknown>, groupNames: Set<string>,
   });
 };
 
+const ROLES = ['oncall', 'cab', 'admin', 'viewer'];
+
+/**
+ * A policy principal that can never match anybody, whatever people are added: a role that does
+ * not exist (`role:oncal`) or a person who is not configured. Such a policy could never approve
+ * (or notify) anyone, so it is an error, with the closest name. A valid role nobody holds yet is
+ * only a warning (warnings.ts): the defaults ship role:cab, and a CAB may be staffed later.
+ */
+const approvalRules = (config: Record<string, unknown>, groupNames: Set<string>, report: Report) => {
+  const people = names(listOf(config.people));
+  for (const [policy, value] of Object.entries(recordOf(config.approval))) {
+    if (!isRecord(value)) continue;
+    for (const list of ['approvers', 'voters', 'notify']) {
+      listOf(value[list]).forEach((entry, index) => {
+        const principal = textOf(entry);
+        if (principal === undefined) return;
+        const path = ['approval', policy, list, index];
+        if (principal.startsWith('role:')) {
+          const role = principal.slice('role:'.length);
+          if (Role.safeParse(role).success) return;
+          const near = closest(role, [...ROLES, ...[...groupNames].map((group) => `approver:${group}`)]);
+          report(path, `unknown role "${role}"${near ? `; did you mean role:${near}?` : ''} Roles are oncall, cab, admin, viewer and approver:<group>; as written this matches nobody`);
+        } else if (!people.has(principal)) {
+          const near = closest(principal, people);
+          report(path, `nobody named "${principal}" is under people${near ? ` (did you mean ${near}?)` : ''}; add them under people or name a role (role:cab)`);
+        }
+      });
+    }
+  }
+};
+
 /** The root superRefine of `Config`. */
 export const crossSectionRules = (value: unknown, ctx: z.RefinementCtx) => {
   const config = recordOf(value);
   const report: Report = (path, message) => ctx.addIssue({ code: 'custom', path, message });
   const groupNames = inventoryRules(recordOf(config.inventory), report);
   peopleRules(listOf(config.people), report);
+  approvalRules(config, groupNames, report);
   scheduleRules(config, groupNames, report);
 };

@@ -5,6 +5,7 @@
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
+import { sshCredentialWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
 
 /** The policies patchbot chooses from: by change class, and `production` for production targets. */
@@ -82,8 +83,9 @@ const peopleWarnings = (config: Config): string[] => {
  */
 const impliedGroupWarnings = (config: Config): string[] => {
   const { hosts, groups } = config.inventory;
-  // Defined groups always have members or a selector (schema rule); implied ones have neither.
-  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined).map((group) => group.name);
+  // Implied groups (appended after parsing) are bare names; a defined one says something more
+  // (members, a selector, production, a description). A bare defined one means the same as implied.
+  const defined = groups.filter((group) => group.members !== undefined || group.selector !== undefined || group.production || group.description !== undefined).map((group) => group.name);
   const warnings: string[] = [];
   hosts.forEach((host, index) => {
     host.groups.forEach((name, at) => {
@@ -97,4 +99,10 @@ const impliedGroupWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-export const configWarnings = (config: Config): string[] => [...approvalWarnings(config), ...peopleWarnings(config), ...impliedGroupWarnings(config)];
+/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials are not checked. */
+export const configWarnings = (config: Config, env?: Record<string, string | undefined>): string[] => [
+  ...approvalWarnings(config),
+  ...peopleWarnings(config),
+  ...impliedGroupWarnings(config),
+  ...(env ? sshCredentialWarnings(config, env) : []),
+];

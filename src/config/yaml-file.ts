@@ -11,17 +11,35 @@ export type YamlRead = { ok: true; data: unknown } | { ok: false; problems: stri
 /** yaml appends " at line L, column C:" and a code excerpt; we give the position up front instead. */
 const firstSentence = (message: string) => message.split(/ at line \d+, column \d+/)[0]?.trim() ?? message;
 
+/**
+ * One problem per place. yaml often reports one mistake several times from the same spot (a line
+ * indented too deep gives "Nested mappings are not allowed in compact mappings" and "Implicit keys
+ * need to be on a single line", both at the previous line's value): the first one there stands.
+ * For a key that runs onto the next line, the mistake is that next line, so that is where we point.
+ */
+const yamlProblems = (doc: ReturnType<typeof parseDocument>, text: string, file: string): string[] => {
+  const lines = text.split('\n');
+  const spans = new Map<string, { at: string; message: string }>();
+  for (const error of doc.errors) {
+    const [start, end] = error.linePos ?? [];
+    const key = start ? `${start.line}:${start.col}` : error.message;
+    if (error.code === 'MULTILINE_IMPLICIT_KEY' && start && end && end.line > start.line) {
+      const next = start.line + 1;
+      const col = (lines[next - 1]?.search(/\S/) ?? 0) + 1;
+      spans.set(key, {
+        at: `${next}:${col}`,
+        message: `this line is indented deeper than the key above it, so it reads as part of line ${start.line}'s value (a key and its value must be on one line); indent it like the keys around it`,
+      });
+    } else if (!spans.has(key)) {
+      spans.set(key, { at: start ? `${start.line}:${start.col}` : '', message: firstSentence(error.message) });
+    }
+  }
+  return [...new Set([...spans.values()].map(({ at, message }) => `${file}${at ? `:${at}` : ''}: ${message}`))];
+};
+
 export const parseYaml = (text: string, file: string): YamlRead => {
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    return {
-      ok: false,
-      problems: doc.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return `${file}${at ? `:${at.line}:${at.col}` : ''}: ${firstSentence(error.message)}`;
-      }),
-    };
-  }
+  if (doc.errors.length) return { ok: false, problems: yamlProblems(doc, text, file) };
   return { ok: true, data: doc.toJS() };
 };
 

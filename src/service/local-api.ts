@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import type { ConfigIdentity } from '../config/identity.ts';
 import type { HttpServer } from '../server/http-server.ts';
 import { isLoopbackPeer } from '../server/loopback-peer.ts';
 import { HttpError, sendJson } from '../server/router.ts';
@@ -19,6 +20,8 @@ export interface ForwardedIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   cwd: string;
+  /** The config the caller named: the command runs only when it means what the service's does. */
+  config: ConfigIdentity;
 }
 
 /**
@@ -29,7 +32,11 @@ export interface LocalCommands {
   run(argv: string[], io: ForwardedIo, runtime: Runtime): Promise<number>;
 }
 
-const ForwardedCommand = z.object({ argv: z.array(z.string()), cwd: z.string() });
+const ForwardedCommand = z.object({
+  argv: z.array(z.string()),
+  cwd: z.string(),
+  config: z.object({ files: z.array(z.string()), env: z.array(z.string()), sections: z.record(z.string(), z.string()) }),
+});
 type ForwardedCommand = z.infer<typeof ForwardedCommand>;
 
 const bearerMatches = (request: IncomingMessage, token: string): boolean => {
@@ -53,11 +60,14 @@ const readCommand = (body: Buffer): ForwardedCommand => {
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'the body must be JSON: {"argv": [...], "cwd": "..."}');
+    throw new HttpError(400, 'the body must be JSON: {"argv": [...], "cwd": "...", "config": {...}}');
   }
   const parsed = ForwardedCommand.safeParse(json);
   if (!parsed.success)
-    throw new HttpError(400, `the body must be {"argv": [strings], "cwd": string}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+    throw new HttpError(
+      400,
+      `the body must be {"argv": [strings], "cwd": string, "config": {files, env, sections}}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 };
 
@@ -68,7 +78,7 @@ export const mountLocalApi = (server: HttpServer, { token, commands, runtime }: 
     const request = readCommand(await readBody());
     const stdout = captureOutput();
     const stderr = captureOutput();
-    const code = await commands.run(request.argv, { stdout, stderr, cwd: request.cwd }, runtime);
+    const code = await commands.run(request.argv, { stdout, stderr, cwd: request.cwd, config: request.config }, runtime);
     sendJson(res, 200, { code, stdout: stdout.text(), stderr: stderr.text() });
   });
 };

@@ -11,15 +11,18 @@ import { platform } from '../support/platform.ts';
  * The service runs forwarded commands through the LocalCommands it is given (the CLI provides
  * them in `patchbot start`): this one records what it was asked and answers on the given io.
  */
-const received: Array<{ argv: string[]; cwd: string; runtime: Runtime }> = [];
+const received: Array<{ argv: string[]; cwd: string; config: ForwardedIo['config']; runtime: Runtime }> = [];
 const recording: LocalCommands = {
   async run(argv: string[], io: ForwardedIo, runtime: Runtime) {
-    received.push({ argv, cwd: io.cwd, runtime });
+    received.push({ argv, cwd: io.cwd, config: io.config, runtime });
     io.stdout.write(`ran ${argv.join(' ')}\n`);
     io.stderr.write('a warning\n');
     return 3;
   },
 };
+
+/** The identity of the config the caller named (identity.ts); the CLI's LocalCommands compare it with the service's. */
+const CALLER_CONFIG = { files: ['/etc/patchbot/default.yaml'], env: [], sections: { inventory: 'ab12' } };
 
 let service: RunningService;
 let api: { url: string; token: string };
@@ -41,10 +44,10 @@ const post = (body: string, token = api.token, headers: Record<string, string> =
 
 describe("the service's local API", () => {
   it('runs a forwarded command through the LocalCommands it was given, on its own runtime, and sends back exit code and output', async () => {
-    const response = await post(JSON.stringify({ argv: ['audit', 'verify'], cwd: '/srv/somewhere' }));
+    const response = await post(JSON.stringify({ argv: ['audit', 'verify'], cwd: '/srv/somewhere', config: CALLER_CONFIG }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ code: 3, stdout: 'ran audit verify\n', stderr: 'a warning\n' });
-    expect(received).toEqual([{ argv: ['audit', 'verify'], cwd: '/srv/somewhere', runtime: service.runtime }]);
+    expect(received).toEqual([{ argv: ['audit', 'verify'], cwd: '/srv/somewhere', config: CALLER_CONFIG, runtime: service.runtime }]);
   });
 
   it('refuses a wrong token and a malformed command, naming what is wrong, and runs nothing', async () => {
@@ -52,10 +55,16 @@ describe("the service's local API", () => {
     expect((await post(JSON.stringify({ argv: ['db', 'migrate'], cwd: '/' }), 'not-the-token')).status).toBe(401);
     const notJson = await post('argv=db migrate');
     expect(notJson.status).toBe(400);
-    expect(await notJson.json()).toEqual({ error: 'the body must be JSON: {"argv": [...], "cwd": "..."}' });
+    expect(await notJson.json()).toEqual({ error: 'the body must be JSON: {"argv": [...], "cwd": "...", "config": {...}}' });
     const wrongShape = await post(JSON.stringify({ argv: 'db migrate', cwd: '/' }));
     expect(wrongShape.status).toBe(400);
-    expect((await wrongShape.json()) as { error: string }).toEqual({ error: expect.stringMatching(/^the body must be \{"argv": \[strings\], "cwd": string\}: argv /) });
+    expect((await wrongShape.json()) as { error: string }).toEqual({
+      error: expect.stringMatching(/^the body must be \{"argv": \[strings\], "cwd": string, "config": \{files, env, sections\}\}: argv /),
+    });
+    // A caller that does not say which config it named (an older CLI) is refused, not run on the service's.
+    const noConfig = await post(JSON.stringify({ argv: ['scan'], cwd: '/' }));
+    expect(noConfig.status).toBe(400);
+    expect(((await noConfig.json()) as { error: string }).error).toMatch(/config/);
     expect(received.length).toBe(before);
   });
 

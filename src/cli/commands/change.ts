@@ -53,6 +53,12 @@ export const change: Command = {
       context.io.stderr.write(`patchbot change ${verb}: ${what} missing.\nUsage: ${VERB_USAGE[verb as (typeof VERBS)[number]]}\n`);
       return EXIT.usage;
     }
+    // Every verb but show acts as someone: without --as the chat layer would answer as nobody
+    // ("ask an admin to add your account"), which is a usage error, not a missing account.
+    if (verb !== 'show' && !context.values.as) {
+      context.io.stderr.write(`patchbot change ${verb}: --as PERSON is required (a name under people: in the config).\nUsage: ${VERB_USAGE[verb as (typeof VERBS)[number]]}\n`);
+      return EXIT.usage;
+    }
     return (await import('./chat-text.ts')).runChatText(context, context.positionals.join(' '));
   },
 };

@@ -14,6 +14,8 @@ export const start: Command = {
     }
     const config = await loadConfig();
     const log = await loadLog();
+    // Legal but probably wrong (no SSH credentials, a policy nobody can meet): said at start too, not only by `config check`.
+    for (const warning of (await import('../../config/warnings.ts')).configWarnings(config, io.env)) log.warn(`config: ${warning}`);
     const dir = deps.platform.exclusiveDir(config.store.url);
     const holder = { pid: process.pid, command: 'patchbot start' };
     const lock = dir ? acquireLock(dir, holder) : null;
