@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { MAX_CVES, MAX_TITLE } from '../src/discovery/patch-bounds.ts';
 import { MissingReferenceError } from '../src/shared/store-errors.ts';
 import { patch, storeContract } from './support/store-contract.ts';
 
@@ -14,8 +15,23 @@ storeContract('store contract, patches, scans and findings', (opened) => {
     expect(await store.patches.upsert([rerated])).toEqual([]);
     expect(await store.patches.get('USN-6600-1')).toEqual({ ...rerated, title: patch('USN-6600-1').title, firstSeen: patch('USN-6600-1').firstSeen });
     // One report never weakens the catalog (a hostile host): severity, security, reboot hint and CVEs only grow.
-    await store.patches.upsert([{ ...patch('USN-6600-1', 'low'), security: false, cves: ['CVE-2024-9'] }]);
-    expect(await store.patches.get('USN-6600-1')).toMatchObject({ severity: 'critical', security: true, cves: [...patch('USN-6600-1').cves, 'CVE-2024-9'] });
+    await store.patches.upsert([{ ...patch('USN-6600-1', 'low'), security: false, cves: ['CVE-2024-9999'] }]);
+    expect(await store.patches.get('USN-6600-1')).toMatchObject({ severity: 'critical', security: true, cves: [...patch('USN-6600-1').cves, 'CVE-2024-9999'] });
+  });
+
+  it('keeps every patch within the catalog bounds, whatever calls the upsert (review finding 3)', async () => {
+    const { store } = opened;
+    const cve = (n: number) => `CVE-2024-${10000 + n}`;
+    const cves = (from: number) => [...Array.from({ length: 300 }, (_, i) => cve(from + i)), `CVE-2024-${'9'.repeat(100_000)}`, 'not a cve'];
+    expect(await store.patches.upsert([{ ...patch('KB5034441'), title: 'X'.repeat(1_000_000), cves: cves(0) }])).toEqual(['KB5034441']);
+    await store.patches.upsert([{ ...patch('KB5034441'), cves: cves(1000) }]);
+    const stored = await store.patches.get('KB5034441');
+    expect(stored?.title).toBe(`${'X'.repeat(MAX_TITLE - 1)}…`);
+    expect(stored?.cves).toEqual(Array.from({ length: MAX_CVES }, (_, i) => cve(i)));
+    // A list not yet full takes new CVEs only up to the bound.
+    await store.patches.upsert([{ ...patch('KB5034442'), cves: cves(0).slice(0, 150) }]);
+    await store.patches.upsert([{ ...patch('KB5034442'), cves: cves(2000) }]);
+    expect((await store.patches.get('KB5034442'))?.cves).toEqual([...cves(0).slice(0, 150), ...cves(2000).slice(0, 50)]);
   });
 
   it('records findings per scan and marks patches gone from a rescan as installed', async () => {

@@ -1,4 +1,5 @@
 import type { Patch } from '../../src/discovery/patch.ts';
+import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
@@ -29,6 +30,12 @@ const toPatch = (row: PatchRow): Patch => ({
 /** Severities from weakest to strongest, as SQL: the catalog keeps the strongest any host reported. */
 const RANKS = "array['unknown','low','moderate','important','critical']";
 
+// The catalog's bounds (src/discovery/patch-bounds.ts) again in SQL, so no caller can store more;
+// migration 019 holds the table to them. Valid CVE ids of the report, in its order, at most MAX_CVES.
+const CVE_ID = `'^CVE-[0-9]{4}-[0-9]{4,11}$'`;
+const reportedCves = (exclude: string) => `array(select c from jsonb_array_elements_text(p.cves) with ordinality as r(c, n) where c ~ ${CVE_ID} ${exclude} order by n limit ${MAX_CVES})`;
+const TITLE = `case when char_length(p.title) > ${MAX_TITLE} then left(p.title, ${MAX_TITLE - 1}) || '…' else p.title end`;
+
 export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async upsert(patches, scanId) {
     if (patches.length === 0) return [];
@@ -40,7 +47,7 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
       // exist, and the update below touches only rows whose metadata really changed.
       const inserted = await tx.query<{ id: string }>(
         `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen, first_scan_id)
-         select p.id, p.title, p.severity, p.security, array(select jsonb_array_elements_text(p.cves)), p.reboot_hint, p.first_seen, $2
+         select p.id, ${TITLE}, p.severity, p.security, ${reportedCves('')}, p.reboot_hint, p.first_seen, $2
          from ${recordset}
          on conflict (id) do nothing
          returning id`,
@@ -48,18 +55,19 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
       );
       // One host's report never weakens the catalog (src/discovery/catalog-merge.ts): severity
       // only rises, the security flag and reboot hint are only ever set, CVEs only added, and the
-      // title stays the first one stored. A row is written only when the report adds something.
+      // title stays the first one stored. A row is written only when the report adds something:
+      // a full CVE list (MAX_CVES, the first ones stored) takes no more.
       await tx.query(
         `update patches t set
            severity = case when array_position(${RANKS}, p.severity) > array_position(${RANKS}, t.severity) then p.severity else t.severity end,
            security = t.security or p.security,
            reboot_hint = t.reboot_hint or p.reboot_hint,
-           cves = t.cves || array(select c from jsonb_array_elements_text(p.cves) as c where not (c = any(t.cves)))
+           cves = (t.cves || ${reportedCves('and not (c = any(t.cves))')})[1:${MAX_CVES}]
          from ${recordset}
          where t.id = p.id and (
            array_position(${RANKS}, p.severity) > array_position(${RANKS}, t.severity)
            or (p.security and not t.security) or (p.reboot_hint and not t.reboot_hint)
-           or not (array(select jsonb_array_elements_text(p.cves)) <@ t.cves))`,
+           or (cardinality(t.cves) < ${MAX_CVES} and not (${reportedCves('')} <@ t.cves)))`,
         [rows],
       );
       return inserted.map((r) => r.id);

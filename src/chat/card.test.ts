@@ -116,6 +116,22 @@ describe('renderText', () => {
     );
   });
 
+  it('prints no control character a host may have slipped into a card (review finding 5)', () => {
+    // OSC 52 (clipboard write), then "column 1, erase the line" and a green lie; U+009B is the C1 CSI.
+    const evil = '\u001b]52;c;ZXZpbA==\u0007\u001b[1G\u001b[2K\u001b[32mall hosts compliant\u009b2J\r';
+    const text = renderText({
+      title: `web-01 runs ${evil}`,
+      text: `OS: ${evil}\n\tindented`,
+      fields: [{ label: 'OS', value: evil }],
+      lists: [{ heading: 'Missing', items: [`KB5034441: ${evil}`] }],
+      sections: [{ heading: evil, text: evil }],
+      context: evil,
+    });
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters
+    expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    expect(text.split('\n').slice(0, 3)).toEqual(['web-01 runs ]52;c;ZXZpbA==[1G[2K[32mall hosts compliant2J', 'OS: ]52;c;ZXZpbA==[1G[2K[32mall hosts compliant2J', '\tindented']);
+  });
+
   it('takes chat markup off for a terminal, leaving code and underscores in names as written', () => {
     const text = renderText({
       title: '*CHG-3* is `pending-approval`',

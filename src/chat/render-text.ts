@@ -1,10 +1,13 @@
+import { stripControls } from '../shared/control-chars.ts';
 import type { Card, CardField, CardList } from './card.ts';
 
 /**
  * A card as plain text, for the CLI (and logs): title, text, fields, lists, then the context
  * line. Buttons are listed by label only; they are clicked in chat or the console. Card text is
  * written in the light markdown chat shows (`code`, *bold*, **bold**, _italic_); a terminal would
- * print the marks themselves, so they are taken off here and kept for chat.
+ * print the marks themselves, so they are taken off here and kept for chat. Control characters
+ * are removed: a card quotes host text (OS names, titles), and a terminal would act on its escape
+ * codes. The parsers strip them already; this is the second line of defence, where text meets a TTY.
  */
 
 // The console's emphasis rule (adapters/console/page/dom.js): `_` only at word edges, so
@@ -51,5 +54,5 @@ export const renderText = (card: Card): string => {
     ...(card.actions?.length ? [`Buttons (in chat or the console): ${card.actions.map((a) => plainText(a.label)).join(' · ')}`] : []),
     ...(card.context ? [`(${plainText(card.context)})`] : []),
   ];
-  return `${lines.join('\n')}\n`;
+  return `${stripControls(lines.join('\n'))}\n`;
 };

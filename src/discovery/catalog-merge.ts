@@ -1,4 +1,5 @@
 import type { Patch, Severity } from './patch.ts';
+import { boundCves, boundTitle, MAX_CVES } from './patch-bounds.ts';
 import type { StoredPatch } from './scan-deps.ts';
 
 /**
@@ -7,25 +8,31 @@ import type { StoredPatch } from './scan-deps.ts';
  * (a higher severity, the security flag, a reboot hint, more CVEs) but never weaker. The title is
  * the first one stored. Reports that would weaken it are disagreements, kept with the host.
  * The store's upsert applies the same rule in SQL (adapters/postgres/discovery-repos.ts).
+ * Whatever reports a patch, what the catalog holds stays within patch-bounds.ts: a title of at
+ * most MAX_TITLE characters, at most MAX_CVES CVE ids (the first ones stored), none over-long.
  */
 export const SEVERITY_RANK: Record<Severity, number> = { unknown: 0, low: 1, moderate: 2, important: 3, critical: 4 };
 
-/** True when `p` would add nothing to `stored`: the store need not be asked. */
+/** `p` within the catalog's bounds: a one-line title, clipped, and at most MAX_CVES valid CVE ids. */
+export const boundPatch = (p: Patch): Patch => ({ ...p, title: boundTitle(p.title), cves: boundCves(p.cves).cves });
+
+/** True when `p` would add nothing to `stored`: the store need not be asked. A full CVE list takes no more. */
 export const addsNothing = (stored: StoredPatch | undefined, p: Patch): boolean =>
   stored !== undefined &&
   SEVERITY_RANK[p.severity] <= SEVERITY_RANK[stored.severity] &&
   (!p.security || stored.security) &&
   (!p.rebootHint || stored.rebootHint) &&
-  p.cves.every((cve) => stored.cves.includes(cve));
+  (stored.cves.length >= MAX_CVES || p.cves.every((cve) => stored.cves.includes(cve)));
 
 /** The catalog's metadata after `p` was reported: the strongest of both, the first title. */
 export const strongest = (stored: StoredPatch | undefined, p: Patch): StoredPatch => {
-  if (!stored) return { title: p.title, severity: p.severity, security: p.security, cves: [...p.cves], rebootHint: p.rebootHint };
+  const bounded = boundPatch(p);
+  if (!stored) return { title: bounded.title, severity: p.severity, security: p.security, cves: bounded.cves, rebootHint: p.rebootHint };
   return {
     title: stored.title,
     severity: SEVERITY_RANK[p.severity] > SEVERITY_RANK[stored.severity] ? p.severity : stored.severity,
     security: stored.security || p.security,
-    cves: [...stored.cves, ...p.cves.filter((cve) => !stored.cves.includes(cve))],
+    cves: [...stored.cves, ...bounded.cves.filter((cve) => !stored.cves.includes(cve))].slice(0, MAX_CVES),
     rebootHint: stored.rebootHint || p.rebootHint,
   };
 };

@@ -8,9 +8,17 @@ export type Severity = z.infer<typeof Severity>;
  * or deb:openssl@3.0.13-1~deb12u1 / rpm:glibc@2.34-100.el9 for a plain package update.
  */
 export const PATCH_ID = /^(KB\d{6,8}|DSA-\d+-\d+|DLA-\d+-\d+|USN-\d+-\d+|RH[SBE]A-\d{4}:\d+|(ALSA|RLSA|ELSA|FEDORA)-[\w:-]+|(deb|rpm):[A-Za-z0-9][A-Za-z0-9+._-]*@[A-Za-z0-9+.:~^_-]+)$/;
-export const PatchId = z.string().regex(PATCH_ID, 'not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version)');
+/**
+ * Longest patch id: Debian and RPM package names and versions run to ~100 characters together; a
+ * longer id comes from a hostile or garbled scan, and would be stored in every finding of it.
+ */
+export const MAX_PATCH_ID = 200;
+export const PatchId = z
+  .string()
+  .max(MAX_PATCH_ID, `a patch id is at most ${MAX_PATCH_ID} characters`)
+  .regex(PATCH_ID, 'not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version)');
 /** PatchId's test without zod's result objects: parsers check every line of a scan with it. */
-export const isPatchId = (id: string): boolean => PATCH_ID.test(id);
+export const isPatchId = (id: string): boolean => id.length <= MAX_PATCH_ID && PATCH_ID.test(id);
 export type PatchId = z.infer<typeof PatchId>;
 
 export const Patch = z.object({

@@ -1,7 +1,8 @@
 import type { DiscoveryRepos, FindingInput, HostScanWrite } from './discovery-store.ts';
 import type { Transactional } from '../store/transactional.ts';
 import type { AuditRepos } from '../audit/audit-store.ts';
-import { addsNothing, type Disagreement, disagreement, strongest } from './catalog-merge.ts';
+import { addsNothing, boundPatch, type Disagreement, disagreement, strongest } from './catalog-merge.ts';
+import { boundHostScan } from './patch-bounds.ts';
 import type { HostScan, Patch } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
 
@@ -76,10 +77,14 @@ export class ScanWriter {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Stores one host's scan with the next batch; resolves once that batch committed. */
+  /**
+   * Stores one host's scan with the next batch; resolves once that batch committed. Its patches
+   * and host text are bounded first (patch-bounds.ts), whoever built them: nothing stored exceeds the bounds.
+   */
   record(write: ScanWrite): Promise<WriteOutcome> {
+    const bounded: ScanWrite = { ...write, result: boundHostScan(write.result), ...(write.patches ? { patches: write.patches.map(boundPatch) } : {}) };
     return new Promise((resolve, reject) => {
-      this.pending.push({ write, since: performance.now(), resolve, reject });
+      this.pending.push({ write: bounded, since: performance.now(), resolve, reject });
       this.schedule();
     });
   }

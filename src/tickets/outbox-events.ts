@@ -29,17 +29,20 @@ const wasDryRun = (run: HostRun): boolean => {
 };
 
 /**
- * "3 of 4 hosts patched; completed with 1 failed host (web-02: …)" from the recorded host runs;
- * a dry run's hosts "would be patched", never patched.
+ * "3 of 4 hosts patched, 1 already had it; completed with 1 failed host (web-02: …)" from the
+ * recorded host runs; a dry run's hosts "would be patched", never patched. A host that needed none
+ * of the patches is counted apart, as the wave notes do: it was not patched, and a ticket closing
+ * "2 of 2 hosts patched" when nothing was installed is not the truth.
  */
 export const runsSummary = (runs: readonly HostRun[], done: 'patched' | 'restored'): string => {
   const dryRun = runs.some(wasDryRun);
-  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'dry-run' || r.state === 'not-needed').length;
+  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'dry-run').length;
+  const had = runs.filter((r) => r.state === 'not-needed').length;
   const failed = runs.filter((r) => FAILED.includes(r.state));
   const why = failed.map((r) => `${r.host}${r.error ? `: ${r.error}` : ''}`).join('; ');
   const verb = dryRun ? `would be ${done} (dry run)` : done;
   const dry = dryRun ? ' Dry run: nothing was changed on the hosts.' : '';
-  return `${ok} of ${plural(runs.length, 'host')} ${verb}${failed.length ? `; ${plural(failed.length, 'failed host')} (${why})` : ''}.${dry}`;
+  return `${ok} of ${plural(runs.length, 'host')} ${verb}${had ? `, ${had} already had it` : ''}${failed.length ? `; ${plural(failed.length, 'failed host')} (${why})` : ''}.${dry}`;
 };
 
 /** The wave note's counts: verified hosts, failed ones, and hosts that needed none of the patches. */

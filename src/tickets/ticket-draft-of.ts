@@ -14,6 +14,8 @@ import { blackoutEnd } from '../rollouts/now-decision.ts';
 import { blackoutAt } from '../rollouts/open-intervals.ts';
 import { changeWhen } from '../rollouts/window-outlook.ts';
 import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
+import type { Patch } from '../discovery/patch.ts';
+import { boundTitle } from '../discovery/patch-bounds.ts';
 import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import type { HostGroup, TicketDraft, TicketImpact, TicketRisk } from './ticketing.ts';
 
@@ -78,9 +80,16 @@ const backoutLines = (catalog: PlaybookCatalog, playbooks: Playbook[]): string[]
     }
   });
 
+/**
+ * One patch in the description. The title is the catalog's, which a host supplied: clipped to one
+ * line of MAX_TITLE characters here too, whatever the store holds (Jira caps a description at 32,767).
+ */
+export const patchLineOf = (id: string, patch: Pick<Patch, 'title' | 'severity' | 'security'> | null): string =>
+  patch ? `${id}: ${boundTitle(patch.title)} (${patch.severity}${patch.security ? ', security' : ''})` : id;
+
 const descriptionOf = async (store: DraftStore, config: Config, change: Change): Promise<string> => {
   const patches = await Promise.all(change.patches.map(async (id) => ({ id, patch: await store.patches.get(id) })));
-  const patchLines = patches.map(({ id, patch }) => (patch ? `${id}: ${patch.title} (${patch.severity}${patch.security ? ', security' : ''})` : id));
+  const patchLines = patches.map(({ id, patch }) => patchLineOf(id, patch));
   const where = config.approval.source === 'chat' ? 'in chat' : config.approval.source === 'itsm' ? 'in this ticket' : 'in chat or in this ticket';
   const plan = RolloutPlan.safeParse(change.plan);
   return [

@@ -93,10 +93,10 @@ describe('the scan write buffer', () => {
     expect([...storedPatches.keys()]).toEqual(['DSA-1-1', 'DSA-2-1']);
     // A host that titles one otherwise changes nothing in the catalog (the first title stays); a
     // host that adds a CVE makes it stronger, so only that one goes to the store again.
-    expect(await writer.record(write('s1', 'c', [{ ...patch('DSA-1-1'), cves: ['CVE-2024-1'] }, patch('DSA-2-1', 'fix DSA-2-1 (revised)')]))).toEqual({ fresh: [], finished: true });
+    expect(await writer.record(write('s1', 'c', [{ ...patch('DSA-1-1'), cves: ['CVE-2024-1234'] }, patch('DSA-2-1', 'fix DSA-2-1 (revised)')]))).toEqual({ fresh: [], finished: true });
     expect(upserts).toEqual([['DSA-1-1', 'DSA-2-1'], ['DSA-1-1']]);
     expect((await store.patches.get('DSA-2-1'))?.title).toBe('fix DSA-2-1');
-    expect((await store.patches.get('DSA-1-1'))?.cves).toEqual(['CVE-2024-1']);
+    expect((await store.patches.get('DSA-1-1'))?.cves).toEqual(['CVE-2024-1234']);
   });
 
   it('never lets one host weaken the catalog: severity, security flag and title stay the strongest, the disagreement is kept with the host', async () => {

@@ -264,5 +264,22 @@ describe('a rollout in dry run', () => {
     const commands = (shown.data?.dryRun as Array<{ host: string; playbook: string; commands: string[] }>)[0];
     expect(commands?.playbook).toBe('apply-rhel-advisories#rollback');
     expect(commands?.commands.join('\n')).toContain('dnf -y downgrade');
+
+    // A dry-run rollback restored nothing: the original stays completed, its ticket is not closed
+    // backed out, and the thread says what it would have done (review finding 6). The parent is
+    // settled in the transaction that completed the rollback.
+    expect((await runtime.store.changes.get(id))?.state).toBe('completed');
+    const told = await until(
+      'the dry-run notice',
+      async () => (await consoleHistoryOf(runtime).recent('approvals', null, 200)).find((m) => m.card?.title === `${rollbackId}: would restore (dry run)`),
+      20_000,
+    );
+    expect(told.card?.text).toBe(`${rollbackId} would restore db-01 (dry run): nothing was changed on the hosts, and ${id} stays completed.`);
+    const audit: string[] = [];
+    for await (const event of runtime.store.audit.read()) if (event.subject === id) audit.push(event.action);
+    expect(audit).not.toContain('change.rolled-back');
+    const events = (await runtime.store.ticketOutbox.list(id)).map((e) => e.event);
+    expect(events.map((e) => e.kind)).not.toContain('rolled-back');
+    expect(events.at(-1)).toEqual({ kind: 'note', text: `Backout ${rollbackId} completed: 1 of 1 host would be restored (dry run). Dry run: nothing was changed on the hosts.` });
   });
 });

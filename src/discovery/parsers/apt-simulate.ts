@@ -1,4 +1,4 @@
-import { isPatchId, type Severity } from '../patch.ts';
+import { isPatchId, MAX_PATCH_ID, type Severity } from '../patch.ts';
 import { type AptSummary, debNeedsReboot, fromSecurityArchive, type InstLine, instCount, parseInstLine, parseSummaryLine } from './apt-lines.ts';
 import { excerpt, type ParsedPatch, ScanParseError } from './scan-result.ts';
 import type { Section } from './sections.ts';
@@ -69,6 +69,9 @@ export function parseAptSimulate(host: string, section: Section): AptSimulation 
 /** One patch per package and candidate version; the same package for two architectures is one patch. */
 function addPackage(host: string, patches: Map<string, ParsedPatch>, inst: InstLine, line: number): void {
   const id = `deb:${inst.name}@${inst.candidate}`;
+  if (id.length > MAX_PATCH_ID) {
+    throw new ScanParseError(host, `apt output line ${line}: ${excerpt(`${inst.name} ${inst.candidate}`)} makes a patch id of ${id.length} characters (longest accepted: ${MAX_PATCH_ID})`);
+  }
   if (!isPatchId(id)) {
     throw new ScanParseError(host, `apt output line ${line}: ${excerpt(inst.candidate)} is not a Debian version`);
   }

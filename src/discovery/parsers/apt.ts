@@ -2,7 +2,8 @@ import { parseAptSimulate } from './apt-simulate.ts';
 import { parseDebianReboot } from './debian-reboot.ts';
 import { parseOsRelease } from './os-release.ts';
 import type { ParsedScan } from './scan-result.ts';
-import { MAX_TEXT_LINE, sectionOf, splitSections } from './sections.ts';
+import { boundScan } from './bound-scan.ts';
+import { MAX_TEXT_LINE, MAX_TEXT_OUTPUT, sectionOf, splitSections } from './sections.ts';
 
 /**
  * Debian/Ubuntu scan (`scan-debian`). The playbook prints, as root, in this order
@@ -29,18 +30,18 @@ import { MAX_TEXT_LINE, sectionOf, splitSections } from './sections.ts';
 export const APT_SECTIONS = ['os-release', 'apt-simulate', 'reboot'] as const;
 
 export function parseAptScan(host: string, stdout: Buffer | string): ParsedScan {
-  const split = splitSections(host, stdout, { what: 'apt', required: APT_SECTIONS, maxLineLength: MAX_TEXT_LINE });
+  const split = splitSections(host, stdout, { what: 'apt', required: APT_SECTIONS, maxLineLength: MAX_TEXT_LINE, maxOutput: MAX_TEXT_OUTPUT });
   const os = parseOsRelease(host, sectionOf(split, 'os-release'));
   const warnings = [...split.warnings];
   if (!os.family.some((f) => f === 'debian' || f === 'ubuntu')) warnings.push(`os-release says ${os.name}, which is not Debian or Ubuntu`);
   const simulation = parseAptSimulate(host, sectionOf(split, 'apt-simulate'));
   const reboot = parseDebianReboot(host, sectionOf(split, 'reboot'), os.family.includes('ubuntu'));
-  return {
+  return boundScan({
     host,
     os: os.name,
     patches: simulation.patches,
     installed: [],
     rebootRequired: reboot.required,
     warnings: [...warnings, ...simulation.warnings, ...reboot.warnings],
-  };
+  });
 }

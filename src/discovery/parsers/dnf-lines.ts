@@ -1,4 +1,5 @@
 import type { Severity } from '../patch.ts';
+import { isCveId, MAX_CVE_LENGTH } from '../patch-bounds.ts';
 import { excerpt, ScanParseError } from './scan-result.ts';
 import type { Section } from './sections.ts';
 
@@ -16,7 +17,6 @@ const NEVRA = /^([^\s:]+)-((?:\d+:)?[^\s:-]+-[^\s:-]+)\.([A-Za-z0-9_]+)$/;
 const NAME_ARCH = /^([^\s:]+)\.([A-Za-z0-9_]+)$/;
 const EVR = /^(?:\d+:)?[^\s:-]+-[^\s:-]+$/;
 const ADVISORY = /^[A-Z][A-Z0-9]*-[A-Za-z0-9:_.-]+$/;
-const CVE = /^CVE-\d{4}-\d{4,}$/;
 
 export function parseNevra(text: string): Nevra | null {
   const m = NEVRA.exec(text);
@@ -63,7 +63,11 @@ export function parseUpdateinfo(host: string, section: Section, refs: 'advisory'
     const cols = line.trim().split(/\s+/);
     if (cols.length !== 3) throw new ScanParseError(host, `${where} has ${cols.length} columns, expected 3 (advisory, type, package): ${excerpt(line)}`);
     const [ref, type, text] = cols as [string, string, string];
-    if (!(refs === 'cve' ? CVE : ADVISORY).test(ref)) throw new ScanParseError(host, `${where} does not start with ${refs === 'cve' ? 'a CVE id' : 'an advisory id'}: ${excerpt(line)}`);
+    if (refs === 'cve' && /^CVE-\d{4}-\d+$/.test(ref) && !isCveId(ref)) {
+      throw new ScanParseError(host, `${where} has a CVE id of ${ref.length} characters (longest accepted: ${MAX_CVE_LENGTH}): ${excerpt(line)}`);
+    }
+    if (!(refs === 'cve' ? isCveId(ref) : ADVISORY.test(ref)))
+      throw new ScanParseError(host, `${where} does not start with ${refs === 'cve' ? 'a CVE id' : 'an advisory id'}: ${excerpt(line)}`);
     const kind = Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
     if (!kind) throw new ScanParseError(host, `${where} has the unknown advisory type ${excerpt(type)}: ${excerpt(line)}`);
     const nevra = parseNevra(text);

@@ -2,7 +2,8 @@ import { parseCheckUpdate, parseExitCode, parseUpdateinfo } from './dnf-lines.ts
 import { buildRpmPatches } from './dnf-patches.ts';
 import { parseOsRelease } from './os-release.ts';
 import { excerpt, type ParsedScan, ScanParseError } from './scan-result.ts';
-import { MAX_TEXT_LINE, type Section, sectionOf, splitSections } from './sections.ts';
+import { boundScan } from './bound-scan.ts';
+import { MAX_TEXT_LINE, MAX_TEXT_OUTPUT, type Section, sectionOf, splitSections } from './sections.ts';
 
 /**
  * RHEL family scan (`scan-rhel`: RHEL, CentOS, Rocky, Alma, Oracle, Fedora up to 40 — dnf 4).
@@ -42,7 +43,7 @@ export const DNF_SECTIONS = ['os-release', 'updateinfo', 'updateinfo-exit', 'che
 export const DNF_OPTIONAL_SECTIONS = ['updateinfo-cves', 'updateinfo-cves-exit'] as const;
 
 export function parseDnfScan(host: string, stdout: Buffer | string): ParsedScan {
-  const split = splitSections(host, stdout, { what: 'dnf', required: DNF_SECTIONS, optional: DNF_OPTIONAL_SECTIONS, maxLineLength: MAX_TEXT_LINE });
+  const split = splitSections(host, stdout, { what: 'dnf', required: DNF_SECTIONS, optional: DNF_OPTIONAL_SECTIONS, maxLineLength: MAX_TEXT_LINE, maxOutput: MAX_TEXT_OUTPUT });
   const os = parseOsRelease(host, sectionOf(split, 'os-release'));
   const warnings = [...split.warnings];
   if (!os.family.some((f) => ['rhel', 'fedora', 'centos'].includes(f))) warnings.push(`os-release says ${os.name}, which is not in the RHEL family`);
@@ -65,14 +66,14 @@ export function parseDnfScan(host: string, stdout: Buffer | string): ParsedScan 
 
   const built = buildRpmPatches(host, advisories, cves, updates);
   const reboot = needsRestarting(host, sectionOf(split, 'needs-restarting'), sectionOf(split, 'needs-restarting-exit'));
-  return {
+  return boundScan({
     host,
     os: os.name,
     patches: built.patches,
     installed: [],
     rebootRequired: reboot.required,
     warnings: [...warnings, ...built.warnings, ...reboot.warnings],
-  };
+  });
 }
 
 function requireSuccess(host: string, command: string, exitSection: Section): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PatchId } from '../patch.ts';
+import { isPatchId, PatchId } from '../patch.ts';
 
 /** The ids the parsers build, against the PatchId regex in patch.ts. */
 describe('PatchId for parser-built ids', () => {
@@ -23,5 +23,13 @@ describe('PatchId for parser-built ids', () => {
 
   it.each(['deb:bash@5.2/1', 'deb:bash@', 'rpm:@1-1', 'KB12345', 'RLBA-2024:2555'])('refuses %s', (id) => {
     expect(PatchId.safeParse(id).success).toBe(false);
+  });
+
+  it('accepts an id of 200 characters and refuses one of 201 (a hostile scan would store it in every finding)', () => {
+    const id = (n: number) => `deb:bash@${'1'.repeat(n - 9)}`;
+    expect([id(200), id(201)].map((x) => [x.length, PatchId.safeParse(x).success, isPatchId(x)])).toEqual([
+      [200, true, true],
+      [201, false, false],
+    ]);
   });
 });

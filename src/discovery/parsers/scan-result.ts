@@ -55,5 +55,9 @@ export class ScanParseError extends PatchbotError {
   }
 }
 
-/** A line as it appears in an error message: quoted (control bytes visible) and cut to 80 characters. */
-export const excerpt = (line: string, max = 80): string => JSON.stringify(line.length > max ? `${line.slice(0, max)}…` : line);
+/**
+ * A line as it appears in an error message: quoted (control bytes visible) and cut to 80 characters.
+ * JSON.stringify escapes C0 but leaves DEL and C1 (U+009B is a one-character CSI) as they are.
+ */
+export const excerpt = (line: string, max = 80): string =>
+  JSON.stringify(line.length > max ? `${line.slice(0, max)}…` : line).replace(/[\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ScanParseError } from './scan-result.ts';
 import { decodeScanOutput, formatSections, splitSections } from './sections.ts';
 
-const spec = { what: 'test', required: ['a'], optional: ['b'], maxLineLength: 100 };
+const spec = { what: 'test', required: ['a'], optional: ['b'], maxLineLength: 100, maxOutput: 10_000 };
 
 describe('splitSections', () => {
   it('splits bodies and numbers their lines in the whole output', () => {

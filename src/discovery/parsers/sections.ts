@@ -25,6 +25,11 @@ export const END_SECTION = 'end';
 export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 /** Lines of apt, dnf and os-release output are short; a longer one is noise, not a scan. */
 export const MAX_TEXT_LINE = 4096;
+/**
+ * The whole output of a line-based scan (apt, dnf): the default scan line cap (50,000 lines,
+ * execution.scanLimits) at ~160 characters a line, several times the ~1 MB of 3,000 upgrades.
+ */
+export const MAX_TEXT_OUTPUT = 8 * 1024 * 1024;
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface Section {
@@ -41,6 +46,8 @@ export interface SectionSpec {
   optional?: readonly string[];
   /** A longer line means garbage, not a scan (Windows passes a large value: its JSON is one line). */
   maxLineLength: number;
+  /** The whole output, in characters: more means a runaway or hostile host, not a scan. */
+  maxOutput: number;
 }
 
 export interface SplitOutput {
@@ -78,7 +85,11 @@ export function decodeScanOutput(host: string, stdout: Buffer | string): string 
 }
 
 export function splitSections(host: string, stdout: Buffer | string, spec: SectionSpec): SplitOutput {
-  const lines = decodeScanOutput(host, stdout).split('\n');
+  const text = decodeScanOutput(host, stdout);
+  if (text.length > spec.maxOutput) {
+    throw new ScanParseError(host, `${spec.what} scan output is ${text.length} characters long (longest accepted: ${spec.maxOutput}), too long for a real scan; it was not parsed`);
+  }
+  const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);

@@ -1,6 +1,8 @@
 import { Severity } from '../patch.ts';
+import { isCveId } from '../patch-bounds.ts';
+import { boundScan } from './bound-scan.ts';
 import { excerpt, type ParsedPatch, type ParsedScan, ScanParseError } from './scan-result.ts';
-import { MAX_OUTPUT_BYTES, sectionOf, splitSections } from './sections.ts';
+import { sectionOf, splitSections } from './sections.ts';
 import { canonicalKb, isDepthArtifact, issuesOf, WindowsScan } from './windows-json.ts';
 
 /**
@@ -27,15 +29,25 @@ import { canonicalKb, isDepthArtifact, issuesOf, WindowsScan } from './windows-j
  *
  * Patches: one per update, id = its first KB (KB\d{6,8}); security when Severity is set or the title
  * says "Security"; an update without a KB number cannot be tracked and is skipped with a warning.
+ *
+ * Bounds (the host may lie): the whole output at most MAX_WINDOWS_OUTPUT characters, refused beyond;
+ * at most MAX_INSTALLED installed ids; titles, CVEs and control characters as for every parser
+ * (bound-scan.ts). The JSON is one line, so the line cap of the text parsers would not bound it.
  */
 export const WINDOWS_SECTIONS = ['windows-json'] as const;
+/**
+ * A real document is well under 1 MB: a few hundred hotfixes, a few dozen missing updates with
+ * ~100 CVEs at most each. 4 MiB leaves room for the largest and keeps JSON.parse of a hostile one cheap.
+ */
+export const MAX_WINDOWS_OUTPUT = 4 * 1024 * 1024;
+/** Get-HotFix on a server installed years ago lists a few hundred. */
+export const MAX_INSTALLED = 5_000;
 
 const SEVERITY: Record<string, Severity> = { Critical: 'critical', Important: 'important', Moderate: 'moderate', Low: 'low', '': 'unknown' };
-const CVE = /^CVE-\d{4}-\d{4,}$/;
 const rank = (s: Severity) => Severity.options.indexOf(s);
 
 export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedScan {
-  const split = splitSections(host, stdout, { what: 'Windows', required: WINDOWS_SECTIONS, maxLineLength: MAX_OUTPUT_BYTES });
+  const split = splitSections(host, stdout, { what: 'Windows', required: WINDOWS_SECTIONS, maxLineLength: MAX_WINDOWS_OUTPUT, maxOutput: MAX_WINDOWS_OUTPUT });
   const warnings = [...split.warnings];
   const { json, noise } = stripClixml(sectionOf(split, 'windows-json').lines.join('\n'));
   if (noise) warnings.push("PowerShell progress records (#< CLIXML) were mixed into stdout; set $ProgressPreference = 'SilentlyContinue'");
@@ -64,18 +76,25 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
     // hasOwn, not `in`: a severity of "constructor" must not find Object's prototype.
     const severity = Object.hasOwn(SEVERITY, m.Severity) ? SEVERITY[m.Severity]! : 'unknown';
     if (!Object.hasOwn(SEVERITY, m.Severity)) warnings.push(`${id} has the unknown severity ${excerpt(m.Severity)}; counted as unknown`);
+    const invalid: string[] = [];
     const cves = (m.CVEs ?? []).filter((c) => {
       if (isDepthArtifact(c)) throw new ScanParseError(host, `missing[${i}].CVEs is ${excerpt(c)}, not a CVE id`, depthHint);
-      if (!CVE.test(c)) warnings.push(`missing[${i}].CVEs: ignored ${excerpt(c)}, which is not a CVE id`);
-      return CVE.test(c);
+      if (!isCveId(c)) invalid.push(c);
+      return isCveId(c);
     });
+    // One warning per update, not per value: a host listing thousands must not bury the others.
+    if (invalid.length === 1) warnings.push(`missing[${i}].CVEs: ignored ${excerpt(invalid[0]!)}, which is not a CVE id`);
+    if (invalid.length > 1)
+      warnings.push(`missing[${i}].CVEs: ignored ${invalid.length} values that are not CVE ids (CVE-YYYY-NNNN, at most 20 characters), the first ${excerpt(invalid[0]!)}`);
     const security = m.Severity !== '' || /\bSecurity\b/.test(m.Title);
     const seen = patches.get(id);
     // The same KB listed twice (one update per product) is one patch.
     if (seen) {
       if (rank(severity) < rank(seen.severity)) seen.severity = severity;
       seen.security ||= security;
-      seen.cves = [...new Set([...seen.cves, ...cves])];
+      // Pushed into the first entry's array, deduplicated once at the end: a spread per repeat
+      // would be quadratic in a document that repeats one KB thousands of times.
+      for (const c of cves) seen.cves.push(c);
       seen.rebootHint ||= m.RebootRequired;
       continue;
     }
@@ -89,7 +108,9 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
       ),
     ),
   ];
-  return { host, os, patches: [...patches.values()], installed: hotfixes, rebootRequired: rebootPending, warnings };
+  if (hotfixes.length > MAX_INSTALLED) warnings.push(`the scan lists ${hotfixes.length} installed updates; kept the first ${MAX_INSTALLED}`);
+  for (const p of patches.values()) p.cves = [...new Set(p.cves)];
+  return boundScan({ host, os, patches: [...patches.values()], installed: hotfixes.slice(0, MAX_INSTALLED), rebootRequired: rebootPending, warnings });
 }
 
 const LEADING_CLIXML = /^(#< CLIXML|<Objs\b[\s\S]*?<\/Objs>)\s*/;

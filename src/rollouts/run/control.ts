@@ -12,6 +12,7 @@ import type { HostRun } from '../rollout-store.ts';
 import type { Transactional } from '../../store/transactional.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import type { RolloutTx } from './rollout-deps.ts';
+import { ranChange } from './ran-change.ts';
 
 export type ControlVerb = 'pause' | 'resume' | 'cancel' | 'rollback';
 
@@ -101,7 +102,7 @@ const createRollback = async (tx: RolloutTx, parent: Change, hosts: string[], pe
 };
 
 const rollbackHosts = (runs: readonly HostRun[], asked: string[], change: Change): string[] => {
-  const ran = runs.filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
+  const ran = runs.filter(ranChange).map((r) => r.host);
   for (const host of asked) if (!ran.includes(host)) throw new NotFoundError(`host that ran ${change.id}`, host, closestMatches(host, ran));
   const hosts = asked.length ? asked : ran;
   if (hosts.length === 0) throw new PatchbotError('nothing-to-roll-back', `No host has run ${change.id} yet: there is nothing to roll back.`, `\`cancel ${change.id}\` stops it.`);

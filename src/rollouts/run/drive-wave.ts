@@ -7,6 +7,7 @@ import { durationText } from '../time-text.ts';
 import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
+import { ranChange } from './ran-change.ts';
 import { dryRunCommandsOf } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
@@ -120,17 +121,28 @@ const SETTLES: readonly Change['state'][] = ['halted', 'completed', 'cancelled',
  * The parent of a rollback is rolled back only when every host that ran it is restored, whatever
  * state it ended in: a completed change whose every host was put back is no longer the truth about
  * its hosts (#19), so it becomes `rolled-back` too, its ticket closed backed out and its card redrawn.
+ * A dry-run rollback restored nothing: the parent stays as it is, and the thread says what it would have done.
  */
 const settleParent = async (step: Step, runs: readonly HostRun[]) => {
   const { change } = step;
   // Otherwise it stays as it was, so the rest can still be rolled back (`rollback <change> <hosts>`).
   const parent = await step.tx.changes.getForUpdate(change.parentId!);
   if (!parent || !SETTLES.includes(parent.state)) return;
-  const ran = (await step.tx.rollouts.runs(parent.id)).filter((r) => r.attempt > 0 && r.state !== 'not-needed').map((r) => r.host);
+  if (step.deps.config.execution.dryRun || runs.some((r) => r.state === 'dry-run')) {
+    const would = runs.filter((r) => r.state === 'dry-run').map((r) => r.host);
+    say(
+      step,
+      'would restore (dry run)',
+      `${change.id} would restore ${would.length ? would.join(', ') : 'no host'} (dry run): nothing was changed on the hosts, and ${parent.id} stays ${parent.state}.`,
+    );
+    step.effects.push({ kind: 'refresh', changeId: parent.id });
+    return;
+  }
+  const ran = (await step.tx.rollouts.runs(parent.id)).filter(ranChange).map((r) => r.host);
   // Earlier rollbacks of it count too: `rollback <change> <hosts>` after a partial one finishes the job.
   const earlier = (await step.tx.changes.list({ states: ['completed', 'failed'], limit: 100_000 })).filter((c) => c.parentId === parent.id && c.id !== change.id);
   const all = [...runs, ...(await Promise.all(earlier.map((c) => step.tx.rollouts.runs(c.id)))).flat()];
-  const restored = new Set(all.filter((r) => r.state === 'verified' || r.state === 'dry-run').map((r) => r.host));
+  const restored = new Set(all.filter((r) => r.state === 'verified').map((r) => r.host));
   const left = ran.filter((host) => !restored.has(host));
   if (left.length === 0) {
     await transitionChange(step.tx, parent, 'rolled-back', 'patchbot', step.now, { by: change.id });

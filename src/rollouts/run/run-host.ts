@@ -1,6 +1,5 @@
 import { StoreUnavailableError } from '../../shared/store-errors.ts';
 import type { Change } from '../../changes/change.ts';
-import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { scanHost } from '../../discovery/scan-host.ts';
 import type { Host } from '../../inventory/host.ts';
 import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.ts';
@@ -12,6 +11,7 @@ import { RolloutPlan } from '../rollout-plan.ts';
 import type { ParamValues } from '../../playbooks/render.ts';
 import { recordedParams } from '../playbook-fit.ts';
 import { applyParams, rollbackParams } from './host-params.ts';
+import { stillNeeded } from './still-needed.ts';
 import { ADVANCE_QUEUE, clockOf, DEFAULT_LEASE_MS, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 
 interface Outcome {
@@ -27,8 +27,7 @@ interface Outcome {
 const appliedParams = async (deps: RolloutDeps, parentId: string, host: string): Promise<ParamValues | null> =>
   recordedParams((await deps.store.rollouts.runs(parentId)).find((r) => r.host === host));
 
-const missingOn = async (deps: RolloutDeps, change: Change, host: string): Promise<string[]> =>
-  (await deps.store.findings.byHost(host)).filter((f) => change.patches.includes(f.patchId) && NEEDS_PATCH.includes(f.state)).map((f) => f.patchId);
+const missingOn = async (deps: RolloutDeps, change: Change, host: string): Promise<string[]> => stillNeeded(change.patches, await deps.store.findings.byHost(host));
 
 /** A run left behind by a dead worker: the host is scanned first, so a finished upgrade is not redone. */
 const recheck = async (deps: RolloutDeps, change: Change, host: Host, attempt: number): Promise<string[]> => {
