@@ -158,19 +158,19 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
   async reboots(scope, limit) {
     const params: unknown[] = [limit];
     const rows = await sql.query<RebootRow>(
-      // A scan that could not tell stores why among its warnings (the parsers' "whether a reboot is pending is unknown: …").
-      `with l as materialized (
-         select l.*, case when l.reboot_required is null and l.outcome = 'ok' then
-             (select w from unnest(l.warnings) w where w ilike '%reboot%' or w ilike '%restart%'
-              order by (w ilike 'whether a reboot is pending is unknown:%') desc limit 1) end as warning
-         from ${scopeRows(scope, params)} s join host_latest_scans l on l.host = s.name),
-       u as (select host, warning from l where reboot_required is null and outcome = 'ok')
+      // A scan that could not tell stores why among its warnings (the parsers' "whether a reboot is
+      // pending is unknown: …"). The reason is picked out per distinct warnings list, not per host:
+      // an estate without needrestart has 100,000 such hosts and one list.
+      `with l as materialized (select l.* from ${scopeRows(scope, params)} s join host_latest_scans l on l.host = s.name),
+       u as materialized (select host, warnings from l where reboot_required is null and outcome = 'ok')
        select (select count(*)::int from l) as scanned, (select count(*)::int from l where reboot_required) as required,
          (select count(*)::int from u) as unknown,
          (select count(*)::int from l where reboot_required is null and outcome <> 'ok') as not_scanned,
          (select coalesce(json_agg(r), '[]') from (select * from l where reboot_required order by host limit $1) r) as required_first,
-         (select coalesce(json_agg(f), '[]') from (select host, warning from u order by host limit $1) f) as unknown_first,
-         (select coalesce(json_agg(w), '[]') from (select warning, count(*)::int as hosts from u group by warning order by hosts desc, warning nulls last limit 3) w) as reasons`,
+         (select coalesce(json_agg(f), '[]') from (select host, ${REBOOT_WARNING} as warning from (select * from u order by host limit $1) x) f) as unknown_first,
+         (select coalesce(json_agg(w), '[]') from (
+            select warning, sum(n)::int as hosts from (select ${REBOOT_WARNING} as warning, n from (select warnings, count(*) as n from u group by warnings) g) t
+            group by warning order by hosts desc, warning nulls last limit 3) w) as reasons`,
       params,
     );
     const row = rows[0]!;
@@ -189,6 +189,10 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     });
   },
 });
+
+/** The warning of a scan's `warnings` that says why it could not tell whether a reboot is pending. */
+const REBOOT_WARNING = `(select w from unnest(warnings) w where w ilike '%reboot%' or w ilike '%restart%'
+  order by (w ilike 'whether a reboot is pending is unknown:%') desc limit 1)`;
 
 interface RebootRow {
   scanned: number;
