@@ -125,7 +125,9 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     expect(facts.scanned).toBe(4);
     expect(facts.required.count).toBe(2);
     expect(facts.required.first.map((s) => [s.host, s.scanId, s.finishedAt])).toEqual([['a-01', 's2', t(6)]]);
-    expect(facts.unknown).toEqual({ count: 1, first: ['a-03'] });
+    // a-03's latest scan was unreachable: not a scan that could not tell, a host that was not scanned.
+    expect(facts.unknown).toEqual({ count: 0, first: [], reasons: [] });
+    expect(facts.notScanned).toBe(1);
     expect((await opened.store.scans.reboots(['a-02', 'b-01'], null)).required.first.map((s) => s.host)).toEqual(['a-02']);
   });
 

@@ -157,16 +157,29 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
   },
   async reboots(scope, limit) {
     const params: unknown[] = [limit];
-    const rows = await sql.query<{ scanned: number; required: number; unknown: number; required_first: HostScanJson[]; unknown_first: string[] }>(
-      `with l as materialized (select l.* from ${scopeRows(scope, params)} s join host_latest_scans l on l.host = s.name)
+    const rows = await sql.query<RebootRow>(
+      // A scan that could not tell stores why among its warnings (the parsers' "whether a reboot is
+      // pending is unknown: …"). The reason is picked out per distinct warnings list, not per host:
+      // an estate without needrestart has 100,000 such hosts and one list.
+      `with l as materialized (select l.* from ${scopeRows(scope, params)} s join host_latest_scans l on l.host = s.name),
+       u as materialized (select host, warnings from l where reboot_required is null and outcome = 'ok')
        select (select count(*)::int from l) as scanned, (select count(*)::int from l where reboot_required) as required,
-         (select count(*)::int from l where reboot_required is null) as unknown,
+         (select count(*)::int from u) as unknown,
+         (select count(*)::int from l where reboot_required is null and outcome <> 'ok') as not_scanned,
          (select coalesce(json_agg(r), '[]') from (select * from l where reboot_required order by host limit $1) r) as required_first,
-         (select coalesce(json_agg(host), '[]') from (select host from l where reboot_required is null order by host limit $1) u) as unknown_first`,
+         (select coalesce(json_agg(f), '[]') from (select host, ${REBOOT_WARNING} as warning from (select * from u order by host limit $1) x) f) as unknown_first,
+         (select coalesce(json_agg(w), '[]') from (
+            select warning, sum(n)::int as hosts from (select ${REBOOT_WARNING} as warning, n from (select warnings, count(*) as n from u group by warnings) g) t
+            group by warning order by hosts desc, warning nulls last limit 3) w) as reasons`,
       params,
     );
     const row = rows[0]!;
-    return { scanned: row.scanned, required: { count: row.required, first: row.required_first.map(fromJson) }, unknown: { count: row.unknown, first: row.unknown_first } };
+    return {
+      scanned: row.scanned,
+      required: { count: row.required, first: row.required_first.map(fromJson) },
+      unknown: { count: row.unknown, first: row.unknown_first, reasons: row.reasons },
+      notScanned: row.not_scanned,
+    };
   },
   async pruneHistory(before) {
     return sql.transaction(async (tx) => {
@@ -176,6 +189,20 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
     });
   },
 });
+
+/** The warning of a scan's `warnings` that says why it could not tell whether a reboot is pending. */
+const REBOOT_WARNING = `(select w from unnest(warnings) w where w ilike '%reboot%' or w ilike '%restart%'
+  order by (w ilike 'whether a reboot is pending is unknown:%') desc limit 1)`;
+
+interface RebootRow {
+  scanned: number;
+  required: number;
+  unknown: number;
+  not_scanned: number;
+  required_first: HostScanJson[];
+  unknown_first: { host: string; warning: string | null }[];
+  reasons: { warning: string | null; hosts: number }[];
+}
 
 interface FreshnessRow {
   hosts: number;

@@ -5,7 +5,7 @@ import { normalizeText } from './normalize-text.ts';
 export const N = '([A-Za-z0-9][A-Za-z0-9._-]*)';
 
 /** Words that sit where a name would, but name nothing: "are *we* compliant", "pending *in* total". */
-const NOT_A_NAME = new Set([
+export const NOT_A_NAME = new Set([
   'we',
   'us',
   'our',
@@ -78,7 +78,14 @@ export const badTrailingName = (text: string): boolean => {
   return word !== undefined && !NOT_A_NAME.has(word.toLowerCase()) && !NAME.test(word);
 };
 
-const HOST_WORDS = /\b(?:servers?|hosts?|machines?|boxes|box|nodes?|systems?|vms?|instances?|computers?)\b/gi;
+/** A whole word for a host: never part of a name (`app-server-01`) or a patch id (`deb:init-system-helpers@…`). */
+const HOST_WORD = /^(?:servers?|hosts?|machines?|boxes|box|nodes?|systems?|vms?|instances?|computers?)$/i;
+/** Host synonyms folded into `hosts`, one space-separated word at a time. */
+const foldHostWords = (text: string): string =>
+  text
+    .split(' ')
+    .map((word) => (HOST_WORD.test(word) ? 'hosts' : word))
+    .join(' ');
 const GREETING = /^(?:(?:hey|hi|hello|ok|okay|yo|so|please|pls|kindly|patchbot|bot)[\s,:]+)*/i;
 const ASKING = /^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|i\s+(?:want|would like|need)\s+to\s+know\s+|do\s+you\s+know\s+)/i;
 const THANKS = /[\s,]+(?:please|pls|thanks|thank you|thx|ty)$/i;
@@ -88,8 +95,8 @@ const THANKS = /[\s,]+(?:please|pls|thanks|thank you|thx|ty)$/i;
  * `hosts`, greetings and "can you …" dropped, quotes and markup removed. Case is kept, because
  * host names are case-sensitive; the rules match case-insensitively.
  */
-export const normalizeQuestion = (text: string): string =>
-  normalizeText(text)
+export const normalizeQuestion = (text: string): string => {
+  const plain = normalizeText(text)
     // Chat markup at word edges (*bold*, _italic_, ~strike~), not inside names like deb12u1~1.
     .replace(/(^|\s)[*_~]+|[*_~]+(?=\s|$)/g, '$1')
     .replace(/\b(what|who|where|how|that|it|there|here)'s\b/gi, '$1 is')
@@ -99,10 +106,7 @@ export const normalizeQuestion = (text: string): string =>
     .replace(/[`"'“”‘’()[\]{}<>]/g, ' ')
     .replace(/[;!?]+/g, ' ')
     .replace(/\s*,\s*/g, ' ')
-    .replace(HOST_WORDS, 'hosts')
     .replace(/\s+/g, ' ')
-    .trim()
-    .replace(GREETING, '')
-    .replace(ASKING, '')
-    .replace(THANKS, '')
     .trim();
+  return foldHostWords(plain).replace(GREETING, '').replace(ASKING, '').replace(THANKS, '').trim();
+};

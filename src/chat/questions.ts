@@ -1,6 +1,7 @@
 import { parseCommand } from './grammar.ts';
 import { type ComplianceStandard, type Intent, looksLikePatch, normalizeChangeId, normalizePatchId } from './intent.ts';
 import { MAX_TEXT } from './normalize-text.ts';
+import { checkScope } from './question-scope.ts';
 import { badTrailingName, N, normalizeQuestion, prefixTarget, targetName, trailingTarget } from './question-text.ts';
 import { EXAMPLES } from './verbs.ts';
 
@@ -12,6 +13,8 @@ import { EXAMPLES } from './verbs.ts';
 type Rule = (text: string) => Intent | null;
 
 const re = (source: string) => new RegExp(source, 'i');
+/** One of these words as a whole space-separated word: `reboot` is not in `reboot-test-01`. */
+const word = (source: string) => new RegExp(`(?<!\\S)(?:${source})(?!\\S)`, 'i');
 const words = (text: string) => text.split(' ');
 
 const help: Rule = (t) =>
@@ -27,7 +30,7 @@ const show: Rule = (t) => {
 };
 
 const changes: Rule = (t) =>
-  re('\\bchanges\\b').test(t) && !re('\\b(?:propose|make|create)\\b').test(t)
+  word('changes').test(t) && !word('propose|make|create').test(t)
     ? { kind: 'changes' }
     : re('^(?:what|anything|is anything|which) (?:is |needs? )?(?:waiting (?:for|on) |to |my )?(?:approval|approve|sign-?off)$').test(t)
       ? { kind: 'changes' }
@@ -46,25 +49,33 @@ const propose: Rule = (t) => {
 const missing: Rule = (t) => {
   const token = words(t).find(looksLikePatch);
   if (!token) return null;
-  const rest = t.replace(token, ' ').replace(/\s+/g, ' ').trim();
+  const rest = words(t)
+    .filter((w) => w !== token)
+    .join(' ');
   return { kind: 'missing', patch: normalizePatchId(token), target: trailingTarget(rest) ?? prefixTarget(rest) };
 };
 
 const reboots: Rule = (t) => {
-  if (!re('\\b(?:reboot|restart)(?:s|ing|ed)?\\b').test(t) || re('^(?:reboot|restart) (?!status|pending|required|needed)').test(t)) return null;
-  return { kind: 'reboots', target: trailingTarget(t) ?? prefixTarget(t) };
+  if (!word('(?:reboot|restart)(?:s|ing|ed)?').test(t) || re('^(?:reboot|restart) (?!status|pending|required|needed)').test(t)) return null;
+  // "does staging need a reboot?", "is web-01 waiting for a restart": the subject is the scope.
+  const subject = re(
+    `^(?:does|do|is|are|will)\\s+(?:the\\s+)?(?:group\\s+|hosts\\s+)?${N}\\s+(?:hosts\\s+|group\\s+)?(?:still\\s+)?(?:need|needs|require|requires|want|wants|waiting for)\\s+(?:a\\s+)?(?:reboot|restart)(?:ing)?$`,
+  ).exec(t)?.[1];
+  return { kind: 'reboots', target: targetName(subject) ?? trailingTarget(t) ?? prefixTarget(t) };
 };
 
-const compliance: Rule = (t) => {
-  if (!re('\\b(?:compliant|compliance|non-compliant|noncompliant|sla|slas|overdue)\\b').test(t)) return null;
-  const standard = (re('\\b(pci|hipaa)\\b').exec(t)?.[1]?.toLowerCase() ?? null) as ComplianceStandard | null;
-  const subject = re(`^(?:is|are|how compliant is|how compliant are)\\s+(?:the\\s+)?${N}\\b`).exec(t)?.[1];
-  const before = re(`^(?:show(?: me)?\\s+)?${N}\\s+(?:(?:pci|hipaa)(?:-dss| dss)?\\s+)?compliance\\b`).exec(t)?.[1];
+const compliance: Rule = (question) => {
+  if (!word('compliant|compliance|non-compliant|noncompliant|sla|slas|overdue').test(question)) return null;
+  const standard = (word('(pci|hipaa)').exec(question)?.[1]?.toLowerCase() ?? null) as ComplianceStandard | null;
+  // "compliance of prod-web for pci": the standard is no place, so it does not hide the scope.
+  const t = question.replace(/(?:\s+(?:for|under|against))?\s+(?:pci|hipaa)(?:-dss|\s+dss)?$/i, '');
+  const subject = re(`^(?:is|are|how compliant is|how compliant are)\\s+(?:the\\s+)?${N}(?!\\S)`).exec(t)?.[1];
+  const before = re(`^(?:show(?: me)?\\s+)?${N}\\s+(?:(?:pci|hipaa)(?:-dss| dss)?\\s+)?compliance(?!\\S)`).exec(t)?.[1];
   return { kind: 'compliance', standard, target: targetName(subject) ?? targetName(before) ?? trailingTarget(t) };
 };
 
 const scan: Rule = (t) => {
-  const match = re('^re-?scan\\b(.*)$').exec(t) ?? re('^scan\\b(.*)$').exec(t);
+  const match = re('^(?:re-?)?scan((?:\\s.*)?)$').exec(t);
   if (!match) return null;
   const rest = match[1]!.replace(/\b(?:now|again|please|all hosts|all|everything|hosts)\b/gi, ' ').trim();
   const target = targetName(rest.replace(/^(?:the|group|host)\s+/i, '').split(' ')[0]);
@@ -127,7 +138,7 @@ export const matchQuestion = (question: string): Intent | null => {
   if (badTrailingName(text)) return null;
   for (const rule of RULES) {
     const intent = rule(text);
-    if (intent) return intent;
+    if (intent) return checkScope(intent, text);
   }
   return null;
 };

@@ -30,7 +30,7 @@ export const scanHandler =
       }
     }
     const { scanId, created } = await startScan(names, by);
-    const what = intent.target ? `${intent.target} (${names.length} host${names.length === 1 ? '' : 's'})` : `all ${names.length} hosts`;
+    const what = intent.target ? `${intent.target} (${names.length} host${names.length === 1 ? '' : 's'})` : names.length === 1 ? `the only host, ${names[0]}` : `all ${names.length} hosts`;
     return {
       public: {
         title: clip(created ? `Scanning ${what}` : `A scan of ${what} is already running`, CARD_LIMITS.titleChars),

@@ -14,7 +14,11 @@ export const understand = (text: string, kind: InteractionKind): Understanding =
   const command = parseCommand(text);
   if (command.ok) return { ...command, understood: true };
   const question = matchQuestion(text);
-  if (question) return { ok: true, intent: question, understood: true };
+  // A question the rules could only half place comes back as help with a clarification: the
+  // grammar's own complaint is as specific for a text that starts with a verb ("compliance a b").
+  const clarifies = question?.kind === 'help' && question.note !== null;
+  if (question && clarifies && command.reason === 'bad-arguments') return command;
+  if (question) return { ok: true, intent: question, understood: !clarifies };
   if (command.reason !== 'unknown-verb' || kind === 'command') return command;
   // A near-miss verb ("rebots") is worth mentioning even in a question.
   const note = command.usage ? `I understood none of that. Did you mean \`${command.usage}\`? Or try: ${TRY_THESE}.` : NOT_UNDERSTOOD;

@@ -29,10 +29,17 @@ export const unknownText = (host: HostCompliance, now: Date): string => {
   }
 };
 
+/** One host of each list, as the summary and the chat card write it. */
+export const overdueLine = (h: HostCompliance): string =>
+  `${h.host}: ${plural(h.overdue.length, 'patch', 'patches')} late, oldest ${h.oldestOverdue!.patchId} (${h.oldestOverdue!.severity}) ${late(h.oldestOverdue!.daysOverdue)}`;
+export const unknownLine = (h: HostCompliance, now: Date): string => `${h.host}: ${unknownText(h, now)}`;
+export const atRiskLine = (h: HostCompliance): string =>
+  `${h.host}: ${h.atRisk[0]!.patchId} (${h.atRisk[0]!.severity}) due ${h.atRisk[0]!.daysLeft ? `in ${plural(h.atRisk[0]!.daysLeft, 'day')}` : 'within a day'}`;
+
 /** The first `max` items, and how many more there are by the count (only the first few were read). */
 const capped = (items: string[], count: number, max: number, what: string): string[] => (count > max ? [...items.slice(0, max), `+${count - max} more ${what}`] : items.slice(0, max));
 
-const groupLine = (g: GroupCompliance): string => {
+export const groupLine = (g: GroupCompliance): string => {
   if (g.hosts === 0) return `${g.group}: no hosts`;
   const parts = [`${g.byStatus.compliant + g.byStatus['at-risk']} of ${plural(g.hosts, 'host')} compliant`];
   if (g.byStatus.overdue) parts.push(`${g.byStatus.overdue} overdue`);
@@ -41,7 +48,8 @@ const groupLine = (g: GroupCompliance): string => {
   return `${g.group}: ${parts.join('; ')}`;
 };
 
-const freshnessLine = ({ total, freshness }: ComplianceOverview, now: Date): string | null => {
+/** "From scans 2 h ago (oldest 3 days ago); 1 host unreachable." — null when the scope has no hosts. */
+export const freshnessLine = ({ total, freshness }: ComplianceOverview, now: Date): string | null => {
   if (freshness.newest === null || freshness.oldest === null) return total.hosts ? 'No host has been scanned yet.' : null;
   const newest = spanText(now.getTime() - freshness.newest.getTime());
   const oldest = spanText(now.getTime() - freshness.oldest.getTime());
@@ -75,18 +83,9 @@ export const summarizeCompliance = (report: ComplianceOverview, { maxItems = 5 }
   if (!report.scope && report.groups.length) lines.push(...capped(report.groups.map(groupLine), report.groups.length, maxItems, 'groups'));
   const section = (list: Counted<HostCompliance>, line: (h: HostCompliance) => string, what: string) => capped(list.first.map(line), list.count, maxItems, what);
   lines.push(
-    ...section(
-      overdue,
-      (h) =>
-        `Overdue: ${h.host}: ${plural(h.overdue.length, 'patch', 'patches')} late, oldest ${h.oldestOverdue!.patchId} (${h.oldestOverdue!.severity}) ${late(h.oldestOverdue!.daysOverdue)}`,
-      'overdue hosts',
-    ),
-    ...section(unknown, (h) => `Unknown: ${h.host}: ${unknownText(h, now)}`, 'unknown hosts'),
-    ...section(
-      atRisk,
-      (h) => `At risk: ${h.host}: ${h.atRisk[0]!.patchId} (${h.atRisk[0]!.severity}) due ${h.atRisk[0]!.daysLeft ? `in ${plural(h.atRisk[0]!.daysLeft, 'day')}` : 'within a day'}`,
-      'hosts at risk',
-    ),
+    ...section(overdue, (h) => `Overdue: ${overdueLine(h)}`, 'overdue hosts'),
+    ...section(unknown, (h) => `Unknown: ${unknownLine(h, now)}`, 'unknown hosts'),
+    ...section(atRisk, (h) => `At risk: ${atRiskLine(h)}`, 'hosts at risk'),
   );
   return { headline: `${label}: ${parts.join('; ')}`, lines };
 };

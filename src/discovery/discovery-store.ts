@@ -135,8 +135,13 @@ export interface FreshnessFacts {
 export interface RebootFacts {
   /** Latest scans in scope that said a reboot is required, by host name. */
   required: Counted<HostScan>;
-  /** Hosts whose latest scan did not say, by host name. */
-  unknown: Counted<string>;
+  /**
+   * Hosts whose latest scan succeeded but could not tell, by host name, each with the warning its
+   * scan stored about it (null: none); `reasons` counts the commonest warnings, most hosts first.
+   */
+  unknown: Counted<{ host: string; warning: string | null }> & { reasons: { warning: string | null; hosts: number }[] };
+  /** Hosts whose latest scan did not succeed (unreachable, failed): they said nothing about reboots. */
+  notScanned: number;
   /** Hosts in scope with a latest scan at all. */
   scanned: number;
 }

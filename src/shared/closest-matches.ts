@@ -16,11 +16,10 @@ export const levenshtein = (a: string, b: string): number => {
 /**
  * Up to `limit` names nearest to `word`, for "no group named prod-wbe; did you mean prod-web?".
  * Substring matches rank first (people type a fragment: "web"), then by edit distance within a
- * third of the word's length.
+ * third of the word's length (or `maxDistance`, for ids where that is too loose).
  */
-export const closestMatches = (word: string, candidates: Iterable<string>, limit = 3): string[] => {
+export const closestMatches = (word: string, candidates: Iterable<string>, limit = 3, maxDistance = Math.max(2, Math.floor(word.length / 3))): string[] => {
   const lower = word.toLowerCase();
-  const maxDistance = Math.max(2, Math.floor(word.length / 3));
   return [...new Set(candidates)]
     .map((name) => ({ name, score: name.toLowerCase().includes(lower) ? 0 : levenshtein(word, name) }))
     .filter(({ score }) => score <= maxDistance)

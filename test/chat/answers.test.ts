@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPglite } from '../support/engines.ts';
-import type { FindingInput } from '../../src/discovery/discovery-store.ts';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import type { FindingInput } from '../../src/discovery/discovery-store.ts';
 import { answerHandlers } from '../../src/chat/answers/handlers.ts';
 import { checked, consoleInteraction } from '../support/chat.ts';
+import { estateHost as host, NO_NEEDRESTART, scanAt } from '../support/estate-scans.ts';
 import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
 import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts';
 
@@ -15,16 +16,6 @@ import type { Interaction, InteractionKind } from '../../src/chat/interaction.ts
 type OpenedStore = Awaited<ReturnType<typeof freshPglite>>;
 const now = new Date('2024-05-01T12:00:00Z');
 const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000);
-const host = (name: string, group: string) => ({
-  name,
-  address: `10.0.0.${name.length}`,
-  port: 22,
-  user: 'root',
-  os: 'debian' as const,
-  groups: [group],
-  tags: {},
-  connection: 'ssh' as const,
-});
 const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'low', title: string) => ({
   id,
   title,
@@ -35,30 +26,14 @@ const patch = (id: string, severity: 'critical' | 'important' | 'moderate' | 'lo
   firstSeen: ago(48),
 });
 
-const scanAt = async (store: PatchbotStore, scanId: string, at: Date, hosts: Record<string, { findings?: FindingInput[]; reboot?: boolean; unreachable?: true }>) => {
-  await store.scans.start(scanId, 'test', Object.keys(hosts), at);
-  for (const [name, result] of Object.entries(hosts)) {
-    const outcome = result.unreachable ? 'unreachable' : 'ok';
-    await store.scans.recordHost({
-      scanId,
-      host: name,
-      outcome,
-      startedAt: at,
-      finishedAt: at,
-      rebootRequired: result.reboot ?? null,
-      ...(result.unreachable ? { error: `${name}: connect ECONNREFUSED` } : {}),
-    });
-    if (!result.unreachable) await store.findings.record(scanId, name, result.findings ?? [], at);
-  }
-  await store.scans.finish(scanId, at);
-};
-
 const seed = async (store: PatchbotStore) => {
   await store.hosts.sync([host('web-01', 'prod-web'), host('web-02', 'prod-web'), host('web-03', 'prod-web'), host('stg-01', 'staging'), host('db-01', 'prod-db')]);
   await store.groups.sync([
     { name: 'prod-web', production: true },
     { name: 'staging', production: false },
     { name: 'prod-db', production: true },
+    // No host lists it: an empty group.
+    { name: 'prod-app', production: true },
   ]);
   await store.people.sync([{ name: 'alice', roles: ['oncall'] }]);
   await store.patches.upsert([
@@ -81,7 +56,7 @@ const seed = async (store: PatchbotStore) => {
     'web-01': { findings: [missing('KB5034441'), missing('KB5034439')], reboot: false },
     'web-02': { findings: [missing('KB5034441', 'pending-reboot'), missing('DSA-5600-1', 'failed')], reboot: true },
     'web-03': { unreachable: true },
-    'stg-01': { findings: [missing('USN-6600-1'), missing('KB5034441', 'installed')] },
+    'stg-01': { findings: [missing('USN-6600-1'), missing('KB5034441', 'installed')], warnings: [NO_NEEDRESTART] },
   });
 };
 
@@ -173,10 +148,12 @@ describe('read-only answers', () => {
       { label: 'Last scan', value: 'ok, 2 h ago' },
     ]);
     const down = checked(await ask('status web-03', 'command'));
-    expect(down.public?.title).toBe('web-03: 1 missing patch (latest scan unreachable: could not be checked)');
+    // Its patches are the last known ones: the title says as of when, the footer why they are not newer.
+    expect(down.public?.title).toBe('web-03: 1 missing patch as of 5 h ago (latest scan unreachable)');
     expect(checked(await ask('status db-01', 'command')).public?.title).toBe('db-01: not scanned yet: nothing is known about its patches');
     expect(down.public?.fields).toContainEqual({ label: 'Last scan', value: 'unreachable 2 h ago: web-03: connect ECONNREFUSED' });
-    expect(down.public?.context).toBe('no successful scan yet (run `scan`); 1 host unreachable (web-03 last seen 5 h ago)');
+    expect(down.public?.context).toBe('last successful scan 5 h ago; latest attempt unreachable 2 h ago: web-03: connect ECONNREFUSED');
+    expect(down.public?.fields).toContainEqual({ label: 'Reboot', value: 'unknown (latest scan unreachable)' });
   });
 
   it('treats "status of <group>" as the group\'s pending answer', async () => {
@@ -202,14 +179,62 @@ describe('read-only answers', () => {
   it('lists hosts waiting for a reboot, and counts those whose scan could not tell', async () => {
     const reply = checked(await ask('who needs a reboot?'));
     expect(reply.public).toMatchObject({ title: '1 host needs a reboot; 3 hosts could not be checked (stg-01, web-03, +1 more)', lists: [{ items: ['web-02 (as of 2 h ago)'] }] });
-    expect(reply.public?.fields).toEqual([{ label: 'Could not tell', value: '2 hosts (latest scan did not say)' }]);
+    // Why each could not be checked: the scan's own reason, the unreachable host, the host never scanned.
+    expect(reply.public?.fields).toEqual([
+      { label: 'Scan could not tell', value: '1 host: Debian does not reliably create /var/run/reboot-required and needrestart is not installed' },
+      { label: 'Not scanned', value: '1 host (latest scan unreachable)' },
+      { label: 'Never scanned', value: '1 host' },
+    ]);
+    expect(reply.data?.unknown).toEqual([{ host: 'stg-01', reason: 'Debian does not reliably create /var/run/reboot-required and needrestart is not installed' }]);
     // stg-01's scan did not say: "nobody" would hide "we do not know".
     const staging = checked(await ask('reboots staging', 'command'));
     expect(staging.public?.title).toBe('Not known whether any host needs a reboot in staging: 1 host could not be checked (stg-01)');
     const web = checked(await ask('reboots web-01', 'command'));
-    expect(web.public?.title).toBe('No host needs a reboot in web-01');
+    expect(web.public?.title).toBe('web-01 does not need a reboot');
+    expect(checked(await ask('reboots web-02', 'command')).public?.title).toBe('web-02 needs a reboot');
+    expect(checked(await ask('reboots stg-01', 'command')).public?.title).toBe('Not known whether stg-01 needs a reboot: 1 host could not be checked (stg-01)');
     const down = checked(await ask('reboots prod-web', 'command'));
     expect(down.public?.title).toBe('1 host needs a reboot in prod-web; 1 host could not be checked (web-03)');
+  });
+});
+
+describe('scopes that are empty, misnamed or half understood', () => {
+  it('says an empty group has no hosts, never that all is well there', async () => {
+    const reboots = checked(await ask('reboots prod-app', 'command'));
+    expect(reboots.public).toMatchObject({ title: 'prod-app has no hosts', context: 'no hosts in prod-app' });
+    expect(reboots.public?.text).toBeUndefined();
+    const missing = checked(await ask('missing KB5034441 in prod-app', 'command'));
+    expect(missing.public).toMatchObject({ title: 'prod-app has no hosts', text: 'Windows Recovery Environment update — important, security', context: 'no hosts in prod-app' });
+    const pending = checked(await ask('pending prod-app', 'command'));
+    expect(pending.public).toMatchObject({ title: 'prod-app has no hosts', context: 'no hosts in prod-app' });
+  });
+
+  it('shows the reason a reboot is unknown in a host status', async () => {
+    const reply = checked(await ask('status of stg-01'));
+    expect(reply.public?.fields).toContainEqual({ label: 'Reboot', value: 'unknown (Debian does not reliably create /var/run/reboot-required and needrestart is not installed)' });
+  });
+
+  it('takes a host or group name typed in another case when only one name matches', async () => {
+    const reply = checked(await ask('status WEB-01', 'command'));
+    expect(reply.public?.title).toBe('web-01: 2 missing patches');
+    expect(checked(await ask('pending PROD-WEB', 'command')).public?.title).toMatch(/ in prod-web; /);
+    expect(checked(await ask('status of web-1')).error?.code).toBe('not-found');
+  });
+
+  it('answers a scope said as the subject, and asks back about one it cannot place', async () => {
+    const staging = checked(await ask('does staging need a reboot?'));
+    expect(staging.intent).toEqual({ kind: 'reboots', target: 'staging' });
+    expect(staging.public?.title).toBe('Not known whether any host needs a reboot in staging: 1 host could not be checked (stg-01)');
+    const both = checked(await ask('what is pending in prod-web and staging'));
+    expect(both.public).toBeUndefined();
+    // The clarification comes first (help may add what an unmapped asker can do).
+    expect(both.private?.text?.split('\n')[0]).toBe(
+      'I could not place `prod-web staging` in that question, so I did not answer it for all hosts. Did you mean `pending prod-web` or `pending staging`? For every host: `pending`.',
+    );
+    expect(both.error?.code).toBe('not-understood');
+    const two = checked(await ask('which servers are missing KB5034441 and KB5034439?'));
+    expect(two.public).toBeUndefined();
+    expect(two.private?.text?.split('\n')[0]).toBe('I answer for one patch at a time: `missing KB5034441`, then `missing KB5034439`.');
   });
 });
 

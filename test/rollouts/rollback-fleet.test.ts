@@ -2,18 +2,13 @@ import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import { askAs } from '../support/ask-as.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
-import type { StoreHandle } from '../../src/platform.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { writeConfig } from '../support/cli.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
-import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
-import { platform } from '../support/platform.ts';
+import type { Fleet, FleetHostSpec } from '../support/fleet/index.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
+import { type FleetRuntime, startFleetRuntime } from '../support/fleet-runtime.ts';
+import type { FakeServiceNow } from '../support/fake-servicenow.ts';
 import { firstLines, settledOutbox } from '../tickets/ticket-harness.ts';
 
 /**
@@ -37,8 +32,8 @@ const GROUPS: Record<string, string[]> = { 'app-01': ['app'], 'app-02': ['app'],
 const skip = sshdSkipReason();
 if (skip) console.warn(`rollback fleet tests skipped: ${skip}`);
 let fleet: Fleet;
-let handle: StoreHandle;
 let runtime: Runtime;
+let env: FleetRuntime;
 let sn: FakeServiceNow;
 
 /** What `name` does in the approvals channel: a command (`text`) or a click (`kind: 'action'`). */
@@ -96,42 +91,18 @@ const rollBack = async (id: string, end: string) => {
 
 describe.skipIf(skip !== null)('rollouts and rollbacks on real SSH hosts end as their hosts say', () => {
   beforeAll(async () => {
-    fleet = await startFleet({ hosts: Object.keys(GROUPS).map(sslHost) });
-    sn = await startFakeServiceNow();
-    const c = sn.config();
-    const inventory = writeConfig(fleet.inventoryYaml(GROUPS, { execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
-    const main = writeConfig(
-      [
-        'store: { url: "pglite://memory" }',
-        'schedules: { discovery: null }',
-        'windows: { always: { cron: "* * * * *", duration: 1h } }',
-        // No pilot ring here: each change is one wave over its group, with room for one failed host.
-        'rollout:',
-        '  defaults: { concurrency: 2, soak: 0s, failureBudget: 1 }',
-        '  pilot: { soak: 0s }',
-        `itsm: { kind: servicenow, servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} } }`,
-      ].join('\n'),
-    );
-    const config = (await loadConfig({ files: [main, inventory], env: {}, cwd: process.cwd() })).config;
-    handle = await platform.openStore(config.store.url, { migrate: true });
-    runtime = await startRuntime({
-      config,
-      platform,
-      log: createLogger({ level: 'silent' }),
-      handle,
-      workers: true,
-      ticketSync: { pumpMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, leaseMs: 30_000 },
+    // No pilot ring here: each change is one wave over its group, with room for one failed host.
+    env = await startFleetRuntime({
+      hosts: Object.keys(GROUPS).map(sslHost),
+      groups: GROUPS,
+      config: ['windows: { always: { cron: "* * * * *", duration: 1h } }', 'rollout: { defaults: { concurrency: 2, soak: 0s, failureBudget: 1 }, pilot: { soak: 0s } }'],
+      servicenow: true,
     });
-    const { scanId } = await scanAndAudit(runtime.scan, { hosts: Object.keys(GROUPS), requestedBy: 'test' });
-    await until('the first scan', async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
+    ({ fleet, runtime } = env);
+    sn = env.sn!;
   }, 180_000);
 
-  afterAll(async () => {
-    await runtime?.stop();
-    await handle?.close();
-    await fleet?.stop();
-    await sn?.stop();
-  });
+  afterAll(async () => env?.stop());
 
   it('completes with a failed host inside the budget: the host installed nothing, and thread, card and ticket say "completed with 1 failed host"', async () => {
     // The mirror moved on for app-02 after the scan: the approved version is no longer offered there.

@@ -2,18 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askAs } from '../support/ask-as.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
-import type { StoreHandle } from '../../src/platform.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { writeConfig } from '../support/cli.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
+import type { Fleet, FleetHostSpec } from '../support/fleet/index.ts';
 import { hostPaths } from '../support/fleet/tools/host-state.ts';
-import { platform } from '../support/platform.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
+import { type FleetRuntime, startFleetRuntime } from '../support/fleet-runtime.ts';
 
 /**
  * A rollback touches only the hosts that ran the change (README; review finding 5), on real SSH
@@ -30,8 +25,8 @@ const GROUPS: Record<string, string[]> = { 'canary-01': ['canary'], 'web-01': ['
 const skip = sshdSkipReason();
 if (skip) console.warn(`rollback-unreached fleet tests skipped: ${skip}`);
 let fleet: Fleet;
-let handle: StoreHandle;
 let runtime: Runtime;
+let env: FleetRuntime;
 
 const ask = (name: string, text: string) => askAs(runtime, name, text, { channel: 'approvals' });
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
@@ -39,29 +34,16 @@ const commandsOn = (name: string) => fleet.commands(name).filter((c) => c.refuse
 
 describe.skipIf(skip !== null)('a rollback leaves out the hosts that never ran the change', () => {
   beforeAll(async () => {
-    fleet = await startFleet({ hosts: Object.keys(GROUPS).map(host) });
-    const inventory = writeConfig(fleet.inventoryYaml(GROUPS, { execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
-    const main = writeConfig(
-      [
-        'store: { url: "pglite://memory" }',
-        'schedules: { discovery: null }',
-        'windows: { always: { cron: "* * * * *", duration: 1h } }',
-        // One host per batch: web-01 has finished when web-02's failure halts the wave.
-        'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s, failureBudget: 0 } }',
-      ].join('\n'),
-    );
-    const config = (await loadConfig({ files: [main, inventory], env: {}, cwd: process.cwd() })).config;
-    handle = await platform.openStore(config.store.url, { migrate: true });
-    runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true });
-    const { scanId } = await scanAndAudit(runtime.scan, { hosts: Object.keys(GROUPS), requestedBy: 'test' });
-    await until('the first scan', async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
+    env = await startFleetRuntime({
+      hosts: Object.keys(GROUPS).map(host),
+      groups: GROUPS,
+      // One host per batch: web-01 has finished when web-02's failure halts the wave.
+      config: ['windows: { always: { cron: "* * * * *", duration: 1h } }', 'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s, failureBudget: 0 } }'],
+    });
+    ({ fleet, runtime } = env);
   }, 180_000);
 
-  afterAll(async () => {
-    await runtime?.stop();
-    await handle?.close();
-    await fleet?.stop();
-  });
+  afterAll(async () => env?.stop());
 
   it('web-02 was down when its turn came: the rollback restores canary-01 and web-01 only, and the original becomes rolled-back', async () => {
     // web-02 was scanned (it misses the patch), then goes down: every command to it is dropped.

@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import { askAs } from '../support/ask-as.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
-import type { StoreHandle } from '../../src/platform.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { writeConfig } from '../support/cli.ts';
-import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
-import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
-import { platform } from '../support/platform.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
+import type { Fleet, FleetHostSpec } from '../support/fleet/index.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
+import { type FleetRuntime, startFleetRuntime } from '../support/fleet-runtime.ts';
+import type { FakeServiceNow } from '../support/fake-servicenow.ts';
 import { firstLines, settledOutbox } from '../tickets/ticket-harness.ts';
 
 /**
@@ -39,8 +34,8 @@ const GROUPS: Record<string, string[]> = { 'app-01': ['app'], 'app-02': ['app'],
 const skip = sshdSkipReason();
 if (skip) console.warn(`superseded fleet tests skipped: ${skip}`);
 let fleet: Fleet;
-let handle: StoreHandle;
 let runtime: Runtime;
+let env: FleetRuntime;
 let sn: FakeServiceNow;
 // Each test proposes on its own evening before the nightly window, then moves the clock into it.
 const MONDAY = '2026-12-07';
@@ -51,10 +46,7 @@ let kicks = 0;
 const act = (name: string, over: Partial<Interaction>) => askAs(runtime, name, over.text ?? '', { channel: 'approvals', ...over });
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const installs = (name: string) => fleet.toolCalls(name).filter((c) => c.tool === 'apt-get' && c.args.includes('install') && !c.args.includes('-s'));
-const scan = async (hosts: string[]) => {
-  const { scanId } = await scanAndAudit(runtime.scan, { hosts, requestedBy: 'test' });
-  await until(`scan ${scanId}`, async () => (await runtime.store.scans.progress(scanId))?.finishedAt);
-};
+const scan = (hosts: string[]) => env.scan(hosts);
 const ticketOf = async (id: string) => {
   await settledOutbox(runtime, id);
   const [link] = await runtime.store.tickets.forChange(id);
@@ -81,41 +73,18 @@ const runInWindow = async (id: string, day: string, ends: string[]) => {
 
 describe.skipIf(skip !== null)('a change tells the truth about hosts it did not patch', () => {
   beforeAll(async () => {
-    fleet = await startFleet({ hosts: [host('app-01', OLD), host('app-02', OLD), host('db-01', OLD), host('db-02', APPROVED)] });
-    sn = await startFakeServiceNow();
-    const c = sn.config();
-    const inventory = writeConfig(fleet.inventoryYaml(GROUPS, { execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
-    const main = writeConfig(
-      [
-        'store: { url: "pglite://memory" }',
-        'schedules: { discovery: null }',
-        'windows: { nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }',
-        'rollout:',
-        '  defaults: { concurrency: 2, soak: 0s, failureBudget: 0 }',
-        '  pilot: { soak: 0s }',
-        `itsm: { kind: servicenow, servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} } }`,
-      ].join('\n'),
-    );
-    const config = (await loadConfig({ files: [main, inventory], env: {}, cwd: process.cwd() })).config;
-    handle = await platform.openStore(config.store.url, { migrate: true });
-    runtime = await startRuntime({
-      config,
-      platform,
-      log: createLogger({ level: 'silent' }),
-      handle,
-      workers: true,
+    env = await startFleetRuntime({
+      hosts: [host('app-01', OLD), host('app-02', OLD), host('db-01', OLD), host('db-02', APPROVED)],
+      groups: GROUPS,
+      config: ['windows: { nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }', 'rollout: { defaults: { concurrency: 2, soak: 0s, failureBudget: 0 }, pilot: { soak: 0s } }'],
+      servicenow: true,
       now: () => clock,
-      ticketSync: { pumpMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, leaseMs: 30_000 },
     });
-    await scan(Object.keys(GROUPS));
+    ({ fleet, runtime } = env);
+    sn = env.sn!;
   }, 180_000);
 
-  afterAll(async () => {
-    await runtime?.stop();
-    await handle?.close();
-    await fleet?.stop();
-    await sn?.stop();
-  });
+  afterAll(async () => env?.stop());
 
   it('an approved version the mirror replaced before the window fails its host with "approved X, now offers Y"; the change does not complete', async () => {
     const id = await approve('app', MONDAY);

@@ -58,6 +58,16 @@ describe('formatFreshness', () => {
     expect(line(hosts, scans)).toBe(expected);
   });
 
+  it('says the scope, not the inventory, is empty when a group has no hosts', () => {
+    expect(formatFreshness(freshnessOf([], []), now, 'prod-db')).toBe('no hosts in prod-db');
+    expect(formatFreshness(freshnessOf([], []), now)).toBe('no hosts in the inventory');
+  });
+
+  it('does not say "no successful scan yet" of hosts whose only latest scans failed', () => {
+    expect(line(['web-03'], [scan('web-03', 120, 'failed')], new Map([['web-03', ago(300)]]))).toBe('1 host failed to scan (web-03 last seen 5 h ago)');
+    expect(line(['a', 'b'], [scan('a', 60, 'unreachable')])).toBe('1 host unreachable (a unreachable 1 h ago); 1 host never scanned');
+  });
+
   it('says when an unreachable host last reported data', () => {
     expect(line(['a', 'web-03'], [scan('a', 120), scan('web-03', 10, 'unreachable')], new Map([['web-03', ago(300)]]))).toBe(
       'from scans 2 h ago; 1 host unreachable (web-03 last seen 5 h ago)',

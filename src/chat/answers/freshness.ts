@@ -43,15 +43,19 @@ export const freshnessOf = (hosts: readonly string[], latest: readonly HostScan[
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const SHOWN = 2;
 
-/** "from scans 2 h ago; 3 hosts unreachable (web-03 last seen 5 h ago, …); 1 host never scanned". */
-export const formatFreshness = (f: Freshness, now: Date): string => {
-  if (f.hosts === 0) return 'no hosts in the inventory';
+/**
+ * "from scans 2 h ago; 3 hosts unreachable (web-03 last seen 5 h ago, …); 1 host never scanned".
+ * `scope` names a group or host the answer covers (null: the whole inventory).
+ */
+export const formatFreshness = (f: Freshness, now: Date, scope: string | null = null): string => {
+  if (f.hosts === 0) return scope === null ? 'no hosts in the inventory' : `no hosts in ${scope}`;
   const parts: string[] = [];
   if (f.newest && f.oldest) {
     const newest = relativeTime(f.newest, now);
     const oldest = relativeTime(f.oldest, now);
     parts.push(newest === oldest ? `from scans ${newest}` : `from scans ${newest.replace(/ ago$/, '')} – ${oldest}`);
-  } else parts.push('no successful scan yet (run `scan`)');
+  } else if (f.unreachable.count === 0) parts.push('no successful scan yet (run `scan`)');
+  // Otherwise every latest scan failed: the unreachable part below says when each host last reported.
   const { unreachable } = f;
   if (unreachable.count) {
     const named = unreachable.first

@@ -3,7 +3,7 @@ import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip, pageOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf } from './estate.ts';
+import { type Answer, type AnswerOptions, emptyScopeTitle, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {
@@ -13,6 +13,13 @@ export class UnknownPatchError extends NotFoundError {
     this.message = `No patch ${id} has been seen in any scan.${tail}`;
   }
 }
+
+/**
+ * Advisory ids are numbers people copy: one wrong digit or two swapped is a slip (KB5040098 →
+ * KB5040099), three digits apart is another update (KB5099999 is not KB5040099).
+ */
+const ADVISORY = /^(?:KB\d|DSA-|DLA-|USN-|RH[SBE]A-|ALSA-|RLSA-|ELSA-)/i;
+const ADVISORY_SLIPS = 2;
 
 /** `deb:openssl@3.0.13-1` → `openssl`; null for advisories. */
 const packageOf = (id: string): string | null => /^(?:deb|rpm):([^@]+)@/.exec(id)?.[1] ?? null;
@@ -30,6 +37,8 @@ export const findPatch = async (store: EstateStore, id: string): Promise<Patch> 
   const near = closestMatches(
     id,
     known.map((p) => p.id),
+    3,
+    ADVISORY.test(id) ? ADVISORY_SLIPS : undefined,
   );
   throw new UnknownPatchError(id, [...new Set([...samePackage.map((p) => p.id), ...near])].slice(0, 3));
 };
@@ -44,7 +53,7 @@ export const describePatch = (patch: Patch): string => {
 export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date, { limit }: AnswerOptions = { limit: CARD_LIMITS.listItems }): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
   const scope = await scopeOf(store, intent.target);
-  const [coverage, { line, freshness }] = await Promise.all([store.findings.patchCoverage(patch.id, scope.hosts, limit), freshnessLine(store, scope.hosts, now)]);
+  const [coverage, { line, freshness }] = await Promise.all([store.findings.patchCoverage(patch.id, scope.hosts, limit), freshnessLine(store, scope, now)]);
   const { byState, notReported } = coverage;
   const needCount = NEEDS_PATCH.reduce((sum, state) => sum + byState[state].count, 0);
   // Each state's page holds its first hosts by name, so the first of the merged pages are the first of all.
@@ -58,19 +67,26 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
 
   const question = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
-  const unchecked = notCheckedText(freshness);
-  const title = needCount
-    ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}${unchecked ? `; ${unchecked}` : ''}`
-    : unchecked
-      ? `${patch.id} is not known to be missing on any host${where}; ${unchecked}`
-      : `${patch.id} is not missing on any host${where}`;
+  const note = (shown: number) => notCheckedText(freshness, undefined, shown);
+  const title =
+    emptyScopeTitle(scope, freshness) ??
+    titleWithUnchecked(
+      needCount
+        ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}`
+        : note(0)
+          ? `${patch.id} is not known to be missing on any host${where}`
+          : `${patch.id} is not missing on any host${where}`,
+      '; ',
+      note,
+    );
   const none = [
     installed ? `installed on ${plural(installed, 'host')}` : '',
     pendingReboot ? `installed and waiting for a reboot on ${plural(pendingReboot, 'host')}` : '',
     excluded ? `excluded on ${plural(excluded, 'host')}` : '',
     notReported.count ? `never reported by ${plural(notReported.count, 'host')} (not applicable there, or not scanned)` : '',
   ].filter(Boolean);
-  const text = needCount ? describePatch(patch) : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
+  const text =
+    needCount || freshness.hosts === 0 ? describePatch(patch) : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
   const items = needs.map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
   return {
     card: {

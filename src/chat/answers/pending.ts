@@ -1,7 +1,7 @@
 import type { Severity } from '../../discovery/patch.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf } from './estate.ts';
+import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
 import { SEVERITIES, severityRank } from './severity.ts';
 
 const TOP_PATCHES = 10;
@@ -12,24 +12,29 @@ const TOP_PATCHES = 10;
  */
 export const answerPending = async (store: EstateStore, intent: IntentOf<'pending'>, now: Date): Promise<Answer> => {
   const scope = await scopeOf(store, intent.target);
-  const [pending, { line, freshness }] = await Promise.all([store.findings.pendingIn(scope.hosts), freshnessLine(store, scope.hosts, now)]);
+  const [pending, { line, freshness }] = await Promise.all([store.findings.pendingIn(scope.hosts), freshnessLine(store, scope, now)]);
   const rows = [...pending.patches].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.hosts - a.hosts || a.id.localeCompare(b.id));
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { patches: rows.filter((r) => r.severity === s).length, hosts: pending.hostsBySeverity[s] }])) as Record<
     Severity,
     { patches: number; hosts: number }
   >;
   const where = inScope(scope);
-  const unchecked = notCheckedText(freshness);
+  const note = (shown: number) => notCheckedText(freshness, undefined, shown);
   const question = `pending${intent.target ? ` ${intent.target}` : ''}`;
 
   return {
     card: {
       title: clip(
-        rows.length
-          ? `${plural(rows.length, 'patch', 'patches')} pending on ${plural(pending.affectedHosts, 'host')}${where}${unchecked ? `; ${unchecked}` : ''}`
-          : unchecked
-            ? `Nothing known pending${where}; ${unchecked}`
-            : `Nothing pending${where}`,
+        emptyScopeTitle(scope, freshness) ??
+          titleWithUnchecked(
+            rows.length
+              ? `${plural(rows.length, 'patch', 'patches')} pending on ${plural(pending.affectedHosts, 'host')}${where}`
+              : note(0)
+                ? `Nothing known pending${where}`
+                : `Nothing pending${where}`,
+            '; ',
+            note,
+          ),
         CARD_LIMITS.titleChars,
       ),
       ...(rows.length ? {} : { text: freshness.hosts ? `No scanned host${where} is missing a patch (${plural(freshness.hosts, 'host')} in scope).` : `No hosts${where}.` }),

@@ -1,30 +1,70 @@
-import { CARD_LIMITS, clip, pageOf } from '../card.ts';
+import type { RebootFacts } from '../../discovery/discovery-store.ts';
+import { CARD_LIMITS, type CardField, clip, pageOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type AnswerOptions, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf } from './estate.ts';
-import { relativeTime } from './freshness.ts';
+import {
+  type Answer,
+  type AnswerOptions,
+  emptyScopeTitle,
+  type EstateStore,
+  freshnessLine,
+  fullListHint,
+  inScope,
+  notCheckedText,
+  plural,
+  type Scope,
+  scopeOf,
+  titleWithUnchecked,
+} from './estate.ts';
+import { type Freshness, relativeTime } from './freshness.ts';
+import { rebootUnknownReason } from './reboot-reason.ts';
+
+/** "No host needs a reboot in prod-web", or of one host "web-01 does not need a reboot". */
+const headOf = (scope: Scope, required: number, told: number, unchecked: boolean): { head: string; joiner: string } => {
+  const where = inScope(scope);
+  const one = scope.kind === 'host';
+  if (!required && !unchecked) return { head: one ? `${scope.name} does not need a reboot` : `No host needs a reboot${where}`, joiner: '; ' };
+  if (required) return { head: one ? `${scope.name} needs a reboot` : `${plural(required, 'host')} need${required === 1 ? 's' : ''} a reboot${where}`, joiner: '; ' };
+  if (told) return { head: one ? `${scope.name} does not need a reboot` : `No host known to need a reboot${where}`, joiner: '; ' };
+  return { head: one ? `Not known whether ${scope.name} needs a reboot` : `Not known whether any host needs a reboot${where}`, joiner: ': ' };
+};
+
+/** Why the scans that could not tell did not: their stored warnings, commonest first. */
+const whyUnknown = (unknown: RebootFacts['unknown']): string => {
+  const reasons = unknown.reasons.map((r) => ({ why: r.warning === null ? null : rebootUnknownReason([r.warning]), hosts: r.hosts }));
+  if (reasons.length === 1) return `${plural(unknown.count, 'host')}: ${reasons[0]!.why ?? 'the scan did not say why'}`;
+  const listed = reasons.map((r) => `${r.why ?? 'the scan did not say why'} (${r.hosts.toLocaleString('en-US')})`);
+  const rest = unknown.count - reasons.reduce((sum, r) => sum + r.hosts, 0);
+  return `${plural(unknown.count, 'host')}: ${listed.join('; ')}${rest > 0 ? `; other reasons (${rest.toLocaleString('en-US')})` : ''}`;
+};
+
+/** The hosts nobody could ask, apart from those whose scan could not tell. */
+const uncheckedFields = (unknown: RebootFacts['unknown'], freshness: Freshness): CardField[] => {
+  const { unreachable, neverScanned } = freshness;
+  const outcomes = new Set(unreachable.outcomes);
+  const how = outcomes.size > 1 ? 'unreachable or failed' : outcomes.has('failed') ? 'failed' : 'unreachable';
+  return [
+    ...(unknown.count ? [{ label: 'Scan could not tell', value: clip(whyUnknown(unknown), CARD_LIMITS.fieldChars) }] : []),
+    ...(unreachable.count ? [{ label: 'Not scanned', value: `${plural(unreachable.count, 'host')} (latest scan ${how})` }] : []),
+    ...(neverScanned.count ? [{ label: 'Never scanned', value: plural(neverScanned.count, 'host') }] : []),
+  ];
+};
 
 /**
  * `reboots [group|host]`: hosts whose latest scan says a reboot is required. A host whose scan
- * could not tell is counted apart, so "nobody" never hides "we do not know".
+ * could not tell is counted apart, with the reason its scan gave, so "nobody" never hides "we do
+ * not know"; hosts that could not be scanned at all are counted apart again.
  */
 export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboots'>, now: Date, { limit }: AnswerOptions = { limit: CARD_LIMITS.listItems }): Promise<Answer> => {
   const scope = await scopeOf(store, intent.target);
-  const [reboots, { line, freshness }] = await Promise.all([store.scans.reboots(scope.hosts, limit), freshnessLine(store, scope.hosts, now)]);
+  const [reboots, { line, freshness }] = await Promise.all([store.scans.reboots(scope.hosts, limit), freshnessLine(store, scope, now)]);
   const { required, unknown } = reboots;
-  const where = inScope(scope);
   const question = `reboots${intent.target ? ` ${intent.target}` : ''}`;
-  const told = reboots.scanned - unknown.count;
-  // Unreachable and failed latest scans are among `unknown` (they say nothing about reboots);
-  // never-scanned hosts have no scan at all: both are hosts nobody could check.
-  const unchecked = notCheckedText({ ...freshness, unreachable: { ...freshness.unreachable, count: 0, first: [] } }, unknown);
-  const needing = `${plural(required.count, 'host')} need${required.count === 1 ? 's' : ''} a reboot${where}`;
-  const title = required.count
-    ? `${needing}${unchecked ? `; ${unchecked}` : ''}`
-    : !unchecked
-      ? `No host needs a reboot${where}`
-      : told
-        ? `No host known to need a reboot${where}; ${unchecked}`
-        : `Not known whether any host needs a reboot${where}: ${unchecked}`;
+  const told = reboots.scanned - unknown.count - reboots.notScanned;
+  // Could not be checked: scans that could not tell, scans that failed, hosts never scanned.
+  const note = (shown: number) => notCheckedText(freshness, { count: unknown.count, first: unknown.first.map((u) => u.host) }, shown);
+  const { head, joiner } = headOf(scope, required.count, told, note(0) !== '');
+  const title = emptyScopeTitle(scope, freshness) ?? titleWithUnchecked(head, joiner, note);
+  const fields = uncheckedFields(unknown, freshness);
 
   return {
     card: {
@@ -40,15 +80,17 @@ export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboot
               ),
             ],
           }
-        : { text: told ? `${plural(told, 'scanned host')} report${told === 1 ? 's' : ''} no pending reboot.` : 'No scan has said yet whether a reboot is pending.' }),
-      ...(unknown.count ? { fields: [{ label: 'Could not tell', value: clip(`${plural(unknown.count, 'host')} (latest scan did not say)`, CARD_LIMITS.fieldChars) }] } : {}),
+        : freshness.hosts
+          ? { text: told ? `${plural(told, 'scanned host')} report${told === 1 ? 's' : ''} no pending reboot.` : 'No scan has said yet whether a reboot is pending.' }
+          : {}),
+      ...(fields.length ? { fields } : {}),
       context: line,
     },
     data: {
       scope: { kind: scope.kind, name: scope.name, hosts: freshness.hosts },
-      counts: { rebootRequired: required.count, unknown: unknown.count },
+      counts: { rebootRequired: required.count, unknown: unknown.count, notScanned: reboots.notScanned, neverScanned: freshness.neverScanned.count },
       rebootRequired: required.first.map((s) => ({ host: s.host, asOf: s.finishedAt, scanId: s.scanId })),
-      unknown: unknown.first,
+      unknown: unknown.first.map((u) => ({ host: u.host, reason: u.warning === null ? null : rebootUnknownReason([u.warning]) })),
       freshness,
     },
   };

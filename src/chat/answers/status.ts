@@ -3,7 +3,8 @@ import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip, listOf } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, FRESHNESS_SAMPLE, fullListHint, plural } from './estate.ts';
+import { type Answer, type EstateStore, FRESHNESS_SAMPLE, fullListHint, plural, sameNameIgnoringCase } from './estate.ts';
+import { rebootUnknownReason } from './reboot-reason.ts';
 import { formatFreshness, freshnessOf, relativeTime } from './freshness.ts';
 import { answerPending } from './pending.ts';
 import { byUrgency, countBySeverity, describeCounts, severityOf } from './severity.ts';
@@ -14,15 +15,30 @@ const lastScan = (scan: HostScan | undefined, now: Date): string => {
   return scan.outcome === 'ok' ? `ok, ${when}` : `${scan.outcome} ${when}${scan.error ? `: ${clip(scan.error, 200)}` : ''}`;
 };
 
-const rebootFlag = (scan: HostScan | undefined): string => (scan?.rebootRequired === true ? 'required' : scan?.rebootRequired === false ? 'not required' : 'unknown');
+/** "unknown (needrestart is not installed)": an unknown flag says why, from the scan's warning. */
+const rebootFlag = (scan: HostScan | undefined): string => {
+  if (scan?.rebootRequired === true) return 'required';
+  if (scan?.rebootRequired === false) return 'not required';
+  if (!scan) return 'unknown (never scanned)';
+  if (scan.outcome !== 'ok') return `unknown (latest scan ${scan.outcome})`;
+  const why = rebootUnknownReason(scan.warnings ?? []);
+  return why ? `unknown (${why})` : 'unknown (the scan did not say)';
+};
 
 /** What the findings say, and whether they are the latest word: a failed scan is not "no missing patches". */
-const headline = (missing: number, scan: HostScan | undefined): string => {
+const headline = (missing: number, scan: HostScan | undefined, lastSeen: Date | null, now: Date): string => {
   if (!scan) return 'not scanned yet: nothing is known about its patches';
   const count = missing ? plural(missing, 'missing patch', 'missing patches') : 'no missing patches';
   if (scan.outcome === 'ok') return count;
-  return `${missing ? count : 'no missing patches known'} (latest scan ${scan.outcome}: could not be checked)`;
+  if (!lastSeen) return `nothing known (latest scan ${scan.outcome}, no scan has succeeded yet)`;
+  return `${count} as of ${relativeTime(lastSeen, now)} (latest scan ${scan.outcome})`;
 };
+
+/** The footer of a host whose latest scan failed: when its data was last good, and why the latest attempt was not. */
+const failedScanLine = (scan: HostScan, lastSeen: Date | null, now: Date): string =>
+  `${lastSeen ? `last successful scan ${relativeTime(lastSeen, now)}` : 'no successful scan yet'}; latest attempt ${scan.outcome} ${relativeTime(scan.finishedAt, now)}${
+    scan.error ? `: ${clip(scan.error, 200)}` : ''
+  }`;
 
 /**
  * `status <host>`: missing patches by severity, the reboot flag and the last scan. A group name
@@ -33,6 +49,12 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
   if (!facts) {
     if (await store.groups.get(intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
     const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
+    // `status LOCALHOST`: the one host or group whose name differs only in case.
+    const same = sameNameIgnoringCase(
+      intent.host,
+      [...hosts, ...groups].map((h) => h.name),
+    );
+    if (same !== null) return answerStatus(store, { kind: 'status', host: same }, now);
     throw new NotFoundError(
       'host',
       intent.host,
@@ -47,7 +69,7 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
   const scan = latestScan ?? undefined;
   // The freshness of one host, from the facts already read: what scans.freshness would count.
   const freshness = freshnessOf([host.name], latestScan ? [latestScan] : [], lastSeen ? new Map([[host.name, lastSeen]]) : new Map(), FRESHNESS_SAMPLE);
-  const line = formatFreshness(freshness, now);
+  const line = scan && scan.outcome !== 'ok' ? failedScanLine(scan, lastSeen, now) : formatFreshness(freshness, now);
   const stateOf = new Map(findings.map((f) => [f.patchId, f.state]));
   const patches = new Map(findings.map((f) => [f.patchId, f]));
   const needs = findings
@@ -60,11 +82,11 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
 
   return {
     card: {
-      title: clip(`${host.name}: ${headline(needs.length, scan)}`, CARD_LIMITS.titleChars),
+      title: clip(`${host.name}: ${headline(needs.length, scan, lastSeen, now)}`, CARD_LIMITS.titleChars),
       ...(scan?.osName ? { text: clip(`${scan.osName} (${host.os})`, CARD_LIMITS.sectionChars) } : {}),
       fields: [
         { label: 'Missing', value: describeCounts(counts) },
-        { label: 'Reboot', value: rebootFlag(scan) },
+        { label: 'Reboot', value: clip(rebootFlag(scan), CARD_LIMITS.fieldChars) },
         { label: 'Last scan', value: clip(lastScan(scan, now), CARD_LIMITS.fieldChars) },
         ...(awaitingReboot.length ? [{ label: 'Installed, awaiting reboot', value: String(awaitingReboot.length) }] : []),
       ],

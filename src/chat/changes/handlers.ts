@@ -5,8 +5,7 @@ import { planRollout } from '../../rollouts/plan.ts';
 import { checkPlaybooksFit } from '../../rollouts/playbook-fit.ts';
 import { planHosts } from '../../rollouts/rollout-plan.ts';
 import type { PlaybookCatalog } from '../../playbooks/load-playbooks.ts';
-import { buildComplianceOverview } from '../../compliance/report.ts';
-import { summarizeCompliance } from '../../compliance/summary.ts';
+import { answerCompliance } from '../answers/compliance.ts';
 import type { Config } from '../../config/schema.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, VoteRefusedError } from '../../shared/errors.ts';
@@ -148,7 +147,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
           text: open.length
             ? `${open.length} open of the last ${recent.length}.`
             : recent.length
-              ? `No open changes; the last ${recent.length} are closed.`
+              ? `No open changes; ${recent.length === 1 ? 'the last one is' : `the last ${recent.length} are`} closed.`
               : 'No changes yet; `propose <patches> to <groups>` starts one.',
           lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), 5, '`show <change>` for one', 'Recently closed')] : [])],
         },
@@ -165,16 +164,8 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       return { public: shown, data: { change: change.id, state: change.state, ...(dryRun.length ? { dryRun } : {}) } };
     },
     compliance: async (intent, { store, now }) => {
-      const report = await buildComplianceOverview(store, { sla: options.config.compliance.sla, framework: intent.standard, group: intent.target, now });
-      const summary = summarizeCompliance(report);
-      return {
-        public: {
-          title: clip(`Compliance: ${report.policy.label}${report.scope ? ` (${report.scope})` : ''}`, CARD_LIMITS.titleChars),
-          text: clip(summary.headline, CARD_LIMITS.sectionChars),
-          lists: [listOf(summary.lines, CARD_LIMITS.listItems, '`patchbot report compliance` for the full report')],
-        },
-        data: { headline: summary.headline, lines: summary.lines, total: report.total },
-      };
+      const { card, data } = await answerCompliance(store, options.config.compliance.sla, intent, now);
+      return { public: card, data };
     },
   },
   actions: {
