@@ -60,6 +60,27 @@ describe('LocalExecutor', () => {
     await until('the killed group to be gone', async () => processesMatching(marker).length === 0, 20_000);
   });
 
+  it('kills the command and its grandchildren when its signal aborts, and runs nothing once aborted', async () => {
+    const marker = 'sleep 38.27';
+    expect(processesMatching(marker)).toEqual([]);
+    const session = await executor.open(host);
+    try {
+      const controller = new AbortController();
+      const running = session.run({ command: `(${marker} &) ; sh -c '${marker}'`, timeoutMs: 60_000, signal: controller.signal }).catch((e: unknown) => e);
+      await until('the command to start', async () => processesMatching(marker).length >= 2, 10_000);
+      controller.abort(new Error('lease lost'));
+      const error = await running;
+      expect(error).toBeInstanceOf(ExecutionError);
+      expect((error as ExecutionError).kind).toBe('stopped');
+      expect((error as ExecutionError).message).toContain('lease lost');
+      await until('the stopped group to be gone', async () => processesMatching(marker).length === 0, 20_000);
+      const refused = await session.run({ command: 'true', timeoutMs: 5_000, signal: controller.signal }).catch((e: unknown) => e);
+      expect((refused as ExecutionError).kind).toBe('stopped');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('does not pass the service environment to commands', async () => {
     expect(process.env.SECRET_TOKEN).toBeUndefined();
     process.env.SECRET_TOKEN = 'xoxb-parent-secret';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Host } from '../../src/inventory/host.ts';
-import { type ExecRequest, type ExecResult, ExecutionError, type Executor, type HostSession } from '../../src/playbooks/executor.ts';
+import { type ExecRequest, type ExecResult, ExecutionError, type Executor, type HostSession, stopReason } from '../../src/playbooks/executor.ts';
 import { OutputTail } from '../../src/playbooks/output-tail.ts';
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
@@ -31,8 +31,8 @@ export const commandEnv = (base: Readonly<Record<string, string | undefined>>): 
 
 /**
  * The Executor for hosts with `connection: local`: the machine patchbot runs on. Each command is
- * `/bin/sh -c <command>` in a process group of its own, so a timeout kills the whole tree —
- * `apt-get` and the dpkg it started, not just the shell.
+ * `/bin/sh -c <command>` in a process group of its own, so a timeout or a stop (the request's
+ * signal) kills the whole tree — `apt-get` and the dpkg it started, not just the shell.
  */
 export class LocalExecutor implements Executor {
   private readonly sessions = new Set<LocalSession>();
@@ -74,6 +74,8 @@ class LocalSession implements HostSession {
       return Promise.reject(new RangeError(`timeoutMs must be a positive number of milliseconds, got ${request.timeoutMs}`));
     }
     if (this.closed) return Promise.reject(new ExecutionError('connection-lost', this.host.name, 'the local session was already closed'));
+    const { signal } = request;
+    if (signal?.aborted) return Promise.reject(new ExecutionError('stopped', this.host.name, `not started: ${stopReason(signal)}`));
     const max = request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     const started = performance.now();
     return new Promise<ExecResult>((resolve, reject) => {
@@ -90,12 +92,15 @@ class LocalSession implements HostSession {
         settled = true;
         clearTimeout(timer);
         clearTimeout(killedAt);
+        signal?.removeEventListener('abort', onAbort);
         this.running.delete(child);
         outcome();
       };
-      const timer = setTimeout(() => {
+      // Killed (timeout or stop): the call rejects once the group is gone, never with an exit code.
+      const kill = (error: () => ExecutionError) => {
+        if (killedAt !== undefined || settled) return;
         killGroup(child);
-        const fail = () => settle(() => reject(new ExecutionError('timeout', this.host.name, `command killed after ${request.timeoutMs} ms: ${firstLine(request.command)}`)));
+        const fail = () => settle(() => reject(error()));
         child.once('close', fail);
         // A descendant that left the group (setsid) may hold the pipes open: do not wait for it.
         killedAt = setTimeout(() => {
@@ -103,7 +108,13 @@ class LocalSession implements HostSession {
           child.stderr.destroy();
           fail();
         }, KILL_GRACE_MS);
-      }, request.timeoutMs);
+      };
+      const timer = setTimeout(
+        () => kill(() => new ExecutionError('timeout', this.host.name, `command killed after ${request.timeoutMs} ms: ${firstLine(request.command)}`)),
+        request.timeoutMs,
+      );
+      const onAbort = () => kill(() => new ExecutionError('stopped', this.host.name, `command killed: ${signal ? stopReason(signal) : 'stopped'}: ${firstLine(request.command)}`));
+      signal?.addEventListener('abort', onAbort, { once: true });
       child.once('error', (error) => settle(() => reject(new ExecutionError('command-failed', this.host.name, `cannot start ${this.shell}: ${error.message}`))));
       child.once('close', (code, signal) => {
         if (killedAt !== undefined) return;

@@ -87,16 +87,17 @@ export const rolloutRepository = (sql: SqlClient): RolloutRepository => ({
       [changeId, wave, batch, hosts],
     );
   },
-  async claimRun(changeId, host, leaseUntil, at) {
+  async claimRun(changeId, host, leaseUntil, at, staleBefore) {
     // One statement decides: two workers (or replicas) racing for a host cannot both win, a host
     // of a change halted a moment ago does not start, and one host runs one change at a time.
+    // A lapsed lease is taken over only once it is stale ($5): its worker has stopped by then.
     const rows = await sql.query<RunRow & { recovered: boolean }>(
       `update host_runs r set state = 'running', attempt = attempt + 1, lease_until = $3, started_at = coalesce(started_at, $4)
-       where r.change_id = $1 and r.host = $2 and (r.state = 'queued' or (r.state = 'running' and r.lease_until < $4))
+       where r.change_id = $1 and r.host = $2 and (r.state = 'queued' or (r.state = 'running' and r.lease_until < $5))
          and exists (select 1 from changes c where c.id = $1 and c.state = 'running')
-         and not exists (select 1 from host_runs o where o.host = $2 and o.change_id <> $1 and o.state = 'running' and o.lease_until >= $4)
+         and not exists (select 1 from host_runs o where o.host = $2 and o.change_id <> $1 and o.state = 'running' and o.lease_until >= $5)
        returning r.*, (r.attempt > 1) as recovered`,
-      [changeId, host, leaseUntil, at],
+      [changeId, host, leaseUntil, at, staleBefore],
     );
     const row = rows[0];
     return row ? { run: toRun(row), recovered: row.recovered } : null;

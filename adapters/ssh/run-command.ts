@@ -2,12 +2,13 @@ import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ClientChannel } from 'ssh2';
-import { type ExecRequest, type ExecResult, ExecutionError } from '../../src/playbooks/executor.ts';
+import { type ExecRequest, type ExecResult, ExecutionError, stopReason } from '../../src/playbooks/executor.ts';
 import { signalChannel } from './channel-signal.ts';
 import type { SshConnection } from './connection.ts';
 import { connectionLost, target } from './errors.ts';
 import { OutputTail } from '../../src/playbooks/output-tail.ts';
 import { withRemoteDeadline } from './remote-deadline.ts';
+import { withRemoteStop } from './remote-stop.ts';
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -33,15 +34,24 @@ export interface RunOptions {
  * wedged connection is never reused; the session reconnects for its next run. Because sshd
  * ignores the signal for root and does not kill a pty-less command on disconnect, the command
  * also carries its own deadline on the host (remote-deadline.ts) unless `remoteDeadline` is off.
+ *
+ * A request with a signal can be stopped: on abort the call rejects 'stopped', KILL is signalled,
+ * the channel's stdin ends (the host-side watcher of remote-stop.ts kills the command's process
+ * group, root login or not) and the channel and connection close. That watcher needs the remote
+ * deadline's `timeout` (its process group) and a POSIX shell: with `remoteDeadline` off, or on
+ * Windows, a stop only closes the channel and connection.
  */
 export const runCommand = (connection: SshConnection, request: ExecRequest, { remoteDeadline, log }: RunOptions): Promise<ExecResult> =>
   new Promise((resolve, reject) => {
     const host = connection.host;
     if (connection.closed) return reject(connectionLost(host, `connection lost before the command started: ${connection.closeReason}`));
+    const { signal } = request;
+    if (signal?.aborted) return reject(new ExecutionError('stopped', host.name, `${target(host)}: not started: ${stopReason(signal)}`));
     const maxBytes = request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const stdout = new OutputTail(maxBytes);
     const stderr = new OutputTail(maxBytes);
     const started = performance.now();
+    const stoppable = Boolean(signal) && remoteDeadline && host.os !== 'windows';
     let channel: ClientChannel | null = null;
     let exit: { code: number | null; signal?: string } | null = null;
     let settled = false;
@@ -51,31 +61,45 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       unsubscribe();
       outcome();
     };
 
     const timedOut = () => new ExecutionError('timeout', host.name, `${target(host)}: command did not finish within ${request.timeoutMs} ms and was killed`);
-    const timer = setTimeout(() => {
-      settle(() => reject(timedOut()));
-      log?.warn({ host: host.name, timeoutMs: request.timeoutMs }, 'ssh command timed out');
+    /** Timed out or stopped: kill the command (signal, stdin's end for the host-side watcher), then drop the connection. */
+    const kill = (why: string) => {
       if (channel) {
         try {
           if (!signalChannel(channel, 'KILL')) log?.warn({ host: host.name }, 'ssh could not send KILL');
+          if (stoppable) channel.end();
           channel.close();
         } catch {
           // The channel may already be gone; ending the connection below is what matters.
         }
       }
       // A timer cannot await; end() never rejects, and onClose below rejects the command with the reason.
-      void connection.end(`it was ended after a command on it timed out after ${request.timeoutMs} ms`);
+      void connection.end(why);
+    };
+    const timer = setTimeout(() => {
+      settle(() => reject(timedOut()));
+      log?.warn({ host: host.name, timeoutMs: request.timeoutMs }, 'ssh command timed out');
+      kill(`it was ended after a command on it timed out after ${request.timeoutMs} ms`);
     }, request.timeoutMs);
+    const onAbort = () => {
+      const why = signal ? stopReason(signal) : 'stopped';
+      settle(() => reject(new ExecutionError('stopped', host.name, `${target(host)}: command killed: ${why}`)));
+      log?.warn({ host: host.name, reason: why }, 'ssh command stopped');
+      kill(`it was ended after a command on it was stopped: ${why}`);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     unsubscribe = connection.onClose((reason) => {
       settle(() => reject(connectionLost(host, `connection lost while running the command: ${reason}`)));
     });
 
-    const command = remoteDeadline ? withRemoteDeadline(host, request.command, request.timeoutMs) : request.command;
+    const deadlined = remoteDeadline ? withRemoteDeadline(host, request.command, request.timeoutMs) : request.command;
+    const command = stoppable ? withRemoteStop(deadlined) : deadlined;
     connection.client.exec(command, {}, (error, opened) => {
       if (error) {
         const lost = connection.closed;
@@ -93,7 +117,8 @@ export const runCommand = (connection: SshConnection, request: ExecRequest, { re
         opened.close();
         return;
       }
-      opened.end();
+      // Stdin ends now (nothing waits for input), or — stoppable — when the command is stopped.
+      if (!stoppable) opened.end();
       opened.on('data', (chunk: Buffer) => stdout.push(chunk));
       opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       opened.on('exit', (code: number | null, signal?: string) => {

@@ -12,6 +12,12 @@ export interface ExecRequest {
   timeoutMs: number;
   /** Bytes of stdout and stderr kept each (the tail); default 64 KiB. */
   maxOutputBytes?: number;
+  /**
+   * Aborted when the caller may no longer run anything on the host (a host run whose lease was
+   * lost: another worker may take it over). The command is killed on the host, not just left
+   * behind, and the call rejects with ExecutionError 'stopped'; an already aborted signal runs nothing.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ExecResult {
@@ -37,7 +43,7 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-export type ExecutionErrorKind = 'unreachable' | 'auth-failed' | 'host-key-unknown' | 'host-key-mismatch' | 'timeout' | 'connection-lost' | 'command-failed';
+export type ExecutionErrorKind = 'unreachable' | 'auth-failed' | 'host-key-unknown' | 'host-key-mismatch' | 'timeout' | 'connection-lost' | 'command-failed' | 'stopped';
 
 const HINTS: Record<ExecutionErrorKind, string> = {
   unreachable: 'Check the address, port and firewall; the host is counted as unreachable in this scan.',
@@ -47,7 +53,11 @@ const HINTS: Record<ExecutionErrorKind, string> = {
   timeout: 'The command was killed at its timeout; raise the step timeout if the host is just slow.',
   'connection-lost': 'The connection dropped mid-command; the host may have rebooted or the network failed.',
   'command-failed': 'See the step output for details.',
+  stopped: 'patchbot stopped the command itself (its claim on the host run was lost); the run is re-checked and resumed by whoever holds it now.',
 };
+
+/** Why `signal` was aborted, in words, for an ExecutionError 'stopped'. */
+export const stopReason = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'stopped by the caller'));
 
 export class ExecutionError extends PatchbotError {
   readonly kind: ExecutionErrorKind;

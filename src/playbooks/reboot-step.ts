@@ -1,4 +1,4 @@
-import { ExecutionError, type HostSession } from './executor.ts';
+import { ExecutionError, type HostSession, stopReason } from './executor.ts';
 import { rebootCommands } from './host-signals.ts';
 import type { RenderedCommand } from './render.ts';
 import { blankRecord, type PreparedStep, type RunContext } from './run-step.ts';
@@ -38,9 +38,10 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
 
   if (step.mode === 'if-required') {
     record.command = commands.check.text;
-    const check = await quick(ctx.session, commands.check, CHECK_TIMEOUT_MS);
+    const check = await quick(ctx.session, commands.check, CHECK_TIMEOUT_MS, ctx.signal);
     record.attempts = 1;
     Object.assign(record, { exitCode: check.exitCode, stdoutTail: check.stdout, stderrTail: check.stderr });
+    if (ctx.signal?.aborted) return done({ error: `stopped: ${stopReason(ctx.signal)}`, errorKind: 'stopped' });
     const verdict = check.stdout.trim().split('\n').at(-1)?.trim();
     if (verdict === 'not-required') return done({ ok: true, skipped: 'no reboot required' });
     if (verdict !== 'required')
@@ -50,7 +51,9 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
   }
   if (!ctx.executor) return done({ error: 'a reboot needs an executor to reconnect afterwards; pass one to runPlaybook' });
 
-  const before = (await quick(ctx.session, commands.bootId, QUICK_TIMEOUT_MS)).stdout.trim();
+  // The reboot itself is never started by a run that was stopped (ctx.signal: the runner checks it before this step).
+  const before = (await quick(ctx.session, commands.bootId, QUICK_TIMEOUT_MS, ctx.signal)).stdout.trim();
+  if (ctx.signal?.aborted) return done({ error: `stopped before rebooting: ${stopReason(ctx.signal)}`, errorKind: 'stopped' });
   if (!before) return done({ error: 'could not read the boot id before rebooting' });
   const issued = await quick(ctx.session, commands.reboot, QUICK_TIMEOUT_MS);
   record.attempts = 1;
@@ -73,6 +76,8 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
   let lastError = 'the host did not answer';
   while (ctx.clock.now() < deadline) {
     await ctx.clock.sleep(Math.min(wait, deadline - ctx.clock.now()));
+    // Stopped while the host reboots: this run no longer owns it, so it does not wait for it either.
+    if (ctx.signal?.aborted) return done({ error: `stopped while waiting for the host to come back: ${stopReason(ctx.signal)}`, errorKind: 'stopped' }, { rebooted: false });
     wait = Math.min(wait * 2, MAX_WAIT_MS);
     let session: HostSession;
     try {
@@ -81,7 +86,7 @@ export async function runRebootStep(ctx: RunContext, step: Extract<PreparedStep,
       lastError = (error as Error).message;
       continue;
     }
-    const id = await quick(session, commands.bootId, QUICK_TIMEOUT_MS);
+    const id = await quick(session, commands.bootId, QUICK_TIMEOUT_MS, ctx.signal);
     const after = id.stdout.trim();
     if (id.exitCode === 0 && after && after !== before) {
       ctx.session = session;
@@ -109,9 +114,9 @@ interface Quick {
 }
 
 /** A helper command whose failure is data for the step, not an exception. */
-async function quick(session: HostSession, rendered: RenderedCommand, timeoutMs: number): Promise<Quick> {
+async function quick(session: HostSession, rendered: RenderedCommand, timeoutMs: number, signal?: AbortSignal): Promise<Quick> {
   try {
-    const r = await session.run({ command: rendered.command, timeoutMs, maxOutputBytes: 64 * 1024 });
+    const r = await session.run({ command: rendered.command, timeoutMs, maxOutputBytes: 64 * 1024, signal });
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   } catch (error) {
     return { exitCode: null, stdout: '', stderr: '', error: (error as Error).message, ...(error instanceof ExecutionError ? { errorKind: error.kind } : {}) };

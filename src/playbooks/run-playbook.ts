@@ -1,4 +1,5 @@
 import { hostLogger } from '../shared/logger.ts';
+import { stopReason } from './executor.ts';
 import type { PlaybookCatalog } from './load-playbooks.ts';
 import { rollbackFor } from './catalog.ts';
 import { PlaybookChoiceError } from './errors.ts';
@@ -74,9 +75,18 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<Playbook
     clock: options.clock ?? realClock,
     maxOutputBytes: options.maxOutputBytes ?? (playbook.kind === 'scan' ? SCAN_OUTPUT_BYTES : DEFAULT_OUTPUT_BYTES),
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelay,
+    signal: options.signal,
+  };
+  // Stopped (the signal): nothing more starts, and the run says why instead of passing or failing on its own.
+  const stopped = (result?: StepRecord): boolean => {
+    if (!options.signal?.aborted && result?.errorKind !== 'stopped') return false;
+    run.ok = false;
+    run.stopped = options.signal?.aborted ? stopReason(options.signal) : (result?.error ?? 'stopped');
+    return true;
   };
   try {
     for (const step of prepared.steps) {
+      if (stopped()) break;
       const skip = skipReason(step, host.os);
       if (skip) {
         await record(skippedRecord('step', step, skip));
@@ -94,6 +104,7 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<Playbook
       if (!result.ok) {
         run.ok = false;
         run.failedStep = step.name;
+        stopped(result);
         break;
       }
     }
@@ -102,12 +113,14 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<Playbook
     if (run.ok) {
       for (const check of prepared.smoke) {
         if (check.kind !== 'run') continue;
+        if (stopped()) break;
         const skip = skipReason(check, host.os);
         const result = skip ? skippedRecord('smoke', check, skip) : await runCommandStep(ctx, check, 'smoke');
         await record(result);
+        if (stopped(result)) break;
         if (!result.ok) run.smokeFailed = true;
       }
-      if (run.smokeFailed) run.ok = false;
+      if (run.smokeFailed || run.stopped) run.ok = false;
     }
   } finally {
     if (ctx.ownsSession) await ctx.session.close().catch(() => undefined);
@@ -155,6 +168,6 @@ function dryRunRecord(step: PreparedStep, host: string, local: boolean, phase: S
 
 function finish(run: PlaybookRun, log: RunContext['log']): PlaybookRun {
   run.finishedAt = new Date();
-  log.info({ ok: run.ok, failedStep: run.failedStep, smokeFailed: run.smokeFailed, rebooted: run.rebooted }, 'playbook run finished');
+  log.info({ ok: run.ok, failedStep: run.failedStep, smokeFailed: run.smokeFailed, stopped: run.stopped, rebooted: run.rebooted }, 'playbook run finished');
   return run;
 }

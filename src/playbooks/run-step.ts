@@ -22,6 +22,8 @@ export interface RunContext {
   clock: Clock;
   maxOutputBytes: number;
   retryDelayMs: (attempt: number) => number;
+  /** Aborted: stop at once (RunPlaybookOptions.signal). */
+  signal: AbortSignal | undefined;
 }
 
 export const blankRecord = (phase: StepRecord['phase'], kind: StepRecord['kind'], name: string, command: string): StepRecord => ({
@@ -51,7 +53,7 @@ export async function runCommandStep(ctx: RunContext, step: Extract<PreparedStep
     ctx.log.debug({ step: step.name, attempt: record.attempts }, 'playbook step started');
     let retryable = false;
     try {
-      const result = await ctx.session.run({ command: step.rendered.command, timeoutMs: step.timeoutMs, maxOutputBytes: ctx.maxOutputBytes });
+      const result = await ctx.session.run({ command: step.rendered.command, timeoutMs: step.timeoutMs, maxOutputBytes: ctx.maxOutputBytes, signal: ctx.signal });
       Object.assign(record, {
         exitCode: result.exitCode,
         stdoutTail: result.stdout,
@@ -70,10 +72,11 @@ export async function runCommandStep(ctx: RunContext, step: Extract<PreparedStep
         retryable = error.kind === 'timeout';
       }
     }
-    if (record.ok || !retryable || record.attempts > step.retries) break;
+    if (record.ok || !retryable || record.attempts > step.retries || ctx.signal?.aborted) break;
     const pause = ctx.retryDelayMs(record.attempts);
     ctx.log.warn({ step: step.name, attempt: record.attempts, error: record.error, retryInMs: pause }, 'playbook step retrying');
     await ctx.clock.sleep(pause);
+    if (ctx.signal?.aborted) break;
   }
   if (record.error === undefined) delete record.error;
   if (record.errorKind === undefined) delete record.errorKind;

@@ -41,6 +41,8 @@ export interface PlaybookRun {
   /** The first step that failed (after its retries); later steps did not run. */
   failedStep?: string;
   smokeFailed?: boolean;
+  /** Why the run was stopped part-way (its signal aborted): the steps after the stop never ran. */
+  stopped?: string;
   rebooted: boolean;
   /** Boot ids around the last reboot: proof the host really restarted. */
   bootIds?: { before: string; after: string };
@@ -78,6 +80,11 @@ export interface RunPlaybookOptions {
   clock?: Clock;
   /** Pause before retry n (1-based); default 1 s, 2 s, 4 s … at most 15 s. */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * Stops the run: the command in flight is killed on the host (the Executor's contract), no
+   * further step, retry, reboot wait or smoke check starts, and the run ends `stopped`, not ok.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_OUTPUT_BYTES = 64 * 1024;

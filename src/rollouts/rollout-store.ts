@@ -61,11 +61,13 @@ export interface RolloutRepository {
   queueRuns(changeId: string, wave: number, batch: number, hosts: readonly string[]): Promise<void>;
   /**
    * Takes a run for this worker: a queued one (`recovered: false`), or a running one whose lease
-   * expired — its worker died mid-run (`recovered: true`). Null when another worker holds it, it
-   * is finished, its change is no longer running, or another change is working on the same host
-   * right now: exactly one worker runs a host, across replicas and changes.
+   * ended before `staleBefore` — its worker died mid-run, or stopped when it lost the lease
+   * (`recovered: true`). Null when another worker holds it, it is finished, its change is no
+   * longer running, or another change is working on the same host (a lease ending at or after
+   * `staleBefore`): exactly one worker runs a host, across replicas and changes. `staleBefore`
+   * lies a margin before `at`, so a worker that lost its lease has stopped first (host-lease.ts).
    */
-  claimRun(changeId: string, host: string, leaseUntil: Date, at: Date): Promise<{ run: HostRun; recovered: boolean } | null>;
+  claimRun(changeId: string, host: string, leaseUntil: Date, at: Date, staleBefore: Date): Promise<{ run: HostRun; recovered: boolean } | null>;
   /** Extends the lease of this attempt; false when the run is no longer this attempt's (stop). */
   renewLease(changeId: string, host: string, attempt: number, leaseUntil: Date): Promise<boolean>;
   /**
@@ -75,7 +77,7 @@ export interface RolloutRepository {
   finishRun(changeId: string, host: string, outcome: { attempt: number; state: HostRunState; result: unknown; error: string | null; at: Date }): Promise<boolean>;
   /** Verdicts after a rescan (applied → verified | still-missing). */
   setRunState(changeId: string, host: string, from: HostRunState, to: HostRunState, error?: string | null): Promise<void>;
-  /** Running hosts of running changes whose worker stopped renewing: left by a crash, to be re-checked. */
+  /** Running hosts of running changes whose lease ended before `at`: left by a crash or a lost lease, to be re-checked. */
   expiredLeases(at: Date): Promise<Array<{ changeId: string; host: string }>>;
 }
 

@@ -10,6 +10,7 @@ import { PlaybookChoiceError } from '../../src/playbooks/errors.ts';
 import { Playbook } from '../../src/playbooks/playbook.ts';
 import { runPlaybook, runRollback } from '../../src/playbooks/run-playbook.ts';
 import type { StepRecord } from '../../src/playbooks/run-types.ts';
+import { until } from '../support/until.ts';
 
 const log = createLogger({ level: 'silent' });
 const host = Host.parse({ name: 'this-machine', address: '127.0.0.1', os: 'debian', connection: 'local' });
@@ -90,6 +91,32 @@ describe('runPlaybook over the local executor', () => {
     expect(result.steps[0]!.error).toMatch(/killed after 200 ms/);
     // Two attempts left to run would take 10 s; the bound only tells "killed" from "never fired" on a loaded machine.
     expect(result.steps[0]!.durationMs).toBeLessThan(9_000);
+  });
+
+  it('stops when its signal aborts: the step in flight is killed, nothing after it runs, the run says why', async () => {
+    const controller = new AbortController();
+    const playbook = book(
+      'apply-stopped',
+      `
+  - { name: slow, run: 'touch {{dir}}/stop-first; sleep 30', retries: 2 }
+  - { name: next, run: 'touch {{dir}}/stop-second' }`,
+      `smoke:
+  - { name: check, run: 'touch {{dir}}/stop-smoke' }`,
+    );
+    const running = runPlaybook({ executor, host, playbook, params: { dir }, dryRun: false, log, retryDelayMs: () => 0, signal: controller.signal });
+    await until('the first step to run', () => existsSync(join(dir, 'stop-first')), 10_000);
+    controller.abort(new Error('its lease was lost'));
+    const result = await running;
+    expect(result).toMatchObject({ ok: false, stopped: 'its lease was lost', failedStep: 'slow' });
+    expect(result.steps).toHaveLength(1);
+    // Killed once, not retried: a stop is not a failure to try again.
+    expect(result.steps[0]).toMatchObject({ name: 'slow', ok: false, exitCode: null, attempts: 1, errorKind: 'stopped' });
+    expect(result.smoke).toEqual([]);
+    expect(existsSync(join(dir, 'stop-second'))).toBe(false);
+    expect(existsSync(join(dir, 'stop-smoke'))).toBe(false);
+    // An already aborted signal runs nothing at all.
+    const none = await runPlaybook({ executor, host, playbook, params: { dir }, dryRun: false, log, signal: controller.signal });
+    expect(none).toMatchObject({ ok: false, stopped: 'its lease was lost', steps: [] });
   });
 
   it('skips a step whose when.os does not match, and says why', async () => {

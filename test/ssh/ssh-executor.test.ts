@@ -201,6 +201,31 @@ describe.skipIf(skip)('SshExecutor against a real sshd', () => {
     expect((await session.run({ command: 'echo after', timeoutMs: 20_000 })).stdout).toBe('after\n');
   });
 
+  // sshd refuses our KILL signal for root logins (these tests log in as the user running them,
+  // root in CI): the host-side watcher is what stops the command then.
+  it('stops a command and its children on the host when its signal aborts, and reconnects for the next run', async () => {
+    const session = await open();
+    const sleep = uniqueSleep(32);
+    const controller = new AbortController();
+    // A timeout far beyond the test: only the stop can end these sleeps.
+    const running = session.run({ command: `(${sleep} &); ${sleep}; echo never`, timeoutMs: 120_000, signal: controller.signal });
+    expect(await waitFor(() => pids(sleep).length >= 2)).toBe(true);
+    controller.abort(new Error('its lease was lost'));
+    const error = await failure(running, 'stopped');
+    expect(error.message).toContain('its lease was lost');
+    expect(await waitFor(() => pids(sleep).length === 0)).toBe(true);
+    await failure(session.run({ command: 'echo refused', timeoutMs: 20_000, signal: controller.signal }), 'stopped');
+    expect((await session.run({ command: 'echo after', timeoutMs: 20_000 })).stdout).toBe('after\n');
+  });
+
+  it('runs a stoppable command like any other when nothing stops it: output, exit status, stdin at its end', async () => {
+    const session = await open();
+    const signal = new AbortController().signal;
+    expect(await session.run({ command: 'echo out; echo err >&2; exit 3', timeoutMs: 20_000, signal })).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
+    expect(await session.run({ command: 'cat; test -t 0 || echo no-tty', timeoutMs: 20_000, signal })).toMatchObject({ exitCode: 0, stdout: 'no-tty\n' });
+    expect((await session.run({ command: 'uname -s', timeoutMs: 20_000, signal })).stdout).toBe('Linux\n');
+  });
+
   it('reports a connection dropped mid-command as connection-lost, then reconnects', async () => {
     const session = await open();
     const sleep = uniqueSleep(32);

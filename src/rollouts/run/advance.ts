@@ -6,11 +6,28 @@ import { clockOf, type RolloutDeps } from './rollout-deps.ts';
 import { ACTIVE, halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
 import { nextAdvanceAction } from './advance-decision.ts';
+import { budgetVerdict } from './wave-decision.ts';
 
 /** Waits for the window: posts why and when it opens, and wakes the change then. */
 const waitForWindow = (step: Step, text: string, at: Date | null | undefined) => {
   say(step, 'waiting for its window', text);
   if (at) step.effects.push({ kind: 'wake', at });
+};
+
+/**
+ * A paused change still has hosts that were running when it paused: one that fails afterwards
+ * halts the change now, with its card and ticket note, instead of at the next opening (a week
+ * later, and after a "Resumed" it never earned). Hosts not yet judged wait, as they would running.
+ */
+const haltPausedOnFailure = async (step: Step): Promise<boolean> => {
+  const { progress, plan, change } = step;
+  const wave = plan.waves[progress.wave];
+  if (change.state !== 'paused' || progress.phase !== 'running' || !wave) return false;
+  const runs = (await step.tx.rollouts.runs(change.id)).filter((r) => r.wave === progress.wave);
+  const reason = budgetVerdict(wave, runs);
+  if (!reason) return false;
+  await halt(step, reason, runs);
+  return true;
 };
 
 const decide = async (step: Step): Promise<void> => {
@@ -19,6 +36,7 @@ const decide = async (step: Step): Promise<void> => {
     await move(step, 'scheduled');
     progress.waitingSince ??= step.now;
   }
+  if (await haltPausedOnFailure(step)) return;
   const action = nextAdvanceAction(step.change.state, progress.pausedBy, windowCheck(step.deps.config, step.change, progress, step.now));
   if (action.kind === 'none' || action.kind === 'hold') return;
   if (action.kind === 'wait-for-window') return waitForWindow(step, action.window.text, action.window.nextOpening?.start);

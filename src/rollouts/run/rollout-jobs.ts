@@ -1,6 +1,7 @@
 import { scheduleQueue } from '../../jobs/scheduler.ts';
 import { advanceRollout } from './advance.ts';
-import { ADVANCE_QUEUE, type AdvanceJob, changeOfRescan, clockOf, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
+import { ADVANCE_QUEUE, type AdvanceJob, changeOfRescan, clockOf, DEFAULT_LEASE_MS, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
+import { staleBefore } from './host-lease.ts';
 import { runHostJob } from './run-host.ts';
 import { registerRecurringProposals } from './recurring-proposals.ts';
 import { ACTIVE } from './step.ts';
@@ -17,7 +18,8 @@ export const sweepRollouts = async (deps: RolloutDeps): Promise<void> => {
   const minute = now.toISOString().slice(0, 19);
   const active = await deps.store.changes.list({ states: [...ACTIVE], limit: 100_000 });
   for (const change of active) await deps.queue.send<AdvanceJob>(ADVANCE_QUEUE, { changeId: change.id }, { key: `sweep:${change.id}:${minute}` });
-  const abandoned = await deps.store.rollouts.expiredLeases(now);
+  // Stale, not just lapsed: a worker that lost its lease has stopped its run by then (host-lease.ts).
+  const abandoned = await deps.store.rollouts.expiredLeases(staleBefore(now, deps.leaseMs ?? DEFAULT_LEASE_MS));
   if (abandoned.length) deps.log.warn({ runs: abandoned.length }, 'host runs abandoned by a stopped worker; re-checking them');
   await deps.queue.sendMany<HostRunJob>(
     HOST_RUN_QUEUE,

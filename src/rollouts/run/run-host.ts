@@ -13,6 +13,12 @@ import { recordedParams } from '../playbook-fit.ts';
 import { applyParams, rollbackParams } from './host-params.ts';
 import { stillNeeded } from './still-needed.ts';
 import { ADVANCE_QUEUE, clockOf, DEFAULT_LEASE_MS, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
+import { holdLease, staleBefore } from './host-lease.ts';
+import { recordStopped } from './stopped-run.ts';
+import { whileStoreAway } from './store-retry.ts';
+
+/** Between tries to record an outcome while the store is away. */
+const RECORD_PAUSE_MS = 2_000;
 
 interface Outcome {
   state: HostRunState;
@@ -58,27 +64,35 @@ const verdict = (runs: PlaybookRun[], applied: number): Outcome => {
 };
 
 /** The wave's own smoke checks (beyond the playbook's), in order, up to the first failure. */
-const waveSmoke = async (deps: RolloutDeps, change: Change, host: Host, log: Logger): Promise<PlaybookRun[]> => {
+const waveSmoke = async (deps: RolloutDeps, change: Change, host: Host, log: Logger, signal: AbortSignal): Promise<PlaybookRun[]> => {
   const plan = RolloutPlan.safeParse(change.plan);
   const run = (await deps.store.rollouts.runs(change.id)).find((r) => r.host === host.name);
   const wave = plan.success && run ? plan.data.waves[run.wave] : undefined;
   const runs: PlaybookRun[] = [];
   for (const check of wave?.smoke ?? []) {
-    const smoke = await runPlaybook({ executor: deps.executor, host, playbook: getPlaybook(deps.catalog, check.playbook), params: check.params, dryRun: deps.config.execution.dryRun, log });
+    const smoke = await runPlaybook({
+      executor: deps.executor,
+      host,
+      playbook: getPlaybook(deps.catalog, check.playbook),
+      params: check.params,
+      dryRun: deps.config.execution.dryRun,
+      log,
+      signal,
+    });
     runs.push(smoke);
     if (!smoke.ok) break;
   }
   return runs;
 };
 
-const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered: boolean, attempt: number): Promise<Outcome> => {
+const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered: boolean, attempt: number, signal: AbortSignal): Promise<Outcome> => {
   const log = hostLogger(changeLogger(deps.log, change.id), host.name);
   const rollback = change.parentId !== null;
   const missing = rollback ? change.patches : recovered ? await recheck(deps, change, host, attempt) : await missingOn(deps, change, host.name);
   if (!rollback && missing.length === 0) {
     if (!recovered) return { state: 'not-needed', runs: [], error: null };
     // Patched before its worker died: not patched again, but its smoke checks may not have run.
-    return { ...verdict(await waveSmoke(deps, change, host, log), 0), recheck: 'rescanned after its worker stopped: already patched, not run again' };
+    return { ...verdict(await waveSmoke(deps, change, host, log, signal), 0), recheck: 'rescanned after its worker stopped: already patched, not run again' };
   }
   const dryRun = deps.config.execution.dryRun;
   const apply = playbookFor(deps.catalog, 'apply', host.os);
@@ -87,17 +101,17 @@ const applyOn = async (deps: RolloutDeps, change: Change, host: Host, recovered:
   if (rollback) {
     const playbook = rollbackFor(deps.catalog, apply);
     params = rollbackParams(playbook, host.os, change.parentId!, change.patches, await appliedParams(deps, change.parentId!, host.name));
-    run = await runPlaybook({ executor: deps.executor, host, playbook, params, dryRun, log });
+    run = await runPlaybook({ executor: deps.executor, host, playbook, params, dryRun, log, signal });
   } else {
     const values = applyParams(host.os, missing, change.id);
     // Needed but not in a form the os's playbook takes (a plain rpm update without an advisory):
     // a failure to look at, never a silent "not needed" that would count as patched.
     if (!values) return { state: 'failed', runs: [], error: `${apply.name} cannot apply ${missing.join(', ')} (it takes ${Object.keys(apply.params).join(', ')})` };
     params = values;
-    run = await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log });
+    run = await runPlaybook({ executor: deps.executor, host, playbook: apply, params, dryRun, log, signal });
   }
   // Smoke checks of the wave run only on a host that got through.
-  return { ...verdict(run.ok ? [run, ...(await waveSmoke(deps, change, host, log))] : [run], 1), params };
+  return { ...verdict(run.ok ? [run, ...(await waveSmoke(deps, change, host, log, signal))] : [run], 1), params };
 };
 
 /** Keeps a compact record: per step its exit code, duration and output tails. */
@@ -126,7 +140,8 @@ const summary = (outcome: Outcome) => ({
 /**
  * The `rollout.host` job: one host of one change, exactly once. The run is claimed in the store
  * (a second worker or replica gets nothing), held by a renewed lease while it runs, and its
- * outcome recorded before the change is advanced.
+ * outcome recorded before the change is advanced. A run whose lease is lost stops its playbook
+ * (killing the command on the host) well before another worker may take it over.
  */
 export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<void> => {
   const now = clockOf(deps);
@@ -135,45 +150,43 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   // claim checks again in the same statement, and also waits while another change (the change a
   // rollback undoes, still finishing on this host) holds the host: the next advance re-sends it.
   if ((await deps.store.changes.get(job.changeId))?.state !== 'running') return;
-  const claimed = await deps.store.rollouts.claimRun(job.changeId, job.host, new Date(now().getTime() + leaseMs), now());
+  const leaseUntil = new Date(now().getTime() + leaseMs);
+  const claimed = await deps.store.rollouts.claimRun(job.changeId, job.host, leaseUntil, now(), staleBefore(now(), leaseMs));
   if (!claimed) return;
   const { attempt } = claimed.run;
   const log = hostLogger(changeLogger(deps.log, job.changeId), job.host);
-  const renew = setInterval(
-    () => {
-      // A timer cannot await: a failed renewal is logged as a warning (the catch below).
-      void deps.store.rollouts
-        .renewLease(job.changeId, job.host, attempt, new Date(now().getTime() + leaseMs))
-        .then((held) => {
-          if (!held) log.warn({ attempt }, 'host run taken over by another worker; its result will not be recorded');
-        })
-        .catch((error: Error) => log.warn({ err: error }, 'host run lease not renewed'));
-    },
-    Math.max(250, leaseMs / 3),
-  );
+  // Nothing runs twice: the playbook stops once the run may no longer be ours (host-lease.ts).
+  const lease = holdLease(deps.store, { changeId: job.changeId, host: job.host, attempt, leaseUntil, leaseMs, now, log });
   let outcome: Outcome;
+  let threw = false;
   try {
     const [change, host] = await Promise.all([deps.store.changes.get(job.changeId), deps.store.hosts.get(job.host)]);
     if (!change || !host) outcome = { state: 'failed', runs: [], error: host ? 'the change is gone' : `${job.host} is no longer in the inventory` };
-    else outcome = await applyOn(deps, change, host, claimed.recovered, attempt);
+    else outcome = await applyOn(deps, change, host, claimed.recovered, attempt, lease.signal);
   } catch (error) {
     // The database away is not the host's fault: the job is retried once it is back (the lease
     // lets the retry take the run over), instead of recording a failure that never happened.
-    if (error instanceof StoreUnavailableError) throw error;
+    if (error instanceof StoreUnavailableError && !lease.lost) throw error;
     // Unreachable, auth, a refused parameter: the host failed, the change decides what that means.
     outcome = { state: 'failed', runs: [], error: (error as Error).message };
+    threw = true;
   } finally {
-    clearInterval(renew);
+    lease.release();
+  }
+  // Stopped part-way (or taken over): not ours to record. The run row belongs to whoever takes it
+  // over, and that attempt rescans the host first. A run that ended before its lease lapsed is
+  // recorded as usual: finishRun is fenced by the attempt.
+  if (lease.lost && (lease.takenOver || threw || outcome.runs.some((r) => r.stopped))) {
+    return recordStopped(deps, { ...job, attempt, why: lease.lost, runs: outcome.runs }, log);
   }
   // Stored, shown in the thread and the audit log: an SSH or playbook error may quote a secret.
   if (outcome.error) outcome.error = scrubSecrets(outcome.error);
-  const recorded = await deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state: outcome.state, result: summary(outcome), error: outcome.error, at: now() });
+  const { state, error } = outcome;
+  // The outcome is real: a short outage does not lose it (and with it a lease and a half of waiting for a takeover).
+  const retry = { tries: Math.max(3, Math.ceil(leaseMs / RECORD_PAUSE_MS)), pauseMs: RECORD_PAUSE_MS };
+  const recorded = await whileStoreAway(() => deps.store.rollouts.finishRun(job.changeId, job.host, { attempt, state, result: summary(outcome), error, at: now() }), retry);
   if (!recorded) return;
-  await deps.store.audit.append({
-    actor: 'patchbot',
-    action: `host.${outcome.state}`,
-    subject: job.changeId,
-    data: { host: job.host, attempt, ...(outcome.error ? { error: outcome.error } : {}) },
-  });
-  await deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${attempt}` });
+  const event = { actor: 'patchbot', action: `host.${state}`, subject: job.changeId, data: { host: job.host, attempt, ...(error ? { error } : {}) } };
+  await whileStoreAway(() => deps.store.audit.append(event), retry);
+  await whileStoreAway(() => deps.queue.send(ADVANCE_QUEUE, { changeId: job.changeId }, { key: `advance:${job.changeId}:${job.host}:${attempt}` }), retry);
 };
