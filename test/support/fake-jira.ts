@@ -1,5 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
+import { approvalsOf, issueUpdated } from './fakes/jira-approvals.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
 import {
   available,
@@ -190,40 +190,6 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     return { status: 200, body: cloud ? { issues: found, isLast: true } : { startAt: 0, maxResults: 50, total: found.length, issues: found } };
   };
 
-  /** A User as Jira shows it: Cloud by accountId (no username any more), Data Center by username and key. */
-  const userOf = (p: FakeApproval['approvers'][number]) => {
-    const slug = p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const email = p.emailAddress === undefined ? {} : { emailAddress: p.emailAddress };
-    if (cloud) {
-      const accountId = p.accountId ?? `acc-${slug}`;
-      const self = `http://jira.invalid/rest/api/2/user?accountId=${accountId}`;
-      return { accountId, ...email, displayName: p.name, active: true, timeZone: 'Etc/UTC', _links: { jiraRest: self, self } };
-    }
-    const username = p.username ?? slug;
-    return {
-      key: `JIRAUSER${10000 + username.length}`,
-      name: username,
-      ...email,
-      displayName: p.name,
-      active: true,
-      timeZone: 'Etc/UTC',
-      _links: { self: `http://jira.invalid/rest/api/2/user?username=${username}` },
-    };
-  };
-
-  const approvals = (issue: FakeIssue): FakeReply => {
-    if (issue.approvals === null)
-      return { status: 404, body: { errorMessage: `The request ${issue.key} is not a service request.`, i18nErrorMessage: { i18nKey: 'sd.request.error.notfound', parameters: [] } } };
-    const values = issue.approvals.map((a) => ({
-      id: a.id,
-      name: 'Change approval',
-      finalDecision: a.finalDecision,
-      canAnswerApproval: false,
-      approvers: a.approvers.map((p) => ({ approver: userOf(p), approverDecision: p.decision })),
-    }));
-    return { status: 200, body: { size: values.length, start: 0, limit: 50, isLastPage: true, values } };
-  };
-
   const fake = new LoopbackFake((request) => {
     if (!authorised(request)) return errorCollection(401, ['You are not authenticated. Authentication required to perform this operation.']);
     if (request.bodyError) return invalid([`Unexpected character in JSON: ${request.bodyError}`]);
@@ -237,7 +203,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     }
     if (desk) {
       const issue = issues.find((i) => i.key === desk[1]);
-      return issue ? approvals(issue) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
+      return issue ? approvalsOf(issue, cloud) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
     }
     if (!request.path.startsWith(`${api}/`)) return errorCollection(404, [`null for uri: ${request.path}`]);
     const path = request.path.slice(api.length);
@@ -308,7 +274,6 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     unavailable: (count: number, retryAfterSeconds?: number, match: FaultMatch = {}) =>
       fake.failNext(count, { kind: 'reply', reply: errorCollection(503, ['Service Unavailable'], {}, retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {}) }, match),
     dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) => fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
-    /** Posts a jira:issue_updated delivery signed the way Jira Cloud signs it. */
     /**
      * Posts an issue_updated webhook as Jira does. `redeliver` resends the previous delivery byte
      * for byte with its identifier, as Jira retries a delivery that was not acknowledged.
@@ -318,18 +283,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
         if (!lastDelivery) throw new Error('fireWebhook: nothing was delivered yet to redeliver');
         return postWebhook(url, lastDelivery.body, lastDelivery.headers);
       }
-      const issue = byKey(key);
-      const body = JSON.stringify({
-        timestamp: Date.now(),
-        webhookEvent: 'jira:issue_updated',
-        issue_event_type_name: 'issue_generic',
-        user: { accountId: 'acc-cab', displayName: 'CAB' },
-        issue: { id: issue.id, key: issue.key, fields: { status: { name: issue.status } } },
-        changelog: { items: [{ field: 'status', fromString: 'Awaiting approval', toString: issue.status }] },
-      });
-      const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-      const sent = how.tamper ? body.replace(issue.key, `${projectKey}-999`) : body;
-      const headers = { 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': how.deliveryId ?? randomUUID() };
+      const { body: sent, headers } = issueUpdated(byKey(key), secret, { ...how, tamperedKey: `${projectKey}-999` });
       lastDelivery = { body: sent, headers };
       return postWebhook(url, sent, headers);
     },
