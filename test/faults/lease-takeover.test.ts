@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Platform, StoreHandle } from '../../src/platform.ts';
 import { type ExecResult, ExecutionError, type Executor, type HostSession, stopReason } from '../../src/playbooks/executor.ts';
@@ -10,6 +9,8 @@ import { StoreUnavailableError } from '../../src/shared/store-errors.ts';
 import { writeConfig } from '../support/cli.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
+import { askAs } from '../support/ask-as.ts';
+import { seedLibbarMissing } from '../support/seed-missing.ts';
 
 /**
  * A database outage longer than the host-run lease, during a slow upgrade (review finding 2).
@@ -68,17 +69,7 @@ const fake: Executor = {
   async close() {},
 };
 const platform: Platform = { ...realPlatform, executors: () => ({ ssh: fake, local: fake }) };
-let n = 0;
-const act = async (name: string, text: string) =>
-  runtime.hub.handle({
-    id: `w-${++n}`,
-    surface: 'console',
-    channel: 'dm:' + name,
-    kind: 'command',
-    text,
-    receivedAt: new Date(),
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-  } satisfies Interaction);
+const act = (name: string, text: string) => askAs(runtime, name, text);
 const auditOf = async (id: string) => {
   const events: Array<{ action: string; data: Record<string, unknown> }> = [];
   for await (const event of runtime.store.audit.read()) if (event.subject === id && event.action.startsWith('host.')) events.push(event);
@@ -104,10 +95,7 @@ beforeAll(async () => {
   const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
   handle = await platform.openStore(config.store.url, { migrate: true });
   runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true });
-  const seen = new Date();
-  await runtime.store.scans.start('scan-seed', 'test', [HOST], seen);
-  await runtime.store.patches.upsert([{ id: 'deb:libbar1@1.1-1', title: 'libbar1 1.1-1', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: seen }], 'scan-seed');
-  await runtime.store.findings.record('scan-seed', HOST, [{ patchId: 'deb:libbar1@1.1-1', state: 'missing' }], seen);
+  await seedLibbarMissing(runtime.store, [HOST]);
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Platform, StoreHandle } from '../../src/platform.ts';
 import type { ExecResult, Executor, HostSession } from '../../src/playbooks/executor.ts';
@@ -11,6 +10,8 @@ import { writeConfig } from '../support/cli.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
+import { askAs } from '../support/ask-as.ts';
+import { seedLibbarMissing } from '../support/seed-missing.ts';
 
 /**
  * A host still upgrading when its window closes fails after the change paused (review finding 4).
@@ -52,17 +53,7 @@ const fake: Executor = {
   async close() {},
 };
 const platform: Platform = { ...realPlatform, executors: () => ({ ssh: fake, local: fake }) };
-let n = 0;
-const act = async (name: string, text: string) =>
-  runtime.hub.handle({
-    id: `w-${++n}`,
-    surface: 'console',
-    channel: 'dm:' + name,
-    kind: 'command',
-    text,
-    receivedAt: new Date(),
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-  } satisfies Interaction);
+const act = (name: string, text: string) => askAs(runtime, name, text);
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const threadTitles = async () => (await consoleHistoryOf(runtime).recent('approvals', null, 500)).map((m) => m.card?.title ?? '').filter(Boolean);
 const ticketEvents = async (id: string) => (await runtime.store.ticketOutbox.list(id)).map((e) => e.event as { kind: string; text?: string; reason?: string });
@@ -88,10 +79,7 @@ beforeAll(async () => {
   const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
   handle = await platform.openStore(config.store.url, { migrate: true });
   runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, now: () => clock });
-  const seen = new Date();
-  await runtime.store.scans.start('scan-seed', 'test', HOSTS, seen);
-  await runtime.store.patches.upsert([{ id: 'deb:libbar1@1.1-1', title: 'libbar1 1.1-1', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: seen }], 'scan-seed');
-  for (const host of HOSTS) await runtime.store.findings.record('scan-seed', host, [{ patchId: 'deb:libbar1@1.1-1', state: 'missing' }], seen);
+  await seedLibbarMissing(runtime.store, HOSTS);
 }, 120_000);
 afterAll(async () => {
   letItFail();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../src/chat/interaction.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
@@ -8,6 +7,8 @@ import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
+import { askAs } from '../support/ask-as.ts';
+import { seedLibbarMissing } from '../support/seed-missing.ts';
 
 /**
  * The orchestrator against its window, on a clock the test moves (the workers, queue and store are
@@ -19,18 +20,8 @@ const HOSTS = ['canary-01', 'web-01', 'web-02'];
 let clock = new Date('2026-12-07T21:30:00Z'); // a Monday
 let handle: StoreHandle;
 let runtime: Runtime;
-let n = 0;
 
-const act = async (name: string, text: string) =>
-  runtime.hub.handle({
-    id: `w-${++n}`,
-    surface: 'console',
-    channel: 'dm:' + name,
-    kind: 'command',
-    text,
-    receivedAt: new Date(),
-    actor: { person: await runtime.store.people.get(name), surfaceUserId: name, displayName: name },
-  } satisfies Interaction);
+const act = (name: string, text: string) => askAs(runtime, name, text);
 const statusOf = async (id: string) => (await runtime.store.rollouts.progress(id))?.status ?? '';
 /**
  * Every advance saves the change's progress stamped with the clock: that stamp shows a kick was
@@ -77,10 +68,7 @@ beforeAll(async () => {
   const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
   handle = await platform.openStore(config.store.url, { migrate: true });
   runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, now: () => clock });
-  const seen = new Date();
-  await runtime.store.scans.start('scan-seed', 'test', HOSTS, seen);
-  await runtime.store.patches.upsert([{ id: 'deb:libbar1@1.1-1', title: 'libbar1 1.1-1', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: seen }], 'scan-seed');
-  for (const host of HOSTS) await runtime.store.findings.record('scan-seed', host, [{ patchId: 'deb:libbar1@1.1-1', state: 'missing' }], seen);
+  await seedLibbarMissing(runtime.store, HOSTS);
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
