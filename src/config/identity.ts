@@ -11,6 +11,7 @@
  * here: the CLI computes this before forwarding, where start time counts.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { Tree } from './merge.ts';
 import { isRecord } from './raw-values.ts';
 import { SECRET_KEY_PATTERN } from './secrets.ts';
@@ -26,23 +27,20 @@ export interface ConfigIdentity {
 
 const NOT_COMPARED = new Set(['server', 'log', 'store']);
 
-/** JSON with keys sorted and secret-named keys dropped, so equal meaning gives equal text. */
-const canonical = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value)
-      .filter((key) => !SECRET_KEY_PATTERN.test(key) && value[key] !== undefined)
-      .sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/** The value without its secret-named keys, at any depth: equal meaning must not hinge on a credential. */
+const withoutSecrets = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([key, item]) => (SECRET_KEY_PATTERN.test(key) ? [] : [[key, withoutSecrets(item)]])));
 };
 
 export const configIdentity = (tree: Tree, files: string[], env: string[]): ConfigIdentity => {
   const sections: Record<string, string> = {};
   for (const [name, value] of Object.entries(tree)) {
     if (NOT_COMPARED.has(name) || SECRET_KEY_PATTERN.test(name)) continue;
-    sections[name] = createHash('sha256').update(canonical(value)).digest('hex');
+    sections[name] = createHash('sha256')
+      .update(canonicalJson(withoutSecrets(value)))
+      .digest('hex');
   }
   return { files, env, sections };
 };
