@@ -22,16 +22,20 @@ export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, i
   const summary = summarizeCompliance(report);
   const command = commandOf(intent);
   const whole = `\`patchbot report compliance${intent.standard ? ` --framework ${intent.standard}` : ''}${report.scope ? ` --group ${report.scope}` : ''}\``;
-  const hosts = (heading: string, list: Counted<HostCompliance>, line: (h: HostCompliance) => string): CardList[] =>
-    list.count ? [pagedList(list.first.map(line), list.count, paging, command, heading, whole)] : [];
-  const groups = !report.scope && report.groups.length ? [pagedList(slicePage(report.groups, paging.page).map(groupLine), report.groups.length, paging, command, 'Groups', whole)] : [];
-  const lists = [
-    ...groups,
+  const page = (heading: string, items: string[], total: number): { list: CardList; total: number }[] =>
+    total ? [{ list: pagedList(items, total, paging, command, heading, whole), total }] : [];
+  const hosts = (heading: string, list: Counted<HostCompliance>, line: (h: HostCompliance) => string) => page(heading, list.first.map(line), list.count);
+  const paged = [
+    ...(report.scope ? [] : page('Groups', slicePage(report.groups, paging.page).map(groupLine), report.groups.length)),
     ...hosts('Overdue', report.overdue, overdueLine),
     ...hosts('Unknown', report.unknown, (h) => unknownLine(h, report.generatedAt)),
     ...hosts('At risk', report.atRisk, atRiskLine),
   ];
-  const totals = [report.scope ? 0 : report.groups.length, report.overdue.count, report.unknown.count, report.atRisk.count];
+  const totals = paged.map((p) => p.total);
+  // Past the first page, a list that has ended drops out; when all have, the longest says where the end was.
+  const going = paged.filter((p) => p.list.items.length > 0);
+  const longest = [...paged].sort((a, b) => b.total - a.total).slice(0, 1);
+  const lists = (paging.page === 1 ? paged : going.length ? going : longest).map((p) => p.list);
   const footer = freshnessLine(report, report.generatedAt) ?? `no hosts in ${report.scope ?? 'the inventory'}`;
   return {
     card: {
