@@ -4,6 +4,7 @@ import { dispatch, type DispatchDeps } from '../../src/chat/dispatcher.ts';
 import { chatHandlers } from '../../src/chat/handlers.ts';
 import type { Interaction } from '../../src/chat/interaction.ts';
 import type { Reply } from '../../src/chat/reply.ts';
+import { proposeChange } from '../../src/changes/propose-change.ts';
 import { Config } from '../../src/config/schema.ts';
 import { checked } from '../support/chat.ts';
 import { freshPglite } from '../support/engines.ts';
@@ -144,5 +145,21 @@ describe('paged answers', () => {
     const replayed = interaction({ kind: 'action', action: { id: 'answer.page', value: `missing ${PATCH} page 2` } });
     expect((await dispatch(replayed, deps())).public?.lists?.[0]?.items).toEqual(NAMES.slice(15, 30));
     expect(await dispatch(replayed, deps())).toEqual({ duplicate: true });
+  });
+
+  it('changes: the open changes a page at a time (of the recent ones it reads)', async () => {
+    for (let i = 0; i < 17; i += 1)
+      await proposeChange(
+        opened.store,
+        { approval: Config.parse({}).approval, windows: ['weeknights'] },
+        { patches: [IDS[i]!], targets: ['farm'], window: 'weeknights', class: 'normal', requester: 'alice', now },
+      );
+    const cards = await follow(await ask('changes'));
+    const ids = itemsOf(cards)
+      .flat()
+      .map((line) => /CHG-\d+/.exec(line)![0]);
+    expect(ids).toHaveLength(17);
+    expect(new Set(ids).size).toBe(17);
+    expect(cards.map((c) => c.lists?.[0]?.more)).toEqual(['+2 more — next 2: `/patch changes page 2`', undefined]);
   });
 });
