@@ -99,7 +99,10 @@ describe('Slack: a long list, a page at a time', () => {
   it('says a typed page past the end is past the end', async () => {
     const sent = await slack.command({ user: 'U0CAROL', channel: OPS, text: `missing ${patch} in farm page 4` });
     await waitFor('the answer', () => fake.hook(sent.hookId)?.posts.length === 1);
-    const past = fake.messages(OPS).filter((m) => m.botId !== null).at(-1)!;
+    const past = fake
+      .messages(OPS)
+      .filter((m) => m.botId !== null)
+      .at(-1)!;
     expect(shown(past.blocks).text).toContain(`Page 4 is past the end: the list has 40, 3 pages of 15; the last is \`/patch missing ${patch} in farm page 3\`.`);
     expect(shown(past.blocks).buttons).toEqual([]);
   });

@@ -3,18 +3,7 @@ import { CARD_LIMITS, type CardField, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { commandOf } from '../paged-intent.ts';
 import { FIRST_PAGE, fromWindow, nextPage, pagedList, type Paging, windowOf } from '../paging.ts';
-import {
-  type Answer,
-  emptyScopeTitle,
-  type EstateStore,
-  freshnessLine,
-  inScope,
-  notCheckedText,
-  plural,
-  type Scope,
-  scopeOf,
-  titleWithUnchecked,
-} from './estate.ts';
+import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, type Scope, scopeOf, titleWithUnchecked } from './estate.ts';
 import { type Freshness, relativeTime } from './freshness.ts';
 import { rebootUnknownReason } from './reboot-reason.ts';
 
