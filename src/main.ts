@@ -128,7 +128,7 @@ export interface PlatformOptions {
   /**
    * A dumped, migrated database each in-memory PGlite store (`pglite://memory`) starts from,
    * instead of running initdb and every migration: a few seconds of CPU per store, and the test
-   * suite opens a hundred of them.
+   * suite opens dozens of them.
    */
   memoryTemplate?: () => Blob;
 }
