@@ -9,6 +9,7 @@ import { issueCreateBody, requestCreateBody } from './issue-fields.ts';
 import { issueLookup, type LookupOptions } from './issue-lookup.ts';
 import { Comments, CreatedIssue, CreatedRequest, IssueStatus, type JiraApprover, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
 import { readSiteFields } from './site-fields.ts';
+import { transitionFields } from './transition-fields.ts';
 import { unescapeWiki, wikiDocument, wikiText } from './wiki.ts';
 import { DEFAULT_STEPS, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
 
@@ -59,24 +60,37 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
     const cacheKey = `${key}\u0000${status}`;
     const cached = transitionCache.get(cacheKey);
     if (cached) return cached;
-    const { transitions: list } = await jira.call(Transitions, `listing the transitions of ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}/transitions` });
+    const { transitions: list } = await jira.call(Transitions, `listing the transitions of ${key}`, {
+      method: 'GET',
+      url: `${jira.api}/issue/${key}/transitions`,
+      // Each transition's screen, so a required resolution is filled rather than refused.
+      params: { expand: 'transitions.fields' },
+    });
     if (transitionCache.size >= CACHE_MAX) transitionCache.delete(transitionCache.keys().next().value!);
     transitionCache.set(cacheKey, list);
     return list;
   };
 
-  const statusOf = async (key: string): Promise<string> =>
-    (await jira.call(IssueStatus, `reading ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}`, params: { fields: 'status' } })).fields.status.name;
+  /** The issue's status, and whether it is in the Done category (however the workflow names it). */
+  const statusOf = async (key: string): Promise<{ name: string; done: boolean }> => {
+    const { status } = (await jira.call(IssueStatus, `reading ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}`, params: { fields: 'status' } })).fields;
+    return { name: status.name, done: status.statusCategory?.key === 'done' };
+  };
 
   /** Moves the issue phase by phase; answers the status it ends in. */
-  const moveTo = async (key: string, status: string, target: TicketPhase): Promise<string> => {
-    let current = status;
-    for (const phase of phasePath(phaseOfStatus(current, steps), target)) {
+  const moveTo = async (key: string, status: { name: string; done: boolean }, target: TicketPhase): Promise<string> => {
+    let current = status.name;
+    for (const phase of phasePath(phaseOfStatus(current, steps), target, status.done)) {
       const step = steps[phase];
       const available = await transitions(key, current);
       const transition = pickTransition(available, step);
       if (!transition) throw missingTransition(key, current, step, available);
-      await jira.send(`moving ${key} with "${transition.name}"`, { method: 'POST', url: `${jira.api}/issue/${key}/transitions`, data: { transition: { id: transition.id } } });
+      const fields = transitionFields(key, transition, phase);
+      await jira.send(`moving ${key} with "${transition.name}"`, {
+        method: 'POST',
+        url: `${jira.api}/issue/${key}/transitions`,
+        data: { transition: { id: transition.id }, ...(Object.keys(fields).length ? { fields } : {}) },
+      });
       current = transition.to?.name ?? step.status;
     }
     return current;
@@ -130,11 +144,24 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
         url: `${jira.api}/issue/${ref.key}/comment`,
         params: { orderBy: '-created', maxResults: RECENT_COMMENTS },
       });
-      if (comments.some((c) => bodyText(c.body).includes(eventStamp(event.id)))) return { state: status, skipped: true };
+      if (comments.some((c) => bodyText(c.body).includes(eventStamp(event.id)))) return { state: status.name, skipped: true };
       const move = moveFor(event);
-      const after = move.phase ? await moveTo(ref.key, status, move.phase) : status;
+      let after = status.name;
+      let stuck: TicketingError | null = null;
+      try {
+        if (move.phase) after = await moveTo(ref.key, status, move.phase);
+      } catch (error) {
+        // A completed change backed out where the workflow has no way from Completed to Failed:
+        // the comment is the issue's only record of the backout, so it goes on, saying the status
+        // stays, and the thread hears why (the refusal below).
+        const backedOut = event.kind === 'rolled-back' && phaseOfStatus(status.name, steps) === 'completed';
+        if (!(backedOut && isTicketingError(error) && error.kind === 'rejected')) throw error;
+        stuck = error;
+      }
+      const text = stuck ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue stays ${status.name}; its workflow could not move it to ${steps.failed.status}.\n$1`) : stampedNote(event);
       // The comment goes last: its stamp is what marks the event done.
-      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: note(stampedNote(event)) } });
+      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: note(text) } });
+      if (stuck) throw stuck;
       return { state: after, skipped: false };
     },
 

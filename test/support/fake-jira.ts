@@ -1,8 +1,8 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
 import { approvalsOf, issueUpdated } from './fakes/jira-approvals.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
+import { statusCategory, takeTransition, transitionList } from './fakes/jira-transitions.ts';
 import {
-  available,
   createFieldErrors,
   type CustomFieldKind,
   DEFAULT_WORKFLOW,
@@ -134,12 +134,10 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
 
   const transition = (issue: FakeIssue, body: unknown): FakeReply => {
     const problems = requestProblems('IssueUpdateDetails', body);
-    const id = (body as { transition?: { id?: unknown } } | null)?.transition?.id;
+    const sent = body as { transition?: { id?: unknown }; fields?: Record<string, unknown> } | null;
+    const id = sent?.transition?.id;
     if (problems.length || typeof id !== 'string') return invalid(problems.length ? problems : ['transition.id is required']);
-    const chosen = available(workflow, issue.status).find((t) => t.id === id);
-    if (!chosen) return errorCollection(400, [`Transition id '${id}' is not valid for this issue.`]);
-    issue.status = chosen.to;
-    return { status: 204 };
+    return takeTransition(workflow, issue, id, sent?.fields ?? {});
   };
 
   const comment = (issue: FakeIssue, body: unknown): FakeReply => {
@@ -154,23 +152,14 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     if (!sub && request.method === 'GET') {
       const wanted = (request.query.get('fields') ?? 'status').split(',');
       const fields = Object.fromEntries(
-        wanted.map((f) => [f, f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status } : issue.fields[f]]),
+        wanted.map((f) => [
+          f,
+          f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status, statusCategory: statusCategory(workflow, issue.status) } : issue.fields[f],
+        ]),
       );
       return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields } };
     }
-    if (sub === 'transitions' && request.method === 'GET') {
-      const list = available(workflow, issue.status).map((t) => ({
-        id: t.id,
-        name: t.name,
-        to: { id: t.id, name: t.to },
-        hasScreen: false,
-        isGlobal: t.from === '*',
-        isInitial: false,
-        isAvailable: true,
-        isConditional: false,
-      }));
-      return { status: 200, body: { expand: 'transitions', transitions: list } };
-    }
+    if (sub === 'transitions' && request.method === 'GET') return transitionList(workflow, issue.status, request.query.get('expand'));
     if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
     if (sub === 'comment' && request.method === 'POST') return comment(issue, request.body);
     if (sub === 'comment' && request.method === 'GET') {
