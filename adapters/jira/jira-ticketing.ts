@@ -4,6 +4,7 @@ import type { ApprovalDecision, ItsmFacts, OpenedTicket, OpenContext, RecordResu
 import { isTicketingError, TicketingError } from '../../src/tickets/ticketing-error.ts';
 import { adfDocument, adfPlainText, adfText } from './adf.ts';
 import { jiraClient, type JiraClientOptions } from './client.ts';
+import { fittedComment } from './comment-limit.ts';
 import { type OptionPlan, resolveFields } from './field-options.ts';
 import { issueCreateBody, requestCreateBody } from './issue-fields.ts';
 import { issueLookup, type LookupOptions } from './issue-lookup.ts';
@@ -160,7 +161,7 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       }
       const text = stuck ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue stays ${status.name}; its workflow could not move it to ${steps.failed.status}.\n$1`) : stampedNote(event);
       // The comment goes last: its stamp is what marks the event done.
-      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: note(text) } });
+      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: fittedComment(text, note) } });
       if (stuck) throw stuck;
       return { state: after, skipped: false };
     },

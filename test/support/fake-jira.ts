@@ -35,6 +35,7 @@ export interface FakeJiraOptions {
 }
 
 const EMAIL = 'patchbot@example.com';
+const COMMENT_LIMIT = 32_767;
 const API_TOKEN = 'jira-api-token';
 const PAT = 'jira-personal-access-token';
 
@@ -143,6 +144,10 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   const comment = (issue: FakeIssue, body: unknown): FakeReply => {
     const problems = [...requestProblems('Comment', body), ...richTextProblems((body as { body?: unknown } | null)?.body, cloud)];
     if (problems.length) return invalid(problems);
+    // jira.text.field.character.limit; on Cloud the ADF document is counted as sent (the adapter's assumption too).
+    const text = (body as { body: unknown }).body;
+    if ((typeof text === 'string' ? text : JSON.stringify(text)).length > COMMENT_LIMIT)
+      return errorCollection(400, [], { comment: `The entered text is too long. It exceeds the allowed limit of ${COMMENT_LIMIT} characters.` });
     const created = { id: String(20000 + issues.reduce((n, i) => n + i.comments.length, 0)), body: (body as { body: unknown }).body, created: new Date().toISOString() };
     issue.comments.push(created);
     return { status: 201, body: { ...created, self: `${self(issue)}/comment/${created.id}`, author: { displayName: 'patchbot' } } };

@@ -21,7 +21,10 @@ const firstLines = (fake: FakeJira, key: string) => fake.comments(key).map((body
 const withScreens = (screens: Record<string, Record<string, FakeScreenField>>, extra: Partial<FakeWorkflow> = {}): FakeWorkflow => ({
   ...DEFAULT_WORKFLOW,
   ...extra,
-  transitions: [...DEFAULT_WORKFLOW.transitions, ...(extra.transitions ?? [])].map((t) => (screens[t.name] ? { ...t, fields: screens[t.name] } : t)),
+  transitions: [...DEFAULT_WORKFLOW.transitions, ...(extra.transitions ?? [])].map((t) => {
+    const screen = screens[t.name];
+    return screen ? { ...t, fields: screen } : t;
+  }),
 });
 const RESOLUTION = (required: boolean): FakeScreenField => ({ name: 'Resolution', required, allowed: ['Done', "Won't Do", 'Duplicate', 'Declined', 'Backed out'] });
 

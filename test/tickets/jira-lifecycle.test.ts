@@ -116,6 +116,18 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
     expect(texts(ref.key)[1]).toContain('Superseded by CHG-9.');
   });
 
+  it("shortens a note over Jira's 32,767-character comment limit, keeping its stamp, so a retry still finds it", async () => {
+    const ref = await tickets.open(draft({ changeId: 'CHG-407' }));
+    // Dashes: Data Center's wiki escaping doubles them, so the text alone is not what must fit.
+    const long = ev.note(`Halted on web-01: ${'-'.repeat(40_000)} end of output`);
+    expect(await tickets.record(ref, long)).toEqual({ state: 'Open', skipped: false });
+    const [sent] = jira.comments(ref.key).slice(-1);
+    expect((typeof sent === 'string' ? sent : JSON.stringify(sent)).length).toBeLessThanOrEqual(32_767);
+    const text = texts(ref.key).at(-1)!;
+    expect(text).toMatch(/^Halted on web-01: -+… \[shortened by patchbot to fit Jira's 32767-character limit: \d+ of 40032 characters left out\]\n\[patchbot event ev-\d+\]$/);
+    expect(await tickets.record(ref, long)).toEqual({ state: 'Open', skipped: true });
+  });
+
   it('sent only bodies valid under the vendored Jira schemas', () => {
     expect(jira.requests.filter((r) => r.method === 'POST').length).toBeGreaterThan(20);
     expect(jira.violations).toEqual([]);
