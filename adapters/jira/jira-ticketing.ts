@@ -25,6 +25,8 @@ const DEFAULT_SEARCH_LAG_MS = { cloud: 60_000, datacenter: 0 };
 
 /** Comments read back when looking for an event's stamp: a retried event is always among the newest. */
 const RECENT_COMMENTS = 100;
+/** Approvals asked for per page (servicedeskapi's own default is 50). */
+const APPROVALS_PAGE = 50;
 /** Transition lists kept (per issue and status) before the oldest are forgotten. */
 const CACHE_MAX = 500;
 
@@ -167,15 +169,25 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {
-      const page = await jira
-        .call(ServiceDeskApprovals, `reading the approvals of ${ref.key}`, { method: 'GET', url: `/rest/servicedeskapi/request/${ref.key}/approval` })
-        .catch((error: unknown) => {
-          // Not a service request (a plain Jira project): nobody approves it in Jira.
-          if (isTicketingError(error) && error.status === 404) return { values: [] };
-          throw error;
-        });
-      const decisions = page.values.flatMap((approval) => approval.approvers.map((a) => decisionOf(a, jira.cloud)));
-      const finals = page.values.map((a) => a.finalDecision);
+      const values: ServiceDeskApprovals['values'] = [];
+      // Paged like every servicedeskapi list: an approval left on a later page could be the one still pending.
+      for (let start = 0, last = false; !last; start += APPROVALS_PAGE) {
+        const page = await jira
+          .call(ServiceDeskApprovals, `reading the approvals of ${ref.key}`, {
+            method: 'GET',
+            url: `/rest/servicedeskapi/request/${ref.key}/approval`,
+            params: { start, limit: APPROVALS_PAGE },
+          })
+          .catch((error: unknown) => {
+            // Not a service request (a plain Jira project): nobody approves it in Jira.
+            if (isTicketingError(error) && error.status === 404) return { values: [], isLastPage: true };
+            throw error;
+          });
+        values.push(...page.values);
+        last = page.isLastPage || page.values.length === 0;
+      }
+      const decisions = values.flatMap((approval) => approval.approvers.map((a) => decisionOf(a, jira.cloud)));
+      const finals = values.map((a) => a.finalDecision);
       const state = finals.includes('declined') ? 'rejected' : finals.length === 0 ? 'not-requested' : finals.every((f) => f === 'approved') ? 'approved' : 'requested';
       return { state, decisions };
     },

@@ -67,10 +67,12 @@ const Approver = z.object({
 });
 export type JiraApprover = z.infer<typeof Approver>;
 
-/** GET /rest/servicedeskapi/request/{key}/approval: a page of approvals. */
+/** GET /rest/servicedeskapi/request/{key}/approval: a page of approvals (`start`, `limit`; `isLastPage` says whether more follow). */
 export const ServiceDeskApprovals = z.object({
+  isLastPage: z.boolean().default(true),
   values: z.array(z.object({ finalDecision: z.string(), approvers: z.array(Approver).default([]) })),
 });
+export type ServiceDeskApprovals = z.infer<typeof ServiceDeskApprovals>;
 
 /** What a Jira webhook delivers (jira:issue_updated and friends); only the issue is read. */
 export const WebhookPayload = z.object({

@@ -197,7 +197,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     }
     if (desk) {
       const issue = issues.find((i) => i.key === desk[1]);
-      return issue ? approvalsOf(issue, cloud) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
+      return issue ? approvalsOf(issue, cloud, request.query) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
     }
     if (!request.path.startsWith(`${api}/`)) return errorCollection(404, [`null for uri: ${request.path}`]);
     const path = request.path.slice(api.length);
@@ -254,6 +254,10 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     /** Service Management approvers decide (or the request starts waiting for them). */
     setApproval(key: string, finalDecision: FakeApproval['finalDecision'], approvers: FakeApproval['approvers']) {
       byKey(key).approvals = [{ id: '1', finalDecision, approvers }];
+    },
+    /** Several approval steps (a JSM approval per step or group), in order. */
+    setApprovals(key: string, approvals: Omit<FakeApproval, 'id'>[]) {
+      byKey(key).approvals = approvals.map((a, i) => ({ id: String(i + 1), ...a }));
     },
     rateLimit(count: number, retryAfterSeconds: number, reason = 'jira-burst-based') {
       const headers = {

@@ -84,6 +84,16 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
     expect(await tickets.record(ref, ev.rejected())).toEqual({ state: 'Declined', skipped: false });
   });
 
+  it('reads every page of approvals: a pending step after the first 50 keeps the change waiting', async () => {
+    const ref = await tickets.open(draft({ changeId: 'CHG-408', approvalInItsm: true }));
+    const approved = Array.from({ length: 50 }, (_, i) => ({ finalDecision: 'approved' as const, approvers: [{ name: `Approver ${i}`, decision: 'approved' as const }] }));
+    jira.setApprovals(ref.key, [...approved, { finalDecision: 'pending', approvers: [{ name: 'Carol CAB', decision: 'pending' }] }]);
+    const approval = await tickets.approvalOf(ref);
+    expect(approval.state).toBe('requested');
+    expect(approval.decisions).toHaveLength(51);
+    expect(approval.decisions.at(-1)).toEqual({ approver: 'Carol CAB', identity: idOf('carol-cab'), decision: 'requested' });
+  });
+
   it('identifies approvers by account id (Cloud) or username (Data Center), and trusts an e-mail only where Atlassian verified it', async () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-409', approvalInItsm: true }));
     jira.setApproval(ref.key, 'approved', [
