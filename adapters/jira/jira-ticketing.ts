@@ -1,6 +1,6 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
-import { eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
-import type { ApprovalDecision, ItsmFacts, OpenedTicket, OpenContext, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import { closedOutside, eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
+import type { ApprovalDecision, ItsmFacts, OpenedTicket, OpenContext, RecordContext, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
 import { isTicketingError, TicketingError } from '../../src/tickets/ticketing-error.ts';
 import { adfDocument, adfPlainText, adfText } from './adf.ts';
 import { jiraClient, type JiraClientOptions } from './client.ts';
@@ -12,7 +12,7 @@ import { Comments, CreatedIssue, CreatedRequest, IssueStatus, type JiraApprover,
 import { readSiteFields } from './site-fields.ts';
 import { transitionFields } from './transition-fields.ts';
 import { unescapeWiki, wikiDocument, wikiText } from './wiki.ts';
-import { DEFAULT_STEPS, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
+import { DEFAULT_STEPS, isFinished, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
 
 export interface JiraOptions extends JiraClientOptions {
   /** Your workflow's transition and status names where they differ from docs/itsm.md's. */
@@ -140,7 +140,7 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       return ref;
     },
 
-    async record(ref: TicketRef, event: TicketEvent): Promise<RecordResult> {
+    async record(ref: TicketRef, event: TicketEvent, context?: RecordContext): Promise<RecordResult> {
       const status = await statusOf(ref.key);
       const { comments } = await jira.call(Comments, `reading the comments of ${ref.key}`, {
         method: 'GET',
@@ -165,7 +165,9 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       // The comment goes last: its stamp is what marks the event done.
       await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: fittedComment(text, note) } });
       if (stuck) throw stuck;
-      return { state: after, skipped: false };
+      // Closed by someone in Jira while the change goes on (any Done-category status): comments only now.
+      const finished = status.done || isFinished(phaseOfStatus(status.name, steps));
+      return { state: after, skipped: false, ...(closedOutside(finished, status.name, event, context) ? { closedOutside: true as const } : {}) };
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {

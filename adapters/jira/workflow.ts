@@ -30,6 +30,9 @@ export const phaseOfStatus = (status: string, steps: JiraSteps): TicketPhase | n
 const LADDER: TicketPhase[] = ['awaiting-approval', 'scheduled', 'implementing', 'review'];
 const DONE = new Set<TicketPhase>(['completed', 'failed', 'canceled', 'declined']);
 
+/** A phase whose issue only takes comments (statuses patchbot knows; Done-category ones it does not are finished too). */
+export const isFinished = (phase: TicketPhase | null): boolean => phase !== null && DONE.has(phase);
+
 /**
  * The phases to transition through, in order, from `current` to `target`: Jira moves one
  * transition at a time, so a change completed straight from Scheduled goes through Implementing.

@@ -96,7 +96,12 @@ describe('a Jira issue closed by hand', () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-721' }));
     await tickets.record(ref, ev.approved());
     jira.issue(ref.key).status = 'Closed';
-    expect(await tickets.record(ref, ev.wave(1, 2, 1))).toEqual({ state: 'Closed', skipped: false });
+    // patchbot left it Scheduled: someone closed it in Jira while the change goes on.
+    expect(await tickets.record(ref, ev.wave(1, 2, 1), { lastState: 'Scheduled' })).toEqual({ state: 'Closed', skipped: false, closedOutside: true });
     expect(firstLines(jira, ref.key).at(-1)).toBe('Wave 1 of 2 done: 1 ok, 0 failed, 0 skipped (1 host).');
+    // Said once: patchbot now knows it Closed. And an event that ends the change expects a finished issue.
+    expect(await tickets.record(ref, ev.wave(2, 2, 3), { lastState: 'Closed' })).toEqual({ state: 'Closed', skipped: false });
+    jira.issue(ref.key).status = 'Canceled';
+    expect(await tickets.record(ref, ev.completed(), { lastState: 'Closed' })).toEqual({ state: 'Canceled', skipped: false });
   });
 });
