@@ -1,7 +1,7 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
 import { approvalsOf, issueUpdated } from './fakes/jira-approvals.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
-import { statusCategory, takeTransition, transitionList } from './fakes/jira-transitions.ts';
+import { issueView, takeTransition, transitionList } from './fakes/jira-transitions.ts';
 import {
   createFieldErrors,
   type CustomFieldKind,
@@ -155,30 +155,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
   };
 
   const onIssue = (request: FakeRequest, issue: FakeIssue, sub: string | undefined): FakeReply => {
-    if (!sub && request.method === 'GET') {
-      const wanted = (request.query.get('fields') ?? 'status').split(',');
-      const fields = Object.fromEntries(
-        wanted.map((f) => [
-          f,
-          f === 'status'
-            ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status, statusCategory: statusCategory(workflow, issue.status) }
-            : f === 'resolution'
-              ? (issue.fields.resolution ?? null)
-              : issue.fields[f],
-        ]),
-      );
-      // expand=changelog: the issue's history (status moves only, in this fake), each by a real User object.
-      const histories = (issue.history ?? []).map((h, i) => ({
-        id: String(30000 + i),
-        author: cloud ? { accountId: h.by.accountId, displayName: h.by.name, active: true } : { name: h.by.username, key: h.by.username, displayName: h.by.name, active: true },
-        created: h.created,
-        items: [{ field: 'status', fieldtype: 'jira', from: null, fromString: h.from, to: null, toString: h.to }],
-      }));
-      const changelog = (request.query.get('expand') ?? '').split(',').includes('changelog')
-        ? { changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories } }
-        : {};
-      return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields, ...changelog } };
-    }
+    if (!sub && request.method === 'GET') return { status: 200, body: issueView(issue, { workflow, cloud, self: self(issue), query: request.query }) };
     if (sub === 'transitions' && request.method === 'GET') return transitionList(workflow, issue.status, request.query.get('expand'));
     if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
     if (sub === 'comment' && request.method === 'POST') return comment(issue, request.body);

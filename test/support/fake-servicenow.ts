@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
 import {
@@ -16,6 +15,7 @@ import {
   sysId,
 } from './fakes/servicenow-records.ts';
 import { type ApprovalPolicy, changeApi } from './fakes/servicenow-change-api.ts';
+import { serviceNowAuth } from './fakes/servicenow-oauth.ts';
 import { businessRuleDelivery } from './fakes/servicenow-webhook.ts';
 
 /**
@@ -52,34 +52,9 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const changes: SnChange[] = [];
   const approvers: SnApprover[] = [];
   const users: SnUser[] = [];
-  const tokens = new Map<string, number>();
-  const refreshTokens = new Set<string>();
   let nextNumber = 30001;
 
-  const authorised = (request: FakeRequest): boolean => {
-    const header = request.headers.authorization ?? '';
-    if (header.startsWith('Basic ')) return Buffer.from(header.slice(6), 'base64').toString() === `${username}:${password}`;
-    if (header.startsWith('Bearer ')) return (tokens.get(header.slice(7)) ?? 0) > Date.now();
-    return false;
-  };
-
-  const issueToken = (): FakeReply => {
-    const ttl = options.oauth?.tokenTtlSeconds ?? 1800;
-    const access = randomBytes(12).toString('hex');
-    const refresh = randomBytes(12).toString('hex');
-    tokens.set(access, Date.now() + ttl * 1000);
-    refreshTokens.add(refresh);
-    return { status: 200, body: { access_token: access, refresh_token: refresh, scope: 'useraccount', token_type: 'Bearer', expires_in: ttl } };
-  };
-
-  const oauthGrant = (form: Record<string, string>): FakeReply => {
-    const oauth = options.oauth;
-    const denied = { status: 401, body: { error_description: 'access_denied', error: 'server_error' } };
-    if (!oauth || form.client_id !== oauth.clientId || form.client_secret !== oauth.clientSecret) return denied;
-    if (form.grant_type === 'password') return form.username === username && form.password === password ? issueToken() : denied;
-    if (form.grant_type === 'refresh_token' && form.refresh_token && refreshTokens.delete(form.refresh_token)) return issueToken();
-    return denied;
-  };
+  const { authorised, oauthGrant, revokeTokens } = serviceNowAuth({ username, password, ...(options.oauth ? { oauth: options.oauth } : {}) });
 
   const find = (id: string) => changes.find((c) => c.sys_id === id);
   const userOf = (spec: SnUserSpec): SnUser => {
@@ -294,7 +269,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
       return postWebhook(url, body, { 'x-patchbot-signature': signature });
     },
     /** The instance forgets every OAuth access token (an early expiry or a revocation). */
-    revokeTokens: () => tokens.clear(),
+    revokeTokens,
     stop: () => fake.stop(),
     start: () => fake.start(),
   };

@@ -73,3 +73,30 @@ export const takeTransition = (workflow: FakeWorkflow, issue: FakeIssue, id: str
   issue.status = chosen.to;
   return { status: 204 };
 };
+
+/**
+ * GET /issue/{key}: the fields asked for (status with its category, resolution null when unset)
+ * and, with expand=changelog, the issue's history (status moves only, in this fake), each by a
+ * real User object: an accountId on Cloud, a username on Data Center.
+ */
+export const issueView = (issue: FakeIssue, { workflow, cloud, self, query }: { workflow: FakeWorkflow; cloud: boolean; self: string; query: URLSearchParams }) => {
+  const wanted = (query.get('fields') ?? 'status').split(',');
+  const fields = Object.fromEntries(
+    wanted.map((f) => [
+      f,
+      f === 'status'
+        ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status, statusCategory: statusCategory(workflow, issue.status) }
+        : f === 'resolution'
+          ? (issue.fields.resolution ?? null)
+          : issue.fields[f],
+    ]),
+  );
+  const histories = (issue.history ?? []).map((h, i) => ({
+    id: String(30000 + i),
+    author: cloud ? { accountId: h.by.accountId, displayName: h.by.name, active: true } : { name: h.by.username, key: h.by.username, displayName: h.by.name, active: true },
+    created: h.created,
+    items: [{ field: 'status', fieldtype: 'jira', from: null, fromString: h.from, to: null, toString: h.to }],
+  }));
+  const changelog = (query.get('expand') ?? '').split(',').includes('changelog') ? { changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories } } : {};
+  return { id: issue.id, key: issue.key, self, fields, ...changelog };
+};
