@@ -82,13 +82,10 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
   // The older versions each missing one superseded (its SLA clock started with the first of them).
   const supersedes = new Map<string, string[]>();
   for (const f of findings) if (f.state === 'superseded' && f.supersededBy) supersedes.set(f.supersededBy, [...(supersedes.get(f.supersededBy) ?? []), f.patchId]);
-  const older = (id: string) =>
-    supersedes.has(id)
-      ? `, supersedes ${supersedes
-          .get(id)!
-          .map((old) => versionOf(old) ?? old)
-          .join(', ')}`
-      : '';
+  const older = (id: string): string => {
+    const versions = supersedes.get(id)?.map((old) => versionOf(old) ?? old);
+    return versions ? `, supersedes ${versions.join(', ')}` : '';
+  };
   const items = needs.map((id) => `${id} (${severityOf(patches, id)})${stateOf.get(id) === 'failed' ? ', install failed' : ''}${older(id)}`);
 
   return {
