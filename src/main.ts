@@ -140,7 +140,7 @@ export const createPlatform = (env: Record<string, string | undefined>): Platfor
       tightened: opened.tightened,
       migrationStatus: () => migrationStatus(opened.sql),
       migrate: async () => (await migrate(opened.sql)).applied,
-      startQueue: async (onError) => (await import('../adapters/postgres/pg-boss-queue.ts')).startPgBossQueue({ sql: opened.sql, onError }),
+      startQueue: async (reports) => (await import('../adapters/postgres/pg-boss-queue.ts')).startPgBossQueue({ sql: opened.sql, reports }),
       onLost: (listener) => opened.sql.onLost?.(listener),
       close: () => opened.store.close(),
     };

@@ -1,7 +1,7 @@
 import type { ChatHub, SurfaceBinding } from './chat/chat-hub.ts';
 import type { Config } from './config/schema.ts';
 import type { Connection, Host } from './inventory/host.ts';
-import type { JobQueue } from './jobs/job-queue.ts';
+import type { JobQueue, QueueReports } from './jobs/job-queue.ts';
 import type { Executor } from './playbooks/executor.ts';
 import type { HttpServer } from './server/http-server.ts';
 import type { Logger } from './shared/logger.ts';
@@ -21,7 +21,7 @@ export interface StoreHandle {
   tightened?: string[];
   migrationStatus(): Promise<{ current: number; latest: number }>;
   migrate(): Promise<string[]>;
-  startQueue(onError: (error: Error) => void): Promise<JobQueue>;
+  startQueue(reports: QueueReports): Promise<JobQueue>;
   /** The store is gone for good in this process (the embedded engine's thread died): only a restart helps. */
   onLost(listener: (error: Error) => void): void;
   close(): Promise<void>;

@@ -1,10 +1,20 @@
 import type PgBoss from 'pg-boss';
-import type { JobHandler } from '../../src/jobs/job-queue.ts';
+import type { JobContext, JobHandler, QueueReports } from '../../src/jobs/job-queue.ts';
+import { isConnectionLoss } from './store-errors.ts';
 
 /** Longest pause between attempts while the database is away: it is back within seconds of its return. */
 const MAX_BACKOFF_MS = 5_000;
 /** Attempts to record a job's end before it is left to expire (about five minutes at the cap). */
 const PERSIST_ATTEMPTS = 60;
+
+/**
+ * A statement of the queue failed and reached us (a fetch's does not): the database being away was
+ * said by `watched` (pg-boss-queue.ts) already; anything else is said each time. pg-boss's errors may be plain objects.
+ */
+export const reportTrouble = (reports: QueueReports, error: unknown): void => {
+  if (isConnectionLoss(error)) return;
+  reports.error(error instanceof Error ? error : Object.assign(new Error(String((error as { message?: unknown })?.message ?? error)), error));
+};
 
 /** Doubling from the poll interval, capped, with jitter so replicas do not retry in step. */
 export const backoffMs = (pollMs: number, failures: number): number => Math.min(MAX_BACKOFF_MS, Math.max(100, pollMs) * 2 ** Math.min(failures - 1, 10)) * (0.75 + Math.random() * 0.5);
@@ -30,7 +40,7 @@ export class JobPump {
     private readonly handler: JobHandler<unknown>,
     private readonly concurrency: number,
     private readonly pollMs: number,
-    private readonly onError: (error: Error) => void,
+    private readonly reports: QueueReports,
   ) {}
 
   start(): void {
@@ -55,7 +65,7 @@ export class JobPump {
           // The database restarting must not end the loop (nor the process, as an unhandled
           // rejection would): report, back off, and look again; the loop resumes once it is back.
           failures++;
-          this.onError(error as Error);
+          reportTrouble(this.reports, error);
           await this.sleep(backoffMs(this.pollMs, failures));
           continue;
         }
@@ -81,21 +91,22 @@ export class JobPump {
 
   private execute(job: PgBoss.Job<unknown>): void {
     this.inFlight++;
-    // Detached so the pump keeps fetching: the job's errors go to boss.fail and onError in its catch.
+    // Detached so the pump keeps fetching: the job's errors go to boss.fail and the queue's reports in its catch.
+    const context: JobContext = { id: job.id, name: job.name };
     void (async () => {
       let done = false;
       try {
-        await this.handler(job.data, { id: job.id, name: job.name });
+        await this.handler(job.data, context);
         done = true;
         await this.complete(job.id);
       } catch (error) {
         // Done but not recorded (a long outage): failing it now would run it again at once.
-        if (done) return this.onError(error as Error);
+        if (done) return this.reports.error(error as Error, context);
         // pg-boss retries per the job's retry policy; the message is kept on the job for inspection.
         // While the database is away the failure is recorded once it is back, so the retry comes
         // within seconds rather than when the job expires.
-        this.onError(error as Error);
-        await this.persisting(() => this.boss.fail(this.name, job.id, { message: (error as Error).message })).catch((e: Error) => this.onError(e));
+        this.reports.error(error as Error, context);
+        await this.persisting(() => this.boss.fail(this.name, job.id, { message: (error as Error).message })).catch((e: Error) => this.reports.error(e, context));
       } finally {
         this.inFlight--;
         this.wake();
@@ -112,7 +123,7 @@ export class JobPump {
         return;
       } catch (error) {
         if (this.stopped || attempt >= PERSIST_ATTEMPTS) throw error;
-        this.onError(error as Error);
+        reportTrouble(this.reports, error);
         await new Promise((resolve) => setTimeout(resolve, backoffMs(this.pollMs, attempt)));
       }
     }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
-import type { JobHandler, JobQueue, SendOptions } from '../../src/jobs/job-queue.ts';
-import { JobPump } from './job-pump.ts';
+import type { JobHandler, JobQueue, QueueReports, SendOptions } from '../../src/jobs/job-queue.ts';
+import { JobPump, reportTrouble } from './job-pump.ts';
+import { isConnectionLoss } from './store-errors.ts';
 import type { SqlClient } from './sql-client.ts';
 
 /**
@@ -52,21 +53,44 @@ const jobOptions = (name: string, options: SendOptions) => ({
   ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
 });
 
+/**
+ * Runs one of the queue's statements and says whether the database answered. Every statement
+ * pg-boss sends passes here, which matters: its fetch swallows errors (an empty result while the
+ * database is away), so neither a poll's result nor its errors would tell.
+ */
+export const watched = async <T>(reports: QueueReports, statement: () => Promise<T>): Promise<T> => {
+  try {
+    const result = await statement();
+    reports.reachable();
+    return result;
+  } catch (error) {
+    if (isConnectionLoss(error)) reports.unreachable(error as Error);
+    throw error;
+  }
+};
+
+/** Tests that only send and work jobs need not hear about trouble. */
+const UNHEARD: QueueReports = { unreachable: () => {}, reachable: () => {}, error: () => {} };
+
 export interface PgBossQueueOptions {
   sql: SqlClient;
-  /** Called when pg-boss reports an error it recovered from (maintenance, polling). */
-  onError?: (error: Error) => void;
+  /** Where the queue says that the database is away or back, and what else went wrong (a job, upkeep). */
+  reports?: QueueReports;
   /** How often this replica runs pg-boss's maintenance (expiry, archiving). */
   maintenanceIntervalSeconds?: number;
 }
 
-export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSeconds = 60 }: PgBossQueueOptions): Promise<JobQueue> => {
+export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceIntervalSeconds = 60 }: PgBossQueueOptions): Promise<JobQueue> => {
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values?: unknown[]) => sql.executeSql(text, values) },
+    db: { executeSql: (text: string, values?: unknown[]) => watched(reports, () => sql.executeSql(text, values)) },
     schema: 'pgboss',
     maintenanceIntervalSeconds,
+    // pg-boss's own cron (its timekeeper) is unused: node-cron fires our schedules (src/jobs/scheduler.ts).
+    // Its worker and monitors would only poll, and while the database is away fail every few seconds.
+    schedule: false,
   });
-  boss.on('error', (error: Error) => onError?.(error));
+  // Maintenance (expiry, archiving) failing while the database is away was said by `watched`.
+  boss.on('error', (error: Error) => reportTrouble(reports, error));
   await racingReplicas(() => boss.start());
 
   const known = new Set<string>();
@@ -83,7 +107,7 @@ export const startPgBossQueue = async ({ sql, onError, maintenanceIntervalSecond
     ensureQueue,
     async work(name, handler, { concurrency = 1, pollingIntervalSeconds = 1 } = {}) {
       await ensureQueue(name);
-      const pump = new JobPump(boss, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, (e) => onError?.(e));
+      const pump = new JobPump(boss, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, reports);
       pumps.set(name, pump);
       pump.start();
     },

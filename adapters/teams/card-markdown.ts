@@ -8,6 +8,12 @@
  * CommonMark backslash escapes, which Teams' renderers honour. `(` after `]` is escaped as well,
  * so a renderer that ignored the escapes would still find no `](` to make a link of. Patchbot's
  * own `code` marks show as the backticks they are: Adaptive Cards have no inline code.
+ *
+ * Teams also evaluates the DATE and TIME functions of Adaptive Cards in TextBlocks and facts
+ * before it renders the markdown: `{{DATE(2017-02-14T06:08:39Z, SHORT)}}` in a patch title would
+ * show as a date of the reader's locale, not as the text the host sent. A function is only
+ * recognised with its braces side by side, so the second of two braces is escaped (`{\{`): no
+ * renderer finds `{{`, and the markdown shows `{{` again.
  */
 const INLINE = /[\\`*_~[\]<>]/g;
 /** An entity (`&#91;`, `&lt;`) would turn into the character it names. */
@@ -15,6 +21,8 @@ const ENTITY = /&(?=#?[A-Za-z0-9]+;)/g;
 /** Block markers at a line's start: heading, quote, bullet, setext underline, ordered list. */
 const LINE_START = /^([ \t]*)([#>+=-])/gm;
 const ORDERED = /^([ \t]*\d{1,9})([.)])/gm;
+/** A brace right after a brace: what would open a template function. */
+const TEMPLATE_BRACE = /(?<=\{)\{/g;
 
 export const escapeCardMarkdown = (text: string): string =>
   text
@@ -22,4 +30,6 @@ export const escapeCardMarkdown = (text: string): string =>
     .replace(ENTITY, '\\&')
     .replace(/\\\]\(/g, '\\]\\(')
     .replace(LINE_START, '$1\\$2')
-    .replace(ORDERED, '$1\\$2');
+    .replace(ORDERED, '$1\\$2')
+    // Last: the backslashes it adds are not host text to be escaped again.
+    .replace(TEMPLATE_BRACE, '\\{');

@@ -1,3 +1,4 @@
+import { type FailureLog, failureLog } from '../shared/failure-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Card } from './card.ts';
 import type { ChatSurface, MessageRef, SurfaceName } from './chat-surface.ts';
@@ -47,10 +48,22 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
   const now = () => options.now?.() ?? new Date();
   const bindingOf = (surface: SurfaceName) => bindings.find((b) => b.surface.name === surface);
 
-  const settle = async (what: string, work: readonly Promise<unknown>[]) => {
-    for (const result of await Promise.allSettled(work)) {
-      if (result.status === 'rejected') log.error({ err: result.reason as Error, what }, 'chat delivery failed');
-    }
+  // Per surface: Slack down (or the store behind the console) is one error when deliveries start
+  // failing and one line when one works again, not an error for every card through the outage.
+  const deliveries = new Map<string, FailureLog>();
+  const deliveryLog = (to: string): FailureLog => {
+    let found = deliveries.get(to);
+    if (!found) deliveries.set(to, (found = failureLog(log, `chat delivery to ${to}`, { level: 'error' })));
+    return found;
+  };
+  /** Waits for every delivery; `work` pairs each with where it goes (a surface, or 'direct messages'). */
+  const settle = async (what: string, work: ReadonlyArray<readonly [string, Promise<unknown>]>) => {
+    const results = await Promise.allSettled(work.map(([, delivery]) => delivery));
+    results.forEach((result, i) => {
+      const to = deliveryLog(work[i]![0]);
+      if (result.status === 'rejected') to.failed(result.reason as Error, { what });
+      else to.succeeded();
+    });
   };
 
   /** Threads by the card's key: the first post is the root, the rest reply to it. */
@@ -68,9 +81,12 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     // In order per surface (a decision after the card it decides), surfaces in parallel.
     await settle(
       'broadcast',
-      bindings.map(async (binding) => {
-        for (const post of posts) await postThreaded(binding, binding.channels[post.channel], post.card, store);
-      }),
+      bindings.map((binding) => [
+        binding.surface.name,
+        (async () => {
+          for (const post of posts) await postThreaded(binding, binding.channels[post.channel], post.card, store);
+        })(),
+      ]),
     );
   };
 
@@ -78,7 +94,7 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     const roots = await store.chatThreads.roots(threadKey);
     await settle(
       'refresh',
-      roots.map((ref) => bindingOf(ref.surface)?.surface.update(ref, card) ?? Promise.resolve()),
+      roots.map((ref) => [ref.surface, bindingOf(ref.surface)?.surface.update(ref, card) ?? Promise.resolve()]),
     );
     return roots;
   };
@@ -90,7 +106,10 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
       const reached = await Promise.all(bindings.map((b) => b.surface.direct?.(person, card).catch(() => false) ?? false));
       if (!reached.some(Boolean)) log.warn({ person: name }, 'no chat surface reaches this person directly');
     });
-    await settle('direct', work);
+    await settle(
+      'direct',
+      work.map((delivery) => ['direct messages', delivery]),
+    );
   };
 
   const deliver: ChatHub['deliver'] = async (interaction, reply, responder) => {
@@ -107,7 +126,10 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
           : (own?.surface.post(interaction.channel, reply.public, interaction.thread ? { thread: interaction.thread } : undefined) ?? Promise.resolve()),
       );
     if (reply.private) work.push(responder ? responder.private(reply.private) : (own?.surface.ephemeral(interaction.channel, interaction.actor, reply.private) ?? Promise.resolve()));
-    await settle('reply', work);
+    await settle(
+      'reply',
+      work.map((delivery) => [interaction.surface, delivery]),
+    );
     if (reply.broadcast?.length) await broadcast(reply.broadcast);
     if (reply.direct?.length) await sendDirect(reply.direct);
     await reply.followUp?.();

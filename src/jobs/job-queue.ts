@@ -30,6 +30,20 @@ export interface WorkOptions {
   pollingIntervalSeconds?: number;
 }
 
+/**
+ * What a running queue says about itself, apart from what its callers are told. While the database
+ * is away every poll, bookkeeping statement and upkeep run fails alike: that is one condition with
+ * a start and an end (`unreachable` … `reachable`), not an error per attempt.
+ */
+export interface QueueReports {
+  /** The database did not answer the queue; the queue keeps trying. */
+  unreachable(error: Error): void;
+  /** The database answered the queue (said after every poll: cheap when nothing was wrong). */
+  reachable(): void;
+  /** Anything else: a job's handler threw (retried per its options), a statement was refused. */
+  error(error: Error, job?: JobContext): void;
+}
+
 export interface JobQueue {
   /** Creates the queue if needed and starts working it on this replica. */
   work<Data>(name: string, handler: JobHandler<Data>, options?: WorkOptions): Promise<void>;

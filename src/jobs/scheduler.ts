@@ -20,9 +20,16 @@ export const firingKey = (schedule: string, at: Date) => `${schedule}@${new Date
 
 /**
  * node-cron fires on every replica; each firing becomes a job keyed by schedule and instant, so
- * the queue keeps exactly one and one replica runs it. Returns a function that stops the timers.
+ * the queue keeps exactly one and one replica runs it. `onSent` hears of every firing that reached
+ * the queue, so a caller can tell when firings work again after failing. Returns a function that
+ * stops the timers.
  */
-export const startSchedules = (schedules: Schedule[], queue: JobQueue, onError: (error: Error, schedule: string) => void): (() => Promise<void>) => {
+export const startSchedules = (
+  schedules: Schedule[],
+  queue: JobQueue,
+  onError: (error: Error, schedule: string) => void,
+  onSent: (schedule: string) => void = () => {},
+): (() => Promise<void>) => {
   const tasks = schedules.map((schedule) =>
     cron.schedule(
       schedule.cron,
@@ -30,6 +37,7 @@ export const startSchedules = (schedules: Schedule[], queue: JobQueue, onError: 
         const firing: ScheduleFiring = { schedule: schedule.name, firedAt: new Date(Math.floor(context.date.getTime() / 1000) * 1000).toISOString() };
         try {
           await queue.send(scheduleQueue(schedule.name), firing, { key: firingKey(schedule.name, context.date), retryLimit: 2 });
+          onSent(schedule.name);
         } catch (error) {
           onError(error as Error, schedule.name);
         }

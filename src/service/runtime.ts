@@ -15,6 +15,7 @@ import { executorByConnection } from '../playbooks/executor-by-connection.ts';
 import { HostLimiter } from '../playbooks/host-limiter.ts';
 import { loadPlaybooks, type PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { scanRunner } from '../playbooks/run-scan.ts';
+import { failureLog } from '../shared/failure-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PatchbotStore } from '../patchbot-store.ts';
 import { syncConfigToStore } from './sync-config.ts';
@@ -84,7 +85,13 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   // Likewise an ITSM field mapping the instance cannot satisfy (docs/itsm.md).
   const itsm = await platform.ticketing(config, log);
   if (workers) await prepareTicketing(itsm.ticketing, log.child({ component: 'tickets' }));
-  const queue = await handle.startQueue((error) => log.warn({ err: error }, 'job queue error'));
+  // The database away is one warning and one line when it is back, however many queues poll it.
+  const database = failureLog(log, 'job queue database connection');
+  const queue = await handle.startQueue({
+    unreachable: (error) => database.failed(error),
+    reachable: () => database.succeeded(),
+    error: (error, job) => log.warn({ err: error, ...(job ? { queue: job.name, job: job.id } : {}) }, 'job queue error'),
+  });
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
   const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);
   // `scan` from chat starts a scan with the discovery dependencies made just below.

@@ -10,6 +10,7 @@ import type { Platform } from '../platform.ts';
 import { createHttpServer } from '../server/http-server.ts';
 import { createMetricsRegistry } from '../server/metrics.ts';
 import { sendJson } from '../server/router.ts';
+import { failureLog } from '../shared/failure-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import { type LocalCommands, mountLocalApi } from './local-api.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
@@ -67,7 +68,14 @@ export const startService = async ({ config, platform, log, commands, onListenin
     ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
     ...runtime.tickets.schedules,
   ];
-  const stopSchedules = startSchedules(schedules, runtime.queue, (error, name) => log.error({ err: error, schedule: name }, 'schedule firing failed'));
+  // The rollout sweep fires every 30 s: while the database is away, one error and one line when firings work again.
+  const firings = failureLog(log, 'schedule firing', { level: 'error' });
+  const stopSchedules = startSchedules(
+    schedules,
+    runtime.queue,
+    (error, name) => firings.failed(error, { schedule: name }),
+    () => firings.succeeded(),
+  );
 
   const metrics = createMetricsRegistry();
   const server = createHttpServer({

@@ -20,6 +20,13 @@ const OUTAGE_MS = 30_000;
 const missing = postgresAvailable();
 if (missing) console.warn(`database outage test skipped: ${missing}`);
 
+/**
+ * Warnings and errors the outage may write: one per loop that noticed (job queue, schedules, ticket
+ * outbox) and one per job that was running (a host scan: its own line and its job's). When every
+ * failed poll was logged, the same 30 s wrote 11, 7 of them "job queue error", and more the longer it lasted.
+ */
+const MAX_OUTAGE_WARNINGS = 8;
+
 let cluster: Cluster;
 let service: ServiceProcess;
 let dir: string;
@@ -32,6 +39,15 @@ const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
+
+type LogLine = { level: number; msg: string; since?: string; failedForMs?: number; err?: { message: string } };
+/** The service's JSON log lines (it logs JSON when its output is not a terminal). */
+const logLines = (): LogLine[] =>
+  service
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
 
 /** What a finished scan would have left: DSA-5999-1 missing on localhost, so a change can be proposed. */
 const seed = async (store: PatchbotStore) => {
@@ -48,7 +64,7 @@ describe.skipIf(missing)('the database goes away for 30 s and comes back', () =>
     cluster = await startCluster();
     dir = mkdtempSync(join(tmpdir(), 'patchbot-outage-'));
     const file = join(dir, 'patchbot.yaml');
-    writeFileSync(file, `server:\n  host: 127.0.0.1\n  port: 0\nstore:\n  url: ${cluster.url}\nschedules:\n  discovery: null\nlog:\n  level: warn\n`);
+    writeFileSync(file, `server:\n  host: 127.0.0.1\n  port: 0\nstore:\n  url: ${cluster.url}\nschedules:\n  discovery: null\nlog:\n  level: info\n`);
     const { config } = await loadConfig({ files: [file], env: {}, cwd: dir });
     const handle = await platform.openStore(cluster.url, { migrate: true });
     try {
@@ -122,5 +138,22 @@ describe.skipIf(missing)('the database goes away for 30 s and comes back', () =>
     }
     expect(service.child.exitCode).toBeNull();
     expect(service.output()).not.toMatch(/unhandled|uncaught/i);
+
+    // The log says the database went away once per loop, with the cause, and once that it is back
+    // with how long it was away: not a line for every failed poll.
+    const warnings = logLines().filter((l) => l.level >= 40);
+    const perMessage = new Map<string, number>();
+    for (const { msg } of warnings) perMessage.set(msg, (perMessage.get(msg) ?? 0) + 1);
+    const counts = [...perMessage].map(([msg, n]) => `${n} × ${msg}`).join('\n');
+    expect(
+      [...perMessage].filter(([, n]) => n > 2),
+      counts,
+    ).toEqual([]);
+    expect(warnings.length, counts).toBeLessThanOrEqual(MAX_OUTAGE_WARNINGS);
+    const away = warnings.find((l) => l.msg === 'job queue database connection failed');
+    expect(away, 'no warning that the database went away').toMatchObject({ level: 40, since: expect.any(String), err: { message: expect.any(String) } });
+    const recovered = await until('the job queue to say the database answers again', () => logLines().find((l) => l.msg === 'job queue database connection works again'), 10_000);
+    expect(recovered).toMatchObject({ level: 30, since: away!.since });
+    expect(recovered.failedForMs).toBeGreaterThan(OUTAGE_MS / 2);
   }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { failureLog } from '../../shared/failure-log.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { RolloutDeps } from './rollout-deps.ts';
 
@@ -51,6 +52,8 @@ export const holdLease = (store: Pick<RolloutDeps['store'], 'rollouts'>, args: L
   let heldUntil = args.leaseUntil.getTime();
   let inFlight = false;
   let failed = false;
+  // A renewal is retried every tick while the store is away: said once, and once when one works again.
+  const renewals = failureLog(log.child({ attempt }), 'host run lease renewal');
   const overdue = () => now().getTime() >= heldUntil - leaseMs + STOP_AFTER * leaseMs;
   const lose = (why: string) => {
     if (lost) return;
@@ -78,11 +81,12 @@ export const holdLease = (store: Pick<RolloutDeps['store'], 'rollouts'>, args: L
         }
         failed = false;
         heldUntil = until;
+        renewals.succeeded();
       },
       (error: Error) => {
         inFlight = false;
         failed = true;
-        log.warn({ err: error, attempt }, 'host run lease not renewed');
+        renewals.failed(error);
         if (overdue()) lose(`${lapse()}: ${error.message}`);
       },
     );
