@@ -1,9 +1,8 @@
 import type { Patch } from '../../src/discovery/patch.ts';
 import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
-import { installedVersions } from '../../src/discovery/package-version.ts';
 import { discovered } from './digest-reads.ts';
-import { CLOSE_FINDINGS, WRITE_REPORTED } from './finding-close.ts';
+import { closeFindings, WRITE_REPORTED } from './finding-close.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
@@ -94,7 +93,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async record(scanId, host, findings, at) {
     // After the host's sighting is locked (LOCK_SIGHTINGS: another writer of the host waits), one
     // statement, as the scan writer's batch (scan-batch.ts) for one host: the findings this scan
-    // saw beside their stored rows (`fx`), the open ones it no longer saw closed (CLOSE_FINDINGS:
+    // saw beside their stored rows (`fx`), the open ones it no longer saw closed (closeFindings:
     // installed or superseded), the new ones inserted and the changed ones updated
     // (WRITE_REPORTED; migration 013: unchanged findings are not written), and the host's
     // sighting, as data-modifying CTEs. They touch disjoint rows (new, changed, and not reported
@@ -103,20 +102,21 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     // stored once, as its last report says (as the batch does).
     const byPatch = new Map(findings.map((f) => [f.patchId, f]));
     const reported = [...byPatch.values()];
-    const versions = installedVersions(reported);
     await sql.transaction(async (tx) => {
       await tx.query(LOCK_SIGHTINGS, [[host]]);
       await tx.query(
-        `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id, $6::jsonb as versions
-       ), f as (select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id from unnest($4::text[], $5::text[]) as x(patch_id, state)
+        `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id
+       ), f as (
+         select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed
+         from unnest($4::text[], $5::text[], $6::text[]) as x(patch_id, state, installed)
        ), fx as (
          select f.*, x.state as stored, x.first_seen as stored_first_seen from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
-       ), ${CLOSE_FINDINGS}, ${WRITE_REPORTED}, sighted as (
+       ), ${closeFindings('f.installed')}, ${WRITE_REPORTED}, sighted as (
          -- No fingerprint from this path: the next scan of the host compares finding by finding (migration 016).
          insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
-        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), versions === null ? null : JSON.stringify(versions)],
+        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), reported.map((f) => f.installed ?? null)],
       );
     });
   },

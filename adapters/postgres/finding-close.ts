@@ -1,14 +1,15 @@
 /**
  * How a scan closes the open findings of a host that its report no longer lists, shared by both
  * writers of findings (findings.record and the scan writer's batch, scan-batch.ts), as CTEs of
- * their one statement. They expect `d` (one row per host written: host, finished_at, scan_id,
- * versions) and `f` (what each host's report lists: host, patch_id).
+ * their one statement. They expect `d` (one row per host written: host, finished_at, scan_id) and
+ * `f` (what each host's report lists: host, patch_id), and are told how to read what the host runs
+ * of a listed finding's package (`installed`, an expression over `f` and `d`).
  *
  * A finding that drops out is `installed`, except a package version (`deb:libbar1@1.1-1`) when the
  * same report lists another version of that package (`…@1.2-1`): the host still misses the
  * package, so either it got 1.1-1 and the mirror has published a newer one since, or the mirror
- * replaced 1.1-1 before the host got it. The version the host runs (`d.versions`, package → version,
- * from apt's Inst lines) tells: at least 1.1-1 is installed, anything less (or not known: dnf's
+ * replaced 1.1-1 before the host got it. The version the host runs (reported beside 1.2-1, from
+ * apt's Inst lines) tells: at least 1.1-1 is installed, anything less (or not known: dnf's
  * check-update does not print it) is `superseded` — not open, not installed, and naming the
  * finding that superseded it. A finding awaiting a reboot was installed whatever is listed now.
  *
@@ -23,20 +24,20 @@ export const PACKAGE_OF = (column: string): string => `substring(${column} from 
 const VERSION_OF = (column: string): string => `substring(${column} from '@(.*)$')`;
 
 /** The open findings no longer reported (`closing`), how each closes (`closed`) and the clocks it hands on (`carried`). */
-export const CLOSE_FINDINGS = `
+export const closeFindings = (installed: string): string => `
   closing as (
     select t.host, t.patch_id, t.state, t.first_seen, ${PACKAGE_OF('t.patch_id')} as pkg
     from findings t
     where t.host = any(array(select host from d)) and t.state in ('missing', 'pending-reboot', 'failed')
       and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
   ), successors as (
-    select f.host, f.patch_id, ${PACKAGE_OF('f.patch_id')} as pkg from f
+    select f.host, f.patch_id, ${PACKAGE_OF('f.patch_id')} as pkg, ${installed} as installed from f join d on d.host = f.host
     where f.host = any(array(select host from closing where pkg is not null and state <> 'pending-reboot'))
   ), closed as (
     select distinct on (c.host, c.patch_id) c.host, c.patch_id, c.first_seen, d.finished_at, d.scan_id,
       case
         when s.patch_id is null or c.state = 'pending-reboot' then 'installed'
-        when c.pkg like 'deb:%' and deb_version_cmp(d.versions ->> c.pkg, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
+        when c.pkg like 'deb:%' and deb_version_cmp(s.installed, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
         else 'superseded'
       end as state,
       s.patch_id as successor
@@ -54,7 +55,7 @@ export const CLOSE_FINDINGS = `
  * What the report lists (`fx`: each reported finding beside its stored row's state and first
  * sighting, or nulls): new findings inserted, those whose state changed updated, the rest not
  * written (migration 013) — except a superseding one, which takes over the earlier clock
- * (`carried`, CLOSE_FINDINGS). A finding reported again is open: no longer superseded.
+ * (`carried`, closeFindings). A finding reported again is open: no longer superseded.
  */
 export const WRITE_REPORTED = `
   seen as (

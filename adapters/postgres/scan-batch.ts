@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FindingInput, HostScanWrite } from '../../src/discovery/discovery-store.ts';
-import { installedVersions } from '../../src/discovery/package-version.ts';
-import { CLOSE_FINDINGS, WRITE_REPORTED } from './finding-close.ts';
+import { installedColumn } from '../../src/discovery/package-version.ts';
+import { closeFindings, WRITE_REPORTED } from './finding-close.ts';
 import { CHECK_INSERTED, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -46,17 +46,15 @@ const reportFingerprint = (byPatch: ReadonlyMap<string, FindingInput['state']>):
 /**
  * A host's findings as two parallel arrays, one per patch (the last report of a patch wins): a
  * statement may insert or update a row only once. Absent findings (the scan did not get that far)
- * stay absent: the host's findings are then left as they are. `versions`, when the report says
- * what the host runs of its packages, is read only for what closes (finding-close.ts); it is not
- * in the fingerprint: a report with the same findings leaves the same rows open.
+ * stay absent: the host's findings are then left as they are. `versions` (installedColumn), when
+ * the report says what the host runs of its packages, is read only for what closes
+ * (finding-close.ts); it is not in the fingerprint: a report with the same findings leaves the same rows open.
  */
-const findingColumns = (
-  findings: readonly FindingInput[] | undefined,
-): { patch_ids: string[]; states: string[]; fingerprint: string | null; versions?: Record<string, string> } | Record<string, never> => {
+const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_ids: string[]; states: string[]; fingerprint: string | null; versions?: string } | Record<string, never> => {
   if (!findings) return {};
   const byPatch = new Map(findings.map((f) => [f.patchId, f]));
   const states = new Map([...byPatch.values()].map((f) => [f.patchId, f.state]));
-  const versions = installedVersions([...byPatch.values()]);
+  const versions = installedColumn([...byPatch.values()]);
   return { patch_ids: [...states.keys()], states: [...states.values()], fingerprint: reportFingerprint(states), ...(versions ? { versions } : {}) };
 };
 
@@ -65,22 +63,22 @@ const findingColumns = (
  * their findings were last written from (the fingerprint, migration 016); only theirs are compared.
  * `fx` puts each of their reported findings beside its stored state (one probe of the primary key
  * each): new ones are inserted, changed ones updated, the rest not written (WRITE_REPORTED);
- * CLOSE_FINDINGS closes what a host no longer reports (installed or superseded), as findings.record does.
+ * closeFindings closes what a host no longer reports (installed or superseded), as findings.record does.
  */
 const RECORD_MANY = `
   with h as (
     select h.*, seen.fingerprint as stored_fingerprint
     from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
-      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions jsonb)
+      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions text)
     left join host_findings_seen seen on seen.host = h.host
   ), d as (
     select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
   ), f as (
-    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id
-    from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) as x(patch_id, state)
+    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id, x.n
+    from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) with ordinality as x(patch_id, state, n)
   ), fx as (
     select f.*, x.state as stored, x.first_seen as stored_first_seen from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
-  ), ${CLOSE_FINDINGS}, ${WRITE_REPORTED}, sighted as (
+  ), ${closeFindings(`nullif(split_part(d.versions, E'\\t', f.n::int), '')`)}, ${WRITE_REPORTED}, sighted as (
     insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
     select host, finished_at, scan_id, fingerprint from h where patch_ids is not null
     ${SIGHTING_AND_FINGERPRINT}

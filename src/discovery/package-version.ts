@@ -7,15 +7,13 @@ export const packageOf = (patchId: string): string | null => /^((?:deb|rpm):[^@]
 export const versionOf = (patchId: string): string | null => /^(?:deb|rpm):[^@]+@(.+)$/.exec(patchId)?.[1] ?? null;
 
 /**
- * What a host runs of the packages its report lists (FindingInput.installed), by package
- * (`deb:libbar1` → `1.0-1`): what the writers of findings compare a version that drops out of the
- * report with (adapters/postgres/finding-close.ts). Null when the report says none.
+ * What a host runs of each listed package (FindingInput.installed), in the findings' order, as one
+ * tab-separated text ('' where the scan did not say): what the writers compare a version that drops
+ * out of the report with (adapters/postgres/finding-close.ts). One JSON string per host costs the
+ * scan writer's statement far less to read than an object or array of them. Null when none is known.
  */
-export const installedVersions = (findings: readonly FindingInput[]): Record<string, string> | null => {
-  let versions: Record<string, string> | null = null;
-  for (const f of findings) {
-    const pkg = f.installed === undefined ? null : packageOf(f.patchId);
-    if (pkg !== null) (versions ??= {})[pkg] = f.installed!;
-  }
-  return versions;
+export const installedColumn = (findings: readonly FindingInput[]): string | null => {
+  if (!findings.some((f) => f.installed !== undefined)) return null;
+  // A version never holds a tab or a line break (PATCH_ID); one that does is not known.
+  return findings.map((f) => (f.installed === undefined || /[\t\n]/.test(f.installed) ? '' : f.installed)).join('\t');
 };
