@@ -2,7 +2,7 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
-import { closeFindings, WRITE_REPORTED } from './finding-close.ts';
+import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
 import { patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
@@ -109,9 +109,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
        ), f as (
          select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed
          from unnest($4::text[], $5::text[], $6::text[]) as x(patch_id, state, installed)
-       ), fx as (
-         select f.*, x.state as stored, x.first_seen as stored_first_seen from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
-       ), ${closeFindings('f.installed')}, ${WRITE_REPORTED}, sighted as (
+       ), ${closeFindings('f.installed')}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
          -- No fingerprint from this path: the next scan of the host compares finding by finding (migration 016).
          insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )

@@ -52,20 +52,30 @@ export const closeFindings = (installed: string): string => `
   )`;
 
 /**
- * What the report lists (`fx`: each reported finding beside its stored row's state and first
- * sighting, or nulls): new findings inserted, those whose state changed updated, the rest not
- * written (migration 013) — except a superseding one, which takes over the earlier clock
- * (`carried`, closeFindings). A finding reported again is open: no longer superseded.
+ * Each reported finding beside its stored row's state and first sighting (nulls for a new one) and
+ * the clock it takes over (`carried`, closeFindings; null for nearly all). One CTE, so that the
+ * update below filters it before probing findings: with the `carried` join inside the update, the
+ * planner hashed every stored finding for each statement.
+ */
+export const REPORTED_BESIDE_STORED = `
+  fx as (
+    select f.*, x.state as stored, x.first_seen as stored_first_seen, cr.first_seen as carried
+    from f left join findings x on x.host = f.host and x.patch_id = f.patch_id left join carried cr on cr.host = f.host and cr.patch_id = f.patch_id
+  )`;
+
+/**
+ * What the report lists (`fx`, REPORTED_BESIDE_STORED): new findings inserted, those whose state
+ * changed updated, the rest not written (migration 013) — except a superseding one, which takes
+ * over the earlier clock. A finding reported again is open: no longer superseded.
  */
 export const WRITE_REPORTED = `
   seen as (
     insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
-    select fx.host, fx.patch_id, fx.state, least(fx.at, cr.first_seen), fx.at, fx.scan_id
-    from fx left join carried cr on cr.host = fx.host and cr.patch_id = fx.patch_id
+    select fx.host, fx.patch_id, fx.state, least(fx.at, fx.carried), fx.at, fx.scan_id from fx
     where fx.stored is null
     returning patch_id
   ), changed as (
-    update findings t set state = fx.state, superseded_by = null, first_seen = least(t.first_seen, cr.first_seen), changed_at = fx.at, changed_in = fx.scan_id
-    from fx left join carried cr on cr.host = fx.host and cr.patch_id = fx.patch_id
-    where (fx.stored <> fx.state or cr.first_seen < fx.stored_first_seen) and t.host = fx.host and t.patch_id = fx.patch_id
+    update findings t set state = fx.state, superseded_by = null, first_seen = least(t.first_seen, fx.carried), changed_at = fx.at, changed_in = fx.scan_id
+    from fx
+    where (fx.stored <> fx.state or fx.carried < fx.stored_first_seen) and t.host = fx.host and t.patch_id = fx.patch_id
   )`;

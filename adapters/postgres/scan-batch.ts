@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FindingInput, HostScanWrite } from '../../src/discovery/discovery-store.ts';
 import { installedColumn } from '../../src/discovery/package-version.ts';
-import { closeFindings, WRITE_REPORTED } from './finding-close.ts';
+import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
 import { CHECK_INSERTED, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -76,9 +76,7 @@ const RECORD_MANY = `
   ), f as (
     select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id, x.n
     from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) with ordinality as x(patch_id, state, n)
-  ), fx as (
-    select f.*, x.state as stored, x.first_seen as stored_first_seen from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
-  ), ${closeFindings(`nullif(split_part(d.versions, E'\\t', f.n::int), '')`)}, ${WRITE_REPORTED}, sighted as (
+  ), ${closeFindings(`nullif(split_part(d.versions, E'\\t', f.n::int), '')`)}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
     insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
     select host, finished_at, scan_id, fingerprint from h where patch_ids is not null
     ${SIGHTING_AND_FINGERPRINT}
