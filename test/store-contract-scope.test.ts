@@ -129,6 +129,9 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     expect(facts.unknown).toEqual({ count: 0, first: [], reasons: [] });
     expect(facts.notScanned).toBe(1);
     expect((await opened.store.scans.reboots(['a-02', 'b-01'], null)).required.first.map((s) => s.host)).toEqual(['a-02']);
+    // The next page of the hosts that need a reboot starts after the first.
+    expect((await opened.store.scans.reboots(null, 1, 1)).required.first.map((s) => s.host)).toEqual(['a-02']);
+    expect((await opened.store.scans.reboots(null, 1, 2)).required).toEqual({ count: 2, first: [] });
   });
 
   it('covers one patch over a scope: per state a count and the first hosts, and the hosts with no finding', async () => {
@@ -141,6 +144,13 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     const some = await opened.store.findings.patchCoverage('P-imp', ['a-02', 'b-02'], null);
     expect([some.byState.missing.count, some.byState.failed.count, some.byState.installed.count]).toEqual([0, 1, 0]);
     expect(some.notReported).toEqual({ count: 1, first: ['b-02'] });
+    // The hosts that need it (missing or failed), by name, a page at a time.
+    expect((await opened.store.findings.needingPatch('P-imp', null, null, 0)).map((f) => [f.host, f.state])).toEqual([
+      ['a-02', 'failed'],
+      ['a-03', 'missing'],
+    ]);
+    expect((await opened.store.findings.needingPatch('P-imp', null, 1, 1)).map((f) => f.host)).toEqual(['a-03']);
+    expect(await opened.store.findings.needingPatch('P-imp', ['b-01'], 1, 0)).toEqual([]);
   });
 
   it('aggregates what is pending per patch and per severity, counting each host once', async () => {
@@ -151,8 +161,13 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     ]);
     expect(all.hostsBySeverity).toEqual({ critical: 1, important: 2, moderate: 0, low: 0, unknown: 0 });
     expect(all.affectedHosts).toBe(3);
+    expect(all.patchesBySeverity).toEqual({ critical: 1, important: 1, moderate: 0, low: 0, unknown: 0 });
+    // Most urgent first, and a page of them: the store orders and skips.
+    expect(all.patches.map((p) => p.id)).toEqual(['P-crit', 'P-imp']);
+    expect((await opened.store.findings.pendingIn(null, { limit: 1, offset: 1 })).patches.map((p) => p.id)).toEqual(['P-imp']);
     expect(await opened.store.findings.pendingIn(['b-01', 'b-02'])).toEqual({
       patches: [],
+      patchesBySeverity: { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0 },
       hostsBySeverity: { critical: 0, important: 0, moderate: 0, low: 0, unknown: 0 },
       affectedHosts: 0,
     });

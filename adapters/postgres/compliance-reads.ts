@@ -59,7 +59,8 @@ const hostRows = (scopeSql: string) => `with scope as (${scopeSql}), ${HOST_CTES
   select e.*, (select coalesce(array_agg(g.name order by g.name), '{}') from host_groups g where ${MEMBER_OF}) as groups
   from evaluated e join hosts h on h.name = e.host order by e.host`;
 
-const first = (n: number, where: string, order: string) => `(select coalesce(json_agg(host), '[]') from (select host from evaluated where ${where} order by ${order} limit $${n}) x)`;
+const first = (n: number, where: string, order: string) =>
+  `(select coalesce(json_agg(host), '[]') from (select host from evaluated where ${where} order by ${order} limit $${n} offset $${n + 1}) x)`;
 
 /**
  * Without JIT: these statements aggregate hundreds of thousands of rows, the planner's cost passes
@@ -73,8 +74,8 @@ const query = <Row>(sql: SqlClient, text: string, params: unknown[]): Promise<Ro
   });
 
 export const complianceReads = (sql: SqlClient): ComplianceReads => ({
-  async overview(group, rules, sample) {
-    const params = [...rulesParams(rules), sample];
+  async overview(group, rules, sample, offset = 0) {
+    const params = [...rulesParams(rules), sample, offset];
     const scope = group === null ? 'select name as host from hosts' : (params.push(group), groupScope(params.length));
     // The whole inventory rolls up every group too (empty ones included); a group's report is its one group.
     // The whole inventory rolls up every group too (empty ones included); a group's report is its one group.

@@ -1,5 +1,5 @@
 import type { Counted, HostScope, PatchCoverage, PendingFacts } from '../../src/discovery/discovery-store.ts';
-import { type Finding, FindingState, type Severity } from '../../src/discovery/patch.ts';
+import { type Finding, FindingState, NEEDS_PATCH, type Severity } from '../../src/discovery/patch.ts';
 import { FINDING_COLUMNS, type FindingRow, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -42,6 +42,20 @@ export const patchCoverage = async (sql: SqlClient, patchId: string, scope: Host
   return { byState, notReported: { count: (size[0]?.n ?? 0) - reported, first: absent.map((r) => r.name) } };
 };
 
+/**
+ * One page of the hosts that need a patch, by host name: the same index ranges as the first
+ * page of patchCoverage, merged over the two states and skipped in SQL, not in the answer.
+ */
+export const needingPatch = async (sql: SqlClient, patchId: string, scope: HostScope, limit: number | null, offset: number): Promise<Finding[]> => {
+  const params: unknown[] = [patchId, NEEDS_PATCH, limit, offset];
+  const rows = await sql.query<FindingRow>(
+    `select ${FINDING_COLUMNS} from findings f join ${scopeRows(scope, params)} s on s.name = f.host ${SEEN_JOIN}
+     where f.patch_id = $1 and f.state = any($2::text[]) order by f.host limit $3 offset $4`,
+    params,
+  );
+  return rows.map(toFinding);
+};
+
 const SEVERITIES: readonly Severity[] = ['critical', 'important', 'moderate', 'low', 'unknown'];
 
 /**
@@ -53,22 +67,29 @@ const SEVERITIES: readonly Severity[] = ['critical', 'important', 'moderate', 'l
  * (host_open_findings.pending, migration 015): counting them from the findings sorted every one
  * of them (0.4 s for 2,000 hosts on PGlite, issue #20).
  */
-export const pendingIn = async (sql: SqlClient, scope: HostScope): Promise<PendingFacts> => {
+export const pendingIn = async (sql: SqlClient, scope: HostScope, page: { limit: number | null; offset: number } = { limit: null, offset: 0 }): Promise<PendingFacts> => {
   const params: unknown[] = scope === null ? [] : [[...scope]];
+  const param = (value: unknown) => `$${params.push(value)}`;
   const inScope = (alias: string) => (scope === null ? `join hosts h on h.name = ${alias}.host` : `where ${alias}.host = any($1::text[])`);
   const hostsWith = (k: string) => `(count(*) filter (where ${k} > 0))::int`;
-  const rows = await sql.query<{ patches: PendingFacts['patches']; hosts: Record<Severity | 'affected', number> }>(
+  // Most urgent first, in SQL, so a page is a page of the same order every time it is asked.
+  const order = 'array_position(' + param(SEVERITIES) + '::text[], x.severity), x.hosts desc, x.id';
+  const rows = await sql.query<{ patches: PendingFacts['patches']; counts: Partial<Record<Severity, number>> | null; hosts: Record<Severity | 'affected', number> }>(
     `with per as (
-       select f.patch_id, count(*)::int as hosts from findings f ${inScope('f')} ${scope === null ? 'where' : 'and'} f.state in ('missing', 'failed') group by f.patch_id)
-     select (select coalesce(json_agg(x), '[]') from (
-         select per.patch_id as id, coalesce(p.title, '') as title, coalesce(p.severity, 'unknown') as severity, per.hosts from per left join patches p on p.id = per.patch_id) x) as patches,
+       select f.patch_id, count(*)::int as hosts from findings f ${inScope('f')} ${scope === null ? 'where' : 'and'} f.state in ('missing', 'failed') group by f.patch_id),
+     ranked as (
+       select per.patch_id as id, coalesce(p.title, '') as title, coalesce(p.severity, 'unknown') as severity, per.hosts from per left join patches p on p.id = per.patch_id)
+     select (select coalesce(json_agg(json_build_object('id', x.id, 'title', x.title, 'severity', x.severity, 'hosts', x.hosts) order by ${order}), '[]') from (
+         select x.* from ranked x order by ${order} limit ${param(page.limit)} offset ${param(page.offset)}) x) as patches,
+       (select json_object_agg(c.severity, c.n) from (select severity, count(*)::int as n from ranked group by severity) c) as counts,
        (select row_to_json(t) from (
          select ${SEVERITIES.map((sv, i) => `${hostsWith(`o.pending[${i + 1}]`)} as ${sv}`).join(', ')},
            ${hostsWith(SEVERITIES.map((_, i) => `o.pending[${i + 1}]`).join(' + '))} as affected
          from host_open_findings o ${inScope('o')}) t) as hosts`,
     params,
   );
-  const { patches, hosts } = rows[0]!;
+  const { patches, counts, hosts } = rows[0]!;
   const { affected, ...hostsBySeverity } = hosts;
-  return { patches, hostsBySeverity, affectedHosts: affected };
+  const patchesBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, counts?.[s] ?? 0])) as Record<Severity, number>;
+  return { patches, patchesBySeverity, hostsBySeverity, affectedHosts: affected };
 };

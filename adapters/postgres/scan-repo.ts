@@ -155,8 +155,8 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
       neverScanned: { count: row.never, first: row.never_first },
     };
   },
-  async reboots(scope, limit) {
-    const params: unknown[] = [limit];
+  async reboots(scope, limit, offset = 0) {
+    const params: unknown[] = [limit, offset];
     const rows = await sql.query<RebootRow>(
       // A scan that could not tell stores why among its warnings (the parsers' "whether a reboot is
       // pending is unknown: …"). The reason is picked out per distinct warnings list, not per host:
@@ -166,7 +166,7 @@ export const scanRepository = (sql: SqlClient): ScanRepository => ({
        select (select count(*)::int from l) as scanned, (select count(*)::int from l where reboot_required) as required,
          (select count(*)::int from u) as unknown,
          (select count(*)::int from l where reboot_required is null and outcome <> 'ok') as not_scanned,
-         (select coalesce(json_agg(r), '[]') from (select * from l where reboot_required order by host limit $1) r) as required_first,
+         (select coalesce(json_agg(r), '[]') from (select * from l where reboot_required order by host limit $1 offset $2) r) as required_first,
          (select coalesce(json_agg(f), '[]') from (select host, ${REBOOT_WARNING} as warning from (select * from u order by host limit $1) x) f) as unknown_first,
          (select coalesce(json_agg(w), '[]') from (
             select warning, sum(n)::int as hosts from (select ${REBOOT_WARNING} as warning, n from (select warnings, count(*) as n from u group by warnings) g) t

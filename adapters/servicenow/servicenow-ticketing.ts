@@ -1,5 +1,5 @@
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
-import { eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
+import { closedOutside, eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
 import type {
   ApprovalDecision,
@@ -7,6 +7,7 @@ import type {
   ItsmFacts,
   OpenContext,
   OpenedTicket,
+  RecordContext,
   RecordResult,
   TicketApproval,
   TicketDraft,
@@ -18,7 +19,7 @@ import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-ap
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';
 import { ApproverRows, type ChangeRow, ChangeRows, type ChangeSnapshot, ChangeSnapshots, CreatedChange, UpdatedChange } from './schema.ts';
-import { pathBetween, STATE, stateFor, stateLabel } from './state-model.ts';
+import { isTerminal, pathBetween, STATE, stateFor, stateLabel } from './state-model.ts';
 
 export type ServiceNowOptions = ServiceNowClientOptions & ChangeRequestOptions;
 
@@ -148,11 +149,13 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       return found ?? refOf(row);
     },
 
-    async record(ref: TicketRef, event: TicketEvent): Promise<RecordResult> {
+    async record(ref: TicketRef, event: TicketEvent, context?: RecordContext): Promise<RecordResult> {
       const snap = await snapshot(ref.key);
       const [sysId, type, current] = [snap.sys_id.value, snap.type.value, snap.state.value];
       if (snap.work_notes.display_value.includes(eventStamp(event.id))) return { state: stateLabel(current), skipped: true };
       const move = moveFor(event);
+      // Closed or Canceled by someone in ServiceNow while the change goes on: it only takes notes now.
+      const outside = closedOutside(isTerminal(current), stateLabel(current), event, context) ? ({ closedOutside: true } as const) : {};
       const target = move.phase ? stateFor(move.phase, type) : null;
       const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: move.closure.notes } : {};
       // Already where the event ends it (a closed change later backed out): the close code and notes
@@ -164,7 +167,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
           ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {}))
           : { state: current, waiting: null };
         const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
-        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false };
+        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false, ...outside };
       }
       const path = target ? pathBetween(type, current, target) : [];
       const last = path.at(-1);
@@ -176,7 +179,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       else Object.assign(final, reclose);
       if (move.approval) final.approval = move.approval;
       const after = await patch(sysId, ref.key, final);
-      return { state: stateLabel(after), skipped: false };
+      return { state: stateLabel(after), skipped: false, ...outside };
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {

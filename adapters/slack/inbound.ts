@@ -61,6 +61,8 @@ export const actionInteraction = (payload: BlockActions, actor: Actor, now: Date
     kind: 'action',
     action: { ...choiceOf(action.action_id), value: action.value },
     ...(editable ? { message: { surface: 'slack' as const, channel, id: ts } } : {}),
+    // A public answer to a click (the next page of a list) goes in the card's thread, not the channel.
+    ...(editable ? { thread: { surface: 'slack' as const, channel, id: payload.container?.thread_ts ?? ts } } : {}),
     receivedAt: now,
   };
 };

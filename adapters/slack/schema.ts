@@ -34,6 +34,8 @@ export const BlockActions = z.looseObject({
     .looseObject({
       type: z.string(),
       message_ts: z.string().optional(),
+      /** Set when the message sits in a thread: its root. */
+      thread_ts: z.string().optional(),
       channel_id: z.string().optional(),
       is_ephemeral: z.boolean().optional(),
     })

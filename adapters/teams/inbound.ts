@@ -64,6 +64,10 @@ export const actionInteraction = (activity: Activity, value: ExecuteValue, actor
     action: { id: value.action.verb, value: value.action.data?.value ?? '', ...choiceIn(value) },
     // The card's own activity: the handler edits it in place for everyone.
     ...(activity.replyToId ? { message: { surface: 'teams' as const, channel, id: activity.replyToId } } : {}),
+    // A public answer to a click (the next page of a list) is a reply in the card's thread: its root, not the card.
+    ...(isChannel(activity.conversation.id) && (threadRootOf(activity.conversation.id) ?? activity.replyToId)
+      ? { thread: { surface: 'teams' as const, channel, id: (threadRootOf(activity.conversation.id) ?? activity.replyToId)! } }
+      : {}),
     receivedAt: now,
   };
 };

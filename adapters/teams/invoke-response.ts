@@ -25,5 +25,6 @@ export const invokeBodyOf = (reply: Reply, privateCard: Card | undefined): Invok
   const card = reply.update?.card ?? reply.refresh?.card;
   if (card) return { statusCode: 200, type: CARD_CONTENT_TYPE, value: renderAdaptiveCard(card) };
   const answer = privateCard ?? reply.private;
-  return messageBody(answer ? cardText(answer) : 'Done.');
+  // A public answer (the next page of a list) is posted as a reply; the clicker is told where.
+  return messageBody(answer ? cardText(answer) : reply.public ? `Posted below: ${reply.public.title}` : 'Done.');
 };

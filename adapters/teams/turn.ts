@@ -90,7 +90,8 @@ export const createTurnHandler = (options: TurnOptions): TurnHandler => {
     // The private answer goes into the invoke response while it is still open; later, as a 1:1.
     const responder: Responder = {
       public: async (card) => {
-        await surface.post(interaction.channel, card, interaction.message ? { thread: interaction.message } : undefined);
+        const thread = interaction.thread ?? interaction.message;
+        await surface.post(interaction.channel, card, thread ? { thread } : undefined);
       },
       private: async (card) => {
         if (answered) await surface.ephemeral(interaction.channel, interaction.actor, card);

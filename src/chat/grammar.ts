@@ -1,6 +1,8 @@
 import { closestMatches } from '../shared/closest-matches.ts';
 import { type ControlVerb, type Intent, NAME, normalizeChangeId, normalizePatchId } from './intent.ts';
 import { MAX_TEXT, normalizeText, tokens } from './normalize-text.ts';
+import { isPaged, PAGED_KINDS } from './paged-intent.ts';
+import { parsePage } from './paging.ts';
 import { isVerb, type Verb, VERB_NAMES, VERBS } from './verbs.ts';
 
 export interface ParseFailure {
@@ -68,7 +70,22 @@ const propose = (args: string[]): Intent => {
 
 const control = (kind: ControlVerb, args: string[]): Intent => ({ kind, change: change(args[0]), hosts: list(args.slice(1)).map((h) => name(h, 'host')) });
 
-const parseArgs = (verb: Verb, args: string[], text: string): Intent => {
+/** A trailing `page N` of a list's command (`pending prod page 2`); a bad N is refused, never read as a name. */
+const takePage = (args: string[]): { args: string[]; page?: number } => {
+  if (args.length < 2 || args.at(-2)!.toLowerCase() !== 'page') return { args };
+  const parsed = parsePage(args.at(-1)!);
+  if ('error' in parsed) throw new Bad(parsed.error);
+  return { args: args.slice(0, -2), page: parsed.page };
+};
+
+/** Only the verbs that answer with lists take a page: `approve CHG-7 as on page 2` is a comment. */
+const parseArgs = (verb: Verb, all: string[], text: string): Intent => {
+  const { args, page } = (PAGED_KINDS as readonly string[]).includes(verb) ? takePage(all) : { args: all, page: undefined };
+  const intent = parseVerb(verb, args, text);
+  return page === undefined || !isPaged(intent) ? intent : { ...intent, page };
+};
+
+const parseVerb = (verb: Verb, args: string[], text: string): Intent => {
   switch (verb) {
     case 'help': {
       atMost(args, 1);

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { digestActions } from './announce/digest-actions.ts';
 import { answerHandlers } from './answers/handlers.ts';
+import { pageActions } from './answers/page-action.ts';
 import { controlHandlers } from './changes/control-handlers.ts';
 import { changeHandlers } from './changes/handlers.ts';
 import type { ActionRegistry, HandlerRegistry } from './reply.ts';
@@ -26,8 +27,7 @@ export interface ChatHandlerOptions {
 export const chatHandlers = (options: ChatHandlerOptions): { handlers: HandlerRegistry; actions: ActionRegistry } => {
   const changes = changeHandlers(options);
   const controls = controlHandlers(options);
-  return {
-    handlers: { ...answerHandlers, ...changes.handlers, ...controls.handlers, ...(options.startScan ? { scan: scanHandler(options.startScan) } : {}) },
-    actions: { ...changes.actions, ...controls.actions, ...digestActions(options) },
-  };
+  const handlers: HandlerRegistry = { ...answerHandlers, ...changes.handlers, ...controls.handlers, ...(options.startScan ? { scan: scanHandler(options.startScan) } : {}) };
+  // A page button asks a list answer again: it goes through the same handlers as the typed question.
+  return { handlers, actions: { ...changes.actions, ...controls.actions, ...digestActions(options), ...pageActions(handlers) } };
 };

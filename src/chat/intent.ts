@@ -24,13 +24,14 @@ export type Intent =
   | { kind: 'help'; topic: string | null; note: string | null }
   /** `target` (here and below) is a group or host name; null = the whole estate. */
   | { kind: 'scan'; target: string | null }
-  | { kind: 'missing'; patch: string; target: string | null }
-  | { kind: 'status'; host: string }
-  | { kind: 'pending'; target: string | null }
-  | { kind: 'reboots'; target: string | null }
-  | { kind: 'compliance'; standard: ComplianceStandard | null; target: string | null }
+  /** `page` (here and below): which page of the answer's lists, from 1 (`pending page 2`); absent = the first. */
+  | { kind: 'missing'; patch: string; target: string | null; page?: number }
+  | { kind: 'status'; host: string; page?: number }
+  | { kind: 'pending'; target: string | null; page?: number }
+  | { kind: 'reboots'; target: string | null; page?: number }
+  | { kind: 'compliance'; standard: ComplianceStandard | null; target: string | null; page?: number }
   | { kind: 'propose'; patches: string[]; groups: string[]; window: string | null; emergency: boolean }
-  | { kind: 'changes' }
+  | { kind: 'changes'; page?: number }
   | { kind: 'show'; change: string; patches?: true }
   | VoteIntent<'approve'>
   | VoteIntent<'reject'>

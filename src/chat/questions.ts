@@ -1,6 +1,8 @@
 import { parseCommand } from './grammar.ts';
 import { type ComplianceStandard, type Intent, looksLikePatch, normalizeChangeId, normalizePatchId } from './intent.ts';
 import { MAX_TEXT } from './normalize-text.ts';
+import { isPaged } from './paged-intent.ts';
+import { parsePage } from './paging.ts';
 import { checkScope } from './question-scope.ts';
 import { badTrailingName, N, normalizeQuestion, prefixTarget, targetName, trailingTarget } from './question-text.ts';
 import { EXAMPLES } from './verbs.ts';
@@ -135,12 +137,25 @@ export const matchQuestion = (question: string): Intent | null => {
   // "can you scan web-01", "please approve CHG-7": once the politeness is gone, it is a command.
   const command = parseCommand(text);
   if (command.ok) return command.intent;
+  const paged = /^(.+?)\s+page\s+(\S+)$/i.exec(text);
+  return paged ? pagedQuestion(paged[1]!, paged[2]!) : matchRules(text);
+};
+
+const matchRules = (text: string): Intent | null => {
   if (badTrailingName(text)) return null;
   for (const rule of RULES) {
     const intent = rule(text);
     if (intent) return checkScope(intent, text);
   }
   return null;
+};
+
+/** "who needs a reboot page 2": the question without its page, then the page, if the answer has pages. */
+const pagedQuestion = (question: string, token: string): Intent | null => {
+  const intent = matchRules(question);
+  if (!intent || !isPaged(intent)) return intent?.kind === 'help' ? intent : null;
+  const parsed = parsePage(token);
+  return 'error' in parsed ? { kind: 'help', topic: null, note: parsed.error } : { ...intent, page: parsed.page };
 };
 
 /** "`which servers are missing KB5034441?`, `who needs a reboot?`, …": what to try instead. */

@@ -70,8 +70,8 @@ export interface OverviewRows {
 
 /** Compliance reads; `group` null is the whole inventory (a group must exist: the caller checks). */
 export interface ComplianceReads {
-  /** Counts and rollups in the store, naming the first `sample` hosts of each list. */
-  overview(group: string | null, rules: ComplianceRules, sample: number): Promise<OverviewRows>;
+  /** Counts and rollups in the store, naming `sample` hosts of each list after its first `offset` (a chat page). */
+  overview(group: string | null, rules: ComplianceRules, sample: number, offset?: number): Promise<OverviewRows>;
   /** The hosts in scope by name after `after` (null: from the first), at most `limit`: a page of the full report. */
   hostPage(group: string | null, rules: ComplianceRules, after: string | null, limit: number): Promise<HostRow[]>;
   /** These hosts (those in the inventory), by name. */

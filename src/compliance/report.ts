@@ -80,9 +80,9 @@ const prepare = async (store: ComplianceStore, options: ComplianceReportOptions)
  * statement for the counts and rollups, one for the few hosts it names. Hosts no longer in the
  * inventory are not reported, whatever findings they left behind.
  */
-export const buildComplianceOverview = async (store: ComplianceStore, options: ComplianceReportOptions & { sample?: number }): Promise<ComplianceOverview> => {
+export const buildComplianceOverview = async (store: ComplianceStore, options: ComplianceReportOptions & { sample?: number; offset?: number }): Promise<ComplianceOverview> => {
   const { policy, rules, group, staleAfterMs } = await prepare(store, options);
-  const rows = await store.compliance.overview(group, rules, options.sample ?? 5);
+  const rows = await store.compliance.overview(group, rules, options.sample ?? 5, options.offset ?? 0);
   const named = [...rows.overdue.first, ...rows.unknown.first, ...rows.atRisk.first, ...[rows.total, ...rows.groups].flatMap((g) => (g.oldestOverdueHost ? [g.oldestOverdueHost] : []))];
   const hosts = new Map((await store.compliance.hostsNamed(named, rules)).map((h) => [h.host, toHostCompliance(h, rules.now)]));
   // A host removed from the inventory between the two reads is left out of the list, not shown half.

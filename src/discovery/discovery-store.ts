@@ -72,11 +72,17 @@ export interface FindingRepository {
    */
   patchCoverage(patchId: string, scope: HostScope, limit: number | null): Promise<PatchCoverage>;
   /**
-   * What is missing (`missing` or `failed`) across the scope, per patch with its severity (from
-   * the catalog; `unknown` when it has no row) and how many hosts; and how many distinct hosts
-   * per severity and in all.
+   * The hosts in scope that need one patch (NEEDS_PATCH: missing or failed), by host name: `limit`
+   * of them after the first `offset` (null: all). A chat answer's page of `missing <patch>`.
    */
-  pendingIn(scope: HostScope): Promise<PendingFacts>;
+  needingPatch(patchId: string, scope: HostScope, limit: number | null, offset: number): Promise<Finding[]>;
+  /**
+   * What is missing (`missing` or `failed`) across the scope, per patch with its severity (from
+   * the catalog; `unknown` when it has no row) and how many hosts, most urgent first (severity,
+   * then most hosts, then id): `page.limit` of them after `page.offset` (default: all). Also how
+   * many patches per severity, and how many distinct hosts per severity and in all.
+   */
+  pendingIn(scope: HostScope, page?: { limit: number | null; offset: number }): Promise<PendingFacts>;
   /**
    * One host as `status <host>` shows it, in one read: the inventory's facts, its latest scan
    * and every finding (by patch id) with the catalog's severity. Null when no host has the name.
@@ -122,8 +128,10 @@ export interface PendingPatch {
 }
 
 export interface PendingFacts {
-  /** In no particular order: the answer orders them. */
+  /** The page asked for, most urgent first. */
   patches: PendingPatch[];
+  /** Every pending patch of the scope, counted per severity (not only the page's). */
+  patchesBySeverity: Record<Patch['severity'], number>;
   hostsBySeverity: Record<Patch['severity'], number>;
   affectedHosts: number;
 }
@@ -189,8 +197,11 @@ export interface ScanRepository {
   latestOf(hosts: readonly string[]): Promise<HostScan[]>;
   /** The freshness summary of a scope, naming at most `sample` unreachable and never-scanned hosts. */
   freshness(scope: HostScope, sample: number): Promise<FreshnessFacts>;
-  /** Reboot flags of the scope's latest scans; at most `limit` named per list (null: all). */
-  reboots(scope: HostScope, limit: number | null): Promise<RebootFacts>;
+  /**
+   * Reboot flags of the scope's latest scans; at most `limit` named per list (null: all), the
+   * hosts that need a reboot from `offset` on (a page of them).
+   */
+  reboots(scope: HostScope, limit: number | null, offset?: number): Promise<RebootFacts>;
   /**
    * Deletes per-host scan results that finished before `before`, and scans left without any;
    * returns how many host results. Each host's latest scan stays readable through latestPerHost.

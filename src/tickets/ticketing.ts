@@ -101,6 +101,17 @@ export interface RecordResult {
   state: string | null;
   /** True when the event was already on the ticket (a retry after a lost response) and nothing was written. */
   skipped: boolean;
+  /**
+   * Set when the ticket was found closed, cancelled or otherwise finished though patchbot had not
+   * finished it (someone did, in the ITSM) and the event does not end the change either: the
+   * note went on, nothing moved, and the change's thread should hear it.
+   */
+  closedOutside?: true;
+}
+
+export interface RecordContext {
+  /** The ticket's state as patchbot last left it (RecordResult.state); null before its first update. */
+  lastState: string | null;
 }
 
 export interface OpenContext {
@@ -136,7 +147,7 @@ export interface Ticketing {
   /** The ticket opened for a change id, if any. */
   find(changeId: string): Promise<TicketRef | null>;
   /** Moves the ticket to the state the event implies and adds a work note / comment saying what happened. */
-  record(ref: TicketRef, event: TicketEvent): Promise<RecordResult>;
+  record(ref: TicketRef, event: TicketEvent, context?: RecordContext): Promise<RecordResult>;
   /** The approval as the ITSM records it. */
   approvalOf(ref: TicketRef): Promise<TicketApproval>;
 }

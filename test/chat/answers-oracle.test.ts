@@ -18,6 +18,8 @@ const engines: [string, () => Promise<FreshStore>][] = [['PGlite', freshPglite]]
 if (inject('postgresUrl')) engines.push(['PostgreSQL', freshPostgres]);
 else console.log(`answers-oracle: PostgreSQL skipped: ${inject('postgresMissing')}`);
 
+const SEVERITY_ORDER = ['critical', 'important', 'moderate', 'low', 'unknown'] as const;
+
 /** What pendingIn must say, from the open findings and the catalog read one by one. */
 const pendingOracle = async (store: PatchbotStore, scope: HostScope): Promise<PendingFacts> => {
   const hosts = scope ?? (await store.hosts.list()).map((h) => h.name);
@@ -30,8 +32,10 @@ const pendingOracle = async (store: PatchbotStore, scope: HostScope): Promise<Pe
     const severity = catalog.get(f.patchId)?.severity ?? 'unknown';
     bySeverity.set(severity, (bySeverity.get(severity) ?? new Set()).add(f.host));
   }
+  const patches = [...per].map(([id, n]) => ({ id, title: catalog.get(id)?.title ?? '', severity: catalog.get(id)?.severity ?? 'unknown', hosts: n }));
   return {
-    patches: [...per].map(([id, n]) => ({ id, title: catalog.get(id)?.title ?? '', severity: catalog.get(id)?.severity ?? 'unknown', hosts: n })),
+    patches,
+    patchesBySeverity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, patches.filter((p) => p.severity === s).length])) as Record<Severity, number>,
     hostsBySeverity: Object.fromEntries((['critical', 'important', 'moderate', 'low', 'unknown'] as const).map((s) => [s, bySeverity.get(s)?.size ?? 0])) as Record<Severity, number>,
     affectedHosts: new Set(open.map((f) => f.host)).size,
   };

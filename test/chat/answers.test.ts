@@ -254,7 +254,7 @@ describe('a large estate', () => {
   it('caps lists with "+N more" counted by the store; the CLI, which the hint points to, gets everything', async () => {
     const reply = checked(await dispatch(interaction('which servers are missing KB5034400?'), deps({ store: big.store })));
     expect(reply.public?.lists?.[0]?.items).toHaveLength(15);
-    expect(reply.public?.lists?.[0]?.more).toBe('+25 more — `patchbot ask "missing KB5034400" --json` for all');
+    expect(reply.public?.lists?.[0]?.more).toBe('+25 more — next 15: `/patch missing KB5034400 page 2`');
     expect(reply.public?.context).toBe('from scans 30 min ago');
     expect((reply.data?.missing as unknown[]).length).toBe(15);
     expect(reply.data?.counts).toMatchObject({ missing: 40, installed: 0, notReported: 0 });
@@ -262,6 +262,6 @@ describe('a large estate', () => {
     expect((cli.data?.missing as { host: string }[]).map((m) => m.host)).toEqual(Array.from({ length: 40 }, (_, i) => `node-${String(i + 1).padStart(3, '0')}`));
     const pending = checked(await dispatch(interaction('pending fleet', 'command'), deps({ store: big.store })));
     expect(pending.public?.title).toBe('30 patches pending on 40 hosts in fleet');
-    expect(pending.public?.lists?.[0]).toMatchObject({ heading: 'Top patches', more: '+20 more — `patchbot ask "pending fleet" --json` for all' });
+    expect(pending.public?.lists?.[0]).toMatchObject({ heading: 'Top patches', more: '+15 more — next 15: `/patch pending fleet page 2`' });
   });
 });

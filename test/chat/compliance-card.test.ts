@@ -44,11 +44,24 @@ describe('compliance card', () => {
     const card = reply.public!;
     expect(card.title).toBe('Compliance: PCI DSS');
     expect(card.text).toMatch(/^PCI DSS: 0 of 40 hosts compliant; 20 overdue \(oldest: DSA-5600-1 on pci-01, \d+ days late\); 20 unknown \(pci-21 never scanned, \+19 more\)\n/);
-    const hint = '`patchbot report compliance --framework pci` for the full report';
+    const hint = 'next 5: `/patch compliance pci page 2`';
     expect(card.lists?.map((l) => [l.heading, l.items.length, l.more])).toEqual([
       ['Groups', 2, undefined],
       ['Overdue', 15, `+5 more — ${hint}`],
       ['Unknown', 15, `+5 more — ${hint}`],
+    ]);
+    expect(card.actions).toEqual([{ id: 'answer.page', label: 'Next 5', style: 'default', value: 'compliance pci page 2' }]);
+    // Page 2 is page 2 of each list that goes on: the rest of the hosts, each once; the groups have ended.
+    const next = (await ask('compliance pci page 2')).public!;
+    expect(next.lists?.map((l) => [l.heading, l.items.length, l.more])).toEqual([
+      ['Overdue (16–20 of 20)', 5, undefined],
+      ['Unknown (16–20 of 20)', 5, undefined],
+    ]);
+    const overdue = [...card.lists![1]!.items, ...next.lists![0]!.items].map((line) => line.split(':')[0]);
+    expect(new Set(overdue).size).toBe(20);
+    expect(next.actions).toBeUndefined();
+    expect((await ask('compliance pci page 3')).public?.lists).toEqual([
+      { heading: 'Overdue', items: [], more: 'Page 3 is past the end: the list has 20, 2 pages of 15; the last is `/patch compliance pci page 2`.' },
     ]);
     expect(card.lists?.[0]?.items).toEqual(['card: 0 of 40 hosts compliant; 20 overdue; 20 unknown', 'empty: no hosts']);
     expect(card.lists?.[2]?.items[0]).toBe('pci-21: never scanned');
@@ -59,7 +72,7 @@ describe('compliance card', () => {
   it('names the group in the hint, and says when the group has no hosts', async () => {
     const card = (await ask('compliance pci card')).public!;
     expect(card.lists?.map((l) => l.heading)).toEqual(['Overdue', 'Unknown']);
-    expect(card.lists?.[0]?.more).toBe('+5 more — `patchbot report compliance --framework pci --group card` for the full report');
+    expect(card.lists?.[0]?.more).toBe('+5 more — next 5: `/patch compliance pci card page 2`');
     const empty = (await ask('compliance empty')).public!;
     expect(empty).toMatchObject({ title: 'Compliance: SLA (empty)', context: 'no hosts in empty' });
     expect(empty.lists).toBeUndefined();

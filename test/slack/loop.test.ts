@@ -41,7 +41,7 @@ describe('Slack: the patch loop', () => {
     const discovered = await sut.service.runtime.store.patches.list();
     expect(discovered.length).toBeGreaterThan(100);
     expect(card.title).toBe(`${discovered.length} new patches found`);
-    expect(card.text).toMatch(/_\+\d+ more — `pending` lists every host and patch_/);
+    expect(card.text).toMatch(/_\+\d+ more — `pending` lists them a page at a time; `missing` with a patch id names its hosts_/);
     // Propose rollout offers one button per window (closed-windows.ts) and `now` (the production policy allows it by default).
     expect(card.buttons).toEqual(['digest.propose~weeknights', 'digest.propose~weekend', 'digest.propose~now', 'digest.defer']);
     expect(digest.text).toMatch(/new patches found/);

@@ -61,6 +61,8 @@ export interface StartOptions {
   dir?: string;
   /** People who get a personal access token for the console (outside demo mode `as=` speaks for nobody). */
   consoleTokensFor?: string[];
+  /** The `inventory:` section (default: web-01 in prod-web). */
+  inventory?: string;
 }
 
 export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}): Promise<TeamsService> => {
@@ -76,12 +78,15 @@ log: { level: debug, format: json }
 store: { url: 'pglite://${join(dir, 'data')}' }
 schedules: { discovery: null }
 playbooks: { dir: ${join(dir, 'playbooks')} }
-${windows}inventory:
+${windows}${
+      options.inventory ??
+      `inventory:
   hosts:
     - { name: web-01, address: 127.0.0.1, os: debian, connection: local, groups: [prod-web] }
   groups:
     - { name: prod-web, members: [web-01], production: true }
-${TEAMS_PEOPLE}chat:
+`
+    }${TEAMS_PEOPLE}chat:
   console: { enabled: ${options.console === true} }
 ${options.chat ?? ''}  teams: ${JSON.stringify(teams)}
 `,

@@ -90,7 +90,7 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     expect(genuine.status).toBe(202);
     await until('the change to be approved and released', async () => ['scheduled', 'running', 'completed'].includes((await stateOf(service, id)) ?? ''));
     // A redelivery of the same news is ignored.
-    expect(JSON.parse((await sn.fireWebhook(url, key, SECRET)).body)).toMatchObject({ duplicate: true });
+    expect(JSON.parse((await sn.fireWebhook(url, key, SECRET, { redeliver: true })).body)).toMatchObject({ duplicate: true });
 
     // The CAB manager is no patchbot person: the audit names them as ServiceNow shows them, marked so.
     const approved = (await auditOf(service, id)).find((e) => e.action === 'change.approved');
@@ -133,6 +133,16 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     await until('the refusal in the thread', async () => (await threadTitles(service.runtime)).includes(`${id}: approval in ServiceNow not applied`));
     expect(await stateOf(service, id)).toBe('pending-approval');
     expect((await auditOf(service, id)).find((e) => e.action === 'itsm.approval-refused')).toMatchObject({ data: { ticket: key, reason: 'approved only by the requester' } });
+
+    // The CAB is asked again and its manager approves: the same state and approval as alice's
+    // approval left, but a new update of the record, so the webhook is news, not a redelivery.
+    sn.requestApprovalAgain(key);
+    expect((await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET)).status).toBe(202);
+    sn.approve(key, 'CAB Manager');
+    const again = await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET);
+    expect([again.status, again.body]).toEqual([202, expect.not.stringContaining('duplicate')]);
+    await until('the change to be approved by the CAB manager', async () => (await stateOf(service, id)) !== 'pending-approval');
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'CAB Manager (in ServiceNow)' });
   });
 });
 

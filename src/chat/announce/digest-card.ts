@@ -69,7 +69,7 @@ export const digestCard = (patches: readonly Patch[], affected: DigestHosts, { s
     const list = listOf(
       group.map((p) => patchLine(p, hostsOf(p.id))),
       PER_SEVERITY,
-      '`pending` lists every host and patch',
+      '`pending` lists them a page at a time; `missing` with a patch id names its hosts',
       undefined,
       LIST_CHARS,
     );

@@ -3,28 +3,39 @@ import type { SlaConfig } from '../../compliance/policy.ts';
 import { buildComplianceOverview, type ComplianceStore } from '../../compliance/report.ts';
 import { atRiskLine, freshnessLine, groupLine, overdueLine, summarizeCompliance, unknownLine } from '../../compliance/summary.ts';
 import type { Counted } from '../../discovery/discovery-store.ts';
-import { CARD_LIMITS, type CardList, clip, pageOf } from '../card.ts';
+import { CARD_LIMITS, type CardList, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
+import { commandOf } from '../paged-intent.ts';
+import { FIRST_PAGE, nextPage, PAGE_SIZE, pagedList, type Paging, slicePage, windowOf } from '../paging.ts';
 import type { Answer } from './estate.ts';
 
 /**
  * `compliance [pci|hipaa] [group]`: the report's headline, then one list per kind (groups,
  * overdue, unknown, at risk), each paged with its own true count, so "+N more" counts hosts
- * (or groups), not lines. The policy note is the text; the data age is the footer.
+ * (or groups), not lines; page N is page N of each list. The policy note is the text; the data
+ * age is the footer.
  */
-export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, intent: IntentOf<'compliance'>, now: Date): Promise<Answer> => {
-  const report = await buildComplianceOverview(store, { sla, framework: intent.standard, group: intent.target, now, sample: CARD_LIMITS.listItems });
+export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, intent: IntentOf<'compliance'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
+  // The CLI's card pages too, but its report is `patchbot report compliance`: it reads a page here.
+  const offset = windowOf({ ...paging, surface: 'console' }).offset;
+  const report = await buildComplianceOverview(store, { sla, framework: intent.standard, group: intent.target, now, sample: PAGE_SIZE, offset });
   const summary = summarizeCompliance(report);
-  const hint = `\`patchbot report compliance${intent.standard ? ` --framework ${intent.standard}` : ''}${report.scope ? ` --group ${report.scope}` : ''}\` for the full report`;
-  const hosts = (heading: string, list: Counted<HostCompliance>, line: (h: HostCompliance) => string): CardList[] =>
-    list.count ? [pageOf(list.first.map(line), list.count, CARD_LIMITS.listItems, hint, heading)] : [];
-  const groups = !report.scope && report.groups.length ? [pageOf(report.groups.map(groupLine), report.groups.length, CARD_LIMITS.listItems, hint, 'Groups')] : [];
-  const lists = [
-    ...groups,
+  const command = commandOf(intent);
+  const whole = `\`patchbot report compliance${intent.standard ? ` --framework ${intent.standard}` : ''}${report.scope ? ` --group ${report.scope}` : ''}\``;
+  const page = (heading: string, items: string[], total: number): { list: CardList; total: number }[] =>
+    total ? [{ list: pagedList(items, total, paging, command, heading, whole), total }] : [];
+  const hosts = (heading: string, list: Counted<HostCompliance>, line: (h: HostCompliance) => string) => page(heading, list.first.map(line), list.count);
+  const paged = [
+    ...(report.scope ? [] : page('Groups', slicePage(report.groups, paging.page).map(groupLine), report.groups.length)),
     ...hosts('Overdue', report.overdue, overdueLine),
     ...hosts('Unknown', report.unknown, (h) => unknownLine(h, report.generatedAt)),
     ...hosts('At risk', report.atRisk, atRiskLine),
   ];
+  const totals = paged.map((p) => p.total);
+  // Past the first page, a list that has ended drops out; when all have, the longest says where the end was.
+  const going = paged.filter((p) => p.list.items.length > 0);
+  const longest = [...paged].sort((a, b) => b.total - a.total).slice(0, 1);
+  const lists = (paging.page === 1 ? paged : going.length ? going : longest).map((p) => p.list);
   const footer = freshnessLine(report, report.generatedAt) ?? `no hosts in ${report.scope ?? 'the inventory'}`;
   return {
     card: {
@@ -32,6 +43,7 @@ export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, i
       text: clip(`${summary.headline}\n${report.policy.note}`, CARD_LIMITS.sectionChars),
       ...(lists.length ? { lists } : {}),
       context: clip(footer, CARD_LIMITS.sectionChars),
+      ...nextPage(paging, command, totals),
     },
     data: {
       headline: summary.headline,

@@ -14,15 +14,6 @@ export interface Answer {
   data: Record<string, unknown>;
 }
 
-/**
- * How much of a long list an answer reads: chat shows a page and counts the rest; the CLI's
- * `--json` (the "for all" every card points to) reads everything.
- */
-export interface AnswerOptions {
-  /** Items per list; null for all of them. */
-  limit: number | null;
-}
-
 export interface Scope {
   kind: 'all' | 'group' | 'host';
   /** "all hosts", "prod-web", "web-01": used in titles. */
@@ -80,9 +71,6 @@ export const emptyScopeTitle = (scope: Scope, freshness: Freshness): string | nu
   freshness.hosts > 0 ? null : scope.kind === 'all' ? 'The inventory has no hosts' : `${scope.name} has no hosts`;
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
-/** How to ask for the full list: the CLI's JSON form of the same question. */
-export const fullListHint = (question: string): string => `\`patchbot ask "${question}" --json\` for all`;
 
 /**
  * Hosts in scope whose latest scan could not say anything (unreachable, failed) or that were

@@ -3,9 +3,10 @@ import { versionOf } from '../../discovery/package-version.ts';
 import { type Finding, type FindingState, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { CARD_LIMITS, clip, pageOf } from '../card.ts';
+import { CARD_LIMITS, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type AnswerOptions, emptyScopeTitle, type EstateStore, freshnessLine, fullListHint, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
+import { FIRST_PAGE, fromWindow, nextPage, pagedList, type Paging, windowOf } from '../paging.ts';
+import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {
@@ -62,16 +63,18 @@ const supersededText = (superseded: Counted<Finding>): string => {
 };
 
 /** `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list. */
-export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date, { limit }: AnswerOptions = { limit: CARD_LIMITS.listItems }): Promise<Answer> => {
+export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
   const scope = await scopeOf(store, intent.target);
-  const [coverage, { line, freshness }] = await Promise.all([store.findings.patchCoverage(patch.id, scope.hosts, limit), freshnessLine(store, scope, now)]);
+  const { limit, offset } = windowOf(paging);
+  const [coverage, needs, { line, freshness }] = await Promise.all([
+    store.findings.patchCoverage(patch.id, scope.hosts, limit),
+    // The page of hosts that need it, over both states (missing, failed), skipped in the store.
+    store.findings.needingPatch(patch.id, scope.hosts, limit, offset),
+    freshnessLine(store, scope, now),
+  ]);
   const { byState, notReported } = coverage;
   const needCount = NEEDS_PATCH.reduce((sum, state) => sum + byState[state].count, 0);
-  // Each state's page holds its first hosts by name, so the first of the merged pages are the first of all.
-  const needs = NEEDS_PATCH.flatMap((state) => byState[state].first)
-    .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
-    .slice(0, limit ?? undefined);
   const hostsIn = (state: FindingState) => byState[state].first.map((f) => f.host);
   const installed = byState.installed.count;
   const pendingReboot = byState['pending-reboot'].count;
@@ -80,7 +83,7 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
   const superseded = byState.superseded.count;
   const supersededLine = superseded ? supersededText(byState.superseded) : '';
 
-  const question = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
+  const command = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
   const note = (shown: number) => notCheckedText(freshness, undefined, shown);
   const title =
@@ -107,7 +110,7 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
     needCount || freshness.hosts === 0
       ? `${describePatch(patch)}${supersededLine ? `\nAlso ${supersededLine}.` : ''}`
       : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
-  const items = needs.map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
+  const items = fromWindow(needs, paging).map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
   return {
     card: {
       title: clip(title, CARD_LIMITS.titleChars),
@@ -119,13 +122,14 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
         ...(pendingReboot ? [{ label: 'Awaiting reboot', value: String(pendingReboot) }] : []),
         { label: 'Not reported', value: String(notReported.count) },
       ],
-      ...(needCount ? { lists: [pageOf(items, needCount, CARD_LIMITS.listItems, fullListHint(question))] } : {}),
+      ...(needCount ? { lists: [pagedList(items, needCount, paging, command)] } : {}),
       context: line,
+      ...nextPage(paging, command, [needCount]),
     },
     data: {
       patch,
       scope: { kind: scope.kind, name: scope.name, hosts: freshness.hosts },
-      // Counts are always whole; the lists are whole for the CLI and the first page in chat.
+      // Counts are always whole; the lists are whole for the CLI and the page asked for in chat.
       counts: { missing: needCount, installed, superseded, pendingReboot, excluded, notReported: notReported.count },
       missing: needs.map((f) => ({ host: f.host, state: f.state, since: f.firstSeen, lastSeen: f.lastSeen })),
       installed: hostsIn('installed'),

@@ -1,20 +1,9 @@
 import type { RebootFacts } from '../../discovery/discovery-store.ts';
-import { CARD_LIMITS, type CardField, clip, pageOf } from '../card.ts';
+import { CARD_LIMITS, type CardField, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import {
-  type Answer,
-  type AnswerOptions,
-  emptyScopeTitle,
-  type EstateStore,
-  freshnessLine,
-  fullListHint,
-  inScope,
-  notCheckedText,
-  plural,
-  type Scope,
-  scopeOf,
-  titleWithUnchecked,
-} from './estate.ts';
+import { commandOf } from '../paged-intent.ts';
+import { FIRST_PAGE, fromWindow, nextPage, pagedList, type Paging, windowOf } from '../paging.ts';
+import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, type Scope, scopeOf, titleWithUnchecked } from './estate.ts';
 import { type Freshness, relativeTime } from './freshness.ts';
 import { rebootUnknownReason } from './reboot-reason.ts';
 
@@ -54,11 +43,12 @@ const uncheckedFields = (unknown: RebootFacts['unknown'], freshness: Freshness):
  * could not tell is counted apart, with the reason its scan gave, so "nobody" never hides "we do
  * not know"; hosts that could not be scanned at all are counted apart again.
  */
-export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboots'>, now: Date, { limit }: AnswerOptions = { limit: CARD_LIMITS.listItems }): Promise<Answer> => {
+export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboots'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   const scope = await scopeOf(store, intent.target);
-  const [reboots, { line, freshness }] = await Promise.all([store.scans.reboots(scope.hosts, limit), freshnessLine(store, scope, now)]);
+  const { limit, offset } = windowOf(paging);
+  const [reboots, { line, freshness }] = await Promise.all([store.scans.reboots(scope.hosts, limit, offset), freshnessLine(store, scope, now)]);
   const { required, unknown } = reboots;
-  const question = `reboots${intent.target ? ` ${intent.target}` : ''}`;
+  const command = commandOf(intent);
   const told = reboots.scanned - unknown.count - reboots.notScanned;
   // Could not be checked: scans that could not tell, scans that failed, hosts never scanned.
   const note = (shown: number) => notCheckedText(freshness, { count: unknown.count, first: unknown.first.map((u) => u.host) }, shown);
@@ -72,11 +62,11 @@ export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboot
       ...(required.count
         ? {
             lists: [
-              pageOf(
-                required.first.map((s) => `${s.host} (as of ${relativeTime(s.finishedAt, now)})`),
+              pagedList(
+                fromWindow(required.first, paging).map((s) => `${s.host} (as of ${relativeTime(s.finishedAt, now)})`),
                 required.count,
-                CARD_LIMITS.listItems,
-                fullListHint(question),
+                paging,
+                command,
               ),
             ],
           }
@@ -85,6 +75,7 @@ export const answerReboots = async (store: EstateStore, intent: IntentOf<'reboot
           : {}),
       ...(fields.length ? { fields } : {}),
       context: line,
+      ...nextPage(paging, command, [required.count]),
     },
     data: {
       scope: { kind: scope.kind, name: scope.name, hosts: freshness.hosts },

@@ -2,9 +2,10 @@ import { versionOf } from '../../discovery/package-version.ts';
 import { type HostScan, NEEDS_PATCH } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { CARD_LIMITS, clip, listOf } from '../card.ts';
+import { CARD_LIMITS, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { type Answer, type EstateStore, FRESHNESS_SAMPLE, fullListHint, plural, sameNameIgnoringCase } from './estate.ts';
+import { FIRST_PAGE, nextPage, pagedList, type Paging, slicePage } from '../paging.ts';
+import { type Answer, type EstateStore, FRESHNESS_SAMPLE, plural, sameNameIgnoringCase } from './estate.ts';
 import { rebootUnknownReason } from './reboot-reason.ts';
 import { formatFreshness, freshnessOf, relativeTime } from './freshness.ts';
 import { answerPending } from './pending.ts';
@@ -45,17 +46,17 @@ const failedScanLine = (scan: HostScan, lastSeen: Date | null, now: Date): strin
  * `status <host>`: missing patches by severity, the reboot flag and the last scan. A group name
  * gets the group's `pending` answer instead of a "no such host": people say "status of prod-web".
  */
-export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'>, now: Date): Promise<Answer> => {
+export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   const facts = await store.findings.hostStatus(intent.host);
   if (!facts) {
-    if (await store.groups.get(intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now);
+    if (await store.groups.get(intent.host)) return answerPending(store, { kind: 'pending', target: intent.host }, now, paging);
     const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
     // `status LOCALHOST`: the one host or group whose name differs only in case.
     const same = sameNameIgnoringCase(
       intent.host,
       [...hosts, ...groups].map((h) => h.name),
     );
-    if (same !== null) return answerStatus(store, { kind: 'status', host: same }, now);
+    if (same !== null) return answerStatus(store, { ...intent, host: same }, now, paging);
     throw new NotFoundError(
       'host',
       intent.host,
@@ -98,8 +99,10 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
         { label: 'Last scan', value: clip(lastScan(scan, now), CARD_LIMITS.fieldChars) },
         ...(awaitingReboot.length ? [{ label: 'Installed, awaiting reboot', value: String(awaitingReboot.length) }] : []),
       ],
-      ...(needs.length ? { lists: [listOf(items, CARD_LIMITS.listItems, fullListHint(`status ${host.name}`))] } : {}),
+      // One host's findings are read whole for its counts: its page is a slice of them.
+      ...(needs.length ? { lists: [pagedList(slicePage(items, paging.page), items.length, paging, `status ${host.name}`)] } : {}),
       context: line,
+      ...nextPage(paging, `status ${host.name}`, [items.length]),
     },
     data: {
       host: { name: host.name, os: host.os, groups: host.groups, tags: host.tags },

@@ -21,6 +21,8 @@ import { changeWhen } from '../../rollouts/window-outlook.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
 import type { ChatStore } from '../chat-store.ts';
 import { personOf, personWhoActs } from '../acting-person.ts';
+import { pagingOf } from '../answers/handlers.ts';
+import { nextPage, pagedList, slicePage } from '../paging.ts';
 
 export interface ChangeHandlerOptions {
   config: Config;
@@ -135,12 +137,15 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       proposeInChat(context, options, { patches: intent.patches, targets: intent.groups, window: intent.window, class: intent.emergency ? 'emergency' : 'normal' }),
     approve: async (intent, context) => vote(options, context, intent.change, 'approve', intent.comment),
     reject: async (intent, context) => vote(options, context, intent.change, 'reject', intent.comment),
-    changes: async (_intent, { store }) => {
-      const recent = await store.changes.list({ limit: RECENT });
+    changes: async (intent, context) => {
+      const recent = await context.store.changes.list({ limit: RECENT });
       const open = recent.filter((c) => OPEN.includes(c.state));
       const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state} — ${clip(c.title, 120)} (by ${c.requester})`;
-      const list = listOf(open.map(line), CARD_LIMITS.listItems, '`show <change>` for one', 'Open');
-      const closed = recent.filter((c) => !OPEN.includes(c.state));
+      // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
+      const paging = pagingOf(intent, context);
+      const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');
+      // The recently closed are the first page's footnote.
+      const closed = paging.page === 1 ? recent.filter((c) => !OPEN.includes(c.state)) : [];
       return {
         public: {
           title: 'Changes',
@@ -150,6 +155,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
               ? `No open changes; ${recent.length === 1 ? 'the last one is' : `the last ${recent.length} are`} closed.`
               : 'No changes yet; `propose <patches> to <groups>` starts one.',
           lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), 5, '`show <change>` for one', 'Recently closed')] : [])],
+          ...nextPage(paging, 'changes', [open.length]),
         },
         data: { changes: recent.map((c) => ({ id: c.id, state: c.state, class: c.class, title: c.title, requester: c.requester })) },
       };
@@ -163,8 +169,8 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       const shown = dryRun.length ? { ...card, sections: [...(card.sections ?? []), ...dryRunSections(change, dryRun)] } : card;
       return { public: shown, data: { change: change.id, state: change.state, ...(dryRun.length ? { dryRun } : {}) } };
     },
-    compliance: async (intent, { store, now }) => {
-      const { card, data } = await answerCompliance(store, options.config.compliance.sla, intent, now);
+    compliance: async (intent, context) => {
+      const { card, data } = await answerCompliance(context.store, options.config.compliance.sla, intent, context.now, pagingOf(intent, context));
       return { public: card, data };
     },
   },

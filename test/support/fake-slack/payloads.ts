@@ -84,7 +84,7 @@ export const clickPayload = (ws: Workspace, id: Identity, baseUrl: string, input
     trigger_id: `${ws.nextId('')}.${Date.now()}.t`,
     user: { id: user.id, username: user.name, name: user.name, team_id: input.team ?? id.teamId },
     team: { id: input.team ?? id.teamId, domain: 'fake-workspace' },
-    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+    container: { type: 'message', message_ts: message.ts, ...(message.threadTs ? { thread_ts: message.threadTs } : {}), channel_id: message.channel, is_ephemeral: false },
     channel: { id: message.channel, name: message.channel.toLowerCase() },
     message: { type: 'message', ts: message.ts, bot_id: message.botId, text: message.text, blocks: message.blocks },
     state: { values: {} },

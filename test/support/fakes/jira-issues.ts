@@ -7,17 +7,28 @@ import { optionProblem, type SiteFieldSpec } from './jira-meta.ts';
  * approvals, and validation of every body against the vendored OpenAPI / ADF schemas (Cloud) or
  * Data Center's plain-string rules.
  */
+/** A field on a transition's screen; `allowed` lists the options of a select (the resolutions for `resolution`). */
+export interface FakeScreenField {
+  name: string;
+  required: boolean;
+  allowed?: string[];
+}
+
 export interface FakeTransition {
   id: string;
   name: string;
   /** Statuses it is offered from; '*' for a global transition. */
   from: string[] | '*';
   to: string;
+  /** The fields of its screen, by field id; none when it has no screen. */
+  fields?: Record<string, FakeScreenField>;
 }
 
 export interface FakeWorkflow {
   initial: string;
   transitions: FakeTransition[];
+  /** Statuses in the Done category (default: Completed, Failed, Canceled, Declined). */
+  done?: string[];
 }
 
 const OPEN = ['Open', 'Awaiting approval', 'Scheduled', 'Implementing', 'In review'];
@@ -31,7 +42,8 @@ export const DEFAULT_WORKFLOW: FakeWorkflow = {
     { id: '31', name: 'Implement', from: ['Scheduled'], to: 'Implementing' },
     { id: '41', name: 'Review', from: ['Implementing'], to: 'In review' },
     { id: '51', name: 'Complete', from: ['Implementing', 'In review'], to: 'Completed' },
-    { id: '61', name: 'Fail', from: ['Implementing', 'In review'], to: 'Failed' },
+    // From Completed too: a change backed out after it completed is a failed change (docs/itsm.md).
+    { id: '61', name: 'Fail', from: ['Implementing', 'In review', 'Completed'], to: 'Failed' },
     { id: '71', name: 'Cancel', from: OPEN, to: 'Canceled' },
     { id: '81', name: 'Decline', from: ['Open', 'Awaiting approval', 'Scheduled'], to: 'Declined' },
   ],
