@@ -1,12 +1,25 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
 import { closedOutside, eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
-import type { ApprovalDecision, ItsmFacts, OpenedTicket, OpenContext, RecordContext, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import type {
+  ApprovalDecision,
+  ItsmFacts,
+  OpenedTicket,
+  OpenContext,
+  RecordContext,
+  RecordResult,
+  TicketApproval,
+  TicketDraft,
+  TicketEvent,
+  TicketRef,
+  Ticketing,
+} from '../../src/tickets/ticketing.ts';
 import { isTicketingError, TicketingError } from '../../src/tickets/ticketing-error.ts';
 import { adfDocument, adfPlainText, adfText } from './adf.ts';
 import { jiraClient, type JiraClientOptions } from './client.ts';
 import { fittedComment } from './comment-limit.ts';
 import { type OptionPlan, resolveFields } from './field-options.ts';
 import { issueCreateBody, requestCreateBody } from './issue-fields.ts';
+import { readEnded } from './issue-ended.ts';
 import { issueLookup, type LookupOptions } from './issue-lookup.ts';
 import { Comments, CreatedIssue, CreatedRequest, IssueStatus, type JiraApprover, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
 import { readSiteFields } from './site-fields.ts';
@@ -161,7 +174,9 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
         if (!(backedOut && isTicketingError(error) && error.kind === 'rejected')) throw error;
         stuck = error;
       }
-      const text = stuck ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue stays ${status.name}; its workflow could not move it to ${steps.failed.status}.\n$1`) : stampedNote(event);
+      const text = stuck
+        ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue stays ${status.name}; its workflow could not move it to ${steps.failed.status}.\n$1`)
+        : stampedNote(event);
       // The comment goes last: its stamp is what marks the event done.
       await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: fittedComment(text, note) } });
       if (stuck) throw stuck;
@@ -191,7 +206,9 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       const decisions = values.flatMap((approval) => approval.approvers.map((a) => decisionOf(a, jira.cloud)));
       const finals = values.map((a) => a.finalDecision);
       const state = finals.includes('declined') ? 'rejected' : finals.length === 0 ? 'not-requested' : finals.every((f) => f === 'approved') ? 'approved' : 'requested';
-      return { state, decisions };
+      // The issue itself cancelled or declined (a Done status) while approvals still wait: said, so the change ends.
+      const ended = await readEnded(jira, ref.key, steps);
+      return { state, decisions, ...(ended ? { ended } : {}) };
     },
   };
 };

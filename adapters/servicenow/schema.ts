@@ -23,6 +23,10 @@ export const ChangeSnapshot = z.object({
   approval: Both,
   /** A journal field: the value is always "", the display value is every entry, newest first. */
   work_notes: Both,
+  /** Read by approvalOf alone, to say how a change found finished ended and who last touched it. */
+  close_code: Both.optional(),
+  sys_updated_by: Both.optional(),
+  sys_updated_on: Both.optional(),
 });
 export type ChangeSnapshot = z.infer<typeof ChangeSnapshot>;
 

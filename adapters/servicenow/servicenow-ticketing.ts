@@ -11,6 +11,7 @@ import type {
   RecordResult,
   TicketApproval,
   TicketDraft,
+  TicketEnded,
   TicketEvent,
   TicketRef,
   Ticketing,
@@ -27,6 +28,23 @@ const TABLE = '/api/now/table/change_request';
 
 const APPROVAL: Record<string, ApprovalState> = { 'not requested': 'not-requested', requested: 'requested', approved: 'approved', rejected: 'rejected' };
 export const approvalState = (value: string): ApprovalState => APPROVAL[value] ?? 'not-requested';
+
+/**
+ * How a change found Closed or Canceled ended. Canceled is the CAB's "do not do it" (rejected when
+ * the approval says so); Closed, whatever the close code, means no approval will come from it. Who
+ * did it: the instance records only the last update of the record (`sys_updated_by`, a login, and
+ * `sys_updated_on`), so that is what is said, never a name guessed from anything else.
+ */
+const endedOf = (snap: ChangeSnapshot, approval: ApprovalState): TicketEnded => {
+  const code = snap.close_code?.value ? ` (${snap.close_code.display_value || snap.close_code.value})` : '';
+  return {
+    outcome: approval === 'rejected' ? 'rejected' : 'cancelled',
+    state: `${stateLabel(snap.state.value)}${snap.state.value === STATE.closed ? code : ''}`,
+    by: snap.sys_updated_by?.value || null,
+    at: snap.sys_updated_on?.value || null,
+    lastUpdate: true,
+  };
+};
 
 /**
  * ServiceNow change_request tickets (reference/integrations.md §3): created and moved through the
@@ -75,14 +93,14 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
     return changeApi;
   };
 
-  const snapshot = async (number: string): Promise<ChangeSnapshot> => {
+  const snapshot = async (number: string, extra = ''): Promise<ChangeSnapshot> => {
     const what = `reading ${number}`;
     const { result } = await call(ChangeSnapshots, what, {
       method: 'GET',
       url: TABLE,
       params: {
         sysparm_query: `number=${number}`,
-        sysparm_fields: 'sys_id,number,type,state,approval,work_notes',
+        sysparm_fields: `sys_id,number,type,state,approval,work_notes${extra}`,
         sysparm_display_value: 'all',
         sysparm_limit: 5,
       },
@@ -183,7 +201,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {
-      const snap = await snapshot(ref.key);
+      const snap = await snapshot(ref.key, ',close_code,sys_updated_by,sys_updated_on');
       const { result } = await call(ApproverRows, `reading the approvers of ${ref.key}`, {
         method: 'GET',
         url: '/api/now/table/sysapproval_approver',
@@ -196,7 +214,8 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
         const id = row['approver.user_name']?.value || null;
         return [{ approver: row.approver.display_value || id || row.approver.value, identity: { id, verifiedEmail: null }, decision }];
       });
-      return { state: approvalState(snap.approval.value), decisions };
+      const state = approvalState(snap.approval.value);
+      return { state, decisions, ...(isTerminal(snap.state.value) ? { ended: endedOf(snap, state) } : {}) };
     },
   };
 };

@@ -12,6 +12,7 @@ import {
   jqlMatcher,
   requestProblems,
   richTextProblems,
+  jiraTime,
 } from './fakes/jira-issues.ts';
 import { createMeta, type FakeRequestType, requestProblems as requestTypeProblems, requestTypeForm, type SiteFieldSpec } from './fakes/jira-meta.ts';
 
@@ -159,10 +160,24 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       const fields = Object.fromEntries(
         wanted.map((f) => [
           f,
-          f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status, statusCategory: statusCategory(workflow, issue.status) } : issue.fields[f],
+          f === 'status'
+            ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status, statusCategory: statusCategory(workflow, issue.status) }
+            : f === 'resolution'
+              ? (issue.fields.resolution ?? null)
+              : issue.fields[f],
         ]),
       );
-      return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields } };
+      // expand=changelog: the issue's history (status moves only, in this fake), each by a real User object.
+      const histories = (issue.history ?? []).map((h, i) => ({
+        id: String(30000 + i),
+        author: cloud ? { accountId: h.by.accountId, displayName: h.by.name, active: true } : { name: h.by.username, key: h.by.username, displayName: h.by.name, active: true },
+        created: h.created,
+        items: [{ field: 'status', fieldtype: 'jira', from: null, fromString: h.from, to: null, toString: h.to }],
+      }));
+      const changelog = (request.query.get('expand') ?? '').split(',').includes('changelog')
+        ? { changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories } }
+        : {};
+      return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields, ...changelog } };
     }
     if (sub === 'transitions' && request.method === 'GET') return transitionList(workflow, issue.status, request.query.get('expand'));
     if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
@@ -254,6 +269,13 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     /** Service Management approvers decide (or the request starts waiting for them). */
     setApproval(key: string, finalDecision: FakeApproval['finalDecision'], approvers: FakeApproval['approvers']) {
       byKey(key).approvals = [{ id: '1', finalDecision, approvers }];
+    },
+    /** Someone moves the issue in Jira (cancels or declines it): the changelog names their account. */
+    setStatusByHand(key: string, status: string, by: { name: string; accountId: string; username?: string }, resolution?: string) {
+      const issue = byKey(key);
+      (issue.history ??= []).push({ by: { ...by, username: by.username ?? by.accountId }, created: jiraTime(), from: issue.status, to: status });
+      issue.status = status;
+      if (resolution) issue.fields.resolution = { name: resolution };
     },
     /** Several approval steps (a JSM approval per step or group), in order. */
     setApprovals(key: string, approvals: Omit<FakeApproval, 'id'>[]) {

@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
-import { appendWorkNote, approverRow, entersApproval, matches, refusedMove, rowOf, type SnApprover, type SnChange, type SnUser, type SnUserSpec, sysId } from './fakes/servicenow-records.ts';
+import {
+  appendWorkNote,
+  approverRow,
+  touch,
+  entersApproval,
+  matches,
+  refusedMove,
+  rowOf,
+  type SnApprover,
+  type SnChange,
+  type SnUser,
+  type SnUserSpec,
+  sysId,
+} from './fakes/servicenow-records.ts';
 import { type ApprovalPolicy, changeApi } from './fakes/servicenow-change-api.ts';
 import { businessRuleDelivery } from './fakes/servicenow-webhook.ts';
 
@@ -116,6 +129,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     if (entersApproval(change, to)) requestApproval(change);
     change.state = to;
     change.modCount += 1;
+    touch(change, username);
     const { work_notes, ...rest } = fields;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
@@ -144,6 +158,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     if (entersApproval(change, to)) requestApproval(change);
     change.state = to;
     change.modCount += 1;
+    touch(change, username);
     if (typeof approval === 'string') change.approval = approval;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
@@ -245,10 +260,15 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
       for (const row of approvers.filter((a) => a.sysapproval === change.sys_id)) row.state = 'requested';
       Object.assign(change, { state: '-4', approval: 'requested', modCount: change.modCount + 1 });
     },
-    /** Someone changes the state by hand in ServiceNow (cancels it, closes it); no business rule stops them. */
-    setStateByHand(number: string, state: string) {
+    /**
+     * Someone changes the state by hand in ServiceNow (cancels it, closes it); no business rule
+     * stops them. The instance stamps them (`by`, a login) as the record's last updater.
+     */
+    setStateByHand(number: string, state: string, how: { by?: string; closeCode?: string } = {}) {
       const change = byNumber(number);
       Object.assign(change, { state, modCount: change.modCount + 1 });
+      touch(change, how.by ?? 'admin');
+      if (how.closeCode) change.fields.close_code = how.closeCode;
     },
     /** The next `count` requests get 429 with Retry-After and ServiceNow's rate-limit headers. */
     rateLimit(count: number, retryAfterSeconds: number) {

@@ -68,6 +68,20 @@ export interface FakeApproval {
   approvers: { name: string; decision: 'approved' | 'declined' | 'pending'; accountId?: string; username?: string; emailAddress?: string }[];
 }
 
+/** One changelog entry of a status move: who (a Jira account) and when. */
+export interface FakeHistory {
+  by: { name: string; accountId: string; username: string };
+  created: string;
+  from: string;
+  to: string;
+}
+
+/** The account the adapter signs in as, named in the changelog of the moves it makes. */
+export const PATCHBOT_ACCOUNT = { name: 'patchbot', accountId: 'acc-patchbot', username: 'patchbot' };
+
+/** Jira's own timestamp format (`2026-12-05T16:40:00.000+0000`). */
+export const jiraTime = (at = new Date()): string => at.toISOString().replace('Z', '+0000');
+
 export interface FakeIssue {
   id: string;
   key: string;
@@ -80,6 +94,8 @@ export interface FakeIssue {
   createdAt: number;
   /** The Service Management request type it was raised with; null for a plain issue. */
   requestTypeId: string | null;
+  /** Status moves, oldest first (the issue's changelog). */
+  history?: FakeHistory[];
 }
 
 export const available = (workflow: FakeWorkflow, status: string): FakeTransition[] => workflow.transitions.filter((t) => t.from === '*' || t.from.includes(status));

@@ -1,5 +1,5 @@
 import type { FakeReply } from './http-fake.ts';
-import { available, type FakeIssue, type FakeTransition, type FakeWorkflow } from './jira-issues.ts';
+import { available, type FakeIssue, type FakeTransition, type FakeWorkflow, jiraTime, PATCHBOT_ACCOUNT } from './jira-issues.ts';
 
 /**
  * Transitions as Jira serves them: GET lists the ones offered from the issue's status, each target
@@ -69,6 +69,7 @@ export const takeTransition = (workflow: FakeWorkflow, issue: FakeIssue, id: str
     const v = value as { id?: unknown; name?: unknown };
     issue.fields[field] = spec.allowed ? { name: spec.allowed.find((name, i) => v.name === name || v.id === optionId(i)) } : value;
   }
+  (issue.history ??= []).push({ by: PATCHBOT_ACCOUNT, created: jiraTime(), from: issue.status, to: chosen.to });
   issue.status = chosen.to;
   return { status: 204 };
 };

@@ -76,6 +76,12 @@ export const refusedMove = (change: SnChange, to: string, approvalAfter: string,
 
 export const entersApproval = (change: SnChange, to: string): boolean => APPROVAL_STATES.has(to) && !APPROVAL_STATES.has(change.state);
 
+/** What the instance stamps on every update of a record: who (a login) and when. */
+export const touch = (change: SnChange, by: string, at = new Date()): void => {
+  change.fields.sys_updated_by = by;
+  change.fields.sys_updated_on = timestamp(at);
+};
+
 export const appendWorkNote = (change: SnChange, text: string, by: string, at = new Date()): void => {
   change.workNotes.push({ at: timestamp(at), by, text });
 };
