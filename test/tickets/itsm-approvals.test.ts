@@ -8,13 +8,14 @@ import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { ask, estateConfig, PATCH, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
+import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, stateOf } from './itsm-harness.ts';
+import { estateConfig, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * Approvals made in the ITSM decide the change (approval.source itsm | both): the real service,
  * its /itsm/* routes on the one HTTP server, and polling as reconciliation for a lost webhook.
  */
-const SECRET = 'itsm-webhook-secret-for-tests';
+const SECRET = ITSM_SECRET;
 
 /**
  * People with their ITSM account ids. olga has none: with her as the requester patchbot cannot tell
@@ -35,35 +36,13 @@ const serviceWith = async (extra: string[]): Promise<RunningService> => {
   return service;
 };
 
-const auditOf = async (service: RunningService, id: string) => {
-  const events: Array<{ actor: string; action: string; data: Record<string, unknown> }> = [];
-  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data });
-  return events;
-};
-
-const stateOf = async (service: RunningService, id: string) => (await service.runtime.store.changes.get(id))?.state;
-
-/** Proposes (as alice unless said) and waits until its ticket is open and waiting for approval in the ITSM. */
-const proposeAndWait = async (service: RunningService, ready: (key: string) => boolean, requester = 'alice'): Promise<{ id: string; key: string }> => {
-  const id = String((await ask(service.runtime, requester, `propose ${PATCH} to canary prod-web at now`)).data?.change);
-  const { key } = await until('the ticket to be opened', async () => (await service.runtime.store.tickets.forChange(id))[0]);
-  await until('the ticket to wait for approval in the ITSM', async () => ready(key));
-  return { id, key };
-};
-
 describe('CAB approval in ServiceNow, approval.source: itsm', () => {
   let sn: FakeServiceNow;
   let service: RunningService;
 
   beforeAll(async () => {
     sn = await startFakeServiceNow({ approvers: ['CAB Manager'] });
-    const c = sn.config();
-    service = await serviceWith([
-      'approval: { source: itsm }',
-      'itsm:',
-      '  kind: servicenow',
-      `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password}, webhookSecret: ${SECRET}, pollInterval: 1h }`,
-    ]);
+    service = await serviceWith(serviceNowItsm(sn));
   }, 120_000);
   afterAll(async () => {
     await service?.stop('test over');
@@ -152,13 +131,7 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
 
   beforeAll(async () => {
     jira = await startFakeJira();
-    const c = jira.config();
-    service = await serviceWith([
-      'approval: { source: both }',
-      'itsm:',
-      '  kind: jira',
-      `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change, webhookSecret: ${SECRET} }`,
-    ]);
+    service = await serviceWith(['approval: { source: both }', 'itsm:', '  kind: jira', jiraItsmLine(jira)]);
   }, 120_000);
   afterAll(async () => {
     await service?.stop('test over');
@@ -205,7 +178,7 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
   });
 
   it('holds an approval while the requester has no Jira id, says once what to set, and still applies a rejection', async () => {
-    const { id, key } = await proposeAndWait(service, awaiting, 'olga');
+    const { id, key } = await proposeAndWait(service, awaiting, { requester: 'olga' });
     jira.setApproval(key, 'approved', [{ name: 'Change Manager', accountId: 'acc-cm', decision: 'approved' }]);
     const reads = () => jira.requests.filter((r) => r.path === `/rest/servicedeskapi/request/${key}/approval`).length;
     expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);

@@ -9,14 +9,15 @@ import { consoleHistoryOf } from '../support/console-history.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { platform } from '../support/platform.ts';
-import { ask, estateConfig, firstLines, PATCH, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
+import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, stateOf } from './itsm-harness.ts';
+import { estateConfig, firstLines, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * The CAB cancels (or declines) the ticket in its own tool while patchbot waits for the ITSM's
  * approval: the change ends as the ITSM says, once, with one card and one audit entry, and never
  * runs. Through the real service, its webhook routes and its polling, against the stateful fakes.
  */
-const SECRET = 'itsm-webhook-secret-for-tests';
+const SECRET = ITSM_SECRET;
 const PEOPLE = [
   'people:',
   '  - { name: alice, email: alice@example.com, jira: acc-alice, servicenow: alice.liddell, roles: [oncall, admin] }',
@@ -41,22 +42,9 @@ const serviceWith = async (extra: string[]): Promise<RunningService> => {
   return service;
 };
 
-const auditOf = async (service: RunningService, id: string) => {
-  const events: Array<{ actor: string; action: string; data: Record<string, unknown> }> = [];
-  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data });
-  return events;
-};
-const stateOf = async (service: RunningService, id: string) => (await service.runtime.store.changes.get(id))?.state;
 const cardText = async (service: RunningService, title: string) => (await consoleHistoryOf(service.runtime).recent('approvals', null, 200)).find((m) => m.card?.title === title)?.card?.text;
 const titled = async (service: RunningService, title: string) => (await threadTitles(service.runtime)).filter((t) => t === title);
 const poll = (service: RunningService) => service.runtime.queue.send(scheduleQueue(ITSM_POLL_SCHEDULE), { schedule: ITSM_POLL_SCHEDULE, firedAt: new Date().toISOString() });
-
-const propose = async (service: RunningService, ready: (key: string) => boolean, when = ' at now'): Promise<{ id: string; key: string }> => {
-  const id = String((await ask(service.runtime, 'alice', `propose ${PATCH} to canary prod-web${when}`)).data?.change);
-  const { key } = await until('the ticket to be opened', async () => (await service.runtime.store.tickets.forChange(id))[0]);
-  await until('the ticket to wait for approval in the ITSM', async () => ready(key));
-  return { id, key };
-};
 
 /** What a change that never ran leaves in the audit log: no approval, no start. */
 const ranOrApproved = (audit: Array<{ action: string }>) => audit.map((e) => e.action).filter((a) => ['change.approved', 'change.scheduled', 'change.running'].includes(a));
@@ -68,13 +56,7 @@ describe('a ServiceNow change cancelled or closed by the CAB while patchbot awai
 
   beforeAll(async () => {
     sn = await startFakeServiceNow({ approvers: ['CAB Manager'] });
-    const c = sn.config();
-    service = await serviceWith([
-      'approval: { source: itsm }',
-      'itsm:',
-      '  kind: servicenow',
-      `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password}, webhookSecret: ${SECRET}, pollInterval: 1h }`,
-    ]);
+    service = await serviceWith(serviceNowItsm(sn));
   }, 120_000);
   afterAll(async () => {
     await service?.stop('test over');
@@ -82,7 +64,7 @@ describe('a ServiceNow change cancelled or closed by the CAB while patchbot awai
   });
 
   it('cancels the change on the webhook: one card naming what ServiceNow records, one audit entry, nothing runs, repeats change nothing', async () => {
-    const { id, key } = await propose(service, (k) => sn.change(k).state === '-4');
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
     sn.setStateByHand(key, '4', { by: 'cab.chair' });
     expect((await sn.fireWebhook(url(), key, SECRET)).status).toBe(202);
     await until('the change to be cancelled', async () => (await stateOf(service, id)) === 'cancelled');
@@ -123,7 +105,7 @@ describe('a ServiceNow change cancelled or closed by the CAB while patchbot awai
   });
 
   it('catches a change closed unsuccessful, after an approval it outranks, by polling alone', async () => {
-    const { id, key } = await propose(service, (k) => sn.change(k).state === '-4');
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4');
     // The CAB approved, then closed the change unsuccessful; neither webhook arrived.
     sn.approve(key, 'CAB Manager');
     sn.setStateByHand(key, '3', { by: 'cab.chair', closeCode: 'unsuccessful' });
@@ -138,7 +120,7 @@ describe('a ServiceNow change cancelled or closed by the CAB while patchbot awai
   });
 
   it('cancels an approved change whose rollout has not started when the CAB cancels its ticket', async () => {
-    const { id, key } = await propose(service, (k) => sn.change(k).state === '-4', '');
+    const { id, key } = await proposeAndWait(service, (k) => sn.change(k).state === '-4', { when: '' });
     sn.approve(key, 'CAB Manager');
     expect((await sn.fireWebhook(url(), key, SECRET)).status).toBe(202);
     await until('the change to be scheduled', async () => (await stateOf(service, id)) === 'scheduled');
@@ -163,13 +145,7 @@ describe('a Jira change cancelled or declined while patchbot awaits its approval
 
   beforeAll(async () => {
     jira = await startFakeJira();
-    const c = jira.config();
-    service = await serviceWith([
-      'approval: { source: both }',
-      'itsm:',
-      '  kind: jira',
-      `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change, webhookSecret: ${SECRET} }`,
-    ]);
+    service = await serviceWith(['approval: { source: both }', 'itsm:', '  kind: jira', jiraItsmLine(jira)]);
   }, 120_000);
   afterAll(async () => {
     await service?.stop('test over');
@@ -177,7 +153,7 @@ describe('a Jira change cancelled or declined while patchbot awaits its approval
   });
 
   it('cancels the change on the webhook, naming the Jira account the changelog shows; a redelivery changes nothing', async () => {
-    const { id, key } = await propose(service, awaiting);
+    const { id, key } = await proposeAndWait(service, awaiting);
     jira.setStatusByHand(key, 'Canceled', carol);
     expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
     await until('the change to be cancelled', async () => (await stateOf(service, id)) === 'cancelled');
@@ -197,7 +173,7 @@ describe('a Jira change cancelled or declined while patchbot awaits its approval
   });
 
   it('rejects the change when the issue is declined, caught by polling', async () => {
-    const { id, key } = await propose(service, awaiting);
+    const { id, key } = await proposeAndWait(service, awaiting);
     jira.setStatusByHand(key, 'Declined', carol);
     await poll(service);
     await until('the change to be rejected', async () => (await stateOf(service, id)) === 'rejected');
