@@ -1,16 +1,31 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
-import { eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
-import type { ApprovalDecision, ItsmFacts, OpenedTicket, OpenContext, RecordResult, TicketApproval, TicketDraft, TicketEvent, TicketRef, Ticketing } from '../../src/tickets/ticketing.ts';
+import { closedOutside, eventStamp, moveFor, stampedNote, type TicketPhase } from '../../src/tickets/lifecycle.ts';
+import type {
+  ApprovalDecision,
+  ItsmFacts,
+  OpenedTicket,
+  OpenContext,
+  RecordContext,
+  RecordResult,
+  TicketApproval,
+  TicketDraft,
+  TicketEvent,
+  TicketRef,
+  Ticketing,
+} from '../../src/tickets/ticketing.ts';
 import { isTicketingError, TicketingError } from '../../src/tickets/ticketing-error.ts';
 import { adfDocument, adfPlainText, adfText } from './adf.ts';
 import { jiraClient, type JiraClientOptions } from './client.ts';
+import { fittedComment } from './comment-limit.ts';
 import { type OptionPlan, resolveFields } from './field-options.ts';
 import { issueCreateBody, requestCreateBody } from './issue-fields.ts';
+import { readEnded } from './issue-ended.ts';
 import { issueLookup, type LookupOptions } from './issue-lookup.ts';
 import { Comments, CreatedIssue, CreatedRequest, IssueStatus, type JiraApprover, ServiceDeskApprovals, type Transition, Transitions } from './schema.ts';
 import { readSiteFields } from './site-fields.ts';
+import { transitionFields } from './transition-fields.ts';
 import { unescapeWiki, wikiDocument, wikiText } from './wiki.ts';
-import { DEFAULT_STEPS, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
+import { DEFAULT_STEPS, isFinished, type JiraSteps, missingTransition, phaseOfStatus, phasePath, pickTransition } from './workflow.ts';
 
 export interface JiraOptions extends JiraClientOptions {
   /** Your workflow's transition and status names where they differ from docs/itsm.md's. */
@@ -23,6 +38,8 @@ const DEFAULT_SEARCH_LAG_MS = { cloud: 60_000, datacenter: 0 };
 
 /** Comments read back when looking for an event's stamp: a retried event is always among the newest. */
 const RECENT_COMMENTS = 100;
+/** Approvals asked for per page (servicedeskapi's own default is 50). */
+const APPROVALS_PAGE = 50;
 /** Transition lists kept (per issue and status) before the oldest are forgotten. */
 const CACHE_MAX = 500;
 
@@ -59,24 +76,37 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
     const cacheKey = `${key}\u0000${status}`;
     const cached = transitionCache.get(cacheKey);
     if (cached) return cached;
-    const { transitions: list } = await jira.call(Transitions, `listing the transitions of ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}/transitions` });
+    const { transitions: list } = await jira.call(Transitions, `listing the transitions of ${key}`, {
+      method: 'GET',
+      url: `${jira.api}/issue/${key}/transitions`,
+      // Each transition's screen, so a required resolution is filled rather than refused.
+      params: { expand: 'transitions.fields' },
+    });
     if (transitionCache.size >= CACHE_MAX) transitionCache.delete(transitionCache.keys().next().value!);
     transitionCache.set(cacheKey, list);
     return list;
   };
 
-  const statusOf = async (key: string): Promise<string> =>
-    (await jira.call(IssueStatus, `reading ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}`, params: { fields: 'status' } })).fields.status.name;
+  /** The issue's status, and whether it is in the Done category (however the workflow names it). */
+  const statusOf = async (key: string): Promise<{ name: string; done: boolean }> => {
+    const { status } = (await jira.call(IssueStatus, `reading ${key}`, { method: 'GET', url: `${jira.api}/issue/${key}`, params: { fields: 'status' } })).fields;
+    return { name: status.name, done: status.statusCategory?.key === 'done' };
+  };
 
   /** Moves the issue phase by phase; answers the status it ends in. */
-  const moveTo = async (key: string, status: string, target: TicketPhase): Promise<string> => {
-    let current = status;
-    for (const phase of phasePath(phaseOfStatus(current, steps), target)) {
+  const moveTo = async (key: string, status: { name: string; done: boolean }, target: TicketPhase): Promise<string> => {
+    let current = status.name;
+    for (const phase of phasePath(phaseOfStatus(current, steps), target, status.done)) {
       const step = steps[phase];
       const available = await transitions(key, current);
       const transition = pickTransition(available, step);
       if (!transition) throw missingTransition(key, current, step, available);
-      await jira.send(`moving ${key} with "${transition.name}"`, { method: 'POST', url: `${jira.api}/issue/${key}/transitions`, data: { transition: { id: transition.id } } });
+      const fields = transitionFields(key, transition, phase);
+      await jira.send(`moving ${key} with "${transition.name}"`, {
+        method: 'POST',
+        url: `${jira.api}/issue/${key}/transitions`,
+        data: { transition: { id: transition.id }, ...(Object.keys(fields).length ? { fields } : {}) },
+      });
       current = transition.to?.name ?? step.status;
     }
     return current;
@@ -123,33 +153,62 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       return ref;
     },
 
-    async record(ref: TicketRef, event: TicketEvent): Promise<RecordResult> {
+    async record(ref: TicketRef, event: TicketEvent, context?: RecordContext): Promise<RecordResult> {
       const status = await statusOf(ref.key);
       const { comments } = await jira.call(Comments, `reading the comments of ${ref.key}`, {
         method: 'GET',
         url: `${jira.api}/issue/${ref.key}/comment`,
         params: { orderBy: '-created', maxResults: RECENT_COMMENTS },
       });
-      if (comments.some((c) => bodyText(c.body).includes(eventStamp(event.id)))) return { state: status, skipped: true };
+      if (comments.some((c) => bodyText(c.body).includes(eventStamp(event.id)))) return { state: status.name, skipped: true };
       const move = moveFor(event);
-      const after = move.phase ? await moveTo(ref.key, status, move.phase) : status;
+      let after = status.name;
+      let stuck: TicketingError | null = null;
+      try {
+        if (move.phase) after = await moveTo(ref.key, status, move.phase);
+      } catch (error) {
+        // A completed change backed out where the workflow has no way from Completed to Failed:
+        // the comment is the issue's only record of the backout, so it goes on, saying the status
+        // stays, and the thread hears why (the refusal below).
+        const backedOut = event.kind === 'rolled-back' && phaseOfStatus(status.name, steps) === 'completed';
+        if (!(backedOut && isTicketingError(error) && error.kind === 'rejected')) throw error;
+        stuck = error;
+      }
+      const text = stuck
+        ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue stays ${status.name}; its workflow could not move it to ${steps.failed.status}.\n$1`)
+        : stampedNote(event);
       // The comment goes last: its stamp is what marks the event done.
-      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: note(stampedNote(event)) } });
-      return { state: after, skipped: false };
+      await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: fittedComment(text, note) } });
+      if (stuck) throw stuck;
+      // Closed by someone in Jira while the change goes on (any Done-category status): comments only now.
+      const finished = status.done || isFinished(phaseOfStatus(status.name, steps));
+      return { state: after, skipped: false, ...(closedOutside(finished, status.name, event, context) ? { closedOutside: true as const } : {}) };
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {
-      const page = await jira
-        .call(ServiceDeskApprovals, `reading the approvals of ${ref.key}`, { method: 'GET', url: `/rest/servicedeskapi/request/${ref.key}/approval` })
-        .catch((error: unknown) => {
-          // Not a service request (a plain Jira project): nobody approves it in Jira.
-          if (isTicketingError(error) && error.status === 404) return { values: [] };
-          throw error;
-        });
-      const decisions = page.values.flatMap((approval) => approval.approvers.map((a) => decisionOf(a, jira.cloud)));
-      const finals = page.values.map((a) => a.finalDecision);
+      const values: ServiceDeskApprovals['values'] = [];
+      // Paged like every servicedeskapi list: an approval left on a later page could be the one still pending.
+      for (let start = 0, last = false; !last; start += APPROVALS_PAGE) {
+        const page = await jira
+          .call(ServiceDeskApprovals, `reading the approvals of ${ref.key}`, {
+            method: 'GET',
+            url: `/rest/servicedeskapi/request/${ref.key}/approval`,
+            params: { start, limit: APPROVALS_PAGE },
+          })
+          .catch((error: unknown) => {
+            // Not a service request (a plain Jira project): nobody approves it in Jira.
+            if (isTicketingError(error) && error.status === 404) return { values: [], isLastPage: true };
+            throw error;
+          });
+        values.push(...page.values);
+        last = page.isLastPage || page.values.length === 0;
+      }
+      const decisions = values.flatMap((approval) => approval.approvers.map((a) => decisionOf(a, jira.cloud)));
+      const finals = values.map((a) => a.finalDecision);
       const state = finals.includes('declined') ? 'rejected' : finals.length === 0 ? 'not-requested' : finals.every((f) => f === 'approved') ? 'approved' : 'requested';
-      return { state, decisions };
+      // The issue itself cancelled or declined (a Done status) while approvals still wait: said, so the change ends.
+      const ended = await readEnded(jira, ref.key, steps);
+      return { state, decisions, ...(ended ? { ended } : {}) };
     },
   };
 };

@@ -21,16 +21,33 @@ export const SearchResult = z.object({
   issues: z.array(z.object({ key: z.string(), fields: z.object({ labels: z.array(z.string()).optional() }).optional() })),
 });
 
+/** A status's category: `new`, `indeterminate` or `done`, whatever the workflow names the status. */
+const StatusCategory = z.object({ key: z.string() });
+
 export const IssueStatus = z.object({
   id: z.string(),
   key: z.string(),
-  fields: z.object({ status: z.object({ name: z.string() }) }),
+  fields: z.object({ status: z.object({ name: z.string(), statusCategory: StatusCategory.optional() }) }),
 });
 
 /** Comment bodies are ADF documents on v3 and strings on v2. */
 export const Comments = z.object({ comments: z.array(z.object({ body: z.unknown() })) });
 
-export const Transition = z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }).optional() });
+/** A field of a transition's screen, listed with `expand=transitions.fields`. */
+const ScreenField = z.object({
+  required: z.boolean().default(false),
+  name: z.string().optional(),
+  hasDefaultValue: z.boolean().optional(),
+  allowedValues: z.array(z.object({ id: z.string().optional(), name: z.string().optional(), value: z.string().optional() })).optional(),
+});
+export type ScreenField = z.infer<typeof ScreenField>;
+
+export const Transition = z.object({
+  id: z.string(),
+  name: z.string(),
+  to: z.object({ name: z.string(), statusCategory: StatusCategory.optional() }).optional(),
+  fields: z.record(z.string(), ScreenField).optional(),
+});
 export type Transition = z.infer<typeof Transition>;
 export const Transitions = z.object({ transitions: z.array(Transition) });
 
@@ -50,10 +67,12 @@ const Approver = z.object({
 });
 export type JiraApprover = z.infer<typeof Approver>;
 
-/** GET /rest/servicedeskapi/request/{key}/approval: a page of approvals. */
+/** GET /rest/servicedeskapi/request/{key}/approval: a page of approvals (`start`, `limit`; `isLastPage` says whether more follow). */
 export const ServiceDeskApprovals = z.object({
+  isLastPage: z.boolean().default(true),
   values: z.array(z.object({ finalDecision: z.string(), approvers: z.array(Approver).default([]) })),
 });
+export type ServiceDeskApprovals = z.infer<typeof ServiceDeskApprovals>;
 
 /** What a Jira webhook delivers (jira:issue_updated and friends); only the issue is read. */
 export const WebhookPayload = z.object({

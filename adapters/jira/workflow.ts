@@ -30,13 +30,20 @@ export const phaseOfStatus = (status: string, steps: JiraSteps): TicketPhase | n
 const LADDER: TicketPhase[] = ['awaiting-approval', 'scheduled', 'implementing', 'review'];
 const DONE = new Set<TicketPhase>(['completed', 'failed', 'canceled', 'declined']);
 
+/** A phase whose issue only takes comments (statuses patchbot knows; Done-category ones it does not are finished too). */
+export const isFinished = (phase: TicketPhase | null): boolean => phase !== null && DONE.has(phase);
+
 /**
  * The phases to transition through, in order, from `current` to `target`: Jira moves one
  * transition at a time, so a change completed straight from Scheduled goes through Implementing.
- * Empty when already there or past it; a finished issue only takes comments.
+ * Empty when already there or past it; a finished issue only takes comments, with one exception:
+ * a completed change later backed out becomes Failed, as ServiceNow closes it unsuccessful.
+ * `done` says the issue's status is in the Done category: a status patchbot does not know (a
+ * "Closed" someone moved it to by hand) is finished too, not a place to start from.
  */
-export const phasePath = (current: TicketPhase | null, target: TicketPhase): TicketPhase[] => {
-  if (current === target || (current && DONE.has(current))) return [];
+export const phasePath = (current: TicketPhase | null, target: TicketPhase, done = false): TicketPhase[] => {
+  if (current === 'completed' && target === 'failed') return [target];
+  if (current === target || (current && DONE.has(current)) || (current === null && done)) return [];
   if (target === 'canceled' || target === 'declined') return [target];
   const at = current ? LADDER.indexOf(current) : -1;
   if (target === 'awaiting-approval') return at < 0 ? [target] : [];

@@ -2,8 +2,9 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
+import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
 import { needingPatch, patchCoverage, pendingIn } from './finding-reads.ts';
-import { ALREADY_STORED, CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
+import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -91,34 +92,29 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
   async record(scanId, host, findings, at) {
     // After the host's sighting is locked (LOCK_SIGHTINGS: another writer of the host waits), one
-    // statement: what changed in what this scan saw (new findings, changed states), the update
-    // that marks what it no longer saw, and the host's sighting (migration 013: unchanged
-    // findings are not written) run as data-modifying CTEs. They touch disjoint
-    // rows (new, changed, and not reported this time), which one statement requires. The patch
-    // ids of the findings it inserted are checked once (CHECK_INSERTED), and an unknown one undoes all of it.
-    const ids = findings.map((f) => f.patchId);
+    // statement, as the scan writer's batch (scan-batch.ts) for one host: the findings this scan
+    // saw beside their stored rows (`fx`), the open ones it no longer saw closed (closeFindings:
+    // installed or superseded), the new ones inserted and the changed ones updated
+    // (WRITE_REPORTED; migration 013: unchanged findings are not written), and the host's
+    // sighting, as data-modifying CTEs. They touch disjoint rows (new, changed, and not reported
+    // this time), which one statement requires. The patch ids of the findings it inserted are
+    // checked once (CHECK_INSERTED), and an unknown one undoes all of it. A patch listed twice is
+    // stored once, as its last report says (as the batch does).
+    const byPatch = new Map(findings.map((f) => [f.patchId, f]));
+    const reported = [...byPatch.values()];
     await sql.transaction(async (tx) => {
       await tx.query(LOCK_SIGHTINGS, [[host]]);
       await tx.query(
-        `with f as (select * from unnest($4::text[], $5::text[]) as f(patch_id, state)
-       ), seen as (
-         insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
-         select $1, f.patch_id, f.state, $3, $3, $2 from f
-         where not exists (select 1 from findings x where x.host = $1 and x.patch_id = f.patch_id)
-         ${ALREADY_STORED}
-         returning patch_id
-       ), changed as (
-         update findings t set state = f.state, changed_at = $3, changed_in = $2 from f
-         where t.host = $1 and t.patch_id = f.patch_id and t.state <> f.state
-       ), gone as (
-         update findings set state = 'installed', changed_at = $3, changed_in = $2
-         where host = $1 and state in ('missing', 'pending-reboot', 'failed') and not (patch_id = any($4::text[]))
-       ), sighted as (
+        `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id
+       ), f as (
+         select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed
+         from unnest($4::text[], $5::text[], $6::text[]) as x(patch_id, state, installed)
+       ), ${closeFindings('f.installed')}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
          -- No fingerprint from this path: the next scan of the host compares finding by finding (migration 016).
          insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
-        [host, scanId, at, ids, findings.map((f) => f.state)],
+        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), reported.map((f) => f.installed ?? null)],
       );
     });
   },
@@ -156,7 +152,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     // Clearing the fingerprints of the hosts pruned waits for such a scan's lock on the host's
     // sighting, and makes its next scan compare finding by finding.
     const rows = await sql.query<{ n: number }>(
-      `with gone as (delete from findings where state = 'installed' and changed_at < $1 returning host
+      `with gone as (delete from findings where state in ('installed', 'superseded') and changed_at < $1 returning host
        ), cleared as (
          update host_findings_seen set fingerprint = null where host in (select host from gone) and fingerprint is not null
        )

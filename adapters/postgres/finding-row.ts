@@ -8,6 +8,7 @@ export interface FindingRow {
   first_seen: Date;
   last_seen: Date;
   scan_id: string;
+  superseded_by: string | null;
 }
 
 export const toFinding = (row: FindingRow): Finding => ({
@@ -17,26 +18,21 @@ export const toFinding = (row: FindingRow): Finding => ({
   firstSeen: row.first_seen,
   lastSeen: row.last_seen,
   scanId: row.scan_id,
+  ...(row.superseded_by === null ? {} : { supersededBy: row.superseded_by }),
 });
 
 /**
  * A finding's columns for `findings f left join host_findings_seen seen on seen.host = f.host`. The row
  * records its last change (migration 013); an open finding was also seen, unchanged, by every scan
- * that reported the host's findings since, the latest of which host_findings_seen keeps.
+ * that reported the host's findings since, the latest of which host_findings_seen keeps. A closed
+ * one (installed, superseded) was last seen when it closed.
  */
-export const FINDING_COLUMNS = `f.host, f.patch_id, f.state, f.first_seen,
-  case when f.state <> 'installed' and seen.seen_at > f.changed_at then seen.seen_at else f.changed_at end as last_seen,
-  case when f.state <> 'installed' and seen.seen_at > f.changed_at then seen.scan_id else f.changed_in end as scan_id`;
+export const FINDING_COLUMNS = `f.host, f.patch_id, f.state, f.first_seen, f.superseded_by,
+  case when f.state not in ('installed', 'superseded') and seen.seen_at > f.changed_at then seen.seen_at else f.changed_at end as last_seen,
+  case when f.state not in ('installed', 'superseded') and seen.seen_at > f.changed_at then seen.scan_id else f.changed_in end as scan_id`;
 
 /** The join FINDING_COLUMNS reads from, after `from findings f`. */
 export const SEEN_JOIN = 'left join host_findings_seen seen on seen.host = f.host';
-
-/**
- * A duplicate of one patch in findings.record's list is stored once (the scan writer drops
- * duplicates before its statement). Two writers of one host no longer meet here: both take the
- * host's sighting first (LOCK_SIGHTINGS).
- */
-export const ALREADY_STORED = 'on conflict (host, patch_id) do nothing';
 
 /**
  * Locks the sightings of the hosts whose findings a statement writes, creating the missing ones (a

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FindingInput, HostScanWrite } from '../../src/discovery/discovery-store.ts';
+import { installedColumn } from '../../src/discovery/package-version.ts';
+import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
 import { CHECK_INSERTED, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -44,47 +46,37 @@ const reportFingerprint = (byPatch: ReadonlyMap<string, FindingInput['state']>):
 /**
  * A host's findings as two parallel arrays, one per patch (the last report of a patch wins): a
  * statement may insert or update a row only once. Absent findings (the scan did not get that far)
- * stay absent: the host's findings are then left as they are.
+ * stay absent: the host's findings are then left as they are. `versions` (installedColumn), when
+ * the report says what the host runs of its packages, is read only for what closes
+ * (finding-close.ts); it is not in the fingerprint: a report with the same findings leaves the same rows open.
  */
-const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_ids: string[]; states: string[]; fingerprint: string | null } | Record<string, never> => {
+const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_ids: string[]; states: string[]; fingerprint: string | null; versions?: string } | Record<string, never> => {
   if (!findings) return {};
-  const byPatch = new Map(findings.map((f) => [f.patchId, f.state]));
-  return { patch_ids: [...byPatch.keys()], states: [...byPatch.values()], fingerprint: reportFingerprint(byPatch) };
+  const byPatch = new Map(findings.map((f) => [f.patchId, f]));
+  const states = new Map([...byPatch.values()].map((f) => [f.patchId, f.state]));
+  const versions = installedColumn([...byPatch.values()]);
+  return { patch_ids: [...states.keys()], states: [...states.values()], fingerprint: reportFingerprint(states), ...(versions ? { versions } : {}) };
 };
 
 /**
  * One batch of host scans in one statement. `d` keeps the hosts whose report differs from the one
  * their findings were last written from (the fingerprint, migration 016); only theirs are compared.
  * `fx` puts each of their reported findings beside its stored state (one probe of the primary key
- * each): new ones are inserted, changed ones updated, the rest not written; `gone` closes what a
- * host no longer reports.
+ * each): new ones are inserted, changed ones updated, the rest not written (WRITE_REPORTED);
+ * closeFindings closes what a host no longer reports (installed or superseded), as findings.record does.
  */
 const RECORD_MANY = `
   with h as (
     select h.*, seen.fingerprint as stored_fingerprint
     from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
-      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text)
+      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions text)
     left join host_findings_seen seen on seen.host = h.host
   ), d as (
     select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
   ), f as (
-    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id
-    from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) as x(patch_id, state)
-  ), fx as (
-    select f.*, x.state as stored from f left join findings x on x.host = f.host and x.patch_id = f.patch_id
-  ), seen as (
-    insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)
-    select host, patch_id, state, at, at, scan_id from fx where stored is null
-    returning patch_id
-  ), changed as (
-    update findings t set state = fx.state, changed_at = fx.at, changed_in = fx.scan_id from fx
-    where fx.stored <> fx.state and t.host = fx.host and t.patch_id = fx.patch_id
-  ), gone as (
-    update findings t set state = 'installed', changed_at = d.finished_at, changed_in = d.scan_id
-    from d
-    where t.host = any(array(select host from d)) and d.host = t.host and t.state in ('missing', 'pending-reboot', 'failed')
-      and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
-  ), sighted as (
+    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id, x.n
+    from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) with ordinality as x(patch_id, state, n)
+  ), ${closeFindings(`nullif(split_part(d.versions, E'\\t', f.n::int), '')`)}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
     insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
     select host, finished_at, scan_id, fingerprint from h where patch_ids is not null
     ${SIGHTING_AND_FINGERPRINT}
@@ -110,8 +102,9 @@ const RECORD_MANY = `
 /**
  * Stores a batch of host scans (ScanRepository.recordMany): the hosts' sightings locked, then one
  * statement. Per host it does what findings.record and recordHost do: insert the findings the scan
- * saw first, update those whose state changed, mark what it no longer saw installed (three
- * disjoint sets of rows: one statement requires it), and upsert the host's sighting and freshness.
+ * saw first, update those whose state changed, close what it no longer saw (installed or
+ * superseded: three disjoint sets of rows, as one statement requires), and upsert the host's
+ * sighting and freshness.
  */
 export const recordScanBatch = async (sql: SqlClient, writes: readonly HostScanWrite[]): Promise<void> => {
   if (writes.length === 0) return;

@@ -13,7 +13,12 @@ const SHORT_DESCRIPTION_MAX = 160;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "YYYY-MM-DD HH:mm:ss" in UTC, which is what the Table API reads with display values off. */
+/**
+ * "YYYY-MM-DD HH:mm:ss" in UTC. Both APIs store it as sent: the Table API reads values in UTC
+ * unless sysparm_input_display_value=true (then "in the user time zone", ServiceNowDocs
+ * c_TableAPI.md), which patchbot never sets; the Change Management API calls setValue(), not
+ * setDisplayValue(), unless encrypted_fields is given (change-management-api.md, PATCH /change).
+ */
 export const glideDateTime = (at: Date): string =>
   `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`;
 

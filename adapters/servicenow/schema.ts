@@ -23,6 +23,10 @@ export const ChangeSnapshot = z.object({
   approval: Both,
   /** A journal field: the value is always "", the display value is every entry, newest first. */
   work_notes: Both,
+  /** Read by approvalOf alone, to say how a change found finished ended and who last touched it. */
+  close_code: Both.optional(),
+  sys_updated_by: Both.optional(),
+  sys_updated_on: Both.optional(),
 });
 export type ChangeSnapshot = z.infer<typeof ChangeSnapshot>;
 
@@ -57,12 +61,17 @@ export const OAuthToken = z.object({
 });
 export type OAuthToken = z.infer<typeof OAuthToken>;
 
-/** What the business rule in docs/itsm.md posts to /itsm/servicenow. */
+/**
+ * What the business rule in docs/itsm.md posts to /itsm/servicenow. `sys_mod_count` (the record's
+ * update counter, a string from `current.getValue`) came with the rule in a later release: a rule
+ * installed earlier does not send it.
+ */
 export const WebhookPayload = z.object({
   number: z.string().min(1),
   sys_id: z.string().min(1),
   state: z.union([z.string(), z.number()]).transform(String).optional(),
   approval: z.string().optional(),
+  sys_mod_count: z.union([z.string(), z.number()]).transform(String).optional(),
 });
 
 /** The Change Management API answers every field as `{value, display_value}`. */

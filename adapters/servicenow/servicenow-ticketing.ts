@@ -1,5 +1,5 @@
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
-import { eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
+import { closedOutside, eventStamp, moveFor, stampedNote } from '../../src/tickets/lifecycle.ts';
 import { TicketingError } from '../../src/tickets/ticketing-error.ts';
 import type {
   ApprovalDecision,
@@ -7,9 +7,11 @@ import type {
   ItsmFacts,
   OpenContext,
   OpenedTicket,
+  RecordContext,
   RecordResult,
   TicketApproval,
   TicketDraft,
+  TicketEnded,
   TicketEvent,
   TicketRef,
   Ticketing,
@@ -18,7 +20,7 @@ import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-ap
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';
 import { ApproverRows, type ChangeRow, ChangeRows, type ChangeSnapshot, ChangeSnapshots, CreatedChange, UpdatedChange } from './schema.ts';
-import { pathBetween, STATE, stateFor, stateLabel } from './state-model.ts';
+import { isTerminal, pathBetween, STATE, stateFor, stateLabel } from './state-model.ts';
 
 export type ServiceNowOptions = ServiceNowClientOptions & ChangeRequestOptions;
 
@@ -26,6 +28,23 @@ const TABLE = '/api/now/table/change_request';
 
 const APPROVAL: Record<string, ApprovalState> = { 'not requested': 'not-requested', requested: 'requested', approved: 'approved', rejected: 'rejected' };
 export const approvalState = (value: string): ApprovalState => APPROVAL[value] ?? 'not-requested';
+
+/**
+ * How a change found Closed or Canceled ended. Canceled is the CAB's "do not do it" (rejected when
+ * the approval says so); Closed, whatever the close code, means no approval will come from it. Who
+ * did it: the instance records only the last update of the record (`sys_updated_by`, a login, and
+ * `sys_updated_on`), so that is what is said, never a name guessed from anything else.
+ */
+const endedOf = (snap: ChangeSnapshot, approval: ApprovalState): TicketEnded => {
+  const code = snap.close_code?.value ? ` (${snap.close_code.display_value || snap.close_code.value})` : '';
+  return {
+    outcome: approval === 'rejected' ? 'rejected' : 'cancelled',
+    state: `${stateLabel(snap.state.value)}${snap.state.value === STATE.closed ? code : ''}`,
+    by: snap.sys_updated_by?.value || null,
+    at: snap.sys_updated_on?.value || null,
+    lastUpdate: true,
+  };
+};
 
 /**
  * ServiceNow change_request tickets (reference/integrations.md §3): created and moved through the
@@ -74,14 +93,14 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
     return changeApi;
   };
 
-  const snapshot = async (number: string): Promise<ChangeSnapshot> => {
+  const snapshot = async (number: string, extra = ''): Promise<ChangeSnapshot> => {
     const what = `reading ${number}`;
     const { result } = await call(ChangeSnapshots, what, {
       method: 'GET',
       url: TABLE,
       params: {
         sysparm_query: `number=${number}`,
-        sysparm_fields: 'sys_id,number,type,state,approval,work_notes',
+        sysparm_fields: `sys_id,number,type,state,approval,work_notes${extra}`,
         sysparm_display_value: 'all',
         sysparm_limit: 5,
       },
@@ -148,11 +167,13 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       return found ?? refOf(row);
     },
 
-    async record(ref: TicketRef, event: TicketEvent): Promise<RecordResult> {
+    async record(ref: TicketRef, event: TicketEvent, context?: RecordContext): Promise<RecordResult> {
       const snap = await snapshot(ref.key);
       const [sysId, type, current] = [snap.sys_id.value, snap.type.value, snap.state.value];
       if (snap.work_notes.display_value.includes(eventStamp(event.id))) return { state: stateLabel(current), skipped: true };
       const move = moveFor(event);
+      // Closed or Canceled by someone in ServiceNow while the change goes on: it only takes notes now.
+      const outside = closedOutside(isTerminal(current), stateLabel(current), event, context) ? ({ closedOutside: true } as const) : {};
       const target = move.phase ? stateFor(move.phase, type) : null;
       const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: move.closure.notes } : {};
       // Already where the event ends it (a closed change later backed out): the close code and notes
@@ -164,7 +185,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
           ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {}))
           : { state: current, waiting: null };
         const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
-        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false };
+        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false, ...outside };
       }
       const path = target ? pathBetween(type, current, target) : [];
       const last = path.at(-1);
@@ -176,11 +197,11 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       else Object.assign(final, reclose);
       if (move.approval) final.approval = move.approval;
       const after = await patch(sysId, ref.key, final);
-      return { state: stateLabel(after), skipped: false };
+      return { state: stateLabel(after), skipped: false, ...outside };
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {
-      const snap = await snapshot(ref.key);
+      const snap = await snapshot(ref.key, ',close_code,sys_updated_by,sys_updated_on');
       const { result } = await call(ApproverRows, `reading the approvers of ${ref.key}`, {
         method: 'GET',
         url: '/api/now/table/sysapproval_approver',
@@ -193,7 +214,8 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
         const id = row['approver.user_name']?.value || null;
         return [{ approver: row.approver.display_value || id || row.approver.value, identity: { id, verifiedEmail: null }, decision }];
       });
-      return { state: approvalState(snap.approval.value), decisions };
+      const state = approvalState(snap.approval.value);
+      return { state, decisions, ...(isTerminal(snap.state.value) ? { ended: endedOf(snap, state) } : {}) };
     },
   };
 };

@@ -9,6 +9,18 @@ import { approvalState } from './servicenow-ticketing.ts';
  */
 export const SERVICENOW_SIGNATURE_HEADER = 'x-patchbot-signature';
 
+/**
+ * ServiceNow sends no delivery id. A redelivery (the ECC queue retrying the outbound message)
+ * repeats the body byte for byte; a genuine second event differs in `sys_mod_count`, which the
+ * instance raises on every update of the record (sys_mod_count: "the number of times the record
+ * has been modified"), even when state and approval come back to values they had before: a CAB
+ * that approves again after a refused or re-requested approval is news, not a repeat. State and
+ * approval stay in the key for an update made without system fields (`autoSysFields(false)`), and
+ * alone make it for a business rule installed before it sent the counter.
+ */
+const deliveryIdOf = (sysId: string, state = '', approval = '', modCount?: string): string =>
+  modCount === undefined ? `${sysId}:${state}:${approval}` : `${sysId}:${modCount}:${state}:${approval}`;
+
 /** Verifies an approval webhook from ServiceNow and says which change to re-check. */
 export const verifyServiceNowWebhook = (headers: InboundHeaders, rawBody: Buffer, secret: string | undefined): WebhookVerdict => {
   const verified = verifySignedJson(
@@ -27,7 +39,7 @@ export const verifyServiceNowWebhook = (headers: InboundHeaders, rawBody: Buffer
     WebhookPayload,
   );
   if (!verified.ok) return verified;
-  const { number, sys_id, state, approval } = verified.body;
+  const { number, sys_id, state, approval, sys_mod_count } = verified.body;
   return {
     ok: true,
     nudge: {
@@ -36,8 +48,7 @@ export const verifyServiceNowWebhook = (headers: InboundHeaders, rawBody: Buffer
       id: sys_id,
       approval: approval === undefined ? null : approvalState(approval),
       status: state ?? null,
-      // ServiceNow has no delivery id; the same (sys_id, state, approval) is the same news.
-      deliveryId: `${sys_id}:${state ?? ''}:${approval ?? ''}`,
+      deliveryId: deliveryIdOf(sys_id, state, approval, sys_mod_count),
     },
   };
 };

@@ -78,7 +78,8 @@ export const scanOf = (i: number, scanId: string, now: Date, patches: readonly P
   if (rnd() < 0.002) ids.add(CATALOG - 1);
   while (ids.size < PER_HOST) ids.add(1 + Math.floor(rnd() * rnd() * (CATALOG - 2)));
   const mine = [...ids].map((id) => patches[id]!);
-  const findings = mine.map((p, k): FindingInput => ({ patchId: p.id, state: reboot && k < 2 ? 'pending-reboot' : rnd() < 0.01 ? 'failed' : 'missing' }));
+  // Each with the version the host runs, as apt reports it beside every upgrade (migration 020).
+  const findings = mine.map((p, k): FindingInput => ({ patchId: p.id, state: reboot && k < 2 ? 'pending-reboot' : rnd() < 0.01 ? 'failed' : 'missing', installed: '0.9-1' }));
   return {
     result: { ...base, outcome: 'ok', rebootRequired: reboot, osName: 'Debian GNU/Linux 12 (bookworm)', installed: [], missingCount: findings.length, warnings: [] },
     findings,

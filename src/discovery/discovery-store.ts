@@ -33,12 +33,21 @@ export interface PatchRepository {
 export interface FindingInput {
   patchId: string;
   state: FindingState;
+  /**
+   * For a package version (`deb:libbar1@1.2-1`), the version of the package the host runs, when the
+   * scan says (apt's Inst lines; dnf's check-update does not): whether a version the report no
+   * longer lists was installed or superseded (FindingRepository.record).
+   */
+  installed?: string;
 }
 
 export interface FindingRepository {
   /**
    * Records what one scan saw on one host. Patches previously missing on the host and absent from
-   * this scan are marked installed: the scan, not an exit code, says what is patched.
+   * this scan are marked installed: the scan, not an exit code, says what is patched. Except a
+   * package version when the scan lists another version of that package: installed only if the
+   * host runs at least it (FindingInput.installed), else superseded, and the listed version takes
+   * over its first sighting (the SLA clock keeps running: adapters/postgres/finding-close.ts).
    */
   record(scanId: string, host: string, findings: FindingInput[], at: Date): Promise<void>;
   byPatch(patchId: string): Promise<Finding[]>;
@@ -84,7 +93,7 @@ export interface FindingRepository {
    * what a compliance report evaluates, read for many hosts per statement.
    */
   openOf(hosts: readonly string[]): Promise<Finding[]>;
-  /** Deletes `installed` findings last seen before `before` (history, not state); returns how many. */
+  /** Deletes `installed` and `superseded` findings last seen before `before` (history, not state); returns how many. */
   pruneInstalled(before: Date): Promise<number>;
 }
 

@@ -32,7 +32,12 @@ export const Patch = z.object({
 });
 export type Patch = z.infer<typeof Patch>;
 
-export const FindingState = z.enum(['missing', 'installed', 'pending-reboot', 'failed', 'excluded']);
+/**
+ * `superseded`: a package version the scans stopped listing for a newer version of its package
+ * while the host ran an older one (or one the scan could not tell): the mirror replaced it before
+ * the host got it. Neither open nor installed; `supersededBy` names the newer finding.
+ */
+export const FindingState = z.enum(['missing', 'installed', 'pending-reboot', 'failed', 'excluded', 'superseded']);
 export type FindingState = z.infer<typeof FindingState>;
 
 /** A finding in these states means the patch still has to be applied (a failed install included). */
@@ -46,6 +51,8 @@ export interface Finding {
   firstSeen: Date;
   lastSeen: Date;
   scanId: string;
+  /** A superseded finding's successor: the patch id of the newer version the same scan listed. */
+  supersededBy?: string;
 }
 
 export type ScanOutcome = 'ok' | 'unreachable' | 'failed';

@@ -1,9 +1,11 @@
 import type { Host } from '../inventory/host.ts';
 import { ExecutionError } from '../playbooks/executor.ts';
 import { hostLogger } from '../shared/logger.ts';
-import type { HostScan, Patch } from './patch.ts';
+import type { FindingInput } from './discovery-store.ts';
+import { packageOf } from './package-version.ts';
+import { type HostScan, isPatchId, type Patch } from './patch.ts';
 import { parserFor } from './parsers/index.ts';
-import { ScanParseError } from './parsers/scan-result.ts';
+import { type ParsedPatch, ScanParseError } from './parsers/scan-result.ts';
 import { SCAN_FINISHED_QUEUE, type ScanDeps, type ScanHostJob } from './scan-deps.ts';
 import { ScanWriter } from './scan-writer.ts';
 
@@ -35,6 +37,18 @@ const countLines = (text: string): number => {
   let lines = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return lines;
+};
+
+/**
+ * A patch the scan lists, as a missing finding with the version the host runs of its package when
+ * that is one version, a valid one (apt prints it per architecture; dnf does not): what tells a
+ * version that drops out of a later report installed from superseded (FindingRepository.record).
+ */
+const findingOf = (patch: ParsedPatch): FindingInput => {
+  const versions = new Set(patch.packages.map((p) => p.installed));
+  const [installed] = versions;
+  const known = versions.size === 1 && typeof installed === 'string' && packageOf(patch.id) !== null && isPatchId(`deb:x@${installed}`);
+  return { patchId: patch.id, state: 'missing', ...(known ? { installed } : {}) };
 };
 
 /** One write buffer per set of scan dependencies (a runtime's), shared by all its host scans. */
@@ -100,7 +114,7 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
         missingCount: patches.length,
         warnings: parsed.warnings,
       };
-      const written = await writer.record({ result, patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' })) });
+      const written = await writer.record({ result, patches, findings: parsed.patches.map(findingOf) });
       if (written.fresh.length) log.info({ scan: job.scanId, newPatches: written.fresh.length }, 'newly discovered patches');
       finished = written.finished;
     } catch (error) {

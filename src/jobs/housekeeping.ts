@@ -39,7 +39,7 @@ const housekeep = async ({ store, log, now = () => new Date() }: HousekeepingDep
   const history = new Date(now().getTime() - HISTORY_RETENTION_DAYS * 86_400_000);
   const scans = await store.scans.pruneHistory(history);
   const installed = await store.findings.pruneInstalled(history);
-  if (scans || installed) log.info({ scans, installed, before: history }, `scan history and installed findings older than ${HISTORY_RETENTION_DAYS} days removed`);
+  if (scans || installed) log.info({ scans, installed, before: history }, `scan history and installed or superseded findings older than ${HISTORY_RETENTION_DAYS} days removed`);
   // A console sign-in that ended or expired can never be used again: nothing to keep it for.
   const sessions = await store.signInSessions.prune(now());
   if (sessions) log.info({ sessions }, 'ended and expired console sign-in sessions removed');

@@ -1,22 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { failureLog } from './failure-log.ts';
-import { createLogger } from './logger.ts';
-
-const capture = () => {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().trim().split('\n')) lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { log: createLogger({ level: 'debug', destination }), lines };
-};
+import { capturedLog } from '../../test/support/captured-log.ts';
 
 describe('failureLog', () => {
   it('warns when a poll starts failing, every five minutes while it goes on, and says when it works again and for how long it failed', () => {
-    const { log, lines } = capture();
+    const { log, lines } = capturedLog('debug');
     let clock = Date.parse('2026-12-05T10:00:00Z');
     const start = clock;
     const feed = failureLog(log, 'console change feed poll', { now: () => clock });
@@ -38,7 +26,7 @@ describe('failureLog', () => {
   });
 
   it('starts over after a recovery: the next outage is warned about at once', () => {
-    const { log, lines } = capture();
+    const { log, lines } = capturedLog('debug');
     let clock = 0;
     const pump = failureLog(log, 'ticket outbox pump', { now: () => clock });
     pump.failed(new Error('first'));
@@ -52,7 +40,7 @@ describe('failureLog', () => {
   });
 
   it('puts the failing attempt’s context on its line, at the level asked for', () => {
-    const { log, lines } = capture();
+    const { log, lines } = capturedLog('debug');
     const chat = failureLog(log, 'chat delivery to slack', { level: 'error', now: () => 0 });
     chat.failed(new Error('slack is down'), { what: 'broadcast' });
     chat.failed(new Error('slack is down'), { what: 'reply' });

@@ -1,6 +1,7 @@
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Schedule, ScheduleFiring } from '../jobs/scheduler.ts';
 import { applyItsmApproval, type ItsmApprovalDeps } from './itsm-approvals.ts';
+import { NOT_STARTED } from './itsm-ended.ts';
 import type { ItsmModule } from './itsm-module.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
 import { isTicketingError } from './ticketing-error.ts';
@@ -43,7 +44,9 @@ const sendCheck = (deps: ApprovalJobDeps, changeId: string, key: string) =>
 /** The `tickets.approval-check` job. A refusal or bad credentials are logged, not retried: the next poll asks again. */
 export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob): Promise<void> => {
   try {
-    await applyItsmApproval(deps, job.changeId);
+    const outcome = await applyItsmApproval(deps, job.changeId);
+    // Each check says how it ended: a repeated nudge for a decided change shows up here as `not-pending`.
+    deps.log.debug({ change: job.changeId, outcome }, 'ITSM approval check done');
   } catch (error) {
     if (isTicketingError(error) && error.kind !== 'retryable') {
       deps.log.warn({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
@@ -53,9 +56,12 @@ export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob
   }
 };
 
-/** One polling firing (once across replicas): a check for every change awaiting approval that has a ticket. */
+/**
+ * One polling firing (once across replicas): a check for every change awaiting approval, or
+ * approved and not started (its ticket may have been cancelled since, itsm-ended.ts), that has a ticket.
+ */
 export const pollApprovals = async (deps: ApprovalJobDeps, firing: ScheduleFiring): Promise<void> => {
-  const pending = await deps.store.changes.list({ states: ['pending-approval'], limit: 1000 });
+  const pending = await deps.store.changes.list({ states: ['pending-approval', ...NOT_STARTED], limit: 1000 });
   for (const change of pending) {
     if (!(await deps.store.tickets.forChange(change.id)).some((l) => l.system === deps.ticketing.kind)) continue;
     await sendCheck(deps, change.id, `poll:${change.id}:${firing.firedAt}`);

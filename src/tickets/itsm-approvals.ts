@@ -5,6 +5,7 @@ import { transitionChange } from '../changes/transition.ts';
 import type { Config } from '../config/schema.ts';
 import type { Person } from '../people/person.ts';
 import type { Logger } from '../shared/logger.ts';
+import { endedNotice, endFromItsm, NOT_STARTED } from './itsm-ended.ts';
 import { personOfApprover, type Separation, separationOf } from './itsm-people.ts';
 import { SYSTEM_LABEL, type TicketNotices, type TicketSyncStore } from './ticket-sync-deps.ts';
 import type { ApprovalDecision, Ticketing, TicketRef } from './ticketing.ts';
@@ -21,7 +22,7 @@ export interface ItsmApprovalDeps {
 }
 
 /** `unproven`: approved in the ITSM, but patchbot cannot tell that anyone but the requester approved; the change waits. */
-export type ItsmApprovalOutcome = 'approved' | 'rejected' | 'undecided' | 'not-pending' | 'no-ticket' | 'chat-only' | 'refused' | 'unproven';
+export type ItsmApprovalOutcome = 'approved' | 'rejected' | 'cancelled' | 'undecided' | 'not-pending' | 'no-ticket' | 'chat-only' | 'refused' | 'unproven';
 
 type Decided = { outcome: ItsmApprovalOutcome; unproven?: Extract<Separation, { kind: 'unprovable' }> };
 
@@ -115,12 +116,23 @@ export const applyItsmApproval = async (deps: ItsmApprovalDeps, changeId: string
   if (deps.config.approval.source === 'chat') return 'chat-only';
   const now = deps.now?.() ?? new Date();
   const change = await deps.store.changes.get(changeId);
-  if (!change || change.state !== 'pending-approval') return 'not-pending';
+  // Approved but not started: only a ticket ended in the ITSM still matters (itsm-ended.ts).
+  if (!change || !(change.state === 'pending-approval' || NOT_STARTED.includes(change.state))) return 'not-pending';
   const link = (await deps.store.tickets.forChange(changeId)).find((l) => l.system === deps.ticketing.kind);
   if (!link) return 'no-ticket';
   const ref: TicketRef = { system: deps.ticketing.kind, key: link.key, url: link.url };
   const approval = await deps.ticketing.approvalOf(ref);
   const log = deps.log.child({ change: changeId, ticket: ref.key, approval: approval.state });
+  // The ticket itself ended in the ITSM: that outranks any approval on it (approved, then cancelled) and any vote.
+  if (approval.ended) {
+    const ended = await endFromItsm(deps.store, changeId, ref, approval.ended, approval.decisions, now);
+    if (ended === 'not-pending') return ended;
+    log.info({ outcome: ended, ticketState: approval.ended.state }, 'ticket ended in the ITSM while awaiting approval');
+    await deps.notices.post(changeId, endedNotice(changeId, ref, approval.ended, change.state));
+    await deps.notices.refresh(changeId);
+    return ended;
+  }
+  if (change.state !== 'pending-approval') return 'not-pending';
   // Only the call whose vote or transition decided the change reports it: a concurrent check finds it decided.
   let outcome: ItsmApprovalOutcome = (await castItsmVotes(deps, change, ref, approval.decisions, now)) ?? 'undecided';
   if (outcome === 'undecided' && (approval.state === 'approved' || approval.state === 'rejected')) {

@@ -59,6 +59,17 @@ export const moveFor = (event: TicketEvent): TicketMove => {
   }
 };
 
+/** Events after which patchbot's change is over, so a finished ticket is what they expect. */
+export const endsChange = (event: TicketEvent): boolean => ['completed', 'rolled-back', 'cancelled', 'expired', 'rejected'].includes(event.kind);
+
+/**
+ * A ticket found finished (`finished`, in a state patchbot did not leave it in) while the event
+ * does not end the change: someone closed or cancelled it in the ITSM. `lastState` absent (no
+ * context) is never taken for that.
+ */
+export const closedOutside = (finished: boolean, state: string, event: TicketEvent, context: { lastState: string | null } | undefined): boolean =>
+  finished && context !== undefined && context.lastState !== state && !endsChange(event);
+
 /**
  * The stamp a note carries so a retried event is recognised on the ticket (DESIGN §6: nothing
  * twice). It is plain text because every ITSM keeps plain text intact in notes and comments.

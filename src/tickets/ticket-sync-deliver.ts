@@ -6,13 +6,24 @@ import type { TicketRef } from './ticketing.ts';
 export type Delivery = { state: 'sent'; ref: TicketRef } | { state: 'skipped'; reason: string };
 
 /** The ticket linked to the change, or (after a lost answer to the open) the one the ITSM has for it. */
-const ticketOf = async (deps: TicketSyncDeps, changeId: string): Promise<TicketRef | null> => {
+const ticketOf = async (deps: TicketSyncDeps, changeId: string): Promise<{ ref: TicketRef; lastState: string | null } | null> => {
   const { store, ticketing } = deps;
   const link = (await store.tickets.forChange(changeId)).find((l) => l.system === ticketing.kind);
-  if (link) return { system: ticketing.kind, key: link.key, url: link.url };
+  if (link) return { ref: { system: ticketing.kind, key: link.key, url: link.url }, lastState: link.state };
   const found = await ticketing.find(changeId);
   if (found && found.system !== 'none') await store.tickets.link({ changeId, system: found.system, key: found.key, url: found.url, state: null });
-  return found;
+  return found && { ref: found, lastState: null };
+};
+
+/** The ticket was closed or cancelled in the ITSM while the change goes on: said once, as the link then holds that state. */
+const closedOutsideNotice = (deps: TicketSyncDeps, changeId: string, ref: TicketRef, state: string | null) => {
+  const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
+  return {
+    title: `${ref.key} was closed in ${label}, not by patchbot`,
+    text:
+      `${ref.key} is ${state ?? 'finished'} in ${label}, though ${changeId} is not over: someone closed or cancelled it there. patchbot does not stop a change ` +
+      `for that: it goes on as decided here, and its notes still reach the ticket. If the ticket is the decision, stop it: \`pause ${changeId}\` or \`cancel ${changeId}\`.`,
+  };
 };
 
 /** The ITSM holds more than one ticket for the change (a create repeated after a lost answer). */
@@ -47,10 +58,12 @@ export const deliver = async (deps: TicketSyncDeps, entry: OutboxEntry): Promise
     if (opened.duplicates?.length) await notices.post(change.id, duplicatesNotice(deps, ref, opened.duplicates));
     return { state: 'sent', ref };
   }
-  const ref = await ticketOf(deps, entry.ticketOf);
-  if (!ref) return { state: 'skipped', reason: 'no ticket: opening it failed earlier (see the change thread), so there is nothing to record this on' };
+  const ticket = await ticketOf(deps, entry.ticketOf);
+  if (!ticket) return { state: 'skipped', reason: 'no ticket: opening it failed earlier (see the change thread), so there is nothing to record this on' };
+  const { ref, lastState } = ticket;
   const event = { ...entry.event, id: entry.eventId };
-  const result = await ticketing.record(ref, event);
+  const result = await ticketing.record(ref, event, { lastState });
   if (ref.system !== 'none') await store.tickets.link({ changeId: entry.ticketOf, system: ref.system, key: ref.key, url: ref.url, state: result.state });
+  if (result.closedOutside) await notices.post(entry.ticketOf, closedOutsideNotice(deps, entry.ticketOf, ref, result.state));
   return { state: 'sent', ref };
 };

@@ -90,10 +90,29 @@ export interface ApprovalDecision {
   decision: 'requested' | 'approved' | 'rejected';
 }
 
+/**
+ * The ticket found finished in the ITSM (ServiceNow Closed or Canceled; a Jira status in the Done
+ * category). Only what the ITSM records: who last changed it and when, as it says them.
+ */
+export interface TicketEnded {
+  /** `rejected` when the ITSM says the change was declined or rejected; any other end is `cancelled`. */
+  outcome: 'cancelled' | 'rejected';
+  /** The state in the ITSM's words, with the close code or resolution when it has one ("Closed (unsuccessful)", "Declined"). */
+  state: string;
+  /** ServiceNow: `sys_updated_by` (a login); Jira: the author of the status change (display name and account id). Null when the ITSM does not say. */
+  by: string | null;
+  /** When, as the ITSM stamps it; null when it does not say. */
+  at: string | null;
+  /** `by`/`at` are the record's last update, not proven to be the one that ended it (ServiceNow keeps no more without audit access). */
+  lastUpdate?: true;
+}
+
 /** The approval recorded in the ITSM, for `approval.source: itsm | both` and for reconciliation. */
 export interface TicketApproval {
   state: ApprovalState;
   decisions: ApprovalDecision[];
+  /** Set when the ticket itself is finished: no approval can come from it any more. */
+  ended?: TicketEnded;
 }
 
 export interface RecordResult {
@@ -101,6 +120,17 @@ export interface RecordResult {
   state: string | null;
   /** True when the event was already on the ticket (a retry after a lost response) and nothing was written. */
   skipped: boolean;
+  /**
+   * Set when the ticket was found closed, cancelled or otherwise finished though patchbot had not
+   * finished it (someone did, in the ITSM) and the event does not end the change either: the
+   * note went on, nothing moved, and the change's thread should hear it.
+   */
+  closedOutside?: true;
+}
+
+export interface RecordContext {
+  /** The ticket's state as patchbot last left it (RecordResult.state); null before its first update. */
+  lastState: string | null;
 }
 
 export interface OpenContext {
@@ -136,7 +166,7 @@ export interface Ticketing {
   /** The ticket opened for a change id, if any. */
   find(changeId: string): Promise<TicketRef | null>;
   /** Moves the ticket to the state the event implies and adds a work note / comment saying what happened. */
-  record(ref: TicketRef, event: TicketEvent): Promise<RecordResult>;
+  record(ref: TicketRef, event: TicketEvent, context?: RecordContext): Promise<RecordResult>;
   /** The approval as the ITSM records it. */
   approvalOf(ref: TicketRef): Promise<TicketApproval>;
 }

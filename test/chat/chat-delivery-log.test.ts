@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleSurface } from '../../adapters/console/console-surface.ts';
 import type { Card } from '../../src/chat/card.ts';
@@ -6,8 +5,8 @@ import { createChatHub } from '../../src/chat/chat-hub.ts';
 import type { ChatSurface } from '../../src/chat/chat-surface.ts';
 import { chatHandlers } from '../../src/chat/handlers.ts';
 import { Config } from '../../src/config/schema.ts';
-import { createLogger } from '../../src/shared/logger.ts';
 import { freshPglite } from '../support/engines.ts';
+import { capturedLog } from '../support/captured-log.ts';
 
 /**
  * One surface down (Slack, say) while the hub keeps delivering: the log says so once, with the
@@ -51,13 +50,7 @@ const flakySlack = () => {
 
 describe('chat delivery while a surface is down', () => {
   it('logs one error when deliveries to it start failing and one line when one works again; the other surface gets every card', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        for (const line of chunk.toString().trim().split('\n')) lines.push(JSON.parse(line) as Record<string, unknown>);
-        callback();
-      },
-    });
+    const { log, lines } = capturedLog('info');
     const slack = flakySlack();
     const console = createConsoleSurface({ store: { chatThreads: opened.store.chatThreads, consoleMessages: opened.consoleMessages }, now: () => at });
     const hub = createChatHub({
@@ -67,7 +60,7 @@ describe('chat delivery while a surface is down', () => {
         { surface: slack.surface, channels: { announce: 'C-ANN', approvals: 'C-APP' } },
       ],
       ...chatHandlers({ config: Config.parse({}) }),
-      log: createLogger({ level: 'info', destination }),
+      log,
       now: () => at,
     });
     const card = (n: number): Card => ({ title: `notice ${n}` });

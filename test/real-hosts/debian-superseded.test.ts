@@ -8,7 +8,8 @@ import { until } from '../support/until.ts';
 
 /**
  * Issue #13's superseded case on the real Debian host (see debian-real.test.ts): the approved version
- * is no longer what the host's repositories offer when the change runs.
+ * is no longer what the host's repositories offer when the change runs, and a scan saw that first
+ * (review finding 1): the finding says superseded, the host still needs the change, which fails it.
  */
 const skip = sshdSkipReason() ?? realHostSkipReason('debian-bookworm') ?? waitingForIssue13();
 
@@ -32,6 +33,14 @@ describe.skipIf(skip !== null)('a real Debian bookworm host: the approved versio
     // Between proposal and approval the host's repositories start offering a newer build.
     const newer = publishNewerBuild(host, update.pkg, update.after);
     expect(host.sh(`apt-cache policy ${update.pkg}`)).toContain(`Candidate: ${newer}`);
+    // A scan before the run sees the newer build while the host still runs the old version: the
+    // approved version is superseded (not installed), and the newer one keeps its SLA clock.
+    await estate.scan(['deb-03']);
+    const findings = await estate.runtime.store.findings.byHost('deb-03');
+    const approved = findings.find((f) => f.patchId === update.patchId);
+    const successor = findings.find((f) => f.patchId === `deb:${update.pkg}@${newer}`);
+    expect([approved?.state, approved?.supersededBy]).toEqual(['superseded', `deb:${update.pkg}@${newer}`]);
+    expect([successor?.state, successor?.firstSeen]).toEqual(['missing', approved?.firstSeen]);
     await estate.ask('dave', `approve ${id}`);
     await until(`${id} to halt`, async () => ['halted', 'completed', 'failed'].includes((await estate.stateOf(id)) ?? '') && estate.stateOf(id), 600_000);
     expect(installedVersion(host, update.pkg)).toBe(update.before);

@@ -89,14 +89,17 @@ describe.skipIf(skip !== null)('a change tells the truth about hosts it did not 
   it('an approved version the mirror replaced before the window fails its host with "approved X, now offers Y"; the change does not complete', async () => {
     const id = await approve('app', MONDAY);
     // After the approval, the mirror moves on to 1.2-1 and a scan sees it before the window: it
-    // no longer lists 1.1-1 (and stores that finding as installed), it lists 1.2-1 as missing.
+    // no longer lists 1.1-1, it lists 1.2-1 as missing while the host runs 1.0-1, so 1.1-1 is
+    // superseded (not installed), and 1.2-1 keeps 1.1-1's clock.
     for (const name of ['app-01', 'app-02']) fleet.setCandidate(name, 'libbar1', { version: NEWER, suite: 'bookworm-security' });
     clock = new Date(`${MONDAY}T21:40:00Z`);
     await scan(['app-01', 'app-02']);
-    expect((await runtime.store.findings.byHost('app-01')).map((f) => [f.patchId, f.state])).toEqual([
-      [PATCH, 'installed'],
-      [`deb:libbar1@${NEWER}`, 'missing'],
+    const findings = await runtime.store.findings.byHost('app-01');
+    expect(findings.map((f) => [f.patchId, f.state, f.supersededBy ?? null])).toEqual([
+      [PATCH, 'superseded', `deb:libbar1@${NEWER}`],
+      [`deb:libbar1@${NEWER}`, 'missing', null],
     ]);
+    expect(findings[1]!.firstSeen).toEqual(findings[0]!.firstSeen);
 
     await runInWindow(id, MONDAY, ['halted', 'failed', 'completed']);
     expect(await stateOf(id)).toBe('halted');

@@ -3,6 +3,7 @@ import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fak
 import { clickPayload } from '../support/fake-slack/payloads.ts';
 import type { SlackSender } from '../support/fake-slack/sender.ts';
 import { SLACK_USERS, type ServiceUnderTest, shown, startWithSlack, waitFor } from './harness.ts';
+import { localFarm } from '../support/local-farm.ts';
 
 /**
  * A long answer in Slack, a page at a time: 40 hosts scanned at startup (the replayed Debian scan)
@@ -11,13 +12,7 @@ import { SLACK_USERS, type ServiceUnderTest, shown, startWithSlack, waitFor } fr
  * click is dropped, a signed click whose value was altered does nothing, and a page past the end
  * says so. The fake enforces Block Kit's limits on every post.
  */
-const NAMES = Array.from({ length: 40 }, (_, i) => `node-${String(i + 1).padStart(3, '0')}`);
-const INVENTORY = `inventory:
-  hosts:
-${NAMES.map((n) => `    - { name: ${n}, address: 127.0.0.1, os: debian, connection: local, groups: [farm] }`).join('\n')}
-  groups:
-    - { name: farm, production: false }
-`;
+const { names: NAMES, inventory: INVENTORY } = localFarm(40);
 const OPS = 'C0OPS';
 
 let fake: FakeSlack;

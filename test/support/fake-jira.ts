@@ -1,8 +1,8 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
 import { approvalsOf, issueUpdated } from './fakes/jira-approvals.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
+import { issueView, takeTransition, transitionList } from './fakes/jira-transitions.ts';
 import {
-  available,
   createFieldErrors,
   type CustomFieldKind,
   DEFAULT_WORKFLOW,
@@ -12,6 +12,7 @@ import {
   jqlMatcher,
   requestProblems,
   richTextProblems,
+  jiraTime,
 } from './fakes/jira-issues.ts';
 import { createMeta, type FakeRequestType, requestProblems as requestTypeProblems, requestTypeForm, type SiteFieldSpec } from './fakes/jira-meta.ts';
 
@@ -35,6 +36,7 @@ export interface FakeJiraOptions {
 }
 
 const EMAIL = 'patchbot@example.com';
+const COMMENT_LIMIT = 32_767;
 const API_TOKEN = 'jira-api-token';
 const PAT = 'jira-personal-access-token';
 
@@ -134,43 +136,27 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
 
   const transition = (issue: FakeIssue, body: unknown): FakeReply => {
     const problems = requestProblems('IssueUpdateDetails', body);
-    const id = (body as { transition?: { id?: unknown } } | null)?.transition?.id;
+    const sent = body as { transition?: { id?: unknown }; fields?: Record<string, unknown> } | null;
+    const id = sent?.transition?.id;
     if (problems.length || typeof id !== 'string') return invalid(problems.length ? problems : ['transition.id is required']);
-    const chosen = available(workflow, issue.status).find((t) => t.id === id);
-    if (!chosen) return errorCollection(400, [`Transition id '${id}' is not valid for this issue.`]);
-    issue.status = chosen.to;
-    return { status: 204 };
+    return takeTransition(workflow, issue, id, sent?.fields ?? {});
   };
 
   const comment = (issue: FakeIssue, body: unknown): FakeReply => {
     const problems = [...requestProblems('Comment', body), ...richTextProblems((body as { body?: unknown } | null)?.body, cloud)];
     if (problems.length) return invalid(problems);
+    // jira.text.field.character.limit; on Cloud the ADF document is counted as sent (the adapter's assumption too).
+    const text = (body as { body: unknown }).body;
+    if ((typeof text === 'string' ? text : JSON.stringify(text)).length > COMMENT_LIMIT)
+      return errorCollection(400, [], { comment: `The entered text is too long. It exceeds the allowed limit of ${COMMENT_LIMIT} characters.` });
     const created = { id: String(20000 + issues.reduce((n, i) => n + i.comments.length, 0)), body: (body as { body: unknown }).body, created: new Date().toISOString() };
     issue.comments.push(created);
     return { status: 201, body: { ...created, self: `${self(issue)}/comment/${created.id}`, author: { displayName: 'patchbot' } } };
   };
 
   const onIssue = (request: FakeRequest, issue: FakeIssue, sub: string | undefined): FakeReply => {
-    if (!sub && request.method === 'GET') {
-      const wanted = (request.query.get('fields') ?? 'status').split(',');
-      const fields = Object.fromEntries(
-        wanted.map((f) => [f, f === 'status' ? { id: String(workflow.transitions.findIndex((t) => t.to === issue.status) + 2), name: issue.status } : issue.fields[f]]),
-      );
-      return { status: 200, body: { id: issue.id, key: issue.key, self: self(issue), fields } };
-    }
-    if (sub === 'transitions' && request.method === 'GET') {
-      const list = available(workflow, issue.status).map((t) => ({
-        id: t.id,
-        name: t.name,
-        to: { id: t.id, name: t.to },
-        hasScreen: false,
-        isGlobal: t.from === '*',
-        isInitial: false,
-        isAvailable: true,
-        isConditional: false,
-      }));
-      return { status: 200, body: { expand: 'transitions', transitions: list } };
-    }
+    if (!sub && request.method === 'GET') return { status: 200, body: issueView(issue, { workflow, cloud, self: self(issue), query: request.query }) };
+    if (sub === 'transitions' && request.method === 'GET') return transitionList(workflow, issue.status, request.query.get('expand'));
     if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
     if (sub === 'comment' && request.method === 'POST') return comment(issue, request.body);
     if (sub === 'comment' && request.method === 'GET') {
@@ -203,7 +189,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     }
     if (desk) {
       const issue = issues.find((i) => i.key === desk[1]);
-      return issue ? approvalsOf(issue, cloud) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
+      return issue ? approvalsOf(issue, cloud, request.query) : { status: 404, body: { errorMessage: 'The request could not be found.' } };
     }
     if (!request.path.startsWith(`${api}/`)) return errorCollection(404, [`null for uri: ${request.path}`]);
     const path = request.path.slice(api.length);
@@ -260,6 +246,17 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     /** Service Management approvers decide (or the request starts waiting for them). */
     setApproval(key: string, finalDecision: FakeApproval['finalDecision'], approvers: FakeApproval['approvers']) {
       byKey(key).approvals = [{ id: '1', finalDecision, approvers }];
+    },
+    /** Someone moves the issue in Jira (cancels or declines it): the changelog names their account. */
+    setStatusByHand(key: string, status: string, by: { name: string; accountId: string; username?: string }, resolution?: string) {
+      const issue = byKey(key);
+      (issue.history ??= []).push({ by: { ...by, username: by.username ?? by.accountId }, created: jiraTime(), from: issue.status, to: status });
+      issue.status = status;
+      if (resolution) issue.fields.resolution = { name: resolution };
+    },
+    /** Several approval steps (a JSM approval per step or group), in order. */
+    setApprovals(key: string, approvals: Omit<FakeApproval, 'id'>[]) {
+      byKey(key).approvals = approvals.map((a, i) => ({ id: String(i + 1), ...a }));
     },
     rateLimit(count: number, retryAfterSeconds: number, reason = 'jira-burst-based') {
       const headers = {

@@ -1,8 +1,22 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { ServiceNowConfig } from '../../src/config/schema-itsm.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
-import { appendWorkNote, entersApproval, matches, refusedMove, rowOf, type SnApprover, type SnChange, type SnUser, type SnUserSpec, sysId } from './fakes/servicenow-records.ts';
+import {
+  appendWorkNote,
+  approverRow,
+  touch,
+  entersApproval,
+  matches,
+  refusedMove,
+  rowOf,
+  type SnApprover,
+  type SnChange,
+  type SnUser,
+  type SnUserSpec,
+  sysId,
+} from './fakes/servicenow-records.ts';
 import { type ApprovalPolicy, changeApi } from './fakes/servicenow-change-api.ts';
+import { serviceNowAuth } from './fakes/servicenow-oauth.ts';
+import { businessRuleDelivery } from './fakes/servicenow-webhook.ts';
 
 /**
  * A stateful loopback ServiceNow: Table API on change_request and sysapproval_approver, the
@@ -38,34 +52,9 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const changes: SnChange[] = [];
   const approvers: SnApprover[] = [];
   const users: SnUser[] = [];
-  const tokens = new Map<string, number>();
-  const refreshTokens = new Set<string>();
   let nextNumber = 30001;
 
-  const authorised = (request: FakeRequest): boolean => {
-    const header = request.headers.authorization ?? '';
-    if (header.startsWith('Basic ')) return Buffer.from(header.slice(6), 'base64').toString() === `${username}:${password}`;
-    if (header.startsWith('Bearer ')) return (tokens.get(header.slice(7)) ?? 0) > Date.now();
-    return false;
-  };
-
-  const issueToken = (): FakeReply => {
-    const ttl = options.oauth?.tokenTtlSeconds ?? 1800;
-    const access = randomBytes(12).toString('hex');
-    const refresh = randomBytes(12).toString('hex');
-    tokens.set(access, Date.now() + ttl * 1000);
-    refreshTokens.add(refresh);
-    return { status: 200, body: { access_token: access, refresh_token: refresh, scope: 'useraccount', token_type: 'Bearer', expires_in: ttl } };
-  };
-
-  const oauthGrant = (form: Record<string, string>): FakeReply => {
-    const oauth = options.oauth;
-    const denied = { status: 401, body: { error_description: 'access_denied', error: 'server_error' } };
-    if (!oauth || form.client_id !== oauth.clientId || form.client_secret !== oauth.clientSecret) return denied;
-    if (form.grant_type === 'password') return form.username === username && form.password === password ? issueToken() : denied;
-    if (form.grant_type === 'refresh_token' && form.refresh_token && refreshTokens.delete(form.refresh_token)) return issueToken();
-    return denied;
-  };
+  const { authorised, oauthGrant, revokeTokens } = serviceNowAuth({ username, password, ...(options.oauth ? { oauth: options.oauth } : {}) });
 
   const find = (id: string) => changes.find((c) => c.sys_id === id);
   const userOf = (spec: SnUserSpec): SnUser => {
@@ -95,6 +84,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
       approval: 'not requested',
       fields: { ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)])), sys_created_on: createdOn },
       workNotes: [],
+      modCount: 0,
     };
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
     changes.push(change);
@@ -113,6 +103,8 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const apply = (change: SnChange, to: string, fields: Record<string, unknown>) => {
     if (entersApproval(change, to)) requestApproval(change);
     change.state = to;
+    change.modCount += 1;
+    touch(change, username);
     const { work_notes, ...rest } = fields;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
@@ -120,6 +112,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const approveAsPolicy = (change: SnChange) => {
     for (const row of approvers.filter((a) => a.sysapproval === change.sys_id)) row.state = 'approved';
     change.approval = 'approved';
+    change.modCount += 1;
     appendWorkNote(change, 'Approved by the approval rule "patchbot pre-approved changes"', 'system');
   };
   const listed = (query: string | null): SnChange[] => {
@@ -139,42 +132,19 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     if (refusal) return failure(403, 'Operation Failed', refusal);
     if (entersApproval(change, to)) requestApproval(change);
     change.state = to;
+    change.modCount += 1;
+    touch(change, username);
     if (typeof approval === 'string') change.approval = approval;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
     return { status: 200, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
   };
 
-  /**
-   * A sysapproval_approver row as the Table API answers it: only `sysparm_fields` (all when
-   * absent), a dot-walked `approver.<field>` read from the sys_user record, and with
-   * sysparm_display_value=all every field as {value, display_value} (a reference adds its link).
-   */
-  const approverRow = (a: SnApprover, request: FakeRequest): Record<string, unknown> => {
-    const mode = display(request);
-    const fields: Record<string, [string, string, string?]> = {
-      sys_id: [a.sys_id, a.sys_id],
-      approver: [a.approver.sys_id, a.approver.name, `${fake.url}/api/now/table/sys_user/${a.approver.sys_id}`],
-      'approver.user_name': [a.approver.user_name, a.approver.user_name],
-      'approver.name': [a.approver.name, a.approver.name],
-      state: [a.state, a.state.replace(/^./, (c) => c.toUpperCase())],
-    };
-    const wanted = request.query.get('sysparm_fields')?.split(',') ?? ['sys_id', 'approver', 'state'];
-    return Object.fromEntries(
-      wanted.flatMap((name) => {
-        const field = fields[name];
-        if (!field) return [];
-        const [value, label, link] = field;
-        return [[name, mode === 'all' ? { display_value: label, ...(link ? { link } : {}), value } : mode === 'true' ? label : value]];
-      }),
-    );
-  };
-
   const table = (request: FakeRequest, name: string, id: string | undefined): FakeReply => {
     if (name === 'sysapproval_approver' && request.method === 'GET') {
       const wanted = /sysapproval=([0-9a-f]+)/.exec(request.query.get('sysparm_query') ?? '')?.[1];
       const rows = approvers.filter((a) => a.sysapproval === wanted);
-      return { status: 200, body: { result: rows.map((a) => approverRow(a, request)) } };
+      return { status: 200, body: { result: rows.map((a) => approverRow(a, request.query.get('sysparm_fields'), display(request), fake.url)) } };
     }
     if (name !== 'change_request') return failure(400, 'Invalid table', `Invalid table ${name}`);
     if (request.bodyError) return failure(400, 'Exception while reading request', 'The payload is not valid JSON.');
@@ -233,8 +203,11 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     change.approval = decision;
     // The default workflow: approval schedules the change, rejection sends it back to New.
     change.state = decision === 'approved' ? '-2' : '-5';
+    change.modCount += 1;
     return change;
   };
+
+  let lastDelivery: { url: string; body: string; signature: string } | undefined;
 
   return {
     get url() {
@@ -256,6 +229,22 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
      */
     approve: (number: string, by?: SnUserSpec) => decide(number, 'approved', by),
     reject: (number: string, by?: SnUserSpec) => decide(number, 'rejected', by),
+    /** Someone asks the CAB again (after a refused or withdrawn decision): back to Assess, every approver row requested. */
+    requestApprovalAgain(number: string) {
+      const change = byNumber(number);
+      for (const row of approvers.filter((a) => a.sysapproval === change.sys_id)) row.state = 'requested';
+      Object.assign(change, { state: '-4', approval: 'requested', modCount: change.modCount + 1 });
+    },
+    /**
+     * Someone changes the state by hand in ServiceNow (cancels it, closes it); no business rule
+     * stops them. The instance stamps them (`by`, a login) as the record's last updater.
+     */
+    setStateByHand(number: string, state: string, how: { by?: string; closeCode?: string } = {}) {
+      const change = byNumber(number);
+      Object.assign(change, { state, modCount: change.modCount + 1 });
+      touch(change, how.by ?? 'admin');
+      if (how.closeCode) change.fields.close_code = how.closeCode;
+    },
     /** The next `count` requests get 429 with Retry-After and ServiceNow's rate-limit headers. */
     rateLimit(count: number, retryAfterSeconds: number) {
       const reset = String(Math.ceil(Date.now() / 1000) + retryAfterSeconds);
@@ -265,18 +254,22 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     unavailable: (count: number, match: FaultMatch = {}) => fake.failNext(count, { kind: 'reply', reply: failure(503, 'Service Unavailable', 'The instance is being upgraded') }, match),
     /** Cuts the connection of the next `count` requests (of `method`), before or after doing the work. */
     dropNext: (count: number, when: 'before' | 'after' = 'before', match: FaultMatch = {}) => fake.failNext(count, { kind: when === 'before' ? 'drop' : 'drop-after' }, match),
-    /** Posts what the business rule of docs/itsm.md posts; `tamper` changes the body after signing. */
-    async fireWebhook(url: string, number: string, secret: string, how: { tamper?: boolean; encoding?: 'hex' | 'base64' } = {}) {
-      const change = byNumber(number);
-      const body = JSON.stringify({ number: change.number, sys_id: change.sys_id, state: change.state, approval: change.approval });
-      const mac = createHmac('sha256', secret)
-        .update(body)
-        .digest(how.encoding ?? 'base64');
-      const sent = how.tamper ? body.replace(change.approval, 'approved').replace('"state":"', '"state":"9') : body;
-      return postWebhook(url, sent, { 'x-patchbot-signature': `sha256=${mac}` });
+    /**
+     * Posts what the business rule of docs/itsm.md posts; `tamper` changes the body after signing.
+     * `redeliver` sends the previous delivery again byte for byte, as the ECC queue retries an
+     * outbound REST message; a new call describes the record as it is now (its sys_mod_count too).
+     */
+    async fireWebhook(url: string, number: string, secret: string, how: { tamper?: boolean; encoding?: 'hex' | 'base64'; redeliver?: boolean } = {}) {
+      if (how.redeliver) {
+        if (!lastDelivery) throw new Error('fireWebhook: nothing was delivered yet to redeliver');
+        return postWebhook(lastDelivery.url, lastDelivery.body, { 'x-patchbot-signature': lastDelivery.signature });
+      }
+      const { body, signature } = businessRuleDelivery(byNumber(number), secret, how);
+      lastDelivery = { url, body, signature };
+      return postWebhook(url, body, { 'x-patchbot-signature': signature });
     },
     /** The instance forgets every OAuth access token (an early expiry or a revocation). */
-    revokeTokens: () => tokens.clear(),
+    revokeTokens,
     stop: () => fake.stop(),
     start: () => fake.start(),
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardWarnings, shownCard } from '../support/fake-teams/card-check.ts';
 import { type FakePost, type FakeTeams, startFakeTeams } from '../support/fake-teams/index.ts';
 import { CHANNEL_ANNOUNCE, startWithTeams, type TeamsService, USERS, waitFor } from './harness.ts';
+import { localFarm } from '../support/local-farm.ts';
 
 /**
  * A long answer in Teams, a page at a time, through the real `patchbot start` and the fake Bot
@@ -11,13 +12,7 @@ import { CHANNEL_ANNOUNCE, startWithTeams, type TeamsService, USERS, waitFor } f
  * redelivered invoke is dropped, and the "+N more" line asks for the next page by @mention.
  */
 const PATCH = 'deb:openssl@3.0.22-1~deb12u2';
-const NAMES = Array.from({ length: 40 }, (_, i) => `node-${String(i + 1).padStart(3, '0')}`);
-const INVENTORY = `inventory:
-  hosts:
-${NAMES.map((n) => `    - { name: ${n}, address: 127.0.0.1, os: debian, connection: local, groups: [farm] }`).join('\n')}
-  groups:
-    - { name: farm, production: false }
-`;
+const { names: NAMES, inventory: INVENTORY } = localFarm(40);
 const OPS = '19:ops0000@thread.tacv2';
 
 let fake: FakeTeams;

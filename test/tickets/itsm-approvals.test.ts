@@ -8,13 +8,14 @@ import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { ask, estateConfig, PATCH, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
+import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, stateOf } from './itsm-harness.ts';
+import { estateConfig, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * Approvals made in the ITSM decide the change (approval.source itsm | both): the real service,
  * its /itsm/* routes on the one HTTP server, and polling as reconciliation for a lost webhook.
  */
-const SECRET = 'itsm-webhook-secret-for-tests';
+const SECRET = ITSM_SECRET;
 
 /**
  * People with their ITSM account ids. olga has none: with her as the requester patchbot cannot tell
@@ -35,35 +36,13 @@ const serviceWith = async (extra: string[]): Promise<RunningService> => {
   return service;
 };
 
-const auditOf = async (service: RunningService, id: string) => {
-  const events: Array<{ actor: string; action: string; data: Record<string, unknown> }> = [];
-  for await (const e of service.runtime.store.audit.read()) if (e.subject === id) events.push({ actor: e.actor, action: e.action, data: e.data });
-  return events;
-};
-
-const stateOf = async (service: RunningService, id: string) => (await service.runtime.store.changes.get(id))?.state;
-
-/** Proposes (as alice unless said) and waits until its ticket is open and waiting for approval in the ITSM. */
-const proposeAndWait = async (service: RunningService, ready: (key: string) => boolean, requester = 'alice'): Promise<{ id: string; key: string }> => {
-  const id = String((await ask(service.runtime, requester, `propose ${PATCH} to canary prod-web at now`)).data?.change);
-  const { key } = await until('the ticket to be opened', async () => (await service.runtime.store.tickets.forChange(id))[0]);
-  await until('the ticket to wait for approval in the ITSM', async () => ready(key));
-  return { id, key };
-};
-
 describe('CAB approval in ServiceNow, approval.source: itsm', () => {
   let sn: FakeServiceNow;
   let service: RunningService;
 
   beforeAll(async () => {
     sn = await startFakeServiceNow({ approvers: ['CAB Manager'] });
-    const c = sn.config();
-    service = await serviceWith([
-      'approval: { source: itsm }',
-      'itsm:',
-      '  kind: servicenow',
-      `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password}, webhookSecret: ${SECRET}, pollInterval: 1h }`,
-    ]);
+    service = await serviceWith(serviceNowItsm(sn));
   }, 120_000);
   afterAll(async () => {
     await service?.stop('test over');
@@ -90,7 +69,7 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     expect(genuine.status).toBe(202);
     await until('the change to be approved and released', async () => ['scheduled', 'running', 'completed'].includes((await stateOf(service, id)) ?? ''));
     // A redelivery of the same news is ignored.
-    expect(JSON.parse((await sn.fireWebhook(url, key, SECRET)).body)).toMatchObject({ duplicate: true });
+    expect(JSON.parse((await sn.fireWebhook(url, key, SECRET, { redeliver: true })).body)).toMatchObject({ duplicate: true });
 
     // The CAB manager is no patchbot person: the audit names them as ServiceNow shows them, marked so.
     const approved = (await auditOf(service, id)).find((e) => e.action === 'change.approved');
@@ -133,6 +112,16 @@ describe('CAB approval in ServiceNow, approval.source: itsm', () => {
     await until('the refusal in the thread', async () => (await threadTitles(service.runtime)).includes(`${id}: approval in ServiceNow not applied`));
     expect(await stateOf(service, id)).toBe('pending-approval');
     expect((await auditOf(service, id)).find((e) => e.action === 'itsm.approval-refused')).toMatchObject({ data: { ticket: key, reason: 'approved only by the requester' } });
+
+    // The CAB is asked again and its manager approves: the same state and approval as alice's
+    // approval left, but a new update of the record, so the webhook is news, not a redelivery.
+    sn.requestApprovalAgain(key);
+    expect((await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET)).status).toBe(202);
+    sn.approve(key, 'CAB Manager');
+    const again = await sn.fireWebhook(`${service.url}/itsm/servicenow`, key, SECRET);
+    expect([again.status, again.body]).toEqual([202, expect.not.stringContaining('duplicate')]);
+    await until('the change to be approved by the CAB manager', async () => (await stateOf(service, id)) !== 'pending-approval');
+    expect((await auditOf(service, id)).find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'CAB Manager (in ServiceNow)' });
   });
 });
 
@@ -142,13 +131,7 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
 
   beforeAll(async () => {
     jira = await startFakeJira();
-    const c = jira.config();
-    service = await serviceWith([
-      'approval: { source: both }',
-      'itsm:',
-      '  kind: jira',
-      `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change, webhookSecret: ${SECRET} }`,
-    ]);
+    service = await serviceWith(['approval: { source: both }', 'itsm:', '  kind: jira', jiraItsmLine(jira)]);
   }, 120_000);
   afterAll(async () => {
     await service?.stop('test over');
@@ -195,7 +178,7 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
   });
 
   it('holds an approval while the requester has no Jira id, says once what to set, and still applies a rejection', async () => {
-    const { id, key } = await proposeAndWait(service, awaiting, 'olga');
+    const { id, key } = await proposeAndWait(service, awaiting, { requester: 'olga' });
     jira.setApproval(key, 'approved', [{ name: 'Change Manager', accountId: 'acc-cm', decision: 'approved' }]);
     const reads = () => jira.requests.filter((r) => r.path === `/rest/servicedeskapi/request/${key}/approval`).length;
     expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);

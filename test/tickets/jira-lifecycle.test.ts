@@ -84,6 +84,16 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
     expect(await tickets.record(ref, ev.rejected())).toEqual({ state: 'Declined', skipped: false });
   });
 
+  it('reads every page of approvals: a pending step after the first 50 keeps the change waiting', async () => {
+    const ref = await tickets.open(draft({ changeId: 'CHG-408', approvalInItsm: true }));
+    const approved = Array.from({ length: 50 }, (_, i) => ({ finalDecision: 'approved' as const, approvers: [{ name: `Approver ${i}`, decision: 'approved' as const }] }));
+    jira.setApprovals(ref.key, [...approved, { finalDecision: 'pending', approvers: [{ name: 'Carol CAB', decision: 'pending' }] }]);
+    const approval = await tickets.approvalOf(ref);
+    expect(approval.state).toBe('requested');
+    expect(approval.decisions).toHaveLength(51);
+    expect(approval.decisions.at(-1)).toEqual({ approver: 'Carol CAB', identity: idOf('carol-cab'), decision: 'requested' });
+  });
+
   it('identifies approvers by account id (Cloud) or username (Data Center), and trusts an e-mail only where Atlassian verified it', async () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-409', approvalInItsm: true }));
     jira.setApproval(ref.key, 'approved', [
@@ -114,6 +124,18 @@ describe.each(['cloud', 'datacenter'] as const)('Jira %s ticket lifecycle (again
     expect(await tickets.record(ref, ev.expired())).toEqual({ state: 'Canceled', skipped: false });
     expect(await tickets.record(ref, ev.note('Superseded by CHG-9.'))).toEqual({ state: 'Canceled', skipped: false });
     expect(texts(ref.key)[1]).toContain('Superseded by CHG-9.');
+  });
+
+  it("shortens a note over Jira's 32,767-character comment limit, keeping its stamp, so a retry still finds it", async () => {
+    const ref = await tickets.open(draft({ changeId: 'CHG-407' }));
+    // Dashes: Data Center's wiki escaping doubles them, so the text alone is not what must fit.
+    const long = ev.note(`Halted on web-01: ${'-'.repeat(40_000)} end of output`);
+    expect(await tickets.record(ref, long)).toEqual({ state: 'Open', skipped: false });
+    const [sent] = jira.comments(ref.key).slice(-1);
+    expect((typeof sent === 'string' ? sent : JSON.stringify(sent)).length).toBeLessThanOrEqual(32_767);
+    const text = texts(ref.key).at(-1)!;
+    expect(text).toMatch(/^Halted on web-01: -+… \[shortened by patchbot to fit Jira's 32767-character limit: \d+ of 40032 characters left out\]\n\[patchbot event ev-\d+\]$/);
+    expect(await tickets.record(ref, long)).toEqual({ state: 'Open', skipped: true });
   });
 
   it('sent only bodies valid under the vendored Jira schemas', () => {

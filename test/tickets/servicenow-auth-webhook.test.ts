@@ -71,8 +71,29 @@ describe('ServiceNow approval webhook', () => {
     const change = sn.change(number);
     expect(sink.verdicts.at(-1)).toEqual({
       ok: true,
-      nudge: { system: 'servicenow', key: number, id: change.sys_id, approval: 'approved', status: '-2', deliveryId: `${change.sys_id}:-2:approved` },
+      nudge: { system: 'servicenow', key: number, id: change.sys_id, approval: 'approved', status: '-2', deliveryId: `${change.sys_id}:${change.modCount}:-2:approved` },
     });
+  });
+
+  it('tells a redelivery from a second approval that ends in the same state and approval', async () => {
+    const idOf = () => {
+      const verdict = sink.verdicts.at(-1);
+      if (!verdict?.ok) throw new Error(`expected an accepted delivery, got ${JSON.stringify(verdict)}`);
+      return verdict.nudge.deliveryId;
+    };
+    await sn.fireWebhook(sink.url, number, SECRET);
+    const first = idOf();
+    await sn.fireWebhook(sink.url, number, SECRET, { redeliver: true });
+    expect(idOf()).toBe(first);
+    // The CAB is asked again and approves again: Scheduled and approved, as before, and news.
+    sn.requestApprovalAgain(number);
+    sn.approve(number);
+    await sn.fireWebhook(sink.url, number, SECRET);
+    expect(sn.change(number)).toMatchObject({ state: '-2', approval: 'approved' });
+    expect(idOf()).not.toBe(first);
+    // A business rule installed before it sent sys_mod_count still gets (sys_id, state, approval).
+    const old = Buffer.from(JSON.stringify({ number, sys_id: 'abc', state: '-2', approval: 'approved' }));
+    expect(verifyServiceNowWebhook({ 'x-patchbot-signature': `sha256=${hmacSha256Hex(SECRET, old)}` }, old, SECRET)).toMatchObject({ ok: true, nudge: { deliveryId: 'abc:-2:approved' } });
   });
 
   it('accepts a hex signature too', async () => {

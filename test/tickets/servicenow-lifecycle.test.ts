@@ -116,6 +116,16 @@ describe('ServiceNow ticket lifecycle (against the loopback fake)', () => {
     expect(await tickets.record(expired, ev.expired())).toEqual({ state: 'Canceled', skipped: false });
   });
 
+  it('says when a change was cancelled in ServiceNow by hand while patchbot goes on, and moves nothing', async () => {
+    const ref = await tickets.open(draft({ changeId: 'CHG-109' }));
+    expect(await tickets.record(ref, ev.approved(), { lastState: null })).toEqual({ state: 'Scheduled', skipped: false });
+    sn.setStateByHand(ref.key, '4');
+    expect(await tickets.record(ref, ev.wave(1, 2, 1), { lastState: 'Scheduled' })).toEqual({ state: 'Canceled', skipped: false, closedOutside: true });
+    expect(sn.change(ref.key).state).toBe('4');
+    expect(sn.workNotes(ref.key).at(-1)).toMatch(/^Wave 1 of 2 done/);
+    expect(await tickets.record(ref, ev.wave(2, 2, 3), { lastState: 'Canceled' })).toEqual({ state: 'Canceled', skipped: false });
+  });
+
   it('opens a standard change as pre-approved', async () => {
     const ref = await tickets.open(draft({ changeId: 'CHG-108', changeClass: 'standard', approvalInItsm: true }));
     expect(sn.change(ref.key)).toMatchObject({ type: 'standard', state: '-5', approval: 'not requested' });

@@ -1,4 +1,6 @@
-import { type FindingState, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
+import type { Counted } from '../../discovery/discovery-store.ts';
+import { versionOf } from '../../discovery/package-version.ts';
+import { type Finding, type FindingState, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip } from '../card.ts';
@@ -50,6 +52,16 @@ export const describePatch = (patch: Patch): string => {
   return `${patch.title} — ${patch.severity}${patch.security ? ', security' : ''}${cves}${patch.rebootHint ? '; needs a reboot' : ''}`;
 };
 
+/**
+ * "superseded by 1.2-1 on 2 hosts": the newer versions are named when the page holds every such host
+ * (and they are few), else "a newer version".
+ */
+const supersededText = (superseded: Counted<Finding>): string => {
+  const by = [...new Set(superseded.first.map((f) => (f.supersededBy === undefined ? null : (versionOf(f.supersededBy) ?? f.supersededBy))))];
+  const named = superseded.first.length === superseded.count && by.length <= 3 && !by.includes(null) ? by.join(' or ') : 'a newer version';
+  return `superseded by ${named} on ${plural(superseded.count, 'host')} before it was seen installed`;
+};
+
 /** `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list. */
 export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
@@ -67,6 +79,9 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
   const installed = byState.installed.count;
   const pendingReboot = byState['pending-reboot'].count;
   const excluded = byState.excluded.count;
+  // Not installed: the scans listed a newer version instead while the host ran an older one.
+  const superseded = byState.superseded.count;
+  const supersededLine = superseded ? supersededText(byState.superseded) : '';
 
   const command = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
@@ -76,20 +91,25 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
     titleWithUnchecked(
       needCount
         ? `${patch.id} is missing on ${plural(needCount, 'host')}${where}`
-        : note(0)
-          ? `${patch.id} is not known to be missing on any host${where}`
-          : `${patch.id} is not missing on any host${where}`,
+        : superseded
+          ? `${patch.id} was superseded on ${plural(superseded, 'host')}${where} before it was seen installed there`
+          : note(0)
+            ? `${patch.id} is not known to be missing on any host${where}`
+            : `${patch.id} is not missing on any host${where}`,
       '; ',
       note,
     );
   const none = [
     installed ? `installed on ${plural(installed, 'host')}` : '',
+    supersededLine,
     pendingReboot ? `installed and waiting for a reboot on ${plural(pendingReboot, 'host')}` : '',
     excluded ? `excluded on ${plural(excluded, 'host')}` : '',
     notReported.count ? `never reported by ${plural(notReported.count, 'host')} (not applicable there, or not scanned)` : '',
   ].filter(Boolean);
   const text =
-    needCount || freshness.hosts === 0 ? describePatch(patch) : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
+    needCount || freshness.hosts === 0
+      ? `${describePatch(patch)}${supersededLine ? `\nAlso ${supersededLine}.` : ''}`
+      : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
   const items = fromWindow(needs, paging).map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
   return {
     card: {
@@ -98,6 +118,7 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
       fields: [
         { label: 'Missing', value: String(needCount) },
         { label: 'Installed', value: String(installed) },
+        ...(superseded ? [{ label: 'Superseded', value: String(superseded) }] : []),
         ...(pendingReboot ? [{ label: 'Awaiting reboot', value: String(pendingReboot) }] : []),
         { label: 'Not reported', value: String(notReported.count) },
       ],
@@ -109,9 +130,10 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
       patch,
       scope: { kind: scope.kind, name: scope.name, hosts: freshness.hosts },
       // Counts are always whole; the lists are whole for the CLI and the page asked for in chat.
-      counts: { missing: needCount, installed, pendingReboot, excluded, notReported: notReported.count },
+      counts: { missing: needCount, installed, superseded, pendingReboot, excluded, notReported: notReported.count },
       missing: needs.map((f) => ({ host: f.host, state: f.state, since: f.firstSeen, lastSeen: f.lastSeen })),
       installed: hostsIn('installed'),
+      superseded: byState.superseded.first.map((f) => ({ host: f.host, by: f.supersededBy ?? null })),
       pendingReboot: hostsIn('pending-reboot'),
       excluded: hostsIn('excluded'),
       notReported: notReported.first,

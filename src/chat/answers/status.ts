@@ -1,3 +1,4 @@
+import { versionOf } from '../../discovery/package-version.ts';
 import { type HostScan, NEEDS_PATCH } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -79,7 +80,14 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
     .sort(byUrgency(patches));
   const awaitingReboot = findings.filter((f) => f.state === 'pending-reboot').map((f) => f.patchId);
   const counts = countBySeverity(patches, needs);
-  const items = needs.map((id) => `${id} (${severityOf(patches, id)})${stateOf.get(id) === 'failed' ? ', install failed' : ''}`);
+  // The older versions each missing one superseded (its SLA clock started with the first of them).
+  const supersedes = new Map<string, string[]>();
+  for (const f of findings) if (f.state === 'superseded' && f.supersededBy) supersedes.set(f.supersededBy, [...(supersedes.get(f.supersededBy) ?? []), f.patchId]);
+  const older = (id: string): string => {
+    const versions = supersedes.get(id)?.map((old) => versionOf(old) ?? old);
+    return versions ? `, supersedes ${versions.join(', ')}` : '';
+  };
+  const items = needs.map((id) => `${id} (${severityOf(patches, id)})${stateOf.get(id) === 'failed' ? ', install failed' : ''}${older(id)}`);
 
   return {
     card: {
@@ -98,7 +106,7 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
     },
     data: {
       host: { name: host.name, os: host.os, groups: host.groups, tags: host.tags },
-      missing: needs.map((id) => ({ patch: id, severity: severityOf(patches, id), state: stateOf.get(id) })),
+      missing: needs.map((id) => ({ patch: id, severity: severityOf(patches, id), state: stateOf.get(id), ...(supersedes.has(id) ? { supersedes: supersedes.get(id) } : {}) })),
       bySeverity: counts,
       awaitingReboot,
       rebootRequired: scan?.rebootRequired ?? null,

@@ -1,19 +1,6 @@
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../shared/logger.ts';
 import { holdLease } from './host-lease.ts';
-
-/** The log lines a lease writes, as JSON. */
-const capture = () => {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().trim().split('\n')) lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { log: createLogger({ level: 'info', destination }), lines };
-};
+import { capturedLog } from '../../../test/support/captured-log.ts';
 
 const LEASE_MS = 60_000;
 const away = () => new Error('The database is unavailable, try again in a moment.');
@@ -27,7 +14,7 @@ describe('a host run lease while the store is away', () => {
   afterEach(() => vi.useRealTimers());
 
   const hold = (answers: Array<boolean | Error>) => {
-    const { log, lines } = capture();
+    const { log, lines } = capturedLog('info');
     // The store's renewal as the lease sees it: each call takes the next answer (true: renewed).
     const renewLease = () => {
       const answer = answers.shift() ?? true;

@@ -5,30 +5,40 @@ import { stillNeeded } from './still-needed.ts';
 /** Which of a change's patches a host still has to get, from its findings: table in, patch ids out. */
 const T1 = new Date('2026-12-01T00:00:00Z');
 const T2 = new Date('2026-12-02T00:00:00Z');
-const T3 = new Date('2026-12-03T00:00:00Z');
-const finding = (patchId: string, state: Finding['state'], firstSeen: Date, lastSeen = firstSeen): Finding => ({ host: 'web-01', patchId, state, firstSeen, lastSeen, scanId: 's' });
+const finding = (patchId: string, state: Finding['state'], supersededBy?: string): Finding => ({
+  host: 'web-01',
+  patchId,
+  state,
+  firstSeen: T1,
+  lastSeen: T2,
+  scanId: 's',
+  ...(supersededBy ? { supersededBy } : {}),
+});
 const APPROVED = 'deb:libbar1@1.1-1';
+const NEWER = 'deb:libbar1@1.2-1';
+const NEWEST = 'deb:libbar1@1.3-1';
 
 describe('stillNeeded', () => {
   it.each<[string, Finding[], string[]]>([
-    ['missing: needed', [finding(APPROVED, 'missing', T1)], [APPROVED]],
-    ['failed: needed', [finding(APPROVED, 'failed', T1)], [APPROVED]],
+    ['missing: needed', [finding(APPROVED, 'missing')], [APPROVED]],
+    ['failed: needed', [finding(APPROVED, 'failed')], [APPROVED]],
     ['no finding: never needed', [], []],
-    ['installed, nothing newer: not needed', [finding(APPROVED, 'installed', T1, T2)], []],
-    ['pending a reboot: not needed again', [finding(APPROVED, 'pending-reboot', T1)], []],
-    // The scan that stopped listing 1.1-1 listed 1.2-1: the mirror may have replaced it.
-    ['stopped being listed when 1.2-1 was: still needed', [finding(APPROVED, 'installed', T1, T2), finding('deb:libbar1@1.2-1', 'missing', T2)], [APPROVED]],
-    // Installed at T2 (a rescan saw it gone and nothing else), 1.2-1 published later: the next update.
-    ['installed, then 1.2-1 came later: not needed', [finding(APPROVED, 'installed', T1, T2), finding('deb:libbar1@1.2-1', 'missing', T3)], []],
-    ['another package newer: not needed', [finding(APPROVED, 'installed', T1, T2), finding('deb:libbar2@1.2-1', 'missing', T2)], []],
-    ['the newer one installed too: not needed', [finding(APPROVED, 'installed', T1, T2), finding('deb:libbar1@1.2-1', 'installed', T2, T3)], []],
-    ['rpm alike', [finding('rpm:glibc@2.34-100.el9', 'installed', T1, T2), finding('rpm:glibc@2.34-101.el9', 'missing', T2)], ['rpm:glibc@2.34-100.el9']],
-    ['an advisory has no package to compare', [finding('DSA-5600-1', 'installed', T1, T2), finding('DSA-5601-1', 'missing', T2)], []],
+    ['installed: not needed', [finding(APPROVED, 'installed'), finding(NEWER, 'missing')], []],
+    ['pending a reboot: not needed again', [finding(APPROVED, 'pending-reboot')], []],
+    // The mirror replaced it before the host got it: the apply playbook says so and fails the host.
+    ['superseded, the newer one missing: still needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'missing')], [APPROVED]],
+    ['superseded, the newer one gone from the store: still needed', [finding(APPROVED, 'superseded', NEWER)], [APPROVED]],
+    ['superseded, the newer one installed since: not needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'installed')], []],
+    ['superseded, the newer one awaiting a reboot: not needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'pending-reboot')], []],
+    ['superseded twice, the newest installed: not needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'superseded', NEWEST), finding(NEWEST, 'installed')], []],
+    ['superseded twice, the newest missing: still needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'superseded', NEWEST), finding(NEWEST, 'missing')], [APPROVED]],
+    ['a loop of supersessions (never written, never followed forever): still needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'superseded', APPROVED)], [APPROVED]],
+    ['rpm alike', [finding('rpm:glibc@2.34-100.el9', 'superseded', 'rpm:glibc@2.34-101.el9'), finding('rpm:glibc@2.34-101.el9', 'missing')], ['rpm:glibc@2.34-100.el9']],
   ])('%s', (_, findings, expected) => {
     expect(stillNeeded([APPROVED, 'rpm:glibc@2.34-100.el9', 'DSA-5600-1'], findings)).toEqual(expected);
   });
 
   it('keeps to the change: a patch it did not approve is not its business', () => {
-    expect(stillNeeded(['deb:other@1'], [finding(APPROVED, 'missing', T1)])).toEqual([]);
+    expect(stillNeeded(['deb:other@1'], [finding(APPROVED, 'missing'), finding('deb:x@1', 'superseded', 'deb:x@2')])).toEqual([]);
   });
 });

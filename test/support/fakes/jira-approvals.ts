@@ -24,17 +24,21 @@ const userOf = (p: FakeApproval['approvers'][number], cloud: boolean) => {
 };
 
 /** GET /rest/servicedeskapi/request/<key>/approval: a service request's approvals, each approver a real User object. */
-export const approvalsOf = (issue: FakeIssue, cloud: boolean): FakeReply => {
+export const approvalsOf = (issue: FakeIssue, cloud: boolean, query: URLSearchParams): FakeReply => {
   if (issue.approvals === null)
     return { status: 404, body: { errorMessage: `The request ${issue.key} is not a service request.`, i18nErrorMessage: { i18nKey: 'sd.request.error.notfound', parameters: [] } } };
-  const values = issue.approvals.map((a) => ({
+  const all = issue.approvals.map((a) => ({
     id: a.id,
     name: 'Change approval',
     finalDecision: a.finalDecision,
     canAnswerApproval: false,
     approvers: a.approvers.map((p) => ({ approver: userOf(p, cloud), approverDecision: p.decision })),
   }));
-  return { status: 200, body: { size: values.length, start: 0, limit: 50, isLastPage: true, values } };
+  // Paged as servicedeskapi pages every list: `start`, `limit` (default 50), `isLastPage`.
+  const start = Number(query.get('start') ?? 0);
+  const limit = Math.min(Number(query.get('limit') ?? 50), 50);
+  const values = all.slice(start, start + limit);
+  return { status: 200, body: { size: values.length, start, limit, isLastPage: start + limit >= all.length, values } };
 };
 
 /**

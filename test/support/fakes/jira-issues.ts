@@ -7,17 +7,28 @@ import { optionProblem, type SiteFieldSpec } from './jira-meta.ts';
  * approvals, and validation of every body against the vendored OpenAPI / ADF schemas (Cloud) or
  * Data Center's plain-string rules.
  */
+/** A field on a transition's screen; `allowed` lists the options of a select (the resolutions for `resolution`). */
+export interface FakeScreenField {
+  name: string;
+  required: boolean;
+  allowed?: string[];
+}
+
 export interface FakeTransition {
   id: string;
   name: string;
   /** Statuses it is offered from; '*' for a global transition. */
   from: string[] | '*';
   to: string;
+  /** The fields of its screen, by field id; none when it has no screen. */
+  fields?: Record<string, FakeScreenField>;
 }
 
 export interface FakeWorkflow {
   initial: string;
   transitions: FakeTransition[];
+  /** Statuses in the Done category (default: Completed, Failed, Canceled, Declined). */
+  done?: string[];
 }
 
 const OPEN = ['Open', 'Awaiting approval', 'Scheduled', 'Implementing', 'In review'];
@@ -31,7 +42,8 @@ export const DEFAULT_WORKFLOW: FakeWorkflow = {
     { id: '31', name: 'Implement', from: ['Scheduled'], to: 'Implementing' },
     { id: '41', name: 'Review', from: ['Implementing'], to: 'In review' },
     { id: '51', name: 'Complete', from: ['Implementing', 'In review'], to: 'Completed' },
-    { id: '61', name: 'Fail', from: ['Implementing', 'In review'], to: 'Failed' },
+    // From Completed too: a change backed out after it completed is a failed change (docs/itsm.md).
+    { id: '61', name: 'Fail', from: ['Implementing', 'In review', 'Completed'], to: 'Failed' },
     { id: '71', name: 'Cancel', from: OPEN, to: 'Canceled' },
     { id: '81', name: 'Decline', from: ['Open', 'Awaiting approval', 'Scheduled'], to: 'Declined' },
   ],
@@ -56,6 +68,20 @@ export interface FakeApproval {
   approvers: { name: string; decision: 'approved' | 'declined' | 'pending'; accountId?: string; username?: string; emailAddress?: string }[];
 }
 
+/** One changelog entry of a status move: who (a Jira account) and when. */
+export interface FakeHistory {
+  by: { name: string; accountId: string; username: string };
+  created: string;
+  from: string;
+  to: string;
+}
+
+/** The account the adapter signs in as, named in the changelog of the moves it makes. */
+export const PATCHBOT_ACCOUNT = { name: 'patchbot', accountId: 'acc-patchbot', username: 'patchbot' };
+
+/** Jira's own timestamp format (`2026-12-05T16:40:00.000+0000`). */
+export const jiraTime = (at = new Date()): string => at.toISOString().replace('Z', '+0000');
+
 export interface FakeIssue {
   id: string;
   key: string;
@@ -68,6 +94,8 @@ export interface FakeIssue {
   createdAt: number;
   /** The Service Management request type it was raised with; null for a plain issue. */
   requestTypeId: string | null;
+  /** Status moves, oldest first (the issue's changelog). */
+  history?: FakeHistory[];
 }
 
 export const available = (workflow: FakeWorkflow, status: string): FakeTransition[] => workflow.transitions.filter((t) => t.from === '*' || t.from.includes(status));

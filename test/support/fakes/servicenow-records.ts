@@ -21,6 +21,8 @@ export interface SnChange {
   fields: Record<string, string>;
   /** Oldest first. */
   workNotes: JournalEntry[];
+  /** sys_mod_count: how many times the record was updated (0 on insert, +1 per update). */
+  modCount: number;
 }
 
 /** A sys_user record: `name` is what people see (and may be edited), `user_name` the login. */
@@ -74,6 +76,12 @@ export const refusedMove = (change: SnChange, to: string, approvalAfter: string,
 
 export const entersApproval = (change: SnChange, to: string): boolean => APPROVAL_STATES.has(to) && !APPROVAL_STATES.has(change.state);
 
+/** What the instance stamps on every update of a record: who (a login) and when. */
+export const touch = (change: SnChange, by: string, at = new Date()): void => {
+  change.fields.sys_updated_by = by;
+  change.fields.sys_updated_on = timestamp(at);
+};
+
 export const appendWorkNote = (change: SnChange, text: string, by: string, at = new Date()): void => {
   change.workNotes.push({ at: timestamp(at), by, text });
 };
@@ -98,6 +106,9 @@ export const fieldOf = (change: SnChange, name: string, display: string): unknow
     case 'approval':
       value = change.approval;
       label = approvalLabel(change.approval);
+      break;
+    case 'sys_mod_count':
+      value = label = String(change.modCount);
       break;
     case 'work_notes':
       // A journal: no value of its own; the display value is every entry, newest first.
@@ -134,4 +145,28 @@ export const matches = (change: SnChange, query: string | null): boolean => {
     if (!(field in change) && !(field in change.fields) && !['correlation_id', 'correlation_display'].includes(field)) return true;
     return test(String(fieldOf(change, field, 'false')));
   });
+};
+
+/**
+ * A sysapproval_approver row as the Table API answers it: only `sysparm_fields` (all when
+ * absent), a dot-walked `approver.<field>` read from the sys_user record, and with
+ * sysparm_display_value=all every field as {value, display_value} (a reference adds its link).
+ */
+export const approverRow = (a: SnApprover, fieldList: string | null, mode: string, baseUrl: string): Record<string, unknown> => {
+  const fields: Record<string, [string, string, string?]> = {
+    sys_id: [a.sys_id, a.sys_id],
+    approver: [a.approver.sys_id, a.approver.name, `${baseUrl}/api/now/table/sys_user/${a.approver.sys_id}`],
+    'approver.user_name': [a.approver.user_name, a.approver.user_name],
+    'approver.name': [a.approver.name, a.approver.name],
+    state: [a.state, a.state.replace(/^./, (c) => c.toUpperCase())],
+  };
+  const wanted = fieldList?.split(',') ?? ['sys_id', 'approver', 'state'];
+  return Object.fromEntries(
+    wanted.flatMap((name) => {
+      const field = fields[name];
+      if (!field) return [];
+      const [value, label, link] = field;
+      return [[name, mode === 'all' ? { display_value: label, ...(link ? { link } : {}), value } : mode === 'true' ? label : value]];
+    }),
+  );
 };
