@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './test/support/slowest-first.ts';
 
 // Inventory files parsed by tests are cached here, not in the home directory of whoever runs them
 // (global-setup.ts removes it at the end of the run).
@@ -20,6 +21,8 @@ export default defineConfig({
     // vitest's default is one worker per core less one: a single file at a time on a 2-core machine, although most
     // test files wait on sshd, PostgreSQL and browsers rather than compute.
     maxWorkers: 2,
+    // The slowest files first, from committed timings: a clean clone has no duration cache.
+    sequence: { sequencer: SlowestFirst },
     env: { NO_COLOR: '1', XDG_CACHE_HOME: cacheHome },
     provide: { testCacheHome: cacheHome },
   },

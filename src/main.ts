@@ -118,19 +118,35 @@ const chatChecks = (config: Config, log: Logger): ChatCheck[] => {
   return checks;
 };
 
+const inMemory = (url: string): boolean => {
+  const location = parseStoreUrl(url);
+  return location.engine === 'pglite' && location.dataDir === null;
+};
+
+/** What main() leaves at its defaults and the test suite sets. */
+export interface PlatformOptions {
+  /**
+   * A dumped, migrated database each in-memory PGlite store (`pglite://memory`) starts from,
+   * instead of running initdb and every migration: a few seconds of CPU per store, and the test
+   * suite opens dozens of them.
+   */
+  memoryTemplate?: () => Blob;
+}
+
 /**
  * The adapters behind every port. `env` is the process environment, read once by main(). Each
  * adapter is imported when its port is first used, so a command loads only what it touches
  * (`--help` and `config check` load no store, no SSH, no pg-boss).
  */
-export const createPlatform = (env: Record<string, string | undefined>): Platform => ({
+export const createPlatform = (env: Record<string, string | undefined>, options: PlatformOptions = {}): Platform => ({
   async openStore(url, { migrate: applyMigrations }) {
     const [{ openStore }, { migrate, migrationStatus }, { consoleMessageRepository }] = await Promise.all([
       import('../adapters/postgres/open-store.ts'),
       import('../adapters/postgres/migrate.ts'),
       import('../adapters/postgres/console-messages.ts'),
     ]);
-    const opened = await openStore(url, { migrate: applyMigrations });
+    const template = options.memoryTemplate && inMemory(url) ? options.memoryTemplate() : undefined;
+    const opened = await openStore(url, { migrate: applyMigrations, ...(template ? { template } : {}) });
     const store = patchbotStore(opened.store);
     consoleHistories.set(store, consoleMessageRepository<Card>(opened.sql));
     return {

@@ -69,7 +69,10 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
     const port = await new Promise<number>((resolve) => blackhole.listen(0, '127.0.0.1', () => resolve((blackhole.address() as { port: number }).port)));
     dir = mkdtempSync(join(tmpdir(), 'patchbot-rollout-outage-'));
     const groups = { 'w-01': ['web'], 'w-02': ['web'], 'w-03': ['web'], 's-01': ['scanned'] };
-    const inventory = parse(fleet.inventoryYaml(groups, { execution: { dryRun: false, concurrency: 4 } })) as {
+    // A 1 min host-run lease (2 min by default): a run the outage cut short is taken over after a lease and a half,
+    // so the default only adds waiting. A run is stopped for want of renewals no sooner than 1/6 of a lease (10 s)
+    // into the outage, well after w-03's held install has gone through (a second or two).
+    const inventory = parse(fleet.inventoryYaml(groups, { execution: { dryRun: false, concurrency: 4, hostRunLease: '1m' } })) as {
       inventory: { hosts: Record<string, unknown>[]; groups: { name: string; members: string[] }[] };
       execution: { ssh: Record<string, unknown> };
     };
@@ -148,8 +151,9 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
     ]);
 
     // The wave resumes and completes by itself. A host run the outage cut short is taken over (and
-    // rechecked) only once its 2 min lease is stale, 1.5 leases after its last renewal, so that a
-    // worker that lost its lease has surely stopped first: up to 3 min after the outage began.
+    // rechecked) only once its 1 min lease is stale, 1.5 leases after its last renewal, so that a
+    // worker that lost its lease has surely stopped first: up to 1.5 min after the outage began,
+    // and the next rollout sweep (every 30 s) after that.
     await until(`${id} to complete`, () => read(async (store) => (await store.changes.get(id))?.state === 'completed'), 240_000, 500);
     for (const host of WEB) {
       expect(fleet.installed(host)).toMatchObject({ openssl: NEW, 'libssl3:amd64': NEW });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
 import { writeReplayPlaybooks } from '../support/replay-playbooks.ts';
 import { issueAccessTokens } from '../support/access-tokens.ts';
+import { migratedPgliteDir } from '../support/engines.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeTeams, FakeUser } from '../support/fake-teams/index.ts';
@@ -67,6 +68,8 @@ export interface StartOptions {
 
 export const startWithTeams = async (fake: FakeTeams, options: StartOptions = {}): Promise<TeamsService> => {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'patchbot-teams-'));
+  // A new directory gets a copy of the run's migrated store: these tests are about Teams, not a first start.
+  if (!options.dir) migratedPgliteDir(join(dir, 'data'));
   writeReplayPlaybooks(join(dir, 'playbooks'));
 
   const teams = { ...fake.config(options.teams), channels: { announce: CHANNEL_ANNOUNCE, approvals: CHANNEL_APPROVALS } };

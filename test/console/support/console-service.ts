@@ -6,6 +6,7 @@ import type { ConsoleSurface } from '../../../adapters/console/console-surface.t
 import type { Card } from '../../../src/chat/card.ts';
 import { announceScan } from '../../../src/chat/announce/announce-scan.ts';
 import { loadConfig } from '../../../src/config/load.ts';
+import { migratedPgliteDir } from '../../support/engines.ts';
 import { platform } from '../../support/platform.ts';
 import { type RunningService, startService } from '../../../src/service/start-service.ts';
 import { syncConfigToStore } from '../../../src/service/sync-config.ts';
@@ -109,6 +110,8 @@ export interface ConsoleService {
  */
 export const startConsoleService = async ({ token, estate = WEB_ESTATE, port }: { token?: string; estate?: Estate; port?: number } = {}): Promise<ConsoleService> => {
   const dir = mkdtempSync(join(tmpdir(), 'patchbot-console-'));
+  // A store copied from the run's migrated one: these tests are about the console, not a first start.
+  migratedPgliteDir(join(dir, 'data'));
   const file = join(dir, 'patchbot.yaml');
   writeFileSync(file, configYaml(dir, token, estate, port));
   const { config } = await loadConfig({ files: [file], env: {}, cwd: dir });
