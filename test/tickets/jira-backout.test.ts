@@ -57,13 +57,17 @@ describe('a Jira change backed out after it completed', () => {
     expect(error).toMatchObject({ kind: 'rejected', message: expect.stringContaining('is in status "Completed", which has no transition "Fail" (or any leading to "Failed")') });
     expect(jira.issue(ref.key).status).toBe('Completed');
     const last = adfPlainText(jira.comments(ref.key).at(-1));
-    expect(last).toBe(`Rolled back (backed out): rollback ran on web-01; openssl back to 3.0.11\nJira: the issue stays Completed; its workflow could not move it to Failed.\n[patchbot event ${rolledBack.id}]`);
+    expect(last).toBe(
+      `Rolled back (backed out): rollback ran on web-01; openssl back to 3.0.11\nJira: the issue stays Completed; its workflow could not move it to Failed.\n[patchbot event ${rolledBack.id}]`,
+    );
   });
 });
 
 describe('Jira transition screens', () => {
   it('sets the resolution a screen asks for: Done on completion, Backed out on a backout', async () => {
-    const { jira, tickets } = await start({ workflow: withScreens({ Complete: { resolution: RESOLUTION(true) }, Fail: { resolution: RESOLUTION(true) }, Implement: { resolution: RESOLUTION(false) } }) });
+    const { jira, tickets } = await start({
+      workflow: withScreens({ Complete: { resolution: RESOLUTION(true) }, Fail: { resolution: RESOLUTION(true) }, Implement: { resolution: RESOLUTION(false) } }),
+    });
     const ref = await tickets.open(draft({ changeId: 'CHG-711' }));
     await tickets.record(ref, ev.approved());
     expect(await tickets.record(ref, ev.wave(1, 1, 4))).toEqual({ state: 'Implementing', skipped: false });
@@ -77,7 +81,10 @@ describe('Jira transition screens', () => {
   });
 
   it('refuses, naming them, a required resolution with no fitting option and a required field patchbot cannot fill', async () => {
-    const screens = { Cancel: { resolution: { name: 'Resolution', required: true, allowed: ['Done', 'Duplicate'] } }, Schedule: { customfield_10090: { name: 'Root cause', required: true } } };
+    const screens = {
+      Cancel: { resolution: { name: 'Resolution', required: true, allowed: ['Done', 'Duplicate'] } },
+      Schedule: { customfield_10090: { name: 'Root cause', required: true } },
+    };
     const { jira, tickets } = await start({ workflow: withScreens(screens) });
     const ref = await tickets.open(draft({ changeId: 'CHG-712' }));
     await expect(tickets.record(ref, ev.cancelled())).rejects.toThrow(
@@ -92,7 +99,9 @@ describe('Jira transition screens', () => {
 describe('a Jira issue closed by hand', () => {
   it('in a Done-category status patchbot does not know only takes comments, however it is named', async () => {
     const close = { id: '91', name: 'Close', from: '*' as const, to: 'Closed' };
-    const { jira, tickets } = await start({ workflow: { ...DEFAULT_WORKFLOW, transitions: [...DEFAULT_WORKFLOW.transitions, close], done: ['Completed', 'Failed', 'Canceled', 'Declined', 'Closed'] } });
+    const { jira, tickets } = await start({
+      workflow: { ...DEFAULT_WORKFLOW, transitions: [...DEFAULT_WORKFLOW.transitions, close], done: ['Completed', 'Failed', 'Canceled', 'Declined', 'Closed'] },
+    });
     const ref = await tickets.open(draft({ changeId: 'CHG-721' }));
     await tickets.record(ref, ev.approved());
     jira.issue(ref.key).status = 'Closed';

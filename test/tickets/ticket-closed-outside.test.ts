@@ -17,7 +17,11 @@ describe('a ticket cancelled in ServiceNow by hand', () => {
     const sn: FakeServiceNow = await startFakeServiceNow();
     running.push(sn);
     const c = sn.config();
-    const harness: TicketRuntime = await startTicketRuntime(['itsm:', '  kind: servicenow', `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} }`]);
+    const harness: TicketRuntime = await startTicketRuntime([
+      'itsm:',
+      '  kind: servicenow',
+      `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} }`,
+    ]);
     running.unshift(harness);
     const { runtime } = harness;
 
