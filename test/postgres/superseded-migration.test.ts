@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../adapters/postgres/migrate.ts';
 import { openStore, type OpenedStore } from '../../adapters/postgres/open-store.ts';
-import type { Patch } from '../../src/discovery/patch.ts';
+import { patch, t } from './findings-fixtures.ts';
 import { compareVersions } from '../support/fleet/tools/debian-version.ts';
 import { dpkgOrder, hasDpkg, VERSION_PAIRS } from '../support/fleet/tools/debian-version-pairs.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from '../support/engines.ts';
@@ -14,9 +14,6 @@ import { availableEngines, freshPostgresUrl, openFresh } from '../support/engine
  */
 const PAIRS = VERSION_PAIRS;
 const sign = (n: number) => Math.sign(n);
-
-const patch = (id: string): Patch => ({ id, title: id, severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: new Date('2026-01-01T00:00:00Z') });
-const t = (day: number) => new Date(Date.UTC(2026, 2, day));
 
 describe.each(availableEngines())('migration 020 on %s', (engine) => {
   let opened: OpenedStore | undefined;
