@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import type { Platform, StoreHandle } from '../../src/platform.ts';
 import { type ExecResult, ExecutionError, type Executor, type HostSession, stopReason } from '../../src/playbooks/executor.ts';
 import { sweepRollouts } from '../../src/rollouts/run/rollout-jobs.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
 import { StoreUnavailableError } from '../../src/shared/store-errors.ts';
 import { writeConfig } from '../support/cli.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
+import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
  * A database outage longer than the host-run lease, during a slow upgrade (review finding 2).
@@ -92,9 +91,7 @@ beforeAll(async () => {
       'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s } }',
     ].join('\n'),
   );
-  const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
-  handle = await platform.openStore(config.store.url, { migrate: true });
-  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true });
+  ({ handle, runtime } = await startTestRuntime([file], { platform }));
   await seedLibbarMissing(runtime.store, [HOST]);
 }, 120_000);
 afterAll(async () => {

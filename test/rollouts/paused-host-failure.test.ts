@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import type { Platform, StoreHandle } from '../../src/platform.ts';
 import type { ExecResult, Executor, HostSession } from '../../src/playbooks/executor.ts';
 import { advanceRollout } from '../../src/rollouts/run/advance.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
 import { writeConfig } from '../support/cli.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
+import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
  * A host still upgrading when its window closes fails after the change paused (review finding 4).
@@ -76,9 +75,7 @@ beforeAll(async () => {
       'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 3, soak: 0s, failureBudget: 0 } }',
     ].join('\n'),
   );
-  const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
-  handle = await platform.openStore(config.store.url, { migrate: true });
-  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, now: () => clock });
+  ({ handle, runtime } = await startTestRuntime([file], { platform, now: () => clock }));
   await seedLibbarMissing(runtime.store, HOSTS);
 }, 120_000);
 afterAll(async () => {

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
-import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
+import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
  * The orchestrator against its window, on a clock the test moves (the workers, queue and store are
@@ -65,9 +63,7 @@ beforeAll(async () => {
       'rollout: { pilot: { soak: 10m }, defaults: { concurrency: 1, soak: 0s } }',
     ].join('\n'),
   );
-  const config = (await loadConfig({ files: [file], env: {}, cwd: process.cwd() })).config;
-  handle = await platform.openStore(config.store.url, { migrate: true });
-  runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, now: () => clock });
+  ({ handle, runtime } = await startTestRuntime([file], { now: () => clock }));
   await seedLibbarMissing(runtime.store, HOSTS);
 }, 120_000);
 afterAll(async () => {

@@ -1,12 +1,10 @@
-import { loadConfig } from '../../src/config/load.ts';
 import { scanAndAudit } from '../../src/discovery/discovery-jobs.ts';
 import type { StoreHandle } from '../../src/platform.ts';
-import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
 import { writeConfig } from './cli.ts';
 import { type FakeServiceNow, startFakeServiceNow } from './fake-servicenow.ts';
 import { type Fleet, type FleetHostSpec, startFleet } from './fleet/index.ts';
-import { platform } from './platform.ts';
+import { startTestRuntime } from './test-runtime.ts';
 import { until } from './until.ts';
 
 export interface FleetRuntime {
@@ -37,14 +35,7 @@ export const startFleetRuntime = async (options: {
   const inventory = writeConfig(fleet.inventoryYaml(options.groups, { execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
   const itsm = sn ? [`itsm: { kind: servicenow, servicenow: { instanceUrl: "${sn.config().instanceUrl}", username: ${sn.config().username}, password: ${sn.config().password} } }`] : [];
   const main = writeConfig(['store: { url: "pglite://memory" }', 'schedules: { discovery: null }', ...options.config, ...itsm].join('\n'));
-  const config = (await loadConfig({ files: [main, inventory], env: {}, cwd: process.cwd() })).config;
-  const handle = await platform.openStore(config.store.url, { migrate: true });
-  const runtime = await startRuntime({
-    config,
-    platform,
-    log: createLogger({ level: 'silent' }),
-    handle,
-    workers: true,
+  const { handle, runtime } = await startTestRuntime([main, inventory], {
     ...(options.now ? { now: options.now } : {}),
     ...(sn ? { ticketSync: { pumpMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, leaseMs: 30_000 } } : {}),
   });
