@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,19 @@ describe('a lock file someone else could have written', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(lock);
     expect(result.stderr).toMatch(why);
+    expect(asked.length).toBe(before);
+  });
+
+  const root = process.getuid?.() === 0;
+  if (!root) console.warn('[skip] a lock owned by another user than the store: needs root to chown the planted file');
+  it.skipIf(!root)('a lock file another user owns, in a store that user does not own, is refused', async () => {
+    const { cwd, lock, config } = plantedIn(0o700, 0o600);
+    chownSync(lock, 65534, 65534); // nobody
+    const before = asked.length;
+    const result = await cli(['audit', 'verify', '--config', config], {}, cwd);
+    expect(result.stdout).not.toContain('impostor');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/patchbot\.lock\.json is owned by uid 65534, not by uid 0 who runs patchbot/);
     expect(asked.length).toBe(before);
   });
 });

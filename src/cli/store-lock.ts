@@ -30,19 +30,22 @@ const WRITABLE_BY_OTHERS = 0o022;
 
 /**
  * Why a lock may not be believed, or null. A lock sends this CLI's commands to the API it names and
- * prints what comes back, so only one this user wrote, in a directory no one else can write to,
- * counts: another local user who can write there could plant one and answer for the service.
+ * prints what comes back, so only one the store's owner wrote, in a directory no one else can write
+ * to, counts: another local user who can write there could plant one and answer for the service.
+ * The store's owner is this user; root may also use a service account's store (`sudo patchbot …`).
  */
 const distrust = (dir: string, file: string): string | null => {
   const uid = process.getuid?.();
   if (uid === undefined) return null; // no file owners to compare (Windows)
+  const folder = statSync(dir);
+  const owner = uid === 0 ? folder.uid : uid;
   const checks: Array<[string, { uid: number; mode: number; isSymbolicLink(): boolean }]> = [
-    [dir, statSync(dir)],
+    [dir, folder],
     [file, lstatSync(file)],
   ];
   for (const [path, stat] of checks) {
     if (stat.isSymbolicLink()) return `${path} is a symbolic link`;
-    if (stat.uid !== uid) return `${path} is owned by uid ${stat.uid}, not by uid ${uid} who runs patchbot`;
+    if (stat.uid !== owner) return `${path} is owned by uid ${stat.uid}, not by uid ${owner} who ${owner === uid ? 'runs patchbot' : 'owns the store'}`;
     if (stat.mode & WRITABLE_BY_OTHERS) return `${path} is writable by others (mode ${(stat.mode & 0o777).toString(8)})`;
   }
   return null;
