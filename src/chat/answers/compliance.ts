@@ -6,7 +6,7 @@ import type { Counted } from '../../discovery/discovery-store.ts';
 import { CARD_LIMITS, type CardList, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { commandOf } from '../paged-intent.ts';
-import { FIRST_PAGE, nextPage, PAGE_SIZE, pagedList, type Paging, slicePage, windowOf } from '../paging.ts';
+import { FIRST_PAGE, nextPage, PAGE_SIZE, pageLists, pagedList, type Paging, slicePage, windowOf } from '../paging.ts';
 import type { Answer } from './estate.ts';
 
 /**
@@ -32,10 +32,7 @@ export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, i
     ...hosts('At risk', report.atRisk, atRiskLine),
   ];
   const totals = paged.map((p) => p.total);
-  // Past the first page, a list that has ended drops out; when all have, the longest says where the end was.
-  const going = paged.filter((p) => p.list.items.length > 0);
-  const longest = [...paged].sort((a, b) => b.total - a.total).slice(0, 1);
-  const lists = (paging.page === 1 ? paged : going.length ? going : longest).map((p) => p.list);
+  const lists = pageLists(paging.page, paged);
   const footer = freshnessLine(report, report.generatedAt) ?? `no hosts in ${report.scope ?? 'the inventory'}`;
   return {
     card: {
