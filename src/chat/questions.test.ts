@@ -147,6 +147,20 @@ describe('matchQuestion', () => {
     expect(matchQuestion(question)).toEqual(intent);
   });
 
+  // "fleet", "estate", "general", "total": every host, unless a group or host has the name (resolve-filler.ts decides).
+  it.each<[string, Intent]>([
+    ["what's pending in the fleet?", { kind: 'pending', target: null, filler: 'fleet' }],
+    ['which hosts across the Estate need a reboot', { kind: 'reboots', target: null, filler: 'Estate' }],
+    ['is the fleet compliant', { kind: 'compliance', standard: null, target: null, filler: 'fleet' }],
+    ['which servers are missing KB5034441 in general', { kind: 'missing', patch: 'KB5034441', target: null, filler: 'general' }],
+    ['which prod-web hosts in the fleet need a reboot', reboots('prod-web')],
+    ['which hosts are missing fleet', missing('fleet')],
+    ['are we compliant', compliance(null)],
+    ['what is pending across all hosts', pending()],
+  ])('keeps a filler word that may be a name: %j', (question, intent) => {
+    expect(matchQuestion(question)).toEqual(intent);
+  });
+
   // What it cannot place is never dropped for an answer about every host (or another scope).
   it.each<[string, string]>([
     [
