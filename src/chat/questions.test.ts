@@ -147,6 +147,24 @@ describe('matchQuestion', () => {
     expect(matchQuestion(question)).toEqual(intent);
   });
 
+  // Ordinary ways of asking are read, not met with a clarification ("how *many* hosts …").
+  it.each<[string, Intent]>([
+    ['how many hosts are missing KB5034441?', missing('KB5034441')],
+    ['how many servers need a reboot?', reboots()],
+    ['how many hosts are overdue in prod-web', compliance(null, 'prod-web')],
+    ['which hosts are still missing KB5034441 after the last scan?', missing('KB5034441')],
+    ['which servers are missing the latest KB5034441 as of now', missing('KB5034441')],
+    ['number of hosts that need a reboot since the last patching', reboots()],
+    ['is KB5034441 deployed everywhere yet?', missing('KB5034441')],
+    ['which hosts have not got KB5034441 at the moment', missing('KB5034441')],
+    ['does anybody need a reboot', reboots()],
+    ['which machines are out of compliance', compliance(null)],
+    ['show me the compliance report for prod-web', compliance(null, 'prod-web')],
+    ['what does compliance look like for staging', compliance(null, 'staging')],
+  ])('reads an ordinary question: %j', (question, intent) => {
+    expect(matchQuestion(question)).toEqual(intent);
+  });
+
   // "fleet", "estate", "general", "total": every host, unless a group or host has the name (resolve-filler.ts decides).
   it.each<[string, Intent]>([
     ["what's pending in the fleet?", { kind: 'pending', target: null, filler: 'fleet' }],
