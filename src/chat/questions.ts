@@ -154,7 +154,13 @@ const matchRules = (text: string): Intent | null => {
 const withFiller = (intent: Intent, text: string): Intent => {
   if ((intent.kind !== 'missing' && intent.kind !== 'pending' && intent.kind !== 'reboots' && intent.kind !== 'compliance') || intent.target !== null) return intent;
   // "which hosts are missing fleet": the package is not also the scope.
-  const filler = fillerIn(intent.kind === 'missing' ? words(text).filter((w) => w !== intent.patch).join(' ') : text);
+  const filler = fillerIn(
+    intent.kind === 'missing'
+      ? words(text)
+          .filter((w) => w !== intent.patch)
+          .join(' ')
+      : text,
+  );
   return filler ? { ...intent, filler } : intent;
 };
 

@@ -41,7 +41,11 @@ describe('patchbot ask --page', () => {
   it('shows the page that `… page N` shows', async () => {
     const flagged = await ask(`which servers are missing ${PATCH} in web?`, '--page', '2');
     expect(flagged).toMatchObject({ code: 0, stderr: '' });
-    expect(flagged.stdout).toContain(`16–20 of 20:\n${NAMES.slice(15).map((n) => `  - ${n}\n`).join('')}`);
+    expect(flagged.stdout).toContain(
+      `16–20 of 20:\n${NAMES.slice(15)
+        .map((n) => `  - ${n}\n`)
+        .join('')}`,
+    );
     expect(flagged.stdout).not.toContain('node-15');
     expect(flagged.stdout).toBe((await ask(`missing ${PATCH} in web page 2`)).stdout);
   });
@@ -79,7 +83,11 @@ describe('patchbot ask --page', () => {
   });
 
   it('takes --page on `patchbot changes` too, with the same errors', async () => {
-    expect(await cli(['changes', '--page', 'x', '--config', config])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^patchbot changes: --page "x" is not a page number/) });
+    expect(await cli(['changes', '--page', 'x', '--config', config])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^patchbot changes: --page "x" is not a page number/),
+    });
     const page = await cli(['changes', '--page', '2', '--json', '--config', config]);
     expect(page.code).toBe(0);
     expect(JSON.parse(page.stdout)).toMatchObject({ ok: true, intent: { kind: 'changes', page: 2 } });
