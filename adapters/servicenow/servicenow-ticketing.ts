@@ -19,6 +19,7 @@ import type {
 import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-api.ts';
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';
+import { journalText } from './journal-text.ts';
 import { ApproverRows, type ChangeRow, ChangeRows, type ChangeSnapshot, ChangeSnapshots, CreatedChange, UpdatedChange } from './schema.ts';
 import { isTerminal, pathBetween, STATE, stateFor, stateLabel } from './state-model.ts';
 
@@ -184,7 +185,8 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
         const moved = target
           ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {}))
           : { state: current, waiting: null };
-        const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
+        const stamped = journalText(stampedNote(event));
+        const note = moved.waiting ? `${stamped.replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stamped;
         return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false, ...outside };
       }
       const path = target ? pathBetween(type, current, target) : [];
@@ -192,7 +194,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       // Steps on the way carry what their state needs (the close code into Review and Closed); the
       // last step, or a PATCH of its own, carries the stamped work note and the approval decision.
       await walk(sysId, ref.key, path.slice(0, -1), (step) => (step === STATE.review || step === STATE.closed ? close : {}));
-      const final: Record<string, string> = { work_notes: stampedNote(event) };
+      const final: Record<string, string> = { work_notes: journalText(stampedNote(event)) };
       if (last) Object.assign(final, { state: last }, last === STATE.review || last === STATE.closed ? close : {});
       else Object.assign(final, reclose);
       if (move.approval) final.approval = move.approval;

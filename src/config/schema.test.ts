@@ -95,6 +95,15 @@ describe('Config cross-field rules', () => {
     expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'chat', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([]);
   });
 
+  it('warns when demo mode (anyone on this machine acts as anyone) runs real changes', () => {
+    const demoWarning = (input: Record<string, unknown>) => configWarnings(Config.parse(input)).filter((w) => w.startsWith('execution.dryRun'));
+    expect(demoWarning({ execution: { dryRun: false } })).toEqual([expect.stringMatching(/demo mode: anyone on this machine .* acts as any person/)]);
+    // The embedded default prints only; a token or sign-in ends demo mode; no console, no picker.
+    expect(demoWarning({})).toEqual([]);
+    expect(demoWarning({ execution: { dryRun: false }, server: { token: 'a-long-enough-server-token' } })).toEqual([]);
+    expect(demoWarning({ execution: { dryRun: false }, chat: { console: { enabled: false } } })).toEqual([]);
+  });
+
   it('says what an ITSM account id must be', () => {
     expect(
       problems({
