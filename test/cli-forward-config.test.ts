@@ -38,6 +38,14 @@ describe('a command forwarded to the running service', () => {
     expect(verify).toMatchObject({ code: 0, stderr: '' });
   }, 120_000);
 
+  it('shows a token created on the service as the token itself, past both scrubbers, and it is stored', async () => {
+    const created = await runPatchbot(['token', 'create', '--as', 'alice'], { PATCHBOT_CONFIG: serviceFile });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^pat_[A-Za-z0-9_-]{40,}\n$/);
+    const id = /Token (tok-[0-9a-f]+) acts as alice/.exec(created.stderr)?.[1];
+    expect((await runPatchbot(['token', 'list'], { PATCHBOT_CONFIG: serviceFile })).stdout).toContain(`${id}  alice`);
+  }, 120_000);
+
   it('is refused, naming the difference and both configs, when the caller named another config; nothing runs', async () => {
     const scan = await runPatchbot(['scan', '--json'], { PATCHBOT_CONFIG: otherFile });
     expect(scan.code).toBe(1);

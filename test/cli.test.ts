@@ -50,7 +50,7 @@ describe('patchbot CLI', () => {
   it('names a mistyped option and the closest one in plain words, with the usage', async () => {
     const jsn = await cli(['ask', 'pending', '--jsn']);
     expect(jsn.code).toBe(2);
-    expect(jsn.stderr).toMatch(/^patchbot ask: unknown option --jsn; did you mean --json\? Options: --json, --as, --config, --help\.\nUsage: patchbot ask/);
+    expect(jsn.stderr).toMatch(/^patchbot ask: unknown option --jsn; did you mean --json\? Options: --json, --as, --page, --config, --help\.\nUsage: patchbot ask/);
     expect(jsn.stderr).not.toContain('-- "--jsn');
     expect((await cli(['ask', 'pending', '--as'])).stderr).toMatch(/^patchbot ask: --as needs a value\.\n/);
     expect((await cli(['ask', 'pending', '--json=yes'])).stderr).toMatch(/^patchbot ask: --json takes no value\.\n/);

@@ -6,9 +6,18 @@ import type { Runtime } from '../service/runtime.ts';
 
 export interface Output {
   write(text: string): unknown;
+  /**
+   * A secret this reader asked to be shown (a personal access token, once, as it is created):
+   * written past the secret scrubber, which would otherwise print it as `[redacted]`. An output
+   * without it has no scrubber; `showSecret` falls back to `write`.
+   */
+  secret?(text: string): unknown;
   /** A stream's 'drain' after write returned false: a long report waits for it instead of buffering (see writeOut). */
   once?(event: 'drain', listener: () => void): unknown;
 }
+
+/** Shows a secret the reader asked for (Output.secret). */
+export const showSecret = (out: Output, text: string): unknown => (out.secret ? out.secret(text) : out.write(text));
 
 /** Writes, and when the stream says its buffer is full, resolves once it has drained. */
 export const writeOut = (out: Output, text: string): Promise<void> | undefined => {

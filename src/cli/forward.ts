@@ -1,12 +1,14 @@
 import { request } from 'node:http';
 import type { ConfigIdentity } from '../config/identity.ts';
-import type { CliIo } from './command.ts';
+import { type CliIo, showSecret } from './command.ts';
 import type { LockHolder } from './store-lock.ts';
 
 export interface ForwardedResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** What the command showed as a secret on stdout (Output.secret): shown past this CLI's scrubber too. */
+  secret?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export const forwardToService = async (holder: LockHolder & { api: { url: string
   }
   const result = JSON.parse(response.text) as ForwardedResult;
   io.stdout.write(result.stdout);
+  if (result.secret) showSecret(io.stdout, result.secret);
   io.stderr.write(result.stderr);
   return result.code;
 };

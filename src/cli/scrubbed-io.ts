@@ -10,6 +10,11 @@ import type { CliIo, Output } from './command.ts';
  * too (control characters but tab, newline and carriage return): an error or answer may quote a
  * host, and a terminal would act on them (review finding 5; the parsers strip them already).
  */
-const scrubbed = (out: Output): Output => ({ write: (text: string) => out.write(forTerminal(scrubSecrets(text))), ...(out.once ? { once: out.once.bind(out) } : {}) });
+const scrubbed = (out: Output): Output => ({
+  write: (text: string) => out.write(forTerminal(scrubSecrets(text))),
+  // The one text meant to be a secret (a token as it is created) is not scrubbed; escapes still are.
+  secret: (text: string) => (out.secret ? out.secret(forTerminal(text)) : out.write(forTerminal(text))),
+  ...(out.once ? { once: out.once.bind(out) } : {}),
+});
 
 export const scrubbedIo = (io: CliIo): CliIo => ({ ...io, stdout: scrubbed(io.stdout), stderr: scrubbed(io.stderr) });

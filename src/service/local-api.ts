@@ -46,10 +46,14 @@ const bearerMatches = (request: IncomingMessage, token: string): boolean => {
   return given.length === expected.length && timingSafeEqual(given, expected);
 };
 
-/** Collects a command's output so it can travel back to the CLI that forwarded it. */
+/**
+ * Collects a command's output so it can travel back to the CLI that forwarded it. A secret the
+ * command shows (Output.secret) travels apart, so the CLI can show it past its own scrubber.
+ */
 const captureOutput = () => {
   const chunks: string[] = [];
-  return { write: (text: string) => chunks.push(text), text: () => chunks.join('') };
+  const secrets: string[] = [];
+  return { write: (text: string) => chunks.push(text), secret: (text: string) => secrets.push(text), text: () => chunks.join(''), secrets: () => secrets.join('') };
 };
 
 const readCommand = (body: Buffer): ForwardedCommand => {
@@ -76,6 +80,6 @@ export const mountLocalApi = (server: HttpServer, { token, commands, runtime }: 
     const stdout = captureOutput();
     const stderr = captureOutput();
     const code = await commands.run(request.argv, { stdout, stderr, cwd: request.cwd, config: request.config }, runtime);
-    sendJson(res, 200, { code, stdout: stdout.text(), stderr: stderr.text() });
+    sendJson(res, 200, { code, stdout: stdout.text(), stderr: stderr.text(), ...(stdout.secrets() ? { secret: stdout.secrets() } : {}) });
   });
 };

@@ -1,7 +1,7 @@
 import { newAccessToken } from '../../people/access-tokens.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError, UsageError } from '../../shared/errors.ts';
-import { type Command, EXIT } from '../command.ts';
+import { type Command, EXIT, showSecret } from '../command.ts';
 import { operatorName } from '../operator.ts';
 
 /** Personal access tokens for scripts: each acts as its owner in the console API and nobody else. */
@@ -48,7 +48,7 @@ export const tokenCreate: Command = {
       },
       { migrate: true },
     );
-    io.stdout.write(`${token.secret}\n`);
+    showSecret(io.stdout, `${token.secret}\n`);
     io.stderr.write(`Token ${token.id} acts as ${owner}${expiresAt ? ` until ${expiresAt.toISOString()}` : ', with no expiry'}. It is shown only now.\n`);
     return EXIT.ok;
   },
