@@ -114,15 +114,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
          insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
-        [
-          host,
-          scanId,
-          at,
-          reported.map((f) => f.patchId),
-          reported.map((f) => f.state),
-          reported.map((f) => f.installed ?? null),
-          installedKbs ? JSON.stringify(installedKbs) : null,
-        ],
+        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), reported.map((f) => f.installed ?? null), installedKbs ? JSON.stringify(installedKbs) : null],
       );
     });
   },
