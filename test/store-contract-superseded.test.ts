@@ -102,7 +102,8 @@ storeContract('store contract, superseded package versions', (opened) => {
     const pending = await store.findings.pendingIn(['web-01']);
     expect(pending.patches.map((p) => p.id).sort()).toEqual(['deb:kernel@6.1-2', 'deb:libbar1@1.2-1', 'deb:libfoo1@2.1-1', 'deb:libqux1@1.0-2', 'rpm:glibc@2.34-101.el9']);
     expect(pending.hostsBySeverity.important).toBe(1);
-    expect((await store.findings.patchCoverage('deb:libbar1@1.1-1', ['web-01'], 5)).byState).toMatchObject({ superseded: { count: 1 }, installed: { count: 0 }, missing: { count: 0 } });
+    expect((await store.findings.patchCoverage('deb:libbar1@1.1-1', ['web-01'], 5)).counts).toMatchObject({ superseded: 1, installed: 0, missing: 0 });
+    expect((await store.findings.findingsOfPatch('deb:libbar1@1.1-1', ['web-01'], ['superseded'], 5, 0)).map((f) => [f.host, f.supersededBy])).toEqual([['web-01', 'deb:libbar1@1.2-1']]);
 
     // The mirror moves on again before the host catches up: the clock stays the first version's.
     await write(opened, writer, 'web-01', 4, [
