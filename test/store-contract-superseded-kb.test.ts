@@ -60,7 +60,7 @@ storeContract('store contract, superseded Windows KBs', (opened) => {
     const { store } = opened;
     expect((await store.findings.openOf(['win-01'])).map((f) => f.patchId)).toEqual(['KB5036893']);
     expect(await store.findings.hostsByPatch(['KB5034441'], ['missing', 'failed', 'pending-reboot', 'installed'])).toEqual(new Map());
-    expect((await store.findings.patchCoverage('KB5034441', ['win-01'], 5)).byState).toMatchObject({ superseded: { count: 1 }, installed: { count: 0 } });
+    expect((await store.findings.patchCoverage('KB5034441', ['win-01'], 5)).counts).toMatchObject({ superseded: 1, installed: 0 });
 
     // Offered again (the superseding update was pulled): open again, no longer superseded.
     await write(opened, writer, 'win-01', 3, [{ patchId: 'KB5034441', state: 'missing' }], []);
