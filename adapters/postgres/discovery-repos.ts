@@ -90,7 +90,7 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
-  async record(scanId, host, findings, at) {
+  async record(scanId, host, findings, at, installedKbs) {
     // After the host's sighting is locked (LOCK_SIGHTINGS: another writer of the host waits), one
     // statement, as the scan writer's batch (scan-batch.ts) for one host: the findings this scan
     // saw beside their stored rows (`fx`), the open ones it no longer saw closed (closeFindings:
@@ -105,7 +105,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     await sql.transaction(async (tx) => {
       await tx.query(LOCK_SIGHTINGS, [[host]]);
       await tx.query(
-        `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id
+        `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id, $7::jsonb as installed_kbs
        ), f as (
          select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed
          from unnest($4::text[], $5::text[], $6::text[]) as x(patch_id, state, installed)
@@ -114,7 +114,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
          insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
-        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), reported.map((f) => f.installed ?? null)],
+        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), reported.map((f) => f.installed ?? null), installedKbs ? JSON.stringify(installedKbs) : null],
       );
     });
   },

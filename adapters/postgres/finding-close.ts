@@ -1,7 +1,8 @@
 /**
  * How a scan closes the open findings of a host that its report no longer lists, shared by both
  * writers of findings (findings.record and the scan writer's batch, scan-batch.ts), as CTEs of
- * their one statement. They expect `d` (one row per host written: host, finished_at, scan_id) and
+ * their one statement. They expect `d` (one row per host written: host, finished_at, scan_id,
+ * installed_kbs) and
  * `f` (what each host's report lists: host, patch_id), and are told how to read what the host runs
  * of a listed finding's package (`installed`, an expression over `f` and `d`).
  *
@@ -12,6 +13,14 @@
  * apt's Inst lines or rpm -q, compared in Debian's or RPM's order) tells: at least 1.1-1 is
  * installed, anything less (or not known) is `superseded` — not open, not installed, and naming the
  * finding that superseded it. A finding awaiting a reboot was installed whatever is listed now.
+ *
+ * A Windows KB drops out too when a newer cumulative update supersedes it: the Update Agent's
+ * search (IsInstalled=0) stops offering it, installed or not. So it is `installed` only when the
+ * host's report shows the host has it (`d.installed_kbs`: Get-HotFix and the Update Agent's
+ * history, src/discovery/parsers/windows.ts), else `superseded` with no successor named (the scan
+ * does not say which update replaced it, so no clock is carried either). A report that cannot
+ * show it (null: a scan from before the history was printed, or one whose list was cut) closes it
+ * `installed`, as before.
  *
  * `carried` is the superseded findings' clock per superseding finding: the writers give that
  * finding the earliest first sighting of the versions it superseded on the host, so an SLA clock
@@ -36,7 +45,9 @@ export const closeFindings = (installed: string): string => `
   ), closed as (
     select distinct on (c.host, c.patch_id) c.host, c.patch_id, c.first_seen, d.finished_at, d.scan_id,
       case
-        when s.patch_id is null or c.state = 'pending-reboot' then 'installed'
+        when c.state = 'pending-reboot' then 'installed'
+        when c.patch_id ~ '^KB[0-9]+$' then case when d.installed_kbs is null or d.installed_kbs ? c.patch_id then 'installed' else 'superseded' end
+        when s.patch_id is null then 'installed'
         when c.pkg like 'deb:%' and deb_version_cmp(s.installed, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
         when c.pkg like 'rpm:%' and rpm_version_cmp(s.installed, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
         else 'superseded'
@@ -45,7 +56,7 @@ export const closeFindings = (installed: string): string => `
     from closing c join d on d.host = c.host left join successors s on s.host = c.host and s.pkg = c.pkg
     order by c.host, c.patch_id, s.patch_id
   ), carried as (
-    select host, successor as patch_id, min(first_seen) as first_seen from closed where state = 'superseded' group by host, successor
+    select host, successor as patch_id, min(first_seen) as first_seen from closed where state = 'superseded' and successor is not null group by host, successor
   ), gone as (
     update findings t set state = c.state, superseded_by = case when c.state = 'superseded' then c.successor end,
       changed_at = c.finished_at, changed_in = c.scan_id

@@ -69,7 +69,8 @@ const RECORD_MANY = `
   with h as (
     select h.*, seen.fingerprint as stored_fingerprint
     from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
-      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions text)
+      reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions text,
+      installed_kbs jsonb)
     left join host_findings_seen seen on seen.host = h.host
   ), d as (
     select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
@@ -110,7 +111,7 @@ export const recordScanBatch = async (sql: SqlClient, writes: readonly HostScanW
   if (writes.length === 0) return;
   // Everything travels as one JSON document: far cheaper to build than the driver's text arrays,
   // and PostgreSQL reads it as fast.
-  const hosts = writes.map(({ result: r, findings }) => ({
+  const hosts = writes.map(({ result: r, findings, installedKbs }) => ({
     scan_id: r.scanId,
     host: r.host,
     outcome: r.outcome,
@@ -123,6 +124,8 @@ export const recordScanBatch = async (sql: SqlClient, writes: readonly HostScanW
     missing_count: r.missingCount ?? null,
     warnings: r.warnings ?? [],
     ...findingColumns(findings),
+    // Read only for the KBs that close (finding-close.ts); absent (null) for most hosts.
+    ...(installedKbs ? { installed_kbs: installedKbs } : {}),
   }));
   const sighted = writes.filter((w) => w.findings).map((w) => w.result.host);
   // Without statistics on findings (a new store, or one that grew faster than autovacuum

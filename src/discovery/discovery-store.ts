@@ -48,8 +48,11 @@ export interface FindingRepository {
    * package version when the scan lists another version of that package: installed only if the
    * host runs at least it (FindingInput.installed), else superseded, and the listed version takes
    * over its first sighting (the SLA clock keeps running: adapters/postgres/finding-close.ts).
+   * And a KB (a newer cumulative update supersedes it, and Windows Update stops offering it):
+   * installed only if `installedKbs` holds it, else superseded (no successor named). Without
+   * `installedKbs` (the scan cannot show every KB the host has) a KB is installed, as before.
    */
-  record(scanId: string, host: string, findings: FindingInput[], at: Date): Promise<void>;
+  record(scanId: string, host: string, findings: FindingInput[], at: Date, installedKbs?: readonly string[]): Promise<void>;
   byPatch(patchId: string): Promise<Finding[]>;
   byHost(host: string): Promise<Finding[]>;
   /**
@@ -184,6 +187,11 @@ export interface HostScanWrite {
    * the scan did not get that far (unreachable, failed): the host's findings stay as they were.
    */
   findings?: FindingInput[];
+  /**
+   * Every KB the scan shows the host has (ParsedScan.installedComplete), for findings.record's
+   * rule on KBs that drop out; absent when the scan cannot show them all.
+   */
+  installedKbs?: readonly string[];
 }
 
 export interface ScanRepository {

@@ -35,7 +35,9 @@ export type Patch = z.infer<typeof Patch>;
 /**
  * `superseded`: a package version the scans stopped listing for a newer version of its package
  * while the host ran an older one (or one the scan could not tell): the mirror replaced it before
- * the host got it. Neither open nor installed; `supersededBy` names the newer finding.
+ * the host got it. Or a Windows KB that Windows Update stopped offering (a newer cumulative update
+ * supersedes it) while the scan showed the host does not have it. Neither open nor installed;
+ * `supersededBy` names the newer finding (never for a KB: the scan does not say which).
  */
 export const FindingState = z.enum(['missing', 'installed', 'pending-reboot', 'failed', 'excluded', 'superseded']);
 export type FindingState = z.infer<typeof FindingState>;
@@ -51,7 +53,7 @@ export interface Finding {
   firstSeen: Date;
   lastSeen: Date;
   scanId: string;
-  /** A superseded finding's successor: the patch id of the newer version the same scan listed. */
+  /** A superseded finding's successor: the patch id of the newer version the same scan listed; absent for a KB. */
   supersededBy?: string;
 }
 

@@ -114,7 +114,13 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
         missingCount: patches.length,
         warnings: parsed.warnings,
       };
-      const written = await writer.record({ result, patches, findings: parsed.patches.map(findingOf) });
+      const written = await writer.record({
+        result,
+        patches,
+        findings: parsed.patches.map(findingOf),
+        // Only a scan that shows every KB the host has may call one that drops out superseded.
+        ...(parsed.installedComplete ? { installedKbs: parsed.installed } : {}),
+      });
       if (written.fresh.length) log.info({ scan: job.scanId, newPatches: written.fresh.length }, 'newly discovered patches');
       finished = written.finished;
     } catch (error) {

@@ -13,6 +13,8 @@ export interface ScanWrite {
   patches?: Patch[];
   /** What the scan saw; absent when it did not get that far (the host's findings stay as they were). */
   findings?: FindingInput[];
+  /** HostScanWrite.installedKbs: every KB the scan shows the host has, when it can show them all. */
+  installedKbs?: readonly string[];
 }
 
 export interface WriteOutcome {
@@ -160,7 +162,11 @@ export class ScanWriter {
         unknown.set(w.result.scanId, list);
       }
     });
-    const rows: HostScanWrite[] = writes.map((w) => (w.findings ? { result: w.result, findings: w.findings } : { result: w.result }));
+    const rows: HostScanWrite[] = writes.map((w) => ({
+      result: w.result,
+      ...(w.findings ? { findings: w.findings } : {}),
+      ...(w.findings && w.installedKbs ? { installedKbs: w.installedKbs } : {}),
+    }));
     // A host that says less than the catalog (a lower severity, "not security", another title)
     // does not change it; what it said is kept with the host, in the audit log. In memory against
     // what this process stored, so the common case (every host agrees) costs no query.

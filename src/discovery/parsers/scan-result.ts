@@ -29,6 +29,12 @@ export interface ParsedScan {
   patches: ParsedPatch[];
   /** Ids known to be installed (Windows KBs), so "is KB… installed?" has an answer. */
   installed: string[];
+  /**
+   * True when `installed` holds every KB the host has (a Windows scan with the Update Agent's
+   * history, windows-installed.ts): a KB no longer offered and not in it was superseded, never
+   * installed. Absent: the scan cannot show that (Linux, older Windows scans).
+   */
+  installedComplete?: true;
   /** null = the scan could not tell (say why in `warnings`). */
   rebootRequired: boolean | null;
   /** Things a human should know that did not make the scan unusable. */

@@ -36,6 +36,14 @@ export const WindowsScan = z.object({
   installed: listOf(WindowsHotfix),
   missing: listOf(WindowsMissing),
   rebootPending: z.boolean(),
+  /**
+   * The KBs the Update Agent's history shows installed (windows-installed.ts). Absent from scans
+   * printed before it was added, null when the history could not be read (`historyError` says
+   * why): either way the scan cannot show every KB the host has. One string alone is a one-element
+   * list; anything else but strings is refused with the document.
+   */
+  history: z.preprocess((v): unknown => (typeof v === 'string' ? [v] : v), z.array(z.string().trim()).nullish()),
+  historyError: z.string().nullish(),
 });
 export type WindowsScan = z.infer<typeof WindowsScan>;
 
@@ -49,6 +57,7 @@ export function canonicalKb(token: string): string | null {
  * ConvertTo-Json stops at -Depth (default 2) and writes deeper values with ToString(), so an
  * array of KBs becomes "System.Object[]": the document is syntactically fine and silently wrong.
  */
+export const DEPTH_HINT = 'Run ConvertTo-Json with -Depth 5: at the default depth PowerShell writes nested lists as "System.Object[]".';
 export const isDepthArtifact = (token: string): boolean => /^System\.[\w.]+(\[\])?$/.test(token) || token.startsWith('@{');
 
 export function issuesOf(error: z.ZodError): string {

@@ -3,7 +3,8 @@ import { isCveId } from '../patch-bounds.ts';
 import { boundScan } from './bound-scan.ts';
 import { excerpt, type ParsedPatch, type ParsedScan, ScanParseError } from './scan-result.ts';
 import { sectionOf, splitSections } from './sections.ts';
-import { canonicalKb, isDepthArtifact, issuesOf, WindowsScan } from './windows-json.ts';
+import { installedOf } from './windows-installed.ts';
+import { canonicalKb, DEPTH_HINT, isDepthArtifact, issuesOf, WindowsScan } from './windows-json.ts';
 
 /**
  * Windows scan (`scan-windows`), run through powershell.exe -NonInteractive -EncodedCommand
@@ -23,6 +24,10 @@ import { canonicalKb, isDepthArtifact, issuesOf, WindowsScan } from './windows-j
  *                  RebootRequired = InstallationBehavior.RebootBehavior -ne 0 (IUpdate.RebootRequired
  *                  only turns true once the update is installed), CVEs = @($_.CveIDs)
  *   rebootPending  bool     any of the registry keys and SystemInfo.RebootRequired of §5.7
+ *   history        ["KB…"]  the KBs whose newest successful operation in the Update Agent's
+ *                  history (QueryHistory, ResultCode 2 or 3) was an installation (Operation 1);
+ *                  null when it could not be read, historyError then says why; absent in scans
+ *                  from before it was printed (windows-installed.ts: such scans read as they did)
  * Tolerated: a BOM, CRLF, `#< CLIXML` progress records before or after the JSON, a bare object or
  * null where a list is expected, KB as one string or number. Refused: a -Depth too small
  * ("System.Object[]" where the KB list should be), truncated or non-JSON output.
@@ -30,18 +35,20 @@ import { canonicalKb, isDepthArtifact, issuesOf, WindowsScan } from './windows-j
  * Patches: one per update, id = its first KB (KB\d{6,8}); security when Severity is set or the title
  * says "Security"; an update without a KB number cannot be tracked and is skipped with a warning.
  *
+ * Installed: Get-HotFix's ids and the history's KBs, `installedComplete` when together they show
+ * every KB the host has (windows-installed.ts).
+ *
  * Bounds (the host may lie): the whole output at most MAX_WINDOWS_OUTPUT characters, refused beyond;
  * at most MAX_INSTALLED installed ids; titles, CVEs and control characters as for every parser
  * (bound-scan.ts). The JSON is one line, so the line cap of the text parsers would not bound it.
  */
 export const WINDOWS_SECTIONS = ['windows-json'] as const;
+export { MAX_INSTALLED } from './windows-installed.ts';
 /**
  * A real document is well under 1 MB: a few hundred hotfixes, a few dozen missing updates with
  * ~100 CVEs at most each. 4 MiB leaves room for the largest and keeps JSON.parse of a hostile one cheap.
  */
 export const MAX_WINDOWS_OUTPUT = 4 * 1024 * 1024;
-/** Get-HotFix on a server installed years ago lists a few hundred. */
-export const MAX_INSTALLED = 5_000;
 
 const SEVERITY: Record<string, Severity> = { Critical: 'critical', Important: 'important', Moderate: 'moderate', Low: 'low', '': 'unknown' };
 const rank = (s: Severity) => Severity.options.indexOf(s);
@@ -54,11 +61,9 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
   const doc = WindowsScan.safeParse(parseJson(host, json));
   if (!doc.success) throw new ScanParseError(host, `the Windows scan's JSON does not have the expected shape: ${issuesOf(doc.error)}`);
   const { os, installed, missing, rebootPending } = doc.data;
-
-  const depthHint = 'Run ConvertTo-Json with -Depth 5: at the default depth PowerShell writes nested lists as "System.Object[]".';
   const kbsOf = (values: string[], what: string) =>
     values.flatMap((v) => {
-      if (isDepthArtifact(v)) throw new ScanParseError(host, `${what} is ${excerpt(v)}, not a KB number`, depthHint);
+      if (isDepthArtifact(v)) throw new ScanParseError(host, `${what} is ${excerpt(v)}, not a KB number`, DEPTH_HINT);
       const kb = canonicalKb(v);
       if (!kb) warnings.push(`${what}: ignored ${excerpt(v)}, which is not a KB number`);
       return kb ? [kb] : [];
@@ -78,7 +83,7 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
     if (!Object.hasOwn(SEVERITY, m.Severity)) warnings.push(`${id} has the unknown severity ${excerpt(m.Severity)}; counted as unknown`);
     const invalid: string[] = [];
     const cves = (m.CVEs ?? []).filter((c) => {
-      if (isDepthArtifact(c)) throw new ScanParseError(host, `missing[${i}].CVEs is ${excerpt(c)}, not a CVE id`, depthHint);
+      if (isDepthArtifact(c)) throw new ScanParseError(host, `missing[${i}].CVEs is ${excerpt(c)}, not a CVE id`, DEPTH_HINT);
       if (!isCveId(c)) invalid.push(c);
       return isCveId(c);
     });
@@ -108,9 +113,17 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
       ),
     ),
   ];
-  if (hotfixes.length > MAX_INSTALLED) warnings.push(`the scan lists ${hotfixes.length} installed updates; kept the first ${MAX_INSTALLED}`);
+  const shown = installedOf(host, hotfixes, doc.data, warnings);
   for (const p of patches.values()) p.cves = [...new Set(p.cves)];
-  return boundScan({ host, os, patches: [...patches.values()], installed: hotfixes.slice(0, MAX_INSTALLED), rebootRequired: rebootPending, warnings });
+  return boundScan({
+    host,
+    os,
+    patches: [...patches.values()],
+    installed: shown.installed,
+    ...(shown.complete ? { installedComplete: true } : {}),
+    rebootRequired: rebootPending,
+    warnings,
+  });
 }
 
 const LEADING_CLIXML = /^(#< CLIXML|<Objs\b[\s\S]*?<\/Objs>)\s*/;
