@@ -1,0 +1,112 @@
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parsePlainYaml } from './yaml-fast.ts';
+
+/** Plain data in every form an inventory may be written in: each must take the fast path and give what `yaml` gives. */
+const PLAIN: Record<string, string> = {
+  'core-schema scalars': [
+    'nulls: [~, null, Null, NULL, "~", nulls]',
+    'bools: [true, True, TRUE, false, FALSE, yes, no, on, off, y, n, "true"]',
+    'ints: [0, 7, -7, +7, 012, 0o17, 0x1F, 0x1f, 1_000, 0b101, -0o17, 99999999999999999999]',
+    'floats: [1.5, -1.5, .5, -.5, +.5, 1., 1e3, 1E-3, -1.2e+3, .inf, -.Inf, +.INF, .nan, .NaN, 1_0.5]',
+    'text: [2024-01-01, 10.0.0.1, "1", \'0x1F\', 1:30, v1.2, 12h, "", \' \', ., 0o8, 0xG]',
+    'empty:',
+  ].join('\n'),
+  'block style with comments': [
+    '# generated from the CMDB',
+    'hosts:',
+    '  - name: web-01   # the first',
+    '    address: 10.0.0.1',
+    '    port: 2222',
+    '    groups:',
+    '      - web',
+    '      - "prod eu"',
+    '    tags:',
+    '      rack: r12',
+    '      "with: colon": yes',
+    '  -',
+    '    name: db-01',
+    '    os: debian',
+    'groups: []',
+  ].join('\n'),
+  'quoted and block scalars': [
+    "single: 'it''s # not a comment'",
+    'double: "tab\\there \\u00e9 \\x41 \\"q\\" line\\nbreak"',
+    'folded: >',
+    '  one',
+    '  two',
+    '',
+    '  three',
+    'literal: |-',
+    '  keep',
+    '    indented',
+    'kept: |+',
+    '  trailing',
+    '',
+    'multi line plain: first',
+    '  second',
+    'unicode: ünïcödé ✓',
+    '"<<": not a merge key',
+    '? explicit key',
+    ': its value',
+  ].join('\n'),
+  'flow collections across lines': ['{ hosts: [', '  { name: a, tags: { x: "1", y: 2 } },', '  { name: b, groups: [ ] , tags: {} }', ' ],', ' groups: [{ name: g, production: true }] }'].join('\n'),
+  'document markers, CRLF and a BOM': '\uFEFF---\r\nhosts:\r\n  - { name: a, address: 10.0.0.1 }\r\n...\r\n',
+};
+
+/** What only `yaml` can answer for: the fast path must step aside (and `yaml` then reports or resolves it). */
+const NOT_PLAIN: Record<string, string> = {
+  anchor: 'a: &x { p: 1 }\nb: *x\n',
+  tag: 'a: !!str 12\n',
+  'local tag': 'a: !host { name: x }\n',
+  directive: '%YAML 1.1\n---\na: yes\n',
+  'two documents': 'a: 1\n---\nb: 2\n',
+  'no document': '# nothing\n',
+  'duplicate key': 'hosts:\n  - { name: a, name: b }\n',
+  'duplicate key, differently quoted': 'a: 1\n"a": 2\n',
+  'number key': '1: one\n',
+  'null key': '~: nothing\n',
+  'bool key': 'true: x\n',
+  'collection key': '? [a, b]\n: c\n',
+  __proto__: '__proto__: { admin: true }\n',
+  'syntax error': 'hosts: [ { name: a\n',
+  'bad indentation': 'a:\n  b: 1\n   c: 2\n',
+  tab: 'a:\n\tb: 1\n',
+};
+
+/** `count` hosts, each written in one of the styles generators use, with values of every kind. */
+const largeInventory = (count: number): string => {
+  const lines = ['hosts:'];
+  for (let i = 0; i < count; i++) {
+    const name = `h${String(i).padStart(6, '0')}`;
+    const address = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    if (i % 3 === 0) lines.push(`  - { name: ${name}, address: ${address}, os: debian, port: ${22 + (i % 5)}, groups: [grp-${i % 7}], tags: { rack: r${i % 40}, n: ${i % 11} } }`);
+    else if (i % 3 === 1) lines.push(`  - name: "${name}"`, `    address: '${address}'`, '    os: ubuntu', '    tags:', `      rack: r${i % 40}`, `      owner: team ${i % 4} # why`, '    connection: ssh');
+    else lines.push(`  - {name: ${name}, address: ${address}, os: rhel, user: ~, groups: [], tags: {zone: "eu-${i % 3}", on: ${i % 2 === 0}}}`);
+  }
+  lines.push('groups:', '  - { name: everyone, selector: { os: [debian] }, production: true }');
+  return `${lines.join('\n')}\n`;
+};
+
+describe('parsePlainYaml', () => {
+  it.each(Object.entries(PLAIN))("takes the fast path for %s and gives yaml's data", (_, text) => {
+    const fast = parsePlainYaml(text);
+    expect(fast).toBeDefined();
+    // isDeepStrictEqual tells NaN, -0 and 0 apart as toEqual does not.
+    expect(isDeepStrictEqual(fast?.data, parse(text)), JSON.stringify(fast?.data)).toBe(true);
+    expect(fast?.data).toEqual(parse(text));
+  });
+
+  it.each(Object.entries(NOT_PLAIN))('leaves %s to yaml', (_, text) => {
+    expect(parsePlainYaml(text)).toBeUndefined();
+  });
+
+  it('gives the same data as yaml for a large generated inventory', () => {
+    const text = largeInventory(6_000);
+    const fast = parsePlainYaml(text);
+    expect(fast).toBeDefined();
+    expect(isDeepStrictEqual(fast?.data, parse(text))).toBe(true);
+    expect((fast?.data as { hosts: unknown[] }).hosts).toHaveLength(6_000);
+  });
+});
