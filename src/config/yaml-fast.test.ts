@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { parsePlainYaml } from './yaml-fast.ts';
 
 /** Plain data in every form an inventory may be written in: each must take the fast path and give what `yaml` gives. */
@@ -100,6 +100,20 @@ describe('parsePlainYaml', () => {
 
   it.each(Object.entries(NOT_PLAIN))('leaves %s to yaml', (_, text) => {
     expect(parsePlainYaml(text)).toBeUndefined();
+  });
+
+  it("resolves a plain scalar yaml's way whatever its first character, and steps aside where yaml finds an error", () => {
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    for (const first of [...printable, 'é', '✓']) {
+      for (const rest of ['', '1', '0', 'rue', 'ALSE', 'ull', '.5', '5e3', 'x1F', 'o17', 'inf', 'nan', 'a b']) {
+        const text = `v: ${first}${rest}\n`;
+        const fast = parsePlainYaml(text);
+        if (!fast) continue;
+        const doc = parseDocument(text);
+        expect(doc.errors, text).toEqual([]);
+        expect(isDeepStrictEqual(fast.data, doc.toJS()), text).toBe(true);
+      }
+    }
   });
 
   it('gives the same data as yaml for a large generated inventory', () => {

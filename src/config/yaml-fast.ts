@@ -23,7 +23,14 @@ const RESOLVE_OPTIONS = new Document().options;
 /** Thrown (and caught below) when this path cannot promise `yaml`'s result. */
 class NotPlainData extends Error {}
 
+/**
+ * Every core-schema null, bool, int and float is empty or starts with one of these (YAML 1.2
+ * §10.3.2); most inventory text (names, addresses, groups) does not, and skips the tags' tests.
+ */
+const MAY_BE_NOT_TEXT = /^(?:$|[-+.0-9~nNtTfF])/;
+
 const plainValue = (source: string): unknown => {
+  if (!MAY_BE_NOT_TEXT.test(source)) return source;
   for (const tag of PLAIN_TAGS) {
     if (!tag.test.test(source)) continue;
     const value = tag.resolve(source, () => {
@@ -42,30 +49,34 @@ const scalarValue = (text: string, event: ScalarEvent): unknown => {
   return event.style === SCALAR_STYLE.PLAIN ? plainValue(source) : source;
 };
 
-type Open = { list: unknown[] } | { map: Record<string, unknown>; key: string | undefined };
+/** Where the next value goes: a list, or a mapping with the key read before it (NO_KEY when it is the key). */
+const NO_KEY = Symbol('no key');
 
 const build = (text: string, events: Event[]): unknown => {
-  const stack: Open[] = [];
+  const open: (unknown[] | Record<string, unknown>)[] = [];
+  const keys: (string | typeof NO_KEY)[] = [];
   let documents = 0;
   let root: unknown;
   const place = (value: unknown, isScalarKey: boolean) => {
-    const top = stack.at(-1);
-    if (!top) {
+    const depth = open.length - 1;
+    if (depth < 0) {
       root = value;
       return;
     }
-    if ('list' in top) {
-      top.list.push(value);
+    const top = open[depth]!;
+    if (Array.isArray(top)) {
+      top.push(value);
       return;
     }
-    if (top.key !== undefined) {
-      top.map[top.key] = value;
-      top.key = undefined;
+    const key = keys[depth]!;
+    if (key !== NO_KEY) {
+      top[key] = value;
+      keys[depth] = NO_KEY;
       return;
     }
     // A key: only text, once per mapping, and not one that plain objects treat specially.
-    if (!isScalarKey || typeof value !== 'string' || value === '__proto__' || Object.hasOwn(top.map, value)) throw new NotPlainData();
-    top.key = value;
+    if (!isScalarKey || typeof value !== 'string' || value === '__proto__' || Object.hasOwn(top, value)) throw new NotPlainData();
+    keys[depth] = value;
   };
   for (const event of events) {
     switch (event.type) {
@@ -76,16 +87,18 @@ const build = (text: string, events: Event[]): unknown => {
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         if (!absent(event.tagStart) || !absent(event.anchorStart)) throw new NotPlainData();
-        const open: Open = event.type === EVENT_ID.SEQUENCE ? { list: [] } : { map: {}, key: undefined };
-        place('list' in open ? open.list : open.map, false);
-        stack.push(open);
+        const collection = event.type === EVENT_ID.SEQUENCE ? [] : {};
+        place(collection, false);
+        open.push(collection);
+        keys.push(NO_KEY);
         break;
       }
       case EVENT_ID.SCALAR:
         place(scalarValue(text, event), true);
         break;
       case EVENT_ID.POP:
-        stack.pop();
+        open.pop();
+        keys.pop();
         break;
       default:
         throw new NotPlainData(); // an alias
