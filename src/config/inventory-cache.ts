@@ -1,9 +1,10 @@
 /**
- * A generated inventory is large (100,000 hosts is ~11 MB of YAML). It is read through the fast
- * path in yaml-fast.ts where that can promise `yaml`'s result, else parsed by `yaml` (~110 ms per
- * 1,000 hosts: 11–13 s at 100,000; issue #20). What a YAML file parses to is kept as JSON in the user's cache directory, keyed by the SHA-256 of the file's
- * bytes: an unchanged file is read back with JSON.parse, and any edit misses the cache. Only a
- * file that parsed without errors is cached, so errors are always reported from the YAML itself.
+ * A generated inventory is large (100,000 hosts is ~11 MB of YAML). Its first read goes through
+ * yaml-fast.ts where that can promise `yaml`'s result, else through `yaml` (~110 ms per 1,000
+ * hosts: 11–13 s at 100,000; issue #20). What a YAML file parses to is kept as JSON in the
+ * user's cache directory, keyed by the SHA-256 of the file's bytes: an unchanged file is read
+ * back with JSON.parse, and any edit misses the cache. Only a file that parsed without errors is
+ * cached, so errors are always reported from the YAML itself.
  * The cache is an optimisation: when it cannot be read or written the file is simply parsed.
  *
  * What the cache holds becomes the inventory (addresses, `connection: local`), so it is read only
