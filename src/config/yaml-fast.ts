@@ -108,8 +108,26 @@ const build = (text: string, events: Event[]): unknown => {
   return root;
 };
 
+/**
+ * Text that js-yaml and yaml read differently (found by fuzzing the two against each other), all
+ * unlikely in a generated file; yaml decides:
+ * - a carriage return alone ends a line for js-yaml (as YAML 1.2 says) but not for yaml;
+ * - a tab starting a line's content is an error for yaml where js-yaml may accept it;
+ * - js-yaml takes an indented `---` or `...` on the first line for a marker, yaml reports it
+ *   (any indented one steps aside: inside a value it is rare);
+ * - yaml reports a byte-order mark followed by `-`, and one past the start;
+ * - after a `...` end marker, yaml may count documents differently (it ends a file seldom).
+ */
+const READ_DIFFERENTLY = /\r(?!\n)|^ *\t|^[ \t]+(?:---|\.\.\.)/m;
+const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|$)/m;
+const readDifferently = (text: string): boolean => {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  return (body !== text && /^-(?:[ \t\r\n]|$)/.test(body)) || body.includes('\uFEFF') || READ_DIFFERENTLY.test(body) || DOCUMENT_END.test(body);
+};
+
 /** The data `yaml` would give for `text`, or undefined when only `yaml` itself can say. */
 export const parsePlainYaml = (text: string): { data: unknown } | undefined => {
+  if (readDifferently(text)) return undefined;
   try {
     return { data: build(text, parseEvents(text, {})) };
   } catch {
