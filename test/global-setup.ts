@@ -7,6 +7,7 @@ import { migrate } from '../adapters/postgres/migrate.ts';
 import { openStore } from '../adapters/postgres/open-store.ts';
 import { openPg } from '../adapters/postgres/pg-client.ts';
 import { dumpPglite, openPglite } from '../adapters/postgres/pglite-client.ts';
+import { transpileTools } from './support/fleet/transpile-tools.ts';
 import { type Cluster, postgresAvailable, startCluster } from './support/postgres-cluster.ts';
 
 declare module 'vitest' {
@@ -19,6 +20,8 @@ declare module 'vitest' {
     postgresTemplate: string | null;
     postgresMissing: string | null;
     testCacheHome: string;
+    /** The fleet's simulated tools as JavaScript, made once for the run (fleet/transpile-tools.ts). */
+    fleetTools: string;
   }
 }
 
@@ -68,7 +71,11 @@ export default async function setup(project: TestProject) {
     const sql = await openPg({ url: serverUrl.replace(/\/[^/]*$/, `/${templateName}`) });
     await migrate(sql).finally(() => sql.close());
   }
+  // Here, while PGlite works in its thread, rather than in each test process that starts a fleet.
+  const fleetTools = join(dir, 'fleet-tools');
+  transpileTools(fleetTools);
   await pglite;
+  project.provide('fleetTools', fleetTools);
   project.provide('pgliteTemplate', template);
   project.provide('pgliteDataDir', dataDir);
   project.provide('postgresUrl', serverUrl);

@@ -134,23 +134,24 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
     expect((await opened.store.scans.reboots(null, 1, 2)).required).toEqual({ count: 2, first: [] });
   });
 
-  it('covers one patch over a scope: per state a count and the first hosts, and the hosts with no finding', async () => {
+  it('covers one patch over a scope: per state a count, the first hosts of the states no answer pages, and the hosts with no finding', async () => {
     const all = await opened.store.findings.patchCoverage('P-imp', null, 1);
-    expect(all.byState.missing).toMatchObject({ count: 1, first: [{ host: 'a-03', patchId: 'P-imp', state: 'missing' }] });
-    expect(all.byState.failed.count).toBe(1);
-    // a-01 no longer reports P-imp (s2): installed.
-    expect(all.byState.installed).toMatchObject({ count: 1, first: [{ host: 'a-01', state: 'installed', scanId: 's2' }] });
+    expect(all.counts).toEqual({ missing: 1, failed: 1, installed: 1, 'pending-reboot': 0, excluded: 0, superseded: 0 });
+    // a-01 no longer reports P-imp (s2): installed. The states findingsOfPatch pages are counted, never listed here too.
+    expect(Object.keys(all.first).sort()).toEqual(['excluded', 'installed', 'pending-reboot']);
+    expect(all.first.installed).toMatchObject([{ host: 'a-01', state: 'installed', scanId: 's2' }]);
     expect(all.notReported).toEqual({ count: 2, first: ['b-01'] });
     const some = await opened.store.findings.patchCoverage('P-imp', ['a-02', 'b-02'], null);
-    expect([some.byState.missing.count, some.byState.failed.count, some.byState.installed.count]).toEqual([0, 1, 0]);
+    expect([some.counts.missing, some.counts.failed, some.counts.installed]).toEqual([0, 1, 0]);
     expect(some.notReported).toEqual({ count: 1, first: ['b-02'] });
     // The hosts that need it (missing or failed), by name, a page at a time.
-    expect((await opened.store.findings.needingPatch('P-imp', null, null, 0)).map((f) => [f.host, f.state])).toEqual([
+    expect((await opened.store.findings.findingsOfPatch('P-imp', null, ['missing', 'failed'], null, 0)).map((f) => [f.host, f.state])).toEqual([
       ['a-02', 'failed'],
       ['a-03', 'missing'],
     ]);
-    expect((await opened.store.findings.needingPatch('P-imp', null, 1, 1)).map((f) => f.host)).toEqual(['a-03']);
-    expect(await opened.store.findings.needingPatch('P-imp', ['b-01'], 1, 0)).toEqual([]);
+    expect((await opened.store.findings.findingsOfPatch('P-imp', null, ['missing', 'failed'], 1, 1)).map((f) => f.host)).toEqual(['a-03']);
+    expect((await opened.store.findings.findingsOfPatch('P-imp', null, ['missing'], null, 0)).map((f) => f.host)).toEqual(['a-03']);
+    expect(await opened.store.findings.findingsOfPatch('P-imp', ['b-01'], ['missing', 'failed'], 1, 0)).toEqual([]);
   });
 
   it('aggregates what is pending per patch and per severity, counting each host once', async () => {

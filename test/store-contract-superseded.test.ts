@@ -7,7 +7,7 @@ import { storeContract } from './support/store-contract.ts';
 /**
  * A package version the mirror replaced before the host got it (review of rollouts, finding 1):
  * the scan lists the newer version instead, and the finding that drops out is `superseded`, not
- * `installed`, unless the version the host runs (apt's, FindingInput.installed) is at least it.
+ * `installed`, unless the version the host runs (apt's or rpm -q's, FindingInput.installed) is at least it.
  * The superseding finding takes over the earliest clock of what it superseded. Both writers of
  * findings (findings.record, one host; scans.recordMany, the scan writer's batch) on both engines.
  */
@@ -25,6 +25,12 @@ const PATCHES = [
   'deb:kernel@6.1-2',
   'rpm:glibc@2.34-100.el9',
   'rpm:glibc@2.34-101.el9',
+  'rpm:zlib@1.2.11-40.el9',
+  'rpm:zlib@1.2.11-41.el9',
+  'rpm:libfoo@1.0.1-1.el9',
+  'rpm:libfoo@1.0.2-1.el9',
+  'rpm:openssl@1:3.0.7-27.el9',
+  'rpm:openssl@1:3.0.7-28.el9',
   'DSA-5600-1',
 ];
 
@@ -64,7 +70,7 @@ storeContract('store contract, superseded package versions', (opened) => {
       // Installed and awaiting a reboot: the host had it, whatever is offered now (here the scan
       // does not say what the host runs).
       { patchId: 'deb:kernel@6.1-2', state: 'missing' },
-      // dnf does not say what the host runs: not shown installed.
+      // The scan did not say what the host runs (a dnf scan without its installed section): not shown installed.
       { patchId: 'rpm:glibc@2.34-101.el9', state: 'missing' },
     ]);
     expect(await read(opened, 'web-01')).toEqual([
@@ -96,7 +102,8 @@ storeContract('store contract, superseded package versions', (opened) => {
     const pending = await store.findings.pendingIn(['web-01']);
     expect(pending.patches.map((p) => p.id).sort()).toEqual(['deb:kernel@6.1-2', 'deb:libbar1@1.2-1', 'deb:libfoo1@2.1-1', 'deb:libqux1@1.0-2', 'rpm:glibc@2.34-101.el9']);
     expect(pending.hostsBySeverity.important).toBe(1);
-    expect((await store.findings.patchCoverage('deb:libbar1@1.1-1', ['web-01'], 5)).byState).toMatchObject({ superseded: { count: 1 }, installed: { count: 0 }, missing: { count: 0 } });
+    expect((await store.findings.patchCoverage('deb:libbar1@1.1-1', ['web-01'], 5)).counts).toMatchObject({ superseded: 1, installed: 0, missing: 0 });
+    expect((await store.findings.findingsOfPatch('deb:libbar1@1.1-1', ['web-01'], ['superseded'], 5, 0)).map((f) => [f.host, f.supersededBy])).toEqual([['web-01', 'deb:libbar1@1.2-1']]);
 
     // The mirror moves on again before the host catches up: the clock stays the first version's.
     await write(opened, writer, 'web-01', 4, [
@@ -110,6 +117,31 @@ storeContract('store contract, superseded package versions', (opened) => {
       ['deb:libbar1@1.1-1', 'superseded', 'deb:libbar1@1.2-1', '2026-11-01'],
       ['deb:libbar1@1.2-1', 'superseded', 'deb:libbar1@1.3-1', '2026-11-01'],
       ['deb:libbar1@1.3-1', 'missing', null, '2026-11-01'],
+    ]);
+  });
+
+  it.each<Writer>(['findings.record', 'scans.recordMany'])('%s: an rpm version dropped for a newer one is installed when the host runs at least it, in RPM’s order', async (writer) => {
+    await prepare();
+    await write(opened, writer, 'web-01', 1, [
+      { patchId: 'rpm:zlib@1.2.11-40.el9', state: 'missing', installed: '1.2.11-39.el9' },
+      { patchId: 'rpm:libfoo@1.0.1-1.el9', state: 'missing', installed: '1.0.0-1.el9' },
+      { patchId: 'rpm:openssl@1:3.0.7-27.el9', state: 'missing', installed: '1:3.0.7-25.el9' },
+    ]);
+    await write(opened, writer, 'web-01', 3, [
+      // The host got -40 (rpm -q says so), then the mirror published -41.
+      { patchId: 'rpm:zlib@1.2.11-41.el9', state: 'missing', installed: '1.2.11-40.el9' },
+      // 1.0+1 is 1.0.1 to rpm (separators do not count; Debian's order puts it before 1.0.1).
+      { patchId: 'rpm:libfoo@1.0.2-1.el9', state: 'missing', installed: '1.0+1-1.el9' },
+      // The mirror replaced -27 by -28 while the host ran -25: superseded, the clock carried.
+      { patchId: 'rpm:openssl@1:3.0.7-28.el9', state: 'missing', installed: '1:3.0.7-25.el9' },
+    ]);
+    expect(await read(opened, 'web-01')).toEqual([
+      ['rpm:libfoo@1.0.1-1.el9', 'installed', null, '2026-11-01'],
+      ['rpm:libfoo@1.0.2-1.el9', 'missing', null, '2026-11-03'],
+      ['rpm:openssl@1:3.0.7-27.el9', 'superseded', 'rpm:openssl@1:3.0.7-28.el9', '2026-11-01'],
+      ['rpm:openssl@1:3.0.7-28.el9', 'missing', null, '2026-11-01'],
+      ['rpm:zlib@1.2.11-40.el9', 'installed', null, '2026-11-01'],
+      ['rpm:zlib@1.2.11-41.el9', 'missing', null, '2026-11-03'],
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../../src/server/router.ts';
-import { isLoopbackPeer } from '../../src/server/loopback-peer.ts';
+import { isLoopbackPeer, relayedByProxy } from '../../src/server/loopback-peer.ts';
 import { cookieOf, header, sameSecret } from './secrets.ts';
 import { SIGNED_IN_COOKIE, type SessionCodec } from './session-cookie.ts';
 
@@ -92,6 +92,9 @@ export const consoleAccess = ({ token, demo, sessions, sessionOwner, tokenOwner 
         'www-authenticate': 'Bearer realm="patchbot"',
       });
     }
+    // A reverse proxy on this machine is a loopback peer: without a token its clients would be taken for local users.
+    if (relayedByProxy(req))
+      throw new HttpError(403, 'the console answers only this machine unless server.token is set; this request came through a proxy (Forwarded / X-Forwarded-* / X-Real-IP)');
     if (!isLoopbackPeer(req)) throw new HttpError(403, 'the console answers only this machine unless server.token is set');
     if (!isLoopbackHostHeader(header(req, 'host')))
       throw new HttpError(403, 'the Host header must name this machine (localhost or 127.0.0.1); other names are refused to stop DNS rebinding');

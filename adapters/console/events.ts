@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { failureLog } from '../../src/shared/failure-log.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { ConsoleMessage, ConsoleStore } from './console-history.ts';
 import { ConsoleApiError } from './api-request.ts';
@@ -74,6 +75,9 @@ export const createLiveViews = ({
   const closers = new Set<() => void>();
   const perPerson = new Map<string, number>();
   const feed = createChangeFeed({ history: store.consoleMessages, log, pollMs, window, ...(ticker ? { ticker } : {}) });
+  // Every open stream re-checks its viewer; while the store cannot tell, they all stay open (an
+  // outage is not a sign-out), which an operator must hear of once, not once per stream and check.
+  const rechecks = failureLog(log, 'console live view access check');
   let opening = 0;
   let stopped = false;
 
@@ -145,7 +149,15 @@ export const createLiveViews = ({
           if (checking) return;
           checking = true;
           try {
-            if (await stillAllowed().catch(() => true)) return;
+            let allowed: boolean;
+            try {
+              allowed = await stillAllowed();
+              rechecks.succeeded();
+            } catch (error) {
+              rechecks.failed(error as Error, { viewer, keptOpen: true });
+              return;
+            }
+            if (allowed) return;
             log.info({ viewer }, 'console live view ended: its viewer may no longer read it');
             close();
           } finally {

@@ -1,27 +1,19 @@
 import { z } from 'zod';
 import type { TicketEnded } from '../../src/tickets/ticketing.ts';
+import { findMoveInChangelog, History, latestMoveTo } from './changelog.ts';
 import type { JiraClient } from './client.ts';
 import { isFinished, type JiraSteps, phaseOfStatus } from './workflow.ts';
 
-const Author = z.object({ displayName: z.string().optional(), accountId: z.string().optional(), name: z.string().optional() }).passthrough();
-
-/** GET issue/{key}?fields=status,resolution&expand=changelog, as much of it as patchbot reads. */
+/**
+ * GET issue/{key}?fields=status,resolution&expand=changelog, as much of it as patchbot reads.
+ * `total` is how many entries the issue has; Cloud embeds only about 100 of them.
+ */
 export const IssueWithChangelog = z.object({
   fields: z.object({
     status: z.object({ name: z.string(), statusCategory: z.object({ key: z.string() }).optional() }),
     resolution: z.object({ name: z.string() }).nullish(),
   }),
-  changelog: z
-    .object({
-      histories: z.array(
-        z.object({
-          author: Author.optional(),
-          created: z.string().optional(),
-          items: z.array(z.object({ field: z.string(), toString: z.string().nullish() }).passthrough()),
-        }),
-      ),
-    })
-    .optional(),
+  changelog: z.object({ total: z.number().optional(), histories: z.array(History) }).optional(),
 });
 export type IssueWithChangelog = z.infer<typeof IssueWithChangelog>;
 
@@ -40,10 +32,7 @@ export const endedOf = (issue: IssueWithChangelog, steps: JiraSteps, cloud: bool
   const phase = phaseOfStatus(status.name, steps);
   if (!(status.statusCategory?.key === 'done' || isFinished(phase))) return null;
   const refused = phase === 'declined' || REFUSED.test(resolution?.name ?? '');
-  const moved = (issue.changelog?.histories ?? [])
-    .filter((h) => h.items.some((i) => i.field === 'status' && i.toString === status.name))
-    .sort((a, b) => Date.parse(a.created ?? '') - Date.parse(b.created ?? ''))
-    .at(-1);
+  const moved = latestMoveTo(issue.changelog?.histories ?? [], status.name);
   const author = moved?.author;
   const id = (cloud ? author?.accountId : (author?.name ?? author?.accountId)) || null;
   const shown = author?.displayName || null;
@@ -62,5 +51,10 @@ export const readEnded = async (jira: JiraClient, key: string, steps: JiraSteps)
     url: `${jira.api}/issue/${key}`,
     params: { fields: 'status,resolution', expand: 'changelog' },
   });
-  return endedOf(issue, steps, jira.cloud);
+  const ended = endedOf(issue, steps, jira.cloud);
+  const changelog = issue.changelog;
+  // Cut short (Cloud embeds about 100 entries): the move into the status is read from the pages.
+  if (!ended || !changelog?.total || changelog.histories.length >= changelog.total) return ended;
+  const moved = await findMoveInChangelog(jira, key, issue.fields.status.name, changelog.total);
+  return endedOf({ ...issue, changelog: { total: changelog.total, histories: moved ? [moved] : [] } }, steps, jira.cloud);
 };

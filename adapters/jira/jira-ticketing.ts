@@ -93,23 +93,32 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
     return { name: status.name, done: status.statusCategory?.key === 'done' };
   };
 
-  /** Moves the issue phase by phase; answers the status it ends in. */
-  const moveTo = async (key: string, status: { name: string; done: boolean }, target: TicketPhase): Promise<string> => {
+  /**
+   * Moves the issue phase by phase; answers the status it ends in, and the refusal that stopped it
+   * on the way (a missing transition, a screen field patchbot cannot fill, a 4xx on the move).
+   * Anything else (no answer, bad credentials) is thrown: the whole update is retried.
+   */
+  const moveTo = async (key: string, status: { name: string; done: boolean }, target: TicketPhase): Promise<{ status: string; refused: TicketingError | null }> => {
     let current = status.name;
-    for (const phase of phasePath(phaseOfStatus(current, steps), target, status.done)) {
-      const step = steps[phase];
-      const available = await transitions(key, current);
-      const transition = pickTransition(available, step);
-      if (!transition) throw missingTransition(key, current, step, available);
-      const fields = transitionFields(key, transition, phase);
-      await jira.send(`moving ${key} with "${transition.name}"`, {
-        method: 'POST',
-        url: `${jira.api}/issue/${key}/transitions`,
-        data: { transition: { id: transition.id }, ...(Object.keys(fields).length ? { fields } : {}) },
-      });
-      current = transition.to?.name ?? step.status;
+    try {
+      for (const phase of phasePath(phaseOfStatus(current, steps), target, status.done)) {
+        const step = steps[phase];
+        const available = await transitions(key, current);
+        const transition = pickTransition(available, step);
+        if (!transition) throw missingTransition(key, current, step, available);
+        const fields = transitionFields(key, transition, phase);
+        await jira.send(`moving ${key} with "${transition.name}"`, {
+          method: 'POST',
+          url: `${jira.api}/issue/${key}/transitions`,
+          data: { transition: { id: transition.id }, ...(Object.keys(fields).length ? { fields } : {}) },
+        });
+        current = transition.to?.name ?? step.status;
+      }
+    } catch (error) {
+      if (!(isTicketingError(error) && error.kind === 'rejected')) throw error;
+      return { status: current, refused: error };
     }
-    return current;
+    return { status: current, refused: null };
   };
 
   const lookup = issueLookup(jira, config, refOf, { searchLagMs: config.searchLag ?? DEFAULT_SEARCH_LAG_MS[config.deployment], ...(options.sleep ? { sleep: options.sleep } : {}) });
@@ -149,7 +158,10 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
 
     async open(draft: TicketDraft, context?: OpenContext): Promise<OpenedTicket> {
       const ref = (await lookup(draft.changeId, context?.retry ?? false)) ?? (await create(draft));
-      if (draft.approvalInItsm && draft.changeClass !== 'standard') await moveTo(ref.key, await statusOf(ref.key), 'awaiting-approval');
+      if (draft.approvalInItsm && draft.changeClass !== 'standard') {
+        const { refused } = await moveTo(ref.key, await statusOf(ref.key), 'awaiting-approval');
+        if (refused) throw refused;
+      }
       return ref;
     },
 
@@ -162,27 +174,22 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       });
       if (comments.some((c) => bodyText(c.body).includes(eventStamp(event.id)))) return { state: status.name, skipped: true };
       const move = moveFor(event);
-      let after = status.name;
-      let stuck: TicketingError | null = null;
-      try {
-        if (move.phase) after = await moveTo(ref.key, status, move.phase);
-      } catch (error) {
-        // A completed change backed out where the workflow has no way from Completed to Failed:
-        // the comment is the issue's only record of the backout, so it goes on, saying the status
-        // stays, and the thread hears why (the refusal below).
-        const backedOut = event.kind === 'rolled-back' && phaseOfStatus(status.name, steps) === 'completed';
-        if (!(backedOut && isTicketingError(error) && error.kind === 'rejected')) throw error;
-        stuck = error;
-      }
-      const text = stuck
-        ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue stays ${status.name}; its workflow could not move it to ${steps.failed.status}.\n$1`)
+      // A move the workflow refuses (no transition "Implement" on a running change, no way out of
+      // Completed for a backout) does not lose the comment: it is the issue's only record of the
+      // event, so it goes on, saying where the issue is, and the thread hears why (the refusal
+      // thrown below, a card naming the missing transition). The event is then not retried.
+      const moved = move.phase ? await moveTo(ref.key, status, move.phase) : { status: status.name, refused: null };
+      const stuck = moved.refused;
+      const where = moved.status === status.name ? `stays ${status.name}` : `is in ${moved.status}`;
+      const text = stuck && move.phase
+        ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue ${where}; its workflow could not move it to ${steps[move.phase].status}.\n$1`)
         : stampedNote(event);
       // The comment goes last: its stamp is what marks the event done.
       await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: fittedComment(text, note) } });
-      if (stuck) throw stuck;
+      if (stuck) throw new TicketingError('rejected', 'jira', `${stuck.message} The comment is on ${ref.key}; only the move is missing.`, { status: stuck.status });
       // Closed by someone in Jira while the change goes on (any Done-category status): comments only now.
       const finished = status.done || isFinished(phaseOfStatus(status.name, steps));
-      return { state: after, skipped: false, ...(closedOutside(finished, status.name, event, context) ? { closedOutside: true as const } : {}) };
+      return { state: moved.status, skipped: false, ...(closedOutside(finished, status.name, event, context) ? { closedOutside: true as const } : {}) };
     },
 
     async approvalOf(ref: TicketRef): Promise<TicketApproval> {

@@ -3,7 +3,7 @@ import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
 import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
-import { needingPatch, patchCoverage, pendingIn } from './finding-reads.ts';
+import { findingsOfPatch, patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -143,7 +143,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
   },
   discovered: (scanId, sample, inventory) => discovered(sql, scanId, sample, inventory),
   patchCoverage: (patchId, scope, limit) => patchCoverage(sql, patchId, scope, limit),
-  needingPatch: (patchId, scope, limit, offset) => needingPatch(sql, patchId, scope, limit, offset),
+  findingsOfPatch: (patchId, scope, states, limit, offset) => findingsOfPatch(sql, patchId, scope, states, limit, offset),
   pendingIn: (scope, page) => pendingIn(sql, scope, page),
   hostStatus: (host) => hostStatus(sql, host),
   async pruneInstalled(before) {

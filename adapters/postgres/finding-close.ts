@@ -9,8 +9,8 @@
  * same report lists another version of that package (`…@1.2-1`): the host still misses the
  * package, so either it got 1.1-1 and the mirror has published a newer one since, or the mirror
  * replaced 1.1-1 before the host got it. The version the host runs (reported beside 1.2-1, from
- * apt's Inst lines) tells: at least 1.1-1 is installed, anything less (or not known: dnf's
- * check-update does not print it) is `superseded` — not open, not installed, and naming the
+ * apt's Inst lines or rpm -q, compared in Debian's or RPM's order) tells: at least 1.1-1 is
+ * installed, anything less (or not known) is `superseded` — not open, not installed, and naming the
  * finding that superseded it. A finding awaiting a reboot was installed whatever is listed now.
  *
  * `carried` is the superseded findings' clock per superseding finding: the writers give that
@@ -38,6 +38,7 @@ export const closeFindings = (installed: string): string => `
       case
         when s.patch_id is null or c.state = 'pending-reboot' then 'installed'
         when c.pkg like 'deb:%' and deb_version_cmp(s.installed, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
+        when c.pkg like 'rpm:%' and rpm_version_cmp(s.installed, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
         else 'superseded'
       end as state,
       s.patch_id as successor

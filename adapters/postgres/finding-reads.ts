@@ -1,5 +1,5 @@
-import type { Counted, HostScope, PatchCoverage, PendingFacts } from '../../src/discovery/discovery-store.ts';
-import { type Finding, FindingState, NEEDS_PATCH, type Severity } from '../../src/discovery/patch.ts';
+import { type HostScope, LISTED_STATES, type ListedState, type PatchCoverage, type PendingFacts } from '../../src/discovery/discovery-store.ts';
+import { type Finding, FindingState, type Severity } from '../../src/discovery/patch.ts';
 import { FINDING_COLUMNS, type FindingRow, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { scopeRows } from './host-scope.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -10,14 +10,14 @@ import type { SqlClient } from './sql-client.ts';
  */
 
 /**
- * Counts per state, the first `limit` hosts of each state (findings_by_patch is ordered by patch,
- * state, host: each page is a short index range), and the hosts in scope with no finding for it.
+ * Counts per state, the first `limit` hosts of each listed state (findings_by_patch is ordered by
+ * patch, state, host: each page is a short index range), and the hosts in scope with no finding.
  */
 export const patchCoverage = async (sql: SqlClient, patchId: string, scope: HostScope, limit: number | null): Promise<PatchCoverage> => {
   const countParams: unknown[] = [patchId];
   const countSql = `select f.state, count(*)::int as n from findings f join ${scopeRows(scope, countParams)} s on s.name = f.host
     where f.patch_id = $1 group by f.state`;
-  const pageParams: unknown[] = [patchId, limit, FindingState.options];
+  const pageParams: unknown[] = [patchId, limit, LISTED_STATES];
   const pageSql = `select x.* from unnest($3::text[]) as st(state),
     lateral (select ${FINDING_COLUMNS} from findings f join ${scopeRows(scope, pageParams)} s on s.name = f.host ${SEEN_JOIN}
              where f.patch_id = $1 and f.state = st.state order by f.host limit $2) x`;
@@ -35,19 +35,20 @@ export const patchCoverage = async (sql: SqlClient, patchId: string, scope: Host
     sql.query<{ n: number }>(sizeSql, sizeParams),
     sql.query<{ name: string }>(absentSql, absentParams),
   ]);
-  const byState = Object.fromEntries(FindingState.options.map((state) => [state, { count: 0, first: [] as Finding[] }])) as Record<FindingState, Counted<Finding>>;
-  for (const { state, n } of counts) byState[state].count = n;
-  for (const row of pages) byState[row.state].first.push(toFinding(row));
+  const byState = Object.fromEntries(FindingState.options.map((state) => [state, 0])) as Record<FindingState, number>;
+  for (const { state, n } of counts) byState[state] = n;
+  const first = Object.fromEntries(LISTED_STATES.map((state) => [state, [] as Finding[]])) as Record<ListedState, Finding[]>;
+  for (const row of pages) first[row.state as ListedState].push(toFinding(row));
   const reported = counts.reduce((sum, { n }) => sum + n, 0);
-  return { byState, notReported: { count: (size[0]?.n ?? 0) - reported, first: absent.map((r) => r.name) } };
+  return { counts: byState, first, notReported: { count: (size[0]?.n ?? 0) - reported, first: absent.map((r) => r.name) } };
 };
 
 /**
- * One page of the hosts that need a patch, by host name: the same index ranges as the first
- * page of patchCoverage, merged over the two states and skipped in SQL, not in the answer.
+ * One page of the hosts whose finding for a patch is in one of `states`, by host name: index
+ * ranges of findings_by_patch, merged over the states and skipped in SQL, not in the answer.
  */
-export const needingPatch = async (sql: SqlClient, patchId: string, scope: HostScope, limit: number | null, offset: number): Promise<Finding[]> => {
-  const params: unknown[] = [patchId, NEEDS_PATCH, limit, offset];
+export const findingsOfPatch = async (sql: SqlClient, patchId: string, scope: HostScope, states: readonly FindingState[], limit: number | null, offset: number): Promise<Finding[]> => {
+  const params: unknown[] = [patchId, states, limit, offset];
   const rows = await sql.query<FindingRow>(
     `select ${FINDING_COLUMNS} from findings f join ${scopeRows(scope, params)} s on s.name = f.host ${SEEN_JOIN}
      where f.patch_id = $1 and f.state = any($2::text[]) order by f.host limit $3 offset $4`,

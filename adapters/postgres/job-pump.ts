@@ -6,14 +6,18 @@ import { isConnectionLoss } from './store-errors.ts';
 const MAX_BACKOFF_MS = 5_000;
 /** Attempts to record a job's end before it is left to expire (about five minutes at the cap). */
 const PERSIST_ATTEMPTS = 60;
+const UNIQUE_VIOLATION = '23505';
+
+/** pg-boss's errors may be plain objects. */
+const asError = (error: unknown): Error => (error instanceof Error ? error : Object.assign(new Error(String((error as { message?: unknown })?.message ?? error)), error));
 
 /**
- * A statement of the queue failed and reached us (a fetch's does not): the database being away was
- * said by `watched` (pg-boss-queue.ts) already; anything else is said each time. pg-boss's errors may be plain objects.
+ * A bookkeeping or upkeep statement of the queue failed (a poll's failure is `pollFailed`): the
+ * database being away was said by `watched` (pg-boss-queue.ts) already; anything else is said each time.
  */
 export const reportTrouble = (reports: QueueReports, error: unknown): void => {
   if (isConnectionLoss(error)) return;
-  reports.error(error instanceof Error ? error : Object.assign(new Error(String((error as { message?: unknown })?.message ?? error)), error));
+  reports.error(asError(error));
 };
 
 /** Doubling from the poll interval, capped, with jitter so replicas do not retry in step. */
@@ -36,6 +40,8 @@ export class JobPump {
 
   constructor(
     private readonly boss: PgBoss,
+    /** The connection pg-boss is given (every statement watched): the pump's fetches go through it too. */
+    private readonly db: PgBoss.Db,
     private readonly name: string,
     private readonly handler: JobHandler<unknown>,
     private readonly concurrency: number,
@@ -59,13 +65,14 @@ export class JobPump {
       if (free > 0) {
         let jobs: Array<PgBoss.Job<unknown>>;
         try {
-          jobs = await this.boss.fetch(this.name, { batchSize: free });
+          jobs = await this.fetch(free);
           failures = 0;
+          this.reports.polled(this.name);
         } catch (error) {
           // The database restarting must not end the loop (nor the process, as an unhandled
           // rejection would): report, back off, and look again; the loop resumes once it is back.
           failures++;
-          reportTrouble(this.reports, error);
+          this.reports.pollFailed(this.name, asError(error));
           await this.sleep(backoffMs(this.pollMs, failures));
           continue;
         }
@@ -75,6 +82,26 @@ export class JobPump {
       }
       await this.sleep(this.pollMs);
     }
+  }
+
+  /**
+   * pg-boss's fetch swallows its statement's error and answers "no jobs", so a pump polled a
+   * database that was away every second, as if all were well. Its statement goes through our
+   * connection here, which keeps the error: the pump backs off and says it cannot fetch. A
+   * unique violation stays "no jobs", as pg-boss means it (a singleton queue's job already active).
+   */
+  private async fetch(batchSize: number): Promise<Array<PgBoss.Job<unknown>>> {
+    let failure: unknown = null;
+    const db: PgBoss.Db = {
+      executeSql: (text, values) =>
+        this.db.executeSql(text, values).catch((error: unknown) => {
+          if ((error as { code?: unknown })?.code !== UNIQUE_VIOLATION) failure = error;
+          throw error;
+        }),
+    };
+    const jobs = await this.boss.fetch<unknown>(this.name, { batchSize, db });
+    if (failure !== null) throw asError(failure);
+    return jobs;
   }
 
   /** Waits `ms`, or less if `wake()` is called. */

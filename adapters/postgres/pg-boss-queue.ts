@@ -70,7 +70,7 @@ export const watched = async <T>(reports: QueueReports, statement: () => Promise
 };
 
 /** Tests that only send and work jobs need not hear about trouble. */
-const UNHEARD: QueueReports = { unreachable: () => {}, reachable: () => {}, error: () => {} };
+const UNHEARD: QueueReports = { unreachable: () => {}, reachable: () => {}, pollFailed: () => {}, polled: () => {}, error: () => {} };
 
 export interface PgBossQueueOptions {
   sql: SqlClient;
@@ -81,8 +81,9 @@ export interface PgBossQueueOptions {
 }
 
 export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceIntervalSeconds = 60 }: PgBossQueueOptions): Promise<JobQueue> => {
+  const db: PgBoss.Db = { executeSql: (text: string, values?: unknown[]) => watched(reports, () => sql.executeSql(text, values)) };
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values?: unknown[]) => watched(reports, () => sql.executeSql(text, values)) },
+    db,
     schema: 'pgboss',
     maintenanceIntervalSeconds,
     // pg-boss's own cron (its timekeeper) is unused: node-cron fires our schedules (src/jobs/scheduler.ts).
@@ -107,7 +108,7 @@ export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceInte
     ensureQueue,
     async work(name, handler, { concurrency = 1, pollingIntervalSeconds = 1 } = {}) {
       await ensureQueue(name);
-      const pump = new JobPump(boss, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, reports);
+      const pump = new JobPump(boss, db, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, reports);
       pumps.set(name, pump);
       pump.start();
     },

@@ -1,5 +1,6 @@
 import { draftDocument, NO_PLAN, planBlocks, plainText } from '../../src/tickets/ticket-doc.ts';
 import type { TicketDraft, TicketImpact, TicketRisk } from '../../src/tickets/ticketing.ts';
+import { fittedText } from './field-limits.ts';
 
 /**
  * Choice values of the out-of-the-box change_request risk and impact fields. Instances may relabel
@@ -37,10 +38,11 @@ export const changeRequestBody = (draft: TicketDraft, options: ChangeRequestOpti
   const body: Record<string, string> = {
     type: draft.changeClass,
     short_description: title.length > SHORT_DESCRIPTION_MAX ? `${title.slice(0, SHORT_DESCRIPTION_MAX - 1)}…` : title,
-    description: plainText(draftDocument(draft, false)),
-    implementation_plan: plainText(planBlocks(draft.implementationPlan, NO_PLAN.implementation)),
-    backout_plan: plainText(planBlocks(draft.backoutPlan, NO_PLAN.backout)),
-    test_plan: plainText(planBlocks(draft.testPlan, NO_PLAN.test)),
+    // Multi-line fields of 4,000 characters (field-limits.ts): a long host list or plan is shortened, never cut by the instance.
+    description: fittedText(plainText(draftDocument(draft, false)), 'description'),
+    implementation_plan: fittedText(plainText(planBlocks(draft.implementationPlan, NO_PLAN.implementation)), 'implementation_plan'),
+    backout_plan: fittedText(plainText(planBlocks(draft.backoutPlan, NO_PLAN.backout)), 'backout_plan'),
+    test_plan: fittedText(plainText(planBlocks(draft.testPlan, NO_PLAN.test)), 'test_plan'),
     risk: RISK[draft.risk],
     impact: IMPACT[draft.impact],
     correlation_id: draft.changeId,

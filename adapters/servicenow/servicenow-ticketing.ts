@@ -19,6 +19,8 @@ import type {
 import { createChange, hasChangeApi, noteOnChange, walkModel } from './change-api.ts';
 import { changeRequestBody, type ChangeRequestOptions } from './change-fields.ts';
 import { serviceNowClient, type ServiceNowClientOptions } from './client.ts';
+import { fittedText } from './field-limits.ts';
+import { journalText } from './journal-text.ts';
 import { ApproverRows, type ChangeRow, ChangeRows, type ChangeSnapshot, ChangeSnapshots, CreatedChange, UpdatedChange } from './schema.ts';
 import { isTerminal, pathBetween, STATE, stateFor, stateLabel } from './state-model.ts';
 
@@ -175,7 +177,7 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
       // Closed or Canceled by someone in ServiceNow while the change goes on: it only takes notes now.
       const outside = closedOutside(isTerminal(current), stateLabel(current), event, context) ? ({ closedOutside: true } as const) : {};
       const target = move.phase ? stateFor(move.phase, type) : null;
-      const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: move.closure.notes } : {};
+      const close: Record<string, string> = move.closure ? { close_code: move.closure.code, close_notes: fittedText(move.closure.notes, 'close_notes') } : {};
       // Already where the event ends it (a closed change later backed out): the close code and notes
       // are corrected in place, so the ticket says what the change's state says.
       const reclose = target !== null && current === target ? close : {};
@@ -184,15 +186,16 @@ export const serviceNowTicketing = (config: ServiceNowConfig, options: ServiceNo
         const moved = target
           ? await walkModel(call, { sysId, number: ref.key, type, state: current }, target, (s) => (s === STATE.review || s === STATE.closed ? close : {}))
           : { state: current, waiting: null };
-        const note = moved.waiting ? `${stampedNote(event).replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stampedNote(event);
-        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, note, reclose)), skipped: false, ...outside };
+        const stamped = journalText(stampedNote(event));
+        const note = moved.waiting ? `${stamped.replace(/\n(\[patchbot event)/, `\nServiceNow: ${moved.waiting}.\n$1`)}` : stamped;
+        return { state: stateLabel(await noteOnChange(call, sysId, ref.key, fittedText(note, 'work_notes'), reclose)), skipped: false, ...outside };
       }
       const path = target ? pathBetween(type, current, target) : [];
       const last = path.at(-1);
       // Steps on the way carry what their state needs (the close code into Review and Closed); the
       // last step, or a PATCH of its own, carries the stamped work note and the approval decision.
       await walk(sysId, ref.key, path.slice(0, -1), (step) => (step === STATE.review || step === STATE.closed ? close : {}));
-      const final: Record<string, string> = { work_notes: stampedNote(event) };
+      const final: Record<string, string> = { work_notes: fittedText(journalText(stampedNote(event)), 'work_notes') };
       if (last) Object.assign(final, { state: last }, last === STATE.review || last === STATE.closed ? close : {});
       else Object.assign(final, reclose);
       if (move.approval) final.approval = move.approval;

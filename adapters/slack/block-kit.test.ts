@@ -104,6 +104,29 @@ describe('Block Kit rendering', () => {
     expect(blocks).toEqual([{ type: 'header', text: { type: 'plain_text', text: 'Nothing pending', emoji: true } }]);
   });
 
+  it('marks every mrkdwn text verbatim, so Slack does not turn plain text such as @here in host data into a live mention', () => {
+    const card: Card = {
+      title: 'web-@here',
+      text: 'Host @here says @channel',
+      fields: [{ label: 'Host', value: '@everyone' }],
+      lists: [{ items: ['@here'], more: '+3 more' }],
+      sections: [{ heading: 'Waves', lists: [{ items: ['@channel'] }] }],
+      context: 'scanned by @here',
+    };
+    const mrkdwnObjects: Record<string, unknown>[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        if ((node as { type?: unknown }).type === 'mrkdwn') mrkdwnObjects.push(node as Record<string, unknown>);
+        Object.values(node).forEach(walk);
+      }
+    };
+    walk(renderCard(card).blocks);
+    // Text, a field, two lists and the context: each a text object of its own.
+    expect(mrkdwnObjects.length).toBeGreaterThanOrEqual(5);
+    expect(mrkdwnObjects.filter((o) => o.verbatim !== true)).toEqual([]);
+  });
+
   it('escapes only what Slack treats as markup', () => {
     expect(escapeMrkdwn('a <b> & `c` *d*')).toBe('a &lt;b&gt; &amp; `c` *d*');
   });

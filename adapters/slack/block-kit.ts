@@ -30,7 +30,14 @@ export const mrkdwn = (text: string, max: number): string => {
 };
 
 const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
-const section = (text: string): types.SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+/**
+ * Every mrkdwn text object is `verbatim`: Slack then applies the formatting and our own `<@U…>`
+ * mentions but does not parse the plain text, where "certain mentions" would otherwise be turned
+ * into live ones (the text object reference): a host named `@here` must not ping a channel.
+ * patchbot never relies on Slack linking a bare URL or channel name.
+ */
+const mrkdwnText = (value: string): types.MrkdwnElement => ({ type: 'mrkdwn', text: value, verbatim: true });
+const section = (value: string): types.SectionBlock => ({ type: 'section', text: mrkdwnText(value) });
 
 const MORE = /^\+([\d,]+) more(.*)$/s;
 
@@ -51,7 +58,7 @@ export const listText = (list: CardList, heading?: string, max: number = SLACK_L
 
 const fieldsBlock = (fields: readonly CardField[]): types.SectionBlock => ({
   type: 'section',
-  fields: fields.slice(0, SLACK_LIMITS.fields).map((f) => ({ type: 'mrkdwn', text: mrkdwn(`*${f.label}*\n${f.value}`, SLACK_LIMITS.fieldText) })),
+  fields: fields.slice(0, SLACK_LIMITS.fields).map((f) => mrkdwnText(mrkdwn(`*${f.label}*\n${f.value}`, SLACK_LIMITS.fieldText))),
 });
 
 /** Text, fields and lists of a card or section; a heading rides on the first block instead of costing one. */
@@ -138,7 +145,7 @@ export const renderCard = (card: Card): SlackMessage => {
   const head: types.KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
   const body: types.KnownBlock[] = [...bodyBlocks({ text: card.text, fields: card.fields, lists: card.lists }), ...(card.sections ?? []).flatMap((s: CardSection) => bodyBlocks(s))];
   const tail: types.KnownBlock[] = [
-    ...(card.context ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: mrkdwn(card.context, SLACK_LIMITS.sectionText) }] }] : []),
+    ...(card.context ? [{ type: 'context' as const, elements: [mrkdwnText(mrkdwn(card.context, SLACK_LIMITS.sectionText))] }] : []),
     ...(card.actions?.length ? [actionsBlock(card.actions)] : []),
   ];
   const room = SLACK_LIMITS.blocks - head.length - tail.length;

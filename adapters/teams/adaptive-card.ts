@@ -1,6 +1,6 @@
 import { type Card, type CardAction, CARD_LIMITS, type CardField, type CardList, type CardSection, clip } from '../../src/chat/card.ts';
 import { MessageTooLargeError } from '../../src/chat/chat-surface.ts';
-import { escapeCardMarkdown } from './card-markdown.ts';
+import { cardMarkdown, withoutCodeMarks } from './card-markdown.ts';
 
 /**
  * Card → Adaptive Card 1.5, the newest version Teams renders on desktop and mobile. Buttons are
@@ -14,17 +14,17 @@ export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 type Element = Record<string, unknown>;
 export type AdaptiveCard = { type: 'AdaptiveCard'; $schema: string; version: string; body: Element[]; actions?: Element[] };
 
-/** A TextBlock of markdown we wrote ourselves; `text` is the one for card text (escaped, shown as written). */
+/** A TextBlock of markdown we wrote ourselves; `text` is the one for card text (escaped, shown as written, code marks dropped). */
 const markdownBlock = (markdown: string, extra: Element = {}): Element => ({ type: 'TextBlock', text: markdown, wrap: true, ...extra });
-const text = (value: string, extra: Element = {}): Element => markdownBlock(escapeCardMarkdown(value), extra);
+const text = (value: string, extra: Element = {}): Element => markdownBlock(cardMarkdown(value), extra);
 const facts = (fields: readonly CardField[]): Element => ({
   type: 'FactSet',
-  facts: fields.map((f) => ({ title: escapeCardMarkdown(f.label), value: f.value ? escapeCardMarkdown(f.value) : '—' })),
+  facts: fields.map((f) => ({ title: cardMarkdown(f.label), value: f.value ? cardMarkdown(f.value) : '—' })),
 });
 // Teams markdown: a "- " line per item is a bulleted list; an item's own line breaks would split it.
 const list = (l: CardList): Element[] => [
   ...(l.heading ? [text(l.heading, { weight: 'Bolder' })] : []),
-  ...(l.items.length ? [markdownBlock(l.items.map((item) => `- ${escapeCardMarkdown(item.replace(/\s*\n\s*/g, ' '))}`).join('\n'))] : []),
+  ...(l.items.length ? [markdownBlock(l.items.map((item) => `- ${cardMarkdown(item.replace(/\s*\n\s*/g, ' '))}`).join('\n'))] : []),
   ...(l.more ? [text(l.more, { isSubtle: true })] : []),
 ];
 const section = (s: CardSection): Element[] => [
@@ -144,6 +144,6 @@ export const renderAdaptiveCard = (card: Card, maxBytes = CARD_LIMITS.cardBytes)
 export const cardActivity = (card: Card): Element => ({
   type: 'message',
   // The text is what notifications and screen readers show for a card.
-  summary: clip(card.title, 200),
+  summary: clip(withoutCodeMarks(card.title), 200),
   attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderAdaptiveCard(card) }],
 });

@@ -23,7 +23,14 @@ const HOSTILE = [
   'heading\n===\nrule\n---',
   'a\\[b](https://evil.example) \\*c\\*',
   'host_names_like_this deb:openssl@3.0.22-1~deb12u2 (KB5034441)',
+  'a lone ` backtick',
+  '`[a link](https://evil.example/sso)` in code marks, `**bold**`',
 ];
+/** What shows where it differs from what was written: a pair of backticks is a code mark, dropped (Adaptive Cards have no inline code). */
+const SHOWN: Record<string, string> = {
+  '**Approved by the CAB** _urgent_ ~~reboot~~ `code`': '**Approved by the CAB** _urgent_ ~~reboot~~ code',
+  '`[a link](https://evil.example/sso)` in code marks, `**bold**`': '[a link](https://evil.example/sso) in code marks, **bold**',
+};
 
 const decode = (html: string) =>
   html
@@ -43,6 +50,7 @@ const blocks = (card: Json) => card.body as Json[];
 
 describe('Adaptive Card text is shown as written', () => {
   it.each(HOSTILE)('%j stays literal in title, text, facts, lists, headings and confirmations', (hostile) => {
+    const shown = SHOWN[hostile] ?? hostile;
     const card: Card = {
       title: hostile,
       text: hostile,
@@ -61,13 +69,13 @@ describe('Adaptive Card text is shown as written', () => {
     const confirm = ((rendered.actions as Json[])[0]!.card as Json).body as Json[];
     texts.push(String(confirm[1]!.text));
     expect(texts).toHaveLength(9);
-    for (const text of texts) expect(paragraphText(text)).toBe(hostile);
+    for (const text of texts) expect(paragraphText(text)).toBe(shown);
 
     // Our own list markup still renders as a list, its item as written.
     const list = blocks(rendered).find((b) => String(b.text).startsWith('- '))!;
     const html = md.render(String(list.text));
     expect(html).toMatch(/^<ul>\n<li>[^<]*<\/li>\n<\/ul>\n$/);
-    expect(decode(/<li>([^<]*)<\/li>/.exec(html)![1]!)).toBe(hostile.replace(/\n/g, ' '));
+    expect(decode(/<li>([^<]*)<\/li>/.exec(html)![1]!)).toBe(shown.replace(/\n/g, ' '));
   });
 
   it('leaves text with nothing to escape unchanged', () => {
@@ -77,5 +85,21 @@ describe('Adaptive Card text is shown as written', () => {
       '0 of 3 CAB approvals: bob, carol',
       [{ title: 'Requested by', value: 'alice' }],
     ]);
+  });
+
+  it("shows patchbot's own code marks as plain text: the command, not backticks around it", () => {
+    const card: Card = {
+      title: 'KB5034441 is missing on 40 hosts',
+      text: 'No patch KB1 has been seen in any scan. `pending` lists the patches scans have found missing.',
+      fields: [{ label: 'What', value: '143 patches, +140 more — `show CHG-7 patches`' }],
+      lists: [{ items: ['`CHG-7` pending-approval — openssl (by alice)'], more: '+25 more — next 15: `@patchbot missing deb:openssl@3.0.22-1~deb12u2 page 2`' }],
+    };
+    const rendered = renderAdaptiveCard(card) as unknown as Json;
+    const body = blocks(rendered);
+    expect(paragraphText(String(body[1]!.text))).toBe('No patch KB1 has been seen in any scan. pending lists the patches scans have found missing.');
+    expect(paragraphText((body[2]!.facts as { value: string }[])[0]!.value)).toBe('143 patches, +140 more — show CHG-7 patches');
+    expect(md.render(String(body[3]!.text))).toBe('<ul>\n<li>CHG-7 pending-approval — openssl (by alice)</li>\n</ul>\n');
+    expect(paragraphText(String(body[4]!.text))).toBe('+25 more — next 15: @patchbot missing deb:openssl@3.0.22-1~deb12u2 page 2');
+    expect(JSON.stringify(rendered)).not.toContain('`');
   });
 });

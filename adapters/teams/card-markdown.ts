@@ -6,8 +6,13 @@
  * `- ` of our lists, FactSets) stays what formats it.
  *
  * CommonMark backslash escapes, which Teams' renderers honour. `(` after `]` is escaped as well,
- * so a renderer that ignored the escapes would still find no `](` to make a link of. Patchbot's
- * own `code` marks show as the backticks they are: Adaptive Cards have no inline code.
+ * so a renderer that ignored the escapes would still find no `](` to make a link of.
+ *
+ * Adaptive Cards have no inline code, so the backticks patchbot puts around commands and ids
+ * (`` `@patchbot pending page 2` ``) would show as backticks around every hint. A pair of them on
+ * one line is dropped (cardMarkdown) and what it held is escaped like any text: it shows plainly, and
+ * can never become formatting. Text from elsewhere loses its backtick pairs too (nothing can tell
+ * them apart in a string), never anything else; a lone backtick shows as written.
  *
  * Teams also evaluates the DATE and TIME functions of Adaptive Cards in TextBlocks and facts
  * before it renders the markdown: `{{DATE(2017-02-14T06:08:39Z, SHORT)}}` in a patch title would
@@ -23,6 +28,15 @@ const LINE_START = /^([ \t]*)([#>+=-])/gm;
 const ORDERED = /^([ \t]*\d{1,9})([.)])/gm;
 /** A brace right after a brace: what would open a template function. */
 const TEMPLATE_BRACE = /(?<=\{)\{/g;
+
+/** A pair of backticks around text on one line: a code mark. */
+const CODE_MARK = /`([^`\n]+)`/g;
+
+/** Card text without its code marks: what a person should read in Teams. */
+export const withoutCodeMarks = (text: string): string => text.replace(CODE_MARK, '$1');
+
+/** Card text as a TextBlock's or fact's markdown: code marks dropped, then everything escaped. */
+export const cardMarkdown = (text: string): string => escapeCardMarkdown(withoutCodeMarks(text));
 
 export const escapeCardMarkdown = (text: string): string =>
   text

@@ -1,6 +1,7 @@
 import type { Card } from '../../src/chat/card.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { CARD_CONTENT_TYPE, renderAdaptiveCard } from './adaptive-card.ts';
+import { withoutCodeMarks } from './card-markdown.ts';
 
 /** The body of an `adaptiveCard/action` invoke response (Universal Actions). */
 export type InvokeBody =
@@ -10,8 +11,8 @@ export type InvokeBody =
 
 export const MESSAGE_TYPE = 'application/vnd.microsoft.activity.message';
 
-/** A card as one line of text: the invoke's message answer is a toast, not a card. */
-export const cardText = (card: Card): string => [card.title, card.text].filter(Boolean).join(' — ');
+/** A card as one line of plain text, code marks dropped as on cards: the invoke's message answer is a toast, not a card. */
+export const cardText = (card: Card): string => withoutCodeMarks([card.title, card.text].filter(Boolean).join(' — '));
 
 export const messageBody = (text: string): InvokeBody => ({ statusCode: 200, type: MESSAGE_TYPE, value: text });
 export const errorBody = (statusCode: 400 | 500, code: string, message: string): InvokeBody => ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });

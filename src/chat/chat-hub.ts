@@ -6,6 +6,7 @@ import { type DispatchDeps, dispatch } from './dispatcher.ts';
 import type { Interaction } from './interaction.ts';
 import type { Broadcast, ChannelRole, Reply } from './reply.ts';
 import type { ChatStore } from './chat-store.ts';
+import { unreachedCard } from './unreached-card.ts';
 
 /** A surface and the names its workspace gives the role channels. */
 export interface SurfaceBinding {
@@ -99,17 +100,28 @@ export const createChatHub = (options: ChatHubOptions): ChatHub => {
     return roots;
   };
 
+  /**
+   * Direct messages, then one line in the thread each names for the people no surface reached
+   * (an emergency's notify list): a log line alone left the requester believing they were told.
+   */
   const sendDirect = async (messages: NonNullable<Reply['direct']>) => {
-    const work = messages.map(async ({ person: name, card }) => {
+    const unreached = new Map<string, { channel: ChannelRole; threadKey: string; people: string[] }>();
+    const work = messages.map(async ({ person: name, card, unreached: tell }) => {
       const person = await store.people.get(name);
-      if (!person) return;
-      const reached = await Promise.all(bindings.map((b) => b.surface.direct?.(person, card).catch(() => false) ?? false));
-      if (!reached.some(Boolean)) log.warn({ person: name }, 'no chat surface reaches this person directly');
+      const reached = person ? await Promise.all(bindings.map((b) => b.surface.direct?.(person, card).catch(() => false) ?? false)) : [];
+      if (reached.some(Boolean)) return;
+      log.warn({ person: name }, 'no chat surface reaches this person directly');
+      if (!tell) return;
+      const key = `${tell.channel} ${tell.threadKey}`;
+      const entry = unreached.get(key) ?? { ...tell, people: [] };
+      entry.people.push(name);
+      unreached.set(key, entry);
     });
     await settle(
       'direct',
       work.map((delivery) => ['direct messages', delivery]),
     );
+    if (unreached.size) await broadcast([...unreached.values()].map(({ channel, threadKey, people }) => ({ channel, card: unreachedCard(people, threadKey) })));
   };
 
   const deliver: ChatHub['deliver'] = async (interaction, reply, responder) => {

@@ -6,6 +6,7 @@ import type { Interaction } from './interaction.ts';
 import type { ActionRegistry, HandlerContext, HandlerRegistry, Reply } from './reply.ts';
 import { understand } from './understand.ts';
 import type { ChatStore } from './chat-store.ts';
+import { resolveFiller } from './resolve-filler.ts';
 
 export interface DispatchDeps {
   store: ChatStore;
@@ -36,9 +37,10 @@ const run = async (interaction: Interaction, deps: DispatchDeps, context: Handle
   }
   const understood = understand(interaction.text ?? '', interaction.kind);
   if (!understood.ok) return usageReply(understood, ref);
-  const intent: Intent = understood.intent;
+  let intent: Intent = understood.intent;
   let reply: Reply;
   try {
+    intent = await resolveFiller(intent, deps.store);
     const pending = handle(deps.handlers, intent, context);
     if (!pending) return { intent, ...notAvailableReply(intent.kind, ref) };
     reply = { intent, ...(await pending) };

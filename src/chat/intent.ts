@@ -24,12 +24,17 @@ export type Intent =
   | { kind: 'help'; topic: string | null; note: string | null }
   /** `target` (here and below) is a group or host name; null = the whole estate. */
   | { kind: 'scan'; target: string | null }
-  /** `page` (here and below): which page of the answer's lists, from 1 (`pending page 2`); absent = the first. */
-  | { kind: 'missing'; patch: string; target: string | null; page?: number }
+  /**
+   * `page` (here and below): which page of the answer's lists, from 1 (`pending page 2`); absent = the first.
+   * `filler` (here and below): a word a question put where the scope goes that usually means every
+   * host ("pending in the *fleet*"), kept while `target` is null: the scope when a group or host has
+   * that name (resolve-filler.ts), else every host.
+   */
+  | { kind: 'missing'; patch: string; target: string | null; page?: number; filler?: string }
   | { kind: 'status'; host: string; page?: number }
-  | { kind: 'pending'; target: string | null; page?: number }
-  | { kind: 'reboots'; target: string | null; page?: number }
-  | { kind: 'compliance'; standard: ComplianceStandard | null; target: string | null; page?: number }
+  | { kind: 'pending'; target: string | null; page?: number; filler?: string }
+  | { kind: 'reboots'; target: string | null; page?: number; filler?: string }
+  | { kind: 'compliance'; standard: ComplianceStandard | null; target: string | null; page?: number; filler?: string }
   | { kind: 'propose'; patches: string[]; groups: string[]; window: string | null; emergency: boolean }
   | { kind: 'changes'; page?: number }
   | { kind: 'show'; change: string; patches?: true }

@@ -87,3 +87,13 @@ export const nextPage = (paging: Paging, command: string, totals: readonly numbe
   if (paging.surface === 'cli' || rest === 0) return {};
   return { actions: [{ id: PAGE_ACTION, label: `Next ${Math.min(rest, PAGE_SIZE)}`, style: 'default', value: pageCommand(command, paging.page + 1) }] };
 };
+
+/**
+ * The lists of an answer whose page N is page N of each list: past the first page, a list that
+ * has ended drops out; when all have, the longest says where the end was.
+ */
+export const pageLists = (page: number, paged: readonly { list: CardList; total: number }[]): CardList[] => {
+  const going = paged.filter((p) => p.list.items.length > 0);
+  const longest = [...paged].sort((a, b) => b.total - a.total).slice(0, 1);
+  return (page === 1 ? paged : going.length ? going : longest).map((p) => p.list);
+};

@@ -18,7 +18,9 @@ const KNOWN_WORDS = new Set(
   requiring want wants pending outstanding open unpatched available installed install applied waiting wait package packages
   reboot reboots rebooting rebooted restart restarts restarting restarted status
   compliant compliance non-compliant noncompliant sla slas overdue pci hipaa dss pci-dss
-  scan rescan re-scan not no there here them it its this that these those`.split(/\s+/),
+  scan rescan re-scan not no there here them it its this that these those
+  many much number count some as like look after before since last latest recent recently exactly actually really
+  got deployed rolled out report summary non`.split(/\s+/),
 );
 
 /**

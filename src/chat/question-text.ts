@@ -12,6 +12,12 @@ export const NOT_A_NAME = new Set([
   'all',
   'everything',
   'everyone',
+  'everybody',
+  'anyone',
+  'anybody',
+  'someone',
+  'somebody',
+  'something',
   'everywhere',
   'anything',
   'anywhere',
@@ -43,9 +49,12 @@ export const NOT_A_NAME = new Set([
   'reboot',
   'restart',
   'compliant',
+  'compliance',
   'now',
   'today',
   'currently',
+  'moment',
+  'present',
   'still',
   'which',
   'what',
@@ -53,6 +62,21 @@ export const NOT_A_NAME = new Set([
   'pci',
   'hipaa',
 ]);
+
+/**
+ * The filler words that are also fair names for a group ("fleet", "estate"): a question with no
+ * other scope that says one is about the group or host of that name when the inventory has one
+ * (resolve-filler.ts), and about every host otherwise. Pronouns, verbs, "all" and "everything"
+ * stay filler whatever the inventory holds: they are how a question says "every host".
+ */
+export const NAMEABLE_FILLERS = new Set(['fleet', 'estate', 'general', 'total']);
+
+/** The last nameable filler of a normalized question, as typed ("the Fleet" → `Fleet`), or null. */
+export const fillerIn = (text: string): string | null =>
+  text
+    .split(' ')
+    .filter((w) => NAMEABLE_FILLERS.has(w.toLowerCase()))
+    .at(-1) ?? null;
 
 /** The captured word as a target name, or null for "we", "all", "everything" and friends. */
 export const targetName = (word: string | undefined): string | null => {

@@ -147,6 +147,38 @@ describe('matchQuestion', () => {
     expect(matchQuestion(question)).toEqual(intent);
   });
 
+  // Ordinary ways of asking are read, not met with a clarification ("how *many* hosts …").
+  it.each<[string, Intent]>([
+    ['how many hosts are missing KB5034441?', missing('KB5034441')],
+    ['how many servers need a reboot?', reboots()],
+    ['how many hosts are overdue in prod-web', compliance(null, 'prod-web')],
+    ['which hosts are still missing KB5034441 after the last scan?', missing('KB5034441')],
+    ['which servers are missing the latest KB5034441 as of now', missing('KB5034441')],
+    ['number of hosts that need a reboot since the last patching', reboots()],
+    ['is KB5034441 deployed everywhere yet?', missing('KB5034441')],
+    ['which hosts have not got KB5034441 at the moment', missing('KB5034441')],
+    ['does anybody need a reboot', reboots()],
+    ['which machines are out of compliance', compliance(null)],
+    ['show me the compliance report for prod-web', compliance(null, 'prod-web')],
+    ['what does compliance look like for staging', compliance(null, 'staging')],
+  ])('reads an ordinary question: %j', (question, intent) => {
+    expect(matchQuestion(question)).toEqual(intent);
+  });
+
+  // "fleet", "estate", "general", "total": every host, unless a group or host has the name (resolve-filler.ts decides).
+  it.each<[string, Intent]>([
+    ["what's pending in the fleet?", { kind: 'pending', target: null, filler: 'fleet' }],
+    ['which hosts across the Estate need a reboot', { kind: 'reboots', target: null, filler: 'Estate' }],
+    ['is the fleet compliant', { kind: 'compliance', standard: null, target: null, filler: 'fleet' }],
+    ['which servers are missing KB5034441 in general', { kind: 'missing', patch: 'KB5034441', target: null, filler: 'general' }],
+    ['which prod-web hosts in the fleet need a reboot', reboots('prod-web')],
+    ['which hosts are missing fleet', missing('fleet')],
+    ['are we compliant', compliance(null)],
+    ['what is pending across all hosts', pending()],
+  ])('keeps a filler word that may be a name: %j', (question, intent) => {
+    expect(matchQuestion(question)).toEqual(intent);
+  });
+
   // What it cannot place is never dropped for an answer about every host (or another scope).
   it.each<[string, string]>([
     [

@@ -4,7 +4,7 @@ import { MAX_TEXT } from './normalize-text.ts';
 import { isPaged } from './paged-intent.ts';
 import { parsePage } from './paging.ts';
 import { checkScope } from './question-scope.ts';
-import { badTrailingName, N, normalizeQuestion, prefixTarget, targetName, trailingTarget } from './question-text.ts';
+import { badTrailingName, fillerIn, N, normalizeQuestion, prefixTarget, targetName, trailingTarget } from './question-text.ts';
 import { EXAMPLES } from './verbs.ts';
 
 /**
@@ -145,9 +145,23 @@ const matchRules = (text: string): Intent | null => {
   if (badTrailingName(text)) return null;
   for (const rule of RULES) {
     const intent = rule(text);
-    if (intent) return checkScope(intent, text);
+    if (intent) return withFiller(checkScope(intent, text), text);
   }
   return null;
+};
+
+/** "what is pending in the fleet": every host, unless a group or host is named `fleet` (resolve-filler.ts). */
+const withFiller = (intent: Intent, text: string): Intent => {
+  if ((intent.kind !== 'missing' && intent.kind !== 'pending' && intent.kind !== 'reboots' && intent.kind !== 'compliance') || intent.target !== null) return intent;
+  // "which hosts are missing fleet": the package is not also the scope.
+  const filler = fillerIn(
+    intent.kind === 'missing'
+      ? words(text)
+          .filter((w) => w !== intent.patch)
+          .join(' ')
+      : text,
+  );
+  return filler ? { ...intent, filler } : intent;
 };
 
 /** "who needs a reboot page 2": the question without its page, then the page, if the answer has pages. */

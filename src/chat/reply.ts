@@ -18,8 +18,12 @@ export interface Reply {
   update?: { ref: MessageRef; card: Card };
   /** For the team, wherever it is: posted to a role channel on every surface (the approval card, a decision). */
   broadcast?: Broadcast[];
-  /** Direct messages to configured people on every surface that reaches them (emergency notifications). */
-  direct?: Array<{ person: string; card: Card }>;
+  /**
+   * Direct messages to configured people on every surface that reaches them (emergency
+   * notifications). `unreached`: where to say so when no surface reaches a person (a channel
+   * role and the thread of the change), so the requester does not assume they were told.
+   */
+  direct?: Array<{ person: string; card: Card; unreached?: { channel: ChannelRole; threadKey: string } }>;
   /** Edits the root card of a thread on every surface it was posted to (the approval card after a vote). */
   refresh?: { threadKey: string; card: Card };
   /** The same answer as structured data, for `patchbot ask --json` and the console API. */

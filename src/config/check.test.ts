@@ -64,4 +64,14 @@ describe('checkConfig', () => {
     expect(text).not.toContain('Sn0w-Pa55');
     expect(result.ok && result.summary).toContain('itsm: ServiceNow at http://patchbot:[redacted]@sn.example.test');
   });
+
+  it('names the rollout sweep setting, where it came from and what to write, when its period is refused', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__execution__rolloutSweep: '45s' }, cwd: tmpdir() });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'execution.rolloutSweep: 45s does not divide a minute or an hour, so sweeps would not come evenly (they fire by cron); write 5s, 6s, 10s, 12s, 15s, 20s, 30s, or 1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m, 1h (from $PATCHBOT__execution__rolloutSweep)',
+      ],
+    });
+  });
 });

@@ -3,6 +3,7 @@
  * milliseconds; paths come out absolute (the loader resolves them).
  */
 import { z } from 'zod';
+import { exactCron } from '../jobs/every.ts';
 import { Duration, FilePath } from './schema-common.ts';
 
 export const SshConfig = z.strictObject({
@@ -30,6 +31,28 @@ export const ScanLimits = z.strictObject({
 });
 export type ScanLimits = z.infer<typeof ScanLimits>;
 
+const SECOND = 1_000;
+const HOUR = 3_600_000;
+const asText = (ms: number) => (ms % HOUR === 0 ? `${ms / HOUR}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / SECOND}s`);
+
+/**
+ * How often the rollout sweep runs. Each sweep reads every change with work ahead and queues a
+ * job for each, so not more often than every 5 s; and it is when a dead worker's host runs are
+ * taken over, so not less often than hourly. It fires by cron (one firing across replicas), so
+ * only periods a cron keeps exactly are taken (src/jobs/every.ts).
+ */
+export const RolloutSweep = Duration.superRefine((ms, ctx) => {
+  const message =
+    ms < 5 * SECOND
+      ? `${asText(ms)} is too often: each sweep reads every change with work ahead; write at least 5s`
+      : ms > HOUR
+        ? `${asText(ms)} is too rare: a stopped worker's host runs are taken over only at a sweep; write at most 1h`
+        : exactCron(ms) === null
+          ? `${asText(ms)} does not divide a minute or an hour, so sweeps would not come evenly (they fire by cron); write 5s, 6s, 10s, 12s, 15s, 20s, 30s, or 1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m, 1h`
+          : null;
+  if (message) ctx.addIssue({ code: 'custom', message });
+});
+
 export const ExecutionConfig = z.strictObject({
   /** On by default: a fresh checkout shows the whole loop without touching a server. */
   dryRun: z.boolean().default(true),
@@ -43,6 +66,11 @@ export const ExecutionConfig = z.strictObject({
    * node): the host is rescanned, and patched again only if the rescan says it still needs it.
    */
   hostRunLease: Duration.prefault('2m'),
+  /**
+   * How often every change with work ahead is looked at: a lost wake-up is made good, and host runs
+   * whose lease is stale (1.5 leases after their worker's last renewal) are taken over.
+   */
+  rolloutSweep: RolloutSweep.prefault('30s'),
   scanLimits: ScanLimits.prefault({}),
 });
 export type ExecutionConfig = z.infer<typeof ExecutionConfig>;

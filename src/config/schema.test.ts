@@ -95,6 +95,15 @@ describe('Config cross-field rules', () => {
     expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'chat', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([]);
   });
 
+  it('warns when demo mode (anyone on this machine acts as anyone) runs real changes', () => {
+    const demoWarning = (input: Record<string, unknown>) => configWarnings(Config.parse(input)).filter((w) => w.startsWith('execution.dryRun'));
+    expect(demoWarning({ execution: { dryRun: false } })).toEqual([expect.stringMatching(/demo mode: anyone on this machine .* acts as any person/)]);
+    // The embedded default prints only; a token or sign-in ends demo mode; no console, no picker.
+    expect(demoWarning({})).toEqual([]);
+    expect(demoWarning({ execution: { dryRun: false }, server: { token: 'a-long-enough-server-token' } })).toEqual([]);
+    expect(demoWarning({ execution: { dryRun: false }, chat: { console: { enabled: false } } })).toEqual([]);
+  });
+
   it('says what an ITSM account id must be', () => {
     expect(
       problems({
@@ -169,5 +178,24 @@ describe('Config cross-field rules', () => {
       'windows.w.cron: "0 0 22 * * 1-5" has 6 fields; write 5 (minute hour day-of-month month day-of-week), e.g. "0 22 * * 1-5"',
       'windows.w.duration: write a duration with a unit: 90s, 30m, 4h, 7d, 2w',
     ]);
+  });
+
+  it('takes a rollout sweep period cron keeps, 30 s by default, and says what to write otherwise', () => {
+    expect(Config.parse({}).execution.rolloutSweep).toBe(30_000);
+    expect(Config.parse({ execution: { rolloutSweep: '5s' } }).execution.rolloutSweep).toBe(5_000);
+    expect(Config.parse({ execution: { rolloutSweep: '15m' } }).execution.rolloutSweep).toBe(900_000);
+    const choices = 'write 5s, 6s, 10s, 12s, 15s, 20s, 30s, or 1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m, 1h';
+    expect(problems({ execution: { rolloutSweep: '1s' } })).toEqual(['execution.rolloutSweep: 1s is too often: each sweep reads every change with work ahead; write at least 5s']);
+    expect(problems({ execution: { rolloutSweep: '500ms' } })).toEqual(['execution.rolloutSweep: 0.5s is too often: each sweep reads every change with work ahead; write at least 5s']);
+    expect(problems({ execution: { rolloutSweep: '2h' } })).toEqual([
+      "execution.rolloutSweep: 2h is too rare: a stopped worker's host runs are taken over only at a sweep; write at most 1h",
+    ]);
+    expect(problems({ execution: { rolloutSweep: '45s' } })).toEqual([
+      `execution.rolloutSweep: 45s does not divide a minute or an hour, so sweeps would not come evenly (they fire by cron); ${choices}`,
+    ]);
+    expect(problems({ execution: { rolloutSweep: '7m' } })).toEqual([
+      `execution.rolloutSweep: 7m does not divide a minute or an hour, so sweeps would not come evenly (they fire by cron); ${choices}`,
+    ]);
+    expect(problems({ execution: { rolloutSweep: 30 as unknown as string } })).toEqual(['execution.rolloutSweep: write a duration with a unit: 90s, 30m, 4h, 7d, 2w']);
   });
 });

@@ -67,15 +67,17 @@ export interface FindingRepository {
    */
   discovered(scanId: string, sample: number, inventory: { named: readonly string[] } | null): Promise<DiscoveredFacts>;
   /**
-   * One patch across the hosts in scope: per state, how many hosts and the first `limit` findings
-   * by host name (all of them when `limit` is null); and the hosts in scope with no finding for it.
+   * One patch across the hosts in scope: how many hosts per state; the first `limit` findings by
+   * host name (all of them when `limit` is null) of the LISTED_STATES only, since the others are
+   * read a page at a time (findingsOfPatch); and the hosts in scope with no finding for it.
    */
   patchCoverage(patchId: string, scope: HostScope, limit: number | null): Promise<PatchCoverage>;
   /**
-   * The hosts in scope that need one patch (NEEDS_PATCH: missing or failed), by host name: `limit`
-   * of them after the first `offset` (null: all). A chat answer's page of `missing <patch>`.
+   * The hosts in scope whose finding for one patch is in one of `states`, by host name: `limit` of
+   * them after the first `offset` (null: all). A page of `missing <patch>`: the hosts that need it
+   * (NEEDS_PATCH: missing or failed), or those where it was superseded.
    */
-  needingPatch(patchId: string, scope: HostScope, limit: number | null, offset: number): Promise<Finding[]>;
+  findingsOfPatch(patchId: string, scope: HostScope, states: readonly FindingState[], limit: number | null, offset: number): Promise<Finding[]>;
   /**
    * What is missing (`missing` or `failed`) across the scope, per patch with its severity (from
    * the catalog; `unknown` when it has no row) and how many hosts, most urgent first (severity,
@@ -106,8 +108,19 @@ export interface DiscoveredFacts {
   shapes: HostShape[] | null;
 }
 
+/**
+ * The states patchCoverage lists the first hosts of. `missing <patch>` pages the others (missing,
+ * failed, superseded) with findingsOfPatch: listing them here too read every such host twice for
+ * the CLI, which asks for all of them.
+ */
+export const LISTED_STATES = ['installed', 'pending-reboot', 'excluded'] as const satisfies readonly FindingState[];
+export type ListedState = (typeof LISTED_STATES)[number];
+
 export interface PatchCoverage {
-  byState: Record<FindingState, Counted<Finding>>;
+  /** Hosts in scope per state. */
+  counts: Record<FindingState, number>;
+  /** The first hosts of the LISTED_STATES, by host name. */
+  first: Record<ListedState, Finding[]>;
   notReported: Counted<string>;
 }
 

@@ -41,10 +41,10 @@ const countLines = (text: string): number => {
 
 /**
  * A patch the scan lists, as a missing finding with the version the host runs of its package when
- * that is one version, a valid one (apt prints it per architecture; dnf does not): what tells a
+ * that is one version, a valid one (apt prints it per architecture, rpm -q per name.arch): what tells a
  * version that drops out of a later report installed from superseded (FindingRepository.record).
  */
-const findingOf = (patch: ParsedPatch): FindingInput => {
+export const findingOf = (patch: ParsedPatch): FindingInput => {
   const versions = new Set(patch.packages.map((p) => p.installed));
   const [installed] = versions;
   const known = versions.size === 1 && typeof installed === 'string' && packageOf(patch.id) !== null && isPatchId(`deb:x@${installed}`);

@@ -40,6 +40,13 @@ export interface QueueReports {
   unreachable(error: Error): void;
   /** The database answered the queue (said after every poll: cheap when nothing was wrong). */
   reachable(): void;
+  /**
+   * This replica's poll of queue `name` failed: its jobs wait here until a poll works. Said per
+   * attempt, like `unreachable`; the queue backs off meanwhile.
+   */
+  pollFailed(name: string, error: Error): void;
+  /** A poll of queue `name` worked (said after every poll). */
+  polled(name: string): void;
   /** Anything else: a job's handler threw (retried per its options), a statement was refused. */
   error(error: Error, job?: JobContext): void;
 }

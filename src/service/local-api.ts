@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ConfigIdentity } from '../config/identity.ts';
 import type { HttpServer } from '../server/http-server.ts';
-import { isLoopbackPeer } from '../server/loopback-peer.ts';
+import { isLoopbackPeer, relayedByProxy } from '../server/loopback-peer.ts';
 import { HttpError, sendJson } from '../server/router.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -46,9 +46,6 @@ const bearerMatches = (request: IncomingMessage, token: string): boolean => {
   return given.length === expected.length && timingSafeEqual(given, expected);
 };
 
-const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
-const viaProxy = (request: IncomingMessage): boolean => PROXY_HEADERS.some((name) => request.headers[name] !== undefined);
-
 /** Collects a command's output so it can travel back to the CLI that forwarded it. */
 const captureOutput = () => {
   const chunks: string[] = [];
@@ -73,7 +70,7 @@ const readCommand = (body: Buffer): ForwardedCommand => {
 
 export const mountLocalApi = (server: HttpServer, { token, commands, runtime }: { token: string; commands: LocalCommands; runtime: Runtime }): void => {
   server.route('POST', '/api/cli', async ({ req, res, readBody }) => {
-    if (viaProxy(req)) return sendJson(res, 403, { error: 'the local API is not served through a proxy' });
+    if (relayedByProxy(req)) return sendJson(res, 403, { error: 'the local API is not served through a proxy' });
     if (!isLoopbackPeer(req) || !bearerMatches(req, token)) return sendJson(res, 401, { error: 'unauthorized' });
     const request = readCommand(await readBody());
     const stdout = captureOutput();

@@ -15,7 +15,7 @@ import { executorByConnection } from '../playbooks/executor-by-connection.ts';
 import { HostLimiter } from '../playbooks/host-limiter.ts';
 import { loadPlaybooks, type PlaybookCatalog } from '../playbooks/load-playbooks.ts';
 import { scanRunner } from '../playbooks/run-scan.ts';
-import { failureLog } from '../shared/failure-log.ts';
+import { failureLog, sharedFailureLog } from '../shared/failure-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PatchbotStore } from '../patchbot-store.ts';
 import { syncConfigToStore } from './sync-config.ts';
@@ -87,9 +87,14 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
   if (workers) await prepareTicketing(itsm.ticketing, log.child({ component: 'tickets' }));
   // The database away is one warning and one line when it is back, however many queues poll it.
   const database = failureLog(log, 'job queue database connection');
+  // What it holds up: jobs are not taken on this replica while their queue's poll fails. One line
+  // for all queues, naming them, and one when the last is polled again, proving the workers resumed.
+  const polls = sharedFailureLog(log, 'job polling', 'queues');
   const queue = await handle.startQueue({
     unreachable: (error) => database.failed(error),
     reachable: () => database.succeeded(),
+    pollFailed: (name, error) => polls.failed(name, error),
+    polled: (name) => polls.succeeded(name),
     error: (error, job) => log.warn({ err: error, ...(job ? { queue: job.name, job: job.id } : {}) }, 'job queue error'),
   });
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);

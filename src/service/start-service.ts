@@ -5,7 +5,7 @@ import { EXPIRY_SCHEDULE } from '../changes/expiry-job.ts';
 import { HOUSEKEEPING_SCHEDULE } from '../jobs/housekeeping.ts';
 import { startSchedules } from '../jobs/scheduler.ts';
 import { proposalScheduleName } from '../rollouts/run/recurring-proposals.ts';
-import { SWEEP_SCHEDULE, sweepRollouts } from '../rollouts/run/rollout-jobs.ts';
+import { sweepRollouts, sweepSchedule } from '../rollouts/run/rollout-jobs.ts';
 import type { Platform } from '../platform.ts';
 import { createHttpServer } from '../server/http-server.ts';
 import { createMetricsRegistry } from '../server/metrics.ts';
@@ -62,13 +62,13 @@ export const startService = async ({ config, platform, log, commands, onListenin
   });
   const schedules = [
     ...(config.schedules.discovery ? [{ name: 'discovery', cron: config.schedules.discovery }] : []),
-    SWEEP_SCHEDULE,
+    sweepSchedule(config.execution.rolloutSweep),
     HOUSEKEEPING_SCHEDULE,
     EXPIRY_SCHEDULE,
     ...config.schedules.proposals.map((p) => ({ name: proposalScheduleName(p), cron: p.cron, timezone: p.timezone })),
     ...runtime.tickets.schedules,
   ];
-  // The rollout sweep fires every 30 s: while the database is away, one error and one line when firings work again.
+  // The rollout sweep fires every 30 s by default: while the database is away, one error and one line when firings work again.
   const firings = failureLog(log, 'schedule firing', { level: 'error' });
   const stopSchedules = startSchedules(
     schedules,

@@ -34,6 +34,8 @@ const PEM = [
   '-----END OPENSSH PRIVATE KEY-----',
 ].join('\n');
 const DB_PASSWORD = 'S3cr3t-pg-pass';
+// As newAccessToken makes them (src/people/access-tokens.ts): pat_ and 32 random bytes in base64url.
+const PAT = 'pat_Q2hhbmdlIHRoaXMgdG9rZW4gYmVmb3JlIHVzaW5n-_x';
 
 describe('createLogger redaction', () => {
   it.each<[string, (log: ReturnType<typeof capture>['log']) => void, string[]]>([
@@ -56,6 +58,7 @@ describe('createLogger redaction', () => {
     ],
     ['secrets in the message itself', (log) => log.info(`posting with ${BOT} to postgres://u:${DB_PASSWORD}@h/db`), [BOT, DB_PASSWORD]],
     ['secrets in an interpolated argument', (log) => log.info('header %s', `Bearer ${USER}`), [USER]],
+    ['a personal access token pasted into text', (log) => log.warn(`someone typed ${PAT} into the channel`), [PAT]],
     [
       'secret names at any depth and in any case',
       (log) => log.info({ a: { b: { c: { d: { e: { api_key: 'deep-key-1' } } } } }, headers: { 'X-API-Key': 'hdr-key-2', 'Set-Cookie': ['sid=cookie-3'] } }, 'deep'),

@@ -22,6 +22,8 @@ const PATTERNS: Array<[RegExp, string | ((match: string, ...groups: string[]) =>
   // Slack bot/user/app/config tokens: xoxb-, xoxp-, xoxa-, xoxe-, xapp-.
   [/\bxox[a-z]-[A-Za-z0-9-]+/g, '[redacted]'],
   [/\bxapp-[A-Za-z0-9-]+/g, '[redacted]'],
+  // patchbot's own personal access tokens (src/people/access-tokens.ts): pat_ and 43 base64url characters.
+  [/\bpat_[A-Za-z0-9_-]{20,}/g, '[redacted]'],
   // Slack incoming-webhook URLs carry their secret in the path.
   [/(hooks\.slack\.com\/services\/)[^\s"'<>]+/g, '$1[redacted]'],
   // JWTs (Teams / Bot Framework tokens): three base64url parts, the first two JSON objects.

@@ -5,6 +5,7 @@ import type { PeopleRepos } from '../people/people-store.ts';
 import type { IdempotencyRepos } from '../store/idempotency.ts';
 import type { Transactional } from '../store/transactional.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { ItsmOutageLog } from './itsm-outage-log.ts';
 import type { DraftDeps, DraftStore } from './ticket-draft-of.ts';
 import type { TicketRepos } from './ticket-store.ts';
 import type { Ticketing } from './ticketing.ts';
@@ -46,6 +47,8 @@ export interface TicketSyncDeps extends DraftDeps {
   ticketing: Ticketing;
   notices: TicketNotices;
   log: Logger;
+  /** The log lines of an ITSM that does not take updates: per system, not per ticket or attempt. */
+  outage: ItsmOutageLog;
   now?: () => Date;
   tuning: TicketSyncTuning;
 }

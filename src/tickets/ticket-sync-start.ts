@@ -16,9 +16,10 @@ import {
   type WebhookAnswer,
 } from './itsm-approval-jobs.ts';
 import type { ItsmModule } from './itsm-module.ts';
+import { itsmOutageLog } from './itsm-outage-log.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
 import { pumpOutbox, syncTicketEntry } from './ticket-sync.ts';
-import { DEFAULT_TUNING, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncStore, type TicketSyncTuning } from './ticket-sync-deps.ts';
+import { DEFAULT_TUNING, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncStore, type TicketSyncTuning } from './ticket-sync-deps.ts';
 import { isTicketingError } from './ticketing-error.ts';
 import type { Ticketing } from './ticketing.ts';
 
@@ -69,7 +70,8 @@ export const startTicketSync = async (options: TicketSyncOptions): Promise<Ticke
   const { store, queue, config, catalog, itsm, notices, kick, log, workers } = options;
   const ticketing = itsm.ticketing;
   const clock = options.now ? { now: options.now } : {};
-  const deps: TicketSyncDeps = { store, queue, config, catalog, ticketing, notices, log, tuning: { ...DEFAULT_TUNING, ...options.tuning }, ...clock };
+  const outage = itsmOutageLog(log, SYSTEM_LABEL[ticketing.kind] ?? ticketing.kind, { now: () => (options.now?.() ?? new Date()).getTime() });
+  const deps: TicketSyncDeps = { store, queue, config, catalog, ticketing, notices, log, outage, tuning: { ...DEFAULT_TUNING, ...options.tuning }, ...clock };
   const approvals: ApprovalJobDeps = { store, queue, ticketing, config, notices, kick, log, ...clock };
   const schedules = approvalSchedules(itsm, config.approval.source);
 

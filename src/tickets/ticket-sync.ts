@@ -71,7 +71,7 @@ const yieldToLaterAttempt = (log: Logger): void => {
   log.warn('a later attempt took this ticket update over while it was being sent; leaving the outcome to it');
 };
 
-const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknown, log: Logger): Promise<void> => {
+const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknown, log: Logger, startedAt: Date): Promise<void> => {
   const now = clockOf(deps);
   const ticketing = isTicketingError(error) ? error : null;
   const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
@@ -79,6 +79,8 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   // carry the password (http://patchbot:<password>@instance/…).
   const message = scrubSecrets((error as Error).message);
   if (ticketing?.kind === 'rejected') {
+    // It answered: whatever outage there was is over.
+    deps.outage.answered();
     if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: 'failed', error: message, at: now }))) return yieldToLaterAttempt(log);
     log.warn({ err: error }, 'ITSM refused a ticket update; not retrying it');
     await deps.notices.post(entry.ticketOf, {
@@ -98,18 +100,17 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const retry = { notBefore, error: lastError, lag: lag && { ...lag, told: lag.told || tell } };
   if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, retry))) return yieldToLaterAttempt(log);
   if (tell) await deps.notices.post(entry.ticketOf, lagNotice(label, lag, ticketing, await waitingCount(deps, entry.ticketOf), message));
+  // One line per ITSM system while it fails, not one per ticket and attempt (itsm-outage-log.ts);
+  // each attempt is still there at debug.
+  deps.outage.failed(ticketing ? (auth ? 'auth' : 'retryable') : null, error as Error, startedAt, { ticketOf: entry.ticketOf });
+  log.debug({ err: error, attempts: entry.attempts, retryInMs: delay }, 'ticket update failed; retrying later');
   if (auth) {
-    log.error({ err: error }, 'ITSM refused the credentials; ticket updates wait');
     if (!entry.lastError?.startsWith('auth:')) {
       await deps.notices.post(entry.ticketOf, {
         title: `${label} did not accept patchbot's credentials`,
         text: `${what(entry)}: ${message}\n${ticketing?.hint ?? ''}\nTicket updates wait and are retried; none is lost.`,
       });
     }
-  } else if (ticketing) {
-    log.warn({ err: error, attempts: entry.attempts, retryInMs: delay }, 'ticket update failed; retrying later');
-  } else {
-    log.error({ err: error, attempts: entry.attempts, retryInMs: delay }, 'ticket update failed unexpectedly; retrying later');
   }
   await sendJob(deps, { ticketOf: entry.ticketOf, seq: entry.seq, attempts: entry.attempts }, notBefore);
 };
@@ -124,10 +125,11 @@ export const syncTicketEntry = async (deps: TicketSyncDeps, job: TicketSyncJob):
   try {
     delivery = await deliver(deps, entry);
   } catch (error) {
-    await onFailure(deps, entry, error, log);
+    await onFailure(deps, entry, error, log, now);
     return;
   }
   const error = delivery.state === 'skipped' ? delivery.reason : null;
+  if (delivery.state === 'sent') deps.outage.answered();
   if (!(await deps.store.ticketOutbox.finish(entry.ticketOf, entry.seq, entry.attempts, { state: delivery.state, error, at: clockOf(deps) }))) return yieldToLaterAttempt(log);
   const lag = entry.lag;
   if (lag?.told) {

@@ -187,5 +187,20 @@ describe('chat hub', () => {
     expect((await opened.consoleMessages.recent('dm:alice', 'alice', 50)).some((m) => m.card?.title.includes('proposed by alice'))).toBe(false);
     const card = (await opened.consoleMessages.recent('approvals', null, 100)).find((m) => m.card?.title.startsWith(`🚨 EMERGENCY ${changeId}:`));
     expect(card).toBeDefined();
+    // The console reached all four: the thread has nothing to say about it.
+    expect((await opened.consoleMessages.recent('approvals', null, 100)).filter((m) => m.card?.title.startsWith('Not told directly'))).toEqual([]);
+  });
+
+  it('says in the change’s thread who an emergency notification reached on no surface', async () => {
+    // Only a surface with no direct messages: nobody on the notify list can be reached.
+    const slack = recordingSurface();
+    const hub = createChatHub({ store, bindings: [{ surface: slack, channels: { announce: 'C-ANN', approvals: 'C-APP' } }], ...chatHandlers({ config }), log, now: () => at });
+    const reply = await hub.handle(await interaction('alice', { surface: 'slack', channel: 'C-APP', text: 'propose DSA-5601-1 to prod-web emergency' }));
+    const changeId = String(reply.data?.change);
+    const root = slack.sent.find((s) => s.op === 'post' && s.card.title.startsWith(`🚨 EMERGENCY ${changeId}:`));
+    expect(root).toBeDefined();
+    const told = slack.sent.filter((s) => s.card.title.startsWith('Not told directly'));
+    expect(told.map((s) => [s.op, s.channel, s.id, s.card.title])).toEqual([['reply', 'C-APP', root!.id, 'Not told directly: bob, carol, dave, erin']]);
+    expect(told[0]!.card.text).toMatch(/Tell them another way/);
   });
 });

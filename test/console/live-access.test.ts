@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveViews, type LiveViews } from '../../adapters/console/events.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { capturedLog } from '../support/captured-log.ts';
 import { until } from '../support/until.ts';
 import { type ConsoleService, startConsoleService } from './support/console-service.ts';
 import { openEvents } from './support/http.ts';
@@ -20,10 +20,11 @@ let base: string;
 /** What each stream's check answers, by viewer; a thrown error is "the store cannot tell". */
 const access = new Map<string, 'allowed' | 'withdrawn' | 'unknown'>();
 const checks = new Map<string, number>();
+const { log, lines } = capturedLog('info');
 
 beforeAll(async () => {
   svc = await startConsoleService();
-  live = createLiveViews({ surface: svc.surface, store: { ...svc.store, consoleMessages: svc.surface.history }, log: createLogger({ level: 'silent' }), recheckMs: 50 });
+  live = createLiveViews({ surface: svc.surface, store: { ...svc.store, consoleMessages: svc.surface.history }, log, recheckMs: 50 });
   server = createServer((req, res) => {
     const viewer = new URL(req.url ?? '/', 'http://x').searchParams.get('as') ?? '';
     const stillAllowed = async () => {
@@ -66,7 +67,16 @@ describe('a live stream whose viewer may no longer read it', () => {
     await svc.broadcast('announce', { title: 'during the outage', text: 'x' });
     await dave.next((m) => m.card?.title === 'during the outage', 20_000);
     expect(live.openStreams()).toBe(1);
+    // Said once however many checks could not tell, with the cause; and once when a check answers again.
+    const said = () => lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('console live view access check'));
+    expect(said().map((l) => [l.level, l.msg, l.viewer, l.keptOpen])).toEqual([[40, 'console live view access check failed', 'dave', true]]);
+    expect(said()[0]!.err).toMatchObject({ message: 'The database is unavailable, try again in a moment.' });
     access.set('dave', 'withdrawn');
     await until("dave's stream to end", () => live.openStreams() === 0, 30_000, 20);
+    expect(said().map((l) => [l.level, l.msg])).toEqual([
+      [40, 'console live view access check failed'],
+      [30, 'console live view access check works again'],
+    ]);
+    expect(said()[1]!.failures).toBeGreaterThanOrEqual(3);
   });
 });

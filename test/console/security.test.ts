@@ -54,6 +54,28 @@ describe('console without a token (loopback only)', () => {
     expect((dm.json().messages as { text: string | null }[]).filter((m) => m.text === 'help')).toHaveLength(2);
   });
 
+  it('refuses what a reverse proxy on this machine relayed: its peer is loopback, its client is not', async () => {
+    // nginx/Caddy/Traefik in front of 127.0.0.1:8080 connect from loopback and (proxy_set_header Host $proxy_host) name it too.
+    const relayed = { host: svc.host, 'x-forwarded-for': '203.0.113.9' };
+    const helps = async () => ((await raw(`${svc.url}/api/console/channels/dm%3Abob/messages?as=bob`)).json().messages as { text: string | null }[]).filter((m) => m.text === 'help').length;
+    const before = await helps();
+    for (const [name, value] of [
+      ['x-forwarded-for', '203.0.113.9'],
+      ['forwarded', 'for=203.0.113.9'],
+      ['x-real-ip', '203.0.113.9'],
+      ['x-forwarded-host', 'patch.example.com'],
+    ] as const) {
+      const page = await raw(`${svc.url}/api/console/people`, { headers: { host: svc.host, [name]: value } });
+      expect(page.status, name).toBe(403);
+      expect(page.json().error, name).toMatch(/proxy/);
+    }
+    const vote = await raw(`${svc.url}/api/console/messages`, { method: 'POST', headers: { ...json, ...relayed }, body: JSON.stringify({ channel: 'dm:bob', as: 'bob', text: 'help' }) });
+    expect(vote.status).toBe(403);
+    expect((await raw(`${svc.url}/`, { headers: relayed })).status).toBe(403);
+    // Nothing was said as bob: his DM holds no `help` from the relayed request.
+    expect(await helps()).toBe(before);
+  });
+
   it('leaves the service endpoints (health) alone', async () => {
     expect((await raw(`${svc.url}/healthz`, { headers: { host: 'attacker.example' } })).status).toBe(200);
   });

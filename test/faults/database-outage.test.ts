@@ -21,8 +21,8 @@ const missing = postgresAvailable();
 if (missing) console.warn(`database outage test skipped: ${missing}`);
 
 /**
- * Warnings and errors the outage may write: one per loop that noticed (job queue, schedules, ticket
- * outbox) and one per job that was running (a host scan: its own line and its job's). When every
+ * Warnings and errors the outage may write: one per loop that noticed (job queue connection, job
+ * polling, schedules, ticket outbox) and one per job that was running (a host scan: its own line and its job's). When every
  * failed poll was logged, the same 30 s wrote 11, 7 of them "job queue error", and more the longer it lasted.
  */
 const MAX_OUTAGE_WARNINGS = 8;
@@ -40,7 +40,7 @@ const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
   return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
-type LogLine = { level: number; msg: string; since?: string; failedForMs?: number; err?: { message: string } };
+type LogLine = { level: number; msg: string; since?: string; failedForMs?: number; queues?: string[]; err?: { message: string } };
 /** The service's JSON log lines (it logs JSON when its output is not a terminal). */
 const logLines = (): LogLine[] =>
   service
@@ -155,5 +155,28 @@ describe.skipIf(missing)('the database goes away for 30 s and comes back', () =>
     const recovered = await until('the job queue to say the database answers again', () => logLines().find((l) => l.msg === 'job queue database connection works again'), 10_000);
     expect(recovered).toMatchObject({ level: 30, since: away!.since });
     expect(recovered.failedForMs).toBeGreaterThan(OUTAGE_MS / 2);
+
+    // Every queue this replica works could not be polled, said once for all of them; once the last
+    // one is polled again, a line says so (pg-boss's fetch hid the failures: the pumps polled in silence).
+    const stalled = warnings.find((l) => l.msg === 'job polling failed');
+    expect(stalled, `no warning that the job queues could not be polled:\n${counts}`).toMatchObject({
+      level: 40,
+      since: expect.any(String),
+      queues: [expect.any(String)],
+      err: { message: expect.any(String) },
+    });
+    const resumed = await until('every job queue to be polled again', () => logLines().find((l) => l.msg === 'job polling works again'), 15_000);
+    expect(resumed).toMatchObject({ level: 30, since: stalled!.since });
+    expect(resumed.failedForMs).toBeGreaterThan(OUTAGE_MS / 2);
+    expect(resumed.queues?.sort()).toEqual([
+      'rollout.advance',
+      'rollout.host',
+      'scan.finished',
+      'scan.host',
+      'schedule.change-expiry',
+      'schedule.discovery',
+      'schedule.housekeeping',
+      'schedule.rollouts',
+    ]);
   }, 180_000);
 });

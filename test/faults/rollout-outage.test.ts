@@ -72,7 +72,8 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
     // A 1 min host-run lease (2 min by default): a run the outage cut short is taken over after a lease and a half,
     // so the default only adds waiting. A run is stopped for want of renewals no sooner than 1/6 of a lease (10 s)
     // into the outage, well after w-03's held install has gone through (a second or two).
-    const inventory = parse(fleet.inventoryYaml(groups, { execution: { dryRun: false, concurrency: 4, hostRunLease: '1m' } })) as {
+    // A sweep every 5 s (30 s by default): the takeover below comes at the first sweep after the lease is stale.
+    const inventory = parse(fleet.inventoryYaml(groups, { execution: { dryRun: false, concurrency: 4, hostRunLease: '1m', rolloutSweep: '5s' } })) as {
       inventory: { hosts: Record<string, unknown>[]; groups: { name: string; members: string[] }[] };
       execution: { ssh: Record<string, unknown> };
     };
@@ -153,7 +154,7 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
     // The wave resumes and completes by itself. A host run the outage cut short is taken over (and
     // rechecked) only once its 1 min lease is stale, 1.5 leases after its last renewal, so that a
     // worker that lost its lease has surely stopped first: up to 1.5 min after the outage began,
-    // and the next rollout sweep (every 30 s) after that.
+    // and the next rollout sweep (every 5 s here, execution.rolloutSweep) after that.
     await until(`${id} to complete`, () => read(async (store) => (await store.changes.get(id))?.state === 'completed'), 240_000, 500);
     for (const host of WEB) {
       expect(fleet.installed(host)).toMatchObject({ openssl: NEW, 'libssl3:amd64': NEW });

@@ -2,7 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDnfScan } from '../../src/discovery/parsers/dnf.ts';
+import type { ParsedPatch } from '../../src/discovery/parsers/scan-result.ts';
+import { findingOf } from '../../src/discovery/scan-host.ts';
 import { scanFailure, scanStdout } from '../../src/playbooks/run-scan.ts';
+import { type FreshStore, openFresh } from '../support/engines.ts';
 import { freePort } from '../support/postgres-cluster.ts';
 import { realHostSkipReason } from '../support/real-hosts/chroot-host.ts';
 import { waitingForIssue13 } from '../support/real-hosts/issue-13.ts';
@@ -33,7 +36,9 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
     host = await startRhelHost('rhel-01');
     runner = await hostRunner(host);
   }, 300_000);
+  let opened: FreshStore | undefined;
   afterAll(async () => {
+    await opened?.store.close();
     await runner?.close();
     await host?.stop();
   });
@@ -89,6 +94,13 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
       'rpm:newtool@2.0-1.el9': ['low', false, 'newtool@2.0-1.el9'],
       'rpm:zlib@1.2.11-41.el9': ['low', false, 'zlib@1.2.11-41.el9'],
     });
+    // What the host runs of each, as rpm -q says it: the versions it was built with; none of newtool.
+    const runs = (name: string) => host.try(`rpm -q --qf '%{EPOCHNUM}:%{VERSION}-%{RELEASE}' ${name}`);
+    for (const p of parsed.patches.flatMap((q) => q.packages)) {
+      const asked = runs(p.name);
+      expect([p.name, p.installed]).toEqual([p.name, asked.code === 0 ? asked.stdout.replace(/^0:/, '') : null]);
+    }
+    expect(parsed.patches.find((p) => p.id === 'rpm:zlib@1.2.11-41.el9')?.packages[0]?.installed).toBe('1.2.11-40.el9');
     expect(parsed.patches.find((p) => p.id === 'RHSA-2024:3061')?.cves.sort()).toEqual(['CVE-2023-6129', 'CVE-2024-0727']);
     expect(parsed.patches.find((p) => p.id === 'RHSA-2024:3618')?.rebootHint).toBe(true);
     expect(parsed.rebootRequired).toBe(false);
@@ -204,6 +216,36 @@ describe.skipIf(skip !== null)('scan-rhel, apply-rhel-advisories and their rollb
     },
     300_000,
   );
+
+  it('tells a plain update the host installed before the mirror moved on from one the mirror replaced first: rpm -q’s versions through the store', async () => {
+    const zlib = (patches: ParsedPatch[]) => patches.filter((p) => p.id.startsWith('rpm:zlib@')).map((p) => [p.id, p.packages.map((k) => k.installed)]);
+    opened = await openFresh('pglite');
+    const { store } = opened;
+    const record = async (n: number) => {
+      const { parsed } = await scan();
+      await store.patches.upsert(
+        parsed.patches.map((p) => ({ ...p, firstSeen: new Date(Date.UTC(2026, 10, n)) })),
+        `s${n}`,
+      );
+      await store.findings.record(`s${n}`, 'rhel-01', parsed.patches.map(findingOf), new Date(Date.UTC(2026, 10, n)));
+      return parsed.patches;
+    };
+    const states = async () => (await store.findings.byHost('rhel-01')).filter((f) => f.patchId.startsWith('rpm:zlib@')).map((f) => [f.patchId, f.state, f.supersededBy ?? null]);
+
+    expect(zlib(await record(1))).toEqual([['rpm:zlib@1.2.11-41.el9', ['1.2.11-40.el9']]]);
+    // The host installs -41, then the mirror publishes -42: -41 was installed.
+    host.sh('dnf -y -q upgrade zlib');
+    host.publish([rpm('zlib', '1.2.11-42.el9')]);
+    expect(zlib(await record(2))).toEqual([['rpm:zlib@1.2.11-42.el9', ['1.2.11-41.el9']]]);
+    // The mirror replaces -42 by -43 before the host gets it: -42 was superseded.
+    host.publish([rpm('zlib', '1.2.11-43.el9')]);
+    expect(zlib(await record(3))).toEqual([['rpm:zlib@1.2.11-43.el9', ['1.2.11-41.el9']]]);
+    expect(await states()).toEqual([
+      ['rpm:zlib@1.2.11-41.el9', 'installed', null],
+      ['rpm:zlib@1.2.11-42.el9', 'superseded', 'rpm:zlib@1.2.11-43.el9'],
+      ['rpm:zlib@1.2.11-43.el9', 'missing', null],
+    ]);
+  }, 300_000);
 
   it('the advisory list the apply playbook takes is the scan’s: every advisory id it found is accepted', () => {
     for (const a of ADVISORIES) expect(a.id).toMatch(/^(RH[SBE]A-[0-9]{4}:[0-9]{1,6})$/);

@@ -52,8 +52,13 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
       })),
     });
     const url = await freshPostgresUrl();
+    // A sweep every 5 s (30 s by default): when the restarted service's startup sweep comes before
+    // the dead worker's 2 s leases are stale, the runs are taken over at the next sweep.
     const inventory = writeConfig(
-      fleet.inventoryYaml({ 'canary-01': ['canary'], 'web-01': ['prod-web'], 'web-02': ['prod-web'], 'web-03': ['prod-web'] }, { execution: { dryRun: false, hostRunLease: '2s' } }),
+      fleet.inventoryYaml(
+        { 'canary-01': ['canary'], 'web-01': ['prod-web'], 'web-02': ['prod-web'], 'web-03': ['prod-web'] },
+        { execution: { dryRun: false, hostRunLease: '2s', rolloutSweep: '5s' } },
+      ),
       'inventory.yaml',
     );
     const main = writeConfig(

@@ -28,6 +28,8 @@ describe.runIf(availableEngines().includes('postgres'))('a rollout across two re
         `store: { url: "${url}" }`,
         'log: { level: warn }',
         'schedules: { discovery: null }',
+        // The sweep is what finds the change below: every 5 s here (30 s by default).
+        'execution: { rolloutSweep: 5s }',
         'inventory:',
         '  hosts:',
         ...HOSTS.map((name) => `    - { name: ${name}, address: 127.0.0.1, os: debian, connection: local }`),
@@ -41,7 +43,7 @@ describe.runIf(availableEngines().includes('postgres'))('a rollout across two re
     );
     expect((await runPatchbot(['db', 'migrate', '--config', file])).code).toBe(0);
     // Every host misses one (made-up) package update: seeded as a scan would record it.
-    const { store } = await openStore(url, { migrate: false });
+    const { store, sql } = await openStore(url, { migrate: false });
     const at = new Date();
     await store.hosts.sync(HOSTS.map((name) => ({ name, address: '127.0.0.1', port: 22, user: 'root', os: 'debian' as const, groups: [], tags: {}, connection: 'local' as const })));
     await store.scans.start('scan-seed', 'test', HOSTS, at);
@@ -57,6 +59,18 @@ describe.runIf(availableEngines().includes('postgres'))('a rollout across two re
 
     // Not kicked from this CLI process: the replicas' sweep finds the approved change.
     await until(`${id} to complete`, async () => (await store.changes.get(id))?.state === 'completed', 150_000);
+    // The sweep fires as configured, once per instant across both replicas: on 5 s instants, 5 s apart.
+    const firings = await until(
+      'two sweep firings',
+      async () => {
+        const rows = await sql.query<{ at: string }>(`select data->>'firedAt' as at from pgboss.job where name = 'schedule.rollouts' order by 1`);
+        return rows.length >= 2 && rows.map((r) => Date.parse(r.at));
+      },
+      30_000,
+    );
+    expect(firings.filter((at) => at % 5_000 !== 0)).toEqual([]);
+    expect(new Set(firings).size).toBe(firings.length);
+    expect(Math.min(...firings.slice(1).map((at, i) => at - firings[i]!))).toBe(5_000);
     expect(await Promise.all(replicas.map((r) => r.stop('SIGTERM')))).toEqual([0, 0]);
 
     const runs = await store.rollouts.runs(id);

@@ -1,7 +1,7 @@
 import type { JiraConfig } from '../../src/config/schema-itsm.ts';
 import { approvalsOf, issueUpdated } from './fakes/jira-approvals.ts';
 import { type FakeReply, type FakeRequest, type FaultMatch, LoopbackFake, postWebhook } from './fakes/http-fake.ts';
-import { issueView, takeTransition, transitionList } from './fakes/jira-transitions.ts';
+import { changelogPage, issueView, takeTransition, transitionList } from './fakes/jira-transitions.ts';
 import {
   createFieldErrors,
   type CustomFieldKind,
@@ -159,6 +159,8 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
     if (sub === 'transitions' && request.method === 'GET') return transitionList(workflow, issue.status, request.query.get('expand'));
     if (sub === 'transitions' && request.method === 'POST') return transition(issue, request.body);
     if (sub === 'comment' && request.method === 'POST') return comment(issue, request.body);
+    // The paged changelog is Cloud's (REST v3 and v2 there); Data Center has no such resource.
+    if (sub === 'changelog' && request.method === 'GET') return cloud ? changelogPage(issue, self(issue), request.query) : errorCollection(404, [`null for uri: ${request.path}`]);
     if (sub === 'comment' && request.method === 'GET') {
       const newestFirst = request.query.get('orderBy') === '-created';
       const list = newestFirst ? [...issue.comments].reverse() : issue.comments;
@@ -200,7 +202,7 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       return createMeta(cloud, rules.issueTypes, specs, meta[2], request.query);
     }
     if ((path === '/search/jql' && cloud) || (path === '/search' && !cloud)) return search(request);
-    const route = /^\/issue\/([A-Z][A-Z0-9_]*-\d+)(?:\/(transitions|comment))?$/.exec(path);
+    const route = /^\/issue\/([A-Z][A-Z0-9_]*-\d+)(?:\/(transitions|comment|changelog))?$/.exec(path);
     const issue = route && issues.find((i) => i.key === route[1]);
     if (!route) return errorCollection(404, [`null for uri: ${request.path}`]);
     return issue ? onIssue(request, issue, route[2]) : notFound();
@@ -253,6 +255,11 @@ export const startFakeJira = async (options: FakeJiraOptions = {}) => {
       (issue.history ??= []).push({ by: { ...by, username: by.username ?? by.accountId }, created: jiraTime(), from: issue.status, to: status });
       issue.status = status;
       if (resolution) issue.fields.resolution = { name: resolution };
+    },
+    /** Someone (a bot, say) edits a field of the issue `times` times: changelog entries that move nothing. */
+    editByHand(key: string, by: { name: string; accountId: string; username?: string }, times: number, field = 'labels') {
+      const issue = byKey(key);
+      for (let i = 0; i < times; i++) (issue.history ??= []).push({ by: { ...by, username: by.username ?? by.accountId }, created: jiraTime(), field, from: `v${i}`, to: `v${i + 1}` });
     },
     /** Several approval steps (a JSM approval per step or group), in order. */
     setApprovals(key: string, approvals: Omit<FakeApproval, 'id'>[]) {

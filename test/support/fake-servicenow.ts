@@ -5,6 +5,7 @@ import {
   approverRow,
   touch,
   entersApproval,
+  lengthViolations,
   matches,
   refusedMove,
   rowOf,
@@ -50,6 +51,8 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
   const username = options.username ?? 'patchbot.integration';
   const password = options.password ?? 'sn-secret';
   const changes: SnChange[] = [];
+  /** Writes longer than a field's max_length (stored whole, as the instance does; see MAX_LENGTH). */
+  const violations: string[] = [];
   const approvers: SnApprover[] = [];
   const users: SnUser[] = [];
   let nextNumber = 30001;
@@ -87,6 +90,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
       modCount: 0,
     };
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
+    violations.push(...lengthViolations(change.number, body));
     changes.push(change);
     return change;
   };
@@ -108,6 +112,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     const { work_notes, ...rest } = fields;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
+    violations.push(...lengthViolations(change.number, fields));
   };
   const approveAsPolicy = (change: SnChange) => {
     for (const row of approvers.filter((a) => a.sysapproval === change.sys_id)) row.state = 'approved';
@@ -137,6 +142,7 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
     if (typeof approval === 'string') change.approval = approval;
     for (const [k, v] of Object.entries(rest)) change.fields[k] = String(v);
     if (typeof work_notes === 'string' && work_notes) appendWorkNote(change, work_notes, username);
+    violations.push(...lengthViolations(change.number, body));
     return { status: 200, body: { result: rowOf(change, request.query.get('sysparm_fields'), display(request)) } };
   };
 
@@ -214,6 +220,8 @@ export const startFakeServiceNow = async (options: FakeServiceNowOptions = {}) =
       return fake.url;
     },
     requests: fake.requests,
+    /** Writes over a field's dictionary max_length (MAX_LENGTH): the instance keeps them, its forms cannot. */
+    violations,
     /** A config pointing at this fake, with basic auth (add `oauth` for the OAuth path). */
     config: (extra: Partial<ServiceNowConfig> = {}): ServiceNowConfig => ({ instanceUrl: fake.url, username, password, pollInterval: 300_000, api: 'auto', ...extra }),
     changes: (): readonly SnChange[] => changes,

@@ -37,7 +37,7 @@ describe('Teams: the patch loop', () => {
     expect(digest.threadRoot).toBeUndefined();
     const shown = shownCard(digest.card);
     expect(shown.title).toMatch(/^\d+ new patches found$/);
-    expect(shown.text).toMatch(/\+\d+ more — `pending` lists them a page at a time; `missing` with a patch id names its hosts/);
+    expect(shown.text).toMatch(/\+\d+ more — pending lists them a page at a time; missing with a patch id names its hosts/);
     expect(shown.verbs).toEqual(['digest.propose', 'digest.defer']);
     expect(digest.card?.version).toBe('1.5');
   });

@@ -40,8 +40,8 @@ describe('Teams: a long list, a page at a time', () => {
     const first = await waitFor('page 1', () => fake.postsIn(OPS)[0], 30_000);
     expect(first.threadRoot).toBe(mention.id);
     expect(hostsOn(first)).toEqual(NAMES.slice(0, 15));
-    // Teams has no slash commands: the next page is asked for by mention.
-    expect(shownCard(first.card).text).toContain(`+25 more — next 15: \`@patchbot missing ${PATCH} in farm page 2\``);
+    // Teams has no slash commands: the next page is asked for by mention (no backticks: Adaptive Cards have no inline code).
+    expect(shownCard(first.card).text).toContain(`+25 more — next 15: @patchbot missing ${PATCH} in farm page 2\n`);
     expect(shownCard(first.card).verbs).toEqual(['answer.page']);
 
     const clicked = await sender.send(sender.click(USERS.guest, first, 'answer.page'));
@@ -68,7 +68,7 @@ describe('Teams: a long list, a page at a time', () => {
     const mention = sender.mention(USERS.bob, OPS, `missing ${PATCH} in farm page 9`);
     await sender.send(mention);
     const past = await waitFor('the answer', () => fake.postsIn(OPS).find((p) => p.threadRoot === mention.id), 30_000);
-    expect(shownCard(past.card).text).toContain(`Page 9 is past the end: the list has 40, 3 pages of 15; the last is \`@patchbot missing ${PATCH} in farm page 3\`.`);
+    expect(shownCard(past.card).text).toContain(`Page 9 is past the end: the list has 40, 3 pages of 15; the last is @patchbot missing ${PATCH} in farm page 3.`);
     expect(shownCard(past.card).verbs).toEqual([]);
   });
 });

@@ -63,6 +63,29 @@ describe('a Jira change backed out after it completed', () => {
   });
 });
 
+describe('a move the workflow refuses on a change still running', () => {
+  it('keeps the comment, saying where the issue is, and refuses naming the missing transition', async () => {
+    const noComplete = { ...DEFAULT_WORKFLOW, transitions: DEFAULT_WORKFLOW.transitions.filter((t) => t.name !== 'Complete') };
+    const { jira, tickets } = await start({ workflow: noComplete });
+    const ref = await tickets.open(draft({ changeId: 'CHG-703' }));
+    await tickets.record(ref, ev.approved());
+    // Completed straight from Scheduled: Implement is taken, then Complete is missing.
+    const completed = ev.completed();
+    const error = await tickets.record(ref, completed).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      kind: 'rejected',
+      message: expect.stringMatching(/is in status "Implementing", which has no transition "Complete" \(or any leading to "Completed"\).* The comment is on OPS-\d+; only the move is missing\.$/),
+    });
+    expect(jira.issue(ref.key).status).toBe('Implementing');
+    expect(adfPlainText(jira.comments(ref.key).at(-1))).toBe(
+      `Completed successfully: 4 of 4 hosts patched; rescan shows DSA-5600-1 installed\nJira: the issue is in Implementing; its workflow could not move it to Completed.\n[patchbot event ${completed.id}]`,
+    );
+    // A retry finds the stamp and writes nothing more.
+    expect(await tickets.record(ref, completed)).toEqual({ state: 'Implementing', skipped: true });
+    expect(jira.comments(ref.key)).toHaveLength(2);
+  });
+});
+
 describe('Jira transition screens', () => {
   it('sets the resolution a screen asks for: Done on completion, Backed out on a backout', async () => {
     const { jira, tickets } = await start({

@@ -141,7 +141,8 @@ describe('Jira transitions by name', () => {
     expect(error.kind).toBe('rejected');
     expect(error.message).toBe(
       `${ref.key} is in status "Scheduled", which has no transition "Implement" (or any leading to "Implementing"); available: "Cancel", "Decline", "Start work". ` +
-        "Name the workflow's transitions as docs/itsm.md lists them, or map patchbot's names to yours.",
+        "Name the workflow's transitions as docs/itsm.md lists them, or map patchbot's names to yours. " +
+        `The comment is on ${ref.key}; only the move is missing.`,
     );
   });
 

@@ -131,4 +131,20 @@ describe('ServiceNow ticket lifecycle (against the loopback fake)', () => {
     expect(sn.change(ref.key)).toMatchObject({ type: 'standard', state: '-5', approval: 'not requested' });
     expect(await tickets.record(ref, ev.wave(1, 1, 4))).toEqual({ state: 'Implement', skipped: false });
   });
+
+  it('never writes a [code] tag into a work note: journal fields render what it encloses as HTML', async () => {
+    // A failed host's stderr (in a completion summary) or a person's reason, quoted as it came.
+    const html = '[code]<a href="https://evil.example/sso">Approve CHG-109 here</a>[/code] and [ /CODE ]';
+    const ref = await tickets.open(draft({ changeId: 'CHG-109' }));
+    await tickets.record(ref, ev.note(`Completed: web-02: apply-debian-packages: install exited 100: ${html}`));
+    await tickets.record(ref, { id: ev.rejected().id, kind: 'rejected', by: ['carol'], reason: html });
+    const notes = sn.workNotes(ref.key).slice(-2);
+    expect(notes).toHaveLength(2);
+    for (const note of notes) {
+      expect(note).not.toMatch(/\[\s*\/?\s*code\s*\]/i);
+      // Still readable, and still stamped so a retry is recognised.
+      expect(note).toContain('<a href="https://evil.example/sso">Approve CHG-109 here</a>');
+      expect(note).toMatch(/\[patchbot event ev-\d+\]$/);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import type { Config } from '../../src/config/schema.ts';
 import { platform } from '../support/platform.ts';
 import type { StoreHandle } from '../../src/platform.ts';
 import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import type { OutboxEntry } from '../../src/tickets/ticket-outbox.ts';
 import type { TicketSyncTuning } from '../../src/tickets/ticket-sync-deps.ts';
 import { writeConfig } from '../support/cli.ts';
@@ -61,10 +61,11 @@ export interface TicketRuntime {
   stop(): Promise<void>;
 }
 
-export const startTicketRuntime = async (extra: string[], pacing: Partial<TicketSyncTuning> = {}): Promise<TicketRuntime> => {
+/** `log`: the runtime's logger (silent unless a test reads the lines). */
+export const startTicketRuntime = async (extra: string[], pacing: Partial<TicketSyncTuning> = {}, log: Logger = createLogger({ level: 'silent' })): Promise<TicketRuntime> => {
   const config = await estateConfig(extra);
   const handle = await platform.openStore(config.store.url, { migrate: true });
-  const runtime = await startRuntime({ config, platform, log: createLogger({ level: 'silent' }), handle, workers: true, ticketSync: { ...TEST_PACING, ...pacing } });
+  const runtime = await startRuntime({ config, platform, log, handle, workers: true, ticketSync: { ...TEST_PACING, ...pacing } });
   await seedEstate(runtime);
   return {
     runtime,

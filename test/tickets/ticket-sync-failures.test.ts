@@ -195,8 +195,20 @@ describe('a refused ticket update', () => {
     await settledOutbox(runtime, later);
     expect((await runtime.store.tickets.forChange(later))[0]?.key).not.toBe(key);
     expect(onIssue()).toBe(before);
-    // What needed no transition still reached the issue, in order.
-    expect(firstLines(jira.comments(key).map(adfPlainText))).toEqual(['Approved in patchbot by dave.', expect.stringMatching(/^Implementation started/)]);
+    // Every event still reached the issue, in order: a refused move does not lose its comment,
+    // which says where the issue stays and what it could not be moved to.
+    const comments = jira.comments(key).map(adfPlainText);
+    expect(firstLines(comments)).toEqual([
+      'Approved in patchbot by dave.',
+      expect.stringMatching(/^Implementation started/),
+      expect.stringMatching(/^Wave 1 of 2 done/),
+      expect.stringMatching(/^Wave 2 of 2 done/),
+      expect.stringMatching(/^Completed successfully/),
+    ]);
+    expect(comments[2]).toMatch(/\nJira: the issue stays Scheduled; its workflow could not move it to Implementing\.\n\[patchbot event /);
+    expect(comments[4]).toMatch(/\nJira: the issue stays Scheduled; its workflow could not move it to Completed\.\n\[patchbot event /);
+    expect(stampsOf(comments)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
+    expect(cards[0]!.card?.text).toContain(`The comment is on ${key}; only the move is missing.`);
     expect(jira.issue(key).status).toBe('Scheduled');
   }, 180_000);
 });

@@ -6,7 +6,7 @@ import type { Counted } from '../../discovery/discovery-store.ts';
 import { CARD_LIMITS, type CardList, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { commandOf } from '../paged-intent.ts';
-import { FIRST_PAGE, nextPage, PAGE_SIZE, pagedList, type Paging, slicePage, windowOf } from '../paging.ts';
+import { FIRST_PAGE, nextPage, PAGE_SIZE, pageLists, pagedList, type Paging, slicePage, windowOf } from '../paging.ts';
 import type { Answer } from './estate.ts';
 
 /**
@@ -18,12 +18,15 @@ import type { Answer } from './estate.ts';
 export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, intent: IntentOf<'compliance'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   // The CLI's card pages too, but its report is `patchbot report compliance`: it reads a page here.
   const offset = windowOf({ ...paging, surface: 'console' }).offset;
-  const report = await buildComplianceOverview(store, { sla, framework: intent.standard, group: intent.target, now, sample: PAGE_SIZE, offset });
+  const build = (at: number) => buildComplianceOverview(store, { sla, framework: intent.standard, group: intent.target, now, sample: PAGE_SIZE, offset: at });
+  const report = await build(offset);
   const summary = summarizeCompliance(report);
+  // `--json` is the same whatever the page (`patchbot ask … --page 2 --json`): its summary is the first page's.
+  const firstPage = paging.surface === 'cli' && offset > 0 ? summarizeCompliance(await build(0)) : summary;
   const command = commandOf(intent);
-  const whole = `\`patchbot report compliance${intent.standard ? ` --framework ${intent.standard}` : ''}${report.scope ? ` --group ${report.scope}` : ''}\``;
+  const all = `\`patchbot report compliance${intent.standard ? ` --framework ${intent.standard}` : ''}${report.scope ? ` --group ${report.scope}` : ''}\``;
   const page = (heading: string, items: string[], total: number): { list: CardList; total: number }[] =>
-    total ? [{ list: pagedList(items, total, paging, command, heading, whole), total }] : [];
+    total ? [{ list: pagedList(items, total, paging, command, heading, all), total }] : [];
   const hosts = (heading: string, list: Counted<HostCompliance>, line: (h: HostCompliance) => string) => page(heading, list.first.map(line), list.count);
   const paged = [
     ...(report.scope ? [] : page('Groups', slicePage(report.groups, paging.page).map(groupLine), report.groups.length)),
@@ -32,10 +35,7 @@ export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, i
     ...hosts('At risk', report.atRisk, atRiskLine),
   ];
   const totals = paged.map((p) => p.total);
-  // Past the first page, a list that has ended drops out; when all have, the longest says where the end was.
-  const going = paged.filter((p) => p.list.items.length > 0);
-  const longest = [...paged].sort((a, b) => b.total - a.total).slice(0, 1);
-  const lists = (paging.page === 1 ? paged : going.length ? going : longest).map((p) => p.list);
+  const lists = pageLists(paging.page, paged);
   const footer = freshnessLine(report, report.generatedAt) ?? `no hosts in ${report.scope ?? 'the inventory'}`;
   return {
     card: {
@@ -46,8 +46,8 @@ export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, i
       ...nextPage(paging, command, totals),
     },
     data: {
-      headline: summary.headline,
-      lines: summary.lines,
+      headline: firstPage.headline,
+      lines: firstPage.lines,
       total: report.total,
       counts: { overdue: report.overdue.count, unknown: report.unknown.count, atRisk: report.atRisk.count, groups: report.groups.length },
     },

@@ -1,11 +1,10 @@
-import type { Counted } from '../../discovery/discovery-store.ts';
 import { versionOf } from '../../discovery/package-version.ts';
-import { type Finding, type FindingState, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
+import { type Finding, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
-import { FIRST_PAGE, fromWindow, nextPage, pagedList, type Paging, windowOf } from '../paging.ts';
+import { FIRST_PAGE, fromWindow, nextPage, pageLists, pagedList, type Paging, windowOf } from '../paging.ts';
 import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
@@ -52,36 +51,44 @@ export const describePatch = (patch: Patch): string => {
   return `${patch.title} — ${patch.severity}${patch.security ? ', security' : ''}${cves}${patch.rebootHint ? '; needs a reboot' : ''}`;
 };
 
+/** "1.2-1" of `deb:libbar1@1.2-1`, or the id when it names no version; null when the finding does not say. */
+const newerOf = (f: Finding): string | null => (f.supersededBy === undefined ? null : (versionOf(f.supersededBy) ?? f.supersededBy));
+
 /**
  * "superseded by 1.2-1 on 2 hosts": the newer versions are named when the page holds every such host
  * (and they are few), else "a newer version".
  */
-const supersededText = (superseded: Counted<Finding>): string => {
-  const by = [...new Set(superseded.first.map((f) => (f.supersededBy === undefined ? null : (versionOf(f.supersededBy) ?? f.supersededBy))))];
-  const named = superseded.first.length === superseded.count && by.length <= 3 && !by.includes(null) ? by.join(' or ') : 'a newer version';
-  return `superseded by ${named} on ${plural(superseded.count, 'host')} before it was seen installed`;
+const supersededText = (page: readonly Finding[], count: number): string => {
+  const by = [...new Set(page.map(newerOf))];
+  const named = page.length === count && by.length <= 3 && !by.includes(null) ? by.join(' or ') : 'a newer version';
+  return `superseded by ${named} on ${plural(count, 'host')} before it was seen installed`;
 };
 
-/** `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list. */
+/**
+ * `missing <patch> [in <group|host>]`: the hosts still missing it, never an unexplained empty list.
+ * Two lists are paged (page N is page N of each): the hosts that need it, and those where it was
+ * superseded before it was seen installed.
+ */
 export const answerMissing = async (store: EstateStore, intent: IntentOf<'missing'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   const patch = await findPatch(store, intent.patch);
   const scope = await scopeOf(store, intent.target);
   const { limit, offset } = windowOf(paging);
-  const [coverage, needs, { line, freshness }] = await Promise.all([
+  const [coverage, needs, supersededPage, { line, freshness }] = await Promise.all([
+    // Counts of every state; hosts of the states no list pages (installed, awaiting a reboot, excluded).
     store.findings.patchCoverage(patch.id, scope.hosts, limit),
     // The page of hosts that need it, over both states (missing, failed), skipped in the store.
-    store.findings.needingPatch(patch.id, scope.hosts, limit, offset),
+    store.findings.findingsOfPatch(patch.id, scope.hosts, NEEDS_PATCH, limit, offset),
+    store.findings.findingsOfPatch(patch.id, scope.hosts, ['superseded'], limit, offset),
     freshnessLine(store, scope, now),
   ]);
-  const { byState, notReported } = coverage;
-  const needCount = NEEDS_PATCH.reduce((sum, state) => sum + byState[state].count, 0);
-  const hostsIn = (state: FindingState) => byState[state].first.map((f) => f.host);
-  const installed = byState.installed.count;
-  const pendingReboot = byState['pending-reboot'].count;
-  const excluded = byState.excluded.count;
+  const { counts, first, notReported } = coverage;
+  const needCount = NEEDS_PATCH.reduce((sum, state) => sum + counts[state], 0);
+  const installed = counts.installed;
+  const pendingReboot = counts['pending-reboot'];
+  const excluded = counts.excluded;
   // Not installed: the scans listed a newer version instead while the host ran an older one.
-  const superseded = byState.superseded.count;
-  const supersededLine = superseded ? supersededText(byState.superseded) : '';
+  const superseded = counts.superseded;
+  const supersededLine = superseded ? supersededText(supersededPage, superseded) : '';
 
   const command = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
@@ -111,6 +118,11 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
       ? `${describePatch(patch)}${supersededLine ? `\nAlso ${supersededLine}.` : ''}`
       : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
   const items = fromWindow(needs, paging).map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
+  const supersededItems = fromWindow(supersededPage, paging).map((f) => `${f.host} (by ${newerOf(f) ?? 'a newer version'})`);
+  const lists = pageLists(paging.page, [
+    ...(needCount ? [{ list: pagedList(items, needCount, paging, command), total: needCount }] : []),
+    ...(superseded ? [{ list: pagedList(supersededItems, superseded, paging, command, 'Superseded'), total: superseded }] : []),
+  ]);
   return {
     card: {
       title: clip(title, CARD_LIMITS.titleChars),
@@ -122,9 +134,9 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
         ...(pendingReboot ? [{ label: 'Awaiting reboot', value: String(pendingReboot) }] : []),
         { label: 'Not reported', value: String(notReported.count) },
       ],
-      ...(needCount ? { lists: [pagedList(items, needCount, paging, command)] } : {}),
+      ...(lists.length ? { lists } : {}),
       context: line,
-      ...nextPage(paging, command, [needCount]),
+      ...nextPage(paging, command, [needCount, superseded]),
     },
     data: {
       patch,
@@ -132,10 +144,10 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
       // Counts are always whole; the lists are whole for the CLI and the page asked for in chat.
       counts: { missing: needCount, installed, superseded, pendingReboot, excluded, notReported: notReported.count },
       missing: needs.map((f) => ({ host: f.host, state: f.state, since: f.firstSeen, lastSeen: f.lastSeen })),
-      installed: hostsIn('installed'),
-      superseded: byState.superseded.first.map((f) => ({ host: f.host, by: f.supersededBy ?? null })),
-      pendingReboot: hostsIn('pending-reboot'),
-      excluded: hostsIn('excluded'),
+      installed: first.installed.map((f) => f.host),
+      superseded: supersededPage.map((f) => ({ host: f.host, by: f.supersededBy ?? null })),
+      pendingReboot: first['pending-reboot'].map((f) => f.host),
+      excluded: first.excluded.map((f) => f.host),
       notReported: notReported.first,
       freshness,
     },

@@ -126,7 +126,8 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
   };
   const kick = change.state === 'approved' && options.kick ? { followUp: () => options.kick!(change.id, 'approved') } : {};
   const notified = notifiedPeople(change, await context.store.people.list());
-  const direct = notified.length ? { direct: notified.map((person) => ({ person, card: notificationCard(change) })) } : {};
+  const unreached = { channel: 'approvals' as const, threadKey: card.threadKey ?? `change:${change.id}` };
+  const direct = notified.length ? { direct: notified.map((person) => ({ person, card: notificationCard(change), unreached })) } : {};
   return { private: ack, broadcast: [{ channel: 'approvals', card }], ...direct, ...kick, data: { change: change.id, state: change.state, policy: change.policyName, class: change.class } };
 };
 

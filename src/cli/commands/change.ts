@@ -1,6 +1,6 @@
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { type Command, EXIT } from '../command.ts';
-import { chatTextOptions } from './chat-text-options.ts';
+import { chatTextOptions, pageOption } from './chat-text-options.ts';
 
 const VERBS = ['show', 'propose', 'approve', 'reject', 'pause', 'resume', 'cancel', 'rollback'] as const;
 
@@ -19,11 +19,18 @@ const VERB_USAGE: Record<(typeof VERBS)[number], string> = {
 export const changes: Command = {
   path: ['changes'],
   summary: 'list open and recent changes',
-  usage: 'Usage: patchbot changes [--json]',
-  options: { ...chatTextOptions },
+  usage: 'Usage: patchbot changes [--page N] [--json]',
+  options: { ...chatTextOptions, ...pageOption },
   positionals: [0, 0],
   usesStore: true,
-  run: async (context) => (await import('./chat-text.ts')).runChatText(context, 'changes'),
+  run: async (context) => {
+    const paged = (await import('./page-text.ts')).pagedText('changes', context.values.page as string | undefined);
+    if ('error' in paged) {
+      context.io.stderr.write(`patchbot changes: ${paged.error}\n${changes.usage}\n`);
+      return EXIT.usage;
+    }
+    return (await import('./chat-text.ts')).runChatText(context, paged.text);
+  },
 };
 
 /** `patchbot change <verb> …`: the chat command of the same words, as `--as PERSON`. */

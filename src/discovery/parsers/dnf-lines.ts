@@ -1,6 +1,7 @@
 import type { Severity } from '../patch.ts';
 import { isCveId, MAX_CVE_LENGTH } from '../patch-bounds.ts';
 import { excerpt, ScanParseError } from './scan-result.ts';
+import { compareRpmVersions } from './rpm-version.ts';
 import type { Section } from './sections.ts';
 
 /** Line grammar of dnf 4 (RHEL 8/9 and rebuilds), LC_ALL=C. */
@@ -121,4 +122,29 @@ export function parseExitCode(host: string, section: Section): number {
     throw new ScanParseError(host, `the ${section.name} section should hold one exit code, got ${excerpt(lines.join(' | '))}`);
   }
   return Number(lines[0]);
+}
+
+// `name.arch [epoch:]version-release`, as the scan's rpm -q query prints it; rpm's own line for a
+// name it does not have installed (a package check-update offers as new, under Obsoleting).
+const INSTALLED = /^([^\s:]+)\.([A-Za-z0-9_]+) ((?:\d+:)?[^\s:-]+-[^\s:-]+)$/;
+const NOT_INSTALLED = /^package \S+ is not installed$/;
+
+/**
+ * The `installed` section: what the host runs of the packages check-update lists, name.arch →
+ * `[epoch:]version-release` (epoch 0 omitted, as dnf prints it). An install-only package
+ * (kernel) may be installed in several versions: the highest is what the host has at least.
+ */
+export function parseInstalled(host: string, section: Section): Map<string, string> {
+  const versions = new Map<string, string>();
+  for (const [i, line] of section.lines.entries()) {
+    const text = line.trim();
+    if (text === '' || NOT_INSTALLED.test(text)) continue;
+    const m = INSTALLED.exec(text);
+    if (!m) throw new ScanParseError(host, `installed line ${section.firstLine + i} is not \`name.arch [epoch:]version-release\`: ${excerpt(line)}`);
+    const key = `${m[1]}.${m[2]}`;
+    const evr = m[3]!.replace(/^0:/, '');
+    const known = versions.get(key);
+    if (known === undefined || compareRpmVersions(evr, known) > 0) versions.set(key, evr);
+  }
+  return versions;
 }

@@ -29,8 +29,10 @@ export interface RpmPatches {
 /**
  * One patch per advisory with all its packages; every package check-update offers that no advisory
  * covers becomes `rpm:<name>@<[epoch:]version-release>` (one patch for all its architectures).
+ * Each package carries what the host runs of it (`installed`, name.arch → version) when known.
  */
-export function buildRpmPatches(host: string, advisories: AdvisoryLine[], cves: AdvisoryLine[], updates: Nevra[]): RpmPatches {
+export function buildRpmPatches(host: string, advisories: AdvisoryLine[], cves: AdvisoryLine[], updates: Nevra[], installed: ReadonlyMap<string, string>): RpmPatches {
+  const toPackage = (n: Nevra): PackageUpdate => ({ name: n.name, arch: n.arch, installed: installed.get(`${n.name}.${n.arch}`) ?? null, candidate: n.evr });
   const warnings: string[] = [];
   const byId = new Map<string, ParsedPatch>();
   const rejected = new Set<string>();
@@ -70,8 +72,6 @@ export function buildRpmPatches(host: string, advisories: AdvisoryLine[], cves: 
   }
   return { patches: [...byId.values(), ...plain.values()], warnings };
 }
-
-const toPackage = (n: Nevra): PackageUpdate => ({ name: n.name, arch: n.arch, installed: null, candidate: n.evr });
 
 function newAdvisoryPatch(a: AdvisoryLine): ParsedPatch {
   return { id: a.ref, title: '', severity: a.kind.severity, security: a.kind.security, cves: [], rebootHint: false, packages: [] };

@@ -1,4 +1,4 @@
-import { parseCheckUpdate, parseExitCode, parseUpdateinfo } from './dnf-lines.ts';
+import { parseCheckUpdate, parseExitCode, parseInstalled, parseUpdateinfo } from './dnf-lines.ts';
 import { buildRpmPatches } from './dnf-patches.ts';
 import { parseOsRelease } from './os-release.ts';
 import { excerpt, type ParsedScan, ScanParseError } from './scan-result.ts';
@@ -23,6 +23,8 @@ import { MAX_TEXT_LINE, MAX_TEXT_OUTPUT, type Section, sectionOf, splitSections 
  *   LC_ALL=C dnf -q $strict check-update; rc=$?
  *   echo '### patchbot:check-update-exit'
  *   echo "$rc"                                                            # then exit 1 unless 0 or 100
+ *   echo '### patchbot:installed'                            # optional: what the host runs of them
+ *   LC_ALL=C rpm -q --qf '%{NAME}.%{ARCH} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' <each name.arch check-update listed>
  *   echo '### patchbot:needs-restarting'
  *   LC_ALL=C dnf -q $strict needs-restarting -r; rc=$?
  *   echo '### patchbot:needs-restarting-exit'
@@ -36,11 +38,15 @@ import { MAX_TEXT_LINE, MAX_TEXT_OUTPUT, type Section, sectionOf, splitSections 
  * - check-update exits 100 when updates exist, 0 when none, 1 on error (an error fails the scan).
  * - needs-restarting -r exits 1 and prints "Reboot is required" when a reboot is pending, 0 when
  *   not; an exit 1 without that sentence (e.g. the plugin is missing) gives "unknown".
- * - dnf prints nothing for installed versions, so PackageUpdate.installed is null here.
+ * - dnf prints nothing for installed versions: the `installed` section (rpm -q) gives them, so that
+ *   a package version that drops out of a later report can be told installed from superseded
+ *   (adapters/postgres/finding-close.ts). Without it (an older playbook), PackageUpdate.installed is
+ *   null and such a version reads as superseded. It has no exit section: a list cut short only
+ *   leaves some versions unknown, which errs the same safe way.
  * - dnf 5 (Fedora 41+) prints other tables and is not this contract.
  */
 export const DNF_SECTIONS = ['os-release', 'updateinfo', 'updateinfo-exit', 'check-update', 'check-update-exit', 'needs-restarting', 'needs-restarting-exit'] as const;
-export const DNF_OPTIONAL_SECTIONS = ['updateinfo-cves', 'updateinfo-cves-exit'] as const;
+export const DNF_OPTIONAL_SECTIONS = ['updateinfo-cves', 'updateinfo-cves-exit', 'installed'] as const;
 
 export function parseDnfScan(host: string, stdout: Buffer | string): ParsedScan {
   const split = splitSections(host, stdout, { what: 'dnf', required: DNF_SECTIONS, optional: DNF_OPTIONAL_SECTIONS, maxLineLength: MAX_TEXT_LINE, maxOutput: MAX_TEXT_OUTPUT });
@@ -64,7 +70,8 @@ export function parseDnfScan(host: string, stdout: Buffer | string): ParsedScan 
   if (exit === 100 && updates.length === 0) throw new ScanParseError(host, 'dnf check-update exited 100 (updates available) but its section lists no packages: the output is incomplete');
   if (exit === 0 && updates.length > 0) throw new ScanParseError(host, `dnf check-update exited 0 (no updates) but its section lists ${updates.length} packages`);
 
-  const built = buildRpmPatches(host, advisories, cves, updates);
+  const installedSection = split.sections.get('installed');
+  const built = buildRpmPatches(host, advisories, cves, updates, installedSection ? parseInstalled(host, installedSection) : new Map());
   const reboot = needsRestarting(host, sectionOf(split, 'needs-restarting'), sectionOf(split, 'needs-restarting-exit'));
   return boundScan({
     host,

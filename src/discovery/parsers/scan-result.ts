@@ -6,7 +6,7 @@ export interface PackageUpdate {
   name: string;
   /** `amd64`, `x86_64`, `noarch`…; null when the scan does not say. */
   arch: string | null;
-  /** null for a new install, and on RHEL where check-update does not print the installed version. */
+  /** null for a new install, and on RHEL when the scan did not say (its optional `installed` section). */
   installed: string | null;
   candidate: string;
 }

@@ -1,4 +1,5 @@
-import { scheduleQueue } from '../../jobs/scheduler.ts';
+import { exactCron } from '../../jobs/every.ts';
+import { type Schedule, scheduleQueue } from '../../jobs/scheduler.ts';
 import { advanceRollout } from './advance.ts';
 import { ADVANCE_QUEUE, type AdvanceJob, changeOfRescan, clockOf, DEFAULT_LEASE_MS, HOST_RUN_QUEUE, type HostRunJob, type RolloutDeps } from './rollout-deps.ts';
 import { staleBefore } from './host-lease.ts';
@@ -6,7 +7,14 @@ import { runHostJob } from './run-host.ts';
 import { registerRecurringProposals } from './recurring-proposals.ts';
 import { ACTIVE } from './step.ts';
 
-export const SWEEP_SCHEDULE = { name: 'rollouts', cron: '*/30 * * * * *' } as const;
+const SWEEP = 'rollouts';
+
+/** The sweep's schedule: every `everyMs` (execution.rolloutSweep, 30 s by default; validated to be a period cron keeps). */
+export const sweepSchedule = (everyMs: number): Schedule => {
+  const cron = exactCron(everyMs);
+  if (!cron) throw new Error(`the rollout sweep cannot fire every ${everyMs} ms by cron (config validation should have refused it)`);
+  return { name: SWEEP, cron };
+};
 
 /**
  * Looks at every change with work ahead: advances each (a lost wake-up, an approval from a
@@ -42,6 +50,6 @@ export const registerRolloutJobs = async (deps: RolloutDeps, { concurrency }: { 
   // Deciding is quick and serialised per change by a row lock; a few at once is plenty.
   await deps.queue.work<AdvanceJob>(ADVANCE_QUEUE, async ({ changeId }) => advanceRollout(deps, changeId), { concurrency: 4 });
   await deps.queue.work<HostRunJob>(HOST_RUN_QUEUE, async (job) => runHostJob(deps, job), { concurrency });
-  await deps.queue.work(scheduleQueue(SWEEP_SCHEDULE.name), async () => sweepRollouts(deps));
+  await deps.queue.work(scheduleQueue(SWEEP), async () => sweepRollouts(deps));
   await registerRecurringProposals(deps);
 };

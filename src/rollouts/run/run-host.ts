@@ -6,6 +6,7 @@ import { playbookFor, rollbackFor, getPlaybook } from '../../playbooks/catalog.t
 import { type PlaybookRun, runPlaybook } from '../../playbooks/run-playbook.ts';
 import { changeLogger, hostLogger, type Logger } from '../../shared/logger.ts';
 import { scrubSecrets } from '../../shared/scrub-secrets.ts';
+import { oneLine } from '../../shared/control-chars.ts';
 import type { HostRunState } from '../rollout-store.ts';
 import { RolloutPlan } from '../rollout-plan.ts';
 import type { ParamValues } from '../../playbooks/render.ts';
@@ -179,8 +180,9 @@ export const runHostJob = async (deps: RolloutDeps, job: HostRunJob): Promise<vo
   if (lease.lost && (lease.takenOver || threw || outcome.runs.some((r) => r.stopped))) {
     return recordStopped(deps, { ...job, attempt, why: lease.lost, runs: outcome.runs }, log);
   }
-  // Stored, shown in the thread and the audit log: an SSH or playbook error may quote a secret.
-  if (outcome.error) outcome.error = scrubSecrets(outcome.error);
+  // Stored, shown in the thread and the audit log: an SSH or playbook error may quote a secret,
+  // and quotes what the host printed, whose escapes and text-direction overrides are removed as a scan's are.
+  if (outcome.error) outcome.error = oneLine(scrubSecrets(outcome.error));
   const { state, error } = outcome;
   // The outcome is real: a short outage does not lose it (and with it a lease and a half of waiting for a takeover).
   const retry = { tries: Math.max(3, Math.ceil(leaseMs / RECORD_PAUSE_MS)), pauseMs: RECORD_PAUSE_MS };

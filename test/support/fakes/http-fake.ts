@@ -42,6 +42,8 @@ export interface FaultMatch {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string's parameters (paging, expand...). */
+  query: URLSearchParams;
   status: number | 'dropped';
 }
 
@@ -117,7 +119,7 @@ export class LoopbackFake {
   private async serve(method: string, target: string, headers: IncomingHttpHeaders, raw: string, res: ServerResponse) {
     const url = new URL(target, 'http://fake.invalid');
     const fault = this.takeFault(method, url.pathname);
-    const log = (status: LoggedRequest['status']) => this.requests.push({ method, path: url.pathname, status });
+    const log = (status: LoggedRequest['status']) => this.requests.push({ method, path: url.pathname, query: url.searchParams, status });
     if (fault?.kind === 'drop') {
       log('dropped');
       res.socket?.destroy();

@@ -68,10 +68,12 @@ export interface FakeApproval {
   approvers: { name: string; decision: 'approved' | 'declined' | 'pending'; accountId?: string; username?: string; emailAddress?: string }[];
 }
 
-/** One changelog entry of a status move: who (a Jira account) and when. */
+/** One changelog entry: who (a Jira account), when, and the field it changed (a status move unless said). */
 export interface FakeHistory {
   by: { name: string; accountId: string; username: string };
   created: string;
+  /** Default `status`. */
+  field?: string;
   from: string;
   to: string;
 }

@@ -74,10 +74,23 @@ export const takeTransition = (workflow: FakeWorkflow, issue: FakeIssue, id: str
   return { status: 204 };
 };
 
+/** Jira Cloud embeds this many changelog entries in an issue (expand=changelog), the newest; Data Center embeds all. */
+export const EMBEDDED_CHANGELOG = 100;
+
+/** The issue's changelog as Jira shows it, oldest first, each entry by a real User object: an accountId on Cloud, a username on Data Center. */
+const historiesOf = (issue: FakeIssue, cloud: boolean) =>
+  (issue.history ?? []).map((h, i) => ({
+    id: String(30000 + i),
+    author: cloud ? { accountId: h.by.accountId, displayName: h.by.name, active: true } : { name: h.by.username, key: h.by.username, displayName: h.by.name, active: true },
+    created: h.created,
+    items: [{ field: h.field ?? 'status', fieldtype: 'jira', from: null, fromString: h.from, to: null, toString: h.to }],
+  }));
+
 /**
  * GET /issue/{key}: the fields asked for (status with its category, resolution null when unset)
- * and, with expand=changelog, the issue's history (status moves only, in this fake), each by a
- * real User object: an accountId on Cloud, a username on Data Center.
+ * and, with expand=changelog, the issue's history. On Cloud that is cut to the newest
+ * EMBEDDED_CHANGELOG entries, `total` saying how many there are: the rest only through the pages
+ * of GET /issue/{key}/changelog.
  */
 export const issueView = (issue: FakeIssue, { workflow, cloud, self, query }: { workflow: FakeWorkflow; cloud: boolean; self: string; query: URLSearchParams }) => {
   const wanted = (query.get('fields') ?? 'status').split(',');
@@ -91,12 +104,28 @@ export const issueView = (issue: FakeIssue, { workflow, cloud, self, query }: { 
           : issue.fields[f],
     ]),
   );
-  const histories = (issue.history ?? []).map((h, i) => ({
-    id: String(30000 + i),
-    author: cloud ? { accountId: h.by.accountId, displayName: h.by.name, active: true } : { name: h.by.username, key: h.by.username, displayName: h.by.name, active: true },
-    created: h.created,
-    items: [{ field: 'status', fieldtype: 'jira', from: null, fromString: h.from, to: null, toString: h.to }],
-  }));
-  const changelog = (query.get('expand') ?? '').split(',').includes('changelog') ? { changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories } } : {};
+  const all = historiesOf(issue, cloud);
+  const histories = cloud ? all.slice(-EMBEDDED_CHANGELOG) : all;
+  const changelog = (query.get('expand') ?? '').split(',').includes('changelog') ? { changelog: { startAt: 0, maxResults: histories.length, total: all.length, histories } } : {};
   return { id: issue.id, key: issue.key, self, fields, ...changelog };
+};
+
+/**
+ * GET /rest/api/3/issue/{key}/changelog (Cloud): PageBeanChangelog, oldest first, `startAt` from
+ * 0, `maxResults` default and at most 100; `isLast` and `nextPage` say whether more follow.
+ */
+export const changelogPage = (issue: FakeIssue, self: string, query: URLSearchParams): FakeReply => {
+  const number = (name: string, fallback: number) => {
+    const raw = query.get(name);
+    return raw === null ? fallback : Number(raw);
+  };
+  const startAt = number('startAt', 0);
+  const maxResults = Math.min(number('maxResults', 100), 100);
+  if (!Number.isInteger(startAt) || startAt < 0 || !Number.isInteger(maxResults) || maxResults < 1)
+    return { status: 400, body: { errorMessages: ['startAt must be a whole number from 0 and maxResults one from 1.'], errors: {} } };
+  const all = historiesOf(issue, true);
+  const values = all.slice(startAt, startAt + maxResults);
+  const isLast = startAt + values.length >= all.length;
+  const link = (at: number) => `${self}/changelog?startAt=${at}&maxResults=${maxResults}`;
+  return { status: 200, body: { self: link(startAt), ...(isLast ? {} : { nextPage: link(startAt + values.length) }), maxResults, startAt, total: all.length, isLast, values } };
 };

@@ -74,6 +74,30 @@ export const refusedMove = (change: SnChange, to: string, approvalAfter: string,
   return null;
 };
 
+/**
+ * change_request's dictionary `max_length` for the string fields patchbot writes: 160 for
+ * short_description, and the platform's default for multi-line text, 4,000, for the others
+ * (task's journal work_notes too). The platform does not enforce it through the API (KB0685779:
+ * a column over 255 characters is mediumtext), but its forms, counters and lists are built on it.
+ * So the fake stores a longer value whole, as the instance does, and reports it as a violation.
+ */
+export const MAX_LENGTH: Record<string, number> = {
+  short_description: 160,
+  description: 4_000,
+  implementation_plan: 4_000,
+  backout_plan: 4_000,
+  test_plan: 4_000,
+  close_notes: 4_000,
+  work_notes: 4_000,
+};
+
+/** The fields of a write longer than their dictionary max_length, said as a test can read them. */
+export const lengthViolations = (number: string, written: Record<string, unknown>): string[] =>
+  Object.entries(written).flatMap(([field, value]) => {
+    const max = MAX_LENGTH[field];
+    return typeof value === 'string' && max !== undefined && value.length > max ? [`${number}.${field}: ${value.length} characters, over its max_length of ${max}`] : [];
+  });
+
 export const entersApproval = (change: SnChange, to: string): boolean => APPROVAL_STATES.has(to) && !APPROVAL_STATES.has(change.state);
 
 /** What the instance stamps on every update of a record: who (a login) and when. */

@@ -1,0 +1,89 @@
+-- RPM's version order (lib/rpmvercmp.c: rpmvercmp, and the epoch, version, release comparison
+-- around it), as migration 020 gave Debian's: the writers (adapters/postgres/finding-close.ts)
+-- compare a package version that drops out of a RHEL host's report with the version the host runs,
+-- which the dnf scan now reports (rpm -q), to tell installed from superseded. Before, an rpm
+-- version was always superseded. Negative, 0 or positive; test/postgres/rpm-version-sql.test.ts
+-- checks it against rpm itself and src/discovery/parsers/rpm-version.ts.
+create function rpm_vercmp(a text, b text) returns integer
+language plpgsql immutable strict parallel safe as $$
+declare
+  i integer := 1;
+  j integer := 1;
+  la integer := length(a);
+  lb integer := length(b);
+  x text;
+  y text;
+  numeric_segment boolean;
+begin
+  if a = b then return 0; end if;
+  while i <= la or j <= lb loop
+    while i <= la and substr(a, i, 1) !~ '^[A-Za-z0-9~^]$' loop i := i + 1; end loop;
+    while j <= lb and substr(b, j, 1) !~ '^[A-Za-z0-9~^]$' loop j := j + 1; end loop;
+    -- `~` sorts before everything, even the end.
+    if substr(a, i, 1) = '~' or substr(b, j, 1) = '~' then
+      if substr(a, i, 1) <> '~' then return 1; end if;
+      if substr(b, j, 1) <> '~' then return -1; end if;
+      i := i + 1;
+      j := j + 1;
+      continue;
+    end if;
+    -- `^` sorts after the end, before anything else.
+    if substr(a, i, 1) = '^' or substr(b, j, 1) = '^' then
+      if i > la then return -1; end if;
+      if j > lb then return 1; end if;
+      if substr(a, i, 1) <> '^' then return 1; end if;
+      if substr(b, j, 1) <> '^' then return -1; end if;
+      i := i + 1;
+      j := j + 1;
+      continue;
+    end if;
+    if i > la or j > lb then exit; end if;
+    numeric_segment := substr(a, i, 1) ~ '^[0-9]$';
+    if numeric_segment then
+      x := substring(substr(a, i) from '^[0-9]+');
+      y := substring(substr(b, j) from '^[0-9]+');
+    else
+      x := substring(substr(a, i) from '^[A-Za-z]+');
+      y := substring(substr(b, j) from '^[A-Za-z]+');
+    end if;
+    -- One segment numeric, the other alphabetic: the numeric one is newer.
+    if y is null then return case when numeric_segment then 1 else -1 end; end if;
+    i := i + length(x);
+    j := j + length(y);
+    if numeric_segment then
+      x := ltrim(x, '0');
+      y := ltrim(y, '0');
+      if length(x) <> length(y) then return case when length(x) > length(y) then 1 else -1 end; end if;
+    end if;
+    if x <> y then return case when x collate "C" < y collate "C" then -1 else 1 end; end if;
+  end loop;
+  if i > la and j > lb then return 0; end if;
+  return case when i > la then -1 else 1 end;
+end
+$$;
+
+-- `[epoch:]version[-release]`: the epoch as a number (none is 0), the release after the last
+-- hyphen (empty when there is none, as rpm.vercmp compares it).
+create function rpm_version_cmp(a text, b text) returns integer
+language plpgsql immutable strict parallel safe as $$
+declare
+  ea numeric := 0;
+  eb numeric := 0;
+  ra text := '';
+  rb text := '';
+  p integer;
+begin
+  p := position(':' in a);
+  if p > 1 and left(a, p - 1) ~ '^[0-9]+$' then ea := left(a, p - 1)::numeric; a := substr(a, p + 1); end if;
+  p := position(':' in b);
+  if p > 1 and left(b, p - 1) ~ '^[0-9]+$' then eb := left(b, p - 1)::numeric; b := substr(b, p + 1); end if;
+  if ea <> eb then return case when ea < eb then -1 else 1 end; end if;
+  p := length(a) - position('-' in reverse(a)) + 1;
+  if position('-' in a) > 0 and p > 1 then ra := substr(a, p + 1); a := left(a, p - 1); end if;
+  p := length(b) - position('-' in reverse(b)) + 1;
+  if position('-' in b) > 0 and p > 1 then rb := substr(b, p + 1); b := left(b, p - 1); end if;
+  p := rpm_vercmp(a, b);
+  if p <> 0 then return p; end if;
+  return rpm_vercmp(ra, rb);
+end
+$$;

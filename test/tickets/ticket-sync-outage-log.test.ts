@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { capturedLog } from '../support/captured-log.ts';
+import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
+import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
+import { ask, PATCH, settledOutbox, startTicketRuntime, until } from './ticket-harness.ts';
+
+/**
+ * The service's log through an ITSM outage with updates waiting on several tickets: one warning
+ * when it starts, one info line when the ITSM answers again, per ITSM system. Each ticket retries
+ * on its own backoff, and a line per attempt was a flood; the attempts are still there at debug.
+ */
+const running: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  while (running.length) await running.pop()!.stop();
+});
+
+const itsmYaml = (fake: FakeServiceNow | FakeJira): string[] => {
+  if ('workNotes' in fake) {
+    const c = fake.config();
+    return ['itsm:', '  kind: servicenow', `  servicenow: { instanceUrl: "${c.instanceUrl}", username: ${c.username}, password: ${c.password} }`];
+  }
+  const c = fake.config();
+  // A retried open waits out Cloud's search lag before it creates (60 s by default): the fake's is 500 ms.
+  return ['itsm:', '  kind: jira', `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change, searchLag: 2s }`];
+};
+
+describe.each([
+  { system: 'servicenow', label: 'ServiceNow' },
+  { system: 'jira', label: 'Jira' },
+])('$label taken down while three tickets wait to be opened', ({ system, label }) => {
+  it('is one warning while it lasts and one line when it answers again, not one per ticket and retry', async () => {
+    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
+    running.push(fake);
+    const { log, lines } = capturedLog('debug');
+    const harness = await startTicketRuntime(itsmYaml(fake), {}, log);
+    running.unshift(harness);
+    const { runtime } = harness;
+
+    await fake.stop();
+    const ids: string[] = [];
+    for (const target of ['canary', 'prod-web', 'canary prod-web']) ids.push(String((await ask(runtime, 'alice', `propose ${PATCH} to ${target} at now`)).data?.change));
+    // Each attempt, per ticket, is logged at debug: wait for four failed attempts of every ticket.
+    const attemptsOf = (id: string) => lines.filter((l) => l.msg === 'ticket update failed; retrying later' && l.ticketOf === id);
+    await until('each waiting update to fail four times', async () => ids.every((id) => attemptsOf(id).length >= 4), 60_000);
+    const attempts = ids.flatMap(attemptsOf);
+    expect(attempts.every((l) => l.level === 20)).toBe(true);
+    // Twelve failed attempts or more, and one warning.
+    const warnings = () => lines.filter((l) => (l.level as number) >= 40).map((l) => [l.level, l.msg]);
+    expect(warnings()).toEqual([[40, `ticket updates to ${label} failed`]]);
+    const first = lines.find((l) => l.msg === `ticket updates to ${label} failed`)!;
+    expect(first).toMatchObject({ err: { message: expect.stringMatching(/no answer from http:\/\/127\.0\.0\.1/) }, since: expect.any(String), ticketOf: expect.any(String) });
+
+    await fake.start();
+    for (const id of ids) expect((await settledOutbox(runtime, id, 60_000)).every((e) => e.state === 'sent')).toBe(true);
+    const back = lines.filter((l) => l.msg === `ticket updates to ${label} works again`);
+    expect(back).toHaveLength(1);
+    expect(back[0]).toMatchObject({ level: 30, since: first.since, failures: expect.any(Number) });
+    expect(back[0]!.failures as number).toBeGreaterThanOrEqual(attempts.length);
+    expect(warnings()).toHaveLength(1);
+  }, 180_000);
+});
