@@ -37,7 +37,7 @@ export const findMoveInChangelog = async (jira: JiraClient, key: string, status:
   /** Entries from `from` up to `to` (exclusive), or to the end when `to` is null. */
   const read = async (from: number, to: number | null): Promise<History[]> => {
     const entries: History[] = [];
-    for (let at = from; to === null || at < to; ) {
+    for (let at = from; to === null || at < to;) {
       const maxResults = to === null ? CHANGELOG_PAGE : Math.min(CHANGELOG_PAGE, to - at);
       const page = await jira.call(ChangelogPage, what, { method: 'GET', url: `${jira.api}/issue/${key}/changelog`, params: { startAt: at, maxResults } });
       entries.push(...page.values);

@@ -12,5 +12,4 @@ import { fitNote } from '../../src/tickets/fit-note.ts';
 export const COMMENT_LIMIT = 32_767;
 
 /** The comment body for `text` (a stamped note), shortened before its stamp when it would not fit. */
-export const fittedComment = (text: string, render: (text: string) => unknown, limit = COMMENT_LIMIT): unknown =>
-  fitNote(text, render, limit, `Jira's ${limit}-character limit`);
+export const fittedComment = (text: string, render: (text: string) => unknown, limit = COMMENT_LIMIT): unknown => fitNote(text, render, limit, `Jira's ${limit}-character limit`);

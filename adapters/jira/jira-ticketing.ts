@@ -181,9 +181,10 @@ export const jiraTicketing = (config: JiraConfig, options: JiraOptions = {}): Ti
       const moved = move.phase ? await moveTo(ref.key, status, move.phase) : { status: status.name, refused: null };
       const stuck = moved.refused;
       const where = moved.status === status.name ? `stays ${status.name}` : `is in ${moved.status}`;
-      const text = stuck && move.phase
-        ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue ${where}; its workflow could not move it to ${steps[move.phase].status}.\n$1`)
-        : stampedNote(event);
+      const text =
+        stuck && move.phase
+          ? stampedNote(event).replace(/\n(\[patchbot event)/, `\nJira: the issue ${where}; its workflow could not move it to ${steps[move.phase].status}.\n$1`)
+          : stampedNote(event);
       // The comment goes last: its stamp is what marks the event done.
       await jira.send(`commenting on ${ref.key}`, { method: 'POST', url: `${jira.api}/issue/${ref.key}/comment`, data: { body: fittedComment(text, note) } });
       if (stuck) throw new TicketingError('rejected', 'jira', `${stuck.message} The comment is on ${ref.key}; only the move is missing.`, { status: stuck.status });

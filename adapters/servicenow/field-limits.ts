@@ -14,5 +14,4 @@ import { fitNote } from '../../src/tickets/fit-note.ts';
 export const SERVICENOW_TEXT_LIMIT = 4_000;
 
 /** `text` fitted to `field`'s 4,000 characters, the stamp line kept whole. */
-export const fittedText = (text: string, field: string, limit = SERVICENOW_TEXT_LIMIT): string =>
-  fitNote(text, (t) => t, limit, `ServiceNow's ${limit}-character ${field}`);
+export const fittedText = (text: string, field: string, limit = SERVICENOW_TEXT_LIMIT): string => fitNote(text, (t) => t, limit, `ServiceNow's ${limit}-character ${field}`);

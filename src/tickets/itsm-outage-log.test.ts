@@ -10,8 +10,7 @@ describe('itsmOutageLog', () => {
     let clock = Date.parse('2026-12-05T14:00:00Z');
     const outage = itsmOutageLog(log, 'ServiceNow', { now: () => clock });
     // 40 tickets, each retried 5 times within a minute.
-    for (let attempt = 0; attempt < 5; attempt++)
-      for (let ticket = 1; ticket <= 40; ticket++) outage.failed('retryable', down, new Date(clock), { ticketOf: `CHG-${ticket}` });
+    for (let attempt = 0; attempt < 5; attempt++) for (let ticket = 1; ticket <= 40; ticket++) outage.failed('retryable', down, new Date(clock), { ticketOf: `CHG-${ticket}` });
     clock += 60_000;
     outage.answered();
     expect(lines.map((l) => [l.level, l.msg, l.ticketOf ?? l.failures])).toEqual([

@@ -19,7 +19,16 @@ import type { ItsmModule } from './itsm-module.ts';
 import { itsmOutageLog } from './itsm-outage-log.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
 import { pumpOutbox, syncTicketEntry } from './ticket-sync.ts';
-import { DEFAULT_TUNING, SYSTEM_LABEL, TICKET_SYNC_QUEUE, type TicketNotices, type TicketSyncDeps, type TicketSyncJob, type TicketSyncStore, type TicketSyncTuning } from './ticket-sync-deps.ts';
+import {
+  DEFAULT_TUNING,
+  SYSTEM_LABEL,
+  TICKET_SYNC_QUEUE,
+  type TicketNotices,
+  type TicketSyncDeps,
+  type TicketSyncJob,
+  type TicketSyncStore,
+  type TicketSyncTuning,
+} from './ticket-sync-deps.ts';
 import { isTicketingError } from './ticketing-error.ts';
 import type { Ticketing } from './ticketing.ts';
 

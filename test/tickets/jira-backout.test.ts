@@ -74,7 +74,9 @@ describe('a move the workflow refuses on a change still running', () => {
     const error = await tickets.record(ref, completed).catch((e: unknown) => e);
     expect(error).toMatchObject({
       kind: 'rejected',
-      message: expect.stringMatching(/is in status "Implementing", which has no transition "Complete" \(or any leading to "Completed"\).* The comment is on OPS-\d+; only the move is missing\.$/),
+      message: expect.stringMatching(
+        /is in status "Implementing", which has no transition "Complete" \(or any leading to "Completed"\).* The comment is on OPS-\d+; only the move is missing\.$/,
+      ),
     });
     expect(jira.issue(ref.key).status).toBe('Implementing');
     expect(adfPlainText(jira.comments(ref.key).at(-1))).toBe(

@@ -58,8 +58,17 @@ describe("the fake's paged changelog", () => {
   it('pages oldest first with startAt and maxResults (at most 100), saying isLast and the next page', async () => {
     const { jira, ref } = await cancelledThenEdited('cloud', 150);
     const get = async (query: string) => {
-      const response = await fetch(`${jira.url}/rest/api/3/issue/${ref.key}/changelog${query}`, { headers: { authorization: `Basic ${Buffer.from('patchbot@example.com:jira-api-token').toString('base64')}` } });
-      return (await response.json()) as { startAt: number; maxResults: number; total: number; isLast: boolean; nextPage?: string; values: Array<{ items: Array<{ field: string; toString: string }> }> };
+      const response = await fetch(`${jira.url}/rest/api/3/issue/${ref.key}/changelog${query}`, {
+        headers: { authorization: `Basic ${Buffer.from('patchbot@example.com:jira-api-token').toString('base64')}` },
+      });
+      return (await response.json()) as {
+        startAt: number;
+        maxResults: number;
+        total: number;
+        isLast: boolean;
+        nextPage?: string;
+        values: Array<{ items: Array<{ field: string; toString: string }> }>;
+      };
     };
     const first = await get('');
     expect(first).toMatchObject({ startAt: 0, maxResults: 100, total: 152, isLast: false });

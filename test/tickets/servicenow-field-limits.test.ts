@@ -31,7 +31,12 @@ describe.each([
     await tickets.record(ref, halted);
     const note = sn.workNotes(ref.key).at(-1)!;
     expect(note.length).toBeLessThanOrEqual(4_000);
-    expect(note).toMatch(new RegExp(`^Halted: web-01 failed its smoke check: output line;.*… \\[shortened by patchbot to fit ServiceNow's 4000-character work_notes: \\d+ of \\d+ characters left out\\]\\n\\[patchbot event ${halted.id}\\]$`, 's'));
+    expect(note).toMatch(
+      new RegExp(
+        `^Halted: web-01 failed its smoke check: output line;.*… \\[shortened by patchbot to fit ServiceNow's 4000-character work_notes: \\d+ of \\d+ characters left out\\]\\n\\[patchbot event ${halted.id}\\]$`,
+        's',
+      ),
+    );
     // The stamp survived: a retry of the same event writes nothing.
     expect(await tickets.record(ref, halted)).toMatchObject({ skipped: true });
 
