@@ -84,7 +84,44 @@ const NOT_PLAIN: Record<string, string> = {
 /** Random edits (seeded, so a failure repeats) of the PLAIN texts with characters YAML gives meaning to. */
 const editedTexts = function* (count: number): Generator<string> {
   const seeds = Object.values(PLAIN);
-  const pieces = [' ', '\n', '\t', '\r', ':', '-', '#', '"', "'", '[', ']', '{', '}', ',', '?', '|', '>', '\\', '.', '~', '&', '*', '!', '%', '@', '`', '\uFEFF', '\u2028', '\u0085', 'é', '  ', '\n  ', 'x: y', '- ', '---', '...'];
+  const pieces = [
+    ' ',
+    '\n',
+    '\t',
+    '\r',
+    ':',
+    '-',
+    '#',
+    '"',
+    "'",
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '?',
+    '|',
+    '>',
+    '\\',
+    '.',
+    '~',
+    '&',
+    '*',
+    '!',
+    '%',
+    '@',
+    '`',
+    '\uFEFF',
+    '\u2028',
+    '\u0085',
+    'é',
+    '  ',
+    '\n  ',
+    'x: y',
+    '- ',
+    '---',
+    '...',
+  ];
   let state = 2_463_534_242;
   const next = (below: number) => {
     state ^= state << 13;
@@ -111,7 +148,8 @@ const largeInventory = (count: number): string => {
     const name = `h${String(i).padStart(6, '0')}`;
     const address = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     if (i % 3 === 0) lines.push(`  - { name: ${name}, address: ${address}, os: debian, port: ${22 + (i % 5)}, groups: [grp-${i % 7}], tags: { rack: r${i % 40}, n: ${i % 11} } }`);
-    else if (i % 3 === 1) lines.push(`  - name: "${name}"`, `    address: '${address}'`, '    os: ubuntu', '    tags:', `      rack: r${i % 40}`, `      owner: team ${i % 4} # why`, '    connection: ssh');
+    else if (i % 3 === 1)
+      lines.push(`  - name: "${name}"`, `    address: '${address}'`, '    os: ubuntu', '    tags:', `      rack: r${i % 40}`, `      owner: team ${i % 4} # why`, '    connection: ssh');
     else lines.push(`  - {name: ${name}, address: ${address}, os: rhel, user: ~, groups: [], tags: {zone: "eu-${i % 3}", on: ${i % 2 === 0}}}`);
   }
   lines.push('groups:', '  - { name: everyone, selector: { os: [debian] }, production: true }');
@@ -152,7 +190,10 @@ describe('parsePlainYaml', () => {
       if (!quick) continue;
       fast += 1;
       const doc = parseDocument(text);
-      expect(doc.errors.map((error) => error.message), JSON.stringify(text)).toEqual([]);
+      expect(
+        doc.errors.map((error) => error.message),
+        JSON.stringify(text),
+      ).toEqual([]);
       expect(isDeepStrictEqual(quick.data, doc.toJS()), JSON.stringify(text)).toBe(true);
     }
     expect(fast).toBeGreaterThan(1_000); // the edits left plenty of plain data to compare

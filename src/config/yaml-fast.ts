@@ -36,9 +36,13 @@ const plainValue = (source: string): unknown => {
   if (!MAY_BE_NOT_TEXT.test(source)) return source;
   for (const tag of PLAIN_TAGS) {
     if (!tag.test.test(source)) continue;
-    const value = tag.resolve(source, () => {
-      throw new NotPlainData();
-    }, RESOLVE_OPTIONS);
+    const value = tag.resolve(
+      source,
+      () => {
+        throw new NotPlainData();
+      },
+      RESOLVE_OPTIONS,
+    );
     return isScalar(value) ? value.value : value;
   }
   return source;
