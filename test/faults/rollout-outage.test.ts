@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { issueAccessTokens } from '../support/access-tokens.ts';
 import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
 import { takeLock } from '../support/fleet/tools/host-state.ts';
 import { platform } from '../support/platform.ts';
 import { type Cluster, postgresAvailable, startCluster } from '../support/postgres-cluster.ts';
-import { runPatchbot, type ServiceProcess, startPatchbot } from '../support/process.ts';
+import { type ServiceProcess, startPatchbot } from '../support/process.ts';
 import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
@@ -45,10 +46,10 @@ let dir: string;
 let blackhole: Server;
 const held: Socket[] = [];
 /** Each person's personal access token: real execution runs outside demo mode, where nobody is `as=` anyone. */
-const tokens: Record<string, string> = {};
+let tokens: Record<string, Record<string, string>> = {};
 
 const api = async (person: string, path: string, body: unknown) => {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokens[person]}` };
+  const headers = { 'content-type': 'application/json', ...tokens[person] };
   const response = await fetch(`${service.url}/api/console${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
@@ -99,13 +100,8 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
         '  pilot: { soak: 0s }',
       ].join('\n'),
     );
-    const config = ['--config', join(dir, 'patchbot.yaml'), '--config', join(dir, 'inventory.yaml')];
-    service = await startPatchbot(config);
-    for (const person of ['alice', 'dave']) {
-      const created = await runPatchbot(['token', 'create', '--as', person, ...config]);
-      if (created.code !== 0) throw new Error(`token create --as ${person}: ${created.stderr}`);
-      tokens[person] = created.stdout.trim();
-    }
+    service = await startPatchbot(['--config', join(dir, 'patchbot.yaml'), '--config', join(dir, 'inventory.yaml')]);
+    tokens = await issueAccessTokens(cluster.url, ['alice', 'dave']);
   }, 180_000);
 
   afterAll(async () => {

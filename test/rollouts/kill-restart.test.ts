@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/postgres/open-store.ts';
 import type { StorageEngine } from '../../src/patchbot-store.ts';
+import { issueAccessTokens } from '../support/access-tokens.ts';
 import { writeConfig } from '../support/cli.ts';
 import { availableEngines, freshPostgresUrl } from '../support/engines.ts';
 import { type Fleet, startFleet } from '../support/fleet/index.ts';
@@ -88,11 +89,10 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
     const id = JSON.parse(proposed.stdout).data.change as string;
     // Approved in the console, whose service kicks the rollout at once (a CLI process on its own
     // leaves it to the service's sweep: see two-replicas.test.ts), by dave with his own access token.
-    const token = await runPatchbot(['token', 'create', '--as', 'dave', ...config]);
-    expect(token.code, token.stderr).toBe(0);
+    const { dave } = await issueAccessTokens(url, ['dave']);
     const approved = await fetch(`${first.url}/api/console/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}` },
+      headers: { 'content-type': 'application/json', ...dave },
       body: JSON.stringify({ channel: 'dm:dave', text: `approve ${id}` }),
     });
     expect(await approved.json()).toMatchObject({ ok: true, data: { decided: 'approved' } });
