@@ -57,10 +57,10 @@ describe('a command forwarded to the running service', () => {
     expect(scan.stderr).toContain(`Run it with the service's configuration (--config ${serviceFile}), or stop the service`);
 
     // The same file with an override the service does not have: refused too, and the variable is named.
-    const override = await runPatchbot(['report', 'compliance', '--fail-on', 'overdue'], { PATCHBOT_CONFIG: serviceFile, PATCHBOT__execution__dryRun: 'false' });
+    const override = await runPatchbot(['report', 'compliance', '--fail-on', 'overdue'], { PATCHBOT_CONFIG: serviceFile, PATCHBOT__execution__concurrency: '3' });
     expect(override.code).toBe(1);
     expect(override.stderr).toContain('differs from it in: execution.');
-    expect(override.stderr).toContain(`this command: config/default.yaml + ${serviceFile} + $PATCHBOT__execution__dryRun`);
+    expect(override.stderr).toContain(`this command: config/default.yaml + ${serviceFile} + $PATCHBOT__execution__concurrency`);
     expect(override.stderr).toContain('The same files: they changed since the service started, or the environment differs.');
   }, 60_000);
 

@@ -4,12 +4,18 @@ import { checkConfig } from './check.ts';
 
 describe('checkConfig', () => {
   it('summarises a valid config', async () => {
-    const result = await checkConfig({ env: { PATCHBOT__execution__dryRun: 'false' }, cwd: tmpdir() });
+    // Live outside demo mode: a server token, so the console acts only as a token's owner.
+    const result = await checkConfig({ env: { PATCHBOT__execution__dryRun: 'false', PATCHBOT__server__token: 'a-long-enough-server-token' }, cwd: tmpdir() });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.summary).toEqual(
       expect.arrayContaining(['chat: console', 'inventory: 1 host, 1 group', expect.stringMatching(/^execution: live,/), expect.stringMatching(/^store: PGlite/)]),
     );
+  });
+
+  it('refuses real execution in demo mode, saying where dryRun was set to false', async () => {
+    const result = await checkConfig({ env: { PATCHBOT__execution__dryRun: 'false' }, cwd: tmpdir() });
+    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^execution\.dryRun: false is refused in demo mode .*keep dryRun: true \(from \$PATCHBOT__execution__dryRun\)$/)] });
   });
 
   it('returns the problems of an invalid one', async () => {

@@ -1,12 +1,14 @@
 /**
  * Rules that span sections: names must be unique, and every reference (group members, a host's
- * groups, a schedule's targets and window) must point at something defined. They run on the raw,
+ * groups, a schedule's targets and window) must point at something defined; demo mode must not
+ * run real changes (demo-mode.ts). They run on the raw,
  * possibly half-invalid value so one `config check` reports them together with type errors.
  */
 import type { z } from 'zod';
 import { GROUP_NAME } from '../inventory/host.ts';
 import { Role } from '../people/person.ts';
 import { closest } from './suggest.ts';
+import { demoModeRules } from './demo-mode.ts';
 import { NOW_WINDOW } from './schema-windows.ts';
 import { isRecord, listOf, recordOf, textOf } from './schema-common.ts';
 
@@ -134,4 +136,5 @@ export const crossSectionRules = (value: unknown, ctx: z.RefinementCtx) => {
   peopleRules(listOf(config.people), report);
   approvalRules(config, groupNames, report);
   scheduleRules(config, groupNames, report);
+  demoModeRules(config, report);
 };

@@ -95,13 +95,32 @@ describe('Config cross-field rules', () => {
     expect(configWarnings(Config.parse({ people, itsm, approval: { source: 'chat', ...policies } })).filter((w) => w.startsWith('people:'))).toEqual([]);
   });
 
-  it('warns when demo mode (anyone on this machine acts as anyone) runs real changes', () => {
-    const demoWarning = (input: Record<string, unknown>) => configWarnings(Config.parse(input)).filter((w) => w.startsWith('execution.dryRun'));
-    expect(demoWarning({ execution: { dryRun: false } })).toEqual([expect.stringMatching(/demo mode: anyone on this machine .* acts as any person/)]);
-    // The embedded default prints only; a token or sign-in ends demo mode; no console, no picker.
-    expect(demoWarning({})).toEqual([]);
-    expect(demoWarning({ execution: { dryRun: false }, server: { token: 'a-long-enough-server-token' } })).toEqual([]);
-    expect(demoWarning({ execution: { dryRun: false }, chat: { console: { enabled: false } } })).toEqual([]);
+  it('refuses real execution in demo mode (anyone on this machine acts as anyone), naming every way out', () => {
+    expect(problems({ execution: { dryRun: false } })).toEqual([
+      'execution.dryRun: false is refused in demo mode (a loopback server with no sign-in, no server.token, no Slack or Teams): ' +
+        'anyone on this machine who opens the console (any local user, any local process) acts as any person, approves and runs real changes on your hosts. ' +
+        'Set up sign-in (chat.console.oidc), or set server.token and give each person a personal access token (`patchbot token create --as NAME`), ' +
+        'or turn the console off (chat.console.enabled: false) and work from the CLI, or keep dryRun: true',
+    ]);
+    // Reported with every other problem at once, not instead of them.
+    expect(paths({ execution: { dryRun: false }, log: { level: 'loud' as 'info' }, server: { port: -1 } })).toEqual(['server.port', 'log.level', 'execution.dryRun']);
+    // localhost is loopback too; a server on other interfaces is not demo mode, but needs a token of its own.
+    expect(paths({ execution: { dryRun: false }, server: { host: 'localhost' } })).toEqual(['execution.dryRun']);
+    expect(paths({ execution: { dryRun: false }, server: { host: '0.0.0.0' } })).toEqual(['server.token']);
+  });
+
+  it.each<[string, ConfigInput]>([
+    ['the embedded default (dry run)', {}],
+    ['dry run said outright', { execution: { dryRun: true } }],
+    ['a server token (personal access tokens)', { execution: { dryRun: false }, server: { token: 'a-long-enough-server-token' } }],
+    [
+      'console sign-in',
+      { execution: { dryRun: false }, chat: { console: { oidc: { issuer: 'https://idp.example.com', clientId: 'patchbot', redirectUrl: 'https://patchbot.example.com/auth/callback' } } } },
+    ],
+    ['no console (CLI only)', { execution: { dryRun: false }, chat: { console: { enabled: false } } }],
+    ['Slack, where the real approvals happen', { execution: { dryRun: false }, chat: { slack: { enabled: true, botToken: 'xoxb-1', signingSecret: 's', channels: { announce: 'C1' } } } }],
+  ])('runs real changes outside demo mode: %s', (_name, input) => {
+    expect(problems(input)).toEqual([]);
   });
 
   it('says what an ITSM account id must be', () => {

@@ -4,7 +4,6 @@
  */
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
-import { isDemoMode } from './demo-mode.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
 import { sshCredentialWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
@@ -100,24 +99,10 @@ const impliedGroupWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-/**
- * Demo mode lets anyone who reaches the console act as anyone, and "anyone" includes every other
- * local user of this machine (loopback is not a person). Harmless while nothing is installed; with
- * real execution any of them can approve, as dave, a change that runs on the inventory's hosts.
- */
-const demoWarnings = (config: Config): string[] =>
-  isDemoMode(config) && config.chat.console.enabled && !config.execution.dryRun
-    ? [
-        'execution.dryRun: false in demo mode: anyone on this machine who opens the console (any local user, any local process) acts as any person, approves and runs changes; ' +
-          'set up sign-in (chat.console.oidc) or server.token with personal access tokens, or keep dryRun: true',
-      ]
-    : [];
-
 /** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials are not checked. */
 export const configWarnings = (config: Config, env?: Record<string, string | undefined>): string[] => [
   ...approvalWarnings(config),
   ...peopleWarnings(config),
   ...impliedGroupWarnings(config),
-  ...demoWarnings(config),
   ...(env ? sshCredentialWarnings(config, env) : []),
 ];

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
+import { issueAccessTokens } from '../support/access-tokens.ts';
 import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
 import { takeLock } from '../support/fleet/tools/host-state.ts';
 import { platform } from '../support/platform.ts';
 import { type Cluster, postgresAvailable, startCluster } from '../support/postgres-cluster.ts';
 import { type ServiceProcess, startPatchbot } from '../support/process.ts';
+import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
 
@@ -43,9 +45,12 @@ let service: ServiceProcess;
 let dir: string;
 let blackhole: Server;
 const held: Socket[] = [];
+/** Each person's personal access token: real execution runs outside demo mode, where nobody is `as=` anyone. */
+let tokens: Record<string, Record<string, string>> = {};
 
-const api = async (path: string, body: unknown) => {
-  const response = await fetch(`${service.url}/api/console${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const api = async (person: string, path: string, body: unknown) => {
+  const headers = { 'content-type': 'application/json', ...tokens[person] };
+  const response = await fetch(`${service.url}/api/console${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 /** A short-lived connection per read: the test's own pool must not sit on sockets the outage kills. */
@@ -84,7 +89,7 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
     writeFileSync(
       join(dir, 'patchbot.yaml'),
       [
-        'server: { host: 127.0.0.1, port: 0 }',
+        `server: { host: 127.0.0.1, port: 0, token: ${TEST_SERVER_TOKEN} }`,
         `store: { url: '${cluster.url}' }`,
         'schedules: { discovery: null }',
         'log: { level: warn }',
@@ -96,6 +101,7 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
       ].join('\n'),
     );
     service = await startPatchbot(['--config', join(dir, 'patchbot.yaml'), '--config', join(dir, 'inventory.yaml')]);
+    tokens = await issueAccessTokens(cluster.url, ['alice', 'dave']);
   }, 180_000);
 
   afterAll(async () => {
@@ -108,17 +114,17 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
   });
 
   it('the wave and the scan finish by themselves after the database returns; nothing ran twice, nothing is lost', async () => {
-    const first = await api('/messages', { channel: 'announce', as: 'alice', text: 'scan web' });
+    const first = await api('alice', '/messages', { channel: 'announce', text: 'scan web' });
     expect(first.body, JSON.stringify(first.body)).toMatchObject({ ok: true, intent: 'scan' });
     await scanDone(first.body.data.scan as string);
 
     // w-03's dpkg lock is taken (as unattended-upgrades would): its apt-get waits (DPkg::Lock::Timeout) until the test lets go.
     const lock = takeLock(join(fleet.dir, 'hosts', 'w-03'), 0);
     if (!('release' in lock)) throw new Error(`w-03's dpkg lock is held by ${lock.heldBy}`);
-    const proposed = await api('/messages', { channel: 'approvals', as: 'alice', text: `propose ${PATCH} to web at always` });
+    const proposed = await api('alice', '/messages', { channel: 'approvals', text: `propose ${PATCH} to web at always` });
     expect(proposed.body, JSON.stringify(proposed.body)).toMatchObject({ ok: true, intent: 'propose' });
     const id = proposed.body.data.change as string;
-    const approved = await api('/messages', { channel: 'approvals', as: 'dave', text: `approve ${id}` });
+    const approved = await api('dave', '/messages', { channel: 'approvals', text: `approve ${id}` });
     expect(approved.body, JSON.stringify(approved.body)).toMatchObject({ ok: true });
     // The wave is under way: the pilot and w-02 have applied it, w-03 is inside its apt-get install.
     await until('w-03 to be inside apt-get install', async () => fleet.commands('w-03').some((c) => c.command.includes('apt-get install')) || null, 120_000, 250);
@@ -128,7 +134,7 @@ describe.skipIf(skip !== null)('the database goes away during a rollout wave and
       120_000,
       250,
     );
-    const scan = await api('/messages', { channel: 'announce', as: 'alice', text: 'scan scanned' });
+    const scan = await api('alice', '/messages', { channel: 'announce', text: 'scan scanned' });
     expect(scan.body, JSON.stringify(scan.body)).toMatchObject({ ok: true, intent: 'scan' });
     const scanId = scan.body.data.scan as string;
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/postgres/open-store.ts';
 import { cli } from '../support/cli.ts';
 import { type Fleet, startFleet } from '../support/fleet/index.ts';
+import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { expectedMissing, FLEET_HOSTS, specOf } from './fleet-hosts.ts';
 
@@ -69,7 +70,8 @@ describe.skipIf(skip !== null)('patchbot scan over a simulated fleet', () => {
   it('inventoryYaml is a config fragment patchbot accepts: groups, production flags, execution keys', async () => {
     const config = join(dir, 'rollout.yaml');
     const fragment = fleet.inventoryYaml({ 'web-01': ['pilot'], 'web-02': ['prod'], 'web-03': ['prod'] }, { productionGroups: ['prod'], execution: { dryRun: false } });
-    writeFileSync(config, [`store: { url: 'pglite://${dir}/data' }`, 'log: { level: warn }', fragment].join('\n'));
+    // A server token: real execution (dryRun: false) is refused in demo mode.
+    writeFileSync(config, [`server: { token: ${TEST_SERVER_TOKEN} }`, `store: { url: 'pglite://${dir}/data' }`, 'log: { level: warn }', fragment].join('\n'));
     const result = await cli(['config', 'check', '--config', config]);
     expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
     expect(fragment).toContain('production: true');

@@ -8,6 +8,7 @@ import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
+import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -42,6 +43,7 @@ let runtime: Runtime;
 beforeAll(async () => {
   const file = writeConfig(
     [
+      `server: { token: ${TEST_SERVER_TOKEN} }`,
       'store: { url: "pglite://memory" }',
       'log: { level: silent }',
       'schedules: { discovery: null }',

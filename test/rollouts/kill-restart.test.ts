@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../adapters/postgres/open-store.ts';
 import type { StorageEngine } from '../../src/patchbot-store.ts';
+import { issueAccessTokens } from '../support/access-tokens.ts';
 import { writeConfig } from '../support/cli.ts';
 import { availableEngines, freshPostgresUrl } from '../support/engines.ts';
 import { type Fleet, startFleet } from '../support/fleet/index.ts';
 import { runPatchbot, type ServiceProcess, startPatchbot } from '../support/process.ts';
+import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
 
@@ -63,7 +65,8 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
     );
     const main = writeConfig(
       [
-        'server: { port: 0 }',
+        // Real execution runs outside demo mode: the console acts only as an access token's owner.
+        `server: { port: 0, token: ${TEST_SERVER_TOKEN} }`,
         `store: { url: "${url}" }`,
         'log: { level: warn }',
         'schedules: { discovery: null }',
@@ -85,11 +88,12 @@ describe.skipIf(skip !== null)('a service killed mid-wave', () => {
     const proposed = await runPatchbot(['change', 'propose', `deb:openssl@${NEW}`, 'to', 'canary', 'prod-web', 'at', 'always', '--as', 'alice', '--json', ...config]);
     const id = JSON.parse(proposed.stdout).data.change as string;
     // Approved in the console, whose service kicks the rollout at once (a CLI process on its own
-    // leaves it to the service's sweep: see two-replicas.test.ts).
+    // leaves it to the service's sweep: see two-replicas.test.ts), by dave with his own access token.
+    const { dave } = await issueAccessTokens(url, ['dave']);
     const approved = await fetch(`${first.url}/api/console/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ channel: 'dm:dave', as: 'dave', text: `approve ${id}` }),
+      headers: { 'content-type': 'application/json', ...dave },
+      body: JSON.stringify({ channel: 'dm:dave', text: `approve ${id}` }),
     });
     expect(await approved.json()).toMatchObject({ ok: true, data: { decided: 'approved' } });
 

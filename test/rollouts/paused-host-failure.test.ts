@@ -10,6 +10,7 @@ import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
+import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -60,6 +61,7 @@ const ticketEvents = async (id: string) => (await runtime.store.ticketOutbox.lis
 beforeAll(async () => {
   const file = writeConfig(
     [
+      `server: { token: ${TEST_SERVER_TOKEN} }`,
       'store: { url: "pglite://memory" }',
       'log: { level: silent }',
       'schedules: { discovery: null }',

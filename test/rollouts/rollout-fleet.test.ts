@@ -11,6 +11,7 @@ import { writeConfig } from '../support/cli.ts';
 import { type Fleet, type FleetHostSpec, startFleet } from '../support/fleet/index.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
+import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
 import { sshdSkipReason } from '../support/sshd.ts';
 import { firstLines, settledOutbox, stampsOf } from '../tickets/ticket-harness.ts';
 import { adfPlainText } from '../../adapters/jira/adf.ts';
@@ -119,6 +120,7 @@ const startEstate = async (itsm: Itsm) => {
   const inventory = writeConfig(fleet.inventoryYaml(GROUPS, { productionGroups: ['prod-web', 'prod-edge'], execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
   const main = writeConfig(
     [
+      `server: { token: ${TEST_SERVER_TOKEN} }`,
       'store: { url: "pglite://memory" }',
       'schedules: { discovery: null }',
       // A window open all the time: the test is about waves, not waiting; windows have their own tests.

@@ -4,6 +4,7 @@ import type { Runtime } from '../../src/service/runtime.ts';
 import { writeConfig } from './cli.ts';
 import { type FakeServiceNow, startFakeServiceNow } from './fake-servicenow.ts';
 import { type Fleet, type FleetHostSpec, startFleet } from './fleet/index.ts';
+import { TEST_SERVER_TOKEN } from './server-token.ts';
 import { startTestRuntime } from './test-runtime.ts';
 import { until } from './until.ts';
 
@@ -34,7 +35,7 @@ export const startFleetRuntime = async (options: {
   const sn = options.servicenow ? await startFakeServiceNow() : null;
   const inventory = writeConfig(fleet.inventoryYaml(options.groups, { execution: { dryRun: false, concurrency: 4 } }), 'inventory.yaml');
   const itsm = sn ? [`itsm: { kind: servicenow, servicenow: { instanceUrl: "${sn.config().instanceUrl}", username: ${sn.config().username}, password: ${sn.config().password} } }`] : [];
-  const main = writeConfig(['store: { url: "pglite://memory" }', 'schedules: { discovery: null }', ...options.config, ...itsm].join('\n'));
+  const main = writeConfig([`server: { token: ${TEST_SERVER_TOKEN} }`, 'store: { url: "pglite://memory" }', 'schedules: { discovery: null }', ...options.config, ...itsm].join('\n'));
   const { handle, runtime } = await startTestRuntime([main, inventory], {
     ...(options.now ? { now: options.now } : {}),
     ...(sn ? { ticketSync: { pumpMs: 100, baseDelayMs: 100, maxDelayMs: 1_000, leaseMs: 30_000 } } : {}),

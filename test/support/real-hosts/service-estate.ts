@@ -10,6 +10,7 @@ import { type Runtime, startRuntime } from '../../../src/service/runtime.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 import { askAs } from '../ask-as.ts';
 import { writeConfig } from '../cli.ts';
+import { TEST_SERVER_TOKEN } from '../server-token.ts';
 import { until } from '../until.ts';
 import type { ChrootHost } from './chroot-host.ts';
 
@@ -33,6 +34,7 @@ export async function startEstate(hosts: ChrootHost[], extra: Record<string, unk
   const groups = [...new Set(hosts.flatMap((h) => h.entry.groups))].map((name) => ({ name, members: hosts.filter((h) => h.entry.groups.includes(name)).map((h) => h.name) }));
   const config = writeConfig(
     stringify({
+      server: { token: TEST_SERVER_TOKEN },
       store: { url: 'pglite://memory' },
       schedules: { discovery: null },
       windows: { always: { cron: '* * * * *', duration: '1h' } },
