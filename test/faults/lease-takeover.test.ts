@@ -4,12 +4,11 @@ import { type ExecResult, ExecutionError, type Executor, type HostSession, stopR
 import { sweepRollouts } from '../../src/rollouts/run/rollout-jobs.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
 import { StoreUnavailableError } from '../../src/shared/store-errors.ts';
-import { writeConfig } from '../support/cli.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
-import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
+import { writeLocalEstateConfig } from '../support/local-estate-config.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -77,22 +76,14 @@ const auditOf = async (id: string) => {
 };
 
 beforeAll(async () => {
-  const file = writeConfig(
-    [
-      `server: { token: ${TEST_SERVER_TOKEN} }`,
-      'store: { url: "pglite://memory" }',
-      'log: { level: silent }',
-      'schedules: { discovery: null }',
-      'windows: { always: { cron: "* * * * *", duration: 1h } }',
-      'execution: { dryRun: false, hostRunLease: 3s }',
-      'inventory:',
-      '  hosts:',
-      `    - { name: ${HOST}, address: 127.0.0.1, os: debian, connection: local }`,
-      '  groups:',
-      `    - { name: canary, members: [${HOST}] }`,
-      'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s } }',
-    ].join('\n'),
-  );
+  const file = writeLocalEstateConfig({
+    hosts: [HOST],
+    groups: { canary: [HOST] },
+    windows: '{ always: { cron: "* * * * *", duration: 1h } }',
+    realExecution: true,
+    execution: 'hostRunLease: 3s',
+    rollout: '{ pilot: { soak: 0s }, defaults: { concurrency: 1, soak: 0s } }',
+  });
   ({ handle, runtime } = await startTestRuntime([file], { platform }));
   await seedLibbarMissing(runtime.store, [HOST]);
 }, 120_000);

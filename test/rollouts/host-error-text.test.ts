@@ -2,13 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Platform, StoreHandle } from '../../src/platform.ts';
 import type { ExecResult, Executor, HostSession } from '../../src/playbooks/executor.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
-import { writeConfig } from '../support/cli.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
-import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
+import { writeLocalEstateConfig } from '../support/local-estate-config.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -41,19 +40,12 @@ let handle: StoreHandle;
 let runtime: Runtime;
 
 beforeAll(async () => {
-  const file = writeConfig(
-    [
-      `server: { token: ${TEST_SERVER_TOKEN} }`,
-      'store: { url: "pglite://memory" }',
-      'log: { level: silent }',
-      'schedules: { discovery: null }',
-      'execution: { dryRun: false }',
-      'inventory:',
-      `  hosts: [{ name: ${HOST}, address: 127.0.0.1, os: debian, connection: local }]`,
-      `  groups: [{ name: canary, members: [${HOST}] }]`,
-      'rollout: { pilot: { soak: 0s }, defaults: { soak: 0s, failureBudget: 0 } }',
-    ].join('\n'),
-  );
+  const file = writeLocalEstateConfig({
+    hosts: [HOST],
+    groups: { canary: [HOST] },
+    realExecution: true,
+    rollout: '{ pilot: { soak: 0s }, defaults: { soak: 0s, failureBudget: 0 } }',
+  });
   ({ handle, runtime } = await startTestRuntime([file], { platform }));
   await seedLibbarMissing(runtime.store, [HOST]);
 }, 120_000);

@@ -4,13 +4,12 @@ import type { ExecResult, Executor, HostSession } from '../../src/playbooks/exec
 import { advanceRollout } from '../../src/rollouts/run/advance.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
-import { writeConfig } from '../support/cli.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
 import { platform as realPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
-import { TEST_SERVER_TOKEN } from '../support/server-token.ts';
+import { writeLocalEstateConfig } from '../support/local-estate-config.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -59,24 +58,15 @@ const threadTitles = async () => (await consoleHistoryOf(runtime).recent('approv
 const ticketEvents = async (id: string) => (await runtime.store.ticketOutbox.list(id)).map((e) => e.event as { kind: string; text?: string; reason?: string });
 
 beforeAll(async () => {
-  const file = writeConfig(
-    [
-      `server: { token: ${TEST_SERVER_TOKEN} }`,
-      'store: { url: "pglite://memory" }',
-      'log: { level: silent }',
-      'schedules: { discovery: null }',
-      'windows: { nightly: { cron: "0 22 * * 1", duration: 1h, timezone: UTC } }',
-      // One host run at a time: the other web hosts are still queued when the window closes.
-      'execution: { dryRun: false, concurrency: 1 }',
-      'inventory:',
-      '  hosts:',
-      ...HOSTS.map((h) => `    - { name: ${h}, address: 127.0.0.1, os: debian, connection: local }`),
-      '  groups:',
-      '    - { name: canary, members: [canary-01] }',
-      '    - { name: web, members: [web-01, web-02, web-03] }',
-      'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 3, soak: 0s, failureBudget: 0 } }',
-    ].join('\n'),
-  );
+  const file = writeLocalEstateConfig({
+    hosts: HOSTS,
+    groups: { canary: ['canary-01'], web: ['web-01', 'web-02', 'web-03'] },
+    windows: '{ nightly: { cron: "0 22 * * 1", duration: 1h, timezone: UTC } }',
+    realExecution: true,
+    // One host run at a time: the other web hosts are still queued when the window closes.
+    execution: 'concurrency: 1',
+    rollout: '{ pilot: { soak: 0s }, defaults: { concurrency: 3, soak: 0s, failureBudget: 0 } }',
+  });
   ({ handle, runtime } = await startTestRuntime([file], { platform, now: () => clock }));
   await seedLibbarMissing(runtime.store, HOSTS);
 }, 120_000);

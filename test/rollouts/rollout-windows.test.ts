@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreHandle } from '../../src/platform.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
-import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
+import { writeLocalEstateConfig } from '../support/local-estate-config.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -46,23 +46,14 @@ const at = async (iso: string, id: string) => {
 };
 
 beforeAll(async () => {
-  const file = writeConfig(
-    [
-      'store: { url: "pglite://memory" }',
-      'log: { level: silent }',
-      'schedules: { discovery: null }',
-      'windows: { nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }',
-      'inventory:',
-      '  hosts:',
-      ...HOSTS.map((h) => `    - { name: ${h}, address: 127.0.0.1, os: debian, connection: local }`),
-      '  groups:',
-      '    - { name: canary, members: [canary-01] }',
-      '    - { name: web, members: [web-01, web-02] }',
-      // The pilot soaks for 10 minutes of the test's clock: the next batch waits for the clock the
-      // test moves, not for how long a host run happens to take.
-      'rollout: { pilot: { soak: 10m }, defaults: { concurrency: 1, soak: 0s } }',
-    ].join('\n'),
-  );
+  const file = writeLocalEstateConfig({
+    hosts: HOSTS,
+    groups: { canary: ['canary-01'], web: ['web-01', 'web-02'] },
+    windows: '{ nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }',
+    // The pilot soaks for 10 minutes of the test's clock: the next batch waits for the clock the
+    // test moves, not for how long a host run happens to take.
+    rollout: '{ pilot: { soak: 10m }, defaults: { concurrency: 1, soak: 0s } }',
+  });
   ({ handle, runtime } = await startTestRuntime([file], { now: () => clock }));
   await seedLibbarMissing(runtime.store, HOSTS);
 }, 120_000);

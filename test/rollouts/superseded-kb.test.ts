@@ -3,9 +3,9 @@ import type { StoreHandle } from '../../src/platform.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
 import { runsSummary } from '../../src/tickets/outbox-events.ts';
-import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
+import { writeLocalEstateConfig } from '../support/local-estate-config.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
 
 /**
@@ -23,20 +23,13 @@ let handle: StoreHandle;
 let runtime: Runtime;
 
 beforeAll(async () => {
-  const file = writeConfig(
-    [
-      'store: { url: "pglite://memory" }',
-      'log: { level: silent }',
-      'schedules: { discovery: null }',
-      'windows: { nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }',
-      'inventory:',
-      '  hosts:',
-      ...HOSTS.map((h) => `    - { name: ${h}, address: 127.0.0.1, os: windows, connection: local }`),
-      '  groups:',
-      '    - { name: win, members: [win-01, win-02] }',
-      'rollout: { pilot: { soak: 0s }, defaults: { concurrency: 2, soak: 0s } }',
-    ].join('\n'),
-  );
+  const file = writeLocalEstateConfig({
+    hosts: HOSTS,
+    os: 'windows',
+    groups: { win: ['win-01', 'win-02'] },
+    windows: '{ nightly: { cron: "0 22 * * *", duration: 1h, timezone: UTC } }',
+    rollout: '{ pilot: { soak: 0s }, defaults: { concurrency: 2, soak: 0s } }',
+  });
   ({ handle, runtime } = await startTestRuntime([file], { now: () => clock }));
   const seen = new Date('2026-12-01T12:00:00Z');
   await runtime.store.scans.start('s1', 'test', HOSTS, seen);
