@@ -47,7 +47,8 @@ describe('answers about a superseded KB (PGlite store)', () => {
   it('`missing KB5034441`: superseded on one host by an update it does not name, installed on the other', async () => {
     const answer = await answerMissing(opened.store, { kind: 'missing', patch: OLD, target: 'prod-win' }, now);
     expect(answer.card.title).toBe(`${OLD} was superseded on 1 host in prod-win before it was seen installed there`);
-    expect(answer.card.text).toContain('superseded by a newer version on 1 host before it was seen installed');
+    expect(answer.card.text).toContain('superseded by a newer update on 1 host before it was seen installed');
+    expect(answer.card.lists?.find((l) => l.heading === 'Superseded')?.items).toEqual(['win-01 (by a newer update)']);
     expect(answer.card.text).toContain('installed on 1 host');
     expect(answer.data).toMatchObject({ counts: { missing: 0, installed: 1, superseded: 1 }, installed: ['win-02'], superseded: [{ host: 'win-01', by: null }] });
   });

@@ -56,11 +56,12 @@ const newerOf = (f: Finding): string | null => (f.supersededBy === undefined ? n
 
 /**
  * "superseded by 1.2-1 on 2 hosts": the newer versions are named when the page holds every such host
- * (and they are few), else "a newer version".
+ * (and they are few), else `newer`: "a newer version" of a package, "a newer update" of a Windows KB
+ * (Windows Update does not say which update replaced it).
  */
-const supersededText = (page: readonly Finding[], count: number): string => {
+const supersededText = (page: readonly Finding[], count: number, newer: string): string => {
   const by = [...new Set(page.map(newerOf))];
-  const named = page.length === count && by.length <= 3 && !by.includes(null) ? by.join(' or ') : 'a newer version';
+  const named = page.length === count && by.length <= 3 && !by.includes(null) ? by.join(' or ') : newer;
   return `superseded by ${named} on ${plural(count, 'host')} before it was seen installed`;
 };
 
@@ -88,7 +89,8 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
   const excluded = counts.excluded;
   // Not installed: the scans listed a newer version instead while the host ran an older one.
   const superseded = counts.superseded;
-  const supersededLine = superseded ? supersededText(supersededPage, superseded) : '';
+  const newer = versionOf(patch.id) === null && /^KB\d+$/.test(patch.id) ? 'a newer update' : 'a newer version';
+  const supersededLine = superseded ? supersededText(supersededPage, superseded, newer) : '';
 
   const command = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;
   const where = inScope(scope);
@@ -118,7 +120,7 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
       ? `${describePatch(patch)}${supersededLine ? `\nAlso ${supersededLine}.` : ''}`
       : `${describePatch(patch)}\nNo scanned host${where} reports it missing: ${none.join('; ') || 'no host has been scanned'}.`;
   const items = fromWindow(needs, paging).map((f) => (f.state === 'failed' ? `${f.host} (install failed)` : f.host));
-  const supersededItems = fromWindow(supersededPage, paging).map((f) => `${f.host} (by ${newerOf(f) ?? 'a newer version'})`);
+  const supersededItems = fromWindow(supersededPage, paging).map((f) => `${f.host} (by ${newerOf(f) ?? newer})`);
   const lists = pageLists(paging.page, [
     ...(needCount ? [{ list: pagedList(items, needCount, paging, command), total: needCount }] : []),
     ...(superseded ? [{ list: pagedList(supersededItems, superseded, paging, command, 'Superseded'), total: superseded }] : []),
