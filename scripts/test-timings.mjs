@@ -6,7 +6,7 @@
 // Refresh it when a file's time changes a lot, or after adding a slow file.
 /* global process, console */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'test', 'support', 'file-timings.json');
@@ -16,6 +16,13 @@ if (!report) {
   process.exit(2);
 }
 const { testResults } = JSON.parse(readFileSync(report, 'utf8'));
-const timings = testResults.map((file) => [relative(ROOT, file.name), Math.round((file.endTime - file.startTime) / 100) / 10]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+// The checkout the report was made in (a fresh clone, say): the directory all its files share.
+const runRoot = testResults
+  .map((file) => dirname(file.name))
+  .reduce((common, dir) => {
+    while (dir !== common && !dir.startsWith(`${common}${sep}`)) common = dirname(common);
+    return common;
+  });
+const timings = testResults.map((file) => [relative(runRoot, file.name), Math.round((file.endTime - file.startTime) / 100) / 10]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 writeFileSync(OUT, `${JSON.stringify(Object.fromEntries(timings), null, 2)}\n`);
 console.log(`${timings.length} files written to ${relative(ROOT, OUT)}`);
