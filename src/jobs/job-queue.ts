@@ -24,6 +24,18 @@ export interface JobContext {
 
 export type JobHandler<Data> = (data: Data, job: JobContext) => Promise<void>;
 
+/**
+ * A job's failure its own code has said already (an outage's one line, src/shared/failure-log.ts):
+ * the queue retries the job as for any failure, and the runtime logs it only at debug, so an
+ * outage is not said again per job and retry.
+ */
+export class AlreadySaidError extends Error {
+  constructor(readonly said: Error) {
+    super(said.message, { cause: said });
+    this.name = 'AlreadySaidError';
+  }
+}
+
 export interface WorkOptions {
   /** Jobs of this queue this replica runs at once. */
   concurrency?: number;

@@ -8,7 +8,7 @@ import { registerDiscoveryJobs, scanAndAudit } from '../discovery/discovery-jobs
 import type { ScanDeps } from '../discovery/scan-deps.ts';
 import { registerChangeExpiry } from '../changes/expiry-job.ts';
 import { registerHousekeeping } from '../jobs/housekeeping.ts';
-import type { JobQueue } from '../jobs/job-queue.ts';
+import { AlreadySaidError, type JobQueue } from '../jobs/job-queue.ts';
 import type { ChatSurfaceModule, Platform, StoreHandle } from '../platform.ts';
 import type { Executor } from '../playbooks/executor.ts';
 import { executorByConnection } from '../playbooks/executor-by-connection.ts';
@@ -95,7 +95,7 @@ export const startRuntime = async ({ config, platform, log, handle, workers, tic
     reachable: () => database.succeeded(),
     pollFailed: (name, error) => polls.failed(name, error),
     polled: (name) => polls.succeeded(name),
-    error: (error, job) => log.warn({ err: error, ...(job ? { queue: job.name, job: job.id } : {}) }, 'job queue error'),
+    error: (error, job) => log[error instanceof AlreadySaidError ? 'debug' : 'warn']({ err: error, ...(job ? { queue: job.name, job: job.id } : {}) }, 'job queue error'),
   });
   const limiter = new HostLimiter(config.execution.concurrency, config.execution.perTagLimits);
   const kick = (changeId: string, reason: string) => kickRollout({ queue }, changeId, reason);

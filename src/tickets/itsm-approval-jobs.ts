@@ -1,9 +1,10 @@
-import type { JobQueue } from '../jobs/job-queue.ts';
+import { AlreadySaidError, type JobQueue } from '../jobs/job-queue.ts';
 import type { Schedule, ScheduleFiring } from '../jobs/scheduler.ts';
 import { applyItsmApproval, type ItsmApprovalDeps } from './itsm-approvals.ts';
 import { NOT_STARTED } from './itsm-ended.ts';
 import type { ItsmModule } from './itsm-module.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
+import type { ItsmOutageLog } from './itsm-outage-log.ts';
 import { isTicketingError } from './ticketing-error.ts';
 
 /*
@@ -19,7 +20,8 @@ export interface ApprovalCheckJob {
   changeId: string;
 }
 
-export type ApprovalJobDeps = ItsmApprovalDeps & { queue: JobQueue };
+/** `outage`: one line per ITSM outage for the checks' reads (itsm-outage-log.ts), not one per change and retry. */
+export type ApprovalJobDeps = ItsmApprovalDeps & { queue: JobQueue; outage?: ItsmOutageLog };
 
 /**
  * A cron (with seconds) firing about every `ms`: under a minute in seconds, under an hour in
@@ -41,14 +43,28 @@ const sendCheck = (deps: ApprovalJobDeps, changeId: string, key: string) =>
   // A network error or a 5xx while reading the approval: the queue retries the check.
   deps.queue.send<ApprovalCheckJob>(ITSM_CHECK_QUEUE, { changeId }, { key, retryLimit: 3, retryDelaySeconds: 5, retryBackoff: true });
 
-/** The `tickets.approval-check` job. A refusal or bad credentials are logged, not retried: the next poll asks again. */
+/**
+ * The `tickets.approval-check` job. A refusal is logged, not retried: the next poll asks again. An
+ * ITSM that does not answer (retried by the queue) or refuses the credentials (not retried) is
+ * said once per outage, not once per change awaiting approval, poll and retry.
+ */
 export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob): Promise<void> => {
+  const startedAt = deps.now?.() ?? new Date();
   try {
     const outcome = await applyItsmApproval(deps, job.changeId);
+    deps.outage?.answered();
     // Each check says how it ended: a repeated nudge for a decided change shows up here as `not-pending`.
     deps.log.debug({ change: job.changeId, outcome }, 'ITSM approval check done');
   } catch (error) {
-    if (isTicketingError(error) && error.kind !== 'retryable') {
+    const kind = isTicketingError(error) ? error.kind : null;
+    if (deps.outage && (kind === 'retryable' || kind === 'auth')) {
+      deps.outage.failed(kind, error as Error, startedAt, { change: job.changeId });
+      deps.log.debug({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
+      if (kind === 'retryable') throw new AlreadySaidError(error as Error);
+      return;
+    }
+    if (kind !== null && kind !== 'retryable') {
+      deps.outage?.answered();
       deps.log.warn({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
       return;
     }

@@ -18,14 +18,15 @@ export interface ItsmOutageLog {
   answered(): void;
 }
 
-export const itsmOutageLog = (log: Logger, label: string, options: FailureLogOptions = {}): ItsmOutageLog => {
+/** `what`: what the lines are about, the ITSM named in it (`ticket updates to ServiceNow`, `approval reads from Jira`). */
+export const itsmOutageLog = (log: Logger, label: string, options: FailureLogOptions = {}, what = `ticket updates to ${label}`): ItsmOutageLog => {
   const now = options.now ?? (() => Date.now());
   let answeredAt = -Infinity;
   const logs = {
-    retryable: failureLog(log, `ticket updates to ${label}`, options),
+    retryable: failureLog(log, what, options),
     // Bad credentials fail every update alike until someone fixes them: an error, said once.
-    auth: failureLog(log, `ticket updates to ${label} (credentials refused)`, { ...options, level: 'error' }),
-    unexpected: failureLog(log, `ticket updates to ${label} (unexpected error)`, { ...options, level: 'error' }),
+    auth: failureLog(log, `${what} (credentials refused)`, { ...options, level: 'error' }),
+    unexpected: failureLog(log, `${what} (unexpected error)`, { ...options, level: 'error' }),
   };
   return {
     failed(kind, error, startedAt, context) {

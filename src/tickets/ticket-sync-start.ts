@@ -81,7 +81,9 @@ export const startTicketSync = async (options: TicketSyncOptions): Promise<Ticke
   const clock = options.now ? { now: options.now } : {};
   const outage = itsmOutageLog(log, SYSTEM_LABEL[ticketing.kind] ?? ticketing.kind, { now: () => (options.now?.() ?? new Date()).getTime() });
   const deps: TicketSyncDeps = { store, queue, config, catalog, ticketing, notices, log, outage, tuning: { ...DEFAULT_TUNING, ...options.tuning }, ...clock };
-  const approvals: ApprovalJobDeps = { store, queue, ticketing, config, notices, kick, log, ...clock };
+  const label = SYSTEM_LABEL[ticketing.kind] ?? ticketing.kind;
+  const approvalOutage = itsmOutageLog(log, label, { now: () => (options.now?.() ?? new Date()).getTime() }, `approval reads from ${label}`);
+  const approvals: ApprovalJobDeps = { store, queue, ticketing, config, notices, kick, log, outage: approvalOutage, ...clock };
   const schedules = approvalSchedules(itsm, config.approval.source);
 
   if (workers && ticketing.kind !== 'none') {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ITSM_CHECK_QUEUE } from '../../src/tickets/itsm-approval-jobs.ts';
 import { capturedLog } from '../support/captured-log.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
@@ -57,5 +58,38 @@ describe.each([
     expect(back[0]).toMatchObject({ level: 30, since: first.since, failures: expect.any(Number) });
     expect(back[0]!.failures as number).toBeGreaterThanOrEqual(attempts.length);
     expect(warnings()).toHaveLength(1);
+  }, 180_000);
+
+  it('reading approvals back: one warning for every change, check and retry, and one line when it answers again', async () => {
+    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
+    running.push(fake);
+    const { log, lines } = capturedLog('debug');
+    const harness = await startTicketRuntime([...itsmYaml(fake), 'approval: { source: both }'], {}, log);
+    running.unshift(harness);
+    const { runtime } = harness;
+    const ids: string[] = [];
+    for (const target of ['canary', 'prod-web']) ids.push(String((await ask(runtime, 'alice', `propose ${PATCH} to ${target} at now`)).data?.change));
+    for (const id of ids) expect((await settledOutbox(runtime, id, 60_000)).every((e) => e.state === 'sent')).toBe(true);
+
+    await fake.stop();
+    let round = 0;
+    const check = async () => {
+      round++;
+      for (const id of ids) await runtime.queue.send(ITSM_CHECK_QUEUE, { changeId: id }, { key: `outage:${id}:${round}`, retryLimit: 2, retryDelaySeconds: 1 });
+    };
+    const failedReads = () => lines.filter((l) => l.msg === 'could not read the approval from the ITSM');
+    await check();
+    await check();
+    // Two rounds of two changes, each retried: every read is at debug.
+    await until('six failed approval reads', async () => failedReads().length >= 6, 60_000);
+    expect(failedReads().every((l) => l.level === 20)).toBe(true);
+    const warnings = () => lines.filter((l) => (l.level as number) >= 40).map((l) => [l.level, l.msg]);
+    expect(warnings()).toEqual([[40, `approval reads from ${label} failed`]]);
+
+    await fake.start();
+    await check();
+    await until(`approval reads from ${label} to work again`, async () => lines.some((l) => l.msg === `approval reads from ${label} works again`), 60_000);
+    expect(lines.filter((l) => l.msg === `approval reads from ${label} works again`)).toHaveLength(1);
+    expect(warnings()).toEqual([[40, `approval reads from ${label} failed`]]);
   }, 180_000);
 });
