@@ -1,4 +1,4 @@
-import { versionOf } from '../../discovery/package-version.ts';
+import { isKbId, versionOf } from '../../discovery/package-version.ts';
 import { type Finding, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
 import { closestMatches } from '../../shared/closest-matches.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -89,7 +89,7 @@ export const answerMissing = async (store: EstateStore, intent: IntentOf<'missin
   const excluded = counts.excluded;
   // Not installed: the scans listed a newer version instead while the host ran an older one.
   const superseded = counts.superseded;
-  const newer = versionOf(patch.id) === null && /^KB\d+$/.test(patch.id) ? 'a newer update' : 'a newer version';
+  const newer = isKbId(patch.id) ? 'a newer update' : 'a newer version';
   const supersededLine = superseded ? supersededText(supersededPage, superseded, newer) : '';
 
   const command = `missing ${patch.id}${intent.target ? ` in ${intent.target}` : ''}`;

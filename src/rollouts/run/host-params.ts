@@ -1,3 +1,4 @@
+import { isKbId } from '../../discovery/package-version.ts';
 import type { OsFamily } from '../../inventory/host.ts';
 import { isRequired, type Playbook } from '../../playbooks/playbook.ts';
 import type { ParamValues } from '../../playbooks/render.ts';
@@ -5,7 +6,6 @@ import type { ParamValues } from '../../playbooks/render.ts';
 const DEB = /^deb:([^@]+)@(.+)$/;
 const RPM = /^rpm:([^@]+)@(.+)$/;
 const RHEL_ADVISORY = /^(RH[SBE]A-|ALSA-|RLSA-|ELSA-|FEDORA-)/;
-const KB = /^KB\d+$/;
 
 /**
  * The apply playbook's parameters for one host: only the change's patches this host is missing,
@@ -16,7 +16,7 @@ const KB = /^KB\d+$/;
  */
 export const applyParams = (os: OsFamily, missing: readonly string[], changeId: string): ParamValues | null => {
   if (os === 'windows') {
-    const kbs = missing.filter((id) => KB.test(id));
+    const kbs = missing.filter(isKbId);
     return kbs.length ? { kbs, change: changeId } : null;
   }
   if (os === 'debian' || os === 'ubuntu') {
