@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleQueue } from '../../src/jobs/scheduler.ts';
-import { platform } from '../support/platform.ts';
-import { type RunningService, startService } from '../../src/service/start-service.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import type { RunningService } from '../../src/service/start-service.ts';
 import { ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, stateOf } from './itsm-harness.ts';
-import { estateConfig, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
+import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, startItsmService, stateOf } from './itsm-harness.ts';
+import { settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * Approvals made in the ITSM decide the change (approval.source itsm | both): the real service,
@@ -29,12 +27,7 @@ const PEOPLE = [
   '  - { name: dave, email: dave@example.com, jira: acc-dave, servicenow: dave.d, roles: [cab, oncall] }',
 ];
 
-const serviceWith = async (extra: string[]): Promise<RunningService> => {
-  const config = await estateConfig(['server: { port: 0 }', ...PEOPLE, ...extra]);
-  const service = await startService({ config, platform, log: createLogger({ level: 'silent' }), commands: { run: async () => 1 } });
-  await seedEstate(service.runtime);
-  return service;
-};
+const serviceWith = (extra: string[]): Promise<RunningService> => startItsmService([...PEOPLE, ...extra]);
 
 describe('CAB approval in ServiceNow, approval.source: itsm', () => {
   let sn: FakeServiceNow;

@@ -1,16 +1,15 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleQueue } from '../../src/jobs/scheduler.ts';
-import { type RunningService, startService } from '../../src/service/start-service.ts';
+import type { RunningService } from '../../src/service/start-service.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { ITSM_CHECK_QUEUE, ITSM_POLL_SCHEDULE } from '../../src/tickets/itsm-approval-jobs.ts';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
 import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
-import { platform } from '../support/platform.ts';
-import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, stateOf } from './itsm-harness.ts';
-import { estateConfig, firstLines, seedEstate, settledOutbox, threadTitles, until } from './ticket-harness.ts';
+import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, startItsmService, stateOf } from './itsm-harness.ts';
+import { firstLines, settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
 /**
  * The CAB cancels (or declines) the ticket in its own tool while patchbot waits for the ITSM's
@@ -34,13 +33,9 @@ const logSink = new Writable({
 });
 const checksDone = (id: string) => logLines.filter((l) => l.change === id).map((l) => l.outcome);
 
-const serviceWith = async (extra: string[]): Promise<RunningService> => {
-  // Windows closed for the whole run: an approved change proposed without `at now` stays scheduled.
-  const config = await estateConfig(['server: { port: 0 }', ...PEOPLE, ...closedWindowsYaml().trimEnd().split('\n'), ...extra]);
-  const service = await startService({ config, platform, log: createLogger({ level: 'debug', format: 'json', destination: logSink }), commands: { run: async () => 1 } });
-  await seedEstate(service.runtime);
-  return service;
-};
+// Windows closed for the whole run: an approved change proposed without `at now` stays scheduled.
+const serviceWith = (extra: string[]): Promise<RunningService> =>
+  startItsmService([...PEOPLE, ...closedWindowsYaml().trimEnd().split('\n'), ...extra], createLogger({ level: 'debug', format: 'json', destination: logSink }));
 
 const cardText = async (service: RunningService, title: string) => (await consoleHistoryOf(service.runtime).recent('approvals', null, 200)).find((m) => m.card?.title === title)?.card?.text;
 const titled = async (service: RunningService, title: string) => (await threadTitles(service.runtime)).filter((t) => t === title);

@@ -1,10 +1,20 @@
-import type { RunningService } from '../../src/service/start-service.ts';
+import { type RunningService, startService } from '../../src/service/start-service.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import type { FakeJira } from '../support/fake-jira.ts';
 import type { FakeServiceNow } from '../support/fake-servicenow.ts';
-import { ask, PATCH, until } from './ticket-harness.ts';
+import { platform } from '../support/platform.ts';
+import { ask, estateConfig, PATCH, seedEstate, until } from './ticket-harness.ts';
 
 /** Shared by the ITSM approval suites: the service under test takes approvals from ServiceNow or Jira. */
 export const ITSM_SECRET = 'itsm-webhook-secret-for-tests';
+
+/** The real service on a free port over the test estate, with `lines` added to its config (people, ITSM, windows). */
+export const startItsmService = async (lines: string[], log: Logger = createLogger({ level: 'silent' })): Promise<RunningService> => {
+  const config = await estateConfig(['server: { port: 0 }', ...lines]);
+  const service = await startService({ config, platform, log, commands: { run: async () => 1 } });
+  await seedEstate(service.runtime);
+  return service;
+};
 
 /** Config lines for a ServiceNow that decides approvals, polled hourly (a test polls by hand). */
 export const serviceNowItsm = (sn: FakeServiceNow): string[] => {
