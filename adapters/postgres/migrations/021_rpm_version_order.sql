@@ -62,28 +62,48 @@ begin
 end
 $$;
 
--- `[epoch:]version[-release]`: the epoch as a number (none is 0), the release after the last
--- hyphen (empty when there is none, as rpm.vercmp compares it).
+-- `[epoch:]version[-release]` in its three parts, as dpkg and rpm split it: the epoch a number
+-- (none is 0), the release after the last hyphen ('' when there is none). Both orders take it.
+create function version_parts(v text, out epoch numeric, out version text, out release text)
+language plpgsql immutable strict parallel safe as $$
+declare
+  p integer := position(':' in v);
+begin
+  epoch := 0;
+  if p > 1 and left(v, p - 1) ~ '^[0-9]+$' then epoch := left(v, p - 1)::numeric; v := substr(v, p + 1); end if;
+  p := length(v) - position('-' in reverse(v)) + 1;
+  version := v;
+  release := '';
+  if position('-' in v) > 0 and p > 1 then release := substr(v, p + 1); version := left(v, p - 1); end if;
+end
+$$;
+
+-- RPM's order: epochs, then versions, then releases (as rpm.vercmp compares a missing one: empty).
 create function rpm_version_cmp(a text, b text) returns integer
 language plpgsql immutable strict parallel safe as $$
 declare
-  ea numeric := 0;
-  eb numeric := 0;
-  ra text := '';
-  rb text := '';
-  p integer;
+  x record := version_parts(a);
+  y record := version_parts(b);
+  c integer;
 begin
-  p := position(':' in a);
-  if p > 1 and left(a, p - 1) ~ '^[0-9]+$' then ea := left(a, p - 1)::numeric; a := substr(a, p + 1); end if;
-  p := position(':' in b);
-  if p > 1 and left(b, p - 1) ~ '^[0-9]+$' then eb := left(b, p - 1)::numeric; b := substr(b, p + 1); end if;
-  if ea <> eb then return case when ea < eb then -1 else 1 end; end if;
-  p := length(a) - position('-' in reverse(a)) + 1;
-  if position('-' in a) > 0 and p > 1 then ra := substr(a, p + 1); a := left(a, p - 1); end if;
-  p := length(b) - position('-' in reverse(b)) + 1;
-  if position('-' in b) > 0 and p > 1 then rb := substr(b, p + 1); b := left(b, p - 1); end if;
-  p := rpm_vercmp(a, b);
-  if p <> 0 then return p; end if;
-  return rpm_vercmp(ra, rb);
+  if x.epoch <> y.epoch then return case when x.epoch < y.epoch then -1 else 1 end; end if;
+  c := rpm_vercmp(x.version, y.version);
+  if c <> 0 then return c; end if;
+  return rpm_vercmp(x.release, y.release);
+end
+$$;
+
+-- Debian's order (migration 020) on the same split, so the two cannot drift apart.
+create or replace function deb_version_cmp(a text, b text) returns integer
+language plpgsql immutable strict parallel safe as $$
+declare
+  x record := version_parts(a);
+  y record := version_parts(b);
+  c integer;
+begin
+  if x.epoch <> y.epoch then return case when x.epoch < y.epoch then -1 else 1 end; end if;
+  c := deb_verrevcmp(x.version, y.version);
+  if c <> 0 then return c; end if;
+  return deb_verrevcmp(x.release, y.release);
 end
 $$;
