@@ -117,6 +117,16 @@ storeContract('store contract, a superseded KB hands its clock to its successor'
     },
   );
 
+  it.each<Writer>(['findings.record', 'scans.recordMany'])('%s: an offer reported unchanged is kept, and links the KB when it drops out', async (writer) => {
+    await prepare();
+    for (const n of [1, 2]) await write(opened, writer, 'win-01', n, { missing: [A], installedKbs: [], offered: { [A]: [[2, 3], []] } });
+    await write(opened, writer, 'win-01', 3, { missing: [B], installedKbs: [], offered: { [B]: [[5], [3]] } });
+    expect(await read(opened, 'win-01')).toEqual([
+      [A, 'superseded', B, '2026-11-01'],
+      [B, 'missing', null, '2026-11-01'],
+    ]);
+  });
+
   it('one batch links each host by its own previous report, and keeps a report whose findings are unchanged', async () => {
     await prepare();
     const { scans } = opened.store;

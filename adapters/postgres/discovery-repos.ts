@@ -2,7 +2,8 @@ import type { Patch } from '../../src/discovery/patch.ts';
 import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
-import { closeFindings, offeredColumns, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
+import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
+import { offeredColumns, storedOffers } from './offered-columns.ts';
 import { findingsOfPatch, patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
@@ -102,9 +103,15 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     // stored once, as its last report says (as the batch does).
     const byPatch = new Map(findings.map((f) => [f.patchId, f]));
     const reported = [...byPatch.values()];
-    const { offered: offeredIds, successor_of: successorOf } = offeredColumns(offered);
     await sql.transaction(async (tx) => {
       await tx.query(LOCK_SIGHTINGS, [[host]]);
+      // What the host was offered before, for the KBs this report can close (offered-columns.ts).
+      const before = offered ? (await storedOffers(tx, [host])).get(host) : undefined;
+      const { successor_of: successorOf } = offeredColumns(
+        offered,
+        before,
+        reported.map((f) => f.patchId),
+      );
       await tx.query(
         `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id, $7::jsonb as installed_kbs,
            case when $9::jsonb is not null then (select offered_updates from host_findings_seen where host = $1) end as offered_before, $9::jsonb as successor_of
@@ -124,7 +131,7 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
           reported.map((f) => f.state),
           reported.map((f) => f.installed ?? null),
           installedKbs ? JSON.stringify(installedKbs) : null,
-          offeredIds ? JSON.stringify(offeredIds) : null,
+          offered ? JSON.stringify(Object.fromEntries(offered.ids)) : null,
           successorOf ? JSON.stringify(successorOf) : null,
         ],
       );

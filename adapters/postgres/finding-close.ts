@@ -1,5 +1,3 @@
-import { type OfferedUpdates, successorsOf } from '../../src/discovery/offered-updates.ts';
-
 /**
  * How a scan closes the open findings of a host that its report no longer lists, shared by both
  * writers of findings (findings.record and the scan writer's batch, scan-batch.ts), as CTEs of
@@ -24,9 +22,10 @@ import { type OfferedUpdates, successorsOf } from '../../src/discovery/offered-u
  * `installed`, as before. Its successor is the KB of this report whose updates supersede one of
  * the UpdateIDs the host's previous report offered the old KB under (`d.offered_before`: the
  * host's stored map, migration 022; `d.successor_of`: UpdateID → the KB of this report that
- * supersedes it, OfferedUpdates). Either map null (a report without UpdateIDs, before or now), or
- * no update of this report naming them: superseded with no successor, and no clock carried. The
- * lookup runs only for the KBs that close, and only on hosts whose report has UpdateIDs.
+ * supersedes it, for the UpdateIDs of the KBs that can close only: offered-columns.ts). Either map
+ * null (a report without UpdateIDs, before or now), or no update of this report naming them:
+ * superseded with no successor, and no clock carried. The lookup runs only for the KBs that
+ * close, on hosts whose report has UpdateIDs and whose previous offer held a KB this one does not.
  *
  * `carried` is the superseded findings' clock per superseding finding: the writers give that
  * finding the earliest first sighting of the versions (or KBs) it superseded on the host, so an SLA
@@ -107,15 +106,3 @@ export const WRITE_REPORTED = `
     from fx
     where (fx.stored <> fx.state or fx.carried < fx.stored_first_seen) and t.host = fx.host and t.patch_id = fx.patch_id
   )`;
-
-/**
- * What a report says of its Windows updates, as the writers pass it into `d`: `offered` (KB → the
- * UpdateIDs it was offered under), stored with the host's sighting for the next report, and
- * `successor_of` (UpdateID → the KB that supersedes it) for the KBs this report closes. Empty for
- * a report without UpdateIDs (every non-Windows host): both null, and nothing is looked up.
- */
-export const offeredColumns = (offered: OfferedUpdates | undefined): { offered: Record<string, readonly string[]>; successor_of: Record<string, string> | null } | Record<string, never> => {
-  if (!offered) return {};
-  const successors = successorsOf(offered);
-  return { offered: Object.fromEntries(offered.ids), successor_of: Object.keys(successors).length ? successors : null };
-};

@@ -15,13 +15,14 @@ export interface OfferedUpdates {
 }
 
 /**
- * Which listed KB supersedes each UpdateID (the inverse of `supersedes`). Two KBs superseding one
- * UpdateID: the lower KB number, so that the same report always names the same successor.
+ * Which listed KB supersedes each UpdateID (the inverse of `supersedes`), of all or of `only`. Two
+ * KBs superseding one UpdateID: the lower KB number, so that the same report always names the same successor.
  */
-export const successorsOf = (offered: OfferedUpdates): Record<string, string> => {
+export const successorsOf = (offered: OfferedUpdates, only?: ReadonlySet<string>): Record<string, string> => {
   const by: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [kb, ids] of offered.supersedes) {
     for (const id of ids) {
+      if (only && !only.has(id)) continue;
       const seen = by[id];
       if (seen === undefined || kbNumber(kb) < kbNumber(seen)) by[id] = kb;
     }
