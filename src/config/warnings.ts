@@ -5,7 +5,7 @@
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
-import { sshCredentialWarnings } from './ssh-warnings.ts';
+import { sshCredentialWarnings, sshFileWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
 
 /** The policies patchbot chooses from: by change class, and `production` for production targets. */
@@ -104,5 +104,5 @@ export const configWarnings = (config: Config, env?: Record<string, string | und
   ...approvalWarnings(config),
   ...peopleWarnings(config),
   ...impliedGroupWarnings(config),
-  ...(env ? sshCredentialWarnings(config, env) : []),
+  ...(env ? [...sshCredentialWarnings(config, env), ...sshFileWarnings(config)] : []),
 ];
