@@ -1,4 +1,5 @@
 import type { HostRun } from './rollout-store.ts';
+import { ranChange } from './run/ran-change.ts';
 
 /** What one host would have run under execution.dryRun, in order: the playbook's steps as rendered. */
 export interface DryRunCommands {
@@ -41,3 +42,9 @@ export const dryRunCommandsOf = (runs: readonly HostRun[]): DryRunCommands[] => 
  * has hosts that were patched for real; they are judged by their rescan like any other.
  */
 export const ranDry = (run: HostRun): boolean => dryRunCommands(run) !== null;
+
+/** The host run changed its host for real: it got through a step that was not only printed. */
+export const ranForReal = (run: HostRun): boolean => ranChange(run) && !ranDry(run);
+
+/** No host of the change was changed, and some only printed their commands: nothing was implemented. */
+export const onlyDryRun = (runs: readonly HostRun[]): boolean => runs.some(ranDry) && !runs.some(ranForReal);

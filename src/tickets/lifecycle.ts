@@ -40,6 +40,9 @@ export const moveFor = (event: TicketEvent): TicketMove => {
     case 'halted':
       return { ...none, phase: 'implementing', note: `Halted: ${event.reason}. Waiting for a decision in chat: resume, roll back or abort.` };
     case 'completed': {
+      // Reports read the close code: a change that only printed its commands implemented nothing.
+      if (event.dryRun && event.outcome === 'successful')
+        return { ...none, phase: 'canceled', note: `Dry run completed, nothing implemented: ${event.summary} Cancelled in the ITSM rather than closed successful, as no host was changed.` };
       const ok = event.outcome === 'successful';
       const text = `${ok ? 'Completed successfully' : 'Completed unsuccessfully'}: ${event.summary}`;
       const phase = event.postReview ? 'review' : ok ? 'completed' : 'failed';

@@ -1,7 +1,7 @@
 import type { Change, ChangeState } from '../changes/change.ts';
 import type { ChangeFollowers } from '../changes/change-moves.ts';
 import type { ChangeRepos } from '../changes/change-store.ts';
-import { ranDry } from '../rollouts/dry-run-commands.ts';
+import { onlyDryRun, ranDry } from '../rollouts/dry-run-commands.ts';
 import type { HostRun, RolloutRepos } from '../rollouts/rollout-store.ts';
 import type { OutboxEvent } from './ticket-outbox.ts';
 import type { TicketRepos } from './ticket-store.ts';
@@ -93,7 +93,7 @@ const changeEvent = async (tx: OutboxTx, change: Change, from: ChangeState, to: 
       const runs = await tx.rollouts.runs(change.id);
       const failed = runs.filter((r) => FAILED.includes(r.state)).length;
       const head = failed ? `completed with ${plural(failed, 'failed host')}: ` : '';
-      return { kind: 'completed', outcome: 'successful', summary: `${head}${runsSummary(runs, 'patched')}`, postReview: change.postReview };
+      return { kind: 'completed', outcome: 'successful', summary: `${head}${runsSummary(runs, 'patched')}`, postReview: change.postReview, ...(onlyDryRun(runs) ? { dryRun: true } : {}) };
     }
     case 'failed': {
       // The hosts' story goes with the reason, so the ticket says which failed and why.

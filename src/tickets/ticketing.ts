@@ -55,8 +55,12 @@ type EventBody =
   /** `dryRun`: `ok` hosts would have been patched; nothing ran (absent on events queued before it existed). */
   | { kind: 'wave'; wave: number; of: number; ok: number; failed: number; skipped: number; dryRun?: boolean }
   | { kind: 'halted'; reason: string }
-  /** `postReview` leaves the ticket in review for the post-implementation review (emergency changes). */
-  | { kind: 'completed'; outcome: 'successful' | 'unsuccessful'; summary: string; postReview: boolean }
+  /**
+   * `postReview` leaves the ticket in review for the post-implementation review (emergency changes).
+   * `dryRun`: no host was changed, some only printed their commands (execution.dryRun): nothing
+   * was implemented, so the ticket is cancelled, not closed successful (absent on events queued before it existed).
+   */
+  | { kind: 'completed'; outcome: 'successful' | 'unsuccessful'; summary: string; postReview: boolean; dryRun?: boolean }
   | { kind: 'rolled-back'; summary: string }
   | { kind: 'cancelled'; by: string; reason: string | null }
   | { kind: 'expired' }

@@ -7,7 +7,8 @@ import { ask, firstLines, PATCH, settledOutbox, stampsOf, startTicketRuntime, ty
 
 /**
  * The rollout dry run end to end with a real ITSM adapter against its loopback fake: the ticket
- * is opened at proposal, approved, noted per wave and closed successful, all through the outbox.
+ * is opened at proposal, approved, noted per wave and, as nothing was implemented, cancelled rather
+ * than closed successful (reports read the close code), all through the outbox.
  */
 interface Itsm {
   name: 'servicenow' | 'jira';
@@ -60,7 +61,7 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
     await stopFake?.();
   });
 
-  it('tells the ticket the whole story: created, approved, a note per wave, closed successful', async () => {
+  it('tells the ticket the whole story: created, approved, a note per wave, cancelled as a dry run', async () => {
     const { runtime } = harness;
     const proposed = await ask(runtime, 'alice', `propose ${PATCH} to canary prod-web at now`);
     const id = String(proposed.data?.change);
@@ -89,22 +90,23 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
       // A dry run: every note says so, and none says patched.
       'Wave 1 of 2 done (dry run: nothing was changed on the hosts): 1 would patch, 0 failed, 0 skipped (1 host).',
       'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
-      'Completed successfully: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts.',
+      'Dry run completed, nothing implemented: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts. Cancelled in the ITSM rather than closed successful, as no host was changed.',
     ]);
     expect(stampsOf(ticket.notes)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
     if (itsm.name === 'servicenow') {
-      expect(ticket.state).toBe('3');
-      expect(ticket.fields).toMatchObject({ close_code: 'successful', correlation_id: id, short_description: `${id}: ${PATCH} to canary, prod-web` });
+      expect(ticket.state).toBe('4');
+      expect(ticket.fields.close_code).toBeUndefined();
+      expect(ticket.fields).toMatchObject({ correlation_id: id, short_description: `${id}: ${PATCH} to canary, prod-web` });
       expect(ticket.fields.implementation_plan).toContain('apply-debian-packages: install exactly what was approved');
       expect(ticket.fields.backout_plan).toMatch(/1\. \S+: /);
       expect(ticket.fields.test_plan).toContain('rescan');
       expect(ticket.fields.description).toContain('prod-web (3 hosts)\n\n- web-01\n- web-02\n- web-03');
     } else {
-      expect(ticket.state).toBe('Completed');
+      expect(ticket.state).toBe('Canceled');
       expect(ticket.fields.labels).toEqual(expect.arrayContaining(['patchbot', `patchbot-${id}`]));
       expect(jira.violations).toEqual([]);
     }
     // The link follows the ticket's state.
-    expect((await runtime.store.tickets.forChange(id))[0]?.state).toBe(itsm.name === 'servicenow' ? 'Closed' : 'Completed');
+    expect((await runtime.store.tickets.forChange(id))[0]?.state).toBe('Canceled');
   });
 });

@@ -8,7 +8,7 @@ import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
 import { ranChange } from './ran-change.ts';
-import { dryRunCommandsOf, ranDry } from '../dry-run-commands.ts';
+import { dryRunCommandsOf, ranDry, ranForReal } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
 
@@ -90,9 +90,6 @@ const countsText = (runs: readonly HostRun[], rollback: boolean, budget: number 
 /** "web-01: apply-debian-packages: upgrade exited 100" for each host that did not get there. */
 const failureLines = (runs: readonly HostRun[]) =>
   runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${r.error}` : ''}`);
-
-/** The host run changed its host for real: it got through a step that was not only printed. */
-const ranForReal = (run: HostRun): boolean => ranChange(run) && !ranDry(run);
 
 /**
  * Said of the hosts it is true of. A change switched to dry run part-way (an operator stopping it)
