@@ -1,4 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
+import { itsmFailureKind } from './itsm-outage-log.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
@@ -60,7 +61,8 @@ const what = (entry: OutboxEntry) => (entry.event.kind === 'proposed' ? 'opening
  * - auth: every update would fail the same way, so the entry stays first in line and is retried
  *   at the longest delay; the thread is told once. Fixing the credentials loses nothing.
  * - anything else (network, 5xx, 429, or a fault of our own): retried with backoff. When the ITSM
- *   has not answered for `lagNoticeMs`, the thread is told once, and again when it catches up.
+ *   has not answered for `lagNoticeMs`, the thread is told once, and again when it catches up. A
+ *   429 is logged as a rate limit, not as an outage (itsm-outage-log.ts).
  */
 /**
  * This worker's lease ran out while it was sending and a later attempt took the entry over (the
@@ -102,7 +104,7 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   if (tell) await deps.notices.post(entry.ticketOf, lagNotice(label, lag, ticketing, await waitingCount(deps, entry.ticketOf), message));
   // One line per ITSM system while it fails, not one per ticket and attempt (itsm-outage-log.ts);
   // each attempt is still there at debug.
-  deps.outage.failed(ticketing ? (auth ? 'auth' : 'retryable') : null, error as Error, startedAt, { ticketOf: entry.ticketOf });
+  deps.outage.failed(itsmFailureKind(error), error as Error, startedAt, { ticketOf: entry.ticketOf });
   log.debug({ err: error, attempts: entry.attempts, retryInMs: delay }, 'ticket update failed; retrying later');
   if (auth) {
     if (!entry.lastError?.startsWith('auth:')) {

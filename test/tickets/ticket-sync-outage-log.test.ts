@@ -92,4 +92,26 @@ describe.each([
     expect(lines.filter((l) => l.msg === `approval reads from ${label} works again`)).toHaveLength(1);
     expect(warnings()).toEqual([[40, `approval reads from ${label} failed`]]);
   }, 180_000);
+
+  it('takes a rate limit on one ticket while others go through for no outage: one line, and no "failed" / "works again" per 429', async () => {
+    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
+    running.push(fake);
+    const { log, lines } = capturedLog('debug');
+    const harness = await startTicketRuntime(itsmYaml(fake), {}, log);
+    running.unshift(harness);
+    const { runtime } = harness;
+    // A ticket opened, then two more each met by a 429 while the others' updates are taken.
+    const ids: string[] = [];
+    for (const target of ['canary', 'prod-web', 'canary prod-web']) {
+      if (ids.length) fake.rateLimit(1, 1);
+      ids.push(String((await ask(runtime, 'alice', `propose ${PATCH} to ${target} at now`)).data?.change));
+      expect((await settledOutbox(runtime, ids.at(-1)!, 60_000)).every((e) => e.state === 'sent')).toBe(true);
+    }
+    const attempts = lines.filter((l) => l.msg === 'ticket update failed; retrying later');
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    // No outage began or ended: the ITSM answered every request, some with "not now".
+    expect(lines.filter((l) => String(l.msg).startsWith(`ticket updates to ${label}`)).map((l) => [l.level, l.msg])).toEqual([[40, `ticket updates to ${label} rate limited`]]);
+    const said = lines.find((l) => l.msg === `ticket updates to ${label} rate limited`)!;
+    expect(said).toMatchObject({ retryAfterMs: 1000, rateLimited: 1, ticketOf: expect.any(String), err: { message: expect.stringContaining('429') } });
+  }, 180_000);
 });
