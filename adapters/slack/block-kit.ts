@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { type Card, type CardAction, type CardField, type CardList, type CardSection, CARD_LIMITS, clip } from '../../src/chat/card.ts';
 import { MessageTooLargeError } from '../../src/chat/chat-surface.ts';
-import { unescapeHostText } from '../../src/chat/host-text.ts';
+import { unescapeHostText } from '../../src/shared/host-text.ts';
 
 /**
  * Cards as Block Kit, always inside Slack's limits (reference/integrations.md §1.9): 50 blocks,
@@ -21,7 +21,7 @@ export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, fieldText: 2000, fi
 
 /**
  * Slack's three control characters; without this a host name like `<!channel>` would ping everyone.
- * Host text's backticks come escaped (src/chat/host-text.ts): Slack has no escape for them, so they go as they came.
+ * Host text's backticks come escaped (src/shared/host-text.ts): Slack has no escape for them, so they go as they came.
  */
 export const escapeMrkdwn = (text: string): string => unescapeHostText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Card } from '../../src/chat/card.ts';
 import { cardWarnings } from '../../test/support/fake-teams/card-check.ts';
 import { digestCard } from '../../src/chat/announce/digest-card.ts';
-import { hostText } from '../../src/chat/host-text.ts';
+import { hostText } from '../../src/shared/host-text.ts';
 import { renderAdaptiveCard } from './adaptive-card.ts';
 import { withoutCodeMarks } from './card-markdown.ts';
 
@@ -52,7 +52,7 @@ type Json = Record<string, unknown>;
 const blocks = (card: Json) => card.body as Json[];
 
 describe('Adaptive Card text is shown as written', () => {
-  // Put in as it stands, or as host text (hostText, src/chat/host-text.ts): then its backticks are no code marks and show too.
+  // Put in as it stands, or as host text (hostText, src/shared/host-text.ts): then its backticks are no code marks and show too.
   it.each(
     HOSTILE.flatMap((text) => [
       { text, asHostText: false },

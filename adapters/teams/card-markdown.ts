@@ -1,4 +1,4 @@
-import { CODE_MARK, unescapeHostText } from '../../src/chat/host-text.ts';
+import { CODE_MARK, unescapeHostText } from '../../src/shared/host-text.ts';
 
 /**
  * Teams renders Adaptive Card TextBlocks and facts as markdown (bold, italic, lists, links; some
@@ -14,7 +14,7 @@ import { CODE_MARK, unescapeHostText } from '../../src/chat/host-text.ts';
  * (`` `@patchbot pending page 2` ``) would show as backticks around every hint. A pair of them on
  * one line is dropped (cardMarkdown) and what it held is escaped like any text: it shows plainly, and
  * can never become formatting. Backticks of text from elsewhere (a patch title) come escaped
- * (src/chat/host-text.ts): they are no code mark, and show as written, as a lone backtick does.
+ * (src/shared/host-text.ts): they are no code mark, and show as written, as a lone backtick does.
  *
  * Teams also evaluates the DATE and TIME functions of Adaptive Cards in TextBlocks and facts
  * before it renders the markdown: `{{DATE(2017-02-14T06:08:39Z, SHORT)}}` in a patch title would

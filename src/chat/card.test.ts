@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Card, CARD_LIMITS, capList, listOf } from './card.ts';
 import { cardProblems, estimateBlocks } from './card-limits.ts';
-import { hostText } from './host-text.ts';
+import { hostText } from '../shared/host-text.ts';
 import { plainText, renderText } from './render-text.ts';
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);

@@ -1,6 +1,6 @@
 import { stripControls } from '../shared/control-chars.ts';
 import type { Card, CardField, CardList } from './card.ts';
-import { CODE_MARK, unescapeHostText } from './host-text.ts';
+import { CODE_MARK, unescapeHostText } from '../shared/host-text.ts';
 
 /**
  * A card as plain text, for the CLI (and logs): title, text, fields, lists, then the context

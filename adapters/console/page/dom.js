@@ -35,7 +35,7 @@ export const svg = (tag, attrs = {}, ...children) => {
   return el;
 };
 
-/** patchbot's code marks (src/chat/host-text.ts): host text's backticks come escaped (\`), are no mark, and show as they came. */
+/** patchbot's code marks (src/shared/host-text.ts): host text's backticks come escaped (\`), are no mark, and show as they came. */
 const CODE_MARK = /(?<!\\)`((?:\\`|[^`\n])+?)(?<!\\)`/g;
 const unescapeHostText = (text) => text.replace(/\\`/g, '`');
 

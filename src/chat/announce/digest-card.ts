@@ -1,7 +1,7 @@
 import type { Counted } from '../../discovery/discovery-store.ts';
 import type { Patch, Severity } from '../../discovery/patch.ts';
 import { type Card, type CardChoice, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
-import { hostText } from '../host-text.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 export interface DigestOptions {
   scanId: string;

@@ -6,7 +6,7 @@ import { CARD_LIMITS, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { FIRST_PAGE, fromWindow, nextPage, pageLists, pagedList, type Paging, windowOf } from '../paging.ts';
 import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
-import { hostText } from '../host-text.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {

@@ -5,7 +5,7 @@ import type { TicketLink } from '../../tickets/ticket-store.ts';
 import type { Patch } from '../../discovery/patch.ts';
 import { type Card, type CardAction, type CardField, CARD_LIMITS, clip, listOf } from '../card.ts';
 import { patchListAction, WHAT_IN_FULL, whatValue } from './patch-list.ts';
-import { hostText } from '../host-text.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 export interface Decision {
   outcome: 'approved' | 'rejected';

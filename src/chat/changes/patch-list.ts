@@ -2,7 +2,7 @@ import type { Change } from '../../changes/change.ts';
 import type { Patch } from '../../discovery/patch.ts';
 import { type Card, type CardAction, type CardList, type CardSection, CARD_LIMITS, clip } from '../card.ts';
 import { byUrgency, countBySeverity, describeCounts, SEVERITIES, severityOf } from '../answers/severity.ts';
-import { hostText } from '../host-text.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** Up to this many patches the approval card names them all; beyond, it summarises. */
 export const WHAT_IN_FULL = 5;

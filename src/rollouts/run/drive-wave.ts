@@ -11,6 +11,7 @@ import { ranChange } from './ran-change.ts';
 import { dryRunCommandsOf } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -90,7 +91,7 @@ const countsText = (runs: readonly HostRun[], rollback: boolean, budget: number 
 
 /** "web-01: apply-debian-packages: upgrade exited 100" for each host that did not get there. */
 const failureLines = (runs: readonly HostRun[]) =>
-  runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${r.error}` : ''}`);
+  runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${hostText(r.error)}` : ''}`);
 
 const DRY_NOTE = ' Dry run: nothing was changed on the hosts.';
 
