@@ -4,7 +4,7 @@ import type { FindingRepository, PatchRepository } from '../../src/discovery/dis
 import { discovered } from './digest-reads.ts';
 import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
 import { findingsOfPatch, patchCoverage, pendingIn } from './finding-reads.ts';
-import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
+import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, NEW_HOST, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -105,9 +105,11 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     await sql.transaction(async (tx) => {
       await tx.query(LOCK_SIGHTINGS, [[host]]);
       await tx.query(
-        `with d as (select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id, $7::jsonb as installed_kbs
+        `with d as (
+         select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id, $7::jsonb as installed_kbs,
+           (select ${NEW_HOST('seen')} from (select 1) one left join host_findings_seen seen on seen.host = $1) as new_host
        ), f as (
-         select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed
+         select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed, (select new_host from d) as new_host
          from unnest($4::text[], $5::text[], $6::text[]) as x(patch_id, state, installed)
        ), ${closeFindings('f.installed')}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
          -- No fingerprint from this path: the next scan of the host compares finding by finding (migration 016).

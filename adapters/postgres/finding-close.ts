@@ -2,9 +2,13 @@
  * How a scan closes the open findings of a host that its report no longer lists, shared by both
  * writers of findings (findings.record and the scan writer's batch, scan-batch.ts), as CTEs of
  * their one statement. They expect `d` (one row per host written: host, finished_at, scan_id,
- * installed_kbs) and
- * `f` (what each host's report lists: host, patch_id), and are told how to read what the host runs
- * of a listed finding's package (`installed`, an expression over `f` and `d`).
+ * installed_kbs, new_host) and `f` (what each host's report lists: host, patch_id, new_host), and
+ * are told how to read what the host runs of a listed finding's package (`installed`, an
+ * expression over `f` and `d`).
+ *
+ * `new_host`: the host had no sighting before this write (NEW_HOST), so no finding stored either.
+ * Its findings are neither read nor closed: on an estate's first scan that skips a probe of the
+ * primary key per reported finding, a fifth of the statement (issue #20).
  *
  * A finding that drops out is `installed`, except a package version (`deb:libbar1@1.1-1`) when the
  * same report lists another version of that package (`…@1.2-1`): the host still misses the
@@ -37,7 +41,7 @@ export const closeFindings = (installed: string): string => `
   closing as (
     select t.host, t.patch_id, t.state, t.first_seen, ${PACKAGE_OF('t.patch_id')} as pkg
     from findings t
-    where t.host = any(array(select host from d)) and t.state in ('missing', 'pending-reboot', 'failed')
+    where t.host = any(array(select host from d where not new_host)) and t.state in ('missing', 'pending-reboot', 'failed')
       and not exists (select 1 from f where f.host = t.host and f.patch_id = t.patch_id)
   ), successors as (
     select f.host, f.patch_id, ${PACKAGE_OF('f.patch_id')} as pkg, ${installed} as installed from f join d on d.host = f.host
@@ -67,12 +71,16 @@ export const closeFindings = (installed: string): string => `
  * Each reported finding beside its stored row's state and first sighting (nulls for a new one) and
  * the clock it takes over (`carried`, closeFindings; null for nearly all). One CTE, so that the
  * update below filters it before probing findings: with the `carried` join inside the update, the
- * planner hashed every stored finding for each statement.
+ * planner hashed every stored finding for each statement. A new host's findings are all new: no
+ * probe (the first branch).
  */
 export const REPORTED_BESIDE_STORED = `
   fx as (
+    select f.*, null::text as stored, null::timestamptz as stored_first_seen, null::timestamptz as carried from f where f.new_host
+    union all
     select f.*, x.state as stored, x.first_seen as stored_first_seen, cr.first_seen as carried
     from f left join findings x on x.host = f.host and x.patch_id = f.patch_id left join carried cr on cr.host = f.host and cr.patch_id = f.patch_id
+    where not f.new_host
   )`;
 
 /**

@@ -47,6 +47,14 @@ export const LOCK_SIGHTINGS = `
   on conflict (host) do update set scan_id = excluded.scan_id where false`;
 
 /**
+ * Whether the host whose sighting is `seen` (after LOCK_SIGHTINGS) had none before this write: the
+ * placeholder's '-infinity'. Every writer of findings writes the host's sighting in the same
+ * statement, nothing deletes one, and migration 013 gave one to every host that had findings, so a
+ * host without a sighting has no finding stored (finding-close.ts skips reading them).
+ */
+export const NEW_HOST = (seen: string): string => `coalesce(${seen}.seen_at = '-infinity', true)`;
+
+/**
  * The host's latest sighting of its findings, and the fingerprint of the report its findings now
  * reflect (migration 016). An older scan stored late does not move the sighting back, but its
  * findings were written all the same: the fingerprint is always the last written one's.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FindingInput, HostScanWrite } from '../../src/discovery/discovery-store.ts';
 import { installedColumn } from '../../src/discovery/package-version.ts';
 import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
-import { CHECK_INSERTED, LOCK_SIGHTINGS, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
+import { CHECK_INSERTED, LOCK_SIGHTINGS, NEW_HOST, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
 // How a batch of host scans is written (issue #20: the scan path at 100,000 hosts); the reads of
@@ -67,7 +67,7 @@ const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_
  */
 const RECORD_MANY = `
   with h as (
-    select h.*, seen.fingerprint as stored_fingerprint
+    select h.*, seen.fingerprint as stored_fingerprint, ${NEW_HOST('seen')} as new_host
     from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
       reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions text,
       installed_kbs jsonb)
@@ -75,7 +75,7 @@ const RECORD_MANY = `
   ), d as (
     select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
   ), f as (
-    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id, x.n
+    select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id, x.n, d.new_host
     from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) with ordinality as x(patch_id, state, n)
   ), ${closeFindings(`nullif(split_part(d.versions, E'\\t', f.n::int), '')`)}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
     insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
