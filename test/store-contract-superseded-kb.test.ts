@@ -8,7 +8,8 @@ import { storeContract } from './support/store-contract.ts';
  * A Windows KB that a newer cumulative update supersedes (outside review, finding 6): the Update
  * Agent stops offering it, so it drops out of the report whether or not the host installed it. It
  * is `installed` only when the scan shows the host has it (installedKbs: Get-HotFix and the Update
- * Agent's history), else `superseded` with no successor named. A scan that cannot show every KB
+ * Agent's history), else `superseded`; with no UpdateIDs (these scans) no successor is named
+ * (test/store-contract-kb-successor.test.ts links one). A scan that cannot show every KB
  * (no installedKbs: older scans) closes it installed, as before. Both writers, both engines.
  */
 const day = (n: number) => new Date(Date.UTC(2026, 10, n));

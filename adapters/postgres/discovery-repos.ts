@@ -3,6 +3,7 @@ import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
 import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
+import { offeredColumns, storedOffers } from './offered-columns.ts';
 import { findingsOfPatch, patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, NEW_HOST, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
@@ -90,7 +91,7 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
-  async record(scanId, host, findings, at, installedKbs) {
+  async record(scanId, host, findings, at, installedKbs, offered) {
     // After the host's sighting is locked (LOCK_SIGHTINGS: another writer of the host waits), one
     // statement, as the scan writer's batch (scan-batch.ts) for one host: the findings this scan
     // saw beside their stored rows (`fx`), the open ones it no longer saw closed (closeFindings:
@@ -104,19 +105,38 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     const reported = [...byPatch.values()];
     await sql.transaction(async (tx) => {
       await tx.query(LOCK_SIGHTINGS, [[host]]);
+      // What the host was offered before, for the KBs this report can close (offered-columns.ts).
+      const before = offered ? (await storedOffers(tx, [host])).get(host) : undefined;
+      const { successor_of: successorOf } = offeredColumns(
+        offered,
+        before,
+        reported.map((f) => f.patchId),
+      );
       await tx.query(
         `with d as (
          select $1::text as host, $3::timestamptz as finished_at, $2::text as scan_id, $7::jsonb as installed_kbs,
-           (select ${NEW_HOST('seen')} from (select 1) one left join host_findings_seen seen on seen.host = $1) as new_host
+           (select ${NEW_HOST('seen')} from (select 1) one left join host_findings_seen seen on seen.host = $1) as new_host,
+           $10::jsonb as offered_before, $9::jsonb as successor_of
        ), f as (
          select $1::text as host, x.patch_id, x.state, $3::timestamptz as at, $2::text as scan_id, x.installed, (select new_host from d) as new_host
          from unnest($4::text[], $5::text[], $6::text[]) as x(patch_id, state, installed)
        ), ${closeFindings('f.installed')}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
          -- No fingerprint from this path: the next scan of the host compares finding by finding (migration 016).
-         insert into host_findings_seen (host, seen_at, scan_id, fingerprint) values ($1, $3, $2, null) ${SIGHTING_AND_FINGERPRINT}
+         insert into host_findings_seen (host, seen_at, scan_id, fingerprint, offered_updates) values ($1, $3, $2, null, $8::jsonb) ${SIGHTING_AND_FINGERPRINT}
        )
        ${CHECK_INSERTED}`,
-        [host, scanId, at, reported.map((f) => f.patchId), reported.map((f) => f.state), reported.map((f) => f.installed ?? null), installedKbs ? JSON.stringify(installedKbs) : null],
+        [
+          host,
+          scanId,
+          at,
+          reported.map((f) => f.patchId),
+          reported.map((f) => f.state),
+          reported.map((f) => f.installed ?? null),
+          installedKbs ? JSON.stringify(installedKbs) : null,
+          offered ? JSON.stringify(Object.fromEntries(offered.ids)) : null,
+          successorOf ? JSON.stringify(successorOf) : null,
+          before ? JSON.stringify(before) : null,
+        ],
       );
     });
   },

@@ -2,9 +2,9 @@
  * How a scan closes the open findings of a host that its report no longer lists, shared by both
  * writers of findings (findings.record and the scan writer's batch, scan-batch.ts), as CTEs of
  * their one statement. They expect `d` (one row per host written: host, finished_at, scan_id,
- * installed_kbs, new_host) and `f` (what each host's report lists: host, patch_id, new_host), and
- * are told how to read what the host runs of a listed finding's package (`installed`, an
- * expression over `f` and `d`).
+ * installed_kbs, new_host, offered_before, successor_of) and `f` (what each host's report lists:
+ * host, patch_id, new_host), and are told how to read what the host runs of a listed finding's
+ * package (`installed`, an expression over `f` and `d`).
  *
  * `new_host`: the host had no sighting before this write (NEW_HOST), so no finding stored either.
  * Its findings are neither read nor closed: on an estate's first scan that skips a probe of the
@@ -21,20 +21,35 @@
  * A Windows KB drops out too when a newer cumulative update supersedes it: the Update Agent's
  * search (IsInstalled=0) stops offering it, installed or not. So it is `installed` only when the
  * host's report shows the host has it (`d.installed_kbs`: Get-HotFix and the Update Agent's
- * history, src/discovery/parsers/windows.ts), else `superseded` with no successor named (the scan
- * does not say which update replaced it, so no clock is carried either). A report that cannot
- * show it (null: a scan from before the history was printed, or one whose list was cut) closes it
- * `installed`, as before.
+ * history, src/discovery/parsers/windows.ts), else `superseded`. A report that cannot show it
+ * (null: a scan from before the history was printed, or one whose list was cut) closes it
+ * `installed`, as before. Its successor is the KB of this report whose updates supersede one of
+ * the UpdateIDs the host's previous report offered the old KB under (`d.offered_before`: the
+ * host's stored map, migration 022; `d.successor_of`: UpdateID → the KB of this report that
+ * supersedes it, for the UpdateIDs of the KBs that can close only: offered-columns.ts). Either map
+ * null (a report without UpdateIDs, before or now), or no update of this report naming them:
+ * superseded with no successor, and no clock carried. The lookup runs only for the KBs that
+ * close, on hosts whose report has UpdateIDs and whose previous offer held a KB this one does not.
  *
  * `carried` is the superseded findings' clock per superseding finding: the writers give that
- * finding the earliest first sighting of the versions it superseded on the host, so an SLA clock
- * keeps running from when the host first lacked the package's fix. With a fresh clock per
- * version, a mirror publishing faster than the SLA would keep a host vulnerable and never overdue.
+ * finding the earliest first sighting of the versions (or KBs) it superseded on the host, so an SLA
+ * clock keeps running from when the host first lacked the fix. With a fresh clock per version, a
+ * mirror publishing faster than the SLA, or a host a cumulative update behind every month, would
+ * stay vulnerable and never be overdue.
  */
 
 /** `deb:libbar1@1.1-1` → `deb:libbar1`, in SQL; null for an advisory or a KB. */
 export const PACKAGE_OF = (column: string): string => `substring(${column} from '^((?:deb|rpm):[^@]+)@')`;
 const VERSION_OF = (column: string): string => `substring(${column} from '@(.*)$')`;
+
+/**
+ * The KB of this report (`d.successor_of`) that supersedes one of the UpdateIDs a closing KB `c`
+ * was offered under (`d.offered_before`); the lowest KB number when several do. Null for anything
+ * else (an advisory has no entry in the map).
+ */
+const KB_SUCCESSOR = `(
+  select k from (select d.successor_of ->> u as k from jsonb_array_elements_text(d.offered_before -> c.patch_id) as u) x
+  where k is not null order by length(k), k limit 1)`;
 
 /** The open findings no longer reported (`closing`), how each closes (`closed`) and the clocks it hands on (`carried`). */
 export const closeFindings = (installed: string): string => `
@@ -56,7 +71,7 @@ export const closeFindings = (installed: string): string => `
         when c.pkg like 'rpm:%' and rpm_version_cmp(s.installed, ${VERSION_OF('c.patch_id')}) >= 0 then 'installed'
         else 'superseded'
       end as state,
-      s.patch_id as successor
+      coalesce(s.patch_id, case when d.successor_of is not null and c.pkg is null and c.state <> 'pending-reboot' then ${KB_SUCCESSOR} end) as successor
     from closing c join d on d.host = c.host left join successors s on s.host = c.host and s.pkg = c.pkg
     order by c.host, c.patch_id, s.patch_id
   ), carried as (

@@ -57,12 +57,15 @@ export const NEW_HOST = (seen: string): string => `coalesce(${seen}.seen_at = '-
 /**
  * The host's latest sighting of its findings, and the fingerprint of the report its findings now
  * reflect (migration 016). An older scan stored late does not move the sighting back, but its
- * findings were written all the same: the fingerprint is always the last written one's.
+ * findings were written all the same: the fingerprint is always the last written one's. So are
+ * the UpdateIDs the report offered its KBs under (migration 022; null but for Windows scans that
+ * print them), which the host's next report reads for the KBs it closes (finding-close.ts).
  */
 export const SIGHTING_AND_FINGERPRINT = `on conflict (host) do update set
          seen_at = greatest(excluded.seen_at, host_findings_seen.seen_at),
          scan_id = case when excluded.seen_at >= host_findings_seen.seen_at then excluded.scan_id else host_findings_seen.scan_id end,
-         fingerprint = excluded.fingerprint
+         fingerprint = excluded.fingerprint,
+         offered_updates = excluded.offered_updates
        where excluded.seen_at >= host_findings_seen.seen_at or excluded.fingerprint is distinct from host_findings_seen.fingerprint`;
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FindingInput, HostScanWrite } from '../../src/discovery/discovery-store.ts';
 import { installedColumn } from '../../src/discovery/package-version.ts';
 import { closeFindings, REPORTED_BESIDE_STORED, WRITE_REPORTED } from './finding-close.ts';
+import { offeredColumns, storedOffers } from './offered-columns.ts';
 import { CHECK_INSERTED, LOCK_SIGHTINGS, NEW_HOST, SIGHTING_AND_FINGERPRINT } from './finding-row.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -67,10 +68,10 @@ const findingColumns = (findings: readonly FindingInput[] | undefined): { patch_
  */
 const RECORD_MANY = `
   with h as (
-    select h.*, seen.fingerprint as stored_fingerprint, ${NEW_HOST('seen')} as new_host
+    select h.*, seen.fingerprint as stored_fingerprint, ${NEW_HOST('seen')} as new_host, seen.offered_updates as offered_before
     from jsonb_to_recordset($1::jsonb) as h(scan_id text, host text, outcome text, error text, started_at timestamptz, finished_at timestamptz,
       reboot_required boolean, os_name text, installed jsonb, missing_count integer, warnings jsonb, patch_ids jsonb, states jsonb, fingerprint text, versions text,
-      installed_kbs jsonb)
+      installed_kbs jsonb, offered jsonb, offered_same boolean, successor_of jsonb)
     left join host_findings_seen seen on seen.host = h.host
   ), d as (
     select * from h where patch_ids is not null and (fingerprint is null or fingerprint is distinct from stored_fingerprint)
@@ -78,8 +79,8 @@ const RECORD_MANY = `
     select d.host, x.patch_id, x.state, d.finished_at as at, d.scan_id, x.n, d.new_host
     from d, rows from (jsonb_array_elements_text(d.patch_ids), jsonb_array_elements_text(d.states)) with ordinality as x(patch_id, state, n)
   ), ${closeFindings(`nullif(split_part(d.versions, E'\\t', f.n::int), '')`)}, ${REPORTED_BESIDE_STORED}, ${WRITE_REPORTED}, sighted as (
-    insert into host_findings_seen (host, seen_at, scan_id, fingerprint)
-    select host, finished_at, scan_id, fingerprint from h where patch_ids is not null
+    insert into host_findings_seen (host, seen_at, scan_id, fingerprint, offered_updates)
+    select host, finished_at, scan_id, fingerprint, case when offered_same then offered_before else offered end from h where patch_ids is not null
     ${SIGHTING_AND_FINGERPRINT}
   ), stored as (
     insert into host_scans (scan_id, host, outcome, error, started_at, finished_at, reboot_required, os_name, installed, missing_count, warnings)
@@ -127,6 +128,10 @@ export const recordScanBatch = async (sql: SqlClient, writes: readonly HostScanW
     // Read only for the KBs that close (finding-close.ts); absent (null) for most hosts.
     ...(installedKbs ? { installed_kbs: installedKbs } : {}),
   }));
+  // Windows scans that print UpdateIDs only: what their hosts were offered before is read under
+  // the lock (offered-columns.ts). Kept with the host's sighting even when its findings are not
+  // compared (the same fingerprint), so the next report reads this one's.
+  const offering = writes.flatMap((w, i) => (w.findings && w.offered ? [i] : []));
   const sighted = writes.filter((w) => w.findings).map((w) => w.result.host);
   // Without statistics on findings (a new store, or one that grew faster than autovacuum
   // analyzes it: the first scan of an estate), the planner reads all of findings for the rows a
@@ -136,6 +141,21 @@ export const recordScanBatch = async (sql: SqlClient, writes: readonly HostScanW
   // took ~50 ms of a ~60 ms rescan batch at 100,000 hosts (EXPLAIN ANALYZE; its rows take ~5).
   await sql.transaction(async (tx) => {
     if (sighted.length) await tx.query(LOCK_SIGHTINGS, [sighted]);
+    const stored = await storedOffers(
+      tx,
+      offering.map((i) => writes[i]!.result.host),
+    );
+    for (const i of offering) {
+      const { result, findings, offered } = writes[i]!;
+      Object.assign(
+        hosts[i]!,
+        offeredColumns(
+          offered,
+          stored.get(result.host),
+          findings!.map((f) => f.patchId),
+        ),
+      );
+    }
     await tx.query('set local enable_seqscan = off');
     await tx.query('set local jit = off');
     await tx.query(RECORD_MANY, [JSON.stringify(hosts)]);

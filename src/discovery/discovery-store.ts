@@ -1,5 +1,6 @@
 import type { HostShape } from '../inventory/host-shapes.ts';
 import type { Host } from '../inventory/host.ts';
+import type { OfferedUpdates } from './offered-updates.ts';
 import type { Finding, FindingState, HostScan, Patch, ScanOutcome, ScanProgress, Severity } from './patch.ts';
 
 /** What discovery keeps: the patch catalog, findings per host, and every scan's per-host outcome. */
@@ -49,10 +50,14 @@ export interface FindingRepository {
    * host runs at least it (FindingInput.installed), else superseded, and the listed version takes
    * over its first sighting (the SLA clock keeps running: adapters/postgres/finding-close.ts).
    * And a KB (a newer cumulative update supersedes it, and Windows Update stops offering it):
-   * installed only if `installedKbs` holds it, else superseded (no successor named). Without
-   * `installedKbs` (the scan cannot show every KB the host has) a KB is installed, as before.
+   * installed only if `installedKbs` holds it, else superseded. Its successor is the KB this scan
+   * offers whose updates supersede one of the UpdateIDs the host's previous report (`offered`)
+   * gave the old KB; it takes over the old KB's first sighting, as a package version does. None
+   * found (either report without UpdateIDs, or no listed update names it): superseded with no
+   * successor, and a fresh clock. Without `installedKbs` (the scan cannot show every KB the host
+   * has) a KB is installed, as before. `offered` is kept with the host for its next report.
    */
-  record(scanId: string, host: string, findings: FindingInput[], at: Date, installedKbs?: readonly string[]): Promise<void>;
+  record(scanId: string, host: string, findings: FindingInput[], at: Date, installedKbs?: readonly string[], offered?: OfferedUpdates): Promise<void>;
   byPatch(patchId: string): Promise<Finding[]>;
   byHost(host: string): Promise<Finding[]>;
   /**
@@ -192,6 +197,8 @@ export interface HostScanWrite {
    * rule on KBs that drop out; absent when the scan cannot show them all.
    */
   installedKbs?: readonly string[];
+  /** The UpdateIDs of what a Windows scan offered (ParsedScan.offered), for findings.record's rule on KBs that drop out. */
+  offered?: OfferedUpdates;
 }
 
 export interface ScanRepository {

@@ -3,7 +3,7 @@ import type { FindingInput } from './discovery-store.ts';
 /** `deb:openssl@3.0.13-1` → `deb:openssl`: a plain package update's package, null for an advisory or a KB. */
 export const packageOf = (patchId: string): string | null => /^((?:deb|rpm):[^@]+)@/.exec(patchId)?.[1] ?? null;
 
-/** `KB5034441`: a Windows update, which has no package or version (Windows Update names no successor either). */
+/** `KB5034441`: a Windows update, which has no package or version (its successor, when known, comes from UpdateIDs: finding-close.ts). */
 export const isKbId = (patchId: string): boolean => /^KB\d+$/.test(patchId);
 
 /** `deb:openssl@3.0.13-1` → `3.0.13-1`: a plain package update's version, null for an advisory or a KB. */

@@ -37,7 +37,8 @@ export type Patch = z.infer<typeof Patch>;
  * while the host ran an older one (or one the scan could not tell): the mirror replaced it before
  * the host got it. Or a Windows KB that Windows Update stopped offering (a newer cumulative update
  * supersedes it) while the scan showed the host does not have it. Neither open nor installed;
- * `supersededBy` names the newer finding (never for a KB: the scan does not say which).
+ * `supersededBy` names the newer finding (for a KB, the offered one whose updates supersede it, when
+ * the scans printed UpdateIDs: adapters/postgres/finding-close.ts).
  */
 export const FindingState = z.enum(['missing', 'installed', 'pending-reboot', 'failed', 'excluded', 'superseded']);
 export type FindingState = z.infer<typeof FindingState>;
@@ -53,7 +54,7 @@ export interface Finding {
   firstSeen: Date;
   lastSeen: Date;
   scanId: string;
-  /** A superseded finding's successor: the patch id of the newer version the same scan listed; absent for a KB. */
+  /** A superseded finding's successor: the patch id of the newer version (or KB) the same scan listed; absent when not known. */
   supersededBy?: string;
 }
 

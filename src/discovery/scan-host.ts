@@ -120,6 +120,8 @@ export const scanHost = async (deps: ScanDeps, job: ScanHostJob): Promise<HostSc
         findings: parsed.patches.map(findingOf),
         // Only a scan that shows every KB the host has may call one that drops out superseded.
         ...(parsed.installedComplete ? { installedKbs: parsed.installed } : {}),
+        // Kept with the host: the next scan links a KB that drops out to the one superseding it.
+        ...(parsed.offered ? { offered: parsed.offered } : {}),
       });
       if (written.fresh.length) log.info({ scan: job.scanId, newPatches: written.fresh.length }, 'newly discovered patches');
       finished = written.finished;

@@ -3,6 +3,7 @@ import type { Transactional } from '../store/transactional.ts';
 import type { AuditRepos } from '../audit/audit-store.ts';
 import { addsNothing, boundPatch, type Disagreement, disagreement, strongest } from './catalog-merge.ts';
 import { boundHostScan } from './patch-bounds.ts';
+import type { OfferedUpdates } from './offered-updates.ts';
 import type { HostScan, Patch } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
 
@@ -15,6 +16,8 @@ export interface ScanWrite {
   findings?: FindingInput[];
   /** HostScanWrite.installedKbs: every KB the scan shows the host has, when it can show them all. */
   installedKbs?: readonly string[];
+  /** HostScanWrite.offered: the UpdateIDs of what a Windows scan offered. */
+  offered?: OfferedUpdates;
 }
 
 export interface WriteOutcome {
@@ -166,6 +169,7 @@ export class ScanWriter {
       result: w.result,
       ...(w.findings ? { findings: w.findings } : {}),
       ...(w.findings && w.installedKbs ? { installedKbs: w.installedKbs } : {}),
+      ...(w.findings && w.offered ? { offered: w.offered } : {}),
     }));
     // A host that says less than the catalog (a lower severity, "not security", another title)
     // does not change it; what it said is kept with the host, in the audit log. In memory against

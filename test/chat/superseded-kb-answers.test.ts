@@ -5,8 +5,9 @@ import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { estateHost } from '../support/estate-scans.ts';
 
 /**
- * What the answers say of a KB a newer cumulative update superseded before the host got it: the
- * store names no successor (supersededBy absent), and no answer says installed, invents a
+ * What the answers say of a KB a newer cumulative update superseded before the host got it, when
+ * the store names no successor (supersededBy absent: scans without UpdateIDs; the named case is in
+ * test/discovery/scan-windows-superseded.test.ts), and no answer says installed, invents a
  * successor, or fails on the missing one.
  */
 const now = new Date('2026-11-30T12:00:00Z');

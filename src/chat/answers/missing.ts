@@ -58,7 +58,7 @@ const newerOf = (f: Finding): string | null => (f.supersededBy === undefined ? n
 /**
  * "superseded by 1.2-1 on 2 hosts": the newer versions are named when the page holds every such host
  * (and they are few), else `newer`: "a newer version" of a package, "a newer update" of a Windows KB
- * (Windows Update does not say which update replaced it).
+ * whose successor is not known (a scan without UpdateIDs, or no offered update naming it).
  */
 const supersededText = (page: readonly Finding[], count: number, newer: string): string => {
   const by = [...new Set(page.map(newerOf))];

@@ -1,3 +1,4 @@
+import type { OfferedUpdates } from '../offered-updates.ts';
 import type { Severity } from '../patch.ts';
 import { PatchbotError } from '../../shared/errors.ts';
 
@@ -35,6 +36,8 @@ export interface ParsedScan {
    * installed. Absent: the scan cannot show that (Linux, older Windows scans).
    */
   installedComplete?: true;
+  /** The UpdateIDs of what a Windows scan offered, and what they supersede; absent for other scans and older Windows ones. */
+  offered?: OfferedUpdates;
   /** null = the scan could not tell (say why in `warnings`). */
   rebootRequired: boolean | null;
   /** Things a human should know that did not make the scan unusable. */

@@ -21,6 +21,10 @@ export const WindowsMissing = z.object({
   Severity: z.preprocess((v) => v ?? '', z.string().trim()),
   RebootRequired: z.boolean().default(false),
   CVEs: tokens.optional(),
+  /** IUpdate.Identity.UpdateID (windows-update-ids.ts); absent from scans printed before it was. */
+  UpdateID: z.string().trim().nullish(),
+  /** IUpdate.SupersededUpdateIDs: one string alone is a one-element list, null an empty one. */
+  SupersededUpdateIDs: z.preprocess((v): unknown => (v === null ? [] : typeof v === 'string' ? [v] : v), z.array(z.string().trim()).optional()),
 });
 export type WindowsMissing = z.infer<typeof WindowsMissing>;
 

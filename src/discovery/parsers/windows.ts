@@ -5,6 +5,7 @@ import { excerpt, type ParsedPatch, type ParsedScan, ScanParseError } from './sc
 import { sectionOf, splitSections } from './sections.ts';
 import { installedOf } from './windows-installed.ts';
 import { canonicalKb, DEPTH_HINT, isDepthArtifact, issuesOf, WindowsScan } from './windows-json.ts';
+import { type OfferedEntry, offeredUpdatesOf } from './windows-update-ids.ts';
 
 /**
  * Windows scan (`scan-windows`), run through powershell.exe -NonInteractive -EncodedCommand
@@ -24,6 +25,8 @@ import { canonicalKb, DEPTH_HINT, isDepthArtifact, issuesOf, WindowsScan } from 
  *                  RebootRequired = InstallationBehavior.RebootBehavior -ne 0 (IUpdate.RebootRequired
  *                  only turns true once the update is installed), CVEs = @($_.CveIDs)
  *   rebootPending  bool     any of the registry keys and SystemInfo.RebootRequired of §5.7
+ *                  UpdateID = Identity.UpdateID, SupersededUpdateIDs = @($_.SupersededUpdateIDs):
+ *                  GUIDs, absent in scans from before they were printed (windows-update-ids.ts)
  *   history        ["KB…"]  the KBs whose newest successful operation in the Update Agent's
  *                  history (QueryHistory, ResultCode 2 or 3) was an installation (Operation 1);
  *                  null when it could not be read, historyError then says why; absent in scans
@@ -37,6 +40,9 @@ import { canonicalKb, DEPTH_HINT, isDepthArtifact, issuesOf, WindowsScan } from 
  *
  * Installed: Get-HotFix's ids and the history's KBs, `installedComplete` when together they show
  * every KB the host has (windows-installed.ts).
+ *
+ * Offered: per tracked KB its UpdateIDs and those its updates supersede (`offered`,
+ * windows-update-ids.ts), which link a KB that drops out to the KB that superseded it.
  *
  * Bounds (the host may lie): the whole output at most MAX_WINDOWS_OUTPUT characters, refused beyond;
  * at most MAX_INSTALLED installed ids; titles, CVEs and control characters as for every parser
@@ -70,9 +76,11 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
     });
 
   const patches = new Map<string, ParsedPatch>();
+  const entries: OfferedEntry[] = [];
   for (const [i, m] of missing.entries()) {
     const kbs = [...new Set(kbsOf(m.KB, `missing[${i}].KB`))];
     const id = kbs[0];
+    entries.push({ kb: id ?? null, UpdateID: m.UpdateID, SupersededUpdateIDs: m.SupersededUpdateIDs });
     if (!id) {
       warnings.push(`skipped ${excerpt(m.Title)}: it has no KB number to track it by`);
       continue;
@@ -114,6 +122,7 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
     ),
   ];
   const shown = installedOf(host, hotfixes, doc.data, warnings);
+  const offered = offeredUpdatesOf(host, entries, warnings);
   for (const p of patches.values()) p.cves = [...new Set(p.cves)];
   return boundScan({
     host,
@@ -121,6 +130,7 @@ export function parseWindowsScan(host: string, stdout: Buffer | string): ParsedS
     patches: [...patches.values()],
     installed: shown.installed,
     ...(shown.complete ? { installedComplete: true } : {}),
+    ...(offered ? { offered } : {}),
     rebootRequired: rebootPending,
     warnings,
   });

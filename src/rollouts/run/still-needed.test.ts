@@ -34,8 +34,12 @@ describe('stillNeeded', () => {
     ['superseded twice, the newest missing: still needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'superseded', NEWEST), finding(NEWEST, 'missing')], [APPROVED]],
     ['a loop of supersessions (never written, never followed forever): still needed', [finding(APPROVED, 'superseded', NEWER), finding(NEWER, 'superseded', APPROVED)], [APPROVED]],
     ['rpm alike', [finding('rpm:glibc@2.34-100.el9', 'superseded', 'rpm:glibc@2.34-101.el9'), finding('rpm:glibc@2.34-101.el9', 'missing')], ['rpm:glibc@2.34-100.el9']],
+    // A KB whose successor the scans named (UpdateIDs): as a package version.
+    ['a KB superseded by one the host installed since: not needed', [finding('KB5034441', 'superseded', 'KB5036893'), finding('KB5036893', 'installed')], []],
+    ['a KB superseded by one still missing: still needed', [finding('KB5034441', 'superseded', 'KB5036893'), finding('KB5036893', 'missing')], ['KB5034441']],
+    ['a KB superseded with no successor named: still needed', [finding('KB5034441', 'superseded')], ['KB5034441']],
   ])('%s', (_, findings, expected) => {
-    expect(stillNeeded([APPROVED, 'rpm:glibc@2.34-100.el9', 'DSA-5600-1'], findings)).toEqual(expected);
+    expect(stillNeeded([APPROVED, 'rpm:glibc@2.34-100.el9', 'DSA-5600-1', 'KB5034441'], findings)).toEqual(expected);
   });
 
   it('keeps to the change: a patch it did not approve is not its business', () => {

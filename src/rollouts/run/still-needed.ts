@@ -19,10 +19,11 @@ const newerInEffect = (finding: Finding, byId: ReadonlyMap<string, Finding>): bo
  * needs it. So does a superseded one: the mirror replaced the approved version before the host got
  * it (DESIGN §8), and "did not need it" would leave the host on the old version and the change
  * completed; the apply playbook then fails the host with "approved X, the host's repositories now
- * offer Y". Unless the host has since got what superseded it. A KB superseded by a newer
- * cumulative update names no successor (the scan does not say which): it stays needed, and
- * apply-windows-kb fails the host with "not offered by Windows Update and not installed", which is
- * the truth, where "did not need it" would not be. The scans store that state
+ * offer Y". Unless the host has since got what superseded it. So for a KB superseded by a newer
+ * cumulative update: when the scans named that update (UpdateIDs) and the host has it, not needed;
+ * otherwise (not yet installed, or no successor known) it stays needed, and apply-windows-kb fails
+ * the host with "not offered by Windows Update and not installed", which is the truth, where "did
+ * not need it" would not be. The scans store that state
  * (adapters/postgres/finding-close.ts); findings stored before it existed were given it by
  * migration 020, by the rule this function applied to them until then (a version stored installed
  * by the scan that first listed a newer one still open), so the state is the whole story.

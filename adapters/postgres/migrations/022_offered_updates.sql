@@ -1,0 +1,13 @@
+-- A Windows KB that a newer cumulative update supersedes stops being offered, and was closed
+-- `superseded` with no successor named: the scan did not say which update replaced it, so the new
+-- KB started a fresh SLA clock and a host that kept falling behind on monthly updates never became
+-- overdue. The scan now prints each offered update's UpdateID and the UpdateIDs it supersedes.
+-- What links an old KB to its successor is the UpdateIDs the old KB was offered under, from an
+-- earlier report of the host, since a KB that dropped out is no longer in the report that closes it.
+--
+-- Kept per host, beside the host's sighting (one row a host, locked by every writer of its
+-- findings): {"KB5034441": ["<UpdateID>", …], …} of the host's latest report, null for hosts whose
+-- scans print none (every non-Windows host). Not in the catalog: a host says what it was offered,
+-- and must not change what a KB is for other hosts. Read only for the KBs a report closes
+-- (adapters/postgres/finding-close.ts).
+alter table host_findings_seen add column offered_updates jsonb;
