@@ -3,7 +3,7 @@ import { answerCompliance } from '../../src/chat/answers/compliance.ts';
 import type { ComplianceStore } from '../../src/compliance/report.ts';
 import { SLA } from '../support/compliance-cases.ts';
 import { type FreshStore, freshPglite } from '../support/engines.ts';
-import { estateHost, scanAt } from '../support/estate-scans.ts';
+import { scanAt, syncGroupOf } from '../support/estate-scans.ts';
 
 /**
  * `patchbot ask compliance --page N --json`: the card is page N, the JSON the first page's summary
@@ -20,8 +20,7 @@ let opened: FreshStore;
 beforeAll(async () => {
   opened = await freshPglite();
   const { store } = opened;
-  await store.hosts.sync(NAMES.map((n) => estateHost(n, 'web')));
-  await store.groups.sync([{ name: 'web', production: false }]);
+  await syncGroupOf(store, 'web', NAMES);
   // Last scanned 40 days ago: every host is unknown (a list of 20, two pages).
   await store.patches.upsert([{ id: PATCH, title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: daysAgo(41) }]);
   await scanAt(store, 'scan-1', daysAgo(40), Object.fromEntries(NAMES.map((n) => [n, { findings: [{ patchId: PATCH, state: 'missing' as const }] }])));

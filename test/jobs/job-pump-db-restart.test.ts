@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg } from '../../adapters/postgres/pg-client.ts';
 import { startPgBossQueue } from '../../adapters/postgres/pg-boss-queue.ts';
 import type { SqlClient } from '../../adapters/postgres/sql-client.ts';
-import type { JobQueue, QueueReports } from '../../src/jobs/job-queue.ts';
+import type { JobQueue } from '../../src/jobs/job-queue.ts';
 import { type Cluster, postgresAvailable, startCluster } from '../support/postgres-cluster.ts';
+import { recordedQueueReports } from '../support/queue-reports.ts';
 import { until } from '../support/until.ts';
 
 /**
@@ -22,14 +23,7 @@ const AWAY_MS = 4_000;
 let cluster: Cluster;
 const clients: SqlClient[] = [];
 const queues: JobQueue[] = [];
-const events: Array<{ what: 'pollFailed' | 'polled' | 'unreachable' | 'error'; name?: string; at: number }> = [];
-const reports: QueueReports = {
-  unreachable: () => void events.push({ what: 'unreachable', at: Date.now() }),
-  reachable: () => {},
-  pollFailed: (name) => void events.push({ what: 'pollFailed', name, at: Date.now() }),
-  polled: (name) => void events.push({ what: 'polled', name, at: Date.now() }),
-  error: () => void events.push({ what: 'error', at: Date.now() }),
-};
+const { reports, events } = recordedQueueReports();
 const done: string[] = [];
 
 describe.skipIf(missing)('job pumps across a PostgreSQL restart', () => {
