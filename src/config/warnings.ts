@@ -5,6 +5,7 @@
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
+import { sshFileWarnings } from './ssh-file-warnings.ts';
 import { sshCredentialWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
 
@@ -99,10 +100,10 @@ const impliedGroupWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials are not checked. */
+/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials and the SSH files are not checked. */
 export const configWarnings = (config: Config, env?: Record<string, string | undefined>): string[] => [
   ...approvalWarnings(config),
   ...peopleWarnings(config),
   ...impliedGroupWarnings(config),
-  ...(env ? sshCredentialWarnings(config, env) : []),
+  ...(env ? [...sshCredentialWarnings(config, env), ...sshFileWarnings(config)] : []),
 ];
