@@ -9,6 +9,13 @@ const pending = (target: string | null = null): Intent => ({ kind: 'pending', ta
 const reboots = (target: string | null = null): Intent => ({ kind: 'reboots', target });
 const compliance = (standard: 'pci' | 'hipaa' | null, target: string | null = null): Intent => ({ kind: 'compliance', standard, target });
 
+/** The answer to a proposal that says "asap" or "urgently" but not `emergency`: both commands, no guess. */
+const notAnEmergency = (word: string, rest: string): Intent => ({
+  kind: 'help',
+  topic: 'propose',
+  note: `"${word}" does not make an emergency change. For one (it starts now, under the emergency approval, and is reviewed afterwards): \`propose KB5034441 to staging${rest} emergency\`. For the next maintenance window: \`propose KB5034441 to staging${rest}\`.`,
+});
+
 describe('matchQuestion', () => {
   it.each<[string, Intent]>([
     // missing <patch>
@@ -83,7 +90,10 @@ describe('matchQuestion', () => {
     ['what is waiting for approval?', { kind: 'changes' }],
     ['please approve CHG-7', { kind: 'approve', change: 'CHG-7', comment: null }],
     ['roll out KB5034441 to prod-web', { kind: 'propose', patches: ['KB5034441'], groups: ['prod-web'], window: null, emergency: false }],
-    ['deploy KB5034441 to staging urgently', { kind: 'propose', patches: ['KB5034441'], groups: ['staging'], window: null, emergency: true }],
+    ['deploy KB5034441 to staging emergency', { kind: 'propose', patches: ['KB5034441'], groups: ['staging'], window: null, emergency: true }],
+    // A word said in passing never picks the emergency policy (on production: one approval instead of the CAB's vote).
+    ['deploy KB5034441 to staging urgently', notAnEmergency('urgently', '')],
+    ['install KB5034441 to staging, not asap', notAnEmergency('asap', ' not')],
     // scan and help
     ['can you scan prod-web?', { kind: 'scan', target: 'prod-web' }],
     ['please rescan web-01 now', { kind: 'scan', target: 'web-01' }],

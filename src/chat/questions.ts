@@ -38,12 +38,28 @@ const changes: Rule = (t) =>
       ? { kind: 'changes' }
       : null;
 
-/** "roll out KB1 and KB2 to prod-web at weeknights", "deploy KB1 to staging urgently". */
+const URGENT = /\b(?:urgently|asap|immediately|right away)\b/gi;
+
+/**
+ * "roll out KB1 and KB2 to prod-web at weeknights", "deploy KB1 to staging emergency". Only the
+ * word `emergency` makes an emergency change, as in the command: one starts now under the
+ * emergency policy (on production, one approval where the CAB would vote). "asap" said in passing,
+ * or "not asap", is not that decision: the answer shows both commands instead of guessing.
+ */
 const propose: Rule = (t) => {
   const match = re('^(?:roll ?out|deploy|install|apply|push|ship) (.+ to .+)$').exec(t);
   if (!match) return null;
-  const urgent = /\b(?:urgently|asap|immediately|right away)\b/i.test(match[1]!);
-  const parsed = parseCommand(`propose ${match[1]!.replace(/\b(?:urgently|asap|immediately|right away)\b/gi, '')}${urgent ? ' emergency' : ''}`);
+  const urgent = match[1]!.match(URGENT);
+  if (urgent) {
+    const parsed = parseCommand(`propose ${match[1]!.replace(URGENT, ' ')}`);
+    const plain = parsed.ok && parsed.intent.kind === 'propose' ? `propose ${parsed.intent.patches.join(' ')} to ${parsed.intent.groups.join(' ')}` : 'propose <patch id> to <group>';
+    return {
+      kind: 'help',
+      topic: 'propose',
+      note: `"${urgent[0]}" does not make an emergency change. For one (it starts now, under the emergency approval, and is reviewed afterwards): \`${plain} emergency\`. For the next maintenance window: \`${plain}\`.`,
+    };
+  }
+  const parsed = parseCommand(`propose ${match[1]!}`);
   return parsed.ok ? parsed.intent : null;
 };
 

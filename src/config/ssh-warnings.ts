@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from './schema.ts';
 
 const SHOWN = 5;
@@ -17,4 +19,47 @@ export const sshCredentialWarnings = (config: Config, env: Record<string, string
   if (hosts.length === 0) return [];
   const named = `${hosts.slice(0, SHOWN).join(', ')}${hosts.length > SHOWN ? ` and ${hosts.length - SHOWN} more` : ''}`;
   return [`execution.ssh: ${NO_SSH_CREDENTIALS}; until then no scan or rollout can log in to ${hosts.length === 1 ? 'the SSH host' : `the ${hosts.length} SSH hosts`} (${named})`];
+};
+
+/** The mode of `path` (following links), or null when it cannot be read (missing: said elsewhere, or created later). */
+const modeOf = (path: string): number | null => {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return null;
+  }
+};
+const octal = (mode: number) => mode.toString(8).padStart(3, '0');
+/** Others may change what is in it: for a directory, unless it is sticky (/tmp), where only owners may rename or remove. */
+const othersWrite = (mode: number, what: 'file' | 'directory') => (mode & 0o022) !== 0 && (what === 'file' || (mode & 0o1000) === 0);
+
+/**
+ * The SSH files local users must not reach (DESIGN §8: local users are not trusted). The private
+ * key logs in to every SSH host: readable by group or others, anyone on this machine who can read
+ * it can too (OpenSSH refuses such a key). known_hosts decides which host key is genuine: writable
+ * by group or others (the file, or its directory), a local user can pin their own key for a host.
+ * Warnings, as OpenSSH's client does not check known_hosts either; only for a config with SSH hosts.
+ */
+export const sshFileWarnings = (config: Config): string[] => {
+  if (!config.inventory.hosts.some((host) => host.connection === 'ssh')) return [];
+  const { privateKeyPath, knownHostsPath } = config.execution.ssh;
+  const warnings: string[] = [];
+  const key = privateKeyPath ? modeOf(privateKeyPath) : null;
+  if (privateKeyPath && key !== null && key & 0o077) {
+    warnings.push(
+      `execution.ssh.privateKeyPath: ${privateKeyPath} has mode ${octal(key)}: others on this machine can read the key that logs in to every SSH host; chmod 600 it (OpenSSH refuses a key like this)`,
+    );
+  }
+  for (const [path, what] of [
+    [knownHostsPath, 'file'],
+    [dirname(knownHostsPath), 'directory'],
+  ] as const) {
+    const mode = modeOf(path);
+    if (mode !== null && othersWrite(mode, what)) {
+      warnings.push(
+        `execution.ssh.knownHostsPath: the ${what} ${path} has mode ${octal(mode)}: others on this machine can write the host keys patchbot trusts, and pin their own for a host; chmod go-w it`,
+      );
+    }
+  }
+  return warnings;
 };

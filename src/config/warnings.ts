@@ -5,8 +5,7 @@
 import { policiesOf } from '../changes/approval-policy-config.ts';
 import type { Config } from './schema.ts';
 import { levenshtein } from '../shared/closest-matches.ts';
-import { sshFileWarnings } from './ssh-file-warnings.ts';
-import { sshCredentialWarnings } from './ssh-warnings.ts';
+import { sshCredentialWarnings, sshFileWarnings } from './ssh-warnings.ts';
 import { closest } from './suggest.ts';
 
 /** The policies patchbot chooses from: by change class, and `production` for production targets. */
@@ -100,7 +99,7 @@ const impliedGroupWarnings = (config: Config): string[] => {
   return warnings;
 };
 
-/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials and the SSH files are not checked. */
+/** `env`: the environment patchbot runs with (for the SSH agent); without it, credentials are not checked. */
 export const configWarnings = (config: Config, env?: Record<string, string | undefined>): string[] => [
   ...approvalWarnings(config),
   ...peopleWarnings(config),

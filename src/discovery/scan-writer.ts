@@ -39,8 +39,18 @@ export interface ScanWriterOptions {
   maxDelayMs?: number;
   /** Patches this process stored, with their metadata (ScanDeps.storedPatches). */
   storedPatches?: Map<string, StoredPatch>;
+  /** How many of them are remembered at most (MAX_REMEMBERED). */
+  maxStoredPatches?: number;
   now?: () => Date;
 }
+
+/**
+ * Patches remembered as stored, at most; the oldest stored are forgotten first. A hostile host can
+ * report 5,000 new ids in every scan, and remembering them all would grow the process without
+ * bound. A forgotten patch costs one more question to the store when a host reports it again (as
+ * after a restart): the upsert only ever strengthens, so the catalog is the same either way.
+ */
+export const MAX_REMEMBERED = 20_000;
 
 interface Pending {
   write: ScanWrite;
@@ -67,6 +77,7 @@ export class ScanWriter {
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
   private readonly stored: Map<string, StoredPatch>;
+  private readonly maxStored: number;
   private readonly now: () => Date;
   private pending: Pending[] = [];
   private flushing = false;
@@ -79,6 +90,7 @@ export class ScanWriter {
     this.maxBatch = options.maxBatch ?? 64;
     this.maxDelayMs = options.maxDelayMs ?? 50;
     this.stored = options.storedPatches ?? new Map<string, StoredPatch>();
+    this.maxStored = options.maxStoredPatches ?? MAX_REMEMBERED;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -151,6 +163,17 @@ export class ScanWriter {
     }
   }
 
+  /** Remembers `p` as stored, newest last (a Map keeps insertion order), forgetting the oldest over the cap. */
+  private remember(p: Patch): void {
+    const merged = strongest(this.stored.get(p.id), p);
+    this.stored.delete(p.id);
+    this.stored.set(p.id, merged);
+    for (const oldest of this.stored.keys()) {
+      if (this.stored.size <= this.maxStored) break;
+      this.stored.delete(oldest);
+    }
+  }
+
   private async write(writes: ScanWrite[]): Promise<WriteOutcome[]> {
     // Every host reports much the same patches: the store is asked only about those this process
     // has not stored with this metadata, each once per batch, grouped by the scan that saw them.
@@ -189,7 +212,7 @@ export class ScanWriter {
         return inserted;
       });
       // Only after commit: a rolled-back transaction must not leave patches marked as stored.
-      for (const patches of unknown.values()) for (const p of patches) this.stored.set(p.id, strongest(this.stored.get(p.id), p));
+      for (const patches of unknown.values()) for (const p of patches) this.remember(p);
     }
     // After commit, so that hosts committed by other replicas at the same time are counted: the
     // last of them to ask finishes the scan. Once per scan in the batch, told to its last write.

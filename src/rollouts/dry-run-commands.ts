@@ -34,3 +34,10 @@ export const dryRunCommands = (run: HostRun): DryRunCommands | null => {
 };
 
 export const dryRunCommandsOf = (runs: readonly HostRun[]): DryRunCommands[] => runs.flatMap((r) => dryRunCommands(r) ?? []);
+
+/**
+ * Whether the host run only printed its commands: what its run recorded under execution.dryRun,
+ * not what the config says now. An operator who switches dryRun on and restarts to stop a change
+ * has hosts that were patched for real; they are judged by their rescan like any other.
+ */
+export const ranDry = (run: HostRun): boolean => dryRunCommands(run) !== null;

@@ -1,6 +1,7 @@
 import type { Change, ChangeState } from '../changes/change.ts';
 import type { ChangeFollowers } from '../changes/change-moves.ts';
 import type { ChangeRepos } from '../changes/change-store.ts';
+import { ranDry } from '../rollouts/dry-run-commands.ts';
 import type { HostRun, RolloutRepos } from '../rollouts/rollout-store.ts';
 import type { OutboxEvent } from './ticket-outbox.ts';
 import type { TicketRepos } from './ticket-store.ts';
@@ -22,11 +23,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
 const names = (value: unknown): string[] | null => (Array.isArray(value) && value.every((v) => typeof v === 'string') && value.length ? value : null);
 
-/** True when a host run was only printed (execution.dryRun): the ticket must not claim a patch. */
-const wasDryRun = (run: HostRun): boolean => {
-  const runs = (run.result as { runs?: unknown } | null)?.runs;
-  return Array.isArray(runs) && runs.some((r) => (r as { dryRun?: unknown } | null)?.dryRun === true);
-};
+/** True when a host run was only printed (execution.dryRun when it ran): the ticket must not claim a patch. */
+const wasDryRun = ranDry;
+const OK: readonly HostRun['state'][] = ['verified', 'applied', 'dry-run'];
 
 /**
  * "3 of 4 hosts patched, 1 already had it; completed with 1 failed host (web-02: …)" from the
@@ -36,13 +35,19 @@ const wasDryRun = (run: HostRun): boolean => {
  */
 export const runsSummary = (runs: readonly HostRun[], done: 'patched' | 'restored'): string => {
   const dryRun = runs.some(wasDryRun);
-  const ok = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'dry-run').length;
+  const ok = runs.filter((r) => OK.includes(r.state));
   const had = runs.filter((r) => r.state === 'not-needed').length;
   const failed = runs.filter((r) => FAILED.includes(r.state));
   const why = failed.map((r) => `${r.host}${r.error ? `: ${r.error}` : ''}`).join('; ');
+  const rest = `${had ? `, ${had} already had it` : ''}${failed.length ? `; ${plural(failed.length, 'failed host')} (${why})` : ''}`;
+  // Switched to dry run part-way (an operator stopping it): the first hosts were changed for real.
+  const would = ok.filter((r) => r.state === 'dry-run' || wasDryRun(r)).length;
+  if (dryRun && would < ok.length) {
+    return `${ok.length - would} of ${plural(runs.length, 'host')} ${done}, ${would} would be ${done} (dry run)${rest}. Dry run for the hosts that only printed their commands: nothing was changed on them.`;
+  }
   const verb = dryRun ? `would be ${done} (dry run)` : done;
   const dry = dryRun ? ' Dry run: nothing was changed on the hosts.' : '';
-  return `${ok} of ${plural(runs.length, 'host')} ${verb}${had ? `, ${had} already had it` : ''}${failed.length ? `; ${plural(failed.length, 'failed host')} (${why})` : ''}.${dry}`;
+  return `${ok.length} of ${plural(runs.length, 'host')} ${verb}${rest}.${dry}`;
 };
 
 /** The wave note's counts: verified hosts, failed ones, and hosts that needed none of the patches. */

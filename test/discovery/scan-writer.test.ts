@@ -99,6 +99,27 @@ describe('the scan write buffer', () => {
     expect((await store.patches.get('DSA-1-1'))?.cves).toEqual(['CVE-2024-1234']);
   });
 
+  it('remembers a bounded number of stored patches, so a host inventing new ids in every scan does not grow the process', async () => {
+    const store = await fresh();
+    const { store: watched, upserts } = spied(store);
+    const storedPatches = new Map<string, StoredPatch>();
+    const writer = new ScanWriter(watched, { maxDelayMs: 1, storedPatches, maxStoredPatches: 4 });
+    const invented = (scan: number) => Array.from({ length: 3 }, (_, i) => patch(`deb:fake${scan}-${i}@1.0-1`));
+    for (let scan = 1; scan <= 3; scan++) {
+      await store.scans.start(`s${scan}`, 'test', ['evil'], at);
+      await writer.record(write(`s${scan}`, 'evil', invented(scan)));
+    }
+    // The newest four are remembered; the store holds all nine.
+    expect([...storedPatches.keys()]).toEqual(['deb:fake2-2@1.0-1', 'deb:fake3-0@1.0-1', 'deb:fake3-1@1.0-1', 'deb:fake3-2@1.0-1']);
+    expect(await store.patches.byIds(invented(1).map((p) => p.id))).toHaveLength(3);
+    // A forgotten patch reported again is asked about again, as after a restart, and stays as stored.
+    await store.scans.start('s4', 'test', ['a'], at);
+    expect(await writer.record(write('s4', 'a', [patch('deb:fake1-0@1.0-1', 'another title'), patch('deb:fake3-2@1.0-1')]))).toEqual({ fresh: [], finished: true });
+    expect(upserts.at(-1)).toEqual(['deb:fake1-0@1.0-1']);
+    expect((await store.patches.get('deb:fake1-0@1.0-1'))?.title).toBe('fix deb:fake1-0@1.0-1');
+    expect(storedPatches.size).toBe(4);
+  });
+
   it('never lets one host weaken the catalog: severity, security flag and title stay the strongest, the disagreement is kept with the host', async () => {
     const store = await fresh();
     await store.scans.start('s1', 'test', ['good', 'evil', 'late'], at);

@@ -4,6 +4,8 @@ import { excerpt, type ParsedPatch, ScanParseError } from './scan-result.ts';
 import type { Section } from './sections.ts';
 
 const OTHER_ACTION = /^(Conf|Remv|Purg) /;
+/** dpkg's architecture names: `amd64`, `arm64`, `i386`, `all`, `ppc64el`, `s390x`. */
+const ARCH = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface AptSimulation {
   patches: ParsedPatch[];
@@ -75,6 +77,13 @@ function addPackage(host: string, patches: Map<string, ParsedPatch>, inst: InstL
   if (!isPatchId(id)) {
     throw new ScanParseError(host, `apt output line ${line}: ${excerpt(inst.candidate)} is not a Debian version`);
   }
+  // The installed version and the architecture are quoted in the patch's title and record, which
+  // the catalog shares with every host (catalog-merge.ts): what apt prints there is a version and
+  // an architecture name, never prose, markup or a link that a hostile host wrote in their place.
+  if (inst.installed !== null && !isPatchId(`deb:${inst.name}@${inst.installed}`)) {
+    throw new ScanParseError(host, `apt output line ${line}: the installed version ${excerpt(inst.installed)} of ${inst.name} is not a Debian version`);
+  }
+  if (!ARCH.test(inst.arch)) throw new ScanParseError(host, `apt output line ${line}: ${excerpt(inst.arch)} is not an architecture name (amd64, arm64, all…)`);
   const pkg = { name: inst.name, arch: inst.arch, installed: inst.installed, candidate: inst.candidate };
   const security = fromSecurityArchive(inst.origins);
   const existing = patches.get(id);

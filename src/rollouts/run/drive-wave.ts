@@ -8,7 +8,7 @@ import { waveHosts } from '../rollout-plan.ts';
 import { halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
 import { ranChange } from './ran-change.ts';
-import { dryRunCommandsOf } from '../dry-run-commands.ts';
+import { dryRunCommandsOf, ranDry } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
 import { hostText } from '../../shared/host-text.ts';
@@ -48,7 +48,6 @@ const startBatch = async (step: Step, batch: number, hosts: string[]) => {
 const verify = async (step: Step, runs: readonly HostRun[]): Promise<HostRun[]> => {
   const { tx, change, progress } = step;
   const rollback = change.parentId !== null;
-  const dryRun = step.deps.config.execution.dryRun;
   const rescanned = new Set(progress.scanId ? (await tx.scans.results(progress.scanId)).filter((r) => r.outcome === 'ok').map((r) => r.host) : []);
   const verdicts: HostRun[] = [];
   for (const run of runs) {
@@ -59,7 +58,7 @@ const verify = async (step: Step, runs: readonly HostRun[]): Promise<HostRun[]> 
     const findings = await tx.findings.byHost(run.host);
     const missing = findings.filter((f) => change.patches.includes(f.patchId) && NEEDS_PATCH.includes(f.state)).map((f) => f.patchId);
     // A dry run changed nothing: the host would have been patched, and is never called verified.
-    if (dryRun) {
+    if (ranDry(run)) {
       await tx.rollouts.setRunState(change.id, run.host, 'applied', 'dry-run', null);
       verdicts.push({ ...run, state: 'dry-run' });
       continue;
@@ -93,7 +92,17 @@ const countsText = (runs: readonly HostRun[], rollback: boolean, budget: number 
 const failureLines = (runs: readonly HostRun[]) =>
   runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${hostText(r.error)}` : ''}`);
 
-const DRY_NOTE = ' Dry run: nothing was changed on the hosts.';
+/** The host run changed its host for real: it got through a step that was not only printed. */
+const ranForReal = (run: HostRun): boolean => ranChange(run) && !ranDry(run);
+
+/**
+ * Said of the hosts it is true of. A change switched to dry run part-way (an operator stopping it)
+ * changed its first hosts for real: "nothing was changed on the hosts" would be untrue of them.
+ */
+const dryNote = (runs: readonly HostRun[]): string => {
+  if (!runs.some((r) => r.state === 'dry-run')) return '';
+  return runs.some(ranForReal) ? ' Dry run for the hosts that only printed their commands: nothing was changed on them.' : ' Dry run: nothing was changed on the hosts.';
+};
 
 const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   const { progress, plan } = step;
@@ -102,7 +111,7 @@ const finishWave = async (step: Step, runs: readonly HostRun[]) => {
   progress.soakUntil = new Date(step.now.getTime() + wave.soakMs);
   const last = progress.wave === plan.waves.length - 1;
   const failures = failureLines(runs);
-  const dry = runs.some((r) => r.state === 'dry-run') ? DRY_NOTE : '';
+  const dry = dryNote(runs);
   say(
     step,
     `wave ${progress.wave + 1} of ${plan.waves.length} done`,
@@ -129,7 +138,8 @@ const settleParent = async (step: Step, runs: readonly HostRun[]) => {
   // Otherwise it stays as it was, so the rest can still be rolled back (`rollback <change> <hosts>`).
   const parent = await step.tx.changes.getForUpdate(change.parentId!);
   if (!parent || !SETTLES.includes(parent.state)) return;
-  if (step.deps.config.execution.dryRun || runs.some((r) => r.state === 'dry-run')) {
+  // Judged by what the runs recorded, not by the config now: a restore that ran for real is settled as one.
+  if (runs.some((r) => r.state === 'dry-run') && !runs.some(ranForReal)) {
     const would = runs.filter((r) => r.state === 'dry-run').map((r) => r.host);
     say(
       step,
@@ -166,7 +176,7 @@ const complete = async (step: Step, runs: readonly HostRun[]) => {
   const verdict = endVerdict(runs, rollback);
   const counts = `${countsText(runs, rollback, null)} of ${runs.length} host${runs.length === 1 ? '' : 's'}`;
   const failures = failureLines(runs);
-  const dry = runs.some((r) => r.state === 'dry-run') ? DRY_NOTE : '';
+  const dry = dryNote(runs);
   const detail = `${failures.length ? `\nFailed: ${failures.join('; ')}` : ''}${dry}`;
   step.progress.phase = 'done';
   if (verdict.state === 'failed') {
@@ -187,7 +197,10 @@ export const driveWave = async (step: Step): Promise<void> => {
     const runs = all.filter((r) => r.wave === progress.wave);
     const scan = progress.phase === 'verifying' && progress.scanId ? await tx.scans.progress(progress.scanId) : undefined;
     const window = windowCheck(step.deps.config, change, progress, step.now);
-    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now, dryRun: step.deps.config.execution.dryRun });
+    // No rescan could show anything when every host that applied only printed its commands.
+    const applied = runs.filter((r) => r.state === 'applied');
+    const dryRun = applied.length > 0 && applied.every(ranDry);
+    const action = nextWaveAction({ changeId: change.id, plan, progress, runs, scan, window, now: step.now, dryRun });
     switch (action.kind) {
       case 'complete':
         return complete(step, all);

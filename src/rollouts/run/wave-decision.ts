@@ -26,7 +26,7 @@ export interface WaveView {
   /** May a new host start now (the window, asked with the change's progress). */
   window: StartDecision;
   now: Date;
-  /** execution.dryRun: nothing changed on a host, so no rescan could show anything; none is started. */
+  /** Every host that applied ran under execution.dryRun (its run says so): nothing changed, so no rescan could show anything; none is started. */
   dryRun?: boolean;
 }
 
