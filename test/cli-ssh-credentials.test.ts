@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,30 @@ describe('SSH hosts without credentials', () => {
       expect(result.code).toBe(0);
       expect(result.stderr).not.toContain('SSH credentials');
     }
+  });
+
+  it('`config check` warns of a key other users can read and a known_hosts they can write, and is quiet once both are private', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchbot-ssh-files-'));
+    const key = join(dir, 'id_ed25519');
+    const known = join(dir, 'known_hosts');
+    writeFileSync(key, 'not checked here\n');
+    writeFileSync(known, '');
+    chmodSync(key, 0o644);
+    chmodSync(known, 0o666);
+    chmodSync(dir, 0o777);
+    const file = config(sshHosts(1), `execution: { ssh: { privateKeyPath: ${key}, knownHostsPath: ${known} } }\n`);
+    const open = await cli(['config', 'check', '--config', file], NO_AGENT);
+    expect(open.code).toBe(0);
+    expect(open.stdout).toContain('Configuration is valid.');
+    expect(open.stderr).toContain(`warning: execution.ssh.privateKeyPath: ${key} has mode 644: others on this machine can read the key`);
+    expect(open.stderr).toContain(`warning: execution.ssh.knownHostsPath: the file ${known} has mode 666`);
+    expect(open.stderr).toContain(`warning: execution.ssh.knownHostsPath: the directory ${dir} has mode 777`);
+    chmodSync(key, 0o600);
+    chmodSync(known, 0o644);
+    chmodSync(dir, 0o700);
+    const closed = await cli(['config', 'check', '--config', file], NO_AGENT);
+    expect(closed.code).toBe(0);
+    expect(closed.stderr).not.toContain('execution.ssh.');
   });
 
   it('`start` warns the same way, and a scan records that the host was not contacted for want of credentials', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { Config } from './schema.ts';
 import { configWarnings } from './warnings.ts';
 
 /** A config with one SSH host, its key and known_hosts in a fresh private directory, at these modes. */
-const setUp = (modes: { key: number; knownHosts: number; dir: number }, connection: 'ssh' | 'local' = 'ssh') => {
+const setUp = (modes: { key: number; knownHosts: number; dir: number }, connection: 'ssh' | 'local' = 'ssh', owner?: number) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'patchbot-ssh-modes-')), 'ssh');
   mkdirSync(dir);
   const key = join(dir, 'id_ed25519');
@@ -16,6 +16,7 @@ const setUp = (modes: { key: number; knownHosts: number; dir: number }, connecti
   chmodSync(key, modes.key);
   chmodSync(knownHosts, modes.knownHosts);
   chmodSync(dir, modes.dir);
+  if (owner !== undefined) for (const path of [key, knownHosts]) chownSync(path, owner, owner);
   const config = Config.parse({
     inventory: { hosts: [{ name: 'web-01', address: '10.0.0.1', os: 'debian', connection }] },
     execution: { ssh: { privateKeyPath: key, knownHostsPath: knownHosts } },
@@ -46,6 +47,16 @@ describe('SSH files that local users could reach', () => {
 
   it('says nothing of a sticky directory such as /tmp, where only owners may rename or remove', () => {
     expect(setUp({ key: 0o600, knownHosts: 0o644, dir: 0o1777 }).warnings).toEqual([]);
+  });
+
+  const root = process.getuid?.() === 0;
+  if (!root) console.warn('[skip] SSH files owned by another user: needs root to chown them');
+  it.skipIf(!root)('warns about a key and a known_hosts another user owns, whatever their modes', () => {
+    const { key, knownHosts, warnings } = setUp({ key: 0o600, knownHosts: 0o644, dir: 0o700 }, 'ssh', 65534);
+    expect(warnings).toEqual([
+      `execution.ssh.privateKeyPath: ${key} is owned by uid 65534, who can replace the key that logs in to every SSH host; give it to the user patchbot runs as`,
+      `execution.ssh.knownHostsPath: the file ${knownHosts} is owned by uid 65534, who can write the host keys patchbot trusts, and pin their own for a host; give it to the user patchbot runs as`,
+    ]);
   });
 
   it('says nothing when no host is reached over SSH', () => {

@@ -21,13 +21,19 @@ export const sshCredentialWarnings = (config: Config, env: Record<string, string
   return [`execution.ssh: ${NO_SSH_CREDENTIALS}; until then no scan or rollout can log in to ${hosts.length === 1 ? 'the SSH host' : `the ${hosts.length} SSH hosts`} (${named})`];
 };
 
-/** The mode of `path` (following links), or null when it cannot be read (missing: said elsewhere, or created later). */
-const modeOf = (path: string): number | null => {
+/** The mode and owner of `path` (following links), or null when it cannot be read (missing: said elsewhere, or created later). */
+const statOf = (path: string): { mode: number; uid: number } | null => {
   try {
-    return statSync(path).mode & 0o7777;
+    const stats = statSync(path);
+    return { mode: stats.mode & 0o7777, uid: stats.uid };
   } catch {
     return null;
   }
+};
+/** Another user than the one patchbot runs as, and not root: that user can change the file whenever they like. */
+const strangerOwns = (uid: number): boolean => {
+  const me = process.getuid?.();
+  return me !== undefined && uid !== me && uid !== 0;
 };
 const octal = (mode: number) => mode.toString(8).padStart(3, '0');
 /** Others may change what is in it: for a directory, unless it is sticky (/tmp), where only owners may rename or remove. */
@@ -44,20 +50,27 @@ export const sshFileWarnings = (config: Config): string[] => {
   if (!config.inventory.hosts.some((host) => host.connection === 'ssh')) return [];
   const { privateKeyPath, knownHostsPath } = config.execution.ssh;
   const warnings: string[] = [];
-  const key = privateKeyPath ? modeOf(privateKeyPath) : null;
-  if (privateKeyPath && key !== null && key & 0o077) {
+  const key = privateKeyPath ? statOf(privateKeyPath) : null;
+  if (privateKeyPath && key && key.mode & 0o077) {
     warnings.push(
-      `execution.ssh.privateKeyPath: ${privateKeyPath} has mode ${octal(key)}: others on this machine can read the key that logs in to every SSH host; chmod 600 it (OpenSSH refuses a key like this)`,
+      `execution.ssh.privateKeyPath: ${privateKeyPath} has mode ${octal(key.mode)}: others on this machine can read the key that logs in to every SSH host; chmod 600 it (OpenSSH refuses a key like this)`,
     );
+  }
+  if (privateKeyPath && key && strangerOwns(key.uid)) {
+    warnings.push(`execution.ssh.privateKeyPath: ${privateKeyPath} is owned by uid ${key.uid}, who can replace the key that logs in to every SSH host; give it to the user patchbot runs as`);
   }
   for (const [path, what] of [
     [knownHostsPath, 'file'],
     [dirname(knownHostsPath), 'directory'],
   ] as const) {
-    const mode = modeOf(path);
-    if (mode !== null && othersWrite(mode, what)) {
+    const stat = statOf(path);
+    if (stat && othersWrite(stat.mode, what)) {
       warnings.push(
-        `execution.ssh.knownHostsPath: the ${what} ${path} has mode ${octal(mode)}: others on this machine can write the host keys patchbot trusts, and pin their own for a host; chmod go-w it`,
+        `execution.ssh.knownHostsPath: the ${what} ${path} has mode ${octal(stat.mode)}: others on this machine can write the host keys patchbot trusts, and pin their own for a host; chmod go-w it`,
+      );
+    } else if (stat && strangerOwns(stat.uid)) {
+      warnings.push(
+        `execution.ssh.knownHostsPath: the ${what} ${path} is owned by uid ${stat.uid}, who can write the host keys patchbot trusts, and pin their own for a host; give it to the user patchbot runs as`,
       );
     }
   }
