@@ -74,9 +74,16 @@ const query = <Row>(sql: SqlClient, text: string, params: unknown[]): Promise<Ro
   });
 
 export const complianceReads = (sql: SqlClient): ComplianceReads => ({
-  async overview(group, rules, sample, offset = 0) {
-    const params = [...rulesParams(rules), sample, offset];
+  async overview(group, rules, sample, offset = 0, head = 0) {
+    const params: unknown[] = [...rulesParams(rules), sample, offset];
     const scope = group === null ? 'select name as host from hosts' : (params.push(group), groupScope(params.length));
+    // The first page's hosts too, when asked: its summary and a later page from one statement.
+    const headAt = head > 0 ? params.push(head, 0) - 1 : 0;
+    const heads = headAt
+      ? `, ${first(headAt, "status = 'overdue'", 'oldest_due, host')} as overdue_head,
+         ${first(headAt, "status = 'unknown'", 'last_scan_at nulls first, host')} as unknown_head,
+         ${first(headAt, "status = 'at-risk'", 'risk_due, host')} as risk_head`
+      : '';
     // The whole inventory rolls up every group too (empty ones included); a group's report is its one group.
     // The whole inventory rolls up every group too (empty ones included); a group's report is its one group.
     const groups = group === null ? `, ${GROUP_ROLLUPS}` : '';
@@ -90,6 +97,9 @@ export const complianceReads = (sql: SqlClient): ComplianceReads => ({
       oldest: string | null;
       unreachable: number;
       never: number;
+      overdue_head?: string[];
+      unknown_head?: string[];
+      risk_head?: string[];
     }>(
       sql,
       `with scope as (${scope}), ${OVERVIEW_CTES} ${groups}
@@ -100,7 +110,7 @@ export const complianceReads = (sql: SqlClient): ComplianceReads => ({
          ${first(9, "status = 'at-risk'", 'risk_due, host')} as risk_first,
          (select max(last_scan_at) from evaluated) as newest, (select min(last_scan_at) from evaluated) as oldest,
          (select count(*)::int from evaluated where unknown_reason = 'unreachable') as unreachable,
-         (select count(*)::int from evaluated where unknown_reason = 'never-scanned') as never`,
+         (select count(*)::int from evaluated where unknown_reason = 'never-scanned') as never${heads}`,
       params,
     );
     const row = rows[0]!;
@@ -115,6 +125,7 @@ export const complianceReads = (sql: SqlClient): ComplianceReads => ({
       oldestScan: row.oldest === null ? null : new Date(row.oldest),
       unreachable: row.unreachable,
       neverScanned: row.never,
+      ...(headAt ? { heads: { overdue: row.overdue_head ?? [], unknown: row.unknown_head ?? [], atRisk: row.risk_head ?? [] } } : {}),
     } satisfies OverviewRows;
   },
 

@@ -1,9 +1,15 @@
 import type PgBoss from 'pg-boss';
 import type { JobContext, JobHandler, QueueReports } from '../../src/jobs/job-queue.ts';
+import type { DatabaseWatch } from './database-watch.ts';
 import { isConnectionLoss } from './store-errors.ts';
 
-/** Longest pause between attempts while the database is away: it is back within seconds of its return. */
+/** Longest pause between attempts after a failure that is not the database being away. */
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * While the database is away a pump waits for the watch (database-watch.ts), which lets it look as
+ * soon as the database answers; on its own it looks again only at this pace, a net under the watch.
+ */
+export const AWAY_LOOK_MS = 30_000;
 /** Attempts to record a job's end before it is left to expire (about five minutes at the cap). */
 const PERSIST_ATTEMPTS = 60;
 const UNIQUE_VIOLATION = '23505';
@@ -47,6 +53,8 @@ export class JobPump {
     private readonly concurrency: number,
     private readonly pollMs: number,
     private readonly reports: QueueReports,
+    /** `lookMs`: how often the pump looks on its own while the database is away (AWAY_LOOK_MS). */
+    private readonly away: { watch: DatabaseWatch; lookMs: number },
   ) {}
 
   start(): void {
@@ -73,7 +81,7 @@ export class JobPump {
           // rejection would): report, back off, and look again; the loop resumes once it is back.
           failures++;
           this.reports.pollFailed(this.name, asError(error));
-          await this.sleep(backoffMs(this.pollMs, failures));
+          await this.pause(error, backoffMs(this.pollMs, failures));
           continue;
         }
         for (const job of jobs) this.execute(job);
@@ -104,14 +112,24 @@ export class JobPump {
     return jobs;
   }
 
-  /** Waits `ms`, or less if `wake()` is called. */
-  private async sleep(ms: number): Promise<void> {
+  /**
+   * After a failed statement: while the database is away, until it answers again (the watch) or
+   * `away.lookMs`; after any other failure, `backoff`.
+   */
+  private pause(error: unknown, backoff: number): Promise<void> {
+    return isConnectionLoss(error) ? this.sleep(this.away.lookMs, this.away.watch.back()) : this.sleep(backoff);
+  }
+
+  /** Waits `ms`, or less if `wake()` is called or `until` settles first. */
+  private async sleep(ms: number, until?: Promise<void>): Promise<void> {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
+      const done = () => {
         clearTimeout(timer);
         resolve();
       };
+      this.wakeUp = done;
+      void until?.then(done);
     });
     this.wakeUp = null;
   }
@@ -151,7 +169,16 @@ export class JobPump {
       } catch (error) {
         if (this.stopped || attempt >= PERSIST_ATTEMPTS) throw error;
         reportTrouble(this.reports, error);
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(this.pollMs, attempt)));
+        // Not this.sleep: that is the fetch loop's, and a wake() meant for it would end this wait.
+        const backoff = backoffMs(this.pollMs, attempt);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          if (isConnectionLoss(error))
+            void this.away.watch.back().then(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+        });
       }
     }
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { JobHandler, JobQueue, QueueReports, SendOptions } from '../../src/jobs/job-queue.ts';
-import { JobPump, reportTrouble } from './job-pump.ts';
+import { databaseWatch, type DatabaseWatch } from './database-watch.ts';
+import { AWAY_LOOK_MS, JobPump, reportTrouble } from './job-pump.ts';
 import { isConnectionLoss } from './store-errors.ts';
 import type { SqlClient } from './sql-client.ts';
 
@@ -58,10 +59,11 @@ const jobOptions = (name: string, options: SendOptions) => ({
  * pg-boss sends passes here, which matters: its fetch swallows errors (an empty result while the
  * database is away), so neither a poll's result nor its errors would tell.
  */
-export const watched = async <T>(reports: QueueReports, statement: () => Promise<T>): Promise<T> => {
+export const watched = async <T>(reports: QueueReports, statement: () => Promise<T>, watch?: DatabaseWatch): Promise<T> => {
   try {
     const result = await statement();
     reports.reachable();
+    watch?.answered();
     return result;
   } catch (error) {
     if (isConnectionLoss(error)) reports.unreachable(error as Error);
@@ -78,10 +80,14 @@ export interface PgBossQueueOptions {
   reports?: QueueReports;
   /** How often this replica runs pg-boss's maintenance (expiry, archiving). */
   maintenanceIntervalSeconds?: number;
+  /** How often a pump looks on its own while the database is away (AWAY_LOOK_MS); the watch wakes it when the database answers. */
+  awayLookMs?: number;
 }
 
-export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceIntervalSeconds = 60 }: PgBossQueueOptions): Promise<JobQueue> => {
-  const db: PgBoss.Db = { executeSql: (text: string, values?: unknown[]) => watched(reports, () => sql.executeSql(text, values)) };
+export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceIntervalSeconds = 60, awayLookMs = AWAY_LOOK_MS }: PgBossQueueOptions): Promise<JobQueue> => {
+  // The probe goes through `db` as well: its failures are the queue's one "unreachable" condition.
+  const watch = databaseWatch(() => db.executeSql('select 1', []));
+  const db: PgBoss.Db = { executeSql: (text: string, values?: unknown[]) => watched(reports, () => sql.executeSql(text, values), watch) };
   const boss = new PgBoss({
     db,
     schema: 'pgboss',
@@ -108,7 +114,7 @@ export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceInte
     ensureQueue,
     async work(name, handler, { concurrency = 1, pollingIntervalSeconds = 1 } = {}) {
       await ensureQueue(name);
-      const pump = new JobPump(boss, db, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, reports);
+      const pump = new JobPump(boss, db, name, handler as JobHandler<unknown>, concurrency, pollingIntervalSeconds * 1000, reports, { watch, lookMs: awayLookMs });
       pumps.set(name, pump);
       pump.start();
     },
@@ -127,6 +133,7 @@ export const startPgBossQueue = async ({ sql, reports = UNHEARD, maintenanceInte
       }
     },
     async stop({ graceful = true, timeoutMs = 30_000 } = {}) {
+      watch.stop();
       await Promise.all([...pumps.values()].map((pump) => pump.stop(graceful ? timeoutMs : 0)));
       await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });
     },

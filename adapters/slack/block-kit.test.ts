@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostText } from '../../src/shared/host-text.ts';
 import { escapeMrkdwn, listText, renderCard } from './block-kit.ts';
 import type { Card } from '../../src/chat/card.ts';
 import { digestCard } from '../../src/chat/announce/digest-card.ts';
@@ -129,5 +130,7 @@ describe('Block Kit rendering', () => {
 
   it('escapes only what Slack treats as markup', () => {
     expect(escapeMrkdwn('a <b> & `c` *d*')).toBe('a &lt;b&gt; &amp; `c` *d*');
+    // Host text's backticks come escaped (src/shared/host-text.ts); Slack has no escape for them: they go as they came.
+    expect(escapeMrkdwn(`\`KB1\` ${hostText('`x`')}`)).toBe('`KB1` `x`');
   });
 });

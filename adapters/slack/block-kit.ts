@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { type Card, type CardAction, type CardField, type CardList, type CardSection, CARD_LIMITS, clip } from '../../src/chat/card.ts';
 import { MessageTooLargeError } from '../../src/chat/chat-surface.ts';
+import { unescapeHostText } from '../../src/shared/host-text.ts';
 
 /**
  * Cards as Block Kit, always inside Slack's limits (reference/integrations.md §1.9): 50 blocks,
@@ -18,8 +19,11 @@ export interface SlackMessage {
 
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, fieldText: 2000, fields: 10, header: 150, buttons: 25, buttonText: 75, value: 2000 } as const;
 
-/** Slack's three control characters; without this a host name like `<!channel>` would ping everyone. */
-export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Slack's three control characters; without this a host name like `<!channel>` would ping everyone.
+ * Host text's backticks come escaped (src/shared/host-text.ts): Slack has no escape for them, so they go as they came.
+ */
+export const escapeMrkdwn = (text: string): string => unescapeHostText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Escaped and clipped to `max`, never cutting an `&amp;` in half. */
 export const mrkdwn = (text: string, max: number): string => {

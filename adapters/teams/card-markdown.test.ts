@@ -2,7 +2,10 @@ import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../src/chat/card.ts';
 import { cardWarnings } from '../../test/support/fake-teams/card-check.ts';
+import { digestCard } from '../../src/chat/announce/digest-card.ts';
+import { hostText } from '../../src/shared/host-text.ts';
 import { renderAdaptiveCard } from './adaptive-card.ts';
+import { withoutCodeMarks } from './card-markdown.ts';
 
 /**
  * Host, scan and user text in a Teams card shows as written. Checked by rendering every TextBlock
@@ -49,8 +52,15 @@ type Json = Record<string, unknown>;
 const blocks = (card: Json) => card.body as Json[];
 
 describe('Adaptive Card text is shown as written', () => {
-  it.each(HOSTILE)('%j stays literal in title, text, facts, lists, headings and confirmations', (hostile) => {
-    const shown = SHOWN[hostile] ?? hostile;
+  // Put in as it stands, or as host text (hostText, src/shared/host-text.ts): then its backticks are no code marks and show too.
+  it.each(
+    HOSTILE.flatMap((text) => [
+      { text, asHostText: false },
+      { text, asHostText: true },
+    ]),
+  )('%j stays literal in title, text, facts, lists, headings and confirmations', ({ text, asHostText }) => {
+    const hostile = asHostText ? hostText(text) : text;
+    const shown = asHostText ? text : (SHOWN[text] ?? text);
     const card: Card = {
       title: hostile,
       text: hostile,
@@ -101,5 +111,18 @@ describe('Adaptive Card text is shown as written', () => {
     expect(md.render(String(body[3]!.text))).toBe('<ul>\n<li>CHG-7 pending-approval — openssl (by alice)</li>\n</ul>\n');
     expect(paragraphText(String(body[4]!.text))).toBe('+25 more — next 15: @patchbot missing deb:openssl@3.0.22-1~deb12u2 page 2');
     expect(JSON.stringify(rendered)).not.toContain('`');
+  });
+
+  it("keeps host text's backticks, and drops patchbot's code marks around it", () => {
+    const title = 'Fix for `x` in the `--force` option; a lone ` too';
+    const patch = { id: 'deb:openssl@3.0.22-1~deb12u2', title, severity: 'important' as const, security: true, cves: [], rebootHint: false, firstSeen: new Date(0) };
+    const digest = digestCard([patch], { byPatch: new Map([[patch.id, { count: 1, first: ['web-01'] }]]), hosts: 1 }, { scanId: 'scan-1', freshness: 'from a scan just now' });
+    const rendered = renderAdaptiveCard(digest) as unknown as Json;
+    const item = blocks(rendered).find((b) => String(b.text).startsWith('- '))!;
+    expect(decode(/<li>([^<]*)<\/li>/.exec(md.render(String(item.text)))![1]!)).toBe(`deb:openssl@3.0.22-1~deb12u2 ${title} [security] — 1 host (web-01)`);
+    // A comment inside patchbot's own code mark keeps its backticks too; the mark goes.
+    const card: Card = { title: 'Comments', text: `\`show CHG-7\` — bob: ${hostText('use `apt-mark hold` first')}` };
+    expect(paragraphText(String(blocks(renderAdaptiveCard(card) as unknown as Json)[1]!.text))).toBe('show CHG-7 — bob: use `apt-mark hold` first');
+    expect(withoutCodeMarks(`\`CHG-7\` ${hostText('`x`')} and \`${hostText('a`b')}\``)).toBe('CHG-7 `x` and a`b');
   });
 });

@@ -1,3 +1,5 @@
+import { CODE_MARK, unescapeHostText } from '../../src/shared/host-text.ts';
+
 /**
  * Teams renders Adaptive Card TextBlocks and facts as markdown (bold, italic, lists, links; some
  * clients headings too), and card text carries what hosts, scans and people wrote: a KB title
@@ -11,8 +13,8 @@
  * Adaptive Cards have no inline code, so the backticks patchbot puts around commands and ids
  * (`` `@patchbot pending page 2` ``) would show as backticks around every hint. A pair of them on
  * one line is dropped (cardMarkdown) and what it held is escaped like any text: it shows plainly, and
- * can never become formatting. Text from elsewhere loses its backtick pairs too (nothing can tell
- * them apart in a string), never anything else; a lone backtick shows as written.
+ * can never become formatting. Backticks of text from elsewhere (a patch title) come escaped
+ * (src/shared/host-text.ts): they are no code mark, and show as written, as a lone backtick does.
  *
  * Teams also evaluates the DATE and TIME functions of Adaptive Cards in TextBlocks and facts
  * before it renders the markdown: `{{DATE(2017-02-14T06:08:39Z, SHORT)}}` in a patch title would
@@ -29,11 +31,8 @@ const ORDERED = /^([ \t]*\d{1,9})([.)])/gm;
 /** A brace right after a brace: what would open a template function. */
 const TEMPLATE_BRACE = /(?<=\{)\{/g;
 
-/** A pair of backticks around text on one line: a code mark. */
-const CODE_MARK = /`([^`\n]+)`/g;
-
-/** Card text without its code marks: what a person should read in Teams. */
-export const withoutCodeMarks = (text: string): string => text.replace(CODE_MARK, '$1');
+/** Card text without patchbot's code marks, host text's backticks as written: what a person should read in Teams. */
+export const withoutCodeMarks = (text: string): string => unescapeHostText(text.replace(CODE_MARK, '$1'));
 
 /** Card text as a TextBlock's or fact's markdown: code marks dropped, then everything escaped. */
 export const cardMarkdown = (text: string): string => escapeCardMarkdown(withoutCodeMarks(text));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Card, CARD_LIMITS, capList, listOf } from './card.ts';
 import { cardProblems, estimateBlocks } from './card-limits.ts';
+import { hostText } from '../shared/host-text.ts';
 import { plainText, renderText } from './render-text.ts';
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
@@ -153,5 +154,9 @@ describe('renderText', () => {
       ].join('\n'),
     );
     expect(plainText('no marks at all: 3 * 4 = 12, a_b')).toBe('no marks at all: 3 * 4 = 12, a_b');
+  });
+
+  it("shows host text's backticks as they came, and takes off only patchbot's code marks", () => {
+    expect(plainText(`\`KB1\` ${hostText('Fix `x` and a lone ` too')} — \`${hostText('a`b')}\``)).toBe('KB1 Fix `x` and a lone ` too — a`b');
   });
 });

@@ -1,5 +1,6 @@
 import { stripControls } from '../shared/control-chars.ts';
 import type { Card, CardField, CardList } from './card.ts';
+import { CODE_MARK, unescapeHostText } from '../shared/host-text.ts';
 
 /**
  * A card as plain text, for the CLI (and logs): title, text, fields, lists, then the context
@@ -14,14 +15,18 @@ import type { Card, CardField, CardList } from './card.ts';
 // host_names_like_this keep their underscores.
 const EMPHASIS = /\*\*([^*]+)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|(?<![\w])_([^_\s](?:[^_]*[^_\s])?)_(?![\w])/g;
 
-/** Text without chat's markup; what is inside `code` is left exactly as written. */
-export const plainText = (text: string): string =>
-  text
-    .split(/(`[^`\n]+`)/)
-    .map((part) =>
-      part.length > 2 && part.startsWith('`') && part.endsWith('`') ? part.slice(1, -1) : part.replace(EMPHASIS, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''),
-    )
-    .join('');
+const withoutEmphasis = (text: string): string => text.replace(EMPHASIS, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? '');
+
+/** Text without chat's markup; what is inside `code` is left exactly as written, and host text's backticks (host-text.ts) as they came. */
+export const plainText = (text: string): string => {
+  let plain = '';
+  let last = 0;
+  for (const mark of text.matchAll(CODE_MARK)) {
+    plain += withoutEmphasis(text.slice(last, mark.index)) + mark[1]!;
+    last = mark.index + mark[0].length;
+  }
+  return unescapeHostText(plain + withoutEmphasis(text.slice(last)));
+};
 
 const fieldLines = (fields: readonly CardField[] | undefined): string[] => {
   if (!fields?.length) return [];

@@ -66,12 +66,17 @@ export interface OverviewRows {
   oldestScan: Date | null;
   unreachable: number;
   neverScanned: number;
+  /** With `head`: the first `head` hosts of each list, whatever the offset (the first page's). */
+  heads?: { overdue: string[]; unknown: string[]; atRisk: string[] };
 }
 
 /** Compliance reads; `group` null is the whole inventory (a group must exist: the caller checks). */
 export interface ComplianceReads {
-  /** Counts and rollups in the store, naming `sample` hosts of each list after its first `offset` (a chat page). */
-  overview(group: string | null, rules: ComplianceRules, sample: number, offset?: number): Promise<OverviewRows>;
+  /**
+   * Counts and rollups in the store, naming `sample` hosts of each list after its first `offset` (a
+   * chat page), and with `head` also each list's first `head` hosts (`heads`) in the same statement.
+   */
+  overview(group: string | null, rules: ComplianceRules, sample: number, offset?: number, head?: number): Promise<OverviewRows>;
   /** The hosts in scope by name after `after` (null: from the first), at most `limit`: a page of the full report. */
   hostPage(group: string | null, rules: ComplianceRules, after: string | null, limit: number): Promise<HostRow[]>;
   /** These hosts (those in the inventory), by name. */

@@ -80,23 +80,53 @@ const prepare = async (store: ComplianceStore, options: ComplianceReportOptions)
  * statement for the counts and rollups, one for the few hosts it names. Hosts no longer in the
  * inventory are not reported, whatever findings they left behind.
  */
-export const buildComplianceOverview = async (store: ComplianceStore, options: ComplianceReportOptions & { sample?: number; offset?: number }): Promise<ComplianceOverview> => {
+export const buildComplianceOverview = async (store: ComplianceStore, options: ComplianceReportOptions & { sample?: number; offset?: number }): Promise<ComplianceOverview> =>
+  (await readOverview(store, options, 0)).page;
+
+/**
+ * A later page of the overview (`offset`) and the first page's (`head` hosts per list), from the
+ * same two statements: `compliance … --page N --json` shows page N and the first page's summary,
+ * which a second overview read would count again, and might count differently.
+ */
+export const buildCompliancePages = async (
+  store: ComplianceStore,
+  options: ComplianceReportOptions & { sample: number; offset: number; head: number },
+): Promise<{ page: ComplianceOverview; first: ComplianceOverview }> => {
+  const { page, first } = await readOverview(store, options, options.head);
+  return { page, first: first ?? page };
+};
+
+const readOverview = async (
+  store: ComplianceStore,
+  options: ComplianceReportOptions & { sample?: number; offset?: number },
+  head: number,
+): Promise<{ page: ComplianceOverview; first: ComplianceOverview | null }> => {
   const { policy, rules, group, staleAfterMs } = await prepare(store, options);
-  const rows = await store.compliance.overview(group, rules, options.sample ?? 5, options.offset ?? 0);
-  const named = [...rows.overdue.first, ...rows.unknown.first, ...rows.atRisk.first, ...[rows.total, ...rows.groups].flatMap((g) => (g.oldestOverdueHost ? [g.oldestOverdueHost] : []))];
+  const offset = options.offset ?? 0;
+  // Page 1 is its own head.
+  const rows = await store.compliance.overview(group, rules, options.sample ?? 5, offset, offset > 0 ? head : 0);
+  const { heads } = rows;
+  const named = [
+    ...[rows.overdue.first, rows.unknown.first, rows.atRisk.first, ...(heads ? [heads.overdue, heads.unknown, heads.atRisk] : [])].flat(),
+    ...[rows.total, ...rows.groups].flatMap((g) => (g.oldestOverdueHost ? [g.oldestOverdueHost] : [])),
+  ];
   const hosts = new Map((await store.compliance.hostsNamed(named, rules)).map((h) => [h.host, toHostCompliance(h, rules.now)]));
   // A host removed from the inventory between the two reads is left out of the list, not shown half.
   const listed = (names: string[]) => names.flatMap((n) => hosts.get(n) ?? []);
-  return {
+  const overview = (overdue: string[], unknown: string[], atRisk: string[]): ComplianceOverview => ({
     generatedAt: rules.now,
     policy: summarizePolicy(policy, staleAfterMs),
     scope: group,
     total: toGroup(rows.total, hosts),
     groups: rows.groups.map((g) => toGroup(g, hosts)),
-    overdue: { count: rows.overdue.count, first: listed(rows.overdue.first) },
-    unknown: { count: rows.unknown.count, first: listed(rows.unknown.first) },
-    atRisk: { count: rows.atRisk.count, first: listed(rows.atRisk.first) },
+    overdue: { count: rows.overdue.count, first: listed(overdue) },
+    unknown: { count: rows.unknown.count, first: listed(unknown) },
+    atRisk: { count: rows.atRisk.count, first: listed(atRisk) },
     freshness: { newest: rows.newestScan, oldest: rows.oldestScan, unreachable: rows.unreachable, neverScanned: rows.neverScanned },
+  });
+  return {
+    page: overview(rows.overdue.first, rows.unknown.first, rows.atRisk.first),
+    first: heads ? overview(heads.overdue, heads.unknown, heads.atRisk) : null,
   };
 };
 

@@ -4,7 +4,7 @@ import { applyItsmApproval, type ItsmApprovalDeps } from './itsm-approvals.ts';
 import { NOT_STARTED } from './itsm-ended.ts';
 import type { ItsmModule } from './itsm-module.ts';
 import type { InboundHeaders } from './itsm-webhook.ts';
-import type { ItsmOutageLog } from './itsm-outage-log.ts';
+import { itsmFailureKind, type ItsmOutageLog } from './itsm-outage-log.ts';
 import { isTicketingError } from './ticketing-error.ts';
 
 /*
@@ -58,7 +58,7 @@ export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob
   } catch (error) {
     const kind = isTicketingError(error) ? error.kind : null;
     if (deps.outage && (kind === 'retryable' || kind === 'auth')) {
-      deps.outage.failed(kind, error as Error, startedAt, { change: job.changeId });
+      deps.outage.failed(itsmFailureKind(error), error as Error, startedAt, { change: job.changeId });
       deps.log.debug({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
       if (kind === 'retryable') throw new AlreadySaidError(error as Error);
       return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capturedLog } from '../../test/support/captured-log.ts';
-import { itsmOutageLog } from './itsm-outage-log.ts';
+import { itsmFailureKind, itsmOutageLog } from './itsm-outage-log.ts';
 
 describe('itsmOutageLog', () => {
   const down = new Error('connect ECONNREFUSED 127.0.0.1:443');
@@ -45,5 +45,31 @@ describe('itsmOutageLog', () => {
       [50, 'ticket updates to Jira (credentials refused) failed'],
       [50, 'ticket updates to Jira (unexpected error) failed'],
     ]);
+  });
+
+  it('takes a 429 for no outage: it neither begins nor ends one, and is said once per five minutes', async () => {
+    const { TicketingError } = await import('./ticketing-error.ts');
+    const limited = new TicketingError('retryable', 'jira', 'opening the ticket: Jira answered 429: Rate limit exceeded.', { status: 429, retryAfterMs: 5_000 });
+    const { log, lines } = capturedLog('debug');
+    let clock = 0;
+    const outage = itsmOutageLog(log, 'Jira', { now: () => clock });
+    // 429s between updates that work: no "failed", no "works again".
+    for (let i = 0; i < 10; i++) {
+      outage.failed(itsmFailureKind(limited), limited, new Date(clock), { ticketOf: `OPS-${i}` });
+      clock += 1_000;
+      outage.answered();
+    }
+    expect(lines.map((l) => [l.level, l.msg, l.rateLimited, l.retryAfterMs])).toEqual([[40, 'ticket updates to Jira rate limited', 1, 5_000]]);
+    // During a real outage a 429 does not end it; the next line on the rate limit comes five minutes after the last.
+    outage.failed('retryable', down, new Date(clock));
+    clock = 300_000;
+    outage.failed(itsmFailureKind(limited), limited, new Date(clock));
+    expect(lines.slice(1).map((l) => [l.msg, l.rateLimited])).toEqual([
+      ['ticket updates to Jira failed', undefined],
+      ['ticket updates to Jira rate limited', 10],
+    ]);
+    clock += 1_000;
+    outage.answered();
+    expect(lines.at(-1)).toMatchObject({ msg: 'ticket updates to Jira works again', failures: 1 });
   });
 });

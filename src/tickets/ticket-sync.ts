@@ -1,4 +1,6 @@
 import type { Logger } from '../shared/logger.ts';
+import { itsmFailureKind } from './itsm-outage-log.ts';
+import { hostText } from '../shared/host-text.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { OutboxEntry, OutboxHead } from './ticket-outbox.ts';
 import { deliver } from './ticket-sync-deliver.ts';
@@ -60,7 +62,8 @@ const what = (entry: OutboxEntry) => (entry.event.kind === 'proposed' ? 'opening
  * - auth: every update would fail the same way, so the entry stays first in line and is retried
  *   at the longest delay; the thread is told once. Fixing the credentials loses nothing.
  * - anything else (network, 5xx, 429, or a fault of our own): retried with backoff. When the ITSM
- *   has not answered for `lagNoticeMs`, the thread is told once, and again when it catches up.
+ *   has not answered for `lagNoticeMs`, the thread is told once, and again when it catches up. A
+ *   429 is logged as a rate limit, not as an outage (itsm-outage-log.ts).
  */
 /**
  * This worker's lease ran out while it was sending and a later attempt took the entry over (the
@@ -76,7 +79,8 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const ticketing = isTicketingError(error) ? error : null;
   const label = SYSTEM_LABEL[deps.ticketing.kind] ?? deps.ticketing.kind;
   // Stored as the entry's last_error and posted to the thread: an ITSM URL in a network error may
-  // carry the password (http://patchbot:<password>@instance/…).
+  // carry the password (http://patchbot:<password>@instance/…). The ITSM's words go to the thread
+  // as host text (src/shared/host-text.ts): their backticks are no code marks of ours.
   const message = scrubSecrets((error as Error).message);
   if (ticketing?.kind === 'rejected') {
     // It answered: whatever outage there was is over.
@@ -85,7 +89,7 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
     log.warn({ err: error }, 'ITSM refused a ticket update; not retrying it');
     await deps.notices.post(entry.ticketOf, {
       title: `${label} refused a ticket update`,
-      text: `${what(entry)}: ${message}\n${ticketing.hint ?? ''}\nThis update is not retried; the ticket's later updates go on.`,
+      text: `${what(entry)}: ${hostText(message)}\n${ticketing.hint ?? ''}\nThis update is not retried; the ticket's later updates go on.`,
     });
     await sendNextOf(deps, entry.ticketOf);
     return;
@@ -99,16 +103,16 @@ const onFailure = async (deps: TicketSyncDeps, entry: OutboxEntry, error: unknow
   const lastError = `${ticketing?.kind ?? 'error'}: ${message}`;
   const retry = { notBefore, error: lastError, lag: lag && { ...lag, told: lag.told || tell } };
   if (!(await deps.store.ticketOutbox.retryAt(entry.ticketOf, entry.seq, entry.attempts, retry))) return yieldToLaterAttempt(log);
-  if (tell) await deps.notices.post(entry.ticketOf, lagNotice(label, lag, ticketing, await waitingCount(deps, entry.ticketOf), message));
+  if (tell) await deps.notices.post(entry.ticketOf, lagNotice(label, lag, ticketing, await waitingCount(deps, entry.ticketOf), hostText(message)));
   // One line per ITSM system while it fails, not one per ticket and attempt (itsm-outage-log.ts);
   // each attempt is still there at debug.
-  deps.outage.failed(ticketing ? (auth ? 'auth' : 'retryable') : null, error as Error, startedAt, { ticketOf: entry.ticketOf });
+  deps.outage.failed(itsmFailureKind(error), error as Error, startedAt, { ticketOf: entry.ticketOf });
   log.debug({ err: error, attempts: entry.attempts, retryInMs: delay }, 'ticket update failed; retrying later');
   if (auth) {
     if (!entry.lastError?.startsWith('auth:')) {
       await deps.notices.post(entry.ticketOf, {
         title: `${label} did not accept patchbot's credentials`,
-        text: `${what(entry)}: ${message}\n${ticketing?.hint ?? ''}\nTicket updates wait and are retried; none is lost.`,
+        text: `${what(entry)}: ${hostText(message)}\n${ticketing?.hint ?? ''}\nTicket updates wait and are retried; none is lost.`,
       });
     }
   }

@@ -6,7 +6,7 @@ import type { Interaction } from '../../src/chat/interaction.ts';
 import { Config } from '../../src/config/schema.ts';
 import { checked } from '../support/chat.ts';
 import { type FreshStore, freshPglite } from '../support/engines.ts';
-import { estateHost, scanAt } from '../support/estate-scans.ts';
+import { scanAt, syncGroupOf } from '../support/estate-scans.ts';
 
 /**
  * `missing <version>` when the mirror replaced it on many hosts: the superseded hosts are a paged
@@ -26,8 +26,7 @@ let opened: FreshStore;
 beforeAll(async () => {
   opened = await freshPglite();
   const { store } = opened;
-  await store.hosts.sync(NAMES.map((n) => estateHost(n, 'web')));
-  await store.groups.sync([{ name: 'web', production: false }]);
+  await syncGroupOf(store, 'web', NAMES);
   const patch = (id: string) => ({ id, title: id, severity: 'important' as const, security: true, cves: [], rebootHint: false, firstSeen: ago(48) });
   await store.patches.upsert([patch(OLD), patch(NEW)]);
   const needs = (id: string) => ({ findings: [{ patchId: id, state: 'missing' as const, installed: '1.0-1' }] });

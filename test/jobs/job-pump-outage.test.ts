@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPgBossQueue } from '../../adapters/postgres/pg-boss-queue.ts';
 import type { SqlClient } from '../../adapters/postgres/sql-client.ts';
-import type { JobQueue, QueueReports } from '../../src/jobs/job-queue.ts';
+import type { JobQueue } from '../../src/jobs/job-queue.ts';
 import { type FreshStore, openFresh } from '../support/engines.ts';
+import { recordedQueueReports } from '../support/queue-reports.ts';
 import { until } from '../support/until.ts';
 
 /**
@@ -18,14 +19,7 @@ const POLL_SECONDS = 0.1;
 let opened: FreshStore;
 let queue: JobQueue;
 let away = false;
-const events: Array<{ what: 'pollFailed' | 'polled' | 'error' | 'unreachable'; name?: string; at: number }> = [];
-const reports: QueueReports = {
-  unreachable: () => void events.push({ what: 'unreachable', at: Date.now() }),
-  reachable: () => {},
-  pollFailed: (name) => void events.push({ what: 'pollFailed', name, at: Date.now() }),
-  polled: (name) => void events.push({ what: 'polled', name, at: Date.now() }),
-  error: () => void events.push({ what: 'error', at: Date.now() }),
-};
+const { reports, events } = recordedQueueReports();
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 /** The store's connection, refusing every statement while `away`. */
 const switchable = (sql: SqlClient): SqlClient => ({

@@ -13,6 +13,12 @@ export const estateHost = (name: string, group: string) => ({
   connection: 'ssh' as const,
 });
 
+/** `names` as the Debian hosts of one group (not production), through the store's own repositories. */
+export const syncGroupOf = async (store: PatchbotStore, group: string, names: readonly string[]): Promise<void> => {
+  await store.hosts.sync(names.map((n) => estateHost(n, group)));
+  await store.groups.sync([{ name: group, production: false }]);
+};
+
 /** The warning the Debian parser stores when it cannot tell whether a reboot is pending. */
 export const NO_NEEDRESTART = 'whether a reboot is pending is unknown: Debian does not reliably create /var/run/reboot-required and needrestart is not installed';
 

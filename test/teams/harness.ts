@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { waitFor } from '../support/until.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
@@ -6,7 +7,7 @@ import { issueAccessTokens } from '../support/access-tokens.ts';
 import { migratedPgliteDir } from '../support/engines.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FakeTeams, FakeUser } from '../support/fake-teams/index.ts';
+import { type FakeTeams, type FakeUser, startFakeTeams } from '../support/fake-teams/index.ts';
 import { startPatchbot } from '../support/process.ts';
 
 /**
@@ -114,4 +115,29 @@ ${options.chat ?? ''}  teams: ${JSON.stringify(teams)}
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+};
+
+/** What teamsForFile starts: the fake Bot Framework, the service on it, and a sender of the fake's signed activities to it. */
+export interface TeamsForFile {
+  fake: FakeTeams;
+  bot: TeamsService;
+  sender: ReturnType<FakeTeams['sender']>;
+}
+
+/**
+ * The fake (with every USERS member) and the service on it with the default options, started before
+ * the file's tests and stopped after them; its fields are set once they are running.
+ */
+export const teamsForFile = (): TeamsForFile => {
+  const running = {} as TeamsForFile;
+  beforeAll(async () => {
+    running.fake = await startFakeTeams({ users: Object.values(USERS) });
+    running.bot = await startWithTeams(running.fake);
+    running.sender = running.fake.sender(running.bot.url);
+  }, 120_000);
+  afterAll(async () => {
+    await running.bot?.stop();
+    await running.fake?.stop();
+  });
+  return running;
 };

@@ -25,17 +25,22 @@ const itsmYaml = (fake: FakeServiceNow | FakeJira): string[] => {
   return ['itsm:', '  kind: jira', `  jira: { baseUrl: "${c.baseUrl}", email: ${c.email}, apiToken: ${c.apiToken}, projectKey: ${c.projectKey}, issueType: Change, searchLag: 2s }`];
 };
 
+/** The ITSM's fake and the service on it, its log captured at debug; both stopped after the test. */
+const started = async (system: string, extra: string[] = []) => {
+  const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
+  running.push(fake);
+  const { log, lines } = capturedLog('debug');
+  const harness = await startTicketRuntime([...itsmYaml(fake), ...extra], {}, log);
+  running.unshift(harness);
+  return { fake, lines, runtime: harness.runtime };
+};
+
 describe.each([
   { system: 'servicenow', label: 'ServiceNow' },
   { system: 'jira', label: 'Jira' },
 ])('$label taken down while three tickets wait to be opened', ({ system, label }) => {
   it('is one warning while it lasts and one line when it answers again, not one per ticket and retry', async () => {
-    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
-    running.push(fake);
-    const { log, lines } = capturedLog('debug');
-    const harness = await startTicketRuntime(itsmYaml(fake), {}, log);
-    running.unshift(harness);
-    const { runtime } = harness;
+    const { fake, lines, runtime } = await started(system);
 
     await fake.stop();
     const ids: string[] = [];
@@ -61,12 +66,7 @@ describe.each([
   }, 180_000);
 
   it('reading approvals back: one warning for every change, check and retry, and one line when it answers again', async () => {
-    const fake = system === 'servicenow' ? await startFakeServiceNow() : await startFakeJira();
-    running.push(fake);
-    const { log, lines } = capturedLog('debug');
-    const harness = await startTicketRuntime([...itsmYaml(fake), 'approval: { source: both }'], {}, log);
-    running.unshift(harness);
-    const { runtime } = harness;
+    const { fake, lines, runtime } = await started(system, ['approval: { source: both }']);
     const ids: string[] = [];
     for (const target of ['canary', 'prod-web']) ids.push(String((await ask(runtime, 'alice', `propose ${PATCH} to ${target} at now`)).data?.change));
     for (const id of ids) expect((await settledOutbox(runtime, id, 60_000)).every((e) => e.state === 'sent')).toBe(true);
@@ -91,5 +91,22 @@ describe.each([
     await until(`approval reads from ${label} to work again`, async () => lines.some((l) => l.msg === `approval reads from ${label} works again`), 60_000);
     expect(lines.filter((l) => l.msg === `approval reads from ${label} works again`)).toHaveLength(1);
     expect(warnings()).toEqual([[40, `approval reads from ${label} failed`]]);
+  }, 180_000);
+
+  it('takes a rate limit on one ticket while others go through for no outage: one line, and no "failed" / "works again" per 429', async () => {
+    const { fake, lines, runtime } = await started(system);
+    // A ticket opened, then two more each met by a 429 while the others' updates are taken.
+    const ids: string[] = [];
+    for (const target of ['canary', 'prod-web', 'canary prod-web']) {
+      if (ids.length) fake.rateLimit(1, 1);
+      ids.push(String((await ask(runtime, 'alice', `propose ${PATCH} to ${target} at now`)).data?.change));
+      expect((await settledOutbox(runtime, ids.at(-1)!, 60_000)).every((e) => e.state === 'sent')).toBe(true);
+    }
+    const attempts = lines.filter((l) => l.msg === 'ticket update failed; retrying later');
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    // No outage began or ended: the ITSM answered every request, some with "not now".
+    expect(lines.filter((l) => String(l.msg).startsWith(`ticket updates to ${label}`)).map((l) => [l.level, l.msg])).toEqual([[40, `ticket updates to ${label} rate limited`]]);
+    const said = lines.find((l) => l.msg === `ticket updates to ${label} rate limited`)!;
+    expect(said).toMatchObject({ retryAfterMs: 1000, rateLimited: 1, ticketOf: expect.any(String), err: { message: expect.stringContaining('429') } });
   }, 180_000);
 });

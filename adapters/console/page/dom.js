@@ -35,6 +35,10 @@ export const svg = (tag, attrs = {}, ...children) => {
   return el;
 };
 
+/** patchbot's code marks (src/shared/host-text.ts): host text's backticks come escaped (\`), are no mark, and show as they came. */
+const CODE_MARK = /(?<!\\)`((?:\\`|[^`\n])+?)(?<!\\)`/g;
+const unescapeHostText = (text) => text.replace(/\\`/g, '`');
+
 /**
  * Light markdown as Slack writes it: `code`, *bold* (and **bold**), _italic_, line breaks.
  * Built from text nodes, so nothing in the text is ever parsed as HTML.
@@ -45,10 +49,13 @@ export const richText = (text) => {
     .split('\n')
     .forEach((line, i) => {
       if (i > 0) fragment.append(document.createElement('br'));
-      for (const part of line.split(/(`[^`]+`)/)) {
-        if (part.length > 2 && part.startsWith('`') && part.endsWith('`')) fragment.append(h('code', {}, part.slice(1, -1)));
-        else emphasis(fragment, part);
+      let last = 0;
+      for (const mark of line.matchAll(CODE_MARK)) {
+        emphasis(fragment, unescapeHostText(line.slice(last, mark.index)));
+        fragment.append(h('code', {}, unescapeHostText(mark[1])));
+        last = mark.index + mark[0].length;
       }
+      emphasis(fragment, unescapeHostText(line.slice(last)));
     });
   return fragment;
 };

@@ -1,6 +1,7 @@
 import type { Counted } from '../../discovery/discovery-store.ts';
 import type { Patch, Severity } from '../../discovery/patch.ts';
 import { type Card, type CardChoice, type CardSection, CARD_LIMITS, clip, listOf } from '../card.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 export interface DigestOptions {
   scanId: string;
@@ -43,7 +44,7 @@ export const hostSummary = (hosts: Counted<string>): string => {
   return `${count(hosts.count, 'host')} (${shown}${hidden > 0 ? `, +${hidden} more` : ''})`;
 };
 
-const patchLine = (patch: Patch, hosts: Counted<string>): string => `\`${patch.id}\` ${clip(patch.title, 80)}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
+const patchLine = (patch: Patch, hosts: Counted<string>): string => `\`${patch.id}\` ${hostText(clip(patch.title, 80))}${patch.security ? ' [security]' : ''} — ${hostSummary(hosts)}`;
 
 /** Thread keys allow letters, digits and `._:-`; a scan id with anything else is folded. */
 const keyPart = (scanId: string) => scanId.replace(/[^A-Za-z0-9._:-]/g, '-') || 'scan';

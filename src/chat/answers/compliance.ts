@@ -1,6 +1,6 @@
 import type { HostCompliance } from '../../compliance/model.ts';
 import type { SlaConfig } from '../../compliance/policy.ts';
-import { buildComplianceOverview, type ComplianceStore } from '../../compliance/report.ts';
+import { buildCompliancePages, type ComplianceStore } from '../../compliance/report.ts';
 import { atRiskLine, freshnessLine, groupLine, overdueLine, summarizeCompliance, unknownLine } from '../../compliance/summary.ts';
 import type { Counted } from '../../discovery/discovery-store.ts';
 import { CARD_LIMITS, type CardList, clip } from '../card.ts';
@@ -18,11 +18,12 @@ import type { Answer } from './estate.ts';
 export const answerCompliance = async (store: ComplianceStore, sla: SlaConfig, intent: IntentOf<'compliance'>, now: Date, paging: Paging = FIRST_PAGE): Promise<Answer> => {
   // The CLI's card pages too, but its report is `patchbot report compliance`: it reads a page here.
   const offset = windowOf({ ...paging, surface: 'console' }).offset;
-  const build = (at: number) => buildComplianceOverview(store, { sla, framework: intent.standard, group: intent.target, now, sample: PAGE_SIZE, offset: at });
-  const report = await build(offset);
+  // `--json` is the same whatever the page (`patchbot ask … --page 2 --json`): its summary is the
+  // first page's, from the same read (buildCompliancePages) as the page itself.
+  const head = paging.surface === 'cli' ? PAGE_SIZE : 0;
+  const { page: report, first } = await buildCompliancePages(store, { sla, framework: intent.standard, group: intent.target, now, sample: PAGE_SIZE, offset, head });
   const summary = summarizeCompliance(report);
-  // `--json` is the same whatever the page (`patchbot ask … --page 2 --json`): its summary is the first page's.
-  const firstPage = paging.surface === 'cli' && offset > 0 ? summarizeCompliance(await build(0)) : summary;
+  const firstPage = paging.surface === 'cli' ? summarizeCompliance(first) : summary;
   const command = commandOf(intent);
   const all = `\`patchbot report compliance${intent.standard ? ` --framework ${intent.standard}` : ''}${report.scope ? ` --group ${report.scope}` : ''}\``;
   const page = (heading: string, items: string[], total: number): { list: CardList; total: number }[] =>

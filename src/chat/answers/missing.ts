@@ -6,6 +6,7 @@ import { CARD_LIMITS, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { FIRST_PAGE, fromWindow, nextPage, pageLists, pagedList, type Paging, windowOf } from '../paging.ts';
 import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
 export class UnknownPatchError extends NotFoundError {
@@ -48,7 +49,7 @@ export const findPatch = async (store: EstateStore, id: string): Promise<Patch> 
 /** "Windows Recovery Environment update — important, security; CVE-2024-20666". */
 export const describePatch = (patch: Patch): string => {
   const cves = patch.cves.length ? `; ${patch.cves.slice(0, 3).join(', ')}${patch.cves.length > 3 ? ` +${patch.cves.length - 3} more` : ''}` : '';
-  return `${patch.title} — ${patch.severity}${patch.security ? ', security' : ''}${cves}${patch.rebootHint ? '; needs a reboot' : ''}`;
+  return `${hostText(patch.title)} — ${patch.severity}${patch.security ? ', security' : ''}${cves}${patch.rebootHint ? '; needs a reboot' : ''}`;
 };
 
 /** "1.2-1" of `deb:libbar1@1.2-1`, or the id when it names no version; null when the finding does not say. */

@@ -10,11 +10,12 @@ import { rebootUnknownReason } from './reboot-reason.ts';
 import { formatFreshness, freshnessOf, relativeTime } from './freshness.ts';
 import { answerPending } from './pending.ts';
 import { byUrgency, countBySeverity, describeCounts, severityOf } from './severity.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 const lastScan = (scan: HostScan | undefined, now: Date): string => {
   if (!scan) return 'never scanned';
   const when = relativeTime(scan.finishedAt, now);
-  return scan.outcome === 'ok' ? `ok, ${when}` : `${scan.outcome} ${when}${scan.error ? `: ${clip(scan.error, 200)}` : ''}`;
+  return scan.outcome === 'ok' ? `ok, ${when}` : `${scan.outcome} ${when}${scan.error ? `: ${hostText(clip(scan.error, 200))}` : ''}`;
 };
 
 /** "unknown (needrestart is not installed)": an unknown flag says why, from the scan's warning. */
@@ -39,7 +40,7 @@ const headline = (missing: number, scan: HostScan | undefined, lastSeen: Date | 
 /** The footer of a host whose latest scan failed: when its data was last good, and why the latest attempt was not. */
 const failedScanLine = (scan: HostScan, lastSeen: Date | null, now: Date): string =>
   `${lastSeen ? `last successful scan ${relativeTime(lastSeen, now)}` : 'no successful scan yet'}; latest attempt ${scan.outcome} ${relativeTime(scan.finishedAt, now)}${
-    scan.error ? `: ${clip(scan.error, 200)}` : ''
+    scan.error ? `: ${hostText(clip(scan.error, 200))}` : ''
   }`;
 
 /**

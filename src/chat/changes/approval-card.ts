@@ -5,6 +5,7 @@ import type { TicketLink } from '../../tickets/ticket-store.ts';
 import type { Patch } from '../../discovery/patch.ts';
 import { type Card, type CardAction, type CardField, CARD_LIMITS, clip, listOf } from '../card.ts';
 import { patchListAction, WHAT_IN_FULL, whatValue } from './patch-list.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 export interface Decision {
   outcome: 'approved' | 'rejected';
@@ -112,7 +113,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     fields.push({ label: 'Tickets', value: clip(input.tickets.map((t) => `${t.system} ${t.key}${t.state ? ` (${t.state})` : ''}`).join(', '), CARD_LIMITS.fieldChars) });
 
   const lines = [tallyLine(change, input.tally)];
-  const comments = input.votes.filter((v) => v.comment).map((v) => `${v.person} (${v.decision}): ${clip(v.comment ?? '', 200)}`);
+  const comments = input.votes.filter((v) => v.comment).map((v) => `${v.person} (${v.decision}): ${hostText(clip(v.comment ?? '', 200))}`);
   if (input.decided) lines.push(decisionLine(change, input.tally, input.decided));
   else if (STATE_LINES[change.state]) lines.push(STATE_LINES[change.state] ?? '');
   const pending = change.state === 'pending-approval' && !input.decided;

@@ -2,6 +2,7 @@ import type { Change } from '../../changes/change.ts';
 import type { Patch } from '../../discovery/patch.ts';
 import { type Card, type CardAction, type CardList, type CardSection, CARD_LIMITS, clip } from '../card.ts';
 import { byUrgency, countBySeverity, describeCounts, SEVERITIES, severityOf } from '../answers/severity.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** Up to this many patches the approval card names them all; beyond, it summarises. */
 export const WHAT_IN_FULL = 5;
@@ -59,7 +60,7 @@ export const patchListCard = (change: Change, catalog: ReadonlyMap<string, Patch
         .filter((id) => severityOf(catalog, id) === severity)
         .map((id) => {
           const patch = catalog.get(id);
-          return clip(patch ? `${id} — ${patch.title}${patch.rebootHint ? ' (reboot)' : ''}` : `${id} (not seen in any scan)`, 120);
+          return clip(patch ? `${id} — ${hostText(patch.title)}${patch.rebootHint ? ' (reboot)' : ''}` : `${id} (not seen in any scan)`, 120);
         }),
     ).map((items): CardList => ({ items })),
   }));

@@ -2,6 +2,7 @@ import type { Change } from '../../changes/change.ts';
 import { completedText, UNDONE } from '../../rollouts/run/end-decision.ts';
 import type { HostRun } from '../../rollouts/rollout-store.ts';
 import { CARD_LIMITS, type Card, type CardAction, capList, clip } from '../card.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 const flag = (change: Change) => (change.class === 'emergency' ? '🚨 EMERGENCY ' : '');
 const thread = (change: Change) => `change:${change.id}`;
@@ -13,7 +14,7 @@ export const statusCard = (change: Change, title: string, text: string): Card =>
   threadKey: thread(change),
 });
 
-const hostLine = (run: HostRun) => `${run.host}: ${run.state}${run.error ? ` — ${clip(run.error, 200)}` : ''}`;
+const hostLine = (run: HostRun) => `${run.host}: ${run.state}${run.error ? ` — ${hostText(clip(run.error, 200))}` : ''}`;
 
 /**
  * The halt: what failed and the three ways on, as buttons (and as text commands for surfaces

@@ -11,6 +11,7 @@ import { ranChange } from './ran-change.ts';
 import { dryRunCommandsOf, ranDry, ranForReal } from '../dry-run-commands.ts';
 import { completedText, endVerdict, UNDONE } from './end-decision.ts';
 import { budgetVerdict, FAILED, nextWaveAction, type WindowClosed, type WindowOpen } from './wave-decision.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -89,7 +90,7 @@ const countsText = (runs: readonly HostRun[], rollback: boolean, budget: number 
 
 /** "web-01: apply-debian-packages: upgrade exited 100" for each host that did not get there. */
 const failureLines = (runs: readonly HostRun[]) =>
-  runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${r.error}` : ''}`);
+  runs.filter((r) => UNDONE.includes(r.state)).map((r) => `${r.host} (${r.state === 'accepted' ? 'failed, went on past it' : r.state})${r.error ? `: ${hostText(r.error)}` : ''}`);
 
 /**
  * Said of the hosts it is true of. A change switched to dry run part-way (an operator stopping it)
