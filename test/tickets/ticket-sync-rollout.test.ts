@@ -74,6 +74,9 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
     expect((await ask(runtime, 'dave', `approve ${id}`)).data).toMatchObject({ decided: 'approved' });
     await until('the change to complete', async () => (await runtime.store.changes.get(id))?.state === 'completed');
     const entries = await settledOutbox(runtime, id);
+    // The changes list says so too: "completed" alone would read as patched.
+    const listed = await ask(runtime, 'alice', 'changes');
+    expect(JSON.stringify(listed.public?.lists)).toContain(`\`${id}\` completed (dry run: nothing changed)`);
 
     expect(entries.map((e) => [e.seq, e.event.kind, e.state])).toEqual([
       [1, 'proposed', 'sent'],

@@ -13,7 +13,7 @@ import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
-import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
+import { dryRunCommandsOf, onlyDryRun } from '../../rollouts/dry-run-commands.ts';
 import { dryRunSections } from './dry-run-card.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { patchListCard } from './patch-list.ts';
@@ -34,6 +34,8 @@ export interface ChangeHandlerOptions {
 
 /** Changes a `show` suggestion or the `changes` list considers. */
 const RECENT = 50;
+/** Recently closed changes the `changes` list names on its first page. */
+const CLOSED_SHOWN = 5;
 
 /** Changes people act on; the others are history. */
 const OPEN: readonly ChangeState[] = ['draft', 'pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'];
@@ -141,12 +143,16 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
     changes: async (intent, context) => {
       const recent = await context.store.changes.list({ limit: RECENT });
       const open = recent.filter((c) => OPEN.includes(c.state));
-      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state} — ${clip(c.title, 120)} (by ${c.requester})`;
-      // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
+      // The recently closed are the first page's footnote. A completed change that only printed its
+      // commands (execution.dryRun) says so: "completed" alone would read as patched.
       const paging = pagingOf(intent, context);
-      const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');
-      // The recently closed are the first page's footnote.
       const closed = paging.page === 1 ? recent.filter((c) => !OPEN.includes(c.state)) : [];
+      const dry = new Set<string>();
+      for (const c of closed.slice(0, CLOSED_SHOWN)) if (c.state === 'completed' && onlyDryRun(await context.store.rollouts.runs(c.id))) dry.add(c.id);
+      const line = (c: Change) =>
+        `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state}${dry.has(c.id) ? ' (dry run: nothing changed)' : ''} — ${clip(c.title, 120)} (by ${c.requester})`;
+      // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
+      const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');
       return {
         public: {
           title: 'Changes',
@@ -155,7 +161,7 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
             : recent.length
               ? `No open changes; ${recent.length === 1 ? 'the last one is' : `the last ${recent.length} are`} closed.`
               : 'No changes yet; `propose <patches> to <groups>` starts one.',
-          lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), 5, '`show <change>` for one', 'Recently closed')] : [])],
+          lists: [...(open.length ? [list] : []), ...(closed.length ? [listOf(closed.map(line), CLOSED_SHOWN, '`show <change>` for one', 'Recently closed')] : [])],
           ...nextPage(paging, 'changes', [open.length]),
         },
         data: { changes: recent.map((c) => ({ id: c.id, state: c.state, class: c.class, title: c.title, requester: c.requester })) },
