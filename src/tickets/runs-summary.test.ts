@@ -1,32 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { HostRun } from '../rollouts/rollout-store.ts';
+import { hostRun } from '../../test/support/host-run.ts';
 import { runsSummary } from './outbox-events.ts';
 
 /** A host run as run-host.ts records it: the apply's steps, printed (`would run: …`) under dry run. */
-const run = (host: string, state: HostRun['state'], dryRun: boolean): HostRun => ({
-  changeId: 'CHG-1',
-  host,
-  wave: 0,
-  batch: 0,
-  state,
-  attempt: 1,
-  leaseUntil: null,
-  startedAt: null,
-  finishedAt: null,
-  error: null,
-  result: {
-    runs: [
-      {
-        playbook: 'apply-debian-packages',
-        ok: true,
-        dryRun,
-        steps: [
-          { phase: 'step', name: 'install exactly what was approved', ok: true, exitCode: 0, ...(dryRun ? { skipped: 'would run: apt-get install -y --only-upgrade libbar1=1.1-1' } : {}) },
-        ],
-      },
-    ],
-  },
-});
+const run = (host: string, state: HostRun['state'], dryRun: boolean): HostRun =>
+  hostRun(host, state, {
+    result: {
+      runs: [
+        {
+          playbook: 'apply-debian-packages',
+          ok: true,
+          dryRun,
+          steps: [
+            { phase: 'step', name: 'install exactly what was approved', ok: true, exitCode: 0, ...(dryRun ? { skipped: 'would run: apt-get install -y --only-upgrade libbar1=1.1-1' } : {}) },
+          ],
+        },
+      ],
+    },
+  });
 
 describe('the ticket summary of host runs', () => {
   it('says a dry run patched nothing', () => {

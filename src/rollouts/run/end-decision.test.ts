@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { HostRun } from '../rollout-store.ts';
+import { hostRun } from '../../../test/support/host-run.ts';
 import { completedText, endVerdict } from './end-decision.ts';
 
 /** How a change ends, from its host runs: table in, verdict out. */
-const run = (host: string, state: HostRun['state'], error: string | null = null): HostRun => ({
-  changeId: 'CHG-1',
-  host,
-  wave: 0,
-  batch: 0,
-  state,
-  attempt: 1,
-  leaseUntil: null,
-  startedAt: null,
-  finishedAt: null,
-  result: null,
-  error,
-});
+const run = (host: string, state: HostRun['state'], error: string | null = null): HostRun => hostRun(host, state, { error });
 
 describe('endVerdict', () => {
   const cases: Array<[string, HostRun[], boolean, 'completed' | 'failed', number]> = [

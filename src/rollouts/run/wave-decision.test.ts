@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostRun, RolloutProgress } from '../rollout-store.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import { budgetVerdict, nextWaveAction, RESCAN_PATIENCE_MS, type WaveAction, type WaveView, type WindowClosed, type WindowOpen } from './wave-decision.ts';
+import { hostRun } from '../../../test/support/host-run.ts';
 
 /** The running change's decider on a fixed clock: state in, next action out, no store. */
 const NOW = new Date('2026-12-07T22:10:00Z');
@@ -29,20 +30,7 @@ const PLAN: RolloutPlan = {
 const OPEN: WindowOpen = { may: true, opening: { start: minutes(-10), end: minutes(50) }, closesAt: minutes(50), overriddenBlackout: null, text: 'Window nightly is open until 23:00 UTC.' };
 const CLOSED: WindowClosed = { may: false, reason: 'outside-window', nextOpening: { start: minutes(24 * 60 - 10), end: minutes(24 * 60 + 50) }, text: 'Window nightly is closed.' };
 
-const run = (host: string, state: HostRun['state'], over: Partial<HostRun> = {}): HostRun => ({
-  changeId: 'CHG-1',
-  host,
-  wave: 1,
-  batch: 0,
-  state,
-  attempt: 1,
-  leaseUntil: null,
-  startedAt: null,
-  finishedAt: null,
-  result: null,
-  error: null,
-  ...over,
-});
+const run = (host: string, state: HostRun['state'], over: Partial<HostRun> = {}): HostRun => hostRun(host, state, { wave: 1, ...over });
 const view = (progress: Partial<RolloutProgress>, over: Partial<WaveView> = {}): WaveView => ({
   changeId: 'CHG-1',
   plan: PLAN,
