@@ -29,7 +29,7 @@ describe('moveFor: what each change event does to its ticket', () => {
       { id, kind: 'completed', outcome: 'successful', summary: '4 of 4 hosts would be patched (dry run).', postReview: true, dryRun: true },
       'canceled',
       null,
-      'Dry run completed, nothing implemented: 4 of 4 hosts would be patched (dry run). Cancelled in the ITSM rather than closed successful, as no host was changed.',
+      'Dry run completed: 4 of 4 hosts would be patched (dry run). Cancelled, not closed successful: nothing was implemented.',
     ],
     ['a rollback', { id, kind: 'rolled-back', summary: 'web-01 restored' }, 'failed', 'unsuccessful', 'Rolled back (backed out): web-01 restored'],
     ['a cancel', { id, kind: 'cancelled', by: 'bob', reason: null }, 'canceled', null, 'Cancelled in patchbot by bob.'],

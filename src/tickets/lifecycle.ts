@@ -42,7 +42,7 @@ export const moveFor = (event: TicketEvent): TicketMove => {
     case 'completed': {
       // Reports read the close code: a change that only printed its commands implemented nothing.
       if (event.dryRun && event.outcome === 'successful')
-        return { ...none, phase: 'canceled', note: `Dry run completed, nothing implemented: ${event.summary} Cancelled in the ITSM rather than closed successful, as no host was changed.` };
+        return { ...none, phase: 'canceled', note: `Dry run completed: ${event.summary} Cancelled, not closed successful: nothing was implemented.` };
       const ok = event.outcome === 'successful';
       const text = `${ok ? 'Completed successfully' : 'Completed unsuccessfully'}: ${event.summary}`;
       const phase = event.postReview ? 'review' : ok ? 'completed' : 'failed';

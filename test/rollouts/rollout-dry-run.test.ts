@@ -144,7 +144,7 @@ describe('a rollout in dry run', () => {
     expect(notes).toEqual(
       expect.arrayContaining([
         'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
-        'Completed successfully: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts.',
+        'Dry run completed: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts. Cancelled, not closed successful: nothing was implemented.',
       ]),
     );
     expect((await runtime.store.findings.byHost('web-01')).find((f) => f.patchId === 'deb:openssl@9.9.9-1')?.state).toBe('missing');
@@ -232,7 +232,7 @@ describe('a rollout in dry run', () => {
     const shown = await ask('erin', `show ${id}`);
     expect(shown.public?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed with 1 failed host (dry run)' }]));
     expect(notes.at(-1)).toMatch(
-      /^Completed successfully: completed with 1 failed host: 1 of 2 hosts would be patched \(dry run\); 1 failed host \(legacy-01: apply-rhel-advisories cannot apply/,
+      /^Dry run completed: completed with 1 failed host: 1 of 2 hosts would be patched \(dry run\); 1 failed host \(legacy-01: apply-rhel-advisories cannot apply.*Cancelled, not closed successful: nothing was implemented\.$/s,
     );
   });
 

@@ -113,7 +113,8 @@ describe.each(itsms)('at now during a blackout, itsm.kind $name', (itsm) => {
     await until('the normal change to complete', async () => (await runtime.store.changes.get(normal))?.state === 'completed', 60_000);
     const notes = await until('the ticket to hear it started', async () => {
       const lines = firstLines((await ticketOf(normal)).notes);
-      return lines.some((l) => l.startsWith('Completed')) && lines;
+      // A dry run (the default): its end cancels the ticket, saying so (lifecycle.ts).
+      return lines.some((l) => l.startsWith('Dry run completed')) && lines;
     });
     expect(notes).toContain('Implementation started: Immediate start requested by alice: starting immediately.');
     const told = [(await ticketOf(normal)).description, ...notes, await statusOf(normal), (await whenOnCard(normal)) ?? ''].join('\n');

@@ -43,7 +43,7 @@ describe('a ticket cancelled in ServiceNow by hand', () => {
       expect.stringMatching(/^Implementation started/),
       expect.stringMatching(/^Wave 1 of 2 done/),
       expect.stringMatching(/^Wave 2 of 2 done/),
-      expect.stringMatching(/^Completed successfully/),
+      expect.stringMatching(/^Dry run completed/),
     ]);
     expect((await runtime.store.tickets.forChange(id))[0]?.state).toBe('Canceled');
   }, 120_000);

@@ -76,7 +76,7 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
     const entries = await settledOutbox(runtime, id);
     // The changes list says so too: "completed" alone would read as patched.
     const listed = await ask(runtime, 'alice', 'changes');
-    expect(JSON.stringify(listed.public?.lists)).toContain(`\`${id}\` completed (dry run: nothing changed)`);
+    expect(JSON.stringify(listed.public?.lists)).toContain(`\`${id}\` completed (dry run)`);
 
     expect(entries.map((e) => [e.seq, e.event.kind, e.state])).toEqual([
       [1, 'proposed', 'sent'],
@@ -93,7 +93,7 @@ describe.each(itsms)('a rollout with itsm.kind $name', (itsm) => {
       // A dry run: every note says so, and none says patched.
       'Wave 1 of 2 done (dry run: nothing was changed on the hosts): 1 would patch, 0 failed, 0 skipped (1 host).',
       'Wave 2 of 2 done (dry run: nothing was changed on the hosts): 3 would patch, 0 failed, 0 skipped (3 hosts).',
-      'Dry run completed, nothing implemented: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts. Cancelled in the ITSM rather than closed successful, as no host was changed.',
+      'Dry run completed: 4 of 4 hosts would be patched (dry run). Dry run: nothing was changed on the hosts. Cancelled, not closed successful: nothing was implemented.',
     ]);
     expect(stampsOf(ticket.notes)).toEqual([`${id}.2`, `${id}.3`, `${id}.4`, `${id}.5`, `${id}.6`]);
     if (itsm.name === 'servicenow') {

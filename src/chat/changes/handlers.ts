@@ -144,13 +144,12 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       const recent = await context.store.changes.list({ limit: RECENT });
       const open = recent.filter((c) => OPEN.includes(c.state));
       // The recently closed are the first page's footnote. A completed change that only printed its
-      // commands (execution.dryRun) says so: "completed" alone would read as patched.
+      // commands (execution.dryRun) says so, as its card does: "completed" alone would read as patched.
       const paging = pagingOf(intent, context);
       const closed = paging.page === 1 ? recent.filter((c) => !OPEN.includes(c.state)) : [];
       const dry = new Set<string>();
       for (const c of closed.slice(0, CLOSED_SHOWN)) if (c.state === 'completed' && onlyDryRun(await context.store.rollouts.runs(c.id))) dry.add(c.id);
-      const line = (c: Change) =>
-        `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state}${dry.has(c.id) ? ' (dry run: nothing changed)' : ''} — ${clip(c.title, 120)} (by ${c.requester})`;
+      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state}${dry.has(c.id) ? ' (dry run)' : ''} — ${clip(c.title, 120)} (by ${c.requester})`;
       // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
       const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');
       return {
