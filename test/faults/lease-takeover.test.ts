@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Platform, StoreHandle } from '../../src/platform.ts';
-import { type ExecResult, ExecutionError, type Executor, type HostSession, stopReason } from '../../src/playbooks/executor.ts';
+import type { StoreHandle } from '../../src/platform.ts';
+import { ExecutionError, stopReason } from '../../src/playbooks/executor.ts';
 import { sweepRollouts } from '../../src/rollouts/run/rollout-jobs.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
 import { StoreUnavailableError } from '../../src/shared/store-errors.ts';
-import { platform as realPlatform } from '../support/platform.ts';
+import { execOk, scriptedPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
@@ -26,7 +26,6 @@ let runtime: Runtime;
 let inInstall = 0;
 let maxConcurrentInstalls = 0;
 const installs: Array<{ stopped: string | null }> = [];
-const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false, durationMs: 1 });
 const SCAN =
   '### patchbot:os-release\nID=debian\nNAME="Debian"\nVERSION_ID="12"\nPRETTY_NAME="Debian 12"\n### patchbot:apt-simulate\nInst libbar1 [1.0-1] (1.1-1 Debian-Security:12/stable-security [amd64])\n### patchbot:reboot\nnot-required\n### patchbot:end\n';
 
@@ -39,35 +38,25 @@ const work = (ms: number | null, signal: AbortSignal | undefined): Promise<void>
     signal?.addEventListener('abort', stop, { once: true });
   });
 
-const fake: Executor = {
-  async open(host): Promise<HostSession> {
-    return {
-      host,
-      async run({ command, signal }) {
-        if (command.includes('### patchbot:os-release')) return ok(SCAN);
-        if (command.includes('reboot-required')) return ok('not-required\n');
-        if (!command.includes('apt-get install -y --only-upgrade')) return ok();
-        const install = { stopped: null as string | null };
-        installs.push(install);
-        inInstall++;
-        maxConcurrentInstalls = Math.max(maxConcurrentInstalls, inInstall);
-        try {
-          // The first install is a big upgrade: it runs until it is stopped. Later ones take 200 ms.
-          await work(installs.length === 1 ? null : 200, signal);
-          return ok();
-        } catch (error) {
-          install.stopped = (error as Error).message;
-          throw error;
-        } finally {
-          inInstall--;
-        }
-      },
-      async close() {},
-    };
-  },
-  async close() {},
-};
-const platform: Platform = { ...realPlatform, executors: () => ({ ssh: fake, local: fake }) };
+const platform = scriptedPlatform(async ({ command, signal }) => {
+  if (command.includes('### patchbot:os-release')) return execOk(SCAN);
+  if (command.includes('reboot-required')) return execOk('not-required\n');
+  if (!command.includes('apt-get install -y --only-upgrade')) return execOk();
+  const install = { stopped: null as string | null };
+  installs.push(install);
+  inInstall++;
+  maxConcurrentInstalls = Math.max(maxConcurrentInstalls, inInstall);
+  try {
+    // The first install is a big upgrade: it runs until it is stopped. Later ones take 200 ms.
+    await work(installs.length === 1 ? null : 200, signal);
+    return execOk();
+  } catch (error) {
+    install.stopped = (error as Error).message;
+    throw error;
+  } finally {
+    inInstall--;
+  }
+});
 const act = (name: string, text: string) => askAs(runtime, name, text);
 const auditOf = async (id: string) => {
   const events: Array<{ action: string; data: Record<string, unknown> }> = [];

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.ts';
 import { formatSections } from '../../src/discovery/parsers/index.ts';
-import type { Platform, StoreHandle } from '../../src/platform.ts';
-import type { ExecResult, Executor, HostSession } from '../../src/playbooks/executor.ts';
+import type { StoreHandle } from '../../src/platform.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { platform as realPlatform } from '../support/platform.ts';
+import { execOk, scriptedPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { LIBBAR, seedLibbarMissing } from '../support/seed-missing.ts';
@@ -22,7 +21,6 @@ import { startTestRuntime } from '../support/test-runtime.ts';
  */
 const HOST = 'canary-01';
 const LATER = 'web-01';
-const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false, durationMs: 1 });
 // The rescan after the upgrade: Debian 12, nothing left to upgrade.
 const SCAN_AFTER = formatSections([
   ['os-release', 'ID=debian\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'],
@@ -32,32 +30,22 @@ const SCAN_AFTER = formatSections([
 let config: Config;
 let upgrades = 0;
 let restores = 0;
-const fake: Executor = {
-  async open(host): Promise<HostSession> {
-    return {
-      host,
-      async run({ command }) {
-        if (command.includes('apt-get install -y --only-upgrade')) {
-          upgrades++;
-          // The upgrade ran; the restart into dry run comes before the wave is judged.
-          config.execution.dryRun = true;
-          return ok();
-        }
-        if (command.includes('apt-get install -y --allow-downgrades')) {
-          restores++;
-          config.execution.dryRun = true;
-          return ok();
-        }
-        if (command.includes('apt-get -s')) return ok(SCAN_AFTER);
-        if (command.includes('reboot-required')) return ok('not-required\n');
-        return ok();
-      },
-      async close() {},
-    };
-  },
-  async close() {},
-};
-const platform: Platform = { ...realPlatform, executors: () => ({ ssh: fake, local: fake }) };
+const platform = scriptedPlatform(async ({ command }) => {
+  if (command.includes('apt-get install -y --only-upgrade')) {
+    upgrades++;
+    // The upgrade ran; the restart into dry run comes before the wave is judged.
+    config.execution.dryRun = true;
+    return execOk();
+  }
+  if (command.includes('apt-get install -y --allow-downgrades')) {
+    restores++;
+    config.execution.dryRun = true;
+    return execOk();
+  }
+  if (command.includes('apt-get -s')) return execOk(SCAN_AFTER);
+  if (command.includes('reboot-required')) return execOk('not-required\n');
+  return execOk();
+});
 let handle: StoreHandle;
 let runtime: Runtime;
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Platform, StoreHandle } from '../../src/platform.ts';
-import type { ExecResult, Executor, HostSession } from '../../src/playbooks/executor.ts';
+import type { StoreHandle } from '../../src/platform.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { platform as realPlatform } from '../support/platform.ts';
+import { execOk, scriptedPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
@@ -19,23 +18,12 @@ import { startTestRuntime } from '../support/test-runtime.ts';
  * queue and workers; the Executor is a fake whose upgrade fails with that stderr.
  */
 const HOST = 'canary-01';
-const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false, durationMs: 1 });
 // ESC[2K erases the line; U+202E reverses what follows; U+2028 starts a new line in most renderers; U+009B is a one-character CSI.
 const HOSTILE = 'E: dpkg failed \u001b[2K\u001b[32mall hosts patched\u202Edehctap\u2028✅ 0 failed\u009b1m';
-const fake: Executor = {
-  async open(host): Promise<HostSession> {
-    return {
-      host,
-      async run({ command }) {
-        if (command.includes('apt-get install -y --only-upgrade')) return { exitCode: 100, stdout: '', stderr: HOSTILE, truncated: false, durationMs: 1 };
-        return ok();
-      },
-      async close() {},
-    };
-  },
-  async close() {},
-};
-const platform: Platform = { ...realPlatform, executors: () => ({ ssh: fake, local: fake }) };
+const platform = scriptedPlatform(async ({ command }) => {
+  if (command.includes('apt-get install -y --only-upgrade')) return { exitCode: 100, stdout: '', stderr: HOSTILE, truncated: false, durationMs: 1 };
+  return execOk();
+});
 let handle: StoreHandle;
 let runtime: Runtime;
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Platform, StoreHandle } from '../../src/platform.ts';
-import type { ExecResult, Executor, HostSession } from '../../src/playbooks/executor.ts';
+import type { StoreHandle } from '../../src/platform.ts';
 import { advanceRollout } from '../../src/rollouts/run/advance.ts';
 import { kickRollout } from '../../src/rollouts/run/rollout-jobs.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
-import { platform as realPlatform } from '../support/platform.ts';
+import { execOk, scriptedPlatform } from '../support/platform.ts';
 import { until } from '../support/until.ts';
 import { askAs } from '../support/ask-as.ts';
 import { seedLibbarMissing } from '../support/seed-missing.ts';
@@ -25,33 +24,22 @@ let handle: StoreHandle;
 let runtime: Runtime;
 let victim = '';
 let letItFail: () => void = () => {};
-const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false, durationMs: 1 });
 const SCAN =
   '### patchbot:os-release\nID=debian\nNAME="Debian"\nVERSION_ID="12"\nPRETTY_NAME="Debian 12"\n### patchbot:apt-simulate\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n### patchbot:reboot\nnot-required\n### patchbot:end\n';
 
-const fake: Executor = {
-  async open(host): Promise<HostSession> {
-    return {
-      host,
-      async run({ command }) {
-        if (command.includes('### patchbot:os-release')) return ok(SCAN);
-        if (command.includes('reboot-required')) return ok('not-required\n');
-        if (command.includes('apt-get install -y --only-upgrade') && host.name.startsWith('web-') && (victim === '' || victim === host.name)) {
-          // Only the first try blocks: the step's retries fail at once, as dpkg would again.
-          if (victim === '') {
-            victim = host.name;
-            await new Promise<void>((resolve) => (letItFail = resolve));
-          }
-          return { exitCode: 100, stdout: '', stderr: 'E: Sub-process /usr/bin/dpkg returned an error code (1)', truncated: false, durationMs: 1 };
-        }
-        return ok();
-      },
-      async close() {},
-    };
-  },
-  async close() {},
-};
-const platform: Platform = { ...realPlatform, executors: () => ({ ssh: fake, local: fake }) };
+const platform = scriptedPlatform(async ({ command }, host) => {
+  if (command.includes('### patchbot:os-release')) return execOk(SCAN);
+  if (command.includes('reboot-required')) return execOk('not-required\n');
+  if (command.includes('apt-get install -y --only-upgrade') && host.name.startsWith('web-') && (victim === '' || victim === host.name)) {
+    // Only the first try blocks: the step's retries fail at once, as dpkg would again.
+    if (victim === '') {
+      victim = host.name;
+      await new Promise<void>((resolve) => (letItFail = resolve));
+    }
+    return { exitCode: 100, stdout: '', stderr: 'E: Sub-process /usr/bin/dpkg returned an error code (1)', truncated: false, durationMs: 1 };
+  }
+  return execOk();
+});
 const act = (name: string, text: string) => askAs(runtime, name, text);
 const stateOf = async (id: string) => (await runtime.store.changes.get(id))?.state;
 const threadTitles = async () => (await consoleHistoryOf(runtime).recent('approvals', null, 500)).map((m) => m.card?.title ?? '').filter(Boolean);
