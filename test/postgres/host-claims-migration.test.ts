@@ -53,4 +53,27 @@ describe.each(availableEngines())('migration 023 on %s', (engine) => {
       ['DSA-4-1', 'low', false, { severity: 'low', security: false }],
     ]);
   });
+
+  it('rewrites titles that quote the facts of the host that reported first, as the parsers now title them, and leaves the others', async () => {
+    const { sql, store } = await before023();
+    await insertPatchesBefore023(sql, [
+      patch('deb:openssl@3.0.13-1~deb12u1', 'openssl 3.0.11-1~deb12u1 → 3.0.13-1~deb12u1', 'important'),
+      patch('deb:linux-image-6.1.0-18-amd64@6.1.76-1', 'linux-image-6.1.0-18-amd64 (new) → 6.1.76-1', 'important'),
+      patch('RHSA-2024:3339', 'RHSA-2024:3339: Important security update for glibc, glibc-common, glibc-langpack-en', 'important'),
+      patch('RHBA-2024:3316', 'RHBA-2024:3316: Bug fix update for tzdata', 'low', false),
+      patch('rpm:vim-minimal@2:8.2.2637-20.el9_1', 'vim-minimal → 2:8.2.2637-20.el9_1', 'low', false),
+      patch('KB5034441', '2024-01 Security Update for Windows Server 2022 for x64-based Systems (KB5034441)', 'important'),
+      patch('DSA-5600-1', 'openssl security update for bookworm', 'critical'),
+    ]);
+    await migrate(sql, await loadMigrations());
+    expect((await store.patches.list()).map((p) => [p.id, p.title])).toEqual([
+      ['DSA-5600-1', 'openssl security update for bookworm'],
+      ['KB5034441', '2024-01 Security Update for Windows Server 2022 for x64-based Systems (KB5034441)'],
+      ['RHBA-2024:3316', 'RHBA-2024:3316: Bug fix update'],
+      ['RHSA-2024:3339', 'RHSA-2024:3339: Important security update'],
+      ['deb:linux-image-6.1.0-18-amd64@6.1.76-1', 'linux-image-6.1.0-18-amd64 → 6.1.76-1'],
+      ['deb:openssl@3.0.13-1~deb12u1', 'openssl → 3.0.13-1~deb12u1'],
+      ['rpm:vim-minimal@2:8.2.2637-20.el9_1', 'vim-minimal → 2:8.2.2637-20.el9_1'],
+    ]);
+  });
 });

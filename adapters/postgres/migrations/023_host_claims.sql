@@ -48,3 +48,20 @@ alter table patches
       <= array_position(array['unknown','low','moderate','important','critical'], severity)
     and (security or not security_floor));
 
+-- Titles. The catalog keeps the first title stored, and the scans' titles quoted facts of the host
+-- that reported first: apt's `openssl 3.0.11-1~deb12u1 → 3.0.13-1~deb12u1` the version that host
+-- ran (`(new)` when it had none), a dnf advisory's `…: Important security update for glibc,
+-- glibc-common, glibc-langpack-en` the packages of it that host had. Shown to every host's people
+-- in digests, cards and tickets, they were wrong for the others. The parsers now title a package
+-- update by its package and candidate version (its id says as much) and an advisory by its id and
+-- kind. Stored titles are rewritten the same way: the catalog never replaces a title, so they
+-- would go on stating one host's facts as everyone's for as long as the patch is pending, while
+-- the new reports of the same patch say otherwise. Both rewrites take only what the patch id
+-- holds, or cut the stored title short; no host text is added.
+update patches
+set title = substring(id from '^deb:([^@]+)@') || ' → ' || substring(id from '^deb:[^@]+@(.*)$')
+where id like 'deb:%' and title like '% → %'
+  and title <> substring(id from '^deb:([^@]+)@') || ' → ' || substring(id from '^deb:[^@]+@(.*)$');
+update patches
+set title = left(title, strpos(title, ' for ') - 1)
+where id !~ '^(KB|deb:|rpm:)' and left(title, char_length(id) + 2) = id || ': ' and strpos(title, ' for ') > 0;
