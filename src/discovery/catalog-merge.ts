@@ -33,10 +33,11 @@ export const weakerClaim = (a: ClaimFloor, b: ClaimFloor): ClaimFloor => ({
 /** The weakest claim `p` stands for: its own, or the floor it carries when it merges several reports (never above its own claim). */
 export const floorOf = (p: PatchClaim): ClaimFloor => weakerClaim({ severity: p.severity, security: p.security }, p.floor ?? p);
 
-/** True when `p` claims less than the weakest claim stored: the floor must sink. */
+/** True when `p` claims less than the weakest claim stored: the floor must sink. No allocation: it runs for every patch of every host. */
 const lowersFloor = (stored: StoredPatch, p: PatchClaim): boolean => {
-  const floor = floorOf(p);
-  return SEVERITY_RANK[floor.severity] < SEVERITY_RANK[stored.floor.severity] || (stored.floor.security && !floor.security);
+  const rank = Math.min(SEVERITY_RANK[p.severity], p.floor ? SEVERITY_RANK[p.floor.severity] : Infinity);
+  const security = p.security && (p.floor?.security ?? true);
+  return rank < SEVERITY_RANK[stored.floor.severity] || (stored.floor.security && !security);
 };
 
 /**
