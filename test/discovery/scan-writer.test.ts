@@ -176,6 +176,12 @@ describe('the scan write buffer', () => {
     await writer.record(write('s1', 'e', [said('low', false)]));
     expect(upserts).toHaveLength(3);
     expect(await store.patches.get('DSA-1-1')).toMatchObject({ severity: 'critical', security: true, floor: { severity: 'low', security: false } });
+    // "Not security" alone is weaker too.
+    await store.scans.start('s2', 'test', ['a', 'b'], at);
+    await writer.record(write('s2', 'a', [{ ...patch('DSA-2-1'), severity: 'important', security: true }]));
+    await writer.record(write('s2', 'b', [{ ...patch('DSA-2-1'), severity: 'important', security: false }]));
+    expect(upserts.slice(3)).toEqual([['DSA-2-1'], ['DSA-2-1']]);
+    expect(await store.patches.get('DSA-2-1')).toMatchObject({ severity: 'important', security: true, floor: { severity: 'important', security: false } });
   });
 
   it('retries a failed batch host by host, so that only the bad host fails', async () => {
