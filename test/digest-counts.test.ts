@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../adapters/postgres/migrate.ts';
 import { openSqlClient } from '../adapters/postgres/open-store.ts';
-import { sqlStore } from '../adapters/postgres/sql-store.ts';
 import type { SqlClient } from '../adapters/postgres/sql-client.ts';
 import { buildDigest } from '../src/chat/announce/build-digest.ts';
 import { digestProposal } from '../src/chat/announce/digest-proposal.ts';
@@ -12,6 +11,7 @@ import type { PatchbotStore } from '../src/patchbot-store.ts';
 import { digestGroups, digestHosts, digestPatch, type Extra, needingCounts, scanWrites } from './support/digest-estate.ts';
 import { oldDigest, oldProposal } from './support/digest-oracle.ts';
 import { availableEngines, type FreshStore, freshPostgresUrl, openFresh } from './support/engines.ts';
+import { insertPatchesBefore023 } from './support/patches-before-023.ts';
 
 /**
  * The digest's counts (migration 014) are kept by triggers as findings change: after every kind of
@@ -165,12 +165,12 @@ describe.each(availableEngines())('migration 014 on %s', (engine) => {
       sql,
       all.filter((m) => m.version < 14),
     );
-    const store = sqlStore(sql);
-    await store.patches.upsert(
+    // As a store of that version holds them, written in SQL: today's upsert and scan writer need later migrations.
+    await insertPatchesBefore023(
+      sql,
       ids('P', 20).map((id, i) => digestPatch(id, i)),
       'scan-1',
     );
-    // As a store of that version holds them, written in SQL: today's scan writer needs later migrations.
     const rows = scanWrites('scan-1', NAMES, ids('P', 20), 8, 5, at(1)).flatMap((w) => (w.findings ?? []).map((f) => [w.result.host, f.patchId, f.state]));
     await sql.query(
       `insert into findings (host, patch_id, state, first_seen, changed_at, changed_in)

@@ -9,14 +9,25 @@ storeContract('store contract, patches, scans and findings', (opened) => {
     const { store } = opened;
     expect((await store.patches.upsert([patch('KB5034441', 'critical'), patch('DSA-5600-1')])).sort()).toEqual(['DSA-5600-1', 'KB5034441']);
     expect(await store.patches.upsert([patch('KB5034441', 'critical'), patch('USN-6600-1')])).toEqual(['USN-6600-1']);
-    expect(await store.patches.get('KB5034441')).toEqual(patch('KB5034441', 'critical'));
-    // A re-rating upwards updates it; first-seen and the first title stay what they were.
+    expect(await store.patches.get('KB5034441')).toEqual({ ...patch('KB5034441', 'critical'), floor: { severity: 'critical', security: true } });
+    // A re-rating upwards updates it; first-seen and the first title stay what they were, and the weakest claim made stays.
     const rerated = { ...patch('USN-6600-1', 'critical'), title: 'fix USN-6600-1 (revised)', firstSeen: new Date('2025-01-01T00:00:00Z') };
     expect(await store.patches.upsert([rerated])).toEqual([]);
-    expect(await store.patches.get('USN-6600-1')).toEqual({ ...rerated, title: patch('USN-6600-1').title, firstSeen: patch('USN-6600-1').firstSeen });
-    // One report never weakens the catalog (a hostile host): severity, security, reboot hint and CVEs only grow.
+    expect(await store.patches.get('USN-6600-1')).toEqual({
+      ...rerated,
+      title: patch('USN-6600-1').title,
+      firstSeen: patch('USN-6600-1').firstSeen,
+      floor: { severity: 'important', security: true },
+    });
+    // One report never weakens what warns (a hostile host): severity, security, reboot hint and CVEs
+    // only grow. It lowers the weakest claim, what grants pre-approval (catalog-merge.ts).
     await store.patches.upsert([{ ...patch('USN-6600-1', 'low'), security: false, cves: ['CVE-2024-9999'] }]);
-    expect(await store.patches.get('USN-6600-1')).toMatchObject({ severity: 'critical', security: true, cves: [...patch('USN-6600-1').cves, 'CVE-2024-9999'] });
+    expect(await store.patches.get('USN-6600-1')).toMatchObject({
+      severity: 'critical',
+      security: true,
+      cves: [...patch('USN-6600-1').cves, 'CVE-2024-9999'],
+      floor: { severity: 'low', security: false },
+    });
   });
 
   it('keeps every patch within the catalog bounds, whatever calls the upsert (review finding 3)', async () => {

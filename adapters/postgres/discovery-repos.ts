@@ -1,4 +1,5 @@
-import type { Patch } from '../../src/discovery/patch.ts';
+import { floorOf } from '../../src/discovery/catalog-merge.ts';
+import type { CatalogPatch } from '../../src/discovery/patch.ts';
 import { MAX_CVES, MAX_TITLE } from '../../src/discovery/patch-bounds.ts';
 import type { FindingRepository, PatchRepository } from '../../src/discovery/discovery-store.ts';
 import { discovered } from './digest-reads.ts';
@@ -12,14 +13,16 @@ import type { SqlClient } from './sql-client.ts';
 interface PatchRow {
   id: string;
   title: string;
-  severity: Patch['severity'];
+  severity: CatalogPatch['severity'];
   security: boolean;
   cves: string[];
   reboot_hint: boolean;
   first_seen: Date;
+  severity_floor: CatalogPatch['severity'];
+  security_floor: boolean;
 }
 
-const toPatch = (row: PatchRow): Patch => ({
+const toPatch = (row: PatchRow): CatalogPatch => ({
   id: row.id,
   title: row.title,
   severity: row.severity,
@@ -27,9 +30,10 @@ const toPatch = (row: PatchRow): Patch => ({
   cves: row.cves,
   rebootHint: row.reboot_hint,
   firstSeen: row.first_seen,
+  floor: { severity: row.severity_floor, security: row.security_floor },
 });
 
-/** Severities from weakest to strongest, as SQL: the catalog keeps the strongest any host reported. */
+/** Severities from weakest to strongest, as SQL: the catalog keeps the strongest any host reported, and the weakest (migration 023). */
 const RANKS = "array['unknown','low','moderate','important','critical']";
 
 // The catalog's bounds (src/discovery/patch-bounds.ts) again in SQL, so no caller can store more;
@@ -41,35 +45,47 @@ const TITLE = `case when char_length(p.title) > ${MAX_TITLE} then left(p.title, 
 export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async upsert(patches, scanId) {
     if (patches.length === 0) return [];
-    const rows = JSON.stringify(patches.map((p) => ({ ...p, reboot_hint: p.rebootHint, first_seen: p.firstSeen.toISOString() })));
-    const recordset = `jsonb_to_recordset($1::jsonb) as p(id text, title text, severity text, security boolean, cves jsonb, reboot_hint boolean, first_seen timestamptz)`;
+    const rows = JSON.stringify(
+      patches.map((p) => {
+        const floor = floorOf(p);
+        return { ...p, reboot_hint: p.rebootHint, first_seen: p.firstSeen.toISOString(), severity_floor: floor.severity, security_floor: floor.security };
+      }),
+    );
+    const recordset = `jsonb_to_recordset($1::jsonb) as p(id text, title text, severity text, security boolean, cves jsonb, reboot_hint boolean, first_seen timestamptz, severity_floor text, security_floor boolean)`;
     return sql.transaction(async (tx) => {
       // Every host of a scan reports mostly the same patches at once. ON CONFLICT DO UPDATE would
       // lock each existing row and serialise those hosts; DO NOTHING takes no lock on rows that
       // exist, and the update below touches only rows whose metadata really changed.
       const inserted = await tx.query<{ id: string }>(
-        `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen, first_scan_id)
-         select p.id, ${TITLE}, p.severity, p.security, ${reportedCves('')}, p.reboot_hint, p.first_seen, $2
+        `insert into patches (id, title, severity, security, cves, reboot_hint, first_seen, first_scan_id, severity_floor, security_floor)
+         select p.id, ${TITLE}, p.severity, p.security, ${reportedCves('')}, p.reboot_hint, p.first_seen, $2, p.severity_floor, p.security_floor
          from ${recordset}
          on conflict (id) do nothing
          returning id`,
         [rows, scanId ?? null],
       );
-      // One host's report never weakens the catalog (src/discovery/catalog-merge.ts): severity
-      // only rises, the security flag and reboot hint are only ever set, CVEs only added, and the
-      // title stays the first one stored. A row is written only when the report adds something:
-      // a full CVE list (MAX_CVES, the first ones stored) takes no more.
+      // One host's report decides nothing for the others (src/discovery/catalog-merge.ts): the
+      // strongest claim only rises (severity; the security flag and reboot hint only ever set, CVEs
+      // only added), what warns; the weakest claim only sinks (severity_floor; security_floor only
+      // ever cleared), what grants pre-approval; the title stays the first one stored. Computed
+      // from the row as it is when updated, so writers in other processes at the same moment each
+      // count. A row is written only when the report changes it: a full CVE list (MAX_CVES, the
+      // first ones stored) takes no more.
       await tx.query(
         `update patches t set
            severity = case when array_position(${RANKS}, p.severity) > array_position(${RANKS}, t.severity) then p.severity else t.severity end,
            security = t.security or p.security,
            reboot_hint = t.reboot_hint or p.reboot_hint,
-           cves = (t.cves || ${reportedCves('and not (c = any(t.cves))')})[1:${MAX_CVES}]
+           cves = (t.cves || ${reportedCves('and not (c = any(t.cves))')})[1:${MAX_CVES}],
+           severity_floor = case when array_position(${RANKS}, p.severity_floor) < array_position(${RANKS}, t.severity_floor) then p.severity_floor else t.severity_floor end,
+           security_floor = t.security_floor and p.security_floor
          from ${recordset}
          where t.id = p.id and (
            array_position(${RANKS}, p.severity) > array_position(${RANKS}, t.severity)
            or (p.security and not t.security) or (p.reboot_hint and not t.reboot_hint)
-           or (cardinality(t.cves) < ${MAX_CVES} and not (${reportedCves('')} <@ t.cves)))`,
+           or (cardinality(t.cves) < ${MAX_CVES} and not (${reportedCves('')} <@ t.cves))
+           or array_position(${RANKS}, p.severity_floor) < array_position(${RANKS}, t.severity_floor)
+           or (t.security_floor and not p.security_floor))`,
         [rows],
       );
       return inserted.map((r) => r.id);

@@ -47,6 +47,9 @@ export const snapshotOf = (name: string, policy: ApprovalPolicyConfig): Approval
   };
 };
 
+/** A change under this policy is approved when proposed, with no person's vote (`standard` by default). */
+export const isPreApproved = (snapshot: Pick<ApprovalPolicySnapshot, 'required'>): boolean => snapshot.required === 0;
+
 /** "role:cab or alice"; an empty list means anyone configured except the requester. */
 export const describeEligible = (eligible: readonly string[]): string => (eligible.length ? eligible.join(' or ') : 'anyone but the requester');
 

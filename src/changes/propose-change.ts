@@ -6,7 +6,7 @@ import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import type { PeopleRepos } from '../people/people-store.ts';
 import type { Transactional } from '../store/transactional.ts';
 import type { ApprovalConfig } from './approval-policy-config.ts';
-import { choosePolicy, describePolicy, policyAllowsNow } from './approval-policy.ts';
+import { choosePolicy, describePolicy, isPreApproved, policyAllowsNow } from './approval-policy.ts';
 import { NOW_WINDOW } from '../config/schema-windows.ts';
 import type { Change, ChangeClass } from './change.ts';
 import type { ChangeRepos } from './change-store.ts';
@@ -109,7 +109,9 @@ export const proposedWindow = (context: ProposeContext, input: Pick<ProposeInput
 /**
  * Creates a change awaiting approval under the policy its class and targets call for. The policy
  * is snapshotted onto the change; a pre-approved (standard) change is approved in the same
- * transaction, with the same audit steps as a voted one.
+ * transaction, with the same audit steps as a voted one. What may be pre-approved rests on the
+ * weakest claim the hosts made about its patches, never on one host's word: a recurring proposal
+ * selects them so (src/rollouts/run/schedule-selection.ts); a person proposing names them.
  */
 export const proposeChange = async (store: Transactional<ProposeTx>, context: ProposeContext, input: ProposeInput): Promise<Change> => {
   const now = input.now ?? new Date();
@@ -145,7 +147,7 @@ export const proposeChange = async (store: Transactional<ProposeTx>, context: Pr
       at: now,
     });
     await transitionChange(tx, change, 'pending-approval', input.requester, now);
-    if (policy.snapshot.required === 0) {
+    if (isPreApproved(policy.snapshot)) {
       await transitionChange(tx, { id: change.id, state: 'pending-approval' }, 'approved', 'patchbot', now, { reason: 'pre-approved standard change' });
       return { ...change, state: 'approved' };
     }

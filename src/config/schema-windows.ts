@@ -40,6 +40,8 @@ export type Blackout = z.infer<typeof Blackout>;
 /**
  * Which patches a recurring proposal picks up: `security` (any patch flagged security),
  * `critical` (severity critical), `important` (critical or important), `all`, or explicit ids.
+ * A pre-approved schedule reads the weakest claim the hosts made about a patch's severity and
+ * security, one a person approves the strongest (src/rollouts/run/schedule-selection.ts).
  */
 export const PatchSelector = z.union([z.enum(['security', 'critical', 'important', 'all']), z.array(PatchId).min(1)], {
   error: 'use security, critical, important, all, or a list of patch ids (KB5034441, DSA-5600-1, RHSA-2024:1234, …)',
@@ -55,7 +57,10 @@ export const ProposalSchedule = z.strictObject({
   targets: z.array(Name).min(1, 'name at least one group'),
   /** A window name from `windows` (or `now`). */
   window: Name,
-  /** Emergency changes are never scheduled: they are a person's call. */
+  /**
+   * Emergency changes are never scheduled: they are a person's call. `standard` is pre-approved
+   * by default (its policy requires no vote), so it selects by the weakest claim the hosts made.
+   */
   class: z.enum(['standard', 'normal']).default('normal'),
 });
 export type ProposalSchedule = z.infer<typeof ProposalSchedule>;

@@ -1,7 +1,7 @@
 import type { HostShape } from '../inventory/host-shapes.ts';
 import type { Host } from '../inventory/host.ts';
 import type { OfferedUpdates } from './offered-updates.ts';
-import type { Finding, FindingState, HostScan, Patch, ScanOutcome, ScanProgress, Severity } from './patch.ts';
+import type { CatalogPatch, Finding, FindingState, HostScan, Patch, PatchClaim, ScanOutcome, ScanProgress, Severity } from './patch.ts';
 
 /** What discovery keeps: the patch catalog, findings per host, and every scan's per-host outcome. */
 
@@ -19,16 +19,18 @@ export interface Counted<T> {
 
 export interface PatchRepository {
   /**
-   * Inserts unseen patches, refreshes metadata of known ones; returns the ids seen for the first
-   * time anywhere in the estate. `scanId` records which scan discovered them.
+   * Inserts unseen patches, merges reports of known ones into the catalog (catalog-merge.ts: the
+   * strongest claim only rises, the weakest, `floor`, only sinks, the first title stays), atomically
+   * whichever process writes; returns the ids seen for the first time anywhere in the estate.
+   * `scanId` records which scan discovered them.
    */
-  upsert(patches: Patch[], scanId?: string): Promise<string[]>;
+  upsert(patches: readonly PatchClaim[], scanId?: string): Promise<string[]>;
   /** Patches first discovered by this scan: the digest's content. */
-  firstSeenIn(scanId: string): Promise<Patch[]>;
-  get(id: string): Promise<Patch | null>;
+  firstSeenIn(scanId: string): Promise<CatalogPatch[]>;
+  get(id: string): Promise<CatalogPatch | null>;
   /** The patches of these ids that the catalog has (unknown ids are absent), by id. */
-  byIds(ids: readonly string[]): Promise<Patch[]>;
-  list(): Promise<Patch[]>;
+  byIds(ids: readonly string[]): Promise<CatalogPatch[]>;
+  list(): Promise<CatalogPatch[]>;
 }
 
 export interface FindingInput {

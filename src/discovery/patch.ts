@@ -33,6 +33,23 @@ export const Patch = z.object({
 export type Patch = z.infer<typeof Patch>;
 
 /**
+ * The weakest claim the hosts that reported a patch made about it. Hosts may lie (DESIGN §8), and
+ * the catalog keeps both ends of what they said: the strongest claim (Patch's severity and
+ * security) decides what WARNS — compliance, SLA clocks, the digest's urgency — and the weakest
+ * (this) what GRANTS: which patches a pre-approved change picks up with no person's vote
+ * (src/rollouts/run/schedule-selection.ts). A lying host can then make a patch look more urgent,
+ * so that it needs a person's approval, but never make it skip one.
+ */
+export const ClaimFloor = z.object({ severity: Severity, security: z.boolean() });
+export type ClaimFloor = z.infer<typeof ClaimFloor>;
+
+/** A patch as the catalog holds it: the strongest claim any host made, and the weakest beside it. */
+export type CatalogPatch = Patch & { floor: ClaimFloor };
+
+/** What is stored of one or more reports of a patch: `floor` the weakest of them, when they were several (absent: the report's own claim). */
+export type PatchClaim = Patch & { floor?: ClaimFloor };
+
+/**
  * `superseded`: a package version the scans stopped listing for a newer version of its package
  * while the host ran an older one (or one the scan could not tell): the mirror replaced it before
  * the host got it. Or a Windows KB that Windows Update stopped offering (a newer cumulative update

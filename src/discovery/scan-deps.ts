@@ -5,7 +5,7 @@ import type { AuditRepos } from '../audit/audit-store.ts';
 import type { InventoryRepos } from '../inventory/inventory-store.ts';
 import type { Transactional } from '../store/transactional.ts';
 import type { DiscoveryRepos } from './discovery-store.ts';
-import type { Patch } from './patch.ts';
+import type { CatalogPatch } from './patch.ts';
 
 /**
  * Runs a host's scan playbook and returns what it printed. Throws ExecutionError when the host
@@ -13,8 +13,8 @@ import type { Patch } from './patch.ts';
  */
 export type ScanRunner = (host: Host) => Promise<{ stdout: string }>;
 
-/** The metadata of a stored patch that a later report is compared with. */
-export type StoredPatch = Pick<Patch, 'title' | 'severity' | 'security' | 'cves' | 'rebootHint'>;
+/** The metadata of a stored patch that a later report is compared with: the strongest claim, and the weakest (`floor`). */
+export type StoredPatch = Pick<CatalogPatch, 'title' | 'severity' | 'security' | 'cves' | 'rebootHint' | 'floor'>;
 
 /**
  * What a scan reads and writes: hosts in, patches, findings and scans out, each scan audited (a

@@ -1,10 +1,10 @@
 import type { DiscoveryRepos, FindingInput, HostScanWrite } from './discovery-store.ts';
 import type { Transactional } from '../store/transactional.ts';
 import type { AuditRepos } from '../audit/audit-store.ts';
-import { addsNothing, boundPatch, type Disagreement, disagreement, strongest } from './catalog-merge.ts';
+import { addsNothing, boundPatch, type Disagreement, disagreement, mergeClaim } from './catalog-merge.ts';
 import { boundHostScan } from './patch-bounds.ts';
 import type { OfferedUpdates } from './offered-updates.ts';
-import type { HostScan, Patch } from './patch.ts';
+import type { HostScan, Patch, PatchClaim } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
 
 /** One host's scan, ready to store. */
@@ -48,7 +48,8 @@ export interface ScanWriterOptions {
  * Patches remembered as stored, at most; the oldest stored are forgotten first. A hostile host can
  * report 5,000 new ids in every scan, and remembering them all would grow the process without
  * bound. A forgotten patch costs one more question to the store when a host reports it again (as
- * after a restart): the upsert only ever strengthens, so the catalog is the same either way.
+ * after a restart): the upsert only ever strengthens the strongest claim and lowers the weakest,
+ * so the catalog is the same either way.
  */
 export const MAX_REMEMBERED = 20_000;
 
@@ -163,11 +164,10 @@ export class ScanWriter {
     }
   }
 
-  /** Remembers `p` as stored, newest last (a Map keeps insertion order), forgetting the oldest over the cap. */
-  private remember(p: Patch): void {
-    const merged = strongest(this.stored.get(p.id), p);
-    this.stored.delete(p.id);
-    this.stored.set(p.id, merged);
+  /** Remembers `merged` as what is stored of `id`, newest last (a Map keeps insertion order), forgetting the oldest over the cap. */
+  private remember(id: string, merged: StoredPatch): void {
+    this.stored.delete(id);
+    this.stored.set(id, merged);
     for (const oldest of this.stored.keys()) {
       if (this.stored.size <= this.maxStored) break;
       this.stored.delete(oldest);
@@ -175,32 +175,40 @@ export class ScanWriter {
   }
 
   private async write(writes: ScanWrite[]): Promise<WriteOutcome[]> {
-    // Every host reports much the same patches: the store is asked only about those this process
-    // has not stored with this metadata, each once per batch, grouped by the scan that saw them.
-    const owner = new Map<string, number>();
-    const unknown = new Map<string, Patch[]>();
+    // Every host reports much the same patches: the store is asked only about those whose reports
+    // change what this process stored — stronger, or weaker than the weakest claim stored (the
+    // floor, which pre-approval rests on: catalog-merge.ts) — each once per batch, all the batch's
+    // reports of it merged into one claim under the scan of the first host that reported it.
+    // A host that says less than the catalog (a lower severity, "not security", another title)
+    // does not weaken what warns; what it said is kept with the host, in the audit log. Both in
+    // memory against what this process stored, so the common case (every host agrees) costs no query.
+    const claims = new Map<string, { owner: number; scanId: string; first: Patch; merged: StoredPatch }>();
+    const disagreements: Array<{ host: string; scanId: string; found: Disagreement[] }> = [];
     writes.forEach((w, i) => {
+      const found: Disagreement[] = [];
       for (const p of w.patches ?? []) {
-        if (owner.has(p.id) || addsNothing(this.stored.get(p.id), p)) continue;
-        owner.set(p.id, i);
-        const list = unknown.get(w.result.scanId) ?? [];
-        list.push(p);
-        unknown.set(w.result.scanId, list);
+        const claim = claims.get(p.id);
+        const known = claim?.merged ?? this.stored.get(p.id);
+        const disagrees = disagreement(known, p);
+        if (disagrees) found.push(disagrees);
+        if (addsNothing(known, p)) continue;
+        if (claim) claim.merged = mergeClaim(known, p);
+        else claims.set(p.id, { owner: i, scanId: w.result.scanId, first: p, merged: mergeClaim(known, p) });
       }
+      if (found.length) disagreements.push({ host: w.result.host, scanId: w.result.scanId, found });
     });
+    const unknown = new Map<string, PatchClaim[]>();
+    for (const { scanId, first, merged } of claims.values()) {
+      const list = unknown.get(scanId) ?? [];
+      list.push({ ...first, ...merged });
+      unknown.set(scanId, list);
+    }
     const rows: HostScanWrite[] = writes.map((w) => ({
       result: w.result,
       ...(w.findings ? { findings: w.findings } : {}),
       ...(w.findings && w.installedKbs ? { installedKbs: w.installedKbs } : {}),
       ...(w.findings && w.offered ? { offered: w.offered } : {}),
     }));
-    // A host that says less than the catalog (a lower severity, "not security", another title)
-    // does not change it; what it said is kept with the host, in the audit log. In memory against
-    // what this process stored, so the common case (every host agrees) costs no query.
-    const disagreements = writes.flatMap((w) => {
-      const found = (w.patches ?? []).flatMap((p) => disagreement(this.stored.get(p.id), p) ?? []);
-      return found.length ? [{ host: w.result.host, scanId: w.result.scanId, found }] : [];
-    });
     let fresh: string[] = [];
     if (unknown.size === 0 && disagreements.length === 0) await this.store.scans.recordMany(rows);
     else {
@@ -212,7 +220,7 @@ export class ScanWriter {
         return inserted;
       });
       // Only after commit: a rolled-back transaction must not leave patches marked as stored.
-      for (const patches of unknown.values()) for (const p of patches) this.remember(p);
+      for (const [id, { merged }] of claims) this.remember(id, merged);
     }
     // After commit, so that hosts committed by other replicas at the same time are counted: the
     // last of them to ask finishes the scan. Once per scan in the batch, told to its last write.
@@ -222,7 +230,7 @@ export class ScanWriter {
       if (await this.store.scans.tryFinish(scanId, this.now())) finishedBy.set(scanId, last);
     }
     return writes.map((w, i) => ({
-      fresh: fresh.filter((id) => owner.get(id) === i),
+      fresh: fresh.filter((id) => claims.get(id)?.owner === i),
       finished: finishedBy.get(w.result.scanId) === i,
     }));
   }

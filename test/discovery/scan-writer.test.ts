@@ -159,6 +159,31 @@ describe('the scan write buffer', () => {
     for (const host of ['good', 'evil', 'late']) expect((await store.findings.byHost(host)).map((f) => f.patchId)).toEqual(['DSA-5600-1']);
   });
 
+  it('sends a claim weaker than any it stored to the store, and nothing when the hosts agree', async () => {
+    const store = await fresh();
+    await store.scans.start('s1', 'test', ['a', 'b', 'c', 'd', 'e'], at);
+    const { store: watched, upserts } = spied(store);
+    const writer = new ScanWriter(watched, { maxDelayMs: 1 });
+    const said = (severity: Patch['severity'], security: boolean): Patch => ({ ...patch('DSA-1-1'), severity, security });
+    await writer.record(write('s1', 'a', [said('moderate', false)]));
+    await writer.record(write('s1', 'b', [said('critical', true)]));
+    // Agreeing with what it stored, or weaker than the strongest claim and not below the weakest:
+    // no question to the store (the second is audited as a disagreement, as before).
+    await writer.record(write('s1', 'c', [said('critical', true)]));
+    await writer.record(write('s1', 'd', [said('moderate', true)]));
+    expect(upserts).toEqual([['DSA-1-1'], ['DSA-1-1']]);
+    // Below the weakest claim it stored: the store lowers it.
+    await writer.record(write('s1', 'e', [said('low', false)]));
+    expect(upserts).toHaveLength(3);
+    expect(await store.patches.get('DSA-1-1')).toMatchObject({ severity: 'critical', security: true, floor: { severity: 'low', security: false } });
+    // "Not security" alone is weaker too.
+    await store.scans.start('s2', 'test', ['a', 'b'], at);
+    await writer.record(write('s2', 'a', [{ ...patch('DSA-2-1'), severity: 'important', security: true }]));
+    await writer.record(write('s2', 'b', [{ ...patch('DSA-2-1'), severity: 'important', security: false }]));
+    expect(upserts.slice(3)).toEqual([['DSA-2-1'], ['DSA-2-1']]);
+    expect(await store.patches.get('DSA-2-1')).toMatchObject({ severity: 'important', security: true, floor: { severity: 'important', security: false } });
+  });
+
   it('retries a failed batch host by host, so that only the bad host fails', async () => {
     const store = await fresh();
     await store.scans.start('s1', 'test', ['a', 'b', 'c'], at);

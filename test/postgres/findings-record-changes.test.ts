@@ -3,6 +3,7 @@ import { loadMigrations, migrate } from '../../adapters/postgres/migrate.ts';
 import { openStore, type OpenedStore } from '../../adapters/postgres/open-store.ts';
 import { ok, patch, prepared, t } from './findings-fixtures.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from '../support/engines.ts';
+import { insertPatchesBefore023 } from '../support/patches-before-023.ts';
 
 /**
  * Findings record changes, not sightings (migration 013): a rescan that sees what the last one saw
@@ -224,7 +225,7 @@ describe.each(availableEngines())('findings record changes on %s', (engine) => {
       opened.sql,
       all.filter((m) => m.version < 13),
     );
-    await opened.store.patches.upsert(['DSA-1', 'DSA-2'].map(patch));
+    await insertPatchesBefore023(opened.sql, ['DSA-1', 'DSA-2'].map(patch));
     // As the old statement left them: open rows rewritten by the last scan (s2), a closed one by the scan that closed it.
     await opened.sql.query(
       `insert into findings (host, patch_id, state, first_seen, last_seen, scan_id) values

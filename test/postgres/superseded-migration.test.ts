@@ -5,6 +5,7 @@ import { patch, t } from './findings-fixtures.ts';
 import { compareVersions } from '../support/fleet/tools/debian-version.ts';
 import { dpkgOrder, hasDpkg, VERSION_PAIRS } from '../support/fleet/tools/debian-version-pairs.ts';
 import { availableEngines, freshPostgresUrl, openFresh } from '../support/engines.ts';
+import { insertPatchesBefore023 } from '../support/patches-before-023.ts';
 
 /**
  * Migration 020 on both engines: Debian's version order in SQL (what the writers compare a version
@@ -41,7 +42,7 @@ describe.each(availableEngines())('migration 020 on %s', (engine) => {
       opened.sql,
       all.filter((m) => m.version < 20),
     );
-    await opened.store.patches.upsert(['deb:libbar1@1.1-1', 'deb:libbar1@1.2-1', 'deb:libfoo1@2.0-1', 'deb:libfoo1@2.1-1', 'DSA-1', 'DSA-2'].map(patch));
+    await insertPatchesBefore023(opened.sql, ['deb:libbar1@1.1-1', 'deb:libbar1@1.2-1', 'deb:libfoo1@2.0-1', 'deb:libfoo1@2.1-1', 'DSA-1', 'DSA-2'].map(patch));
     // web-01: 1.1-1 dropped out at t(5), the scan that first listed 1.2-1. libfoo1 2.0-1 was
     // installed at t(3), 2.1-1 first listed at t(6): the next update. An advisory is no package.
     await opened.sql.query(

@@ -77,9 +77,10 @@ function addPackage(host: string, patches: Map<string, ParsedPatch>, inst: InstL
   if (!isPatchId(id)) {
     throw new ScanParseError(host, `apt output line ${line}: ${excerpt(inst.candidate)} is not a Debian version`);
   }
-  // The installed version and the architecture are quoted in the patch's title and record, which
-  // the catalog shares with every host (catalog-merge.ts): what apt prints there is a version and
-  // an architecture name, never prose, markup or a link that a hostile host wrote in their place.
+  // The installed version decides whether a version that drops out of a later report was installed
+  // or superseded (adapters/postgres/finding-close.ts): what apt prints there, and as the
+  // architecture, is a version and an architecture name, never prose or markup a hostile host
+  // wrote in their place; anything else means the output is not apt's.
   if (inst.installed !== null && !isPatchId(`deb:${inst.name}@${inst.installed}`)) {
     throw new ScanParseError(host, `apt output line ${line}: the installed version ${excerpt(inst.installed)} of ${inst.name} is not a Debian version`);
   }
@@ -95,7 +96,9 @@ function addPackage(host: string, patches: Map<string, ParsedPatch>, inst: InstL
   }
   patches.set(id, {
     id,
-    title: `${inst.name} ${inst.installed ?? '(new)'} → ${inst.candidate}`,
+    // Shared by every host that misses this version (catalog-merge.ts), so only what its id says:
+    // what this host runs of the package (or that it has none) is this host's fact, not the patch's.
+    title: `${inst.name} → ${inst.candidate}`,
     severity: severityOf(security),
     security,
     cves: [],

@@ -41,7 +41,7 @@ describe('parseAptScan on output captured from a Debian 12 host', () => {
     expect(result.patches.filter((p) => !PatchId.safeParse(p.id).success)).toEqual([]);
     const byId = new Map(result.patches.map((p) => [p.id, p]));
     expect(byId.get('deb:bash@5.2.15-2+b13')).toMatchObject({
-      title: 'bash 5.2.15-2+b8 → 5.2.15-2+b13',
+      title: 'bash → 5.2.15-2+b13',
       security: false,
       severity: 'low',
       rebootHint: false,
@@ -88,7 +88,7 @@ describe('parseAptScan on the Ubuntu 22.04 fixture (built from the documented fo
     expect(result.patches).toHaveLength(15);
     expect(byId.get('deb:libc6@2.35-0ubuntu3.7')?.packages.map((p) => p.arch)).toEqual(['amd64', 'i386']);
     expect(byId.get('deb:linux-image-5.15.0-105-generic@5.15.0-105.115')).toMatchObject({
-      title: 'linux-image-5.15.0-105-generic (new) → 5.15.0-105.115',
+      title: 'linux-image-5.15.0-105-generic → 5.15.0-105.115',
       security: true,
       rebootHint: true,
       packages: [{ installed: null, candidate: '5.15.0-105.115' }],
@@ -116,6 +116,16 @@ describe('parseAptScan details', () => {
     const result = parseAptScan('h', scan(apt3));
     expect(result.patches.map((p) => p.id)).toEqual(['deb:bash@5.2.15-2+b13', 'deb:zip@3.0-13']);
     expect(result.warnings).toEqual(['dist-upgrade would remove 1 packages']);
+  });
+
+  it('titles a version by what every host that misses it shares: package and candidate, not what this host runs', () => {
+    // The catalog keeps one title per patch for every host (catalog-merge.ts): the version one host
+    // runs, or that it has none yet, is that host's fact.
+    const titleOn = (line: string) => parseAptScan('h', scan(`1 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n${line}\n`)).patches.map((p) => [p.id, p.title]);
+    const runs = (installed: string) => inst.replace('[5.2.15-2+b8]', `[${installed}]`);
+    const titles = [titleOn(inst), titleOn(runs('5.2.15-2')), titleOn(runs('5.1-6'))];
+    const fresh = parseAptScan('h', scan(`0 upgraded, 1 newly installed, 0 to remove and 0 not upgraded.\nInst bash (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n`));
+    expect([...titles, fresh.patches.map((p) => [p.id, p.title])]).toEqual(Array.from({ length: 4 }, () => [['deb:bash@5.2.15-2+b13', 'bash → 5.2.15-2+b13']]));
   });
 
   it('returns no patches, and no warnings, for an up-to-date host', () => {

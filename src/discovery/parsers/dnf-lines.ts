@@ -13,10 +13,11 @@ export interface Nevra {
   evr: string;
 }
 
-// name-[epoch:]version-release.arch; release and version hold no '-', the name may. The name is
-// quoted in the advisory's title, which the catalog shares with every host (catalog-merge.ts): it
-// holds only the characters of a package name (those a plain update's patch id takes, patch.ts),
-// never markup or a link that a hostile host wrote in its place.
+// name-[epoch:]version-release.arch; release and version hold no '-', the name may. The name
+// names what is updated, and a plain update's patch id and title (`rpm:<name>@<evr>`), which the
+// catalog shares with every host (catalog-merge.ts): it holds only the characters of a package
+// name (those a plain update's patch id takes, patch.ts), never markup or a link that a hostile
+// host wrote in its place.
 const NEVRA = /^([A-Za-z0-9][A-Za-z0-9+._-]*)-((?:\d+:)?[^\s:-]+-[^\s:-]+)\.([A-Za-z0-9_]+)$/;
 const NAME_ARCH = /^([^\s:]+)\.([A-Za-z0-9_]+)$/;
 const EVR = /^(?:\d+:)?[^\s:-]+-[^\s:-]+$/;

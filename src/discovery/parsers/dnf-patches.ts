@@ -77,12 +77,14 @@ function newAdvisoryPatch(a: AdvisoryLine): ParsedPatch {
   return { id: a.ref, title: '', severity: a.kind.severity, security: a.kind.security, cves: [], rebootHint: false, packages: [] };
 }
 
-/** `RHSA-2024:3339: Important security update for glibc, glibc-common`. */
+/**
+ * `RHSA-2024:3339: Important security update`. The catalog shares the title with every host
+ * (catalog-merge.ts), so it holds what the advisory is, the same on every host: not the packages
+ * of it this host has (dnf lists only those, so a host without glibc-langpack-en names one fewer).
+ */
 function titleOf(patch: ParsedPatch, advisories: AdvisoryLine[]): string {
   const label = advisories.find((a) => a.ref === patch.id && a.kind.severity === patch.severity)?.kind.label ?? 'Update';
-  const names = [...new Set(patch.packages.map((p) => p.name))];
-  const shown = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
-  return `${patch.id}: ${label} for ${shown}`;
+  return `${patch.id}: ${label}`;
 }
 
 /** `--with-cve` prints the CVE in place of the advisory id; the package version ties them back. */

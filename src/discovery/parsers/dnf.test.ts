@@ -48,7 +48,7 @@ describe('parseDnfScan on the RHEL 9 fixture (built from the documented format)'
       'rpm:vim-minimal@2:8.2.2637-20.el9_1',
     ]);
     expect(byId.get('RHSA-2024:3339')).toMatchObject({
-      title: 'RHSA-2024:3339: Important security update for glibc, glibc-common, glibc-langpack-en',
+      title: 'RHSA-2024:3339: Important security update',
       severity: 'important',
       security: true,
       rebootHint: true,
@@ -143,6 +143,15 @@ describe('parseDnfScan details', () => {
       ['rpm:glibc@2.34-100.el9', 2],
       ['rpm:foo@1.0^20240101git1a2b3c-1.fc40', 1],
     ]);
+  });
+
+  it('titles an advisory by what it is on every host, not by the packages of it this host has', () => {
+    // dnf lists an advisory's packages the host has installed: a host without glibc-common names one fewer.
+    const lines = ['RHSA-2024:3339 Important/Sec. glibc-2.34-100.el9_4.2.x86_64', 'RHSA-2024:3339 Important/Sec. glibc-common-2.34-100.el9_4.2.x86_64'];
+    const offered = ['glibc.x86_64 2.34-100.el9_4.2 baseos', 'glibc-common.x86_64 2.34-100.el9_4.2 baseos'];
+    const titleOn = (n: number) =>
+      parseDnfScan('h', scan({ updateinfo: `${lines.slice(0, n).join('\n')}\n`, check: `${offered.slice(0, n).join('\n')}\n` })).patches.map((p) => [p.id, p.title]);
+    expect([titleOn(1), titleOn(2)]).toEqual([[['RHSA-2024:3339', 'RHSA-2024:3339: Important security update']], [['RHSA-2024:3339', 'RHSA-2024:3339: Important security update']]]);
   });
 
   it('warns when an advisory fixes a package check-update does not offer, and about unmatched CVEs', () => {

@@ -2,19 +2,12 @@ import { checkPlaybooksFit } from '../playbook-fit.ts';
 import { planHosts } from '../rollout-plan.ts';
 import { SCHEDULE_REQUESTER, proposeChange } from '../../changes/propose-change.ts';
 import type { ProposalSchedule } from '../../config/schema-windows.ts';
-import { NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
+import { NEEDS_PATCH } from '../../discovery/patch.ts';
 import { findGroup, membersOf } from '../../inventory/resolve.ts';
 import { scheduleQueue } from '../../jobs/scheduler.ts';
 import { planRollout } from '../plan.ts';
 import type { RolloutDeps } from './rollout-deps.ts';
-
-const selects = (selector: ProposalSchedule['patches'], patch: Patch): boolean => {
-  if (Array.isArray(selector)) return selector.includes(patch.id);
-  if (selector === 'security') return patch.security;
-  if (selector === 'critical') return patch.severity === 'critical';
-  if (selector === 'important') return patch.severity === 'critical' || patch.severity === 'important';
-  return true;
-};
+import { scheduledPatches } from './schedule-selection.ts';
 
 export const proposalScheduleName = (schedule: Pick<ProposalSchedule, 'name'>) => `proposal-${schedule.name}`;
 
@@ -22,7 +15,8 @@ export const proposalScheduleName = (schedule: Pick<ProposalSchedule, 'name'>) =
  * One firing of a recurring proposal ("security updates for staging, every Tuesday 22:00"):
  * the selected patches still missing on the targets' hosts, proposed to the targets in the
  * schedule's window, requested by the schedule. Nothing missing: nothing proposed, and the log
- * says so. The approval rules are the normal ones.
+ * says so. The approval rules are the normal ones; a pre-approved schedule's selector reads the
+ * weakest claim the hosts made about each patch (schedule-selection.ts).
  */
 export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSchedule, firedAt: string): Promise<string | null> => {
   const { store, config, log } = deps;
@@ -36,10 +30,9 @@ export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSch
   // changes on the same hosts (and the second one's rollback record would be taken mid-upgrade).
   const open = await store.changes.list({ states: ['pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'], limit: 100_000 });
   const underway = new Set(open.filter((c) => c.targets.some((t) => schedule.targets.includes(t))).flatMap((c) => c.patches));
-  const patches = (await store.patches.list())
-    .filter((p) => needed.has(p.id) && !underway.has(p.id) && selects(schedule.patches, p))
-    .map((p) => p.id)
-    .sort();
+  const candidates = (await store.patches.list()).filter((p) => needed.has(p.id) && !underway.has(p.id));
+  // A pre-approved schedule selects on the weakest claim the hosts made, a voted one on the strongest.
+  const patches = scheduledPatches({ schedule, approval: config.approval, groups, candidates, log, firedAt }).sort();
   if (patches.length === 0) {
     log.info({ schedule: schedule.name, firedAt }, 'recurring proposal found nothing to propose');
     return null;
