@@ -13,7 +13,8 @@ import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
-import { dryRunCommandsOf, onlyDryRun } from '../../rollouts/dry-run-commands.ts';
+import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
+import { stateText } from './rollout-cards.ts';
 import { dryRunSections } from './dry-run-card.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { patchListCard } from './patch-list.ts';
@@ -143,13 +144,13 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
     changes: async (intent, context) => {
       const recent = await context.store.changes.list({ limit: RECENT });
       const open = recent.filter((c) => OPEN.includes(c.state));
-      // The recently closed are the first page's footnote. A completed change that only printed its
-      // commands (execution.dryRun) says so, as its card does: "completed" alone would read as patched.
+      // The recently closed are the first page's footnote. Each says its state as its card does
+      // (stateText): failed hosts and a dry run, since "completed" alone would read as patched.
       const paging = pagingOf(intent, context);
       const closed = paging.page === 1 ? recent.filter((c) => !OPEN.includes(c.state)) : [];
-      const dry = new Set<string>();
-      for (const c of closed.slice(0, CLOSED_SHOWN)) if (c.state === 'completed' && onlyDryRun(await context.store.rollouts.runs(c.id))) dry.add(c.id);
-      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state}${dry.has(c.id) ? ' (dry run)' : ''} — ${clip(c.title, 120)} (by ${c.requester})`;
+      const states = new Map<string, string>();
+      for (const c of closed.slice(0, CLOSED_SHOWN)) states.set(c.id, stateText(c, await context.store.rollouts.runs(c.id)));
+      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${states.get(c.id) ?? c.state} — ${clip(c.title, 120)} (by ${c.requester})`;
       // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
       const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');
       return {
