@@ -133,4 +133,9 @@ describe('Block Kit rendering', () => {
     // Host text's backticks come escaped (src/shared/host-text.ts); Slack has no escape for them: they go as they came.
     expect(escapeMrkdwn(`\`KB1\` ${hostText('`x`')}`)).toBe('`KB1` `x`');
   });
+
+  it("shows host text in a title (a change's title) as written in the plain-text header", () => {
+    const { blocks } = renderCard({ title: `CHG-7: ${hostText('KB1 to web (`monthly`)')}` });
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'CHG-7: KB1 to web (`monthly`)' } });
+  });
 });

@@ -146,7 +146,8 @@ const actionsBlock = (cardActions: readonly CardAction[]): types.ActionsBlock =>
 const fallbackText = (card: Card): string => mrkdwn([card.title, card.text?.split('\n')[0]].filter(Boolean).join('\n'), SLACK_LIMITS.sectionText);
 
 export const renderCard = (card: Card): SlackMessage => {
-  const head: types.KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
+  // A header is plain text: host text's escaped backticks (a change's title) are shown as they came.
+  const head: types.KnownBlock[] = [{ type: 'header', text: plain(unescapeHostText(card.title), SLACK_LIMITS.header) }];
   const body: types.KnownBlock[] = [...bodyBlocks({ text: card.text, fields: card.fields, lists: card.lists }), ...(card.sections ?? []).flatMap((s: CardSection) => bodyBlocks(s))];
   const tail: types.KnownBlock[] = [
     ...(card.context ? [{ type: 'context' as const, elements: [mrkdwnText(mrkdwn(card.context, SLACK_LIMITS.sectionText))] }] : []),

@@ -27,5 +27,5 @@ export const invokeBodyOf = (reply: Reply, privateCard: Card | undefined): Invok
   if (card) return { statusCode: 200, type: CARD_CONTENT_TYPE, value: renderAdaptiveCard(card) };
   const answer = privateCard ?? reply.private;
   // A public answer (the next page of a list) is posted as a reply; the clicker is told where.
-  return messageBody(answer ? cardText(answer) : reply.public ? `Posted below: ${reply.public.title}` : 'Done.');
+  return messageBody(answer ? cardText(answer) : reply.public ? `Posted below: ${withoutCodeMarks(reply.public.title)}` : 'Done.');
 };

@@ -1,6 +1,7 @@
 import { isViewOnly } from '../people/person.ts';
 import { PatchbotError } from '../shared/errors.ts';
 import type { HandlerContext } from './reply.ts';
+import { hostText } from '../shared/host-text.ts';
 
 /** Only configured people act: authorization is by person, never by surface account. */
 export const personOf = (context: HandlerContext, what: string): string => {
@@ -8,7 +9,7 @@ export const personOf = (context: HandlerContext, what: string): string => {
   if (!person) {
     throw new PatchbotError(
       'not-a-person',
-      `Only configured people can ${what}; your ${context.interaction.surface} account (${context.interaction.actor.displayName}) is not mapped to one.`,
+      `Only configured people can ${what}; your ${context.interaction.surface} account (${hostText(context.interaction.actor.displayName)}) is not mapped to one.`,
       'Ask an admin to add your account to `people` in the patchbot config.',
     );
   }

@@ -4,6 +4,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { CARD_LIMITS, clip } from './card.ts';
 import { personWhoActs } from './acting-person.ts';
 import type { IntentHandler } from './reply.ts';
+import { hostText } from '../shared/host-text.ts';
 
 /** Starts a scan of these hosts for this requester; the runtime's discovery does the work. */
 export type StartScan = (hosts: string[], requestedBy: string) => Promise<{ scanId: string; created: boolean }>;
@@ -35,7 +36,7 @@ export const scanHandler =
       public: {
         title: clip(created ? `Scanning ${what}` : `A scan of ${what} is already running`, CARD_LIMITS.titleChars),
         text: clip(
-          `Scan \`${scanId}\`, asked by ${by}. Findings are stored as each host reports; a digest follows if it discovers new patches. \`pending${intent.target ? ` ${intent.target}` : ''}\` shows what is missing.`,
+          `Scan \`${scanId}\`, asked by ${hostText(by)}. Findings are stored as each host reports; a digest follows if it discovers new patches. \`pending${intent.target ? ` ${intent.target}` : ''}\` shows what is missing.`,
           CARD_LIMITS.sectionChars,
         ),
       },

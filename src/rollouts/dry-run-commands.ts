@@ -48,3 +48,21 @@ export const ranForReal = (run: HostRun): boolean => ranChange(run) && !ranDry(r
 
 /** No host of the change was changed, and some only printed their commands: nothing was implemented. */
 export const onlyDryRun = (runs: readonly HostRun[]): boolean => runs.some(ranDry) && !runs.some(ranForReal);
+
+const REAL_DONE: readonly HostRun['state'][] = ['verified', 'applied'];
+
+/**
+ * What a change's dry run is called wherever its state is shown (its card's State, the `changes`
+ * list), so the two never differ: '' when no host ran dry; "dry run" when nothing was changed on
+ * any host; otherwise (dryRun switched on part-way) how many hosts were really patched and how many
+ * only printed their commands, since "dry run" alone would be untrue of the patched ones. A host
+ * still running is left out until it has recorded which it was.
+ */
+export const dryRunText = (runs: readonly HostRun[], done: 'patched' | 'restored'): string => {
+  const finished = runs.filter((r) => r.state !== 'running');
+  const dry = finished.filter(ranDry).length;
+  if (dry === 0) return '';
+  if (onlyDryRun(finished)) return 'dry run';
+  const real = finished.filter((r) => REAL_DONE.includes(r.state) && !ranDry(r)).length;
+  return `${real} host${real === 1 ? '' : 's'} ${done}, ${dry} ran dry`;
+};

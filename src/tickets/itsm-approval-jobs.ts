@@ -1,4 +1,4 @@
-import { AlreadySaidError, type JobQueue } from '../jobs/job-queue.ts';
+import { AlreadySaidError, type JobContext, type JobQueue } from '../jobs/job-queue.ts';
 import type { Schedule, ScheduleFiring } from '../jobs/scheduler.ts';
 import { applyItsmApproval, type ItsmApprovalDeps } from './itsm-approvals.ts';
 import { NOT_STARTED } from './itsm-ended.ts';
@@ -18,6 +18,8 @@ export const ITSM_POLL_SCHEDULE = 'itsm-approvals';
 
 export interface ApprovalCheckJob {
   changeId: string;
+  /** Times in a row this check was put off because the ITSM asked for a wait (Retry-After). */
+  waited?: number;
 }
 
 /** `outage`: one line per ITSM outage for the checks' reads (itsm-outage-log.ts), not one per change and retry. */
@@ -39,16 +41,57 @@ export const everyCron = (ms: number): string => {
 export const approvalSchedules = (itsm: ItsmModule, source: 'chat' | 'itsm' | 'both'): Schedule[] =>
   itsm.ticketing.kind === 'none' || source === 'chat' || !itsm.pollIntervalMs ? [] : [{ name: ITSM_POLL_SCHEDULE, cron: everyCron(itsm.pollIntervalMs) }];
 
-const sendCheck = (deps: ApprovalJobDeps, changeId: string, key: string) =>
+const RETRY_LIMIT = 3;
+const RETRY_DELAY_SECONDS = 5;
+/** The longest a check waits on the ITSM's word: a huge Retry-After must not park it for hours. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+const sendCheck = (deps: ApprovalJobDeps, job: ApprovalCheckJob, key: string, startAfter?: Date) =>
   // A network error or a 5xx while reading the approval: the queue retries the check.
-  deps.queue.send<ApprovalCheckJob>(ITSM_CHECK_QUEUE, { changeId }, { key, retryLimit: 3, retryDelaySeconds: 5, retryBackoff: true });
+  deps.queue.send<ApprovalCheckJob>(ITSM_CHECK_QUEUE, job, {
+    key,
+    retryLimit: RETRY_LIMIT,
+    retryDelaySeconds: RETRY_DELAY_SECONDS,
+    retryBackoff: true,
+    ...(startAfter ? { startAfter } : {}),
+  });
+
+/**
+ * How long a check that met a 429 (or a 503 with Retry-After) waits before it reads again: what the
+ * ITSM asked (its Retry-After or rate-limit reset, parsed by the adapter's retry-after.ts), never
+ * less than the queue's own first delay and at most MAX_RETRY_AFTER_MS. Null when the ITSM did not
+ * say or said something unreadable: the queue's backoff then.
+ */
+export const approvalRetryAfterMs = (retryAfterMs: number | null): number | null =>
+  retryAfterMs === null ? null : Math.min(MAX_RETRY_AFTER_MS, Math.max(RETRY_DELAY_SECONDS * 1000, retryAfterMs));
+
+/**
+ * The queue retries a failed job only after its fixed backoff (5, 10, 20 s), whatever the ITSM
+ * asked; a rate-limited read asked again that soon is refused again. So the check is sent anew to
+ * start when the ITSM said, and this one ends. `waited` bounds the chain like the queue's retry
+ * limit: past it the next poll asks again. False when the ITSM named no wait.
+ */
+const putOff = async (deps: ApprovalJobDeps, job: ApprovalCheckJob, error: unknown, context: JobContext | undefined): Promise<boolean> => {
+  const waitMs = approvalRetryAfterMs(isTicketingError(error) ? error.retryAfterMs : null);
+  if (waitMs === null || !context) return false;
+  const waited = (job.waited ?? 0) + 1;
+  if (waited > RETRY_LIMIT) {
+    deps.log.debug({ change: job.changeId, waited: job.waited }, 'ITSM approval check left to the next poll');
+    return true;
+  }
+  const at = new Date((deps.now?.() ?? new Date()).getTime() + waitMs);
+  // Keyed by this job: a rerun of it (its end not recorded) does not put off a second check.
+  await sendCheck(deps, { changeId: job.changeId, waited }, `after:${context.id}`, at);
+  return true;
+};
 
 /**
  * The `tickets.approval-check` job. A refusal is logged, not retried: the next poll asks again. An
- * ITSM that does not answer (retried by the queue) or refuses the credentials (not retried) is
- * said once per outage, not once per change awaiting approval, poll and retry.
+ * ITSM that does not answer (retried by the queue, or when it said how long to wait, then) or
+ * refuses the credentials (not retried) is said once per outage, not once per change awaiting
+ * approval, poll and retry.
  */
-export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob): Promise<void> => {
+export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob, context?: JobContext): Promise<void> => {
   const startedAt = deps.now?.() ?? new Date();
   try {
     const outcome = await applyItsmApproval(deps, job.changeId);
@@ -60,9 +103,10 @@ export const checkApproval = async (deps: ApprovalJobDeps, job: ApprovalCheckJob
     if (deps.outage && (kind === 'retryable' || kind === 'auth')) {
       deps.outage.failed(itsmFailureKind(error), error as Error, startedAt, { change: job.changeId });
       deps.log.debug({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
-      if (kind === 'retryable') throw new AlreadySaidError(error as Error);
+      if (kind === 'retryable' && !(await putOff(deps, job, error, context))) throw new AlreadySaidError(error as Error);
       return;
     }
+    if (kind === 'retryable' && (await putOff(deps, job, error, context))) return;
     if (kind !== null && kind !== 'retryable') {
       deps.outage?.answered();
       deps.log.warn({ err: error, change: job.changeId }, 'could not read the approval from the ITSM');
@@ -80,7 +124,7 @@ export const pollApprovals = async (deps: ApprovalJobDeps, firing: ScheduleFirin
   const pending = await deps.store.changes.list({ states: ['pending-approval', ...NOT_STARTED], limit: 1000 });
   for (const change of pending) {
     if (!(await deps.store.tickets.forChange(change.id)).some((l) => l.system === deps.ticketing.kind)) continue;
-    await sendCheck(deps, change.id, `poll:${change.id}:${firing.firedAt}`);
+    await sendCheck(deps, { changeId: change.id }, `poll:${change.id}:${firing.firedAt}`);
   }
 };
 
@@ -110,7 +154,7 @@ export const receiveItsmWebhook = async (deps: ApprovalJobDeps, itsm: ItsmModule
   if (deps.config.approval.source === 'chat') return { status: 202, body: { ok: true, ignored: 'approval.source is chat' } };
   const changeId = await deps.store.ticketOutbox.changeOfTicket(system, nudge.key);
   if (!changeId) return { status: 202, body: { ok: true, ignored: `${nudge.key} is not a patchbot ticket` } };
-  await sendCheck(deps, changeId, `webhook:${system}:${nudge.deliveryId}`);
+  await sendCheck(deps, { changeId }, `webhook:${system}:${nudge.deliveryId}`);
   log.info({ change: changeId, ticket: nudge.key, status: nudge.status }, 'ITSM webhook received');
   return { status: 202, body: { ok: true, change: changeId } };
 };

@@ -9,6 +9,7 @@ import { endedNotice, endFromItsm, NOT_STARTED } from './itsm-ended.ts';
 import { personOfApprover, type Separation, separationOf } from './itsm-people.ts';
 import { SYSTEM_LABEL, type TicketNotices, type TicketSyncStore } from './ticket-sync-deps.ts';
 import type { ApprovalDecision, Ticketing, TicketRef } from './ticketing.ts';
+import { hostText } from '../shared/host-text.ts';
 
 export interface ItsmApprovalDeps {
   store: TicketSyncStore;
@@ -103,7 +104,7 @@ const reportUnproven = async (deps: ItsmApprovalDeps, changeId: string, ref: Tic
   );
   await deps.notices.post(changeId, {
     title: `approval in ${label} not applied yet`,
-    text: `${ref.key} was approved in ${label}, but ${unproven.why}. To apply it, ${unproven.fix}; the next check applies it. Until then the change waits for approval.`,
+    text: `${ref.key} was approved in ${label}, but ${hostText(unproven.why)}. To apply it, ${hostText(unproven.fix)}; the next check applies it. Until then the change waits for approval.`,
   });
 };
 
@@ -144,14 +145,15 @@ export const applyItsmApproval = async (deps: ItsmApprovalDeps, changeId: string
   if (outcome === 'approved') await deps.kick(changeId, `itsm-approved:${ref.key}`);
   if (outcome === 'approved' || outcome === 'rejected') {
     log.info({ outcome }, 'change decided in the ITSM');
-    const who = approval.decisions.filter((d) => d.decision === outcome).map((d) => d.approver);
+    // The ITSM's display names, which their owners type: host text in the card (hostText).
+    const who = approval.decisions.filter((d) => d.decision === outcome).map((d) => hostText(d.approver));
     await deps.notices.post(changeId, { title: `${outcome} in ${label}`, text: `${ref.key} was ${outcome}${who.length ? ` by ${who.join(', ')}` : ''} in ${label}.` });
     await deps.notices.refresh(changeId);
   } else if (outcome === 'refused' && (await deps.store.idempotency.claim(`itsm-refused:${changeId}:${ref.key}`, now))) {
     log.warn('ITSM approval by the requester alone; not applied');
     await deps.notices.post(changeId, {
       title: `approval in ${label} not applied`,
-      text: `${ref.key} was approved in ${label} only by the requester, ${change.requester}; separation of duties needs someone else to approve it.`,
+      text: `${ref.key} was approved in ${label} only by the requester, ${hostText(change.requester)}; separation of duties needs someone else to approve it.`,
     });
   }
   return outcome;

@@ -3,6 +3,7 @@ import { isExpired } from '../changes/tally.ts';
 import { transitionChange } from '../changes/transition.ts';
 import { SYSTEM_LABEL, type TicketSyncStore } from './ticket-sync-deps.ts';
 import type { ApprovalDecision, TicketEnded, TicketRef } from './ticketing.ts';
+import { hostText } from '../shared/host-text.ts';
 
 /**
  * A change awaiting approval whose ticket the ITSM shows finished (cancelled, declined, closed):
@@ -52,7 +53,9 @@ export const endFromItsm = async (store: TicketSyncStore, changeId: string, ref:
 export const endedNotice = (changeId: string, ref: TicketRef, ended: TicketEnded, was: ChangeState) => {
   const label = SYSTEM_LABEL[ref.system] ?? ref.system;
   const when = ended.at ? ` at ${ended.at}` : '';
-  const who = !ended.by ? '' : ended.lastUpdate ? `; ${label} records its last update by ${ended.by}${when}` : ` by ${ended.by}${when}`;
+  // Who ended it is the ITSM's display name, typed by its owner: host text in the card.
+  const by = ended.by ? hostText(ended.by) : null;
+  const who = !by ? '' : ended.lastUpdate ? `; ${label} records its last update by ${by}${when}` : ` by ${by}${when}`;
   const outcome = was === 'pending-approval' ? ended.outcome : 'cancelled';
   const when_ = was === 'pending-approval' ? 'while it awaited approval' : 'before its rollout started';
   return {

@@ -89,7 +89,7 @@ export const startTicketSync = async (options: TicketSyncOptions): Promise<Ticke
   if (workers && ticketing.kind !== 'none') {
     // Different tickets in parallel; one ticket is never sent twice at once (see ticket-sync.ts).
     await queue.work<TicketSyncJob>(TICKET_SYNC_QUEUE, (job) => syncTicketEntry(deps, job), { concurrency: 4 });
-    await queue.work<ApprovalCheckJob>(ITSM_CHECK_QUEUE, (job) => checkApproval(approvals, job), { concurrency: 2 });
+    await queue.work<ApprovalCheckJob>(ITSM_CHECK_QUEUE, (job, context) => checkApproval(approvals, job, context), { concurrency: 2 });
     if (schedules.length) await queue.work<ScheduleFiring>(scheduleQueue(ITSM_POLL_SCHEDULE), (firing) => pollApprovals(approvals, firing));
   }
 

@@ -56,6 +56,10 @@ describe('the console in chromium', () => {
     await alice.openChannel('approvals');
     await bob.openChannel('announce');
     await expect.poll(() => bob.page.locator('.card-title', { hasText: 'new patch' }).count()).toBeGreaterThan(0);
+    // A title the scan found, with backticks of its own: shown as written, never as code (hostText).
+    const openssl = bob.page.locator('.card li', { hasText: 'DSA-5600-1' }).first();
+    expect(await openssl.textContent()).toContain('DSA-5600-1 openssl security update (fixes `SSL_read`)');
+    expect(await openssl.locator('code').allTextContents()).toEqual(['DSA-5600-1']);
 
     // alice proposes; the approval card appears in her window and, live, as unread in bob's.
     await alice.type('/patch propose KB5034441 to prod-web');

@@ -81,6 +81,11 @@ it('a host patched for real is verified by its rescan, never called a dry run, w
   expect(texts).toContain('CHG-1: wave 2 of 2 done\nweb: 1 would patch (dry run). Dry run: nothing was changed on the hosts.');
   // Said of every host of the change, it would be untrue of the pilot.
   expect(texts).toContain('CHG-1: completed\n1 patched, 1 would patch (dry run) of 2 hosts. Dry run for the hosts that only printed their commands: nothing was changed on them.');
+  // The card's State and the `changes` list say the same, by one rule: neither "dry run" alone nor "completed" alone.
+  const shown = await askAs(runtime, 'erin', `show ${id}`);
+  expect(shown.public?.fields).toEqual(expect.arrayContaining([{ label: 'State', value: 'completed (1 host patched, 1 ran dry)' }]));
+  const listed = await askAs(runtime, 'erin', 'changes');
+  expect(JSON.stringify(listed.public?.lists)).toContain(`\`${id}\` completed (1 host patched, 1 ran dry) — `);
 }, 200_000);
 
 it('a rollback that restored a host for real says so, never "would restore", when dryRun was switched on after it ran', async () => {

@@ -6,6 +6,7 @@ import { type FakeJira, startFakeJira } from '../support/fake-jira.ts';
 import { type FakeServiceNow, startFakeServiceNow } from '../support/fake-servicenow.ts';
 import { postWebhook } from '../support/fakes/http-fake.ts';
 import { consoleHistoryOf } from '../support/console-history.ts';
+import { withoutCodeMarks } from '../../adapters/teams/card-markdown.ts';
 import { auditOf, ITSM_SECRET, jiraItsmLine, proposeAndWait, serviceNowItsm, startItsmService, stateOf } from './itsm-harness.ts';
 import { settledOutbox, threadTitles, until } from './ticket-harness.ts';
 
@@ -25,6 +26,9 @@ const PEOPLE = [
   '  - { name: olga, email: olga@example.com, roles: [oncall] }',
   '  - { name: bob, email: bob@example.com, jira: acc-bob, servicenow: bob.b, roles: [cab] }',
   '  - { name: dave, email: dave@example.com, jira: acc-dave, servicenow: dave.d, roles: [cab, oncall] }',
+  // Names with a pair of backticks, as anyone may type one: the thread must show them as written.
+  '  - { name: "ma `x` ry", jira: acc-mary, roles: [oncall] }',
+  '  - { name: "no `id` ra", roles: [oncall] }',
 ];
 
 const serviceWith = (extra: string[]): Promise<RunningService> => startItsmService([...PEOPLE, ...extra]);
@@ -170,6 +174,32 @@ describe('Service Management approvers in Jira, approval.source: both', () => {
     const audit = await auditOf(service, id);
     expect(audit.filter((e) => e.actor === 'dave')).toEqual([]);
     expect(audit.find((e) => e.action === 'change.approved')).toMatchObject({ actor: 'dave (in Jira)', data: { approvers: ['dave (in Jira)'] } });
+  });
+
+  it('names a Jira approver as Jira shows them, backticks and all: their display name is theirs to type', async () => {
+    const { id, key } = await proposeAndWait(service, awaiting);
+    jira.setApproval(key, 'approved', [{ name: 'Mallory `CAB`', accountId: 'acc-mallory', decision: 'approved' }]);
+    expect((await jira.fireWebhook(url(), key, SECRET)).status).toBe(202);
+    const told = await until('the approval in the thread', async () =>
+      (await consoleHistoryOf(service.runtime).recent('approvals', null, 200)).find((m) => m.card?.title === `${id}: approved in Jira`),
+    );
+    // As Teams shows it (code marks dropped): an unescaped pair would have lost its backticks.
+    expect(withoutCodeMarks(told.card?.text ?? '')).toBe(`${key} was approved by Mallory \`CAB\` in Jira.`);
+  });
+
+  it('names the requester as written where an approval is not applied: approved by her alone, or she has no Jira id', async () => {
+    const thread = async (title: string) =>
+      until(title, async () => (await consoleHistoryOf(service.runtime).recent('approvals', null, 200)).find((m) => m.card?.title === title)?.card?.text);
+    const alone = await proposeAndWait(service, awaiting, { requester: 'ma `x` ry' });
+    jira.setApproval(alone.key, 'approved', [{ name: 'Mary', accountId: 'acc-mary', decision: 'approved' }]);
+    expect((await jira.fireWebhook(url(), alone.key, SECRET)).status).toBe(202);
+    expect(withoutCodeMarks(await thread(`${alone.id}: approval in Jira not applied`))).toContain('only by the requester, ma `x` ry; separation');
+    const unmapped = await proposeAndWait(service, awaiting, { requester: 'no `id` ra' });
+    jira.setApproval(unmapped.key, 'approved', [{ name: 'Change Manager', accountId: 'acc-cm', decision: 'approved' }]);
+    expect((await jira.fireWebhook(url(), unmapped.key, SECRET)).status).toBe(202);
+    const held = withoutCodeMarks(await thread(`${unmapped.id}: approval in Jira not applied yet`));
+    expect(held).toContain('but no `id` ra (the requester) has no Jira account id configured');
+    expect(held).toContain('set people[].jira for no `id` ra (their Jira accountId');
   });
 
   it('holds an approval while the requester has no Jira id, says once what to set, and still applies a rejection', async () => {

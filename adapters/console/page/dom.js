@@ -37,7 +37,8 @@ export const svg = (tag, attrs = {}, ...children) => {
 
 /** patchbot's code marks (src/shared/host-text.ts): host text's backticks come escaped (\`), are no mark, and show as they came. */
 const CODE_MARK = /(?<!\\)`((?:\\`|[^`\n])+?)(?<!\\)`/g;
-const unescapeHostText = (text) => text.replace(/\\`/g, '`');
+/** Text as written: for plain text (a card's title) as for the marks richText takes out. */
+export const unescapeHostText = (text) => String(text ?? '').replace(/\\`/g, '`');
 
 /**
  * Light markdown as Slack writes it: `code`, *bold* (and **bold**), _italic_, line breaks.

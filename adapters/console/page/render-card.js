@@ -1,6 +1,6 @@
 // A surface-neutral card (src/chat/card.ts) as HTML: title, text, fields as a grid, lists with the
 // "+N more" line, sections, buttons and the grey context line.
-import { h, richText } from './dom.js';
+import { h, richText, unescapeHostText } from './dom.js';
 
 const fieldsOf = (fields) =>
   fields?.length
@@ -82,7 +82,8 @@ export const renderCard = (card, onAction, busy = null) =>
   h(
     'div',
     { class: `card ${toneOf(card)}` },
-    h('div', { class: 'card-title' }, card.title),
+    // Plain text, which may hold host text (a change's title): its escaped backticks as they came.
+    h('div', { class: 'card-title' }, unescapeHostText(card.title)),
     card.text ? h('div', { class: 'card-text' }, richText(card.text)) : null,
     fieldsOf(card.fields),
     listsOf(card.lists),

@@ -8,6 +8,7 @@ import { type ChangeHandlerOptions, proposeInChat } from '../changes/handlers.ts
 import type { ActionRegistry, HandlerContext, Reply } from '../reply.ts';
 import { buildDigest } from './build-digest.ts';
 import { digestProposal, SCAN } from './digest-proposal.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** One decision per digest, whoever clicks first and on whichever surface or replica. */
 const claimDigest = async (context: HandlerContext, value: string): Promise<void> => {
@@ -53,7 +54,7 @@ export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => 
     await claimDigest(context, action.value);
     const what = patches.length <= 3 ? patches.join(', ') : `${patches.length} patches${action.value.startsWith(SCAN) ? ` from ${action.value.slice(SCAN.length)}` : ''}`;
     const reply = await proposeInChat(context, options, { patches, targets, window, class: 'normal', title: `${what} to ${targets.join(', ')}` });
-    const closed = await closeDigest(context, action.value, `Proposed as ${String(reply.data?.change)} by ${context.interaction.actor.displayName} at ${clock(context.now)}`);
+    const closed = await closeDigest(context, action.value, `Proposed as ${String(reply.data?.change)} by ${hostText(context.interaction.actor.displayName)} at ${clock(context.now)}`);
     const uncovered = cover.uncovered.length ? ` ${cover.uncovered.length} affected host(s) are in no group and were left out: ${cover.uncovered.slice(0, 5).join(', ')}.` : '';
     return { ...reply, ...closed, ...(uncovered && reply.private ? { private: { ...reply.private, text: clip(`${reply.private.text ?? ''}${uncovered}`, CARD_LIMITS.sectionChars) } } : {}) };
   },
@@ -61,7 +62,7 @@ export const digestActions = (options: ChangeHandlerOptions): ActionRegistry => 
     const person = personWhoActs(context, 'defer patches');
     await claimDigest(context, action.value);
     await context.store.audit.append({ actor: person, action: 'digest.deferred', subject: action.value, data: { surface: context.interaction.surface }, at: context.now });
-    const closed = await closeDigest(context, action.value, `Deferred by ${person} at ${clock(context.now)}`);
+    const closed = await closeDigest(context, action.value, `Deferred by ${hostText(person)} at ${clock(context.now)}`);
     return {
       ...closed,
       private: { title: 'Deferred', text: 'Nothing is proposed. The patches stay in `pending` and the next digest will not repeat them; `propose <patches> to <groups>` when ready.' },

@@ -6,6 +6,7 @@ import { FIRST_PAGE, fromWindow, nextPage, pagedList, type Paging, windowOf } fr
 import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, type Scope, scopeOf, titleWithUnchecked } from './estate.ts';
 import { type Freshness, relativeTime } from './freshness.ts';
 import { rebootUnknownReason } from './reboot-reason.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** "No host needs a reboot in prod-web", or of one host "web-01 does not need a reboot". */
 const headOf = (scope: Scope, required: number, told: number, unchecked: boolean): { head: string; joiner: string } => {
@@ -19,7 +20,11 @@ const headOf = (scope: Scope, required: number, told: number, unchecked: boolean
 
 /** Why the scans that could not tell did not: their stored warnings, commonest first. */
 const whyUnknown = (unknown: RebootFacts['unknown']): string => {
-  const reasons = unknown.reasons.map((r) => ({ why: r.warning === null ? null : rebootUnknownReason([r.warning]), hosts: r.hosts }));
+  // The warnings came from the hosts: host text in the card (the data keeps them as they are).
+  const reasons = unknown.reasons.map((r) => {
+    const why = r.warning === null ? null : rebootUnknownReason([r.warning]);
+    return { why: why === null ? null : hostText(why), hosts: r.hosts };
+  });
   if (reasons.length === 1) return `${plural(unknown.count, 'host')}: ${reasons[0]!.why ?? 'the scan did not say why'}`;
   const listed = reasons.map((r) => `${r.why ?? 'the scan did not say why'} (${r.hosts.toLocaleString('en-US')})`);
   const rest = unknown.count - reasons.reduce((sum, r) => sum + r.hosts, 0);

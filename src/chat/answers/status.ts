@@ -25,7 +25,7 @@ const rebootFlag = (scan: HostScan | undefined): string => {
   if (!scan) return 'unknown (never scanned)';
   if (scan.outcome !== 'ok') return `unknown (latest scan ${scan.outcome})`;
   const why = rebootUnknownReason(scan.warnings ?? []);
-  return why ? `unknown (${why})` : 'unknown (the scan did not say)';
+  return why ? `unknown (${hostText(why)})` : 'unknown (the scan did not say)';
 };
 
 /** What the findings say, and whether they are the latest word: a failed scan is not "no missing patches". */
@@ -93,7 +93,8 @@ export const answerStatus = async (store: EstateStore, intent: IntentOf<'status'
   return {
     card: {
       title: clip(`${host.name}: ${headline(needs.length, scan, lastSeen, now)}`, CARD_LIMITS.titleChars),
-      ...(scan?.osName ? { text: clip(`${scan.osName} (${host.os})`, CARD_LIMITS.sectionChars) } : {}),
+      // The OS name is the host's own (os-release PRETTY_NAME, the registry's ProductName).
+      ...(scan?.osName ? { text: clip(`${hostText(scan.osName)} (${host.os})`, CARD_LIMITS.sectionChars) } : {}),
       fields: [
         { label: 'Missing', value: describeCounts(counts) },
         { label: 'Reboot', value: clip(rebootFlag(scan), CARD_LIMITS.fieldChars) },

@@ -41,12 +41,18 @@ const VOTER_NAMES: Record<string, string> = { 'role:cab': 'CAB', 'role:oncall': 
 /** "CAB", "on-call", "role:approver:db or alice": who the approvals are from, in words. */
 const votersOf = (change: Change): string => change.policy.eligible.map((e) => VOTER_NAMES[e] ?? e).join(' or ');
 
+/**
+ * People's names as the cards show them: typed by people (in the config, a chat profile, the ITSM),
+ * so through hostText, as the change's title is.
+ */
+const names = (people: readonly string[]): string => people.map(hostText).join(', ');
+
 /** "2 of 3 CAB approvals: bob, carol" (and the rejections, if any). */
 export const tallyLine = (change: Change, tally: Tally): string => {
   if (change.policy.required === 0) return 'Pre-approved: a standard change needs no votes (still audited).';
   const voters = votersOf(change);
-  const approvals = `${tally.approvals.length} of ${change.policy.required}${voters ? ` ${voters}` : ''} approval${change.policy.required === 1 ? '' : 's'}${tally.approvals.length ? `: ${tally.approvals.join(', ')}` : ''}`;
-  const rejections = tally.rejections.length ? `; rejected by ${tally.rejections.join(', ')}` : '';
+  const approvals = `${tally.approvals.length} of ${change.policy.required}${voters ? ` ${voters}` : ''} approval${change.policy.required === 1 ? '' : 's'}${tally.approvals.length ? `: ${names(tally.approvals)}` : ''}`;
+  const rejections = tally.rejections.length ? `; rejected by ${names(tally.rejections)}` : '';
   return `${approvals}${rejections}`;
 };
 
@@ -54,7 +60,7 @@ export const tallyLine = (change: Change, tally: Tally): string => {
 export const decisionLine = (change: Change, tally: Tally, decision: Decision): string => {
   const verb = decision.outcome === 'approved' ? 'Approved' : 'Rejected';
   const score = decision.outcome === 'approved' ? `${tally.approvals.length} of ${change.policy.required}` : `${tally.rejections.length} reject${tally.rejections.length === 1 ? '' : 's'}`;
-  return `${verb} by ${decision.by} at ${clock(decision.at)} (${score})`;
+  return `${verb} by ${hostText(decision.by)} at ${clock(decision.at)} (${score})`;
 };
 
 const STATE_LINES: Partial<Record<Change['state'], string>> = {
@@ -104,7 +110,7 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     { label: 'When', value: clip(input.when, CARD_LIMITS.fieldChars) },
     { label: 'Class', value: emergency ? '🚨 EMERGENCY (post-implementation review)' : change.class },
     { label: 'Policy', value: clip(`${change.policyName}: ${describePolicy(change.policy)}`, CARD_LIMITS.fieldChars) },
-    { label: 'Requested by', value: clip(change.requester, CARD_LIMITS.fieldChars) },
+    { label: 'Requested by', value: clip(hostText(change.requester), CARD_LIMITS.fieldChars) },
     { label: 'State', value: clip(input.stateText ?? change.state, CARD_LIMITS.fieldChars) },
   ];
   if (change.parentId) fields.push({ label: 'Rolls back', value: change.parentId });
@@ -113,14 +119,14 @@ export const approvalCard = (change: Change, input: ApprovalCardInput): Card => 
     fields.push({ label: 'Tickets', value: clip(input.tickets.map((t) => `${t.system} ${t.key}${t.state ? ` (${t.state})` : ''}`).join(', '), CARD_LIMITS.fieldChars) });
 
   const lines = [tallyLine(change, input.tally)];
-  const comments = input.votes.filter((v) => v.comment).map((v) => `${v.person} (${v.decision}): ${hostText(clip(v.comment ?? '', 200))}`);
+  const comments = input.votes.filter((v) => v.comment).map((v) => `${hostText(v.person)} (${v.decision}): ${hostText(clip(v.comment ?? '', 200))}`);
   if (input.decided) lines.push(decisionLine(change, input.tally, input.decided));
   else if (STATE_LINES[change.state]) lines.push(STATE_LINES[change.state] ?? '');
   const pending = change.state === 'pending-approval' && !input.decided;
   if (pending && change.expiresAt) lines.push(`Expires ${change.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC if undecided.`);
 
   return {
-    title: clip(`${emergency ? '🚨 EMERGENCY ' : ''}${change.id}: ${change.title}`, CARD_LIMITS.titleChars),
+    title: clip(`${emergency ? '🚨 EMERGENCY ' : ''}${change.id}: ${hostText(change.title)}`, CARD_LIMITS.titleChars),
     text: clip(lines.join('\n'), CARD_LIMITS.sectionChars),
     fields,
     ...(comments.length || input.plan?.length

@@ -7,6 +7,7 @@ import { personOf } from '../acting-person.ts';
 import { loadApprovalCard } from './load-card.ts';
 import { clock } from './approval-card.ts';
 import { haltCard, statusCard } from './rollout-cards.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 export interface ControlOptions {
   config: Config;
@@ -30,14 +31,14 @@ const control = async (options: ControlOptions, context: HandlerContext, verb: C
   const kick = options.kick;
   const timing = { schedule: options.config, now: context.now };
   const card = await loadApprovalCard(context.store, result.change, timing);
-  const broadcast = [{ channel: 'approvals' as const, card: statusCard(result.change, `${PAST[verb]} by ${person.name}`, result.text) }];
+  const broadcast = [{ channel: 'approvals' as const, card: statusCard(result.change, `${PAST[verb]} by ${hostText(person.name)}`, result.text) }];
   if (result.rollback) broadcast.push({ channel: 'approvals', card: await loadApprovalCard(context.store, result.rollback, timing) });
   // A click on a halt card answers it: its buttons go, so nobody decides the same halt twice.
   const clicked = context.interaction.kind === 'action' ? context.interaction.message : undefined;
   const { actions: _answered, ...haltText } = haltCard(result.change, halted?.haltReason ?? '', []);
   const answered =
     clicked && halted?.haltReason
-      ? { update: { ref: clicked, card: { ...haltText, context: clip(`${PAST[verb]} by ${person.name} at ${clock(context.now)}`, CARD_LIMITS.sectionChars) } } }
+      ? { update: { ref: clicked, card: { ...haltText, context: clip(`${PAST[verb]} by ${hostText(person.name)} at ${clock(context.now)}`, CARD_LIMITS.sectionChars) } } }
       : {};
   return {
     ...answered,

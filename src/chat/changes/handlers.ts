@@ -13,11 +13,12 @@ import { CARD_LIMITS, type Card, clip, listOf } from '../card.ts';
 import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Reply } from '../reply.ts';
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
-import { dryRunCommandsOf, onlyDryRun } from '../../rollouts/dry-run-commands.ts';
+import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
+import { stateText } from './rollout-cards.ts';
+import { hostText } from '../../shared/host-text.ts';
 import { dryRunSections } from './dry-run-card.ts';
-import { loadApprovalCard } from './load-card.ts';
+import { cardWhen, loadApprovalCard } from './load-card.ts';
 import { patchListCard } from './patch-list.ts';
-import { changeWhen } from '../../rollouts/window-outlook.ts';
 import { notificationCard, notifiedPeople } from './notify.ts';
 import type { ChatStore } from '../chat-store.ts';
 import { personOf, personWhoActs } from '../acting-person.ts';
@@ -77,7 +78,7 @@ const vote = async (options: ChangeHandlerOptions, context: HandlerContext, chan
   const timing = { schedule: options.config, now };
   const card = await loadApprovalCard(store, change, timing, decided);
   const data = { change: change.id, state: change.state, approvals: result.tally.approvals, rejections: result.tally.rejections, decided: result.decided };
-  const decisionPost = decided ? decisionCard(change, result.tally, decided, changeWhen(options.config, change, now)) : undefined;
+  const decisionPost = decided ? decisionCard(change, result.tally, decided, cardWhen(options.config, change, now)) : undefined;
   const confirmation: Card = {
     title: clip(`Your ${decision === 'approve' ? 'approval' : 'rejection'} of ${change.id} is recorded`, CARD_LIMITS.titleChars),
     text: clip(card.text ?? '', CARD_LIMITS.sectionChars),
@@ -121,7 +122,7 @@ export const proposeInChat = async (context: HandlerContext, options: ChangeHand
   const ack: Card = {
     title: clip(`${change.id} proposed`, CARD_LIMITS.titleChars),
     text: clip(
-      `${change.title}. ${change.state === 'pending-approval' ? `Voting is open in the approvals channel: ${describePolicy(change.policy)}.` : `State: ${change.state}.`}`,
+      `${hostText(change.title)}. ${change.state === 'pending-approval' ? `Voting is open in the approvals channel: ${describePolicy(change.policy)}.` : `State: ${change.state}.`}`,
       CARD_LIMITS.sectionChars,
     ),
     context: `\`show ${change.id}\` shows the card here`,
@@ -143,13 +144,13 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
     changes: async (intent, context) => {
       const recent = await context.store.changes.list({ limit: RECENT });
       const open = recent.filter((c) => OPEN.includes(c.state));
-      // The recently closed are the first page's footnote. A completed change that only printed its
-      // commands (execution.dryRun) says so, as its card does: "completed" alone would read as patched.
+      // The recently closed are the first page's footnote. Each says its state as its card does
+      // (stateText): failed hosts and a dry run, since "completed" alone would read as patched.
       const paging = pagingOf(intent, context);
       const closed = paging.page === 1 ? recent.filter((c) => !OPEN.includes(c.state)) : [];
-      const dry = new Set<string>();
-      for (const c of closed.slice(0, CLOSED_SHOWN)) if (c.state === 'completed' && onlyDryRun(await context.store.rollouts.runs(c.id))) dry.add(c.id);
-      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${c.state}${dry.has(c.id) ? ' (dry run)' : ''} — ${clip(c.title, 120)} (by ${c.requester})`;
+      const states = new Map<string, string>();
+      for (const c of closed.slice(0, CLOSED_SHOWN)) states.set(c.id, stateText(c, await context.store.rollouts.runs(c.id)));
+      const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${states.get(c.id) ?? c.state} — ${hostText(clip(c.title, 120))} (by ${hostText(c.requester)})`;
       // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
       const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');
       return {

@@ -14,6 +14,7 @@ import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
 import { WHAT_IN_FULL } from './patch-list.ts';
 import { progressLine, stateText } from './rollout-cards.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /**
  * Who decided a decided change: the latest vote for the outcome (the one that tipped it). Null
@@ -39,6 +40,9 @@ export interface CardTiming {
   schedule: WindowSchedule;
   now: Date;
 }
+
+/** The cards' *When*: an immediate start names its requester, a person's name, so through hostText. */
+export const cardWhen = (schedule: WindowSchedule, change: Change, now: Date): string => changeWhen(schedule, { ...change, requester: hostText(change.requester) }, now);
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets, and when it runs. */
 export const loadApprovalCard = async (store: CardStore, change: Change, timing: CardTiming, decided?: Decision | null): Promise<Card> => {
@@ -70,6 +74,6 @@ export const loadApprovalCard = async (store: CardStore, change: Change, timing:
     progress: progressText,
     stateText: stateText(change, runs),
     patches: new Map(patches.map((p) => [p.id, p])),
-    when: changeWhen(timing.schedule, change, timing.now),
+    when: cardWhen(timing.schedule, change, timing.now),
   });
 };

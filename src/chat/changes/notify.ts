@@ -2,6 +2,7 @@ import { describePolicy } from '../../changes/approval-policy.ts';
 import type { Change } from '../../changes/change.ts';
 import type { Person } from '../../people/person.ts';
 import { CARD_LIMITS, type Card, clip } from '../card.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** The people a policy's `notify` names (`role:cab`, `alice`), the requester aside. */
 export const notifiedPeople = (change: Change, people: readonly Person[]): string[] =>
@@ -9,10 +10,10 @@ export const notifiedPeople = (change: Change, people: readonly Person[]): strin
 
 /** What a notified person gets directly: told, not asked — they cannot vote under this policy unless it says so. */
 export const notificationCard = (change: Change): Card => ({
-  title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} proposed by ${change.requester}`, CARD_LIMITS.titleChars),
+  title: clip(`${change.class === 'emergency' ? '🚨 EMERGENCY ' : ''}${change.id} proposed by ${hostText(change.requester)}`, CARD_LIMITS.titleChars),
   text: clip(
     [
-      `${change.title}, ${change.window === 'now' ? (change.class === 'emergency' ? 'to run now' : `immediate start requested by ${change.requester}`) : change.window ? `in window ${change.window}` : 'with no window configured'}.`,
+      `${hostText(change.title)}, ${change.window === 'now' ? (change.class === 'emergency' ? 'to run now' : `immediate start requested by ${hostText(change.requester)}`) : change.window ? `in window ${change.window}` : 'with no window configured'}.`,
       `You are notified under the ${change.policyName} policy (${describePolicy(change.policy)}).`,
       change.postReview ? 'It is flagged for post-implementation review.' : '',
     ]

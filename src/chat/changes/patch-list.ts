@@ -66,7 +66,7 @@ export const patchListCard = (change: Change, catalog: ReadonlyMap<string, Patch
   }));
   return {
     title: clip(`${change.id}: ${ids.length.toLocaleString('en-US')} patch${ids.length === 1 ? '' : 'es'}`, CARD_LIMITS.titleChars),
-    text: clip(`${describeCounts(counts)} — ${change.title}`, CARD_LIMITS.sectionChars),
+    text: clip(`${describeCounts(counts)} — ${hostText(change.title)}`, CARD_LIMITS.sectionChars),
     sections,
     context: clip(`every patch of ${change.id}, most urgent first · \`patchbot change show ${change.id} patches --json\` for the data`, CARD_LIMITS.sectionChars),
     threadKey: `change:${change.id}`,

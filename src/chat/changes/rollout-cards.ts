@@ -1,6 +1,7 @@
 import type { Change } from '../../changes/change.ts';
 import { completedText, UNDONE } from '../../rollouts/run/end-decision.ts';
 import type { HostRun } from '../../rollouts/rollout-store.ts';
+import { dryRunText } from '../../rollouts/dry-run-commands.ts';
 import { CARD_LIMITS, type Card, type CardAction, capList, clip } from '../card.ts';
 import { hostText } from '../../shared/host-text.ts';
 
@@ -67,9 +68,13 @@ export const progressLine = (runs: readonly HostRun[], total: number, wave: { in
   return `${wave ? `Wave ${wave.index + 1} of ${wave.count} (${wave.name}): ` : ''}${parts.join(', ')}`;
 };
 
-/** The card's State: failures and dry runs are said where the state is shown (issue #19, #15). */
+/**
+ * The change's state as people should read it, on its card and in the `changes` list alike:
+ * failures and dry runs are said where the state is shown (issue #19, #15).
+ */
 export const stateText = (change: Change, runs: readonly HostRun[]): string => {
   const failed = runs.filter((r) => UNDONE.includes(r.state)).length;
   const base = change.state === 'completed' ? completedText(failed) : change.state === 'failed' && failed ? `failed (${failed} host${failed === 1 ? '' : 's'} failed)` : change.state;
-  return runs.some((r) => r.state === 'dry-run') ? `${base} (dry run)` : base;
+  const dry = dryRunText(runs, change.parentId === null ? 'patched' : 'restored');
+  return dry ? `${base} (${dry})` : base;
 };

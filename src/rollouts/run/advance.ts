@@ -7,10 +7,12 @@ import { ACTIVE, halt, move, say, type Step } from './step.ts';
 import { windowCheck } from './window-check.ts';
 import { nextAdvanceAction } from './advance-decision.ts';
 import { budgetVerdict } from './wave-decision.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 /** Waits for the window: posts why and when it opens, and wakes the change then. */
 const waitForWindow = (step: Step, text: string, at: Date | null | undefined) => {
-  say(step, 'waiting for its window', text);
+  // A window's text names the requester of an immediate start (start-decision.ts): host text in the card.
+  say(step, 'waiting for its window', hostText(text));
   if (at) step.effects.push({ kind: 'wake', at });
 };
 
@@ -46,7 +48,7 @@ const decide = async (step: Step): Promise<void> => {
     progress.pausedBy = null;
     progress.waitingSince = null;
     if (progress.phase === 'waiting') progress.phase = 'running';
-    say(step, 'running', action.window.text);
+    say(step, 'running', hostText(action.window.text));
   }
   await driveWave(step);
 };

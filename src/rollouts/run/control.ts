@@ -13,6 +13,7 @@ import type { Transactional } from '../../store/transactional.ts';
 import type { RolloutPlan } from '../rollout-plan.ts';
 import type { RolloutTx } from './rollout-deps.ts';
 import { ranChange } from './ran-change.ts';
+import { hostText } from '../../shared/host-text.ts';
 
 export type ControlVerb = 'pause' | 'resume' | 'cancel' | 'rollback';
 
@@ -136,7 +137,7 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
       if (change.state === 'paused' && progress?.pausedBy === 'window') {
         await save({ pausedBy: person.name });
         await tx.audit.append({ actor: person.name, action: 'change.held', subject: change.id, data: {}, at: now });
-        return { change, text: `${change.id} held by ${person.name}: it will not resume at its next window. \`resume ${change.id}\` releases it.` };
+        return { change, text: `${change.id} held by ${hostText(person.name)}: it will not resume at its next window. \`resume ${change.id}\` releases it.` };
       }
       if (change.state !== 'running')
         refuse(
@@ -148,7 +149,7 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
       await save({ pausedBy: person.name, waitingSince: now });
       return {
         change: { ...change, state: 'paused' },
-        text: `${change.id} paused by ${person.name}: hosts already running finish, no new host starts. \`resume ${change.id}\` continues it.`,
+        text: `${change.id} paused by ${hostText(person.name)}: hosts already running finish, no new host starts. \`resume ${change.id}\` continues it.`,
       };
     }
     if (input.verb === 'resume') {
@@ -164,7 +165,7 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
             .slice(0, 5)
             .join(', ')})`
         : '';
-      return { change: { ...change, state: 'running' }, text: `${change.id} resumed by ${person.name}${past}; it still only starts hosts inside its window.` };
+      return { change: { ...change, state: 'running' }, text: `${change.id} resumed by ${hostText(person.name)}${past}; it still only starts hosts inside its window.` };
     }
     if (input.verb === 'cancel') {
       if (!OPEN.includes(change.state)) refuse(change, 'cancel', 'It has already ended.');
@@ -172,7 +173,7 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
       await save({ phase: 'done' });
       return {
         change: { ...change, state: 'cancelled' },
-        text: `${change.id} cancelled by ${person.name}: no further host starts; hosts already patched stay as they are (\`rollback ${change.id}\` restores them).`,
+        text: `${change.id} cancelled by ${hostText(person.name)}: no further host starts; hosts already patched stay as they are (\`rollback ${change.id}\` restores them).`,
       };
     }
     if (change.parentId) refuse(change, 'rollback', 'It is itself a rollback.');
@@ -197,6 +198,6 @@ export const controlChange = async (store: Transactional<RolloutTx>, config: Con
     return {
       change: parent,
       rollback,
-      text: `${change.id}: rolling back ${hosts.length} host${hosts.length === 1 ? '' : 's'} as ${rollback.id} (${person.name}). The hosts are restored to their recorded versions, then rescanned.`,
+      text: `${change.id}: rolling back ${hosts.length} host${hosts.length === 1 ? '' : 's'} as ${rollback.id} (${hostText(person.name)}). The hosts are restored to their recorded versions, then rescanned.`,
     };
   });

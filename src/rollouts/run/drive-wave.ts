@@ -21,7 +21,8 @@ const pauseForWindow = async (step: Step, decision: WindowClosed): Promise<void>
   step.progress.pausedBy = 'window';
   step.progress.waitingSince = step.now;
   step.progress.openingStart = null;
-  say(step, 'paused until its next window', decision.text);
+  // A window's text names the requester of an immediate start (start-decision.ts): host text in the card.
+  say(step, 'paused until its next window', hostText(decision.text));
   if (decision.nextOpening) step.effects.push({ kind: 'wake', at: decision.nextOpening.start });
 };
 

@@ -59,7 +59,7 @@ const seed = async (store: PatchbotStore) => {
   await store.patches.upsert(
     [
       { id: 'KB5034441', title: 'Windows Recovery Environment update', severity: 'important', security: true, cves: ['CVE-2024-20666'], rebootHint: true, firstSeen: minutesAgo(600) },
-      { id: 'DSA-5600-1', title: 'openssl security update', severity: 'critical', security: true, cves: [], rebootHint: false, firstSeen: minutesAgo(600) },
+      { id: 'DSA-5600-1', title: 'openssl security update (fixes `SSL_read`)', severity: 'critical', security: true, cves: [], rebootHint: false, firstSeen: minutesAgo(600) },
     ],
     SEED_SCAN,
   );

@@ -45,6 +45,8 @@ export interface LoggedRequest {
   /** The query string's parameters (paging, expand...). */
   query: URLSearchParams;
   status: number | 'dropped';
+  /** When it arrived (epoch ms): how long a client waited between two requests. */
+  at: number;
 }
 
 const parseBody = (raw: string, contentType: string | undefined): Pick<FakeRequest, 'body' | 'bodyError'> => {
@@ -119,7 +121,7 @@ export class LoopbackFake {
   private async serve(method: string, target: string, headers: IncomingHttpHeaders, raw: string, res: ServerResponse) {
     const url = new URL(target, 'http://fake.invalid');
     const fault = this.takeFault(method, url.pathname);
-    const log = (status: LoggedRequest['status']) => this.requests.push({ method, path: url.pathname, query: url.searchParams, status });
+    const log = (status: LoggedRequest['status']) => this.requests.push({ method, path: url.pathname, query: url.searchParams, status, at: Date.now() });
     if (fault?.kind === 'drop') {
       log('dropped');
       res.socket?.destroy();
