@@ -97,11 +97,11 @@ describe('the waves view', () => {
     expect(view.waves.map((w) => w.status)).toEqual(['done', 'current']);
     expect(view.current).toEqual({ wave: 1, phase: 'running', soakUntil: null, pausedBy: null });
     expect(view.totals).toEqual({ hosts: 5, pending: 2, running: 1, patched: 1, 'would-patch': 0, failed: 1, accepted: 0, 'not-needed': 0 });
-    expect(view.dryRun).toBe(false);
+    expect(view.dryRun).toBe('');
   });
 
   it("shows a dry run's hosts as would-patch, never patched, and says the view is a dry run", () => {
-    const dry = { runs: [{ playbook: 'apply-debian-packages', dryRun: true, steps: [] }] };
+    const dry = { runs: [{ playbook: 'apply-debian-packages', dryRun: true, steps: [{ phase: 'step', ok: true, skipped: 'would run: apt-get install -y openssl=1' }] }] };
     const runs = [
       { ...run('web-01', 0, 0, 'dry-run'), result: dry },
       { ...run('web-02', 1, 0, 'failed', 'apply-rhel-advisories cannot apply deb:openssl@1'), result: { runs: [] } },
@@ -109,7 +109,16 @@ describe('the waves view', () => {
     const view = wavesView(change, plan, progress({}), runs, at);
     expect(view.waves[0]!.hosts.map((h) => `${h.host}:${h.state}:${h.kind}`)).toEqual(['web-01:dry-run:would-patch']);
     expect(view.totals).toMatchObject({ patched: 0, 'would-patch': 1, failed: 1 });
-    expect(view.dryRun).toBe(true);
+    expect(view.dryRun).toBe('dry run');
+  });
+
+  it('says how many hosts were patched and how many ran dry when dry run was switched on part-way, as the card does', () => {
+    const step = (dryRun: boolean) => ({ phase: 'step', ok: true, ...(dryRun ? { skipped: 'would run: apt-get install -y openssl=1' } : {}) });
+    const runs = [
+      { ...run('web-01', 0, 0, 'verified'), result: { runs: [{ playbook: 'apply-debian-packages', dryRun: false, steps: [step(false)] }] } },
+      { ...run('web-02', 1, 0, 'dry-run'), result: { runs: [{ playbook: 'apply-debian-packages', dryRun: true, steps: [step(true)] }] } },
+    ];
+    expect(wavesView(change, plan, progress({}), runs, at).dryRun).toBe('1 host patched, 1 ran dry');
   });
 
   it('counts failures as the orchestrator does: an accepted failure no longer counts against the budget', () => {

@@ -1,5 +1,6 @@
 import type { Change } from '../../src/changes/change.ts';
 import type { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
+import { dryRunText } from '../../src/rollouts/dry-run-commands.ts';
 import type { HostRun, HostRunState, RolloutPhase, RolloutProgress } from '../../src/rollouts/rollout-store.ts';
 
 /** A host of the plan that no worker has queued yet has no run row: it is `pending`. */
@@ -65,18 +66,15 @@ export interface WavesView {
   haltReason: string | null;
   waves: WaveView[];
   totals: KindCounts & { hosts: number };
-  /** Some host ran in dry run: the chart says so, and nothing it shows was changed on a host. */
-  dryRun: boolean;
+  /**
+   * The change's dry run as its card's State says it (dryRunText): '' when no host ran dry, "dry
+   * run" when nothing was changed on any host, else how many hosts were patched and how many ran dry.
+   */
+  dryRun: string;
   /** Why there are no waves: a change without a valid plan. */
   note: string | null;
   generatedAt: string;
 }
-
-/** A host run recorded under execution.dryRun (its playbook runs say so), whatever its state. */
-const isDryRunResult = (result: unknown): boolean => {
-  const runs = (result as { runs?: unknown } | null)?.runs;
-  return Array.isArray(runs) && runs.some((r) => (r as { dryRun?: unknown } | null)?.dryRun === true);
-};
 
 const zero = (): KindCounts => ({ pending: 0, running: 0, patched: 0, 'would-patch': 0, failed: 0, accepted: 0, 'not-needed': 0 });
 
@@ -128,7 +126,7 @@ export const wavesView = (change: Change, plan: RolloutPlan | null, progress: Ro
     haltReason: progress?.haltReason ?? null,
     waves,
     totals,
-    dryRun: runs.some((r) => r.state === 'dry-run' || isDryRunResult(r.result)),
+    dryRun: dryRunText(runs, change.parentId === null ? 'patched' : 'restored'),
     note: plan ? null : `${change.id} has no valid wave plan, so it has no waves to show`,
     generatedAt: now.toISOString(),
   };

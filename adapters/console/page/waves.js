@@ -64,7 +64,7 @@ export const wavesSummary = (view) => {
     case 'scheduled':
       return `Approved, waiting for its window · ${plural(n, 'wave')}, ${plural(t.hosts, 'host')}`;
     case 'running':
-      return `${at ? `Running ${where}: ${phaseText(view)}` : 'Running'}${view.dryRun ? ' · dry run' : ''}`;
+      return `${at ? `Running ${where}: ${phaseText(view)}` : 'Running'}${view.dryRun ? ` · ${view.dryRun}` : ''}`;
     case 'paused':
       return `Paused in ${where || 'its rollout'}: ${phaseText(view)}`;
     case 'halted':
@@ -75,7 +75,7 @@ export const wavesSummary = (view) => {
       const failed = t.failed + t.accepted;
       const head = view.state === 'failed' ? 'Failed' : failed ? `Completed with ${plural(failed, 'failed host')}` : 'Completed';
       const done = t['would-patch'] && !t.patched ? `${t['would-patch']} of ${plural(t.hosts, 'host')} would patch` : `${t.patched} of ${plural(t.hosts, 'host')} patched`;
-      return `${head}: ${done}${t['not-needed'] ? `, ${t['not-needed']} not needed` : ''}${failed ? `, ${failed} failed` : ''}${view.dryRun ? ' · dry run: nothing was changed on the hosts' : ''}`;
+      return `${head}: ${done}${t['not-needed'] ? `, ${t['not-needed']} not needed` : ''}${failed ? `, ${failed} failed` : ''}${view.dryRun === 'dry run' ? ' · dry run: nothing was changed on the hosts' : view.dryRun ? ` · ${view.dryRun}` : ''}`;
     }
     default:
       return `${view.state[0].toUpperCase()}${view.state.slice(1).replace('-', ' ')}${at ? ` in ${where}` : ''}`;
