@@ -7,6 +7,7 @@ import { offeredColumns, storedOffers } from './offered-columns.ts';
 import { findingsOfPatch, patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, NEW_HOST, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
+import { patchSuggestions } from './patch-suggestions.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -88,6 +89,7 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async list() {
     return (await sql.query<PatchRow>('select * from patches order by id')).map(toPatch);
   },
+  suggestions: (word, bounds) => patchSuggestions(sql, word, bounds),
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({

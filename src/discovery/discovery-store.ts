@@ -29,6 +29,20 @@ export interface PatchRepository {
   /** The patches of these ids that the catalog has (unknown ids are absent), by id. */
   byIds(ids: readonly string[]): Promise<Patch[]>;
   list(): Promise<Patch[]>;
+  /**
+   * What an unknown `word` may have meant, read without loading the catalog (tens of thousands of
+   * ids at 100,000 hosts). `samePackage`: the first `shown` ids of the package `word` names
+   * (`deb:<word>@…`, `rpm:<word>@…`), by id. `near`: up to `candidates` ids that contain `word`, or
+   * that may lie within `maxDistance` edits of it (ignoring case: the length allows it and they
+   * contain one of its editPieces whole, so none within the bound is left out), those containing it
+   * first, then those sharing most of it. The caller measures the distances (closestMatches).
+   */
+  suggestions(word: string, bounds: { maxDistance: number; shown: number; candidates: number }): Promise<PatchSuggestions>;
+}
+
+export interface PatchSuggestions {
+  samePackage: string[];
+  near: string[];
 }
 
 export interface FindingInput {
