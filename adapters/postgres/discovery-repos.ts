@@ -90,6 +90,29 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
     return (await sql.query<PatchRow>('select * from patches order by id')).map(toPatch);
   },
   suggestions: (word, bounds) => patchSuggestions(sql, word, bounds),
+  async pruneUnreferenced(before) {
+    return sql.transaction(async (tx) => {
+      // SHARE waits for the transactions writing findings to commit and keeps new ones out until
+      // this one does (one delete, once an hour): the delete below then sees every finding, and
+      // none appears behind it naming a patch it removes.
+      await tx.query('lock table findings in share mode');
+      const rows = await tx.query<{ n: number }>(
+        `with carried as (select distinct unnest(patches) as id from changes
+         ), gone as (
+           delete from patches p where p.first_seen < $1
+             and not exists (select 1 from findings f where f.patch_id = p.id)
+             and not exists (select 1 from findings f where f.superseded_by = p.id)
+             and not exists (select 1 from carried c where c.id = p.id)
+           returning p.id
+         ), counts as (
+           delete from patch_needing n where n.patch_id in (select id from gone)
+         )
+         select count(*)::int as n from gone`,
+        [before],
+      );
+      return rows[0]?.n ?? 0;
+    });
+  },
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({

@@ -38,6 +38,15 @@ export interface PatchRepository {
    * first, then those sharing most of it. The caller measures the distances (closestMatches).
    */
   suggestions(word: string, bounds: { maxDistance: number; shown: number; candidates: number }): Promise<PatchSuggestions>;
+  /**
+   * Deletes the patches first seen before `before` that nothing refers to any more: no finding
+   * names it (as its patch, or as the one that superseded it) and no change carries it (a change
+   * keeps its patch ids for good: its card, ticket and rollback name them). Returns how many. Waits
+   * for findings being written, and holds new ones back until it is done, so no finding is left
+   * naming a patch it deleted; a writer that remembered a deleted patch as stored gets it refused
+   * (MissingReferenceError) and stores it again (ScanWriter).
+   */
+  pruneUnreferenced(before: Date): Promise<number>;
 }
 
 export interface PatchSuggestions {

@@ -6,6 +6,7 @@ import { boundHostScan } from './patch-bounds.ts';
 import type { OfferedUpdates } from './offered-updates.ts';
 import type { HostScan, Patch } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
+import { MissingReferenceError } from '../shared/store-errors.ts';
 
 /** One host's scan, ready to store. */
 export interface ScanWrite {
@@ -174,7 +175,7 @@ export class ScanWriter {
     }
   }
 
-  private async write(writes: ScanWrite[]): Promise<WriteOutcome[]> {
+  private async write(writes: ScanWrite[], retried = false): Promise<WriteOutcome[]> {
     // Every host reports much the same patches: the store is asked only about those this process
     // has not stored with this metadata, each once per batch, grouped by the scan that saw them.
     const owner = new Map<string, number>();
@@ -202,17 +203,28 @@ export class ScanWriter {
       return found.length ? [{ host: w.result.host, scanId: w.result.scanId, found }] : [];
     });
     let fresh: string[] = [];
-    if (unknown.size === 0 && disagreements.length === 0) await this.store.scans.recordMany(rows);
-    else {
-      fresh = await this.store.transaction(async (tx) => {
-        const inserted: string[] = [];
-        for (const [scanId, patches] of unknown) inserted.push(...(await tx.patches.upsert(patches, scanId)));
-        await tx.scans.recordMany(rows);
-        for (const d of disagreements) await tx.audit.append(disagreementEvent(d.host, d.scanId, d.found));
-        return inserted;
-      });
-      // Only after commit: a rolled-back transaction must not leave patches marked as stored.
-      for (const patches of unknown.values()) for (const p of patches) this.remember(p);
+    try {
+      if (unknown.size === 0 && disagreements.length === 0) await this.store.scans.recordMany(rows);
+      else {
+        fresh = await this.store.transaction(async (tx) => {
+          const inserted: string[] = [];
+          for (const [scanId, patches] of unknown) inserted.push(...(await tx.patches.upsert(patches, scanId)));
+          await tx.scans.recordMany(rows);
+          for (const d of disagreements) await tx.audit.append(disagreementEvent(d.host, d.scanId, d.found));
+          return inserted;
+        });
+        // Only after commit: a rolled-back transaction must not leave patches marked as stored.
+        for (const patches of unknown.values()) for (const p of patches) this.remember(p);
+      }
+    } catch (error) {
+      // Housekeeping deletes patches nothing has referred to for a while (PatchRepository.
+      // pruneUnreferenced): one remembered here as stored may be gone, and its findings refused.
+      // Forgotten, these writes' patches are stored again; a refusal with none of them remembered,
+      // or a second one, is the write's own.
+      if (!(error instanceof MissingReferenceError) || retried) throw error;
+      const forgotten = writes.flatMap((w) => w.patches ?? []).filter((p) => this.stored.delete(p.id));
+      if (forgotten.length === 0) throw error;
+      return this.write(writes, true);
     }
     // After commit, so that hosts committed by other replicas at the same time are counted: the
     // last of them to ask finishes the scan. Once per scan in the batch, told to its last write.

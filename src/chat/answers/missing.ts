@@ -7,13 +7,17 @@ import type { IntentOf } from '../intent.ts';
 import { FIRST_PAGE, fromWindow, nextPage, pageLists, pagedList, type Paging, windowOf } from '../paging.ts';
 import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
 import { hostText } from '../../shared/host-text.ts';
+import { HISTORY_RETENTION_DAYS } from '../../jobs/housekeeping.ts';
 
-/** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
+/**
+ * A patch id the catalog does not hold: say so, and offer the nearest ids it does. Not "never
+ * seen": housekeeping forgets a patch no finding or change has named for the history's retention.
+ */
 export class UnknownPatchError extends NotFoundError {
   constructor(id: string, suggestions: string[]) {
     super('patch', id, suggestions);
     const tail = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ' `pending` lists the patches scans have found missing.';
-    this.message = `No patch ${id} has been seen in any scan.${tail}`;
+    this.message = `No scan has reported patch ${id} in the last ${HISTORY_RETENTION_DAYS} days.${tail}`;
   }
 }
 
