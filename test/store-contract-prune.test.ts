@@ -115,4 +115,38 @@ describe.skipIf(!availableEngines().includes('postgres'))('patch retention besid
       await store.close();
     }
   });
+  it('skips a patch a scan is writing, rather than deadlock with it', async () => {
+    const { store, sql } = await freshPostgres();
+    try {
+      await store.patches.upsert([patch('DSA-1-1', day(1))]);
+      await store.scans.start('s1', 'test', ['web-01'], day(30));
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let upserted = () => {};
+      const inside = new Promise<void>((resolve) => (upserted = resolve));
+      // As the scan writer's transaction: the catalog first (a stronger report updates the row), then the findings.
+      const scan = store.transaction(async (tx) => {
+        await tx.patches.upsert([{ ...patch('DSA-1-1', day(30)), severity: 'critical' }], 's1');
+        upserted();
+        await held;
+        await tx.scans.recordMany([
+          {
+            result: { scanId: 's1', host: 'web-01', outcome: 'ok', startedAt: day(30), finishedAt: day(30), rebootRequired: false, installed: [], warnings: [] },
+            findings: [{ patchId: 'DSA-1-1', state: 'missing' }],
+          },
+        ]);
+      });
+      await inside;
+      let done = false;
+      const pruned = store.patches.pruneUnreferenced(HORIZON).finally(() => (done = true));
+      const waiting = async () => (await sql.query<{ n: number }>('select count(*)::int as n from pg_locks where not granted'))[0]!.n > 0;
+      await until('the prune to finish, or to wait for the scan', async () => done || (await waiting()));
+      release();
+      expect(await Promise.all([pruned, scan])).toEqual([0, undefined]);
+      expect((await store.findings.byHost('web-01')).map((f) => f.patchId)).toEqual(['DSA-1-1']);
+      expect(await store.patches.get('DSA-1-1')).toMatchObject({ severity: 'critical' });
+    } finally {
+      await store.close();
+    }
+  });
 });

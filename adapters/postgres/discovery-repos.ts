@@ -97,13 +97,17 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
       // none appears behind it naming a patch it removes.
       await tx.query('lock table findings in share mode');
       const rows = await tx.query<{ n: number }>(
+        // A patch a scan is writing right now (its metadata row locked) is skipped, not waited
+        // for: that scan would wait for this one's lock on findings, and the two would deadlock.
         `with carried as (select distinct unnest(patches) as id from changes
-         ), gone as (
-           delete from patches p where p.first_seen < $1
+         ), doomed as (
+           select p.id from patches p where p.first_seen < $1
              and not exists (select 1 from findings f where f.patch_id = p.id)
              and not exists (select 1 from findings f where f.superseded_by = p.id)
              and not exists (select 1 from carried c where c.id = p.id)
-           returning p.id
+           for update of p skip locked
+         ), gone as (
+           delete from patches p using doomed d where p.id = d.id returning p.id
          ), counts as (
            delete from patch_needing n where n.patch_id in (select id from gone)
          )
