@@ -184,6 +184,15 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
     );
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
   },
+  async needing(hosts, patchIds) {
+    if (hosts.length === 0 || patchIds.length === 0) return new Map();
+    const rows = await sql.query<{ host: string; patches: string[] }>(
+      `select host, json_agg(patch_id order by patch_id) as patches from findings
+       where host = any($1::text[]) and patch_id = any($2::text[]) and state in ('missing', 'failed') group by host`,
+      [hosts, patchIds],
+    );
+    return new Map(rows.map((row) => [row.host, row.patches]));
+  },
   async openOf(hosts) {
     const rows = await sql.query<FindingRow>(
       `select ${FINDING_COLUMNS} from findings f ${SEEN_JOIN}

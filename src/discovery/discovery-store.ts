@@ -89,6 +89,11 @@ export interface FindingRepository {
    */
   hostsByPatch(patchIds: string[], states: readonly FindingState[]): Promise<Map<string, string[]>>;
   /**
+   * For each of `hosts`, which of `patchIds` it still needs (NEEDS_PATCH: missing or failed), by
+   * patch id; hosts that need none are absent. One query for a wave's hosts and a change's patches.
+   */
+  needing(hosts: readonly string[], patchIds: readonly string[]): Promise<Map<string, string[]>>;
+  /**
    * What a scan's digest shows of the patches it discovered (PatchRepository.firstSeenIn), about
    * the hosts that need them (NEEDS_PATCH: missing or failed): per patch how many and the first
    * `sample` by name, and how many distinct hosts. With `inventory`, also the inventory folded
