@@ -12,6 +12,7 @@ import { digestGroups, digestHosts, digestPatch, type Extra, needingCounts, scan
 import { oldDigest, oldProposal } from './support/digest-oracle.ts';
 import { availableEngines, type FreshStore, freshPostgresUrl, openFresh } from './support/engines.ts';
 import { insertPatchesBefore023 } from './support/patches-before-023.ts';
+import { recordedCalls } from './support/recorded-calls.ts';
 
 /**
  * The digest's counts (migration 014) are kept by triggers as findings change: after every kind of
@@ -67,6 +68,11 @@ describe.each(availableEngines())('digest counts on %s', (engine) => {
     // What a click on its *Propose rollout* proposes: from the kept counts when every affected host is covered, host by host otherwise.
     const proposal = await digestProposal(store, `scan:${scanId}`);
     expect({ patches: proposal.patches, groups: proposal.groups.map((g) => g.name), uncovered: proposal.uncovered }).toEqual(await oldProposal(store, scanId));
+    // A digest whose button names its patch ids: the same, in one read of the hosts that need them.
+    const recorded = recordedCalls(store);
+    const byIds = await digestProposal(recorded.store, (await store.patches.firstSeenIn(scanId)).map((p) => p.id).join(' '));
+    expect({ patches: byIds.patches, groups: byIds.groups.map((g) => g.name), uncovered: byIds.uncovered }).toEqual(await oldProposal(store, scanId));
+    expect(recorded.calls.map((c) => c.call).filter((c) => c.startsWith('findings.'))).toEqual(['findings.hostsByPatch']);
     return now!;
   };
   const choices = (card: Awaited<ReturnType<typeof expectSameDigest>>) => card.actions?.[0]?.choices?.map((c) => c.value);

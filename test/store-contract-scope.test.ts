@@ -91,6 +91,9 @@ describe.each(availableEngines())('store contract (scoped reads) on %s', (engine
       expect(await opened.store.groups.memberNames(group.name), group.name).toEqual(membersOf(group, hosts).map((h) => h.name));
     }
     expect(await opened.store.groups.memberNames('nope')).toBeNull();
+    // Counted by the same rule, several groups at once (an approval card's targets); unknown ones absent.
+    const counts = await opened.store.groups.memberCounts([...groups.map((g) => g.name), 'nope']);
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(groups.map((g) => [g.name, membersOf(g, hosts).length])));
   });
 
   it("keeps each host's latest scan as scans are recorded, one at a time or many; an older scan stored late does not replace it", async () => {

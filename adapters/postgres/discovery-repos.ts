@@ -8,6 +8,7 @@ import { offeredColumns, storedOffers } from './offered-columns.ts';
 import { findingsOfPatch, patchCoverage, pendingIn } from './finding-reads.ts';
 import { CHECK_INSERTED, FINDING_COLUMNS, type FindingRow, LOCK_SIGHTINGS, NEW_HOST, SIGHTING_AND_FINGERPRINT, SEEN_JOIN, toFinding } from './finding-row.ts';
 import { hostStatus } from './host-status-read.ts';
+import { patchSuggestions } from './patch-suggestions.ts';
 import type { SqlClient } from './sql-client.ts';
 
 interface PatchRow {
@@ -104,6 +105,34 @@ export const patchRepository = (sql: SqlClient): PatchRepository => ({
   async list() {
     return (await sql.query<PatchRow>('select * from patches order by id')).map(toPatch);
   },
+  suggestions: (word, bounds) => patchSuggestions(sql, word, bounds),
+  async pruneUnreferenced(before) {
+    return sql.transaction(async (tx) => {
+      // SHARE waits for the transactions writing findings to commit and keeps new ones out until
+      // this one does (one delete, once an hour): the delete below then sees every finding, and
+      // none appears behind it naming a patch it removes.
+      await tx.query('lock table findings in share mode');
+      const rows = await tx.query<{ n: number }>(
+        // A patch a scan is writing right now (its metadata row locked) is skipped, not waited
+        // for: that scan would wait for this one's lock on findings, and the two would deadlock.
+        `with carried as (select distinct unnest(patches) as id from changes
+         ), doomed as (
+           select p.id from patches p where p.first_seen < $1
+             and not exists (select 1 from findings f where f.patch_id = p.id)
+             and not exists (select 1 from findings f where f.superseded_by = p.id)
+             and not exists (select 1 from carried c where c.id = p.id)
+           for update of p skip locked
+         ), gone as (
+           delete from patches p using doomed d where p.id = d.id returning p.id
+         ), counts as (
+           delete from patch_needing n where n.patch_id in (select id from gone)
+         )
+         select count(*)::int as n from gone`,
+        [before],
+      );
+      return rows[0]?.n ?? 0;
+    });
+  },
 });
 
 export const findingRepository = (sql: SqlClient): FindingRepository => ({
@@ -170,6 +199,15 @@ export const findingRepository = (sql: SqlClient): FindingRepository => ({
       [patchIds, states],
     );
     return new Map(rows.map((row) => [row.patch_id, row.hosts]));
+  },
+  async needing(hosts, patchIds) {
+    if (hosts.length === 0 || patchIds.length === 0) return new Map();
+    const rows = await sql.query<{ host: string; patches: string[] }>(
+      `select host, json_agg(patch_id order by patch_id) as patches from findings
+       where host = any($1::text[]) and patch_id = any($2::text[]) and state in ('missing', 'failed') group by host`,
+      [hosts, patchIds],
+    );
+    return new Map(rows.map((row) => [row.host, row.patches]));
   },
   async openOf(hosts) {
     const rows = await sql.query<FindingRow>(

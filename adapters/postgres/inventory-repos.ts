@@ -109,6 +109,17 @@ const toGroup = (row: GroupRow): Group => ({
   ...(row.selector !== null ? { selector: row.selector } : {}),
 });
 
+/**
+ * The names of group `g`'s hosts, by membersOf's rule in SQL: static members, hosts naming the
+ * group, or a selector that says something (os or tags) and that the host matches in full.
+ */
+const MEMBERS = `select h.name from hosts h where h.groups @> array[g.name]
+  union select h.name from hosts h where h.name = any(coalesce(g.members, '{}'))
+  union select h.name from hosts h
+    where (g.selector ? 'os' or g.selector ? 'tags')
+      and (not g.selector ? 'os' or h.os in (select jsonb_array_elements_text(g.selector -> 'os')))
+      and h.tags @> coalesce(g.selector -> 'tags', '{}')`;
+
 export const groupRepository = (sql: SqlClient): GroupRepository => ({
   async sync(groups) {
     await sql.transaction(async (tx) => {
@@ -131,20 +142,15 @@ export const groupRepository = (sql: SqlClient): GroupRepository => ({
     return rows[0] ? toGroup(rows[0]) : null;
   },
   async memberNames(name) {
-    // membersOf's rule in SQL: static members, hosts naming the group, or a selector that says
-    // something (os or tags) and that the host matches in full. Null when the group is unknown.
     const rows = await sql.query<{ members: string[] | null }>(
-      `select (select coalesce(json_agg(m.name order by m.name), '[]') from (
-                select h.name from hosts h where h.groups @> array[g.name]
-                union select h.name from hosts h where h.name = any(coalesce(g.members, '{}'))
-                union select h.name from hosts h
-                  where (g.selector ? 'os' or g.selector ? 'tags')
-                    and (not g.selector ? 'os' or h.os in (select jsonb_array_elements_text(g.selector -> 'os')))
-                    and h.tags @> coalesce(g.selector -> 'tags', '{}')) m) as members
-       from host_groups g where g.name = $1`,
+      `select (select coalesce(json_agg(m.name order by m.name), '[]') from (${MEMBERS}) m) as members from host_groups g where g.name = $1`,
       [name],
     );
     return rows[0] ? (rows[0].members ?? []) : null;
+  },
+  async memberCounts(names) {
+    const rows = await sql.query<{ name: string; n: number }>(`select g.name, (select count(*)::int from (${MEMBERS}) m) as n from host_groups g where g.name = any($1::text[])`, [names]);
+    return new Map(rows.map((row) => [row.name, row.n]));
   },
 });
 

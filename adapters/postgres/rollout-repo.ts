@@ -79,6 +79,14 @@ export const rolloutRepository = (sql: SqlClient): RolloutRepository => ({
     const rows = await sql.query<RunRow>('select * from host_runs where change_id = $1 order by wave, batch, host', [changeId]);
     return rows.map(toRun);
   },
+  async run(changeId, host) {
+    const rows = await sql.query<RunRow>('select * from host_runs where change_id = $1 and host = $2', [changeId, host]);
+    return rows[0] ? toRun(rows[0]) : null;
+  },
+  async stateCounts(changeId) {
+    const rows = await sql.query<{ state: HostRun['state']; n: number }>('select state, count(*)::int as n from host_runs where change_id = $1 group by state', [changeId]);
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  },
   async queueRuns(changeId, wave, batch, hosts) {
     if (hosts.length === 0) return;
     await sql.query(
@@ -122,6 +130,15 @@ export const rolloutRepository = (sql: SqlClient): RolloutRepository => ({
   },
   async setRunState(changeId, host, from, to, error) {
     await sql.query(`update host_runs set state = $4, error = coalesce($5, error) where change_id = $1 and host = $2 and state = $3`, [changeId, host, from, to, error ?? null]);
+  },
+  async setRunStates(changeId, from, verdicts) {
+    if (verdicts.length === 0) return;
+    await sql.query(
+      `update host_runs r set state = v.state, error = coalesce(v.error, r.error)
+       from unnest($3::text[], $4::text[], $5::text[]) as v(host, state, error)
+       where r.change_id = $1 and r.host = v.host and r.state = $2`,
+      [changeId, from, verdicts.map((v) => v.host), verdicts.map((v) => v.to), verdicts.map((v) => v.error)],
+    );
   },
   async expiredLeases(at) {
     const rows = await sql.query<{ change_id: string; host: string }>(

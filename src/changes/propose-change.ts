@@ -1,4 +1,5 @@
 import { PatchId } from '../discovery/patch.ts';
+import { patchSuggestions } from '../discovery/patch-suggestions.ts';
 import { closestMatches } from '../shared/closest-matches.ts';
 import { NotFoundError, PatchbotError } from '../shared/errors.ts';
 import type { DiscoveryRepos } from '../discovery/discovery-store.ts';
@@ -66,11 +67,13 @@ const check = async (tx: ProposeTx, input: ProposeInput) => {
         { label: 'groups', names: groups.map((g) => g.name) },
       );
   }
+  // One read for all of them (a digest's *Propose rollout* can carry thousands), checked in order.
+  const known = new Set((await tx.patches.byIds(input.patches)).map((p) => p.id));
   for (const id of input.patches) {
     if (!PatchId.safeParse(id).success) throw new PatchbotError('invalid-patch', `\`${id}\` is not a patch id (KB5034441, DSA-5600-1, USN-6600-1, RHSA-2024:1234, deb:pkg@version).`);
-    if (!(await tx.patches.get(id))) {
-      const known = (await tx.patches.list()).map((p) => p.id);
-      throw new NotFoundError('patch', id, closestMatches(id, known), { how: 'Only patches a scan has found can be proposed: `pending` lists them, most urgent first.' });
+    if (!known.has(id)) {
+      const { nearest } = await patchSuggestions(tx.patches, id);
+      throw new NotFoundError('patch', id, nearest, { how: 'Only patches a scan has found can be proposed: `pending` lists them, most urgent first.' });
     }
   }
   return groups.filter((g) => input.targets.includes(g.name));

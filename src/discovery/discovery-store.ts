@@ -31,6 +31,29 @@ export interface PatchRepository {
   /** The patches of these ids that the catalog has (unknown ids are absent), by id. */
   byIds(ids: readonly string[]): Promise<CatalogPatch[]>;
   list(): Promise<CatalogPatch[]>;
+  /**
+   * What an unknown `word` may have meant, read without loading the catalog (tens of thousands of
+   * ids at 100,000 hosts). `samePackage`: the first `shown` ids of the package `word` names
+   * (`deb:<word>@…`, `rpm:<word>@…`), by id. `near`: up to `candidates` ids that contain `word`, or
+   * that may lie within `maxDistance` edits of it (ignoring case: the length allows it and they
+   * contain one of its editPieces whole, so none within the bound is left out), those containing it
+   * first, then those sharing most of it. The caller measures the distances (closestMatches).
+   */
+  suggestions(word: string, bounds: { maxDistance: number; shown: number; candidates: number }): Promise<PatchSuggestions>;
+  /**
+   * Deletes the patches first seen before `before` that nothing refers to any more: no finding
+   * names it (as its patch, or as the one that superseded it) and no change carries it (a change
+   * keeps its patch ids for good: its card, ticket and rollback name them). Returns how many. Waits
+   * for findings being written, and holds new ones back until it is done, so no finding is left
+   * naming a patch it deleted; a writer that remembered a deleted patch as stored gets it refused
+   * (MissingReferenceError) and stores it again (ScanWriter).
+   */
+  pruneUnreferenced(before: Date): Promise<number>;
+}
+
+export interface PatchSuggestions {
+  samePackage: string[];
+  near: string[];
 }
 
 export interface FindingInput {
@@ -67,6 +90,11 @@ export interface FindingRepository {
    * host matches are absent. One query for many patches: a scan's digest asks about all it found.
    */
   hostsByPatch(patchIds: string[], states: readonly FindingState[]): Promise<Map<string, string[]>>;
+  /**
+   * For each of `hosts`, which of `patchIds` it still needs (NEEDS_PATCH: missing or failed), by
+   * patch id; hosts that need none are absent. One query for a wave's hosts and a change's patches.
+   */
+  needing(hosts: readonly string[], patchIds: readonly string[]): Promise<Map<string, string[]>>;
   /**
    * What a scan's digest shows of the patches it discovered (PatchRepository.firstSeenIn), about
    * the hosts that need them (NEEDS_PATCH: missing or failed): per patch how many and the first

@@ -6,6 +6,7 @@ import { boundHostScan } from './patch-bounds.ts';
 import type { OfferedUpdates } from './offered-updates.ts';
 import type { HostScan, Patch, PatchClaim } from './patch.ts';
 import type { StoredPatch } from './scan-deps.ts';
+import { MissingReferenceError } from '../shared/store-errors.ts';
 
 /** One host's scan, ready to store. */
 export interface ScanWrite {
@@ -174,7 +175,7 @@ export class ScanWriter {
     }
   }
 
-  private async write(writes: ScanWrite[]): Promise<WriteOutcome[]> {
+  private async write(writes: ScanWrite[], retried = false): Promise<WriteOutcome[]> {
     // Every host reports much the same patches: the store is asked only about those whose reports
     // change what this process stored — stronger, or weaker than the weakest claim stored (the
     // floor, which pre-approval rests on: catalog-merge.ts) — each once per batch, all the batch's
@@ -210,17 +211,28 @@ export class ScanWriter {
       ...(w.findings && w.offered ? { offered: w.offered } : {}),
     }));
     let fresh: string[] = [];
-    if (unknown.size === 0 && disagreements.length === 0) await this.store.scans.recordMany(rows);
-    else {
-      fresh = await this.store.transaction(async (tx) => {
-        const inserted: string[] = [];
-        for (const [scanId, patches] of unknown) inserted.push(...(await tx.patches.upsert(patches, scanId)));
-        await tx.scans.recordMany(rows);
-        for (const d of disagreements) await tx.audit.append(disagreementEvent(d.host, d.scanId, d.found));
-        return inserted;
-      });
-      // Only after commit: a rolled-back transaction must not leave patches marked as stored.
-      for (const [id, { merged }] of claims) this.remember(id, merged);
+    try {
+      if (unknown.size === 0 && disagreements.length === 0) await this.store.scans.recordMany(rows);
+      else {
+        fresh = await this.store.transaction(async (tx) => {
+          const inserted: string[] = [];
+          for (const [scanId, patches] of unknown) inserted.push(...(await tx.patches.upsert(patches, scanId)));
+          await tx.scans.recordMany(rows);
+          for (const d of disagreements) await tx.audit.append(disagreementEvent(d.host, d.scanId, d.found));
+          return inserted;
+        });
+        // Only after commit: a rolled-back transaction must not leave patches marked as stored.
+        for (const [id, { merged }] of claims) this.remember(id, merged);
+      }
+    } catch (error) {
+      // Housekeeping deletes patches nothing has referred to for a while (PatchRepository.
+      // pruneUnreferenced): one remembered here as stored may be gone, and its findings refused.
+      // Forgotten, these writes' patches are stored again; a refusal with none of them remembered,
+      // or a second one, is the write's own.
+      if (!(error instanceof MissingReferenceError) || retried) throw error;
+      const forgotten = writes.flatMap((w) => w.patches ?? []).filter((p) => this.stored.delete(p.id));
+      if (forgotten.length === 0) throw error;
+      return this.write(writes, true);
     }
     // After commit, so that hosts committed by other replicas at the same time are counted: the
     // last of them to ask finishes the scan. Once per scan in the batch, told to its last write.

@@ -21,6 +21,8 @@ export interface GroupRepository {
    * group, hosts matching its selector), evaluated in the store; null when there is no such group.
    */
   memberNames(name: string): Promise<string[] | null>;
+  /** How many hosts each of these groups has, by the same rule, counted in the store; unknown groups are absent. */
+  memberCounts(names: readonly string[]): Promise<Map<string, number>>;
 }
 
 export interface InventoryRepos {

@@ -17,15 +17,16 @@ export const IDEMPOTENCY_RETENTION_DAYS = 30;
 
 /**
  * How long scan history (per-host results of past scans) and findings of installed patches are
- * kept. Neither is what the answers read — each host's latest scan is kept apart, and open
- * findings are never removed — so history grows with time, not with the estate, only this far.
- * A quarter covers the longest default SLA's audit questions ("when was this installed?") short
- * of `low` (180 d), whose open findings stay anyway.
+ * kept, and patches nothing refers to (from their first sighting). None of it is what the answers
+ * read — each host's latest scan is kept apart, open findings are never removed, and a patch that
+ * a finding or a change names stays — so history grows with time, not with the estate, only this
+ * far. A quarter covers the longest default SLA's audit questions ("when was this installed?")
+ * short of `low` (180 d), whose open findings stay anyway.
  */
 export const HISTORY_RETENTION_DAYS = 90;
 
 export interface HousekeepingDeps {
-  store: IdempotencyRepos & SignInSessionRepos & Pick<DiscoveryRepos, 'scans' | 'findings'>;
+  store: IdempotencyRepos & SignInSessionRepos & Pick<DiscoveryRepos, 'scans' | 'findings' | 'patches'>;
   queue: JobQueue;
   log: Logger;
   now?: () => Date;
@@ -40,6 +41,10 @@ const housekeep = async ({ store, log, now = () => new Date() }: HousekeepingDep
   const scans = await store.scans.pruneHistory(history);
   const installed = await store.findings.pruneInstalled(history);
   if (scans || installed) log.info({ scans, installed, before: history }, `scan history and installed or superseded findings older than ${HISTORY_RETENTION_DAYS} days removed`);
+  // After the findings: a patch whose last finding just went goes in the same run. Hosts invent
+  // ids and package versions are superseded every month; what no finding or change names is history.
+  const patches = await store.patches.pruneUnreferenced(history);
+  if (patches) log.info({ patches, before: history }, `patches first seen over ${HISTORY_RETENTION_DAYS} days ago that no finding or change refers to removed`);
   // A console sign-in that ended or expired can never be used again: nothing to keep it for.
   const sessions = await store.signInSessions.prune(now());
   if (sessions) log.info({ sessions }, 'ended and expired console sign-in sessions removed');

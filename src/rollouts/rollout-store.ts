@@ -57,6 +57,10 @@ export interface RolloutRepository {
   progressForUpdate(changeId: string): Promise<RolloutProgress | null>;
   saveProgress(progress: RolloutProgress): Promise<void>;
   runs(changeId: string): Promise<HostRun[]>;
+  /** One host's run of a change, or null: what a host job reads of its own run, not the change's every run. */
+  run(changeId: string, host: string): Promise<HostRun | null>;
+  /** How many of the change's runs are in each state (states with none are absent): the card's progress, counted in the store. */
+  stateCounts(changeId: string): Promise<Partial<Record<HostRunState, number>>>;
   /** Queues hosts of one batch; hosts already queued or run are left as they are. */
   queueRuns(changeId: string, wave: number, batch: number, hosts: readonly string[]): Promise<void>;
   /**
@@ -77,6 +81,8 @@ export interface RolloutRepository {
   finishRun(changeId: string, host: string, outcome: { attempt: number; state: HostRunState; result: unknown; error: string | null; at: Date }): Promise<boolean>;
   /** Verdicts after a rescan (applied → verified | still-missing). */
   setRunState(changeId: string, host: string, from: HostRunState, to: HostRunState, error?: string | null): Promise<void>;
+  /** setRunState for many hosts of one change in one statement: a wave's verdicts. A null error keeps the run's own. */
+  setRunStates(changeId: string, from: HostRunState, verdicts: ReadonlyArray<{ host: string; to: HostRunState; error: string | null }>): Promise<void>;
   /** Running hosts of running changes whose lease ended before `at`: left by a crash or a lost lease, to be re-checked. */
   expiredLeases(at: Date): Promise<Array<{ changeId: string; host: string }>>;
 }

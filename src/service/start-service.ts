@@ -36,9 +36,11 @@ const DRAIN_MS = 10_000;
 
 /** A fresh estate (a host never scanned) is scanned at start, so `npm start` shows real findings at once. */
 const scanUnscannedHosts = async (runtime: Runtime): Promise<void> => {
+  // Counted in the store: every start read every host and every host's latest scan to learn that
+  // (as at most starts) none was new.
+  const { neverScanned } = await runtime.store.scans.freshness(null, 0);
+  if (neverScanned.count === 0) return;
   const hosts = (await runtime.store.hosts.list()).map((h) => h.name);
-  const scanned = new Set((await runtime.store.scans.latestPerHost()).map((s) => s.host));
-  if (hosts.length === 0 || hosts.every((h) => scanned.has(h))) return;
   // One id per hour: replicas starting together start one scan.
   const hour = new Date().toISOString().slice(0, 13).replace(/[-T]/g, '');
   const { scanId, created } = await scanAndAudit(runtime.scan, { hosts, requestedBy: 'patchbot:startup', scanId: `scan-${hour}-startup` });

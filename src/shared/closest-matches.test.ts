@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatches, levenshtein } from './closest-matches.ts';
+import { closestMatches, editPieces, levenshtein } from './closest-matches.ts';
 
 /** The textbook table, unbounded: what the bounded one must agree with. */
 const reference = (a: string, b: string): number => {
@@ -50,5 +50,22 @@ describe('closestMatches', () => {
     expect(closestMatches('prod-wbe', ['prod-web', 'staging', 'db-01'])).toEqual(['prod-web']);
     expect(closestMatches('web', ['prod-web', 'web-01', 'db-01'])).toEqual(['prod-web', 'web-01']);
     expect(closestMatches('KB5040098', ['KB5040099', 'KB5099999'], 3, 2)).toEqual(['KB5040099']);
+  });
+});
+
+describe('editPieces', () => {
+  it('cuts the word in lower case into one piece more than the edits allowed', () => {
+    expect(editPieces('KB5040098', 2)).toEqual(['kb5', '040', '098']);
+    expect(editPieces('ab', 2)).toEqual(['', 'a', 'b']);
+  });
+
+  it('leaves one piece whole in every word within the bound', () => {
+    const sample = words(80, 11);
+    for (const a of sample)
+      for (const b of sample)
+        for (const max of [0, 1, 2, 3]) {
+          if (reference(a, b) > max) continue;
+          expect(editPieces(a, max).some((piece) => b.toLowerCase().includes(piece))).toBe(true);
+        }
   });
 });

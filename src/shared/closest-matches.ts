@@ -27,12 +27,27 @@ export const levenshtein = (a: string, b: string, max = Infinity): number => {
   return Math.min(previous[t.length]!, max + 1);
 };
 
+/** closestMatches' bound when none is given: a third of the word's length, at least 2. */
+export const defaultMaxDistance = (word: string): number => Math.max(2, Math.floor(word.length / 3));
+
+/**
+ * `word` in lower case, cut into `maxDistance + 1` pieces of nearly equal length (some empty when
+ * it is shorter). An edit changes at most one piece, so every string within `maxDistance` edits of
+ * `word` still contains one of them whole: a filter a store can apply to thousands of names before
+ * any distance is measured, which drops no match.
+ */
+export const editPieces = (word: string, maxDistance: number): string[] => {
+  const lower = word.toLowerCase();
+  const count = maxDistance + 1;
+  return Array.from({ length: count }, (_, i) => lower.slice(Math.floor((i * lower.length) / count), Math.floor(((i + 1) * lower.length) / count)));
+};
+
 /**
  * Up to `limit` names nearest to `word`, for "no group named prod-wbe; did you mean prod-web?".
  * Substring matches rank first (people type a fragment: "web"), then by edit distance within a
  * third of the word's length (or `maxDistance`, for ids where that is too loose).
  */
-export const closestMatches = (word: string, candidates: Iterable<string>, limit = 3, maxDistance = Math.max(2, Math.floor(word.length / 3))): string[] => {
+export const closestMatches = (word: string, candidates: Iterable<string>, limit = 3, maxDistance = defaultMaxDistance(word)): string[] => {
   const lower = word.toLowerCase();
   return [...new Set(candidates)]
     .map((name) => ({ name, score: name.toLowerCase().includes(lower) ? 0 : levenshtein(word, name, maxDistance) }))

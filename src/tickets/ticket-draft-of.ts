@@ -88,8 +88,9 @@ export const patchLineOf = (id: string, patch: Pick<Patch, 'title' | 'severity' 
   patch ? `${id}: ${boundTitle(patch.title)} (${patch.severity}${patch.security ? ', security' : ''})` : id;
 
 const descriptionOf = async (store: DraftStore, config: Config, change: Change): Promise<string> => {
-  const patches = await Promise.all(change.patches.map(async (id) => ({ id, patch: await store.patches.get(id) })));
-  const patchLines = patches.map(({ id, patch }) => patchLineOf(id, patch));
+  // One read for all of them: a digest's change can carry thousands of patches.
+  const known = new Map((await store.patches.byIds(change.patches)).map((p) => [p.id, p]));
+  const patchLines = change.patches.map((id) => patchLineOf(id, known.get(id) ?? null));
   const where = config.approval.source === 'chat' ? 'in chat' : config.approval.source === 'itsm' ? 'in this ticket' : 'in chat or in this ticket';
   const plan = RolloutPlan.safeParse(change.plan);
   return [

@@ -60,11 +60,11 @@ describe('answer wording', () => {
   });
 
   it('offers an advisory id one slip away, never one three digits off', async () => {
-    expect((await ask('missing KB5040098')).private?.text).toBe('No patch KB5040098 has been seen in any scan. Did you mean KB5040099?');
+    expect((await ask('missing KB5040098')).private?.text).toBe('No scan has reported patch KB5040098 in the last 90 days. Did you mean KB5040099?');
     expect((await ask('missing KB5040909')).error?.suggestions).toEqual(['KB5040099']);
     const far = await ask('missing KB5099999');
     expect(far.error?.suggestions ?? []).toEqual([]);
-    expect(far.private?.text).toBe('No patch KB5099999 has been seen in any scan. `pending` lists the patches scans have found missing.');
+    expect(far.private?.text).toBe('No scan has reported patch KB5099999 in the last 90 days. `pending` lists the patches scans have found missing.');
   });
 
   it('takes a host name typed in capitals when it is the only match', async () => {

@@ -121,7 +121,7 @@ describe('read-only answers', () => {
     const reply = checked(await ask('which servers are missing KB5034442?'));
     expect(reply.public).toBeUndefined();
     expect(reply.error).toMatchObject({ code: 'not-found', ref: 'ab12cd34', suggestions: expect.arrayContaining(['KB5034441']) });
-    expect(reply.private?.text).toMatch(/^No patch KB5034442 has been seen in any scan\. Did you mean KB5034441/);
+    expect(reply.private?.text).toMatch(/^No scan has reported patch KB5034442 in the last 90 days\. Did you mean KB5034441/);
     expect(reply.private?.context).toBe('ref ab12cd34');
   });
 

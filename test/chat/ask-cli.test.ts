@@ -64,7 +64,7 @@ describe('patchbot ask', () => {
     const { code, stdout, stderr } = await ask('which servers are missing KB5034442?');
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^Not found\nNo patch KB5034442 has been seen in any scan\. Did you mean KB5034441\?\n\(ref [0-9a-f]{8}\)\n$/);
+    expect(stderr).toMatch(/^Not found\nNo scan has reported patch KB5034442 in the last 90 days\. Did you mean KB5034441\?\n\(ref [0-9a-f]{8}\)\n$/);
   });
 
   it('prints the structured answer with --json', async () => {

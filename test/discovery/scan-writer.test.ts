@@ -199,6 +199,23 @@ describe('the scan write buffer', () => {
     expect(await store.findings.byHost('b')).toEqual([]);
   });
 
+  it('stores again a patch it remembers as stored that housekeeping has deleted since', async () => {
+    const store = await fresh();
+    const { store: watched, upserts } = spied(store);
+    const writer = new ScanWriter(watched, { maxDelayMs: 1, storedPatches: new Map() });
+    await store.scans.start('s1', 'test', ['a', 'b'], at);
+    await writer.record(write('s1', 'a', [patch('DSA-1-1')]));
+    // a installs it; its finding becomes history, and then the patch nothing names any more.
+    await writer.record({ result: ok('s1', 'a'), patches: [], findings: [] });
+    const later = new Date(at.getTime() + 86_400_000);
+    expect(await store.findings.pruneInstalled(later)).toBe(1);
+    expect(await store.patches.pruneUnreferenced(later)).toBe(1);
+    // b reports it while this process still remembers it: refused once, stored again, as new.
+    expect(await writer.record(write('s1', 'b', [patch('DSA-1-1')]))).toEqual({ fresh: ['DSA-1-1'], finished: true });
+    expect(upserts).toEqual([['DSA-1-1'], ['DSA-1-1']]);
+    expect((await store.findings.byHost('b')).map((f) => [f.patchId, f.state])).toEqual([['DSA-1-1', 'missing']]);
+  });
+
   it('keeps a second write of the same host for the next transaction, so the later one wins', async () => {
     const store = await fresh();
     await store.scans.start('s1', 'test', ['a'], at);

@@ -10,6 +10,7 @@ import { type Runtime, startRuntime } from '../../src/service/runtime.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { writeConfig } from '../support/cli.ts';
 import { until } from '../support/until.ts';
+import { change } from '../support/store-contract.ts';
 
 /** The hourly housekeeping job, fired through a real runtime's job queue as the schedule fires it. */
 describe('housekeeping', () => {
@@ -69,14 +70,13 @@ describe('housekeeping', () => {
     expect(await sessionPerson(store.signInSessions, live, now)).toBe('dave');
   });
 
-  it(`forgets scan history and installed findings older than ${HISTORY_RETENTION_DAYS} days, keeping each host's latest scan and open findings`, async () => {
+  it(`forgets scan history, installed findings and the patches nothing names any more, older than ${HISTORY_RETENTION_DAYS} days, keeping each host's latest scan, open findings and what changes carry`, async () => {
     const { store, queue } = runtime;
     const old = daysAgo(HISTORY_RETENTION_DAYS + 2);
     const older = daysAgo(HISTORY_RETENTION_DAYS + 1);
-    await store.patches.upsert([
-      { id: 'P-1', title: 'p1', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: old },
-      { id: 'P-2', title: 'p2', severity: 'low', security: false, cves: [], rebootHint: false, firstSeen: old },
-    ]);
+    await store.patches.upsert(['P-1', 'P-2', 'P-3'].map((id) => ({ id, title: id.toLowerCase(), severity: 'low' as const, security: false, cves: [], rebootHint: false, firstSeen: old })));
+    // P-3 was never missing anywhere, but a change carries it: its card and ticket name it.
+    await store.changes.create(change('CHG-1', { patches: ['P-3'], state: 'completed' }));
     await store.scans.start('old-1', 'test', ['h1'], old);
     await store.scans.recordMany([
       {
@@ -101,5 +101,8 @@ describe('housekeeping', () => {
     // h1's latest scan (old-2) still says how fresh h1 is; P-1 (installed by old-2) is gone, P-2 (open) stays.
     expect((await store.scans.latestPerHost()).map((s) => [s.host, s.scanId])).toEqual([['h1', 'old-2']]);
     expect((await store.findings.byHost('h1')).map((f) => [f.patchId, f.state])).toEqual([['P-2', 'missing']]);
+    // In the same run, P-1 goes with its last finding; P-2 (open on h1) and P-3 (in a change) stay.
+    await until('P-1 to be pruned', async () => (await store.patches.get('P-1')) === null, 30_000);
+    expect((await store.patches.list()).map((p) => p.id)).toEqual(['P-2', 'P-3']);
   });
 });

@@ -5,7 +5,6 @@ import type { Group } from '../../inventory/host.ts';
 import type { EstateStore } from '../answers/estate.ts';
 
 export const SCAN = 'scan:';
-const BATCH = 16;
 
 /** What a digest's *Propose rollout* proposes: the patches still needed, the groups covering their hosts, the affected hosts no chosen group contains. */
 export interface DigestProposal {
@@ -15,22 +14,16 @@ export interface DigestProposal {
 }
 
 /**
- * The exact path, host by host: every finding of each patch, the cover over the inventory in
- * memory. For a digest of patch ids (its scan id did not fit the button), and to name the
- * affected hosts no group contains.
+ * The exact path, host by host: the hosts that need each patch, in one read for all of them (it
+ * was every finding of each patch, 16 patches at a time), the cover over the inventory in memory.
+ * For a digest of patch ids (its scan id did not fit the button), and to name the affected hosts
+ * no group contains.
  */
 const hostByHost = async (store: EstateStore, ids: readonly string[]): Promise<DigestProposal> => {
-  const needed = new Map<string, string[]>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
-    const findings = await Promise.all(batch.map((id) => store.findings.byPatch(id)));
-    batch.forEach((id, j) => {
-      const hosts = (findings[j] ?? []).filter((f) => NEEDS_PATCH.includes(f.state)).map((f) => f.host);
-      if (hosts.length) needed.set(id, hosts);
-    });
-  }
-  const cover = coverGroups(await store.groups.list(), await store.hosts.list(), new Set([...needed.values()].flat()));
-  return { patches: [...needed.keys()], ...cover };
+  const needing = await store.findings.hostsByPatch([...ids], NEEDS_PATCH);
+  const patches = [...new Set(ids)].filter((id) => needing.has(id));
+  const cover = coverGroups(await store.groups.list(), await store.hosts.list(), new Set([...needing.values()].flat()));
+  return { patches, ...cover };
 };
 
 /**

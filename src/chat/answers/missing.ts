@@ -1,19 +1,23 @@
 import { isKbId, versionOf } from '../../discovery/package-version.ts';
 import { type Finding, NEEDS_PATCH, type Patch } from '../../discovery/patch.ts';
-import { closestMatches } from '../../shared/closest-matches.ts';
+import { patchSuggestions } from '../../discovery/patch-suggestions.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { CARD_LIMITS, clip } from '../card.ts';
 import type { IntentOf } from '../intent.ts';
 import { FIRST_PAGE, fromWindow, nextPage, pageLists, pagedList, type Paging, windowOf } from '../paging.ts';
 import { type Answer, emptyScopeTitle, type EstateStore, freshnessLine, inScope, notCheckedText, plural, scopeOf, titleWithUnchecked } from './estate.ts';
 import { hostText } from '../../shared/host-text.ts';
+import { HISTORY_RETENTION_DAYS } from '../../jobs/housekeeping.ts';
 
-/** A patch id no scan has reported: say so, and offer the nearest ids that scans did report. */
+/**
+ * A patch id the catalog does not hold: say so, and offer the nearest ids it does. Not "never
+ * seen": housekeeping forgets a patch no finding or change has named for the history's retention.
+ */
 export class UnknownPatchError extends NotFoundError {
   constructor(id: string, suggestions: string[]) {
     super('patch', id, suggestions);
     const tail = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ' `pending` lists the patches scans have found missing.';
-    this.message = `No patch ${id} has been seen in any scan.${tail}`;
+    this.message = `No scan has reported patch ${id} in the last ${HISTORY_RETENTION_DAYS} days.${tail}`;
   }
 }
 
@@ -24,26 +28,18 @@ export class UnknownPatchError extends NotFoundError {
 const ADVISORY = /^(?:KB\d|DSA-|DLA-|USN-|RH[SBE]A-|ALSA-|RLSA-|ELSA-)/i;
 const ADVISORY_SLIPS = 2;
 
-/** `deb:openssl@3.0.13-1` → `openssl`; null for advisories. */
-const packageOf = (id: string): string | null => /^(?:deb|rpm):([^@]+)@/.exec(id)?.[1] ?? null;
-
 /**
  * The patch by id. People think in packages, so a bare package name that matches exactly one
- * package update is that update (the card names the full id); several versions are offered.
+ * package update is that update (the card names the full id); several versions are offered. The
+ * suggestions are read bounded (PatchRepository.suggestions), not from the whole catalog.
  */
 export const findPatch = async (store: EstateStore, id: string): Promise<Patch> => {
   const patch = await store.patches.get(id);
   if (patch) return patch;
-  const known = await store.patches.list();
-  const samePackage = known.filter((p) => packageOf(p.id) === id);
-  if (samePackage.length === 1) return samePackage[0]!;
-  const near = closestMatches(
-    id,
-    known.map((p) => p.id),
-    3,
-    ADVISORY.test(id) ? ADVISORY_SLIPS : undefined,
-  );
-  throw new UnknownPatchError(id, [...new Set([...samePackage.map((p) => p.id), ...near])].slice(0, 3));
+  const { samePackage, nearest } = await patchSuggestions(store.patches, id, ADVISORY.test(id) ? ADVISORY_SLIPS : undefined);
+  const only = samePackage.length === 1 ? await store.patches.get(samePackage[0]!) : null;
+  if (only) return only;
+  throw new UnknownPatchError(id, [...new Set([...samePackage, ...nearest])].slice(0, 3));
 };
 
 /** "Windows Recovery Environment update — important, security; CVE-2024-20666". */

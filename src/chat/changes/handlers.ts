@@ -14,7 +14,7 @@ import type { ActionHandler, ActionRegistry, HandlerContext, HandlerRegistry, Re
 import { describePolicy } from '../../changes/approval-policy.ts';
 import { decisionCard } from './approval-card.ts';
 import { dryRunCommandsOf } from '../../rollouts/dry-run-commands.ts';
-import { stateText } from './rollout-cards.ts';
+import { runCounts, stateText } from './rollout-cards.ts';
 import { hostText } from '../../shared/host-text.ts';
 import { dryRunSections } from './dry-run-card.ts';
 import { cardWhen, loadApprovalCard } from './load-card.ts';
@@ -149,7 +149,10 @@ export const changeHandlers = (options: ChangeHandlerOptions): { handlers: Handl
       const paging = pagingOf(intent, context);
       const closed = paging.page === 1 ? recent.filter((c) => !OPEN.includes(c.state)) : [];
       const states = new Map<string, string>();
-      for (const c of closed.slice(0, CLOSED_SHOWN)) states.set(c.id, stateText(c, await context.store.rollouts.runs(c.id)));
+      for (const c of closed.slice(0, CLOSED_SHOWN)) {
+        const runs = await context.store.rollouts.runs(c.id);
+        states.set(c.id, stateText(c, runCounts(runs), runs));
+      }
       const line = (c: Change) => `\`${c.id}\` ${c.class === 'emergency' ? '🚨 ' : ''}${states.get(c.id) ?? c.state} — ${hostText(clip(c.title, 120))} (by ${hostText(c.requester)})`;
       // The last RECENT changes are read whole (a bounded read): a page is a slice of them.
       const list = pagedList(slicePage(open, paging.page).map(line), open.length, paging, 'changes', 'Open');

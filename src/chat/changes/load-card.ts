@@ -1,7 +1,6 @@
 import type { Change, Vote } from '../../changes/change.ts';
 import type { ChangeRepos } from '../../changes/change-store.ts';
 import { isEligible, tally } from '../../changes/tally.ts';
-import { membersOf } from '../../inventory/resolve.ts';
 import type { InventoryRepos } from '../../inventory/inventory-store.ts';
 import type { PeopleRepos } from '../../people/people-store.ts';
 import { planSummary } from '../../rollouts/plan-summary.ts';
@@ -13,7 +12,7 @@ import type { Card } from '../card.ts';
 import type { DiscoveryRepos } from '../../discovery/discovery-store.ts';
 import { approvalCard, type Decision } from './approval-card.ts';
 import { WHAT_IN_FULL } from './patch-list.ts';
-import { progressLine, stateText } from './rollout-cards.ts';
+import { progressLine, stateNeedsRuns, stateText } from './rollout-cards.ts';
 import { hostText } from '../../shared/host-text.ts';
 
 /**
@@ -46,22 +45,22 @@ export const cardWhen = (schedule: WindowSchedule, change: Change, now: Date): s
 
 /** The approval card of a change as the store has it now: host counts, votes, tally, tickets, and when it runs. */
 export const loadApprovalCard = async (store: CardStore, change: Change, timing: CardTiming, decided?: Decision | null): Promise<Card> => {
-  const [groups, hosts, votes, tickets, people, progress, runs, patches] = await Promise.all([
-    store.groups.list(),
-    store.hosts.list(),
+  // Counted in the store: a card is redrawn at every vote and move, and a change may cover
+  // 100,000 hosts (reading the inventory and every run, with its output, for it took seconds).
+  const [hostCountsByGroup, votes, tickets, people, progress, counts, patches] = await Promise.all([
+    store.groups.memberCounts(change.targets),
     store.votes.list(change.id),
     store.tickets.forChange(change.id),
     store.people.list(),
     store.rollouts.progress(change.id),
-    store.rollouts.runs(change.id),
+    store.rollouts.stateCounts(change.id),
     // Only a long WHAT is summarised by severity; a short one names the ids without a lookup.
     change.patches.length > WHAT_IN_FULL ? store.patches.byIds(change.patches) : Promise.resolve([]),
   ]);
   const plan = RolloutPlan.safeParse(change.plan);
   const wave = plan.success && progress && progress.phase !== 'done' ? plan.data.waves[progress.wave] : undefined;
   const progressText =
-    progress && plan.success ? progressLine(runs, planHosts(plan.data).length, wave ? { index: progress.wave, count: plan.data.waves.length, name: wave.name } : null) : null;
-  const hostCountsByGroup = new Map(groups.filter((g) => change.targets.includes(g.name)).map((g) => [g.name, membersOf(g, hosts).length]));
+    progress && plan.success ? progressLine(counts, planHosts(plan.data).length, wave ? { index: progress.wave, count: plan.data.waves.length, name: wave.name } : null) : null;
   const electorate = people.filter((p) => isEligible(change.policy, p, change.requester).ok).length;
   const counted = tally(change.policy, votes, change.requester, electorate);
   return approvalCard(change, {
@@ -72,7 +71,7 @@ export const loadApprovalCard = async (store: CardStore, change: Change, timing:
     decided: decided === undefined ? decisionOf(change, votes) : decided,
     ...(plan.success ? { plan: planSummary(plan.data) } : {}),
     progress: progressText,
-    stateText: stateText(change, runs),
+    stateText: stateText(change, counts, stateNeedsRuns(counts) ? await store.rollouts.runs(change.id) : []),
     patches: new Map(patches.map((p) => [p.id, p])),
     when: cardWhen(timing.schedule, change, timing.now),
   });

@@ -59,21 +59,42 @@ export const haltCard = (change: Change, reason: string, failed: readonly HostRu
 };
 
 /** A one-line progress summary for the approval card's Progress field. */
-export const progressLine = (runs: readonly HostRun[], total: number, wave: { index: number; count: number; name: string } | null): string => {
-  const done = runs.filter((r) => r.state === 'verified' || r.state === 'applied' || r.state === 'not-needed' || r.state === 'dry-run').length;
-  const dry = runs.filter((r) => r.state === 'dry-run').length;
-  const failed = runs.filter((r) => UNDONE.includes(r.state)).length;
-  const running = runs.filter((r) => r.state === 'running').length;
+/** How many of a change's host runs are in each state (RolloutRepository.stateCounts). */
+export type RunCounts = Partial<Record<HostRun['state'], number>>;
+
+const counted = (counts: RunCounts, states: readonly HostRun['state'][]): number => states.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+
+export const progressLine = (counts: RunCounts, total: number, wave: { index: number; count: number; name: string } | null): string => {
+  const done = counted(counts, ['verified', 'applied', 'not-needed', 'dry-run']);
+  const dry = counted(counts, ['dry-run']);
+  const failed = counted(counts, UNDONE);
+  const running = counted(counts, ['running']);
   const parts = [`${done} of ${total} hosts done`, ...(dry ? [`${dry} would patch (dry run)`] : []), ...(running ? [`${running} running`] : []), ...(failed ? [`${failed} failed`] : [])];
   return `${wave ? `Wave ${wave.index + 1} of ${wave.count} (${wave.name}): ` : ''}${parts.join(', ')}`;
 };
 
+/** A change's runs counted per state, as stateCounts reads them in the store. */
+export const runCounts = (runs: readonly HostRun[]): RunCounts => {
+  const counts: RunCounts = {};
+  for (const r of runs) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  return counts;
+};
+
+/**
+ * Whether stateText needs the change's runs themselves, not only their counts: a dry run is told
+ * from what each run recorded (dryRunText), and only a change with a host that ran dry or failed
+ * (a failed host may have run dry) can have one. A card is redrawn at every vote and move, so it
+ * reads the runs only then.
+ */
+export const stateNeedsRuns = (counts: RunCounts): boolean => counted(counts, ['dry-run', ...UNDONE]) > 0;
+
 /**
  * The change's state as people should read it, on its card and in the `changes` list alike:
- * failures and dry runs are said where the state is shown (issue #19, #15).
+ * failures and dry runs are said where the state is shown (issue #19, #15). `runs`: the change's
+ * runs when stateNeedsRuns(counts), else none are needed.
  */
-export const stateText = (change: Change, runs: readonly HostRun[]): string => {
-  const failed = runs.filter((r) => UNDONE.includes(r.state)).length;
+export const stateText = (change: Change, counts: RunCounts, runs: readonly HostRun[]): string => {
+  const failed = counted(counts, UNDONE);
   const base = change.state === 'completed' ? completedText(failed) : change.state === 'failed' && failed ? `failed (${failed} host${failed === 1 ? '' : 's'} failed)` : change.state;
   const dry = dryRunText(runs, change.parentId === null ? 'patched' : 'restored');
   return dry ? `${base} (${dry})` : base;

@@ -2,12 +2,25 @@ import { checkPlaybooksFit } from '../playbook-fit.ts';
 import { planHosts } from '../rollout-plan.ts';
 import { SCHEDULE_REQUESTER, proposeChange } from '../../changes/propose-change.ts';
 import type { ProposalSchedule } from '../../config/schema-windows.ts';
-import { NEEDS_PATCH } from '../../discovery/patch.ts';
-import { findGroup, membersOf } from '../../inventory/resolve.ts';
+import { findGroup } from '../../inventory/resolve.ts';
 import { scheduleQueue } from '../../jobs/scheduler.ts';
 import { planRollout } from '../plan.ts';
 import type { RolloutDeps } from './rollout-deps.ts';
 import { scheduledPatches } from './schedule-selection.ts';
+
+/**
+ * The targets' hosts by name, membership evaluated in the store. The config names known groups
+ * only; one gone from the store since gets the usual "no group named …" with the closest names.
+ */
+const targetHosts = async (store: RolloutDeps['store'], targets: readonly string[]): Promise<string[]> => {
+  const names = new Set<string>();
+  for (const target of targets) {
+    const members = await store.groups.memberNames(target);
+    if (!members) findGroup({ hosts: [], groups: await store.groups.list() }, target);
+    for (const name of members ?? []) names.add(name);
+  }
+  return [...names];
+};
 
 export const proposalScheduleName = (schedule: Pick<ProposalSchedule, 'name'>) => `proposal-${schedule.name}`;
 
@@ -20,23 +33,22 @@ export const proposalScheduleName = (schedule: Pick<ProposalSchedule, 'name'>) =
  */
 export const proposeOnSchedule = async (deps: RolloutDeps, schedule: ProposalSchedule, firedAt: string): Promise<string | null> => {
   const { store, config, log } = deps;
-  const [hosts, groups] = await Promise.all([store.hosts.list(), store.groups.list()]);
-  const targetHosts = new Set(schedule.targets.flatMap((name) => membersOf(findGroup({ hosts, groups }, name), hosts).map((h) => h.name)));
-  const needed = new Set<string>();
-  for (const host of targetHosts) {
-    for (const finding of await store.findings.byHost(host)) if (NEEDS_PATCH.includes(finding.state)) needed.add(finding.patchId);
-  }
+  // What the targets' hosts miss, counted in the store over just those hosts (a query per host
+  // was 50,000 statements for a group of 50,000), and the catalog rows of only those patches.
+  const pending = await store.findings.pendingIn(await targetHosts(store, schedule.targets));
   // Patches an open change already carries are its to deliver: proposing them again would put two
   // changes on the same hosts (and the second one's rollback record would be taken mid-upgrade).
   const open = await store.changes.list({ states: ['pending-approval', 'approved', 'scheduled', 'running', 'paused', 'halted'], limit: 100_000 });
   const underway = new Set(open.filter((c) => c.targets.some((t) => schedule.targets.includes(t))).flatMap((c) => c.patches));
-  const candidates = (await store.patches.list()).filter((p) => needed.has(p.id) && !underway.has(p.id));
+  const groups = await store.groups.list();
+  const candidates = await store.patches.byIds(pending.patches.map((p) => p.id).filter((id) => !underway.has(id)));
   // A pre-approved schedule selects on the weakest claim the hosts made, a voted one on the strongest.
   const patches = scheduledPatches({ schedule, approval: config.approval, groups, candidates, log, firedAt }).sort();
   if (patches.length === 0) {
     log.info({ schedule: schedule.name, firedAt }, 'recurring proposal found nothing to propose');
     return null;
   }
+  const hosts = await store.hosts.list();
   const plan = planRollout({ targets: schedule.targets, hosts, groups, config: config.rollout, class: schedule.class });
   const planned = new Set(planHosts(plan));
   try {

@@ -31,8 +31,7 @@ interface Outcome {
 }
 
 /** The params the apply ran with on `host`, as its run recorded them (null: not recorded). */
-const appliedParams = async (deps: RolloutDeps, parentId: string, host: string): Promise<ParamValues | null> =>
-  recordedParams((await deps.store.rollouts.runs(parentId)).find((r) => r.host === host));
+const appliedParams = async (deps: RolloutDeps, parentId: string, host: string): Promise<ParamValues | null> => recordedParams((await deps.store.rollouts.run(parentId, host)) ?? undefined);
 
 const missingOn = async (deps: RolloutDeps, change: Change, host: string): Promise<string[]> => stillNeeded(change.patches, await deps.store.findings.byHost(host));
 
@@ -67,7 +66,8 @@ const verdict = (runs: PlaybookRun[], applied: number): Outcome => {
 /** The wave's own smoke checks (beyond the playbook's), in order, up to the first failure. */
 const waveSmoke = async (deps: RolloutDeps, change: Change, host: Host, log: Logger, signal: AbortSignal): Promise<PlaybookRun[]> => {
   const plan = RolloutPlan.safeParse(change.plan);
-  const run = (await deps.store.rollouts.runs(change.id)).find((r) => r.host === host.name);
+  // This host's run only: every host job reading every run of its change was quadratic in the change's size.
+  const run = await deps.store.rollouts.run(change.id, host.name);
   const wave = plan.success && run ? plan.data.waves[run.wave] : undefined;
   const runs: PlaybookRun[] = [];
   for (const check of wave?.smoke ?? []) {

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadApprovalCard } from '../../src/chat/changes/load-card.ts';
+import { Config } from '../../src/config/schema.ts';
+import { planRollout } from '../../src/rollouts/plan.ts';
+import { type FreshStore, freshPglite } from '../support/engines.ts';
+import { estateHost } from '../support/estate-scans.ts';
+import { recordedCalls } from '../support/recorded-calls.ts';
+import { change } from '../support/store-contract.ts';
+
+/**
+ * An approval card is redrawn at every vote and every move of its change: its host counts and
+ * its progress are counted in the store, not read from the whole inventory and every host run
+ * (with its output) of a change that may cover 100,000 hosts.
+ */
+const WEB = Array.from({ length: 12 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
+const CANARY = ['canary-01'];
+const at = new Date('2026-12-01T22:00:00Z');
+const config = Config.parse({});
+
+let opened: FreshStore;
+beforeAll(async () => {
+  opened = await freshPglite();
+  const hosts = [...CANARY.map((n) => estateHost(n, 'canary')), ...WEB.map((n) => estateHost(n, 'web')), estateHost('db-01', 'db')];
+  const groups = ['canary', 'web', 'db'].map((name) => ({ name, production: false }));
+  await opened.store.hosts.sync(hosts);
+  await opened.store.groups.sync(groups);
+  const plan = planRollout({ targets: ['canary', 'web'], hosts, groups, config: config.rollout, class: 'normal' });
+  await opened.store.changes.create(change('CHG-1', { targets: ['canary', 'web'], state: 'running', plan, title: 'KB5034441 to canary, web' }));
+  const { rollouts } = opened.store;
+  await rollouts.saveProgress({
+    changeId: 'CHG-1',
+    wave: 1,
+    phase: 'running',
+    scanId: null,
+    soakUntil: null,
+    openingStart: null,
+    waitingSince: null,
+    pausedBy: null,
+    haltReason: null,
+    status: null,
+    updatedAt: at,
+  });
+  await rollouts.queueRuns('CHG-1', 0, 0, CANARY);
+  await rollouts.queueRuns('CHG-1', 1, 0, WEB.slice(0, 4));
+  const ended = { 'canary-01': 'verified', 'web-01': 'dry-run', 'web-02': 'failed', 'web-03': 'running' } as const;
+  for (const [host, state] of Object.entries(ended)) {
+    const claimed = await rollouts.claimRun('CHG-1', host, new Date(at.getTime() + 60_000), at, at);
+    if (state !== 'running') await rollouts.finishRun('CHG-1', host, { attempt: claimed!.run.attempt, state, result: null, error: null, at });
+  }
+});
+afterAll(async () => opened?.store.close());
+
+describe("an approval card's hosts and progress", () => {
+  it('are counted in the store', async () => {
+    const { store, calls } = recordedCalls(opened.store);
+    const card = await loadApprovalCard(store, (await opened.store.changes.get('CHG-1'))!, { schedule: config, now: at });
+    const field = (label: string) => card.fields?.find((f) => f.label === label)?.value;
+    expect(field('Where')).toBe('canary (1 host), web (12 hosts)');
+    expect(field('Progress')).toMatch(/^Wave 2 of \d+ \(.+\): 2 of 13 hosts done, 1 would patch \(dry run\), 1 running, 1 failed$/);
+    expect(field('State')).toBe('running (dry run)');
+    expect(calls.map((c) => c.call).filter((c) => ['hosts.list', 'groups.list', 'rollouts.runs'].includes(c))).toEqual([]);
+  });
+});
