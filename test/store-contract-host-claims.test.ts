@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
 import type { OpenedStore } from '../adapters/postgres/open-store.ts';
-import type { HostScan, Patch } from '../src/discovery/patch.ts';
+import type { Patch } from '../src/discovery/patch.ts';
 import { ScanWriter } from '../src/discovery/scan-writer.ts';
 import type { StorageEngine } from '../src/patchbot-store.ts';
 import { storeContract } from './support/store-contract.ts';
+import { okScan } from './support/host-scan.ts';
 
 /**
  * The store contract, continued: what the catalog keeps of hosts that disagree about a patch, on
@@ -17,19 +18,7 @@ const PATCH = 'deb:openssl@3.0.15-1';
 const at = new Date('2026-03-01T00:00:00Z');
 const claim = (severity: Patch['severity'], security: boolean): Patch => ({ id: PATCH, title: 'openssl → 3.0.15-1', severity, security, cves: [], rebootHint: false, firstSeen: at });
 const CLAIMS: Record<string, Patch> = { liar: claim('critical', true), honest: claim('moderate', false) };
-const ok = (scanId: string, host: string): HostScan => ({
-  scanId,
-  host,
-  outcome: 'ok',
-  startedAt: at,
-  finishedAt: at,
-  rebootRequired: false,
-  osName: 'Debian',
-  installed: [],
-  missingCount: 1,
-  warnings: [],
-});
-const write = (scanId: string, host: string) => ({ result: ok(scanId, host), patches: [CLAIMS[host]!], findings: [{ patchId: PATCH, state: 'missing' as const }] });
+const write = (scanId: string, host: string) => ({ result: okScan(scanId, host, at), patches: [CLAIMS[host]!], findings: [{ patchId: PATCH, state: 'missing' as const }] });
 
 /** How the two reports reach the store: each writer is a process of its own (its own memory of what it stored). */
 const WAYS: Record<string, (store: StorageEngine, hosts: string[]) => Promise<unknown>> = {
@@ -65,7 +54,7 @@ storeContract('store contract (claims of disagreeing hosts)', (opened: OpenedSto
     const { store } = opened;
     const floor = async () => (await store.patches.get(PATCH))?.floor;
     await store.scans.start('s1', 'test', ['a', 'b', 'c', 'd'], at);
-    const scan = (host: string, p: Patch) => ({ result: ok('s1', host), patches: [p], findings: [{ patchId: PATCH, state: 'missing' as const }] });
+    const scan = (host: string, p: Patch) => ({ result: okScan('s1', host, at), patches: [p], findings: [{ patchId: PATCH, state: 'missing' as const }] });
     const first = new ScanWriter(store, { maxDelayMs: 1 });
     await first.record(scan('a', claim('important', true)));
     expect(await floor()).toEqual({ severity: 'important', security: true });

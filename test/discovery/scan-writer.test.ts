@@ -3,25 +3,18 @@ import type { OpenedStore } from '../../adapters/postgres/open-store.ts';
 import { freshPglite } from '../support/engines.ts';
 import type { HostScanWrite } from '../../src/discovery/discovery-store.ts';
 import type { PatchbotStore } from '../../src/patchbot-store.ts';
-import type { HostScan, Patch } from '../../src/discovery/patch.ts';
+import type { Patch } from '../../src/discovery/patch.ts';
 import type { StoredPatch } from '../../src/discovery/scan-deps.ts';
 import { ScanWriter } from '../../src/discovery/scan-writer.ts';
+import { okScan } from '../support/host-scan.ts';
 
 const at = new Date('2024-06-01T00:00:00Z');
 const patch = (id: string, title = `fix ${id}`): Patch => ({ id, title, severity: 'important', security: true, cves: [], rebootHint: false, firstSeen: at });
-const ok = (scanId: string, host: string): HostScan => ({
-  scanId,
-  host,
-  outcome: 'ok',
-  startedAt: at,
-  finishedAt: at,
-  rebootRequired: false,
-  osName: 'Debian',
-  installed: [],
-  missingCount: 1,
-  warnings: [],
+const write = (scanId: string, host: string, patches: Patch[]) => ({
+  result: okScan(scanId, host, at),
+  patches,
+  findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })),
 });
-const write = (scanId: string, host: string, patches: Patch[]) => ({ result: ok(scanId, host), patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })) });
 
 /** The store, with a log of the batch writes and patch upserts that reach it. */
 const spied = (store: PatchbotStore) => {
@@ -191,7 +184,7 @@ describe('the scan write buffer', () => {
     const { store: watched, batches } = spied(store);
     const writer = new ScanWriter(watched, { maxDelayMs: 5 });
     // b's finding names a patch that neither it nor the store has: the store refuses it.
-    const bad = { result: ok('s1', 'b'), patches: [], findings: [{ patchId: 'DSA-9-1', state: 'missing' as const }] };
+    const bad = { result: okScan('s1', 'b', at), patches: [], findings: [{ patchId: 'DSA-9-1', state: 'missing' as const }] };
     const settled = await Promise.allSettled([writer.record(write('s1', 'a', [patch('DSA-1-1')])), writer.record(bad), writer.record(write('s1', 'c', [patch('DSA-1-1')]))]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(batches).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
@@ -206,7 +199,7 @@ describe('the scan write buffer', () => {
     await store.scans.start('s1', 'test', ['a', 'b'], at);
     await writer.record(write('s1', 'a', [patch('DSA-1-1')]));
     // a installs it; its finding becomes history, and then the patch nothing names any more.
-    await writer.record({ result: ok('s1', 'a'), patches: [], findings: [] });
+    await writer.record({ result: okScan('s1', 'a', at), patches: [], findings: [] });
     const later = new Date(at.getTime() + 86_400_000);
     expect(await store.findings.pruneInstalled(later)).toBe(1);
     expect(await store.patches.pruneUnreferenced(later)).toBe(1);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostScan, Patch } from '../../src/discovery/patch.ts';
+import type { Patch } from '../../src/discovery/patch.ts';
 import { ScanWriter } from '../../src/discovery/scan-writer.ts';
 import { proposeOnSchedule } from '../../src/rollouts/run/recurring-proposals.ts';
 import type { Runtime } from '../../src/service/runtime.ts';
@@ -9,6 +9,7 @@ import { writeConfig } from '../support/cli.ts';
 import { closedWindowsYaml } from '../support/closed-windows.ts';
 import { availableEngines, migratedPostgresUrl } from '../support/engines.ts';
 import { startTestRuntime } from '../support/test-runtime.ts';
+import { okScan } from '../support/host-scan.ts';
 
 /**
  * One host lying about a patch must not decide for the estate. A compromised host calls two
@@ -24,18 +25,6 @@ const at = new Date('2026-03-01T00:00:00Z');
 const said = (id: string, severity: Patch['severity'], security: boolean): Patch => ({ id, title: id, severity, security, cves: [], rebootHint: false, firstSeen: at });
 const lie = (id: string) => said(id, 'critical', true);
 const truth = (id: string) => said(id, 'moderate', false);
-const ok = (host: string, patches: number): HostScan => ({
-  scanId: 's1',
-  host,
-  outcome: 'ok',
-  startedAt: at,
-  finishedAt: at,
-  rebootRequired: false,
-  osName: 'Debian',
-  installed: [],
-  missingCount: patches,
-  warnings: [],
-});
 /** Host by host, in this order; every host also reports AGREED, critical and security, as every other does. */
 const REPORTS: Array<[string, Patch[]]> = [
   ['canary-01', []],
@@ -79,7 +68,7 @@ describe.each(availableEngines())('recurring proposals when hosts disagree about
     const replicas = [new ScanWriter(runtime.store, { maxDelayMs: 1 }), new ScanWriter(runtime.store, { maxDelayMs: 1 })];
     for (const [i, [host, reported]] of REPORTS.entries()) {
       const patches = [...reported, said(AGREED, 'critical', true)];
-      await replicas[i % 2]!.record({ result: ok(host, patches.length), patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })) });
+      await replicas[i % 2]!.record({ result: okScan('s1', host, at, patches.length), patches, findings: patches.map((p) => ({ patchId: p.id, state: 'missing' as const })) });
     }
   }, 120_000);
   afterAll(async () => {
