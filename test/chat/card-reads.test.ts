@@ -45,8 +45,15 @@ beforeAll(async () => {
   const ended = { 'canary-01': 'verified', 'web-01': 'dry-run', 'web-02': 'failed', 'web-03': 'running' } as const;
   for (const [host, state] of Object.entries(ended)) {
     const claimed = await rollouts.claimRun('CHG-1', host, new Date(at.getTime() + 60_000), at, at);
-    if (state !== 'running') await rollouts.finishRun('CHG-1', host, { attempt: claimed!.run.attempt, state, result: null, error: null, at });
+    // A dry run is told from what the run recorded (dryRunCommands): the playbook's steps it would have run.
+    const result = state === 'dry-run' ? { runs: [{ playbook: 'apply-windows-kb', dryRun: true, steps: [{ skipped: 'would run: install KB5034441' }] }] } : null;
+    if (state !== 'running') await rollouts.finishRun('CHG-1', host, { attempt: claimed!.run.attempt, state, result, error: null, at });
   }
+  // A change none of whose hosts ran dry or failed: its card needs no run at all.
+  await opened.store.changes.create(change('CHG-2', { targets: ['canary'], state: 'running', plan, title: 'KB5034441 to canary' }));
+  await rollouts.queueRuns('CHG-2', 0, 0, ['db-01']);
+  const claimed = await rollouts.claimRun('CHG-2', 'db-01', new Date(at.getTime() + 60_000), at, at);
+  await rollouts.finishRun('CHG-2', 'db-01', { attempt: claimed!.run.attempt, state: 'verified', result: null, error: null, at });
 });
 afterAll(async () => opened?.store.close());
 
@@ -58,6 +65,15 @@ describe("an approval card's hosts and progress", () => {
     expect(field('Where')).toBe('canary (1 host), web (12 hosts)');
     expect(field('Progress')).toMatch(/^Wave 2 of \d+ \(.+\): 2 of 13 hosts done, 1 would patch \(dry run\), 1 running, 1 failed$/);
     expect(field('State')).toBe('running (dry run)');
+    // The runs themselves only because their counts show a host that ran dry or failed: whether it
+    // ran dry is in its record (stateNeedsRuns).
+    expect(calls.map((c) => c.call).filter((c) => ['hosts.list', 'groups.list', 'rollouts.runs'].includes(c))).toEqual(['rollouts.runs']);
+  });
+
+  it('read no run of a change none of whose hosts ran dry or failed', async () => {
+    const { store, calls } = recordedCalls(opened.store);
+    const card = await loadApprovalCard(store, (await opened.store.changes.get('CHG-2'))!, { schedule: config, now: at });
+    expect(card.fields?.find((f) => f.label === 'State')?.value).toBe('running');
     expect(calls.map((c) => c.call).filter((c) => ['hosts.list', 'groups.list', 'rollouts.runs'].includes(c))).toEqual([]);
   });
 });
