@@ -3,6 +3,7 @@ import type { Change } from '../../src/changes/change.ts';
 import type { RolloutPlan } from '../../src/rollouts/rollout-plan.ts';
 import type { HostRun, HostRunState, RolloutProgress } from '../../src/rollouts/rollout-store.ts';
 import { wavesView } from './waves-view.ts';
+import { runningProgress } from '../../test/support/rollout-progress.ts';
 
 const at = new Date('2026-03-02T22:10:00Z');
 
@@ -69,20 +70,7 @@ const run = (host: string, wave: number, batch: number, state: HostRunState, err
   error,
 });
 
-const progress = (patch: Partial<RolloutProgress>): RolloutProgress => ({
-  changeId: 'CHG-7',
-  wave: 1,
-  phase: 'running',
-  scanId: null,
-  soakUntil: null,
-  openingStart: null,
-  waitingSince: null,
-  pausedBy: null,
-  haltReason: null,
-  status: null,
-  updatedAt: at,
-  ...patch,
-});
+const progress = (patch: Partial<RolloutProgress>): RolloutProgress => runningProgress('CHG-7', at, patch);
 
 describe('the waves view', () => {
   it('gives every planned host the state of its run, and `pending` when it has none yet', () => {

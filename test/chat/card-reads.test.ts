@@ -6,6 +6,7 @@ import { type FreshStore, freshPglite } from '../support/engines.ts';
 import { estateHost } from '../support/estate-scans.ts';
 import { recordedCalls } from '../support/recorded-calls.ts';
 import { change } from '../support/store-contract.ts';
+import { runningProgress } from '../support/rollout-progress.ts';
 
 /**
  * An approval card is redrawn at every vote and every move of its change: its host counts and
@@ -27,19 +28,7 @@ beforeAll(async () => {
   const plan = planRollout({ targets: ['canary', 'web'], hosts, groups, config: config.rollout, class: 'normal' });
   await opened.store.changes.create(change('CHG-1', { targets: ['canary', 'web'], state: 'running', plan, title: 'KB5034441 to canary, web' }));
   const { rollouts } = opened.store;
-  await rollouts.saveProgress({
-    changeId: 'CHG-1',
-    wave: 1,
-    phase: 'running',
-    scanId: null,
-    soakUntil: null,
-    openingStart: null,
-    waitingSince: null,
-    pausedBy: null,
-    haltReason: null,
-    status: null,
-    updatedAt: at,
-  });
+  await rollouts.saveProgress(runningProgress('CHG-1', at));
   await rollouts.queueRuns('CHG-1', 0, 0, CANARY);
   await rollouts.queueRuns('CHG-1', 1, 0, WEB.slice(0, 4));
   const ended = { 'canary-01': 'verified', 'web-01': 'dry-run', 'web-02': 'failed', 'web-03': 'running' } as const;

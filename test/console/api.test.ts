@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleService, startConsoleService } from './support/console-service.ts';
 import { call } from './support/http.ts';
+import { runningProgress } from '../support/rollout-progress.ts';
 
 /**
  * The console's JSON API against the real service: the composition root's platform, an embedded
@@ -181,19 +182,7 @@ describe('console API: waves', () => {
     await rollouts.setRunState(change, 'web-01', 'queued', 'smoke-failed', 'smoke-http: GET /healthz exited 22');
     await rollouts.queueRuns(change, 1, 0, ['web-02']);
     await rollouts.setRunState(change, 'web-02', 'queued', 'running');
-    await rollouts.saveProgress({
-      changeId: change,
-      wave: 1,
-      phase: 'running',
-      scanId: null,
-      soakUntil: null,
-      openingStart: null,
-      waitingSince: null,
-      pausedBy: null,
-      haltReason: null,
-      status: null,
-      updatedAt: new Date(),
-    });
+    await rollouts.saveProgress(runningProgress(change, new Date()));
 
     const running = (await get(`/changes/${change}/waves?as=erin`)).body;
     expect(running.current).toEqual({ wave: 1, phase: 'running', soakUntil: null, pausedBy: null });
